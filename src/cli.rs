@@ -1,0 +1,221 @@
+//! The command line: `solve`, `validate` and `generate`. Reads and writes the proto3 JSON
+//! mapping of the service's messages, so one request file serves the CLI and gRPC clients.
+//!
+//! Exit codes: 0 success; 1 the run failed (I/O, solver backend); 2 the request is invalid
+//! (unreadable JSON, or validation problems — each printed with its field path).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::domain::raw::RawRequest;
+use crate::domain::validate::{validate, InvalidRequest};
+use crate::proto::{self, pb};
+use crate::{engine, explain, generate, solver};
+
+#[derive(Parser, Debug)]
+#[command(name = "mentor-match", version, about = "Pairs students in need with mentors (结对帮扶), exactly, with reasons.")]
+pub struct Args {
+    /// Log as JSON lines on stderr (logs carry ids and counts only, never student attributes).
+    #[arg(long, global = true)]
+    pub log_json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Solve a request and print every pair with its reasons.
+    Solve {
+        /// Request file (proto3 JSON of mentormatch.v1.SolveRequest).
+        request: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Write the result here instead of stdout.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Check a request and list every problem, without solving.
+    Validate { request: PathBuf },
+    /// Write a realistic synthetic request.
+    Generate {
+        #[arg(long)]
+        students: usize,
+        #[arg(long)]
+        mentors: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write here instead of stdout.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    /// Readable report with sentences.
+    Table,
+    /// proto3 JSON of mentormatch.v1.SolveResponse.
+    Json,
+}
+
+/// Everything that can stop a CLI run.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a valid request: {source}")]
+    Parse {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error(transparent)]
+    Invalid(#[from] InvalidRequest),
+    #[error(transparent)]
+    Solve(#[from] solver::SolveError),
+    #[error("cannot encode the result: {0}")]
+    Encode(serde_json::Error),
+    #[error("--students and --mentors must be at most {max}")]
+    TooLarge { max: usize },
+}
+
+impl CliError {
+    fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Parse { .. } | CliError::Invalid(_) | CliError::TooLarge { .. } => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// Sets up logging on stderr; `RUST_LOG` overrides the default `warn` level.
+pub fn init_tracing(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        let _ = builder.json().try_init();
+    } else {
+        let _ = builder.try_init();
+    }
+}
+
+/// Runs a parsed command and maps the result to an exit code, printing errors on stderr.
+pub fn run(args: Args) -> ExitCode {
+    match dispatch(args.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::Invalid(invalid)) => {
+            eprintln!(
+                "error: the request has {} problem(s):",
+                invalid.violations.len()
+            );
+            for v in &invalid.violations {
+                eprintln!("  {}: {} [{}]", v.path, v.message, v.code.as_str());
+            }
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// Reads a request file (proto3 JSON).
+pub fn read_request(path: &Path) -> Result<pb::SolveRequest, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|source| CliError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|source| CliError::Parse {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn write_out(output: Option<&Path>, text: &str) -> Result<(), CliError> {
+    match output {
+        Some(path) => std::fs::write(path, text).map_err(|source| CliError::Write {
+            path: path.to_path_buf(),
+            source,
+        }),
+        None => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(|source| CliError::Write {
+                    path: PathBuf::from("<stdout>"),
+                    source,
+                })
+        }
+    }
+}
+
+/// Solves a request and renders it in the chosen format.
+pub fn solve_to_string(request: pb::SolveRequest, format: Format) -> Result<String, CliError> {
+    let problem = validate(RawRequest::from(request))?;
+    let outcome = engine::solve(&problem)?;
+    Ok(match format {
+        Format::Table => explain::text::render(&problem, &outcome),
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&proto::response(&problem, &outcome))
+                .map_err(CliError::Encode)?;
+            s.push('\n');
+            s
+        }
+    })
+}
+
+fn dispatch(command: Command) -> Result<(), CliError> {
+    match command {
+        Command::Solve {
+            request,
+            format,
+            output,
+        } => {
+            let text = solve_to_string(read_request(&request)?, format)?;
+            write_out(output.as_deref(), &text)
+        }
+        Command::Validate { request } => {
+            let problem = validate(RawRequest::from(read_request(&request)?))?;
+            let candidates = engine::candidates(&problem);
+            write_out(
+                None,
+                &format!(
+                    "valid: {} students, {} mentors, {} needs, {} candidate pairs\n",
+                    problem.students.len(),
+                    problem.mentors.len(),
+                    problem.needs.len(),
+                    candidates.len()
+                ),
+            )
+        }
+        Command::Generate {
+            students,
+            mentors,
+            seed,
+            output,
+        } => {
+            let max = crate::domain::limits::MAX_STUDENTS;
+            if students > max || mentors > crate::domain::limits::MAX_MENTORS {
+                return Err(CliError::TooLarge { max });
+            }
+            let request = pb::SolveRequest::from(generate::generate(students, mentors, seed));
+            let mut text = serde_json::to_string_pretty(&request).map_err(CliError::Encode)?;
+            text.push('\n');
+            write_out(output.as_deref(), &text)
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! The school's vocabulary as Rust types. Nothing here knows about gRPC or protobuf: the
+//! conversion layer fills [`raw::RawRequest`] and [`validate::validate`] turns it into a
+//! [`model::Problem`] whose invariants the solver relies on.
+
+pub mod limits;
+pub mod model;
+pub mod policy;
+pub mod raw;
+pub mod slots;
+pub mod validate;
+
+use std::fmt;
+
+/// The three support tracks of the school's plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Track {
+    Academic,
+    Psychological,
+    Talent,
+}
+
+impl Track {
+    /// All tracks, in report order.
+    pub const ALL: [Track; 3] = [Track::Academic, Track::Psychological, Track::Talent];
+
+    /// Position in [`Track::ALL`], for per-track arrays.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Lowercase name used in sentences.
+    pub fn name(self) -> &'static str {
+        match self {
+            Track::Academic => "academic",
+            Track::Psychological => "psychological",
+            Track::Talent => "talent",
+        }
+    }
+}
+
+impl fmt::Display for Track {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How urgent a need is; higher is more urgent. Coverage is maximised level by level, from
+/// `Urgent` down, before any fit is considered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Priority {
+    Low,
+    Normal,
+    High,
+    Urgent,
+}
+
+impl Priority {
+    /// Levels from most to least urgent: the order of the coverage stages.
+    pub const DESCENDING: [Priority; 4] = [
+        Priority::Urgent,
+        Priority::High,
+        Priority::Normal,
+        Priority::Low,
+    ];
+
+    /// One level up, saturating at `Urgent` (used for family hardship).
+    pub fn raised(self) -> Priority {
+        match self {
+            Priority::Low => Priority::Normal,
+            Priority::Normal => Priority::High,
+            Priority::High | Priority::Urgent => Priority::Urgent,
+        }
+    }
+
+    /// Lowercase name used in sentences.
+    pub fn name(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Normal => "normal",
+            Priority::High => "high",
+            Priority::Urgent => "urgent",
+        }
+    }
+}
+
+/// What kind of staff member (or volunteer) a mentor is. Kept for reports; the rules look at
+/// declared experience, not at the role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MentorRole {
+    Unspecified,
+    HeadTeacher,
+    SubjectTeacher,
+    Administrator,
+    TeachingAssistant,
+    ExternalCounsellor,
+    PeerStudent,
+}

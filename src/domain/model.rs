@@ -1,0 +1,207 @@
+//! The validated problem. Everything is indexed (students, mentors and needs by position;
+//! free-text by interned symbol) so that scoring a pair allocates nothing and every lookup the
+//! solver makes is by integer. Only [`super::validate::validate`] builds a [`Problem`], so its
+//! invariants (unique ids, known references, capacity in 1..=5, locks consistent) always hold.
+
+use std::collections::HashMap;
+
+use super::policy::Policy;
+use super::slots::SlotSet;
+use super::{MentorRole, Priority, Track};
+
+/// Position of a student in [`Problem::students`].
+pub type StudentIx = u32;
+/// Position of a mentor in [`Problem::mentors`].
+pub type MentorIx = u32;
+/// Position of a need in [`Problem::needs`].
+pub type NeedIx = u32;
+/// An interned, normalised (trimmed, lowercase) string.
+pub type Sym = u32;
+
+/// Interns free text (subjects, domains, topics, traits, classes) so comparisons are integer
+/// comparisons. Text is matched case-insensitively with surrounding spaces ignored.
+#[derive(Clone, Debug, Default)]
+pub struct Interner {
+    ids: HashMap<String, Sym>,
+    names: Vec<String>,
+}
+
+impl Interner {
+    /// Normalises and interns `text`.
+    pub fn intern(&mut self, text: &str) -> Sym {
+        let key = text.trim().to_lowercase();
+        if let Some(&sym) = self.ids.get(&key) {
+            return sym;
+        }
+        let sym = self.names.len() as Sym;
+        self.names.push(key.clone());
+        self.ids.insert(key, sym);
+        sym
+    }
+
+    /// Interns each item and returns the sorted, de-duplicated symbols.
+    pub fn intern_set<S: AsRef<str>>(&mut self, items: &[S]) -> Vec<Sym> {
+        let mut syms: Vec<Sym> = items.iter().map(|s| self.intern(s.as_ref())).collect();
+        syms.sort_unstable();
+        syms.dedup();
+        syms
+    }
+
+    /// The normalised text of a symbol.
+    pub fn name(&self, sym: Sym) -> &str {
+        self.names.get(sym as usize).map_or("", String::as_str)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Student {
+    pub id: String,
+    pub grade: u32,
+    pub class: Sym,
+    /// This student's needs are `needs[first_need .. first_need + need_count]`.
+    pub first_need: NeedIx,
+    pub need_count: u32,
+    pub slots: SlotSet,
+    /// Ranked mentor choices, sorted by rank.
+    pub preferences: Vec<(MentorIx, u32)>,
+    /// Sorted, de-duplicated.
+    pub traits: Vec<Sym>,
+    pub family_hardship: bool,
+}
+
+impl Student {
+    /// Indices of this student's needs.
+    pub fn needs(&self) -> std::ops::Range<NeedIx> {
+        self.first_need..self.first_need + self.need_count
+    }
+
+    /// The student's rank of a mentor, if ranked.
+    pub fn rank_of(&self, mentor: MentorIx) -> Option<u32> {
+        self.preferences
+            .iter()
+            .find(|(m, _)| *m == mentor)
+            .map(|&(_, r)| r)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Need {
+    pub id: String,
+    pub student: StudentIx,
+    pub track: Track,
+    /// Subject (academic), domain (talent) or focus (psychological; may be the empty symbol).
+    pub subject: Sym,
+    /// Priority as declared by the school.
+    pub declared_priority: Priority,
+    /// Priority the solver uses (declared, raised for family hardship when the policy says so).
+    pub priority: Priority,
+    /// Sorted, de-duplicated.
+    pub weak_points: Vec<Sym>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SubjectExperience {
+    pub subject: Sym,
+    pub years: u32,
+    pub topics: Vec<Sym>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CoachingExperience {
+    pub domain: Sym,
+    pub competitions: u32,
+    pub topics: Vec<Sym>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Counselling {
+    pub certificate: bool,
+    pub trained: bool,
+    pub years: u32,
+    pub topics: Vec<Sym>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Mentor {
+    pub id: String,
+    pub role: MentorRole,
+    pub subjects: Vec<SubjectExperience>,
+    pub counselling: Counselling,
+    pub coaching: Vec<CoachingExperience>,
+    /// Volunteered tracks, indexed by [`Track::index`]. An empty declaration volunteers for all.
+    pub volunteers: [bool; 3],
+    /// Distinct students, 1..=5.
+    pub capacity: u32,
+    pub slots: SlotSet,
+    /// Sorted, de-duplicated.
+    pub head_of_classes: Vec<Sym>,
+    /// Sorted, de-duplicated.
+    pub traits: Vec<Sym>,
+}
+
+impl Mentor {
+    /// True when the mentor volunteers for `track`.
+    pub fn volunteers_for(&self, track: Track) -> bool {
+        self.volunteers[track.index()]
+    }
+
+    /// True when the mentor is head teacher of `class`.
+    pub fn heads(&self, class: Sym) -> bool {
+        self.head_of_classes.binary_search(&class).is_ok()
+    }
+}
+
+/// Facts about one (student, mentor) pair that were stated in the request.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PairFacts {
+    pub mentor_rank_of_student: Option<u32>,
+    pub affinity: f64,
+    pub forbidden: bool,
+    pub locked: bool,
+}
+
+/// A validated, indexed pairing problem.
+#[derive(Clone, Debug)]
+pub struct Problem {
+    pub students: Vec<Student>,
+    pub mentors: Vec<Mentor>,
+    pub needs: Vec<Need>,
+    /// Locked (student, mentor) pairs, sorted.
+    pub locked: Vec<(StudentIx, MentorIx)>,
+    /// Stated facts per pair (mentor ranks, affinities, locks, forbids). Pairs with no facts are
+    /// absent.
+    pub pair_facts: HashMap<(StudentIx, MentorIx), PairFacts>,
+    pub policy: Policy,
+    pub text: Interner,
+}
+
+impl Problem {
+    /// Facts for a pair, defaulting to "nothing stated".
+    pub fn facts(&self, student: StudentIx, mentor: MentorIx) -> PairFacts {
+        self.pair_facts
+            .get(&(student, mentor))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The student a need belongs to.
+    pub fn student_of(&self, need: NeedIx) -> &Student {
+        &self.students[self.needs[need as usize].student as usize]
+    }
+
+    /// Finds a student by id (linear; for explanations and tests, not hot paths).
+    pub fn student_ix(&self, id: &str) -> Option<StudentIx> {
+        self.students
+            .iter()
+            .position(|s| s.id == id)
+            .map(|i| i as StudentIx)
+    }
+
+    /// Finds a mentor by id (linear; for explanations and tests, not hot paths).
+    pub fn mentor_ix(&self, id: &str) -> Option<MentorIx> {
+        self.mentors
+            .iter()
+            .position(|m| m.id == id)
+            .map(|i| i as MentorIx)
+    }
+}

@@ -1,0 +1,45 @@
+//! The engine's one entry point: candidates, solve, explain. Transport-free; the CLI and the
+//! gRPC service both call it.
+
+use std::time::Instant;
+
+use crate::domain::model::Problem;
+use crate::explain::{self, Outcome};
+use crate::rules::{Candidates, QualificationIndex};
+use crate::solver::{self, SolveError, SolveOptions};
+
+/// Every candidate pair of a problem with its score.
+pub fn candidates(problem: &Problem) -> Candidates {
+    let index = QualificationIndex::build(problem);
+    Candidates::build(problem, &index)
+}
+
+/// Solves with the limits of the problem's own policy.
+pub fn solve(problem: &Problem) -> Result<Outcome, SolveError> {
+    solve_with(problem, SolveOptions::from_policy(problem))
+}
+
+/// Solves with explicit limits (the service caps the time limit by the call's deadline).
+pub fn solve_with(problem: &Problem, options: SolveOptions) -> Result<Outcome, SolveError> {
+    let started = Instant::now();
+    let candidates = candidates(problem);
+    let built = started.elapsed();
+    let solution = solver::solve(problem, &candidates, options)?;
+    let solved = started.elapsed();
+    let outcome = explain::explain(problem, &candidates, &solution);
+    // Counts and timings only: never names or attributes of students.
+    tracing::info!(
+        students = problem.students.len(),
+        mentors = problem.mentors.len(),
+        needs = problem.needs.len(),
+        candidate_pairs = candidates.len(),
+        pairs = outcome.assignments.len(),
+        unassigned = outcome.unassigned.len(),
+        status = ?solution.status,
+        candidates_ms = built.as_millis() as u64,
+        solve_ms = (solved - built).as_millis() as u64,
+        total_ms = started.elapsed().as_millis() as u64,
+        "solved"
+    );
+    Ok(outcome)
+}

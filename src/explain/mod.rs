@@ -1,0 +1,505 @@
+//! Why every decision was made, as data first (this module) and as sentences second
+//! ([`text`]). Every pair carries the rule that qualified the mentor, both preference ranks,
+//! the common slots and each objective component; every unassigned need carries a reason code
+//! with its evidence; every student who missed their first choice learns why, mentor by mentor.
+//! Lists are ordered by input position so output is stable.
+
+pub mod text;
+
+use std::collections::BTreeMap;
+
+use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx, Sym};
+use crate::domain::slots::SlotSet;
+use crate::domain::{Priority, Track};
+use crate::rules::{check_pair, Blocker, Candidates, Evidence, QualificationIndex, RuleFailure};
+use crate::score::{self, Components};
+use crate::solver::{verify, LevelCoverage, Solution, SolveStatus};
+
+/// The solver's figures as reported.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SolverReport {
+    pub status: SolveStatus,
+    pub objective: f64,
+    pub best_bound: f64,
+    pub gap: f64,
+    pub coverage: Vec<LevelCoverage>,
+    pub candidate_pairs: u64,
+}
+
+/// One need covered by a pair, with why the mentor qualifies and what it scores.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CoveredNeed {
+    pub need: NeedIx,
+    pub evidence: Evidence,
+    pub matched_weak_points: Vec<Sym>,
+    pub components: Components,
+    pub total: f64,
+}
+
+/// A (student, mentor) pair of the plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Assignment {
+    pub student: StudentIx,
+    pub mentor: MentorIx,
+    pub needs: Vec<CoveredNeed>,
+    pub student_rank: Option<u32>,
+    pub mentor_rank: Option<u32>,
+    pub common: SlotSet,
+    pub locked: bool,
+    pub own_class: bool,
+    pub shared_traits: Vec<Sym>,
+}
+
+/// Why a need has no mentor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnassignedReason {
+    NoQualifiedMentor,
+    NotVolunteered,
+    NoCommonSlot,
+    Forbidden,
+    CandidatesFull,
+    StudentMentorLimit,
+    SolverLimit,
+}
+
+/// Who holds one seat of a mentor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeatHolder {
+    pub student: StudentIx,
+    pub priority: Priority,
+    pub student_rank: Option<u32>,
+    pub mentor_rank: Option<u32>,
+}
+
+/// A full mentor and the students in its seats.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MentorSeats {
+    pub mentor: MentorIx,
+    pub capacity: u32,
+    pub holders: Vec<SeatHolder>,
+}
+
+/// A need left without a mentor, with the evidence for its reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unassigned {
+    pub need: NeedIx,
+    pub reason: UnassignedReason,
+    pub qualified: Vec<MentorIx>,
+    pub full: Vec<MentorSeats>,
+}
+
+/// Why a student did not get a mentor they ranked higher than the one they got.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MissReason {
+    NotQualified(Vec<(NeedIx, RuleFailure)>),
+    NotVolunteered,
+    NoCommonSlot { common: u32 },
+    Forbidden,
+    Full(Vec<SeatHolder>),
+    BetterOverall,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HigherChoice {
+    pub mentor: MentorIx,
+    pub rank: u32,
+    pub reason: MissReason,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreferenceMiss {
+    pub student: StudentIx,
+    pub best_rank_given: Option<u32>,
+    pub higher: Vec<HigherChoice>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrackSummary {
+    pub track: Track,
+    pub needs: u32,
+    pub covered: u32,
+    pub first_choice_share: f64,
+    pub top3_share: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    pub students: u32,
+    pub mentors: u32,
+    pub needs: u32,
+    pub needs_covered: u32,
+    pub coverage: f64,
+    pub students_fully_covered: u32,
+    pub students_without_mentor: u32,
+    pub first_choice_share: f64,
+    pub top3_share: f64,
+    pub tracks: Vec<TrackSummary>,
+    /// `load_histogram[k]` = mentors with k students.
+    pub load_histogram: Vec<u32>,
+    /// (mentor, students) for every mentor, in input order.
+    pub loads: Vec<(MentorIx, u32)>,
+}
+
+/// Everything a coordinator sees about one run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub solver: SolverReport,
+    pub assignments: Vec<Assignment>,
+    pub unassigned: Vec<Unassigned>,
+    pub misses: Vec<PreferenceMiss>,
+    pub summary: Summary,
+}
+
+/// The plan as seen from both sides, for the explanations.
+struct Plan {
+    mentor_of_need: Vec<Option<MentorIx>>,
+    /// Students per mentor, ascending.
+    seats: Vec<Vec<StudentIx>>,
+    /// Mentors per student, ascending.
+    mentors_of: Vec<Vec<MentorIx>>,
+}
+
+impl Plan {
+    fn new(problem: &Problem, pairs: &[(NeedIx, MentorIx)]) -> Self {
+        let mut plan = Plan {
+            mentor_of_need: vec![None; problem.needs.len()],
+            seats: vec![Vec::new(); problem.mentors.len()],
+            mentors_of: vec![Vec::new(); problem.students.len()],
+        };
+        for &(n, m) in pairs {
+            plan.mentor_of_need[n as usize] = Some(m);
+            let s = problem.needs[n as usize].student;
+            plan.seats[m as usize].push(s);
+            plan.mentors_of[s as usize].push(m);
+        }
+        for list in plan.seats.iter_mut().chain(plan.mentors_of.iter_mut()) {
+            list.sort_unstable();
+            list.dedup();
+        }
+        plan
+    }
+
+    fn is_full(&self, problem: &Problem, m: MentorIx) -> bool {
+        self.seats[m as usize].len() as u32 >= problem.mentors[m as usize].capacity
+    }
+
+    fn holders(&self, problem: &Problem, m: MentorIx) -> Vec<SeatHolder> {
+        self.seats[m as usize]
+            .iter()
+            .map(|&s| {
+                let priority = problem.students[s as usize]
+                    .needs()
+                    .filter(|&n| self.mentor_of_need[n as usize] == Some(m))
+                    .map(|n| problem.needs[n as usize].priority)
+                    .max()
+                    .unwrap_or(Priority::Normal);
+                SeatHolder {
+                    student: s,
+                    priority,
+                    student_rank: problem.students[s as usize].rank_of(m),
+                    mentor_rank: problem.facts(s, m).mentor_rank_of_student,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Builds the full explanation of a solution.
+pub fn explain(problem: &Problem, candidates: &Candidates, solution: &Solution) -> Outcome {
+    let pairs = verify::pairs(candidates, &solution.chosen);
+    let plan = Plan::new(problem, &pairs);
+    let index = QualificationIndex::build(problem);
+    let assignments = assignments(problem, &pairs);
+    let unassigned = (0..problem.needs.len() as NeedIx)
+        .filter(|&n| plan.mentor_of_need[n as usize].is_none())
+        .map(|n| unassigned(problem, &index, &plan, solution.status, n))
+        .collect();
+    let misses = (0..problem.students.len() as StudentIx)
+        .filter_map(|s| preference_miss(problem, &plan, s))
+        .collect();
+    let summary = summary(problem, &plan);
+    Outcome {
+        solver: SolverReport {
+            status: solution.status,
+            objective: solution.objective,
+            best_bound: solution.best_bound,
+            gap: solution.gap,
+            coverage: solution.coverage.clone(),
+            candidate_pairs: candidates.len() as u64,
+        },
+        assignments,
+        unassigned,
+        misses,
+        summary,
+    }
+}
+
+fn assignments(problem: &Problem, pairs: &[(NeedIx, MentorIx)]) -> Vec<Assignment> {
+    let mut by_pair: BTreeMap<(StudentIx, MentorIx), Vec<NeedIx>> = BTreeMap::new();
+    for &(n, m) in pairs {
+        by_pair
+            .entry((problem.needs[n as usize].student, m))
+            .or_default()
+            .push(n);
+    }
+    by_pair
+        .into_iter()
+        .map(|((s, m), needs)| {
+            let student = &problem.students[s as usize];
+            let mentor = &problem.mentors[m as usize];
+            let common = student.slots.common(mentor.slots);
+            let needs = needs
+                .into_iter()
+                .filter_map(|n| {
+                    let (evidence, common) = check_pair(problem, n, m).ok()?;
+                    let components = score::components(problem, n, m, evidence, common);
+                    let topics = score::topics(problem, m, evidence);
+                    Some(CoveredNeed {
+                        need: n,
+                        evidence,
+                        matched_weak_points: problem.needs[n as usize]
+                            .weak_points
+                            .iter()
+                            .copied()
+                            .filter(|w| topics.binary_search(w).is_ok())
+                            .collect(),
+                        total: components.total(&problem.policy.weights),
+                        components,
+                    })
+                })
+                .collect();
+            let facts = problem.facts(s, m);
+            Assignment {
+                student: s,
+                mentor: m,
+                needs,
+                student_rank: student.rank_of(m),
+                mentor_rank: facts.mentor_rank_of_student,
+                common,
+                locked: facts.locked,
+                own_class: mentor.heads(student.class),
+                shared_traits: student
+                    .traits
+                    .iter()
+                    .copied()
+                    .filter(|t| mentor.traits.binary_search(t).is_ok())
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn unassigned(
+    problem: &Problem,
+    index: &QualificationIndex,
+    plan: &Plan,
+    status: SolveStatus,
+    n: NeedIx,
+) -> Unassigned {
+    let need = &problem.needs[n as usize];
+    let mut qualified = Vec::new();
+    let mut volunteers = Vec::new();
+    let mut with_slot = Vec::new();
+    let mut candidates = Vec::new();
+    for &m in index.relevant(need) {
+        match check_pair(problem, n, m) {
+            Err(Blocker::NotQualified(_)) => continue,
+            Err(Blocker::NotVolunteered) => qualified.push(m),
+            Err(Blocker::NoCommonSlot { .. }) => {
+                qualified.push(m);
+                volunteers.push(m);
+            }
+            Err(Blocker::Forbidden) => {
+                qualified.push(m);
+                volunteers.push(m);
+                with_slot.push(m);
+            }
+            Ok(_) => {
+                qualified.push(m);
+                volunteers.push(m);
+                with_slot.push(m);
+                candidates.push(m);
+            }
+        }
+    }
+    let s = need.student;
+    let (reason, full) = if qualified.is_empty() {
+        (UnassignedReason::NoQualifiedMentor, Vec::new())
+    } else if volunteers.is_empty() {
+        (UnassignedReason::NotVolunteered, Vec::new())
+    } else if with_slot.is_empty() {
+        (UnassignedReason::NoCommonSlot, Vec::new())
+    } else if candidates.is_empty() {
+        (UnassignedReason::Forbidden, Vec::new())
+    } else if plan.mentors_of[s as usize].len() as u32 >= problem.policy.max_mentors_per_student
+        && candidates
+            .iter()
+            .all(|m| !plan.mentors_of[s as usize].contains(m))
+    {
+        (UnassignedReason::StudentMentorLimit, Vec::new())
+    } else if candidates.iter().all(|&m| plan.is_full(problem, m)) {
+        let full = candidates
+            .iter()
+            .map(|&m| MentorSeats {
+                mentor: m,
+                capacity: problem.mentors[m as usize].capacity,
+                holders: plan.holders(problem, m),
+            })
+            .collect();
+        (UnassignedReason::CandidatesFull, full)
+    } else {
+        // A free candidate seat with an uncovered need only survives when the solver stopped
+        // early; a proven-optimal plan would have used it.
+        debug_assert!(status != SolveStatus::Optimal);
+        (UnassignedReason::SolverLimit, Vec::new())
+    };
+    let listed = match reason {
+        UnassignedReason::NotVolunteered => qualified,
+        UnassignedReason::NoCommonSlot => volunteers,
+        UnassignedReason::Forbidden => with_slot,
+        _ => candidates,
+    };
+    Unassigned {
+        need: n,
+        reason,
+        qualified: listed,
+        full,
+    }
+}
+
+fn preference_miss(problem: &Problem, plan: &Plan, s: StudentIx) -> Option<PreferenceMiss> {
+    let student = &problem.students[s as usize];
+    if student.preferences.is_empty() {
+        return None;
+    }
+    let given = &plan.mentors_of[s as usize];
+    let best_rank_given = given.iter().filter_map(|&m| student.rank_of(m)).min();
+    let first = student.preferences.first().map(|&(_, r)| r);
+    if best_rank_given.is_some() && best_rank_given == first {
+        return None;
+    }
+    let higher = student
+        .preferences
+        .iter()
+        .filter(|&&(_, rank)| best_rank_given.is_none_or(|b| rank < b))
+        .map(|&(m, rank)| HigherChoice {
+            mentor: m,
+            rank,
+            reason: miss_reason(problem, plan, s, m),
+        })
+        .collect();
+    Some(PreferenceMiss {
+        student: s,
+        best_rank_given,
+        higher,
+    })
+}
+
+fn miss_reason(problem: &Problem, plan: &Plan, s: StudentIx, m: MentorIx) -> MissReason {
+    let mut failures = Vec::new();
+    let mut best: Option<Blocker> = None;
+    let mut candidate = false;
+    for n in problem.students[s as usize].needs() {
+        match check_pair(problem, n, m) {
+            Ok(_) => candidate = true,
+            Err(Blocker::NotQualified(f)) => failures.push((n, f)),
+            Err(b) => {
+                if best.is_none_or(|cur| b.progress() > cur.progress()) {
+                    best = Some(b);
+                }
+            }
+        }
+    }
+    if candidate {
+        if plan.is_full(problem, m) {
+            MissReason::Full(plan.holders(problem, m))
+        } else {
+            MissReason::BetterOverall
+        }
+    } else {
+        match best {
+            Some(Blocker::Forbidden) => MissReason::Forbidden,
+            Some(Blocker::NoCommonSlot { common }) => MissReason::NoCommonSlot { common },
+            Some(Blocker::NotVolunteered) => MissReason::NotVolunteered,
+            _ => MissReason::NotQualified(failures),
+        }
+    }
+}
+
+fn share(part: u32, whole: u32) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        f64::from(part) / f64::from(whole)
+    }
+}
+
+fn summary(problem: &Problem, plan: &Plan) -> Summary {
+    let mut tracks: Vec<(u32, u32, u32, u32)> = vec![(0, 0, 0, 0); 3];
+    for (n, need) in problem.needs.iter().enumerate() {
+        let t = &mut tracks[need.track.index()];
+        t.0 += 1;
+        if let Some(m) = plan.mentor_of_need[n] {
+            t.1 += 1;
+            let rank = problem.students[need.student as usize].rank_of(m);
+            t.2 += u32::from(rank == Some(1));
+            t.3 += u32::from(rank.is_some_and(|r| r <= 3));
+        }
+    }
+    let (mut ranked, mut first, mut top3, mut full, mut none) = (0, 0, 0, 0, 0);
+    for (s, student) in problem.students.iter().enumerate() {
+        let given = &plan.mentors_of[s];
+        if given.is_empty() {
+            none += 1;
+        }
+        if student
+            .needs()
+            .all(|n| plan.mentor_of_need[n as usize].is_some())
+        {
+            full += 1;
+        }
+        if !student.preferences.is_empty() && !given.is_empty() {
+            ranked += 1;
+            let best = given.iter().filter_map(|&m| student.rank_of(m)).min();
+            first += u32::from(best == Some(1));
+            top3 += u32::from(best.is_some_and(|r| r <= 3));
+        }
+    }
+    let covered = plan.mentor_of_need.iter().filter(|m| m.is_some()).count() as u32;
+    let mut histogram = vec![0u32; crate::domain::limits::MAX_CAPACITY as usize + 1];
+    let loads: Vec<(MentorIx, u32)> = plan
+        .seats
+        .iter()
+        .enumerate()
+        .map(|(m, seats)| (m as MentorIx, seats.len() as u32))
+        .collect();
+    for &(_, load) in &loads {
+        histogram[load as usize] += 1;
+    }
+    Summary {
+        students: problem.students.len() as u32,
+        mentors: problem.mentors.len() as u32,
+        needs: problem.needs.len() as u32,
+        needs_covered: covered,
+        coverage: share(covered, problem.needs.len() as u32),
+        students_fully_covered: full,
+        students_without_mentor: none,
+        first_choice_share: share(first, ranked),
+        top3_share: share(top3, ranked),
+        tracks: Track::ALL
+            .iter()
+            .map(|&track| {
+                let (needs, covered, first, top3) = tracks[track.index()];
+                TrackSummary {
+                    track,
+                    needs,
+                    covered,
+                    first_choice_share: share(first, covered),
+                    top3_share: share(top3, covered),
+                }
+            })
+            .collect(),
+        load_histogram: histogram,
+        loads,
+    }
+}

@@ -1,0 +1,350 @@
+//! Renders explanations as sentences for people. Only ids appear, never names or student
+//! attributes beyond what the coordinator sent about the need itself.
+
+use std::fmt::Write as _;
+
+use super::{MissReason, Outcome, SeatHolder, UnassignedReason};
+use crate::domain::model::Problem;
+use crate::rules::{Blocker, Evidence, RuleFailure};
+use crate::solver::SolveStatus;
+
+/// "teaches math, 6 years" and the like.
+pub fn evidence_sentence(problem: &Problem, evidence: Evidence) -> String {
+    match evidence {
+        Evidence::TeachesSubject { subject, years } => {
+            format!("teaches {}, {years} years", problem.text.name(subject))
+        }
+        Evidence::CounsellorCertificate { years } => {
+            format!("holds a counsellor certificate, {years} years counselling")
+        }
+        Evidence::PsychologicalTraining { years } => {
+            format!("has psychological support training, {years} years counselling")
+        }
+        Evidence::CoachesDomain {
+            domain,
+            competitions,
+        } => format!(
+            "coached {competitions} outside competition(s) in {}",
+            problem.text.name(domain)
+        ),
+    }
+}
+
+/// Which qualification rule failed, as a sentence.
+pub fn rule_failure_sentence(problem: &Problem, failure: RuleFailure) -> String {
+    let t = |s| problem.text.name(s).to_string();
+    match failure {
+        RuleFailure::DoesNotTeach { subject } => format!("does not teach {}", t(subject)),
+        RuleFailure::TooFewYears { subject, years, min } => {
+            format!("teaches {} for {years} years, the rule asks {min}", t(subject))
+        }
+        RuleFailure::NoCounsellingCredential => {
+            "has neither a counsellor certificate nor related training".to_string()
+        }
+        RuleFailure::CertificateRequired => {
+            "has training but the policy requires a counsellor certificate".to_string()
+        }
+        RuleFailure::DoesNotCoach { domain } => {
+            format!("has not coached competitions in {}", t(domain))
+        }
+        RuleFailure::TooFewCompetitions {
+            domain,
+            competitions,
+            min,
+        } => format!(
+            "coached {competitions} competition(s) in {}, the rule asks {min}",
+            t(domain)
+        ),
+    }
+}
+
+/// Why a pair is not a candidate, as a sentence.
+pub fn blocker_sentence(problem: &Problem, blocker: Blocker) -> String {
+    match blocker {
+        Blocker::NotQualified(f) => rule_failure_sentence(problem, f),
+        Blocker::NotVolunteered => "did not volunteer for this track".to_string(),
+        Blocker::NoCommonSlot { common } => format!(
+            "shares {common} weekly slot(s), the policy asks {}",
+            problem.policy.min_common_slots
+        ),
+        Blocker::Forbidden => "the pair is forbidden".to_string(),
+    }
+}
+
+/// "academic math", "psychological anxiety", or just the track when no subject is given.
+pub fn need_label(problem: &Problem, need: u32) -> String {
+    let n = &problem.needs[need as usize];
+    let subject = problem.text.name(n.subject);
+    if subject.is_empty() {
+        n.track.to_string()
+    } else {
+        format!("{} {subject}", n.track)
+    }
+}
+
+fn rank(r: Option<u32>) -> String {
+    r.map_or_else(|| "unranked".to_string(), |r| format!("#{r}"))
+}
+
+fn holders_sentence(problem: &Problem, holders: &[SeatHolder]) -> String {
+    holders
+        .iter()
+        .map(|h| {
+            let mut parts = vec![h.priority.name().to_string()];
+            if let Some(r) = h.student_rank {
+                parts.push(format!("ranks mentor #{r}"));
+            }
+            if let Some(r) = h.mentor_rank {
+                parts.push(format!("mentor's #{r}"));
+            }
+            format!(
+                "{} ({})",
+                problem.students[h.student as usize].id,
+                parts.join(", ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Why a higher choice was not given, as a sentence.
+pub fn miss_sentence(problem: &Problem, reason: &MissReason) -> String {
+    match reason {
+        MissReason::NotQualified(failures) => {
+            let parts: Vec<String> = failures
+                .iter()
+                .map(|&(n, f)| {
+                    let need = &problem.needs[n as usize];
+                    format!("{} need {}: {}", need.track, need.id, rule_failure_sentence(problem, f))
+                })
+                .collect();
+            format!("not qualified ({})", parts.join("; "))
+        }
+        MissReason::NotVolunteered => "did not volunteer for the needed track".to_string(),
+        MissReason::NoCommonSlot { common } => format!(
+            "only {common} common weekly slot(s), the policy asks {}",
+            problem.policy.min_common_slots
+        ),
+        MissReason::Forbidden => "the pair is forbidden".to_string(),
+        MissReason::Full(holders) => {
+            format!("full, seats held by {}", holders_sentence(problem, holders))
+        }
+        MissReason::BetterOverall => {
+            "had room, but the proven-optimal plan covers more needs or fits better with another mentor"
+                .to_string()
+        }
+    }
+}
+
+/// Why a need has no mentor, as a sentence.
+pub fn unassigned_sentence(problem: &Problem, u: &super::Unassigned) -> String {
+    let ids = |list: &[u32]| {
+        list.iter()
+            .map(|&m| problem.mentors[m as usize].id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match u.reason {
+        UnassignedReason::NoQualifiedMentor => {
+            "no mentor meets the qualification rule for this track and subject".to_string()
+        }
+        UnassignedReason::NotVolunteered => format!(
+            "qualified mentors ({}) did not volunteer for this track",
+            ids(&u.qualified)
+        ),
+        UnassignedReason::NoCommonSlot => format!(
+            "qualified volunteers ({}) share too few weekly slots with the student",
+            ids(&u.qualified)
+        ),
+        UnassignedReason::Forbidden => format!(
+            "every possible mentor ({}) is forbidden for this student",
+            ids(&u.qualified)
+        ),
+        UnassignedReason::CandidatesFull => {
+            let parts: Vec<String> = u
+                .full
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{} (capacity {}: {})",
+                        problem.mentors[f.mentor as usize].id,
+                        f.capacity,
+                        holders_sentence(problem, &f.holders)
+                    )
+                })
+                .collect();
+            format!("every possible mentor is full: {}", parts.join("; "))
+        }
+        UnassignedReason::StudentMentorLimit => format!(
+            "the student already has {} mentors, the policy maximum",
+            problem.policy.max_mentors_per_student
+        ),
+        UnassignedReason::SolverLimit => format!(
+            "the solver stopped at its limit before placing it (possible mentors: {})",
+            ids(&u.qualified)
+        ),
+    }
+}
+
+fn status_name(status: SolveStatus) -> &'static str {
+    match status {
+        SolveStatus::Optimal => "optimal (proven)",
+        SolveStatus::GapLimit => "stopped at the requested gap",
+        SolveStatus::TimeLimit => "stopped at the time limit (best plan found)",
+        SolveStatus::Infeasible => "infeasible",
+    }
+}
+
+/// The human-readable report of a run: status, pairs with reasons, unassigned needs, missed
+/// first choices and summary figures.
+pub fn render(problem: &Problem, outcome: &Outcome) -> String {
+    let mut out = String::new();
+    let r = &outcome.solver;
+    let _ = writeln!(out, "mentor-match: {}", status_name(r.status));
+    let _ = writeln!(
+        out,
+        "objective {:.4}, best bound {:.4}, gap {:.4}%, {} candidate pairs",
+        r.objective,
+        r.best_bound,
+        r.gap * 100.0,
+        r.candidate_pairs
+    );
+    for level in &r.coverage {
+        let _ = writeln!(
+            out,
+            "  {:<7} needs covered {}/{}",
+            level.priority.name(),
+            level.covered,
+            level.needs
+        );
+    }
+
+    let _ = writeln!(out, "\nPAIRS ({})", outcome.assignments.len());
+    let _ = writeln!(
+        out,
+        "{:<12} {:<10} {:<28} {:>5} {:>5} {:>7}  why",
+        "student", "mentor", "needs", "s.rk", "m.rk", "score"
+    );
+    for a in &outcome.assignments {
+        let needs: Vec<String> = a
+            .needs
+            .iter()
+            .map(|c| {
+                let n = &problem.needs[c.need as usize];
+                let subject = problem.text.name(n.subject);
+                if subject.is_empty() {
+                    format!("{}:{}", n.id, n.track)
+                } else {
+                    format!("{}:{}/{}", n.id, n.track, subject)
+                }
+            })
+            .collect();
+        let total: f64 = a.needs.iter().map(|c| c.total).sum();
+        let mut why: Vec<String> = a
+            .needs
+            .iter()
+            .map(|c| evidence_sentence(problem, c.evidence))
+            .collect();
+        why.push(format!("common {}", a.common));
+        let weak: Vec<&str> = a
+            .needs
+            .iter()
+            .flat_map(|c| c.matched_weak_points.iter())
+            .map(|&w| problem.text.name(w))
+            .collect();
+        if !weak.is_empty() {
+            why.push(format!("strong in {}", weak.join(", ")));
+        }
+        if a.own_class {
+            why.push("head teacher of the student's class".to_string());
+        }
+        if a.locked {
+            why.push("locked".to_string());
+        }
+        let _ = writeln!(
+            out,
+            "{:<12} {:<10} {:<28} {:>5} {:>5} {:>7.3}  {}",
+            problem.students[a.student as usize].id,
+            problem.mentors[a.mentor as usize].id,
+            needs.join(" "),
+            rank(a.student_rank),
+            rank(a.mentor_rank),
+            total,
+            why.join("; ")
+        );
+    }
+
+    let _ = writeln!(out, "\nUNASSIGNED NEEDS ({})", outcome.unassigned.len());
+    for u in &outcome.unassigned {
+        let n = &problem.needs[u.need as usize];
+        let _ = writeln!(
+            out,
+            "- {} need {} ({}, {} priority): {}",
+            problem.students[n.student as usize].id,
+            n.id,
+            need_label(problem, u.need),
+            n.priority.name(),
+            unassigned_sentence(problem, u)
+        );
+    }
+
+    let _ = writeln!(out, "\nWHY NOT MY FIRST CHOICE ({})", outcome.misses.len());
+    for miss in &outcome.misses {
+        let got = miss
+            .best_rank_given
+            .map_or_else(|| "no ranked mentor".to_string(), |r| format!("choice #{r}"));
+        let _ = writeln!(
+            out,
+            "- {} got {got}:",
+            problem.students[miss.student as usize].id
+        );
+        for h in &miss.higher {
+            let _ = writeln!(
+                out,
+                "    #{} {}: {}",
+                h.rank,
+                problem.mentors[h.mentor as usize].id,
+                miss_sentence(problem, &h.reason)
+            );
+        }
+    }
+
+    let s = &outcome.summary;
+    let _ = writeln!(out, "\nSUMMARY");
+    let _ = writeln!(
+        out,
+        "students {}, mentors {}, needs covered {}/{} ({:.1}%), students fully covered {}, without mentor {}",
+        s.students,
+        s.mentors,
+        s.needs_covered,
+        s.needs,
+        s.coverage * 100.0,
+        s.students_fully_covered,
+        s.students_without_mentor
+    );
+    let _ = writeln!(
+        out,
+        "first choice {:.1}%, top three {:.1}% (students who ranked mentors and got one)",
+        s.first_choice_share * 100.0,
+        s.top3_share * 100.0
+    );
+    for t in &s.tracks {
+        let _ = writeln!(
+            out,
+            "  {:<13} {}/{} covered, first choice {:.1}%, top three {:.1}%",
+            t.track.name(),
+            t.covered,
+            t.needs,
+            t.first_choice_share * 100.0,
+            t.top3_share * 100.0
+        );
+    }
+    let hist: Vec<String> = s
+        .load_histogram
+        .iter()
+        .enumerate()
+        .map(|(k, n)| format!("{k}:{n}"))
+        .collect();
+    let _ = writeln!(out, "mentor load (students:mentors) {}", hist.join(" "));
+    out
+}

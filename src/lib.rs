@@ -1,0 +1,19 @@
+//! mentor-match pairs students in need with mentors for a school's pairing-support programme
+//! (结对帮扶). It reads students, mentors and a policy, solves the pairing exactly as an integer
+//! program (good_lp + HiGHS) — coverage first by priority, then fit — and explains every pair,
+//! every unassigned need and every missed first choice.
+//!
+//! Layers, inner to outer: [`domain`] (types, validation), [`rules`] (hard rules, candidates),
+//! [`score`] (objective components), [`solver`] (the integer program), [`explain`] (reasons as
+//! data and as sentences), [`engine`] (the entry point). [`proto`] converts at the edge; the
+//! inner layers never see generated code.
+
+pub mod cli;
+pub mod domain;
+pub mod engine;
+pub mod explain;
+pub mod generate;
+pub mod proto;
+pub mod rules;
+pub mod score;
+pub mod solver;

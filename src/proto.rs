@@ -1,0 +1,632 @@
+//! The edge between protobuf and the domain: the generated types, and the one place that
+//! converts requests into [`RawRequest`] and [`Outcome`]s back into responses. Nothing else in
+//! the crate touches generated code.
+
+use crate::domain::model::Problem;
+use crate::domain::raw::{
+    Coded, RawAffinity, RawChoice, RawCoaching, RawCounselling, RawMentor, RawNeed, RawPair,
+    RawPolicy, RawRequest, RawStudent, RawSubject,
+};
+use crate::domain::validate::Violation;
+use crate::domain::{MentorRole, Priority, Track};
+use crate::explain::text::{miss_sentence, rule_failure_sentence};
+use crate::explain::{self, MissReason, Outcome, SeatHolder, UnassignedReason};
+use crate::rules::Evidence;
+use crate::solver::SolveStatus;
+
+/// Generated protobuf types with proto3-JSON serde impls.
+#[allow(clippy::all, missing_docs)]
+pub mod pb {
+    tonic::include_proto!("mentormatch.v1");
+    include!(concat!(env!("OUT_DIR"), "/mentormatch.v1.serde.rs"));
+
+    /// Encoded descriptor set, for server reflection.
+    pub const FILE_DESCRIPTOR_SET: &[u8] =
+        include_bytes!(concat!(env!("OUT_DIR"), "/mentormatch_descriptor.bin"));
+}
+
+fn coded<P, T>(value: i32, map: impl Fn(P) -> Option<T>) -> Coded<T>
+where
+    P: TryFrom<i32>,
+{
+    match P::try_from(value) {
+        Ok(p) => map(p).map_or(Coded::Unset, Coded::Set),
+        Err(_) => Coded::Invalid(value),
+    }
+}
+
+fn track(value: i32) -> Coded<Track> {
+    coded(value, |t: pb::Track| match t {
+        pb::Track::Unspecified => None,
+        pb::Track::Academic => Some(Track::Academic),
+        pb::Track::Psychological => Some(Track::Psychological),
+        pb::Track::Talent => Some(Track::Talent),
+    })
+}
+
+fn priority(value: i32) -> Coded<Priority> {
+    coded(value, |p: pb::Priority| match p {
+        pb::Priority::Unspecified => None,
+        pb::Priority::Low => Some(Priority::Low),
+        pb::Priority::Normal => Some(Priority::Normal),
+        pb::Priority::High => Some(Priority::High),
+        pb::Priority::Urgent => Some(Priority::Urgent),
+    })
+}
+
+fn role(value: i32) -> Coded<MentorRole> {
+    coded(value, |r: pb::MentorRole| {
+        Some(match r {
+            pb::MentorRole::Unspecified => MentorRole::Unspecified,
+            pb::MentorRole::HeadTeacher => MentorRole::HeadTeacher,
+            pb::MentorRole::SubjectTeacher => MentorRole::SubjectTeacher,
+            pb::MentorRole::Administrator => MentorRole::Administrator,
+            pb::MentorRole::TeachingAssistant => MentorRole::TeachingAssistant,
+            pb::MentorRole::ExternalCounsellor => MentorRole::ExternalCounsellor,
+            pb::MentorRole::PeerStudent => MentorRole::PeerStudent,
+        })
+    })
+}
+
+fn choices(items: Vec<(String, u32)>) -> Vec<RawChoice> {
+    items
+        .into_iter()
+        .map(|(id, rank)| RawChoice { id, rank })
+        .collect()
+}
+
+impl From<pb::SolveRequest> for RawRequest {
+    fn from(req: pb::SolveRequest) -> Self {
+        let policy = req.policy.unwrap_or_default();
+        let w = policy.weights.unwrap_or_default();
+        let rules = policy.rules.unwrap_or_default();
+        RawRequest {
+            students: req
+                .students
+                .into_iter()
+                .map(|s| RawStudent {
+                    id: s.id,
+                    grade: s.grade,
+                    class_id: s.class_id,
+                    gender: s.gender,
+                    needs: s
+                        .needs
+                        .into_iter()
+                        .map(|n| RawNeed {
+                            id: n.id,
+                            track: track(n.track),
+                            subject: n.subject,
+                            priority: priority(n.priority),
+                            weak_points: n.weak_points,
+                        })
+                        .collect(),
+                    availability: s.availability,
+                    preferences: choices(
+                        s.preferences
+                            .into_iter()
+                            .map(|c| (c.mentor_id, c.rank))
+                            .collect(),
+                    ),
+                    traits: s.traits,
+                    family_hardship: s.family_hardship,
+                })
+                .collect(),
+            mentors: req
+                .mentors
+                .into_iter()
+                .map(|m| {
+                    let c = m.counselling.unwrap_or_default();
+                    RawMentor {
+                        id: m.id,
+                        role: role(m.role),
+                        subjects: m
+                            .subjects
+                            .into_iter()
+                            .map(|s| RawSubject {
+                                subject: s.subject,
+                                years: s.years,
+                                topics: s.topics,
+                            })
+                            .collect(),
+                        counselling: RawCounselling {
+                            certificate: c.certificate,
+                            trained: c.trained,
+                            years: c.years,
+                            topics: c.topics,
+                        },
+                        coaching: m
+                            .coaching
+                            .into_iter()
+                            .map(|c| RawCoaching {
+                                domain: c.domain,
+                                competitions: c.competitions,
+                                topics: c.topics,
+                            })
+                            .collect(),
+                        tracks: m.tracks.into_iter().map(track).collect(),
+                        capacity: m.capacity,
+                        availability: m.availability,
+                        preferences: choices(
+                            m.preferences
+                                .into_iter()
+                                .map(|c| (c.student_id, c.rank))
+                                .collect(),
+                        ),
+                        head_of_classes: m.head_of_classes,
+                        traits: m.traits,
+                    }
+                })
+                .collect(),
+            locked_pairs: req.locked_pairs.into_iter().map(pair).collect(),
+            forbidden_pairs: req.forbidden_pairs.into_iter().map(pair).collect(),
+            affinities: req
+                .affinities
+                .into_iter()
+                .map(|a| RawAffinity {
+                    student_id: a.student_id,
+                    mentor_id: a.mentor_id,
+                    score: a.score,
+                })
+                .collect(),
+            policy: RawPolicy {
+                student_preference: w.student_preference,
+                mentor_preference: w.mentor_preference,
+                specialty: w.specialty,
+                time_overlap: w.time_overlap,
+                personality: w.personality,
+                affinity: w.affinity,
+                own_class: w.own_class,
+                academic_min_years: rules.academic_min_years,
+                psychological_requires_certificate: rules.psychological_requires_certificate,
+                talent_min_competitions: rules.talent_min_competitions,
+                min_common_slots: policy.min_common_slots,
+                max_mentors_per_student: policy.max_mentors_per_student,
+                time_limit_seconds: policy.time_limit_seconds,
+                relative_gap: policy.relative_gap,
+                hardship_raises_priority: policy.hardship_raises_priority,
+            },
+        }
+    }
+}
+
+fn pair(p: pb::PairRef) -> RawPair {
+    RawPair {
+        student_id: p.student_id,
+        mentor_id: p.mentor_id,
+    }
+}
+
+fn pb_track(t: Track) -> i32 {
+    (match t {
+        Track::Academic => pb::Track::Academic,
+        Track::Psychological => pb::Track::Psychological,
+        Track::Talent => pb::Track::Talent,
+    }) as i32
+}
+
+fn pb_priority(p: Priority) -> i32 {
+    (match p {
+        Priority::Low => pb::Priority::Low,
+        Priority::Normal => pb::Priority::Normal,
+        Priority::High => pb::Priority::High,
+        Priority::Urgent => pb::Priority::Urgent,
+    }) as i32
+}
+
+fn pb_role(r: MentorRole) -> i32 {
+    (match r {
+        MentorRole::Unspecified => pb::MentorRole::Unspecified,
+        MentorRole::HeadTeacher => pb::MentorRole::HeadTeacher,
+        MentorRole::SubjectTeacher => pb::MentorRole::SubjectTeacher,
+        MentorRole::Administrator => pb::MentorRole::Administrator,
+        MentorRole::TeachingAssistant => pb::MentorRole::TeachingAssistant,
+        MentorRole::ExternalCounsellor => pb::MentorRole::ExternalCounsellor,
+        MentorRole::PeerStudent => pb::MentorRole::PeerStudent,
+    }) as i32
+}
+
+fn pb_coded<T: Copy>(value: Coded<T>, f: impl Fn(T) -> i32) -> i32 {
+    match value {
+        Coded::Set(v) => f(v),
+        Coded::Unset => 0,
+        Coded::Invalid(n) => n,
+    }
+}
+
+impl From<RawRequest> for pb::SolveRequest {
+    fn from(raw: RawRequest) -> Self {
+        let p = raw.policy;
+        let weights = pb::Weights {
+            student_preference: p.student_preference,
+            mentor_preference: p.mentor_preference,
+            specialty: p.specialty,
+            time_overlap: p.time_overlap,
+            personality: p.personality,
+            affinity: p.affinity,
+            own_class: p.own_class,
+        };
+        let rules = pb::Rules {
+            academic_min_years: p.academic_min_years,
+            psychological_requires_certificate: p.psychological_requires_certificate,
+            talent_min_competitions: p.talent_min_competitions,
+        };
+        let policy = pb::Policy {
+            weights: (weights != pb::Weights::default()).then_some(weights),
+            rules: (rules != pb::Rules::default()).then_some(rules),
+            min_common_slots: p.min_common_slots,
+            max_mentors_per_student: p.max_mentors_per_student,
+            time_limit_seconds: p.time_limit_seconds,
+            relative_gap: p.relative_gap,
+            hardship_raises_priority: p.hardship_raises_priority,
+        };
+        pb::SolveRequest {
+            students: raw
+                .students
+                .into_iter()
+                .map(|s| pb::Student {
+                    id: s.id,
+                    grade: s.grade,
+                    class_id: s.class_id,
+                    gender: s.gender,
+                    needs: s
+                        .needs
+                        .into_iter()
+                        .map(|n| pb::Need {
+                            id: n.id,
+                            track: pb_coded(n.track, pb_track),
+                            subject: n.subject,
+                            priority: pb_coded(n.priority, pb_priority),
+                            weak_points: n.weak_points,
+                        })
+                        .collect(),
+                    availability: s.availability,
+                    preferences: s
+                        .preferences
+                        .into_iter()
+                        .map(|c| pb::MentorChoice {
+                            mentor_id: c.id,
+                            rank: c.rank,
+                        })
+                        .collect(),
+                    traits: s.traits,
+                    family_hardship: s.family_hardship,
+                })
+                .collect(),
+            mentors: raw
+                .mentors
+                .into_iter()
+                .map(|m| pb::Mentor {
+                    id: m.id,
+                    role: pb_coded(m.role, pb_role),
+                    subjects: m
+                        .subjects
+                        .into_iter()
+                        .map(|s| pb::SubjectExperience {
+                            subject: s.subject,
+                            years: s.years,
+                            topics: s.topics,
+                        })
+                        .collect(),
+                    counselling: (m.counselling != RawCounselling::default()).then(|| {
+                        pb::Counselling {
+                            certificate: m.counselling.certificate,
+                            trained: m.counselling.trained,
+                            years: m.counselling.years,
+                            topics: m.counselling.topics,
+                        }
+                    }),
+                    coaching: m
+                        .coaching
+                        .into_iter()
+                        .map(|c| pb::CoachingExperience {
+                            domain: c.domain,
+                            competitions: c.competitions,
+                            topics: c.topics,
+                        })
+                        .collect(),
+                    tracks: m
+                        .tracks
+                        .into_iter()
+                        .map(|t| pb_coded(t, pb_track))
+                        .collect(),
+                    capacity: m.capacity,
+                    availability: m.availability,
+                    preferences: m
+                        .preferences
+                        .into_iter()
+                        .map(|c| pb::StudentChoice {
+                            student_id: c.id,
+                            rank: c.rank,
+                        })
+                        .collect(),
+                    head_of_classes: m.head_of_classes,
+                    traits: m.traits,
+                })
+                .collect(),
+            locked_pairs: raw.locked_pairs.into_iter().map(pb_pair).collect(),
+            forbidden_pairs: raw.forbidden_pairs.into_iter().map(pb_pair).collect(),
+            affinities: raw
+                .affinities
+                .into_iter()
+                .map(|a| pb::Affinity {
+                    student_id: a.student_id,
+                    mentor_id: a.mentor_id,
+                    score: a.score,
+                })
+                .collect(),
+            policy: (policy != pb::Policy::default()).then_some(policy),
+        }
+    }
+}
+
+fn pb_pair(p: RawPair) -> pb::PairRef {
+    pb::PairRef {
+        student_id: p.student_id,
+        mentor_id: p.mentor_id,
+    }
+}
+
+/// A validation problem as a response entry.
+pub fn violation(v: &Violation) -> pb::Violation {
+    pb::Violation {
+        field: v.path.clone(),
+        code: v.code.as_str().to_string(),
+        description: v.message.clone(),
+    }
+}
+
+fn status(s: SolveStatus) -> i32 {
+    (match s {
+        SolveStatus::Optimal => pb::SolveStatus::Optimal,
+        SolveStatus::GapLimit => pb::SolveStatus::GapLimit,
+        SolveStatus::TimeLimit => pb::SolveStatus::TimeLimit,
+        SolveStatus::Infeasible => pb::SolveStatus::Infeasible,
+    }) as i32
+}
+
+fn qualification(problem: &Problem, e: Evidence) -> pb::Qualification {
+    use pb::QualificationRule as R;
+    let t = |s| problem.text.name(s).to_string();
+    match e {
+        Evidence::TeachesSubject { subject, years } => pb::Qualification {
+            rule: R::TeachesSubject as i32,
+            subject: t(subject),
+            years,
+            competitions: 0,
+        },
+        Evidence::CounsellorCertificate { years } => pb::Qualification {
+            rule: R::CounsellorCertificate as i32,
+            subject: String::new(),
+            years,
+            competitions: 0,
+        },
+        Evidence::PsychologicalTraining { years } => pb::Qualification {
+            rule: R::PsychologicalTraining as i32,
+            subject: String::new(),
+            years,
+            competitions: 0,
+        },
+        Evidence::CoachesDomain {
+            domain,
+            competitions,
+        } => pb::Qualification {
+            rule: R::CoachesDomain as i32,
+            subject: t(domain),
+            years: 0,
+            competitions,
+        },
+    }
+}
+
+fn holder(problem: &Problem, h: &SeatHolder) -> pb::SeatHolder {
+    pb::SeatHolder {
+        student_id: problem.students[h.student as usize].id.clone(),
+        priority: pb_priority(h.priority),
+        student_rank: h.student_rank,
+        mentor_rank: h.mentor_rank,
+    }
+}
+
+fn unassigned_reason(r: UnassignedReason) -> i32 {
+    use pb::UnassignedReason as U;
+    (match r {
+        UnassignedReason::NoQualifiedMentor => U::NoQualifiedMentor,
+        UnassignedReason::NotVolunteered => U::NotVolunteered,
+        UnassignedReason::NoCommonSlot => U::NoCommonSlot,
+        UnassignedReason::Forbidden => U::Forbidden,
+        UnassignedReason::CandidatesFull => U::CandidatesFull,
+        UnassignedReason::StudentMentorLimit => U::StudentMentorLimit,
+        UnassignedReason::SolverLimit => U::SolverLimit,
+    }) as i32
+}
+
+/// Converts an explained outcome into the response message.
+pub fn response(problem: &Problem, outcome: &Outcome) -> pb::SolveResponse {
+    let sid = |s: u32| problem.students[s as usize].id.clone();
+    let mid = |m: u32| problem.mentors[m as usize].id.clone();
+    let r = &outcome.solver;
+    let solver = pb::SolverReport {
+        status: status(r.status),
+        objective: r.objective,
+        best_bound: r.best_bound,
+        gap: r.gap,
+        coverage: r
+            .coverage
+            .iter()
+            .map(|c| pb::PriorityCoverage {
+                priority: pb_priority(c.priority),
+                needs: c.needs,
+                covered: c.covered,
+            })
+            .collect(),
+        candidate_pairs: r.candidate_pairs,
+    };
+    let assignments = outcome
+        .assignments
+        .iter()
+        .map(|a| pb::Assignment {
+            student_id: sid(a.student),
+            mentor_id: mid(a.mentor),
+            needs: a
+                .needs
+                .iter()
+                .map(|c| {
+                    let n = &problem.needs[c.need as usize];
+                    let k = &c.components;
+                    pb::CoveredNeed {
+                        need_id: n.id.clone(),
+                        track: pb_track(n.track),
+                        subject: problem.text.name(n.subject).to_string(),
+                        priority: pb_priority(n.priority),
+                        qualification: Some(qualification(problem, c.evidence)),
+                        matched_weak_points: c
+                            .matched_weak_points
+                            .iter()
+                            .map(|&w| problem.text.name(w).to_string())
+                            .collect(),
+                        score: Some(pb::ScoreBreakdown {
+                            student_preference: k.student_preference,
+                            mentor_preference: k.mentor_preference,
+                            specialty: k.specialty,
+                            time_overlap: k.time_overlap,
+                            personality: k.personality,
+                            affinity: k.affinity,
+                            own_class: k.own_class,
+                            total: c.total,
+                        }),
+                    }
+                })
+                .collect(),
+            student_rank: a.student_rank,
+            mentor_rank: a.mentor_rank,
+            common_slots: a.common.names(),
+            locked: a.locked,
+            own_class: a.own_class,
+            shared_traits: a
+                .shared_traits
+                .iter()
+                .map(|&t| problem.text.name(t).to_string())
+                .collect(),
+        })
+        .collect();
+    let unassigned = outcome
+        .unassigned
+        .iter()
+        .map(|u| {
+            let n = &problem.needs[u.need as usize];
+            pb::UnassignedNeed {
+                student_id: sid(n.student),
+                need_id: n.id.clone(),
+                track: pb_track(n.track),
+                subject: problem.text.name(n.subject).to_string(),
+                priority: pb_priority(n.priority),
+                reason: unassigned_reason(u.reason),
+                qualified_mentor_ids: u.qualified.iter().map(|&m| mid(m)).collect(),
+                full_mentors: u
+                    .full
+                    .iter()
+                    .map(|f| pb::MentorSeats {
+                        mentor_id: mid(f.mentor),
+                        capacity: f.capacity,
+                        holders: f.holders.iter().map(|h| holder(problem, h)).collect(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let preference_misses = outcome
+        .misses
+        .iter()
+        .map(|miss| pb::PreferenceMiss {
+            student_id: sid(miss.student),
+            best_rank_given: miss.best_rank_given,
+            higher_choices: miss
+                .higher
+                .iter()
+                .map(|h| higher_choice(problem, h))
+                .collect(),
+        })
+        .collect();
+    let s = &outcome.summary;
+    let summary = pb::Summary {
+        students: s.students,
+        mentors: s.mentors,
+        needs: s.needs,
+        needs_covered: s.needs_covered,
+        coverage: s.coverage,
+        students_fully_covered: s.students_fully_covered,
+        students_without_mentor: s.students_without_mentor,
+        first_choice_share: s.first_choice_share,
+        top3_share: s.top3_share,
+        tracks: s
+            .tracks
+            .iter()
+            .map(|t| pb::TrackSummary {
+                track: pb_track(t.track),
+                needs: t.needs,
+                covered: t.covered,
+                first_choice_share: t.first_choice_share,
+                top3_share: t.top3_share,
+            })
+            .collect(),
+        load_histogram: s.load_histogram.clone(),
+        mentor_loads: s
+            .loads
+            .iter()
+            .map(|&(m, students)| pb::MentorLoad {
+                mentor_id: mid(m),
+                students,
+                capacity: problem.mentors[m as usize].capacity,
+            })
+            .collect(),
+    };
+    pb::SolveResponse {
+        solver: Some(solver),
+        assignments,
+        unassigned,
+        preference_misses,
+        summary: Some(summary),
+    }
+}
+
+fn higher_choice(problem: &Problem, h: &explain::HigherChoice) -> pb::HigherChoice {
+    use pb::MissReason as M;
+    let mut out = pb::HigherChoice {
+        mentor_id: problem.mentors[h.mentor as usize].id.clone(),
+        rank: h.rank,
+        reason: 0,
+        failed_rules: Vec::new(),
+        common_slots: 0,
+        holders: Vec::new(),
+    };
+    out.reason = match &h.reason {
+        MissReason::NotQualified(failures) => {
+            out.failed_rules = failures
+                .iter()
+                .map(|&(n, f)| {
+                    let need = &problem.needs[n as usize];
+                    format!(
+                        "{} need {}: {}",
+                        need.track,
+                        need.id,
+                        rule_failure_sentence(problem, f)
+                    )
+                })
+                .collect();
+            M::NotQualified
+        }
+        MissReason::NotVolunteered => M::NotVolunteered,
+        MissReason::NoCommonSlot { common } => {
+            out.common_slots = *common;
+            M::NoCommonSlot
+        }
+        MissReason::Forbidden => M::Forbidden,
+        MissReason::Full(holders) => {
+            out.holders = holders.iter().map(|x| holder(problem, x)).collect();
+            M::Full
+        }
+        MissReason::BetterOverall => M::BetterOverall,
+    } as i32;
+    let _ = miss_sentence;
+    out
+}

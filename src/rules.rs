@@ -1,0 +1,243 @@
+//! Hard rules: track qualification (the rule table of domain.md), volunteering, common weekly
+//! slots and forbidden pairs; and the sparse candidate set built from them. Only candidate pairs
+//! become variables, so the model grows with the pairs that could be made, not with
+//! students × mentors.
+
+use std::collections::HashMap;
+
+use crate::domain::model::{MentorIx, NeedIx, Problem, Sym};
+use crate::domain::policy::Rules;
+use crate::domain::slots::SlotSet;
+use crate::domain::{model::Mentor, model::Need, Track};
+use crate::score;
+
+/// Which rule qualified a mentor for a need, with the facts that satisfied it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Evidence {
+    /// Academic: the mentor teaches the subject, for `years` years.
+    TeachesSubject { subject: Sym, years: u32 },
+    /// Psychological: the mentor holds a counsellor certificate.
+    CounsellorCertificate { years: u32 },
+    /// Psychological: the mentor has related training (no certificate).
+    PsychologicalTraining { years: u32 },
+    /// Talent: the mentor has coached `competitions` outside competitions in the domain.
+    CoachesDomain { domain: Sym, competitions: u32 },
+}
+
+/// Why a mentor does not meet a track's qualification rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleFailure {
+    DoesNotTeach { subject: Sym },
+    TooFewYears { subject: Sym, years: u32, min: u32 },
+    NoCounsellingCredential,
+    CertificateRequired,
+    DoesNotCoach { domain: Sym },
+    TooFewCompetitions { domain: Sym, competitions: u32, min: u32 },
+}
+
+/// Why a (need, mentor) pair is not a candidate, in the order the rules are checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Blocker {
+    NotQualified(RuleFailure),
+    NotVolunteered,
+    NoCommonSlot { common: u32 },
+    Forbidden,
+}
+
+impl Blocker {
+    /// How far the pair got through the checks; used to report the most telling blocker.
+    pub fn progress(self) -> u8 {
+        match self {
+            Blocker::NotQualified(_) => 0,
+            Blocker::NotVolunteered => 1,
+            Blocker::NoCommonSlot { .. } => 2,
+            Blocker::Forbidden => 3,
+        }
+    }
+}
+
+/// Applies the qualification rule of the need's track.
+pub fn qualify(rules: &Rules, need: &Need, mentor: &Mentor) -> Result<Evidence, RuleFailure> {
+    match need.track {
+        Track::Academic => {
+            let exp = mentor
+                .subjects
+                .iter()
+                .find(|s| s.subject == need.subject)
+                .ok_or(RuleFailure::DoesNotTeach {
+                    subject: need.subject,
+                })?;
+            if exp.years < rules.academic_min_years {
+                return Err(RuleFailure::TooFewYears {
+                    subject: need.subject,
+                    years: exp.years,
+                    min: rules.academic_min_years,
+                });
+            }
+            Ok(Evidence::TeachesSubject {
+                subject: need.subject,
+                years: exp.years,
+            })
+        }
+        Track::Psychological => {
+            let c = &mentor.counselling;
+            if c.certificate {
+                Ok(Evidence::CounsellorCertificate { years: c.years })
+            } else if c.trained && !rules.psychological_requires_certificate {
+                Ok(Evidence::PsychologicalTraining { years: c.years })
+            } else if c.trained {
+                Err(RuleFailure::CertificateRequired)
+            } else {
+                Err(RuleFailure::NoCounsellingCredential)
+            }
+        }
+        Track::Talent => {
+            let exp = mentor
+                .coaching
+                .iter()
+                .find(|c| c.domain == need.subject)
+                .ok_or(RuleFailure::DoesNotCoach {
+                    domain: need.subject,
+                })?;
+            if exp.competitions < rules.talent_min_competitions {
+                return Err(RuleFailure::TooFewCompetitions {
+                    domain: need.subject,
+                    competitions: exp.competitions,
+                    min: rules.talent_min_competitions,
+                });
+            }
+            Ok(Evidence::CoachesDomain {
+                domain: need.subject,
+                competitions: exp.competitions,
+            })
+        }
+    }
+}
+
+/// Checks every hard rule for one (need, mentor) pair. On success returns the qualifying
+/// evidence and the common slots.
+pub fn check_pair(
+    problem: &Problem,
+    need: NeedIx,
+    mentor: MentorIx,
+) -> Result<(Evidence, SlotSet), Blocker> {
+    let n = &problem.needs[need as usize];
+    let m = &problem.mentors[mentor as usize];
+    let evidence = qualify(&problem.policy.rules, n, m).map_err(Blocker::NotQualified)?;
+    if !m.volunteers_for(n.track) {
+        return Err(Blocker::NotVolunteered);
+    }
+    let common = problem.students[n.student as usize].slots.common(m.slots);
+    if common.len() < problem.policy.min_common_slots {
+        return Err(Blocker::NoCommonSlot {
+            common: common.len(),
+        });
+    }
+    if problem.facts(n.student, mentor).forbidden {
+        return Err(Blocker::Forbidden);
+    }
+    Ok((evidence, common))
+}
+
+/// Mentors that may qualify for a need, found through an index instead of a scan of every
+/// mentor: by subject for academic needs, by domain for talent needs, and the mentors with any
+/// counselling credential for psychological needs. Lists are in ascending mentor order.
+#[derive(Clone, Debug, Default)]
+pub struct QualificationIndex {
+    by_subject: HashMap<Sym, Vec<MentorIx>>,
+    by_domain: HashMap<Sym, Vec<MentorIx>>,
+    counsellors: Vec<MentorIx>,
+}
+
+impl QualificationIndex {
+    /// Indexes every mentor's declared experience.
+    pub fn build(problem: &Problem) -> Self {
+        let mut index = QualificationIndex::default();
+        for (mi, m) in problem.mentors.iter().enumerate() {
+            let mi = mi as MentorIx;
+            for s in &m.subjects {
+                index.by_subject.entry(s.subject).or_default().push(mi);
+            }
+            for c in &m.coaching {
+                index.by_domain.entry(c.domain).or_default().push(mi);
+            }
+            if m.counselling.certificate || m.counselling.trained {
+                index.counsellors.push(mi);
+            }
+        }
+        for list in index
+            .by_subject
+            .values_mut()
+            .chain(index.by_domain.values_mut())
+        {
+            list.dedup();
+        }
+        index
+    }
+
+    /// Mentors that declare experience relevant to the need (a superset of the qualified ones).
+    pub fn relevant(&self, need: &Need) -> &[MentorIx] {
+        let list = match need.track {
+            Track::Academic => self.by_subject.get(&need.subject),
+            Track::Talent => self.by_domain.get(&need.subject),
+            Track::Psychological => return &self.counsellors,
+        };
+        list.map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The sparse candidate set in compressed rows: the candidates of need `n` are
+/// `mentors[starts[n]..starts[n+1]]`, in ascending mentor order, with their fit score.
+#[derive(Clone, Debug, Default)]
+pub struct Candidates {
+    pub starts: Vec<u32>,
+    pub mentors: Vec<MentorIx>,
+    pub scores: Vec<f64>,
+}
+
+impl Candidates {
+    /// Number of candidate pairs.
+    pub fn len(&self) -> usize {
+        self.mentors.len()
+    }
+
+    /// True when no pair is possible at all.
+    pub fn is_empty(&self) -> bool {
+        self.mentors.is_empty()
+    }
+
+    /// Candidate positions of one need.
+    pub fn of_need(&self, need: NeedIx) -> std::ops::Range<usize> {
+        self.starts[need as usize] as usize..self.starts[need as usize + 1] as usize
+    }
+
+    /// The candidate position of a (need, mentor) pair, if it is a candidate.
+    pub fn find(&self, need: NeedIx, mentor: MentorIx) -> Option<usize> {
+        let range = self.of_need(need);
+        let start = range.start;
+        self.mentors[range]
+            .binary_search(&mentor)
+            .ok()
+            .map(|i| start + i)
+    }
+
+    /// Builds every candidate pair with its score.
+    pub fn build(problem: &Problem, index: &QualificationIndex) -> Self {
+        let mut out = Candidates {
+            starts: Vec::with_capacity(problem.needs.len() + 1),
+            ..Candidates::default()
+        };
+        out.starts.push(0);
+        for (ni, need) in problem.needs.iter().enumerate() {
+            for &mi in index.relevant(need) {
+                if let Ok((evidence, common)) = check_pair(problem, ni as NeedIx, mi) {
+                    let parts = score::components(problem, ni as NeedIx, mi, evidence, common);
+                    out.mentors.push(mi);
+                    out.scores.push(parts.total(&problem.policy.weights));
+                }
+            }
+            out.starts.push(out.mentors.len() as u32);
+        }
+        out
+    }
+}

@@ -1,0 +1,463 @@
+//! The integer program itself: built with good_lp over the candidate set, solved by HiGHS with
+//! fixed seed and one thread (so the same request gives the same plan), one solve per stage,
+//! each warm-started from the previous stage's plan.
+
+use std::time::Instant;
+
+use good_lp::solvers::highs::highs;
+use good_lp::{variable, Expression, ProblemVariables, ResolutionError, SolverModel, Variable};
+use highs::{HighsModelStatus, HighsSolutionStatus};
+
+use super::{
+    coverage_weights, LevelCoverage, Solution, SolveError, SolveOptions, SolveStatus,
+};
+use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
+use crate::domain::Priority;
+use crate::rules::Candidates;
+
+/// A (student, mentor) seat and the candidate pairs that would use it.
+struct SeatGroup {
+    student: StudentIx,
+    mentor: MentorIx,
+    members: Vec<usize>,
+}
+
+/// Candidate-set structure shared by every stage.
+struct Structure {
+    need_of: Vec<NeedIx>,
+    groups: Vec<SeatGroup>,
+}
+
+impl Structure {
+    fn new(problem: &Problem, candidates: &Candidates) -> Self {
+        let mut need_of = Vec::with_capacity(candidates.len());
+        let mut keyed: Vec<(StudentIx, MentorIx, usize)> = Vec::with_capacity(candidates.len());
+        for (n, need) in problem.needs.iter().enumerate() {
+            for c in candidates.of_need(n as NeedIx) {
+                need_of.push(n as NeedIx);
+                keyed.push((need.student, candidates.mentors[c], c));
+            }
+        }
+        keyed.sort_unstable();
+        let mut groups: Vec<SeatGroup> = Vec::new();
+        for (s, m, c) in keyed {
+            match groups.last_mut() {
+                Some(g) if g.student == s && g.mentor == m => g.members.push(c),
+                _ => groups.push(SeatGroup {
+                    student: s,
+                    mentor: m,
+                    members: vec![c],
+                }),
+            }
+        }
+        Structure { need_of, groups }
+    }
+}
+
+/// A stage's objective and the floor it leaves for later stages.
+struct Stage {
+    coefficients: Vec<f64>,
+    /// Integral objectives get a floor of `value - 0.5`; the fit stage leaves none.
+    integral: bool,
+}
+
+/// One HiGHS solve's outcome.
+struct StageOutcome {
+    status: SolveStatus,
+    x: Vec<f64>,
+    objective: f64,
+    bound: f64,
+    gap: f64,
+}
+
+const TIME_LIMIT_FLOOR_SECONDS: f64 = 0.01;
+
+pub(super) fn solve(
+    problem: &Problem,
+    candidates: &Candidates,
+    options: SolveOptions,
+    deadline: Instant,
+) -> Result<Solution, SolveError> {
+    let structure = Structure::new(problem, candidates);
+    let priority_of = |c: usize| problem.needs[structure.need_of[c] as usize].priority;
+
+    let mut stages: Vec<Stage> = Vec::new();
+    match coverage_weights(problem, candidates) {
+        Some(w) => stages.push(Stage {
+            coefficients: (0..candidates.len())
+                .map(|c| w[priority_of(c) as usize])
+                .collect(),
+            integral: true,
+        }),
+        None => {
+            for level in Priority::DESCENDING {
+                stages.push(Stage {
+                    coefficients: (0..candidates.len())
+                        .map(|c| f64::from(u8::from(priority_of(c) == level)))
+                        .collect(),
+                    integral: true,
+                });
+            }
+        }
+    }
+    stages.push(Stage {
+        coefficients: candidates.scores.clone(),
+        integral: false,
+    });
+
+    // A greedy plan is always available: it seeds the first solve and is the answer of last
+    // resort if the time limit strikes before HiGHS finds any plan.
+    let mut x = greedy(problem, candidates, &structure);
+    let mut status = SolveStatus::Optimal;
+    let mut last = None;
+    let mut floors: Vec<(&[f64], f64)> = Vec::new();
+    for (k, stage) in stages.iter().enumerate() {
+        let is_last = k + 1 == stages.len();
+        let remaining = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
+        if remaining <= TIME_LIMIT_FLOOR_SECONDS || candidates.is_empty() {
+            if !candidates.is_empty() {
+                status = SolveStatus::TimeLimit;
+            }
+            break;
+        }
+        let gap = if is_last { options.relative_gap } else { 0.0 };
+        let outcome = run_stage(
+            candidates,
+            &structure,
+            problem,
+            stage,
+            &floors,
+            &x,
+            remaining,
+            gap,
+        )?;
+        match outcome {
+            None => {
+                // No plan found within the limit: keep the previous one.
+                status = SolveStatus::TimeLimit;
+                break;
+            }
+            Some(o) if o.status == SolveStatus::Infeasible => {
+                status = SolveStatus::Infeasible;
+                x = vec![0.0; candidates.len()];
+                break;
+            }
+            Some(o) => {
+                if o.status != SolveStatus::Optimal {
+                    status = if status == SolveStatus::TimeLimit {
+                        status
+                    } else {
+                        o.status
+                    };
+                }
+                x.clone_from(&o.x);
+                let value: f64 = dot(&stage.coefficients, &x);
+                if stage.integral {
+                    floors.push((&stage.coefficients, value.round() - 0.5));
+                }
+                if is_last {
+                    last = Some(o);
+                }
+                if status == SolveStatus::TimeLimit {
+                    break;
+                }
+            }
+        }
+    }
+
+    let chosen: Vec<usize> = (0..candidates.len()).filter(|&c| x[c] > 0.5).collect();
+    let objective: f64 = chosen.iter().map(|&c| candidates.scores[c]).sum();
+    let (best_bound, gap) = match &last {
+        Some(o) if status != SolveStatus::TimeLimit || o.status == SolveStatus::TimeLimit => {
+            let _ = o.objective;
+            (o.bound.max(objective), o.gap.max(0.0))
+        }
+        _ => (f64::INFINITY, f64::INFINITY),
+    };
+    let (best_bound, gap) = if status == SolveStatus::Optimal {
+        (objective, 0.0)
+    } else {
+        (best_bound, gap)
+    };
+    let coverage = level_coverage(problem, &structure, &chosen);
+    #[cfg(debug_assertions)]
+    if status != SolveStatus::Infeasible {
+        let pairs = super::verify::pairs(candidates, &chosen);
+        if let Err(e) = super::verify::verify(problem, &pairs) {
+            debug_assert!(false, "solver produced an invalid plan: {e}");
+        }
+    }
+    Ok(Solution {
+        status,
+        objective,
+        best_bound,
+        gap,
+        coverage,
+        chosen,
+    })
+}
+
+fn dot(a: &[f64], x: &[f64]) -> f64 {
+    a.iter().zip(x).map(|(a, x)| a * x.round()).sum()
+}
+
+fn level_coverage(problem: &Problem, structure: &Structure, chosen: &[usize]) -> Vec<LevelCoverage> {
+    let mut needs = [0u32; 4];
+    let mut covered = [0u32; 4];
+    for need in &problem.needs {
+        needs[need.priority as usize] += 1;
+    }
+    for &c in chosen {
+        covered[problem.needs[structure.need_of[c] as usize].priority as usize] += 1;
+    }
+    Priority::DESCENDING
+        .iter()
+        .filter(|p| needs[**p as usize] > 0)
+        .map(|&p| LevelCoverage {
+            priority: p,
+            needs: needs[p as usize],
+            covered: covered[p as usize],
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_stage(
+    candidates: &Candidates,
+    structure: &Structure,
+    problem: &Problem,
+    stage: &Stage,
+    floors: &[(&[f64], f64)],
+    start: &[f64],
+    seconds: f64,
+    relative_gap: f64,
+) -> Result<Option<StageOutcome>, SolveError> {
+    let backend = |source| SolveError::Backend {
+        stage: "model build",
+        source,
+    };
+    let mut vars = ProblemVariables::new();
+    let x: Vec<Variable> = vars.add_vector(variable().binary(), candidates.len());
+    // A seat variable per group of two or more pairs; a lone pair is its own seat.
+    let seat: Vec<Variable> = structure
+        .groups
+        .iter()
+        .map(|g| {
+            if g.members.len() == 1 {
+                x[g.members[0]]
+            } else {
+                vars.add(variable().binary())
+            }
+        })
+        .collect();
+    let mut objective = Expression::with_capacity(candidates.len());
+    for (c, &coef) in stage.coefficients.iter().enumerate() {
+        if coef != 0.0 {
+            objective.add_mul(coef, x[c]);
+        }
+    }
+    let mut model = vars.maximise(objective).using(highs);
+
+    for n in 0..problem.needs.len() {
+        let range = candidates.of_need(n as NeedIx);
+        if range.len() > 1 {
+            let mut e = Expression::with_capacity(range.len());
+            for c in range {
+                e.add_mul(1.0, x[c]);
+            }
+            model.add_constraint(e.leq(1.0));
+        }
+    }
+    let mut per_mentor: Vec<Vec<Variable>> = vec![Vec::new(); problem.mentors.len()];
+    let mut per_student: Vec<Vec<Variable>> = vec![Vec::new(); problem.students.len()];
+    for (g, group) in structure.groups.iter().enumerate() {
+        if group.members.len() > 1 {
+            for &c in &group.members {
+                model.add_constraint((Expression::from(x[c]) - seat[g]).leq(0.0));
+            }
+        }
+        per_mentor[group.mentor as usize].push(seat[g]);
+        per_student[group.student as usize].push(seat[g]);
+    }
+    for (m, seats) in per_mentor.iter().enumerate() {
+        let cap = problem.mentors[m].capacity;
+        if seats.len() as u32 > cap {
+            model.add_constraint(sum(seats).leq(f64::from(cap)));
+        }
+    }
+    let max = problem.policy.max_mentors_per_student;
+    for seats in &per_student {
+        if seats.len() as u32 > max {
+            model.add_constraint(sum(seats).leq(f64::from(max)));
+        }
+    }
+    for &(s, m) in &problem.locked {
+        let members = structure
+            .groups
+            .binary_search_by(|g| (g.student, g.mentor).cmp(&(s, m)))
+            .map(|g| structure.groups[g].members.as_slice())
+            .unwrap_or(&[]);
+        let mut e = Expression::with_capacity(members.len());
+        for &c in members {
+            e.add_mul(1.0, x[c]);
+        }
+        model.add_constraint(e.geq(1.0));
+    }
+    for (coefficients, floor) in floors {
+        let mut e = Expression::with_capacity(candidates.len());
+        for (c, &coef) in coefficients.iter().enumerate() {
+            if coef != 0.0 {
+                e.add_mul(coef, x[c]);
+            }
+        }
+        model.add_constraint(e.geq(*floor));
+    }
+
+    let mut inner = model.try_into_inner().map_err(backend)?;
+    set_option(&mut inner, "output_flag", false)?;
+    set_option(&mut inner, "threads", 1)?;
+    set_option(&mut inner, "random_seed", 0)?;
+    set_option(&mut inner, "time_limit", seconds)?;
+    set_option(&mut inner, "mip_rel_gap", relative_gap)?;
+    set_option(&mut inner, "mip_abs_gap", if stage.integral { 0.5 } else { 1e-7 })?;
+
+    let mut initial = Vec::with_capacity(candidates.len() + structure.groups.len());
+    initial.extend(start.iter().map(|v| v.round()));
+    for g in &structure.groups {
+        if g.members.len() > 1 {
+            let used = g.members.iter().any(|&c| start[c] > 0.5);
+            initial.push(f64::from(u8::from(used)));
+        }
+    }
+    // A rejected warm start only costs time; the solve itself is still exact.
+    let _ = inner.try_set_solution(Some(&initial), None, None, None);
+
+    let solved = inner.try_solve().map_err(|e| SolveError::Backend {
+        stage: "solve",
+        source: ResolutionError::Str(format!("{e:?}")),
+    })?;
+    let status = match solved.status() {
+        HighsModelStatus::Optimal => {
+            let gap = solved.mip_gap();
+            if relative_gap > 0.0 && gap.is_finite() && gap > 1e-9 {
+                SolveStatus::GapLimit
+            } else {
+                SolveStatus::Optimal
+            }
+        }
+        HighsModelStatus::ObjectiveBound | HighsModelStatus::ObjectiveTarget => {
+            SolveStatus::GapLimit
+        }
+        HighsModelStatus::ReachedTimeLimit
+        | HighsModelStatus::ReachedInterrupt
+        | HighsModelStatus::ReachedIterationLimit
+        | HighsModelStatus::ReachedSolutionLimit
+        | HighsModelStatus::ReachedMemoryLimit => SolveStatus::TimeLimit,
+        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
+            return Ok(Some(StageOutcome {
+                status: SolveStatus::Infeasible,
+                x: Vec::new(),
+                objective: 0.0,
+                bound: 0.0,
+                gap: 0.0,
+            }))
+        }
+        other => {
+            return Err(SolveError::Backend {
+                stage: "solve",
+                source: ResolutionError::Str(format!("unexpected HiGHS status {other:?}")),
+            })
+        }
+    };
+    if solved.primal_solution_status() != HighsSolutionStatus::Feasible {
+        return Ok(None);
+    }
+    let columns = solved.get_solution();
+    let x_values = columns.columns()[..candidates.len()].to_vec();
+    let objective = solved.objective_value();
+    let bound = solved
+        .double_info_value(c"mip_dual_bound")
+        .ok()
+        .filter(|b| b.is_finite())
+        .unwrap_or(f64::INFINITY);
+    Ok(Some(StageOutcome {
+        status,
+        x: x_values,
+        objective,
+        bound,
+        gap: solved.mip_gap(),
+    }))
+}
+
+fn sum(vars: &[Variable]) -> Expression {
+    let mut e = Expression::with_capacity(vars.len());
+    for &v in vars {
+        e.add_mul(1.0, v);
+    }
+    e
+}
+
+/// A feasible plan built greedily: locks first, then needs from most to least urgent, each to
+/// its best-scoring candidate with a free seat.
+fn greedy(problem: &Problem, candidates: &Candidates, structure: &Structure) -> Vec<f64> {
+    let mut x = vec![0.0; candidates.len()];
+    let mut load = vec![0u32; problem.mentors.len()];
+    let mut covered = vec![false; problem.needs.len()];
+    let mut seats: std::collections::HashSet<(StudentIx, MentorIx)> = Default::default();
+    let mut mentors_of = vec![0u32; problem.students.len()];
+    let max = problem.policy.max_mentors_per_student;
+    let mut take = |c: usize, x: &mut Vec<f64>| -> bool {
+        let n = structure.need_of[c];
+        let s = problem.needs[n as usize].student;
+        let m = candidates.mentors[c];
+        if covered[n as usize] {
+            return false;
+        }
+        let has_seat = seats.contains(&(s, m));
+        if !has_seat
+            && (load[m as usize] >= problem.mentors[m as usize].capacity
+                || mentors_of[s as usize] >= max)
+        {
+            return false;
+        }
+        if !has_seat {
+            seats.insert((s, m));
+            load[m as usize] += 1;
+            mentors_of[s as usize] += 1;
+        }
+        covered[n as usize] = true;
+        x[c] = 1.0;
+        true
+    };
+    for &(s, m) in &problem.locked {
+        for n in problem.students[s as usize].needs() {
+            if let Some(c) = candidates.find(n, m) {
+                if take(c, &mut x) {
+                    break;
+                }
+            }
+        }
+    }
+    let mut order: Vec<NeedIx> = (0..problem.needs.len() as NeedIx).collect();
+    order.sort_by_key(|&n| std::cmp::Reverse(problem.needs[n as usize].priority));
+    for n in order {
+        let mut ranked: Vec<usize> = candidates.of_need(n).collect();
+        ranked.sort_by(|&a, &b| candidates.scores[b].total_cmp(&candidates.scores[a]));
+        for c in ranked {
+            if take(c, &mut x) {
+                break;
+            }
+        }
+    }
+    x
+}
+
+fn set_option<V: highs::HighsOptionValue>(
+    model: &mut highs::Model,
+    option: &'static str,
+    value: V,
+) -> Result<(), SolveError> {
+    model
+        .try_set_option(option, value)
+        .map_err(|_| SolveError::Option { option })
+}
