@@ -15,7 +15,11 @@ use crate::proto::{self, pb};
 use crate::{engine, explain, generate, solver};
 
 #[derive(Parser, Debug)]
-#[command(name = "mentor-match", version, about = "Pairs students in need with mentors (结对帮扶), exactly, with reasons.")]
+#[command(
+    name = "mentor-match",
+    version,
+    about = "Pairs students in need with mentors (结对帮扶), exactly, with reasons."
+)]
 pub struct Args {
     /// Log as JSON lines on stderr (logs carry ids and counts only, never student attributes).
     #[arg(long, global = true)]

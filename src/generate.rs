@@ -43,26 +43,74 @@ impl Rng {
 }
 
 const SUBJECTS: [(&str, [&str; 4]); 6] = [
-    ("math", ["quadratic equations", "functions", "geometry proofs", "word problems"]),
-    ("chinese", ["classical chinese", "essay writing", "reading comprehension", "poetry"]),
-    ("english", ["cloze reasoning", "grammar", "listening", "writing"]),
-    ("physics", ["mechanics", "circuits", "optics", "experiments"]),
-    ("chemistry", ["equations", "stoichiometry", "lab safety", "organic basics"]),
+    (
+        "math",
+        [
+            "quadratic equations",
+            "functions",
+            "geometry proofs",
+            "word problems",
+        ],
+    ),
+    (
+        "chinese",
+        [
+            "classical chinese",
+            "essay writing",
+            "reading comprehension",
+            "poetry",
+        ],
+    ),
+    (
+        "english",
+        ["cloze reasoning", "grammar", "listening", "writing"],
+    ),
+    (
+        "physics",
+        ["mechanics", "circuits", "optics", "experiments"],
+    ),
+    (
+        "chemistry",
+        ["equations", "stoichiometry", "lab safety", "organic basics"],
+    ),
     ("biology", ["genetics", "cells", "ecology", "experiments"]),
 ];
 const DOMAINS: [(&str, [&str; 3]); 7] = [
     ("art", ["sketching", "watercolour", "composition"]),
     ("music", ["sight reading", "piano", "choir"]),
-    ("robotics", ["mechanical design", "sensors", "competition strategy"]),
-    ("programming", ["algorithms", "olympiad problems", "debugging"]),
+    (
+        "robotics",
+        ["mechanical design", "sensors", "competition strategy"],
+    ),
+    (
+        "programming",
+        ["algorithms", "olympiad problems", "debugging"],
+    ),
     ("athletics", ["sprint", "endurance", "long jump"]),
     ("basketball", ["shooting", "defence", "teamwork"]),
-    ("calligraphy", ["regular script", "running script", "brush control"]),
+    (
+        "calligraphy",
+        ["regular script", "running script", "brush control"],
+    ),
 ];
-const FOCI: [&str; 5] = ["anxiety", "adjustment", "family", "peer relations", "motivation"];
+const FOCI: [&str; 5] = [
+    "anxiety",
+    "adjustment",
+    "family",
+    "peer relations",
+    "motivation",
+];
 const TRAITS: [&str; 10] = [
-    "introverted", "extroverted", "patient", "curious", "organised", "creative", "calm",
-    "energetic", "humorous", "structured",
+    "introverted",
+    "extroverted",
+    "patient",
+    "curious",
+    "organised",
+    "creative",
+    "calm",
+    "energetic",
+    "humorous",
+    "structured",
 ];
 /// Weekday afternoon and evening periods where pairing meetings happen.
 const MEETING_PERIODS: [u32; 5] = [7, 8, 9, 10, 11];
@@ -93,7 +141,11 @@ fn traits(rng: &mut Rng) -> Vec<String> {
 }
 
 fn priority(rng: &mut Rng, track: Track) -> Priority {
-    let urgent = if track == Track::Psychological { 0.12 } else { 0.03 };
+    let urgent = if track == Track::Psychological {
+        0.12
+    } else {
+        0.03
+    };
     let x = rng.below(1000) as f64 / 1000.0;
     if x < urgent {
         Priority::Urgent
@@ -128,11 +180,19 @@ pub fn generate(students: usize, mentors: usize, seed: u64) -> RawRequest {
         let mut subjects = Vec::new();
         if teaches {
             let (subject, topics) = rng.pick(&SUBJECTS);
-            let years = if role == MentorRole::PeerStudent { 0 } else { 1 + rng.below(28) as u32 };
+            let years = if role == MentorRole::PeerStudent {
+                0
+            } else {
+                1 + rng.below(28) as u32
+            };
             subjects.push(RawSubject {
                 subject: subject.to_string(),
                 years,
-                topics: topics.iter().filter(|_| rng.chance(0.5)).map(|t| t.to_string()).collect(),
+                topics: topics
+                    .iter()
+                    .filter(|_| rng.chance(0.5))
+                    .map(|t| t.to_string())
+                    .collect(),
             });
             if rng.chance(0.2) {
                 let (subject, topics) = rng.pick(&SUBJECTS);
@@ -150,9 +210,13 @@ pub fn generate(students: usize, mentors: usize, seed: u64) -> RawRequest {
                 certificate: true,
                 trained: true,
                 years: 2 + rng.below(15) as u32,
-                topics: FOCI.iter().filter(|_| rng.chance(0.5)).map(|t| t.to_string()).collect(),
+                topics: FOCI
+                    .iter()
+                    .filter(|_| rng.chance(0.5))
+                    .map(|t| t.to_string())
+                    .collect(),
             }
-        } else if rng.chance(0.14) {
+        } else if rng.chance(0.2) {
             RawCounselling {
                 certificate: rng.chance(0.3),
                 trained: true,
@@ -168,7 +232,11 @@ pub fn generate(students: usize, mentors: usize, seed: u64) -> RawRequest {
             coaching.push(RawCoaching {
                 domain: domain.to_string(),
                 competitions: rng.below(12) as u32,
-                topics: topics.iter().filter(|_| rng.chance(0.5)).map(|t| t.to_string()).collect(),
+                topics: topics
+                    .iter()
+                    .filter(|_| rng.chance(0.5))
+                    .map(|t| t.to_string())
+                    .collect(),
             });
         }
         let mut tracks = Vec::new();
@@ -214,7 +282,9 @@ pub fn generate(students: usize, mentors: usize, seed: u64) -> RawRequest {
     }
 
     // Popularity skew: a few mentors are everyone's favourites, as in real schools.
-    let popular: Vec<usize> = (0..mentors.min(8)).map(|_| rng.below(mentors.max(1))).collect();
+    let popular: Vec<usize> = (0..mentors.min(8))
+        .map(|_| rng.below(mentors.max(1)))
+        .collect();
     let mut student_list = Vec::with_capacity(students);
     for i in 0..students {
         let grade = 7 + rng.below(3) as u32;
@@ -240,17 +310,29 @@ pub fn generate(students: usize, mentors: usize, seed: u64) -> RawRequest {
                 let (subject, weak_points) = match track {
                     Track::Academic => {
                         let (s, topics) = rng.pick(&SUBJECTS);
-                        let w = topics.iter().filter(|_| rng.chance(0.35)).map(|t| t.to_string()).collect();
+                        let w = topics
+                            .iter()
+                            .filter(|_| rng.chance(0.35))
+                            .map(|t| t.to_string())
+                            .collect();
                         (s.to_string(), w)
                     }
                     Track::Talent if impossible == 0 => ("astronomy".to_string(), Vec::new()),
                     Track::Talent => {
                         let (d, topics) = rng.pick(&DOMAINS);
-                        let w = topics.iter().filter(|_| rng.chance(0.3)).map(|t| t.to_string()).collect();
+                        let w = topics
+                            .iter()
+                            .filter(|_| rng.chance(0.3))
+                            .map(|t| t.to_string())
+                            .collect();
                         (d.to_string(), w)
                     }
                     Track::Psychological => {
-                        let focus = if rng.chance(0.6) { rng.pick(&FOCI).to_string() } else { String::new() };
+                        let focus = if rng.chance(0.6) {
+                            rng.pick(&FOCI).to_string()
+                        } else {
+                            String::new()
+                        };
                         (focus, Vec::new())
                     }
                 };
@@ -275,10 +357,16 @@ pub fn generate(students: usize, mentors: usize, seed: u64) -> RawRequest {
         let mut tries = 0;
         while preferences.len() < wanted && tries < 60 && mentors > 0 {
             tries += 1;
-            let m = if rng.chance(0.3) { *rng.pick(&popular) } else { rng.below(mentors) };
+            let m = if rng.chance(0.3) {
+                *rng.pick(&popular)
+            } else {
+                rng.below(mentors)
+            };
             let mentor = &mentor_list[m];
             let relevant = needs.iter().any(|n| match n.track {
-                Coded::Set(Track::Academic) => mentor.subjects.iter().any(|s| s.subject == n.subject),
+                Coded::Set(Track::Academic) => {
+                    mentor.subjects.iter().any(|s| s.subject == n.subject)
+                }
                 Coded::Set(Track::Talent) => mentor.coaching.iter().any(|c| c.domain == n.subject),
                 Coded::Set(Track::Psychological) => mentor.counselling.trained,
                 _ => false,
@@ -303,17 +391,20 @@ pub fn generate(students: usize, mentors: usize, seed: u64) -> RawRequest {
         });
     }
     // About a third of mentors name students they would like to take.
-    for m in 0..mentors {
+    for mentor in mentor_list.iter_mut() {
         if students > 0 && rng.chance(0.33) {
             let n = 1 + rng.below(4);
             let mut prefs: Vec<RawChoice> = Vec::new();
             for _ in 0..n {
                 let s = student_list[rng.below(students)].id.clone();
                 if prefs.iter().all(|p| p.id != s) {
-                    prefs.push(RawChoice { id: s, rank: prefs.len() as u32 + 1 });
+                    prefs.push(RawChoice {
+                        id: s,
+                        rank: prefs.len() as u32 + 1,
+                    });
                 }
             }
-            mentor_list[m].preferences = prefs;
+            mentor.preferences = prefs;
         }
     }
     RawRequest {

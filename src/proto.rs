@@ -9,7 +9,7 @@ use crate::domain::raw::{
 };
 use crate::domain::validate::Violation;
 use crate::domain::{MentorRole, Priority, Track};
-use crate::explain::text::{miss_sentence, rule_failure_sentence};
+use crate::explain::text::rule_failure_sentence;
 use crate::explain::{self, MissReason, Outcome, SeatHolder, UnassignedReason};
 use crate::rules::Evidence;
 use crate::solver::SolveStatus;
@@ -307,14 +307,14 @@ impl From<RawRequest> for pb::SolveRequest {
                             topics: s.topics,
                         })
                         .collect(),
-                    counselling: (m.counselling != RawCounselling::default()).then(|| {
+                    counselling: (m.counselling != RawCounselling::default()).then_some(
                         pb::Counselling {
                             certificate: m.counselling.certificate,
                             trained: m.counselling.trained,
                             years: m.counselling.years,
                             topics: m.counselling.topics,
-                        }
-                    }),
+                        },
+                    ),
                     coaching: m
                         .coaching
                         .into_iter()
@@ -627,6 +627,5 @@ fn higher_choice(problem: &Problem, h: &explain::HigherChoice) -> pb::HigherChoi
         }
         MissReason::BetterOverall => M::BetterOverall,
     } as i32;
-    let _ = miss_sentence;
     out
 }

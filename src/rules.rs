@@ -27,12 +27,24 @@ pub enum Evidence {
 /// Why a mentor does not meet a track's qualification rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RuleFailure {
-    DoesNotTeach { subject: Sym },
-    TooFewYears { subject: Sym, years: u32, min: u32 },
+    DoesNotTeach {
+        subject: Sym,
+    },
+    TooFewYears {
+        subject: Sym,
+        years: u32,
+        min: u32,
+    },
     NoCounsellingCredential,
     CertificateRequired,
-    DoesNotCoach { domain: Sym },
-    TooFewCompetitions { domain: Sym, competitions: u32, min: u32 },
+    DoesNotCoach {
+        domain: Sym,
+    },
+    TooFewCompetitions {
+        domain: Sym,
+        competitions: u32,
+        min: u32,
+    },
 }
 
 /// Why a (need, mentor) pair is not a candidate, in the order the rules are checked.
@@ -239,5 +251,144 @@ impl Candidates {
             out.starts.push(out.mentors.len() as u32);
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::{CoachingExperience, Counselling, SubjectExperience};
+    use crate::domain::{MentorRole, Priority};
+
+    fn need(track: Track, subject: Sym) -> Need {
+        Need {
+            id: "N1".into(),
+            student: 0,
+            track,
+            subject,
+            declared_priority: Priority::Normal,
+            priority: Priority::Normal,
+            weak_points: vec![],
+        }
+    }
+
+    fn mentor() -> Mentor {
+        Mentor {
+            id: "T1".into(),
+            role: MentorRole::SubjectTeacher,
+            subjects: vec![SubjectExperience {
+                subject: 1,
+                years: 6,
+                topics: vec![],
+            }],
+            counselling: Counselling::default(),
+            coaching: vec![CoachingExperience {
+                domain: 2,
+                competitions: 3,
+                topics: vec![],
+            }],
+            volunteers: [true; 3],
+            capacity: 5,
+            slots: SlotSet::EMPTY,
+            head_of_classes: vec![],
+            traits: vec![],
+        }
+    }
+
+    #[test]
+    fn academic_needs_the_subject_taught() {
+        let rules = Rules::default();
+        assert_eq!(
+            qualify(&rules, &need(Track::Academic, 1), &mentor()),
+            Ok(Evidence::TeachesSubject {
+                subject: 1,
+                years: 6
+            })
+        );
+        assert_eq!(
+            qualify(&rules, &need(Track::Academic, 9), &mentor()),
+            Err(RuleFailure::DoesNotTeach { subject: 9 })
+        );
+    }
+
+    #[test]
+    fn academic_minimum_years_is_a_policy_rule() {
+        let rules = Rules {
+            academic_min_years: 10,
+            ..Rules::default()
+        };
+        assert_eq!(
+            qualify(&rules, &need(Track::Academic, 1), &mentor()),
+            Err(RuleFailure::TooFewYears {
+                subject: 1,
+                years: 6,
+                min: 10
+            })
+        );
+    }
+
+    #[test]
+    fn psychological_needs_certificate_or_training() {
+        let rules = Rules::default();
+        let n = need(Track::Psychological, 0);
+        let mut m = mentor();
+        assert_eq!(
+            qualify(&rules, &n, &m),
+            Err(RuleFailure::NoCounsellingCredential)
+        );
+        m.counselling.trained = true;
+        assert_eq!(
+            qualify(&rules, &n, &m),
+            Ok(Evidence::PsychologicalTraining { years: 0 })
+        );
+        let strict = Rules {
+            psychological_requires_certificate: true,
+            ..Rules::default()
+        };
+        assert_eq!(
+            qualify(&strict, &n, &m),
+            Err(RuleFailure::CertificateRequired)
+        );
+        m.counselling.certificate = true;
+        m.counselling.years = 4;
+        assert_eq!(
+            qualify(&strict, &n, &m),
+            Ok(Evidence::CounsellorCertificate { years: 4 })
+        );
+    }
+
+    #[test]
+    fn talent_needs_competition_coaching_in_the_domain() {
+        let rules = Rules::default();
+        assert_eq!(
+            qualify(&rules, &need(Track::Talent, 2), &mentor()),
+            Ok(Evidence::CoachesDomain {
+                domain: 2,
+                competitions: 3
+            })
+        );
+        assert_eq!(
+            qualify(&rules, &need(Track::Talent, 1), &mentor()),
+            Err(RuleFailure::DoesNotCoach { domain: 1 })
+        );
+        let mut m = mentor();
+        m.coaching[0].competitions = 0;
+        assert_eq!(
+            qualify(&rules, &need(Track::Talent, 2), &m),
+            Err(RuleFailure::TooFewCompetitions {
+                domain: 2,
+                competitions: 0,
+                min: 1
+            })
+        );
+    }
+
+    #[test]
+    fn teaching_a_subject_does_not_qualify_for_talent_or_psychology() {
+        let rules = Rules::default();
+        let mut m = mentor();
+        m.coaching.clear();
+        assert!(qualify(&rules, &need(Track::Talent, 1), &m).is_err());
+        assert!(qualify(&rules, &need(Track::Psychological, 1), &m).is_err());
     }
 }

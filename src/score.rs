@@ -83,7 +83,7 @@ pub fn personality(a: &[Sym], b: &[Sym]) -> f64 {
 
 /// The mentor's topics relevant to the evidence (subject topics, counselling topics, coaching
 /// topics).
-pub fn topics<'p>(problem: &'p Problem, mentor: MentorIx, evidence: Evidence) -> &'p [Sym] {
+pub fn topics(problem: &Problem, mentor: MentorIx, evidence: Evidence) -> &[Sym] {
     let m = &problem.mentors[mentor as usize];
     match evidence {
         Evidence::TeachesSubject { subject, .. } => m

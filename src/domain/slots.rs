@@ -105,11 +105,26 @@ mod tests {
 
     #[test]
     fn rejects_malformed_slots() {
-        assert!(matches!(SlotSet::parse_one("TUE8"), Err(SlotError::Shape(_))));
-        assert!(matches!(SlotSet::parse_one("XYZ-1"), Err(SlotError::Day(_))));
-        assert!(matches!(SlotSet::parse_one("MON-13"), Err(SlotError::Period(_))));
-        assert!(matches!(SlotSet::parse_one("MON-0"), Err(SlotError::Period(_))));
-        assert!(matches!(SlotSet::parse_one("MON-x"), Err(SlotError::Shape(_))));
+        assert!(matches!(
+            SlotSet::parse_one("TUE8"),
+            Err(SlotError::Shape(_))
+        ));
+        assert!(matches!(
+            SlotSet::parse_one("XYZ-1"),
+            Err(SlotError::Day(_))
+        ));
+        assert!(matches!(
+            SlotSet::parse_one("MON-13"),
+            Err(SlotError::Period(_))
+        ));
+        assert!(matches!(
+            SlotSet::parse_one("MON-0"),
+            Err(SlotError::Period(_))
+        ));
+        assert!(matches!(
+            SlotSet::parse_one("MON-x"),
+            Err(SlotError::Shape(_))
+        ));
     }
 
     #[test]

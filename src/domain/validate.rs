@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use super::limits;
 use super::model::{
-    CoachingExperience, Counselling, Interner, Mentor, MentorIx, Need, PairFacts, Problem,
-    Student, StudentIx, SubjectExperience,
+    CoachingExperience, Counselling, Interner, Mentor, MentorIx, Need, PairFacts, Problem, Student,
+    StudentIx, SubjectExperience,
 };
 use super::policy::{Policy, Rules, Weights};
 use super::raw::{Coded, RawChoice, RawPolicy, RawRequest};
@@ -296,7 +296,11 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
             volunteers = [true; 3];
         }
         let mut subjects = Vec::new();
-        if report.list_len(&format!("{p}.subjects"), m.subjects.len(), limits::MAX_LIST_ITEMS) {
+        if report.list_len(
+            &format!("{p}.subjects"),
+            m.subjects.len(),
+            limits::MAX_LIST_ITEMS,
+        ) {
             for (k, s) in m.subjects.iter().enumerate() {
                 let sp = format!("{p}.subjects[{k}]");
                 if s.subject.trim().is_empty() {
@@ -316,7 +320,11 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
             }
         }
         let mut coaching = Vec::new();
-        if report.list_len(&format!("{p}.coaching"), m.coaching.len(), limits::MAX_LIST_ITEMS) {
+        if report.list_len(
+            &format!("{p}.coaching"),
+            m.coaching.len(),
+            limits::MAX_LIST_ITEMS,
+        ) {
             for (k, c) in m.coaching.iter().enumerate() {
                 let cp = format!("{p}.coaching[{k}]");
                 if c.domain.trim().is_empty() {
@@ -381,11 +389,18 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
             report.add(
                 format!("{p}.needs"),
                 ViolationCode::EmptyNeeds,
-                format!("student {:?} has no needs; list only students in need", s.id),
+                format!(
+                    "student {:?} has no needs; list only students in need",
+                    s.id
+                ),
             );
         }
         let first_need = needs.len() as u32;
-        if report.list_len(&format!("{p}.needs"), s.needs.len(), limits::MAX_NEEDS_PER_STUDENT) {
+        if report.list_len(
+            &format!("{p}.needs"),
+            s.needs.len(),
+            limits::MAX_NEEDS_PER_STUDENT,
+        ) {
             let mut need_ids = HashSet::new();
             for (k, n) in s.needs.iter().enumerate() {
                 let np = format!("{p}.needs[{k}]");
@@ -585,6 +600,41 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
     } else {
         Err(report.into_error())
     }
+}
+
+/// Size of a maximum matching of locked mentors to distinct needs they may cover (Kuhn's
+/// augmenting paths; a student has at most a dozen needs).
+fn lock_matching(problem: &Problem, s: StudentIx, mentors: &[MentorIx]) -> usize {
+    let needs: Vec<u32> = problem.students[s as usize].needs().collect();
+    let edges: Vec<Vec<usize>> = mentors
+        .iter()
+        .map(|&m| {
+            (0..needs.len())
+                .filter(|&k| check_pair(problem, needs[k], m).is_ok())
+                .collect()
+        })
+        .collect();
+    let mut owner: Vec<Option<usize>> = vec![None; needs.len()];
+    fn augment(
+        u: usize,
+        edges: &[Vec<usize>],
+        owner: &mut [Option<usize>],
+        seen: &mut [bool],
+    ) -> bool {
+        for &k in &edges[u] {
+            if !seen[k] {
+                seen[k] = true;
+                if owner[k].is_none_or(|v| augment(v, edges, owner, seen)) {
+                    owner[k] = Some(u);
+                    return true;
+                }
+            }
+        }
+        false
+    }
+    (0..mentors.len())
+        .filter(|&u| augment(u, &edges, &mut owner, &mut vec![false; needs.len()]))
+        .count()
 }
 
 /// Ranked choices: known ids, ranks ≥ 1, no rank or id twice. Returns (index, rank) sorted by
@@ -795,6 +845,32 @@ fn check_locks(report: &mut Report, problem: &Problem, lock_paths: &[usize]) {
             );
         }
     }
+    // Each need has one mentor, so a student's locked mentors need distinct needs to cover:
+    // a small bipartite matching per student with two or more locks.
+    let mut i = 0;
+    while i < problem.locked.len() {
+        let s = problem.locked[i].0;
+        let mut j = i;
+        while j < problem.locked.len() && problem.locked[j].0 == s {
+            j += 1;
+        }
+        if j - i >= 2 {
+            let mentors: Vec<MentorIx> = problem.locked[i..j].iter().map(|&(_, m)| m).collect();
+            let matched = lock_matching(problem, s, &mentors);
+            if matched < mentors.len() {
+                report.add(
+                    format!("students[{s}]"),
+                    ViolationCode::LockedOverCapacity,
+                    format!(
+                        "student {:?} has {} locked mentors but only {matched} of them can cover distinct needs",
+                        problem.students[s as usize].id,
+                        mentors.len()
+                    ),
+                );
+            }
+        }
+        i = j;
+    }
     for (s, &count) in per_student.iter().enumerate() {
         if count > problem.policy.max_mentors_per_student {
             report.add(
@@ -806,5 +882,390 @@ fn check_locks(report: &mut Report, problem: &Problem, lock_paths: &[usize]) {
                 ),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::raw::{RawAffinity, RawMentor, RawNeed, RawPair, RawStudent, RawSubject};
+
+    fn student(id: &str) -> RawStudent {
+        RawStudent {
+            id: id.to_string(),
+            grade: 8,
+            class_id: "G8-1".to_string(),
+            gender: None,
+            needs: vec![RawNeed {
+                id: "N1".to_string(),
+                track: Coded::Set(Track::Academic),
+                subject: "math".to_string(),
+                priority: Coded::Unset,
+                weak_points: vec![],
+            }],
+            availability: vec!["MON-8".to_string()],
+            preferences: vec![],
+            traits: vec![],
+            family_hardship: false,
+        }
+    }
+
+    fn mentor(id: &str) -> RawMentor {
+        RawMentor {
+            id: id.to_string(),
+            role: Coded::Set(MentorRole::SubjectTeacher),
+            subjects: vec![RawSubject {
+                subject: "Math".to_string(),
+                years: 6,
+                topics: vec![],
+            }],
+            counselling: Default::default(),
+            coaching: vec![],
+            tracks: vec![],
+            capacity: 5,
+            availability: vec!["MON-8".to_string()],
+            preferences: vec![],
+            head_of_classes: vec![],
+            traits: vec![],
+        }
+    }
+
+    fn base() -> RawRequest {
+        RawRequest {
+            students: vec![student("S1"), student("S2")],
+            mentors: vec![mentor("T1"), mentor("T2")],
+            ..RawRequest::default()
+        }
+    }
+
+    fn pair(s: &str, m: &str) -> RawPair {
+        RawPair {
+            student_id: s.to_string(),
+            mentor_id: m.to_string(),
+        }
+    }
+
+    /// Asserts that validation fails with a violation at `path` of kind `code`.
+    fn assert_violation(req: RawRequest, path: &str, code: ViolationCode) -> Violation {
+        let err = validate(req).expect_err("request should be invalid");
+        err.violations
+            .iter()
+            .find(|v| v.path == path && v.code == code)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {code:?} at {path}: {:?}", err.violations))
+    }
+
+    #[test]
+    fn base_request_is_valid_and_subjects_match_case_insensitively() {
+        let p = validate(base()).expect("valid");
+        assert_eq!(p.students.len(), 2);
+        assert_eq!(p.needs.len(), 2);
+        assert_eq!(p.mentors[0].subjects[0].subject, p.needs[0].subject);
+        assert_eq!(p.policy, Policy::default());
+    }
+
+    #[test]
+    fn empty_id() {
+        let mut r = base();
+        r.students[1].id = " ".into();
+        assert_violation(r, "students[1].id", ViolationCode::EmptyId);
+    }
+
+    #[test]
+    fn duplicate_ids() {
+        let mut r = base();
+        r.mentors[1].id = "T1".into();
+        assert_violation(r, "mentors[1].id", ViolationCode::DuplicateId);
+        let mut r = base();
+        let need = r.students[0].needs[0].clone();
+        r.students[0].needs.push(need);
+        assert_violation(r, "students[0].needs[1].id", ViolationCode::DuplicateId);
+    }
+
+    #[test]
+    fn unknown_reference_names_the_value() {
+        let mut r = base();
+        r.students[1].preferences = vec![
+            RawChoice {
+                id: "T1".into(),
+                rank: 1,
+            },
+            RawChoice {
+                id: "T-99".into(),
+                rank: 2,
+            },
+        ];
+        let v = assert_violation(
+            r,
+            "students[1].preferences[1].mentor_id",
+            ViolationCode::UnknownReference,
+        );
+        assert!(v.message.contains("\"T-99\""), "{}", v.message);
+        let mut r = base();
+        r.mentors[0].preferences = vec![RawChoice {
+            id: "S9".into(),
+            rank: 1,
+        }];
+        assert_violation(
+            r,
+            "mentors[0].preferences[0].student_id",
+            ViolationCode::UnknownReference,
+        );
+        let mut r = base();
+        r.forbidden_pairs = vec![pair("S1", "T7")];
+        assert_violation(
+            r,
+            "forbidden_pairs[0].mentor_id",
+            ViolationCode::UnknownReference,
+        );
+    }
+
+    #[test]
+    fn capacity_outside_one_to_five() {
+        for cap in [0, 6, 100] {
+            let mut r = base();
+            r.mentors[0].capacity = cap;
+            let v = assert_violation(r, "mentors[0].capacity", ViolationCode::CapacityOutOfRange);
+            assert!(v.message.contains(&cap.to_string()));
+        }
+    }
+
+    #[test]
+    fn malformed_slots() {
+        let mut r = base();
+        r.students[0].availability = vec!["MON-8".into(), "Monday 8".into()];
+        assert_violation(
+            r,
+            "students[0].availability[1]",
+            ViolationCode::MalformedSlot,
+        );
+        let mut r = base();
+        r.mentors[1].availability = vec!["FRI-13".into()];
+        assert_violation(
+            r,
+            "mentors[1].availability[0]",
+            ViolationCode::MalformedSlot,
+        );
+    }
+
+    #[test]
+    fn empty_needs() {
+        let mut r = base();
+        r.students[0].needs.clear();
+        assert_violation(r, "students[0].needs", ViolationCode::EmptyNeeds);
+    }
+
+    #[test]
+    fn missing_track_and_subject() {
+        let mut r = base();
+        r.students[0].needs[0].track = Coded::Unset;
+        assert_violation(r, "students[0].needs[0].track", ViolationCode::MissingValue);
+        let mut r = base();
+        r.students[0].needs[0].subject = String::new();
+        assert_violation(
+            r,
+            "students[0].needs[0].subject",
+            ViolationCode::MissingValue,
+        );
+        let mut r = base();
+        r.students[0].needs[0].track = Coded::Invalid(9);
+        assert_violation(r, "students[0].needs[0].track", ViolationCode::InvalidEnum);
+    }
+
+    #[test]
+    fn ranks_duplicate_zero_and_repeated_choices() {
+        let mut r = base();
+        r.students[0].preferences = vec![
+            RawChoice {
+                id: "T1".into(),
+                rank: 1,
+            },
+            RawChoice {
+                id: "T2".into(),
+                rank: 1,
+            },
+        ];
+        assert_violation(
+            r,
+            "students[0].preferences[1].rank",
+            ViolationCode::DuplicateRank,
+        );
+        let mut r = base();
+        r.students[0].preferences = vec![RawChoice {
+            id: "T1".into(),
+            rank: 0,
+        }];
+        assert_violation(
+            r,
+            "students[0].preferences[0].rank",
+            ViolationCode::InvalidRank,
+        );
+        let mut r = base();
+        r.students[0].preferences = vec![
+            RawChoice {
+                id: "T1".into(),
+                rank: 1,
+            },
+            RawChoice {
+                id: "T1".into(),
+                rank: 2,
+            },
+        ];
+        assert_violation(
+            r,
+            "students[0].preferences[1].mentor_id",
+            ViolationCode::DuplicateChoice,
+        );
+    }
+
+    #[test]
+    fn weights_must_be_finite_and_non_negative() {
+        for w in [f64::NAN, f64::INFINITY, -1.0] {
+            let mut r = base();
+            r.policy.specialty = Some(w);
+            assert_violation(r, "policy.weights.specialty", ViolationCode::InvalidWeight);
+        }
+    }
+
+    #[test]
+    fn policy_ranges() {
+        let mut r = base();
+        r.policy.min_common_slots = Some(0);
+        assert_violation(r, "policy.min_common_slots", ViolationCode::OutOfRange);
+        let mut r = base();
+        r.policy.time_limit_seconds = Some(-3.0);
+        assert_violation(r, "policy.time_limit_seconds", ViolationCode::OutOfRange);
+        let mut r = base();
+        r.policy.relative_gap = Some(1.5);
+        assert_violation(r, "policy.relative_gap", ViolationCode::OutOfRange);
+        let mut r = base();
+        r.policy.max_mentors_per_student = Some(0);
+        assert_violation(
+            r,
+            "policy.max_mentors_per_student",
+            ViolationCode::OutOfRange,
+        );
+    }
+
+    #[test]
+    fn affinity_range_and_duplicates() {
+        let mut r = base();
+        r.affinities = vec![RawAffinity {
+            student_id: "S1".into(),
+            mentor_id: "T1".into(),
+            score: 2.0,
+        }];
+        assert_violation(r, "affinities[0].score", ViolationCode::OutOfRange);
+        let mut r = base();
+        let a = RawAffinity {
+            student_id: "S1".into(),
+            mentor_id: "T1".into(),
+            score: 0.5,
+        };
+        r.affinities = vec![a.clone(), a];
+        assert_violation(r, "affinities[1]", ViolationCode::DuplicateEntry);
+    }
+
+    #[test]
+    fn locked_and_forbidden() {
+        let mut r = base();
+        r.locked_pairs = vec![pair("S1", "T1")];
+        r.forbidden_pairs = vec![pair("S1", "T1")];
+        assert_violation(r, "locked_pairs[0]", ViolationCode::LockedAndForbidden);
+    }
+
+    #[test]
+    fn locked_pair_that_breaks_a_hard_rule_names_the_rule() {
+        let mut r = base();
+        r.mentors[1].subjects[0].subject = "english".into();
+        r.locked_pairs = vec![pair("S1", "T2")];
+        let v = assert_violation(r, "locked_pairs[0]", ViolationCode::LockedBreaksRule);
+        assert!(v.message.contains("does not teach math"), "{}", v.message);
+        let mut r = base();
+        r.mentors[1].availability = vec!["TUE-1".into()];
+        r.locked_pairs = vec![pair("S1", "T2")];
+        let v = assert_violation(r, "locked_pairs[0]", ViolationCode::LockedBreaksRule);
+        assert!(v.message.contains("weekly slot"), "{}", v.message);
+    }
+
+    #[test]
+    fn locks_beyond_capacity_or_needs() {
+        let mut r = base();
+        r.mentors[0].capacity = 1;
+        r.locked_pairs = vec![pair("S1", "T1"), pair("S2", "T1")];
+        assert_violation(r, "mentors[0].capacity", ViolationCode::LockedOverCapacity);
+        // One need cannot be covered by two locked mentors.
+        let mut r = base();
+        r.locked_pairs = vec![pair("S1", "T1"), pair("S1", "T2")];
+        assert_violation(r, "students[0]", ViolationCode::LockedOverCapacity);
+    }
+
+    #[test]
+    fn sizes_past_limits() {
+        let mut r = base();
+        r.students[0].traits = vec!["x".to_string(); limits::MAX_LIST_ITEMS + 1];
+        assert_violation(r, "students[0].traits", ViolationCode::TooLarge);
+        let mut r = base();
+        r.students[0].id = "x".repeat(limits::MAX_ID_LEN + 1);
+        assert_violation(r, "students[0].id", ViolationCode::TooLong);
+        let mut r = base();
+        let s = r.students[0].clone();
+        r.students = vec![s; limits::MAX_STUDENTS + 1];
+        let err = validate(r).expect_err("too many students");
+        assert_eq!(err.violations.len(), 1);
+        assert_eq!(err.violations[0].code, ViolationCode::TooLarge);
+    }
+
+    #[test]
+    fn every_problem_is_collected_not_just_the_first() {
+        let mut r = base();
+        r.mentors[0].capacity = 0;
+        r.students[0].availability = vec!["bad".into()];
+        r.students[1].needs.clear();
+        r.policy.affinity = Some(-2.0);
+        let err = validate(r).expect_err("invalid");
+        assert!(err.violations.len() >= 4, "{:?}", err.violations);
+    }
+
+    #[test]
+    fn garbage_is_capped_with_a_count() {
+        let mut r = base();
+        r.students[0].availability = vec!["bad".to_string(); limits::MAX_SLOTS];
+        r.mentors[0].availability = vec!["bad".to_string(); limits::MAX_SLOTS];
+        r.mentors[1].availability = vec!["bad".to_string(); limits::MAX_SLOTS];
+        r.students[1].availability = vec!["bad".to_string(); limits::MAX_SLOTS];
+        r.students.push(RawStudent {
+            id: "S3".into(),
+            availability: vec!["bad".to_string(); limits::MAX_SLOTS],
+            ..student("S3")
+        });
+        r.students.push(RawStudent {
+            id: "S4".into(),
+            availability: vec!["bad".to_string(); limits::MAX_SLOTS],
+            ..student("S4")
+        });
+        r.students.push(RawStudent {
+            id: "S5".into(),
+            availability: vec!["bad".to_string(); limits::MAX_SLOTS],
+            ..student("S5")
+        });
+        let err = validate(r).expect_err("invalid");
+        assert_eq!(err.violations.len(), limits::MAX_VIOLATIONS + 1);
+        assert_eq!(
+            err.violations.last().map(|v| v.code),
+            Some(ViolationCode::TooManyViolations)
+        );
+    }
+
+    #[test]
+    fn hardship_raises_priority_unless_policy_says_no() {
+        let mut r = base();
+        r.students[0].family_hardship = true;
+        let p = validate(r.clone()).expect("valid");
+        assert_eq!(p.needs[0].priority, Priority::High);
+        assert_eq!(p.needs[0].declared_priority, Priority::Normal);
+        r.policy.hardship_raises_priority = Some(false);
+        let p = validate(r).expect("valid");
+        assert_eq!(p.needs[0].priority, Priority::Normal);
     }
 }

@@ -35,8 +35,15 @@ pub fn rule_failure_sentence(problem: &Problem, failure: RuleFailure) -> String 
     let t = |s| problem.text.name(s).to_string();
     match failure {
         RuleFailure::DoesNotTeach { subject } => format!("does not teach {}", t(subject)),
-        RuleFailure::TooFewYears { subject, years, min } => {
-            format!("teaches {} for {years} years, the rule asks {min}", t(subject))
+        RuleFailure::TooFewYears {
+            subject,
+            years,
+            min,
+        } => {
+            format!(
+                "teaches {} for {years} years, the rule asks {min}",
+                t(subject)
+            )
         }
         RuleFailure::NoCounsellingCredential => {
             "has neither a counsellor certificate nor related training".to_string()
@@ -83,7 +90,7 @@ pub fn need_label(problem: &Problem, need: u32) -> String {
 }
 
 fn rank(r: Option<u32>) -> String {
-    r.map_or_else(|| "unranked".to_string(), |r| format!("#{r}"))
+    r.map_or_else(|| "-".to_string(), |r| format!("#{r}"))
 }
 
 fn holders_sentence(problem: &Problem, holders: &[SeatHolder]) -> String {
@@ -290,9 +297,10 @@ pub fn render(problem: &Problem, outcome: &Outcome) -> String {
 
     let _ = writeln!(out, "\nWHY NOT MY FIRST CHOICE ({})", outcome.misses.len());
     for miss in &outcome.misses {
-        let got = miss
-            .best_rank_given
-            .map_or_else(|| "no ranked mentor".to_string(), |r| format!("choice #{r}"));
+        let got = miss.best_rank_given.map_or_else(
+            || "no ranked mentor".to_string(),
+            |r| format!("choice #{r}"),
+        );
         let _ = writeln!(
             out,
             "- {} got {got}:",

@@ -8,9 +8,7 @@ use good_lp::solvers::highs::highs;
 use good_lp::{variable, Expression, ProblemVariables, ResolutionError, SolverModel, Variable};
 use highs::{HighsModelStatus, HighsSolutionStatus};
 
-use super::{
-    coverage_weights, LevelCoverage, Solution, SolveError, SolveOptions, SolveStatus,
-};
+use super::{coverage_weights, LevelCoverage, Solution, SolveError, SolveOptions, SolveStatus};
 use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::domain::Priority;
 use crate::rules::Candidates;
@@ -65,7 +63,6 @@ struct Stage {
 struct StageOutcome {
     status: SolveStatus,
     x: Vec<f64>,
-    objective: f64,
     bound: f64,
     gap: f64,
 }
@@ -113,7 +110,9 @@ pub(super) fn solve(
     let mut floors: Vec<(&[f64], f64)> = Vec::new();
     for (k, stage) in stages.iter().enumerate() {
         let is_last = k + 1 == stages.len();
-        let remaining = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
+        let remaining = deadline
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64();
         if remaining <= TIME_LIMIT_FLOOR_SECONDS || candidates.is_empty() {
             if !candidates.is_empty() {
                 status = SolveStatus::TimeLimit;
@@ -122,14 +121,7 @@ pub(super) fn solve(
         }
         let gap = if is_last { options.relative_gap } else { 0.0 };
         let outcome = run_stage(
-            candidates,
-            &structure,
-            problem,
-            stage,
-            &floors,
-            &x,
-            remaining,
-            gap,
+            candidates, &structure, problem, stage, &floors, &x, remaining, gap,
         )?;
         match outcome {
             None => {
@@ -167,17 +159,23 @@ pub(super) fn solve(
 
     let chosen: Vec<usize> = (0..candidates.len()).filter(|&c| x[c] > 0.5).collect();
     let objective: f64 = chosen.iter().map(|&c| candidates.scores[c]).sum();
-    let (best_bound, gap) = match &last {
-        Some(o) if status != SolveStatus::TimeLimit || o.status == SolveStatus::TimeLimit => {
-            let _ = o.objective;
-            (o.bound.max(objective), o.gap.max(0.0))
+    let (best_bound, gap) = match (&last, status) {
+        (_, SolveStatus::Optimal) => (objective, 0.0),
+        (Some(o), _) if o.bound.is_finite() => (o.bound.max(objective), o.gap.max(0.0)),
+        // The fit stage never ran or proved nothing: fall back to the trivial bound, every
+        // need at its best-scoring candidate.
+        _ => {
+            let bound: f64 = (0..problem.needs.len() as NeedIx)
+                .map(|n| {
+                    candidates
+                        .of_need(n)
+                        .map(|c| candidates.scores[c])
+                        .fold(0.0, f64::max)
+                })
+                .sum();
+            let bound = bound.max(objective);
+            (bound, relative_gap(objective, bound))
         }
-        _ => (f64::INFINITY, f64::INFINITY),
-    };
-    let (best_bound, gap) = if status == SolveStatus::Optimal {
-        (objective, 0.0)
-    } else {
-        (best_bound, gap)
     };
     let coverage = level_coverage(problem, &structure, &chosen);
     #[cfg(debug_assertions)]
@@ -197,11 +195,20 @@ pub(super) fn solve(
     })
 }
 
+/// HiGHS's definition: `|bound - objective| / max(|objective|, 1)`-like, kept finite.
+fn relative_gap(objective: f64, bound: f64) -> f64 {
+    (bound - objective).abs() / objective.abs().max(1e-9)
+}
+
 fn dot(a: &[f64], x: &[f64]) -> f64 {
     a.iter().zip(x).map(|(a, x)| a * x.round()).sum()
 }
 
-fn level_coverage(problem: &Problem, structure: &Structure, chosen: &[usize]) -> Vec<LevelCoverage> {
+fn level_coverage(
+    problem: &Problem,
+    structure: &Structure,
+    chosen: &[usize],
+) -> Vec<LevelCoverage> {
     let mut needs = [0u32; 4];
     let mut covered = [0u32; 4];
     for need in &problem.needs {
@@ -319,7 +326,11 @@ fn run_stage(
     set_option(&mut inner, "random_seed", 0)?;
     set_option(&mut inner, "time_limit", seconds)?;
     set_option(&mut inner, "mip_rel_gap", relative_gap)?;
-    set_option(&mut inner, "mip_abs_gap", if stage.integral { 0.5 } else { 1e-7 })?;
+    set_option(
+        &mut inner,
+        "mip_abs_gap",
+        if stage.integral { 0.5 } else { 1e-7 },
+    )?;
 
     let mut initial = Vec::with_capacity(candidates.len() + structure.groups.len());
     initial.extend(start.iter().map(|v| v.round()));
@@ -357,7 +368,6 @@ fn run_stage(
             return Ok(Some(StageOutcome {
                 status: SolveStatus::Infeasible,
                 x: Vec::new(),
-                objective: 0.0,
                 bound: 0.0,
                 gap: 0.0,
             }))
@@ -374,7 +384,6 @@ fn run_stage(
     }
     let columns = solved.get_solution();
     let x_values = columns.columns()[..candidates.len()].to_vec();
-    let objective = solved.objective_value();
     let bound = solved
         .double_info_value(c"mip_dual_bound")
         .ok()
@@ -383,7 +392,6 @@ fn run_stage(
     Ok(Some(StageOutcome {
         status,
         x: x_values,
-        objective,
         bound,
         gap: solved.mip_gap(),
     }))

@@ -1,0 +1,151 @@
+//! The binary on good and bad files: output and exit codes.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use mentor_match::proto::pb;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_mentor-match"))
+}
+
+fn example() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/school.json")
+}
+
+fn run(cmd: &mut Command) -> (Output, String, String) {
+    let out = cmd.output().expect("binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    (out, stdout, stderr)
+}
+
+#[test]
+fn solve_prints_the_table_for_the_bundled_school() {
+    let (out, stdout, _) = run(bin().arg("solve").arg(example()));
+    assert!(out.status.success());
+    assert!(stdout.contains("optimal (proven)"), "{stdout}");
+    assert!(stdout.contains("PAIRS ("));
+    assert!(stdout.contains("UNASSIGNED NEEDS ("));
+    assert!(stdout.contains("WHY NOT MY FIRST CHOICE ("));
+    assert!(stdout.contains("teaches "));
+}
+
+#[test]
+fn solve_writes_json_that_parses_as_a_response() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.json");
+    let (out, stdout, _) = run(bin()
+        .arg("solve")
+        .arg(example())
+        .args(["--format", "json", "--output"])
+        .arg(&path));
+    assert!(out.status.success());
+    assert!(stdout.is_empty());
+    let text = std::fs::read_to_string(&path).unwrap();
+    let response: pb::SolveResponse = serde_json::from_str(&text).unwrap();
+    assert!(!response.assignments.is_empty());
+    // Same request, same bytes.
+    let (_, again, _) = run(bin().arg("solve").arg(example()).args(["--format", "json"]));
+    assert_eq!(again, text);
+}
+
+#[test]
+fn validate_accepts_the_bundled_school() {
+    let (out, stdout, _) = run(bin().arg("validate").arg(example()));
+    assert!(out.status.success());
+    assert!(
+        stdout.starts_with("valid: 120 students, 30 mentors"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn invalid_request_lists_every_problem_with_its_path_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.json");
+    std::fs::write(
+        &path,
+        r#"{
+          "students": [{"id": "S1", "needs": [{"id": "N1", "track": "TRACK_ACADEMIC", "subject": "math"}],
+                        "availability": ["MON-8"], "preferences": [{"mentorId": "T-99", "rank": 1}]}],
+          "mentors": [{"id": "T1", "capacity": 9, "availability": ["Monday"]}]
+        }"#,
+    )
+    .unwrap();
+    for cmd in ["validate", "solve"] {
+        let (out, stdout, stderr) = run(bin().arg(cmd).arg(&path));
+        assert_eq!(out.status.code(), Some(2), "{cmd}: {stderr}");
+        assert!(stdout.is_empty());
+        assert!(
+            stderr.contains("students[0].preferences[0].mentor_id: unknown mentor \"T-99\""),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("mentors[0].capacity: capacity 9 is outside 1..=5"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("mentors[0].availability[0]"), "{stderr}");
+    }
+}
+
+#[test]
+fn malformed_json_and_unknown_fields_exit_2_with_the_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.json");
+    std::fs::write(&path, "{\"students\": [").unwrap();
+    let (out, _, stderr) = run(bin().arg("solve").arg(&path));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr.contains("is not a valid request"), "{stderr}");
+    assert!(stderr.contains("line"), "{stderr}");
+    std::fs::write(&path, r#"{"studnets": []}"#).unwrap();
+    let (out, _, stderr) = run(bin().arg("validate").arg(&path));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr.contains("studnets"), "{stderr}");
+}
+
+#[test]
+fn missing_file_exits_1() {
+    let (out, _, stderr) = run(bin().arg("solve").arg("/nonexistent/request.json"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains("cannot read /nonexistent/request.json"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn generate_is_deterministic_and_solvable() {
+    let args = [
+        "generate",
+        "--students",
+        "40",
+        "--mentors",
+        "10",
+        "--seed",
+        "3",
+    ];
+    let (out, a, _) = run(bin().args(args));
+    assert!(out.status.success());
+    let (_, b, _) = run(bin().args(args));
+    assert_eq!(a, b);
+    let (_, c, _) = run(bin().args([
+        "generate",
+        "--students",
+        "40",
+        "--mentors",
+        "10",
+        "--seed",
+        "4",
+    ]));
+    assert_ne!(a, c);
+    let request: pb::SolveRequest = serde_json::from_str(&a).unwrap();
+    assert_eq!(request.students.len(), 40);
+    assert_eq!(request.mentors.len(), 10);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gen.json");
+    std::fs::write(&path, &a).unwrap();
+    let (out, stdout, _) = run(bin().arg("solve").arg(&path));
+    assert!(out.status.success());
+    assert!(stdout.contains("optimal (proven)"));
+}

@@ -1,0 +1,265 @@
+//! Shared helpers: tiny random schools and a brute-force oracle.
+
+use mentor_match::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
+use mentor_match::domain::raw::{
+    Coded, RawChoice, RawCoaching, RawCounselling, RawMentor, RawNeed, RawPair, RawRequest,
+    RawStudent, RawSubject,
+};
+use mentor_match::domain::validate::validate;
+use mentor_match::domain::{MentorRole, Priority, Track};
+use mentor_match::generate::Rng;
+use mentor_match::rules::Candidates;
+
+const SLOTS: [&str; 3] = ["MON-1", "MON-2", "TUE-1"];
+
+fn some_slots(rng: &mut Rng) -> Vec<String> {
+    let v: Vec<String> = SLOTS
+        .iter()
+        .filter(|_| rng.chance(0.6))
+        .map(|s| s.to_string())
+        .collect();
+    if v.is_empty() {
+        vec![SLOTS[rng.below(3)].to_string()]
+    } else {
+        v
+    }
+}
+
+/// A tiny random school with contention: few mentors, capacity 1–2, multi-need students,
+/// random preferences, forbidden pairs and (when valid) a locked pair.
+pub fn tiny_problem(seed: u64, students: usize, mentors: usize) -> Problem {
+    let mut rng = Rng::new(seed);
+    let tracks = [Track::Academic, Track::Psychological, Track::Talent];
+    let priorities = [
+        Priority::Low,
+        Priority::Normal,
+        Priority::High,
+        Priority::Urgent,
+    ];
+    let mentors_raw: Vec<RawMentor> = (0..mentors)
+        .map(|i| RawMentor {
+            id: format!("T{i}"),
+            role: Coded::Set(MentorRole::SubjectTeacher),
+            subjects: {
+                let mut v = Vec::new();
+                for subject in ["math", "english"] {
+                    if rng.chance(0.5) {
+                        let years = rng.below(12) as u32;
+                        let topics = if rng.chance(0.5) {
+                            vec!["algebra".into()]
+                        } else {
+                            vec![]
+                        };
+                        v.push(RawSubject {
+                            subject: subject.to_string(),
+                            years,
+                            topics,
+                        });
+                    }
+                }
+                v
+            },
+            counselling: RawCounselling {
+                certificate: rng.chance(0.3),
+                trained: rng.chance(0.3),
+                years: rng.below(5) as u32,
+                topics: vec![],
+            },
+            coaching: if rng.chance(0.4) {
+                vec![RawCoaching {
+                    domain: "art".into(),
+                    competitions: rng.below(3) as u32,
+                    topics: vec![],
+                }]
+            } else {
+                vec![]
+            },
+            tracks: if rng.chance(0.8) {
+                vec![]
+            } else {
+                vec![Coded::Set(tracks[rng.below(3)])]
+            },
+            capacity: 1 + rng.below(2) as u32,
+            availability: some_slots(&mut rng),
+            preferences: vec![],
+            head_of_classes: if rng.chance(0.3) {
+                vec!["C1".into()]
+            } else {
+                vec![]
+            },
+            traits: if rng.chance(0.5) {
+                vec!["calm".into()]
+            } else {
+                vec!["curious".into()]
+            },
+        })
+        .collect();
+    let students_raw: Vec<RawStudent> = (0..students)
+        .map(|i| {
+            let n_needs = 1 + usize::from(rng.chance(0.4));
+            let mut needs: Vec<RawNeed> = Vec::new();
+            for k in 0..n_needs {
+                let track = tracks[rng.below(3)];
+                needs.push(RawNeed {
+                    id: format!("N{k}"),
+                    track: Coded::Set(track),
+                    subject: match track {
+                        Track::Academic => ["math", "english"][rng.below(2)].to_string(),
+                        Track::Talent => "art".to_string(),
+                        Track::Psychological => String::new(),
+                    },
+                    priority: Coded::Set(priorities[rng.below(4)]),
+                    weak_points: if rng.chance(0.5) {
+                        vec!["algebra".into()]
+                    } else {
+                        vec![]
+                    },
+                });
+            }
+            let mut preferences = Vec::new();
+            for m in 0..mentors {
+                if rng.chance(0.4) {
+                    preferences.push(RawChoice {
+                        id: format!("T{m}"),
+                        rank: preferences.len() as u32 + 1,
+                    });
+                }
+            }
+            RawStudent {
+                id: format!("S{i}"),
+                grade: 8,
+                class_id: ["C1", "C2"][rng.below(2)].to_string(),
+                gender: None,
+                needs,
+                availability: some_slots(&mut rng),
+                preferences,
+                traits: if rng.chance(0.5) {
+                    vec!["calm".into()]
+                } else {
+                    vec![]
+                },
+                family_hardship: rng.chance(0.2),
+            }
+        })
+        .collect();
+    let mut raw = RawRequest {
+        students: students_raw,
+        mentors: mentors_raw,
+        ..RawRequest::default()
+    };
+    if students > 0 && mentors > 0 && rng.chance(0.4) {
+        raw.forbidden_pairs.push(RawPair {
+            student_id: format!("S{}", rng.below(students)),
+            mentor_id: format!("T{}", rng.below(mentors)),
+        });
+    }
+    if students > 0 && mentors > 0 && rng.chance(0.3) {
+        raw.policy.max_mentors_per_student = Some(1);
+    }
+    if students > 0 && mentors > 0 && rng.chance(0.5) {
+        let mut with_lock = raw.clone();
+        with_lock.locked_pairs.push(RawPair {
+            student_id: format!("S{}", rng.below(students)),
+            mentor_id: format!("T{}", rng.below(mentors)),
+        });
+        if let Ok(p) = validate(with_lock) {
+            return p;
+        }
+    }
+    validate(raw).expect("tiny generator makes valid requests")
+}
+
+/// The lexicographic key the engine optimises: covered needs per priority (urgent first), then
+/// fit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Key {
+    pub coverage: [u32; 4],
+    pub fit: f64,
+}
+
+/// Coverage per priority (urgent first) of a set of pairs.
+pub fn coverage(problem: &Problem, pairs: &[(NeedIx, MentorIx)]) -> [u32; 4] {
+    let mut out = [0u32; 4];
+    for &(n, _) in pairs {
+        let p = problem.needs[n as usize].priority;
+        out[3 - p as usize] += 1;
+    }
+    out
+}
+
+/// Exhaustive search over every assignment of needs to candidates (or to nobody).
+pub fn brute_force(problem: &Problem, candidates: &Candidates) -> Key {
+    struct Search<'a> {
+        problem: &'a Problem,
+        candidates: &'a Candidates,
+        seats: Vec<Vec<StudentIx>>,
+        mentors_of: Vec<Vec<MentorIx>>,
+        chosen: Vec<(NeedIx, MentorIx, f64)>,
+        best: Option<Key>,
+    }
+    impl Search<'_> {
+        fn go(&mut self, n: usize) {
+            if n == self.problem.needs.len() {
+                for &(s, m) in &self.problem.locked {
+                    if !self.mentors_of[s as usize].contains(&m) {
+                        return;
+                    }
+                }
+                let pairs: Vec<(NeedIx, MentorIx)> =
+                    self.chosen.iter().map(|&(n, m, _)| (n, m)).collect();
+                let key = Key {
+                    coverage: coverage(self.problem, &pairs),
+                    fit: self.chosen.iter().map(|c| c.2).sum(),
+                };
+                let better = match &self.best {
+                    None => true,
+                    Some(b) => {
+                        key.coverage > b.coverage
+                            || (key.coverage == b.coverage && key.fit > b.fit + 1e-9)
+                    }
+                };
+                if better {
+                    self.best = Some(key);
+                }
+                return;
+            }
+            self.go(n + 1);
+            let s = self.problem.needs[n].student;
+            for c in self.candidates.of_need(n as NeedIx) {
+                let m = self.candidates.mentors[c];
+                let has_seat = self.seats[m as usize].contains(&s);
+                if !has_seat {
+                    if self.seats[m as usize].len() as u32
+                        >= self.problem.mentors[m as usize].capacity
+                        || self.mentors_of[s as usize].len() as u32
+                            >= self.problem.policy.max_mentors_per_student
+                    {
+                        continue;
+                    }
+                    self.seats[m as usize].push(s);
+                    self.mentors_of[s as usize].push(m);
+                }
+                self.chosen
+                    .push((n as NeedIx, m, self.candidates.scores[c]));
+                self.go(n + 1);
+                self.chosen.pop();
+                if !has_seat {
+                    self.seats[m as usize].pop();
+                    self.mentors_of[s as usize].pop();
+                }
+            }
+        }
+    }
+    let mut search = Search {
+        problem,
+        candidates,
+        seats: vec![Vec::new(); problem.mentors.len()],
+        mentors_of: vec![Vec::new(); problem.students.len()],
+        chosen: Vec::new(),
+        best: None,
+    };
+    search.go(0);
+    search
+        .best
+        .expect("the plan that makes only the locks is feasible")
+}

@@ -1,0 +1,85 @@
+//! Property tests of the solver's invariants on random small schools.
+
+use mentor_match::engine;
+use mentor_match::explain::{explain, UnassignedReason};
+use mentor_match::proto;
+use mentor_match::solver::{self, verify, SolveOptions, SolveStatus};
+use proptest::prelude::*;
+
+use crate::common::{brute_force, coverage, tiny_problem};
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: 96,
+        ..ProptestConfig::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Capacity (distinct students), qualification, common slot, forbidden pairs, one mentor per
+    /// need, the per-student limit and locks all hold on every plan.
+    #[test]
+    fn every_plan_satisfies_every_hard_rule(seed in any::<u64>(), s in 1usize..9, m in 1usize..5) {
+        let problem = tiny_problem(seed, s, m);
+        let candidates = engine::candidates(&problem);
+        let solution = solver::solve(&problem, &candidates, SolveOptions::from_policy(&problem)).unwrap();
+        prop_assert_eq!(solution.status, SolveStatus::Optimal);
+        let pairs = verify::pairs(&candidates, &solution.chosen);
+        prop_assert_eq!(verify::verify(&problem, &pairs), Ok(()));
+        for &(s, m) in &problem.locked {
+            prop_assert!(pairs.iter().any(|&(n, mm)| mm == m && problem.needs[n as usize].student == s));
+        }
+        for &(n, m) in &pairs {
+            prop_assert!(!problem.facts(problem.needs[n as usize].student, m).forbidden);
+        }
+    }
+
+    /// The solver's lexicographic optimum (coverage by priority, then fit) equals exhaustive
+    /// search.
+    #[test]
+    fn objective_equals_brute_force_optimum(seed in any::<u64>(), s in 1usize..6, m in 1usize..4) {
+        let problem = tiny_problem(seed, s, m);
+        prop_assume!(problem.needs.len() <= 8);
+        let candidates = engine::candidates(&problem);
+        let solution = solver::solve(&problem, &candidates, SolveOptions::from_policy(&problem)).unwrap();
+        let best = brute_force(&problem, &candidates);
+        let pairs = verify::pairs(&candidates, &solution.chosen);
+        prop_assert_eq!(coverage(&problem, &pairs), best.coverage);
+        prop_assert!((solution.objective - best.fit).abs() < 1e-6,
+            "solver {} vs brute force {}", solution.objective, best.fit);
+    }
+
+    /// The same request gives byte-identical output.
+    #[test]
+    fn output_is_deterministic(seed in any::<u64>(), s in 1usize..9, m in 1usize..5) {
+        let problem = tiny_problem(seed, s, m);
+        let a = engine::solve(&problem).unwrap();
+        let b = engine::solve(&problem).unwrap();
+        let ja = serde_json::to_string(&proto::response(&problem, &a)).unwrap();
+        let jb = serde_json::to_string(&proto::response(&problem, &b)).unwrap();
+        prop_assert_eq!(ja, jb);
+    }
+
+    /// Explanations agree with the plan: a proven-optimal plan never blames the solver, and a
+    /// "full" reason lists only mentors whose seats are all taken.
+    #[test]
+    fn explanations_agree_with_the_plan(seed in any::<u64>(), s in 1usize..9, m in 1usize..5) {
+        let problem = tiny_problem(seed, s, m);
+        let candidates = engine::candidates(&problem);
+        let solution = solver::solve(&problem, &candidates, SolveOptions::from_policy(&problem)).unwrap();
+        let outcome = explain(&problem, &candidates, &solution);
+        prop_assert_eq!(outcome.unassigned.len() + solution.chosen.len(), problem.needs.len());
+        for u in &outcome.unassigned {
+            prop_assert!(u.reason != UnassignedReason::SolverLimit);
+            if u.reason == UnassignedReason::CandidatesFull {
+                for f in &u.full {
+                    prop_assert_eq!(f.holders.len() as u32, f.capacity);
+                }
+            }
+        }
+        let covered: u32 = outcome.solver.coverage.iter().map(|c| c.covered).sum();
+        prop_assert_eq!(covered as usize, solution.chosen.len());
+    }
+}

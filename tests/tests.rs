@@ -1,0 +1,6 @@
+//! Integration tests, one binary (see the modules for what each guards).
+
+mod cli;
+mod common;
+mod demo;
+mod properties;
