@@ -51,6 +51,21 @@ proptest! {
             "solver {} vs brute force {}", solution.objective, best.fit);
     }
 
+    /// The network fast path and the general integer program agree on every instance where the
+    /// fast path applies: same coverage per level, same fit objective.
+    #[test]
+    fn fast_path_matches_the_integer_program(seed in any::<u64>(), s in 1usize..12, m in 1usize..6) {
+        let problem = tiny_problem(seed, s, m);
+        let candidates = engine::candidates(&problem);
+        prop_assume!(solver::is_network(&problem, &candidates));
+        let options = SolveOptions::from_policy(&problem);
+        let fast = solver::solve(&problem, &candidates, options).unwrap();
+        let mip = solver::solve_integer_program(&problem, &candidates, options).unwrap();
+        prop_assert_eq!(&fast.coverage, &mip.coverage);
+        prop_assert!((fast.objective - mip.objective).abs() < 1e-6,
+            "fast {} vs integer program {}", fast.objective, mip.objective);
+    }
+
     /// The same request gives byte-identical output.
     #[test]
     fn output_is_deterministic(seed in any::<u64>(), s in 1usize..9, m in 1usize..5) {

@@ -8,7 +8,7 @@ use good_lp::solvers::highs::highs;
 use good_lp::{variable, Expression, ProblemVariables, ResolutionError, SolverModel, Variable};
 use highs::{HighsModelStatus, HighsSolutionStatus};
 
-use super::{coverage_weights, LevelCoverage, Solution, SolveError, SolveOptions, SolveStatus};
+use super::{coverage_weights, Solution, SolveError, SolveOptions, SolveStatus};
 use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::domain::Priority;
 use crate::rules::Candidates;
@@ -52,13 +52,6 @@ impl Structure {
     }
 }
 
-/// A stage's objective and the floor it leaves for later stages.
-struct Stage {
-    coefficients: Vec<f64>,
-    /// Integral objectives get a floor of `value - 0.5`; the fit stage leaves none.
-    integral: bool,
-}
-
 /// One HiGHS solve's outcome.
 struct StageOutcome {
     status: SolveStatus,
@@ -68,6 +61,8 @@ struct StageOutcome {
 }
 
 const TIME_LIMIT_FLOOR_SECONDS: f64 = 0.01;
+/// How often the fit stage may scale its coverage weights up before using explicit floors.
+const MAX_WEIGHT_ESCALATIONS: usize = 4;
 
 pub(super) fn solve(
     problem: &Problem,
@@ -78,54 +73,61 @@ pub(super) fn solve(
     let structure = Structure::new(problem, candidates);
     let priority_of = |c: usize| problem.needs[structure.need_of[c] as usize].priority;
 
-    let mut stages: Vec<Stage> = Vec::new();
+    let level_of: Vec<Priority> = (0..candidates.len()).map(priority_of).collect();
+    let remaining = || {
+        deadline
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64()
+    };
+
+    // Stage 1, coverage: one solve with mixed-radix weights, or level by level when those
+    // would be too large.
+    let mut coverage_stages: Vec<Vec<f64>> = Vec::new();
     match coverage_weights(problem, candidates) {
-        Some(w) => stages.push(Stage {
-            coefficients: (0..candidates.len())
-                .map(|c| w[priority_of(c) as usize])
-                .collect(),
-            integral: true,
-        }),
+        Some(w) => coverage_stages.push(level_of.iter().map(|&p| w[p as usize]).collect()),
         None => {
             for level in Priority::DESCENDING {
-                stages.push(Stage {
-                    coefficients: (0..candidates.len())
-                        .map(|c| f64::from(u8::from(priority_of(c) == level)))
+                coverage_stages.push(
+                    level_of
+                        .iter()
+                        .map(|&p| f64::from(u8::from(p == level)))
                         .collect(),
-                    integral: true,
-                });
+                );
             }
         }
     }
-    stages.push(Stage {
-        coefficients: candidates.scores.clone(),
-        integral: false,
-    });
 
-    // A greedy plan is always available: it seeds the first solve and is the answer of last
+    // A feasible plan is always at hand: it seeds the first solve and is the answer of last
     // resort if the time limit strikes before HiGHS finds any plan.
     let mut x = greedy(problem, candidates, &structure);
     let mut status = SolveStatus::Optimal;
-    let mut last = None;
-    let mut floors: Vec<(&[f64], f64)> = Vec::new();
-    for (k, stage) in stages.iter().enumerate() {
-        let is_last = k + 1 == stages.len();
-        let remaining = deadline
-            .saturating_duration_since(Instant::now())
-            .as_secs_f64();
-        if remaining <= TIME_LIMIT_FLOOR_SECONDS || candidates.is_empty() {
-            if !candidates.is_empty() {
-                status = SolveStatus::TimeLimit;
+    let mut fit_bound: Option<(f64, f64)> = None;
+    let mut floors: Vec<(Priority, f64)> = Vec::new();
+    let counts = |x: &[f64]| -> [u32; 4] {
+        let mut out = [0u32; 4];
+        for (c, &v) in x.iter().enumerate() {
+            if v > 0.5 {
+                out[level_of[c] as usize] += 1;
             }
+        }
+        out
+    };
+    let model = Model {
+        problem,
+        candidates,
+        structure: &structure,
+        level_of: &level_of,
+    };
+    for coefficients in &coverage_stages {
+        if candidates.is_empty() {
             break;
         }
-        let gap = if is_last { options.relative_gap } else { 0.0 };
-        let outcome = run_stage(
-            candidates, &structure, problem, stage, &floors, &x, remaining, gap,
-        )?;
-        match outcome {
+        if remaining() <= TIME_LIMIT_FLOOR_SECONDS {
+            status = SolveStatus::TimeLimit;
+            break;
+        }
+        match model.run(coefficients, true, &floors, &x, remaining(), 0.0)? {
             None => {
-                // No plan found within the limit: keep the previous one.
                 status = SolveStatus::TimeLimit;
                 break;
             }
@@ -135,23 +137,82 @@ pub(super) fn solve(
                 break;
             }
             Some(o) => {
+                x = o.x;
+                // Keep the coverage reached as one row per level (count ≥ reached) for the
+                // next level's solve.
+                let reached = counts(&x);
+                floors = Priority::DESCENDING
+                    .iter()
+                    .filter(|&&p| reached[p as usize] > 0)
+                    .map(|&p| (p, f64::from(reached[p as usize]) - 0.5))
+                    .collect();
                 if o.status != SolveStatus::Optimal {
-                    status = if status == SolveStatus::TimeLimit {
-                        status
-                    } else {
-                        o.status
-                    };
-                }
-                x.clone_from(&o.x);
-                let value: f64 = dot(&stage.coefficients, &x);
-                if stage.integral {
-                    floors.push((&stage.coefficients, value.round() - 0.5));
-                }
-                if is_last {
-                    last = Some(o);
-                }
-                if status == SolveStatus::TimeLimit {
+                    status = SolveStatus::TimeLimit;
                     break;
+                }
+            }
+        }
+    }
+
+    // Stage 2, fit among coverage-optimal plans. Coverage floors over every variable make the
+    // model hard for HiGHS; instead maximise `Σ (base·2^level + score) x` with no floor and
+    // check the result: if its coverage equals the stage-1 optimum, it is the best fit among
+    // all coverage-optimal plans (any such plan scores the same coverage term, so a better fit
+    // would contradict optimality of the weighted solve). If the weights were too small to hold
+    // coverage, scale them up and solve again.
+    if status == SolveStatus::Optimal && !candidates.is_empty() {
+        let optimum = counts(&x);
+        let max_score = candidates.scores.iter().fold(0.0f64, |a, &b| a.max(b.abs()));
+        let mut base = 2.0 * max_score + 1.0;
+        let mut certified = false;
+        for _ in 0..MAX_WEIGHT_ESCALATIONS {
+            if remaining() <= TIME_LIMIT_FLOOR_SECONDS {
+                status = SolveStatus::TimeLimit;
+                break;
+            }
+            let level_weight = |p: Priority| base * f64::from(1u32 << (p as u32));
+            let coefficients: Vec<f64> = (0..candidates.len())
+                .map(|c| level_weight(level_of[c]) + candidates.scores[c])
+                .collect();
+            let coverage_term: f64 = Priority::DESCENDING
+                .iter()
+                .map(|&p| level_weight(p) * f64::from(optimum[p as usize]))
+                .sum();
+            match model.run(&coefficients, false, &[], &x, remaining(), options.relative_gap)? {
+                None => {
+                    status = SolveStatus::TimeLimit;
+                    break;
+                }
+                Some(o) if counts(&o.x) == optimum => {
+                    x = o.x;
+                    status = o.status;
+                    fit_bound = Some((o.bound - coverage_term, o.gap));
+                    certified = true;
+                    break;
+                }
+                Some(o) if o.status == SolveStatus::Optimal => base *= 8.0,
+                Some(_) => {
+                    // Stopped early with a plan that gave up coverage: keep the stage-1 plan.
+                    status = SolveStatus::TimeLimit;
+                    break;
+                }
+            }
+        }
+        if !certified && status == SolveStatus::Optimal {
+            // Last resort: the fit objective under explicit coverage floors.
+            match model.run(
+                &candidates.scores,
+                false,
+                &floors,
+                &x,
+                remaining(),
+                options.relative_gap,
+            )? {
+                None => status = SolveStatus::TimeLimit,
+                Some(o) => {
+                    x = o.x;
+                    status = o.status;
+                    fit_bound = Some((o.bound, o.gap));
                 }
             }
         }
@@ -159,9 +220,9 @@ pub(super) fn solve(
 
     let chosen: Vec<usize> = (0..candidates.len()).filter(|&c| x[c] > 0.5).collect();
     let objective: f64 = chosen.iter().map(|&c| candidates.scores[c]).sum();
-    let (best_bound, gap) = match (&last, status) {
+    let (best_bound, gap) = match (fit_bound, status) {
         (_, SolveStatus::Optimal) => (objective, 0.0),
-        (Some(o), _) if o.bound.is_finite() => (o.bound.max(objective), o.gap.max(0.0)),
+        (Some((bound, gap)), _) if bound.is_finite() => (bound.max(objective), gap.max(0.0)),
         // The fit stage never ran or proved nothing: fall back to the trivial bound, every
         // need at its best-scoring candidate.
         _ => {
@@ -177,7 +238,7 @@ pub(super) fn solve(
             (bound, relative_gap(objective, bound))
         }
     };
-    let coverage = level_coverage(problem, &structure, &chosen);
+    let coverage = super::level_coverage(problem, &super::verify::pairs(candidates, &chosen));
     #[cfg(debug_assertions)]
     if status != SolveStatus::Infeasible {
         let pairs = super::verify::pairs(candidates, &chosen);
@@ -200,45 +261,46 @@ fn relative_gap(objective: f64, bound: f64) -> f64 {
     (bound - objective).abs() / objective.abs().max(1e-9)
 }
 
-fn dot(a: &[f64], x: &[f64]) -> f64 {
-    a.iter().zip(x).map(|(a, x)| a * x.round()).sum()
+/// What every stage's model is built from.
+struct Model<'a> {
+    problem: &'a Problem,
+    candidates: &'a Candidates,
+    structure: &'a Structure,
+    level_of: &'a [Priority],
 }
 
-fn level_coverage(
-    problem: &Problem,
-    structure: &Structure,
-    chosen: &[usize],
-) -> Vec<LevelCoverage> {
-    let mut needs = [0u32; 4];
-    let mut covered = [0u32; 4];
-    for need in &problem.needs {
-        needs[need.priority as usize] += 1;
+impl Model<'_> {
+    /// Builds and solves one stage: maximise `coefficients · x` under the hard rules and the
+    /// given coverage floors, warm-started from `start`. `integral` objectives get an absolute
+    /// gap of 0.5 (integers), others 1e-7.
+    fn run(
+        &self,
+        coefficients: &[f64],
+        integral: bool,
+        floors: &[(Priority, f64)],
+        start: &[f64],
+        seconds: f64,
+        relative_gap: f64,
+    ) -> Result<Option<StageOutcome>, SolveError> {
+        run_stage(self, coefficients, integral, floors, start, seconds, relative_gap)
     }
-    for &c in chosen {
-        covered[problem.needs[structure.need_of[c] as usize].priority as usize] += 1;
-    }
-    Priority::DESCENDING
-        .iter()
-        .filter(|p| needs[**p as usize] > 0)
-        .map(|&p| LevelCoverage {
-            priority: p,
-            needs: needs[p as usize],
-            covered: covered[p as usize],
-        })
-        .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
 fn run_stage(
-    candidates: &Candidates,
-    structure: &Structure,
-    problem: &Problem,
-    stage: &Stage,
-    floors: &[(&[f64], f64)],
+    model_data: &Model<'_>,
+    coefficients: &[f64],
+    integral: bool,
+    floors: &[(Priority, f64)],
     start: &[f64],
     seconds: f64,
     relative_gap: f64,
 ) -> Result<Option<StageOutcome>, SolveError> {
+    let Model {
+        problem,
+        candidates,
+        structure,
+        level_of,
+    } = *model_data;
     let backend = |source| SolveError::Backend {
         stage: "model build",
         source,
@@ -258,7 +320,7 @@ fn run_stage(
         })
         .collect();
     let mut objective = Expression::with_capacity(candidates.len());
-    for (c, &coef) in stage.coefficients.iter().enumerate() {
+    for (c, &coef) in coefficients.iter().enumerate() {
         if coef != 0.0 {
             objective.add_mul(coef, x[c]);
         }
@@ -310,18 +372,21 @@ fn run_stage(
         }
         model.add_constraint(e.geq(1.0));
     }
-    for (coefficients, floor) in floors {
+    for &(level, floor) in floors {
         let mut e = Expression::with_capacity(candidates.len());
-        for (c, &coef) in coefficients.iter().enumerate() {
-            if coef != 0.0 {
-                e.add_mul(coef, x[c]);
+        for (c, &l) in level_of.iter().enumerate() {
+            if l == level {
+                e.add_mul(1.0, x[c]);
             }
         }
-        model.add_constraint(e.geq(*floor));
+        model.add_constraint(e.geq(floor));
     }
 
     let mut inner = model.try_into_inner().map_err(backend)?;
-    set_option(&mut inner, "output_flag", false)?;
+    // MENTOR_MATCH_HIGHS_LOG=1 shows HiGHS's own log, for diagnosing a slow model.
+    let verbose = std::env::var_os("MENTOR_MATCH_HIGHS_LOG").is_some();
+    set_option(&mut inner, "output_flag", verbose)?;
+    set_option(&mut inner, "log_to_console", verbose)?;
     set_option(&mut inner, "threads", 1)?;
     set_option(&mut inner, "random_seed", 0)?;
     set_option(&mut inner, "time_limit", seconds)?;
@@ -329,7 +394,7 @@ fn run_stage(
     set_option(
         &mut inner,
         "mip_abs_gap",
-        if stage.integral { 0.5 } else { 1e-7 },
+        if integral { 0.5 } else { 1e-7 },
     )?;
 
     let mut initial = Vec::with_capacity(candidates.len() + structure.groups.len());

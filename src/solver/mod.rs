@@ -15,6 +15,7 @@
 //! Stage 2 keeps that optimum as a constraint and maximises `Σ_c score[c] x[c]`. Two solves
 //! rather than one big-M objective keep every coefficient small and the optimum exact.
 
+mod flow;
 mod mip;
 pub mod verify;
 
@@ -119,12 +120,70 @@ pub fn coverage_weights(problem: &Problem, candidates: &Candidates) -> Option<[f
     (total < 1 << 40).then_some(weights)
 }
 
-/// Solves the problem over its candidate set.
+/// Solves the problem over its candidate set: by the exact network algorithm when no mentor can
+/// cover two needs of one student (see `flow.rs`), otherwise by the integer program.
 pub fn solve(
     problem: &Problem,
     candidates: &Candidates,
     options: SolveOptions,
 ) -> Result<Solution, SolveError> {
     let deadline = Instant::now() + options.time_limit;
+    if flow::is_network(problem, candidates) {
+        let chosen = flow::solve(problem, candidates);
+        let pairs = verify::pairs(candidates, &chosen);
+        // Locks that the network could not honour jointly are left to the integer program,
+        // which proves them infeasible or finds the plan.
+        if verify::verify(problem, &pairs).is_ok() {
+            let objective = chosen.iter().map(|&c| candidates.scores[c]).sum();
+            return Ok(Solution {
+                status: SolveStatus::Optimal,
+                objective,
+                best_bound: objective,
+                gap: 0.0,
+                coverage: level_coverage(problem, &pairs),
+                chosen,
+            });
+        }
+    }
     mip::solve(problem, candidates, options, deadline)
+}
+
+/// Solves with the general integer program only, whatever the structure: the reference the
+/// fast path is checked against.
+pub fn solve_integer_program(
+    problem: &Problem,
+    candidates: &Candidates,
+    options: SolveOptions,
+) -> Result<Solution, SolveError> {
+    mip::solve(problem, candidates, options, Instant::now() + options.time_limit)
+}
+
+/// True when the exact network algorithm applies (no mentor can cover two needs of one
+/// student).
+pub fn is_network(problem: &Problem, candidates: &Candidates) -> bool {
+    flow::is_network(problem, candidates)
+}
+
+/// Needs and covered needs per priority level present, most urgent first.
+pub fn level_coverage(
+    problem: &Problem,
+    pairs: &[(NeedIx, crate::domain::model::MentorIx)],
+) -> Vec<LevelCoverage> {
+    let mut needs = [0u32; 4];
+    let mut covered = [0u32; 4];
+    for need in &problem.needs {
+        needs[need.priority as usize] += 1;
+    }
+    for &(n, _) in pairs {
+        covered[problem.needs[n as usize].priority as usize] += 1;
+    }
+    Priority::DESCENDING
+        .iter()
+        .filter(|p| needs[**p as usize] > 0)
+        .map(|&p| LevelCoverage {
+            priority: p,
+            needs: needs[p as usize],
+            covered: covered[p as usize],
+        })
+        .collect()
 }
