@@ -50,6 +50,9 @@ pub enum Command {
         mentors: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// One need per student (the model of the performance reference figures).
+        #[arg(long)]
+        single_need: bool,
         /// Write here instead of stdout.
         #[arg(long)]
         output: Option<PathBuf>,
@@ -210,13 +213,19 @@ fn dispatch(command: Command) -> Result<(), CliError> {
             students,
             mentors,
             seed,
+            single_need,
             output,
         } => {
             let max = crate::domain::limits::MAX_STUDENTS;
             if students > max || mentors > crate::domain::limits::MAX_MENTORS {
                 return Err(CliError::TooLarge { max });
             }
-            let request = pb::SolveRequest::from(generate::generate(students, mentors, seed));
+            let request = pb::SolveRequest::from(generate::generate_with(
+                students,
+                mentors,
+                seed,
+                single_need,
+            ));
             let mut text = serde_json::to_string_pretty(&request).map_err(CliError::Encode)?;
             text.push('\n');
             write_out(output.as_deref(), &text)

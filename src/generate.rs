@@ -160,6 +160,12 @@ fn priority(rng: &mut Rng, track: Track) -> Priority {
 
 /// A synthetic request with `students` students in need and `mentors` mentors.
 pub fn generate(students: usize, mentors: usize, seed: u64) -> RawRequest {
+    generate_with(students, mentors, seed, false)
+}
+
+/// As [`generate`]; with `single_need` every student keeps only their first need — the
+/// one-need-per-student model of the performance reference figures.
+pub fn generate_with(students: usize, mentors: usize, seed: u64, single_need: bool) -> RawRequest {
     let mut rng = Rng::new(seed);
     let classes_per_grade = (students / 40).clamp(2, 200);
     let mut mentor_list = Vec::with_capacity(mentors);
@@ -301,6 +307,9 @@ pub fn generate(students: usize, mentors: usize, seed: u64) -> RawRequest {
         }
         if tracks.is_empty() {
             tracks.push(*rng.pick(&[Track::Academic, Track::Talent, Track::Psychological]));
+        }
+        if single_need {
+            tracks.truncate(1);
         }
         let impossible = rng.below(100);
         let needs: Vec<RawNeed> = tracks

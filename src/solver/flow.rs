@@ -4,13 +4,15 @@
 //! `source → student (cap max_mentors) → need (cap 1) → mentor (cap 1) → mentor (cap capacity) → sink`
 //!
 //! whose linear program has integral optima. It is solved by successive shortest paths with
-//! Dijkstra and node potentials, on **lexicographic cost vectors**
-//! `[locks, urgent, high, normal, low, fit]`, so "locks first, then coverage by priority, then
-//! fit" is exact without any big-M weight. Fit is quantised to 1e-9 per pair. Each augmenting
-//! path is a shortest one, so the flow is optimal for its value at every step; augmenting stops
-//! at the first path that would not improve the cost, which makes the result a maximum-weight
-//! b-matching. Dijkstra stops once the sink is settled; potentials are updated with
-//! `min(d(v), d(sink))`, which keeps every reduced cost non-negative.
+//! Dijkstra and node potentials, on **lexicographic costs** `(urgent, high, normal, low, fit)`
+//! packed exactly into one `i128` (signed digits in radix 2^20, fit in the low 44 bits), so
+//! "coverage by priority first, then fit" is exact without a big-M weight. Fit is quantised
+//! (at most 1e-9 per pair, coarser only when weights are huge). Locked pairs are made first and
+//! their seats taken out. Each augmenting path is a shortest one, so the flow is optimal for its
+//! value at every step; augmenting stops at the first path that would not improve the cost,
+//! which makes the result a maximum-weight b-matching. Dijkstra stops once the sink is settled;
+//! potentials of settled nodes move by `d(v) - d(sink)` (the others by 0), which keeps every
+//! reduced cost non-negative and never touches the rest of the graph.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -19,32 +21,17 @@ use crate::domain::model::{NeedIx, Problem};
 use crate::domain::Priority;
 use crate::rules::Candidates;
 
-/// Components of a cost vector, compared lexicographically.
-const DIM: usize = 6;
-type Cost = [i64; DIM];
-const ZERO: Cost = [0; DIM];
-/// Fit quantum: scores are compared to 1e-9.
-const FIT_SCALE: f64 = 1e9;
+/// A lexicographic cost packed into one integer: `Σ level_i · 2^(44 + 20·i) + fit`.
+type Cost = i128;
+/// Radix of one coverage digit: |digit| stays below 2^19 for up to 200,000 needs.
+const LEVEL_BITS: u32 = 20;
+/// Bits for the fit digit (kept below 2^43 in absolute value).
+const FIT_BITS: u32 = 44;
+/// Finest fit quantum: scores are compared to 1e-9.
+const FIT_SCALE_MAX: f64 = 1e9;
 
-fn add(a: Cost, b: Cost) -> Cost {
-    let mut out = a;
-    for (o, x) in out.iter_mut().zip(b) {
-        *o += x;
-    }
-    out
-}
-
-fn sub(a: Cost, b: Cost) -> Cost {
-    let mut out = a;
-    for (o, x) in out.iter_mut().zip(b) {
-        *o -= x;
-    }
-    out
-}
-
-fn neg(a: Cost) -> Cost {
-    sub(ZERO, a)
-}
+/// Marks a node no search has reached yet.
+const UNSEEN: u32 = u32::MAX - 1;
 
 /// Residual graph in arrays: arc `a` and its reverse `a ^ 1`.
 struct Graph {
@@ -101,8 +88,113 @@ pub(super) fn is_network(problem: &Problem, candidates: &Candidates) -> bool {
     true
 }
 
+/// Locks made up front and the cost of every candidate arc.
+struct Prepared {
+    chosen: Vec<usize>,
+    seat_used: Vec<i32>,
+    mentors_used: Vec<i32>,
+    need_done: Vec<bool>,
+    costs: Vec<Cost>,
+    cand_need: Vec<u32>,
+}
+
 /// Solves the network model exactly. Returns the chosen candidate positions, ascending.
 pub(super) fn solve(problem: &Problem, candidates: &Candidates) -> Vec<usize> {
+    let prepared = prepare(problem, candidates);
+    let k = problem.policy.max_mentors_per_student as i32;
+    // When no student has more open needs than open mentor slots, the per-student limit cannot
+    // bind and needs can be added one at a time (each search starts at one need and stays
+    // local); otherwise the search starts at a source that meters each student's slots.
+    let limit_binds = problem.students.iter().enumerate().any(|(s, st)| {
+        let open = st
+            .needs()
+            .filter(|&n| !prepared.need_done[n as usize])
+            .count() as i32;
+        open > k - prepared.mentors_used[s]
+    });
+    let mut chosen = if limit_binds {
+        solve_from_source(problem, candidates, &prepared)
+    } else {
+        solve_by_needs(problem, candidates, &prepared)
+    };
+    chosen.extend_from_slice(&prepared.chosen);
+    chosen.sort_unstable();
+    chosen
+}
+
+fn prepare(problem: &Problem, candidates: &Candidates) -> Prepared {
+    let s_count = problem.students.len();
+    let n_count = problem.needs.len();
+    let m_count = problem.mentors.len();
+
+    // Locked pairs are made up front: in a network problem each has exactly one candidate arc.
+    let mut chosen: Vec<usize> = Vec::new();
+    let mut seat_used = vec![0i32; m_count];
+    let mut mentors_used = vec![0i32; s_count];
+    let mut need_done = vec![false; n_count];
+    for &(s, m) in &problem.locked {
+        if let Some(c) = problem.students[s as usize]
+            .needs()
+            .find_map(|n| candidates.find(n, m).map(|c| (n, c)))
+        {
+            need_done[c.0 as usize] = true;
+            chosen.push(c.1);
+            seat_used[m as usize] += 1;
+            mentors_used[s as usize] += 1;
+        }
+    }
+
+    // Per-candidate costs, negated (we minimise).
+    let max_score = candidates
+        .scores
+        .iter()
+        .fold(0.0f64, |a, &b| a.max(b.abs()));
+    let fit_scale = if max_score > 0.0 {
+        ((1u64 << (FIT_BITS - 1)) as f64 / (max_score * (n_count.max(1) as f64) * 4.0))
+            .min(FIT_SCALE_MAX)
+    } else {
+        FIT_SCALE_MAX
+    };
+    let mut costs: Vec<Cost> = Vec::with_capacity(candidates.len());
+    let mut cand_need: Vec<u32> = Vec::with_capacity(candidates.len());
+    for (n, need) in problem.needs.iter().enumerate() {
+        for c in candidates.of_need(n as NeedIx) {
+            let level: u32 = match need.priority {
+                Priority::Urgent => 3,
+                Priority::High => 2,
+                Priority::Normal => 1,
+                Priority::Low => 0,
+            };
+            let fit = (candidates.scores[c] * fit_scale).round() as i128;
+            costs.push(-((1i128 << (FIT_BITS + LEVEL_BITS * level)) + fit));
+            cand_need.push(n as u32);
+        }
+    }
+    Prepared {
+        chosen,
+        seat_used,
+        mentors_used,
+        need_done,
+        costs,
+        cand_need,
+    }
+}
+
+/// Successive shortest paths from a super source through per-student slots (used when the
+/// per-student mentor limit can bind).
+fn solve_from_source(
+    problem: &Problem,
+    candidates: &Candidates,
+    prepared: &Prepared,
+) -> Vec<usize> {
+    let Prepared {
+        seat_used,
+        mentors_used,
+        need_done,
+        costs,
+        cand_need,
+        ..
+    } = prepared;
     let s_count = problem.students.len();
     let n_count = problem.needs.len();
     let m_count = problem.mentors.len();
@@ -112,40 +204,22 @@ pub(super) fn solve(problem: &Problem, candidates: &Candidates) -> Vec<usize> {
     let need_node = |n: usize| 2 + s_count + n;
     let mentor_node = |m: usize| 2 + s_count + n_count + m;
     let nodes = 2 + s_count + n_count + m_count;
-
-    // Per-candidate cost vectors, negated (we minimise).
-    let mut costs: Vec<Cost> = Vec::with_capacity(candidates.len());
-    let mut cand_need: Vec<u32> = Vec::with_capacity(candidates.len());
-    for (n, need) in problem.needs.iter().enumerate() {
-        for c in candidates.of_need(n as NeedIx) {
-            let m = candidates.mentors[c];
-            let mut cost = ZERO;
-            if problem.facts(need.student, m).locked {
-                cost[0] = -1;
-            }
-            let level = match need.priority {
-                Priority::Urgent => 1,
-                Priority::High => 2,
-                Priority::Normal => 3,
-                Priority::Low => 4,
-            };
-            cost[level] = -1;
-            cost[5] = -((candidates.scores[c] * FIT_SCALE).round() as i64);
-            costs.push(cost);
-            cand_need.push(n as u32);
-        }
-    }
-
     let arcs = s_count + n_count + candidates.len() + m_count;
     let mut g = Graph::new(nodes, arcs);
     let k = problem.policy.max_mentors_per_student as i32;
     for (s, student) in problem.students.iter().enumerate() {
-        g.add_arc(source, student_node(s), k.min(student.need_count as i32), u32::MAX);
+        let open = (k - mentors_used[s]).min(student.need_count as i32);
+        g.add_arc(source, student_node(s), open.max(0), u32::MAX);
         for n in student.needs() {
-            g.add_arc(student_node(s), need_node(n as usize), 1, u32::MAX);
+            if !need_done[n as usize] {
+                g.add_arc(student_node(s), need_node(n as usize), 1, u32::MAX);
+            }
         }
     }
     for c in 0..candidates.len() {
+        if need_done[cand_need[c] as usize] {
+            continue;
+        }
         g.add_arc(
             need_node(cand_need[c] as usize),
             mentor_node(candidates.mentors[c] as usize),
@@ -154,47 +228,43 @@ pub(super) fn solve(problem: &Problem, candidates: &Candidates) -> Vec<usize> {
         );
     }
     for (m, mentor) in problem.mentors.iter().enumerate() {
-        g.add_arc(mentor_node(m), sink, mentor.capacity as i32, u32::MAX);
+        g.add_arc(
+            mentor_node(m),
+            sink,
+            (mentor.capacity as i32 - seat_used[m]).max(0),
+            u32::MAX,
+        );
     }
     let arc_cost = |a: usize| -> Cost {
         let c = g.cand[a];
         if c == u32::MAX {
-            ZERO
+            0
         } else if a & 1 == 0 {
             costs[c as usize]
         } else {
-            neg(costs[c as usize])
+            -costs[c as usize]
         }
     };
 
     // Initial potentials: shortest distances in the acyclic starting graph.
-    let mut pi: Vec<Cost> = vec![ZERO; nodes];
-    let mut best_sink = ZERO;
-    for m in 0..m_count {
-        pi[mentor_node(m)] = ZERO;
-    }
+    let mut pi: Vec<Cost> = vec![0; nodes];
     for a in (0..g.head.len()).step_by(2) {
         if g.cand[a] != u32::MAX {
             let v = g.head[a] as usize;
-            let cost = costs[g.cand[a] as usize];
-            if cost < pi[v] {
-                pi[v] = cost;
-            }
+            pi[v] = pi[v].min(costs[g.cand[a] as usize]);
         }
     }
-    for m in 0..m_count {
-        if pi[mentor_node(m)] < best_sink {
-            best_sink = pi[mentor_node(m)];
-        }
-    }
-    pi[sink] = best_sink;
+    pi[sink] = (0..m_count)
+        .map(|m| pi[mentor_node(m)])
+        .min()
+        .unwrap_or(0)
+        .min(0);
 
-    let mut dist: Vec<Cost> = vec![ZERO; nodes];
+    let mut dist: Vec<Cost> = vec![0; nodes];
     let mut parent: Vec<u32> = vec![u32::MAX; nodes];
     let mut done: Vec<bool> = vec![false; nodes];
     let mut touched: Vec<usize> = Vec::new();
     let mut heap: BinaryHeap<Reverse<(Cost, u32)>> = BinaryHeap::new();
-    const UNSEEN: u32 = u32::MAX - 1;
     for p in parent.iter_mut() {
         *p = UNSEEN;
     }
@@ -205,10 +275,10 @@ pub(super) fn solve(problem: &Problem, candidates: &Candidates) -> Vec<usize> {
         }
         touched.clear();
         heap.clear();
-        dist[source] = ZERO;
+        dist[source] = 0;
         parent[source] = u32::MAX;
         touched.push(source);
-        heap.push(Reverse((ZERO, source as u32)));
+        heap.push(Reverse((0, source as u32)));
         let mut reached = false;
         while let Some(Reverse((d, u))) = heap.pop() {
             let u = u as usize;
@@ -226,8 +296,7 @@ pub(super) fn solve(problem: &Problem, candidates: &Candidates) -> Vec<usize> {
                 if g.cap[ai] > 0 {
                     let v = g.head[ai] as usize;
                     if !done[v] {
-                        let reduced = sub(add(arc_cost(ai), pi[u]), pi[v]);
-                        let nd = add(d, reduced);
+                        let nd = d + arc_cost(ai) + pi[u] - pi[v];
                         if parent[v] == UNSEEN || nd < dist[v] {
                             if parent[v] == UNSEEN {
                                 touched.push(v);
@@ -245,22 +314,15 @@ pub(super) fn solve(problem: &Problem, candidates: &Candidates) -> Vec<usize> {
             break;
         }
         // Real cost of the path: reduced distance plus potential difference.
-        let path_cost = sub(add(dist[sink], pi[sink]), pi[source]);
-        if path_cost >= ZERO {
+        if dist[sink] + pi[sink] - pi[source] >= 0 {
             break;
         }
+        // Settled nodes move by d(v) - d(sink) ≤ 0, all others by 0 (a uniform shift by
+        // d(sink) is left out: reduced costs only see differences).
         let dt = dist[sink];
         for &v in &touched {
-            let dv = if done[v] { dist[v] } else { dt };
-            let dv = if dv < dt { dv } else { dt };
-            pi[v] = add(pi[v], dv);
-        }
-        // Nodes never touched had d ≥ d(sink): they get d(sink) too.
-        // (Applied lazily: track a global offset would be faster; nodes untouched stay valid
-        // because every arc into them from a settled node had reduced cost ≥ d(sink) - d(u).)
-        for v in 0..nodes {
-            if parent[v] == UNSEEN {
-                pi[v] = add(pi[v], dt);
+            if done[v] {
+                pi[v] += dist[v] - dt;
             }
         }
         let mut v = sink;
@@ -272,11 +334,141 @@ pub(super) fn solve(problem: &Problem, candidates: &Candidates) -> Vec<usize> {
         }
     }
 
-    let mut chosen: Vec<usize> = (0..g.head.len())
+    used_arcs(&g)
+}
+
+/// Candidate positions of the saturated need→mentor arcs.
+fn used_arcs(g: &Graph) -> Vec<usize> {
+    (0..g.head.len())
         .step_by(2)
         .filter(|&a| g.cand[a] != u32::MAX && g.cap[a] == 0)
         .map(|a| g.cand[a] as usize)
-        .collect();
-    chosen.sort_unstable();
-    chosen
+        .collect()
+}
+
+/// Adds needs one at a time, each by a shortest augmenting path from that need alone to the
+/// sink (through a mentor with a free seat, through other needs' reassignment, or through its
+/// own "stay unassigned" arc of cost 0). After need k the flow is a min-cost flow for needs
+/// 1..k; the search only visits what is cheaper than the answer, so it stays local.
+fn solve_by_needs(problem: &Problem, candidates: &Candidates, prepared: &Prepared) -> Vec<usize> {
+    let Prepared {
+        seat_used,
+        need_done,
+        costs,
+        cand_need,
+        ..
+    } = prepared;
+    let n_count = problem.needs.len();
+    let m_count = problem.mentors.len();
+    let sink = n_count + m_count;
+    let mentor_node = |m: usize| n_count + m;
+    let nodes = n_count + m_count + 1;
+    let mut g = Graph::new(nodes, candidates.len() + n_count + m_count);
+    for c in 0..candidates.len() {
+        let n = cand_need[c] as usize;
+        if !need_done[n] {
+            g.add_arc(n, mentor_node(candidates.mentors[c] as usize), 1, c as u32);
+        }
+    }
+    for n in 0..n_count {
+        if !need_done[n] {
+            // Staying unassigned: cost 0.
+            g.add_arc(n, sink, 1, u32::MAX);
+        }
+    }
+    for (m, mentor) in problem.mentors.iter().enumerate() {
+        g.add_arc(
+            mentor_node(m),
+            sink,
+            (mentor.capacity as i32 - seat_used[m]).max(0),
+            u32::MAX,
+        );
+    }
+    let arc_cost = |a: usize| -> Cost {
+        let c = g.cand[a];
+        if c == u32::MAX {
+            0
+        } else if a & 1 == 0 {
+            costs[c as usize]
+        } else {
+            -costs[c as usize]
+        }
+    };
+    let mut pi: Vec<Cost> = vec![0; nodes];
+    let mut dist: Vec<Cost> = vec![0; nodes];
+    let mut parent: Vec<u32> = vec![UNSEEN; nodes];
+    let mut done: Vec<bool> = vec![false; nodes];
+    let mut touched: Vec<usize> = Vec::new();
+    let mut heap: BinaryHeap<Reverse<(Cost, u32)>> = BinaryHeap::new();
+    for r in 0..n_count {
+        if need_done[r] {
+            continue;
+        }
+        // Any potential works for a need nothing flows into yet; pick the one that makes its
+        // outgoing reduced costs non-negative.
+        let mut p = pi[sink];
+        let mut a = g.first[r];
+        while a != u32::MAX {
+            let ai = a as usize;
+            let v = g.head[ai] as usize;
+            p = p.max(pi[v] - arc_cost(ai));
+            a = g.next[ai];
+        }
+        pi[r] = p;
+
+        for &v in &touched {
+            parent[v] = UNSEEN;
+            done[v] = false;
+        }
+        touched.clear();
+        heap.clear();
+        dist[r] = 0;
+        parent[r] = u32::MAX;
+        touched.push(r);
+        heap.push(Reverse((0, r as u32)));
+        while let Some(Reverse((d, u))) = heap.pop() {
+            let u = u as usize;
+            if done[u] || d > dist[u] {
+                continue;
+            }
+            done[u] = true;
+            if u == sink {
+                break;
+            }
+            let mut a = g.first[u];
+            while a != u32::MAX {
+                let ai = a as usize;
+                if g.cap[ai] > 0 {
+                    let v = g.head[ai] as usize;
+                    if !done[v] {
+                        let nd = d + arc_cost(ai) + pi[u] - pi[v];
+                        if parent[v] == UNSEEN || nd < dist[v] {
+                            if parent[v] == UNSEEN {
+                                touched.push(v);
+                            }
+                            dist[v] = nd;
+                            parent[v] = a;
+                            heap.push(Reverse((nd, v as u32)));
+                        }
+                    }
+                }
+                a = g.next[ai];
+            }
+        }
+        // The sink is always reachable through the need's own "unassigned" arc.
+        let dt = dist[sink];
+        for &v in &touched {
+            if done[v] {
+                pi[v] += dist[v] - dt;
+            }
+        }
+        let mut v = sink;
+        while v != r {
+            let a = parent[v] as usize;
+            g.cap[a] -= 1;
+            g.cap[a ^ 1] += 1;
+            v = g.head[a ^ 1] as usize;
+        }
+    }
+    used_arcs(&g)
 }

@@ -162,7 +162,10 @@ pub(super) fn solve(
     // coverage, scale them up and solve again.
     if status == SolveStatus::Optimal && !candidates.is_empty() {
         let optimum = counts(&x);
-        let max_score = candidates.scores.iter().fold(0.0f64, |a, &b| a.max(b.abs()));
+        let max_score = candidates
+            .scores
+            .iter()
+            .fold(0.0f64, |a, &b| a.max(b.abs()));
         let mut base = 2.0 * max_score + 1.0;
         let mut certified = false;
         for _ in 0..MAX_WEIGHT_ESCALATIONS {
@@ -178,7 +181,14 @@ pub(super) fn solve(
                 .iter()
                 .map(|&p| level_weight(p) * f64::from(optimum[p as usize]))
                 .sum();
-            match model.run(&coefficients, false, &[], &x, remaining(), options.relative_gap)? {
+            match model.run(
+                &coefficients,
+                false,
+                &[],
+                &x,
+                remaining(),
+                options.relative_gap,
+            )? {
                 None => {
                     status = SolveStatus::TimeLimit;
                     break;
@@ -282,7 +292,15 @@ impl Model<'_> {
         seconds: f64,
         relative_gap: f64,
     ) -> Result<Option<StageOutcome>, SolveError> {
-        run_stage(self, coefficients, integral, floors, start, seconds, relative_gap)
+        run_stage(
+            self,
+            coefficients,
+            integral,
+            floors,
+            start,
+            seconds,
+            relative_gap,
+        )
     }
 }
 
@@ -391,11 +409,7 @@ fn run_stage(
     set_option(&mut inner, "random_seed", 0)?;
     set_option(&mut inner, "time_limit", seconds)?;
     set_option(&mut inner, "mip_rel_gap", relative_gap)?;
-    set_option(
-        &mut inner,
-        "mip_abs_gap",
-        if integral { 0.5 } else { 1e-7 },
-    )?;
+    set_option(&mut inner, "mip_abs_gap", if integral { 0.5 } else { 1e-7 })?;
 
     let mut initial = Vec::with_capacity(candidates.len() + structure.groups.len());
     initial.extend(start.iter().map(|v| v.round()));

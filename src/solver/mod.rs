@@ -155,7 +155,12 @@ pub fn solve_integer_program(
     candidates: &Candidates,
     options: SolveOptions,
 ) -> Result<Solution, SolveError> {
-    mip::solve(problem, candidates, options, Instant::now() + options.time_limit)
+    mip::solve(
+        problem,
+        candidates,
+        options,
+        Instant::now() + options.time_limit,
+    )
 }
 
 /// True when the exact network algorithm applies (no mentor can cover two needs of one
