@@ -22,22 +22,27 @@ pub fn solve(problem: &Problem) -> Result<Outcome, SolveError> {
 /// Solves with explicit limits (the service caps the time limit by the call's deadline).
 pub fn solve_with(problem: &Problem, options: SolveOptions) -> Result<Outcome, SolveError> {
     let started = Instant::now();
-    let candidates = candidates(problem);
-    let built = started.elapsed();
-    let solution = solver::solve(problem, &candidates, options)?;
+    let solver::Solved {
+        candidates,
+        solution,
+        total_pairs,
+        method,
+    } = solver::solve_problem(problem, options)?;
     let solved = started.elapsed();
-    let outcome = explain::explain(problem, &candidates, &solution);
+    let mut outcome = explain::explain(problem, &candidates, &solution);
+    outcome.solver.candidate_pairs = total_pairs;
     // Counts and timings only: never names or attributes of students.
     tracing::info!(
         students = problem.students.len(),
         mentors = problem.mentors.len(),
         needs = problem.needs.len(),
-        candidate_pairs = candidates.len(),
+        candidate_pairs = total_pairs,
+        kept_pairs = candidates.len(),
+        method = ?method,
         pairs = outcome.assignments.len(),
         unassigned = outcome.unassigned.len(),
         status = ?solution.status,
-        candidates_ms = built.as_millis() as u64,
-        solve_ms = (solved - built).as_millis() as u64,
+        solve_ms = solved.as_millis() as u64,
         total_ms = started.elapsed().as_millis() as u64,
         "solved"
     );

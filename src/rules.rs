@@ -235,23 +235,117 @@ impl Candidates {
 
     /// Builds every candidate pair with its score.
     pub fn build(problem: &Problem, index: &QualificationIndex) -> Self {
+        Self::build_sparse(problem, index, usize::MAX).0
+    }
+
+    /// Builds, per need, only its `keep` best-scoring candidates plus every mentor the student
+    /// ranked and every locked mentor (ties broken by mentor position). Returns the set and the
+    /// number of candidate pairs in the full problem. Memory grows with the kept set, not with
+    /// the full one.
+    pub fn build_sparse(problem: &Problem, index: &QualificationIndex, keep: usize) -> (Self, u64) {
         let mut out = Candidates {
             starts: Vec::with_capacity(problem.needs.len() + 1),
             ..Candidates::default()
         };
         out.starts.push(0);
-        for (ni, need) in problem.needs.iter().enumerate() {
-            for &mi in index.relevant(need) {
-                if let Ok((evidence, common)) = check_pair(problem, ni as NeedIx, mi) {
-                    let parts = score::components(problem, ni as NeedIx, mi, evidence, common);
-                    out.mentors.push(mi);
-                    out.scores.push(parts.total(&problem.policy.weights));
-                }
+        let mut total = 0u64;
+        let mut row: Vec<(MentorIx, f64, bool)> = Vec::new();
+        for n in 0..problem.needs.len() as NeedIx {
+            row.clear();
+            let student = problem.student_of(n);
+            for_each_candidate(problem, index, n, |m, score| {
+                let forced = student.rank_of(m).is_some()
+                    || problem.facts(problem.needs[n as usize].student, m).locked;
+                row.push((m, score, forced));
+            });
+            total += row.len() as u64;
+            if row.len() > keep {
+                // Forced first, then best score, then lowest mentor position.
+                row.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.total_cmp(&a.1)).then(a.0.cmp(&b.0)));
+                let forced = row.iter().filter(|r| r.2).count();
+                row.truncate(keep.max(forced));
+                row.sort_by_key(|r| r.0);
+            }
+            for &(m, score, _) in &row {
+                out.mentors.push(m);
+                out.scores.push(score);
             }
             out.starts.push(out.mentors.len() as u32);
         }
-        out
+        (out, total)
     }
+
+    /// Adds pairs (need, mentor, score) not yet in the set, keeping rows sorted by mentor.
+    pub fn extend(&mut self, mut extra: Vec<(NeedIx, MentorIx, f64)>) {
+        if extra.is_empty() {
+            return;
+        }
+        extra.sort_by_key(|e| (e.0, e.1));
+        let mut merged = Candidates {
+            starts: Vec::with_capacity(self.starts.len()),
+            mentors: Vec::with_capacity(self.mentors.len() + extra.len()),
+            scores: Vec::with_capacity(self.scores.len() + extra.len()),
+        };
+        merged.starts.push(0);
+        let mut e = 0;
+        for n in 0..self.starts.len() - 1 {
+            let mut row: Vec<(MentorIx, f64)> = self
+                .of_need(n as NeedIx)
+                .map(|c| (self.mentors[c], self.scores[c]))
+                .collect();
+            while e < extra.len() && extra[e].0 as usize == n {
+                if row.iter().all(|r| r.0 != extra[e].1) {
+                    row.push((extra[e].1, extra[e].2));
+                }
+                e += 1;
+            }
+            row.sort_by_key(|r| r.0);
+            for (m, score) in row {
+                merged.mentors.push(m);
+                merged.scores.push(score);
+            }
+            merged.starts.push(merged.mentors.len() as u32);
+        }
+        *self = merged;
+    }
+}
+
+/// Calls `f(mentor, score)` for every candidate mentor of a need, in ascending mentor order,
+/// computing scores on the fly (nothing is stored).
+pub fn for_each_candidate(
+    problem: &Problem,
+    index: &QualificationIndex,
+    need: NeedIx,
+    mut f: impl FnMut(MentorIx, f64),
+) {
+    for &m in index.relevant(&problem.needs[need as usize]) {
+        if let Ok((evidence, common)) = check_pair(problem, need, m) {
+            let parts = score::components(problem, need, m, evidence, common);
+            f(m, parts.total(&problem.policy.weights));
+        }
+    }
+}
+
+/// True when no mentor is a candidate for two needs of one student, so a seat is a need and the
+/// problem is a network (bipartite b-matching). Only students with several needs are looked at.
+pub fn is_network(problem: &Problem, index: &QualificationIndex) -> bool {
+    let mut mentors: Vec<MentorIx> = Vec::new();
+    for student in &problem.students {
+        if student.need_count < 2 {
+            continue;
+        }
+        mentors.clear();
+        for n in student.needs() {
+            for_each_candidate(problem, index, n, |m, _| mentors.push(m));
+        }
+        let before = mentors.len();
+        mentors.sort_unstable();
+        mentors.dedup();
+        if mentors.len() != before {
+            return false;
+        }
+    }
+    true
 }
 
 #[cfg(test)]

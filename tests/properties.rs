@@ -57,13 +57,32 @@ proptest! {
     fn fast_path_matches_the_integer_program(seed in any::<u64>(), s in 1usize..12, m in 1usize..6) {
         let problem = tiny_problem(seed, s, m);
         let candidates = engine::candidates(&problem);
-        prop_assume!(solver::is_network(&problem, &candidates));
+        prop_assume!(solver::is_network_set(&problem, &candidates));
         let options = SolveOptions::from_policy(&problem);
         let fast = solver::solve(&problem, &candidates, options).unwrap();
         let mip = solver::solve_integer_program(&problem, &candidates, options).unwrap();
         prop_assert_eq!(&fast.coverage, &mip.coverage);
         prop_assert!((fast.objective - mip.objective).abs() < 1e-6,
             "fast {} vs integer program {}", fast.objective, mip.objective);
+    }
+
+    /// The sparse network path (few candidates per need, then pricing against the flow's
+    /// potentials) proves the same optimum as the integer program over every pair.
+    #[test]
+    fn pricing_recovers_the_full_optimum(seed in any::<u64>(), s in 1usize..12, m in 1usize..6, keep in 1usize..3) {
+        let problem = tiny_problem(seed, s, m);
+        let candidates = engine::candidates(&problem);
+        prop_assume!(solver::is_network_set(&problem, &candidates));
+        let mut options = SolveOptions::from_policy(&problem);
+        options.sparse_keep = keep;
+        let solved = solver::solve_problem(&problem, options).unwrap();
+        prop_assert_eq!(solved.total_pairs, candidates.len() as u64);
+        let mip = solver::solve_integer_program(&problem, &candidates, options).unwrap();
+        prop_assert_eq!(&solved.solution.coverage, &mip.coverage);
+        prop_assert!((solved.solution.objective - mip.objective).abs() < 1e-6,
+            "sparse network {} vs integer program {}", solved.solution.objective, mip.objective);
+        let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
+        prop_assert_eq!(verify::verify(&problem, &pairs), Ok(()));
     }
 
     /// The same request gives byte-identical output.

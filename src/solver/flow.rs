@@ -19,7 +19,7 @@ use std::collections::BinaryHeap;
 
 use crate::domain::model::{NeedIx, Problem};
 use crate::domain::Priority;
-use crate::rules::Candidates;
+use crate::rules::{for_each_candidate, Candidates, QualificationIndex};
 
 /// A lexicographic cost packed into one integer: `Σ level_i · 2^(44 + 20·i) + fit`.
 type Cost = i128;
@@ -66,26 +66,56 @@ impl Graph {
     }
 }
 
-/// Whether the fast path is exact for this problem: no (student, mentor) pair has two candidate
-/// needs (seat sharing would break the network structure).
-pub(super) fn is_network(problem: &Problem, candidates: &Candidates) -> bool {
-    for s in &problem.students {
-        let needs: Vec<NeedIx> = s.needs().collect();
-        if needs.len() < 2 {
+/// The cost of making a (need, mentor) pair, negated because the flow minimises.
+fn pair_cost(priority: Priority, score: f64, fit_scale: f64) -> Cost {
+    let level: u32 = match priority {
+        Priority::Urgent => 3,
+        Priority::High => 2,
+        Priority::Normal => 1,
+        Priority::Low => 0,
+    };
+    let fit = (score * fit_scale).round() as i128;
+    -((1i128 << (FIT_BITS + LEVEL_BITS * level)) + fit)
+}
+
+/// An optimal plan of the network model with the node potentials that prove it: every residual
+/// arc has non-negative reduced cost `cost + π(tail) − π(head)`.
+pub(super) struct NetworkSolution {
+    pub chosen: Vec<usize>,
+    need_pi: Vec<Cost>,
+    mentor_pi: Vec<Cost>,
+    need_done: Vec<bool>,
+    fit_scale: f64,
+}
+
+/// Pairs outside the candidate set whose reduced cost is negative: the plan could improve by
+/// using them. None means the plan is optimal for the full problem, not just the sparse set.
+/// Scores are recomputed on the fly; nothing of the full set is stored.
+pub(super) fn price(
+    problem: &Problem,
+    index: &QualificationIndex,
+    candidates: &Candidates,
+    solution: &NetworkSolution,
+) -> Vec<(NeedIx, u32, f64)> {
+    let mut out = Vec::new();
+    for n in 0..problem.needs.len() {
+        if solution.need_done[n] {
             continue;
         }
-        let mut mentors: Vec<u32> = needs
-            .iter()
-            .flat_map(|&n| candidates.mentors[candidates.of_need(n)].iter().copied())
-            .collect();
-        let before = mentors.len();
-        mentors.sort_unstable();
-        mentors.dedup();
-        if mentors.len() != before {
-            return false;
-        }
+        let priority = problem.needs[n].priority;
+        let row = candidates.of_need(n as NeedIx);
+        let kept = &candidates.mentors[row];
+        for_each_candidate(problem, index, n as NeedIx, |m, score| {
+            if kept.binary_search(&m).is_err() {
+                let reduced = pair_cost(priority, score, solution.fit_scale) + solution.need_pi[n]
+                    - solution.mentor_pi[m as usize];
+                if reduced < 0 {
+                    out.push((n as NeedIx, m, score));
+                }
+            }
+        });
     }
-    true
+    out
 }
 
 /// Locks made up front and the cost of every candidate arc.
@@ -96,10 +126,12 @@ struct Prepared {
     need_done: Vec<bool>,
     costs: Vec<Cost>,
     cand_need: Vec<u32>,
+    fit_scale: f64,
 }
 
-/// Solves the network model exactly. Returns the chosen candidate positions, ascending.
-pub(super) fn solve(problem: &Problem, candidates: &Candidates) -> Vec<usize> {
+/// Solves the network model exactly over the given candidate set. Returns the chosen candidate
+/// positions, ascending, with the potentials that prove optimality.
+pub(super) fn solve(problem: &Problem, candidates: &Candidates) -> NetworkSolution {
     let prepared = prepare(problem, candidates);
     let k = problem.policy.max_mentors_per_student as i32;
     // When no student has more open needs than open mentor slots, the per-student limit cannot
@@ -112,14 +144,20 @@ pub(super) fn solve(problem: &Problem, candidates: &Candidates) -> Vec<usize> {
             .count() as i32;
         open > k - prepared.mentors_used[s]
     });
-    let mut chosen = if limit_binds {
+    let (mut chosen, need_pi, mentor_pi) = if limit_binds {
         solve_from_source(problem, candidates, &prepared)
     } else {
         solve_by_needs(problem, candidates, &prepared)
     };
     chosen.extend_from_slice(&prepared.chosen);
     chosen.sort_unstable();
-    chosen
+    NetworkSolution {
+        chosen,
+        need_pi,
+        mentor_pi,
+        need_done: prepared.need_done,
+        fit_scale: prepared.fit_scale,
+    }
 }
 
 fn prepare(problem: &Problem, candidates: &Candidates) -> Prepared {
@@ -159,14 +197,7 @@ fn prepare(problem: &Problem, candidates: &Candidates) -> Prepared {
     let mut cand_need: Vec<u32> = Vec::with_capacity(candidates.len());
     for (n, need) in problem.needs.iter().enumerate() {
         for c in candidates.of_need(n as NeedIx) {
-            let level: u32 = match need.priority {
-                Priority::Urgent => 3,
-                Priority::High => 2,
-                Priority::Normal => 1,
-                Priority::Low => 0,
-            };
-            let fit = (candidates.scores[c] * fit_scale).round() as i128;
-            costs.push(-((1i128 << (FIT_BITS + LEVEL_BITS * level)) + fit));
+            costs.push(pair_cost(need.priority, candidates.scores[c], fit_scale));
             cand_need.push(n as u32);
         }
     }
@@ -177,6 +208,7 @@ fn prepare(problem: &Problem, candidates: &Candidates) -> Prepared {
         need_done,
         costs,
         cand_need,
+        fit_scale,
     }
 }
 
@@ -186,7 +218,7 @@ fn solve_from_source(
     problem: &Problem,
     candidates: &Candidates,
     prepared: &Prepared,
-) -> Vec<usize> {
+) -> (Vec<usize>, Vec<Cost>, Vec<Cost>) {
     let Prepared {
         seat_used,
         mentors_used,
@@ -334,7 +366,11 @@ fn solve_from_source(
         }
     }
 
-    used_arcs(&g)
+    (
+        used_arcs(&g),
+        (0..n_count).map(|n| pi[need_node(n)]).collect(),
+        (0..m_count).map(|m| pi[mentor_node(m)]).collect(),
+    )
 }
 
 /// Candidate positions of the saturated need→mentor arcs.
@@ -350,7 +386,11 @@ fn used_arcs(g: &Graph) -> Vec<usize> {
 /// sink (through a mentor with a free seat, through other needs' reassignment, or through its
 /// own "stay unassigned" arc of cost 0). After need k the flow is a min-cost flow for needs
 /// 1..k; the search only visits what is cheaper than the answer, so it stays local.
-fn solve_by_needs(problem: &Problem, candidates: &Candidates, prepared: &Prepared) -> Vec<usize> {
+fn solve_by_needs(
+    problem: &Problem,
+    candidates: &Candidates,
+    prepared: &Prepared,
+) -> (Vec<usize>, Vec<Cost>, Vec<Cost>) {
     let Prepared {
         seat_used,
         need_done,
@@ -364,14 +404,13 @@ fn solve_by_needs(problem: &Problem, candidates: &Candidates, prepared: &Prepare
     let mentor_node = |m: usize| n_count + m;
     let nodes = n_count + m_count + 1;
     let mut g = Graph::new(nodes, candidates.len() + n_count + m_count);
-    for c in 0..candidates.len() {
-        let n = cand_need[c] as usize;
-        if !need_done[n] {
-            g.add_arc(n, mentor_node(candidates.mentors[c] as usize), 1, c as u32);
+    for (c, (&n, &m)) in cand_need.iter().zip(&candidates.mentors).enumerate() {
+        if !need_done[n as usize] {
+            g.add_arc(n as usize, mentor_node(m as usize), 1, c as u32);
         }
     }
-    for n in 0..n_count {
-        if !need_done[n] {
+    for (n, &done) in need_done.iter().enumerate() {
+        if !done {
             // Staying unassigned: cost 0.
             g.add_arc(n, sink, 1, u32::MAX);
         }
@@ -400,10 +439,7 @@ fn solve_by_needs(problem: &Problem, candidates: &Candidates, prepared: &Prepare
     let mut done: Vec<bool> = vec![false; nodes];
     let mut touched: Vec<usize> = Vec::new();
     let mut heap: BinaryHeap<Reverse<(Cost, u32)>> = BinaryHeap::new();
-    for r in 0..n_count {
-        if need_done[r] {
-            continue;
-        }
+    for r in (0..n_count).filter(|&n| !need_done[n]) {
         // Any potential works for a need nothing flows into yet; pick the one that makes its
         // outgoing reduced costs non-negative.
         let mut p = pi[sink];
@@ -470,5 +506,9 @@ fn solve_by_needs(problem: &Problem, candidates: &Candidates, prepared: &Prepare
             v = g.head[a ^ 1] as usize;
         }
     }
-    used_arcs(&g)
+    (
+        used_arcs(&g),
+        pi[..n_count].to_vec(),
+        (0..m_count).map(|m| pi[mentor_node(m)]).collect(),
+    )
 }

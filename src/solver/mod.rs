@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use crate::domain::model::{NeedIx, Problem};
 use crate::domain::Priority;
-use crate::rules::Candidates;
+use crate::rules::{Candidates, QualificationIndex};
 
 /// How the solve ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,7 +85,12 @@ pub struct SolveOptions {
     pub time_limit: Duration,
     /// Relative gap at which the fit stage may stop.
     pub relative_gap: f64,
+    /// Network path: candidates kept per need before pricing (see [`solve_problem`]).
+    pub sparse_keep: usize,
 }
+
+/// Candidates kept per need on the network path: enough that pricing rarely adds any.
+pub const DEFAULT_SPARSE_KEEP: usize = 24;
 
 impl SolveOptions {
     /// The limits the problem's policy asks for.
@@ -93,8 +98,94 @@ impl SolveOptions {
         SolveOptions {
             time_limit: problem.policy.time_limit,
             relative_gap: problem.policy.relative_gap,
+            sparse_keep: DEFAULT_SPARSE_KEEP,
         }
     }
+}
+
+/// A solution with the candidate set it refers to.
+#[derive(Clone, Debug)]
+pub struct Solved {
+    pub candidates: Candidates,
+    pub solution: Solution,
+    /// Candidate pairs of the full problem (the set above may hold only some of them).
+    pub total_pairs: u64,
+    /// Which algorithm answered.
+    pub method: Method,
+}
+
+/// The algorithm that produced a solution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// Exact min-cost flow on a sparse candidate set, proven optimal for the full set by
+    /// pricing every excluded pair (`rounds` solves).
+    Network { rounds: u32 },
+    /// The integer program over every candidate pair.
+    IntegerProgram,
+}
+
+/// Solves a problem end to end, choosing the algorithm by structure.
+///
+/// When no mentor can cover two needs of one student the problem is a network: it is solved
+/// by min-cost flow over each need's `sparse_keep` best candidates (plus ranked and locked
+/// mentors); then every excluded pair is priced against the flow's node potentials. A pair
+/// with negative reduced cost could improve the plan, so those pairs join the set and the flow
+/// is solved again; when none is left the potentials prove the plan optimal for the full
+/// problem. Memory grows with the kept set, not with students × mentors.
+///
+/// Otherwise (seat sharing possible) the integer program runs over the full candidate set.
+pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved, SolveError> {
+    let index = QualificationIndex::build(problem);
+    if crate::rules::is_network(problem, &index) {
+        let (mut candidates, total_pairs) =
+            Candidates::build_sparse(problem, &index, options.sparse_keep.max(1));
+        let mut rounds = 0;
+        loop {
+            rounds += 1;
+            let t = Instant::now();
+            let network = flow::solve(problem, &candidates);
+            let flow_ms = t.elapsed().as_millis() as u64;
+            let extra = flow::price(problem, &index, &candidates, &network);
+            tracing::debug!(
+                rounds,
+                kept = candidates.len(),
+                added = extra.len(),
+                flow_ms,
+                price_ms = t.elapsed().as_millis() as u64 - flow_ms,
+                "network round"
+            );
+            if extra.is_empty() {
+                let pairs = verify::pairs(&candidates, &network.chosen);
+                if verify::verify(problem, &pairs).is_err() {
+                    break;
+                }
+                let objective = network.chosen.iter().map(|&c| candidates.scores[c]).sum();
+                return Ok(Solved {
+                    solution: Solution {
+                        status: SolveStatus::Optimal,
+                        objective,
+                        best_bound: objective,
+                        gap: 0.0,
+                        coverage: level_coverage(problem, &pairs),
+                        chosen: network.chosen,
+                    },
+                    candidates,
+                    total_pairs,
+                    method: Method::Network { rounds },
+                });
+            }
+            candidates.extend(extra);
+        }
+    }
+    let candidates = Candidates::build(problem, &index);
+    let total_pairs = candidates.len() as u64;
+    let solution = solve(problem, &candidates, options)?;
+    Ok(Solved {
+        candidates,
+        solution,
+        total_pairs,
+        method: Method::IntegerProgram,
+    })
 }
 
 /// Integer weight per priority level such that covering one more need at a level is worth
@@ -128,8 +219,8 @@ pub fn solve(
     options: SolveOptions,
 ) -> Result<Solution, SolveError> {
     let deadline = Instant::now() + options.time_limit;
-    if flow::is_network(problem, candidates) {
-        let chosen = flow::solve(problem, candidates);
+    if is_network_set(problem, candidates) {
+        let chosen = flow::solve(problem, candidates).chosen;
         let pairs = verify::pairs(candidates, &chosen);
         // Locks that the network could not honour jointly are left to the integer program,
         // which proves them infeasible or finds the plan.
@@ -163,10 +254,25 @@ pub fn solve_integer_program(
     )
 }
 
-/// True when the exact network algorithm applies (no mentor can cover two needs of one
-/// student).
-pub fn is_network(problem: &Problem, candidates: &Candidates) -> bool {
-    flow::is_network(problem, candidates)
+/// True when, within this candidate set, no mentor can cover two needs of one student.
+pub fn is_network_set(problem: &Problem, candidates: &Candidates) -> bool {
+    let mut mentors: Vec<u32> = Vec::new();
+    for s in &problem.students {
+        if s.need_count < 2 {
+            continue;
+        }
+        mentors.clear();
+        for n in s.needs() {
+            mentors.extend_from_slice(&candidates.mentors[candidates.of_need(n)]);
+        }
+        let before = mentors.len();
+        mentors.sort_unstable();
+        mentors.dedup();
+        if mentors.len() != before {
+            return false;
+        }
+    }
+    true
 }
 
 /// Needs and covered needs per priority level present, most urgent first.
