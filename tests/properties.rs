@@ -117,3 +117,21 @@ proptest! {
         prop_assert_eq!(covered as usize, solution.chosen.len());
     }
 }
+
+/// Regression: HiGHS 1.16 once handed back its warm start instead of the better plan it
+/// proved; the integer program must return a plan whose value is the proven one.
+#[test]
+fn integer_program_returns_the_plan_it_proves() {
+    let problem = tiny_problem(17655518705837591034, 11, 4);
+    let candidates = engine::candidates(&problem);
+    let options = SolveOptions::from_policy(&problem);
+    let fast = solver::solve(&problem, &candidates, options).unwrap();
+    let mip = solver::solve_integer_program(&problem, &candidates, options).unwrap();
+    assert_eq!(fast.coverage, mip.coverage);
+    assert!(
+        (fast.objective - mip.objective).abs() < 1e-9,
+        "{} vs {}",
+        fast.objective,
+        mip.objective
+    );
+}

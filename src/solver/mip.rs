@@ -58,6 +58,8 @@ struct StageOutcome {
     x: Vec<f64>,
     bound: f64,
     gap: f64,
+    /// The plan's own objective differs from the one HiGHS reports (see [`Model::run`]).
+    inconsistent: bool,
 }
 
 const TIME_LIMIT_FLOOR_SECONDS: f64 = 0.01;
@@ -292,15 +294,35 @@ impl Model<'_> {
         seconds: f64,
         relative_gap: f64,
     ) -> Result<Option<StageOutcome>, SolveError> {
-        run_stage(
+        let started = Instant::now();
+        let warm = run_stage(
             self,
             coefficients,
             integral,
             floors,
-            start,
+            Some(start),
             seconds,
             relative_gap,
-        )
+        )?;
+        match warm {
+            // Seen with HiGHS 1.16: after presolve improves a warm start, the solution handed
+            // back can be the original start while the reported objective is the improved one.
+            // The plan must match the proven value, so such an answer is solved again cold.
+            Some(o) if o.inconsistent => {
+                let left =
+                    (seconds - started.elapsed().as_secs_f64()).max(TIME_LIMIT_FLOOR_SECONDS);
+                run_stage(
+                    self,
+                    coefficients,
+                    integral,
+                    floors,
+                    None,
+                    left,
+                    relative_gap,
+                )
+            }
+            other => Ok(other),
+        }
     }
 }
 
@@ -309,7 +331,7 @@ fn run_stage(
     coefficients: &[f64],
     integral: bool,
     floors: &[(Priority, f64)],
-    start: &[f64],
+    start: Option<&[f64]>,
     seconds: f64,
     relative_gap: f64,
 ) -> Result<Option<StageOutcome>, SolveError> {
@@ -411,16 +433,18 @@ fn run_stage(
     set_option(&mut inner, "mip_rel_gap", relative_gap)?;
     set_option(&mut inner, "mip_abs_gap", if integral { 0.5 } else { 1e-7 })?;
 
-    let mut initial = Vec::with_capacity(candidates.len() + structure.groups.len());
-    initial.extend(start.iter().map(|v| v.round()));
-    for g in &structure.groups {
-        if g.members.len() > 1 {
-            let used = g.members.iter().any(|&c| start[c] > 0.5);
-            initial.push(f64::from(u8::from(used)));
+    if let Some(start) = start {
+        let mut initial = Vec::with_capacity(candidates.len() + structure.groups.len());
+        initial.extend(start.iter().map(|v| v.round()));
+        for g in &structure.groups {
+            if g.members.len() > 1 {
+                let used = g.members.iter().any(|&c| start[c] > 0.5);
+                initial.push(f64::from(u8::from(used)));
+            }
         }
+        // A rejected warm start only costs time; the solve itself is still exact.
+        let _ = inner.try_set_solution(Some(&initial), None, None, None);
     }
-    // A rejected warm start only costs time; the solve itself is still exact.
-    let _ = inner.try_set_solution(Some(&initial), None, None, None);
 
     let solved = inner.try_solve().map_err(|e| SolveError::Backend {
         stage: "solve",
@@ -449,6 +473,7 @@ fn run_stage(
                 x: Vec::new(),
                 bound: 0.0,
                 gap: 0.0,
+                inconsistent: false,
             }))
         }
         other => {
@@ -463,6 +488,13 @@ fn run_stage(
     }
     let columns = solved.get_solution();
     let x_values = columns.columns()[..candidates.len()].to_vec();
+    let value: f64 = coefficients
+        .iter()
+        .zip(&x_values)
+        .map(|(c, x)| c * x.round())
+        .sum();
+    let reported = solved.objective_value();
+    let inconsistent = (value - reported).abs() > 1e-6 * reported.abs().max(1.0);
     let bound = solved
         .double_info_value(c"mip_dual_bound")
         .ok()
@@ -473,6 +505,7 @@ fn run_stage(
         x: x_values,
         bound,
         gap: solved.mip_gap(),
+        inconsistent,
     }))
 }
 
