@@ -39,6 +39,19 @@ pub enum Command {
         /// Write the result here instead of stdout.
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Send the request to a running service (e.g. http://127.0.0.1:50051) instead of
+        /// solving locally; the reply is printed as JSON. A token is read from MENTOR_MATCH_TOKEN.
+        #[arg(long)]
+        server: Option<String>,
+    },
+    /// Serve the gRPC API (mentormatch.v1.MentorMatch, health, reflection).
+    Serve {
+        /// Listening address; defaults to 127.0.0.1:50051 (or the config's addr).
+        #[arg(long)]
+        addr: Option<std::net::SocketAddr>,
+        /// TOML config file (see README).
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
     /// Check a request and list every problem, without solving.
     Validate { request: PathBuf },
@@ -93,12 +106,31 @@ pub enum CliError {
     Encode(serde_json::Error),
     #[error("--students and --mentors must be at most {max}")]
     TooLarge { max: usize },
+    #[error(transparent)]
+    Server(#[from] crate::server::ServerError),
+    #[error("cannot reach {url}: {source}")]
+    Connect {
+        url: String,
+        source: tonic::transport::Error,
+    },
+    #[error("the service answered {code:?}: {message}")]
+    Remote {
+        code: tonic::Code,
+        message: String,
+        violations: Vec<String>,
+    },
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
 }
 
 impl CliError {
     fn exit_code(&self) -> u8 {
         match self {
             CliError::Parse { .. } | CliError::Invalid(_) | CliError::TooLarge { .. } => 2,
+            CliError::Remote {
+                code: tonic::Code::InvalidArgument,
+                ..
+            } => 2,
             _ => 1,
         }
     }
@@ -134,6 +166,11 @@ pub fn run(args: Args) -> ExitCode {
         }
         Err(e) => {
             eprintln!("error: {e}");
+            if let CliError::Remote { violations, .. } = &e {
+                for v in violations {
+                    eprintln!("  {v}");
+                }
+            }
             ExitCode::from(e.exit_code())
         }
     }
@@ -170,6 +207,50 @@ fn write_out(output: Option<&Path>, text: &str) -> Result<(), CliError> {
     }
 }
 
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(CliError::Runtime)
+}
+
+/// Sends a request to a running service and returns its JSON reply.
+pub async fn solve_remote(url: String, request: pb::SolveRequest) -> Result<String, CliError> {
+    use tonic_types::StatusExt;
+    let mut client = pb::mentor_match_client::MentorMatchClient::connect(url.clone())
+        .await
+        .map_err(|source| CliError::Connect { url, source })?
+        .max_decoding_message_size(usize::MAX)
+        .max_encoding_message_size(usize::MAX);
+    let mut call = tonic::Request::new(request);
+    if let Ok(token) = std::env::var(crate::server::TOKEN_ENV) {
+        if let Ok(value) = format!("Bearer {}", token.trim()).parse() {
+            call.metadata_mut().insert("authorization", value);
+        }
+    }
+    match client.solve(call).await {
+        Ok(reply) => {
+            let mut text =
+                serde_json::to_string_pretty(&reply.into_inner()).map_err(CliError::Encode)?;
+            text.push('\n');
+            Ok(text)
+        }
+        Err(status) => Err(CliError::Remote {
+            code: status.code(),
+            message: status.message().to_string(),
+            violations: status
+                .get_details_bad_request()
+                .map(|b| {
+                    b.field_violations
+                        .iter()
+                        .map(|v| format!("{}: {}", v.field, v.description))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }),
+    }
+}
+
 /// Solves a request and renders it in the chosen format.
 pub fn solve_to_string(request: pb::SolveRequest, format: Format) -> Result<String, CliError> {
     let problem = validate(RawRequest::from(request))?;
@@ -191,9 +272,22 @@ fn dispatch(command: Command) -> Result<(), CliError> {
             request,
             format,
             output,
+            server,
         } => {
-            let text = solve_to_string(read_request(&request)?, format)?;
+            let request = read_request(&request)?;
+            let text = match server {
+                None => solve_to_string(request, format)?,
+                Some(url) => runtime()?.block_on(solve_remote(url, request))?,
+            };
             write_out(output.as_deref(), &text)
+        }
+        Command::Serve { addr, config } => {
+            let settings = crate::server::Settings::load(config.as_deref(), addr)?;
+            runtime()?.block_on(async move {
+                let listener = crate::server::bind(&settings).await?;
+                crate::server::serve(settings, listener, crate::server::shutdown_signal()).await
+            })?;
+            Ok(())
         }
         Command::Validate { request } => {
             let problem = validate(RawRequest::from(read_request(&request)?))?;

@@ -6,7 +6,8 @@
 //! Layers, inner to outer: [`domain`] (types, validation), [`rules`] (hard rules, candidates),
 //! [`score`] (objective components), [`solver`] (the integer program), [`explain`] (reasons as
 //! data and as sentences), [`engine`] (the entry point). [`proto`] converts at the edge; the
-//! inner layers never see generated code.
+//! inner layers never see generated code; [`service`] and [`server`] put the engine behind
+//! gRPC.
 
 pub mod cli;
 pub mod domain;
@@ -16,4 +17,6 @@ pub mod generate;
 pub mod proto;
 pub mod rules;
 pub mod score;
+pub mod server;
+pub mod service;
 pub mod solver;

@@ -1,0 +1,94 @@
+//! School-size benchmarks (`cargo bench --bench school`): the engine against the straightforward
+//! dense good_lp + HiGHS model (a binary on every feasible pair) on the same generated
+//! instance, in the same run. Before measuring, both are solved once and their optima compared;
+//! after measuring, the median ratio is printed.
+
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use mentor_match::domain::model::Problem;
+use mentor_match::domain::validate::validate;
+use mentor_match::solver::{self, SolveOptions};
+use mentor_match::{engine, generate};
+
+fn school(single_need: bool) -> Problem {
+    validate(generate::generate_with(900, 240, 1, single_need)).expect("generated school is valid")
+}
+
+/// The baseline: every feasible pair a binary, solved by HiGHS through good_lp.
+fn dense(problem: &Problem) -> f64 {
+    let candidates = engine::candidates(problem);
+    solver::solve_integer_program(problem, &candidates, SolveOptions::from_policy(problem))
+        .expect("baseline solves")
+        .objective
+}
+
+fn fast(problem: &Problem) -> f64 {
+    solver::solve_problem(problem, SolveOptions::from_policy(problem))
+        .expect("engine solves")
+        .solution
+        .objective
+}
+
+fn median(mut f: impl FnMut(), runs: usize) -> Duration {
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[runs / 2]
+}
+
+fn bench(c: &mut Criterion) {
+    let problem = school(true);
+    let (a, b) = (fast(&problem), dense(&problem));
+    assert!(
+        (a - b).abs() < 1e-6 * a.abs().max(1.0),
+        "optima differ: engine {a} vs dense model {b}"
+    );
+    let mut group = c.benchmark_group("school_900x240");
+    group.sample_size(20);
+    group.bench_function("engine_solve_and_explain", |bch| {
+        bch.iter(|| engine::solve(&problem).expect("solves"))
+    });
+    group.bench_function("engine_model_build_and_solve", |bch| {
+        bch.iter(|| fast(&problem))
+    });
+    group.sample_size(10);
+    group.bench_function("baseline_dense_highs", |bch| bch.iter(|| dense(&problem)));
+    group.finish();
+
+    let engine_time = median(
+        || {
+            std::hint::black_box(fast(&problem));
+        },
+        11,
+    );
+    let total_time = median(
+        || {
+            let _ = std::hint::black_box(engine::solve(&problem));
+        },
+        11,
+    );
+    let dense_time = median(
+        || {
+            std::hint::black_box(dense(&problem));
+        },
+        3,
+    );
+    println!(
+        "\nschool 900x240 (one need per student): objectives agree ({a:.6}); \
+         build+solve {:.1} ms, with explanations {:.1} ms, dense good_lp+HiGHS {:.1} ms; \
+         dense/engine = {:.1}x",
+        engine_time.as_secs_f64() * 1e3,
+        total_time.as_secs_f64() * 1e3,
+        dense_time.as_secs_f64() * 1e3,
+        dense_time.as_secs_f64() / engine_time.as_secs_f64()
+    );
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

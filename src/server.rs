@@ -1,0 +1,312 @@
+//! The tonic server: configuration, optional TLS and bearer token, health checking, server
+//! reflection (v1 and v1alpha, so grpcurl's older protocol works too), request size limit and
+//! graceful shutdown (health turns NOT_SERVING, new solves are refused, in-flight ones finish
+//! within the grace period).
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Deserialize;
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tonic::service::interceptor::InterceptedService;
+use tonic::transport::{Identity, Server, ServerTlsConfig};
+use tonic::{Request, Status};
+
+use crate::proto::pb;
+use crate::proto::pb::mentor_match_server::MentorMatchServer;
+use crate::service::{MentorMatchService, ServiceConfig};
+
+/// Default listening address: loopback, so an unprotected service is not reachable from
+/// other machines.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:50051";
+/// Default largest request accepted (64 MiB); a larger one is refused with OUT_OF_RANGE.
+pub const DEFAULT_MAX_REQUEST_BYTES: usize = 64 * 1024 * 1024;
+/// Default time in-flight solves get to finish after a shutdown signal.
+pub const DEFAULT_GRACE: Duration = Duration::from_secs(30);
+/// Environment variable holding the bearer token (preferred over a file in the config).
+pub const TOKEN_ENV: &str = "MENTOR_MATCH_TOKEN";
+
+/// The config file (TOML); every field optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub addr: Option<SocketAddr>,
+    pub max_concurrent_solves: Option<usize>,
+    pub queue_depth: Option<usize>,
+    pub max_request_bytes: Option<usize>,
+    pub deadline_margin_ms: Option<u64>,
+    pub shutdown_grace_seconds: Option<u64>,
+    pub token_file: Option<PathBuf>,
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+}
+
+/// Effective settings of a server.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub addr: SocketAddr,
+    pub service: ServiceConfig,
+    pub max_request_bytes: usize,
+    pub grace: Duration,
+    pub token: Option<String>,
+    /// PEM certificate chain and key.
+    pub tls: Option<(Vec<u8>, Vec<u8>)>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            addr: DEFAULT_ADDR.parse().unwrap_or(SocketAddr::from(([127, 0, 0, 1], 50051))),
+            service: ServiceConfig::default(),
+            max_request_bytes: DEFAULT_MAX_REQUEST_BYTES,
+            grace: DEFAULT_GRACE,
+            token: None,
+            tls: None,
+        }
+    }
+}
+
+/// Why the server could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config {path}: {source}")]
+    Config {
+        path: PathBuf,
+        source: Box<toml::de::Error>,
+    },
+    #[error("config: {0}")]
+    Invalid(String),
+    #[error("refusing to listen on {0} without a token: set {TOKEN_ENV} or token_file, or listen on loopback")]
+    UnprotectedPublicAddress(SocketAddr),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("transport: {0}")]
+    Transport(#[from] tonic::transport::Error),
+    #[error("reflection: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, ServerError> {
+    std::fs::read(path).map_err(|source| ServerError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+impl Settings {
+    /// Reads the config file (if any), the token from the environment or token file, and
+    /// applies `addr` from the command line over both.
+    pub fn load(config: Option<&Path>, addr: Option<SocketAddr>) -> Result<Self, ServerError> {
+        let file = match config {
+            None => ConfigFile::default(),
+            Some(path) => {
+                let text = String::from_utf8_lossy(&read(path)?).to_string();
+                toml::from_str(&text).map_err(|source| ServerError::Config {
+                    path: path.to_path_buf(),
+                    source: Box::new(source),
+                })?
+            }
+        };
+        let mut s = Settings::default();
+        if let Some(a) = file.addr {
+            s.addr = a;
+        }
+        if let Some(a) = addr {
+            s.addr = a;
+        }
+        if let Some(n) = file.max_concurrent_solves {
+            if n == 0 {
+                return Err(ServerError::Invalid(
+                    "max_concurrent_solves must be at least 1".into(),
+                ));
+            }
+            s.service.max_concurrent_solves = n;
+        }
+        if let Some(n) = file.queue_depth {
+            s.service.queue_depth = n;
+        }
+        if let Some(n) = file.max_request_bytes {
+            s.max_request_bytes = n;
+        }
+        if let Some(ms) = file.deadline_margin_ms {
+            s.service.deadline_margin = Duration::from_millis(ms);
+        }
+        if let Some(secs) = file.shutdown_grace_seconds {
+            s.grace = Duration::from_secs(secs);
+        }
+        s.token = match std::env::var(TOKEN_ENV) {
+            Ok(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
+            _ => match &file.token_file {
+                Some(path) => Some(String::from_utf8_lossy(&read(path)?).trim().to_string()),
+                None => None,
+            },
+        };
+        s.tls = match (&file.tls_cert, &file.tls_key) {
+            (Some(cert), Some(key)) => Some((read(cert)?, read(key)?)),
+            (None, None) => None,
+            _ => {
+                return Err(ServerError::Invalid(
+                    "tls_cert and tls_key go together".into(),
+                ))
+            }
+        };
+        Ok(s)
+    }
+}
+
+/// Checks `authorization: Bearer <token>` when a token is configured.
+#[derive(Clone)]
+pub struct BearerToken(Option<Arc<str>>);
+
+impl tonic::service::Interceptor for BearerToken {
+    fn call(&mut self, request: Request<()>) -> Result<Request<()>, Status> {
+        let Some(expected) = &self.0 else {
+            return Ok(request);
+        };
+        let given = request
+            .metadata()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        match given {
+            Some(token) if constant_time_eq(token.as_bytes(), expected.as_bytes()) => Ok(request),
+            _ => Err(Status::unauthenticated("missing or wrong bearer token")),
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Binds the configured address, refusing a non-loopback one without a token.
+pub async fn bind(settings: &Settings) -> Result<TcpListener, ServerError> {
+    if settings.token.is_none() && !settings.addr.ip().is_loopback() {
+        return Err(ServerError::UnprotectedPublicAddress(settings.addr));
+    }
+    TcpListener::bind(settings.addr)
+        .await
+        .map_err(|source| ServerError::Bind {
+            addr: settings.addr,
+            source,
+        })
+}
+
+/// Serves on `listener` until `shutdown` resolves, then drains in-flight calls for at most the
+/// grace period.
+pub async fn serve(
+    settings: Settings,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let local = listener.local_addr().ok();
+    let service = MentorMatchService::new(settings.service.clone());
+    let admission = service.admission();
+    let (health, health_service) = tonic_health::server::health_reporter();
+    health
+        .set_serving::<MentorMatchServer<MentorMatchService>>()
+        .await;
+    let reflection_v1 = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1alpha()?;
+    let api = InterceptedService::new(
+        MentorMatchServer::new(service)
+            .max_decoding_message_size(settings.max_request_bytes)
+            .max_encoding_message_size(usize::MAX),
+        BearerToken(settings.token.as_deref().map(Arc::from)),
+    );
+
+    let mut builder = Server::builder();
+    if let Some((cert, key)) = &settings.tls {
+        builder = builder.tls_config(ServerTlsConfig::new().identity(Identity::from_pem(cert, key)))?;
+    }
+    tracing::info!(
+        addr = ?local,
+        tls = settings.tls.is_some(),
+        token = settings.token.is_some(),
+        max_concurrent_solves = settings.service.max_concurrent_solves,
+        queue_depth = settings.service.queue_depth,
+        max_request_bytes = settings.max_request_bytes,
+        "mentor-match serving"
+    );
+    if settings.token.is_none() {
+        tracing::warn!("no bearer token configured: listening on loopback only");
+    }
+
+    let (fired_tx, fired_rx) = tokio::sync::oneshot::channel::<()>();
+    let signal = {
+        let health = health.clone();
+        async move {
+            shutdown.await;
+            tracing::info!("shutting down: refusing new solves, draining in-flight ones");
+            health
+                .set_not_serving::<MentorMatchServer<MentorMatchService>>()
+                .await;
+            health.set_service_status("", tonic_health::ServingStatus::NotServing).await;
+            admission.close();
+            let _ = fired_tx.send(());
+        }
+    };
+    let server = builder
+        .add_service(health_service)
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha)
+        .add_service(api)
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), signal);
+    let grace = settings.grace;
+    tokio::select! {
+        result = server => {
+            result?;
+            tracing::info!("drained; stopped");
+        }
+        () = async move {
+            if fired_rx.await.is_ok() {
+                tokio::time::sleep(grace).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        } => {
+            tracing::warn!(grace_seconds = grace.as_secs(), "grace period over; stopping with solves in flight");
+        }
+    }
+    Ok(())
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

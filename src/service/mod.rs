@@ -1,0 +1,249 @@
+//! The gRPC service: a thin adapter. Each handler converts the request into domain values,
+//! runs the engine on the blocking pool behind the admission gate, and converts the result or
+//! the error back. All error → status mapping is in [`ServiceError`]'s one `match`.
+
+pub mod admission;
+pub mod deadline;
+
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tonic::{Code, Request, Response, Status};
+use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
+use tracing::Instrument;
+
+use crate::domain::raw::RawRequest;
+use crate::domain::validate::{validate, InvalidRequest};
+use crate::engine;
+use crate::proto::{self, pb};
+use crate::solver::{SolveError, SolveOptions};
+use admission::{Admission, Refused};
+
+/// Everything a call can fail with, mapped to a gRPC code in exactly one place.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Invalid(#[from] InvalidRequest),
+    #[error(transparent)]
+    Refused(#[from] Refused),
+    #[error("the deadline leaves no time to solve")]
+    NoTime,
+    #[error(transparent)]
+    Solve(#[from] SolveError),
+    #[error("the solve failed unexpectedly")]
+    Panicked,
+}
+
+impl From<ServiceError> for Status {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Invalid(invalid) => {
+                let violations: Vec<FieldViolation> = invalid
+                    .violations
+                    .iter()
+                    .map(|v| FieldViolation {
+                        field: v.path.clone(),
+                        description: v.message.clone(),
+                        reason: v.code.as_str().to_uppercase(),
+                        localized_message: None,
+                    })
+                    .collect();
+                Status::with_error_details(
+                    Code::InvalidArgument,
+                    format!("the request has {} problem(s)", violations.len()),
+                    ErrorDetails::with_bad_request(violations),
+                )
+            }
+            ServiceError::Refused(r @ Refused::Busy { .. }) => {
+                Status::resource_exhausted(r.to_string())
+            }
+            ServiceError::Refused(r @ Refused::Closed) => Status::unavailable(r.to_string()),
+            ServiceError::NoTime => Status::deadline_exceeded("the deadline leaves no time to solve"),
+            // Solver text stays in the log; the client learns only that it failed.
+            ServiceError::Solve(_) | ServiceError::Panicked => {
+                Status::internal("the solve failed; see the service log")
+            }
+        }
+    }
+}
+
+/// Tunables of the service.
+#[derive(Clone, Debug)]
+pub struct ServiceConfig {
+    pub max_concurrent_solves: usize,
+    pub queue_depth: usize,
+    /// Time kept back from the client's deadline to explain and encode the answer.
+    pub deadline_margin: Duration,
+}
+
+impl Default for ServiceConfig {
+    fn default() -> Self {
+        ServiceConfig {
+            max_concurrent_solves: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            queue_depth: 16,
+            deadline_margin: Duration::from_millis(200),
+        }
+    }
+}
+
+/// The `mentormatch.v1.MentorMatch` service.
+#[derive(Clone)]
+pub struct MentorMatchService {
+    admission: Arc<Admission>,
+    config: ServiceConfig,
+    next_id: Arc<AtomicU64>,
+}
+
+impl MentorMatchService {
+    pub fn new(config: ServiceConfig) -> Self {
+        MentorMatchService {
+            admission: Arc::new(Admission::new(
+                config.max_concurrent_solves,
+                config.queue_depth,
+            )),
+            config,
+            next_id: Arc::new(AtomicU64::new(1)),
+        }
+    }
+
+    /// The admission gate, so shutdown can close it.
+    pub fn admission(&self) -> Arc<Admission> {
+        self.admission.clone()
+    }
+
+    fn request_id<T>(&self, request: &Request<T>) -> String {
+        // A caller-supplied id is echoed only if it is short and plain; never anything else.
+        request
+            .metadata()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| {
+                v.len() <= 64
+                    && v
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            })
+            .map_or_else(
+                || format!("r{}", self.next_id.fetch_add(1, Ordering::Relaxed)),
+                str::to_string,
+            )
+    }
+
+    /// Runs `job` on the blocking pool once admitted; a panic fails only this call.
+    async fn run_blocking<T: Send + 'static>(
+        &self,
+        job: impl FnOnce() -> Result<T, ServiceError> + Send + 'static,
+    ) -> Result<T, ServiceError> {
+        let permit = self.admission.admit().await?;
+        let span = tracing::Span::current();
+        let handle = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let _enter = span.enter();
+            std::panic::catch_unwind(AssertUnwindSafe(job)).unwrap_or(Err(ServiceError::Panicked))
+        });
+        handle.await.unwrap_or(Err(ServiceError::Panicked))
+    }
+}
+
+fn counts(req: &pb::SolveRequest) -> (usize, usize, usize) {
+    (
+        req.students.len(),
+        req.mentors.len(),
+        req.students.iter().map(|s| s.needs.len()).sum(),
+    )
+}
+
+#[tonic::async_trait]
+impl pb::mentor_match_server::MentorMatch for MentorMatchService {
+    async fn solve(
+        &self,
+        request: Request<pb::SolveRequest>,
+    ) -> Result<Response<pb::SolveResponse>, Status> {
+        let started = Instant::now();
+        let id = self.request_id(&request);
+        let deadline = deadline::from_metadata(request.metadata());
+        let req = request.into_inner();
+        let (students, mentors, needs) = counts(&req);
+        let span = tracing::info_span!(
+            "solve",
+            request_id = %id,
+            students,
+            mentors,
+            needs,
+            solve_ms = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        let margin = self.config.deadline_margin;
+        let result = async {
+            let raw = RawRequest::from(req);
+            self.run_blocking(move || {
+                let problem = validate(raw)?;
+                let mut options = SolveOptions::from_policy(&problem);
+                if let Some(deadline) = deadline {
+                    let left = deadline
+                        .checked_duration_since(Instant::now())
+                        .and_then(|d| d.checked_sub(margin.max(d / 10)))
+                        .ok_or(ServiceError::NoTime)?;
+                    options.time_limit = options.time_limit.min(left);
+                }
+                let outcome = engine::solve_with(&problem, options)?;
+                Ok((outcome.solver.status, proto::response(&problem, &outcome)))
+            })
+            .await
+        }
+        .instrument(span.clone())
+        .await;
+        span.record("solve_ms", started.elapsed().as_millis() as u64);
+        match result {
+            Ok((status, response)) => {
+                span.record("status", tracing::field::debug(status));
+                let _enter = span.enter();
+                tracing::info!("solve answered");
+                Ok(Response::new(response))
+            }
+            Err(e) => {
+                let _enter = span.enter();
+                // Errors carry ids and paths only; solver errors keep their source for the log.
+                tracing::warn!(error = %e, source = ?std::error::Error::source(&e), "solve failed");
+                Err(e.into())
+            }
+        }
+    }
+
+    async fn validate(
+        &self,
+        request: Request<pb::SolveRequest>,
+    ) -> Result<Response<pb::ValidateResponse>, Status> {
+        let id = self.request_id(&request);
+        let req = request.into_inner();
+        let (students, mentors, needs) = counts(&req);
+        let span = tracing::info_span!("validate", request_id = %id, students, mentors, needs);
+        let result = self
+            .run_blocking(move || {
+                let raw = RawRequest::from(req);
+                Ok(match validate(raw) {
+                    Ok(problem) => pb::ValidateResponse {
+                        valid: true,
+                        violations: Vec::new(),
+                        students: problem.students.len() as u32,
+                        mentors: problem.mentors.len() as u32,
+                        needs: problem.needs.len() as u32,
+                        candidate_pairs: engine::candidates(&problem).len() as u64,
+                    },
+                    Err(invalid) => pb::ValidateResponse {
+                        valid: false,
+                        violations: invalid.violations.iter().map(proto::violation).collect(),
+                        students: students as u32,
+                        mentors: mentors as u32,
+                        needs: needs as u32,
+                        candidate_pairs: 0,
+                    },
+                })
+            })
+            .instrument(span)
+            .await;
+        result.map(Response::new).map_err(Status::from)
+    }
+}
