@@ -60,7 +60,9 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            addr: DEFAULT_ADDR.parse().unwrap_or(SocketAddr::from(([127, 0, 0, 1], 50051))),
+            addr: DEFAULT_ADDR
+                .parse()
+                .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 50051))),
             service: ServiceConfig::default(),
             max_request_bytes: DEFAULT_MAX_REQUEST_BYTES,
             grace: DEFAULT_GRACE,
@@ -235,7 +237,8 @@ pub async fn serve(
 
     let mut builder = Server::builder();
     if let Some((cert, key)) = &settings.tls {
-        builder = builder.tls_config(ServerTlsConfig::new().identity(Identity::from_pem(cert, key)))?;
+        builder =
+            builder.tls_config(ServerTlsConfig::new().identity(Identity::from_pem(cert, key)))?;
     }
     tracing::info!(
         addr = ?local,
@@ -259,7 +262,9 @@ pub async fn serve(
             health
                 .set_not_serving::<MentorMatchServer<MentorMatchService>>()
                 .await;
-            health.set_service_status("", tonic_health::ServingStatus::NotServing).await;
+            health
+                .set_service_status("", tonic_health::ServingStatus::NotServing)
+                .await;
             admission.close();
             let _ = fired_tx.send(());
         }

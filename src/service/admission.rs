@@ -51,10 +51,7 @@ impl Admission {
         let queued = self.waiting.fetch_add(1, Ordering::SeqCst);
         let _waiting = Waiting(&self.waiting);
         if queued >= self.queue {
-            return Err(Refused::Busy {
-                running: 0,
-                queued,
-            });
+            return Err(Refused::Busy { running: 0, queued });
         }
         self.permits
             .clone()

@@ -60,7 +60,9 @@ impl From<ServiceError> for Status {
                 Status::resource_exhausted(r.to_string())
             }
             ServiceError::Refused(r @ Refused::Closed) => Status::unavailable(r.to_string()),
-            ServiceError::NoTime => Status::deadline_exceeded("the deadline leaves no time to solve"),
+            ServiceError::NoTime => {
+                Status::deadline_exceeded("the deadline leaves no time to solve")
+            }
             // Solver text stays in the log; the client learns only that it failed.
             ServiceError::Solve(_) | ServiceError::Panicked => {
                 Status::internal("the solve failed; see the service log")
@@ -121,8 +123,7 @@ impl MentorMatchService {
             .and_then(|v| v.to_str().ok())
             .filter(|v| {
                 v.len() <= 64
-                    && v
-                        .chars()
+                    && v.chars()
                         .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             })
             .map_or_else(
@@ -245,5 +246,27 @@ impl pb::mentor_match_server::MentorMatch for MentorMatchService {
             .instrument(span)
             .await;
         result.map(Response::new).map_err(Status::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_solve_fails_that_call_with_internal_and_the_service_keeps_serving() {
+        let service = MentorMatchService::new(ServiceConfig {
+            max_concurrent_solves: 1,
+            queue_depth: 0,
+            deadline_margin: Duration::from_millis(10),
+        });
+        let failed: Result<(), ServiceError> =
+            service.run_blocking(|| panic!("boom inside a solve")).await;
+        assert!(matches!(failed, Err(ServiceError::Panicked)));
+        let status = Status::from(failed.unwrap_err());
+        assert_eq!(status.code(), Code::Internal);
+        assert!(!status.message().contains("boom"));
+        // The permit was released: the next call runs.
+        assert_eq!(service.run_blocking(|| Ok(7)).await.ok(), Some(7));
     }
 }

@@ -1,0 +1,317 @@
+//! The real server on an ephemeral loopback port, spoken to by real tonic clients.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use mentor_match::cli::{read_request, solve_to_string, Format};
+use mentor_match::domain::validate::validate;
+use mentor_match::generate;
+use mentor_match::proto::pb;
+use mentor_match::proto::pb::mentor_match_client::MentorMatchClient;
+use mentor_match::server::{self, Settings};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tonic::transport::Channel;
+use tonic::Code;
+use tonic_types::StatusExt;
+
+struct TestServer {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<Result<(), server::ServerError>>,
+}
+
+impl TestServer {
+    async fn start(settings: Settings) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(server::serve(settings, listener, async move {
+            let _ = stopped.await;
+        }));
+        TestServer {
+            addr,
+            stop: Some(stop),
+            task,
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    async fn client(&self) -> MentorMatchClient<Channel> {
+        let mut last = None;
+        for _ in 0..50 {
+            match MentorMatchClient::connect(self.url()).await {
+                Ok(c) => return c.max_decoding_message_size(usize::MAX),
+                Err(e) => last = Some(e),
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("server did not come up: {last:?}");
+    }
+
+    async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let result = tokio::time::timeout(Duration::from_secs(30), self.task)
+            .await
+            .expect("server stops");
+        result.expect("task").expect("server ran cleanly");
+    }
+}
+
+fn example() -> pb::SolveRequest {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/school.json");
+    read_request(&path).expect("example")
+}
+
+/// A request the integer program needs seconds for (multi-need school of 900), with a
+/// solver time limit so tests stay bounded.
+fn slow_request(time_limit: f64) -> pb::SolveRequest {
+    let mut req = pb::SolveRequest::from(generate::generate(900, 240, 1));
+    req.policy = Some(pb::Policy {
+        time_limit_seconds: Some(time_limit),
+        ..pb::Policy::default()
+    });
+    req
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_is_serving_and_reflection_lists_the_service() {
+    let server = TestServer::start(Settings::default()).await;
+    let _ = server.client().await;
+    let channel = Channel::from_shared(server.url())
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut health = tonic_health::pb::health_client::HealthClient::new(channel.clone());
+    for service in ["", "mentormatch.v1.MentorMatch"] {
+        let reply = health
+            .check(tonic_health::pb::HealthCheckRequest {
+                service: service.to_string(),
+            })
+            .await
+            .expect("health answers")
+            .into_inner();
+        assert_eq!(
+            reply.status,
+            tonic_health::pb::health_check_response::ServingStatus::Serving as i32
+        );
+    }
+
+    use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
+    use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
+    use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
+    use tonic_reflection::pb::v1::ServerReflectionRequest;
+    let mut reflection = ServerReflectionClient::new(channel);
+    let request = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut stream = reflection
+        .server_reflection_info(tokio_stream::iter(vec![request]))
+        .await
+        .expect("reflection answers")
+        .into_inner();
+    let reply = stream.message().await.unwrap().expect("one reply");
+    let Some(MessageResponse::ListServicesResponse(list)) = reply.message_response else {
+        panic!("unexpected reflection reply");
+    };
+    let names: Vec<&str> = list.service.iter().map(|s| s.name.as_str()).collect();
+    assert!(names.contains(&"mentormatch.v1.MentorMatch"), "{names:?}");
+    assert!(names.contains(&"grpc.health.v1.Health"), "{names:?}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn solve_over_grpc_returns_the_same_pairs_as_the_cli() {
+    let server = TestServer::start(Settings::default()).await;
+    let mut client = server.client().await;
+    let reply = client.solve(example()).await.expect("solves").into_inner();
+    let local = solve_to_string(example(), Format::Json).expect("local solve");
+    let remote = serde_json::to_string_pretty(&reply).unwrap() + "\n";
+    assert_eq!(remote, local);
+    assert!(!reply.assignments.is_empty());
+    let validated = client
+        .validate(example())
+        .await
+        .expect("validates")
+        .into_inner();
+    assert!(validated.valid);
+    assert_eq!(validated.students, 120);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_request_returns_every_field_violation() {
+    let server = TestServer::start(Settings::default()).await;
+    let mut client = server.client().await;
+    let mut req = example();
+    req.mentors[0].capacity = 9;
+    req.students[1].availability.push("Monday".into());
+    req.students[2].preferences.push(pb::MentorChoice {
+        mentor_id: "T-99".into(),
+        rank: 40,
+    });
+    // The same problems the CLI reports.
+    let expected = validate(mentor_match::domain::raw::RawRequest::from(req.clone()))
+        .expect_err("invalid")
+        .violations;
+    let status = client.solve(req.clone()).await.expect_err("refused");
+    assert_eq!(status.code(), Code::InvalidArgument);
+    let bad = status
+        .get_details_bad_request()
+        .expect("BadRequest details");
+    assert_eq!(bad.field_violations.len(), expected.len());
+    for (got, want) in bad.field_violations.iter().zip(&expected) {
+        assert_eq!(got.field, want.path);
+        assert_eq!(got.description, want.message);
+    }
+    let fields: Vec<&str> = bad
+        .field_violations
+        .iter()
+        .map(|v| v.field.as_str())
+        .collect();
+    assert!(fields.contains(&"mentors[0].capacity"), "{fields:?}");
+    assert!(
+        fields.contains(&"students[1].availability[3]")
+            || fields
+                .iter()
+                .any(|f| f.starts_with("students[1].availability[")),
+        "{fields:?}"
+    );
+    assert!(
+        fields
+            .iter()
+            .any(|f| f.starts_with("students[2].preferences[")),
+        "{fields:?}"
+    );
+    let validated = client
+        .validate(req)
+        .await
+        .expect("validate answers")
+        .into_inner();
+    assert!(!validated.valid);
+    assert_eq!(validated.violations.len(), expected.len());
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn short_deadline_gets_a_time_limited_plan_or_deadline_never_a_hang() {
+    let server = TestServer::start(Settings::default()).await;
+    let mut client = server.client().await;
+    let mut call = tonic::Request::new(slow_request(30.0));
+    call.set_timeout(Duration::from_millis(1500));
+    let started = Instant::now();
+    let result = client.solve(call).await;
+    let elapsed = started.elapsed();
+    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+    match result {
+        Ok(reply) => {
+            let solver = reply.into_inner().solver.expect("report");
+            assert!(
+                solver.status == pb::SolveStatus::TimeLimit as i32
+                    || solver.status == pb::SolveStatus::Optimal as i32,
+                "{solver:?}"
+            );
+        }
+        // tonic reports its own expired deadline as CANCELLED ("Timeout expired").
+        Err(status) => assert!(
+            matches!(status.code(), Code::DeadlineExceeded | Code::Cancelled),
+            "{status:?}"
+        ),
+    }
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn calls_past_the_limit_are_refused_at_once_while_admitted_ones_succeed() {
+    let mut settings = Settings::default();
+    settings.service.max_concurrent_solves = 1;
+    settings.service.queue_depth = 0;
+    let server = TestServer::start(settings).await;
+    let client = server.client().await;
+    let mut calls = Vec::new();
+    for _ in 0..3 {
+        let mut c = client.clone();
+        calls.push(tokio::spawn(async move {
+            let started = Instant::now();
+            (c.solve(slow_request(2.0)).await, started.elapsed())
+        }));
+    }
+    let (mut ok, mut refused) = (0, 0);
+    for call in calls {
+        let (result, elapsed) = call.await.unwrap();
+        match result {
+            Ok(reply) => {
+                assert!(!reply.into_inner().assignments.is_empty());
+                ok += 1;
+            }
+            Err(status) => {
+                assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
+                assert!(elapsed < Duration::from_secs(1), "refusal took {elapsed:?}");
+                refused += 1;
+            }
+        }
+    }
+    assert!(ok >= 1, "at least one call is admitted");
+    assert!(refused >= 1, "calls past the limit are refused");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_token_calls_without_it_are_unauthenticated() {
+    let settings = Settings {
+        token: Some("s3cret-token".into()),
+        ..Settings::default()
+    };
+    let server = TestServer::start(settings).await;
+    let mut client = server.client().await;
+    let status = client.validate(example()).await.expect_err("refused");
+    assert_eq!(status.code(), Code::Unauthenticated);
+    let mut wrong = tonic::Request::new(example());
+    wrong
+        .metadata_mut()
+        .insert("authorization", "Bearer nope".parse().unwrap());
+    assert_eq!(
+        client.validate(wrong).await.expect_err("refused").code(),
+        Code::Unauthenticated
+    );
+    let mut right = tonic::Request::new(example());
+    right
+        .metadata_mut()
+        .insert("authorization", "Bearer s3cret-token".parse().unwrap());
+    assert!(
+        client
+            .validate(right)
+            .await
+            .expect("accepted")
+            .into_inner()
+            .valid
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn shutdown_drains_in_flight_solves_and_refuses_new_ones() {
+    let server = TestServer::start(Settings::default()).await;
+    let client = server.client().await;
+    let mut c = client.clone();
+    let in_flight = tokio::spawn(async move { c.solve(slow_request(1.5)).await });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let addr = server.addr;
+    server.stop().await;
+    let reply = in_flight
+        .await
+        .unwrap()
+        .expect("the in-flight solve finished");
+    assert!(reply.into_inner().solver.is_some());
+    // The listener is gone: a new connection cannot be made.
+    let fresh = MentorMatchClient::connect(format!("http://{addr}")).await;
+    assert!(fresh.is_err());
+}
