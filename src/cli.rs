@@ -44,6 +44,16 @@ pub enum Command {
         #[arg(long)]
         server: Option<String>,
     },
+    /// Mid-year rematch: keep working pairs, replace failing ones, report the diff.
+    Rematch {
+        /// Rematch request (proto3 JSON of mentormatch.v1.RematchRequest).
+        request: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Write the result here instead of stdout.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Serve the gRPC API (mentormatch.v1.MentorMatch, health, reflection).
     Serve {
         /// Listening address; defaults to 127.0.0.1:50051 (or the config's addr).
@@ -102,6 +112,11 @@ pub enum CliError {
     Invalid(#[from] InvalidRequest),
     #[error(transparent)]
     Solve(#[from] solver::SolveError),
+    #[error("{path} is not a valid rematch request: {source}")]
+    ParseRematch {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
     #[error("cannot encode the result: {0}")]
     Encode(serde_json::Error),
     #[error("--students and --mentors must be at most {max}")]
@@ -126,7 +141,10 @@ pub enum CliError {
 impl CliError {
     fn exit_code(&self) -> u8 {
         match self {
-            CliError::Parse { .. } | CliError::Invalid(_) | CliError::TooLarge { .. } => 2,
+            CliError::Parse { .. }
+            | CliError::ParseRematch { .. }
+            | CliError::Invalid(_)
+            | CliError::TooLarge { .. } => 2,
             CliError::Remote {
                 code: tonic::Code::InvalidArgument,
                 ..
@@ -278,6 +296,35 @@ fn dispatch(command: Command) -> Result<(), CliError> {
             let text = match server {
                 None => solve_to_string(request, format)?,
                 Some(url) => runtime()?.block_on(solve_remote(url, request))?,
+            };
+            write_out(output.as_deref(), &text)
+        }
+        Command::Rematch {
+            request,
+            format,
+            output,
+        } => {
+            let text = std::fs::read_to_string(&request).map_err(|source| CliError::Read {
+                path: request.clone(),
+                source,
+            })?;
+            let req: pb::RematchRequest =
+                serde_json::from_str(&text).map_err(|source| CliError::ParseRematch {
+                    path: request.clone(),
+                    source,
+                })?;
+            let outcome = crate::rematch::rematch(req.into()).map_err(|e| match e {
+                crate::rematch::RematchError::Invalid(i) => CliError::Invalid(i),
+                crate::rematch::RematchError::Solve(s) => CliError::Solve(s),
+            })?;
+            let text = match format {
+                Format::Table => crate::rematch::render(&outcome),
+                Format::Json => {
+                    let mut s = serde_json::to_string_pretty(&proto::rematch_response(&outcome))
+                        .map_err(CliError::Encode)?;
+                    s.push('\n');
+                    s
+                }
             };
             write_out(output.as_deref(), &text)
         }

@@ -15,6 +15,7 @@ pub mod engine;
 pub mod explain;
 pub mod generate;
 pub mod proto;
+pub mod rematch;
 pub mod rules;
 pub mod score;
 pub mod server;

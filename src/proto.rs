@@ -493,6 +493,7 @@ pub fn response(problem: &Problem, outcome: &Outcome) -> pb::SolveResponse {
                             affinity: k.affinity,
                             own_class: k.own_class,
                             total: c.total,
+                            continuity: k.continuity,
                         }),
                     }
                 })
@@ -628,4 +629,95 @@ fn higher_choice(problem: &Problem, h: &explain::HigherChoice) -> pb::HigherChoi
         MissReason::BetterOverall => M::BetterOverall,
     } as i32;
     out
+}
+
+fn evaluation(value: i32) -> Coded<crate::rematch::Evaluation> {
+    use crate::rematch::Evaluation;
+    coded(value, |e: pb::Evaluation| match e {
+        pb::Evaluation::Unspecified => None,
+        pb::Evaluation::Working => Some(Evaluation::Working),
+        pb::Evaluation::NotWorking => Some(Evaluation::NotWorking),
+        pb::Evaluation::Ended => Some(Evaluation::Ended),
+    })
+}
+
+fn keep_mode(value: i32) -> Coded<crate::rematch::KeepMode> {
+    use crate::rematch::KeepMode;
+    coded(value, |k: pb::KeepMode| match k {
+        pb::KeepMode::Unspecified => None,
+        pb::KeepMode::Lock => Some(KeepMode::Lock),
+        pb::KeepMode::Penalty => Some(KeepMode::Penalty),
+    })
+}
+
+impl From<pb::RematchRequest> for crate::rematch::RawRematch {
+    fn from(req: pb::RematchRequest) -> Self {
+        let policy = req.rematch.unwrap_or_default();
+        crate::rematch::RawRematch {
+            request: RawRequest::from(req.request.unwrap_or_default()),
+            current: req
+                .current_pairs
+                .into_iter()
+                .map(|c| crate::rematch::RawCurrentPair {
+                    student_id: c.student_id,
+                    mentor_id: c.mentor_id,
+                    need_ids: c.need_ids,
+                    evaluation: evaluation(c.evaluation),
+                })
+                .collect(),
+            keep_mode: keep_mode(policy.keep_mode),
+            change_penalty: policy.change_penalty,
+            max_changes: policy.max_changes,
+        }
+    }
+}
+
+/// Converts a rematch result into the response message.
+pub fn rematch_response(r: &crate::rematch::RematchOutcome) -> pb::RematchResponse {
+    use crate::rematch::{ChangeKind, ChangeReason};
+    let kind = |k: ChangeKind| {
+        (match k {
+            ChangeKind::Kept => pb::ChangeKind::Kept,
+            ChangeKind::Moved => pb::ChangeKind::Moved,
+            ChangeKind::New => pb::ChangeKind::New,
+            ChangeKind::Ended => pb::ChangeKind::Ended,
+        }) as i32
+    };
+    let reason = |r: ChangeReason| {
+        use pb::ChangeReason as P;
+        (match r {
+            ChangeReason::Working => P::Working,
+            ChangeReason::NotWorking => P::NotWorking,
+            ChangeReason::NeedsEnded => P::NeedsEnded,
+            ChangeReason::StudentLeft => P::StudentLeft,
+            ChangeReason::MentorLeft => P::MentorLeft,
+            ChangeReason::RuleNoLongerHolds => P::RuleNoLongerHolds,
+            ChangeReason::CapacityShrank => P::CapacityShrank,
+            ChangeReason::Coverage => P::Coverage,
+            ChangeReason::BetterFit => P::BetterFit,
+            ChangeReason::NewNeed => P::NewNeed,
+        }) as i32
+    };
+    pb::RematchResponse {
+        result: Some(response(&r.problem, &r.outcome)),
+        changes: r
+            .changes
+            .iter()
+            .map(|c| pb::PairChange {
+                kind: kind(c.kind),
+                reason: reason(c.reason),
+                student_id: c.student_id.clone(),
+                from_mentor_id: c.from_mentor_id.clone(),
+                to_mentor_id: c.to_mentor_id.clone(),
+                need_ids: c.need_ids.clone(),
+                forced_by: c.forced_by.clone(),
+                detail: c.detail.clone(),
+            })
+            .collect(),
+        kept: r.count(ChangeKind::Kept),
+        moved: r.count(ChangeKind::Moved),
+        created: r.count(ChangeKind::New),
+        ended: r.count(ChangeKind::Ended),
+        voluntary_changes: r.voluntary_changes,
+    }
 }

@@ -23,6 +23,8 @@ pub struct Components {
     pub personality: f64,
     pub affinity: f64,
     pub own_class: f64,
+    /// Rematch bonus for keeping a working pair; unweighted (it is already a penalty amount).
+    pub continuity: f64,
 }
 
 impl Components {
@@ -35,6 +37,7 @@ impl Components {
             + w.personality * self.personality
             + w.affinity * self.affinity
             + w.own_class * self.own_class
+            + self.continuity
     }
 }
 
@@ -143,6 +146,7 @@ pub fn components(
         personality: personality(&s.traits, &m.traits),
         affinity: facts.affinity,
         own_class: if m.heads(s.class) { 1.0 } else { 0.0 },
+        continuity: facts.continuity,
     }
 }
 

@@ -149,3 +149,18 @@ fn generate_is_deterministic_and_solvable() {
     assert!(out.status.success());
     assert!(stdout.contains("optimal (proven)"));
 }
+
+#[test]
+fn rematch_reports_the_diff_for_the_bundled_midyear_example() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/midyear.json");
+    let (out, stdout, stderr) = run(bin().arg("rematch").arg(&path));
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.starts_with("REMATCH: "), "{stdout}");
+    assert!(stdout.contains("the mentor left the programme"));
+    assert!(stdout.contains("evaluated as not working"));
+    let (out, json_out, _) = run(bin().arg("rematch").arg(&path).args(["--format", "json"]));
+    assert!(out.status.success());
+    let reply: pb::RematchResponse = serde_json::from_str(&json_out).unwrap();
+    assert!(reply.kept > 0);
+    assert!(reply.changes.iter().all(|c| c.kind != 0 && c.reason != 0));
+}

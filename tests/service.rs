@@ -315,3 +315,26 @@ async fn shutdown_drains_in_flight_solves_and_refuses_new_ones() {
     let fresh = MentorMatchClient::connect(format!("http://{addr}")).await;
     assert!(fresh.is_err());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rematch_over_grpc_matches_the_cli() {
+    let server = TestServer::start(Settings::default()).await;
+    let mut client = server.client().await;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/midyear.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let req: pb::RematchRequest = serde_json::from_str(&text).unwrap();
+    let reply = client
+        .rematch(req.clone())
+        .await
+        .expect("rematch")
+        .into_inner();
+    let local = mentor_match::proto::rematch_response(
+        &mentor_match::rematch::rematch(req.into()).expect("local rematch"),
+    );
+    assert_eq!(
+        serde_json::to_string(&reply).unwrap(),
+        serde_json::to_string(&local).unwrap()
+    );
+    assert!(reply.kept > 0 && reply.moved > 0);
+    server.stop().await;
+}

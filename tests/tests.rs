@@ -4,4 +4,5 @@ mod cli;
 mod common;
 mod demo;
 mod properties;
+mod rematch;
 mod service;

@@ -158,6 +158,16 @@ pub struct PairFacts {
     pub affinity: f64,
     pub forbidden: bool,
     pub locked: bool,
+    /// Rematch: bonus per covered need for keeping this working pair (the change penalty
+    /// avoided). 0 outside rematches.
+    pub continuity: f64,
+}
+
+/// Rematch side constraint: at least `at_least` of these (student, mentor) pairs are kept.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MinKept {
+    pub pairs: Vec<(StudentIx, MentorIx)>,
+    pub at_least: u32,
 }
 
 /// A validated, indexed pairing problem.
@@ -173,6 +183,8 @@ pub struct Problem {
     pub pair_facts: HashMap<(StudentIx, MentorIx), PairFacts>,
     pub policy: Policy,
     pub text: Interner,
+    /// Rematch: a bound on changes, which only the integer program can enforce.
+    pub min_kept: Option<MinKept>,
 }
 
 impl Problem {

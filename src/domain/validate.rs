@@ -593,6 +593,7 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
         pair_facts,
         policy,
         text,
+        min_kept: None,
     };
     check_locks(&mut report, &problem, &lock_paths);
     if report.is_empty() {

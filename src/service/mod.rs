@@ -213,6 +213,52 @@ impl pb::mentor_match_server::MentorMatch for MentorMatchService {
         }
     }
 
+    async fn rematch(
+        &self,
+        request: Request<pb::RematchRequest>,
+    ) -> Result<Response<pb::RematchResponse>, Status> {
+        let started = Instant::now();
+        let id = self.request_id(&request);
+        let req = request.into_inner();
+        let (students, mentors, needs) = req.request.as_ref().map_or((0, 0, 0), counts);
+        let pairs = req.current_pairs.len();
+        let span = tracing::info_span!(
+            "rematch",
+            request_id = %id,
+            students,
+            mentors,
+            needs,
+            current_pairs = pairs,
+        );
+        let result = self
+            .run_blocking(move || {
+                let raw = crate::rematch::RawRematch::from(req);
+                let outcome = crate::rematch::rematch(raw).map_err(|e| match e {
+                    crate::rematch::RematchError::Invalid(i) => ServiceError::Invalid(i),
+                    crate::rematch::RematchError::Solve(s) => ServiceError::Solve(s),
+                })?;
+                Ok(proto::rematch_response(&outcome))
+            })
+            .instrument(span.clone())
+            .await;
+        let _enter = span.enter();
+        match result {
+            Ok(reply) => {
+                tracing::info!(
+                    solve_ms = started.elapsed().as_millis() as u64,
+                    kept = reply.kept,
+                    moved = reply.moved,
+                    "rematch answered"
+                );
+                Ok(Response::new(reply))
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "rematch failed");
+                Err(e.into())
+            }
+        }
+    }
+
     async fn validate(
         &self,
         request: Request<pb::SolveRequest>,

@@ -412,6 +412,18 @@ fn run_stage(
         }
         model.add_constraint(e.geq(1.0));
     }
+    if let Some(min_kept) = &problem.min_kept {
+        let mut e = Expression::with_capacity(min_kept.pairs.len());
+        for &(s, m) in &min_kept.pairs {
+            if let Ok(g) = structure
+                .groups
+                .binary_search_by(|g| (g.student, g.mentor).cmp(&(s, m)))
+            {
+                e.add_mul(1.0, seat[g]);
+            }
+        }
+        model.add_constraint(e.geq(f64::from(min_kept.at_least)));
+    }
     for &(level, floor) in floors {
         let mut e = Expression::with_capacity(candidates.len());
         for (c, &l) in level_of.iter().enumerate() {

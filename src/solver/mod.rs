@@ -136,7 +136,7 @@ pub enum Method {
 /// Otherwise (seat sharing possible) the integer program runs over the full candidate set.
 pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved, SolveError> {
     let index = QualificationIndex::build(problem);
-    if crate::rules::is_network(problem, &index) {
+    if problem.min_kept.is_none() && crate::rules::is_network(problem, &index) {
         let (mut candidates, total_pairs) =
             Candidates::build_sparse(problem, &index, options.sparse_keep.max(1));
         let mut rounds = 0;
@@ -219,7 +219,7 @@ pub fn solve(
     options: SolveOptions,
 ) -> Result<Solution, SolveError> {
     let deadline = Instant::now() + options.time_limit;
-    if is_network_set(problem, candidates) {
+    if problem.min_kept.is_none() && is_network_set(problem, candidates) {
         let chosen = flow::solve(problem, candidates).chosen;
         let pairs = verify::pairs(candidates, &chosen);
         // Locks that the network could not honour jointly are left to the integer program,

@@ -1,0 +1,754 @@
+//! Mid-year rematch on top of the same model: pairs that do not work are forbidden, ended
+//! needs are dropped, working pairs are kept (locked, or worth a change penalty per need they
+//! cover), and the result is reported as a diff — kept, moved, new, ended — each with a reason.
+//!
+//! With no `change_penalty` the penalty defaults to more than any plan's total fit, so among
+//! plans with the best coverage the engine changes as few working pairs as it can, and only then
+//! looks at fit. `max_changes` bounds the working pairs changed although they could have been
+//! kept (forced moves do not count); it is a side constraint, so such a rematch runs on the
+//! integer program.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::domain::model::{MentorIx, MinKept, Problem, StudentIx};
+use crate::domain::raw::{Coded, RawPair, RawRequest};
+use crate::domain::validate::{validate, InvalidRequest, Violation, ViolationCode};
+use crate::engine;
+use crate::explain::Outcome;
+use crate::rules::check_pair;
+use crate::solver::{SolveError, SolveOptions};
+
+/// The school's evaluation of a current pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Evaluation {
+    Working,
+    NotWorking,
+    Ended,
+}
+
+/// How working pairs are kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum KeepMode {
+    Lock,
+    #[default]
+    Penalty,
+}
+
+/// A current pair as sent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawCurrentPair {
+    pub student_id: String,
+    pub mentor_id: String,
+    pub need_ids: Vec<String>,
+    pub evaluation: Coded<Evaluation>,
+}
+
+/// A rematch request as sent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawRematch {
+    pub request: RawRequest,
+    pub current: Vec<RawCurrentPair>,
+    pub keep_mode: Coded<KeepMode>,
+    pub change_penalty: Option<f64>,
+    pub max_changes: Option<u32>,
+}
+
+/// What happened to a pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeKind {
+    Kept,
+    Moved,
+    New,
+    Ended,
+}
+
+/// Why it happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeReason {
+    Working,
+    NotWorking,
+    NeedsEnded,
+    StudentLeft,
+    MentorLeft,
+    RuleNoLongerHolds,
+    CapacityShrank,
+    Coverage,
+    BetterFit,
+    NewNeed,
+}
+
+/// One line of the diff. Ids, not indices: students and mentors may have left.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PairChange {
+    pub kind: ChangeKind,
+    pub reason: ChangeReason,
+    pub student_id: String,
+    pub from_mentor_id: String,
+    pub to_mentor_id: String,
+    pub need_ids: Vec<String>,
+    pub forced_by: Vec<String>,
+    pub detail: String,
+}
+
+/// The rematch result: the full explained plan and the diff against the current pairs.
+#[derive(Clone, Debug)]
+pub struct RematchOutcome {
+    pub problem: Problem,
+    pub outcome: Outcome,
+    pub changes: Vec<PairChange>,
+    pub voluntary_changes: u32,
+}
+
+impl RematchOutcome {
+    /// Number of changes of a kind.
+    pub fn count(&self, kind: ChangeKind) -> u32 {
+        self.changes.iter().filter(|c| c.kind == kind).count() as u32
+    }
+}
+
+/// Why a current pair cannot simply be kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Forced {
+    StudentLeft,
+    MentorLeft,
+    RuleNoLongerHolds,
+}
+
+struct Current {
+    student_id: String,
+    mentor_id: String,
+    need_ids: Vec<String>,
+    evaluation: Evaluation,
+}
+
+fn violation(path: String, code: ViolationCode, message: String) -> Violation {
+    Violation {
+        path,
+        code,
+        message,
+    }
+}
+
+/// Checks the rematch-specific fields, then validates and solves the updated school.
+pub fn rematch(raw: RawRematch) -> Result<RematchOutcome, RematchError> {
+    let mut violations = Vec::new();
+    let mut current = Vec::with_capacity(raw.current.len());
+    let mut seen = HashSet::new();
+    for (i, c) in raw.current.iter().enumerate() {
+        let p = format!("current_pairs[{i}]");
+        if c.student_id.trim().is_empty() {
+            violations.push(violation(
+                format!("{p}.student_id"),
+                ViolationCode::EmptyId,
+                "id must not be empty".into(),
+            ));
+        }
+        if c.mentor_id.trim().is_empty() {
+            violations.push(violation(
+                format!("{p}.mentor_id"),
+                ViolationCode::EmptyId,
+                "id must not be empty".into(),
+            ));
+        }
+        if !seen.insert((c.student_id.clone(), c.mentor_id.clone())) {
+            violations.push(violation(
+                p.clone(),
+                ViolationCode::DuplicateEntry,
+                format!(
+                    "pair ({:?}, {:?}) is listed twice",
+                    c.student_id, c.mentor_id
+                ),
+            ));
+        }
+        let evaluation = match c.evaluation {
+            Coded::Set(e) => e,
+            Coded::Unset => {
+                violations.push(violation(
+                    format!("{p}.evaluation"),
+                    ViolationCode::MissingValue,
+                    "evaluation is required: EVALUATION_WORKING, EVALUATION_NOT_WORKING or EVALUATION_ENDED".into(),
+                ));
+                continue;
+            }
+            Coded::Invalid(n) => {
+                violations.push(violation(
+                    format!("{p}.evaluation"),
+                    ViolationCode::InvalidEnum,
+                    format!("unknown value {n}"),
+                ));
+                continue;
+            }
+        };
+        current.push(Current {
+            student_id: c.student_id.clone(),
+            mentor_id: c.mentor_id.clone(),
+            need_ids: c.need_ids.clone(),
+            evaluation,
+        });
+    }
+    let keep_mode = match raw.keep_mode {
+        Coded::Set(k) => k,
+        Coded::Unset => KeepMode::Penalty,
+        Coded::Invalid(n) => {
+            violations.push(violation(
+                "rematch.keep_mode".into(),
+                ViolationCode::InvalidEnum,
+                format!("unknown value {n}"),
+            ));
+            KeepMode::Penalty
+        }
+    };
+    if let Some(p) = raw.change_penalty {
+        if !p.is_finite() || p < 0.0 {
+            violations.push(violation(
+                "rematch.change_penalty".into(),
+                ViolationCode::InvalidWeight,
+                format!("penalty {p} must be a finite number ≥ 0"),
+            ));
+        }
+    }
+    // Need ids of students still present must exist.
+    let needs_of: HashMap<&str, HashSet<&str>> = raw
+        .request
+        .students
+        .iter()
+        .map(|s| {
+            (
+                s.id.as_str(),
+                s.needs.iter().map(|n| n.id.as_str()).collect(),
+            )
+        })
+        .collect();
+    for (i, c) in raw.current.iter().enumerate() {
+        if let Some(ids) = needs_of.get(c.student_id.as_str()) {
+            for (k, n) in c.need_ids.iter().enumerate() {
+                if !ids.contains(n.as_str()) && c.evaluation != Coded::Set(Evaluation::Ended) {
+                    violations.push(violation(
+                        format!("current_pairs[{i}].need_ids[{k}]"),
+                        ViolationCode::UnknownReference,
+                        format!("student {:?} has no need {n:?}", c.student_id),
+                    ));
+                }
+            }
+        }
+    }
+    // The school itself must be valid as sent (paths then match the caller's file).
+    let base = validate(raw.request.clone());
+    if let Err(e) = &base {
+        violations.extend(e.violations.iter().map(|v| Violation {
+            path: format!("request.{}", v.path),
+            ..v.clone()
+        }));
+    }
+    if !violations.is_empty() {
+        return Err(RematchError::Invalid(InvalidRequest { violations }));
+    }
+
+    // Drop ended needs (students left without needs leave the programme) and forbid pairs that
+    // do not work.
+    let mut request = raw.request;
+    let mut ended: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for c in current.iter().filter(|c| c.evaluation == Evaluation::Ended) {
+        let entry = ended.entry(c.student_id.as_str()).or_default();
+        if c.need_ids.is_empty() {
+            entry.insert("*");
+        }
+        entry.extend(c.need_ids.iter().map(String::as_str));
+    }
+    for s in &mut request.students {
+        if let Some(gone) = ended.get(s.id.as_str()) {
+            if gone.contains("*") {
+                s.needs.clear();
+            } else {
+                s.needs.retain(|n| !gone.contains(n.id.as_str()));
+            }
+        }
+    }
+    let students_before: HashSet<String> = request.students.iter().map(|s| s.id.clone()).collect();
+    request.students.retain(|s| !s.needs.is_empty());
+    // Students whose every need ended leave the programme: drop what refers to them.
+    let left: HashSet<String> = students_before
+        .iter()
+        .filter(|id| !request.students.iter().any(|s| &s.id == *id))
+        .cloned()
+        .collect();
+    if !left.is_empty() {
+        for m in &mut request.mentors {
+            m.preferences.retain(|c| !left.contains(&c.id));
+        }
+        request
+            .locked_pairs
+            .retain(|p| !left.contains(&p.student_id));
+        request
+            .forbidden_pairs
+            .retain(|p| !left.contains(&p.student_id));
+        request.affinities.retain(|a| !left.contains(&a.student_id));
+    }
+    let mentor_ids: HashSet<&str> = request.mentors.iter().map(|m| m.id.as_str()).collect();
+    let student_ids: HashSet<&str> = request.students.iter().map(|s| s.id.as_str()).collect();
+    for c in current
+        .iter()
+        .filter(|c| c.evaluation == Evaluation::NotWorking)
+    {
+        if student_ids.contains(c.student_id.as_str()) && mentor_ids.contains(c.mentor_id.as_str())
+        {
+            request.forbidden_pairs.push(RawPair {
+                student_id: c.student_id.clone(),
+                mentor_id: c.mentor_id.clone(),
+            });
+        }
+    }
+    let problem = validate(request.clone()).map_err(RematchError::Invalid)?;
+
+    // Which working pairs can still be kept, and which must move regardless.
+    let mut forced: Vec<Option<Forced>> = Vec::with_capacity(current.len());
+    let mut keepable: Vec<(usize, StudentIx, MentorIx)> = Vec::new();
+    for (i, c) in current.iter().enumerate() {
+        if c.evaluation != Evaluation::Working {
+            forced.push(None);
+            continue;
+        }
+        let (Some(s), Some(m)) = (
+            problem.student_ix(&c.student_id),
+            problem.mentor_ix(&c.mentor_id),
+        ) else {
+            forced.push(Some(if problem.student_ix(&c.student_id).is_none() {
+                Forced::StudentLeft
+            } else {
+                Forced::MentorLeft
+            }));
+            continue;
+        };
+        let any_ok = pair_needs(&problem, s, &c.need_ids)
+            .into_iter()
+            .any(|n| check_pair(&problem, n, m).is_ok());
+        if any_ok {
+            forced.push(None);
+            keepable.push((i, s, m));
+        } else {
+            forced.push(Some(Forced::RuleNoLongerHolds));
+        }
+    }
+
+    // Lock mode: lock working pairs within the mentor's (possibly shrunk) capacity; the rest
+    // fall back to the penalty.
+    let mut locked_ix: HashSet<usize> = HashSet::new();
+    if keep_mode == KeepMode::Lock {
+        let mut per_mentor: HashMap<MentorIx, u32> = HashMap::new();
+        let mut per_student: HashMap<StudentIx, u32> = HashMap::new();
+        for &(i, s, m) in &keepable {
+            let used = per_mentor.entry(m).or_default();
+            let mine = per_student.entry(s).or_default();
+            if *used < problem.mentors[m as usize].capacity
+                && *mine < problem.policy.max_mentors_per_student
+            {
+                *used += 1;
+                *mine += 1;
+                locked_ix.insert(i);
+                request.locked_pairs.push(RawPair {
+                    student_id: current[i].student_id.clone(),
+                    mentor_id: current[i].mentor_id.clone(),
+                });
+            }
+        }
+    }
+    let mut problem = if locked_ix.is_empty() {
+        problem
+    } else {
+        match validate(request) {
+            Ok(p) => p,
+            Err(e) => return Err(RematchError::Invalid(e)),
+        }
+    };
+
+    // Penalty: each kept need of a working pair earns the penalty avoided.
+    let weights = &problem.policy.weights;
+    let max_pair_score = weights.student_preference
+        + weights.mentor_preference
+        + weights.specialty
+        + weights.time_overlap
+        + weights.personality
+        + weights.affinity
+        + weights.own_class;
+    let penalty = raw
+        .change_penalty
+        .unwrap_or(max_pair_score * problem.needs.len() as f64 + 1.0);
+    for &(i, s, m) in &keepable {
+        if locked_ix.contains(&i) {
+            continue;
+        }
+        problem.pair_facts.entry((s, m)).or_default().continuity = penalty;
+    }
+    if let Some(max) = raw.max_changes {
+        let pairs: Vec<(StudentIx, MentorIx)> = keepable
+            .iter()
+            .filter(|(i, _, _)| !locked_ix.contains(i))
+            .map(|&(_, s, m)| (s, m))
+            .collect();
+        let at_least = max_keepable(&problem, &pairs).saturating_sub(max);
+        problem.min_kept = Some(MinKept { pairs, at_least });
+    }
+    let keepable_now: Vec<(StudentIx, MentorIx)> = keepable
+        .iter()
+        .filter(|(i, _, _)| !locked_ix.contains(i))
+        .map(|&(_, s, m)| (s, m))
+        .collect();
+    let most_keepable = max_keepable(&problem, &keepable_now);
+
+    let outcome = engine::solve_with(&problem, SolveOptions::from_policy(&problem))?;
+    let changes = diff(
+        &problem,
+        &outcome,
+        &current,
+        &forced,
+        &students_before,
+        penalty,
+        raw.change_penalty.is_some(),
+    );
+    // Changes by choice: how many fewer keepable pairs were kept than could have been at once.
+    let kept_now = keepable_now
+        .iter()
+        .filter(|&&(s, m)| {
+            outcome
+                .assignments
+                .iter()
+                .any(|a| a.student == s && a.mentor == m)
+        })
+        .count() as u32;
+    let voluntary_changes = most_keepable.saturating_sub(kept_now);
+    Ok(RematchOutcome {
+        problem,
+        outcome,
+        changes,
+        voluntary_changes,
+    })
+}
+
+/// How many of these pairs can be kept together: a maximum b-matching under mentor capacities
+/// and the per-student limit (augmenting paths; rematch lists are small).
+fn max_keepable(problem: &Problem, pairs: &[(StudentIx, MentorIx)]) -> u32 {
+    let students: Vec<StudentIx> = {
+        let mut v: Vec<StudentIx> = pairs.iter().map(|p| p.0).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let mut load: HashMap<MentorIx, Vec<usize>> = HashMap::new(); // mentor -> pair indices held
+    let mut held = vec![false; pairs.len()];
+    let k = problem.policy.max_mentors_per_student as usize;
+    fn augment(
+        problem: &Problem,
+        pairs: &[(StudentIx, MentorIx)],
+        p: usize,
+        held: &mut [bool],
+        load: &mut HashMap<MentorIx, Vec<usize>>,
+        seen: &mut HashSet<MentorIx>,
+    ) -> bool {
+        let m = pairs[p].1;
+        if !seen.insert(m) {
+            return false;
+        }
+        let cap = problem.mentors[m as usize].capacity as usize;
+        let holders = load.entry(m).or_default().clone();
+        if holders.len() < cap {
+            load.entry(m).or_default().push(p);
+            held[p] = true;
+            return true;
+        }
+        // Try to move one holder to another mentor of the same student.
+        for q in holders {
+            let s = pairs[q].0;
+            for (r, &(s2, _)) in pairs.iter().enumerate() {
+                if s2 == s && r != q && !held[r] && augment(problem, pairs, r, held, load, seen) {
+                    held[q] = false;
+                    if let Some(list) = load.get_mut(&m) {
+                        list.retain(|&x| x != q);
+                        list.push(p);
+                    }
+                    held[p] = true;
+                    return true;
+                }
+            }
+        }
+        false
+    }
+    let mut total = 0u32;
+    for s in students {
+        let mut taken = 0;
+        for p in 0..pairs.len() {
+            if pairs[p].0 == s && taken < k {
+                let mut seen = HashSet::new();
+                if augment(problem, pairs, p, &mut held, &mut load, &mut seen) {
+                    taken += 1;
+                    total += 1;
+                }
+            }
+        }
+    }
+    total
+}
+
+/// The needs a current pair covered, as indices (all the student's needs when none are named).
+fn pair_needs(problem: &Problem, s: StudentIx, need_ids: &[String]) -> Vec<u32> {
+    problem.students[s as usize]
+        .needs()
+        .filter(|&n| need_ids.is_empty() || need_ids.contains(&problem.needs[n as usize].id))
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn diff(
+    problem: &Problem,
+    outcome: &Outcome,
+    current: &[Current],
+    forced: &[Option<Forced>],
+    students_before: &HashSet<String>,
+    penalty: f64,
+    explicit_penalty: bool,
+) -> Vec<PairChange> {
+    let mut now: BTreeMap<StudentIx, Vec<(MentorIx, Vec<String>)>> = BTreeMap::new();
+    for a in &outcome.assignments {
+        now.entry(a.student).or_default().push((
+            a.mentor,
+            a.needs
+                .iter()
+                .map(|c| problem.needs[c.need as usize].id.clone())
+                .collect(),
+        ));
+    }
+    let mut matched: HashSet<(StudentIx, MentorIx)> = HashSet::new();
+    let mut changes = Vec::new();
+    for (i, c) in current.iter().enumerate() {
+        let s = problem.student_ix(&c.student_id);
+        let m = problem.mentor_ix(&c.mentor_id);
+        let mut change = PairChange {
+            kind: ChangeKind::Moved,
+            reason: ChangeReason::Working,
+            student_id: c.student_id.clone(),
+            from_mentor_id: c.mentor_id.clone(),
+            to_mentor_id: String::new(),
+            need_ids: c.need_ids.clone(),
+            forced_by: Vec::new(),
+            detail: String::new(),
+        };
+        let kept = matches!((s, m), (Some(s), Some(m)) if now.get(&s).is_some_and(|l| l.iter().any(|(mm, _)| *mm == m)));
+        if let (Some(s), Some(m)) = (s, m) {
+            if kept {
+                matched.insert((s, m));
+            }
+        }
+        // Where the student's needs went instead.
+        let elsewhere = |s: StudentIx| -> String {
+            now.get(&s)
+                .map(|l| {
+                    l.iter()
+                        .filter(|(mm, _)| Some(*mm) != m)
+                        .map(|(mm, _)| problem.mentors[*mm as usize].id.clone())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+                .unwrap_or_default()
+        };
+        match c.evaluation {
+            Evaluation::Ended => {
+                change.kind = ChangeKind::Ended;
+                change.reason = if students_before.contains(&c.student_id) && s.is_none() {
+                    ChangeReason::StudentLeft
+                } else {
+                    ChangeReason::NeedsEnded
+                };
+                change.detail = "the needs this pair covered have ended".into();
+            }
+            Evaluation::NotWorking => {
+                change.reason = ChangeReason::NotWorking;
+                change.to_mentor_id = s.map(elsewhere).unwrap_or_default();
+                change.detail = if change.to_mentor_id.is_empty() {
+                    "evaluated as not working; no other mentor could take the student".into()
+                } else {
+                    "evaluated as not working; paired anew".into()
+                };
+            }
+            Evaluation::Working if kept => {
+                change.kind = ChangeKind::Kept;
+                change.to_mentor_id = c.mentor_id.clone();
+                change.detail = "working pair kept".into();
+            }
+            Evaluation::Working => {
+                change.to_mentor_id = s.map(elsewhere).unwrap_or_default();
+                match forced[i] {
+                    Some(Forced::StudentLeft) => {
+                        change.kind = ChangeKind::Ended;
+                        change.reason = ChangeReason::StudentLeft;
+                        change.detail = "the student is no longer in the programme".into();
+                    }
+                    Some(Forced::MentorLeft) => {
+                        change.reason = ChangeReason::MentorLeft;
+                        change.detail = "the mentor left the programme".into();
+                    }
+                    Some(Forced::RuleNoLongerHolds) => {
+                        change.reason = ChangeReason::RuleNoLongerHolds;
+                        change.detail = "the pair no longer meets a hard rule (qualification, track, common slot)".into();
+                    }
+                    None => {
+                        let Some(m) = m else { continue };
+                        let mentor = &problem.mentors[m as usize];
+                        let holders: Vec<String> = outcome
+                            .assignments
+                            .iter()
+                            .filter(|a| a.mentor == m)
+                            .flat_map(|a| {
+                                a.needs.iter().map(move |cn| {
+                                    let n = &problem.needs[cn.need as usize];
+                                    format!(
+                                        "{}/{} ({})",
+                                        problem.students[a.student as usize].id,
+                                        n.id,
+                                        n.priority.name()
+                                    )
+                                })
+                            })
+                            .collect();
+                        let seats_taken =
+                            outcome.assignments.iter().filter(|a| a.mentor == m).count() as u32;
+                        if seats_taken >= mentor.capacity {
+                            let before = current
+                                .iter()
+                                .filter(|o| {
+                                    o.mentor_id == c.mentor_id
+                                        && o.evaluation == Evaluation::Working
+                                })
+                                .count() as u32;
+                            if before > mentor.capacity {
+                                change.reason = ChangeReason::CapacityShrank;
+                                change.detail = format!(
+                                    "the mentor's capacity is now {}, below the {} working pairs",
+                                    mentor.capacity, before
+                                );
+                            } else {
+                                change.reason = ChangeReason::Coverage;
+                                change.detail = "the seat was needed to cover more needs".into();
+                            }
+                            change.forced_by = holders;
+                        } else if explicit_penalty {
+                            change.reason = ChangeReason::BetterFit;
+                            change.detail =
+                                format!("a better fit outweighed the change penalty {penalty}");
+                        } else {
+                            change.reason = ChangeReason::Coverage;
+                            change.detail = "moving the student let more needs be covered".into();
+                            change.forced_by = holders;
+                        }
+                    }
+                }
+            }
+        }
+        changes.push(change);
+    }
+    // Pairs that did not exist before (and are not the far end of a move).
+    let moved_to: HashSet<(String, String)> = changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Moved)
+        .flat_map(|c| {
+            c.to_mentor_id
+                .split(',')
+                .filter(|m| !m.is_empty())
+                .map(|m| (c.student_id.clone(), m.to_string()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let before: HashSet<(&str, &str)> = current
+        .iter()
+        .map(|c| (c.student_id.as_str(), c.mentor_id.as_str()))
+        .collect();
+    for a in &outcome.assignments {
+        let sid = problem.students[a.student as usize].id.as_str();
+        let mid = problem.mentors[a.mentor as usize].id.as_str();
+        if matched.contains(&(a.student, a.mentor)) || before.contains(&(sid, mid)) {
+            continue;
+        }
+        if moved_to.contains(&(sid.to_string(), mid.to_string())) {
+            // Already reported as the "to" side of a move.
+            continue;
+        }
+        changes.push(PairChange {
+            kind: ChangeKind::New,
+            reason: ChangeReason::NewNeed,
+            student_id: sid.to_string(),
+            from_mentor_id: String::new(),
+            to_mentor_id: mid.to_string(),
+            need_ids: a
+                .needs
+                .iter()
+                .map(|c| problem.needs[c.need as usize].id.clone())
+                .collect(),
+            forced_by: Vec::new(),
+            detail: "new pair".into(),
+        });
+    }
+    changes
+}
+
+/// Rematch failures: invalid input, or the solver.
+#[derive(Debug, thiserror::Error)]
+pub enum RematchError {
+    #[error(transparent)]
+    Invalid(#[from] InvalidRequest),
+    #[error(transparent)]
+    Solve(#[from] SolveError),
+}
+
+/// The readable report of a rematch: the changes first, then the full plan.
+pub fn render(r: &RematchOutcome) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let name = |k: ChangeKind| match k {
+        ChangeKind::Kept => "kept",
+        ChangeKind::Moved => "moved",
+        ChangeKind::New => "new",
+        ChangeKind::Ended => "ended",
+    };
+    let _ = writeln!(
+        out,
+        "REMATCH: {} kept, {} moved, {} new, {} ended; {} working pair(s) changed by choice",
+        r.count(ChangeKind::Kept),
+        r.count(ChangeKind::Moved),
+        r.count(ChangeKind::New),
+        r.count(ChangeKind::Ended),
+        r.voluntary_changes
+    );
+    for kind in [
+        ChangeKind::Moved,
+        ChangeKind::New,
+        ChangeKind::Ended,
+        ChangeKind::Kept,
+    ] {
+        for c in r.changes.iter().filter(|c| c.kind == kind) {
+            let to = if c.to_mentor_id.is_empty() {
+                "-"
+            } else {
+                c.to_mentor_id.as_str()
+            };
+            let from = if c.from_mentor_id.is_empty() {
+                "-"
+            } else {
+                c.from_mentor_id.as_str()
+            };
+            let _ = write!(
+                out,
+                "- {:<6} {} {} -> {}: {}",
+                name(kind),
+                c.student_id,
+                from,
+                to,
+                c.detail
+            );
+            if !c.forced_by.is_empty() {
+                let _ = write!(out, " (seats now held by {})", c.forced_by.join(", "));
+            }
+            out.push('\n');
+        }
+    }
+    out.push('\n');
+    out.push_str(&crate::explain::text::render(&r.problem, &r.outcome));
+    out
+}

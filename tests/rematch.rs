@@ -1,0 +1,255 @@
+//! Mid-year rematch: what changes, what stays, and why.
+
+use mentor_match::cli::{read_request, solve_to_string, Format};
+use mentor_match::proto::pb;
+use mentor_match::rematch::{rematch, ChangeKind, ChangeReason, RawRematch, RematchOutcome};
+use mentor_match::solver::verify;
+use proptest::prelude::*;
+use serde_json::json;
+
+fn run(request: serde_json::Value) -> RematchOutcome {
+    let req: pb::RematchRequest = serde_json::from_value(request).expect("rematch request parses");
+    rematch(RawRematch::from(req)).expect("rematch solves")
+}
+
+fn math_teacher(id: &str, capacity: u32) -> serde_json::Value {
+    json!({"id": id, "capacity": capacity, "availability": ["MON-8"],
+           "subjects": [{"subject": "math", "years": 5}]})
+}
+
+fn math_student(id: &str, prefs: &[&str]) -> serde_json::Value {
+    let prefs: Vec<_> = prefs
+        .iter()
+        .enumerate()
+        .map(|(i, m)| json!({"mentorId": m, "rank": i + 1}))
+        .collect();
+    json!({"id": id, "availability": ["MON-8"], "preferences": prefs,
+           "needs": [{"id": "N1", "track": "TRACK_ACADEMIC", "subject": "math"}]})
+}
+
+fn pair(s: &str, m: &str, evaluation: &str) -> serde_json::Value {
+    json!({"studentId": s, "mentorId": m, "evaluation": evaluation})
+}
+
+fn change<'a>(r: &'a RematchOutcome, student: &str) -> &'a mentor_match::rematch::PairChange {
+    r.changes
+        .iter()
+        .find(|c| c.student_id == student)
+        .unwrap_or_else(|| panic!("no change for {student}"))
+}
+
+#[test]
+fn nothing_changed_means_zero_changes() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/school.json");
+    let school = read_request(&path).unwrap();
+    let solved: pb::SolveResponse =
+        serde_json::from_str(&solve_to_string(school.clone(), Format::Json).unwrap()).unwrap();
+    let current: Vec<pb::CurrentPair> = solved
+        .assignments
+        .iter()
+        .map(|a| pb::CurrentPair {
+            student_id: a.student_id.clone(),
+            mentor_id: a.mentor_id.clone(),
+            need_ids: a.needs.iter().map(|n| n.need_id.clone()).collect(),
+            evaluation: pb::Evaluation::Working as i32,
+        })
+        .collect();
+    let req = pb::RematchRequest {
+        request: Some(school),
+        current_pairs: current.clone(),
+        rematch: None,
+    };
+    let r = rematch(RawRematch::from(req)).unwrap();
+    assert_eq!(r.count(ChangeKind::Kept) as usize, current.len());
+    assert_eq!(r.count(ChangeKind::Moved), 0);
+    assert_eq!(r.count(ChangeKind::New), 0);
+    assert_eq!(r.count(ChangeKind::Ended), 0);
+    assert_eq!(r.voluntary_changes, 0);
+}
+
+#[test]
+fn one_not_working_pair_moves_only_that_student_to_a_free_mentor() {
+    let r = run(json!({
+        "request": {
+            "students": [math_student("S1", &[]), math_student("S2", &[])],
+            "mentors": [math_teacher("T1", 1), math_teacher("T2", 1), math_teacher("T3", 1)]
+        },
+        "currentPairs": [pair("S1", "T1", "EVALUATION_NOT_WORKING"), pair("S2", "T2", "EVALUATION_WORKING")]
+    }));
+    let s1 = change(&r, "S1");
+    assert_eq!(s1.kind, ChangeKind::Moved);
+    assert_eq!(s1.reason, ChangeReason::NotWorking);
+    assert_eq!(
+        s1.to_mentor_id, "T3",
+        "never back to T1, and T2 stays with S2"
+    );
+    let s2 = change(&r, "S2");
+    assert_eq!(s2.kind, ChangeKind::Kept);
+    assert_eq!(r.count(ChangeKind::Moved), 1);
+    assert_eq!(r.voluntary_changes, 0);
+}
+
+#[test]
+fn a_leaving_mentor_frees_exactly_their_students() {
+    let r = run(json!({
+        "request": {
+            "students": [math_student("S1", &[]), math_student("S2", &[]), math_student("S3", &[]), math_student("S4", &[])],
+            // T2 has left: it is no longer in the request.
+            "mentors": [math_teacher("T1", 2), math_teacher("T3", 5)]
+        },
+        "currentPairs": [pair("S1", "T1", "EVALUATION_WORKING"), pair("S2", "T1", "EVALUATION_WORKING"),
+                          pair("S3", "T2", "EVALUATION_WORKING"), pair("S4", "T2", "EVALUATION_WORKING")]
+    }));
+    for s in ["S1", "S2"] {
+        assert_eq!(change(&r, s).kind, ChangeKind::Kept, "{s} untouched");
+    }
+    for s in ["S3", "S4"] {
+        let c = change(&r, s);
+        assert_eq!(c.kind, ChangeKind::Moved);
+        assert_eq!(c.reason, ChangeReason::MentorLeft);
+        assert_eq!(c.to_mentor_id, "T3");
+    }
+    assert_eq!(r.voluntary_changes, 0);
+}
+
+#[test]
+fn change_penalty_trades_off_against_fit_as_documented() {
+    // S1 works with T1 but ranks T2 first: moving gains 3·(1 − 0) = 3 in student preference.
+    let request = |penalty: f64| {
+        json!({
+            "request": {
+                "students": [math_student("S1", &["T2"])],
+                "mentors": [math_teacher("T1", 1), math_teacher("T2", 1)]
+            },
+            "currentPairs": [pair("S1", "T1", "EVALUATION_WORKING")],
+            "rematch": {"changePenalty": penalty}
+        })
+    };
+    let cheap = run(request(0.5));
+    assert_eq!(change(&cheap, "S1").kind, ChangeKind::Moved);
+    assert_eq!(change(&cheap, "S1").reason, ChangeReason::BetterFit);
+    assert_eq!(cheap.voluntary_changes, 1);
+    let dear = run(request(5.0));
+    assert_eq!(change(&dear, "S1").kind, ChangeKind::Kept);
+    // With no penalty given, changes come right after coverage: kept.
+    let default = run(json!({
+        "request": {"students": [math_student("S1", &["T2"])],
+                    "mentors": [math_teacher("T1", 1), math_teacher("T2", 1)]},
+        "currentPairs": [pair("S1", "T1", "EVALUATION_WORKING")]
+    }));
+    assert_eq!(change(&default, "S1").kind, ChangeKind::Kept);
+}
+
+#[test]
+fn max_changes_holds_even_against_better_fit() {
+    let students: Vec<_> = (1..=3)
+        .map(|i| math_student(&format!("S{i}"), &["T9"]))
+        .collect();
+    let mut mentors: Vec<_> = (1..=3).map(|i| math_teacher(&format!("T{i}"), 1)).collect();
+    mentors.push(math_teacher("T9", 5));
+    let current: Vec<_> = (1..=3)
+        .map(|i| pair(&format!("S{i}"), &format!("T{i}"), "EVALUATION_WORKING"))
+        .collect();
+    let r = run(json!({
+        "request": {"students": students, "mentors": mentors},
+        "currentPairs": current,
+        "rematch": {"changePenalty": 0.1, "maxChanges": 1}
+    }));
+    assert_eq!(r.voluntary_changes, 1, "{:?}", r.changes);
+    assert_eq!(r.count(ChangeKind::Kept), 2);
+}
+
+#[test]
+fn ended_needs_are_dropped_and_lock_mode_keeps_working_pairs() {
+    let r = run(json!({
+        "request": {
+            "students": [math_student("S1", &["T2"]), math_student("S2", &[])],
+            "mentors": [math_teacher("T1", 1), math_teacher("T2", 1)]
+        },
+        "currentPairs": [pair("S1", "T1", "EVALUATION_WORKING"), pair("S2", "T2", "EVALUATION_ENDED")],
+        "rematch": {"keepMode": "KEEP_MODE_LOCK", "changePenalty": 0.0}
+    }));
+    assert_eq!(
+        change(&r, "S1").kind,
+        ChangeKind::Kept,
+        "locked despite S1 preferring T2"
+    );
+    assert_eq!(change(&r, "S2").kind, ChangeKind::Ended);
+    assert!(r
+        .outcome
+        .assignments
+        .iter()
+        .all(|a| r.problem.students[a.student as usize].id != "S2"));
+}
+
+#[test]
+fn shrunk_capacity_says_which_pair_moved_and_why() {
+    let r = run(json!({
+        "request": {
+            "students": [math_student("S1", &[]), math_student("S2", &[])],
+            "mentors": [math_teacher("T1", 1), math_teacher("T3", 1)]
+        },
+        "currentPairs": [pair("S1", "T1", "EVALUATION_WORKING"), pair("S2", "T1", "EVALUATION_WORKING")]
+    }));
+    let moved: Vec<_> = r
+        .changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Moved)
+        .collect();
+    assert_eq!(moved.len(), 1);
+    assert_eq!(moved[0].reason, ChangeReason::CapacityShrank);
+    assert_eq!(moved[0].to_mentor_id, "T3");
+    assert!(!moved[0].forced_by.is_empty());
+}
+
+#[test]
+fn a_bad_current_pair_is_a_clear_error() {
+    let req: pb::RematchRequest = serde_json::from_value(json!({
+        "request": {"students": [math_student("S1", &[])], "mentors": [math_teacher("T1", 1)]},
+        "currentPairs": [{"studentId": "S1", "mentorId": "T1", "needIds": ["N7"]}]
+    }))
+    .unwrap();
+    let err = match rematch(RawRematch::from(req)) {
+        Err(mentor_match::rematch::RematchError::Invalid(e)) => e,
+        other => panic!("expected invalid, got {:?}", other.map(|r| r.changes)),
+    };
+    let paths: Vec<&str> = err.violations.iter().map(|v| v.path.as_str()).collect();
+    assert!(paths.contains(&"current_pairs[0].evaluation"), "{paths:?}");
+    assert!(paths.contains(&"current_pairs[0].need_ids[0]"), "{paths:?}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Kept pairs satisfy every hard rule, max_changes is never exceeded, and every working
+    /// pair that moved has a reason (with the needs that took its seat when coverage forced it).
+    #[test]
+    fn rematch_invariants(seed in any::<u64>(), caps in proptest::collection::vec(1u32..3, 3),
+                          evals in proptest::collection::vec(0u8..3, 6), max in 0u32..3) {
+        let mut rng = mentor_match::generate::Rng::new(seed);
+        let students: Vec<_> = (0..6).map(|i| math_student(&format!("S{i}"), &[["T0", "T1", "T2"][rng.below(3)]])).collect();
+        let mentors: Vec<_> = caps.iter().enumerate().map(|(i, &c)| math_teacher(&format!("T{i}"), c)).collect();
+        let current: Vec<_> = (0..6).map(|i| {
+            let e = ["EVALUATION_WORKING", "EVALUATION_NOT_WORKING", "EVALUATION_ENDED"][evals[i] as usize];
+            pair(&format!("S{i}"), &format!("T{}", i % 3), e)
+        }).collect();
+        let r = run(json!({
+            "request": {"students": students, "mentors": mentors},
+            "currentPairs": current,
+            "rematch": {"changePenalty": 0.5, "maxChanges": max}
+        }));
+        let pairs: Vec<_> = r.outcome.assignments.iter()
+            .flat_map(|a| a.needs.iter().map(move |n| (n.need, a.mentor)))
+            .collect();
+        prop_assert_eq!(verify::verify(&r.problem, &pairs), Ok(()));
+        prop_assert!(r.voluntary_changes <= max);
+        for c in &r.changes {
+            if c.kind == ChangeKind::Moved && c.reason == ChangeReason::CapacityShrank {
+                prop_assert!(!c.forced_by.is_empty());
+            }
+            if c.reason == ChangeReason::NotWorking {
+                prop_assert_ne!(&c.to_mentor_id, &c.from_mentor_id);
+            }
+        }
+    }
+}
