@@ -338,3 +338,30 @@ async fn rematch_over_grpc_matches_the_cli() {
     assert!(reply.kept > 0 && reply.moved > 0);
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_past_the_size_limit_are_refused_with_a_clear_error() {
+    let settings = Settings {
+        max_request_bytes: 4 * 1024,
+        ..Settings::default()
+    };
+    let server = TestServer::start(settings).await;
+    let mut client = server.client().await;
+    let status = client.solve(example()).await.expect_err("too large");
+    assert_eq!(status.code(), Code::OutOfRange, "{status:?}");
+    assert!(status.message().contains("too large"), "{}", status.message());
+    // A small request still goes through.
+    let mut small = example();
+    small.students.truncate(2);
+    small.mentors.truncate(3);
+    small.locked_pairs.clear();
+    small.forbidden_pairs.clear();
+    for s in &mut small.students {
+        s.preferences.clear();
+    }
+    for m in &mut small.mentors {
+        m.preferences.clear();
+    }
+    assert!(client.validate(small).await.is_ok());
+    server.stop().await;
+}
