@@ -54,6 +54,9 @@ pub enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Write the model the solver sees (needs, capacities, every candidate pair with its score)
+    /// as JSON, for the peer comparison in benches/peers/.
+    ExportModel { request: PathBuf },
     /// Serve the gRPC API (mentormatch.v1.MentorMatch, health, reflection).
     Serve {
         /// Listening address; defaults to 127.0.0.1:50051 (or the config's addr).
@@ -327,6 +330,39 @@ fn dispatch(command: Command) -> Result<(), CliError> {
                 }
             };
             write_out(output.as_deref(), &text)
+        }
+        Command::ExportModel { request } => {
+            let problem = validate(RawRequest::from(read_request(&request)?))?;
+            let candidates = engine::candidates(&problem);
+            let mut text = String::with_capacity(candidates.len() * 24 + 1024);
+            text.push_str("{\"max_mentors_per_student\":");
+            text.push_str(&problem.policy.max_mentors_per_student.to_string());
+            text.push_str(",\"capacities\":");
+            let caps: Vec<u32> = problem.mentors.iter().map(|m| m.capacity).collect();
+            text.push_str(&serde_json::to_string(&caps).map_err(CliError::Encode)?);
+            text.push_str(",\"needs\":");
+            let needs: Vec<(u32, u8)> = problem
+                .needs
+                .iter()
+                .map(|n| (n.student, n.priority as u8))
+                .collect();
+            text.push_str(&serde_json::to_string(&needs).map_err(CliError::Encode)?);
+            text.push_str(",\"pairs\":[");
+            let mut first = true;
+            for n in 0..problem.needs.len() as u32 {
+                for c in candidates.of_need(n) {
+                    if !first {
+                        text.push(',');
+                    }
+                    first = false;
+                    text.push_str(&format!(
+                        "[{n},{},{}]",
+                        candidates.mentors[c], candidates.scores[c]
+                    ));
+                }
+            }
+            text.push_str("]}\n");
+            write_out(None, &text)
         }
         Command::Serve { addr, config } => {
             let settings = crate::server::Settings::load(config.as_deref(), addr)?;

@@ -349,7 +349,11 @@ async fn requests_past_the_size_limit_are_refused_with_a_clear_error() {
     let mut client = server.client().await;
     let status = client.solve(example()).await.expect_err("too large");
     assert_eq!(status.code(), Code::OutOfRange, "{status:?}");
-    assert!(status.message().contains("too large"), "{}", status.message());
+    assert!(
+        status.message().contains("too large"),
+        "{}",
+        status.message()
+    );
     // A small request still goes through.
     let mut small = example();
     small.students.truncate(2);
