@@ -338,14 +338,18 @@ pub fn is_network(problem: &Problem, index: &QualificationIndex) -> bool {
         for n in student.needs() {
             for_each_candidate(problem, index, n, |m, _| mentors.push(m));
         }
-        let before = mentors.len();
-        mentors.sort_unstable();
-        mentors.dedup();
-        if mentors.len() != before {
+        if has_repeats(&mut mentors) {
             return false;
         }
     }
     true
+}
+
+/// True when some mentor appears twice in the list (the list is sorted in place). Two needs of
+/// one student sharing a candidate mentor is what breaks the network structure.
+pub fn has_repeats(mentors: &mut [MentorIx]) -> bool {
+    mentors.sort_unstable();
+    mentors.windows(2).any(|w| w[0] == w[1])
 }
 
 #[cfg(test)]

@@ -64,6 +64,106 @@ impl Graph {
             self.first[u] = a;
         }
     }
+
+    /// Cost of arc `a` (its reverse costs the negation; structural arcs cost 0).
+    fn cost(&self, a: usize, costs: &[Cost]) -> Cost {
+        let c = self.cand[a];
+        if c == u32::MAX {
+            0
+        } else if a & 1 == 0 {
+            costs[c as usize]
+        } else {
+            -costs[c as usize]
+        }
+    }
+}
+
+/// Dijkstra state reused across searches; only the nodes a search touched are reset.
+struct Search {
+    dist: Vec<Cost>,
+    parent: Vec<u32>,
+    done: Vec<bool>,
+    touched: Vec<usize>,
+    heap: BinaryHeap<Reverse<(Cost, u32)>>,
+}
+
+impl Search {
+    fn new(nodes: usize) -> Self {
+        Search {
+            dist: vec![0; nodes],
+            parent: vec![UNSEEN; nodes],
+            done: vec![false; nodes],
+            touched: Vec::new(),
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    /// Shortest path by reduced cost `cost + π(u) − π(v)` over arcs with residual capacity,
+    /// from `from` until `sink` is settled. Returns whether the sink was reached.
+    fn run(&mut self, g: &Graph, costs: &[Cost], pi: &[Cost], from: usize, sink: usize) -> bool {
+        for &v in &self.touched {
+            self.parent[v] = UNSEEN;
+            self.done[v] = false;
+        }
+        self.touched.clear();
+        self.heap.clear();
+        self.dist[from] = 0;
+        self.parent[from] = u32::MAX;
+        self.touched.push(from);
+        self.heap.push(Reverse((0, from as u32)));
+        while let Some(Reverse((d, u))) = self.heap.pop() {
+            let u = u as usize;
+            if self.done[u] || d > self.dist[u] {
+                continue;
+            }
+            self.done[u] = true;
+            if u == sink {
+                return true;
+            }
+            let mut a = g.first[u];
+            while a != u32::MAX {
+                let ai = a as usize;
+                if g.cap[ai] > 0 {
+                    let v = g.head[ai] as usize;
+                    if !self.done[v] {
+                        let nd = d + g.cost(ai, costs) + pi[u] - pi[v];
+                        if self.parent[v] == UNSEEN || nd < self.dist[v] {
+                            if self.parent[v] == UNSEEN {
+                                self.touched.push(v);
+                            }
+                            self.dist[v] = nd;
+                            self.parent[v] = a;
+                            self.heap.push(Reverse((nd, v as u32)));
+                        }
+                    }
+                }
+                a = g.next[ai];
+            }
+        }
+        false
+    }
+
+    /// Settled nodes move by d(v) − d(sink) ≤ 0, all others by 0 (a uniform shift by d(sink)
+    /// is left out: reduced costs only see differences). Keeps every reduced cost ≥ 0.
+    fn update_potentials(&self, pi: &mut [Cost], sink: usize) {
+        let dt = self.dist[sink];
+        for &v in &self.touched {
+            if self.done[v] {
+                pi[v] += self.dist[v] - dt;
+            }
+        }
+    }
+
+    /// Pushes one unit along the path found back from `sink` to `from`.
+    fn augment(&self, g: &mut Graph, from: usize, sink: usize) {
+        let mut v = sink;
+        while v != from {
+            let a = self.parent[v] as usize;
+            g.cap[a] -= 1;
+            g.cap[a ^ 1] += 1;
+            v = g.head[a ^ 1] as usize;
+        }
+    }
 }
 
 /// The cost of making a (need, mentor) pair, negated because the flow minimises.
@@ -267,17 +367,6 @@ fn solve_from_source(
             u32::MAX,
         );
     }
-    let arc_cost = |a: usize| -> Cost {
-        let c = g.cand[a];
-        if c == u32::MAX {
-            0
-        } else if a & 1 == 0 {
-            costs[c as usize]
-        } else {
-            -costs[c as usize]
-        }
-    };
-
     // Initial potentials: shortest distances in the acyclic starting graph.
     let mut pi: Vec<Cost> = vec![0; nodes];
     for a in (0..g.head.len()).step_by(2) {
@@ -292,78 +381,14 @@ fn solve_from_source(
         .unwrap_or(0)
         .min(0);
 
-    let mut dist: Vec<Cost> = vec![0; nodes];
-    let mut parent: Vec<u32> = vec![u32::MAX; nodes];
-    let mut done: Vec<bool> = vec![false; nodes];
-    let mut touched: Vec<usize> = Vec::new();
-    let mut heap: BinaryHeap<Reverse<(Cost, u32)>> = BinaryHeap::new();
-    for p in parent.iter_mut() {
-        *p = UNSEEN;
-    }
-    loop {
-        for &v in &touched {
-            parent[v] = UNSEEN;
-            done[v] = false;
-        }
-        touched.clear();
-        heap.clear();
-        dist[source] = 0;
-        parent[source] = u32::MAX;
-        touched.push(source);
-        heap.push(Reverse((0, source as u32)));
-        let mut reached = false;
-        while let Some(Reverse((d, u))) = heap.pop() {
-            let u = u as usize;
-            if done[u] || d > dist[u] {
-                continue;
-            }
-            done[u] = true;
-            if u == sink {
-                reached = true;
-                break;
-            }
-            let mut a = g.first[u];
-            while a != u32::MAX {
-                let ai = a as usize;
-                if g.cap[ai] > 0 {
-                    let v = g.head[ai] as usize;
-                    if !done[v] {
-                        let nd = d + arc_cost(ai) + pi[u] - pi[v];
-                        if parent[v] == UNSEEN || nd < dist[v] {
-                            if parent[v] == UNSEEN {
-                                touched.push(v);
-                            }
-                            dist[v] = nd;
-                            parent[v] = a;
-                            heap.push(Reverse((nd, v as u32)));
-                        }
-                    }
-                }
-                a = g.next[ai];
-            }
-        }
-        if !reached {
-            break;
-        }
+    let mut search = Search::new(nodes);
+    while search.run(&g, costs, &pi, source, sink) {
         // Real cost of the path: reduced distance plus potential difference.
-        if dist[sink] + pi[sink] - pi[source] >= 0 {
+        if search.dist[sink] + pi[sink] - pi[source] >= 0 {
             break;
         }
-        // Settled nodes move by d(v) - d(sink) ≤ 0, all others by 0 (a uniform shift by
-        // d(sink) is left out: reduced costs only see differences).
-        let dt = dist[sink];
-        for &v in &touched {
-            if done[v] {
-                pi[v] += dist[v] - dt;
-            }
-        }
-        let mut v = sink;
-        while v != source {
-            let a = parent[v] as usize;
-            g.cap[a] -= 1;
-            g.cap[a ^ 1] += 1;
-            v = g.head[a ^ 1] as usize;
-        }
+        search.update_potentials(&mut pi, sink);
+        search.augment(&mut g, source, sink);
     }
 
     (
@@ -423,22 +448,8 @@ fn solve_by_needs(
             u32::MAX,
         );
     }
-    let arc_cost = |a: usize| -> Cost {
-        let c = g.cand[a];
-        if c == u32::MAX {
-            0
-        } else if a & 1 == 0 {
-            costs[c as usize]
-        } else {
-            -costs[c as usize]
-        }
-    };
     let mut pi: Vec<Cost> = vec![0; nodes];
-    let mut dist: Vec<Cost> = vec![0; nodes];
-    let mut parent: Vec<u32> = vec![UNSEEN; nodes];
-    let mut done: Vec<bool> = vec![false; nodes];
-    let mut touched: Vec<usize> = Vec::new();
-    let mut heap: BinaryHeap<Reverse<(Cost, u32)>> = BinaryHeap::new();
+    let mut search = Search::new(nodes);
     for r in (0..n_count).filter(|&n| !need_done[n]) {
         // Any potential works for a need nothing flows into yet; pick the one that makes its
         // outgoing reduced costs non-negative.
@@ -446,64 +457,14 @@ fn solve_by_needs(
         let mut a = g.first[r];
         while a != u32::MAX {
             let ai = a as usize;
-            let v = g.head[ai] as usize;
-            p = p.max(pi[v] - arc_cost(ai));
+            p = p.max(pi[g.head[ai] as usize] - g.cost(ai, costs));
             a = g.next[ai];
         }
         pi[r] = p;
-
-        for &v in &touched {
-            parent[v] = UNSEEN;
-            done[v] = false;
-        }
-        touched.clear();
-        heap.clear();
-        dist[r] = 0;
-        parent[r] = u32::MAX;
-        touched.push(r);
-        heap.push(Reverse((0, r as u32)));
-        while let Some(Reverse((d, u))) = heap.pop() {
-            let u = u as usize;
-            if done[u] || d > dist[u] {
-                continue;
-            }
-            done[u] = true;
-            if u == sink {
-                break;
-            }
-            let mut a = g.first[u];
-            while a != u32::MAX {
-                let ai = a as usize;
-                if g.cap[ai] > 0 {
-                    let v = g.head[ai] as usize;
-                    if !done[v] {
-                        let nd = d + arc_cost(ai) + pi[u] - pi[v];
-                        if parent[v] == UNSEEN || nd < dist[v] {
-                            if parent[v] == UNSEEN {
-                                touched.push(v);
-                            }
-                            dist[v] = nd;
-                            parent[v] = a;
-                            heap.push(Reverse((nd, v as u32)));
-                        }
-                    }
-                }
-                a = g.next[ai];
-            }
-        }
         // The sink is always reachable through the need's own "unassigned" arc.
-        let dt = dist[sink];
-        for &v in &touched {
-            if done[v] {
-                pi[v] += dist[v] - dt;
-            }
-        }
-        let mut v = sink;
-        while v != r {
-            let a = parent[v] as usize;
-            g.cap[a] -= 1;
-            g.cap[a ^ 1] += 1;
-            v = g.head[a ^ 1] as usize;
+        if search.run(&g, costs, &pi, r, sink) {
+            search.update_potentials(&mut pi, sink);
+            search.augment(&mut g, r, sink);
         }
     }
     (

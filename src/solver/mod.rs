@@ -265,10 +265,7 @@ pub fn is_network_set(problem: &Problem, candidates: &Candidates) -> bool {
         for n in s.needs() {
             mentors.extend_from_slice(&candidates.mentors[candidates.of_need(n)]);
         }
-        let before = mentors.len();
-        mentors.sort_unstable();
-        mentors.dedup();
-        if mentors.len() != before {
+        if crate::rules::has_repeats(&mut mentors) {
             return false;
         }
     }
