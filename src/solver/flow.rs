@@ -197,26 +197,69 @@ pub(super) fn price(
     candidates: &Candidates,
     solution: &NetworkSolution,
 ) -> Vec<(NeedIx, u32, f64)> {
+    // Needs are priced independently: split them over the cores, then concatenate in need
+    // order so the result does not depend on the split.
+    let needs = problem.needs.len();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8)
+        .min(needs.max(1));
+    let chunk = needs.div_ceil(threads.max(1)).max(1);
+    let parts: Vec<Vec<(NeedIx, u32, f64)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..needs)
+            .step_by(chunk)
+            .map(|from| {
+                let to = (from + chunk).min(needs);
+                scope.spawn(move || price_range(problem, index, candidates, solution, from..to))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    parts.into_iter().flatten().collect()
+}
+
+fn price_range(
+    problem: &Problem,
+    index: &QualificationIndex,
+    candidates: &Candidates,
+    solution: &NetworkSolution,
+    needs: std::ops::Range<usize>,
+) -> Vec<(NeedIx, u32, f64)> {
     let mut out = Vec::new();
-    for n in 0..problem.needs.len() {
+    let mut row_out: Vec<(Cost, u32, f64)> = Vec::new();
+    for n in needs {
         if solution.need_done[n] {
             continue;
         }
         let priority = problem.needs[n].priority;
         let row = candidates.of_need(n as NeedIx);
         let kept = &candidates.mentors[row];
+        row_out.clear();
         for_each_candidate(problem, index, n as NeedIx, |m, score| {
             if kept.binary_search(&m).is_err() {
                 let reduced = pair_cost(priority, score, solution.fit_scale) + solution.need_pi[n]
                     - solution.mentor_pi[m as usize];
                 if reduced < 0 {
-                    out.push((n as NeedIx, m, score));
+                    row_out.push((reduced, m, score));
                 }
             }
         });
+        // Only the most improving few per need join: the set stays small, and any pair still
+        // improving is found again in the next round (optimality is only declared when none is).
+        if row_out.len() > PRICE_PER_NEED {
+            row_out.sort_by_key(|&(r, m, _)| (r, m));
+            row_out.truncate(PRICE_PER_NEED);
+        }
+        out.extend(row_out.iter().map(|&(_, m, score)| (n as NeedIx, m, score)));
     }
     out
 }
+
+/// Pairs a pricing round may add per need.
+const PRICE_PER_NEED: usize = 4;
 
 /// Locks made up front and the cost of every candidate arc.
 struct Prepared {

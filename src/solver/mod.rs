@@ -90,7 +90,7 @@ pub struct SolveOptions {
 }
 
 /// Candidates kept per need on the network path: enough that pricing rarely adds any.
-pub const DEFAULT_SPARSE_KEEP: usize = 24;
+pub const DEFAULT_SPARSE_KEEP: usize = 8;
 
 impl SolveOptions {
     /// The limits the problem's policy asks for.
