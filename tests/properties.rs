@@ -10,7 +10,7 @@ use crate::common::{brute_force, coverage, tiny_problem};
 
 fn config() -> ProptestConfig {
     ProptestConfig {
-        cases: 96,
+        cases: 256,
         ..ProptestConfig::default()
     }
 }
@@ -69,12 +69,14 @@ proptest! {
     /// The sparse network path (few candidates per need, then pricing against the flow's
     /// potentials) proves the same optimum as the integer program over every pair.
     #[test]
-    fn pricing_recovers_the_full_optimum(seed in any::<u64>(), s in 1usize..12, m in 1usize..6, keep in 1usize..3) {
+    fn pricing_recovers_the_full_optimum(seed in any::<u64>(), s in 1usize..14, m in 1usize..6, keep in 1usize..4, warm in any::<bool>()) {
         let problem = tiny_problem(seed, s, m);
         let candidates = engine::candidates(&problem);
         prop_assume!(solver::is_network_set(&problem, &candidates));
         let mut options = SolveOptions::from_policy(&problem);
         options.sparse_keep = keep;
+        // Warm: every priced pair is added to the running flow; cold: solved afresh.
+        options.warm_ratio = if warm { 0 } else { usize::MAX };
         let solved = solver::solve_problem(&problem, options).unwrap();
         prop_assert_eq!(solved.total_pairs, candidates.len() as u64);
         let mip = solver::solve_integer_program(&problem, &candidates, options).unwrap();
@@ -134,4 +136,24 @@ fn integer_program_returns_the_plan_it_proves() {
         fast.objective,
         mip.objective
     );
+}
+
+/// Regression: when the per-student limit binds, the flow value is free, so the proof must
+/// also price the return arc sink → source; without it pricing accepted a sparse plan that
+/// covered one need fewer than the optimum.
+#[test]
+fn pricing_proof_holds_when_the_student_limit_binds() {
+    let problem = tiny_problem(7732307544130940920, 8, 4);
+    let candidates = engine::candidates(&problem);
+    let mut options = SolveOptions::from_policy(&problem);
+    let full = solver::solve_integer_program(&problem, &candidates, options).unwrap();
+    for keep in [1usize, 2, 3] {
+        options.sparse_keep = keep;
+        let solved = solver::solve_problem(&problem, options).unwrap();
+        assert_eq!(solved.solution.coverage, full.coverage, "keep {keep}");
+        assert!(
+            (solved.solution.objective - full.objective).abs() < 1e-6,
+            "keep {keep}"
+        );
+    }
 }

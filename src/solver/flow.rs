@@ -37,6 +37,8 @@ const UNSEEN: u32 = u32::MAX - 1;
 struct Graph {
     head: Vec<u32>,
     cap: Vec<i32>,
+    /// Cost of each arc; a reverse arc costs the negation of its forward arc.
+    cost: Vec<Cost>,
     /// Candidate position for need→mentor arcs, `u32::MAX` for structural arcs.
     cand: Vec<u32>,
     first: Vec<u32>,
@@ -48,33 +50,26 @@ impl Graph {
         Graph {
             head: Vec::with_capacity(2 * arcs),
             cap: Vec::with_capacity(2 * arcs),
+            cost: Vec::with_capacity(2 * arcs),
             cand: Vec::with_capacity(2 * arcs),
             first: vec![u32::MAX; nodes],
             next: Vec::with_capacity(2 * arcs),
         }
     }
 
-    fn add_arc(&mut self, from: usize, to: usize, cap: i32, cand: u32) {
-        for (u, v, c) in [(from, to, cap), (to, from, 0)] {
+    /// Adds an arc and its reverse; returns the forward arc's index.
+    fn add_arc(&mut self, from: usize, to: usize, cap: i32, cand: u32, cost: Cost) -> usize {
+        let forward = self.head.len();
+        for (u, v, c, k) in [(from, to, cap, cost), (to, from, 0, -cost)] {
             let a = self.head.len() as u32;
             self.head.push(v as u32);
             self.cap.push(c);
+            self.cost.push(k);
             self.cand.push(cand);
             self.next.push(self.first[u]);
             self.first[u] = a;
         }
-    }
-
-    /// Cost of arc `a` (its reverse costs the negation; structural arcs cost 0).
-    fn cost(&self, a: usize, costs: &[Cost]) -> Cost {
-        let c = self.cand[a];
-        if c == u32::MAX {
-            0
-        } else if a & 1 == 0 {
-            costs[c as usize]
-        } else {
-            -costs[c as usize]
-        }
+        forward
     }
 }
 
@@ -100,7 +95,18 @@ impl Search {
 
     /// Shortest path by reduced cost `cost + π(u) − π(v)` over arcs with residual capacity,
     /// from `from` until `sink` is settled. Returns whether the sink was reached.
-    fn run(&mut self, g: &Graph, costs: &[Cost], pi: &[Cost], from: usize, sink: usize) -> bool {
+    fn run(&mut self, g: &Graph, pi: &[Cost], from: usize, sink: usize) -> bool {
+        self.run_until(g, pi, from, |v| v == sink).is_some()
+    }
+
+    /// As [`Search::run`], stopping at the first settled node that is a target.
+    fn run_until(
+        &mut self,
+        g: &Graph,
+        pi: &[Cost],
+        from: usize,
+        is_target: impl Fn(usize) -> bool,
+    ) -> Option<usize> {
         for &v in &self.touched {
             self.parent[v] = UNSEEN;
             self.done[v] = false;
@@ -117,8 +123,8 @@ impl Search {
                 continue;
             }
             self.done[u] = true;
-            if u == sink {
-                return true;
+            if is_target(u) {
+                return Some(u);
             }
             let mut a = g.first[u];
             while a != u32::MAX {
@@ -126,7 +132,7 @@ impl Search {
                 if g.cap[ai] > 0 {
                     let v = g.head[ai] as usize;
                     if !self.done[v] {
-                        let nd = d + g.cost(ai, costs) + pi[u] - pi[v];
+                        let nd = d + g.cost[ai] + pi[u] - pi[v];
                         if self.parent[v] == UNSEEN || nd < self.dist[v] {
                             if self.parent[v] == UNSEEN {
                                 self.touched.push(v);
@@ -140,7 +146,7 @@ impl Search {
                 a = g.next[ai];
             }
         }
-        false
+        None
     }
 
     /// Settled nodes move by d(v) − d(sink) ≤ 0, all others by 0 (a uniform shift by d(sink)
@@ -263,7 +269,8 @@ const PRICE_PER_NEED: usize = 4;
 
 /// Locks made up front and the cost of every candidate arc.
 struct Prepared {
-    chosen: Vec<usize>,
+    /// Locked (need, mentor) pairs, made up front.
+    locked: Vec<(NeedIx, u32)>,
     seat_used: Vec<i32>,
     mentors_used: Vec<i32>,
     need_done: Vec<bool>,
@@ -275,32 +282,7 @@ struct Prepared {
 /// Solves the network model exactly over the given candidate set. Returns the chosen candidate
 /// positions, ascending, with the potentials that prove optimality.
 pub(super) fn solve(problem: &Problem, candidates: &Candidates) -> NetworkSolution {
-    let prepared = prepare(problem, candidates);
-    let k = problem.policy.max_mentors_per_student as i32;
-    // When no student has more open needs than open mentor slots, the per-student limit cannot
-    // bind and needs can be added one at a time (each search starts at one need and stays
-    // local); otherwise the search starts at a source that meters each student's slots.
-    let limit_binds = problem.students.iter().enumerate().any(|(s, st)| {
-        let open = st
-            .needs()
-            .filter(|&n| !prepared.need_done[n as usize])
-            .count() as i32;
-        open > k - prepared.mentors_used[s]
-    });
-    let (mut chosen, need_pi, mentor_pi) = if limit_binds {
-        solve_from_source(problem, candidates, &prepared)
-    } else {
-        solve_by_needs(problem, candidates, &prepared)
-    };
-    chosen.extend_from_slice(&prepared.chosen);
-    chosen.sort_unstable();
-    NetworkSolution {
-        chosen,
-        need_pi,
-        mentor_pi,
-        need_done: prepared.need_done,
-        fit_scale: prepared.fit_scale,
-    }
+    Network::new(problem, candidates).solution(candidates)
 }
 
 fn prepare(problem: &Problem, candidates: &Candidates) -> Prepared {
@@ -309,7 +291,7 @@ fn prepare(problem: &Problem, candidates: &Candidates) -> Prepared {
     let m_count = problem.mentors.len();
 
     // Locked pairs are made up front: in a network problem each has exactly one candidate arc.
-    let mut chosen: Vec<usize> = Vec::new();
+    let mut locked: Vec<(NeedIx, u32)> = Vec::new();
     let mut seat_used = vec![0i32; m_count];
     let mut mentors_used = vec![0i32; s_count];
     let mut need_done = vec![false; n_count];
@@ -319,7 +301,7 @@ fn prepare(problem: &Problem, candidates: &Candidates) -> Prepared {
             .find_map(|n| candidates.find(n, m).map(|c| (n, c)))
         {
             need_done[c.0 as usize] = true;
-            chosen.push(c.1);
+            locked.push((c.0, m));
             seat_used[m as usize] += 1;
             mentors_used[s as usize] += 1;
         }
@@ -345,7 +327,7 @@ fn prepare(problem: &Problem, candidates: &Candidates) -> Prepared {
         }
     }
     Prepared {
-        chosen,
+        locked,
         seat_used,
         mentors_used,
         need_done,
@@ -384,10 +366,10 @@ fn solve_from_source(
     let k = problem.policy.max_mentors_per_student as i32;
     for (s, student) in problem.students.iter().enumerate() {
         let open = (k - mentors_used[s]).min(student.need_count as i32);
-        g.add_arc(source, student_node(s), open.max(0), u32::MAX);
+        g.add_arc(source, student_node(s), open.max(0), u32::MAX, 0);
         for n in student.needs() {
             if !need_done[n as usize] {
-                g.add_arc(student_node(s), need_node(n as usize), 1, u32::MAX);
+                g.add_arc(student_node(s), need_node(n as usize), 1, u32::MAX, 0);
             }
         }
     }
@@ -400,6 +382,7 @@ fn solve_from_source(
             mentor_node(candidates.mentors[c] as usize),
             1,
             c as u32,
+            costs[c],
         );
     }
     for (m, mentor) in problem.mentors.iter().enumerate() {
@@ -408,6 +391,7 @@ fn solve_from_source(
             sink,
             (mentor.capacity as i32 - seat_used[m]).max(0),
             u32::MAX,
+            0,
         );
     }
     // Initial potentials: shortest distances in the acyclic starting graph.
@@ -425,12 +409,35 @@ fn solve_from_source(
         .min(0);
 
     let mut search = Search::new(nodes);
-    while search.run(&g, costs, &pi, source, sink) {
-        // Real cost of the path: reduced distance plus potential difference.
-        if search.dist[sink] + pi[sink] - pi[source] >= 0 {
+    loop {
+        if !search.run(&g, &pi, source, sink) {
+            // No augmenting path at all: lift every unreached node (the sink among them) above
+            // the reached ones so the return arc sink → source also has non-negative reduced
+            // cost, which pricing relies on.
+            let top = search
+                .touched
+                .iter()
+                .map(|&v| search.dist[v])
+                .max()
+                .unwrap_or(0)
+                + 1;
+            // Reached nodes may move down by any common amount more (arcs from them to
+            // unreached nodes have no capacity), enough to make π(sink) ≥ π(source).
+            let lift = (pi[source] + search.dist[source] - top - pi[sink]).max(0);
+            for &v in &search.touched {
+                pi[v] += search.dist[v] - top - lift;
+            }
             break;
         }
+        // Real cost of the path: reduced distance plus potential difference.
+        let path_cost = search.dist[sink] + pi[sink] - pi[source];
+        // The flow value is free here (unlike in `ByNeeds`, where each need sends exactly one
+        // unit), so the potentials must also price the return arc sink → source: updating
+        // them with the last, non-improving search makes π(sink) − π(source) equal its cost.
         search.update_potentials(&mut pi, sink);
+        if path_cost >= 0 {
+            break;
+        }
         search.augment(&mut g, source, sink);
     }
 
@@ -450,69 +457,220 @@ fn used_arcs(g: &Graph) -> Vec<usize> {
         .collect()
 }
 
-/// Adds needs one at a time, each by a shortest augmenting path from that need alone to the
-/// sink (through a mentor with a free seat, through other needs' reassignment, or through its
-/// own "stay unassigned" arc of cost 0). After need k the flow is a min-cost flow for needs
-/// 1..k; the search only visits what is cheaper than the answer, so it stays local.
-fn solve_by_needs(
-    problem: &Problem,
-    candidates: &Candidates,
-    prepared: &Prepared,
-) -> (Vec<usize>, Vec<Cost>, Vec<Cost>) {
-    let Prepared {
-        seat_used,
-        need_done,
-        costs,
-        cand_need,
-        ..
-    } = prepared;
-    let n_count = problem.needs.len();
-    let m_count = problem.mentors.len();
-    let sink = n_count + m_count;
-    let mentor_node = |m: usize| n_count + m;
-    let nodes = n_count + m_count + 1;
-    let mut g = Graph::new(nodes, candidates.len() + n_count + m_count);
-    for (c, (&n, &m)) in cand_need.iter().zip(&candidates.mentors).enumerate() {
-        if !need_done[n as usize] {
-            g.add_arc(n as usize, mentor_node(m as usize), 1, c as u32);
+/// The network solved by adding needs one at a time, each by a shortest augmenting path from
+/// that need alone to the sink (through a mentor with a free seat, through other needs'
+/// reassignment, or through its own "stay unassigned" arc of cost 0). After need k the flow is
+/// a min-cost flow for needs 1..k; the search only visits what is cheaper than the answer, so
+/// it stays local. The state is kept so pricing rounds can add arcs without starting over.
+struct ByNeeds {
+    g: Graph,
+    pi: Vec<Cost>,
+    search: Search,
+    n_count: usize,
+    sink: usize,
+    /// Units each node must still send on (positive) or receive (negative) after new arcs
+    /// were saturated; all zero between rounds.
+    imbalance: Vec<i32>,
+}
+
+impl ByNeeds {
+    fn new(problem: &Problem, candidates: &Candidates, prepared: &Prepared) -> Self {
+        let Prepared {
+            seat_used,
+            need_done,
+            costs,
+            cand_need,
+            ..
+        } = prepared;
+        let n_count = problem.needs.len();
+        let m_count = problem.mentors.len();
+        let sink = n_count + m_count;
+        let nodes = n_count + m_count + 1;
+        let mut g = Graph::new(nodes, candidates.len() + n_count + m_count);
+        for (c, (&n, &m)) in cand_need.iter().zip(&candidates.mentors).enumerate() {
+            if !need_done[n as usize] {
+                g.add_arc(n as usize, n_count + m as usize, 1, c as u32, costs[c]);
+            }
         }
-    }
-    for (n, &done) in need_done.iter().enumerate() {
-        if !done {
-            // Staying unassigned: cost 0.
-            g.add_arc(n, sink, 1, u32::MAX);
+        for (n, &done) in need_done.iter().enumerate() {
+            if !done {
+                // Staying unassigned: cost 0.
+                g.add_arc(n, sink, 1, u32::MAX, 0);
+            }
         }
-    }
-    for (m, mentor) in problem.mentors.iter().enumerate() {
-        g.add_arc(
-            mentor_node(m),
+        for (m, mentor) in problem.mentors.iter().enumerate() {
+            g.add_arc(
+                n_count + m,
+                sink,
+                (mentor.capacity as i32 - seat_used[m]).max(0),
+                u32::MAX,
+                0,
+            );
+        }
+        let mut net = ByNeeds {
+            g,
+            pi: vec![0; nodes],
+            search: Search::new(nodes),
+            n_count,
             sink,
-            (mentor.capacity as i32 - seat_used[m]).max(0),
-            u32::MAX,
-        );
-    }
-    let mut pi: Vec<Cost> = vec![0; nodes];
-    let mut search = Search::new(nodes);
-    for r in (0..n_count).filter(|&n| !need_done[n]) {
-        // Any potential works for a need nothing flows into yet; pick the one that makes its
-        // outgoing reduced costs non-negative.
-        let mut p = pi[sink];
-        let mut a = g.first[r];
-        while a != u32::MAX {
-            let ai = a as usize;
-            p = p.max(pi[g.head[ai] as usize] - g.cost(ai, costs));
-            a = g.next[ai];
+            imbalance: vec![0; nodes],
+        };
+        for r in (0..n_count).filter(|&n| !need_done[n]) {
+            // Any potential works for a need nothing flows into yet; pick the one that makes
+            // its outgoing reduced costs non-negative.
+            let mut p = net.pi[sink];
+            let mut a = net.g.first[r];
+            while a != u32::MAX {
+                let ai = a as usize;
+                p = p.max(net.pi[net.g.head[ai] as usize] - net.g.cost[ai]);
+                a = net.g.next[ai];
+            }
+            net.pi[r] = p;
+            // The sink is always reachable through the need's own "unassigned" arc.
+            if net.search.run(&net.g, &net.pi, r, sink) {
+                net.search.update_potentials(&mut net.pi, sink);
+                net.search.augment(&mut net.g, r, sink);
+            }
         }
-        pi[r] = p;
-        // The sink is always reachable through the need's own "unassigned" arc.
-        if search.run(&g, costs, &pi, r, sink) {
-            search.update_potentials(&mut pi, sink);
-            search.augment(&mut g, r, sink);
+        net
+    }
+
+    /// Adds priced pairs without starting over. A new arc with non-negative reduced cost
+    /// keeps the flow optimal as it is. One with negative reduced cost is saturated at once,
+    /// which keeps every reduced cost non-negative but leaves its mentor with a unit too many
+    /// and its need with one too few; each such excess is then sent to a node lacking a unit
+    /// by a shortest path (successive shortest paths with several sources and sinks), which
+    /// restores a min-cost flow.
+    fn add(&mut self, problem: &Problem, fit_scale: f64, extra: &[(NeedIx, u32, f64)]) {
+        for &(n, m, score) in extra {
+            let cost = pair_cost(problem.needs[n as usize].priority, score, fit_scale);
+            let (u, v) = (n as usize, self.n_count + m as usize);
+            let a = self.g.add_arc(u, v, 1, 0, cost);
+            if cost + self.pi[u] - self.pi[v] < 0 {
+                self.g.cap[a] -= 1;
+                self.g.cap[a ^ 1] += 1;
+                self.imbalance[v] += 1;
+                self.imbalance[u] -= 1;
+            }
+        }
+        for e in 0..self.imbalance.len() {
+            while self.imbalance[e] > 0 {
+                let imbalance = &self.imbalance;
+                let Some(t) = self
+                    .search
+                    .run_until(&self.g, &self.pi, e, |v| imbalance[v] < 0)
+                else {
+                    // Cannot happen: the reverse of the saturated arc always leads back.
+                    self.imbalance[e] = 0;
+                    break;
+                };
+                self.search.update_potentials(&mut self.pi, t);
+                self.search.augment(&mut self.g, e, t);
+                self.imbalance[e] -= 1;
+                self.imbalance[t] += 1;
+            }
         }
     }
-    (
-        used_arcs(&g),
-        pi[..n_count].to_vec(),
-        (0..m_count).map(|m| pi[mentor_node(m)]).collect(),
-    )
+
+    /// The (need, mentor) pairs carrying flow.
+    fn pairs(&self) -> Vec<(NeedIx, u32)> {
+        (0..self.g.head.len())
+            .step_by(2)
+            .filter(|&a| self.g.cand[a] != u32::MAX && self.g.cap[a] == 0)
+            .map(|a| (self.g.head[a ^ 1], self.g.head[a] - self.n_count as u32))
+            .collect()
+    }
+}
+
+/// The network solver as it stands between pricing rounds: warm (needs added one at a time,
+/// arcs added in place) when the per-student limit cannot bind, otherwise solved afresh from a
+/// super source each round.
+pub(super) struct Network {
+    prepared: Prepared,
+    warm: Option<ByNeeds>,
+    cold: Option<(Vec<usize>, Vec<Cost>, Vec<Cost>)>,
+}
+
+impl Network {
+    /// Solves the network model exactly over the given candidate set.
+    pub(super) fn new(problem: &Problem, candidates: &Candidates) -> Self {
+        let prepared = prepare(problem, candidates);
+        let k = problem.policy.max_mentors_per_student as i32;
+        // When no student has more open needs than open mentor slots, the per-student limit
+        // cannot bind and needs can be added one at a time; otherwise the search starts at a
+        // source that meters each student's slots.
+        let limit_binds = problem.students.iter().enumerate().any(|(s, st)| {
+            let open = st
+                .needs()
+                .filter(|&n| !prepared.need_done[n as usize])
+                .count() as i32;
+            open > k - prepared.mentors_used[s]
+        });
+        if limit_binds {
+            let cold = solve_from_source(problem, candidates, &prepared);
+            Network {
+                prepared,
+                warm: None,
+                cold: Some(cold),
+            }
+        } else {
+            let warm = ByNeeds::new(problem, candidates, &prepared);
+            Network {
+                prepared,
+                warm: Some(warm),
+                cold: None,
+            }
+        }
+    }
+
+    /// Adds priced pairs (already merged into `candidates`) and restores optimality.
+    pub(super) fn add(
+        &mut self,
+        problem: &Problem,
+        candidates: &Candidates,
+        extra: &[(NeedIx, u32, f64)],
+        warm_ratio: usize,
+    ) {
+        match &mut self.warm {
+            Some(warm) if extra.len().saturating_mul(warm_ratio) <= problem.needs.len() => {
+                warm.add(problem, self.prepared.fit_scale, extra)
+            }
+            _ => *self = Network::new(problem, candidates),
+        }
+    }
+
+    /// The plan (candidate positions in `candidates`, ascending) with its proving potentials.
+    pub(super) fn solution(&self, candidates: &Candidates) -> NetworkSolution {
+        let mut chosen: Vec<usize> = self
+            .prepared
+            .locked
+            .iter()
+            .filter_map(|&(n, m)| candidates.find(n, m))
+            .collect();
+        let (need_pi, mentor_pi) = match (&self.warm, &self.cold) {
+            (Some(warm), _) => {
+                chosen.extend(
+                    warm.pairs()
+                        .into_iter()
+                        .filter_map(|(n, m)| candidates.find(n, m)),
+                );
+                let n = warm.n_count;
+                (warm.pi[..n].to_vec(), warm.pi[n..warm.sink].to_vec())
+            }
+            (None, Some((positions, need_pi, mentor_pi))) => {
+                chosen.extend_from_slice(positions);
+                (need_pi.clone(), mentor_pi.clone())
+            }
+            (None, None) => (Vec::new(), Vec::new()),
+        };
+        chosen.sort_unstable();
+        chosen.dedup();
+        NetworkSolution {
+            chosen,
+            need_pi,
+            mentor_pi,
+            need_done: self.prepared.need_done.clone(),
+            fit_scale: self.prepared.fit_scale,
+        }
+    }
 }
