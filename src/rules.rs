@@ -243,14 +243,56 @@ impl Candidates {
     /// number of candidate pairs in the full problem. Memory grows with the kept set, not with
     /// the full one.
     pub fn build_sparse(problem: &Problem, index: &QualificationIndex, keep: usize) -> (Self, u64) {
+        // Needs are independent: build ranges of rows on every core, then join them in order.
+        let needs = problem.needs.len();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8);
+        let chunk = needs.div_ceil(threads).max(1);
+        let parts: Vec<(Candidates, u64)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..needs)
+                .step_by(chunk)
+                .map(|from| {
+                    let to = (from + chunk).min(needs);
+                    scope.spawn(move || Self::build_rows(problem, index, keep, from..to))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
         let mut out = Candidates {
-            starts: Vec::with_capacity(problem.needs.len() + 1),
+            starts: Vec::with_capacity(needs + 1),
+            ..Candidates::default()
+        };
+        out.starts.push(0);
+        let mut total = 0;
+        for (part, count) in parts {
+            let offset = out.mentors.len() as u32;
+            out.starts
+                .extend(part.starts.iter().skip(1).map(|s| s + offset));
+            out.mentors.extend_from_slice(&part.mentors);
+            out.scores.extend_from_slice(&part.scores);
+            total += count;
+        }
+        (out, total)
+    }
+
+    fn build_rows(
+        problem: &Problem,
+        index: &QualificationIndex,
+        keep: usize,
+        needs: std::ops::Range<usize>,
+    ) -> (Self, u64) {
+        let mut out = Candidates {
+            starts: Vec::with_capacity(needs.len() + 1),
             ..Candidates::default()
         };
         out.starts.push(0);
         let mut total = 0u64;
         let mut row: Vec<(MentorIx, f64, bool)> = Vec::new();
-        for n in 0..problem.needs.len() as NeedIx {
+        for n in needs.map(|n| n as NeedIx) {
             row.clear();
             let student = problem.student_of(n);
             for_each_candidate(problem, index, n, |m, score| {

@@ -145,10 +145,17 @@ pub enum Method {
 pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved, SolveError> {
     let index = QualificationIndex::build(problem);
     if problem.min_kept.is_none() && crate::rules::is_network(problem, &index) {
+        let t = Instant::now();
         let (mut candidates, total_pairs) =
             Candidates::build_sparse(problem, &index, options.sparse_keep.max(1));
+        let sparse_ms = t.elapsed().as_millis() as u64;
         let mut rounds = 0;
         let mut network = flow::Network::new(problem, &candidates);
+        tracing::debug!(
+            sparse_ms,
+            flow_ms = t.elapsed().as_millis() as u64 - sparse_ms,
+            "network built"
+        );
         loop {
             rounds += 1;
             let t = Instant::now();
@@ -181,8 +188,10 @@ pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved,
                     method: Method::Network { rounds },
                 });
             }
+            let t = Instant::now();
             candidates.extend(extra.clone());
             network.add(problem, &candidates, &extra, options.warm_ratio);
+            tracing::debug!(flow_ms = t.elapsed().as_millis() as u64, "network updated");
         }
     }
     let candidates = Candidates::build(problem, &index);
