@@ -157,3 +157,31 @@ fn pricing_proof_holds_when_the_student_limit_binds() {
         );
     }
 }
+
+/// Out of time between pricing rounds, the network path returns its feasible plan as
+/// time-limited with a valid bound, never an invalid plan.
+#[test]
+fn network_path_stops_at_the_time_limit_with_a_feasible_plan() {
+    let mut limited = 0;
+    for seed in 0..40u64 {
+        let problem = tiny_problem(seed, 10, 4);
+        let candidates = engine::candidates(&problem);
+        if !solver::is_network_set(&problem, &candidates) {
+            continue;
+        }
+        let mut options = SolveOptions::from_policy(&problem);
+        options.sparse_keep = 1;
+        options.time_limit = std::time::Duration::ZERO;
+        let solved = solver::solve_problem(&problem, options).unwrap();
+        let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
+        assert_eq!(verify::verify(&problem, &pairs), Ok(()));
+        match solved.solution.status {
+            SolveStatus::TimeLimit => {
+                limited += 1;
+                assert!(solved.solution.best_bound >= solved.solution.objective);
+            }
+            status => assert_eq!(status, SolveStatus::Optimal),
+        }
+    }
+    assert!(limited > 0, "some instance needed a pricing round");
+}

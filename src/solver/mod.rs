@@ -143,6 +143,7 @@ pub enum Method {
 ///
 /// Otherwise (seat sharing possible) the integer program runs over the full candidate set.
 pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved, SolveError> {
+    let deadline = Instant::now() + options.time_limit;
     let index = QualificationIndex::build(problem);
     if problem.min_kept.is_none() && crate::rules::is_network(problem, &index) {
         let t = Instant::now();
@@ -189,6 +190,28 @@ pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved,
                 });
             }
             let t = Instant::now();
+            if Instant::now() >= deadline {
+                // Out of time with improving pairs left: the plan is feasible but not proven.
+                let pairs = verify::pairs(&candidates, &solved.chosen);
+                if verify::verify(problem, &pairs).is_err() {
+                    break;
+                }
+                let objective: f64 = solved.chosen.iter().map(|&c| candidates.scores[c]).sum();
+                let bound = trivial_bound(problem, &candidates).max(objective);
+                return Ok(Solved {
+                    solution: Solution {
+                        status: SolveStatus::TimeLimit,
+                        objective,
+                        best_bound: bound,
+                        gap: (bound - objective).abs() / objective.abs().max(1e-9),
+                        coverage: level_coverage(problem, &pairs),
+                        chosen: solved.chosen,
+                    },
+                    candidates,
+                    total_pairs,
+                    method: Method::Network { rounds },
+                });
+            }
             candidates.extend(extra.clone());
             network.add(problem, &candidates, &extra, options.warm_ratio);
             tracing::debug!(flow_ms = t.elapsed().as_millis() as u64, "network updated");
@@ -287,6 +310,19 @@ pub fn is_network_set(problem: &Problem, candidates: &Candidates) -> bool {
         }
     }
     true
+}
+
+/// A bound no plan's fit can exceed: every need at its best-scoring kept candidate (the kept
+/// set always holds each need's best candidate).
+fn trivial_bound(problem: &Problem, candidates: &Candidates) -> f64 {
+    (0..problem.needs.len() as NeedIx)
+        .map(|n| {
+            candidates
+                .of_need(n)
+                .map(|c| candidates.scores[c])
+                .fold(0.0, f64::max)
+        })
+        .sum()
 }
 
 /// Needs and covered needs per priority level present, most urgent first.
