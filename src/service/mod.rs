@@ -315,4 +315,38 @@ mod tests {
         // The permit was released: the next call runs.
         assert_eq!(service.run_blocking(|| Ok(7)).await.ok(), Some(7));
     }
+
+    #[tokio::test]
+    async fn a_call_cancelled_while_queued_never_starts_its_solve() {
+        use std::sync::atomic::AtomicBool;
+        let service = MentorMatchService::new(ServiceConfig {
+            max_concurrent_solves: 1,
+            queue_depth: 4,
+            deadline_margin: Duration::from_millis(10),
+        });
+        let busy = service
+            .admission()
+            .admit()
+            .await
+            .expect("slot taken by another solve");
+        let started = Arc::new(AtomicBool::new(false));
+        let flag = started.clone();
+        let svc = service.clone();
+        let queued = tokio::spawn(async move {
+            svc.run_blocking(move || {
+                flag.store(true, Ordering::SeqCst);
+                Ok(())
+            })
+            .await
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        // The client goes away: tonic drops the handler future, which is what abort does.
+        queued.abort();
+        let _ = queued.await;
+        drop(busy);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!started.load(Ordering::SeqCst));
+        // The queue is empty again: a new call runs at once.
+        assert_eq!(service.run_blocking(|| Ok(1)).await.ok(), Some(1));
+    }
 }
