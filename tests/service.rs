@@ -369,3 +369,40 @@ async fn requests_past_the_size_limit_are_refused_with_a_clear_error() {
     assert!(client.validate(small).await.is_ok());
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_serves_clients_that_trust_the_certificate_and_only_them() {
+    let key = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).expect("cert");
+    let cert_pem = key.cert.pem();
+    let key_pem = key.signing_key.serialize_pem();
+    let settings = Settings {
+        tls: Some((cert_pem.clone().into_bytes(), key_pem.into_bytes())),
+        ..Settings::default()
+    };
+    let server = TestServer::start(settings).await;
+    let tls = tonic::transport::ClientTlsConfig::new()
+        .ca_certificate(tonic::transport::Certificate::from_pem(&cert_pem))
+        .domain_name("localhost");
+    let channel = Channel::from_shared(format!("https://{}", server.addr))
+        .unwrap()
+        .tls_config(tls)
+        .unwrap()
+        .connect()
+        .await
+        .expect("TLS handshake with a trusting client");
+    let mut client = MentorMatchClient::new(channel);
+    assert!(
+        client
+            .validate(example())
+            .await
+            .expect("over TLS")
+            .into_inner()
+            .valid
+    );
+    // A plaintext client cannot talk to it.
+    let mut plain = MentorMatchClient::connect(server.url())
+        .await
+        .expect("tcp connects");
+    assert!(plain.validate(example()).await.is_err());
+    server.stop().await;
+}
