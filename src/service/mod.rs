@@ -71,6 +71,27 @@ impl From<ServiceError> for Status {
     }
 }
 
+impl ServiceError {
+    /// Logs the failure without request content: an invalid request is logged by its count of
+    /// problems only (messages may quote values from the file); solver errors keep their
+    /// source, which never holds student data.
+    fn log(&self, what: &str) {
+        match self {
+            ServiceError::Invalid(invalid) => {
+                tracing::info!(
+                    problems = invalid.violations.len(),
+                    "{what}: invalid request"
+                )
+            }
+            other => tracing::warn!(
+                error = %other,
+                source = ?std::error::Error::source(other),
+                "{what}"
+            ),
+        }
+    }
+}
+
 /// Tunables of the service.
 #[derive(Clone, Debug)]
 pub struct ServiceConfig {
@@ -206,8 +227,7 @@ impl pb::mentor_match_server::MentorMatch for MentorMatchService {
             }
             Err(e) => {
                 let _enter = span.enter();
-                // Errors carry ids and paths only; solver errors keep their source for the log.
-                tracing::warn!(error = %e, source = ?std::error::Error::source(&e), "solve failed");
+                e.log("solve failed");
                 Err(e.into())
             }
         }
@@ -253,7 +273,7 @@ impl pb::mentor_match_server::MentorMatch for MentorMatchService {
                 Ok(Response::new(reply))
             }
             Err(e) => {
-                tracing::warn!(error = %e, "rematch failed");
+                e.log("rematch failed");
                 Err(e.into())
             }
         }
