@@ -245,22 +245,8 @@ impl Candidates {
     pub fn build_sparse(problem: &Problem, index: &QualificationIndex, keep: usize) -> (Self, u64) {
         // Needs are independent: build ranges of rows on every core, then join them in order.
         let needs = problem.needs.len();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 8);
-        let chunk = needs.div_ceil(threads).max(1);
-        let parts: Vec<(Candidates, u64)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..needs)
-                .step_by(chunk)
-                .map(|from| {
-                    let to = (from + chunk).min(needs);
-                    scope.spawn(move || Self::build_rows(problem, index, keep, from..to))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_default())
-                .collect()
+        let parts = crate::parallel::over_ranges(needs, |range| {
+            Self::build_rows(problem, index, keep, range)
         });
         let mut out = Candidates {
             starts: Vec::with_capacity(needs + 1),

@@ -205,24 +205,8 @@ pub(super) fn price(
 ) -> Vec<(NeedIx, u32, f64)> {
     // Needs are priced independently: split them over the cores, then concatenate in need
     // order so the result does not depend on the split.
-    let needs = problem.needs.len();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8)
-        .min(needs.max(1));
-    let chunk = needs.div_ceil(threads.max(1)).max(1);
-    let parts: Vec<Vec<(NeedIx, u32, f64)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..needs)
-            .step_by(chunk)
-            .map(|from| {
-                let to = (from + chunk).min(needs);
-                scope.spawn(move || price_range(problem, index, candidates, solution, from..to))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
+    let parts = crate::parallel::over_ranges(problem.needs.len(), |range| {
+        price_range(problem, index, candidates, solution, range)
     });
     parts.into_iter().flatten().collect()
 }

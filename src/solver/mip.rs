@@ -238,16 +238,8 @@ pub(super) fn solve(
         // The fit stage never ran or proved nothing: fall back to the trivial bound, every
         // need at its best-scoring candidate.
         _ => {
-            let bound: f64 = (0..problem.needs.len() as NeedIx)
-                .map(|n| {
-                    candidates
-                        .of_need(n)
-                        .map(|c| candidates.scores[c])
-                        .fold(0.0, f64::max)
-                })
-                .sum();
-            let bound = bound.max(objective);
-            (bound, relative_gap(objective, bound))
+            let bound = super::trivial_bound(problem, candidates).max(objective);
+            (bound, super::relative_gap(objective, bound))
         }
     };
     let coverage = super::level_coverage(problem, &super::verify::pairs(candidates, &chosen));
@@ -266,11 +258,6 @@ pub(super) fn solve(
         coverage,
         chosen,
     })
-}
-
-/// HiGHS's definition: `|bound - objective| / max(|objective|, 1)`-like, kept finite.
-fn relative_gap(objective: f64, bound: f64) -> f64 {
-    (bound - objective).abs() / objective.abs().max(1e-9)
 }
 
 /// What every stage's model is built from.

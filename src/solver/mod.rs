@@ -203,7 +203,7 @@ pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved,
                         status: SolveStatus::TimeLimit,
                         objective,
                         best_bound: bound,
-                        gap: (bound - objective).abs() / objective.abs().max(1e-9),
+                        gap: relative_gap(objective, bound),
                         coverage: level_coverage(problem, &pairs),
                         chosen: solved.chosen,
                     },
@@ -312,8 +312,13 @@ pub fn is_network_set(problem: &Problem, candidates: &Candidates) -> bool {
     true
 }
 
-/// A bound no plan's fit can exceed: every need at its best-scoring kept candidate (the kept
-/// set always holds each need's best candidate).
+/// Relative gap between a plan's objective and a bound on it.
+fn relative_gap(objective: f64, bound: f64) -> f64 {
+    (bound - objective).abs() / objective.abs().max(1e-9)
+}
+
+/// A bound no plan's fit can exceed: every need at its best-scoring candidate in the set (a
+/// sparse set always holds each need's best candidate).
 fn trivial_bound(problem: &Problem, candidates: &Candidates) -> f64 {
     (0..problem.needs.len() as NeedIx)
         .map(|n| {

@@ -1,0 +1,41 @@
+//! Splitting independent per-need work over the machine's cores. Results come back in range
+//! order, so output never depends on the number of cores.
+
+use std::ops::Range;
+
+/// Runs `f` on `0..n` split into one contiguous range per core (at most 8) and returns the
+/// results in range order.
+pub fn over_ranges<T: Send>(n: usize, f: impl Fn(Range<usize>) -> T + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |c| c.get())
+        .clamp(1, 8);
+    let chunk = n.div_ceil(threads).max(1);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..n)
+            .step_by(chunk)
+            .map(|from| scope.spawn(move || f(from..(from + chunk).min(n))))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| match h.join() {
+                Ok(v) => v,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn covers_every_index_once_in_order() {
+        for n in [0, 1, 7, 100] {
+            let parts = over_ranges(n, |r| r.collect::<Vec<_>>());
+            let all: Vec<usize> = parts.into_iter().flatten().collect();
+            assert_eq!(all, (0..n).collect::<Vec<_>>());
+        }
+    }
+}
