@@ -16,6 +16,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::time::Instant;
 
 use crate::domain::model::{NeedIx, Problem};
 use crate::domain::Priority;
@@ -248,6 +249,9 @@ fn price_range(
     out
 }
 
+/// How many needs are placed between two looks at the clock.
+const DEADLINE_CHECK_EVERY: usize = 256;
+
 /// Pairs a pricing round may add per need.
 const PRICE_PER_NEED: usize = 4;
 
@@ -266,7 +270,7 @@ struct Prepared {
 /// Solves the network model exactly over the given candidate set. Returns the chosen candidate
 /// positions, ascending, with the potentials that prove optimality.
 pub(super) fn solve(problem: &Problem, candidates: &Candidates) -> NetworkSolution {
-    Network::new(problem, candidates).solution(candidates)
+    Network::new(problem, candidates, None).solution(candidates)
 }
 
 fn prepare(problem: &Problem, candidates: &Candidates) -> Prepared {
@@ -455,10 +459,17 @@ struct ByNeeds {
     /// Units each node must still send on (positive) or receive (negative) after new arcs
     /// were saturated; all zero between rounds.
     imbalance: Vec<i32>,
+    /// False when the deadline stopped the placing of needs: the plan is valid, not optimal.
+    complete: bool,
 }
 
 impl ByNeeds {
-    fn new(problem: &Problem, candidates: &Candidates, prepared: &Prepared) -> Self {
+    fn new(
+        problem: &Problem,
+        candidates: &Candidates,
+        prepared: &Prepared,
+        deadline: Option<Instant>,
+    ) -> Self {
         let Prepared {
             seat_used,
             need_done,
@@ -498,8 +509,15 @@ impl ByNeeds {
             n_count,
             sink,
             imbalance: vec![0; nodes],
+            complete: true,
         };
-        for r in (0..n_count).filter(|&n| !need_done[n]) {
+        for (k, r) in (0..n_count).filter(|&n| !need_done[n]).enumerate() {
+            // Past the deadline the needs placed so far form a min-cost flow of their own: a
+            // valid plan, reported as time-limited by the caller.
+            if k % DEADLINE_CHECK_EVERY == 0 && deadline.is_some_and(|d| Instant::now() >= d) {
+                net.complete = false;
+                break;
+            }
             // Any potential works for a need nothing flows into yet; pick the one that makes
             // its outgoing reduced costs non-negative.
             let mut p = net.pi[sink];
@@ -577,7 +595,11 @@ pub(super) struct Network {
 
 impl Network {
     /// Solves the network model exactly over the given candidate set.
-    pub(super) fn new(problem: &Problem, candidates: &Candidates) -> Self {
+    pub(super) fn new(
+        problem: &Problem,
+        candidates: &Candidates,
+        deadline: Option<Instant>,
+    ) -> Self {
         let prepared = prepare(problem, candidates);
         let k = problem.policy.max_mentors_per_student as i32;
         // When no student has more open needs than open mentor slots, the per-student limit
@@ -598,7 +620,7 @@ impl Network {
                 cold: Some(cold),
             }
         } else {
-            let warm = ByNeeds::new(problem, candidates, &prepared);
+            let warm = ByNeeds::new(problem, candidates, &prepared, deadline);
             Network {
                 prepared,
                 warm: Some(warm),
@@ -619,8 +641,13 @@ impl Network {
             Some(warm) if extra.len().saturating_mul(warm_ratio) <= problem.needs.len() => {
                 warm.add(problem, self.prepared.fit_scale, extra)
             }
-            _ => *self = Network::new(problem, candidates),
+            _ => *self = Network::new(problem, candidates, None),
         }
+    }
+
+    /// False when the deadline cut the solve short (the plan is feasible, not proven).
+    pub(super) fn complete(&self) -> bool {
+        self.warm.as_ref().is_none_or(|w| w.complete)
     }
 
     /// The plan (candidate positions in `candidates`, ascending) with its proving potentials.

@@ -151,7 +151,7 @@ pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved,
             Candidates::build_sparse(problem, &index, options.sparse_keep.max(1));
         let sparse_ms = t.elapsed().as_millis() as u64;
         let mut rounds = 0;
-        let mut network = flow::Network::new(problem, &candidates);
+        let mut network = flow::Network::new(problem, &candidates, Some(deadline));
         tracing::debug!(
             sparse_ms,
             flow_ms = t.elapsed().as_millis() as u64 - sparse_ms,
@@ -161,6 +161,28 @@ pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved,
             rounds += 1;
             let t = Instant::now();
             let solved = network.solution(&candidates);
+            if !network.complete() || Instant::now() >= deadline {
+                // Out of time: the plan is feasible but not proven optimal.
+                let pairs = verify::pairs(&candidates, &solved.chosen);
+                if verify::verify(problem, &pairs).is_err() {
+                    break;
+                }
+                let objective: f64 = solved.chosen.iter().map(|&c| candidates.scores[c]).sum();
+                let bound = trivial_bound(problem, &candidates).max(objective);
+                return Ok(Solved {
+                    solution: Solution {
+                        status: SolveStatus::TimeLimit,
+                        objective,
+                        best_bound: bound,
+                        gap: relative_gap(objective, bound),
+                        coverage: level_coverage(problem, &pairs),
+                        chosen: solved.chosen,
+                    },
+                    candidates,
+                    total_pairs,
+                    method: Method::Network { rounds },
+                });
+            }
             let extra = flow::price(problem, &index, &candidates, &solved);
             tracing::debug!(
                 rounds,
@@ -190,28 +212,6 @@ pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved,
                 });
             }
             let t = Instant::now();
-            if Instant::now() >= deadline {
-                // Out of time with improving pairs left: the plan is feasible but not proven.
-                let pairs = verify::pairs(&candidates, &solved.chosen);
-                if verify::verify(problem, &pairs).is_err() {
-                    break;
-                }
-                let objective: f64 = solved.chosen.iter().map(|&c| candidates.scores[c]).sum();
-                let bound = trivial_bound(problem, &candidates).max(objective);
-                return Ok(Solved {
-                    solution: Solution {
-                        status: SolveStatus::TimeLimit,
-                        objective,
-                        best_bound: bound,
-                        gap: relative_gap(objective, bound),
-                        coverage: level_coverage(problem, &pairs),
-                        chosen: solved.chosen,
-                    },
-                    candidates,
-                    total_pairs,
-                    method: Method::Network { rounds },
-                });
-            }
             candidates.extend(extra.clone());
             network.add(problem, &candidates, &extra, options.warm_ratio);
             tracing::debug!(flow_ms = t.elapsed().as_millis() as u64, "network updated");
