@@ -3,7 +3,9 @@
 //!
 //! `source → student (cap max_mentors) → need (cap 1) → mentor (cap 1) → mentor (cap capacity) → sink`
 //!
-//! whose linear program has integral optima. It is solved by successive shortest paths with
+//! whose linear program has integral optima. When the per-student limit cannot bind, the
+//! student layer is dropped and each need gets its own "stay unassigned" arc of cost 0 to the
+//! sink, so every need sends exactly one unit ([`ByNeeds`]). It is solved by successive shortest paths with
 //! Dijkstra and node potentials, on **lexicographic costs** `(urgent, high, normal, low, fit)`
 //! packed exactly into one `i128` (signed digits in radix 2^20, fit in the low 44 bits), so
 //! "coverage by priority first, then fit" is exact without a big-M weight. Fit is quantised

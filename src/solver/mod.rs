@@ -1,6 +1,11 @@
-//! Solves the pairing as an integer program over the sparse candidate set (good_lp building
-//! the model, HiGHS solving it), lexicographically: first the most needs covered, level by
-//! level from urgent to low, then the best fit among plans with that coverage.
+//! Solves the pairing exactly and lexicographically: first the most needs covered, level by
+//! level from urgent to low, then the best fit among plans with that coverage. Two algorithms
+//! share the candidate set and the objective (see [`solve_problem`]): a min-cost flow with
+//! pricing (`flow.rs`) when the problem is a network, and the integer program (`mip.rs`,
+//! good_lp building the model, HiGHS solving it) otherwise. Property tests check that they
+//! agree.
+//!
+//! The integer program:
 //!
 //! The model, with `x[c]` = 1 when candidate pair c = (need n, mentor m) is made and
 //! `y[s,m]` = 1 when student s takes a seat of mentor m:
@@ -12,8 +17,9 @@
 //!
 //! Stage 1 maximises `Σ_c W(p(c)) x[c]` with integer weights chosen so that one need of a
 //! higher priority outweighs every need below it (mixed radix, see [`coverage_weights`]).
-//! Stage 2 keeps that optimum as a constraint and maximises `Σ_c score[c] x[c]`. Two solves
-//! rather than one big-M objective keep every coefficient small and the optimum exact.
+//! Stage 2 maximises `Σ_c (B·2^level + score[c]) x[c]` and certifies the result by checking its
+//! coverage against stage 1's (details in `mip.rs`). Two solves rather than one big-M
+//! objective keep every coefficient small and the optimum exact.
 
 mod flow;
 mod mip;
