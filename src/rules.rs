@@ -280,20 +280,11 @@ impl Candidates {
         let mut row: Vec<(MentorIx, f64, bool)> = Vec::new();
         for n in needs.map(|n| n as NeedIx) {
             row.clear();
-            let student = problem.student_of(n);
             for_each_candidate(problem, index, n, |m, score| {
-                let forced = student.rank_of(m).is_some()
-                    || problem.facts(problem.needs[n as usize].student, m).locked;
-                row.push((m, score, forced));
+                row.push((m, score, forced(problem, n, m)));
             });
             total += row.len() as u64;
-            if row.len() > keep {
-                // Forced first, then best score, then lowest mentor position.
-                row.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.total_cmp(&a.1)).then(a.0.cmp(&b.0)));
-                let forced = row.iter().filter(|r| r.2).count();
-                row.truncate(keep.max(forced));
-                row.sort_by_key(|r| r.0);
-            }
+            keep_best(&mut row, keep);
             for &(m, score, _) in &row {
                 out.mentors.push(m);
                 out.scores.push(score);
@@ -301,6 +292,33 @@ impl Candidates {
             out.starts.push(out.mentors.len() as u32);
         }
         (out, total)
+    }
+
+    /// The same selection as [`Candidates::build_sparse`], taken from a full set already built.
+    pub fn select(&self, problem: &Problem, keep: usize) -> Self {
+        let mut out = Candidates {
+            starts: Vec::with_capacity(self.starts.len()),
+            ..Candidates::default()
+        };
+        out.starts.push(0);
+        let mut row: Vec<(MentorIx, f64, bool)> = Vec::new();
+        for n in 0..self.starts.len() as NeedIx - 1 {
+            row.clear();
+            row.extend(self.of_need(n).map(|c| {
+                (
+                    self.mentors[c],
+                    self.scores[c],
+                    forced(problem, n, self.mentors[c]),
+                )
+            }));
+            keep_best(&mut row, keep);
+            for &(m, score, _) in &row {
+                out.mentors.push(m);
+                out.scores.push(score);
+            }
+            out.starts.push(out.mentors.len() as u32);
+        }
+        out
     }
 
     /// Adds pairs (need, mentor, score) not yet in the set, keeping rows sorted by mentor.
@@ -338,6 +356,24 @@ impl Candidates {
     }
 }
 
+/// A pair every sparse set keeps: the student ranked the mentor, or the pair is locked.
+fn forced(problem: &Problem, need: NeedIx, mentor: MentorIx) -> bool {
+    let student = problem.needs[need as usize].student;
+    problem.students[student as usize].rank_of(mentor).is_some()
+        || problem.facts(student, mentor).locked
+}
+
+/// Keeps the forced pairs and the `keep` best-scoring ones (ties: lowest mentor position), in
+/// ascending mentor order.
+fn keep_best(row: &mut Vec<(MentorIx, f64, bool)>, keep: usize) {
+    if row.len() > keep {
+        row.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.total_cmp(&a.1)).then(a.0.cmp(&b.0)));
+        let forced = row.iter().filter(|r| r.2).count();
+        row.truncate(keep.max(forced));
+        row.sort_by_key(|r| r.0);
+    }
+}
+
 /// Calls `f(mentor, score)` for every candidate mentor of a need, in ascending mentor order,
 /// computing scores on the fly (nothing is stored).
 pub fn for_each_candidate(
@@ -352,25 +388,6 @@ pub fn for_each_candidate(
             f(m, parts.total(&problem.policy.weights));
         }
     }
-}
-
-/// True when no mentor is a candidate for two needs of one student, so a seat is a need and the
-/// problem is a network (bipartite b-matching). Only students with several needs are looked at.
-pub fn is_network(problem: &Problem, index: &QualificationIndex) -> bool {
-    let mut mentors: Vec<MentorIx> = Vec::new();
-    for student in &problem.students {
-        if student.need_count < 2 {
-            continue;
-        }
-        mentors.clear();
-        for n in student.needs() {
-            for_each_candidate(problem, index, n, |m, _| mentors.push(m));
-        }
-        if has_repeats(&mut mentors) {
-            return false;
-        }
-    }
-    true
 }
 
 /// True when some mentor appears twice in the list (the list is sorted in place). Two needs of

@@ -22,7 +22,7 @@ use std::time::Instant;
 
 use crate::domain::model::{NeedIx, Problem};
 use crate::domain::Priority;
-use crate::rules::{for_each_candidate, Candidates, QualificationIndex};
+use crate::rules::Candidates;
 
 /// A lexicographic cost packed into one integer: `Σ level_i · 2^(44 + 20·i) + fit`.
 type Cost = i128;
@@ -197,26 +197,26 @@ pub(super) struct NetworkSolution {
     fit_scale: f64,
 }
 
-/// Pairs outside the candidate set whose reduced cost is negative: the plan could improve by
-/// using them. None means the plan is optimal for the full problem, not just the sparse set.
-/// Scores are recomputed on the fly; nothing of the full set is stored.
+/// Pairs of the full set `all` outside the kept `candidates` whose reduced cost is negative:
+/// the plan could improve by using them. None means the plan is optimal for the full problem,
+/// not just the kept set.
 pub(super) fn price(
     problem: &Problem,
-    index: &QualificationIndex,
+    all: &Candidates,
     candidates: &Candidates,
     solution: &NetworkSolution,
 ) -> Vec<(NeedIx, u32, f64)> {
     // Needs are priced independently: split them over the cores, then concatenate in need
     // order so the result does not depend on the split.
     let parts = crate::parallel::over_ranges(problem.needs.len(), |range| {
-        price_range(problem, index, candidates, solution, range)
+        price_range(problem, all, candidates, solution, range)
     });
     parts.into_iter().flatten().collect()
 }
 
 fn price_range(
     problem: &Problem,
-    index: &QualificationIndex,
+    all: &Candidates,
     candidates: &Candidates,
     solution: &NetworkSolution,
     needs: std::ops::Range<usize>,
@@ -228,18 +228,25 @@ fn price_range(
             continue;
         }
         let priority = problem.needs[n].priority;
-        let row = candidates.of_need(n as NeedIx);
-        let kept = &candidates.mentors[row];
+        let kept = &candidates.mentors[candidates.of_need(n as NeedIx)];
         row_out.clear();
-        for_each_candidate(problem, index, n as NeedIx, |m, score| {
-            if kept.binary_search(&m).is_err() {
-                let reduced = pair_cost(priority, score, solution.fit_scale) + solution.need_pi[n]
-                    - solution.mentor_pi[m as usize];
-                if reduced < 0 {
-                    row_out.push((reduced, m, score));
-                }
+        // Both rows are sorted by mentor: walk them together.
+        let mut k = 0;
+        for c in all.of_need(n as NeedIx) {
+            let m = all.mentors[c];
+            while k < kept.len() && kept[k] < m {
+                k += 1;
             }
-        });
+            if k < kept.len() && kept[k] == m {
+                continue;
+            }
+            let score = all.scores[c];
+            let reduced = pair_cost(priority, score, solution.fit_scale) + solution.need_pi[n]
+                - solution.mentor_pi[m as usize];
+            if reduced < 0 {
+                row_out.push((reduced, m, score));
+            }
+        }
         // Only the most improving few per need join: the set stays small, and any pair still
         // improving is found again in the next round (optimality is only declared when none is).
         if row_out.len() > PRICE_PER_NEED {

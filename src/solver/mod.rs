@@ -145,16 +145,18 @@ pub enum Method {
 /// mentors); then every excluded pair is priced against the flow's node potentials. A pair
 /// with negative reduced cost could improve the plan, so those pairs join the set and the flow
 /// is solved again; when none is left the potentials prove the plan optimal for the full
-/// problem. Memory grows with the kept set, not with students × mentors.
+/// problem. The full set is scored once and kept as 12 bytes per feasible pair, so pricing
+/// is a scan; memory grows with the feasible pairs, not with students × mentors.
 ///
 /// Otherwise (seat sharing possible) the integer program runs over the full candidate set.
 pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved, SolveError> {
     let deadline = Instant::now() + options.time_limit;
     let index = QualificationIndex::build(problem);
-    if problem.min_kept.is_none() && crate::rules::is_network(problem, &index) {
+    let all = Candidates::build(problem, &index);
+    if problem.min_kept.is_none() && is_network_set(problem, &all) {
         let t = Instant::now();
-        let (mut candidates, total_pairs) =
-            Candidates::build_sparse(problem, &index, options.sparse_keep.max(1));
+        let total_pairs = all.len() as u64;
+        let mut candidates = all.select(problem, options.sparse_keep.max(1));
         let sparse_ms = t.elapsed().as_millis() as u64;
         let mut rounds = 0;
         let mut network = flow::Network::new(problem, &candidates, Some(deadline));
@@ -189,7 +191,7 @@ pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved,
                     method: Method::Network { rounds },
                 });
             }
-            let extra = flow::price(problem, &index, &candidates, &solved);
+            let extra = flow::price(problem, &all, &candidates, &solved);
             tracing::debug!(
                 rounds,
                 kept = candidates.len(),
@@ -223,7 +225,7 @@ pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved,
             tracing::debug!(flow_ms = t.elapsed().as_millis() as u64, "network updated");
         }
     }
-    let candidates = Candidates::build(problem, &index);
+    let candidates = all;
     let total_pairs = candidates.len() as u64;
     let solution = solve(problem, &candidates, options)?;
     Ok(Solved {
