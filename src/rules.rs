@@ -294,6 +294,36 @@ impl Candidates {
         (out, total)
     }
 
+    /// As [`Candidates::select`], plus for each need its `slack` best mentors among those that
+    /// the selection leaves under-demanded (fewer kept pairs than seats): the pairs pricing
+    /// would otherwise have to discover round by round when popular mentors are contested.
+    pub fn select_with_slack(&self, problem: &Problem, keep: usize, slack: usize) -> Self {
+        let base = self.select(problem, keep);
+        let mut demand = vec![0u32; problem.mentors.len()];
+        for &m in &base.mentors {
+            demand[m as usize] += 1;
+        }
+        let mut extra: Vec<(NeedIx, MentorIx, f64)> = Vec::new();
+        let mut row: Vec<(MentorIx, f64)> = Vec::new();
+        for n in 0..self.starts.len() as NeedIx - 1 {
+            let kept = &base.mentors[base.of_need(n)];
+            row.clear();
+            row.extend(
+                self.of_need(n)
+                    .map(|c| (self.mentors[c], self.scores[c]))
+                    .filter(|&(m, _)| {
+                        demand[m as usize] < problem.mentors[m as usize].capacity
+                            && kept.binary_search(&m).is_err()
+                    }),
+            );
+            row.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            extra.extend(row.iter().take(slack).map(|&(m, score)| (n, m, score)));
+        }
+        let mut out = base;
+        out.extend(extra);
+        out
+    }
+
     /// The same selection as [`Candidates::build_sparse`], taken from a full set already built.
     pub fn select(&self, problem: &Problem, keep: usize) -> Self {
         let mut out = Candidates {

@@ -75,6 +75,7 @@ proptest! {
         prop_assume!(solver::is_network_set(&problem, &candidates));
         let mut options = SolveOptions::from_policy(&problem);
         options.sparse_keep = keep;
+        options.sparse_slack = keep - 1;
         // Warm: every priced pair is added to the running flow; cold: solved afresh.
         options.warm_ratio = if warm { 0 } else { usize::MAX };
         let solved = solver::solve_problem(&problem, options).unwrap();
@@ -149,6 +150,7 @@ fn pricing_proof_holds_when_the_student_limit_binds() {
     let full = solver::solve_integer_program(&problem, &candidates, options).unwrap();
     for keep in [1usize, 2, 3] {
         options.sparse_keep = keep;
+        options.sparse_slack = 0;
         let solved = solver::solve_problem(&problem, options).unwrap();
         assert_eq!(solved.solution.coverage, full.coverage, "keep {keep}");
         assert!(
@@ -171,6 +173,7 @@ fn network_path_stops_at_the_time_limit_with_a_feasible_plan() {
         }
         let mut options = SolveOptions::from_policy(&problem);
         options.sparse_keep = 1;
+        options.sparse_slack = 0;
         options.time_limit = std::time::Duration::ZERO;
         let solved = solver::solve_problem(&problem, options).unwrap();
         let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
