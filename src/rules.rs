@@ -233,65 +233,45 @@ impl Candidates {
             .map(|i| start + i)
     }
 
-    /// Builds every candidate pair with its score.
+    /// Builds every candidate pair with its score. Needs are independent, so ranges of rows
+    /// are built on every core and joined in need order.
     pub fn build(problem: &Problem, index: &QualificationIndex) -> Self {
-        Self::build_sparse(problem, index, usize::MAX).0
-    }
-
-    /// Builds, per need, only its `keep` best-scoring candidates plus every mentor the student
-    /// ranked and every locked mentor (ties broken by mentor position). Returns the set and the
-    /// number of candidate pairs in the full problem. Memory grows with the kept set, not with
-    /// the full one.
-    pub fn build_sparse(problem: &Problem, index: &QualificationIndex, keep: usize) -> (Self, u64) {
-        // Needs are independent: build ranges of rows on every core, then join them in order.
         let needs = problem.needs.len();
-        let parts = crate::parallel::over_ranges(needs, |range| {
-            Self::build_rows(problem, index, keep, range)
-        });
+        let parts =
+            crate::parallel::over_ranges(needs, |range| Self::build_rows(problem, index, range));
         let mut out = Candidates {
             starts: Vec::with_capacity(needs + 1),
             ..Candidates::default()
         };
         out.starts.push(0);
-        let mut total = 0;
-        for (part, count) in parts {
+        for part in parts {
             let offset = out.mentors.len() as u32;
             out.starts
                 .extend(part.starts.iter().skip(1).map(|s| s + offset));
             out.mentors.extend_from_slice(&part.mentors);
             out.scores.extend_from_slice(&part.scores);
-            total += count;
         }
-        (out, total)
+        out
     }
 
     fn build_rows(
         problem: &Problem,
         index: &QualificationIndex,
-        keep: usize,
         needs: std::ops::Range<usize>,
-    ) -> (Self, u64) {
+    ) -> Self {
         let mut out = Candidates {
             starts: Vec::with_capacity(needs.len() + 1),
             ..Candidates::default()
         };
         out.starts.push(0);
-        let mut total = 0u64;
-        let mut row: Vec<(MentorIx, f64, bool)> = Vec::new();
         for n in needs.map(|n| n as NeedIx) {
-            row.clear();
             for_each_candidate(problem, index, n, |m, score| {
-                row.push((m, score, forced(problem, n, m)));
-            });
-            total += row.len() as u64;
-            keep_best(&mut row, keep);
-            for &(m, score, _) in &row {
                 out.mentors.push(m);
                 out.scores.push(score);
-            }
+            });
             out.starts.push(out.mentors.len() as u32);
         }
-        (out, total)
+        out
     }
 
     /// As [`Candidates::select`], plus for each need its `slack` best mentors among those that
@@ -324,7 +304,8 @@ impl Candidates {
         out
     }
 
-    /// The same selection as [`Candidates::build_sparse`], taken from a full set already built.
+    /// Per need, only its `keep` best-scoring candidates plus every mentor the student ranked
+    /// and every locked mentor (ties broken by mentor position), taken from the full set.
     pub fn select(&self, problem: &Problem, keep: usize) -> Self {
         let mut out = Candidates {
             starts: Vec::with_capacity(self.starts.len()),
