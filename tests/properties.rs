@@ -188,3 +188,41 @@ fn network_path_stops_at_the_time_limit_with_a_feasible_plan() {
     }
     assert!(limited > 0, "some instance needed a pricing round");
 }
+
+/// Warm pricing rounds at a size where many priced pairs of one round interact: each added
+/// pair's repair must not see pairs whose turn has not come (a regression seen at district
+/// size, invisible on tiny instances). The sparse, always-warm path must prove the optimum
+/// that one flow over every candidate pair finds.
+#[test]
+fn warm_pricing_rounds_match_one_flow_over_every_pair() {
+    for seed in 1..=4u64 {
+        let problem = mentor_match::domain::validate::validate(
+            mentor_match::generate::generate_with(300, 70, seed, true),
+        )
+        .unwrap();
+        let candidates = engine::candidates(&problem);
+        assert!(solver::is_network_set(&problem, &candidates));
+        let mut options = SolveOptions::from_policy(&problem);
+        let full = solver::solve(&problem, &candidates, options).unwrap();
+        for keep in [1usize, 2] {
+            options.sparse_keep = keep;
+            options.sparse_slack = 0;
+            options.warm_ratio = 0;
+            let solved = solver::solve_problem(&problem, options).unwrap();
+            assert!(
+                matches!(solved.method, solver::Method::Network { rounds } if rounds > 1),
+                "seed {seed} keep {keep}: pricing added pairs"
+            );
+            assert_eq!(
+                solved.solution.coverage, full.coverage,
+                "seed {seed} keep {keep}"
+            );
+            assert!(
+                (solved.solution.objective - full.objective).abs() < 1e-6,
+                "seed {seed} keep {keep}: sparse {} vs full {}",
+                solved.solution.objective,
+                full.objective
+            );
+        }
+    }
+}

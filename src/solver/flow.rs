@@ -24,6 +24,9 @@ use crate::domain::model::{NeedIx, Problem};
 use crate::domain::Priority;
 use crate::rules::Candidates;
 
+mod by_needs;
+use by_needs::ByNeeds;
+
 /// A lexicographic cost packed into one integer: `Σ level_i · 2^(44 + 20·i) + fit`.
 type Cost = i128;
 /// Radix of one coverage digit: |digit| stays below 2^19 for up to 200,000 needs.
@@ -454,145 +457,6 @@ fn used_arcs(g: &Graph) -> Vec<usize> {
         .collect()
 }
 
-/// The network solved by adding needs one at a time, each by a shortest augmenting path from
-/// that need alone to the sink (through a mentor with a free seat, through other needs'
-/// reassignment, or through its own "stay unassigned" arc of cost 0). After need k the flow is
-/// a min-cost flow for needs 1..k; the search only visits what is cheaper than the answer, so
-/// it stays local. The state is kept so pricing rounds can add arcs without starting over.
-struct ByNeeds {
-    g: Graph,
-    pi: Vec<Cost>,
-    search: Search,
-    n_count: usize,
-    sink: usize,
-    /// Units each node must still send on (positive) or receive (negative) after new arcs
-    /// were saturated; all zero between rounds.
-    imbalance: Vec<i32>,
-    /// False when the deadline stopped the placing of needs: the plan is valid, not optimal.
-    complete: bool,
-}
-
-impl ByNeeds {
-    fn new(
-        problem: &Problem,
-        candidates: &Candidates,
-        prepared: &Prepared,
-        deadline: Option<Instant>,
-    ) -> Self {
-        let Prepared {
-            seat_used,
-            need_done,
-            costs,
-            cand_need,
-            ..
-        } = prepared;
-        let n_count = problem.needs.len();
-        let m_count = problem.mentors.len();
-        let sink = n_count + m_count;
-        let nodes = n_count + m_count + 1;
-        let mut g = Graph::new(nodes, candidates.len() + n_count + m_count);
-        for (c, (&n, &m)) in cand_need.iter().zip(&candidates.mentors).enumerate() {
-            if !need_done[n as usize] {
-                g.add_arc(n as usize, n_count + m as usize, 1, c as u32, costs[c]);
-            }
-        }
-        for (n, &done) in need_done.iter().enumerate() {
-            if !done {
-                // Staying unassigned: cost 0.
-                g.add_arc(n, sink, 1, u32::MAX, 0);
-            }
-        }
-        for (m, mentor) in problem.mentors.iter().enumerate() {
-            g.add_arc(
-                n_count + m,
-                sink,
-                (mentor.capacity as i32 - seat_used[m]).max(0),
-                u32::MAX,
-                0,
-            );
-        }
-        let mut net = ByNeeds {
-            g,
-            pi: vec![0; nodes],
-            search: Search::new(nodes),
-            n_count,
-            sink,
-            imbalance: vec![0; nodes],
-            complete: true,
-        };
-        for (k, r) in (0..n_count).filter(|&n| !need_done[n]).enumerate() {
-            // Past the deadline the needs placed so far form a min-cost flow of their own: a
-            // valid plan, reported as time-limited by the caller.
-            if k % DEADLINE_CHECK_EVERY == 0 && deadline.is_some_and(|d| Instant::now() >= d) {
-                net.complete = false;
-                break;
-            }
-            // Any potential works for a need nothing flows into yet; pick the one that makes
-            // its outgoing reduced costs non-negative.
-            let mut p = net.pi[sink];
-            let mut a = net.g.first[r];
-            while a != u32::MAX {
-                let ai = a as usize;
-                p = p.max(net.pi[net.g.head[ai] as usize] - net.g.cost[ai]);
-                a = net.g.next[ai];
-            }
-            net.pi[r] = p;
-            // The sink is always reachable through the need's own "unassigned" arc.
-            if net.search.run(&net.g, &net.pi, r, sink) {
-                net.search.update_potentials(&mut net.pi, sink);
-                net.search.augment(&mut net.g, r, sink);
-            }
-        }
-        net
-    }
-
-    /// Adds priced pairs without starting over. A new arc with non-negative reduced cost
-    /// keeps the flow optimal as it is. One with negative reduced cost is saturated at once,
-    /// which keeps every reduced cost non-negative but leaves its mentor with a unit too many
-    /// and its need with one too few; each such excess is then sent to a node lacking a unit
-    /// by a shortest path (successive shortest paths with several sources and sinks), which
-    /// restores a min-cost flow.
-    fn add(&mut self, problem: &Problem, fit_scale: f64, extra: &[(NeedIx, u32, f64)]) {
-        for &(n, m, score) in extra {
-            let cost = pair_cost(problem.needs[n as usize].priority, score, fit_scale);
-            let (u, v) = (n as usize, self.n_count + m as usize);
-            let a = self.g.add_arc(u, v, 1, 0, cost);
-            if cost + self.pi[u] - self.pi[v] < 0 {
-                self.g.cap[a] -= 1;
-                self.g.cap[a ^ 1] += 1;
-                self.imbalance[v] += 1;
-                self.imbalance[u] -= 1;
-            }
-        }
-        for e in 0..self.imbalance.len() {
-            while self.imbalance[e] > 0 {
-                let imbalance = &self.imbalance;
-                let Some(t) = self
-                    .search
-                    .run_until(&self.g, &self.pi, e, |v| imbalance[v] < 0)
-                else {
-                    // Cannot happen: the reverse of the saturated arc always leads back.
-                    self.imbalance[e] = 0;
-                    break;
-                };
-                self.search.update_potentials(&mut self.pi, t);
-                self.search.augment(&mut self.g, e, t);
-                self.imbalance[e] -= 1;
-                self.imbalance[t] += 1;
-            }
-        }
-    }
-
-    /// The (need, mentor) pairs carrying flow.
-    fn pairs(&self) -> Vec<(NeedIx, u32)> {
-        (0..self.g.head.len())
-            .step_by(2)
-            .filter(|&a| self.g.cand[a] != u32::MAX && self.g.cap[a] == 0)
-            .map(|a| (self.g.head[a ^ 1], self.g.head[a] - self.n_count as u32))
-            .collect()
-    }
-}
-
 /// The network solver as it stands between pricing rounds: warm (needs added one at a time,
 /// arcs added in place) when the per-student limit cannot bind, otherwise solved afresh from a
 /// super source each round.
@@ -654,6 +518,12 @@ impl Network {
         }
     }
 
+    /// Nodes settled by the warm network's searches so far (0 on the cold path): a measure of
+    /// work that, unlike time, does not depend on how busy the machine is.
+    pub(super) fn settled(&self) -> u64 {
+        self.warm.as_ref().map_or(0, ByNeeds::settled)
+    }
+
     /// False when the deadline cut the solve short (the plan is feasible, not proven).
     pub(super) fn complete(&self) -> bool {
         self.warm.as_ref().is_none_or(|w| w.complete)
@@ -674,8 +544,8 @@ impl Network {
                         .into_iter()
                         .filter_map(|(n, m)| candidates.find(n, m)),
                 );
-                let n = warm.n_count;
-                (warm.pi[..n].to_vec(), warm.pi[n..warm.sink].to_vec())
+                let n = warm.n_count();
+                (warm.pi[..n].to_vec(), warm.pi[n..warm.sink()].to_vec())
             }
             (None, Some((positions, need_pi, mentor_pi))) => {
                 chosen.extend_from_slice(positions);

@@ -171,6 +171,7 @@ pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved,
         tracing::debug!(
             sparse_ms,
             flow_ms = t.elapsed().as_millis() as u64 - sparse_ms,
+            settled = network.settled(),
             "network built"
         );
         loop {
@@ -230,7 +231,11 @@ pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved,
             let t = Instant::now();
             candidates.extend(extra.clone());
             network.add(problem, &candidates, &extra, options.warm_ratio);
-            tracing::debug!(flow_ms = t.elapsed().as_millis() as u64, "network updated");
+            tracing::debug!(
+                flow_ms = t.elapsed().as_millis() as u64,
+                settled = network.settled(),
+                "network updated"
+            );
         }
     }
     let candidates = all;
