@@ -239,9 +239,15 @@ impl Candidates {
         let needs = problem.needs.len();
         let parts =
             crate::parallel::over_ranges(needs, |range| Self::build_rows(problem, index, range));
+        Self::join(needs, parts)
+    }
+
+    /// Joins sets built for consecutive ranges of needs, in order.
+    fn join(needs: usize, parts: Vec<Candidates>) -> Self {
         let mut out = Candidates {
             starts: Vec::with_capacity(needs + 1),
-            ..Candidates::default()
+            mentors: Vec::with_capacity(parts.iter().map(Candidates::len).sum()),
+            scores: Vec::with_capacity(parts.iter().map(Candidates::len).sum()),
         };
         out.starts.push(0);
         for part in parts {
@@ -279,57 +285,76 @@ impl Candidates {
     /// would otherwise have to discover round by round when popular mentors are contested.
     pub fn select_with_slack(&self, problem: &Problem, keep: usize, slack: usize) -> Self {
         let base = self.select(problem, keep);
+        if slack == 0 {
+            return base;
+        }
         let mut demand = vec![0u32; problem.mentors.len()];
         for &m in &base.mentors {
             demand[m as usize] += 1;
         }
-        let mut extra: Vec<(NeedIx, MentorIx, f64)> = Vec::new();
-        let mut row: Vec<(MentorIx, f64)> = Vec::new();
-        for n in 0..self.starts.len() as NeedIx - 1 {
-            let kept = &base.mentors[base.of_need(n)];
-            row.clear();
-            row.extend(
-                self.of_need(n)
-                    .map(|c| (self.mentors[c], self.scores[c]))
-                    .filter(|&(m, _)| {
-                        demand[m as usize] < problem.mentors[m as usize].capacity
-                            && kept.binary_search(&m).is_err()
-                    }),
-            );
-            row.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            extra.extend(row.iter().take(slack).map(|&(m, score)| (n, m, score)));
-        }
+        let needs = self.starts.len() - 1;
+        let extra = crate::parallel::over_ranges(needs, |range| {
+            let mut extra: Vec<(NeedIx, MentorIx, f64)> = Vec::new();
+            let mut row: Vec<(MentorIx, f64)> = Vec::new();
+            for n in range.map(|n| n as NeedIx) {
+                let kept = &base.mentors[base.of_need(n)];
+                row.clear();
+                row.extend(
+                    self.of_need(n)
+                        .map(|c| (self.mentors[c], self.scores[c]))
+                        .filter(|&(m, _)| {
+                            demand[m as usize] < problem.mentors[m as usize].capacity
+                                && kept.binary_search(&m).is_err()
+                        }),
+                );
+                let best = |a: &(MentorIx, f64), b: &(MentorIx, f64)| {
+                    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+                };
+                if row.len() > slack {
+                    row.select_nth_unstable_by(slack - 1, best);
+                    row.truncate(slack);
+                }
+                row.sort_by(best);
+                extra.extend(row.iter().map(|&(m, score)| (n, m, score)));
+            }
+            extra
+        });
         let mut out = base;
-        out.extend(extra);
+        out.extend(extra.into_iter().flatten().collect());
         out
     }
 
     /// Per need, only its `keep` best-scoring candidates plus every mentor the student ranked
     /// and every locked mentor (ties broken by mentor position), taken from the full set.
+    /// Needs are independent, so ranges of rows are selected on every core.
     pub fn select(&self, problem: &Problem, keep: usize) -> Self {
-        let mut out = Candidates {
-            starts: Vec::with_capacity(self.starts.len()),
-            ..Candidates::default()
-        };
-        out.starts.push(0);
-        let mut row: Vec<(MentorIx, f64, bool)> = Vec::new();
-        for n in 0..self.starts.len() as NeedIx - 1 {
-            row.clear();
-            row.extend(self.of_need(n).map(|c| {
-                (
-                    self.mentors[c],
-                    self.scores[c],
-                    forced(problem, n, self.mentors[c]),
-                )
-            }));
-            keep_best(&mut row, keep);
-            for &(m, score, _) in &row {
-                out.mentors.push(m);
-                out.scores.push(score);
+        let needs = self.starts.len() - 1;
+        let parts = crate::parallel::over_ranges(needs, |range| {
+            let mut out = Candidates {
+                starts: Vec::with_capacity(range.len() + 1),
+                ..Candidates::default()
+            };
+            out.starts.push(0);
+            let mut row: Vec<(MentorIx, f64, bool)> = Vec::new();
+            for n in range.map(|n| n as NeedIx) {
+                row.clear();
+                row.extend(self.of_need(n).map(|c| {
+                    (
+                        self.mentors[c],
+                        self.scores[c],
+                        forced(problem, n, self.mentors[c]),
+                    )
+                }));
+                keep_best(&mut row, keep);
+                for &(m, score, _) in &row {
+                    out.mentors.push(m);
+                    out.scores.push(score);
+                }
+                out.starts.push(out.mentors.len() as u32);
             }
-            out.starts.push(out.mentors.len() as u32);
-        }
-        out
+            out
+        });
+        Self::join(needs, parts)
     }
 
     /// Adds pairs (need, mentor, score) not yet in the set, keeping rows sorted by mentor.
@@ -377,11 +402,18 @@ fn forced(problem: &Problem, need: NeedIx, mentor: MentorIx) -> bool {
 /// Keeps the forced pairs and the `keep` best-scoring ones (ties: lowest mentor position), in
 /// ascending mentor order.
 fn keep_best(row: &mut Vec<(MentorIx, f64, bool)>, keep: usize) {
-    if row.len() > keep {
-        row.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.total_cmp(&a.1)).then(a.0.cmp(&b.0)));
-        let forced = row.iter().filter(|r| r.2).count();
-        row.truncate(keep.max(forced));
+    let forced = row.iter().filter(|r| r.2).count();
+    let keep = keep.max(forced);
+    if row.len() > keep && keep > 0 {
+        // Forced pairs first, then by score; mentors are distinct, so the order is total and
+        // the kept set does not depend on the partitioning algorithm.
+        row.select_nth_unstable_by(keep - 1, |a, b| {
+            b.2.cmp(&a.2).then(b.1.total_cmp(&a.1)).then(a.0.cmp(&b.0))
+        });
+        row.truncate(keep);
         row.sort_by_key(|r| r.0);
+    } else if keep == 0 {
+        row.clear();
     }
 }
 

@@ -4,6 +4,7 @@
 //! invariants (unique ids, known references, capacity in 1..=5, locks consistent) always hold.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::policy::Policy;
 use super::slots::SlotSet;
@@ -17,6 +18,49 @@ pub type MentorIx = u32;
 pub type NeedIx = u32;
 /// An interned, normalised (trimmed, lowercase) string.
 pub type Sym = u32;
+
+/// Stated facts by (student, mentor). Looked up for every candidate pair (millions at district
+/// size), so it hashes with [`IndexHasher`] rather than SipHash: keys are our own dense
+/// indices, never client-chosen text, so flooding resistance buys nothing here.
+pub type PairFactsMap = HashMap<(StudentIx, MentorIx), PairFacts, BuildHasherDefault<IndexHasher>>;
+
+/// A multiply-rotate hasher for small integer keys (the scheme of rustc's FxHash).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct IndexHasher(u64);
+
+impl IndexHasher {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
+    }
+}
+
+impl Hasher for IndexHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+}
 
 /// Interns free text (subjects, domains, topics, traits, classes) so comparisons are integer
 /// comparisons. Text is matched case-insensitively with surrounding spaces ignored.
@@ -180,7 +224,7 @@ pub struct Problem {
     pub locked: Vec<(StudentIx, MentorIx)>,
     /// Stated facts per pair (mentor ranks, affinities, locks, forbids). Pairs with no facts are
     /// absent.
-    pub pair_facts: HashMap<(StudentIx, MentorIx), PairFacts>,
+    pub pair_facts: PairFactsMap,
     pub policy: Policy,
     pub text: Interner,
     /// Rematch: a bound on changes, which only the integer program can enforce.
@@ -190,6 +234,9 @@ pub struct Problem {
 impl Problem {
     /// Facts for a pair, defaulting to "nothing stated".
     pub fn facts(&self, student: StudentIx, mentor: MentorIx) -> PairFacts {
+        if self.pair_facts.is_empty() {
+            return PairFacts::default();
+        }
         self.pair_facts
             .get(&(student, mentor))
             .copied()

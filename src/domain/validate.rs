@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use super::limits;
 use super::model::{
-    CoachingExperience, Counselling, Interner, Mentor, MentorIx, Need, PairFacts, Problem, Student,
-    StudentIx, SubjectExperience,
+    CoachingExperience, Counselling, Interner, Mentor, MentorIx, Need, PairFactsMap, Problem,
+    Student, StudentIx, SubjectExperience,
 };
 use super::policy::{Policy, Rules, Weights};
 use super::raw::{Coded, RawChoice, RawPolicy, RawRequest};
@@ -494,7 +494,7 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
         });
     }
 
-    let mut pair_facts: HashMap<(StudentIx, MentorIx), PairFacts> = HashMap::new();
+    let mut pair_facts = PairFactsMap::default();
     for (i, m) in raw.mentors.iter().enumerate() {
         if m.preferences.len() > limits::MAX_MENTOR_PREFERENCES {
             continue;
