@@ -180,14 +180,38 @@ impl Search {
 
 /// The cost of making a (need, mentor) pair, negated because the flow minimises.
 fn pair_cost(priority: Priority, score: f64, fit_scale: f64) -> Cost {
+    level_cost(priority) - Cost::from(quantised_fit(score, fit_scale))
+}
+
+/// The coverage digit of a pair's cost: the same for every pair of a need.
+fn level_cost(priority: Priority) -> Cost {
     let level: u32 = match priority {
         Priority::Urgent => 3,
         Priority::High => 2,
         Priority::Normal => 1,
         Priority::Low => 0,
     };
-    let fit = (score * fit_scale).round() as i128;
-    -((1i128 << (FIT_BITS + LEVEL_BITS * level)) + fit)
+    -(1i128 << (FIT_BITS + LEVEL_BITS * level))
+}
+
+/// The fit digit of a pair's cost (before negation).
+fn quantised_fit(score: f64, fit_scale: f64) -> i64 {
+    round_half_away(score * fit_scale)
+}
+
+/// `x.round()` as an integer, for |x| < 2^52 (fit values stay below 2^43). Pricing converts
+/// every feasible pair each round; this avoids the libm call and the float → i128 routine
+/// (together 6% of a district solve) and gives the same integer: `x − trunc(x)` is exact.
+fn round_half_away(x: f64) -> i64 {
+    let t = x as i64;
+    let frac = x - t as f64;
+    if frac >= 0.5 {
+        t + 1
+    } else if frac <= -0.5 {
+        t - 1
+    } else {
+        t
+    }
 }
 
 /// An optimal plan of the network model with the node potentials that prove it: every residual
@@ -264,8 +288,9 @@ fn price_range(
 /// How many needs are placed between two looks at the clock.
 const DEADLINE_CHECK_EVERY: usize = 256;
 
-/// Pairs a pricing round may add per need.
-const PRICE_PER_NEED: usize = 4;
+/// Pairs a pricing round may add per need. At district size 16 needs one fresh re-solve fewer
+/// than 4 (nodes settled over all rounds: 6.4 M against 11 M); 64 adds nothing more.
+const PRICE_PER_NEED: usize = 16;
 
 /// Locks made up front and the cost of every candidate arc.
 struct Prepared {
@@ -512,7 +537,7 @@ impl Network {
     ) {
         match &mut self.warm {
             Some(warm) if extra.len().saturating_mul(warm_ratio) <= problem.needs.len() => {
-                warm.add(problem, self.prepared.fit_scale, extra)
+                warm.add(self.prepared.fit_scale, extra)
             }
             _ => *self = Network::new(problem, candidates, None),
         }
@@ -561,6 +586,36 @@ impl Network {
             mentor_pi,
             need_done: self.prepared.need_done.clone(),
             fit_scale: self.prepared.fit_scale,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rounding_matches_f64_round() {
+        let samples = [
+            0.0,
+            0.5,
+            -0.5,
+            1.5,
+            -1.5,
+            2.5,
+            0.499_999_999_999_999_94,
+            -0.499_999_999_999_999_94,
+            1e12 + 0.5,
+            -1e12 - 0.5,
+            123_456.789,
+            -98_765.432_1,
+            4_398_046_511_103.5,
+        ];
+        for x in samples {
+            assert_eq!(super::round_half_away(x), x.round() as i64, "{x}");
+        }
+        let mut x = -1000.0;
+        while x < 1000.0 {
+            assert_eq!(super::round_half_away(x), x.round() as i64, "{x}");
+            x += 0.125 / 3.0;
         }
     }
 }

@@ -17,24 +17,38 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::Instant;
 
-use super::{pair_cost, Cost, Prepared, DEADLINE_CHECK_EVERY, UNSEEN};
+use super::{level_cost, quantised_fit, Cost, Prepared, DEADLINE_CHECK_EVERY, UNSEEN};
 use crate::domain::model::{NeedIx, Problem};
 use crate::rules::Candidates;
 
 /// No mentor in an `out` slot.
 const NONE: u32 = u32::MAX;
 
-/// Cost of an arc that exists but may not be used yet: far above any path through real arcs
-/// (those stay below 2^110), far below overflow.
-const HIDDEN: Cost = 1 << 120;
+/// Fit of an arc that exists but may not be used yet (see [`ByNeeds::add`]).
+const HIDDEN: i64 = i64::MIN;
+
+/// A candidate arc as the searches read it. A need's arcs all share its priority, so only the
+/// fit digit is stored per arc (the level part is per need): 16 bytes instead of 20 in two
+/// arrays, one cache stream per need.
+#[derive(Clone, Copy, Debug)]
+struct Arc {
+    /// Quantised fit; the arc costs `level[need] − fit`.
+    fit: i64,
+    mentor: u32,
+}
 
 /// Flow state of the network: who holds which unit.
 struct Residual {
     n_count: usize,
-    /// Candidate arcs of need n: `arc_start[n]..arc_start[n + 1]` into the two arrays below.
+    /// Candidate arcs of need n: `arcs[arc_start[n]..arc_start[n + 1]]`, by mentor.
     arc_start: Vec<u32>,
-    arc_mentor: Vec<u32>,
-    arc_cost: Vec<Cost>,
+    arcs: Vec<Arc>,
+    /// Coverage part of the cost of every arc of a need (its priority level, negated).
+    level: Vec<Cost>,
+    /// The same arcs by mentor, for searches that walk arcs backwards: (need, arc position)
+    /// in `into[into_start[m]..into_start[m + 1]]`.
+    into_start: Vec<u32>,
+    into: Vec<(u32, u32)>,
     /// Seats each mentor offers (after locks).
     seats: Vec<i32>,
     /// Units each mentor passes to the sink (seats taken).
@@ -79,20 +93,61 @@ impl Residual {
     /// Position of the candidate arc n → m, if kept.
     fn arc_index(&self, n: usize, m: u32) -> Option<usize> {
         let range = self.arc_start[n] as usize..self.arc_start[n + 1] as usize;
-        self.arc_mentor[range.clone()]
-            .binary_search(&m)
+        self.arcs[range.clone()]
+            .binary_search_by_key(&m, |a| a.mentor)
             .ok()
             .map(|i| range.start + i)
     }
+
+    /// Rebuilds the by-mentor view after the arcs changed (counting sort, need order kept).
+    fn index_into(&mut self) {
+        let m_count = self.seats.len();
+        let mut start = vec![0u32; m_count + 1];
+        for arc in &self.arcs {
+            start[arc.mentor as usize + 1] += 1;
+        }
+        for m in 0..m_count {
+            start[m + 1] += start[m];
+        }
+        let mut fill = start.clone();
+        let mut into = vec![(0u32, 0u32); self.arcs.len()];
+        for n in 0..self.n_count {
+            for a in self.arc_start[n]..self.arc_start[n + 1] {
+                let m = self.arcs[a as usize].mentor as usize;
+                into[fill[m] as usize] = (n as u32, a);
+                fill[m] += 1;
+            }
+        }
+        self.into_start = start;
+        self.into = into;
+    }
+
+    /// Cost of the arc n → m carrying n's unit.
+    fn held_cost(&self, n: usize, m: u32) -> Cost {
+        self.held[m as usize]
+            .iter()
+            .find(|&&(k, _)| k as usize == n)
+            .map_or(0, |&(_, cost)| cost)
+    }
+
+    fn need_arcs(&self, n: usize) -> &[Arc] {
+        &self.arcs[self.arc_start[n] as usize..self.arc_start[n + 1] as usize]
+    }
+}
+
+/// What a search knows of one node; kept together so a relaxation touches one cache line.
+#[derive(Clone, Copy, Debug)]
+struct Label {
+    dist: Cost,
+    /// For a mentor reached from a need, the fit of that candidate arc.
+    via_fit: i64,
+    parent: u32,
+    done: bool,
 }
 
 /// Dijkstra state reused across searches; only the nodes a search touched are reset.
 struct Search {
-    dist: Vec<Cost>,
-    parent: Vec<u32>,
-    /// For a mentor reached from a need, the cost of that candidate arc.
-    via_cost: Vec<Cost>,
-    done: Vec<bool>,
+    label: Vec<Label>,
     touched: Vec<usize>,
     heap: BinaryHeap<Reverse<(Cost, u32)>>,
     /// Nodes settled by every search so far: the work done, independent of machine noise.
@@ -102,10 +157,15 @@ struct Search {
 impl Search {
     fn new(nodes: usize) -> Self {
         Search {
-            dist: vec![0; nodes],
-            parent: vec![UNSEEN; nodes],
-            via_cost: vec![0; nodes],
-            done: vec![false; nodes],
+            label: vec![
+                Label {
+                    dist: 0,
+                    via_fit: 0,
+                    parent: UNSEEN,
+                    done: false,
+                };
+                nodes
+            ],
             touched: Vec::new(),
             heap: BinaryHeap::new(),
             settled: 0,
@@ -113,51 +173,46 @@ impl Search {
     }
 
     /// Shortest path by reduced cost `cost + π(u) − π(v)` over residual arcs, from `from`
-    /// until a target node is settled; returns it.
-    fn run(
-        &mut self,
-        r: &Residual,
-        pi: &[Cost],
-        from: usize,
-        is_target: impl Fn(usize) -> bool,
-    ) -> Option<usize> {
+    /// until the sink is settled. Returns whether it was reached.
+    fn run(&mut self, r: &Residual, pi: &[Cost], from: usize) -> bool {
         for &v in &self.touched {
-            self.parent[v] = UNSEEN;
-            self.done[v] = false;
+            self.label[v].parent = UNSEEN;
+            self.label[v].done = false;
         }
         self.touched.clear();
         self.heap.clear();
-        self.dist[from] = 0;
-        self.parent[from] = u32::MAX;
+        self.label[from].dist = 0;
+        self.label[from].parent = u32::MAX;
         self.touched.push(from);
         self.heap.push(Reverse((0, from as u32)));
         let n_count = r.n_count;
         let sink = r.sink();
         while let Some(Reverse((d, u))) = self.heap.pop() {
             let u = u as usize;
-            if self.done[u] || d > self.dist[u] {
+            if self.label[u].done || d > self.label[u].dist {
                 continue;
             }
-            self.done[u] = true;
+            self.label[u].done = true;
             self.settled += 1;
-            if is_target(u) {
-                return Some(u);
+            if u == sink {
+                return true;
             }
             let base = d + pi[u];
             if u < n_count {
-                let arcs = r.arc_start[u] as usize..r.arc_start[u + 1] as usize;
-                for (&m, &cost) in r.arc_mentor[arcs.clone()].iter().zip(&r.arc_cost[arcs]) {
-                    if !r.sends_to(u, m) {
-                        let v = n_count + m as usize;
-                        if self.relax(u, v, base + cost - pi[v]) {
-                            self.via_cost[v] = cost;
+                let base_arc = base + r.level[u];
+                let out = r.out[u];
+                for arc in r.need_arcs(u) {
+                    if arc.fit != HIDDEN && out[0] != arc.mentor && out[1] != arc.mentor {
+                        let v = n_count + arc.mentor as usize;
+                        if self.relax(u, v, base_arc - Cost::from(arc.fit) - pi[v]) {
+                            self.label[v].via_fit = arc.fit;
                         }
                     }
                 }
                 if !r.unassigned[u] {
                     self.relax(u, sink, base - pi[sink]);
                 }
-            } else if u < sink {
+            } else {
                 let m = u - n_count;
                 if r.to_sink[m] < r.seats[m] {
                     self.relax(u, sink, base - pi[sink]);
@@ -165,36 +220,107 @@ impl Search {
                 for &(n, cost) in &r.held[m] {
                     self.relax(u, n as usize, base - cost - pi[n as usize]);
                 }
-            } else {
-                // Only repairs expand the sink: back to any mentor passing it a unit and to
-                // any need whose unit stays unassigned.
-                for (m, &units) in r.to_sink.iter().enumerate() {
-                    if units > 0 {
-                        self.relax(u, n_count + m, base - pi[n_count + m]);
+            }
+        }
+        false
+    }
+
+    /// Shortest path *to* `to` from the sink, found by searching backwards from `to` over
+    /// residual arcs entered in reverse (same reduced costs). Used to withdraw a need's unit:
+    /// the search stays near the need, where a forward search from the sink would reach every
+    /// mentor with a seat taken. Returns whether the sink was reached.
+    fn run_back(&mut self, r: &Residual, pi: &[Cost], to: usize) -> bool {
+        for &v in &self.touched {
+            self.label[v].parent = UNSEEN;
+            self.label[v].done = false;
+        }
+        self.touched.clear();
+        self.heap.clear();
+        self.label[to].dist = 0;
+        self.label[to].parent = u32::MAX;
+        self.touched.push(to);
+        self.heap.push(Reverse((0, to as u32)));
+        let n_count = r.n_count;
+        let sink = r.sink();
+        while let Some(Reverse((d, x))) = self.heap.pop() {
+            let x = x as usize;
+            if self.label[x].done || d > self.label[x].dist {
+                continue;
+            }
+            self.label[x].done = true;
+            self.settled += 1;
+            if x == sink {
+                return true;
+            }
+            // Relax every y with a residual arc y → x: d(y) = d(x) + reduced cost of y → x.
+            let base = d - pi[x];
+            if x < n_count {
+                for m in r.out[x] {
+                    if m != NONE {
+                        let y = n_count + m as usize;
+                        self.relax(x, y, base - r.held_cost(x, m) + pi[y]);
                     }
                 }
-                for (n, &un) in r.unassigned.iter().enumerate() {
-                    if un {
-                        self.relax(u, n, base - pi[n]);
+                if r.unassigned[x] {
+                    self.relax(x, sink, base + pi[sink]);
+                }
+            } else {
+                let m = x - n_count;
+                if r.to_sink[m] > 0 {
+                    self.relax(x, sink, base + pi[sink]);
+                }
+                let into = r.into_start[m] as usize..r.into_start[m + 1] as usize;
+                for &(n, a) in &r.into[into] {
+                    let arc = r.arcs[a as usize];
+                    if arc.fit != HIDDEN && !r.sends_to(n as usize, m as u32) {
+                        let y = n as usize;
+                        let cost = r.level[y] - Cost::from(arc.fit);
+                        if self.relax(x, y, base + cost + pi[y]) {
+                            self.label[y].via_fit = arc.fit;
+                        }
                     }
                 }
             }
         }
-        None
+        false
+    }
+
+    /// After [`Search::run_back`]: settled nodes move by d(sink) − d(v) ≥ 0, the others by 0,
+    /// which keeps every reduced cost non-negative (d is a distance *to* the target).
+    fn update_potentials_back(&self, pi: &mut [Cost], sink: usize) {
+        let ds = self.label[sink].dist;
+        for &v in &self.touched {
+            let label = &self.label[v];
+            if label.done {
+                pi[v] += ds - label.dist;
+            }
+        }
+    }
+
+    /// Moves one unit along the path found by [`Search::run_back`], from the sink to `to`.
+    fn augment_back(&self, r: &mut Residual, to: usize) {
+        let mut y = r.sink();
+        while y != to {
+            let x = self.label[y].parent as usize;
+            // For a need y, `via_fit` is the fit of its arc y → x.
+            apply(r, y, x, self.label[y].via_fit);
+            y = x;
+        }
     }
 
     /// Records a tentative distance; true when it improved.
     fn relax(&mut self, u: usize, v: usize, nd: Cost) -> bool {
-        if self.done[v] {
+        let label = &mut self.label[v];
+        if label.done {
             return false;
         }
-        let fresh = self.parent[v] == UNSEEN;
-        if fresh || nd < self.dist[v] {
+        let fresh = label.parent == UNSEEN;
+        if fresh || nd < label.dist {
+            label.dist = nd;
+            label.parent = u as u32;
             if fresh {
                 self.touched.push(v);
             }
-            self.dist[v] = nd;
-            self.parent[v] = u as u32;
             self.heap.push(Reverse((nd, v as u32)));
             true
         } else {
@@ -205,40 +331,48 @@ impl Search {
     /// Settled nodes move by d(v) − d(target) ≤ 0, all others by 0. Keeps every reduced
     /// cost ≥ 0.
     fn update_potentials(&self, pi: &mut [Cost], target: usize) {
-        let dt = self.dist[target];
+        let dt = self.label[target].dist;
         for &v in &self.touched {
-            if self.done[v] {
-                pi[v] += self.dist[v] - dt;
+            let label = &self.label[v];
+            if label.done {
+                pi[v] += label.dist - dt;
             }
         }
     }
 
     /// Moves one unit along the path found, from `from` to `to`.
     fn augment(&self, r: &mut Residual, from: usize, to: usize) {
-        let n_count = r.n_count;
-        let sink = r.sink();
         let mut v = to;
         while v != from {
-            let u = self.parent[v] as usize;
-            match (u < n_count, u < sink, v < n_count, v < sink) {
-                // need → mentor: the need's unit goes to the mentor.
-                (true, _, false, true) => {
-                    r.take_unit(u, (v - n_count) as u32, self.via_cost[v]);
-                }
-                // mentor → need: the need's unit leaves the mentor.
-                (false, true, true, _) => r.drop_unit(v, (u - n_count) as u32),
-                // need → sink: the need stays unassigned.
-                (true, _, false, false) => r.unassigned[u] = true,
-                // mentor → sink: a seat is taken.
-                (false, true, false, false) => r.to_sink[u - n_count] += 1,
-                // sink → mentor: a seat is given back.
-                (false, false, false, true) => r.to_sink[v - n_count] -= 1,
-                // sink → need: the need leaves "unassigned".
-                (false, false, true, _) => r.unassigned[v] = false,
-                _ => debug_assert!(false, "no arc joins two needs or two mentors"),
-            }
+            let u = self.label[v].parent as usize;
+            // For a mentor v, `via_fit` is the fit of the arc u → v.
+            apply(r, u, v, self.label[v].via_fit);
             v = u;
         }
+    }
+}
+
+/// Pushes one unit over the residual arc u → v (`fit`: the arc's fit when it is need → mentor).
+fn apply(r: &mut Residual, u: usize, v: usize, fit: i64) {
+    let n_count = r.n_count;
+    let sink = r.sink();
+    match (u < n_count, u < sink, v < n_count, v < sink) {
+        // need → mentor: the need's unit goes to the mentor.
+        (true, _, false, true) => {
+            let cost = r.level[u] - Cost::from(fit);
+            r.take_unit(u, (v - n_count) as u32, cost);
+        }
+        // mentor → need: the need's unit leaves the mentor.
+        (false, true, true, _) => r.drop_unit(v, (u - n_count) as u32),
+        // need → sink: the need stays unassigned.
+        (true, _, false, false) => r.unassigned[u] = true,
+        // mentor → sink: a seat is taken.
+        (false, true, false, false) => r.to_sink[u - n_count] += 1,
+        // sink → mentor: a seat is given back.
+        (false, false, false, true) => r.to_sink[v - n_count] -= 1,
+        // sink → need: the need leaves "unassigned".
+        (false, false, true, _) => r.unassigned[v] = false,
+        _ => debug_assert!(false, "no arc joins two needs or two mentors"),
     }
 }
 
@@ -261,29 +395,32 @@ impl ByNeeds {
         let Prepared {
             seat_used,
             need_done,
-            costs,
+            fit_scale,
             ..
         } = prepared;
         let n_count = problem.needs.len();
         let m_count = problem.mentors.len();
         let mut arc_start = Vec::with_capacity(n_count + 1);
-        let mut arc_mentor = Vec::with_capacity(candidates.len());
-        let mut arc_cost = Vec::with_capacity(candidates.len());
+        let mut arcs = Vec::with_capacity(candidates.len());
         arc_start.push(0u32);
         for (n, &done) in need_done.iter().enumerate() {
             if !done {
-                for c in candidates.of_need(n as NeedIx) {
-                    arc_mentor.push(candidates.mentors[c]);
-                    arc_cost.push(costs[c]);
-                }
+                arcs.extend(candidates.of_need(n as NeedIx).map(|c| Arc {
+                    fit: quantised_fit(candidates.scores[c], *fit_scale),
+                    mentor: candidates.mentors[c],
+                }));
             }
-            arc_start.push(arc_mentor.len() as u32);
+            arc_start.push(arcs.len() as u32);
         }
         let r = Residual {
             n_count,
             arc_start,
-            arc_mentor,
-            arc_cost,
+            arcs,
+            level: problem
+                .needs
+                .iter()
+                .map(|need| level_cost(need.priority))
+                .collect(),
             seats: problem
                 .mentors
                 .iter()
@@ -294,6 +431,8 @@ impl ByNeeds {
             held: vec![Vec::new(); m_count],
             out: vec![[NONE; 2]; n_count],
             unassigned: vec![false; n_count],
+            into_start: Vec::new(),
+            into: Vec::new(),
         };
         let nodes = n_count + m_count + 1;
         let mut net = ByNeeds {
@@ -302,7 +441,6 @@ impl ByNeeds {
             search: Search::new(nodes),
             complete: true,
         };
-        let sink = net.r.sink();
         for (k, need) in (0..n_count).filter(|&n| !need_done[n]).enumerate() {
             // Past the deadline the needs placed so far form a min-cost flow of their own: a
             // valid plan, reported as time-limited by the caller.
@@ -310,103 +448,115 @@ impl ByNeeds {
                 net.complete = false;
                 break;
             }
-            // Nothing flows into a need not yet placed, so any potential works; pick the one
-            // that makes its outgoing reduced costs non-negative.
-            let arcs = net.r.arc_start[need] as usize..net.r.arc_start[need + 1] as usize;
-            let p = net.r.arc_mentor[arcs.clone()]
-                .iter()
-                .zip(&net.r.arc_cost[arcs])
-                .fold(net.pi[sink], |p, (&m, &cost)| {
-                    p.max(net.pi[n_count + m as usize] - cost)
-                });
-            net.pi[need] = p;
-            // The sink is always reachable through the need's own "unassigned" arc.
-            if net
-                .search
-                .run(&net.r, &net.pi, need, |v| v == sink)
-                .is_some()
-            {
-                net.search.update_potentials(&mut net.pi, sink);
-                net.search.augment(&mut net.r, need, sink);
-            }
+            net.price_fresh(need);
+            net.place(need);
         }
+        net.r.index_into();
         net
     }
 
-    /// Adds priced pairs without starting over, one at a time. A new arc with non-negative
-    /// reduced cost keeps the flow optimal as it is. One with negative reduced cost is
-    /// saturated, which keeps every reduced cost non-negative but leaves its mentor with a unit
-    /// too many and its need sending one too many; a shortest path from the mentor back to the
-    /// need moves that unit on (freeing a seat elsewhere, or sending the need's old unit
-    /// somewhere else) and restores a min-cost flow.
-    pub(super) fn add(&mut self, problem: &Problem, fit_scale: f64, extra: &[(NeedIx, u32, f64)]) {
-        // Merge the new arcs into each need's slice (rows stay sorted by mentor).
-        let r = &mut self.r;
-        let mut by_need: Vec<(NeedIx, u32, Cost)> = extra
+    /// Nothing flows into or out of a need not yet placed, so any potential works for it; this
+    /// picks the one that makes its outgoing reduced costs non-negative.
+    fn price_fresh(&mut self, need: usize) {
+        let n_count = self.r.n_count;
+        let level = self.r.level[need];
+        let pi = &self.pi;
+        let p = self
+            .r
+            .need_arcs(need)
             .iter()
-            .map(|&(n, m, score)| {
-                (
-                    n,
-                    m,
-                    pair_cost(problem.needs[n as usize].priority, score, fit_scale),
-                )
-            })
+            .filter(|arc| arc.fit != HIDDEN)
+            .fold(pi[self.r.sink()], |p, arc| {
+                p.max(pi[n_count + arc.mentor as usize] - (level - Cost::from(arc.fit)))
+            });
+        self.pi[need] = p;
+    }
+
+    /// Sends the unit of a need that sends nothing yet along a shortest path to the sink
+    /// (the sink is always reachable through the need's own "unassigned" arc).
+    fn place(&mut self, need: usize) {
+        let sink = self.r.sink();
+        if self.search.run(&self.r, &self.pi, need) {
+            self.search.update_potentials(&mut self.pi, sink);
+            self.search.augment(&mut self.r, need, sink);
+        }
+    }
+
+    /// Adds priced pairs without starting over, need by need. When none of a need's new arcs
+    /// has negative reduced cost, the flow stays optimal as it is and the arcs are simply
+    /// revealed. Otherwise the need's unit is withdrawn along a shortest path from the sink
+    /// (found backwards from the need, so the search stays local), which leaves a min-cost flow
+    /// of the other needs; its new arcs are revealed and it is placed again like a new need.
+    /// Arcs wait hidden until their need's turn: one with negative reduced cost must not be
+    /// seen by the searches of the needs before it.
+    pub(super) fn add(&mut self, fit_scale: f64, extra: &[(NeedIx, u32, f64)]) {
+        // Merge the new arcs into each need's slice (rows stay sorted by mentor).
+        let mut by_need: Vec<(NeedIx, u32, i64)> = extra
+            .iter()
+            .map(|&(n, m, score)| (n, m, quantised_fit(score, fit_scale)))
             .collect();
         by_need.sort_unstable_by_key(|&(n, m, _)| (n, m));
-        let total = r.arc_mentor.len() + by_need.len();
+        let r = &mut self.r;
         let mut start = Vec::with_capacity(r.n_count + 1);
-        let mut mentor = Vec::with_capacity(total);
-        let mut cost = Vec::with_capacity(total);
+        let mut arcs: Vec<Arc> = Vec::with_capacity(r.arcs.len() + by_need.len());
         start.push(0u32);
         let mut next = by_need.iter().peekable();
         for n in 0..r.n_count {
-            let old = r.arc_start[n] as usize..r.arc_start[n + 1] as usize;
-            let mut row: Vec<(u32, Cost)> = r.arc_mentor[old.clone()]
-                .iter()
-                .copied()
-                .zip(r.arc_cost[old].iter().copied())
-                .collect();
+            let row_start = arcs.len();
+            arcs.extend_from_slice(r.need_arcs(n));
             while let Some(&&(k, m, _)) = next.peek() {
                 if k as usize != n {
                     break;
                 }
                 // Hidden until its turn below: an arc with negative reduced cost must not be
                 // seen by the searches that repair the arcs before it.
-                row.push((m, HIDDEN));
+                arcs.push(Arc {
+                    fit: HIDDEN,
+                    mentor: m,
+                });
                 next.next();
             }
-            row.sort_unstable_by_key(|&(m, _)| m);
-            row.dedup_by_key(|&mut (m, _)| m);
-            for (m, c) in row {
-                mentor.push(m);
-                cost.push(c);
+            let row = &mut arcs[row_start..];
+            row.sort_by_key(|a| a.mentor);
+            let mut kept = row_start;
+            for i in row_start..arcs.len() {
+                if i == row_start || arcs[i].mentor != arcs[kept - 1].mentor {
+                    arcs[kept] = arcs[i];
+                    kept += 1;
+                }
             }
-            start.push(mentor.len() as u32);
+            arcs.truncate(kept);
+            start.push(arcs.len() as u32);
         }
         r.arc_start = start;
-        r.arc_mentor = mentor;
-        r.arc_cost = cost;
+        r.arcs = arcs;
 
-        let n_count = r.n_count;
-        for &(n, m, c) in &by_need {
-            let (u, v) = (n as usize, n_count + m as usize);
+        self.r.index_into();
+
+        let n_count = self.r.n_count;
+        let sink = self.r.sink();
+        for mine in by_need.chunk_by(|a, b| a.0 == b.0) {
+            let u = mine[0].0 as usize;
             // A need placed up front by a lock has no arcs in this network.
-            let Some(a) = self.r.arc_index(u, m) else {
-                continue;
-            };
-            self.r.arc_cost[a] = c;
-            if self.r.sends_to(u, m) || c + self.pi[u] - self.pi[v] >= 0 {
-                continue;
+            let positions: Vec<(usize, i64)> = mine
+                .iter()
+                .filter_map(|&(_, m, fit)| self.r.arc_index(u, m).map(|a| (a, fit)))
+                .collect();
+            let improving = positions.iter().any(|&(a, fit)| {
+                let v = n_count + self.r.arcs[a].mentor as usize;
+                self.r.level[u] - Cost::from(fit) + self.pi[u] - self.pi[v] < 0
+            });
+            let withdrawn = improving && self.search.run_back(&self.r, &self.pi, u);
+            if withdrawn {
+                self.search.update_potentials_back(&mut self.pi, sink);
+                self.search.augment_back(&mut self.r, u);
             }
-            self.r.take_unit(u, m, c);
-            let found = self.search.run(&self.r, &self.pi, v, |t| t == u);
-            match found {
-                Some(t) => {
-                    self.search.update_potentials(&mut self.pi, t);
-                    self.search.augment(&mut self.r, v, t);
-                }
-                // Cannot happen: the reverse of the saturated arc always leads back.
-                None => self.r.drop_unit(u, m),
+            for &(a, fit) in &positions {
+                self.r.arcs[a].fit = fit;
+            }
+            if withdrawn {
+                self.price_fresh(u);
+                self.place(u);
             }
         }
     }
