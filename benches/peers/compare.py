@@ -77,10 +77,23 @@ def summarise(model, chosen):
     return objective, tuple(covered[p] for p in present)
 
 
+def fits_int64(model, gain):
+    """OR-Tools takes int64 costs, and the flow's total cost must fit too. The exact
+    lexicographic cost grows with the product of the need counts per level: at district size
+    it needs more than 64 bits (mentor-match packs it into i128), so OR-Tools cannot be given
+    the same objective there."""
+    bound = max(gain, default=0) * max(len(model["needs"]), 1)
+    return bound < 2**63, bound.bit_length()
+
+
 def ortools_flow(model):
     start = time.perf_counter()
     needs, pairs, caps = model["needs"], model["pairs"], model["capacities"]
     gain = weights(model)
+    ok, bits = fits_int64(model, gain)
+    if not ok:
+        print(f"OR-Tools skipped: the exact lexicographic cost needs {bits} bits, int64 has 63")
+        return None
     smcf = min_cost_flow.SimpleMinCostFlow()
     n_needs, n_mentors = len(needs), len(caps)
     source, sink = n_needs + n_mentors, n_needs + n_mentors + 1
@@ -107,6 +120,8 @@ def ortools_cpsat(model, limit=30.0):
     start = time.perf_counter()
     needs, pairs, caps = model["needs"], model["pairs"], model["capacities"]
     gain = weights(model)
+    if not fits_int64(model, gain)[0]:
+        return None
     m = cp_model.CpModel()
     x = [m.new_bool_var("") for _ in pairs]
     by_need, by_mentor = {}, {}

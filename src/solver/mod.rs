@@ -159,8 +159,14 @@ pub enum Method {
 /// Otherwise (seat sharing possible) the integer program runs over the full candidate set.
 pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved, SolveError> {
     let deadline = Instant::now() + options.time_limit;
+    let started = Instant::now();
     let index = QualificationIndex::build(problem);
     let all = Candidates::build(problem, &index);
+    tracing::debug!(
+        pairs = all.len(),
+        build_ms = started.elapsed().as_millis() as u64,
+        "every feasible pair scored"
+    );
     if problem.min_kept.is_none() && is_network_set(problem, &all) {
         let t = Instant::now();
         let total_pairs = all.len() as u64;
