@@ -316,6 +316,40 @@ async fn shutdown_drains_in_flight_solves_and_refuses_new_ones() {
     assert!(fresh.is_err());
 }
 
+/// The rematch RPC caps its solve by the call's deadline too: a school the integer program
+/// needs over 6 s for, under a policy limit of 30 s, answers with a time-limited plan before
+/// the client gives up (without the cap the client would see CANCELLED). A 2 s margin leaves
+/// room for the work around the solve even when other tests load the machine.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rematch_answers_within_the_call_deadline() {
+    let mut settings = Settings::default();
+    settings.service.deadline_margin = Duration::from_secs(2);
+    let server = TestServer::start(settings).await;
+    let mut client = server.client().await;
+    let mut call = tonic::Request::new(pb::RematchRequest {
+        request: Some(slow_request(30.0)),
+        ..pb::RematchRequest::default()
+    });
+    call.set_timeout(Duration::from_secs(4));
+    let started = Instant::now();
+    let reply = client
+        .rematch(call)
+        .await
+        .expect("answered within the deadline");
+    assert!(started.elapsed() < Duration::from_secs(4));
+    let solver = reply
+        .into_inner()
+        .result
+        .and_then(|r| r.solver)
+        .expect("report");
+    assert!(
+        solver.status == pb::SolveStatus::TimeLimit as i32
+            || solver.status == pb::SolveStatus::Optimal as i32,
+        "{solver:?}"
+    );
+    server.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rematch_over_grpc_matches_the_cli() {
     let server = TestServer::start(Settings::default()).await;

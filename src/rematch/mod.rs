@@ -129,8 +129,18 @@ fn violation(path: String, code: ViolationCode, message: String) -> Violation {
     }
 }
 
-/// Checks the rematch-specific fields, then validates and solves the updated school.
+/// Checks the rematch-specific fields, then validates and solves the updated school, within
+/// the policy's time limit.
 pub fn rematch(raw: RawRematch) -> Result<RematchOutcome, RematchError> {
+    rematch_within(raw, None)
+}
+
+/// As [`rematch`], with the solve's time limit capped (the service passes what is left of the
+/// call's deadline).
+pub fn rematch_within(
+    raw: RawRematch,
+    time_cap: Option<std::time::Duration>,
+) -> Result<RematchOutcome, RematchError> {
     let mut violations = Vec::new();
     let mut current = Vec::with_capacity(raw.current.len());
     let mut seen = HashSet::new();
@@ -395,7 +405,11 @@ pub fn rematch(raw: RawRematch) -> Result<RematchOutcome, RematchError> {
         .collect();
     let most_keepable = max_keepable(&problem, &keepable_now);
 
-    let outcome = engine::solve_with(&problem, SolveOptions::from_policy(&problem))?;
+    let mut options = SolveOptions::from_policy(&problem);
+    if let Some(cap) = time_cap {
+        options.time_limit = options.time_limit.min(cap);
+    }
+    let outcome = engine::solve_with(&problem, options)?;
     let changes = diff(
         &problem,
         &outcome,

@@ -177,6 +177,23 @@ fn counts(req: &pb::SolveRequest) -> (usize, usize, usize) {
     )
 }
 
+/// What the solver may spend of a call's deadline: the rest, less a margin (at least a tenth
+/// of the rest) kept to explain and encode the answer. None without a deadline; an error when
+/// nothing is left.
+fn time_left(
+    deadline: Option<Instant>,
+    margin: Duration,
+) -> Result<Option<Duration>, ServiceError> {
+    let Some(deadline) = deadline else {
+        return Ok(None);
+    };
+    deadline
+        .checked_duration_since(Instant::now())
+        .and_then(|d| d.checked_sub(margin.max(d / 10)))
+        .map(Some)
+        .ok_or(ServiceError::NoTime)
+}
+
 #[tonic::async_trait]
 impl pb::mentor_match_server::MentorMatch for MentorMatchService {
     async fn solve(
@@ -203,11 +220,7 @@ impl pb::mentor_match_server::MentorMatch for MentorMatchService {
             self.run_blocking(move || {
                 let problem = validate(raw)?;
                 let mut options = SolveOptions::from_policy(&problem);
-                if let Some(deadline) = deadline {
-                    let left = deadline
-                        .checked_duration_since(Instant::now())
-                        .and_then(|d| d.checked_sub(margin.max(d / 10)))
-                        .ok_or(ServiceError::NoTime)?;
+                if let Some(left) = time_left(deadline, margin)? {
                     options.time_limit = options.time_limit.min(left);
                 }
                 let outcome = engine::solve_with(&problem, options)?;
@@ -239,6 +252,8 @@ impl pb::mentor_match_server::MentorMatch for MentorMatchService {
     ) -> Result<Response<pb::RematchResponse>, Status> {
         let started = Instant::now();
         let id = self.request_id(&request);
+        let deadline = deadline::from_metadata(request.metadata());
+        let margin = self.config.deadline_margin;
         let req = request.into_inner();
         let (students, mentors, needs) = req.request.as_ref().map_or((0, 0, 0), counts);
         let pairs = req.current_pairs.len();
@@ -253,7 +268,8 @@ impl pb::mentor_match_server::MentorMatch for MentorMatchService {
         let result = self
             .run_blocking(move || {
                 let raw = crate::rematch::RawRematch::from(req);
-                let outcome = crate::rematch::rematch(raw).map_err(|e| match e {
+                let cap = time_left(deadline, margin)?;
+                let outcome = crate::rematch::rematch_within(raw, cap).map_err(|e| match e {
                     crate::rematch::RematchError::Invalid(i) => ServiceError::Invalid(i),
                     crate::rematch::RematchError::Solve(s) => ServiceError::Solve(s),
                 })?;
