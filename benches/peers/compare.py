@@ -10,7 +10,8 @@ Prints a side-by-side table of wall times and objectives. Usage, from the reposi
     pip install ortools
     cargo build --release
     python3 benches/peers/compare.py            # school size
-    python3 benches/peers/compare.py --district # adds 20,000 x 5,400 (minutes, GBs of JSON)
+    python3 benches/peers/compare.py --district # adds 20,000 x 5,400 (a minute, ~4 GB); OR-Tools
+                                                # is skipped there: the exact cost overflows int64
 """
 import json
 import os
