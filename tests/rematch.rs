@@ -253,3 +253,42 @@ proptest! {
         }
     }
 }
+
+/// With no time to solve, the rematch still returns a valid plan within `max_changes`: the
+/// fallback plan takes the working pairs (those that can all be kept together first) before
+/// anything else. The students all prefer another mentor, so a plan built by fit alone would
+/// move every one of them.
+#[test]
+fn out_of_time_the_fallback_plan_still_honours_max_changes() {
+    let students: Vec<_> = (1..=3)
+        .map(|i| math_student(&format!("S{i}"), &["T9"]))
+        .collect();
+    let mut mentors: Vec<_> = (1..=3).map(|i| math_teacher(&format!("T{i}"), 1)).collect();
+    mentors.push(math_teacher("T9", 5));
+    let current: Vec<_> = (1..=3)
+        .map(|i| pair(&format!("S{i}"), &format!("T{i}"), "EVALUATION_WORKING"))
+        .collect();
+    let req: pb::RematchRequest = serde_json::from_value(json!({
+        "request": {"students": students, "mentors": mentors},
+        "currentPairs": current,
+        "rematch": {"changePenalty": 0.1, "maxChanges": 1}
+    }))
+    .expect("parses");
+    let r = mentor_match::rematch::rematch_within(
+        RawRematch::from(req),
+        Some(std::time::Duration::ZERO),
+    )
+    .expect("answers");
+    assert_eq!(
+        r.outcome.solver.status,
+        mentor_match::solver::SolveStatus::TimeLimit
+    );
+    assert!(r.voluntary_changes <= 1, "{:?}", r.changes);
+    let pairs: Vec<_> = r
+        .outcome
+        .assignments
+        .iter()
+        .flat_map(|a| a.needs.iter().map(move |n| (n.need, a.mentor)))
+        .collect();
+    assert_eq!(verify::verify(&r.problem, &pairs), Ok(()));
+}

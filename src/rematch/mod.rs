@@ -395,7 +395,14 @@ pub fn rematch_within(
             .filter(|(i, _, _)| !locked_ix.contains(i))
             .map(|&(_, s, m)| (s, m))
             .collect();
-        let at_least = max_keepable(&problem, &pairs).saturating_sub(max);
+        let held = most_keepable_set(&problem, &pairs);
+        let at_least = (held.iter().filter(|&&h| h).count() as u32).saturating_sub(max);
+        // The pairs that can all be kept together come first: the solver's fallback plan
+        // takes them in this order, so it meets the bound too.
+        let (mut pairs, rest): (Vec<_>, Vec<_>) =
+            pairs.into_iter().zip(held).partition(|&(_, h)| h);
+        pairs.extend(rest);
+        let pairs = pairs.into_iter().map(|(p, _)| p).collect();
         problem.min_kept = Some(MinKept { pairs, at_least });
     }
     let keepable_now: Vec<(StudentIx, MentorIx)> = keepable
@@ -441,6 +448,15 @@ pub fn rematch_within(
 /// How many of these pairs can be kept together: a maximum b-matching under mentor capacities
 /// and the per-student limit (augmenting paths; rematch lists are small).
 fn max_keepable(problem: &Problem, pairs: &[(StudentIx, MentorIx)]) -> u32 {
+    most_keepable_set(problem, pairs)
+        .iter()
+        .filter(|&&h| h)
+        .count() as u32
+}
+
+/// A largest set of the given pairs that can all be kept at once (capacity, per-student
+/// limit), as a flag per pair.
+fn most_keepable_set(problem: &Problem, pairs: &[(StudentIx, MentorIx)]) -> Vec<bool> {
     let students: Vec<StudentIx> = {
         let mut v: Vec<StudentIx> = pairs.iter().map(|p| p.0).collect();
         v.sort_unstable();
@@ -486,7 +502,6 @@ fn max_keepable(problem: &Problem, pairs: &[(StudentIx, MentorIx)]) -> u32 {
         }
         false
     }
-    let mut total = 0u32;
     for s in students {
         let mut taken = 0;
         for p in 0..pairs.len() {
@@ -494,12 +509,11 @@ fn max_keepable(problem: &Problem, pairs: &[(StudentIx, MentorIx)]) -> u32 {
                 let mut seen = HashSet::new();
                 if augment(problem, pairs, p, &mut held, &mut load, &mut seen) {
                     taken += 1;
-                    total += 1;
                 }
             }
         }
     }
-    total
+    held
 }
 
 /// The needs a current pair covered, as indices (all the student's needs when none are named).

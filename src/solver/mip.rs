@@ -516,8 +516,9 @@ fn sum(vars: &[Variable]) -> Expression {
     e
 }
 
-/// A feasible plan built greedily: locks first, then needs from most to least urgent, each to
-/// its best-scoring candidate with a free seat.
+/// A feasible plan built greedily: locks first, then (in a rematch with a bound on changes) the
+/// working pairs to keep, then needs from most to least urgent, each to its best-scoring
+/// candidate with a free seat.
 fn greedy(problem: &Problem, candidates: &Candidates, structure: &Structure) -> Vec<f64> {
     let mut x = vec![0.0; candidates.len()];
     let mut load = vec![0u32; problem.mentors.len()];
@@ -553,6 +554,18 @@ fn greedy(problem: &Problem, candidates: &Candidates, structure: &Structure) -> 
             if let Some(c) = candidates.find(n, m) {
                 if take(c, &mut x) {
                     break;
+                }
+            }
+        }
+    }
+    // A rematch bound on changes: keep working pairs first (listed keepable-together first).
+    if let Some(min_kept) = &problem.min_kept {
+        for &(s, m) in &min_kept.pairs {
+            for n in problem.students[s as usize].needs() {
+                if let Some(c) = candidates.find(n, m) {
+                    if take(c, &mut x) {
+                        break;
+                    }
                 }
             }
         }
