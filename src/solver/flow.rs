@@ -482,8 +482,9 @@ fn used_arcs(g: &Graph) -> Vec<usize> {
         .collect()
 }
 
-/// The network solver as it stands between pricing rounds: warm (needs added one at a time,
-/// arcs added in place) when the per-student limit cannot bind, otherwise solved afresh from a
+/// The network solver as it stands between pricing rounds: warm (needs placed one at a time;
+/// priced pairs added in place by withdrawing and re-placing their needs, see
+/// [`ByNeeds::add`]) when the per-student limit cannot bind, otherwise solved afresh from a
 /// super source each round.
 pub(super) struct Network {
     prepared: Prepared,
