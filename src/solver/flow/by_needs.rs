@@ -53,11 +53,12 @@ struct Residual {
     seats: Vec<i32>,
     /// Units each mentor passes to the sink (seats taken).
     to_sink: Vec<i32>,
-    /// Needs whose unit sits on need → mentor, with that arc's cost. Longer than `to_sink`
-    /// only for a moment, while a repair moves a unit through (see [`ByNeeds::add`]).
+    /// Needs whose unit sits on need → mentor, with that arc's cost. As long as `to_sink`
+    /// between operations (flow is conserved at every mentor).
     held: Vec<Vec<(u32, Cost)>>,
-    /// Mentors a need sends its unit to: one between operations, two while a priced arc is
-    /// being repaired in.
+    /// Mentors a need sends its unit to: at most one between operations; two for a moment
+    /// while a path through the need is augmented (its new mentor is recorded before the old
+    /// one is dropped).
     out: Vec<[u32; 2]>,
     /// The need's unit is on its "stay unassigned" arc.
     unassigned: Vec<bool>,
@@ -139,7 +140,8 @@ impl Residual {
 #[derive(Clone, Copy, Debug)]
 struct Label {
     dist: Cost,
-    /// For a mentor reached from a need, the fit of that candidate arc.
+    /// The fit of the candidate arc that reached this node: into a mentor from a need in a
+    /// forward search, from a need into a mentor in a backward one.
     via_fit: i64,
     parent: u32,
     done: bool,
@@ -172,19 +174,24 @@ impl Search {
         }
     }
 
-    /// Shortest path by reduced cost `cost + π(u) − π(v)` over residual arcs, from `from`
-    /// until the sink is settled. Returns whether it was reached.
-    fn run(&mut self, r: &Residual, pi: &[Cost], from: usize) -> bool {
+    /// Forgets the last search (only the nodes it touched) and starts one at `root`.
+    fn begin(&mut self, root: usize) {
         for &v in &self.touched {
             self.label[v].parent = UNSEEN;
             self.label[v].done = false;
         }
         self.touched.clear();
         self.heap.clear();
-        self.label[from].dist = 0;
-        self.label[from].parent = u32::MAX;
-        self.touched.push(from);
-        self.heap.push(Reverse((0, from as u32)));
+        self.label[root].dist = 0;
+        self.label[root].parent = u32::MAX;
+        self.touched.push(root);
+        self.heap.push(Reverse((0, root as u32)));
+    }
+
+    /// Shortest path by reduced cost `cost + π(u) − π(v)` over residual arcs, from `from`
+    /// until the sink is settled. Returns whether it was reached.
+    fn run(&mut self, r: &Residual, pi: &[Cost], from: usize) -> bool {
+        self.begin(from);
         let n_count = r.n_count;
         let sink = r.sink();
         while let Some(Reverse((d, u))) = self.heap.pop() {
@@ -230,16 +237,7 @@ impl Search {
     /// the search stays near the need, where a forward search from the sink would reach every
     /// mentor with a seat taken. Returns whether the sink was reached.
     fn run_back(&mut self, r: &Residual, pi: &[Cost], to: usize) -> bool {
-        for &v in &self.touched {
-            self.label[v].parent = UNSEEN;
-            self.label[v].done = false;
-        }
-        self.touched.clear();
-        self.heap.clear();
-        self.label[to].dist = 0;
-        self.label[to].parent = u32::MAX;
-        self.touched.push(to);
-        self.heap.push(Reverse((0, to as u32)));
+        self.begin(to);
         let n_count = r.n_count;
         let sink = r.sink();
         while let Some(Reverse((d, x))) = self.heap.pop() {
