@@ -102,17 +102,6 @@ impl Search {
     /// Shortest path by reduced cost `cost + π(u) − π(v)` over arcs with residual capacity,
     /// from `from` until `sink` is settled. Returns whether the sink was reached.
     fn run(&mut self, g: &Graph, pi: &[Cost], from: usize, sink: usize) -> bool {
-        self.run_until(g, pi, from, |v| v == sink).is_some()
-    }
-
-    /// As [`Search::run`], stopping at the first settled node that is a target.
-    fn run_until(
-        &mut self,
-        g: &Graph,
-        pi: &[Cost],
-        from: usize,
-        is_target: impl Fn(usize) -> bool,
-    ) -> Option<usize> {
         for &v in &self.touched {
             self.parent[v] = UNSEEN;
             self.done[v] = false;
@@ -129,8 +118,8 @@ impl Search {
                 continue;
             }
             self.done[u] = true;
-            if is_target(u) {
-                return Some(u);
+            if u == sink {
+                return true;
             }
             let mut a = g.first[u];
             while a != u32::MAX {
@@ -152,7 +141,7 @@ impl Search {
                 a = g.next[ai];
             }
         }
-        None
+        false
     }
 
     /// Settled nodes move by d(v) − d(sink) ≤ 0, all others by 0 (a uniform shift by d(sink)
@@ -292,15 +281,13 @@ const DEADLINE_CHECK_EVERY: usize = 256;
 /// than 4 (nodes settled over all rounds: 6.4 M against 11 M); 64 adds nothing more.
 const PRICE_PER_NEED: usize = 16;
 
-/// Locks made up front and the cost of every candidate arc.
+/// Locks made up front and the fit quantum, shared by both network solvers.
 struct Prepared {
     /// Locked (need, mentor) pairs, made up front.
     locked: Vec<(NeedIx, u32)>,
     seat_used: Vec<i32>,
     mentors_used: Vec<i32>,
     need_done: Vec<bool>,
-    costs: Vec<Cost>,
-    cand_need: Vec<u32>,
     fit_scale: f64,
 }
 
@@ -332,7 +319,7 @@ fn prepare(problem: &Problem, candidates: &Candidates) -> Prepared {
         }
     }
 
-    // Per-candidate costs, negated (we minimise).
+    // Fit quantum: the largest plan's fit stays within the fit digit.
     let max_score = candidates
         .scores
         .iter()
@@ -343,21 +330,11 @@ fn prepare(problem: &Problem, candidates: &Candidates) -> Prepared {
     } else {
         FIT_SCALE_MAX
     };
-    let mut costs: Vec<Cost> = Vec::with_capacity(candidates.len());
-    let mut cand_need: Vec<u32> = Vec::with_capacity(candidates.len());
-    for (n, need) in problem.needs.iter().enumerate() {
-        for c in candidates.of_need(n as NeedIx) {
-            costs.push(pair_cost(need.priority, candidates.scores[c], fit_scale));
-            cand_need.push(n as u32);
-        }
-    }
     Prepared {
         locked,
         seat_used,
         mentors_used,
         need_done,
-        costs,
-        cand_need,
         fit_scale,
     }
 }
@@ -373,10 +350,18 @@ fn solve_from_source(
         seat_used,
         mentors_used,
         need_done,
-        costs,
-        cand_need,
+        fit_scale,
         ..
     } = prepared;
+    // Per-candidate costs, negated (we minimise).
+    let mut costs: Vec<Cost> = Vec::with_capacity(candidates.len());
+    let mut cand_need: Vec<u32> = Vec::with_capacity(candidates.len());
+    for (n, need) in problem.needs.iter().enumerate() {
+        for c in candidates.of_need(n as NeedIx) {
+            costs.push(pair_cost(need.priority, candidates.scores[c], *fit_scale));
+            cand_need.push(n as u32);
+        }
+    }
     let s_count = problem.students.len();
     let n_count = problem.needs.len();
     let m_count = problem.mentors.len();
