@@ -188,19 +188,28 @@ impl Search {
         self.heap.push(Reverse((0, root as u32)));
     }
 
+    /// Settles the closest node not settled yet (skipping stale heap entries); None when the
+    /// search has reached everything it can.
+    fn settle_next(&mut self) -> Option<(Cost, usize)> {
+        while let Some(Reverse((d, u))) = self.heap.pop() {
+            let label = &mut self.label[u as usize];
+            if label.done || d > label.dist {
+                continue;
+            }
+            label.done = true;
+            self.settled += 1;
+            return Some((d, u as usize));
+        }
+        None
+    }
+
     /// Shortest path by reduced cost `cost + π(u) − π(v)` over residual arcs, from `from`
     /// until the sink is settled. Returns whether it was reached.
     fn run(&mut self, r: &Residual, pi: &[Cost], from: usize) -> bool {
         self.begin(from);
         let n_count = r.n_count;
         let sink = r.sink();
-        while let Some(Reverse((d, u))) = self.heap.pop() {
-            let u = u as usize;
-            if self.label[u].done || d > self.label[u].dist {
-                continue;
-            }
-            self.label[u].done = true;
-            self.settled += 1;
+        while let Some((d, u)) = self.settle_next() {
             if u == sink {
                 return true;
             }
@@ -240,13 +249,7 @@ impl Search {
         self.begin(to);
         let n_count = r.n_count;
         let sink = r.sink();
-        while let Some(Reverse((d, x))) = self.heap.pop() {
-            let x = x as usize;
-            if self.label[x].done || d > self.label[x].dist {
-                continue;
-            }
-            self.label[x].done = true;
-            self.settled += 1;
+        while let Some((d, x)) = self.settle_next() {
             if x == sink {
                 return true;
             }
