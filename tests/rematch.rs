@@ -140,8 +140,9 @@ fn change_penalty_trades_off_against_fit_as_documented() {
     assert_eq!(change(&default, "S1").kind, ChangeKind::Kept);
 }
 
-#[test]
-fn max_changes_holds_even_against_better_fit() {
+/// Three working pairs S1–T1, S2–T2, S3–T3 whose students all rank T9 (5 free seats) first;
+/// a small change penalty and at most one change.
+fn all_prefer_t9_at_most_one_change() -> serde_json::Value {
     let students: Vec<_> = (1..=3)
         .map(|i| math_student(&format!("S{i}"), &["T9"]))
         .collect();
@@ -150,11 +151,16 @@ fn max_changes_holds_even_against_better_fit() {
     let current: Vec<_> = (1..=3)
         .map(|i| pair(&format!("S{i}"), &format!("T{i}"), "EVALUATION_WORKING"))
         .collect();
-    let r = run(json!({
+    json!({
         "request": {"students": students, "mentors": mentors},
         "currentPairs": current,
         "rematch": {"changePenalty": 0.1, "maxChanges": 1}
-    }));
+    })
+}
+
+#[test]
+fn max_changes_holds_even_against_better_fit() {
+    let r = run(all_prefer_t9_at_most_one_change());
     assert_eq!(r.voluntary_changes, 1, "{:?}", r.changes);
     assert_eq!(r.count(ChangeKind::Kept), 2);
 }
@@ -260,20 +266,8 @@ proptest! {
 /// move every one of them.
 #[test]
 fn out_of_time_the_fallback_plan_still_honours_max_changes() {
-    let students: Vec<_> = (1..=3)
-        .map(|i| math_student(&format!("S{i}"), &["T9"]))
-        .collect();
-    let mut mentors: Vec<_> = (1..=3).map(|i| math_teacher(&format!("T{i}"), 1)).collect();
-    mentors.push(math_teacher("T9", 5));
-    let current: Vec<_> = (1..=3)
-        .map(|i| pair(&format!("S{i}"), &format!("T{i}"), "EVALUATION_WORKING"))
-        .collect();
-    let req: pb::RematchRequest = serde_json::from_value(json!({
-        "request": {"students": students, "mentors": mentors},
-        "currentPairs": current,
-        "rematch": {"changePenalty": 0.1, "maxChanges": 1}
-    }))
-    .expect("parses");
+    let req: pb::RematchRequest =
+        serde_json::from_value(all_prefer_t9_at_most_one_change()).expect("parses");
     let r = mentor_match::rematch::rematch_within(
         RawRematch::from(req),
         Some(std::time::Duration::ZERO),
