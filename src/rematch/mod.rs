@@ -389,28 +389,28 @@ pub fn rematch_within(
         }
         problem.pair_facts.entry((s, m)).or_default().continuity = penalty;
     }
-    if let Some(max) = raw.max_changes {
-        let pairs: Vec<(StudentIx, MentorIx)> = keepable
-            .iter()
-            .filter(|(i, _, _)| !locked_ix.contains(i))
-            .map(|&(_, s, m)| (s, m))
-            .collect();
-        let held = most_keepable_set(&problem, &pairs);
-        let at_least = (held.iter().filter(|&&h| h).count() as u32).saturating_sub(max);
-        // The pairs that can all be kept together come first: the solver's fallback plan
-        // takes them in this order, so it meets the bound too.
-        let (mut pairs, rest): (Vec<_>, Vec<_>) =
-            pairs.into_iter().zip(held).partition(|&(_, h)| h);
-        pairs.extend(rest);
-        let pairs = pairs.into_iter().map(|(p, _)| p).collect();
-        problem.min_kept = Some(MinKept { pairs, at_least });
-    }
+    // Working pairs still possible now, and a largest set of them that fits at once: it gives
+    // the bound on changes and, after the solve, how many changes were by choice.
     let keepable_now: Vec<(StudentIx, MentorIx)> = keepable
         .iter()
         .filter(|(i, _, _)| !locked_ix.contains(i))
         .map(|&(_, s, m)| (s, m))
         .collect();
-    let most_keepable = max_keepable(&problem, &keepable_now);
+    let held = most_keepable_set(&problem, &keepable_now);
+    let most_keepable = held.iter().filter(|&&h| h).count() as u32;
+    if let Some(max) = raw.max_changes {
+        let at_least = most_keepable.saturating_sub(max);
+        // The pairs that can all be kept together come first: the solver's fallback plan
+        // takes them in this order, so it meets the bound too.
+        let (mut pairs, rest): (Vec<_>, Vec<_>) = keepable_now
+            .iter()
+            .copied()
+            .zip(held)
+            .partition(|&(_, h)| h);
+        pairs.extend(rest);
+        let pairs = pairs.into_iter().map(|(p, _)| p).collect();
+        problem.min_kept = Some(MinKept { pairs, at_least });
+    }
 
     let mut options = SolveOptions::from_policy(&problem);
     if let Some(cap) = time_cap {
@@ -445,17 +445,9 @@ pub fn rematch_within(
     })
 }
 
-/// How many of these pairs can be kept together: a maximum b-matching under mentor capacities
-/// and the per-student limit (augmenting paths; rematch lists are small).
-fn max_keepable(problem: &Problem, pairs: &[(StudentIx, MentorIx)]) -> u32 {
-    most_keepable_set(problem, pairs)
-        .iter()
-        .filter(|&&h| h)
-        .count() as u32
-}
-
-/// A largest set of the given pairs that can all be kept at once (capacity, per-student
-/// limit), as a flag per pair.
+/// A largest set of the given pairs that can all be kept at once, as a flag per pair: a
+/// maximum b-matching under mentor capacities and the per-student limit (augmenting paths;
+/// rematch lists are small).
 fn most_keepable_set(problem: &Problem, pairs: &[(StudentIx, MentorIx)]) -> Vec<bool> {
     let students: Vec<StudentIx> = {
         let mut v: Vec<StudentIx> = pairs.iter().map(|p| p.0).collect();
