@@ -46,7 +46,8 @@ struct Residual {
     /// Coverage part of the cost of every arc of a need (its priority level, negated).
     level: Vec<Cost>,
     /// The same arcs by mentor, for searches that walk arcs backwards: (need, arc position)
-    /// in `into[into_start[m]..into_start[m + 1]]`.
+    /// in `into[into_start[m]..into_start[m + 1]]`. Only those run (in [`ByNeeds::add`]), so
+    /// it is built there, after the arcs it indexes are final.
     into_start: Vec<u32>,
     into: Vec<(u32, u32)>,
     /// Seats each mentor offers (after locks).
@@ -452,7 +453,6 @@ impl ByNeeds {
             net.price_fresh(need);
             net.place(need);
         }
-        net.r.index_into();
         net
     }
 
