@@ -217,9 +217,8 @@ impl Search {
             let base = d + pi[u];
             if u < n_count {
                 let base_arc = base + r.level[u];
-                let out = r.out[u];
                 for arc in r.need_arcs(u) {
-                    if arc.fit != HIDDEN && out[0] != arc.mentor && out[1] != arc.mentor {
+                    if arc.fit != HIDDEN && !r.sends_to(u, arc.mentor) {
                         let v = n_count + arc.mentor as usize;
                         if self.relax(u, v, base_arc - Cost::from(arc.fit) - pi[v]) {
                             self.label[v].via_fit = arc.fit;
