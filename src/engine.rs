@@ -31,6 +31,7 @@ pub fn solve_with(problem: &Problem, options: SolveOptions) -> Result<Outcome, S
     let solved = started.elapsed();
     let mut outcome = explain::explain(problem, &candidates, &solution);
     outcome.solver.candidate_pairs = total_pairs;
+    outcome.solver.method = Some(method.kind());
     // Counts and timings only: never names or attributes of students.
     tracing::info!(
         students = problem.students.len(),
@@ -38,7 +39,8 @@ pub fn solve_with(problem: &Problem, options: SolveOptions) -> Result<Outcome, S
         needs = problem.needs.len(),
         candidate_pairs = total_pairs,
         kept_pairs = candidates.len(),
-        method = ?method,
+        method = method.kind().name(),
+        method_detail = ?method,
         pairs = outcome.assignments.len(),
         unassigned = outcome.unassigned.len(),
         status = ?solution.status,

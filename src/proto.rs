@@ -12,7 +12,7 @@ use crate::domain::{MentorRole, Priority, Track};
 use crate::explain::text::rule_failure_sentence;
 use crate::explain::{self, MissReason, Outcome, SeatHolder, UnassignedReason};
 use crate::rules::Evidence;
-use crate::solver::SolveStatus;
+use crate::solver::{MethodKind, SolveStatus};
 
 /// Generated protobuf types with proto3-JSON serde impls.
 #[allow(clippy::all, missing_docs)]
@@ -460,6 +460,12 @@ pub fn response(problem: &Problem, outcome: &Outcome) -> pb::SolveResponse {
             })
             .collect(),
         candidate_pairs: r.candidate_pairs,
+        method: match r.method {
+            None => pb::SolveMethod::Unspecified,
+            Some(MethodKind::Network) => pb::SolveMethod::Network,
+            Some(MethodKind::NetworkSide) => pb::SolveMethod::NetworkSide,
+            Some(MethodKind::IntegerProgram) => pb::SolveMethod::IntegerProgram,
+        } as i32,
     };
     let assignments = outcome
         .assignments

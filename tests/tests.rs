@@ -5,4 +5,5 @@ mod common;
 mod demo;
 mod properties;
 mod rematch;
+mod seat_sharing;
 mod service;

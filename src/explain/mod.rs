@@ -13,7 +13,7 @@ use crate::domain::slots::SlotSet;
 use crate::domain::{Priority, Track};
 use crate::rules::{check_pair, Blocker, Candidates, Evidence, QualificationIndex, RuleFailure};
 use crate::score::{self, Components};
-use crate::solver::{verify, LevelCoverage, Solution, SolveStatus};
+use crate::solver::{verify, LevelCoverage, MethodKind, Solution, SolveStatus};
 
 /// The solver's figures as reported.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,6 +24,8 @@ pub struct SolverReport {
     pub gap: f64,
     pub coverage: Vec<LevelCoverage>,
     pub candidate_pairs: u64,
+    /// Which algorithm answered (set by the engine, which chose it).
+    pub method: Option<MethodKind>,
 }
 
 /// One need covered by a pair, with why the mentor qualifies and what it scores.
@@ -226,6 +228,7 @@ pub fn explain(problem: &Problem, candidates: &Candidates, solution: &Solution) 
             gap: solution.gap,
             coverage: solution.coverage.clone(),
             candidate_pairs: candidates.len() as u64,
+            method: None,
         },
         assignments,
         unassigned,

@@ -208,6 +208,9 @@ pub fn render(problem: &Problem, outcome: &Outcome) -> String {
     let mut out = String::new();
     let r = &outcome.solver;
     let _ = writeln!(out, "mentor-match: {}", status_name(r.status));
+    if let Some(method) = r.method {
+        let _ = writeln!(out, "method {}", method.name());
+    }
     let _ = writeln!(
         out,
         "objective {:.4}, best bound {:.4}, gap {:.4}%, {} candidate pairs",

@@ -20,7 +20,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::Instant;
 
-use crate::domain::model::{NeedIx, Problem};
+use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::domain::Priority;
 use crate::rules::Candidates;
 
@@ -28,7 +28,7 @@ mod by_needs;
 use by_needs::ByNeeds;
 
 /// A lexicographic cost packed into one integer: `Σ level_i · 2^(44 + 20·i) + fit`.
-type Cost = i128;
+pub(super) type Cost = i128;
 /// Radix of one coverage digit: |digit| stays below 2^19 for up to 200,000 needs.
 const LEVEL_BITS: u32 = 20;
 /// Bits for the fit digit (kept below 2^43 in absolute value).
@@ -168,7 +168,7 @@ impl Search {
 }
 
 /// The cost of making a (need, mentor) pair, negated because the flow minimises.
-fn pair_cost(priority: Priority, score: f64, fit_scale: f64) -> Cost {
+pub(super) fn pair_cost(priority: Priority, score: f64, fit_scale: f64) -> Cost {
     level_cost(priority) - Cost::from(quantised_fit(score, fit_scale))
 }
 
@@ -209,8 +209,22 @@ pub(super) struct NetworkSolution {
     pub chosen: Vec<usize>,
     need_pi: Vec<Cost>,
     mentor_pi: Vec<Cost>,
+    sink_pi: Cost,
     need_done: Vec<bool>,
-    fit_scale: f64,
+    pub(super) fit_scale: f64,
+    level: Vec<Cost>,
+}
+
+impl NetworkSolution {
+    /// The price of one seat of each mentor read off the potentials, `max(0, π(sink) − π(m))`:
+    /// what a need gives up to take that seat. Any non-negative prices give a valid
+    /// Lagrangian bound (see `side.rs`); these make it tight wherever the model is a network.
+    pub(super) fn seat_prices(&self) -> Vec<Cost> {
+        self.mentor_pi
+            .iter()
+            .map(|&p| (self.sink_pi - p).max(0))
+            .collect()
+    }
 }
 
 /// Pairs of the full set `all` outside the kept `candidates` whose reduced cost is negative:
@@ -225,13 +239,12 @@ pub(super) fn price(
     // Needs are priced independently: split them over the cores, then concatenate in need
     // order so the result does not depend on the split.
     let parts = crate::parallel::over_ranges(problem.needs.len(), |range| {
-        price_range(problem, all, candidates, solution, range)
+        price_range(all, candidates, solution, range)
     });
     parts.into_iter().flatten().collect()
 }
 
 fn price_range(
-    problem: &Problem,
     all: &Candidates,
     candidates: &Candidates,
     solution: &NetworkSolution,
@@ -243,7 +256,7 @@ fn price_range(
         if solution.need_done[n] {
             continue;
         }
-        let priority = problem.needs[n].priority;
+        let level = solution.level[n];
         let kept = &candidates.mentors[candidates.of_need(n as NeedIx)];
         row_out.clear();
         // Both rows are sorted by mentor: walk them together.
@@ -257,7 +270,8 @@ fn price_range(
                 continue;
             }
             let score = all.scores[c];
-            let reduced = pair_cost(priority, score, solution.fit_scale) + solution.need_pi[n]
+            let reduced = level - Cost::from(quantised_fit(score, solution.fit_scale))
+                + solution.need_pi[n]
                 - solution.mentor_pi[m as usize];
             if reduced < 0 {
                 row_out.push((reduced, m, score));
@@ -281,14 +295,36 @@ const DEADLINE_CHECK_EVERY: usize = 256;
 /// than 4 (nodes settled over all rounds: 6.4 M against 11 M); 64 adds nothing more.
 const PRICE_PER_NEED: usize = 16;
 
-/// Locks made up front and the fit quantum, shared by both network solvers.
+/// A seat given out before the flow runs: `student` sits with `mentor`, who covers `needs`
+/// (all of them on that one seat). Locks are seats; so are the bundles the seat-sharing
+/// method commits (`side.rs`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Seat {
+    pub student: StudentIx,
+    pub mentor: MentorIx,
+    pub needs: Vec<NeedIx>,
+}
+
+/// Seats made up front and the fit quantum, shared by both network solvers.
 struct Prepared {
-    /// Locked (need, mentor) pairs, made up front.
+    /// (need, mentor) pairs of the seats made up front.
     locked: Vec<(NeedIx, u32)>,
     seat_used: Vec<i32>,
     mentors_used: Vec<i32>,
     need_done: Vec<bool>,
     fit_scale: f64,
+    /// Coverage part of the cost of each need node (its priority level, negated; the sum of
+    /// its needs' levels for a bundle of needs, see `side.rs`).
+    level: Vec<Cost>,
+}
+
+/// The coverage digit of each need's cost, from its priority.
+pub(super) fn need_levels(problem: &Problem) -> Vec<Cost> {
+    problem
+        .needs
+        .iter()
+        .map(|need| level_cost(need.priority))
+        .collect()
 }
 
 /// Solves the network model exactly over the given candidate set. Returns the chosen candidate
@@ -297,40 +333,70 @@ pub(super) fn solve(problem: &Problem, candidates: &Candidates) -> NetworkSoluti
     Network::new(problem, candidates, None).solution(candidates)
 }
 
-fn prepare(problem: &Problem, candidates: &Candidates) -> Prepared {
-    let s_count = problem.students.len();
+/// Seats of the locked pairs: in a network problem each lock has exactly one candidate arc.
+fn lock_seats(problem: &Problem, candidates: &Candidates) -> Vec<Seat> {
+    problem
+        .locked
+        .iter()
+        .filter_map(|&(s, m)| {
+            problem.students[s as usize]
+                .needs()
+                .find(|&n| candidates.find(n, m).is_some())
+                .map(|n| Seat {
+                    student: s,
+                    mentor: m,
+                    needs: vec![n],
+                })
+        })
+        .collect()
+}
+
+/// The fit quantum for a candidate set: the largest plan's fit stays within the fit digit.
+pub(super) fn fit_scale_for(problem: &Problem, candidates: &Candidates) -> f64 {
     let n_count = problem.needs.len();
-    let m_count = problem.mentors.len();
-
-    // Locked pairs are made up front: in a network problem each has exactly one candidate arc.
-    let mut locked: Vec<(NeedIx, u32)> = Vec::new();
-    let mut seat_used = vec![0i32; m_count];
-    let mut mentors_used = vec![0i32; s_count];
-    let mut need_done = vec![false; n_count];
-    for &(s, m) in &problem.locked {
-        if let Some(c) = problem.students[s as usize]
-            .needs()
-            .find_map(|n| candidates.find(n, m).map(|c| (n, c)))
-        {
-            need_done[c.0 as usize] = true;
-            locked.push((c.0, m));
-            seat_used[m as usize] += 1;
-            mentors_used[s as usize] += 1;
-        }
-    }
-
-    // Fit quantum: the largest plan's fit stays within the fit digit.
     let max_score = candidates
         .scores
         .iter()
         .fold(0.0f64, |a, &b| a.max(b.abs()));
-    let fit_scale = if max_score > 0.0 {
+    if max_score > 0.0 {
         ((1u64 << (FIT_BITS - 1)) as f64 / (max_score * (n_count.max(1) as f64) * 4.0))
             .min(FIT_SCALE_MAX)
     } else {
         FIT_SCALE_MAX
-    };
+    }
+}
+
+fn prepare(
+    problem: &Problem,
+    candidates: &Candidates,
+    seats: &[Seat],
+    fit_scale: Option<f64>,
+    level: Option<Vec<Cost>>,
+) -> Prepared {
+    let s_count = problem.students.len();
+    let n_count = problem.needs.len();
+    let m_count = problem.mentors.len();
+
+    // Seats made up front: their needs leave the flow, their mentor has one seat fewer and
+    // their student one mentor slot fewer.
+    let mut locked: Vec<(NeedIx, u32)> = Vec::new();
+    let mut seat_used = vec![0i32; m_count];
+    let mut mentors_used = vec![0i32; s_count];
+    let mut need_done = vec![false; n_count];
+    for seat in seats {
+        for &n in &seat.needs {
+            if !need_done[n as usize] && candidates.find(n, seat.mentor).is_some() {
+                need_done[n as usize] = true;
+                locked.push((n, seat.mentor));
+            }
+        }
+        seat_used[seat.mentor as usize] += 1;
+        mentors_used[seat.student as usize] += 1;
+    }
+    let fit_scale = fit_scale.unwrap_or_else(|| fit_scale_for(problem, candidates));
+    let level = level.unwrap_or_else(|| need_levels(problem));
     Prepared {
+        level,
         locked,
         seat_used,
         mentors_used,
@@ -341,11 +407,7 @@ fn prepare(problem: &Problem, candidates: &Candidates) -> Prepared {
 
 /// Successive shortest paths from a super source through per-student slots (used when the
 /// per-student mentor limit can bind).
-fn solve_from_source(
-    problem: &Problem,
-    candidates: &Candidates,
-    prepared: &Prepared,
-) -> (Vec<usize>, Vec<Cost>, Vec<Cost>) {
+fn solve_from_source(problem: &Problem, candidates: &Candidates, prepared: &Prepared) -> Cold {
     let Prepared {
         seat_used,
         mentors_used,
@@ -356,9 +418,11 @@ fn solve_from_source(
     // Per-candidate costs, negated (we minimise).
     let mut costs: Vec<Cost> = Vec::with_capacity(candidates.len());
     let mut cand_need: Vec<u32> = Vec::with_capacity(candidates.len());
-    for (n, need) in problem.needs.iter().enumerate() {
+    for n in 0..problem.needs.len() {
         for c in candidates.of_need(n as NeedIx) {
-            costs.push(pair_cost(need.priority, candidates.scores[c], *fit_scale));
+            costs.push(
+                prepared.level[n] - Cost::from(quantised_fit(candidates.scores[c], *fit_scale)),
+            );
             cand_need.push(n as u32);
         }
     }
@@ -451,11 +515,20 @@ fn solve_from_source(
         search.augment(&mut g, source, sink);
     }
 
-    (
-        used_arcs(&g),
-        (0..n_count).map(|n| pi[need_node(n)]).collect(),
-        (0..m_count).map(|m| pi[mentor_node(m)]).collect(),
-    )
+    Cold {
+        chosen: used_arcs(&g),
+        need_pi: (0..n_count).map(|n| pi[need_node(n)]).collect(),
+        mentor_pi: (0..m_count).map(|m| pi[mentor_node(m)]).collect(),
+        sink_pi: pi[sink],
+    }
+}
+
+/// A flow solved afresh from the super source, with its potentials.
+struct Cold {
+    chosen: Vec<usize>,
+    need_pi: Vec<Cost>,
+    mentor_pi: Vec<Cost>,
+    sink_pi: Cost,
 }
 
 /// Candidate positions of the saturated need→mentor arcs.
@@ -473,18 +546,40 @@ fn used_arcs(g: &Graph) -> Vec<usize> {
 /// super source each round.
 pub(super) struct Network {
     prepared: Prepared,
-    warm: Option<ByNeeds>,
-    cold: Option<(Vec<usize>, Vec<Cost>, Vec<Cost>)>,
+    /// Seats made before the flow (locks, committed bundles), kept for fresh re-solves.
+    seats: Vec<Seat>,
+    fit_scale: Option<f64>,
+    level: Option<Vec<Cost>>,
+    state: State,
+}
+
+enum State {
+    Warm(Box<ByNeeds>),
+    Cold(Cold),
 }
 
 impl Network {
-    /// Solves the network model exactly over the given candidate set.
+    /// Solves the network model exactly over the given candidate set, locks made first.
     pub(super) fn new(
         problem: &Problem,
         candidates: &Candidates,
         deadline: Option<Instant>,
     ) -> Self {
-        let prepared = prepare(problem, candidates);
+        let seats = lock_seats(problem, candidates);
+        Self::with_seats(problem, candidates, deadline, seats, None, None)
+    }
+
+    /// Solves the network model with `seats` made up front and, when given, a fixed fit
+    /// quantum (so that costs compare across candidate sets) and coverage digits per need node.
+    pub(super) fn with_seats(
+        problem: &Problem,
+        candidates: &Candidates,
+        deadline: Option<Instant>,
+        seats: Vec<Seat>,
+        fit_scale: Option<f64>,
+        level: Option<Vec<Cost>>,
+    ) -> Self {
+        let prepared = prepare(problem, candidates, &seats, fit_scale, level.clone());
         let k = problem.policy.max_mentors_per_student as i32;
         // When no student has more open needs than open mentor slots, the per-student limit
         // cannot bind and needs can be added one at a time; otherwise the search starts at a
@@ -496,20 +591,19 @@ impl Network {
                 .count() as i32;
             open > k - prepared.mentors_used[s]
         });
-        if limit_binds {
-            let cold = solve_from_source(problem, candidates, &prepared);
-            Network {
-                prepared,
-                warm: None,
-                cold: Some(cold),
-            }
+        let state = if limit_binds {
+            State::Cold(solve_from_source(problem, candidates, &prepared))
         } else {
-            let warm = ByNeeds::new(problem, candidates, &prepared, deadline);
-            Network {
-                prepared,
-                warm: Some(warm),
-                cold: None,
-            }
+            State::Warm(Box::new(ByNeeds::new(
+                problem, candidates, &prepared, deadline,
+            )))
+        };
+        Network {
+            prepared,
+            seats,
+            fit_scale,
+            level,
+            state,
         }
     }
 
@@ -521,23 +615,33 @@ impl Network {
         extra: &[(NeedIx, u32, f64)],
         warm_ratio: usize,
     ) {
-        match &mut self.warm {
-            Some(warm) if extra.len().saturating_mul(warm_ratio) <= problem.needs.len() => {
+        match &mut self.state {
+            State::Warm(warm) if extra.len().saturating_mul(warm_ratio) <= problem.needs.len() => {
                 warm.add(self.prepared.fit_scale, extra)
             }
-            _ => *self = Network::new(problem, candidates, None),
+            _ => {
+                let seats = std::mem::take(&mut self.seats);
+                let level = self.level.take();
+                *self = Network::with_seats(problem, candidates, None, seats, self.fit_scale, level)
+            }
         }
     }
 
     /// Nodes settled by the warm network's searches so far (0 on the cold path): a measure of
     /// work that, unlike time, does not depend on how busy the machine is.
     pub(super) fn settled(&self) -> u64 {
-        self.warm.as_ref().map_or(0, ByNeeds::settled)
+        match &self.state {
+            State::Warm(w) => w.settled(),
+            State::Cold(_) => 0,
+        }
     }
 
     /// False when the deadline cut the solve short (the plan is feasible, not proven).
     pub(super) fn complete(&self) -> bool {
-        self.warm.as_ref().is_none_or(|w| w.complete)
+        match &self.state {
+            State::Warm(w) => w.complete,
+            State::Cold(_) => true,
+        }
     }
 
     /// The plan (candidate positions in `candidates`, ascending) with its proving potentials.
@@ -548,21 +652,24 @@ impl Network {
             .iter()
             .filter_map(|&(n, m)| candidates.find(n, m))
             .collect();
-        let (need_pi, mentor_pi) = match (&self.warm, &self.cold) {
-            (Some(warm), _) => {
+        let (need_pi, mentor_pi, sink_pi) = match &self.state {
+            State::Warm(warm) => {
                 chosen.extend(
                     warm.pairs()
                         .into_iter()
                         .filter_map(|(n, m)| candidates.find(n, m)),
                 );
                 let n = warm.n_count();
-                (warm.pi[..n].to_vec(), warm.pi[n..warm.sink()].to_vec())
+                (
+                    warm.pi[..n].to_vec(),
+                    warm.pi[n..warm.sink()].to_vec(),
+                    warm.pi[warm.sink()],
+                )
             }
-            (None, Some((positions, need_pi, mentor_pi))) => {
-                chosen.extend_from_slice(positions);
-                (need_pi.clone(), mentor_pi.clone())
+            State::Cold(cold) => {
+                chosen.extend_from_slice(&cold.chosen);
+                (cold.need_pi.clone(), cold.mentor_pi.clone(), cold.sink_pi)
             }
-            (None, None) => (Vec::new(), Vec::new()),
         };
         chosen.sort_unstable();
         chosen.dedup();
@@ -570,8 +677,10 @@ impl Network {
             chosen,
             need_pi,
             mentor_pi,
+            sink_pi,
             need_done: self.prepared.need_done.clone(),
             fit_scale: self.prepared.fit_scale,
+            level: self.prepared.level.clone(),
         }
     }
 }

@@ -71,6 +71,7 @@ pub(super) fn solve(
     candidates: &Candidates,
     options: SolveOptions,
     deadline: Instant,
+    start: Option<&[usize]>,
 ) -> Result<Solution, SolveError> {
     let structure = Structure::new(problem, candidates);
     let priority_of = |c: usize| problem.needs[structure.need_of[c] as usize].priority;
@@ -101,7 +102,17 @@ pub(super) fn solve(
 
     // A feasible plan is always at hand: it seeds the first solve and is the answer of last
     // resort if the time limit strikes before HiGHS finds any plan.
-    let mut x = greedy(problem, candidates, &structure);
+    // A caller's plan (the seat-sharing method's incumbent) replaces the greedy one.
+    let mut x = match start {
+        Some(chosen) => {
+            let mut x = vec![0.0; candidates.len()];
+            for &c in chosen {
+                x[c] = 1.0;
+            }
+            x
+        }
+        None => greedy(problem, candidates, &structure),
+    };
     let mut status = SolveStatus::Optimal;
     let mut fit_bound: Option<(f64, f64)> = None;
     let mut floors: Vec<(Priority, f64)> = Vec::new();

@@ -23,7 +23,11 @@
 
 mod flow;
 mod mip;
+mod network;
+mod side;
 pub mod verify;
+
+pub use side::SideStats;
 
 use std::time::{Duration, Instant};
 
@@ -136,27 +140,59 @@ pub struct Solved {
     pub method: Method,
 }
 
+/// The algorithm that answered, without its statistics: what the response and logs report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MethodKind {
+    Network,
+    NetworkSide,
+    IntegerProgram,
+}
+
+impl MethodKind {
+    /// The name used in logs and the text report.
+    pub fn name(self) -> &'static str {
+        match self {
+            MethodKind::Network => "network",
+            MethodKind::NetworkSide => "network+side",
+            MethodKind::IntegerProgram => "integer program",
+        }
+    }
+}
+
+impl Method {
+    /// The algorithm, without its statistics.
+    pub fn kind(self) -> MethodKind {
+        match self {
+            Method::Network { .. } => MethodKind::Network,
+            Method::NetworkSide(_) => MethodKind::NetworkSide,
+            Method::IntegerProgram => MethodKind::IntegerProgram,
+        }
+    }
+}
+
 /// The algorithm that produced a solution.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
     /// Exact min-cost flow on a sparse candidate set, proven optimal for the full set by
     /// pricing every excluded pair (`rounds` solves).
     Network { rounds: u32 },
+    /// Seat sharing: network flows with seats made up front, an exact Lagrangian certificate,
+    /// and the integer program on the pairs the certificate leaves open.
+    NetworkSide(SideStats),
     /// The integer program over every candidate pair.
     IntegerProgram,
 }
 
-/// Solves a problem end to end, choosing the algorithm by structure.
+/// Solves a problem end to end: the one entry point. The method is chosen by structure and
+/// reported in [`Solved::method`]:
 ///
-/// When no mentor can cover two needs of one student the problem is a network: it is solved
-/// by min-cost flow over each need's `sparse_keep` best candidates (plus ranked and locked
-/// mentors, plus a few under-demanded mentors); then every excluded pair is priced against the flow's node potentials. A pair
-/// with negative reduced cost could improve the plan, so those pairs join the set and the flow
-/// is solved again; when none is left the potentials prove the plan optimal for the full
-/// problem. The full set is scored once and kept as 12 bytes per feasible pair, so pricing
-/// is a scan; memory grows with the feasible pairs, not with students × mentors.
-///
-/// Otherwise (seat sharing possible) the integer program runs over the full candidate set.
+/// - **network** (`network.rs`) when no mentor can cover two needs of one student: min-cost
+///   flow over a sparse set, proven optimal for every pair by pricing;
+/// - **network+side** (`side.rs`) when seats can be shared: network flows with seats made up
+///   front, an exact Lagrangian certificate, and the integer program on what the certificate
+///   leaves open (often nothing);
+/// - **integer program** (`mip.rs`) for a rematch bounded by `maxChanges`, a side row the other
+///   methods do not model.
 pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved, SolveError> {
     let deadline = Instant::now() + options.time_limit;
     let started = Instant::now();
@@ -167,87 +203,57 @@ pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved,
         build_ms = started.elapsed().as_millis() as u64,
         "every feasible pair scored"
     );
+    let total_pairs = all.len() as u64;
     if problem.min_kept.is_none() && is_network_set(problem, &all) {
-        let t = Instant::now();
-        let total_pairs = all.len() as u64;
-        let mut candidates =
-            all.select_with_slack(problem, options.sparse_keep.max(1), options.sparse_slack);
-        let sparse_ms = t.elapsed().as_millis() as u64;
-        let mut rounds = 0;
-        let mut network = flow::Network::new(problem, &candidates, Some(deadline));
-        tracing::debug!(
-            sparse_ms,
-            flow_ms = t.elapsed().as_millis() as u64 - sparse_ms,
-            settled = network.settled(),
-            "network built"
-        );
-        loop {
-            rounds += 1;
-            let t = Instant::now();
-            let solved = network.solution(&candidates);
-            if !network.complete() || Instant::now() >= deadline {
-                // Out of time: the plan is feasible but not proven optimal.
-                let pairs = verify::pairs(&candidates, &solved.chosen);
-                if verify::verify(problem, &pairs).is_err() {
-                    break;
-                }
-                let objective: f64 = solved.chosen.iter().map(|&c| candidates.scores[c]).sum();
-                let bound = trivial_bound(problem, &candidates).max(objective);
-                return Ok(Solved {
-                    solution: Solution {
-                        status: SolveStatus::TimeLimit,
-                        objective,
-                        best_bound: bound,
-                        gap: relative_gap(objective, bound),
-                        coverage: level_coverage(problem, &pairs),
-                        chosen: solved.chosen,
-                    },
-                    candidates,
-                    total_pairs,
-                    method: Method::Network { rounds },
-                });
-            }
-            let extra = flow::price(problem, &all, &candidates, &solved);
-            tracing::debug!(
-                rounds,
-                kept = candidates.len(),
-                added = extra.len(),
-                price_ms = t.elapsed().as_millis() as u64,
-                "network round"
-            );
-            if extra.is_empty() {
-                let pairs = verify::pairs(&candidates, &solved.chosen);
-                if verify::verify(problem, &pairs).is_err() {
-                    break;
-                }
-                let objective = solved.chosen.iter().map(|&c| candidates.scores[c]).sum();
-                return Ok(Solved {
-                    solution: Solution {
-                        status: SolveStatus::Optimal,
-                        objective,
-                        best_bound: objective,
-                        gap: 0.0,
-                        coverage: level_coverage(problem, &pairs),
-                        chosen: solved.chosen,
-                    },
-                    candidates,
-                    total_pairs,
-                    method: Method::Network { rounds },
-                });
-            }
-            let t = Instant::now();
-            candidates.extend(extra.clone());
-            network.add(problem, &candidates, &extra, options.warm_ratio);
-            tracing::debug!(
-                flow_ms = t.elapsed().as_millis() as u64,
-                settled = network.settled(),
-                "network updated"
-            );
+        let run = network::run(problem, &all, options, deadline, None, None, None);
+        let network::NetworkRun {
+            candidates,
+            solution: solved,
+            rounds,
+            complete,
+        } = run;
+        let pairs = verify::pairs(&candidates, &solved.chosen);
+        // Locks that the network could not honour jointly are left to the integer program,
+        // which proves them infeasible or finds the plan.
+        if verify::verify(problem, &pairs).is_ok() {
+            let objective: f64 = solved.chosen.iter().map(|&c| candidates.scores[c]).sum();
+            let (status, best_bound) = if complete {
+                (SolveStatus::Optimal, objective)
+            } else {
+                (
+                    SolveStatus::TimeLimit,
+                    trivial_bound(problem, &candidates).max(objective),
+                )
+            };
+            return Ok(Solved {
+                solution: Solution {
+                    status,
+                    objective,
+                    best_bound,
+                    gap: relative_gap(objective, best_bound),
+                    coverage: level_coverage(problem, &pairs),
+                    chosen: solved.chosen,
+                },
+                candidates,
+                total_pairs,
+                method: Method::Network { rounds },
+            });
         }
+    } else if problem.min_kept.is_none() {
+        let side::SideOutcome {
+            candidates,
+            solution,
+            stats,
+        } = side::solve(problem, &all, options, deadline)?;
+        return Ok(Solved {
+            candidates,
+            solution,
+            total_pairs,
+            method: Method::NetworkSide(stats),
+        });
     }
     let candidates = all;
-    let total_pairs = candidates.len() as u64;
-    let solution = solve(problem, &candidates, options)?;
+    let solution = mip::solve(problem, &candidates, options, deadline, None)?;
     Ok(Solved {
         candidates,
         solution,
@@ -304,7 +310,7 @@ pub fn solve(
             });
         }
     }
-    mip::solve(problem, candidates, options, deadline)
+    mip::solve(problem, candidates, options, deadline, None)
 }
 
 /// Solves with the general integer program only, whatever the structure: the reference the
@@ -319,6 +325,7 @@ pub fn solve_integer_program(
         candidates,
         options,
         Instant::now() + options.time_limit,
+        None,
     )
 }
 

@@ -17,7 +17,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::Instant;
 
-use super::{level_cost, quantised_fit, Cost, Prepared, DEADLINE_CHECK_EVERY, UNSEEN};
+use super::{quantised_fit, Cost, Prepared, DEADLINE_CHECK_EVERY, UNSEEN};
 use crate::domain::model::{NeedIx, Problem};
 use crate::rules::Candidates;
 
@@ -417,11 +417,7 @@ impl ByNeeds {
             n_count,
             arc_start,
             arcs,
-            level: problem
-                .needs
-                .iter()
-                .map(|need| level_cost(need.priority))
-                .collect(),
+            level: prepared.level.clone(),
             seats: problem
                 .mentors
                 .iter()

@@ -1,0 +1,112 @@
+//! Method **network**: the pairing as a min-cost flow (see `flow.rs`), solved over a sparse
+//! candidate set and proven optimal for the *full* set by pricing.
+//!
+//! What it proves: when no mentor can cover two needs of one student, the flow's optimum is
+//! the lexicographic optimum of the whole problem (the b-matching polytope is integral). The
+//! flow runs over each need's best few candidates; then every excluded pair is priced against
+//! the node potentials. Pairs with negative reduced cost join and the flow is restored; when
+//! none is left, the potentials are a dual certificate for the full problem.
+//!
+//! The seat-sharing method (`side.rs`) runs the same loop with some seats made up front.
+
+use std::time::Instant;
+
+use super::flow::{self, Cost, NetworkSolution, Seat};
+use super::SolveOptions;
+use crate::domain::model::Problem;
+use crate::rules::Candidates;
+
+/// One network solve, priced to the end or stopped by the deadline.
+pub(super) struct NetworkRun {
+    /// The kept candidate set the plan's positions refer to.
+    pub candidates: Candidates,
+    pub solution: NetworkSolution,
+    /// Flow solves (first one and one per pricing round).
+    pub rounds: u32,
+    /// False when the deadline struck: the plan is feasible, not proven.
+    pub complete: bool,
+}
+
+/// Solves the network model over `all` by pricing from a sparse start. `seats` (locks when
+/// `None`) are made before the flow; `fit_scale` fixes the fit quantum.
+pub(super) fn run(
+    problem: &Problem,
+    all: &Candidates,
+    options: SolveOptions,
+    deadline: Instant,
+    seats: Option<Vec<Seat>>,
+    fit_scale: Option<f64>,
+    level: Option<Vec<Cost>>,
+) -> NetworkRun {
+    let t = Instant::now();
+    let mut candidates =
+        all.select_with_slack(problem, options.sparse_keep.max(1), options.sparse_slack);
+    let mut network = match seats {
+        None => flow::Network::new(problem, &candidates, Some(deadline)),
+        Some(seats) => {
+            // The seats' pairs must be in the kept set for the flow to make them.
+            let extra: Vec<_> = seats
+                .iter()
+                .flat_map(|seat| {
+                    seat.needs.iter().filter_map(|&n| {
+                        all.find(n, seat.mentor)
+                            .map(|c| (n, seat.mentor, all.scores[c]))
+                    })
+                })
+                .filter(|&(n, m, _)| candidates.find(n, m).is_none())
+                .collect();
+            candidates.extend(extra);
+            flow::Network::with_seats(
+                problem,
+                &candidates,
+                Some(deadline),
+                seats,
+                fit_scale,
+                level,
+            )
+        }
+    };
+    tracing::debug!(
+        flow_ms = t.elapsed().as_millis() as u64,
+        settled = network.settled(),
+        "network built"
+    );
+    let mut rounds = 0;
+    loop {
+        rounds += 1;
+        let t = Instant::now();
+        let solution = network.solution(&candidates);
+        if !network.complete() || Instant::now() >= deadline {
+            return NetworkRun {
+                candidates,
+                solution,
+                rounds,
+                complete: false,
+            };
+        }
+        let extra = flow::price(problem, all, &candidates, &solution);
+        tracing::debug!(
+            rounds,
+            kept = candidates.len(),
+            added = extra.len(),
+            price_ms = t.elapsed().as_millis() as u64,
+            "network round"
+        );
+        if extra.is_empty() {
+            return NetworkRun {
+                candidates,
+                solution,
+                rounds,
+                complete: true,
+            };
+        }
+        let t = Instant::now();
+        candidates.extend(extra.clone());
+        network.add(problem, &candidates, &extra, options.warm_ratio);
+        tracing::debug!(
+            flow_ms = t.elapsed().as_millis() as u64,
+            settled = network.settled(),
+            "network updated"
+        );
+    }
+}
