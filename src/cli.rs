@@ -122,8 +122,10 @@ pub enum CliError {
     },
     #[error("cannot encode the result: {0}")]
     Encode(serde_json::Error),
-    #[error("--students and --mentors must be at most {max}")]
-    TooLarge { max: usize },
+    #[error("--{flag} must be at most {max}")]
+    TooLarge { flag: &'static str, max: usize },
+    #[error("{path} is not UTF-8 text: invalid byte at offset {offset}")]
+    NotUtf8 { path: PathBuf, offset: usize },
     #[error(transparent)]
     Server(#[from] crate::server::ServerError),
     #[error("cannot reach {url}: {source}")]
@@ -147,7 +149,8 @@ impl CliError {
             CliError::Parse { .. }
             | CliError::ParseRematch { .. }
             | CliError::Invalid(_)
-            | CliError::TooLarge { .. } => 2,
+            | CliError::TooLarge { .. }
+            | CliError::NotUtf8 { .. } => 2,
             CliError::Remote {
                 code: tonic::Code::InvalidArgument,
                 ..
@@ -197,24 +200,54 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
-/// Reads a request file (proto3 JSON).
-pub fn read_request(path: &Path) -> Result<pb::SolveRequest, CliError> {
-    let text = std::fs::read_to_string(path).map_err(|source| CliError::Read {
+/// Reads a text file as UTF-8, accepting (and dropping) a byte-order mark, which editors on
+/// Windows write; any other invalid byte is named by its offset.
+fn read_text(path: &Path) -> Result<String, CliError> {
+    let mut bytes = std::fs::read(path).map_err(|source| CliError::Read {
         path: path.to_path_buf(),
         source,
     })?;
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| CliError::NotUtf8 {
+        path: path.to_path_buf(),
+        offset: e.utf8_error().valid_up_to(),
+    })
+}
+
+/// Reads a request file (proto3 JSON).
+pub fn read_request(path: &Path) -> Result<pb::SolveRequest, CliError> {
+    let text = read_text(path)?;
     serde_json::from_str(&text).map_err(|source| CliError::Parse {
         path: path.to_path_buf(),
         source,
     })
 }
 
+/// Writes the result to `output` atomically (a temporary file in the same folder, then a
+/// rename), so a run killed half-way never leaves a truncated file; or to stdout.
 fn write_out(output: Option<&Path>, text: &str) -> Result<(), CliError> {
     match output {
-        Some(path) => std::fs::write(path, text).map_err(|source| CliError::Write {
-            path: path.to_path_buf(),
-            source,
-        }),
+        Some(path) => {
+            let err = |source| CliError::Write {
+                path: path.to_path_buf(),
+                source,
+            };
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            let name = path
+                .file_name()
+                .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+            let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+            let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
+            if written.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            written.map_err(err)
+        }
         None => {
             use std::io::Write;
             let mut out = std::io::stdout().lock();
@@ -307,10 +340,7 @@ fn dispatch(command: Command) -> Result<(), CliError> {
             format,
             output,
         } => {
-            let text = std::fs::read_to_string(&request).map_err(|source| CliError::Read {
-                path: request.clone(),
-                source,
-            })?;
+            let text = read_text(&request)?;
             let req: pb::RematchRequest =
                 serde_json::from_str(&text).map_err(|source| CliError::ParseRematch {
                     path: request.clone(),
@@ -393,9 +423,17 @@ fn dispatch(command: Command) -> Result<(), CliError> {
             single_need,
             output,
         } => {
-            let max = crate::domain::limits::MAX_STUDENTS;
-            if students > max || mentors > crate::domain::limits::MAX_MENTORS {
-                return Err(CliError::TooLarge { max });
+            if students > crate::domain::limits::MAX_STUDENTS {
+                return Err(CliError::TooLarge {
+                    flag: "students",
+                    max: crate::domain::limits::MAX_STUDENTS,
+                });
+            }
+            if mentors > crate::domain::limits::MAX_MENTORS {
+                return Err(CliError::TooLarge {
+                    flag: "mentors",
+                    max: crate::domain::limits::MAX_MENTORS,
+                });
             }
             let request = pb::SolveRequest::from(generate::generate_with(
                 students,

@@ -660,7 +660,7 @@ impl From<pb::RematchRequest> for crate::rematch::RawRematch {
     fn from(req: pb::RematchRequest) -> Self {
         let policy = req.rematch.unwrap_or_default();
         crate::rematch::RawRematch {
-            request: RawRequest::from(req.request.unwrap_or_default()),
+            request: req.request.map(RawRequest::from),
             current: req
                 .current_pairs
                 .into_iter()

@@ -87,6 +87,8 @@ pub enum ServerError {
     },
     #[error("config: {0}")]
     Invalid(String),
+    #[error("token file {0} is empty: it would accept an empty bearer token; write a token into it or remove token_file")]
+    EmptyTokenFile(PathBuf),
     #[error("refusing to listen on {0} without a token: set {TOKEN_ENV} or token_file, or listen on loopback")]
     UnprotectedPublicAddress(SocketAddr),
     #[error("cannot listen on {addr}: {source}")]
@@ -151,7 +153,13 @@ impl Settings {
         s.token = match std::env::var(TOKEN_ENV) {
             Ok(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
             _ => match &file.token_file {
-                Some(path) => Some(String::from_utf8_lossy(&read(path)?).trim().to_string()),
+                Some(path) => {
+                    let token = String::from_utf8_lossy(&read(path)?).trim().to_string();
+                    if token.is_empty() {
+                        return Err(ServerError::EmptyTokenFile(path.clone()));
+                    }
+                    Some(token)
+                }
                 None => None,
             },
         };

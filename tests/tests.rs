@@ -3,6 +3,7 @@
 mod cli;
 mod common;
 mod demo;
+mod hardening;
 mod properties;
 mod rematch;
 mod seat_sharing;

@@ -28,3 +28,9 @@ pub const MAX_VIOLATIONS: usize = 1_000;
 pub const MAX_CAPACITY: u32 = 5;
 /// Longest solver time limit a request may ask for, in seconds.
 pub const MAX_TIME_LIMIT_SECONDS: f64 = 3_600.0;
+/// Largest weight of an objective component. Scores stay below 7,000 per pair, which keeps the
+/// fit digit of the packed costs fine-grained and the integer program's coefficients well
+/// scaled; past it, 1e20 broke both.
+pub const MAX_WEIGHT: f64 = 1_000.0;
+/// Largest rematch change penalty per need, for the same reason.
+pub const MAX_CHANGE_PENALTY: f64 = 1_000_000.0;

@@ -95,3 +95,13 @@ pub enum MentorRole {
     ExternalCounsellor,
     PeerStudent,
 }
+
+/// A caller's value as quoted in messages: at most 64 characters (then `…`), so an error about
+/// a 10 MB field stays short; callers quote it with `{:?}`, which escapes control characters.
+pub fn clip(value: &str) -> String {
+    const MAX_QUOTED_CHARS: usize = 64;
+    match value.char_indices().nth(MAX_QUOTED_CHARS) {
+        None => value.to_string(),
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+    }
+}

@@ -32,17 +32,21 @@ impl SlotSet {
         let trimmed = name.trim();
         let (day, period) = trimmed
             .split_once('-')
-            .ok_or_else(|| SlotError::Shape(name.to_string()))?;
+            .ok_or_else(|| SlotError::Shape(super::clip(name)))?;
         let day_ix = DAYS
             .iter()
             .position(|d| d.eq_ignore_ascii_case(day.trim()))
-            .ok_or_else(|| SlotError::Day(name.to_string()))?;
+            .ok_or_else(|| SlotError::Day(super::clip(name)))?;
+        let period = period.trim();
+        // Digits only: `parse` would also take a sign (`MON-+1`).
+        if period.is_empty() || !period.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(SlotError::Shape(super::clip(name)));
+        }
         let period: u32 = period
-            .trim()
             .parse()
-            .map_err(|_| SlotError::Shape(name.to_string()))?;
+            .map_err(|_| SlotError::Shape(super::clip(name)))?;
         if !(1..=PERIODS_PER_DAY).contains(&period) {
-            return Err(SlotError::Period(name.to_string()));
+            return Err(SlotError::Period(super::clip(name)));
         }
         Ok(day_ix as u32 * PERIODS_PER_DAY + (period - 1))
     }

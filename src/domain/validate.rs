@@ -15,7 +15,7 @@ use super::model::{
 use super::policy::{Policy, Rules, Weights};
 use super::raw::{Coded, RawChoice, RawPolicy, RawRequest};
 use super::slots::SlotSet;
-use super::{MentorRole, Priority, Track};
+use super::{clip, MentorRole, Priority, Track};
 use crate::explain::text::blocker_sentence;
 use crate::rules::{check_pair, Blocker};
 
@@ -42,6 +42,7 @@ pub enum ViolationCode {
     TooLarge,
     TooLong,
     TooManyViolations,
+    ControlCharacter,
 }
 
 impl ViolationCode {
@@ -68,6 +69,7 @@ impl ViolationCode {
             ViolationCode::TooLarge => "too_large",
             ViolationCode::TooLong => "too_long",
             ViolationCode::TooManyViolations => "too_many_violations",
+            ViolationCode::ControlCharacter => "control_character",
         }
     }
 }
@@ -131,7 +133,23 @@ impl Report {
         }
     }
 
+    /// Ids and texts are printed in reports and on terminals: a newline or an escape code in
+    /// one would forge lines or colours there, so they are refused.
+    fn printable(&mut self, path: &str, value: &str) {
+        if value.chars().any(char::is_control) {
+            self.add(
+                path,
+                ViolationCode::ControlCharacter,
+                format!(
+                    "value {:?} contains a control character (newline, tab, escape…)",
+                    clip(value)
+                ),
+            );
+        }
+    }
+
     fn id(&mut self, path: &str, id: &str) {
+        self.printable(path, id);
         if id.trim().is_empty() {
             self.add(path, ViolationCode::EmptyId, "id must not be empty");
         } else if id.len() > limits::MAX_ID_LEN {
@@ -148,6 +166,7 @@ impl Report {
     }
 
     fn text(&mut self, path: &str, text: &str) {
+        self.printable(path, text);
         if text.len() > limits::MAX_TEXT_LEN {
             self.add(
                 path,
@@ -258,7 +277,7 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
             report.add(
                 format!("{p}.id"),
                 ViolationCode::DuplicateId,
-                format!("mentor id {:?} appears more than once", m.id),
+                format!("mentor id {:?} appears more than once", clip(&m.id)),
             );
         }
         if !(1..=limits::MAX_CAPACITY).contains(&m.capacity) {
@@ -380,10 +399,13 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
             report.add(
                 format!("{p}.id"),
                 ViolationCode::DuplicateId,
-                format!("student id {:?} appears more than once", s.id),
+                format!("student id {:?} appears more than once", clip(&s.id)),
             );
         }
         report.text(&format!("{p}.class_id"), &s.class_id);
+        if let Some(gender) = &s.gender {
+            report.text(&format!("{p}.gender"), gender);
+        }
         report.texts(&format!("{p}.traits"), &s.traits);
         if s.needs.is_empty() {
             report.add(
@@ -409,7 +431,10 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
                     report.add(
                         format!("{np}.id"),
                         ViolationCode::DuplicateId,
-                        format!("need id {:?} appears more than once for this student", n.id),
+                        format!(
+                            "need id {:?} appears more than once for this student",
+                            clip(&n.id)
+                        ),
                     );
                 }
                 let track = match n.track {
@@ -515,14 +540,14 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
             report.add(
                 format!("{path}.student_id"),
                 ViolationCode::UnknownReference,
-                format!("unknown student {sid:?}"),
+                format!("unknown student {:?}", clip(sid)),
             );
         }
         if m.is_none() {
             report.add(
                 format!("{path}.mentor_id"),
                 ViolationCode::UnknownReference,
-                format!("unknown mentor {mid:?}"),
+                format!("unknown mentor {:?}", clip(mid)),
             );
         }
         s.zip(m)
@@ -656,14 +681,14 @@ fn choices(
             None => report.add(
                 format!("{p}.{kind}_id"),
                 ViolationCode::UnknownReference,
-                format!("unknown {kind} {:?}", c.id),
+                format!("unknown {kind} {:?}", clip(&c.id)),
             ),
             Some(&ix) => {
                 if !seen.insert(ix) {
                     report.add(
                         format!("{p}.{kind}_id"),
                         ViolationCode::DuplicateChoice,
-                        format!("{kind} {:?} is ranked more than once", c.id),
+                        format!("{kind} {:?} is ranked more than once", clip(&c.id)),
                     );
                 } else if c.rank >= 1 {
                     out.push((ix, c.rank));
@@ -694,12 +719,15 @@ fn validate_policy(report: &mut Report, raw: &RawPolicy) -> Policy {
     let mut weight = |name: &str, value: Option<f64>, default: f64| -> f64 {
         match value {
             None => default,
-            Some(v) if v.is_finite() && v >= 0.0 => v,
+            Some(v) if v.is_finite() && (0.0..=limits::MAX_WEIGHT).contains(&v) => v,
             Some(v) => {
                 report.add(
                     format!("policy.weights.{name}"),
                     ViolationCode::InvalidWeight,
-                    format!("weight {v} must be a finite number ≥ 0"),
+                    format!(
+                        "weight {v} must be a finite number in [0, {}]",
+                        limits::MAX_WEIGHT
+                    ),
                 );
                 default
             }

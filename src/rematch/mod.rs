@@ -46,7 +46,9 @@ pub struct RawCurrentPair {
 /// A rematch request as sent.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RawRematch {
-    pub request: RawRequest,
+    /// The school as it is now; `None` when the caller sent none (a validation error: a
+    /// rematch without the school would end every pair).
+    pub request: Option<RawRequest>,
     pub current: Vec<RawCurrentPair>,
     pub keep_mode: Coded<KeepMode>,
     pub change_penalty: Option<f64>,
@@ -138,14 +140,36 @@ pub fn rematch(raw: RawRematch) -> Result<RematchOutcome, RematchError> {
 /// As [`rematch`], with the solve's time limit capped (the service passes what is left of the
 /// call's deadline).
 pub fn rematch_within(
-    raw: RawRematch,
+    mut raw: RawRematch,
     time_cap: Option<std::time::Duration>,
 ) -> Result<RematchOutcome, RematchError> {
     let mut violations = Vec::new();
+    let Some(request) = raw.request.take() else {
+        return Err(RematchError::Invalid(InvalidRequest {
+            violations: vec![violation(
+                "request".into(),
+                ViolationCode::MissingValue,
+                "the rematch needs the school as it is now (request)".into(),
+            )],
+        }));
+    };
     let mut current = Vec::with_capacity(raw.current.len());
     let mut seen = HashSet::new();
     for (i, c) in raw.current.iter().enumerate() {
         let p = format!("current_pairs[{i}]");
+        for (field, id) in [("student_id", &c.student_id), ("mentor_id", &c.mentor_id)] {
+            if id.len() > crate::domain::limits::MAX_ID_LEN {
+                violations.push(violation(
+                    format!("{p}.{field}"),
+                    ViolationCode::TooLong,
+                    format!(
+                        "id is {} bytes, at most {} allowed",
+                        id.len(),
+                        crate::domain::limits::MAX_ID_LEN
+                    ),
+                ));
+            }
+        }
         if c.student_id.trim().is_empty() {
             violations.push(violation(
                 format!("{p}.student_id"),
@@ -209,17 +233,17 @@ pub fn rematch_within(
         }
     };
     if let Some(p) = raw.change_penalty {
-        if !p.is_finite() || p < 0.0 {
+        let max = crate::domain::limits::MAX_CHANGE_PENALTY;
+        if !p.is_finite() || !(0.0..=max).contains(&p) {
             violations.push(violation(
                 "rematch.change_penalty".into(),
                 ViolationCode::InvalidWeight,
-                format!("penalty {p} must be a finite number ≥ 0"),
+                format!("penalty {p} must be a finite number in [0, {max}]"),
             ));
         }
     }
     // Need ids of students still present must exist.
-    let needs_of: HashMap<&str, HashSet<&str>> = raw
-        .request
+    let needs_of: HashMap<&str, HashSet<&str>> = request
         .students
         .iter()
         .map(|s| {
@@ -243,7 +267,7 @@ pub fn rematch_within(
         }
     }
     // The school itself must be valid as sent (paths then match the caller's file).
-    let base = validate(raw.request.clone());
+    let base = validate(request.clone());
     if let Err(e) = &base {
         violations.extend(e.violations.iter().map(|v| Violation {
             path: format!("request.{}", v.path),
@@ -256,7 +280,7 @@ pub fn rematch_within(
 
     // Drop ended needs (students left without needs leave the programme) and forbid pairs that
     // do not work.
-    let mut request = raw.request;
+    let mut request = request;
     let mut ended: HashMap<&str, HashSet<&str>> = HashMap::new();
     for c in current.iter().filter(|c| c.evaluation == Evaluation::Ended) {
         let entry = ended.entry(c.student_id.as_str()).or_default();

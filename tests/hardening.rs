@@ -1,0 +1,202 @@
+//! Regression tests for the defects an attack on the release build found (issue "Hardening"),
+//! each named for what it guards.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use mentor_match::domain::validate::{validate, ViolationCode};
+use mentor_match::server::{ServerError, Settings};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_mentor-match"))
+}
+
+fn example() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/school.json")
+}
+
+fn run(cmd: &mut Command) -> (Output, String, String) {
+    let out = cmd.output().expect("binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    (out, stdout, stderr)
+}
+
+fn example_request() -> mentor_match::domain::raw::RawRequest {
+    let text = std::fs::read_to_string(example()).unwrap();
+    let pb: mentor_match::proto::pb::SolveRequest = serde_json::from_str(&text).unwrap();
+    pb.into()
+}
+
+#[test]
+fn an_empty_token_file_refuses_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = dir.path().join("token");
+    std::fs::write(&token, " \n\t ").unwrap();
+    let config = dir.path().join("server.toml");
+    std::fs::write(
+        &config,
+        format!("token_file = {:?}\n", token.display().to_string()),
+    )
+    .unwrap();
+    match Settings::load(Some(&config), None) {
+        Err(ServerError::EmptyTokenFile(path)) => assert_eq!(path, token),
+        other => panic!("expected EmptyTokenFile, got {:?}", other.map(|_| ())),
+    }
+}
+
+#[test]
+fn huge_weights_are_refused_with_the_bound_named() {
+    let mut raw = example_request();
+    raw.policy.student_preference = Some(1e20);
+    let err = validate(raw).expect_err("1e20 is over the bound");
+    let v = err
+        .violations
+        .iter()
+        .find(|v| v.path == "policy.weights.student_preference")
+        .expect("names the field");
+    assert_eq!(v.code, ViolationCode::InvalidWeight);
+    assert!(v.message.contains("1000"), "{}", v.message);
+}
+
+#[test]
+fn signed_slot_periods_are_malformed() {
+    let mut raw = example_request();
+    raw.students[0].availability = vec!["MON-+1".into()];
+    let err = validate(raw).expect_err("a sign is not a period");
+    assert!(
+        err.violations
+            .iter()
+            .any(|v| v.code == ViolationCode::MalformedSlot
+                && v.path == "students[0].availability[0]")
+    );
+}
+
+#[test]
+fn a_huge_value_is_quoted_short_in_its_error() {
+    let mut raw = example_request();
+    raw.students[0].availability = vec!["X".repeat(10_000_000)];
+    let err = validate(raw).expect_err("not a slot");
+    let v = err
+        .violations
+        .iter()
+        .find(|v| v.path == "students[0].availability[0]")
+        .unwrap();
+    assert!(v.message.len() < 200, "{} bytes", v.message.len());
+    assert!(v.message.contains('…'));
+}
+
+#[test]
+fn ids_with_control_characters_are_refused() {
+    let mut raw = example_request();
+    raw.students[0].id = "S1\n\u{1b}[31mFAKE".into();
+    let err = validate(raw).expect_err("control characters");
+    assert!(err
+        .violations
+        .iter()
+        .any(|v| v.code == ViolationCode::ControlCharacter && v.path == "students[0].id"));
+}
+
+#[test]
+fn gender_text_is_bounded_like_other_texts() {
+    let mut raw = example_request();
+    raw.students[0].gender = Some("x".repeat(1000));
+    let err = validate(raw).expect_err("too long");
+    assert!(err
+        .violations
+        .iter()
+        .any(|v| v.code == ViolationCode::TooLong && v.path == "students[0].gender"));
+}
+
+#[test]
+fn a_utf8_byte_order_mark_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bom.json");
+    let mut bytes = vec![0xEF, 0xBB, 0xBF];
+    bytes.extend(std::fs::read(example()).unwrap());
+    std::fs::write(&path, bytes).unwrap();
+    let (out, _, stderr) = run(bin().arg("validate").arg(&path));
+    assert!(out.status.success(), "{stderr}");
+}
+
+#[test]
+fn a_non_utf8_file_exits_2_naming_the_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("latin1.json");
+    std::fs::write(&path, b"{\"students\": [\xff]}").unwrap();
+    let (out, _, stderr) = run(bin().arg("solve").arg(&path));
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("offset 14"), "{stderr}");
+}
+
+#[test]
+fn a_rematch_without_the_school_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rematch.json");
+    std::fs::write(&path, "{\"currentPairs\": []}").unwrap();
+    let (out, _, stderr) = run(bin().arg("rematch").arg(&path));
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("request"), "{stderr}");
+}
+
+#[test]
+fn current_pair_ids_are_length_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rematch.json");
+    let school: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example()).unwrap()).unwrap();
+    let req = serde_json::json!({
+        "request": school,
+        "currentPairs": [{"studentId": "S".repeat(100), "mentorId": "T0001",
+                          "evaluation": "EVALUATION_WORKING"}],
+    });
+    std::fs::write(&path, req.to_string()).unwrap();
+    let (out, _, stderr) = run(bin().arg("rematch").arg(&path));
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("current_pairs[0].student_id"), "{stderr}");
+    assert!(stderr.contains("too_long"), "{stderr}");
+}
+
+#[test]
+fn generate_names_the_mentor_limit_for_mentors() {
+    let (out, _, stderr) = run(bin().args(["generate", "--students", "10", "--mentors", "60000"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("--mentors must be at most 50000"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn output_is_written_whole_through_a_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.json");
+    std::fs::write(&path, "old").unwrap();
+    let (out, _, stderr) = run(bin()
+        .arg("solve")
+        .arg(example())
+        .args(["--format", "json", "--output"])
+        .arg(&path));
+    assert!(out.status.success(), "{stderr}");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok());
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["plan.json".to_string()],
+        "no temporary file left behind"
+    );
+    // A write that cannot land (the target is a directory) leaves no partial file.
+    let target = dir.path().join("sub");
+    std::fs::create_dir(&target).unwrap();
+    let (out, _, _) = run(bin()
+        .arg("solve")
+        .arg(example())
+        .args(["--format", "json", "--output"])
+        .arg(&target));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}
