@@ -24,6 +24,12 @@ pub struct Args {
     /// Log as JSON lines on stderr (logs carry ids and counts only, never student attributes).
     #[arg(long, global = true)]
     pub log_json: bool,
+    /// Feasible (need, mentor) pairs a request may imply before it is refused.
+    #[arg(long, global = true, default_value_t = solver::Budget::default().max_candidate_pairs)]
+    pub max_pairs: u64,
+    /// Memory a solve may plan for, in MiB, before the request is refused.
+    #[arg(long, global = true, default_value_t = solver::Budget::default().max_memory_bytes >> 20)]
+    pub max_memory_mb: u64,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -150,7 +156,8 @@ impl CliError {
             | CliError::ParseRematch { .. }
             | CliError::Invalid(_)
             | CliError::TooLarge { .. }
-            | CliError::NotUtf8 { .. } => 2,
+            | CliError::NotUtf8 { .. }
+            | CliError::Solve(solver::SolveError::OverBudget { .. }) => 2,
             CliError::Remote {
                 code: tonic::Code::InvalidArgument,
                 ..
@@ -176,7 +183,11 @@ pub fn init_tracing(json: bool) {
 
 /// Runs a parsed command and maps the result to an exit code, printing errors on stderr.
 pub fn run(args: Args) -> ExitCode {
-    match dispatch(args.command) {
+    let budget = solver::Budget {
+        max_candidate_pairs: args.max_pairs,
+        max_memory_bytes: args.max_memory_mb.saturating_mul(1 << 20),
+    };
+    match dispatch(args.command, budget) {
         Ok(()) => ExitCode::SUCCESS,
         Err(CliError::Invalid(invalid)) => {
             eprintln!(
@@ -307,8 +318,19 @@ pub async fn solve_remote(url: String, request: pb::SolveRequest) -> Result<Stri
 
 /// Solves a request and renders it in the chosen format.
 pub fn solve_to_string(request: pb::SolveRequest, format: Format) -> Result<String, CliError> {
+    solve_to_string_within(request, format, solver::Budget::default())
+}
+
+/// As [`solve_to_string`], refusing requests over `budget`.
+pub fn solve_to_string_within(
+    request: pb::SolveRequest,
+    format: Format,
+    budget: solver::Budget,
+) -> Result<String, CliError> {
     let problem = validate(RawRequest::from(request))?;
-    let outcome = engine::solve(&problem)?;
+    let mut options = solver::SolveOptions::from_policy(&problem);
+    options.budget = budget;
+    let outcome = engine::solve_with(&problem, options)?;
     Ok(match format {
         Format::Table => explain::text::render(&problem, &outcome),
         Format::Json => {
@@ -320,7 +342,7 @@ pub fn solve_to_string(request: pb::SolveRequest, format: Format) -> Result<Stri
     })
 }
 
-fn dispatch(command: Command) -> Result<(), CliError> {
+fn dispatch(command: Command, budget: solver::Budget) -> Result<(), CliError> {
     match command {
         Command::Solve {
             request,
@@ -330,7 +352,7 @@ fn dispatch(command: Command) -> Result<(), CliError> {
         } => {
             let request = read_request(&request)?;
             let text = match server {
-                None => solve_to_string(request, format)?,
+                None => solve_to_string_within(request, format, budget)?,
                 Some(url) => runtime()?.block_on(solve_remote(url, request))?,
             };
             write_out(output.as_deref(), &text)
@@ -346,10 +368,11 @@ fn dispatch(command: Command) -> Result<(), CliError> {
                     path: request.clone(),
                     source,
                 })?;
-            let outcome = crate::rematch::rematch(req.into()).map_err(|e| match e {
-                crate::rematch::RematchError::Invalid(i) => CliError::Invalid(i),
-                crate::rematch::RematchError::Solve(s) => CliError::Solve(s),
-            })?;
+            let outcome =
+                crate::rematch::rematch_within(req.into(), None, budget).map_err(|e| match e {
+                    crate::rematch::RematchError::Invalid(i) => CliError::Invalid(i),
+                    crate::rematch::RematchError::Solve(s) => CliError::Solve(s),
+                })?;
             let text = match format {
                 Format::Table => crate::rematch::render(&outcome),
                 Format::Json => {
@@ -404,7 +427,9 @@ fn dispatch(command: Command) -> Result<(), CliError> {
         }
         Command::Validate { request } => {
             let problem = validate(RawRequest::from(read_request(&request)?))?;
-            let candidates = engine::candidates(&problem);
+            // Counted, never built.
+            let pairs =
+                budget.check(&problem, &crate::rules::QualificationIndex::build(&problem))?;
             write_out(
                 None,
                 &format!(
@@ -412,7 +437,7 @@ fn dispatch(command: Command) -> Result<(), CliError> {
                     problem.students.len(),
                     problem.mentors.len(),
                     problem.needs.len(),
-                    candidates.len()
+                    pairs
                 ),
             )
         }

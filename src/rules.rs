@@ -433,6 +433,50 @@ pub fn for_each_candidate(
     }
 }
 
+/// Counts the feasible pairs of a problem without building them, stopping once the count
+/// passes `cap` (so a request implying billions of pairs is refused in about the time `cap`
+/// pairs take to check). First an upper bound from the index (free); only when it passes `cap`
+/// are the pairs checked one by one, on every core.
+pub fn count_pairs(problem: &Problem, index: &QualificationIndex, cap: u64) -> u64 {
+    let upper: u64 = problem
+        .needs
+        .iter()
+        .map(|n| index.relevant(n).len() as u64)
+        .sum();
+    if upper <= cap {
+        return upper.min(count_exact(problem, index, u64::MAX));
+    }
+    count_exact(problem, index, cap)
+}
+
+fn count_exact(problem: &Problem, index: &QualificationIndex, cap: u64) -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    /// Pairs checked between two looks at the shared total.
+    const FLUSH: u64 = 4096;
+    let total = AtomicU64::new(0);
+    crate::parallel::over_ranges(problem.needs.len(), |range| {
+        let mut local = 0u64;
+        let mut checked = 0u64;
+        for n in range {
+            for &m in index.relevant(&problem.needs[n]) {
+                if check_pair(problem, n as NeedIx, m).is_ok() {
+                    local += 1;
+                }
+                checked += 1;
+                if checked.is_multiple_of(FLUSH) {
+                    let seen = total.fetch_add(local, Ordering::Relaxed) + local;
+                    local = 0;
+                    if seen > cap {
+                        return;
+                    }
+                }
+            }
+        }
+        total.fetch_add(local, Ordering::Relaxed);
+    });
+    total.load(Ordering::Relaxed)
+}
+
 /// True when some mentor appears twice in the list (the list is sorted in place). Two needs of
 /// one student sharing a candidate mentor is what breaks the network structure.
 pub fn has_repeats(mentors: &mut [MentorIx]) -> bool {

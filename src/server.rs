@@ -43,6 +43,10 @@ pub struct ConfigFile {
     pub token_file: Option<PathBuf>,
     pub tls_cert: Option<PathBuf>,
     pub tls_key: Option<PathBuf>,
+    /// Feasible (need, mentor) pairs one request may imply (default 60,000,000).
+    pub max_candidate_pairs: Option<u64>,
+    /// Memory one solve may plan for, in MiB (default 16,384).
+    pub max_memory_mb: Option<u64>,
 }
 
 /// Effective settings of a server.
@@ -146,6 +150,12 @@ impl Settings {
         }
         if let Some(ms) = file.deadline_margin_ms {
             s.service.deadline_margin = Duration::from_millis(ms);
+        }
+        if let Some(n) = file.max_candidate_pairs {
+            s.service.budget.max_candidate_pairs = n;
+        }
+        if let Some(mb) = file.max_memory_mb {
+            s.service.budget.max_memory_bytes = mb.saturating_mul(1 << 20);
         }
         if let Some(secs) = file.shutdown_grace_seconds {
             s.grace = Duration::from_secs(secs);

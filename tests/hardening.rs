@@ -200,3 +200,61 @@ fn output_is_written_whole_through_a_temporary_file() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
 }
+
+/// Every mentor qualified for every need: a request inside every size limit that implies
+/// `students × mentors` feasible pairs.
+fn dense_request(students: usize, mentors: usize) -> serde_json::Value {
+    let students: Vec<_> = (0..students)
+        .map(|i| {
+            serde_json::json!({"id": format!("S{i}"), "grade": 8, "classId": "C1",
+                "needs": [{"id": "N1", "track": "TRACK_ACADEMIC", "subject": "math",
+                           "priority": "PRIORITY_NORMAL"}],
+                "availability": ["MON-1"]})
+        })
+        .collect();
+    let mentors: Vec<_> = (0..mentors)
+        .map(|i| {
+            serde_json::json!({"id": format!("T{i}"), "role": "MENTOR_ROLE_SUBJECT_TEACHER",
+                "capacity": 5, "subjects": [{"subject": "math", "years": 3}],
+                "availability": ["MON-1"]})
+        })
+        .collect();
+    serde_json::json!({"students": students, "mentors": mentors})
+}
+
+#[test]
+fn a_dense_request_over_the_pair_budget_is_refused_before_building() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dense.json");
+    std::fs::write(&path, dense_request(4_000, 1_000).to_string()).unwrap();
+    for command in ["solve", "validate"] {
+        let (out, _, stderr) = run(bin().args([command, "--max-pairs", "100000"]).arg(&path));
+        assert_eq!(out.status.code(), Some(2), "{command}: {stderr}");
+        assert!(stderr.contains("more than"), "{stderr}");
+        assert!(stderr.contains("100000 pairs"), "{stderr}");
+        assert!(stderr.contains("max_candidate_pairs"), "{stderr}");
+    }
+    // Inside the budget the same request is solved.
+    let (out, _, stderr) = run(bin()
+        .args(["validate", "--max-pairs", "5000000"])
+        .arg(&path));
+    assert!(out.status.success(), "{stderr}");
+}
+
+#[test]
+fn a_dense_request_is_refused_by_memory_too() {
+    let raw: mentor_match::proto::pb::SolveRequest =
+        serde_json::from_value(dense_request(2_000, 500)).unwrap();
+    let problem = validate(raw.into()).unwrap();
+    let budget = mentor_match::solver::Budget {
+        max_candidate_pairs: u64::MAX,
+        max_memory_bytes: 1 << 20,
+    };
+    let index = mentor_match::rules::QualificationIndex::build(&problem);
+    match budget.check(&problem, &index) {
+        Err(mentor_match::solver::SolveError::OverBudget { max_mib, .. }) => assert_eq!(max_mib, 1),
+        other => panic!("expected OverBudget, got {other:?}"),
+    }
+    let roomy = mentor_match::solver::Budget::default();
+    assert_eq!(roomy.check(&problem, &index).unwrap(), 1_000_000);
+}

@@ -271,6 +271,7 @@ fn out_of_time_the_fallback_plan_still_honours_max_changes() {
     let r = mentor_match::rematch::rematch_within(
         RawRematch::from(req),
         Some(std::time::Duration::ZERO),
+        mentor_match::solver::Budget::default(),
     )
     .expect("answers");
     assert_eq!(

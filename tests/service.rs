@@ -440,3 +440,66 @@ async fn tls_serves_clients_that_trust_the_certificate_and_only_them() {
     assert!(plain.validate(example()).await.is_err());
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_hundred_bad_slots_fit_the_trailer_and_validate_lists_them_all() {
+    let server = TestServer::start(Settings::default()).await;
+    let mut client = server.client().await;
+    let mut req = example();
+    for s in 0..5 {
+        req.students[s].availability = (0..100)
+            .map(|i| format!("BAD-{i}-{}", "x".repeat(100)))
+            .collect();
+    }
+    let status = client.solve(req.clone()).await.expect_err("refused");
+    assert_eq!(status.code(), Code::InvalidArgument);
+    // Under the 16 KiB metadata limit of common clients, with a pointer to Validate.
+    let details = status.details().len();
+    assert!(details < 12 * 1024, "{details} bytes of details");
+    let bad = status
+        .get_details_bad_request()
+        .expect("BadRequest details");
+    let last = bad.field_violations.last().expect("some violations");
+    assert!(
+        last.description.contains("call Validate"),
+        "{}",
+        last.description
+    );
+    assert!(bad.field_violations.len() < 500);
+    let validated = client
+        .validate(req)
+        .await
+        .expect("validate answers")
+        .into_inner();
+    assert_eq!(validated.violations.len(), 500);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_over_the_pair_budget_is_refused_and_others_still_served() {
+    let mut settings = Settings::default();
+    settings.service.budget.max_candidate_pairs = 10_000;
+    let server = TestServer::start(settings).await;
+    let mut client = server.client().await;
+    let big = pb::SolveRequest::from(generate::generate(900, 240, 1));
+    let started = Instant::now();
+    let status = client.solve(big.clone()).await.expect_err("over budget");
+    assert_eq!(
+        status.code(),
+        Code::ResourceExhausted,
+        "{}",
+        status.message()
+    );
+    assert!(
+        status.message().contains("10000 pairs"),
+        "{}",
+        status.message()
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let status = client.validate(big).await.expect_err("over budget");
+    assert_eq!(status.code(), Code::ResourceExhausted);
+    // The bundled school (442 pairs) is inside the budget and still answered.
+    let ok = client.solve(example()).await.expect("served").into_inner();
+    assert!(!ok.assignments.is_empty());
+    server.stop().await;
+}

@@ -40,19 +40,11 @@ impl From<ServiceError> for Status {
     fn from(e: ServiceError) -> Self {
         match e {
             ServiceError::Invalid(invalid) => {
-                let violations: Vec<FieldViolation> = invalid
-                    .violations
-                    .iter()
-                    .map(|v| FieldViolation {
-                        field: v.path.clone(),
-                        description: v.message.clone(),
-                        reason: v.code.as_str().to_uppercase(),
-                        localized_message: None,
-                    })
-                    .collect();
+                let total = invalid.violations.len();
+                let violations = trailer_violations(&invalid.violations);
                 Status::with_error_details(
                     Code::InvalidArgument,
-                    format!("the request has {} problem(s)", violations.len()),
+                    format!("the request has {total} problem(s)"),
                     ErrorDetails::with_bad_request(violations),
                 )
             }
@@ -64,11 +56,49 @@ impl From<ServiceError> for Status {
                 Status::deadline_exceeded("the deadline leaves no time to solve")
             }
             // Solver text stays in the log; the client learns only that it failed.
+            ServiceError::Solve(e @ SolveError::OverBudget { .. }) => {
+                Status::resource_exhausted(e.to_string())
+            }
             ServiceError::Solve(_) | ServiceError::Panicked => {
                 Status::internal("the solve failed; see the service log")
             }
         }
     }
+}
+
+/// Bytes of violation text an error trailer may carry. Clients cap response metadata (Python's
+/// grpc at 16 KiB, and the details travel base64-encoded, a third larger): past this the list is
+/// cut and its last entry points to `Validate`, which returns every problem in its body.
+const TRAILER_BUDGET_BYTES: usize = 8 * 1024;
+
+/// The violations that fit the trailer budget, then one entry counting the rest.
+fn trailer_violations(all: &[crate::domain::validate::Violation]) -> Vec<FieldViolation> {
+    let mut out = Vec::new();
+    let mut used = 0;
+    for (i, v) in all.iter().enumerate() {
+        let reason = v.code.as_str().to_uppercase();
+        let size = v.path.len() + v.message.len() + reason.len() + 16;
+        if used + size > TRAILER_BUDGET_BYTES {
+            out.push(FieldViolation {
+                field: String::new(),
+                description: format!(
+                    "and {} more problem(s): call Validate for the full list",
+                    all.len() - i
+                ),
+                reason: "TOO_MANY_VIOLATIONS".into(),
+                localized_message: None,
+            });
+            break;
+        }
+        used += size;
+        out.push(FieldViolation {
+            field: v.path.clone(),
+            description: v.message.clone(),
+            reason,
+            localized_message: None,
+        });
+    }
+    out
 }
 
 impl ServiceError {
@@ -99,6 +129,8 @@ pub struct ServiceConfig {
     pub queue_depth: usize,
     /// Time kept back from the client's deadline to explain and encode the answer.
     pub deadline_margin: Duration,
+    /// Work one request may imply (feasible pairs, memory), checked before anything is built.
+    pub budget: crate::solver::Budget,
 }
 
 impl Default for ServiceConfig {
@@ -107,6 +139,7 @@ impl Default for ServiceConfig {
             max_concurrent_solves: std::thread::available_parallelism().map_or(2, |n| n.get()),
             queue_depth: 16,
             deadline_margin: Duration::from_millis(200),
+            budget: crate::solver::Budget::default(),
         }
     }
 }
@@ -215,11 +248,13 @@ impl pb::mentor_match_server::MentorMatch for MentorMatchService {
             status = tracing::field::Empty,
         );
         let margin = self.config.deadline_margin;
+        let budget = self.config.budget;
         let result = async {
             let raw = RawRequest::from(req);
             self.run_blocking(move || {
                 let problem = validate(raw)?;
                 let mut options = SolveOptions::from_policy(&problem);
+                options.budget = budget;
                 if let Some(left) = time_left(deadline, margin)? {
                     options.time_limit = options.time_limit.min(left);
                 }
@@ -254,6 +289,7 @@ impl pb::mentor_match_server::MentorMatch for MentorMatchService {
         let id = self.request_id(&request);
         let deadline = deadline::from_metadata(request.metadata());
         let margin = self.config.deadline_margin;
+        let budget = self.config.budget;
         let req = request.into_inner();
         let (students, mentors, needs) = req.request.as_ref().map_or((0, 0, 0), counts);
         let pairs = req.current_pairs.len();
@@ -269,10 +305,11 @@ impl pb::mentor_match_server::MentorMatch for MentorMatchService {
             .run_blocking(move || {
                 let raw = crate::rematch::RawRematch::from(req);
                 let cap = time_left(deadline, margin)?;
-                let outcome = crate::rematch::rematch_within(raw, cap).map_err(|e| match e {
-                    crate::rematch::RematchError::Invalid(i) => ServiceError::Invalid(i),
-                    crate::rematch::RematchError::Solve(s) => ServiceError::Solve(s),
-                })?;
+                let outcome =
+                    crate::rematch::rematch_within(raw, cap, budget).map_err(|e| match e {
+                        crate::rematch::RematchError::Invalid(i) => ServiceError::Invalid(i),
+                        crate::rematch::RematchError::Solve(s) => ServiceError::Solve(s),
+                    })?;
                 Ok(proto::rematch_response(&outcome))
             })
             .instrument(span.clone())
@@ -303,6 +340,7 @@ impl pb::mentor_match_server::MentorMatch for MentorMatchService {
         let req = request.into_inner();
         let (students, mentors, needs) = counts(&req);
         let span = tracing::info_span!("validate", request_id = %id, students, mentors, needs);
+        let budget = self.config.budget;
         let result = self
             .run_blocking(move || {
                 let raw = RawRequest::from(req);
@@ -313,7 +351,9 @@ impl pb::mentor_match_server::MentorMatch for MentorMatchService {
                         students: problem.students.len() as u32,
                         mentors: problem.mentors.len() as u32,
                         needs: problem.needs.len() as u32,
-                        candidate_pairs: engine::candidates(&problem).len() as u64,
+                        // Counted, never built: Validate must stay cheap whatever it is sent.
+                        candidate_pairs: budget
+                            .check(&problem, &crate::rules::QualificationIndex::build(&problem))?,
                     },
                     Err(invalid) => pb::ValidateResponse {
                         valid: false,
@@ -341,6 +381,7 @@ mod tests {
             max_concurrent_solves: 1,
             queue_depth: 0,
             deadline_margin: Duration::from_millis(10),
+            budget: crate::solver::Budget::default(),
         });
         let failed: Result<(), ServiceError> =
             service.run_blocking(|| panic!("boom inside a solve")).await;
@@ -359,6 +400,7 @@ mod tests {
             max_concurrent_solves: 1,
             queue_depth: 4,
             deadline_margin: Duration::from_millis(10),
+            budget: crate::solver::Budget::default(),
         });
         let busy = service
             .admission()

@@ -32,7 +32,7 @@ pub(super) type Cost = i128;
 /// Radix of one coverage digit: |digit| stays below 2^19 for up to 200,000 needs.
 const LEVEL_BITS: u32 = 20;
 /// Bits for the fit digit (kept below 2^43 in absolute value).
-const FIT_BITS: u32 = 44;
+pub(super) const FIT_BITS: u32 = 44;
 /// Finest fit quantum: scores are compared to 1e-9.
 const FIT_SCALE_MAX: f64 = 1e9;
 

@@ -86,6 +86,80 @@ pub enum SolveError {
     Option { option: &'static str },
     #[error("the solver was cancelled before it started")]
     Cancelled,
+    /// The work the request implies is over the budget: refused before anything is built.
+    #[error(
+        "the request implies more than {pairs} feasible (student need, mentor) pairs, about {need_mib} MiB \
+         to solve; the budget is {max_pairs} pairs and {max_mib} MiB (raise max_candidate_pairs or \
+         max_memory_mb in the server config, or --max-pairs / --max-memory-mb on the command line)"
+    )]
+    OverBudget {
+        pairs: u64,
+        need_mib: u64,
+        max_pairs: u64,
+        max_mib: u64,
+    },
+}
+
+/// How much work a request may imply, checked before any pair is built: a request inside every
+/// documented size limit can still imply billions of pairs (every mentor qualified for every
+/// need), which would exhaust memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    pub max_candidate_pairs: u64,
+    pub max_memory_bytes: u64,
+}
+
+impl Default for Budget {
+    /// Sized for a 24 GiB machine: 60 M pairs (the district multi-need school has 16.6 M) and
+    /// 16 GiB.
+    fn default() -> Self {
+        Budget {
+            max_candidate_pairs: 60_000_000,
+            max_memory_bytes: 16 << 30,
+        }
+    }
+}
+
+/// Memory one feasible pair costs on the network paths (the scored pair, kept sets, flow and
+/// by-mentor indexes; measured at district size with room to spare).
+pub const BYTES_PER_PAIR: u64 = 64;
+/// Memory one pair costs in the integer program (good_lp + HiGHS: 11.3 GiB for 13.4 M pairs).
+pub const BYTES_PER_PAIR_INTEGER_PROGRAM: u64 = 1024;
+
+impl Budget {
+    /// Pairs the network paths may hold.
+    pub fn pair_cap(self) -> u64 {
+        self.max_candidate_pairs
+            .min(self.max_memory_bytes / BYTES_PER_PAIR)
+    }
+
+    /// Pairs the integer program may hold.
+    pub fn integer_program_cap(self) -> u64 {
+        self.max_memory_bytes / BYTES_PER_PAIR_INTEGER_PROGRAM
+    }
+
+    fn refuse(self, pairs: u64, bytes_per_pair: u64) -> SolveError {
+        SolveError::OverBudget {
+            pairs,
+            need_mib: pairs.saturating_mul(bytes_per_pair) >> 20,
+            max_pairs: self.max_candidate_pairs,
+            max_mib: self.max_memory_bytes >> 20,
+        }
+    }
+
+    /// Counts the problem's feasible pairs (without building them) and refuses it when they
+    /// are over budget. Returns the count.
+    pub fn check(self, problem: &Problem, index: &QualificationIndex) -> Result<u64, SolveError> {
+        let cap = self.pair_cap();
+        let pairs = crate::rules::count_pairs(problem, index, cap);
+        if pairs > cap {
+            return Err(self.refuse(pairs, BYTES_PER_PAIR));
+        }
+        if problem.min_kept.is_some() && pairs > self.integer_program_cap() {
+            return Err(self.refuse(pairs, BYTES_PER_PAIR_INTEGER_PROGRAM));
+        }
+        Ok(pairs)
+    }
 }
 
 /// Limits of one solve.
@@ -102,6 +176,8 @@ pub struct SolveOptions {
     /// Network path: priced pairs are added to the running flow (instead of solving afresh)
     /// while `pairs × warm_ratio ≤ needs`; 0 means always.
     pub warm_ratio: usize,
+    /// Work the request may imply.
+    pub budget: Budget,
 }
 
 /// A warm addition withdraws and re-places each need with new pairs (two local searches); past
@@ -125,6 +201,7 @@ impl SolveOptions {
             sparse_keep: DEFAULT_SPARSE_KEEP,
             sparse_slack: SLACK_PER_NEED,
             warm_ratio: DEFAULT_WARM_RATIO,
+            budget: Budget::default(),
         }
     }
 }
@@ -197,6 +274,7 @@ pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved,
     let deadline = Instant::now() + options.time_limit;
     let started = Instant::now();
     let index = QualificationIndex::build(problem);
+    options.budget.check(problem, &index)?;
     let all = Candidates::build(problem, &index);
     tracing::debug!(
         pairs = all.len(),

@@ -37,7 +37,10 @@ use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::rules::Candidates;
 
 /// Rounds of "commit best bundles, solve the network again" before the residual program.
-const MAX_ROUNDS: u32 = 6;
+const MAX_ROUNDS: u32 = 3;
+
+/// One covered need at the lowest priority in the packed cost (the fit digit is below it).
+const ONE_NEED: Cost = 1 << flow::FIT_BITS;
 
 /// First width of the residual, in score points.
 const INITIAL_DELTA_POINTS: f64 = 1.0;
@@ -905,7 +908,13 @@ pub(super) fn solve(
     };
     let mut best = inc;
     let mut best_solution: Option<(Candidates, Solution)> = None;
-    let mut delta = (bound.value - best.value).min((INITIAL_DELTA_POINTS * fit_scale) as Cost);
+    // A bound more than one need away at the coverage level leaves most pairs open: the
+    // residual would be the whole set after one more solve, so go to it directly.
+    let mut delta = if bound.value - best.value >= ONE_NEED {
+        bound.value - best.value
+    } else {
+        (bound.value - best.value).min((INITIAL_DELTA_POINTS * fit_scale) as Cost)
+    };
     let mut residual_len = 0;
     loop {
         let residual = residual_pairs(&pricing, &sharing, delta, &best.pairs);
@@ -921,6 +930,26 @@ pub(super) fn solve(
             restricted
         };
         let whole = restricted.len() == all.len();
+        if restricted.len() as u64 > options.budget.integer_program_cap() {
+            // The integer program would not fit in memory: answer with the network's plan and
+            // its certified bound, not proven optimal.
+            tracing::warn!(
+                residual = restricted.len(),
+                "seat sharing: residual over the memory budget, plan not proven"
+            );
+            let kept = all.select(problem, options.sparse_keep.max(1));
+            return Ok(finish(
+                problem,
+                all,
+                kept,
+                best,
+                SolveStatus::TimeLimit,
+                Some(&bound),
+                fit_scale,
+                rounds,
+                restricted.len(),
+            ));
+        }
         residual_len = residual_len.max(restricted.len());
         let start: Vec<usize> = best
             .pairs
@@ -933,10 +962,21 @@ pub(super) fn solve(
             delta_points = delta as f64 / fit_scale,
             "seat sharing: residual integer program"
         );
-        let solution = mip::solve(problem, &restricted, options, deadline, Some(&start))?;
+        let solution = mip::solve(
+            problem,
+            &restricted,
+            options,
+            deadline,
+            (!whole).then_some(&start[..]),
+        )?;
         let pairs = verify::pairs(&restricted, &solution.chosen);
         let value = value_of(&pairs);
         let optimal_here = solution.status == SolveStatus::Optimal;
+        tracing::debug!(
+            bound_minus_plan_points = (bound.value - value) as f64 / fit_scale,
+            fit_scale,
+            "seat sharing: residual solved"
+        );
         if value > best.value && verify::verify(problem, &pairs).is_ok() {
             best = Incumbent { value, pairs };
             best_solution = Some((restricted, solution));
