@@ -2,8 +2,9 @@
 //! that a call is refused at once (RESOURCE_EXHAUSTED), never left hanging. The limit is global
 //! (tonic's per-connection limits would let many connections overload the machine).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -13,7 +14,15 @@ pub struct Admission {
     permits: Arc<Semaphore>,
     waiting: AtomicUsize,
     queue: usize,
+    concurrent: usize,
+    /// Refusals since the last log line: under overload they are summarised, one line a second
+    /// at most, instead of one line each.
+    refused: AtomicU64,
+    last_log: Mutex<Option<Instant>>,
 }
+
+/// At most one overload line per this interval.
+const REFUSAL_LOG_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Why a call was not admitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -39,6 +48,9 @@ impl Admission {
             permits: Arc::new(Semaphore::new(concurrent.max(1))),
             waiting: AtomicUsize::new(0),
             queue,
+            concurrent: concurrent.max(1),
+            refused: AtomicU64::new(0),
+            last_log: Mutex::new(None),
         }
     }
 
@@ -51,13 +63,36 @@ impl Admission {
         let queued = self.waiting.fetch_add(1, Ordering::SeqCst);
         let _waiting = Waiting(&self.waiting);
         if queued >= self.queue {
-            return Err(Refused::Busy { running: 0, queued });
+            let running = self
+                .concurrent
+                .saturating_sub(self.permits.available_permits());
+            self.note_refusal(running, queued);
+            return Err(Refused::Busy { running, queued });
         }
         self.permits
             .clone()
             .acquire_owned()
             .await
             .map_err(|_| Refused::Closed)
+    }
+
+    /// Counts a refusal and logs the count at most once per [`REFUSAL_LOG_INTERVAL`].
+    fn note_refusal(&self, running: usize, queued: usize) {
+        let count = self.refused.fetch_add(1, Ordering::SeqCst) + 1;
+        let Ok(mut last) = self.last_log.lock() else {
+            return;
+        };
+        let now = Instant::now();
+        if last.is_none_or(|t| now.duration_since(t) >= REFUSAL_LOG_INTERVAL) {
+            *last = Some(now);
+            let refused = self.refused.swap(0, Ordering::SeqCst).max(count.min(1));
+            tracing::warn!(refused, running, queued, "overloaded: calls refused");
+        }
+    }
+
+    /// Total refusals not yet logged (for tests and metrics).
+    pub fn refused_pending(&self) -> u64 {
+        self.refused.load(Ordering::SeqCst)
     }
 
     /// Refuses every later call (used at shutdown); running solves keep their permits.
@@ -74,11 +109,31 @@ mod tests {
     async fn refuses_past_the_queue_and_admits_after_release() {
         let gate = Admission::new(1, 0);
         let first = gate.admit().await.expect("first is admitted");
-        assert!(matches!(gate.admit().await, Err(Refused::Busy { .. })));
+        assert!(matches!(
+            gate.admit().await,
+            Err(Refused::Busy {
+                running: 1,
+                queued: 0
+            })
+        ));
         drop(first);
         assert!(gate.admit().await.is_ok());
         gate.close();
         let _held = gate.permits.clone().try_acquire_owned();
         assert!(gate.admit().await.is_err());
+    }
+
+    #[tokio::test]
+    async fn overload_is_summarised_not_logged_per_call() {
+        let gate = Admission::new(1, 0);
+        let _held = gate.admit().await.expect("admitted");
+        for _ in 0..100 {
+            assert!(matches!(
+                gate.admit().await,
+                Err(Refused::Busy { running: 1, .. })
+            ));
+        }
+        // The first refusal was logged at once; the other 99 wait for the next line.
+        assert_eq!(gate.refused_pending(), 99);
     }
 }

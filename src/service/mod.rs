@@ -113,6 +113,8 @@ impl ServiceError {
                     "{what}: invalid request"
                 )
             }
+            // Summarised by the admission gate, one line a second at most.
+            ServiceError::Refused(Refused::Busy { .. }) => {}
             other => tracing::warn!(
                 error = %other,
                 source = ?std::error::Error::source(other),
