@@ -550,6 +550,8 @@ pub(super) struct Network {
     seats: Vec<Seat>,
     fit_scale: Option<f64>,
     level: Option<Vec<Cost>>,
+    /// Fresh re-solves stop placing needs here too (the plan stays feasible).
+    deadline: Option<Instant>,
     state: State,
 }
 
@@ -603,6 +605,7 @@ impl Network {
             seats,
             fit_scale,
             level,
+            deadline,
             state,
         }
     }
@@ -622,7 +625,14 @@ impl Network {
             _ => {
                 let seats = std::mem::take(&mut self.seats);
                 let level = self.level.take();
-                *self = Network::with_seats(problem, candidates, None, seats, self.fit_scale, level)
+                *self = Network::with_seats(
+                    problem,
+                    candidates,
+                    self.deadline,
+                    seats,
+                    self.fit_scale,
+                    level,
+                )
             }
         }
     }

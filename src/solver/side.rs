@@ -809,7 +809,7 @@ pub(super) fn solve(
             &sharing,
             &by_mentor,
         )
-        .run(MAX_SWEEPS, deadline);
+        .run(MAX_SWEEPS, rounds_until);
         let pricing = Pricing {
             problem,
             all,
@@ -1363,6 +1363,9 @@ impl<'a> Descent<'a> {
             for m in 0..self.pricing.problem.mentors.len() {
                 if self.step(m) {
                     moved += 1;
+                }
+                if m % 64 == 63 && Instant::now() >= deadline {
+                    return self.mu;
                 }
             }
             if moved == 0 || Instant::now() >= deadline {

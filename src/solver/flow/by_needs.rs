@@ -438,7 +438,12 @@ impl ByNeeds {
             search: Search::new(nodes),
             complete: true,
         };
-        for (k, need) in (0..n_count).filter(|&n| !need_done[n]).enumerate() {
+        // Most urgent needs first: the optimum does not depend on the order (each placement
+        // keeps the flow optimal for the needs placed so far), but a plan cut short by the
+        // deadline then holds the needs that matter most.
+        let mut order: Vec<usize> = (0..n_count).filter(|&n| !need_done[n]).collect();
+        order.sort_by_key(|&n| (net.r.level[n], n));
+        for (k, need) in order.into_iter().enumerate() {
             // Past the deadline the needs placed so far form a min-cost flow of their own: a
             // valid plan, reported as time-limited by the caller.
             if k % DEADLINE_CHECK_EVERY == 0 && deadline.is_some_and(|d| Instant::now() >= d) {
