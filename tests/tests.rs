@@ -4,6 +4,7 @@ mod cli;
 mod common;
 mod demo;
 mod hardening;
+mod pii_canary;
 mod properties;
 mod rematch;
 mod seat_sharing;

@@ -39,6 +39,11 @@ use crate::rules::Candidates;
 /// Rounds of "commit best bundles, solve the network again" before the residual program.
 const MAX_ROUNDS: u32 = 3;
 
+/// Largest residual handed to the integer program: past it HiGHS cannot finish in any time a
+/// caller would wait (4000x1000: 634 k pairs, no proof in 30 s) and its model alone takes
+/// gigabytes, so the network's plan and the certified bound are the answer.
+const MAX_RESIDUAL_PAIRS: u64 = 2_000_000;
+
 /// One covered need at the lowest priority in the packed cost (the fit digit is below it).
 const ONE_NEED: Cost = 1 << flow::FIT_BITS;
 
@@ -930,7 +935,7 @@ pub(super) fn solve(
             restricted
         };
         let whole = restricted.len() == all.len();
-        if restricted.len() as u64 > options.budget.integer_program_cap() {
+        if restricted.len() as u64 > options.budget.integer_program_cap().min(MAX_RESIDUAL_PAIRS) {
             // The integer program would not fit in memory: answer with the network's plan and
             // its certified bound, not proven optimal.
             tracing::warn!(
