@@ -3,6 +3,7 @@
 mod cli;
 mod common;
 mod demo;
+mod fuzz;
 mod hardening;
 mod pii_canary;
 mod properties;
