@@ -419,10 +419,15 @@ fn dispatch(command: Command, budget: solver::Budget) -> Result<(), CliError> {
         }
         Command::Serve { addr, config } => {
             let settings = crate::server::Settings::load(config.as_deref(), addr)?;
-            runtime()?.block_on(async move {
+            let rt = runtime()?;
+            let served = rt.block_on(async move {
                 let listener = crate::server::bind(&settings).await?;
                 crate::server::serve(settings, listener, crate::server::shutdown_signal()).await
-            })?;
+            });
+            // A solve still running after the grace (the integer program cannot be
+            // interrupted) must not hold the process: exit within a second.
+            rt.shutdown_timeout(std::time::Duration::from_millis(500));
+            served?;
             Ok(())
         }
         Command::Validate { request } => {

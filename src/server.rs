@@ -271,7 +271,11 @@ pub async fn serve(
         tracing::warn!("no bearer token configured: listening on loopback only");
     }
 
+    let grace = settings.grace;
     let (fired_tx, fired_rx) = tokio::sync::oneshot::channel::<()>();
+    // On the signal: health turns NOT_SERVING and new solves are refused, but the listener
+    // stays open (health checks see NOT_SERVING, in-flight calls keep their connections) until
+    // the running solves are done or the grace is over; only then does tonic close down.
     let signal = {
         let health = health.clone();
         async move {
@@ -284,6 +288,19 @@ pub async fn serve(
                 .set_service_status("", tonic_health::ServingStatus::NotServing)
                 .await;
             admission.close();
+            let drained = async {
+                while admission.running() > 0 {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            };
+            tokio::select! {
+                () = drained => tracing::info!("in-flight solves done"),
+                () = tokio::time::sleep(grace) => tracing::warn!(
+                    grace_seconds = grace.as_secs(),
+                    running = admission.running(),
+                    "grace period over; stopping with solves in flight"
+                ),
+            }
             let _ = fired_tx.send(());
         }
     };
@@ -293,24 +310,27 @@ pub async fn serve(
         .add_service(reflection_v1alpha)
         .add_service(api)
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), signal);
-    let grace = settings.grace;
     tokio::select! {
         result = server => {
             result?;
             tracing::info!("drained; stopped");
         }
         () = async move {
+            // Once tonic closes down, connections get a moment to finish their last frames.
             if fired_rx.await.is_ok() {
-                tokio::time::sleep(grace).await;
+                tokio::time::sleep(CLOSE_SECONDS).await;
             } else {
                 std::future::pending::<()>().await;
             }
         } => {
-            tracing::warn!(grace_seconds = grace.as_secs(), "grace period over; stopping with solves in flight");
+            tracing::warn!("connections still open after the grace; stopping");
         }
     }
     Ok(())
 }
+
+/// Time tonic gets to close connections after the grace period.
+const CLOSE_SECONDS: Duration = Duration::from_millis(500);
 
 /// Resolves on SIGINT or SIGTERM.
 pub async fn shutdown_signal() {

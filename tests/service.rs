@@ -503,3 +503,100 @@ async fn a_request_over_the_pair_budget_is_refused_and_others_still_served() {
     assert!(!ok.assignments.is_empty());
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn during_the_grace_health_is_not_serving_and_in_flight_calls_finish() {
+    let server = TestServer::start(Settings::default()).await;
+    let mut c = server.client().await;
+    let in_flight = tokio::spawn(async move { c.solve(slow_request(2.0)).await });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let addr = server.addr;
+    let stopping = tokio::spawn(server.stop());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The listener stays open during the grace, and says the service is going away.
+    let channel = tonic::transport::Endpoint::from_shared(format!("http://{addr}"))
+        .unwrap()
+        .connect()
+        .await
+        .expect("listener open during the grace");
+    let mut health = tonic_health::pb::health_client::HealthClient::new(channel);
+    let status = health
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: "mentormatch.v1.MentorMatch".into(),
+        })
+        .await
+        .expect("health answers")
+        .into_inner()
+        .status;
+    assert_eq!(
+        status,
+        tonic_health::pb::health_check_response::ServingStatus::NotServing as i32
+    );
+    let reply = in_flight
+        .await
+        .unwrap()
+        .expect("the in-flight solve kept its connection");
+    assert!(reply.into_inner().solver.is_some());
+    stopping.await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_process_exits_within_the_grace_even_with_a_solve_running() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("server.toml");
+    std::fs::write(&config, "shutdown_grace_seconds = 1\n").unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mentor-match"))
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--config"])
+        .arg(&config)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("server starts");
+    let url = format!("http://127.0.0.1:{port}");
+    let mut client = None;
+    for _ in 0..200 {
+        if let Ok(c) = MentorMatchClient::connect(url.clone()).await {
+            client = Some(c);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut client = client.expect("server came up");
+    // A solve the integer program cannot finish soon (a 4000 x 1000 multi-need school).
+    let mut req = pb::SolveRequest::from(generate::generate(4000, 1000, 1));
+    req.policy = Some(pb::Policy {
+        time_limit_seconds: Some(60.0),
+        ..pb::Policy::default()
+    });
+    let in_flight = tokio::spawn(async move { client.solve(req).await });
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
+    let signalled = Instant::now();
+    let exited = loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            break Some(status);
+        }
+        if signalled.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            break None;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(exited.is_some(), "still running 10 s after SIGTERM");
+    // Grace 1 s, then at most a second more.
+    assert!(
+        signalled.elapsed() < Duration::from_millis(2_500),
+        "exited {:?} after SIGTERM",
+        signalled.elapsed()
+    );
+    let _ = in_flight.await;
+}

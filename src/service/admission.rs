@@ -90,6 +90,12 @@ impl Admission {
         }
     }
 
+    /// Solves running now.
+    pub fn running(&self) -> usize {
+        self.concurrent
+            .saturating_sub(self.permits.available_permits())
+    }
+
     /// Total refusals not yet logged (for tests and metrics).
     pub fn refused_pending(&self) -> u64 {
         self.refused.load(Ordering::SeqCst)
