@@ -39,10 +39,12 @@ use crate::rules::Candidates;
 /// Rounds of "commit best bundles, solve the network again" before the residual program.
 const MAX_ROUNDS: u32 = 3;
 
-/// Largest residual handed to the integer program: past it HiGHS cannot finish in any time a
-/// caller would wait (4000x1000: 634 k pairs, no proof in 30 s) and its model alone takes
-/// gigabytes, so the network's plan and the certified bound are the answer.
-const MAX_RESIDUAL_PAIRS: u64 = 2_000_000;
+/// Largest residual handed to the integer program. HiGHS cannot be interrupted, and on large
+/// models it overruns its own time limit by minutes in the root LP (4000x1000 multi-need,
+/// 634 k pairs: still in the root LP 8 minutes after an 18 s limit), so past this the network's
+/// plan and the certified bound are the answer, on time. The school (33.6 k pairs) stays
+/// under it.
+const MAX_RESIDUAL_PAIRS: u64 = 150_000;
 
 /// One covered need at the lowest priority in the packed cost (the fit digit is below it).
 const ONE_NEED: Cost = 1 << flow::FIT_BITS;
@@ -735,8 +737,13 @@ pub(super) fn solve(
     let mut network_failed = false;
     let started = Instant::now();
     let mut tried: Vec<Vec<Bundle>> = vec![bundles.clone()];
-    // The rounds may use a quarter of the time; the rest is the residual program's.
-    let rounds_until = started + options.time_limit / 4;
+    // The rounds may use a quarter of the time, the rest being the residual program's; all of
+    // it when the pairs are too many for the program to be run at all.
+    let rounds_until = if all.len() as u64 > MAX_RESIDUAL_PAIRS {
+        deadline
+    } else {
+        started + options.time_limit / 4
+    };
     while rounds < MAX_ROUNDS {
         rounds += 1;
         let mut with_locks: Vec<Bundle> = lock_bundles
