@@ -576,9 +576,9 @@ async fn the_process_exits_within_the_grace_even_with_a_solve_running() {
     });
     let in_flight = tokio::spawn(async move { client.solve(req).await });
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    let _ = Command::new("kill")
-        .arg("-TERM")
-        .arg(child.id().to_string())
+    // The shell's own `kill`: no extra package needed.
+    let _ = Command::new("sh")
+        .args(["-c", &format!("kill -TERM {}", child.id())])
         .status();
     let signalled = Instant::now();
     let exited = loop {
