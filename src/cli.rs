@@ -434,7 +434,7 @@ fn dispatch(command: Command, budget: solver::Budget) -> Result<(), CliError> {
             let problem = validate(RawRequest::from(read_request(&request)?))?;
             // Counted, never built.
             let pairs =
-                budget.check(&problem, &crate::rules::QualificationIndex::build(&problem))?;
+                budget.count(&problem, &crate::rules::QualificationIndex::build(&problem))?;
             write_out(
                 None,
                 &format!(

@@ -435,18 +435,20 @@ pub fn for_each_candidate(
 
 /// Counts the feasible pairs of a problem without building them, stopping once the count
 /// passes `cap` (so a request implying billions of pairs is refused in about the time `cap`
-/// pairs take to check). First an upper bound from the index (free); only when it passes `cap`
-/// are the pairs checked one by one, on every core.
-pub fn count_pairs(problem: &Problem, index: &QualificationIndex, cap: u64) -> u64 {
+/// pairs take to check). First an upper bound from the index (free): when it is within `cap`
+/// and `exact` is not asked for, that bound is returned; otherwise the pairs are checked one by
+/// one, on every core.
+pub fn count_pairs(problem: &Problem, index: &QualificationIndex, cap: u64, exact: bool) -> u64 {
     let upper: u64 = problem
         .needs
         .iter()
         .map(|n| index.relevant(n).len() as u64)
         .sum();
-    if upper <= cap {
-        return upper.min(count_exact(problem, index, u64::MAX));
+    match (upper <= cap, exact) {
+        (true, false) => upper,
+        (true, true) => count_exact(problem, index, u64::MAX),
+        (false, _) => count_exact(problem, index, cap),
     }
-    count_exact(problem, index, cap)
 }
 
 fn count_exact(problem: &Problem, index: &QualificationIndex, cap: u64) -> u64 {

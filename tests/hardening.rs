@@ -256,5 +256,5 @@ fn a_dense_request_is_refused_by_memory_too() {
         other => panic!("expected OverBudget, got {other:?}"),
     }
     let roomy = mentor_match::solver::Budget::default();
-    assert_eq!(roomy.check(&problem, &index).unwrap(), 1_000_000);
+    assert_eq!(roomy.count(&problem, &index).unwrap(), 1_000_000);
 }

@@ -355,7 +355,7 @@ impl pb::mentor_match_server::MentorMatch for MentorMatchService {
                         needs: problem.needs.len() as u32,
                         // Counted, never built: Validate must stay cheap whatever it is sent.
                         candidate_pairs: budget
-                            .check(&problem, &crate::rules::QualificationIndex::build(&problem))?,
+                            .count(&problem, &crate::rules::QualificationIndex::build(&problem))?,
                     },
                     Err(invalid) => pb::ValidateResponse {
                         valid: false,

@@ -147,11 +147,26 @@ impl Budget {
         }
     }
 
-    /// Counts the problem's feasible pairs (without building them) and refuses it when they
-    /// are over budget. Returns the count.
+    /// Refuses the problem when its feasible pairs are over budget, without building them.
+    /// Returns an upper bound on the pairs (cheap: from the qualification index).
     pub fn check(self, problem: &Problem, index: &QualificationIndex) -> Result<u64, SolveError> {
+        self.check_counting(problem, index, false)
+    }
+
+    /// As [`Budget::check`], returning the exact count of feasible pairs (what `Validate`
+    /// reports; it costs a check of every pair within the budget).
+    pub fn count(self, problem: &Problem, index: &QualificationIndex) -> Result<u64, SolveError> {
+        self.check_counting(problem, index, true)
+    }
+
+    fn check_counting(
+        self,
+        problem: &Problem,
+        index: &QualificationIndex,
+        exact: bool,
+    ) -> Result<u64, SolveError> {
         let cap = self.pair_cap();
-        let pairs = crate::rules::count_pairs(problem, index, cap);
+        let pairs = crate::rules::count_pairs(problem, index, cap, exact);
         if pairs > cap {
             return Err(self.refuse(pairs, BYTES_PER_PAIR));
         }

@@ -947,7 +947,7 @@ pub(super) fn solve(
             // its certified bound, not proven optimal.
             tracing::warn!(
                 residual = restricted.len(),
-                "seat sharing: residual over the memory budget, plan not proven"
+                "seat sharing: residual too large for the integer program, plan not proven"
             );
             let kept = all.select(problem, options.sparse_keep.max(1));
             return Ok(finish(
