@@ -13,7 +13,7 @@ use serde::Deserialize;
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::service::interceptor::InterceptedService;
-use tonic::transport::{Identity, Server, ServerTlsConfig};
+use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 use tonic::{Request, Status};
 
 use crate::proto::pb;
@@ -43,6 +43,9 @@ pub struct ConfigFile {
     pub token_file: Option<PathBuf>,
     pub tls_cert: Option<PathBuf>,
     pub tls_key: Option<PathBuf>,
+    /// PEM certificate(s) of the authority that signs client certificates: with it, only
+    /// clients presenting such a certificate are served (mutual TLS, on top of the token).
+    pub tls_client_ca: Option<PathBuf>,
     /// Feasible (need, mentor) pairs one request may imply (default 60,000,000).
     pub max_candidate_pairs: Option<u64>,
     /// Memory one solve may plan for, in MiB (default 16,384).
@@ -59,6 +62,8 @@ pub struct Settings {
     pub token: Option<String>,
     /// PEM certificate chain and key.
     pub tls: Option<(Vec<u8>, Vec<u8>)>,
+    /// PEM authority for client certificates (mutual TLS); needs `tls`.
+    pub tls_client_ca: Option<Vec<u8>>,
 }
 
 impl Default for Settings {
@@ -72,6 +77,7 @@ impl Default for Settings {
             grace: DEFAULT_GRACE,
             token: None,
             tls: None,
+            tls_client_ca: None,
         }
     }
 }
@@ -182,6 +188,15 @@ impl Settings {
                 ))
             }
         };
+        s.tls_client_ca = match &file.tls_client_ca {
+            Some(_) if s.tls.is_none() => {
+                return Err(ServerError::Invalid(
+                    "tls_client_ca needs tls_cert and tls_key".into(),
+                ))
+            }
+            Some(path) => Some(read(path)?),
+            None => None,
+        };
         Ok(s)
     }
 }
@@ -255,12 +270,18 @@ pub async fn serve(
 
     let mut builder = Server::builder();
     if let Some((cert, key)) = &settings.tls {
-        builder =
-            builder.tls_config(ServerTlsConfig::new().identity(Identity::from_pem(cert, key)))?;
+        builder = builder.tls_config({
+            let tls = ServerTlsConfig::new().identity(Identity::from_pem(cert, key));
+            match &settings.tls_client_ca {
+                Some(ca) => tls.client_ca_root(Certificate::from_pem(ca)),
+                None => tls,
+            }
+        })?;
     }
     tracing::info!(
         addr = ?local,
         tls = settings.tls.is_some(),
+        mutual_tls = settings.tls_client_ca.is_some(),
         token = settings.token.is_some(),
         max_concurrent_solves = settings.service.max_concurrent_solves,
         queue_depth = settings.service.queue_depth,

@@ -600,3 +600,74 @@ async fn the_process_exits_within_the_grace_even_with_a_solve_running() {
     );
     let _ = in_flight.await;
 }
+
+/// A certificate authority and a certificate it signs for `name`, as PEM (cert, key).
+fn signed_by_ca(issuer: &rcgen::Issuer<'static, rcgen::KeyPair>, name: &str) -> (String, String) {
+    let params = rcgen::CertificateParams::new(vec![name.to_string()]).expect("params");
+    let key = rcgen::KeyPair::generate().expect("key");
+    let cert = params.signed_by(&key, issuer).expect("signed");
+    (cert.pem(), key.serialize_pem())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mutual_tls_serves_only_clients_with_a_certificate_from_the_ca() {
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params.key_usages = vec![
+        rcgen::KeyUsagePurpose::KeyCertSign,
+        rcgen::KeyUsagePurpose::DigitalSignature,
+    ];
+    let ca_key = rcgen::KeyPair::generate().expect("key");
+    let ca_pem = ca_params.self_signed(&ca_key).expect("ca").pem();
+    let issuer = rcgen::Issuer::new(ca_params, ca_key);
+    let (server_cert, server_key) = signed_by_ca(&issuer, "localhost");
+    let (client_cert, client_key) = signed_by_ca(&issuer, "school-platform");
+    let settings = Settings {
+        tls: Some((server_cert.into_bytes(), server_key.into_bytes())),
+        tls_client_ca: Some(ca_pem.clone().into_bytes()),
+        ..Settings::default()
+    };
+    let server = TestServer::start(settings).await;
+    let url = format!("https://{}", server.addr);
+    let trust = || {
+        tonic::transport::ClientTlsConfig::new()
+            .ca_certificate(tonic::transport::Certificate::from_pem(&ca_pem))
+            .domain_name("localhost")
+    };
+    // With the client certificate: served.
+    let channel = Channel::from_shared(url.clone())
+        .unwrap()
+        .tls_config(trust().identity(tonic::transport::Identity::from_pem(
+            &client_cert,
+            &client_key,
+        )))
+        .unwrap()
+        .connect()
+        .await
+        .expect("mutual TLS handshake");
+    let mut client = MentorMatchClient::new(channel);
+    assert!(
+        client
+            .validate(example())
+            .await
+            .expect("served")
+            .into_inner()
+            .valid
+    );
+    // Without one: the handshake or the first call fails.
+    let refused = match Channel::from_shared(url)
+        .unwrap()
+        .tls_config(trust())
+        .unwrap()
+        .connect()
+        .await
+    {
+        Err(_) => true,
+        Ok(channel) => MentorMatchClient::new(channel)
+            .validate(example())
+            .await
+            .is_err(),
+    };
+    assert!(refused, "a client without a certificate was served");
+    server.stop().await;
+}
