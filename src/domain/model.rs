@@ -214,6 +214,23 @@ pub struct MinKept {
     pub at_least: u32,
 }
 
+/// Student and mentor positions by id (see [`Problem::id_index`]).
+#[derive(Clone, Debug, Default)]
+pub struct IdIndex {
+    students: HashMap<String, StudentIx>,
+    mentors: HashMap<String, MentorIx>,
+}
+
+impl IdIndex {
+    pub fn student(&self, id: &str) -> Option<StudentIx> {
+        self.students.get(id).copied()
+    }
+
+    pub fn mentor(&self, id: &str) -> Option<MentorIx> {
+        self.mentors.get(id).copied()
+    }
+}
+
 /// A validated, indexed pairing problem.
 #[derive(Clone, Debug)]
 pub struct Problem {
@@ -246,6 +263,25 @@ impl Problem {
     /// The student a need belongs to.
     pub fn student_of(&self, need: NeedIx) -> &Student {
         &self.students[self.needs[need as usize].student as usize]
+    }
+
+    /// Positions of every student and mentor by id, for code that looks many of them up (a
+    /// rematch with tens of thousands of current pairs).
+    pub fn id_index(&self) -> IdIndex {
+        IdIndex {
+            students: self
+                .students
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.id.clone(), i as StudentIx))
+                .collect(),
+            mentors: self
+                .mentors
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (m.id.clone(), i as MentorIx))
+                .collect(),
+        }
     }
 
     /// Finds a student by id (linear; for explanations and tests, not hot paths).

@@ -302,11 +302,13 @@ pub fn rematch_within(
     let students_before: HashSet<String> = request.students.iter().map(|s| s.id.clone()).collect();
     request.students.retain(|s| !s.needs.is_empty());
     // Students whose every need ended leave the programme: drop what refers to them.
+    let remaining: HashSet<&str> = request.students.iter().map(|s| s.id.as_str()).collect();
     let left: HashSet<String> = students_before
         .iter()
-        .filter(|id| !request.students.iter().any(|s| &s.id == *id))
+        .filter(|id| !remaining.contains(id.as_str()))
         .cloned()
         .collect();
+    drop(remaining);
     if !left.is_empty() {
         for m in &mut request.mentors {
             m.preferences.retain(|c| !left.contains(&c.id));
@@ -338,16 +340,14 @@ pub fn rematch_within(
     // Which working pairs can still be kept, and which must move regardless.
     let mut forced: Vec<Option<Forced>> = Vec::with_capacity(current.len());
     let mut keepable: Vec<(usize, StudentIx, MentorIx)> = Vec::new();
+    let ids = problem.id_index();
     for (i, c) in current.iter().enumerate() {
         if c.evaluation != Evaluation::Working {
             forced.push(None);
             continue;
         }
-        let (Some(s), Some(m)) = (
-            problem.student_ix(&c.student_id),
-            problem.mentor_ix(&c.mentor_id),
-        ) else {
-            forced.push(Some(if problem.student_ix(&c.student_id).is_none() {
+        let (Some(s), Some(m)) = (ids.student(&c.student_id), ids.mentor(&c.mentor_id)) else {
+            forced.push(Some(if ids.student(&c.student_id).is_none() {
                 Forced::StudentLeft
             } else {
                 Forced::MentorLeft
@@ -484,9 +484,15 @@ fn most_keepable_set(problem: &Problem, pairs: &[(StudentIx, MentorIx)]) -> Vec<
     let mut load: HashMap<MentorIx, Vec<usize>> = HashMap::new(); // mentor -> pair indices held
     let mut held = vec![false; pairs.len()];
     let k = problem.policy.max_mentors_per_student as usize;
+    // Pair indices by student, so a search never scans every pair.
+    let mut of_student: HashMap<StudentIx, Vec<usize>> = HashMap::new();
+    for (p, &(s, _)) in pairs.iter().enumerate() {
+        of_student.entry(s).or_default().push(p);
+    }
     fn augment(
         problem: &Problem,
         pairs: &[(StudentIx, MentorIx)],
+        of_student: &HashMap<StudentIx, Vec<usize>>,
         p: usize,
         held: &mut [bool],
         load: &mut HashMap<MentorIx, Vec<usize>>,
@@ -506,8 +512,8 @@ fn most_keepable_set(problem: &Problem, pairs: &[(StudentIx, MentorIx)]) -> Vec<
         // Try to move one holder to another mentor of the same student.
         for q in holders {
             let s = pairs[q].0;
-            for (r, &(s2, _)) in pairs.iter().enumerate() {
-                if s2 == s && r != q && !held[r] && augment(problem, pairs, r, held, load, seen) {
+            for &r in of_student.get(&s).map_or(&[][..], Vec::as_slice) {
+                if r != q && !held[r] && augment(problem, pairs, of_student, r, held, load, seen) {
                     held[q] = false;
                     if let Some(list) = load.get_mut(&m) {
                         list.retain(|&x| x != q);
@@ -522,10 +528,18 @@ fn most_keepable_set(problem: &Problem, pairs: &[(StudentIx, MentorIx)]) -> Vec<
     }
     for s in students {
         let mut taken = 0;
-        for p in 0..pairs.len() {
-            if pairs[p].0 == s && taken < k {
+        for &p in of_student.get(&s).map_or(&[][..], Vec::as_slice) {
+            if taken < k {
                 let mut seen = HashSet::new();
-                if augment(problem, pairs, p, &mut held, &mut load, &mut seen) {
+                if augment(
+                    problem,
+                    pairs,
+                    &of_student,
+                    p,
+                    &mut held,
+                    &mut load,
+                    &mut seen,
+                ) {
                     taken += 1;
                 }
             }
@@ -564,9 +578,10 @@ fn diff(
     }
     let mut matched: HashSet<(StudentIx, MentorIx)> = HashSet::new();
     let mut changes = Vec::new();
+    let ids = problem.id_index();
     for (i, c) in current.iter().enumerate() {
-        let s = problem.student_ix(&c.student_id);
-        let m = problem.mentor_ix(&c.mentor_id);
+        let s = ids.student(&c.student_id);
+        let m = ids.mentor(&c.mentor_id);
         let mut change = PairChange {
             kind: ChangeKind::Moved,
             reason: ChangeReason::Working,
