@@ -308,7 +308,9 @@ impl Candidates {
                         }),
                 );
                 let best = |a: &(MentorIx, f64), b: &(MentorIx, f64)| {
-                    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+                    b.1.total_cmp(&a.1)
+                        .then(tie_key(n, a.0).cmp(&tie_key(n, b.0)))
+                        .then(a.0.cmp(&b.0))
                 };
                 if row.len() > slack {
                     row.select_nth_unstable_by(slack - 1, best);
@@ -345,7 +347,7 @@ impl Candidates {
                         forced(problem, n, self.mentors[c]),
                     )
                 }));
-                keep_best(&mut row, keep);
+                keep_best(&mut row, keep, n);
                 for &(m, score, _) in &row {
                     out.mentors.push(m);
                     out.scores.push(score);
@@ -399,16 +401,31 @@ fn forced(problem: &Problem, need: NeedIx, mentor: MentorIx) -> bool {
         || problem.facts(student, mentor).locked
 }
 
-/// Keeps the forced pairs and the `keep` best-scoring ones (ties: lowest mentor position), in
-/// ascending mentor order.
-fn keep_best(row: &mut Vec<(MentorIx, f64, bool)>, keep: usize) {
+/// Order among equally good mentors of one need: a fixed pseudo-random key per (need, mentor).
+/// Breaking ties by mentor position would send every need of a school with interchangeable
+/// mentors to the same first few, and pricing would then add them back a few per round (5,000
+/// needs × 1,250 tied mentors did not finish in 30 s); spreading them makes the first flow
+/// nearly optimal. Deterministic, and it never overrides a score difference.
+pub fn tie_key(need: NeedIx, mentor: MentorIx) -> u64 {
+    let mut x = (u64::from(need) << 32 | u64::from(mentor)).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+/// Keeps the forced pairs and the `keep` best-scoring ones (ties: [`tie_key`], then mentor
+/// position), in ascending mentor order.
+fn keep_best(row: &mut Vec<(MentorIx, f64, bool)>, keep: usize, need: NeedIx) {
     let forced = row.iter().filter(|r| r.2).count();
     let keep = keep.max(forced);
     if row.len() > keep && keep > 0 {
         // Forced pairs first, then by score; mentors are distinct, so the order is total and
         // the kept set does not depend on the partitioning algorithm.
         row.select_nth_unstable_by(keep - 1, |a, b| {
-            b.2.cmp(&a.2).then(b.1.total_cmp(&a.1)).then(a.0.cmp(&b.0))
+            b.2.cmp(&a.2)
+                .then(b.1.total_cmp(&a.1))
+                .then(tie_key(need, a.0).cmp(&tie_key(need, b.0)))
+                .then(a.0.cmp(&b.0))
         });
         row.truncate(keep);
         row.sort_by_key(|r| r.0);

@@ -280,7 +280,7 @@ fn price_range(
         // Only the most improving few per need join: the set stays small, and any pair still
         // improving is found again in the next round (optimality is only declared when none is).
         if row_out.len() > PRICE_PER_NEED {
-            row_out.sort_by_key(|&(r, m, _)| (r, m));
+            row_out.sort_by_key(|&(r, m, _)| (r, crate::rules::tie_key(n as NeedIx, m), m));
             row_out.truncate(PRICE_PER_NEED);
         }
         out.extend(row_out.iter().map(|&(_, m, score)| (n as NeedIx, m, score)));
