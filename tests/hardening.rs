@@ -258,3 +258,52 @@ fn a_dense_request_is_refused_by_memory_too() {
     let roomy = mentor_match::solver::Budget::default();
     assert_eq!(roomy.count(&problem, &index).unwrap(), 1_000_000);
 }
+
+/// `needs` needs at one priority, 12 per student, and one mentor.
+fn needs_at_one_level(needs: usize) -> mentor_match::domain::raw::RawRequest {
+    use mentor_match::domain::raw::{Coded, RawNeed, RawStudent};
+    use mentor_match::domain::{Priority, Track};
+    let mut raw = example_request();
+    raw.students = (0..needs.div_ceil(12))
+        .map(|i| RawStudent {
+            id: format!("S{i}"),
+            grade: 8,
+            class_id: "C1".into(),
+            gender: None,
+            needs: (0..12.min(needs - 12 * i))
+                .map(|k| RawNeed {
+                    id: format!("N{k}"),
+                    track: Coded::Set(Track::Academic),
+                    subject: "math".into(),
+                    priority: Coded::Set(Priority::Normal),
+                    weak_points: vec![],
+                })
+                .collect(),
+            availability: vec!["MON-1".into()],
+            preferences: vec![],
+            traits: vec![],
+            family_hardship: false,
+        })
+        .collect();
+    raw.locked_pairs.clear();
+    raw.forbidden_pairs.clear();
+    raw.affinities.clear();
+    raw.mentors.truncate(1);
+    raw.mentors[0].preferences.clear();
+    raw
+}
+
+#[test]
+fn the_packed_objective_holds_at_the_level_boundary_and_refuses_past_it() {
+    let max = mentor_match::domain::limits::MAX_NEEDS_PER_LEVEL;
+    let at = validate(needs_at_one_level(max)).expect("exactly the bound is solvable");
+    assert_eq!(at.needs.len(), max);
+    let err = validate(needs_at_one_level(max + 1)).expect_err("one more is refused");
+    let v = err
+        .violations
+        .iter()
+        .find(|v| v.path == "students" && v.code == ViolationCode::TooLarge)
+        .expect("names the level");
+    assert!(v.message.contains(&format!("{}", max + 1)), "{}", v.message);
+    assert!(v.message.contains(&format!("{max}")), "{}", v.message);
+}

@@ -34,3 +34,6 @@ pub const MAX_TIME_LIMIT_SECONDS: f64 = 3_600.0;
 pub const MAX_WEIGHT: f64 = 1_000.0;
 /// Largest rematch change penalty per need, for the same reason.
 pub const MAX_CHANGE_PENALTY: f64 = 1_000_000.0;
+/// Needs at one priority level the exact objective can count: the packed cost keeps each
+/// level's count in a signed 20-bit digit (`solver/flow.rs`, `LEVEL_BITS`).
+pub const MAX_NEEDS_PER_LEVEL: usize = (1 << 19) - 1;

@@ -620,10 +620,37 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
         min_kept: None,
     };
     check_locks(&mut report, &problem, &lock_paths);
+    check_level_sizes(&mut report, &problem);
     if report.is_empty() {
         Ok(problem)
     } else {
         Err(report.into_error())
+    }
+}
+
+/// The exact objective packs the count of covered needs per priority level into a 20-bit
+/// signed digit of an `i128` (see `solver/flow.rs`): more needs at one level than it holds
+/// would carry into the next digit and break "coverage by priority first". The size limits
+/// allow 2.4 M needs, so this is checked here, with the count and the bound in the message.
+fn check_level_sizes(report: &mut Report, problem: &Problem) {
+    let mut counts = [0usize; 4];
+    for n in &problem.needs {
+        counts[n.priority as usize] += 1;
+    }
+    for p in Priority::DESCENDING {
+        let count = counts[p as usize];
+        if count > limits::MAX_NEEDS_PER_LEVEL {
+            report.add(
+                "students",
+                ViolationCode::TooLarge,
+                format!(
+                    "{count} needs at priority {} (after family hardship); at most {} per \
+                     priority level can be solved exactly: split the request",
+                    p.name(),
+                    limits::MAX_NEEDS_PER_LEVEL
+                ),
+            );
+        }
     }
 }
 
