@@ -85,6 +85,10 @@ pub enum Command {
         /// One need per student (the model of the performance reference figures).
         #[arg(long)]
         single_need: bool,
+        /// Another shape: one normal-priority need each, a sixth of the mentors qualified for
+        /// every student, nearly flat scores (see `generate::generate_flat`).
+        #[arg(long, conflicts_with = "single_need")]
+        flat: bool,
         /// Write here instead of stdout.
         #[arg(long)]
         output: Option<PathBuf>,
@@ -451,6 +455,7 @@ fn dispatch(command: Command, budget: solver::Budget) -> Result<(), CliError> {
             mentors,
             seed,
             single_need,
+            flat,
             output,
         } => {
             if students > crate::domain::limits::MAX_STUDENTS {
@@ -465,12 +470,11 @@ fn dispatch(command: Command, budget: solver::Budget) -> Result<(), CliError> {
                     max: crate::domain::limits::MAX_MENTORS,
                 });
             }
-            let request = pb::SolveRequest::from(generate::generate_with(
-                students,
-                mentors,
-                seed,
-                single_need,
-            ));
+            let request = pb::SolveRequest::from(if flat {
+                generate::generate_flat(students, mentors, seed)
+            } else {
+                generate::generate_with(students, mentors, seed, single_need)
+            });
             let mut text = serde_json::to_string_pretty(&request).map_err(CliError::Encode)?;
             text.push('\n');
             write_out(output.as_deref(), &text)

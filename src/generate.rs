@@ -158,6 +158,59 @@ fn priority(rng: &mut Rng, track: Track) -> Priority {
     }
 }
 
+/// A dense, flat school of another shape than [`generate`]: one academic need per student, all
+/// at normal priority, in one of six subjects; every mentor teaches one subject and shares a
+/// slot with everyone; no preferences, traits or weak points, so scores differ only by a
+/// mentor's years (a few values). About a sixth of the mentors qualify for each student (966
+/// of 5,400 at district size): the shape on which the flow's searches and pricing have the
+/// least to go on.
+pub fn generate_flat(students: usize, mentors: usize, seed: u64) -> RawRequest {
+    let mut rng = Rng::new(seed);
+    let mentor_list = (0..mentors)
+        .map(|i| RawMentor {
+            id: format!("T{i:05}"),
+            role: Coded::Set(MentorRole::SubjectTeacher),
+            subjects: vec![RawSubject {
+                subject: SUBJECTS[rng.below(SUBJECTS.len())].0.to_string(),
+                years: 1 + rng.below(4) as u32,
+                topics: vec![],
+            }],
+            counselling: RawCounselling::default(),
+            coaching: vec![],
+            tracks: vec![],
+            capacity: 1 + rng.below(5) as u32,
+            availability: vec!["MON-8".into(), "WED-8".into()],
+            preferences: vec![],
+            head_of_classes: vec![],
+            traits: vec![],
+        })
+        .collect();
+    let student_list = (0..students)
+        .map(|i| RawStudent {
+            id: format!("S{i:06}"),
+            grade: 7 + (i % 3) as u32,
+            class_id: format!("G{}-{}", 7 + i % 3, 1 + i % 20),
+            gender: None,
+            needs: vec![RawNeed {
+                id: "N1".into(),
+                track: Coded::Set(Track::Academic),
+                subject: SUBJECTS[rng.below(SUBJECTS.len())].0.to_string(),
+                priority: Coded::Set(Priority::Normal),
+                weak_points: vec![],
+            }],
+            availability: vec!["MON-8".into()],
+            preferences: vec![],
+            traits: vec![],
+            family_hardship: false,
+        })
+        .collect();
+    RawRequest {
+        students: student_list,
+        mentors: mentor_list,
+        ..RawRequest::default()
+    }
+}
+
 /// A synthetic request with `students` students in need and `mentors` mentors.
 pub fn generate(students: usize, mentors: usize, seed: u64) -> RawRequest {
     generate_with(students, mentors, seed, false)

@@ -529,6 +529,8 @@ pub fn response(problem: &Problem, outcome: &Outcome) -> pb::SolveResponse {
                 priority: pb_priority(n.priority),
                 reason: unassigned_reason(u.reason),
                 qualified_mentor_ids: u.qualified.iter().map(|&m| mid(m)).collect(),
+                qualified_mentor_count: u.qualified_count,
+                full_mentor_count: u.full_count,
                 full_mentors: u
                     .full
                     .iter()

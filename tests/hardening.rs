@@ -307,3 +307,26 @@ fn the_packed_objective_holds_at_the_level_boundary_and_refuses_past_it() {
     assert!(v.message.contains(&format!("{}", max + 1)), "{}", v.message);
     assert!(v.message.contains(&format!("{max}")), "{}", v.message);
 }
+
+#[test]
+fn evidence_for_an_unassigned_need_is_bounded_with_a_count() {
+    let mut req = dense_request(40, 25);
+    for m in req["mentors"].as_array_mut().unwrap() {
+        m["capacity"] = serde_json::json!(1);
+    }
+    let raw: mentor_match::proto::pb::SolveRequest = serde_json::from_value(req).unwrap();
+    let problem = validate(raw.into()).unwrap();
+    let outcome = mentor_match::engine::solve(&problem).unwrap();
+    assert_eq!(outcome.unassigned.len(), 15);
+    for u in &outcome.unassigned {
+        assert_eq!(u.full_count, 25, "every candidate is counted");
+        assert_eq!(u.full.len(), mentor_match::explain::EVIDENCE_LIMIT);
+        assert_eq!(u.qualified.len(), mentor_match::explain::EVIDENCE_LIMIT);
+    }
+    let text = mentor_match::explain::text::render(&problem, &outcome);
+    assert!(
+        text.contains("25 in all"),
+        "{}",
+        &text[..text.len().min(3000)]
+    );
+}

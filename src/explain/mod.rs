@@ -86,8 +86,40 @@ pub struct MentorSeats {
 pub struct Unassigned {
     pub need: NeedIx,
     pub reason: UnassignedReason,
+    /// The mentors the reason is about, best-fitting first, at most [`EVIDENCE_LIMIT`].
     pub qualified: Vec<MentorIx>,
+    /// How many such mentors there are in all.
+    pub qualified_count: u32,
+    /// Full candidates with their seat holders, best-fitting first, at most
+    /// [`EVIDENCE_LIMIT`].
     pub full: Vec<MentorSeats>,
+    /// How many candidates are full in all.
+    pub full_count: u32,
+}
+
+/// Mentors listed as evidence for one unassigned need. A need with 900 full candidates used to
+/// list them all, with every holder (1.6 GB of JSON on a dense district); the first ten, by
+/// fit, and the count say the same to a coordinator.
+pub const EVIDENCE_LIMIT: usize = 10;
+
+/// Keeps the `EVIDENCE_LIMIT` mentors that fit the need best (ties: mentor position).
+fn best_for(problem: &Problem, n: NeedIx, mentors: &mut Vec<MentorIx>) {
+    if mentors.len() <= EVIDENCE_LIMIT {
+        return;
+    }
+    let fit = |m: MentorIx| -> f64 {
+        match check_pair(problem, n, m) {
+            Ok((evidence, common)) => {
+                score::components(problem, n, m, evidence, common).total(&problem.policy.weights)
+            }
+            // Not a candidate (the list is of qualified mentors): by position only.
+            Err(_) => 0.0,
+        }
+    };
+    let mut keyed: Vec<(f64, MentorIx)> = mentors.iter().map(|&m| (fit(m), m)).collect();
+    keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    keyed.truncate(EVIDENCE_LIMIT);
+    *mentors = keyed.into_iter().map(|(_, m)| m).collect();
 }
 
 /// Why a student did not get a mentor they ranked higher than the one they got.
@@ -341,7 +373,9 @@ fn unassigned(
     {
         (UnassignedReason::StudentMentorLimit, Vec::new())
     } else if candidates.iter().all(|&m| plan.is_full(problem, m)) {
-        let full = candidates
+        let mut shown = candidates.clone();
+        best_for(problem, n, &mut shown);
+        let full = shown
             .iter()
             .map(|&m| MentorSeats {
                 mentor: m,
@@ -356,17 +390,26 @@ fn unassigned(
         debug_assert!(status != SolveStatus::Optimal);
         (UnassignedReason::SolverLimit, Vec::new())
     };
-    let listed = match reason {
+    let mut listed = match reason {
         UnassignedReason::NotVolunteered => qualified,
         UnassignedReason::NoCommonSlot => volunteers,
         UnassignedReason::Forbidden => with_slot,
         _ => candidates,
     };
+    let qualified_count = listed.len() as u32;
+    let full_count = if reason == UnassignedReason::CandidatesFull {
+        qualified_count
+    } else {
+        0
+    };
+    best_for(problem, n, &mut listed);
     Unassigned {
         need: n,
         reason,
         qualified: listed,
+        qualified_count,
         full,
+        full_count,
     }
 }
 

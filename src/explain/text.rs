@@ -146,10 +146,18 @@ pub fn miss_sentence(problem: &Problem, reason: &MissReason) -> String {
 /// Why a need has no mentor, as a sentence.
 pub fn unassigned_sentence(problem: &Problem, u: &super::Unassigned) -> String {
     let ids = |list: &[u32]| {
-        list.iter()
+        let mut text = list
+            .iter()
             .map(|&m| problem.mentors[m as usize].id.as_str())
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", ");
+        if (list.len() as u32) < u.qualified_count {
+            text.push_str(&format!(
+                " and {} more",
+                u.qualified_count - list.len() as u32
+            ));
+        }
+        text
     };
     match u.reason {
         UnassignedReason::NoQualifiedMentor => {
@@ -180,7 +188,17 @@ pub fn unassigned_sentence(problem: &Problem, u: &super::Unassigned) -> String {
                     )
                 })
                 .collect();
-            format!("every possible mentor is full: {}", parts.join("; "))
+            let more = u.full_count.saturating_sub(u.full.len() as u32);
+            if more > 0 {
+                format!(
+                    "every possible mentor is full ({} in all; the best-fitting {}): {}",
+                    u.full_count,
+                    u.full.len(),
+                    parts.join("; ")
+                )
+            } else {
+                format!("every possible mentor is full: {}", parts.join("; "))
+            }
         }
         UnassignedReason::StudentMentorLimit => format!(
             "the student already has {} mentors, the policy maximum",
