@@ -8,7 +8,8 @@
 //! answer from HiGHS in 420 s at this size, so the baseline is expected to stop at its limit:
 //! the bench then prints the ratio as a lower bound and says that the objectives could not be
 //! compared. If the baseline does finish, its objective is checked against the engine's.
-//! Peak memory (the process's high-water mark) is printed after each side.
+//! Peak memory (the process's high-water mark) is printed after each side. The multi-need and
+//! flat shapes of the same size are then solved once each.
 
 use std::time::{Duration, Instant};
 
@@ -22,6 +23,32 @@ fn peak_mib() -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
+}
+
+/// The district's other shapes, once each: the multi-need school (network+side, under its
+/// default 30 s limit) and the flat, dense generator (`generate --flat`).
+fn other_shapes() {
+    for (name, raw) in [
+        ("multi-need", generate::generate(20_000, 5_400, 1)),
+        ("flat", generate::generate_flat(20_000, 5_400, 1)),
+    ] {
+        let problem = validate(raw).expect("valid");
+        let started = Instant::now();
+        let solved =
+            solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).expect("solves");
+        let covered: u32 = solved.solution.coverage.iter().map(|c| c.covered).sum();
+        println!(
+            "district {name} 20000x5400: {} pairs, {:?}, status {:?}, {covered} of {} needs \
+             covered, gap {:.3}, solve {:.2} s, peak memory so far {:.0} MiB",
+            solved.total_pairs,
+            solved.method.kind(),
+            solved.solution.status,
+            problem.needs.len(),
+            solved.solution.gap,
+            started.elapsed().as_secs_f64(),
+            peak_mib().unwrap_or(f64::NAN)
+        );
+    }
 }
 
 fn main() {
@@ -69,6 +96,7 @@ fn main() {
         peak_mib().unwrap_or(f64::NAN)
     );
 
+    other_shapes();
     if baseline_limit == 0 {
         println!("baseline skipped (MENTOR_MATCH_BASELINE_SECONDS=0)");
         return;
