@@ -46,6 +46,11 @@ const MAX_ROUNDS: u32 = 3;
 /// under it.
 const MAX_RESIDUAL_PAIRS: u64 = 150_000;
 
+/// Past this many pairs the price descent is skipped and the first flows keep more candidates
+/// (see where it is used). Below it (4,000x1,000: 634 k pairs) the descent's prices make the
+/// committed bundles better: 4,766 needs covered with it, 4,171 without.
+const DISTRICT_PAIRS: u64 = 4_000_000;
+
 /// One covered need at the lowest priority in the packed cost (the fit digit is below it).
 const ONE_NEED: Cost = 1 << flow::FIT_BITS;
 
@@ -737,6 +742,16 @@ pub(super) fn solve(
     let mut network_failed = false;
     let started = Instant::now();
     let mut tried: Vec<Vec<Bundle>> = vec![bundles.clone()];
+    // Too many pairs for the residual program: the bound only reports the gap, so the time
+    // goes to the rounds (no descent: at district size one sweep takes 9 s and bought nothing)
+    // and the first flows keep twice the candidates (fewer pricing rounds: the district's
+    // first multi-need flow 24 s -> 19 s).
+    let big = all.len() as u64 > DISTRICT_PAIRS;
+    let sweeps = if big { 0 } else { MAX_SWEEPS };
+    let mut round_options = options;
+    if big {
+        round_options.sparse_keep = options.sparse_keep.max(1) * 2;
+    }
     // The rounds may use a quarter of the time, the rest being the residual program's; all of
     // it when the pairs are too many for the program to be run at all.
     let rounds_until = if all.len() as u64 > MAX_RESIDUAL_PAIRS {
@@ -779,7 +794,7 @@ pub(super) fn solve(
         let run = network::run(
             &derived.problem,
             &derived.all,
-            options,
+            round_options,
             deadline,
             Some(seats),
             Some(fit_scale),
@@ -810,18 +825,22 @@ pub(super) fn solve(
         }
         let t_desc = Instant::now();
         let mu = run.solution.seat_prices();
-        let mu = Descent::new(
-            Pricing {
-                problem,
-                all,
-                need_of: &need_of,
-                fit_scale,
-                mu: &mu,
-            },
-            &sharing,
-            &by_mentor,
-        )
-        .run(MAX_SWEEPS, rounds_until);
+        let mu = if sweeps == 0 {
+            mu
+        } else {
+            Descent::new(
+                Pricing {
+                    problem,
+                    all,
+                    need_of: &need_of,
+                    fit_scale,
+                    mu: &mu,
+                },
+                &sharing,
+                &by_mentor,
+            )
+            .run(sweeps, rounds_until)
+        };
         let pricing = Pricing {
             problem,
             all,
