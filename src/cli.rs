@@ -372,11 +372,12 @@ fn dispatch(command: Command, budget: solver::Budget) -> Result<(), CliError> {
                     path: request.clone(),
                     source,
                 })?;
-            let outcome =
-                crate::rematch::rematch_within(req.into(), None, budget).map_err(|e| match e {
+            let outcome = crate::rematch::rematch_within(req.into(), None, budget, None).map_err(
+                |e| match e {
                     crate::rematch::RematchError::Invalid(i) => CliError::Invalid(i),
                     crate::rematch::RematchError::Solve(s) => CliError::Solve(s),
-                })?;
+                },
+            )?;
             let text = match format {
                 Format::Table => crate::rematch::render(&outcome),
                 Format::Json => {

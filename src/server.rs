@@ -249,6 +249,7 @@ pub async fn serve(
     let local = listener.local_addr().ok();
     let service = MentorMatchService::new(settings.service.clone());
     let admission = service.admission();
+    let stop = service.stop_flag();
     let (health, health_service) = tonic_health::server::health_reporter();
     health
         .set_serving::<MentorMatchServer<MentorMatchService>>()
@@ -314,13 +315,27 @@ pub async fn serve(
                     tokio::time::sleep(Duration::from_millis(20)).await;
                 }
             };
-            tokio::select! {
-                () = drained => tracing::info!("in-flight solves done"),
-                () = tokio::time::sleep(grace) => tracing::warn!(
+            let drained_in_grace = tokio::select! {
+                () = drained => true,
+                () = tokio::time::sleep(grace) => false,
+            };
+            if drained_in_grace {
+                tracing::info!("in-flight solves done");
+            } else {
+                // Tell the running solves to stop: they answer with their best plan, as at a
+                // time limit (an integer-program stage cannot be interrupted and is cut off).
+                tracing::warn!(
                     grace_seconds = grace.as_secs(),
                     running = admission.running(),
-                    "grace period over; stopping with solves in flight"
-                ),
+                    "grace period over; stopping the solves in flight"
+                );
+                stop.store(true, std::sync::atomic::Ordering::SeqCst);
+                let answered = async {
+                    while admission.running() > 0 {
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                };
+                let _ = tokio::time::timeout(STOPPED_ANSWER_TIME, answered).await;
             }
             let _ = fired_tx.send(());
         }
@@ -349,6 +364,9 @@ pub async fn serve(
     }
     Ok(())
 }
+
+/// Time stopped solves get to explain and send their best plan after the grace period.
+const STOPPED_ANSWER_TIME: Duration = Duration::from_millis(400);
 
 /// Time tonic gets to close connections after the grace period.
 const CLOSE_SECONDS: Duration = Duration::from_millis(500);

@@ -272,6 +272,7 @@ fn out_of_time_the_fallback_plan_still_honours_max_changes() {
         RawRematch::from(req),
         Some(std::time::Duration::ZERO),
         mentor_match::solver::Budget::default(),
+        None,
     )
     .expect("answers");
     assert_eq!(

@@ -671,3 +671,35 @@ async fn mutual_tls_serves_only_clients_with_a_certificate_from_the_ca() {
     assert!(refused, "a client without a certificate was served");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn at_the_grace_a_running_solve_stops_and_answers_with_its_best_plan() {
+    let settings = Settings {
+        grace: Duration::from_millis(500),
+        ..Settings::default()
+    };
+    let server = TestServer::start(settings).await;
+    let mut c = server.client().await;
+    // The network rounds of a 2,000 x 500 multi-need school outlast the grace here; they look
+    // at the stop flag as they look at the clock.
+    let mut req = pb::SolveRequest::from(generate::generate(2000, 500, 3));
+    req.policy = Some(pb::Policy {
+        time_limit_seconds: Some(120.0),
+        ..pb::Policy::default()
+    });
+    let in_flight = tokio::spawn(async move { c.solve(req).await });
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let stopping = Instant::now();
+    server.stop().await;
+    let reply = in_flight
+        .await
+        .unwrap()
+        .expect("the stopped solve answered with its plan");
+    let solver = reply.into_inner().solver.expect("a solver report");
+    assert_eq!(solver.status, pb::SolveStatus::TimeLimit as i32);
+    assert!(
+        stopping.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        stopping.elapsed()
+    );
+}

@@ -134,7 +134,7 @@ fn violation(path: String, code: ViolationCode, message: String) -> Violation {
 /// Checks the rematch-specific fields, then validates and solves the updated school, within
 /// the policy's time limit.
 pub fn rematch(raw: RawRematch) -> Result<RematchOutcome, RematchError> {
-    rematch_within(raw, None, crate::solver::Budget::default())
+    rematch_within(raw, None, crate::solver::Budget::default(), None)
 }
 
 /// As [`rematch`], with the solve's time limit capped (the service passes what is left of the
@@ -143,6 +143,7 @@ pub fn rematch_within(
     mut raw: RawRematch,
     time_cap: Option<std::time::Duration>,
     budget: crate::solver::Budget,
+    stop: Option<&'static std::sync::atomic::AtomicBool>,
 ) -> Result<RematchOutcome, RematchError> {
     let mut violations = Vec::new();
     let Some(request) = raw.request.take() else {
@@ -439,6 +440,7 @@ pub fn rematch_within(
 
     let mut options = SolveOptions::from_policy(&problem);
     options.budget = budget;
+    options.stop = stop;
     if let Some(cap) = time_cap {
         options.time_limit = options.time_limit.min(cap);
     }

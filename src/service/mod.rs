@@ -152,6 +152,9 @@ pub struct MentorMatchService {
     admission: Arc<Admission>,
     config: ServiceConfig,
     next_id: Arc<AtomicU64>,
+    /// Raised at the end of the shutdown grace: running solves stop as at their time limit
+    /// and answer with their best plan. Leaked once per service (a few bytes a server).
+    stop: &'static std::sync::atomic::AtomicBool,
 }
 
 impl MentorMatchService {
@@ -163,7 +166,13 @@ impl MentorMatchService {
             )),
             config,
             next_id: Arc::new(AtomicU64::new(1)),
+            stop: Box::leak(Box::new(std::sync::atomic::AtomicBool::new(false))),
         }
+    }
+
+    /// The flag that stops running solves (raised by the server at the end of the grace).
+    pub fn stop_flag(&self) -> &'static std::sync::atomic::AtomicBool {
+        self.stop
     }
 
     /// The admission gate, so shutdown can close it.
@@ -251,12 +260,14 @@ impl pb::mentor_match_server::MentorMatch for MentorMatchService {
         );
         let margin = self.config.deadline_margin;
         let budget = self.config.budget;
+        let stop = self.stop;
         let result = async {
             let raw = RawRequest::from(req);
             self.run_blocking(move || {
                 let problem = validate(raw)?;
                 let mut options = SolveOptions::from_policy(&problem);
                 options.budget = budget;
+                options.stop = Some(stop);
                 if let Some(left) = time_left(deadline, margin)? {
                     options.time_limit = options.time_limit.min(left);
                 }
@@ -292,6 +303,7 @@ impl pb::mentor_match_server::MentorMatch for MentorMatchService {
         let deadline = deadline::from_metadata(request.metadata());
         let margin = self.config.deadline_margin;
         let budget = self.config.budget;
+        let stop = self.stop;
         let req = request.into_inner();
         let (students, mentors, needs) = req.request.as_ref().map_or((0, 0, 0), counts);
         let pairs = req.current_pairs.len();
@@ -307,8 +319,8 @@ impl pb::mentor_match_server::MentorMatch for MentorMatchService {
             .run_blocking(move || {
                 let raw = crate::rematch::RawRematch::from(req);
                 let cap = time_left(deadline, margin)?;
-                let outcome =
-                    crate::rematch::rematch_within(raw, cap, budget).map_err(|e| match e {
+                let outcome = crate::rematch::rematch_within(raw, cap, budget, Some(stop))
+                    .map_err(|e| match e {
                         crate::rematch::RematchError::Invalid(i) => ServiceError::Invalid(i),
                         crate::rematch::RematchError::Solve(s) => ServiceError::Solve(s),
                     })?;

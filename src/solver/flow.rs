@@ -18,7 +18,6 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::time::Instant;
 
 use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::domain::Priority;
@@ -551,7 +550,7 @@ pub(super) struct Network {
     fit_scale: Option<f64>,
     level: Option<Vec<Cost>>,
     /// Fresh re-solves stop placing needs here too (the plan stays feasible).
-    deadline: Option<Instant>,
+    deadline: Option<super::Until>,
     state: State,
 }
 
@@ -565,7 +564,7 @@ impl Network {
     pub(super) fn new(
         problem: &Problem,
         candidates: &Candidates,
-        deadline: Option<Instant>,
+        deadline: Option<super::Until>,
     ) -> Self {
         let seats = lock_seats(problem, candidates);
         Self::with_seats(problem, candidates, deadline, seats, None, None)
@@ -576,7 +575,7 @@ impl Network {
     pub(super) fn with_seats(
         problem: &Problem,
         candidates: &Candidates,
-        deadline: Option<Instant>,
+        deadline: Option<super::Until>,
         seats: Vec<Seat>,
         fit_scale: Option<f64>,
         level: Option<Vec<Cost>>,

@@ -76,7 +76,7 @@ pub(super) fn solve(
     problem: &Problem,
     candidates: &Candidates,
     options: SolveOptions,
-    deadline: Instant,
+    deadline: super::Until,
     start: Option<&[usize]>,
 ) -> Result<Solution, SolveError> {
     let structure = Structure::new(problem, candidates);
@@ -84,12 +84,7 @@ pub(super) fn solve(
 
     let level_of: Vec<Priority> = (0..candidates.len()).map(priority_of).collect();
     let build_seconds = candidates.len() as f64 * BUILD_SECONDS_PER_PAIR;
-    let remaining = || {
-        deadline
-            .saturating_duration_since(Instant::now())
-            .as_secs_f64()
-            - build_seconds
-    };
+    let remaining = || deadline.left().as_secs_f64() - build_seconds;
 
     // Stage 1, coverage: one solve with mixed-radix weights, or level by level when those
     // would be too large.

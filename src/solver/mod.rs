@@ -29,6 +29,7 @@ pub mod verify;
 
 pub use side::SideStats;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::domain::model::{NeedIx, Problem};
@@ -177,6 +178,44 @@ impl Budget {
     }
 }
 
+/// When a solve must stop: its time limit, or earlier when the server raises `stop` (shutdown
+/// after the grace period). Every place that looks at the clock asks this instead, so a stop
+/// ends a solve as a time limit would: with its best plan.
+#[derive(Clone, Copy, Debug)]
+pub struct Until {
+    pub at: Instant,
+    pub stop: Option<&'static AtomicBool>,
+}
+
+impl Until {
+    /// True once the time is up or a stop was asked for.
+    pub fn passed(self) -> bool {
+        Instant::now() >= self.at || self.stopped()
+    }
+
+    /// True when a stop was asked for.
+    pub fn stopped(self) -> bool {
+        self.stop.is_some_and(|s| s.load(Ordering::Relaxed))
+    }
+
+    /// Time left (none once stopped).
+    pub fn left(self) -> Duration {
+        if self.stopped() {
+            Duration::ZERO
+        } else {
+            self.at.saturating_duration_since(Instant::now())
+        }
+    }
+
+    /// The same stop flag with an earlier time.
+    pub fn earlier(self, at: Instant) -> Until {
+        Until {
+            at: at.min(self.at),
+            stop: self.stop,
+        }
+    }
+}
+
 /// Limits of one solve.
 #[derive(Clone, Copy, Debug)]
 pub struct SolveOptions {
@@ -193,6 +232,8 @@ pub struct SolveOptions {
     pub warm_ratio: usize,
     /// Work the request may imply.
     pub budget: Budget,
+    /// Raised by the server at shutdown: the solve stops as at its time limit.
+    pub stop: Option<&'static AtomicBool>,
 }
 
 /// A warm addition withdraws and re-places each need with new pairs (two local searches); past
@@ -217,6 +258,7 @@ impl SolveOptions {
             sparse_slack: SLACK_PER_NEED,
             warm_ratio: DEFAULT_WARM_RATIO,
             budget: Budget::default(),
+            stop: None,
         }
     }
 }
@@ -286,7 +328,10 @@ pub enum Method {
 /// - **integer program** (`mip.rs`) for a rematch bounded by `maxChanges`, a side row the other
 ///   methods do not model.
 pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved, SolveError> {
-    let deadline = Instant::now() + options.time_limit;
+    let deadline = Until {
+        at: Instant::now() + options.time_limit,
+        stop: options.stop,
+    };
     let started = Instant::now();
     let index = QualificationIndex::build(problem);
     options.budget.check(problem, &index)?;
@@ -385,7 +430,10 @@ pub fn solve(
     candidates: &Candidates,
     options: SolveOptions,
 ) -> Result<Solution, SolveError> {
-    let deadline = Instant::now() + options.time_limit;
+    let deadline = Until {
+        at: Instant::now() + options.time_limit,
+        stop: options.stop,
+    };
     if problem.min_kept.is_none() && is_network_set(problem, candidates) {
         let chosen = flow::solve(problem, candidates).chosen;
         let pairs = verify::pairs(candidates, &chosen);
@@ -417,7 +465,10 @@ pub fn solve_integer_program(
         problem,
         candidates,
         options,
-        Instant::now() + options.time_limit,
+        Until {
+            at: Instant::now() + options.time_limit,
+            stop: options.stop,
+        },
         None,
     )
 }

@@ -12,7 +12,7 @@
 use std::time::Instant;
 
 use super::flow::{self, Cost, NetworkSolution, Seat};
-use super::SolveOptions;
+use super::{SolveOptions, Until};
 use crate::domain::model::Problem;
 use crate::rules::Candidates;
 
@@ -33,7 +33,7 @@ pub(super) fn run(
     problem: &Problem,
     all: &Candidates,
     options: SolveOptions,
-    deadline: Instant,
+    deadline: Until,
     seats: Option<Vec<Seat>>,
     fit_scale: Option<f64>,
     level: Option<Vec<Cost>>,
@@ -76,7 +76,7 @@ pub(super) fn run(
         rounds += 1;
         let t = Instant::now();
         let solution = network.solution(&candidates);
-        if !network.complete() || Instant::now() >= deadline {
+        if !network.complete() || deadline.passed() {
             return NetworkRun {
                 candidates,
                 solution,

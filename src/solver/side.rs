@@ -31,7 +31,7 @@ use std::time::Instant;
 
 use super::flow::{self, fit_scale_for, pair_cost, Cost, Seat};
 use super::{
-    level_coverage, mip, network, verify, Solution, SolveError, SolveOptions, SolveStatus,
+    level_coverage, mip, network, verify, Solution, SolveError, SolveOptions, SolveStatus, Until,
 };
 use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::rules::Candidates;
@@ -695,7 +695,7 @@ pub(super) fn solve(
     problem: &Problem,
     all: &Candidates,
     options: SolveOptions,
-    deadline: Instant,
+    deadline: Until,
 ) -> Result<SideOutcome, SolveError> {
     let fit_scale = fit_scale_for(problem, all);
     let need_of: Vec<NeedIx> = (0..problem.needs.len() as NeedIx)
@@ -757,7 +757,7 @@ pub(super) fn solve(
     let rounds_until = if all.len() as u64 > MAX_RESIDUAL_PAIRS {
         deadline
     } else {
-        started + options.time_limit / 4
+        deadline.earlier(started + options.time_limit / 4)
     };
     while rounds < MAX_ROUNDS {
         rounds += 1;
@@ -819,7 +819,7 @@ pub(super) fn solve(
                 pairs: pairs.clone(),
             });
         }
-        if !run.complete || Instant::now() >= deadline {
+        if !run.complete || deadline.passed() {
             timed_out = true;
             break;
         }
@@ -882,7 +882,7 @@ pub(super) fn solve(
         }
         if bound.as_ref().is_some_and(|b| b.value <= best_value)
             || tried.contains(&next)
-            || Instant::now() >= rounds_until
+            || rounds_until.passed()
         {
             break;
         }
@@ -1388,18 +1388,18 @@ impl<'a> Descent<'a> {
     }
 
     /// Sweeps every mentor until no price moves or `sweeps` are done; returns the prices.
-    fn run(mut self, sweeps: u32, deadline: Instant) -> Vec<Cost> {
+    fn run(mut self, sweeps: u32, deadline: Until) -> Vec<Cost> {
         for _ in 0..sweeps {
             let mut moved = 0;
             for m in 0..self.pricing.problem.mentors.len() {
                 if self.step(m) {
                     moved += 1;
                 }
-                if m % 64 == 63 && Instant::now() >= deadline {
+                if m % 64 == 63 && deadline.passed() {
                     return self.mu;
                 }
             }
-            if moved == 0 || Instant::now() >= deadline {
+            if moved == 0 || deadline.passed() {
                 break;
             }
         }

@@ -15,7 +15,6 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::time::Instant;
 
 use super::{quantised_fit, Cost, Prepared, DEADLINE_CHECK_EVERY, UNSEEN};
 use crate::domain::model::{NeedIx, Problem};
@@ -391,7 +390,7 @@ impl ByNeeds {
         problem: &Problem,
         candidates: &Candidates,
         prepared: &Prepared,
-        deadline: Option<Instant>,
+        deadline: Option<crate::solver::Until>,
     ) -> Self {
         let Prepared {
             seat_used,
@@ -446,7 +445,7 @@ impl ByNeeds {
         for (k, need) in order.into_iter().enumerate() {
             // Past the deadline the needs placed so far form a min-cost flow of their own: a
             // valid plan, reported as time-limited by the caller.
-            if k % DEADLINE_CHECK_EVERY == 0 && deadline.is_some_and(|d| Instant::now() >= d) {
+            if k % DEADLINE_CHECK_EVERY == 0 && deadline.is_some_and(|d| d.passed()) {
                 net.complete = false;
                 break;
             }
