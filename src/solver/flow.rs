@@ -218,6 +218,18 @@ impl NetworkSolution {
     /// The price of one seat of each mentor read off the potentials, `max(0, π(sink) − π(m))`:
     /// what a need gives up to take that seat. Any non-negative prices give a valid
     /// Lagrangian bound (see `side.rs`); these make it tight wherever the model is a network.
+    /// The plan's packed cost (lower is better): coverage by priority, then fit.
+    pub(super) fn cost(&self, candidates: &Candidates) -> Cost {
+        super::verify::pairs(candidates, &self.chosen)
+            .iter()
+            .zip(&self.chosen)
+            .map(|(&(n, _), &c)| {
+                self.level[n as usize]
+                    - Cost::from(quantised_fit(candidates.scores[c], self.fit_scale))
+            })
+            .sum()
+    }
+
     pub(super) fn seat_prices(&self) -> Vec<Cost> {
         self.mentor_pi
             .iter()

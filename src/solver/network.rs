@@ -72,11 +72,22 @@ pub(super) fn run(
         "network built"
     );
     let mut rounds = 0;
+    // The last round's plan, optimal for its kept set: a re-solve cut short by the deadline
+    // may hold less, and a plan returned at a limit never covers less than one already found.
+    let mut previous: Option<(Candidates, NetworkSolution)> = None;
     loop {
         rounds += 1;
         let t = Instant::now();
         let solution = network.solution(&candidates);
         if !network.complete() || deadline.passed() {
+            let (candidates, solution) = match previous {
+                Some((kept, before))
+                    if !network.complete() && before.cost(&kept) < solution.cost(&candidates) =>
+                {
+                    (kept, before)
+                }
+                _ => (candidates, solution),
+            };
             return NetworkRun {
                 candidates,
                 solution,
@@ -101,6 +112,7 @@ pub(super) fn run(
             };
         }
         let t = Instant::now();
+        previous = Some((candidates.clone(), solution));
         candidates.extend(extra.clone());
         network.add(problem, &candidates, &extra, options.warm_ratio);
         tracing::debug!(
