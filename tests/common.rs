@@ -263,3 +263,50 @@ pub fn brute_force(problem: &Problem, candidates: &Candidates) -> Key {
         .best
         .expect("the plan that makes only the locks is feasible")
 }
+
+/// The `mentor-match` binary built for these tests.
+pub fn bin() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_mentor-match"))
+}
+
+/// The bundled example request.
+pub fn example_path() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/school.json")
+}
+
+/// Runs a command to the end: its status, stdout and stderr (lossy UTF-8).
+pub fn run(cmd: &mut std::process::Command) -> (std::process::Output, String, String) {
+    let out = cmd.output().expect("binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    (out, stdout, stderr)
+}
+
+/// A free loopback port (bound, read, released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A client of the server at `url`, waiting up to 10 s for it to come up.
+pub async fn client_when_up(
+    url: &str,
+) -> mentor_match::proto::pb::mentor_match_client::MentorMatchClient<tonic::transport::Channel> {
+    use mentor_match::proto::pb::mentor_match_client::MentorMatchClient;
+    for _ in 0..200 {
+        if let Ok(c) = MentorMatchClient::connect(url.to_string()).await {
+            return c.max_decoding_message_size(usize::MAX);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("server at {url} did not come up");
+}
+
+/// Sends SIGTERM through the shell's own `kill` (no extra package needed).
+pub fn terminate(pid: u32) {
+    let _ = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -TERM {pid}")])
+        .status();
+}

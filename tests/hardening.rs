@@ -1,26 +1,10 @@
 //! Regression tests for the defects an attack on the release build found (issue "Hardening"),
 //! each named for what it guards.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
 use mentor_match::domain::validate::{validate, ViolationCode};
 use mentor_match::server::{ServerError, Settings};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_mentor-match"))
-}
-
-fn example() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/school.json")
-}
-
-fn run(cmd: &mut Command) -> (Output, String, String) {
-    let out = cmd.output().expect("binary runs");
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    (out, stdout, stderr)
-}
+use crate::common::{bin, example_path as example, run};
 
 fn example_request() -> mentor_match::domain::raw::RawRequest {
     let text = std::fs::read_to_string(example()).unwrap();

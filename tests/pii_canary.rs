@@ -3,13 +3,12 @@
 //! its most verbose, and no canary may appear on stderr or in an error.
 
 use std::io::Read;
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 use mentor_match::proto::pb;
-use mentor_match::proto::pb::mentor_match_client::MentorMatchClient;
+
+use crate::common::{client_when_up, free_port, terminate};
 
 const CANARIES: [&str; 6] = [
     "CANARYTRAIT7f3a",
@@ -130,11 +129,7 @@ fn no_canary_reaches_the_cli_logs_or_errors() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_canary_reaches_the_server_log_or_its_errors() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let mut server = bin()
         .env("RUST_LOG", "trace")
         .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
@@ -149,16 +144,7 @@ async fn no_canary_reaches_the_server_log_or_its_errors() {
         let _ = stderr.read_to_string(&mut log);
         log
     });
-    let url = format!("http://127.0.0.1:{port}");
-    let mut client = None;
-    for _ in 0..200 {
-        if let Ok(c) = MentorMatchClient::connect(url.clone()).await {
-            client = Some(c);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let mut client = client.expect("server came up");
+    let mut client = client_when_up(&format!("http://127.0.0.1:{port}")).await;
     let good: pb::SolveRequest = serde_json::from_value(canary_request()).unwrap();
     let answer = client
         .solve(good.clone())
@@ -188,10 +174,7 @@ async fn no_canary_reaches_the_server_log_or_its_errors() {
     client.rematch(rematch).await.expect("rematch answers");
     drop(client);
     // Stop it and read everything it logged.
-    // The shell's own `kill`: no extra package needed.
-    let _ = Command::new("sh")
-        .args(["-c", &format!("kill -TERM {}", server.id())])
-        .status();
+    terminate(server.id());
     let _ = server.wait();
     let log = reader.join().expect("log read");
     assert!(log.contains("solve"), "the server logged its calls: {log}");

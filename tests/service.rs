@@ -546,11 +546,7 @@ async fn the_process_exits_within_the_grace_even_with_a_solve_running() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("server.toml");
     std::fs::write(&config, "shutdown_grace_seconds = 1\n").unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = crate::common::free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_mentor-match"))
         .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--config"])
         .arg(&config)
@@ -558,16 +554,7 @@ async fn the_process_exits_within_the_grace_even_with_a_solve_running() {
         .stderr(Stdio::null())
         .spawn()
         .expect("server starts");
-    let url = format!("http://127.0.0.1:{port}");
-    let mut client = None;
-    for _ in 0..200 {
-        if let Ok(c) = MentorMatchClient::connect(url.clone()).await {
-            client = Some(c);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let mut client = client.expect("server came up");
+    let mut client = crate::common::client_when_up(&format!("http://127.0.0.1:{port}")).await;
     // A solve the integer program cannot finish soon (a 4000 x 1000 multi-need school).
     let mut req = pb::SolveRequest::from(generate::generate(4000, 1000, 1));
     req.policy = Some(pb::Policy {
@@ -576,10 +563,7 @@ async fn the_process_exits_within_the_grace_even_with_a_solve_running() {
     });
     let in_flight = tokio::spawn(async move { client.solve(req).await });
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    // The shell's own `kill`: no extra package needed.
-    let _ = Command::new("sh")
-        .args(["-c", &format!("kill -TERM {}", child.id())])
-        .status();
+    crate::common::terminate(child.id());
     let signalled = Instant::now();
     let exited = loop {
         if let Ok(Some(status)) = child.try_wait() {
