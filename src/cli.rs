@@ -431,7 +431,7 @@ fn dispatch(command: Command, budget: solver::Budget) -> Result<(), CliError> {
             });
             // A solve still running after the grace (the integer program cannot be
             // interrupted) must not hold the process: exit within a second.
-            rt.shutdown_timeout(std::time::Duration::from_millis(500));
+            rt.shutdown_timeout(std::time::Duration::from_millis(300));
             served?;
             Ok(())
         }
