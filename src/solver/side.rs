@@ -185,12 +185,31 @@ impl Sharing {
         &self.members[self.member_start[j] as usize..self.member_start[j + 1] as usize]
     }
 
-    /// True when the student's best pattern is not simply each need's best single mentor.
-    fn complex(&self, problem: &Problem, s: usize) -> bool {
-        !self.of_student(s).is_empty()
-            || !self.locks[s].is_empty()
-            || problem.students[s].need_count > problem.policy.max_mentors_per_student
+    /// How the bound finds this student's best pattern.
+    fn shape(&self, problem: &Problem, s: usize) -> Shape {
+        let student = &problem.students[s];
+        if self.of_student(s).is_empty()
+            && self.locks[s].is_empty()
+            && student.need_count <= problem.policy.max_mentors_per_student
+        {
+            Shape::Simple
+        } else if student.need_count > DP_MAX_NEEDS {
+            Shape::Loose
+        } else {
+            Shape::Exact
+        }
     }
+}
+
+/// How the bound treats one student.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shape {
+    /// No shared or locked seat and no binding mentor limit: each need at its best single.
+    Simple,
+    /// The dynamic programme over subsets of needs ([`StudentTable`]).
+    Exact,
+    /// Too many needs for the programme: the relaxation of [`loose_best`].
+    Loose,
 }
 
 /// Candidate values and prices for one evaluation of the bound.
@@ -204,6 +223,7 @@ struct Pricing<'a> {
 
 impl Pricing<'_> {
     /// Value of making candidate pair `c` (the flow's cost, negated): coverage digits, then fit.
+    /// It does not read the prices.
     fn value(&self, c: usize) -> Cost {
         let n = self.need_of[c] as usize;
         -pair_cost(
@@ -211,6 +231,17 @@ impl Pricing<'_> {
             self.all.scores[c],
             self.fit_scale,
         )
+    }
+
+    /// The student's needs other than its `i`-th that mentor `m` could cover on the same seat,
+    /// as (need offset, value of the pair).
+    fn others_at(&self, s: usize, i: usize, m: MentorIx) -> Vec<(usize, Cost)> {
+        self.problem.students[s]
+            .needs()
+            .enumerate()
+            .filter(|&(j, _)| j != i)
+            .filter_map(|(j, other)| self.all.find(other, m).map(|c| (j, self.value(c))))
+            .collect()
     }
 
     /// Per need, the best value of one mentor's seat minus its price (0: stay unassigned), and
@@ -495,8 +526,10 @@ fn sum_in(mask: u16, sub: u16, values: &[Cost]) -> Cost {
 struct Bound {
     value: Cost,
     mu: Vec<Cost>,
-    /// Best pattern of every complex student (for committing bundles).
+    /// Best pattern of every student of [`Shape::Exact`] (for committing bundles).
     patterns: Vec<(StudentIx, Cost, Vec<Block>)>,
+    /// Each need's best single at these prices (the residual reads them again).
+    singles: Vec<(Cost, MentorIx)>,
 }
 
 /// A student's best value bound when its needs are too many for the exact programme: each need
@@ -539,19 +572,20 @@ fn lagrangian(pricing: &Pricing<'_>, sharing: &Sharing) -> Bound {
         let mut total: Cost = 0;
         let mut patterns = Vec::new();
         for s in range {
-            if !sharing.complex(problem, s) {
-                for n in problem.students[s].needs() {
-                    let (v, m) = singles[n as usize];
-                    let _ = m;
-                    total += v;
+            match sharing.shape(problem, s) {
+                Shape::Simple => {
+                    total += problem.students[s]
+                        .needs()
+                        .map(|n| singles[n as usize].0)
+                        .sum::<Cost>();
                 }
-            } else if problem.students[s].need_count > DP_MAX_NEEDS {
-                total += loose_best(pricing, sharing, &singles, s);
-            } else {
-                let table = StudentTable::build(pricing, sharing, &singles, s);
-                let best = table.best();
-                total += best;
-                patterns.push((s as StudentIx, best, table.pattern()));
+                Shape::Loose => total += loose_best(pricing, sharing, &singles, s),
+                Shape::Exact => {
+                    let table = StudentTable::build(pricing, sharing, &singles, s);
+                    let best = table.best();
+                    total += best;
+                    patterns.push((s as StudentIx, best, table.pattern()));
+                }
             }
         }
         (total, patterns)
@@ -566,6 +600,7 @@ fn lagrangian(pricing: &Pricing<'_>, sharing: &Sharing) -> Bound {
         value,
         mu: pricing.mu.to_vec(),
         patterns,
+        singles,
     }
 }
 
@@ -703,17 +738,19 @@ pub(super) fn solve(
         .collect();
     let sharing = Sharing::build(problem, all);
     let by_mentor = ByMentor::build(problem, all);
+    // A plan's exact value (`Pricing::value` does not read the prices).
+    let values = Pricing {
+        problem,
+        all,
+        need_of: &need_of,
+        fit_scale,
+        mu: &[],
+    };
     let value_of = |pairs: &[(NeedIx, MentorIx)]| -> Cost {
         pairs
             .iter()
             .filter_map(|&(n, m)| all.find(n, m))
-            .map(|c| {
-                -pair_cost(
-                    problem.needs[need_of[c] as usize].priority,
-                    all.scores[c],
-                    fit_scale,
-                )
-            })
+            .map(|c| values.value(c))
             .sum()
     };
     tracing::debug!(
@@ -948,7 +985,7 @@ pub(super) fn solve(
     };
     let mut residual_len = 0;
     loop {
-        let residual = residual_pairs(&pricing, &sharing, delta, &best.pairs);
+        let residual = residual_pairs(&pricing, &sharing, &bound.singles, delta, &best.pairs);
         let restricted = if residual.len() * 2 > all.len() {
             // Most pairs are open: the whole set, warm-started, costs the same.
             all.clone()
@@ -1063,54 +1100,56 @@ pub(super) fn solve(
 fn residual_pairs(
     pricing: &Pricing<'_>,
     sharing: &Sharing,
+    singles: &[(Cost, MentorIx)],
     gap: Cost,
     incumbent: &[(NeedIx, MentorIx)],
 ) -> Vec<(NeedIx, MentorIx, f64)> {
     let problem = pricing.problem;
     let all = pricing.all;
-    let singles = pricing.singles();
     let parts = crate::parallel::over_ranges(problem.students.len(), |range| {
         let mut out = Vec::new();
         for s in range {
             let student = &problem.students[s];
-            if !sharing.complex(problem, s) {
-                for n in student.needs() {
-                    let a = singles[n as usize].0;
-                    for c in all.of_need(n) {
-                        let m = all.mentors[c];
-                        let loss = a - (pricing.value(c) - pricing.mu[m as usize]);
-                        if loss <= gap {
-                            out.push((n, m, all.scores[c]));
-                        }
-                    }
-                }
-            } else if student.need_count > DP_MAX_NEEDS {
-                for n in student.needs() {
-                    for c in all.of_need(n) {
-                        out.push((n, all.mentors[c], all.scores[c]));
-                    }
-                }
-            } else {
-                let table = StudentTable::build(pricing, sharing, &singles, s);
-                let best = table.best();
-                for (i, n) in student.needs().enumerate() {
-                    for c in all.of_need(n) {
-                        let m = all.mentors[c];
-                        let locked = sharing.locks[s].iter().any(|l| l.0 == m);
-                        // The student's other needs this mentor could cover on the same seat.
-                        let mut shared: Vec<(usize, Cost)> = Vec::new();
-                        for (k, other) in student.needs().enumerate() {
-                            if k != i {
-                                if let Some(oc) = all.find(other, m) {
-                                    shared.push((k, pricing.value(oc)));
-                                }
+            match sharing.shape(problem, s) {
+                Shape::Simple => {
+                    for n in student.needs() {
+                        let a = singles[n as usize].0;
+                        for c in all.of_need(n) {
+                            let m = all.mentors[c];
+                            let loss = a - (pricing.value(c) - pricing.mu[m as usize]);
+                            if loss <= gap {
+                                out.push((n, m, all.scores[c]));
                             }
                         }
-                        let keep = table
-                            .forced(i, pricing.value(c), pricing.mu[m as usize], &shared, locked)
-                            .is_some_and(|v| best - v <= gap);
-                        if keep {
-                            out.push((n, m, all.scores[c]));
+                    }
+                }
+                Shape::Loose => {
+                    for n in student.needs() {
+                        for c in all.of_need(n) {
+                            out.push((n, all.mentors[c], all.scores[c]));
+                        }
+                    }
+                }
+                Shape::Exact => {
+                    let table = StudentTable::build(pricing, sharing, singles, s);
+                    let best = table.best();
+                    for (i, n) in student.needs().enumerate() {
+                        for c in all.of_need(n) {
+                            let m = all.mentors[c];
+                            let locked = sharing.locks[s].iter().any(|l| l.0 == m);
+                            let shared = pricing.others_at(s, i, m);
+                            let keep = table
+                                .forced(
+                                    i,
+                                    pricing.value(c),
+                                    pricing.mu[m as usize],
+                                    &shared,
+                                    locked,
+                                )
+                                .is_some_and(|v| best - v <= gap);
+                            if keep {
+                                out.push((n, m, all.scores[c]));
+                            }
                         }
                     }
                 }
@@ -1287,9 +1326,7 @@ impl<'a> Descent<'a> {
             let c = c as usize;
             let n = self.pricing.need_of[c];
             let s = problem.needs[n as usize].student as usize;
-            let complex =
-                self.sharing.complex(problem, s) && problem.students[s].need_count <= DP_MAX_NEEDS;
-            let r = if complex {
+            let r = if self.sharing.shape(problem, s) == Shape::Exact {
                 if seen_complex.contains(&(s as StudentIx)) {
                     continue;
                 }
@@ -1313,15 +1350,7 @@ impl<'a> Descent<'a> {
                     let Some(ck) = all.find(k, m as MentorIx) else {
                         continue;
                     };
-                    let shared: Vec<(usize, Cost)> = student
-                        .needs()
-                        .enumerate()
-                        .filter(|&(j, _)| j != i)
-                        .filter_map(|(j, o)| {
-                            all.find(o, m as MentorIx)
-                                .map(|oc| (j, self.pricing.value(oc)))
-                        })
-                        .collect();
+                    let shared = self.pricing.others_at(s, i, m as MentorIx);
                     if let Some(v) = table.forced(i, self.pricing.value(ck), 0, &shared, false) {
                         with = with.max(v);
                     }
