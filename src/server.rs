@@ -310,13 +310,8 @@ pub async fn serve(
                 .set_service_status("", tonic_health::ServingStatus::NotServing)
                 .await;
             admission.close();
-            let drained = async {
-                while admission.running() > 0 {
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                }
-            };
             let drained_in_grace = tokio::select! {
-                () = drained => true,
+                () = admission.idle() => true,
                 () = tokio::time::sleep(grace) => false,
             };
             if drained_in_grace {
@@ -330,12 +325,7 @@ pub async fn serve(
                     "grace period over; stopping the solves in flight"
                 );
                 stop.store(true, std::sync::atomic::Ordering::SeqCst);
-                let answered = async {
-                    while admission.running() > 0 {
-                        tokio::time::sleep(Duration::from_millis(20)).await;
-                    }
-                };
-                let _ = tokio::time::timeout(STOPPED_ANSWER_TIME, answered).await;
+                let _ = tokio::time::timeout(STOPPED_ANSWER_TIME, admission.idle()).await;
             }
             let _ = fired_tx.send(());
         }

@@ -96,6 +96,13 @@ impl Admission {
             .saturating_sub(self.permits.available_permits())
     }
 
+    /// Resolves once no solve is running (looked at every 20 ms; used while shutting down).
+    pub async fn idle(&self) {
+        while self.running() > 0 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// Total refusals not yet logged (for tests and metrics).
     pub fn refused_pending(&self) -> u64 {
         self.refused.load(Ordering::SeqCst)
