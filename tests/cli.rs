@@ -1,24 +1,10 @@
 //! The binary on good and bad files: output and exit codes.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
 use mentor_match::proto::pb;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_mentor-match"))
-}
-
-fn example() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/school.json")
-}
-
-fn run(cmd: &mut Command) -> (Output, String, String) {
-    let out = cmd.output().expect("binary runs");
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    (out, stdout, stderr)
-}
+use crate::common::{bin, example_path as example, run};
 
 #[test]
 fn solve_prints_the_table_for_the_bundled_school() {
