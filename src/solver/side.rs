@@ -843,6 +843,7 @@ pub(super) fn solve(
                 .flat_map(|(node, m)| derived.needs[node as usize].iter().map(move |&n| (n, m)))
                 .collect();
         pairs.sort_unstable();
+        add_rides(problem, all, &values, &mut pairs);
         if verify::verify(problem, &pairs).is_err() {
             // Seats made up front that cannot all hold in this form (locks beyond what the
             // flow can honour): the integer program decides.
@@ -1433,5 +1434,50 @@ impl<'a> Descent<'a> {
             }
         }
         self.mu
+    }
+}
+
+/// Needs left uncovered whose student already sits with a mentor qualified for them ride on
+/// that seat: no capacity is taken and no mentor added, so the plan stays feasible and only
+/// gains. Where several of the student's mentors qualify, the best-valued pair wins.
+fn add_rides(
+    problem: &Problem,
+    all: &Candidates,
+    values: &Pricing<'_>,
+    pairs: &mut Vec<(NeedIx, MentorIx)>,
+) {
+    let mut covered = vec![false; problem.needs.len()];
+    let mut mentors_of: Vec<Vec<MentorIx>> = vec![Vec::new(); problem.students.len()];
+    for &(n, m) in pairs.iter() {
+        covered[n as usize] = true;
+        let s = problem.needs[n as usize].student as usize;
+        if !mentors_of[s].contains(&m) {
+            mentors_of[s].push(m);
+        }
+    }
+    let mut added = Vec::new();
+    for (s, mentors) in mentors_of.iter().enumerate() {
+        if mentors.is_empty() {
+            continue;
+        }
+        for n in problem.students[s].needs() {
+            if covered[n as usize] {
+                continue;
+            }
+            let best = mentors
+                .iter()
+                .filter_map(|&m| {
+                    all.find(n, m)
+                        .map(|c| (values.value(c), std::cmp::Reverse(m)))
+                })
+                .max();
+            if let Some((_, std::cmp::Reverse(m))) = best {
+                added.push((n, m));
+            }
+        }
+    }
+    if !added.is_empty() {
+        pairs.extend(added);
+        pairs.sort_unstable();
     }
 }
