@@ -198,6 +198,10 @@ impl QualificationIndex {
     }
 }
 
+/// How many needs' rows are built between two looks at the stop condition (a need's row is
+/// at most one pair per mentor, 50,000 at the limits: well under a millisecond).
+const STOP_POLL_NEEDS: usize = 64;
+
 /// The sparse candidate set in compressed rows: the candidates of need `n` are
 /// `mentors[starts[n]..starts[n+1]]`, in ascending mentor order, with their fit score.
 #[derive(Clone, Debug, Default)]
@@ -236,10 +240,23 @@ impl Candidates {
     /// Builds every candidate pair with its score. Needs are independent, so ranges of rows
     /// are built on every core and joined in need order.
     pub fn build(problem: &Problem, index: &QualificationIndex) -> Self {
+        Self::build_until(problem, index, &|| false).unwrap_or_default()
+    }
+
+    /// [`Candidates::build`] that gives up (`None`) once `stop` answers true. Scoring tens of
+    /// millions of pairs takes seconds, so a deadline or a shutdown must be heard during it:
+    /// every row-building thread asks `stop` every [`STOP_POLL_NEEDS`] needs.
+    pub fn build_until(
+        problem: &Problem,
+        index: &QualificationIndex,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Self> {
         let needs = problem.needs.len();
-        let parts =
-            crate::parallel::over_ranges(needs, |range| Self::build_rows(problem, index, range));
-        Self::join(needs, parts)
+        let parts = crate::parallel::over_ranges(needs, |range| {
+            Self::build_rows(problem, index, range, stop)
+        });
+        let parts: Option<Vec<Candidates>> = parts.into_iter().collect();
+        Some(Self::join(needs, parts?))
     }
 
     /// Joins sets built for consecutive ranges of needs, in order.
@@ -264,20 +281,24 @@ impl Candidates {
         problem: &Problem,
         index: &QualificationIndex,
         needs: std::ops::Range<usize>,
-    ) -> Self {
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Self> {
         let mut out = Candidates {
             starts: Vec::with_capacity(needs.len() + 1),
             ..Candidates::default()
         };
         out.starts.push(0);
         for n in needs.map(|n| n as NeedIx) {
+            if n as usize % STOP_POLL_NEEDS == 0 && stop() {
+                return None;
+            }
             for_each_candidate(problem, index, n, |m, score| {
                 out.mentors.push(m);
                 out.scores.push(score);
             });
             out.starts.push(out.mentors.len() as u32);
         }
-        out
+        Some(out)
     }
 
     /// As [`Candidates::select`], plus for each need its `slack` best mentors among those that

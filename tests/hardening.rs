@@ -314,3 +314,29 @@ fn evidence_for_an_unassigned_need_is_bounded_with_a_count() {
         &text[..text.len().min(3000)]
     );
 }
+
+#[test]
+fn scoring_the_candidates_hears_the_deadline() {
+    // Two million pairs take far longer to score than a millisecond (seconds in a debug
+    // build): the build gives up at the deadline instead of finishing first.
+    let raw: mentor_match::proto::pb::SolveRequest =
+        serde_json::from_value(dense_request(4_000, 500)).unwrap();
+    let problem = validate(raw.into()).unwrap();
+    let mut options = mentor_match::solver::SolveOptions::from_policy(&problem);
+    options.time_limit = std::time::Duration::from_millis(1);
+    match mentor_match::solver::solve_problem(&problem, options) {
+        Err(e @ mentor_match::solver::SolveError::NoPlan { .. }) => {
+            assert!(e.to_string().contains("scoring the candidate pairs"), "{e}");
+        }
+        Err(other) => panic!("expected NoPlan, got {other}"),
+        Ok(solved) => panic!("expected NoPlan, got a plan: {:?}", solved.solution.status),
+    }
+    // A stop asked for (a shutdown at its grace) is heard the same way.
+    static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+    let mut options = mentor_match::solver::SolveOptions::from_policy(&problem);
+    options.stop = Some(&STOP);
+    assert!(matches!(
+        mentor_match::solver::solve_problem(&problem, options),
+        Err(mentor_match::solver::SolveError::NoPlan { .. })
+    ));
+}

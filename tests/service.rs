@@ -229,6 +229,41 @@ async fn short_deadline_gets_a_time_limited_plan_or_deadline_never_a_hang() {
     server.stop().await;
 }
 
+/// Defect 3 of the hardening issue: on a 4,000 x 1,000 multi-need school (634 k pairs) a
+/// client deadline ended in `DEADLINE_EXCEEDED`, the integer program overrunning it. Now the
+/// caller gets a plan (time-limited or optimal) inside its deadline.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_multi_need_school_answers_with_a_plan_inside_the_deadline() {
+    let server = TestServer::start(Settings::default()).await;
+    let mut client = server.client().await;
+    let mut req = pb::SolveRequest::from(generate::generate(4_000, 1_000, 1));
+    req.policy = Some(pb::Policy {
+        time_limit_seconds: Some(30.0),
+        ..pb::Policy::default()
+    });
+    let mut call = tonic::Request::new(req);
+    // Ten seconds leave the service's margin (a tenth) for explaining the plan in a debug
+    // build; the release build holds 0.5 s and 5 s deadlines (README, Performance).
+    call.set_timeout(Duration::from_secs(10));
+    let reply = client
+        .solve(call)
+        .await
+        .expect("a plan inside the deadline, not DEADLINE_EXCEEDED")
+        .into_inner();
+    let solver = reply.solver.expect("report");
+    assert!(
+        solver.status == pb::SolveStatus::TimeLimit as i32
+            || solver.status == pb::SolveStatus::Optimal as i32,
+        "{solver:?}"
+    );
+    assert!(
+        reply.assignments.len() > 3_000,
+        "{}",
+        reply.assignments.len()
+    );
+    server.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn calls_past_the_limit_are_refused_at_once_while_admitted_ones_succeed() {
     let mut settings = Settings::default();

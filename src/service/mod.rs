@@ -59,6 +59,9 @@ impl From<ServiceError> for Status {
             ServiceError::Solve(e @ SolveError::OverBudget { .. }) => {
                 Status::resource_exhausted(e.to_string())
             }
+            ServiceError::Solve(e @ SolveError::NoPlan { .. }) => {
+                Status::deadline_exceeded(e.to_string())
+            }
             ServiceError::Solve(_) | ServiceError::Panicked => {
                 Status::internal("the solve failed; see the service log")
             }

@@ -85,8 +85,10 @@ pub enum SolveError {
     },
     #[error("the solver rejected option {option}")]
     Option { option: &'static str },
-    #[error("the solver was cancelled before it started")]
-    Cancelled,
+    /// The time limit passed (or a stop was asked for) before any plan existed: there is no
+    /// best-so-far to return.
+    #[error("the time limit passed while {phase}, before any plan existed")]
+    NoPlan { phase: &'static str },
     /// The work the request implies is over the budget: refused before anything is built.
     #[error(
         "the request implies more than {pairs} feasible (student need, mentor) pairs, about {need_mib} MiB \
@@ -335,7 +337,11 @@ pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved,
     let started = Instant::now();
     let index = QualificationIndex::build(problem);
     options.budget.check(problem, &index)?;
-    let all = Candidates::build(problem, &index);
+    let all = Candidates::build_until(problem, &index, &|| deadline.passed()).ok_or(
+        SolveError::NoPlan {
+            phase: "scoring the candidate pairs",
+        },
+    )?;
     tracing::debug!(
         pairs = all.len(),
         build_ms = started.elapsed().as_millis() as u64,

@@ -942,7 +942,8 @@ pub(super) fn solve(
     };
     let proven = bound.as_ref().is_some_and(|b| b.value <= inc.value);
     let bound = match bound {
-        Some(b) if !proven && !timed_out => b,
+        // Past the deadline the residual is not even computed: the plan and bound are the answer.
+        Some(b) if !proven && !timed_out && !deadline.passed() => b,
         other => {
             let status = if proven {
                 SolveStatus::Optimal
