@@ -289,7 +289,7 @@ impl Candidates {
         };
         out.starts.push(0);
         for n in needs.map(|n| n as NeedIx) {
-            if n as usize % STOP_POLL_NEEDS == 0 && stop() {
+            if (n as usize).is_multiple_of(STOP_POLL_NEEDS) && stop() {
                 return None;
             }
             for_each_candidate(problem, index, n, |m, score| {
@@ -494,21 +494,47 @@ fn count_exact(problem: &Problem, index: &QualificationIndex, cap: u64) -> u64 {
     /// Pairs checked between two looks at the shared total.
     const FLUSH: u64 = 4096;
     let total = AtomicU64::new(0);
+    // Whether a pair is feasible depends on the need's track and subject, the student's slots
+    // and the mentor — and on a forbidden pair, which only some students have. Needs alike in
+    // the rest share one count: a request of 200,000 identical needs costs one row's checks,
+    // so a dense request is refused in well under a second.
+    let mut restricted = vec![false; problem.students.len()];
+    for (&(s, _), facts) in &problem.pair_facts {
+        restricted[s as usize] |= facts.forbidden;
+    }
     crate::parallel::over_ranges(problem.needs.len(), |range| {
         let mut local = 0u64;
         let mut checked = 0u64;
+        let mut alike: HashMap<(Track, Sym, SlotSet), u64> = HashMap::new();
         for n in range {
-            for &m in index.relevant(&problem.needs[n]) {
-                if check_pair(problem, n as NeedIx, m).is_ok() {
-                    local += 1;
-                }
-                checked += 1;
-                if checked.is_multiple_of(FLUSH) {
-                    let seen = total.fetch_add(local, Ordering::Relaxed) + local;
-                    local = 0;
-                    if seen > cap {
-                        return;
-                    }
+            let need = &problem.needs[n];
+            let relevant = index.relevant(need);
+            let count_row = || {
+                relevant
+                    .iter()
+                    .filter(|&&m| check_pair(problem, n as NeedIx, m).is_ok())
+                    .count() as u64
+            };
+            local += if restricted[need.student as usize] {
+                checked += relevant.len() as u64;
+                count_row()
+            } else {
+                let key = (
+                    need.track,
+                    need.subject,
+                    problem.students[need.student as usize].slots,
+                );
+                *alike.entry(key).or_insert_with(|| {
+                    checked += relevant.len() as u64;
+                    count_row()
+                })
+            };
+            if checked >= FLUSH || local > cap {
+                checked = 0;
+                let seen = total.fetch_add(local, Ordering::Relaxed) + local;
+                local = 0;
+                if seen > cap {
+                    return;
                 }
             }
         }

@@ -288,3 +288,32 @@ fn out_of_time_the_fallback_plan_still_honours_max_changes() {
         .collect();
     assert_eq!(verify::verify(&r.problem, &pairs), Ok(()));
 }
+
+#[test]
+fn lock_mode_keeps_one_of_two_working_pairs_for_a_single_need() {
+    // Two working pairs for S1's one need cannot both be kept: lock mode locked both and the
+    // rematch failed validation with locked_over_capacity, a request the school never wrote.
+    // Now the first is locked and the other falls back to the penalty.
+    let r = run(json!({
+        "request": {
+            "students": [math_student("S1", &[]), math_student("S2", &[])],
+            "mentors": [math_teacher("T1", 1), math_teacher("T2", 1)]
+        },
+        "currentPairs": [pair("S1", "T1", "EVALUATION_WORKING"), pair("S1", "T2", "EVALUATION_WORKING"),
+                          pair("S2", "T2", "EVALUATION_WORKING")],
+        "rematch": {"keepMode": "KEEP_MODE_LOCK"}
+    }));
+    let pairs: Vec<(&str, &str)> = r
+        .outcome
+        .assignments
+        .iter()
+        .map(|a| {
+            (
+                r.problem.students[a.student as usize].id.as_str(),
+                r.problem.mentors[a.mentor as usize].id.as_str(),
+            )
+        })
+        .collect();
+    assert!(pairs.contains(&("S1", "T1")), "{pairs:?}");
+    assert!(pairs.contains(&("S2", "T2")), "{pairs:?}");
+}

@@ -722,3 +722,73 @@ async fn at_the_grace_a_running_solve_stops_and_answers_with_its_best_plan() {
         stopping.elapsed()
     );
 }
+
+/// Defect 1 of the hardening issue at full size: 200,000 students x 50,000 mentors, every
+/// mentor qualified for every need (10 billion pairs, inside every size limit) aborted the
+/// process. Now it is refused up front with RESOURCE_EXHAUSTED by the default budget, while
+/// another client's solve is answered. (Refusal time in release: README, Hardening.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_dense_district_request_is_refused_by_default_while_others_are_served() {
+    let server = TestServer::start(Settings::default()).await;
+    let students: Vec<pb::Student> = (0..200_000)
+        .map(|i| pb::Student {
+            id: format!("S{i}"),
+            grade: 8,
+            class_id: "C1".into(),
+            needs: vec![pb::Need {
+                id: "N1".into(),
+                track: pb::Track::Academic as i32,
+                subject: "math".into(),
+                priority: pb::Priority::Normal as i32,
+                ..pb::Need::default()
+            }],
+            availability: vec!["MON-1".into()],
+            ..pb::Student::default()
+        })
+        .collect();
+    let mentors: Vec<pb::Mentor> = (0..50_000)
+        .map(|i| pb::Mentor {
+            id: format!("T{i}"),
+            role: pb::MentorRole::SubjectTeacher as i32,
+            capacity: 5,
+            subjects: vec![pb::SubjectExperience {
+                subject: "math".into(),
+                years: 3,
+                topics: vec![],
+            }],
+            availability: vec!["MON-1".into()],
+            ..pb::Mentor::default()
+        })
+        .collect();
+    let dense = pb::SolveRequest {
+        students,
+        mentors,
+        ..pb::SolveRequest::default()
+    };
+    let mut big = server.client().await.max_encoding_message_size(usize::MAX);
+    let mut small = server.client().await;
+    let refused = tokio::spawn(async move {
+        let started = Instant::now();
+        let status = big.solve(dense).await.expect_err("over the default budget");
+        (status, started.elapsed())
+    });
+    let served = small.solve(example()).await.expect("served meanwhile");
+    assert!(!served.into_inner().assignments.is_empty());
+    let (status, elapsed) = refused.await.expect("task");
+    assert_eq!(
+        status.code(),
+        Code::ResourceExhausted,
+        "{}",
+        status.message()
+    );
+    assert!(
+        status.message().contains("60000000 pairs"),
+        "{}",
+        status.message()
+    );
+    eprintln!("dense 200k x 50k refused after {elapsed:?}");
+    // Still serving after the refusal.
+    let again = small.solve(example()).await.expect("still served");
+    assert!(!again.into_inner().assignments.is_empty());
+    server.stop().await;
+}

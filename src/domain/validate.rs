@@ -135,25 +135,29 @@ impl Report {
 
     /// Ids and texts are printed in reports and on terminals: a newline or an escape code in
     /// one would forge lines or colours there, so they are refused.
-    fn printable(&mut self, path: &str, value: &str) {
+    fn printable(&mut self, path: &dyn std::fmt::Display, value: &str) {
         // The value is not quoted: texts are student attributes, which error messages never
         // carry.
         if let Some(at) = value.find(char::is_control) {
             self.add(
-                path,
+                path.to_string(),
                 ViolationCode::ControlCharacter,
                 format!("contains a control character (newline, tab, escape…) at byte {at}"),
             );
         }
     }
 
-    fn id(&mut self, path: &str, id: &str) {
+    fn id(&mut self, path: &dyn std::fmt::Display, id: &str) {
         self.printable(path, id);
         if id.trim().is_empty() {
-            self.add(path, ViolationCode::EmptyId, "id must not be empty");
+            self.add(
+                path.to_string(),
+                ViolationCode::EmptyId,
+                "id must not be empty",
+            );
         } else if id.len() > limits::MAX_ID_LEN {
             self.add(
-                path,
+                path.to_string(),
                 ViolationCode::TooLong,
                 format!(
                     "id is {} bytes, longer than {}",
@@ -164,11 +168,11 @@ impl Report {
         }
     }
 
-    fn text(&mut self, path: &str, text: &str) {
+    fn text(&mut self, path: &dyn std::fmt::Display, text: &str) {
         self.printable(path, text);
         if text.len() > limits::MAX_TEXT_LEN {
             self.add(
-                path,
+                path.to_string(),
                 ViolationCode::TooLong,
                 format!(
                     "value is {} bytes, longer than {}",
@@ -179,10 +183,10 @@ impl Report {
         }
     }
 
-    fn list_len(&mut self, path: &str, len: usize, max: usize) -> bool {
+    fn list_len(&mut self, path: &dyn std::fmt::Display, len: usize, max: usize) -> bool {
         if len > max {
             self.add(
-                path,
+                path.to_string(),
                 ViolationCode::TooLarge,
                 format!("{len} entries, more than the limit of {max}"),
             );
@@ -191,15 +195,15 @@ impl Report {
         true
     }
 
-    fn texts(&mut self, path: &str, items: &[String]) {
+    fn texts(&mut self, path: &dyn std::fmt::Display, items: &[String]) {
         if self.list_len(path, items.len(), limits::MAX_LIST_ITEMS) {
             for (i, t) in items.iter().enumerate() {
-                self.text(&format!("{path}[{i}]"), t);
+                self.text(&format_args!("{path}[{i}]"), t);
             }
         }
     }
 
-    fn slots(&mut self, path: &str, items: &[String]) -> SlotSet {
+    fn slots(&mut self, path: &dyn std::fmt::Display, items: &[String]) -> SlotSet {
         let mut set = SlotSet::EMPTY;
         if self.list_len(path, items.len(), limits::MAX_SLOTS) {
             for (i, s) in items.iter().enumerate() {
@@ -219,7 +223,7 @@ impl Report {
 
 fn enum_value<T: Copy>(
     report: &mut Report,
-    path: &str,
+    path: &dyn std::fmt::Display,
     value: Coded<T>,
     allowed: &str,
 ) -> Option<T> {
@@ -228,7 +232,7 @@ fn enum_value<T: Copy>(
         Coded::Unset => None,
         Coded::Invalid(n) => {
             report.add(
-                path,
+                path.to_string(),
                 ViolationCode::InvalidEnum,
                 format!("unknown value {n}; expected one of {allowed}"),
             );
@@ -243,19 +247,23 @@ const TRACKS: &str = "TRACK_ACADEMIC, TRACK_PSYCHOLOGICAL, TRACK_TALENT";
 pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
     let mut report = Report::default();
     let sizes_ok = [
-        report.list_len("students", raw.students.len(), limits::MAX_STUDENTS),
-        report.list_len("mentors", raw.mentors.len(), limits::MAX_MENTORS),
+        report.list_len(&"students", raw.students.len(), limits::MAX_STUDENTS),
+        report.list_len(&"mentors", raw.mentors.len(), limits::MAX_MENTORS),
         report.list_len(
-            "locked_pairs",
+            &"locked_pairs",
             raw.locked_pairs.len(),
             limits::MAX_PAIR_ENTRIES,
         ),
         report.list_len(
-            "forbidden_pairs",
+            &"forbidden_pairs",
             raw.forbidden_pairs.len(),
             limits::MAX_PAIR_ENTRIES,
         ),
-        report.list_len("affinities", raw.affinities.len(), limits::MAX_PAIR_ENTRIES),
+        report.list_len(
+            &"affinities",
+            raw.affinities.len(),
+            limits::MAX_PAIR_ENTRIES,
+        ),
     ];
     if sizes_ok.contains(&false) {
         return Err(report.into_error());
@@ -271,7 +279,7 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
     let mut mentors = Vec::with_capacity(raw.mentors.len());
     for (i, m) in raw.mentors.iter().enumerate() {
         let p = format!("mentors[{i}]");
-        report.id(&format!("{p}.id"), &m.id);
+        report.id(&format_args!("{p}.id"), &m.id);
         if mentor_ix.insert(m.id.as_str(), i as MentorIx).is_some() {
             report.add(
                 format!("{p}.id"),
@@ -292,7 +300,7 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
         }
         let role = enum_value(
             &mut report,
-            &format!("{p}.role"),
+            &format_args!("{p}.role"),
             m.role,
             "a MENTOR_ROLE_* value",
         )
@@ -315,7 +323,7 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
         }
         let mut subjects = Vec::new();
         if report.list_len(
-            &format!("{p}.subjects"),
+            &format_args!("{p}.subjects"),
             m.subjects.len(),
             limits::MAX_LIST_ITEMS,
         ) {
@@ -328,8 +336,8 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
                         "subject must not be empty",
                     );
                 }
-                report.text(&format!("{sp}.subject"), &s.subject);
-                report.texts(&format!("{sp}.topics"), &s.topics);
+                report.text(&format_args!("{sp}.subject"), &s.subject);
+                report.texts(&format_args!("{sp}.topics"), &s.topics);
                 subjects.push(SubjectExperience {
                     subject: text.intern(&s.subject),
                     years: s.years,
@@ -339,7 +347,7 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
         }
         let mut coaching = Vec::new();
         if report.list_len(
-            &format!("{p}.coaching"),
+            &format_args!("{p}.coaching"),
             m.coaching.len(),
             limits::MAX_LIST_ITEMS,
         ) {
@@ -352,8 +360,8 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
                         "domain must not be empty",
                     );
                 }
-                report.text(&format!("{cp}.domain"), &c.domain);
-                report.texts(&format!("{cp}.topics"), &c.topics);
+                report.text(&format_args!("{cp}.domain"), &c.domain);
+                report.texts(&format_args!("{cp}.topics"), &c.topics);
                 coaching.push(CoachingExperience {
                     domain: text.intern(&c.domain),
                     competitions: c.competitions,
@@ -361,11 +369,14 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
                 });
             }
         }
-        report.texts(&format!("{p}.counselling.topics"), &m.counselling.topics);
-        report.texts(&format!("{p}.head_of_classes"), &m.head_of_classes);
-        report.texts(&format!("{p}.traits"), &m.traits);
+        report.texts(
+            &format_args!("{p}.counselling.topics"),
+            &m.counselling.topics,
+        );
+        report.texts(&format_args!("{p}.head_of_classes"), &m.head_of_classes);
+        report.texts(&format_args!("{p}.traits"), &m.traits);
         report.list_len(
-            &format!("{p}.preferences"),
+            &format_args!("{p}.preferences"),
             m.preferences.len(),
             limits::MAX_MENTOR_PREFERENCES,
         );
@@ -382,7 +393,7 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
             coaching,
             volunteers,
             capacity: m.capacity,
-            slots: report.slots(&format!("{p}.availability"), &m.availability),
+            slots: report.slots(&format_args!("{p}.availability"), &m.availability),
             head_of_classes: text.intern_set(&m.head_of_classes),
             traits: text.intern_set(&m.traits),
         });
@@ -393,7 +404,7 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
     let mut needs = Vec::new();
     for (i, s) in raw.students.iter().enumerate() {
         let p = format!("students[{i}]");
-        report.id(&format!("{p}.id"), &s.id);
+        report.id(&format_args!("{p}.id"), &s.id);
         if student_ix.insert(s.id.as_str(), i as StudentIx).is_some() {
             report.add(
                 format!("{p}.id"),
@@ -401,11 +412,11 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
                 format!("student id {:?} appears more than once", clip(&s.id)),
             );
         }
-        report.text(&format!("{p}.class_id"), &s.class_id);
+        report.text(&format_args!("{p}.class_id"), &s.class_id);
         if let Some(gender) = &s.gender {
-            report.text(&format!("{p}.gender"), gender);
+            report.text(&format_args!("{p}.gender"), gender);
         }
-        report.texts(&format!("{p}.traits"), &s.traits);
+        report.texts(&format_args!("{p}.traits"), &s.traits);
         if s.needs.is_empty() {
             report.add(
                 format!("{p}.needs"),
@@ -418,14 +429,14 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
         }
         let first_need = needs.len() as u32;
         if report.list_len(
-            &format!("{p}.needs"),
+            &format_args!("{p}.needs"),
             s.needs.len(),
             limits::MAX_NEEDS_PER_STUDENT,
         ) {
             let mut need_ids = HashSet::new();
             for (k, n) in s.needs.iter().enumerate() {
                 let np = format!("{p}.needs[{k}]");
-                report.id(&format!("{np}.id"), &n.id);
+                report.id(&format_args!("{np}.id"), &n.id);
                 if !need_ids.insert(n.id.as_str()) {
                     report.add(
                         format!("{np}.id"),
@@ -445,7 +456,7 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
                         );
                         None
                     }
-                    other => enum_value(&mut report, &format!("{np}.track"), other, TRACKS),
+                    other => enum_value(&mut report, &format_args!("{np}.track"), other, TRACKS),
                 };
                 if matches!(track, Some(Track::Academic | Track::Talent))
                     && n.subject.trim().is_empty()
@@ -464,11 +475,11 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
                         ),
                     );
                 }
-                report.text(&format!("{np}.subject"), &n.subject);
-                report.texts(&format!("{np}.weak_points"), &n.weak_points);
+                report.text(&format_args!("{np}.subject"), &n.subject);
+                report.texts(&format_args!("{np}.weak_points"), &n.weak_points);
                 let declared = enum_value(
                     &mut report,
-                    &format!("{np}.priority"),
+                    &format_args!("{np}.priority"),
                     n.priority,
                     "a PRIORITY_* value",
                 )
@@ -499,7 +510,7 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
         }
         let mut preferences = Vec::new();
         if report.list_len(
-            &format!("{p}.preferences"),
+            &format_args!("{p}.preferences"),
             s.preferences.len(),
             limits::MAX_STUDENT_PREFERENCES,
         ) {
@@ -511,7 +522,7 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
             class: text.intern(&s.class_id),
             first_need,
             need_count: needs.len() as u32 - first_need,
-            slots: report.slots(&format!("{p}.availability"), &s.availability),
+            slots: report.slots(&format_args!("{p}.availability"), &s.availability),
             preferences,
             traits: text.intern_set(&s.traits),
             family_hardship: s.family_hardship,
@@ -656,7 +667,7 @@ fn check_level_sizes(report: &mut Report, problem: &Problem) {
 
 /// Size of a maximum matching of locked mentors to distinct needs they may cover (Kuhn's
 /// augmenting paths; a student has at most a dozen needs).
-fn lock_matching(problem: &Problem, s: StudentIx, mentors: &[MentorIx]) -> usize {
+pub(crate) fn lock_matching(problem: &Problem, s: StudentIx, mentors: &[MentorIx]) -> usize {
     let needs: Vec<u32> = problem.students[s as usize].needs().collect();
     let edges: Vec<Vec<usize>> = mentors
         .iter()

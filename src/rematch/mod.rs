@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::domain::model::{MentorIx, MinKept, Problem, StudentIx};
 use crate::domain::raw::{Coded, RawPair, RawRequest};
-use crate::domain::validate::{validate, InvalidRequest, Violation, ViolationCode};
+use crate::domain::validate::{lock_matching, validate, InvalidRequest, Violation, ViolationCode};
 use crate::engine;
 use crate::explain::Outcome;
 use crate::rules::check_pair;
@@ -366,20 +366,29 @@ pub fn rematch_within(
         }
     }
 
-    // Lock mode: lock working pairs within the mentor's (possibly shrunk) capacity; the rest
-    // fall back to the penalty.
+    // Lock mode: lock working pairs within the mentor's (possibly shrunk) capacity, the
+    // student's mentor limit, and only while the student's locked mentors can still cover
+    // distinct needs (two working pairs for one need cannot both be kept); the rest fall back
+    // to the penalty.
     let mut locked_ix: HashSet<usize> = HashSet::new();
     if keep_mode == KeepMode::Lock {
         let mut per_mentor: HashMap<MentorIx, u32> = HashMap::new();
-        let mut per_student: HashMap<StudentIx, u32> = HashMap::new();
+        let mut per_student: HashMap<StudentIx, Vec<MentorIx>> = HashMap::new();
         for &(i, s, m) in &keepable {
             let used = per_mentor.entry(m).or_default();
             let mine = per_student.entry(s).or_default();
-            if *used < problem.mentors[m as usize].capacity
-                && *mine < problem.policy.max_mentors_per_student
-            {
+            let fits = *used < problem.mentors[m as usize].capacity
+                && (mine.len() as u32) < problem.policy.max_mentors_per_student
+                && !mine.contains(&m)
+                && {
+                    mine.push(m);
+                    let distinct = lock_matching(&problem, s, mine) == mine.len();
+                    mine.pop();
+                    distinct
+                };
+            if fits {
                 *used += 1;
-                *mine += 1;
+                mine.push(m);
                 locked_ix.insert(i);
                 request.locked_pairs.push(RawPair {
                     student_id: current[i].student_id.clone(),

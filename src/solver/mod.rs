@@ -337,11 +337,18 @@ pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved,
     let started = Instant::now();
     let index = QualificationIndex::build(problem);
     options.budget.check(problem, &index)?;
-    let all = Candidates::build_until(problem, &index, &|| deadline.passed()).ok_or(
-        SolveError::NoPlan {
+    // Scoring gives up only at the point past which no answer is on time any more (the limit
+    // plus max(100 ms, 2 %)): a small request given no time still gets its fallback plan, a
+    // huge one stops instead of holding a worker for seconds.
+    let tolerance = (options.time_limit / 50).max(Duration::from_millis(100));
+    let hard = Until {
+        at: deadline.at + tolerance,
+        stop: deadline.stop,
+    };
+    let all =
+        Candidates::build_until(problem, &index, &|| hard.passed()).ok_or(SolveError::NoPlan {
             phase: "scoring the candidate pairs",
-        },
-    )?;
+        })?;
     tracing::debug!(
         pairs = all.len(),
         build_ms = started.elapsed().as_millis() as u64,
