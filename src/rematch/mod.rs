@@ -145,6 +145,7 @@ pub fn rematch_within(
     budget: crate::solver::Budget,
     stop: Option<&'static std::sync::atomic::AtomicBool>,
 ) -> Result<RematchOutcome, RematchError> {
+    let started = std::time::Instant::now();
     let mut violations = Vec::new();
     let Some(request) = raw.request.take() else {
         return Err(RematchError::Invalid(InvalidRequest {
@@ -453,6 +454,8 @@ pub fn rematch_within(
     if let Some(cap) = time_cap {
         options.time_limit = options.time_limit.min(cap);
     }
+    // The limit covers the whole rematch: what its own phases took is not the solver's.
+    options.time_limit = options.time_limit.saturating_sub(started.elapsed());
     let outcome = engine::solve_with(&problem, options)?;
     let changes = diff(
         &problem,
@@ -464,15 +467,12 @@ pub fn rematch_within(
         raw.change_penalty.is_some(),
     );
     // Changes by choice: how many fewer keepable pairs were kept than could have been at once.
-    let kept_now = keepable_now
+    let made: HashSet<(StudentIx, MentorIx)> = outcome
+        .assignments
         .iter()
-        .filter(|&&(s, m)| {
-            outcome
-                .assignments
-                .iter()
-                .any(|a| a.student == s && a.mentor == m)
-        })
-        .count() as u32;
+        .map(|a| (a.student, a.mentor))
+        .collect();
+    let kept_now = keepable_now.iter().filter(|p| made.contains(p)).count() as u32;
     let voluntary_changes = most_keepable.saturating_sub(kept_now);
     Ok(RematchOutcome {
         problem,
@@ -537,12 +537,15 @@ fn most_keepable_set(problem: &Problem, pairs: &[(StudentIx, MentorIx)]) -> Vec<
         }
         false
     }
+    // Mentors a failed search visited cannot lead to a free seat until the matching changes:
+    // they stay marked until the next success (Kuhn's usual pruning), so failed searches cost
+    // at most one visit per mentor between two successes, not one per pair.
+    let mut seen = HashSet::new();
     for s in students {
         let mut taken = 0;
         for &p in of_student.get(&s).map_or(&[][..], Vec::as_slice) {
-            if taken < k {
-                let mut seen = HashSet::new();
-                if augment(
+            if taken < k
+                && augment(
                     problem,
                     pairs,
                     &of_student,
@@ -550,9 +553,10 @@ fn most_keepable_set(problem: &Problem, pairs: &[(StudentIx, MentorIx)]) -> Vec<
                     &mut held,
                     &mut load,
                     &mut seen,
-                ) {
-                    taken += 1;
-                }
+                )
+            {
+                taken += 1;
+                seen.clear();
             }
         }
     }
@@ -586,6 +590,20 @@ fn diff(
                 .map(|c| problem.needs[c.need as usize].id.clone())
                 .collect(),
         ));
+    }
+    // Indexes for the reasons below (each changed pair asks who holds its mentor's seats and
+    // how many working pairs the mentor had): built once, not a scan per changed pair.
+    let mut at_mentor: Vec<Vec<&crate::explain::Assignment>> =
+        vec![Vec::new(); problem.mentors.len()];
+    for a in &outcome.assignments {
+        at_mentor[a.mentor as usize].push(a);
+    }
+    let mut working_before: HashMap<&str, u32> = HashMap::new();
+    for o in current
+        .iter()
+        .filter(|o| o.evaluation == Evaluation::Working)
+    {
+        *working_before.entry(o.mentor_id.as_str()).or_default() += 1;
     }
     let mut matched: HashSet<(StudentIx, MentorIx)> = HashSet::new();
     let mut changes = Vec::new();
@@ -664,10 +682,8 @@ fn diff(
                     None => {
                         let Some(m) = m else { continue };
                         let mentor = &problem.mentors[m as usize];
-                        let holders: Vec<String> = outcome
-                            .assignments
+                        let holders: Vec<String> = at_mentor[m as usize]
                             .iter()
-                            .filter(|a| a.mentor == m)
                             .flat_map(|a| {
                                 a.needs.iter().map(move |cn| {
                                     let n = &problem.needs[cn.need as usize];
@@ -680,16 +696,12 @@ fn diff(
                                 })
                             })
                             .collect();
-                        let seats_taken =
-                            outcome.assignments.iter().filter(|a| a.mentor == m).count() as u32;
+                        let seats_taken = at_mentor[m as usize].len() as u32;
                         if seats_taken >= mentor.capacity {
-                            let before = current
-                                .iter()
-                                .filter(|o| {
-                                    o.mentor_id == c.mentor_id
-                                        && o.evaluation == Evaluation::Working
-                                })
-                                .count() as u32;
+                            let before = working_before
+                                .get(c.mentor_id.as_str())
+                                .copied()
+                                .unwrap_or(0);
                             if before > mentor.capacity {
                                 change.reason = ChangeReason::CapacityShrank;
                                 change.detail = format!(
