@@ -189,6 +189,13 @@ pub fn coverage(problem: &Problem, pairs: &[(NeedIx, MentorIx)]) -> [u32; 4] {
 
 /// Exhaustive search over every assignment of needs to candidates (or to nobody).
 pub fn brute_force(problem: &Problem, candidates: &Candidates) -> Key {
+    brute_force_feasible(problem, candidates)
+        .expect("the plan that makes only the locks is feasible")
+}
+
+/// [`brute_force`] answering `None` when no plan meets every rule (a maxChanges bound that no
+/// plan reaches).
+pub fn brute_force_feasible(problem: &Problem, candidates: &Candidates) -> Option<Key> {
     struct Search<'a> {
         problem: &'a Problem,
         candidates: &'a Candidates,
@@ -202,6 +209,16 @@ pub fn brute_force(problem: &Problem, candidates: &Candidates) -> Key {
             if n == self.problem.needs.len() {
                 for &(s, m) in &self.problem.locked {
                     if !self.mentors_of[s as usize].contains(&m) {
+                        return;
+                    }
+                }
+                if let Some(bound) = &self.problem.min_kept {
+                    let kept = bound
+                        .pairs
+                        .iter()
+                        .filter(|&&(s, m)| self.mentors_of[s as usize].contains(&m))
+                        .count() as u32;
+                    if kept < bound.at_least {
                         return;
                     }
                 }
@@ -259,9 +276,7 @@ pub fn brute_force(problem: &Problem, candidates: &Candidates) -> Key {
         best: None,
     };
     search.go(0);
-    search
-        .best
-        .expect("the plan that makes only the locks is feasible")
+    search.best
 }
 
 /// The `mentor-match` binary built for these tests.

@@ -11,7 +11,7 @@ use mentor_match::proto;
 use mentor_match::solver::{self, verify, Method, SolveOptions, SolveStatus};
 use proptest::prelude::*;
 
-use crate::common::{brute_force, coverage, tiny_problem};
+use crate::common::{brute_force, brute_force_feasible, coverage, tiny_problem};
 
 fn mentor(id: &str, subjects: &[&str]) -> RawMentor {
     RawMentor {
@@ -208,4 +208,48 @@ fn two_hundred_identical_mentors_are_optimal_deterministic_and_do_not_wander() {
         serde_json::to_string(&proto::response(&problem, &a)).unwrap(),
         serde_json::to_string(&proto::response(&problem, &b)).unwrap()
     );
+}
+
+proptest! {
+    // Most random bounds are either met by the unbounded optimum or unreachable: many cases
+    // so that a few hundred bind.
+    #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
+
+    /// A rematch's maxChanges row (at least `at_least` of some pairs kept) through the entry
+    /// point: the network methods answer when their plan meets it, the integer program when
+    /// it binds; either way the plan meets it and equals exhaustive search.
+    #[test]
+    fn entry_point_equals_brute_force_with_a_bound_on_changes(
+        seed in any::<u64>(), s in 1usize..7, m in 1usize..5, pick in any::<u64>(), at_least in 0u32..5,
+    ) {
+        let mut problem = tiny_problem(seed, s, m);
+        prop_assume!(problem.needs.len() <= 8);
+        let candidates = engine::candidates(&problem);
+        // Some (student, mentor) pairs of the candidate set, chosen by the bits of `pick`.
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        for n in 0..problem.needs.len() {
+            for c in candidates.of_need(n as u32) {
+                let p = (problem.needs[n].student, candidates.mentors[c]);
+                if !pairs.contains(&p) && pick >> (pairs.len() % 64) & 1 == 1 {
+                    pairs.push(p);
+                }
+            }
+        }
+        problem.min_kept = Some(mentor_match::domain::model::MinKept { pairs, at_least });
+        let Some(best) = brute_force_feasible(&problem, &candidates) else {
+            return Ok(());
+        };
+        let solved = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
+        prop_assert_eq!(solved.solution.status, SolveStatus::Optimal);
+        let plan = verify::pairs(&solved.candidates, &solved.solution.chosen);
+        prop_assert_eq!(verify::verify(&problem, &plan), Ok(()));
+        let bound = problem.min_kept.as_ref().unwrap();
+        let kept = bound.pairs.iter().filter(|&&(s, m)| {
+            plan.iter().any(|&(n, pm)| pm == m && problem.needs[n as usize].student == s)
+        }).count() as u32;
+        prop_assert!(kept >= bound.at_least, "kept {} < {}", kept, bound.at_least);
+        prop_assert_eq!(coverage(&problem, &plan), best.coverage);
+        prop_assert!((solved.solution.objective - best.fit).abs() < 1e-6,
+            "solver {} vs brute force {} ({:?})", solved.solution.objective, best.fit, solved.method);
+    }
 }

@@ -427,9 +427,28 @@ pub fn rematch_within(
     }
     // Working pairs still possible now, and a largest set of them that fits at once: it gives
     // the bound on changes and, after the solve, how many changes were by choice.
+    // A student's kept mentors must cover distinct needs: of two working pairs for one need
+    // only the first listed counts as keepable (as lock mode locks only the first), or the
+    // bound would ask for more kept pairs than any plan has.
+    let mut kept_mentors: HashMap<StudentIx, Vec<MentorIx>> = HashMap::new();
+    for &(s, m) in &problem.locked {
+        kept_mentors.entry(s).or_default().push(m);
+    }
     let keepable_now: Vec<(StudentIx, MentorIx)> = keepable
         .iter()
         .filter(|(i, _, _)| !locked_ix.contains(i))
+        .filter(|&&(_, s, m)| {
+            let mine = kept_mentors.entry(s).or_default();
+            if mine.contains(&m) {
+                return false;
+            }
+            mine.push(m);
+            let distinct = lock_matching(&problem, s, mine) == mine.len();
+            if !distinct {
+                mine.pop();
+            }
+            distinct
+        })
         .map(|&(_, s, m)| (s, m))
         .collect();
     let held = most_keepable_set(&problem, &keepable_now);

@@ -67,6 +67,11 @@ const TIME_LIMIT_FLOOR_SECONDS: f64 = 0.01;
 /// see: about a microsecond per pair on this machine, counted twice for margin. A stage is not
 /// started when the time left would not cover it, so the deadline holds on large schools too.
 const BUILD_SECONDS_PER_PAIR: f64 = 2e-6;
+/// HiGHS's MIP setup (presolve, clique table, probing) does not look at the clock, and no
+/// interrupt callback runs inside it: measured 1.2 s for 33.6 k pairs and 120 s for 640 k
+/// pairs (a 4,000 x 1,000 maxChanges rematch), about `2e-7 · pairs^1.5` seconds. A stage is
+/// not started unless the time left covers that, so a deadline is kept on any size.
+const SETUP_SECONDS_COEFFICIENT: f64 = 2e-7;
 /// Share of the time left that HiGHS's own limit is set to (see where it is set).
 const HIGHS_LIMIT_SHARE: f64 = 0.85;
 /// How often the fit stage may scale its coverage weights up before using explicit floors.
@@ -85,6 +90,8 @@ pub(super) fn solve(
     let level_of: Vec<Priority> = (0..candidates.len()).map(priority_of).collect();
     let build_seconds = candidates.len() as f64 * BUILD_SECONDS_PER_PAIR;
     let remaining = || deadline.left().as_secs_f64() - build_seconds;
+    let setup_seconds = SETUP_SECONDS_COEFFICIENT * (candidates.len() as f64).powf(1.5);
+    let too_late = || remaining() <= setup_seconds.max(TIME_LIMIT_FLOOR_SECONDS);
 
     // Stage 1, coverage: one solve with mixed-radix weights, or level by level when those
     // would be too large.
@@ -133,12 +140,13 @@ pub(super) fn solve(
         candidates,
         structure: &structure,
         level_of: &level_of,
+        deadline,
     };
     for coefficients in &coverage_stages {
         if candidates.is_empty() {
             break;
         }
-        if remaining() <= TIME_LIMIT_FLOOR_SECONDS {
+        if too_late() {
             status = SolveStatus::TimeLimit;
             break;
         }
@@ -185,7 +193,7 @@ pub(super) fn solve(
         let mut base = 2.0 * max_score + 1.0;
         let mut certified = false;
         for _ in 0..MAX_WEIGHT_ESCALATIONS {
-            if remaining() <= TIME_LIMIT_FLOOR_SECONDS {
+            if too_late() {
                 status = SolveStatus::TimeLimit;
                 break;
             }
@@ -280,6 +288,8 @@ struct Model<'a> {
     candidates: &'a Candidates,
     structure: &'a Structure,
     level_of: &'a [Priority],
+    /// Heard inside HiGHS through its interrupt callbacks (see [`interrupt_at`]).
+    deadline: super::Until,
 }
 
 impl Model<'_> {
@@ -341,6 +351,7 @@ fn run_stage(
         candidates,
         structure,
         level_of,
+        deadline,
     } = *model_data;
     let backend = |source| SolveError::Backend {
         stage: "model build",
@@ -421,6 +432,16 @@ fn run_stage(
                 .binary_search_by(|g| (g.student, g.mentor).cmp(&(s, m)))
             {
                 e.add_mul(1.0, seat[g]);
+                // A seat counts as kept only when it covers a need: otherwise an empty seat
+                // (x ≤ seat allows one) would meet the bound with the pair gone from the plan.
+                let members = &structure.groups[g].members;
+                if members.len() > 1 {
+                    let mut used = Expression::from(seat[g]);
+                    for &c in members {
+                        used.add_mul(-1.0, x[c]);
+                    }
+                    model.add_constraint(used.leq(0.0));
+                }
             }
         }
         model.add_constraint(e.geq(f64::from(min_kept.at_least)));
@@ -465,6 +486,12 @@ fn run_stage(
         let _ = inner.try_set_solution(Some(&initial), None, None, None);
     }
 
+    // HiGHS checks its own time limit only between pieces of work and overran it by minutes
+    // in the root LP of large models (a 4,000 x 1,000 maxChanges rematch: 30 s limit, still
+    // solving after 90 s). Its interrupt callbacks run every simplex / interior-point
+    // iteration and MIP node: there it hears the deadline and the stop flag.
+    let mut hear = deadline;
+    interrupt_at(&mut inner, &mut hear);
     let solved = inner.try_solve().map_err(|e| SolveError::Backend {
         stage: "solve",
         source: ResolutionError::Str(format!("{e:?}")),
@@ -602,6 +629,45 @@ fn greedy(problem: &Problem, candidates: &Candidates, structure: &Structure) -> 
         }
     }
     x
+}
+
+/// The callback HiGHS calls in its loops: asks it to stop once the deadline passed.
+unsafe extern "C" fn on_interrupt_check(
+    _kind: std::os::raw::c_int,
+    _message: *const std::os::raw::c_char,
+    _out: *const highs_sys::HighsCallbackDataOut,
+    data_in: *mut highs_sys::HighsCallbackDataIn,
+    user: *mut std::os::raw::c_void,
+) {
+    // SAFETY: `user` is the `Until` given to `interrupt_at`, which outlives the solve (the
+    // solve is synchronous and the value lives on the caller's stack until it returns);
+    // `data_in` is HiGHS's own, valid during the call, and may be null for some kinds.
+    let until = unsafe { &*(user as *const super::Until) };
+    if !data_in.is_null() && until.passed() {
+        unsafe { (*data_in).user_interrupt = 1 };
+    }
+}
+
+/// Installs [`on_interrupt_check`] for the simplex, interior-point and MIP loops. `until`
+/// must stay where it is until the model is solved.
+fn interrupt_at(model: &mut highs::Model, until: &mut super::Until) {
+    let ptr = model.as_mut_ptr();
+    // SAFETY: `ptr` is the live HiGHS instance owned by `model`; the callback's data pointer
+    // stays valid for the solve (see `on_interrupt_check`). Failures only mean no interrupt.
+    unsafe {
+        highs_sys::Highs_setCallback(
+            ptr,
+            Some(on_interrupt_check),
+            until as *mut super::Until as *mut std::os::raw::c_void,
+        );
+        for kind in [
+            highs_sys::kHighsCallbackSimplexInterrupt,
+            highs_sys::kHighsCallbackIpmInterrupt,
+            highs_sys::kHighsCallbackMipInterrupt,
+        ] {
+            highs_sys::Highs_startCallback(ptr, kind);
+        }
+    }
 }
 
 fn set_option<V: highs::HighsOptionValue>(

@@ -32,7 +32,7 @@ pub use side::SideStats;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::domain::model::{NeedIx, Problem};
+use crate::domain::model::{MentorIx, MinKept, NeedIx, Problem, StudentIx};
 use crate::domain::Priority;
 use crate::rules::{Candidates, QualificationIndex};
 
@@ -172,9 +172,6 @@ impl Budget {
         let pairs = crate::rules::count_pairs(problem, index, cap, exact);
         if pairs > cap {
             return Err(self.refuse(pairs, BYTES_PER_PAIR));
-        }
-        if problem.min_kept.is_some() && pairs > self.integer_program_cap() {
-            return Err(self.refuse(pairs, BYTES_PER_PAIR_INTEGER_PROGRAM));
         }
         Ok(pairs)
     }
@@ -355,53 +352,36 @@ pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved,
         "every feasible pair scored"
     );
     let total_pairs = all.len() as u64;
-    if problem.min_kept.is_none() && is_network_set(problem, &all) {
-        let run = network::run(problem, &all, options, deadline, None, None, None);
-        let network::NetworkRun {
-            candidates,
-            solution: solved,
-            rounds,
-            complete,
-        } = run;
-        let pairs = verify::pairs(&candidates, &solved.chosen);
-        // Locks that the network could not honour jointly are left to the integer program,
-        // which proves them infeasible or finds the plan.
-        if verify::verify(problem, &pairs).is_ok() {
-            let objective: f64 = solved.chosen.iter().map(|&c| candidates.scores[c]).sum();
-            let (status, best_bound) = if complete {
-                (SolveStatus::Optimal, objective)
-            } else {
-                (
-                    SolveStatus::TimeLimit,
-                    trivial_bound(problem, &candidates).max(objective),
-                )
-            };
-            return Ok(Solved {
-                solution: Solution {
-                    status,
-                    objective,
-                    best_bound,
-                    gap: relative_gap(objective, best_bound),
-                    coverage: level_coverage(problem, &pairs),
-                    chosen: solved.chosen,
-                },
-                candidates,
-                total_pairs,
-                method: Method::Network { rounds },
-            });
+    // A rematch's maxChanges row is the one constraint the network methods do not model.
+    // They solve without it first (given half the time): a plan that keeps enough working
+    // pairs anyway is optimal for the bounded problem too, since the bound only removes
+    // plans. Only when the row binds does the integer program run, with the rest of the time.
+    let mut relaxed_options = options;
+    let mut relaxed_deadline = deadline;
+    if problem.min_kept.is_some() {
+        relaxed_options.time_limit = options.time_limit / 2;
+        relaxed_deadline = deadline.earlier(Instant::now() + relaxed_options.time_limit);
+    }
+    if let Some(solved) = solve_relaxed(problem, &all, relaxed_options, relaxed_deadline)? {
+        match &problem.min_kept {
+            None => return Ok(solved),
+            Some(bound) => {
+                let kept = kept_pairs(problem, &solved, bound);
+                if kept >= bound.at_least {
+                    return Ok(solved);
+                }
+                tracing::debug!(
+                    kept,
+                    at_least = bound.at_least,
+                    "maxChanges binds: integer program"
+                );
+            }
         }
-    } else if problem.min_kept.is_none() {
-        let side::SideOutcome {
-            candidates,
-            solution,
-            stats,
-        } = side::solve(problem, &all, options, deadline)?;
-        return Ok(Solved {
-            candidates,
-            solution,
-            total_pairs,
-            method: Method::NetworkSide(stats),
-        });
+    }
+    if problem.min_kept.is_some() && total_pairs > options.budget.integer_program_cap() {
+        return Err(options
+            .budget
+            .refuse(total_pairs, BYTES_PER_PAIR_INTEGER_PROGRAM));
     }
     let candidates = all;
     let solution = mip::solve(problem, &candidates, options, deadline, None)?;
@@ -411,6 +391,74 @@ pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved,
         total_pairs,
         method: Method::IntegerProgram,
     })
+}
+
+/// The network methods on the problem without its maxChanges row (if any): `None` when they
+/// cannot answer (locks the network could not honour jointly), leaving it to the integer
+/// program, which proves them infeasible or finds the plan.
+fn solve_relaxed(
+    problem: &Problem,
+    all: &Candidates,
+    options: SolveOptions,
+    deadline: Until,
+) -> Result<Option<Solved>, SolveError> {
+    let total_pairs = all.len() as u64;
+    if is_network_set(problem, all) {
+        let run = network::run(problem, all, options, deadline, None, None, None);
+        let network::NetworkRun {
+            candidates,
+            solution: solved,
+            rounds,
+            complete,
+        } = run;
+        let pairs = verify::pairs(&candidates, &solved.chosen);
+        if verify::verify(problem, &pairs).is_err() {
+            return Ok(None);
+        }
+        let objective: f64 = solved.chosen.iter().map(|&c| candidates.scores[c]).sum();
+        let (status, best_bound) = if complete {
+            (SolveStatus::Optimal, objective)
+        } else {
+            (
+                SolveStatus::TimeLimit,
+                trivial_bound(problem, &candidates).max(objective),
+            )
+        };
+        return Ok(Some(Solved {
+            solution: Solution {
+                status,
+                objective,
+                best_bound,
+                gap: relative_gap(objective, best_bound),
+                coverage: level_coverage(problem, &pairs),
+                chosen: solved.chosen,
+            },
+            candidates,
+            total_pairs,
+            method: Method::Network { rounds },
+        }));
+    }
+    let side::SideOutcome {
+        candidates,
+        solution,
+        stats,
+    } = side::solve(problem, all, options, deadline)?;
+    Ok(Some(Solved {
+        candidates,
+        solution,
+        total_pairs,
+        method: Method::NetworkSide(stats),
+    }))
+}
+
+/// How many of the maxChanges row's pairs a plan keeps.
+fn kept_pairs(problem: &Problem, solved: &Solved, bound: &MinKept) -> u32 {
+    let made: std::collections::HashSet<(StudentIx, MentorIx)> =
+        verify::pairs(&solved.candidates, &solved.solution.chosen)
+            .into_iter()
+            .map(|(n, m)| (problem.needs[n as usize].student, m))
+            .collect();
+    bound.pairs.iter().filter(|p| made.contains(p)).count() as u32
 }
 
 /// Integer weight per priority level such that covering one more need at a level is worth
