@@ -317,3 +317,35 @@ fn lock_mode_keeps_one_of_two_working_pairs_for_a_single_need() {
     assert!(pairs.contains(&("S1", "T1")), "{pairs:?}");
     assert!(pairs.contains(&("S2", "T2")), "{pairs:?}");
 }
+
+/// Hardening defect 4 (rematch with many current pairs per student): two working pairs for
+/// one need were both counted as keepable, so `maxChanges: 0` asked for five kept pairs where
+/// at most four exist, an unreachable bound. Now the first listed counts and the plan keeps
+/// every pair that can be kept.
+#[test]
+fn two_working_pairs_for_one_need_do_not_make_max_changes_unreachable() {
+    let r = run(json!({
+        "request": {
+            "students": [math_student("S1", &[]), math_student("S2", &[]), math_student("S3", &[]), math_student("S4", &[])],
+            "mentors": [math_teacher("T1", 1), math_teacher("T2", 2), math_teacher("T3", 1), math_teacher("T4", 1)]
+        },
+        "currentPairs": [pair("S1", "T1", "EVALUATION_WORKING"), pair("S1", "T2", "EVALUATION_WORKING"),
+                          pair("S2", "T2", "EVALUATION_WORKING"), pair("S3", "T3", "EVALUATION_WORKING"),
+                          pair("S4", "T4", "EVALUATION_WORKING")],
+        "rematch": {"maxChanges": 0}
+    }));
+    assert_eq!(
+        r.outcome.solver.status,
+        mentor_match::solver::SolveStatus::Optimal
+    );
+    assert_eq!(r.voluntary_changes, 0);
+    for (s, m) in [("S1", "T1"), ("S2", "T2"), ("S3", "T3"), ("S4", "T4")] {
+        assert!(
+            r.outcome.assignments.iter().any(|a| {
+                r.problem.students[a.student as usize].id == s
+                    && r.problem.mentors[a.mentor as usize].id == m
+            }),
+            "{s}-{m} kept"
+        );
+    }
+}
