@@ -3,12 +3,24 @@
 
 use std::ops::Range;
 
-/// Runs `f` on `0..n` split into one contiguous range per core (at most 8) and returns the
-/// results in range order.
+/// Threads for per-need work: `MENTOR_MATCH_THREADS` if set (1–8; for pinning a process to
+/// fewer cores, and for the test that proves output does not depend on it), else the cores
+/// available, at most 8.
+fn threads() -> usize {
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| {
+        std::env::var("MENTOR_MATCH_THREADS")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |c| c.get()))
+            .clamp(1, 8)
+    })
+}
+
+/// Runs `f` on `0..n` split into one contiguous range per thread (see [`threads`]) and
+/// returns the results in range order.
 pub fn over_ranges<T: Send>(n: usize, f: impl Fn(Range<usize>) -> T + Sync) -> Vec<T> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |c| c.get())
-        .clamp(1, 8);
+    let threads = threads();
     let chunk = n.div_ceil(threads).max(1);
     let f = &f;
     std::thread::scope(|scope| {

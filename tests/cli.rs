@@ -150,3 +150,47 @@ fn rematch_reports_the_diff_for_the_bundled_midyear_example() {
     assert!(reply.kept > 0);
     assert!(reply.changes.iter().all(|c| c.kind != 0 && c.reason != 0));
 }
+
+/// The same request gives the same bytes whatever the number of threads the per-need work is
+/// split over (`MENTOR_MATCH_THREADS`): a multi-need school (network+side) and a single-need
+/// one (network).
+#[test]
+fn output_is_byte_identical_across_thread_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, shape, method) in [
+        ("multi", None, "SOLVE_METHOD_NETWORK_SIDE"),
+        ("single", Some("--single-need"), "SOLVE_METHOD_NETWORK"),
+    ] {
+        let path = dir.path().join(format!("{name}.json"));
+        let mut generate = bin();
+        generate.args([
+            "generate",
+            "--students",
+            "300",
+            "--mentors",
+            "80",
+            "--seed",
+            "5",
+        ]);
+        if let Some(flag) = shape {
+            generate.arg(flag);
+        }
+        let (out, _, stderr) = run(generate.arg("--output").arg(&path));
+        assert!(out.status.success(), "{stderr}");
+        let answers: Vec<String> = ["1", "2", "5"]
+            .iter()
+            .map(|threads| {
+                let (out, stdout, stderr) = run(bin()
+                    .env("MENTOR_MATCH_THREADS", threads)
+                    .args(["solve", "--format", "json"])
+                    .arg(&path));
+                assert!(out.status.success(), "{stderr}");
+                stdout
+            })
+            .collect();
+        assert!(answers[0].contains("SOLVE_STATUS_OPTIMAL"), "{name}");
+        assert!(answers[0].contains(&format!("\"{method}\"")), "{name}");
+        assert_eq!(answers[0], answers[1], "{name}: 1 vs 2 threads");
+        assert_eq!(answers[0], answers[2], "{name}: 1 vs 5 threads");
+    }
+}
