@@ -22,3 +22,4 @@ pub mod score;
 pub mod server;
 pub mod service;
 pub mod solver;
+pub mod why_not;

@@ -184,6 +184,8 @@ impl From<pb::SolveRequest> for RawRequest {
                 time_limit_seconds: policy.time_limit_seconds,
                 relative_gap: policy.relative_gap,
                 hardship_raises_priority: policy.hardship_raises_priority,
+                why_not_costs: policy.why_not_costs,
+                why_not_students: policy.why_not_students,
             },
         }
     }
@@ -258,6 +260,8 @@ impl From<RawRequest> for pb::SolveRequest {
             time_limit_seconds: p.time_limit_seconds,
             relative_gap: p.relative_gap,
             hardship_raises_priority: p.hardship_raises_priority,
+            why_not_costs: p.why_not_costs,
+            why_not_students: p.why_not_students,
         };
         pb::SolveRequest {
             students: raw
@@ -588,6 +592,8 @@ pub fn response(problem: &Problem, outcome: &Outcome) -> pb::SolveResponse {
                 capacity: problem.mentors[m as usize].capacity,
             })
             .collect(),
+        why_not_priced: s.why_not_priced,
+        why_not_unpriced: s.why_not_unpriced,
     };
     pb::SolveResponse {
         solver: Some(solver),
@@ -607,6 +613,7 @@ fn higher_choice(problem: &Problem, h: &explain::HigherChoice) -> pb::HigherChoi
         failed_rules: Vec::new(),
         common_slots: 0,
         holders: Vec::new(),
+        forced_cost: h.forced.as_ref().map(|f| forced_cost(problem, f)),
     };
     out.reason = match &h.reason {
         MissReason::NotQualified(failures) => {
@@ -637,6 +644,30 @@ fn higher_choice(problem: &Problem, h: &explain::HigherChoice) -> pb::HigherChoi
         MissReason::BetterOverall => M::BetterOverall,
     } as i32;
     out
+}
+
+/// Students named in a forced cost: the first few, by id order of position.
+const FORCED_COST_NAMED: usize = 5;
+
+fn forced_cost(problem: &Problem, f: &explain::ForcedCost) -> pb::ForcedCost {
+    pb::ForcedCost {
+        coverage_change: Priority::DESCENDING
+            .iter()
+            .map(|&p| pb::LevelCount {
+                priority: pb_priority(p),
+                count: f.coverage_change[p as usize],
+            })
+            .collect(),
+        fit_change: f.fit_change,
+        changed_student_ids: f
+            .changed_students
+            .iter()
+            .take(FORCED_COST_NAMED)
+            .map(|&s| problem.students[s as usize].id.clone())
+            .collect(),
+        changed_students: f.changed_students.len() as u32,
+        proven: f.proven,
+    }
 }
 
 fn evaluation(value: i32) -> Coded<crate::rematch::Evaluation> {

@@ -10,3 +10,4 @@ mod properties;
 mod rematch;
 mod seat_sharing;
 mod service;
+mod why_not;

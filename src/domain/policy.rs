@@ -65,6 +65,35 @@ pub struct Policy {
     pub relative_gap: f64,
     /// Family hardship raises each need's priority one level.
     pub hardship_raises_priority: bool,
+    /// Which "why not" misses get their exact cost (a forced re-solve each).
+    pub why_not: WhyNot,
+}
+
+/// Which students' `BETTER_OVERALL` misses are priced by a forced re-solve. Each costs one
+/// more solve, so the default prices them all only up to [`WhyNot::AUTO_MAX_STUDENTS`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum WhyNot {
+    /// On up to [`WhyNot::AUTO_MAX_STUDENTS`] students, off above.
+    #[default]
+    Auto,
+    Off,
+    All,
+    /// Only these students (positions), at any size.
+    Students(Vec<crate::domain::model::StudentIx>),
+}
+
+impl WhyNot {
+    pub const AUTO_MAX_STUDENTS: usize = 5_000;
+
+    /// Whether student `s`'s misses are priced in a school of `students`.
+    pub fn prices(&self, s: crate::domain::model::StudentIx, students: usize) -> bool {
+        match self {
+            WhyNot::Auto => students <= Self::AUTO_MAX_STUDENTS,
+            WhyNot::Off => false,
+            WhyNot::All => true,
+            WhyNot::Students(list) => list.contains(&s),
+        }
+    }
 }
 
 impl Default for Policy {
@@ -77,6 +106,7 @@ impl Default for Policy {
             time_limit: Duration::from_secs(30),
             relative_gap: 0.0,
             hardship_raises_priority: true,
+            why_not: WhyNot::Auto,
         }
     }
 }

@@ -120,4 +120,6 @@ pub struct RawPolicy {
     pub time_limit_seconds: Option<f64>,
     pub relative_gap: Option<f64>,
     pub hardship_raises_priority: Option<bool>,
+    pub why_not_costs: Option<bool>,
+    pub why_not_students: Vec<String>,
 }

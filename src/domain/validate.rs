@@ -12,7 +12,7 @@ use super::model::{
     CoachingExperience, Counselling, Interner, Mentor, MentorIx, Need, PairFactsMap, Problem,
     Student, StudentIx, SubjectExperience,
 };
-use super::policy::{Policy, Rules, Weights};
+use super::policy::{Policy, Rules, Weights, WhyNot};
 use super::raw::{Coded, RawChoice, RawPolicy, RawRequest};
 use super::slots::SlotSet;
 use super::{clip, MentorRole, Priority, Track};
@@ -269,7 +269,7 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
         return Err(report.into_error());
     }
 
-    let policy = validate_policy(&mut report, &raw.policy);
+    let mut policy = validate_policy(&mut report, &raw.policy);
     let mut text = Interner::default();
     // Reserve symbol 0 for "no subject" so psychological needs without a focus share it.
     text.intern("");
@@ -614,6 +614,29 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
         }
     }
 
+    if !raw.policy.why_not_students.is_empty() && raw.policy.why_not_costs != Some(false) {
+        let mut chosen = Vec::new();
+        if report.list_len(
+            &"policy.why_not_students",
+            raw.policy.why_not_students.len(),
+            limits::MAX_STUDENTS,
+        ) {
+            for (i, id) in raw.policy.why_not_students.iter().enumerate() {
+                match student_ix.get(id.as_str()) {
+                    Some(&s) => chosen.push(s),
+                    None => report.add(
+                        format!("policy.why_not_students[{i}]"),
+                        ViolationCode::UnknownReference,
+                        format!("unknown student {:?}", clip(id)),
+                    ),
+                }
+            }
+        }
+        chosen.sort_unstable();
+        chosen.dedup();
+        policy.why_not = WhyNot::Students(chosen);
+    }
+
     if !report.is_empty() {
         return Err(report.into_error());
     }
@@ -857,6 +880,12 @@ fn validate_policy(report: &mut Report, raw: &RawPolicy) -> Policy {
         hardship_raises_priority: raw
             .hardship_raises_priority
             .unwrap_or(defaults.hardship_raises_priority),
+        // The student list is resolved with the other ids (see `validate`).
+        why_not: match raw.why_not_costs {
+            Some(false) => WhyNot::Off,
+            Some(true) => WhyNot::All,
+            None => WhyNot::Auto,
+        },
     }
 }
 

@@ -133,14 +133,31 @@ pub enum MissReason {
     BetterOverall,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct HigherChoice {
     pub mentor: MentorIx,
     pub rank: u32,
     pub reason: MissReason,
+    /// For [`MissReason::BetterOverall`]: the exact price of forcing this pair, when priced
+    /// (see `crate::why_not`).
+    pub forced: Option<ForcedCost>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What forcing one (student, mentor) pair into the plan costs: the plan re-solved with the
+/// pair locked, compared with the plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ForcedCost {
+    /// Needs covered per priority (index: `Priority as usize`), forced minus plan.
+    pub coverage_change: [i32; 4],
+    /// Objective (fit) of the forced plan minus the plan's.
+    pub fit_change: f64,
+    /// Other students whose set of mentors changes, in student order.
+    pub changed_students: Vec<StudentIx>,
+    /// The forced plan was proven optimal.
+    pub proven: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct PreferenceMiss {
     pub student: StudentIx,
     pub best_rank_given: Option<u32>,
@@ -172,6 +189,9 @@ pub struct Summary {
     pub load_histogram: Vec<u32>,
     /// (mentor, students) for every mentor, in input order.
     pub loads: Vec<(MentorIx, u32)>,
+    /// `BETTER_OVERALL` misses priced by a forced re-solve, and left unpriced.
+    pub why_not_priced: u32,
+    pub why_not_unpriced: u32,
 }
 
 /// Everything a coordinator sees about one run.
@@ -432,6 +452,7 @@ fn preference_miss(problem: &Problem, plan: &Plan, s: StudentIx) -> Option<Prefe
             mentor: m,
             rank,
             reason: miss_reason(problem, plan, s, m),
+            forced: None,
         })
         .collect();
     Some(PreferenceMiss {
@@ -547,5 +568,7 @@ fn summary(problem: &Problem, plan: &Plan) -> Summary {
             .collect(),
         load_histogram: histogram,
         loads,
+        why_not_priced: 0,
+        why_not_unpriced: 0,
     }
 }

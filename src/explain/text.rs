@@ -143,6 +143,44 @@ pub fn miss_sentence(problem: &Problem, reason: &MissReason) -> String {
     }
 }
 
+/// What forcing a passed-over choice would cost, as a sentence: "forcing it: 1 normal need
+/// fewer covered, fit -2.40; 2 other students change mentor (S00012, S00040)".
+pub fn forced_sentence(problem: &Problem, f: &super::ForcedCost) -> String {
+    let mut parts: Vec<String> = crate::domain::Priority::DESCENDING
+        .iter()
+        .filter_map(|&p| {
+            let change = f.coverage_change[p as usize];
+            (change != 0).then(|| {
+                let what = if change < 0 { "fewer" } else { "more" };
+                let needs = if change.abs() == 1 { "need" } else { "needs" };
+                format!("{} {} {needs} {what} covered", change.abs(), p.name())
+            })
+        })
+        .collect();
+    parts.push(format!("fit {:+.2}", f.fit_change));
+    let mut text = format!("forcing it: {}", parts.join(", "));
+    match f.changed_students.len() {
+        0 => text.push_str("; no other student changes mentor"),
+        n => {
+            let named: Vec<&str> = f
+                .changed_students
+                .iter()
+                .take(5)
+                .map(|&s| problem.students[s as usize].id.as_str())
+                .collect();
+            let more = if n > named.len() { ", …" } else { "" };
+            text.push_str(&format!(
+                "; {n} other student(s) change mentor ({}{more})",
+                named.join(", ")
+            ));
+        }
+    }
+    if !f.proven {
+        text.push_str(" (the forced plan is not proven optimal: time limit)");
+    }
+    text
+}
+
 /// Why a need has no mentor, as a sentence.
 pub fn unassigned_sentence(problem: &Problem, u: &super::Unassigned) -> String {
     let ids = |list: &[u32]| {
@@ -335,6 +373,9 @@ pub fn render(problem: &Problem, outcome: &Outcome) -> String {
                 problem.mentors[h.mentor as usize].id,
                 miss_sentence(problem, &h.reason)
             );
+            if let Some(f) = &h.forced {
+                let _ = writeln!(out, "      {}", forced_sentence(problem, f));
+            }
         }
     }
 
@@ -357,6 +398,13 @@ pub fn render(problem: &Problem, outcome: &Outcome) -> String {
         s.first_choice_share * 100.0,
         s.top3_share * 100.0
     );
+    if s.why_not_priced + s.why_not_unpriced > 0 {
+        let _ = writeln!(
+            out,
+            "passed-over choices with room: {} priced by a forced re-solve, {} not priced",
+            s.why_not_priced, s.why_not_unpriced
+        );
+    }
     for t in &s.tracks {
         let _ = writeln!(
             out,

@@ -1,0 +1,138 @@
+//! The exact cost of "why not my first choice" (`BETTER_OVERALL` misses), each checked against
+//! exhaustive search with the pair forced.
+
+use mentor_match::domain::model::Problem;
+use mentor_match::domain::Priority;
+use mentor_match::engine;
+use mentor_match::explain::MissReason;
+use proptest::prelude::*;
+use serde_json::json;
+
+use crate::common::{brute_force, brute_force_feasible, tiny_problem};
+
+/// Every priced choice of `problem`, checked against brute force: coverage change per level
+/// and fit change equal exhaustive search with the pair locked. Returns how many were priced.
+fn check_priced(problem: &Problem) -> usize {
+    let outcome = engine::solve(problem).expect("solves");
+    let candidates = engine::candidates(problem);
+    let base = brute_force(problem, &candidates);
+    let mut priced = 0;
+    for miss in &outcome.misses {
+        for choice in &miss.higher {
+            if choice.reason != MissReason::BetterOverall {
+                assert!(choice.forced.is_none());
+                continue;
+            }
+            let mut forced = problem.clone();
+            forced.locked.push((miss.student, choice.mentor));
+            forced.locked.sort_unstable();
+            let exhaustive = brute_force_feasible(&forced, &candidates);
+            let Some(cost) = &choice.forced else {
+                // Unpriced only when no plan can hold the pair with the other locks.
+                assert!(exhaustive.is_none(), "a feasible forced pair left unpriced");
+                continue;
+            };
+            priced += 1;
+            assert!(cost.proven);
+            let best = exhaustive.expect("a priced pair can be forced");
+            // Brute force lists coverage from urgent down; the cost indexes by priority.
+            for (k, p) in Priority::DESCENDING.iter().enumerate() {
+                assert_eq!(
+                    cost.coverage_change[*p as usize],
+                    best.coverage[k] as i32 - base.coverage[k] as i32,
+                    "{p:?}"
+                );
+            }
+            assert!(
+                (cost.fit_change - (best.fit - base.fit)).abs() < 1e-6,
+                "fit change {} vs brute force {}",
+                cost.fit_change,
+                best.fit - base.fit
+            );
+            assert!(!cost.changed_students.contains(&miss.student));
+        }
+    }
+    assert_eq!(outcome.summary.why_not_priced as usize, priced);
+    priced
+}
+
+proptest! {
+    // A mentor with room that the optimum passes over is rare in random tiny schools (about
+    // one case in sixty): enough cases that several dozen are priced.
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    /// On random tiny schools every priced "why not" equals exhaustive search with the pair
+    /// forced: the change in coverage per priority and in fit.
+    #[test]
+    fn why_not_costs_equal_a_forced_exhaustive_search(seed in any::<u64>(), s in 2usize..7, m in 2usize..5) {
+        let problem = tiny_problem(seed, s, m);
+        prop_assume!(problem.needs.len() <= 8);
+        check_priced(&problem);
+    }
+}
+
+/// S1 ranks T3 first and T2 second; T3 has room, but T2 covers S1's weak point (specialty)
+/// and the plan gives T2. Forcing S1–T3 costs fit and moves nobody.
+#[test]
+fn a_passed_over_choice_with_room_gets_its_exact_price_in_json_and_text() {
+    let teacher = |id: &str, topics: &[&str]| {
+        json!({"id": id, "capacity": 1, "availability": ["MON-8"],
+               "subjects": [{"subject": "math", "years": 5, "topics": topics}]})
+    };
+    let request = json!({
+        "students": [{"id": "S1", "availability": ["MON-8"],
+                      "preferences": [{"mentorId": "T3", "rank": 1}, {"mentorId": "T2", "rank": 2}],
+                      "needs": [{"id": "N1", "track": "TRACK_ACADEMIC", "subject": "math",
+                                 "weakPoints": ["algebra"]}]}],
+        "mentors": [teacher("T2", &["algebra"]), teacher("T3", &[])],
+        "policy": {"weights": {"studentPreference": 0.1, "specialty": 5.0}}
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.json");
+    std::fs::write(&path, request.to_string()).unwrap();
+    let (out, stdout, stderr) = crate::common::run(
+        crate::common::bin()
+            .args(["solve", "--format", "json"])
+            .arg(&path),
+    );
+    assert!(out.status.success(), "{stderr}");
+    let reply: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let misses = reply["preferenceMisses"].as_array().expect("misses");
+    let higher = misses[0]["higherChoices"].as_array().expect("choices");
+    let t3 = higher
+        .iter()
+        .find(|h| h["mentorId"] == "T3")
+        .unwrap_or_else(|| panic!("T3 listed: {higher:?}"));
+    assert_eq!(t3["reason"], "MISS_REASON_BETTER_OVERALL");
+    let cost = &t3["forcedCost"];
+    assert!(cost["fitChange"].as_f64().unwrap() < 0.0, "{cost}");
+    assert_eq!(cost["proven"], true);
+    assert_eq!(reply["summary"]["whyNotPriced"], 1);
+    let (_, text, _) = crate::common::run(crate::common::bin().arg("solve").arg(&path));
+    assert!(text.contains("forcing it: fit -"), "{text}");
+    // Turned off, nothing is priced and the summary says so.
+    let mut off = request.clone();
+    off["policy"]["whyNotCosts"] = json!(false);
+    std::fs::write(&path, off.to_string()).unwrap();
+    let (_, stdout, _) = crate::common::run(
+        crate::common::bin()
+            .args(["solve", "--format", "json"])
+            .arg(&path),
+    );
+    let reply: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(reply["summary"]["whyNotUnpriced"], 1);
+    assert!(!stdout.contains("forcedCost"));
+}
+
+#[test]
+fn why_not_students_must_exist() {
+    let text = std::fs::read_to_string(crate::common::example_path()).unwrap();
+    let pb: mentor_match::proto::pb::SolveRequest = serde_json::from_str(&text).unwrap();
+    let mut raw: mentor_match::domain::raw::RawRequest = pb.into();
+    raw.policy.why_not_students = vec!["NOPE".into()];
+    let err = mentor_match::domain::validate::validate(raw).expect_err("unknown id");
+    assert!(err
+        .violations
+        .iter()
+        .any(|v| v.path == "policy.why_not_students[0]"));
+}
