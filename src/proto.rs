@@ -601,6 +601,35 @@ pub fn response(problem: &Problem, outcome: &Outcome) -> pb::SolveResponse {
         unassigned,
         preference_misses,
         summary: Some(summary),
+        stability: Some(stability(problem, &outcome.blocking)),
+    }
+}
+
+/// Blocking pairs listed in a response; the count is always whole.
+const BLOCKING_PAIRS_LISTED: usize = 1_000;
+
+/// Why the price of stability is absent (see `pb::Stability`).
+pub const PRICE_OF_STABILITY_NOTE: &str = "not computed: the best plan with no blocking pair \
+    needs a stability row per ranked pair in the integer program, which is not built yet";
+
+fn stability(problem: &Problem, blocking: &[explain::BlockingPair]) -> pb::Stability {
+    let sid = |s: u32| problem.students[s as usize].id.clone();
+    pb::Stability {
+        blocking_pair_count: blocking.len() as u32,
+        blocking_pairs: blocking
+            .iter()
+            .take(BLOCKING_PAIRS_LISTED)
+            .map(|b| pb::BlockingPair {
+                student_id: sid(b.student),
+                mentor_id: problem.mentors[b.mentor as usize].id.clone(),
+                student_rank: b.student_rank,
+                student_best_given_rank: b.student_best_given,
+                mentor_rank: b.mentor_rank,
+                displaces_student_id: b.displaces.map(sid).unwrap_or_default(),
+            })
+            .collect(),
+        price_of_stability: None,
+        price_of_stability_note: PRICE_OF_STABILITY_NOTE.to_string(),
     }
 }
 

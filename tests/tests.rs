@@ -10,4 +10,5 @@ mod properties;
 mod rematch;
 mod seat_sharing;
 mod service;
+mod stability;
 mod why_not;

@@ -194,6 +194,24 @@ pub struct Summary {
     pub why_not_unpriced: u32,
 }
 
+/// A student and a mentor who both prefer each other to what the plan gave them, and could be
+/// paired: the parents' "was the system fair to my child's choice?". The plan may still be
+/// right (coverage and fit come first); this makes the trade-off visible.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockingPair {
+    pub student: StudentIx,
+    pub mentor: MentorIx,
+    /// The student's rank of the mentor, and the best rank among the mentors it got (`None`:
+    /// none of them ranked, or no mentor at all).
+    pub student_rank: u32,
+    pub student_best_given: Option<u32>,
+    /// The mentor's rank of the student.
+    pub mentor_rank: u32,
+    /// `None`: the mentor has room. Otherwise the student the mentor ranks lowest among those it
+    /// holds (unranked count as lowest), whom it would rather replace.
+    pub displaces: Option<StudentIx>,
+}
+
 /// Everything a coordinator sees about one run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
@@ -201,6 +219,8 @@ pub struct Outcome {
     pub assignments: Vec<Assignment>,
     pub unassigned: Vec<Unassigned>,
     pub misses: Vec<PreferenceMiss>,
+    /// Blocking pairs of the plan (see [`BlockingPair`]), by student then mentor.
+    pub blocking: Vec<BlockingPair>,
     pub summary: Summary,
 }
 
@@ -272,6 +292,7 @@ pub fn explain(problem: &Problem, candidates: &Candidates, solution: &Solution) 
         .filter_map(|s| preference_miss(problem, &plan, s))
         .collect();
     let summary = summary(problem, &plan);
+    let blocking = blocking_pairs(problem, &plan);
     Outcome {
         solver: SolverReport {
             status: solution.status,
@@ -285,8 +306,55 @@ pub fn explain(problem: &Problem, candidates: &Candidates, solution: &Solution) 
         assignments,
         unassigned,
         misses,
+        blocking,
         summary,
     }
+}
+
+/// Every blocking pair of the plan: the student ranks the mentor above the best mentor it got
+/// (or got no ranked mentor), the mentor ranks the student and has room or holds a student it
+/// ranks lower (or not at all), and the pair meets every hard rule for one of the student's
+/// needs. Linear in the preferences listed.
+fn blocking_pairs(problem: &Problem, plan: &Plan) -> Vec<BlockingPair> {
+    let mut out = Vec::new();
+    for (s, student) in problem.students.iter().enumerate() {
+        let s = s as StudentIx;
+        let given = &plan.mentors_of[s as usize];
+        let best_given = given.iter().filter_map(|&m| student.rank_of(m)).min();
+        for &(m, rank) in &student.preferences {
+            if best_given.is_some_and(|b| rank >= b) || given.contains(&m) {
+                continue;
+            }
+            let Some(mentor_rank) = problem.facts(s, m).mentor_rank_of_student else {
+                continue;
+            };
+            let displaces = if plan.is_full(problem, m) {
+                // The holder the mentor likes least; unranked holders first, then by rank.
+                let least = plan.seats[m as usize]
+                    .iter()
+                    .map(|&t| (problem.facts(t, m).mentor_rank_of_student, t))
+                    .max_by_key(|&(r, t)| (r.map_or(u32::MAX, |r| r), std::cmp::Reverse(t)));
+                match least {
+                    Some((r, t)) if r.is_none_or(|r| r > mentor_rank) => Some(t),
+                    _ => continue,
+                }
+            } else {
+                None
+            };
+            if !student.needs().any(|n| check_pair(problem, n, m).is_ok()) {
+                continue;
+            }
+            out.push(BlockingPair {
+                student: s,
+                mentor: m,
+                student_rank: rank,
+                student_best_given: best_given,
+                mentor_rank,
+                displaces,
+            });
+        }
+    }
+    out
 }
 
 fn assignments(problem: &Problem, pairs: &[(NeedIx, MentorIx)]) -> Vec<Assignment> {

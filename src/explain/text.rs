@@ -114,6 +114,9 @@ fn holders_sentence(problem: &Problem, holders: &[SeatHolder]) -> String {
         .join(", ")
 }
 
+/// Blocking pairs printed in the text report (all are in the JSON, up to its own cap).
+const BLOCKING_PAIRS_PRINTED: usize = 50;
+
 /// Why a higher choice was not given, as a sentence.
 pub fn miss_sentence(problem: &Problem, reason: &MissReason) -> String {
     match reason {
@@ -376,6 +379,40 @@ pub fn render(problem: &Problem, outcome: &Outcome) -> String {
             if let Some(f) = &h.forced {
                 let _ = writeln!(out, "      {}", forced_sentence(problem, f));
             }
+        }
+    }
+
+    if !outcome.blocking.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nSTABILITY ({} blocking pair(s): both would rather have each other)",
+            outcome.blocking.len()
+        );
+        for b in outcome.blocking.iter().take(BLOCKING_PAIRS_PRINTED) {
+            let given = b
+                .student_best_given
+                .map_or("no ranked mentor".to_string(), |r| format!("got #{r}"));
+            let room = match b.displaces {
+                None => "has room".to_string(),
+                Some(t) => format!("would replace {}", problem.students[t as usize].id),
+            };
+            let _ = writeln!(
+                out,
+                "- {} ranks {} #{} ({given}); {} ranks {} #{} and {room}",
+                problem.students[b.student as usize].id,
+                problem.mentors[b.mentor as usize].id,
+                b.student_rank,
+                problem.mentors[b.mentor as usize].id,
+                problem.students[b.student as usize].id,
+                b.mentor_rank,
+            );
+        }
+        if outcome.blocking.len() > BLOCKING_PAIRS_PRINTED {
+            let _ = writeln!(
+                out,
+                "  … and {} more (all in --format json)",
+                outcome.blocking.len() - BLOCKING_PAIRS_PRINTED
+            );
         }
     }
 
