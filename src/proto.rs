@@ -778,8 +778,19 @@ pub fn rematch_response(r: &crate::rematch::RematchOutcome) -> pb::RematchRespon
                 from_mentor_id: c.from_mentor_id.clone(),
                 to_mentor_id: c.to_mentor_id.clone(),
                 need_ids: c.need_ids.clone(),
-                forced_by: c.forced_by.clone(),
+                forced_by: c.forced_by.iter().map(ToString::to_string).collect(),
                 detail: c.detail.clone(),
+                seat_holders: c
+                    .forced_by
+                    .iter()
+                    .map(|h| pb::SeatNeed {
+                        student_id: h.student_id.clone(),
+                        need_id: h.need_id.clone(),
+                        priority: pb_priority(h.priority),
+                    })
+                    .collect(),
+                capacity_now: c.capacity_shrank.map(|x| x.capacity),
+                working_pairs_before: c.capacity_shrank.map(|x| x.working_pairs_before),
             })
             .collect(),
         kept: r.count(ChangeKind::Kept),

@@ -205,7 +205,29 @@ fn shrunk_capacity_says_which_pair_moved_and_why() {
     assert_eq!(moved.len(), 1);
     assert_eq!(moved[0].reason, ChangeReason::CapacityShrank);
     assert_eq!(moved[0].to_mentor_id, "T3");
-    assert!(!moved[0].forced_by.is_empty());
+    // Typed evidence: who holds T1's one seat now, and the capacity against the pairs before.
+    let held = &moved[0].forced_by;
+    assert_eq!(held.len(), 1);
+    assert_ne!(held[0].student_id, moved[0].student_id);
+    assert_eq!(held[0].need_id, "N1");
+    assert_eq!(
+        moved[0].capacity_shrank,
+        Some(mentor_match::rematch::CapacityShrank {
+            capacity: 1,
+            working_pairs_before: 2
+        })
+    );
+    // The same facts in the proto, typed.
+    let response = mentor_match::proto::rematch_response(&r);
+    let change = response
+        .changes
+        .iter()
+        .find(|c| c.kind == pb::ChangeKind::Moved as i32)
+        .expect("moved");
+    assert_eq!(change.seat_holders.len(), 1);
+    assert_eq!(change.seat_holders[0].need_id, "N1");
+    assert_eq!(change.capacity_now, Some(1));
+    assert_eq!(change.working_pairs_before, Some(2));
 }
 
 #[test]

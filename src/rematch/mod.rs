@@ -88,8 +88,38 @@ pub struct PairChange {
     pub from_mentor_id: String,
     pub to_mentor_id: String,
     pub need_ids: Vec<String>,
-    pub forced_by: Vec<String>,
+    /// `COVERAGE` and `CAPACITY_SHRANK`: the needs that now hold the old mentor's seats.
+    pub forced_by: Vec<SeatNeed>,
+    /// `CAPACITY_SHRANK`: the mentor's capacity now and the working pairs it had.
+    pub capacity_shrank: Option<CapacityShrank>,
     pub detail: String,
+}
+
+/// A need holding a seat of a mentor a working pair had to leave: typed evidence, not text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeatNeed {
+    pub student_id: String,
+    pub need_id: String,
+    pub priority: crate::domain::Priority,
+}
+
+impl std::fmt::Display for SeatNeed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}/{} ({})",
+            self.student_id,
+            self.need_id,
+            self.priority.name()
+        )
+    }
+}
+
+/// Why a working pair could not stay with a mentor whose capacity was cut.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CapacityShrank {
+    pub capacity: u32,
+    pub working_pairs_before: u32,
 }
 
 /// The rematch result: the full explained plan and the diff against the current pairs.
@@ -638,6 +668,7 @@ fn diff(
             to_mentor_id: String::new(),
             need_ids: c.need_ids.clone(),
             forced_by: Vec::new(),
+            capacity_shrank: None,
             detail: String::new(),
         };
         let kept = matches!((s, m), (Some(s), Some(m)) if now.get(&s).is_some_and(|l| l.iter().any(|(mm, _)| *mm == m)));
@@ -701,17 +732,16 @@ fn diff(
                     None => {
                         let Some(m) = m else { continue };
                         let mentor = &problem.mentors[m as usize];
-                        let holders: Vec<String> = at_mentor[m as usize]
+                        let holders: Vec<SeatNeed> = at_mentor[m as usize]
                             .iter()
                             .flat_map(|a| {
                                 a.needs.iter().map(move |cn| {
                                     let n = &problem.needs[cn.need as usize];
-                                    format!(
-                                        "{}/{} ({})",
-                                        problem.students[a.student as usize].id,
-                                        n.id,
-                                        n.priority.name()
-                                    )
+                                    SeatNeed {
+                                        student_id: problem.students[a.student as usize].id.clone(),
+                                        need_id: n.id.clone(),
+                                        priority: n.priority,
+                                    }
                                 })
                             })
                             .collect();
@@ -723,6 +753,10 @@ fn diff(
                                 .unwrap_or(0);
                             if before > mentor.capacity {
                                 change.reason = ChangeReason::CapacityShrank;
+                                change.capacity_shrank = Some(CapacityShrank {
+                                    capacity: mentor.capacity,
+                                    working_pairs_before: before,
+                                });
                                 change.detail = format!(
                                     "the mentor's capacity is now {}, below the {} working pairs",
                                     mentor.capacity, before
@@ -785,6 +819,7 @@ fn diff(
                 .map(|c| problem.needs[c.need as usize].id.clone())
                 .collect(),
             forced_by: Vec::new(),
+            capacity_shrank: None,
             detail: "new pair".into(),
         });
     }
@@ -846,7 +881,8 @@ pub fn render(r: &RematchOutcome) -> String {
                 c.detail
             );
             if !c.forced_by.is_empty() {
-                let _ = write!(out, " (seats now held by {})", c.forced_by.join(", "));
+                let held: Vec<String> = c.forced_by.iter().map(SeatNeed::to_string).collect();
+                let _ = write!(out, " (seats now held by {})", held.join(", "));
             }
             out.push('\n');
         }
