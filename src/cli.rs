@@ -60,6 +60,39 @@ pub enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// What-if: solve the request, then a scenario of changes as a rematch of that plan;
+    /// print the change in coverage and fit and every pair that changes, with its reason.
+    Whatif {
+        /// Request file (proto3 JSON of mentormatch.v1.SolveRequest).
+        request: PathBuf,
+        /// Force a pair: STUDENT:MENTOR (repeatable).
+        #[arg(long, value_parser = parse_pair)]
+        force: Vec<(String, String)>,
+        /// Forbid a pair: STUDENT:MENTOR (repeatable).
+        #[arg(long, value_parser = parse_pair)]
+        forbid: Vec<(String, String)>,
+        /// Remove a mentor (repeatable).
+        #[arg(long)]
+        remove_mentor: Vec<String>,
+        /// Set a mentor's capacity: MENTOR=N (repeatable).
+        #[arg(long, value_parser = parse_capacity)]
+        capacity: Vec<(String, u32)>,
+        /// Add a weekly slot to a mentor: MENTOR=DAY-PERIOD, e.g. T0005=TUE-9 (repeatable).
+        #[arg(long, value_parser = parse_slot)]
+        add_slot: Vec<(String, String)>,
+        /// The scenario's name in the answer.
+        #[arg(long, default_value = "what-if")]
+        name: String,
+        /// More scenarios, each solved on its own: a JSON file with `{"scenarios": [...]}` in
+        /// the proto3 JSON of mentormatch.v1.WhatIfRequest (the flags above add one more).
+        #[arg(long)]
+        scenarios: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Write the result here instead of stdout.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Write the model the solver sees (needs, capacities, every candidate pair with its score)
     /// as JSON, for the peer comparison in benches/peers/.
     ExportModel { request: PathBuf },
@@ -93,6 +126,38 @@ pub enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+}
+
+fn parse_pair(text: &str) -> Result<(String, String), String> {
+    match text.split_once(':') {
+        Some((s, m)) if !s.is_empty() && !m.is_empty() => Ok((s.to_string(), m.to_string())),
+        _ => Err(format!(
+            "expected STUDENT:MENTOR, got {:?}",
+            crate::domain::clip(text)
+        )),
+    }
+}
+
+fn parse_capacity(text: &str) -> Result<(String, u32), String> {
+    let bad = || format!("expected MENTOR=N, got {:?}", crate::domain::clip(text));
+    let (m, n) = text.split_once('=').ok_or_else(bad)?;
+    let n: u32 = n.trim().parse().map_err(|_| bad())?;
+    if m.is_empty() {
+        return Err(bad());
+    }
+    Ok((m.to_string(), n))
+}
+
+fn parse_slot(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((m, slot)) if !m.is_empty() && !slot.is_empty() => {
+            Ok((m.to_string(), slot.to_string()))
+        }
+        _ => Err(format!(
+            "expected MENTOR=DAY-PERIOD, got {:?}",
+            crate::domain::clip(text)
+        )),
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -382,6 +447,71 @@ fn dispatch(command: Command, budget: solver::Budget) -> Result<(), CliError> {
                 Format::Table => crate::rematch::render(&outcome),
                 Format::Json => {
                     let mut s = serde_json::to_string_pretty(&proto::rematch_response(&outcome))
+                        .map_err(CliError::Encode)?;
+                    s.push('\n');
+                    s
+                }
+            };
+            write_out(output.as_deref(), &text)
+        }
+        Command::Whatif {
+            request,
+            force,
+            forbid,
+            remove_mentor,
+            capacity,
+            add_slot,
+            name,
+            scenarios,
+            format,
+            output,
+        } => {
+            use crate::whatif::{Change, Scenario};
+            let raw = RawRequest::from(read_request(&request)?);
+            let mut all: Vec<Scenario> = match scenarios {
+                None => Vec::new(),
+                Some(path) => {
+                    let text = read_text(&path)?;
+                    let req: pb::WhatIfRequest = serde_json::from_str(&text)
+                        .map_err(|source| CliError::Parse { path, source })?;
+                    req.scenarios.into_iter().map(Into::into).collect()
+                }
+            };
+            let mut changes: Vec<Change> = Vec::new();
+            changes.extend(force.into_iter().map(|(s, m)| Change::Force {
+                student_id: s,
+                mentor_id: m,
+            }));
+            changes.extend(forbid.into_iter().map(|(s, m)| Change::Forbid {
+                student_id: s,
+                mentor_id: m,
+            }));
+            changes.extend(
+                remove_mentor
+                    .into_iter()
+                    .map(|m| Change::RemoveMentor { mentor_id: m }),
+            );
+            changes.extend(capacity.into_iter().map(|(m, c)| Change::Capacity {
+                mentor_id: m,
+                capacity: c,
+            }));
+            changes.extend(
+                add_slot
+                    .into_iter()
+                    .map(|(m, slot)| Change::AddSlot { mentor_id: m, slot }),
+            );
+            if !changes.is_empty() {
+                all.push(Scenario { name, changes });
+            }
+            let outcome =
+                crate::whatif::what_if(raw, &all, None, budget, None).map_err(|e| match e {
+                    crate::whatif::WhatIfError::Invalid(i) => CliError::Invalid(i),
+                    crate::whatif::WhatIfError::Solve(s) => CliError::Solve(s),
+                })?;
+            let text = match format {
+                Format::Table => crate::whatif::render(&outcome),
+                Format::Json => {
+                    let mut s = serde_json::to_string_pretty(&proto::whatif_response(&outcome))
                         .map_err(CliError::Encode)?;
                     s.push('\n');
                     s

@@ -22,4 +22,5 @@ pub mod score;
 pub mod server;
 pub mod service;
 pub mod solver;
+pub mod whatif;
 pub mod why_not;

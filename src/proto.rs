@@ -800,3 +800,64 @@ pub fn rematch_response(r: &crate::rematch::RematchOutcome) -> pb::RematchRespon
         voluntary_changes: r.voluntary_changes,
     }
 }
+
+impl From<pb::Scenario> for crate::whatif::Scenario {
+    fn from(s: pb::Scenario) -> Self {
+        use crate::whatif::Change;
+        use pb::scenario_change::Change as C;
+        crate::whatif::Scenario {
+            name: s.name,
+            changes: s
+                .changes
+                .into_iter()
+                .map(|c| {
+                    let Some(change) = c.change else {
+                        return Change::Missing;
+                    };
+                    match change {
+                        C::Force(p) => Change::Force {
+                            student_id: p.student_id,
+                            mentor_id: p.mentor_id,
+                        },
+                        C::Forbid(p) => Change::Forbid {
+                            student_id: p.student_id,
+                            mentor_id: p.mentor_id,
+                        },
+                        C::RemoveMentor(mentor_id) => Change::RemoveMentor { mentor_id },
+                        C::Capacity(c) => Change::Capacity {
+                            mentor_id: c.mentor_id,
+                            capacity: c.capacity,
+                        },
+                        C::AddSlot(c) => Change::AddSlot {
+                            mentor_id: c.mentor_id,
+                            slot: c.slot,
+                        },
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Converts a what-if result into the response message.
+pub fn whatif_response(w: &crate::whatif::WhatIfOutcome) -> pb::WhatIfResponse {
+    pb::WhatIfResponse {
+        base: Some(response(&w.problem, &w.base)),
+        scenarios: w
+            .scenarios
+            .iter()
+            .map(|s| pb::ScenarioResult {
+                name: s.name.clone(),
+                coverage_change: Priority::DESCENDING
+                    .iter()
+                    .map(|&p| pb::LevelCount {
+                        priority: pb_priority(p),
+                        count: s.coverage_change[p as usize],
+                    })
+                    .collect(),
+                fit_change: s.fit_change,
+                result: Some(rematch_response(&s.rematch)),
+            })
+            .collect(),
+    }
+}

@@ -792,3 +792,78 @@ async fn a_dense_district_request_is_refused_by_default_while_others_are_served(
     assert!(!again.into_inner().assignments.is_empty());
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_if_over_grpc_matches_the_cli() {
+    let server = TestServer::start(Settings::default()).await;
+    let mut client = server.client().await;
+    let reply = client
+        .what_if(pb::WhatIfRequest {
+            request: Some(example()),
+            scenarios: vec![pb::Scenario {
+                name: "what-if".into(),
+                changes: vec![
+                    pb::ScenarioChange {
+                        change: Some(pb::scenario_change::Change::RemoveMentor("T0009".into())),
+                    },
+                    pb::ScenarioChange {
+                        change: Some(pb::scenario_change::Change::Capacity(pb::CapacityChange {
+                            mentor_id: "T0013".into(),
+                            capacity: 1,
+                        })),
+                    },
+                ],
+            }],
+        })
+        .await
+        .expect("what-if answers")
+        .into_inner();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/school.json");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mentor-match"))
+        .args([
+            "whatif",
+            "--remove-mentor",
+            "T0009",
+            "--capacity",
+            "T0013=1",
+        ])
+        .args(["--format", "json"])
+        .arg(&path)
+        .output()
+        .expect("cli runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let grpc = serde_json::to_string_pretty(&reply).expect("json") + "\n";
+    let cli = String::from_utf8(out.stdout).expect("utf-8");
+    let first = grpc
+        .bytes()
+        .zip(cli.bytes())
+        .position(|(a, b)| a != b)
+        .unwrap_or(grpc.len().min(cli.len()));
+    assert!(
+        grpc == cli,
+        "differ at byte {first}: grpc {:?} / cli {:?}",
+        &grpc[first.saturating_sub(200)..(first + 100).min(grpc.len())],
+        &cli[first.saturating_sub(200)..(first + 100).min(cli.len())]
+    );
+    let moved = reply.scenarios[0].result.as_ref().expect("result").moved;
+    assert!(moved > 0);
+    // A change naming nobody is a clear INVALID_ARGUMENT naming the change.
+    let status = client
+        .what_if(pb::WhatIfRequest {
+            request: Some(example()),
+            scenarios: vec![pb::Scenario {
+                name: "bad".into(),
+                changes: vec![pb::ScenarioChange { change: None }],
+            }],
+        })
+        .await
+        .expect_err("invalid");
+    assert_eq!(status.code(), Code::InvalidArgument);
+    let details = status.get_details_bad_request().expect("details");
+    assert_eq!(details.field_violations[0].field, "scenarios[0].changes[0]");
+    server.stop().await;
+}

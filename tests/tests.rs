@@ -11,4 +11,5 @@ mod rematch;
 mod seat_sharing;
 mod service;
 mod stability;
+mod whatif;
 mod why_not;

@@ -839,12 +839,6 @@ pub enum RematchError {
 pub fn render(r: &RematchOutcome) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
-    let name = |k: ChangeKind| match k {
-        ChangeKind::Kept => "kept",
-        ChangeKind::Moved => "moved",
-        ChangeKind::New => "new",
-        ChangeKind::Ended => "ended",
-    };
     let _ = writeln!(
         out,
         "REMATCH: {} kept, {} moved, {} new, {} ended; {} working pair(s) changed by choice",
@@ -854,12 +848,33 @@ pub fn render(r: &RematchOutcome) -> String {
         r.count(ChangeKind::Ended),
         r.voluntary_changes
     );
-    for kind in [
-        ChangeKind::Moved,
-        ChangeKind::New,
-        ChangeKind::Ended,
-        ChangeKind::Kept,
-    ] {
+    out.push_str(&render_changes(r, true));
+    out.push('\n');
+    out.push_str(&crate::explain::text::render(&r.problem, &r.outcome));
+    out
+}
+
+/// One line per change (moved, new, ended, then kept when `with_kept`), with its reason.
+pub fn render_changes(r: &RematchOutcome, with_kept: bool) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let name = |k: ChangeKind| match k {
+        ChangeKind::Kept => "kept",
+        ChangeKind::Moved => "moved",
+        ChangeKind::New => "new",
+        ChangeKind::Ended => "ended",
+    };
+    let kinds: &[ChangeKind] = if with_kept {
+        &[
+            ChangeKind::Moved,
+            ChangeKind::New,
+            ChangeKind::Ended,
+            ChangeKind::Kept,
+        ]
+    } else {
+        &[ChangeKind::Moved, ChangeKind::New, ChangeKind::Ended]
+    };
+    for &kind in kinds {
         for c in r.changes.iter().filter(|c| c.kind == kind) {
             let to = if c.to_mentor_id.is_empty() {
                 "-"
@@ -887,7 +902,5 @@ pub fn render(r: &RematchOutcome) -> String {
             out.push('\n');
         }
     }
-    out.push('\n');
-    out.push_str(&crate::explain::text::render(&r.problem, &r.outcome));
     out
 }

@@ -349,6 +349,58 @@ impl pb::mentor_match_server::MentorMatch for MentorMatchService {
         }
     }
 
+    async fn what_if(
+        &self,
+        request: Request<pb::WhatIfRequest>,
+    ) -> Result<Response<pb::WhatIfResponse>, Status> {
+        let started = Instant::now();
+        let id = self.request_id(&request);
+        let deadline = deadline::from_metadata(request.metadata());
+        let margin = self.config.deadline_margin;
+        let budget = self.config.budget;
+        let stop = self.stop;
+        let req = request.into_inner();
+        let (students, mentors, needs) = req.request.as_ref().map_or((0, 0, 0), counts);
+        let span = tracing::info_span!(
+            "what_if",
+            request_id = %id,
+            students,
+            mentors,
+            needs,
+            scenarios = req.scenarios.len(),
+        );
+        let result = self
+            .run_blocking(move || {
+                let cap = time_left(deadline, margin)?;
+                let raw = RawRequest::from(req.request.unwrap_or_default());
+                let scenarios: Vec<crate::whatif::Scenario> =
+                    req.scenarios.into_iter().map(Into::into).collect();
+                let outcome = crate::whatif::what_if(raw, &scenarios, cap, budget, Some(stop))
+                    .map_err(|e| match e {
+                        crate::whatif::WhatIfError::Invalid(i) => ServiceError::Invalid(i),
+                        crate::whatif::WhatIfError::Solve(s) => ServiceError::Solve(s),
+                    })?;
+                Ok(proto::whatif_response(&outcome))
+            })
+            .instrument(span.clone())
+            .await;
+        let _enter = span.enter();
+        match result {
+            Ok(reply) => {
+                tracing::info!(
+                    solve_ms = started.elapsed().as_millis() as u64,
+                    scenarios = reply.scenarios.len(),
+                    "what-if answered"
+                );
+                Ok(Response::new(reply))
+            }
+            Err(e) => {
+                e.log("what-if failed");
+                Err(e.into())
+            }
+        }
+    }
+
     async fn validate(
         &self,
         request: Request<pb::SolveRequest>,
