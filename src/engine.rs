@@ -32,7 +32,8 @@ pub fn solve_with(problem: &Problem, options: SolveOptions) -> Result<Outcome, S
     let mut outcome = explain::explain(problem, &candidates, &solution);
     outcome.solver.candidate_pairs = total_pairs;
     outcome.solver.method = Some(method.kind());
-    crate::why_not::price(problem, &mut outcome, options, started);
+    crate::why_not::price(problem, &mut outcome, options, started, solved);
+    crate::stability::price(problem, &mut outcome, options, started, solved);
     // Counts and timings only: never names or attributes of students.
     tracing::info!(
         students = problem.students.len(),

@@ -22,5 +22,6 @@ pub mod score;
 pub mod server;
 pub mod service;
 pub mod solver;
+pub mod stability;
 pub mod whatif;
 pub mod why_not;

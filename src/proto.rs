@@ -601,20 +601,53 @@ pub fn response(problem: &Problem, outcome: &Outcome) -> pb::SolveResponse {
         unassigned,
         preference_misses,
         summary: Some(summary),
-        stability: Some(stability(problem, &outcome.blocking)),
+        stability: Some(stability(
+            problem,
+            &outcome.blocking,
+            &outcome.price_of_stability,
+        )),
     }
 }
 
 /// Blocking pairs listed in a response; the count is always whole.
 const BLOCKING_PAIRS_LISTED: usize = 1_000;
 
-/// Why the price of stability is absent (see `pb::Stability`).
-pub const PRICE_OF_STABILITY_NOTE: &str = "not computed: the best plan with no blocking pair \
-    needs a stability row per ranked pair in the integer program, which is not built yet";
-
-fn stability(problem: &Problem, blocking: &[explain::BlockingPair]) -> pb::Stability {
+fn stability(
+    problem: &Problem,
+    blocking: &[explain::BlockingPair],
+    price: &explain::PriceOfStability,
+) -> pb::Stability {
+    use explain::PriceOfStability as P;
     let sid = |s: u32| problem.students[s as usize].id.clone();
+    let (price_of_stability, note, coverage) = match price {
+        P::Stable => (Some(0.0), "the plan has no blocking pair".to_string(), None),
+        P::Priced {
+            coverage_change,
+            fit_change,
+        } => (
+            Some(*fit_change),
+            "the best plan with no blocking pair, proven optimal, minus the plan".to_string(),
+            Some(coverage_change),
+        ),
+        P::NoStablePlan => (
+            None,
+            "no plan meets the hard rules without a blocking pair".to_string(),
+            None,
+        ),
+        P::NotComputed(why) => (None, format!("not computed: {why}"), None),
+    };
     pb::Stability {
+        price_of_stability,
+        price_of_stability_note: note,
+        stable_coverage_change: coverage.map_or_else(Vec::new, |c| {
+            Priority::DESCENDING
+                .iter()
+                .map(|&p| pb::LevelCount {
+                    priority: pb_priority(p),
+                    count: c[p as usize],
+                })
+                .collect()
+        }),
         blocking_pair_count: blocking.len() as u32,
         blocking_pairs: blocking
             .iter()
@@ -628,8 +661,6 @@ fn stability(problem: &Problem, blocking: &[explain::BlockingPair]) -> pb::Stabi
                 displaces_student_id: b.displaces.map(sid).unwrap_or_default(),
             })
             .collect(),
-        price_of_stability: None,
-        price_of_stability_note: PRICE_OF_STABILITY_NOTE.to_string(),
     }
 }
 

@@ -8,7 +8,8 @@
 //! method and proven when that solve is). They are few in practice (a mentor with room the
 //! optimum passed over), but each costs a solve, so by default they are priced up to 5,000
 //! students; `policy.why_not_students` selects students at any size. Every forced solve gets
-//! what is left of the policy's time limit; past it the rest are counted as unpriced.
+//! what is left of the policy's time limit, and is started only when that covers a solve as
+//! long as the plan's own; the rest are counted as unpriced.
 
 use std::collections::BTreeSet;
 use std::time::Instant;
@@ -18,8 +19,16 @@ use crate::explain::{ForcedCost, MissReason, Outcome};
 use crate::solver::{self, SolveOptions, SolveStatus};
 
 /// Fills `forced` on every `BETTER_OVERALL` choice the policy selects. `started` is when the
-/// whole solve began: the forced solves share what is left of `options.time_limit`.
-pub fn price(problem: &Problem, outcome: &mut Outcome, options: SolveOptions, started: Instant) {
+/// whole solve began: the forced solves share what is left of `options.time_limit`, and one is
+/// started only while what is left covers another solve as long as the plan's own (`solve`),
+/// so pricing never pushes the answer past the limit.
+pub fn price(
+    problem: &Problem,
+    outcome: &mut Outcome,
+    options: SolveOptions,
+    started: Instant,
+    solve: std::time::Duration,
+) {
     let base_mentors = mentors_by_student(problem, outcome);
     let base_coverage = coverage(outcome);
     let base_objective = outcome.solver.objective;
@@ -32,7 +41,7 @@ pub fn price(problem: &Problem, outcome: &mut Outcome, options: SolveOptions, st
                 continue;
             }
             let left = options.time_limit.saturating_sub(started.elapsed());
-            if !problem.policy.why_not.prices(s, students) || left.is_zero() {
+            if !problem.policy.why_not.prices(s, students) || left < solve {
                 unpriced += 1;
                 continue;
             }

@@ -196,9 +196,22 @@ pub fn brute_force(problem: &Problem, candidates: &Candidates) -> Key {
 /// [`brute_force`] answering `None` when no plan meets every rule (a maxChanges bound that no
 /// plan reaches).
 pub fn brute_force_feasible(problem: &Problem, candidates: &Candidates) -> Option<Key> {
+    brute_force_where(problem, candidates, &|_| true)
+}
+
+/// Which plans an exhaustive search may return.
+pub type PlanFilter<'a> = &'a dyn Fn(&[(NeedIx, MentorIx)]) -> bool;
+
+/// [`brute_force_feasible`] over the plans `accept` lets through.
+pub fn brute_force_where(
+    problem: &Problem,
+    candidates: &Candidates,
+    accept: PlanFilter<'_>,
+) -> Option<Key> {
     struct Search<'a> {
         problem: &'a Problem,
         candidates: &'a Candidates,
+        accept: PlanFilter<'a>,
         seats: Vec<Vec<StudentIx>>,
         mentors_of: Vec<Vec<MentorIx>>,
         chosen: Vec<(NeedIx, MentorIx, f64)>,
@@ -224,6 +237,9 @@ pub fn brute_force_feasible(problem: &Problem, candidates: &Candidates) -> Optio
                 }
                 let pairs: Vec<(NeedIx, MentorIx)> =
                     self.chosen.iter().map(|&(n, m, _)| (n, m)).collect();
+                if !(self.accept)(&pairs) {
+                    return;
+                }
                 let key = Key {
                     coverage: coverage(self.problem, &pairs),
                     fit: self.chosen.iter().map(|c| c.2).sum(),
@@ -270,6 +286,7 @@ pub fn brute_force_feasible(problem: &Problem, candidates: &Candidates) -> Optio
     let mut search = Search {
         problem,
         candidates,
+        accept,
         seats: vec![Vec::new(); problem.mentors.len()],
         mentors_of: vec![Vec::new(); problem.students.len()],
         chosen: Vec::new(),

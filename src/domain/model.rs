@@ -246,6 +246,8 @@ pub struct Problem {
     pub text: Interner,
     /// Rematch: a bound on changes, which only the integer program can enforce.
     pub min_kept: Option<MinKept>,
+    /// Only plans without a blocking pair (the price-of-stability solve; integer program only).
+    pub stable_only: bool,
 }
 
 impl Problem {

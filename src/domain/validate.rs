@@ -652,6 +652,7 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
         policy,
         text,
         min_kept: None,
+        stable_only: false,
     };
     check_locks(&mut report, &problem, &lock_paths);
     check_level_sizes(&mut report, &problem);

@@ -212,6 +212,23 @@ pub struct BlockingPair {
     pub displaces: Option<StudentIx>,
 }
 
+/// The price of stability: the best plan with no blocking pair against the plan.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PriceOfStability {
+    /// The plan has no blocking pair: nothing to pay.
+    Stable,
+    /// The best plan with no blocking pair (proven optimal), minus the plan: needs covered
+    /// per priority (index `Priority as usize`) and fit.
+    Priced {
+        coverage_change: [i32; 4],
+        fit_change: f64,
+    },
+    /// No plan meets the hard rules without a blocking pair.
+    NoStablePlan,
+    /// Not computed, and why.
+    NotComputed(&'static str),
+}
+
 /// Everything a coordinator sees about one run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
@@ -221,6 +238,8 @@ pub struct Outcome {
     pub misses: Vec<PreferenceMiss>,
     /// Blocking pairs of the plan (see [`BlockingPair`]), by student then mentor.
     pub blocking: Vec<BlockingPair>,
+    /// What a plan with no blocking pair would cost (set by `crate::stability`).
+    pub price_of_stability: PriceOfStability,
     pub summary: Summary,
 }
 
@@ -306,6 +325,11 @@ pub fn explain(problem: &Problem, candidates: &Candidates, solution: &Solution) 
         assignments,
         unassigned,
         misses,
+        price_of_stability: if blocking.is_empty() {
+            PriceOfStability::Stable
+        } else {
+            PriceOfStability::NotComputed("not asked for")
+        },
         blocking,
         summary,
     }

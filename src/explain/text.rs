@@ -117,6 +117,31 @@ fn holders_sentence(problem: &Problem, holders: &[SeatHolder]) -> String {
 /// Blocking pairs printed in the text report (all are in the JSON, up to its own cap).
 const BLOCKING_PAIRS_PRINTED: usize = 50;
 
+/// The price of stability as a sentence.
+fn price_sentence(price: &super::PriceOfStability) -> String {
+    use super::PriceOfStability as P;
+    match price {
+        P::Stable => "none (no blocking pair)".to_string(),
+        P::Priced {
+            coverage_change,
+            fit_change,
+        } => {
+            let mut parts: Vec<String> = crate::domain::Priority::DESCENDING
+                .iter()
+                .filter(|&&p| coverage_change[p as usize] != 0)
+                .map(|&p| format!("{:+} {} covered", coverage_change[p as usize], p.name()))
+                .collect();
+            parts.push(format!("fit {fit_change:+.2}"));
+            format!(
+                "the best plan with no blocking pair: {} (proven optimal)",
+                parts.join(", ")
+            )
+        }
+        P::NoStablePlan => "no plan meets the hard rules without a blocking pair".to_string(),
+        P::NotComputed(why) => format!("not computed ({why})"),
+    }
+}
+
 /// Why a higher choice was not given, as a sentence.
 pub fn miss_sentence(problem: &Problem, reason: &MissReason) -> String {
     match reason {
@@ -414,6 +439,11 @@ pub fn render(problem: &Problem, outcome: &Outcome) -> String {
                 outcome.blocking.len() - BLOCKING_PAIRS_PRINTED
             );
         }
+        let _ = writeln!(
+            out,
+            "price of stability: {}",
+            price_sentence(&outcome.price_of_stability)
+        );
     }
 
     let s = &outcome.summary;

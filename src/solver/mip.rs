@@ -446,6 +446,9 @@ fn run_stage(
         }
         model.add_constraint(e.geq(f64::from(min_kept.at_least)));
     }
+    if problem.stable_only {
+        add_stability_rows(problem, structure, &x, &seat, &mut model);
+    }
     for &(level, floor) in floors {
         let mut e = Expression::with_capacity(candidates.len());
         for (c, &l) in level_of.iter().enumerate() {
@@ -629,6 +632,74 @@ fn greedy(problem: &Problem, candidates: &Candidates, structure: &Structure) -> 
         }
     }
     x
+}
+
+/// Rows that leave no blocking pair (see `explain::BlockingPair`): for every pair (s, m) who
+/// rank each other and could be paired, either s sits with a mentor it ranks at least as high
+/// as m, or m's seats are all taken by students m ranks above s:
+/// `cap_m · Σ_{m' ⪰_s m} y_{s,m'} + Σ_{s' ≻_m s} y_{s',m} ≥ cap_m`. Seats counted here must
+/// cover a need (`y ≤ Σ x`), or an empty seat would satisfy the row.
+fn add_stability_rows(
+    problem: &Problem,
+    structure: &Structure,
+    x: &[Variable],
+    seat: &[Variable],
+    model: &mut impl SolverModel,
+) {
+    let group = |s: StudentIx, m: MentorIx| {
+        structure
+            .groups
+            .binary_search_by(|g| (g.student, g.mentor).cmp(&(s, m)))
+            .ok()
+    };
+    let mut at_mentor: Vec<Vec<usize>> = vec![Vec::new(); problem.mentors.len()];
+    for (g, grp) in structure.groups.iter().enumerate() {
+        at_mentor[grp.mentor as usize].push(g);
+    }
+    let mut used_seats: Vec<usize> = Vec::new();
+    for (s, student) in problem.students.iter().enumerate() {
+        let s = s as StudentIx;
+        for &(m, rank) in &student.preferences {
+            let Some(mentor_rank) = problem.facts(s, m).mentor_rank_of_student else {
+                continue;
+            };
+            if group(s, m).is_none() {
+                continue;
+            }
+            let cap = f64::from(problem.mentors[m as usize].capacity);
+            let mut row = Expression::default();
+            for &(other, r) in &student.preferences {
+                if r <= rank {
+                    if let Some(g) = group(s, other) {
+                        row.add_mul(cap, seat[g]);
+                        used_seats.push(g);
+                    }
+                }
+            }
+            for &g in at_mentor[m as usize].iter().filter(|&&g| {
+                problem
+                    .facts(structure.groups[g].student, m)
+                    .mentor_rank_of_student
+                    .is_some_and(|r| r < mentor_rank)
+            }) {
+                row.add_mul(1.0, seat[g]);
+                used_seats.push(g);
+            }
+            model.add_constraint(row.geq(cap));
+        }
+    }
+    used_seats.sort_unstable();
+    used_seats.dedup();
+    for g in used_seats {
+        let members = &structure.groups[g].members;
+        if members.len() > 1 {
+            let mut used = Expression::from(seat[g]);
+            for &c in members {
+                used.add_mul(-1.0, x[c]);
+            }
+            model.add_constraint(used.leq(0.0));
+        }
+    }
 }
 
 /// The callback HiGHS calls in its loops: asks it to stop once the deadline passed.

@@ -362,7 +362,13 @@ pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved,
         relaxed_options.time_limit = options.time_limit / 2;
         relaxed_deadline = deadline.earlier(Instant::now() + relaxed_options.time_limit);
     }
-    if let Some(solved) = solve_relaxed(problem, &all, relaxed_options, relaxed_deadline)? {
+    let relaxed = if problem.stable_only {
+        // Stability rows are for the integer program only.
+        None
+    } else {
+        solve_relaxed(problem, &all, relaxed_options, relaxed_deadline)?
+    };
+    if let Some(solved) = relaxed {
         match &problem.min_kept {
             None => return Ok(solved),
             Some(bound) => {
