@@ -78,6 +78,7 @@ fn no_canary_reaches_the_cli_logs_or_errors() {
     )
     .unwrap();
     let out_file = dir.path().join("plan.txt");
+    let good_for_whatif = good.clone();
     let runs: Vec<Vec<std::ffi::OsString>> = vec![
         vec![
             "solve".into(),
@@ -101,6 +102,14 @@ fn no_canary_reaches_the_cli_logs_or_errors() {
             rematch.into(),
             "--output".into(),
             dir.path().join("r.txt").into(),
+        ],
+        vec![
+            "whatif".into(),
+            good_for_whatif.into(),
+            "--remove-mentor".into(),
+            "T0009".into(),
+            "--output".into(),
+            dir.path().join("w.txt").into(),
         ],
     ];
     for args in runs {
@@ -167,11 +176,22 @@ async fn no_canary_reaches_the_server_log_or_its_errors() {
     for v in &validated.violations {
         assert_clean("violation", &v.description);
     }
+    let rematch_school = Some(good.clone());
     let rematch = pb::RematchRequest {
         request: Some(good),
         ..Default::default()
     };
     client.rematch(rematch).await.expect("rematch answers");
+    let what_if = pb::WhatIfRequest {
+        request: rematch_school,
+        scenarios: vec![pb::Scenario {
+            name: "leaves".into(),
+            changes: vec![pb::ScenarioChange {
+                change: Some(pb::scenario_change::Change::RemoveMentor("T0009".into())),
+            }],
+        }],
+    };
+    client.what_if(what_if).await.expect("what-if answers");
     drop(client);
     // Stop it and read everything it logged.
     terminate(server.id());
