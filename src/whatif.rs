@@ -121,7 +121,7 @@ pub fn what_if(
     let base_coverage = coverage(&base);
     let mut out = Vec::with_capacity(scenarios.len());
     for (i, scenario) in scenarios.iter().enumerate() {
-        let request = apply(&raw, i, scenario)?;
+        let (request, renames) = apply(&raw, i, scenario)?;
         let rematch = rematch::rematch_within(
             RawRematch {
                 request: Some(request),
@@ -137,7 +137,13 @@ pub fn what_if(
         .map_err(|e| match e {
             rematch::RematchError::Invalid(mut invalid) => {
                 for v in &mut invalid.violations {
-                    v.path = format!("scenarios[{i}].{}", v.path);
+                    v.path = match renames
+                        .iter()
+                        .find(|(from, _)| v.path.starts_with(from.as_str()))
+                    {
+                        Some((from, to)) => format!("{to}{}", &v.path[from.len()..]),
+                        None => format!("scenarios[{i}].{}", v.path),
+                    };
                 }
                 WhatIfError::Invalid(invalid)
             }
@@ -202,7 +208,13 @@ fn check_sizes(scenarios: &[Scenario]) -> Result<(), InvalidRequest> {
 
 /// The request with one scenario's changes applied. An id the request does not have is an
 /// error naming the change (the request's own ids are checked again when it is validated).
-fn apply(raw: &RawRequest, i: usize, scenario: &Scenario) -> Result<RawRequest, InvalidRequest> {
+/// Also returns, for each lock a `Force` change added, its path in the changed request and the
+/// change's path, so an error about that lock names the change the caller wrote.
+fn apply(
+    raw: &RawRequest,
+    i: usize,
+    scenario: &Scenario,
+) -> Result<(RawRequest, Vec<(String, String)>), InvalidRequest> {
     let mut request = raw.clone();
     let mut violations = Vec::new();
     let mut missing = Vec::new();
@@ -285,8 +297,27 @@ fn apply(raw: &RawRequest, i: usize, scenario: &Scenario) -> Result<RawRequest, 
         code: ViolationCode::MissingValue,
         message: "the change names none of force, forbid, remove_mentor, capacity, add_slot".into(),
     }));
+    let mut renames = Vec::new();
+    for (j, change) in scenario.changes.iter().enumerate() {
+        if let Change::Force {
+            student_id,
+            mentor_id,
+        } = change
+        {
+            if let Some(k) = request
+                .locked_pairs
+                .iter()
+                .position(|p| &p.student_id == student_id && &p.mentor_id == mentor_id)
+            {
+                renames.push((
+                    format!("request.locked_pairs[{k}]"),
+                    format!("scenarios[{i}].changes[{j}]"),
+                ));
+            }
+        }
+    }
     if violations.is_empty() {
-        Ok(request)
+        Ok((request, renames))
     } else {
         Err(InvalidRequest { violations })
     }

@@ -184,3 +184,46 @@ fn scenarios_are_independent_and_a_forced_pair_is_made() {
         1
     );
 }
+
+/// Forcing a pair that breaks a hard rule is an error naming the change, not the request the
+/// scenario built.
+#[test]
+fn a_forced_pair_that_breaks_a_rule_names_the_change() {
+    let raw = generate::generate(40, 12, 2);
+    let problem = validate(raw.clone()).unwrap();
+    let candidates = engine::candidates(&problem);
+    let (s, m) = (0..problem.students.len() as u32)
+        .flat_map(|s| (0..problem.mentors.len() as u32).map(move |m| (s, m)))
+        .find(|&(s, m)| {
+            problem.students[s as usize]
+                .needs()
+                .all(|n| candidates.find(n, m).is_none())
+        })
+        .expect("a pair that qualifies for nothing");
+    let scenario = Scenario {
+        name: "bad".into(),
+        changes: vec![
+            Change::Capacity {
+                mentor_id: problem.mentors[0].id.clone(),
+                capacity: 2,
+            },
+            Change::Force {
+                student_id: problem.students[s as usize].id.clone(),
+                mentor_id: problem.mentors[m as usize].id.clone(),
+            },
+        ],
+    };
+    match what_if(raw, &[scenario], None, solver::Budget::default(), None) {
+        Err(mentor_match::whatif::WhatIfError::Invalid(invalid)) => {
+            assert!(
+                invalid
+                    .violations
+                    .iter()
+                    .any(|v| v.path == "scenarios[0].changes[1]"),
+                "{:?}",
+                invalid.violations
+            );
+        }
+        other => panic!("expected an invalid scenario, got {:?}", other.map(|_| ())),
+    }
+}
