@@ -33,6 +33,10 @@ pub fn price(
     let base_coverage = coverage(outcome);
     let base_objective = outcome.solver.objective;
     let students = problem.students.len();
+    // By default only a proven-optimal plan is priced: against a plan cut by the time limit
+    // the figure would not be the exact price, and such plans are the large ones where each
+    // forced solve costs as much again. Students named in the request are priced anyway.
+    let auto_ok = outcome.solver.status == SolveStatus::Optimal;
     let (mut priced, mut unpriced) = (0u32, 0u32);
     for miss in &mut outcome.misses {
         let s = miss.student;
@@ -41,7 +45,13 @@ pub fn price(
                 continue;
             }
             let left = options.time_limit.saturating_sub(started.elapsed());
-            if !problem.policy.why_not.prices(s, students) || left < solve {
+            let selected = match problem.policy.why_not {
+                crate::domain::policy::WhyNot::Auto => {
+                    auto_ok && problem.policy.why_not.prices(s, students)
+                }
+                ref other => other.prices(s, students),
+            };
+            if !selected || left < solve {
                 unpriced += 1;
                 continue;
             }
