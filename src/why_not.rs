@@ -4,8 +4,9 @@
 //! students would change mentor. It answers the parent's question with a figure instead of
 //! "the plan scores higher overall".
 //!
-//! Each priced pair is one more solve through the same entry point (so it is exact on every
-//! method and proven when that solve is). They are few in practice (a mentor with room the
+//! On a proven network plan each price is a shortest path in the plan's residual network
+//! (`solver::forced`), with no re-solve; elsewhere each priced pair is one more solve through
+//! the same entry point (exact on every method, proven when that solve is). They are few in practice (a mentor with room the
 //! optimum passed over), but each costs a solve, so by default they are priced up to 5,000
 //! students; `policy.why_not_students` selects students at any size. Every forced solve gets
 //! what is left of the policy's time limit, and is started only when that covers a solve as
@@ -29,6 +30,25 @@ pub fn price(
     started: Instant,
     solve: std::time::Duration,
 ) {
+    if !outcome.misses.iter().any(|m| {
+        m.higher
+            .iter()
+            .any(|h| h.reason == MissReason::BetterOverall)
+    }) {
+        return;
+    }
+    // A proven network plan is priced by shortest paths in its residual network (no re-solve,
+    // `solver::forced`); anything else by a forced solve each.
+    let all = crate::engine::candidates(problem);
+    let by_path = outcome.solver.status == SolveStatus::Optimal
+        && outcome.solver.method == Some(solver::MethodKind::Network)
+        && solver::forced::applies(problem, &all);
+    let mut base_plan: Vec<Option<MentorIx>> = vec![None; problem.needs.len()];
+    for a in &outcome.assignments {
+        for n in &a.needs {
+            base_plan[n.need as usize] = Some(a.mentor);
+        }
+    }
     let base_mentors = mentors_by_student(problem, outcome);
     let base_coverage = coverage(outcome);
     let base_objective = outcome.solver.objective;
@@ -55,9 +75,14 @@ pub fn price(
                 unpriced += 1;
                 continue;
             }
-            let mut forced_options = options;
-            forced_options.time_limit = left;
-            match forced(problem, s, choice.mentor, forced_options) {
+            let found = if by_path {
+                by_shortest_path(problem, &all, &base_plan, s, choice.mentor)
+            } else {
+                let mut forced_options = options;
+                forced_options.time_limit = left;
+                forced(problem, s, choice.mentor, forced_options)
+            };
+            match found {
                 Some(f) => {
                     choice.forced = Some(f.cost(s, &base_mentors, &base_coverage, base_objective));
                     priced += 1;
@@ -104,6 +129,38 @@ impl Forced {
             proven: self.proven,
         }
     }
+}
+
+/// The forced plan from the residual network of a proven network plan (see
+/// `solver::forced`): exact, without a re-solve.
+fn by_shortest_path(
+    problem: &Problem,
+    all: &crate::rules::Candidates,
+    base_plan: &[Option<MentorIx>],
+    student: StudentIx,
+    mentor: MentorIx,
+) -> Option<Forced> {
+    let need = problem.students[student as usize]
+        .needs()
+        .find(|&n| all.find(n, mentor).is_some())?;
+    let next = solver::forced::forced_plan(problem, all, base_plan, need, mentor)?;
+    let mut mentors = vec![BTreeSet::new(); problem.students.len()];
+    let mut coverage = [0i32; 4];
+    let mut objective = 0.0;
+    for (n, m) in next.iter().enumerate() {
+        if let Some(m) = *m {
+            let need = &problem.needs[n];
+            mentors[need.student as usize].insert(m);
+            coverage[need.priority as usize] += 1;
+            objective += all.find(n as u32, m).map_or(0.0, |c| all.scores[c]);
+        }
+    }
+    Some(Forced {
+        mentors,
+        coverage,
+        objective,
+        proven: true,
+    })
 }
 
 /// Solves `problem` with (student, mentor) locked; `None` when the lock cannot be added (the

@@ -136,3 +136,51 @@ fn why_not_students_must_exist() {
         .iter()
         .any(|v| v.path == "policy.why_not_students[0]"));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// The shortest-path price on a proven network plan (no re-solve) equals exhaustive search
+    /// with the pair forced, for every candidate pair the plan does not make — far more pairs
+    /// than the passed-over choices the engine prices.
+    #[test]
+    fn shortest_path_forced_plans_equal_exhaustive_search(seed in any::<u64>(), s in 2usize..7, m in 2usize..5) {
+        use mentor_match::solver::{self, forced, SolveOptions, SolveStatus};
+        let mut problem = tiny_problem(seed, s, m);
+        problem.locked.clear();
+        prop_assume!(problem.needs.len() <= 7);
+        let all = engine::candidates(&problem);
+        prop_assume!(forced::applies(&problem, &all));
+        let solved = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
+        prop_assume!(solved.solution.status == SolveStatus::Optimal);
+        let mut plan = vec![None; problem.needs.len()];
+        for (n, m) in solver::verify::pairs(&solved.candidates, &solved.solution.chosen) {
+            plan[n as usize] = Some(m);
+        }
+        for n in 0..problem.needs.len() as u32 {
+            for c in all.of_need(n) {
+                let m = all.mentors[c];
+                if plan[n as usize] == Some(m) {
+                    continue;
+                }
+                let mut locked = problem.clone();
+                locked.locked.push((problem.needs[n as usize].student, m));
+                let exhaustive = brute_force_feasible(&locked, &all);
+                let Some(next) = forced::forced_plan(&problem, &all, &plan, n, m) else {
+                    prop_assert!(exhaustive.is_none(), "a feasible forced pair found no path");
+                    continue;
+                };
+                let best = exhaustive.expect("a path means a feasible forced plan");
+                let pairs: Vec<(u32, u32)> = next
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, m)| m.map(|m| (k as u32, m)))
+                    .collect();
+                prop_assert_eq!(mentor_match::solver::verify::verify(&locked, &pairs), Ok(()));
+                prop_assert_eq!(crate::common::coverage(&problem, &pairs), best.coverage);
+                let fit: f64 = pairs.iter().map(|&(k, m)| all.scores[all.find(k, m).unwrap()]).sum();
+                prop_assert!((fit - best.fit).abs() < 1e-6, "{} vs {}", fit, best.fit);
+            }
+        }
+    }
+}

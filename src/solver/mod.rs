@@ -22,6 +22,7 @@
 //! objective keep every coefficient small and the optimum exact.
 
 mod flow;
+pub mod forced;
 mod mip;
 mod network;
 mod side;
