@@ -30,11 +30,31 @@ pub fn price(
     started: Instant,
     solve: std::time::Duration,
 ) {
-    if !outcome.misses.iter().any(|m| {
-        m.higher
+    let students = problem.students.len();
+    // By default only a proven-optimal plan is priced: against a plan cut by the time limit
+    // the figure would not be the exact price, and such plans are the large ones where each
+    // forced solve costs as much again. Students named in the request are priced anyway.
+    let auto_ok = outcome.solver.status == SolveStatus::Optimal;
+    let selected = |s: StudentIx| match problem.policy.why_not {
+        crate::domain::policy::WhyNot::Auto => {
+            auto_ok && problem.policy.why_not.prices(s, students)
+        }
+        ref other => other.prices(s, students),
+    };
+    let wanted = outcome.misses.iter().any(|m| {
+        selected(m.student)
+            && m.higher
+                .iter()
+                .any(|h| h.reason == MissReason::BetterOverall)
+    });
+    if !wanted {
+        // Nothing to price: the candidate set is not rebuilt (on a district, 13 M pairs).
+        outcome.summary.why_not_unpriced = outcome
+            .misses
             .iter()
-            .any(|h| h.reason == MissReason::BetterOverall)
-    }) {
+            .flat_map(|m| &m.higher)
+            .filter(|h| h.reason == MissReason::BetterOverall)
+            .count() as u32;
         return;
     }
     // A proven network plan is priced by shortest paths in its residual network (no re-solve,
@@ -52,11 +72,6 @@ pub fn price(
     let base_mentors = mentors_by_student(problem, outcome);
     let base_coverage = coverage(outcome);
     let base_objective = outcome.solver.objective;
-    let students = problem.students.len();
-    // By default only a proven-optimal plan is priced: against a plan cut by the time limit
-    // the figure would not be the exact price, and such plans are the large ones where each
-    // forced solve costs as much again. Students named in the request are priced anyway.
-    let auto_ok = outcome.solver.status == SolveStatus::Optimal;
     let (mut priced, mut unpriced) = (0u32, 0u32);
     for miss in &mut outcome.misses {
         let s = miss.student;
@@ -65,13 +80,7 @@ pub fn price(
                 continue;
             }
             let left = options.time_limit.saturating_sub(started.elapsed());
-            let selected = match problem.policy.why_not {
-                crate::domain::policy::WhyNot::Auto => {
-                    auto_ok && problem.policy.why_not.prices(s, students)
-                }
-                ref other => other.prices(s, students),
-            };
-            if !selected || left < solve {
+            if !selected(s) || left < solve {
                 unpriced += 1;
                 continue;
             }
