@@ -89,7 +89,8 @@ pub fn price(
             } else {
                 let mut forced_options = options;
                 forced_options.time_limit = left;
-                forced(problem, s, choice.mentor, forced_options)
+                let warm = repaired(problem, &all, &base_plan, s, choice.mentor);
+                forced(problem, s, choice.mentor, forced_options, &warm)
             };
             match found {
                 Some(f) => {
@@ -179,6 +180,7 @@ fn forced(
     student: StudentIx,
     mentor: MentorIx,
     options: SolveOptions,
+    warm: &[(crate::domain::model::NeedIx, MentorIx)],
 ) -> Option<Forced> {
     let locks_of_student = problem.locked.iter().filter(|l| l.0 == student).count() as u32;
     if locks_of_student >= problem.policy.max_mentors_per_student {
@@ -188,7 +190,8 @@ fn forced(
     with_lock.locked.push((student, mentor));
     with_lock.locked.sort_unstable();
     with_lock.locked.dedup();
-    let solved = solver::solve_problem(&with_lock, options).ok()?;
+    // Warm: the plan repaired to hold the pair (ignored by the solver if it is not feasible).
+    let solved = solver::solve_problem_from(&with_lock, options, Some(warm)).ok()?;
     if solved.solution.status == SolveStatus::Infeasible {
         return None;
     }
@@ -210,6 +213,81 @@ fn forced(
         objective: solved.solution.objective,
         proven: solved.solution.status == SolveStatus::Optimal,
     })
+}
+
+/// The plan changed as little as it takes to hold (student, mentor): the student's needs the
+/// mentor qualifies for move to it; if the mentor is then over capacity the other student it
+/// holds for the least (lowest priority, then fit) leaves it; if the student is then over its
+/// mentor limit it leaves its least valuable other mentor. A start for the forced solve.
+fn repaired(
+    problem: &Problem,
+    all: &crate::rules::Candidates,
+    base: &[Option<MentorIx>],
+    student: StudentIx,
+    mentor: MentorIx,
+) -> Vec<(crate::domain::model::NeedIx, MentorIx)> {
+    let mut plan = base.to_vec();
+    for n in problem.students[student as usize].needs() {
+        if all.find(n, mentor).is_some() {
+            plan[n as usize] = Some(mentor);
+        }
+    }
+    // Worth of what a student holds at a mentor: its best priority, then its fit.
+    let worth = |plan: &[Option<MentorIx>], s: StudentIx, m: MentorIx| {
+        problem.students[s as usize]
+            .needs()
+            .filter(|&n| plan[n as usize] == Some(m))
+            .fold((crate::domain::Priority::Low, 0.0f64), |(p, f), n| {
+                let score = all.find(n, m).map_or(0.0, |c| all.scores[c]);
+                (p.max(problem.needs[n as usize].priority), f + score)
+            })
+    };
+    let holders: BTreeSet<StudentIx> = (0..problem.needs.len())
+        .filter(|&n| plan[n] == Some(mentor))
+        .map(|n| problem.needs[n].student)
+        .collect();
+    if holders.len() as u32 > problem.mentors[mentor as usize].capacity {
+        let weakest = holders
+            .iter()
+            .copied()
+            .filter(|&t| t != student)
+            .min_by(|&a, &b| {
+                let (wa, wb) = (worth(&plan, a, mentor), worth(&plan, b, mentor));
+                wa.0.cmp(&wb.0).then(wa.1.total_cmp(&wb.1)).then(a.cmp(&b))
+            });
+        if let Some(t) = weakest {
+            for n in problem.students[t as usize].needs() {
+                if plan[n as usize] == Some(mentor) {
+                    plan[n as usize] = None;
+                }
+            }
+        }
+    }
+    let mine: BTreeSet<MentorIx> = problem.students[student as usize]
+        .needs()
+        .filter_map(|n| plan[n as usize])
+        .collect();
+    if mine.len() as u32 > problem.policy.max_mentors_per_student {
+        let weakest = mine
+            .iter()
+            .copied()
+            .filter(|&m| m != mentor)
+            .min_by(|&a, &b| {
+                let (wa, wb) = (worth(&plan, student, a), worth(&plan, student, b));
+                wa.0.cmp(&wb.0).then(wa.1.total_cmp(&wb.1)).then(a.cmp(&b))
+            });
+        if let Some(m) = weakest {
+            for n in problem.students[student as usize].needs() {
+                if plan[n as usize] == Some(m) {
+                    plan[n as usize] = None;
+                }
+            }
+        }
+    }
+    plan.iter()
+        .enumerate()
+        .filter_map(|(n, m)| m.map(|m| (n as crate::domain::model::NeedIx, m)))
+        .collect()
 }
 
 fn mentors_by_student(problem: &Problem, outcome: &Outcome) -> Vec<BTreeSet<MentorIx>> {

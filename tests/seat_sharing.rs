@@ -253,3 +253,30 @@ proptest! {
             "solver {} vs brute force {} ({:?})", solved.solution.objective, best.fit, solved.method);
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A warm start changes nothing but the search: from the optimum itself, and from a plan
+    /// that is not feasible (ignored), the entry point answers the same optimum.
+    #[test]
+    fn a_warm_start_gives_the_same_optimum(seed in any::<u64>(), s in 1usize..8, m in 1usize..5) {
+        let problem = tiny_problem(seed, s, m);
+        prop_assume!(problem.needs.len() <= 9);
+        let options = SolveOptions::from_policy(&problem);
+        let cold = solver::solve_problem(&problem, options).unwrap();
+        let plan = verify::pairs(&cold.candidates, &cold.solution.chosen);
+        let warm = solver::solve_problem_from(&problem, options, Some(&plan)).unwrap();
+        prop_assert_eq!(&warm.solution.coverage, &cold.solution.coverage);
+        prop_assert!((warm.solution.objective - cold.solution.objective).abs() < 1e-6);
+        // Every need with every candidate at once: infeasible, so ignored.
+        let all = engine::candidates(&problem);
+        let bad: Vec<(u32, u32)> = (0..problem.needs.len() as u32)
+            .flat_map(|n| all.of_need(n).map(move |c| (n, c)))
+            .map(|(n, c)| (n, all.mentors[c]))
+            .collect();
+        let ignored = solver::solve_problem_from(&problem, options, Some(&bad)).unwrap();
+        prop_assert_eq!(&ignored.solution.coverage, &cold.solution.coverage);
+        prop_assert!((ignored.solution.objective - cold.solution.objective).abs() < 1e-6);
+    }
+}

@@ -328,6 +328,19 @@ pub enum Method {
 /// - **integer program** (`mip.rs`) for a rematch bounded by `maxChanges`, a side row the other
 ///   methods do not model.
 pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved, SolveError> {
+    solve_problem_from(problem, options, None)
+}
+
+/// [`solve_problem`] warm-started from a feasible plan (need, mentor) pairs — e.g. a plan of a
+/// nearby problem repaired to fit this one. The seat-sharing method and the integer program
+/// start from it as their incumbent; the network methods need no start. A plan that is not
+/// feasible here is ignored. The answer is the same optimum: only the search is shorter.
+pub fn solve_problem_from(
+    problem: &Problem,
+    options: SolveOptions,
+    warm: Option<&[(NeedIx, MentorIx)]>,
+) -> Result<Solved, SolveError> {
+    let warm = warm.filter(|w| verify::verify(problem, w).is_ok());
     let deadline = Until {
         at: Instant::now() + options.time_limit,
         stop: options.stop,
@@ -367,7 +380,7 @@ pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved,
         // Stability rows are for the integer program only.
         None
     } else {
-        solve_relaxed(problem, &all, relaxed_options, relaxed_deadline)?
+        solve_relaxed(problem, &all, relaxed_options, relaxed_deadline, warm)?
     };
     if let Some(solved) = relaxed {
         match &problem.min_kept {
@@ -391,7 +404,12 @@ pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved,
             .refuse(total_pairs, BYTES_PER_PAIR_INTEGER_PROGRAM));
     }
     let candidates = all;
-    let solution = mip::solve(problem, &candidates, options, deadline, None)?;
+    let start: Option<Vec<usize>> = warm.map(|w| {
+        w.iter()
+            .filter_map(|&(n, m)| candidates.find(n, m))
+            .collect()
+    });
+    let solution = mip::solve(problem, &candidates, options, deadline, start.as_deref())?;
     Ok(Solved {
         candidates,
         solution,
@@ -408,6 +426,7 @@ fn solve_relaxed(
     all: &Candidates,
     options: SolveOptions,
     deadline: Until,
+    warm: Option<&[(NeedIx, MentorIx)]>,
 ) -> Result<Option<Solved>, SolveError> {
     let total_pairs = all.len() as u64;
     if is_network_set(problem, all) {
@@ -449,7 +468,7 @@ fn solve_relaxed(
         candidates,
         solution,
         stats,
-    } = side::solve(problem, all, options, deadline)?;
+    } = side::solve(problem, all, options, deadline, warm)?;
     Ok(Some(Solved {
         candidates,
         solution,

@@ -731,6 +731,7 @@ pub(super) fn solve(
     all: &Candidates,
     options: SolveOptions,
     deadline: Until,
+    warm: Option<&[(NeedIx, MentorIx)]>,
 ) -> Result<SideOutcome, SolveError> {
     let fit_scale = fit_scale_for(problem, all);
     let need_of: Vec<NeedIx> = (0..problem.needs.len() as NeedIx)
@@ -772,7 +773,15 @@ pub(super) fn solve(
         })
         .collect();
     let mut bundles: Vec<Bundle> = Vec::new();
-    let mut incumbent: Option<Incumbent> = None;
+    // A caller's feasible plan (checked by the entry point) is the first incumbent.
+    let mut incumbent: Option<Incumbent> = warm.map(|w| {
+        let mut pairs = w.to_vec();
+        pairs.sort_unstable();
+        Incumbent {
+            value: value_of(&pairs),
+            pairs,
+        }
+    });
     let mut bound: Option<Bound> = None;
     let mut rounds = 0;
     let mut timed_out = false;
