@@ -21,13 +21,23 @@ pub fn solve(problem: &Problem) -> Result<Outcome, SolveError> {
 
 /// Solves with explicit limits (the service caps the time limit by the call's deadline).
 pub fn solve_with(problem: &Problem, options: SolveOptions) -> Result<Outcome, SolveError> {
+    solve_from(problem, options, None)
+}
+
+/// [`solve_with`] warm-started from a feasible plan (see `solver::solve_problem_from`): a
+/// rematch starts from the working pairs that still hold.
+pub fn solve_from(
+    problem: &Problem,
+    options: SolveOptions,
+    warm: Option<&[(crate::domain::model::NeedIx, crate::domain::model::MentorIx)]>,
+) -> Result<Outcome, SolveError> {
     let started = Instant::now();
     let solver::Solved {
         candidates,
         solution,
         total_pairs,
         method,
-    } = solver::solve_problem(problem, options)?;
+    } = solver::solve_problem_from(problem, options, warm)?;
     let solved = started.elapsed();
     let mut outcome = explain::explain(problem, &candidates, &solution);
     outcome.solver.candidate_pairs = total_pairs;

@@ -505,7 +505,18 @@ pub fn rematch_within(
     }
     // The limit covers the whole rematch: what its own phases took is not the solver's.
     options.time_limit = options.time_limit.saturating_sub(started.elapsed());
-    let outcome = engine::solve_with(&problem, options)?;
+    // Warm: the working pairs that can still be kept, as a feasible plan (the solver starts
+    // from it; the continuity bonus is what makes it keep them).
+    let wishes: Vec<(crate::domain::model::NeedIx, MentorIx)> = keepable
+        .iter()
+        .flat_map(|&(i, s, m)| {
+            pair_needs(&problem, s, &current[i].need_ids)
+                .into_iter()
+                .map(move |n| (n, m))
+        })
+        .collect();
+    let warm = crate::solver::verify::feasible_subset(&problem, &wishes);
+    let outcome = engine::solve_from(&problem, options, Some(&warm))?;
     let changes = diff(
         &problem,
         &outcome,

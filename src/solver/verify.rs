@@ -56,3 +56,47 @@ pub fn verify(problem: &Problem, pairs: &[(NeedIx, MentorIx)]) -> Result<(), Str
     }
     Ok(())
 }
+
+/// A feasible plan from a wish list of pairs, greedily: every lock first (on a need its mentor
+/// may cover), then the pairs in the order given, each kept when it is feasible, its need not
+/// yet covered, its mentor has a seat (or already holds the student) and the student may take
+/// one more mentor. A start for a warm solve (`solve_problem_from`), not an optimum.
+pub fn feasible_subset(
+    problem: &Problem,
+    wishes: &[(NeedIx, MentorIx)],
+) -> Vec<(NeedIx, MentorIx)> {
+    let mut covered = vec![false; problem.needs.len()];
+    let mut seats: Vec<BTreeSet<StudentIx>> = vec![BTreeSet::new(); problem.mentors.len()];
+    let mut mentors_of: Vec<BTreeSet<MentorIx>> = vec![BTreeSet::new(); problem.students.len()];
+    let mut out = Vec::new();
+    let mut take = |n: NeedIx, m: MentorIx, out: &mut Vec<(NeedIx, MentorIx)>| -> bool {
+        let s = problem.needs[n as usize].student;
+        let sits = seats[m as usize].contains(&s);
+        if covered[n as usize]
+            || check_pair(problem, n, m).is_err()
+            || (!sits
+                && (seats[m as usize].len() as u32 >= problem.mentors[m as usize].capacity
+                    || mentors_of[s as usize].len() as u32
+                        >= problem.policy.max_mentors_per_student))
+        {
+            return false;
+        }
+        covered[n as usize] = true;
+        seats[m as usize].insert(s);
+        mentors_of[s as usize].insert(m);
+        out.push((n, m));
+        true
+    };
+    for &(s, m) in &problem.locked {
+        for n in problem.students[s as usize].needs() {
+            if take(n, m, &mut out) {
+                break;
+            }
+        }
+    }
+    for &(n, m) in wishes {
+        take(n, m, &mut out);
+    }
+    out.sort_unstable();
+    out
+}
