@@ -218,6 +218,24 @@ pub enum CliError {
     Runtime(std::io::Error),
 }
 
+impl From<crate::rematch::RematchError> for CliError {
+    fn from(e: crate::rematch::RematchError) -> Self {
+        match e {
+            crate::rematch::RematchError::Invalid(i) => CliError::Invalid(i),
+            crate::rematch::RematchError::Solve(s) => CliError::Solve(s),
+        }
+    }
+}
+
+impl From<crate::whatif::WhatIfError> for CliError {
+    fn from(e: crate::whatif::WhatIfError) -> Self {
+        match e {
+            crate::whatif::WhatIfError::Invalid(i) => CliError::Invalid(i),
+            crate::whatif::WhatIfError::Solve(s) => CliError::Solve(s),
+        }
+    }
+}
+
 impl CliError {
     fn exit_code(&self) -> u8 {
         match self {
@@ -437,12 +455,7 @@ fn dispatch(command: Command, budget: solver::Budget) -> Result<(), CliError> {
                     path: request.clone(),
                     source,
                 })?;
-            let outcome = crate::rematch::rematch_within(req.into(), None, budget, None).map_err(
-                |e| match e {
-                    crate::rematch::RematchError::Invalid(i) => CliError::Invalid(i),
-                    crate::rematch::RematchError::Solve(s) => CliError::Solve(s),
-                },
-            )?;
+            let outcome = crate::rematch::rematch_within(req.into(), None, budget, None)?;
             let text = match format {
                 Format::Table => crate::rematch::render(&outcome),
                 Format::Json => {
@@ -503,11 +516,7 @@ fn dispatch(command: Command, budget: solver::Budget) -> Result<(), CliError> {
             if !changes.is_empty() {
                 all.push(Scenario { name, changes });
             }
-            let outcome =
-                crate::whatif::what_if(raw, &all, None, budget, None).map_err(|e| match e {
-                    crate::whatif::WhatIfError::Invalid(i) => CliError::Invalid(i),
-                    crate::whatif::WhatIfError::Solve(s) => CliError::Solve(s),
-                })?;
+            let outcome = crate::whatif::what_if(raw, &all, None, budget, None)?;
             let text = match format {
                 Format::Table => crate::whatif::render(&outcome),
                 Format::Json => {

@@ -639,15 +639,7 @@ fn stability(
     pb::Stability {
         price_of_stability,
         price_of_stability_note: note,
-        stable_coverage_change: coverage.map_or_else(Vec::new, |c| {
-            Priority::DESCENDING
-                .iter()
-                .map(|&p| pb::LevelCount {
-                    priority: pb_priority(p),
-                    count: c[p as usize],
-                })
-                .collect()
-        }),
+        stable_coverage_change: coverage.map_or_else(Vec::new, level_counts),
         blocking_pair_count: blocking.len() as u32,
         blocking_pairs: blocking
             .iter()
@@ -706,23 +698,25 @@ fn higher_choice(problem: &Problem, h: &explain::HigherChoice) -> pb::HigherChoi
     out
 }
 
-/// Students named in a forced cost: the first few, by id order of position.
-const FORCED_COST_NAMED: usize = 5;
+/// A change per priority (index `Priority as usize`), urgent first, as the proto lists it.
+fn level_counts(change: &[i32; 4]) -> Vec<pb::LevelCount> {
+    Priority::DESCENDING
+        .iter()
+        .map(|&p| pb::LevelCount {
+            priority: pb_priority(p),
+            count: change[p as usize],
+        })
+        .collect()
+}
 
 fn forced_cost(problem: &Problem, f: &explain::ForcedCost) -> pb::ForcedCost {
     pb::ForcedCost {
-        coverage_change: Priority::DESCENDING
-            .iter()
-            .map(|&p| pb::LevelCount {
-                priority: pb_priority(p),
-                count: f.coverage_change[p as usize],
-            })
-            .collect(),
+        coverage_change: level_counts(&f.coverage_change),
         fit_change: f.fit_change,
         changed_student_ids: f
             .changed_students
             .iter()
-            .take(FORCED_COST_NAMED)
+            .take(explain::FORCED_COST_NAMED)
             .map(|&s| problem.students[s as usize].id.clone())
             .collect(),
         changed_students: f.changed_students.len() as u32,
@@ -879,13 +873,7 @@ pub fn whatif_response(w: &crate::whatif::WhatIfOutcome) -> pb::WhatIfResponse {
             .iter()
             .map(|s| pb::ScenarioResult {
                 name: s.name.clone(),
-                coverage_change: Priority::DESCENDING
-                    .iter()
-                    .map(|&p| pb::LevelCount {
-                        priority: pb_priority(p),
-                        count: s.coverage_change[p as usize],
-                    })
-                    .collect(),
+                coverage_change: level_counts(&s.coverage_change),
                 fit_change: s.fit_change,
                 result: Some(rematch_response(&s.rematch)),
             })

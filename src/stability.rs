@@ -51,13 +51,9 @@ pub fn price(
     outcome.price_of_stability = match solver::solve_problem(&stable, stable_options) {
         Ok(solved) => match solved.solution.status {
             SolveStatus::Optimal => {
-                let mut coverage_change = [0i32; 4];
-                for level in &solved.solution.coverage {
-                    coverage_change[level.priority as usize] += level.covered as i32;
-                }
-                for level in &outcome.solver.coverage {
-                    coverage_change[level.priority as usize] -= level.covered as i32;
-                }
+                let stable = solver::covered_by_priority(&solved.solution.coverage);
+                let plan = solver::covered_by_priority(&outcome.solver.coverage);
+                let coverage_change: [i32; 4] = std::array::from_fn(|k| stable[k] - plan[k]);
                 PriceOfStability::Priced {
                     coverage_change,
                     fit_change: solved.solution.objective - outcome.solver.objective,

@@ -118,7 +118,7 @@ pub fn what_if(
         })
         .collect();
     let base_fit = base.solver.objective;
-    let base_coverage = coverage(&base);
+    let base_coverage = crate::solver::covered_by_priority(&base.solver.coverage);
     let mut out = Vec::with_capacity(scenarios.len());
     for (i, scenario) in scenarios.iter().enumerate() {
         let (request, renames) = apply(&raw, i, scenario)?;
@@ -156,7 +156,8 @@ pub fn what_if(
             .flat_map(|a| &a.needs)
             .map(|n| n.total - n.components.continuity)
             .sum();
-        let scenario_coverage = coverage(&rematch.outcome);
+        let scenario_coverage =
+            crate::solver::covered_by_priority(&rematch.outcome.solver.coverage);
         let mut coverage_change = [0i32; 4];
         for (k, change) in coverage_change.iter_mut().enumerate() {
             *change = scenario_coverage[k] - base_coverage[k];
@@ -323,14 +324,6 @@ fn apply(
     }
 }
 
-fn coverage(outcome: &Outcome) -> [i32; 4] {
-    let mut out = [0i32; 4];
-    for level in &outcome.solver.coverage {
-        out[level.priority as usize] = level.covered as i32;
-    }
-    out
-}
-
 /// The what-if answer for people: per scenario, the change in coverage and fit, then the diff.
 pub fn render(w: &WhatIfOutcome) -> String {
     use std::fmt::Write as _;
@@ -344,13 +337,7 @@ pub fn render(w: &WhatIfOutcome) -> String {
     );
     for s in &w.scenarios {
         let _ = writeln!(out, "\nSCENARIO {}", s.name);
-        let mut parts: Vec<String> = crate::domain::Priority::DESCENDING
-            .iter()
-            .filter_map(|&p| {
-                let c = s.coverage_change[p as usize];
-                (c != 0).then(|| format!("{c:+} {} covered", p.name()))
-            })
-            .collect();
+        let mut parts = crate::explain::text::coverage_changes(&s.coverage_change);
         if parts.is_empty() {
             parts.push("coverage unchanged".into());
         }

@@ -15,7 +15,7 @@
 use std::collections::BTreeSet;
 use std::time::Instant;
 
-use crate::domain::model::{MentorIx, Problem, StudentIx};
+use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::explain::{ForcedCost, MissReason, Outcome};
 use crate::solver::{self, SolveOptions, SolveStatus};
 
@@ -70,7 +70,7 @@ pub fn price(
         }
     }
     let base_mentors = mentors_by_student(problem, outcome);
-    let base_coverage = coverage(outcome);
+    let base_coverage = solver::covered_by_priority(&outcome.solver.coverage);
     let base_objective = outcome.solver.objective;
     let (mut priced, mut unpriced) = (0u32, 0u32);
     for miss in &mut outcome.misses {
@@ -117,6 +117,23 @@ struct Forced {
 }
 
 impl Forced {
+    /// The forced plan's mentors per student and coverage per priority, from its pairs.
+    fn new(problem: &Problem, pairs: &[(NeedIx, MentorIx)], objective: f64, proven: bool) -> Self {
+        let mut mentors = vec![BTreeSet::new(); problem.students.len()];
+        let mut coverage = [0i32; 4];
+        for &(n, m) in pairs {
+            let need = &problem.needs[n as usize];
+            mentors[need.student as usize].insert(m);
+            coverage[need.priority as usize] += 1;
+        }
+        Forced {
+            mentors,
+            coverage,
+            objective,
+            proven,
+        }
+    }
+
     fn cost(
         &self,
         student: StudentIx,
@@ -154,23 +171,17 @@ fn by_shortest_path(
         .needs()
         .find(|&n| all.find(n, mentor).is_some())?;
     let next = solver::forced::forced_plan(problem, all, base_plan, need, mentor)?;
-    let mut mentors = vec![BTreeSet::new(); problem.students.len()];
-    let mut coverage = [0i32; 4];
-    let mut objective = 0.0;
-    for (n, m) in next.iter().enumerate() {
-        if let Some(m) = *m {
-            let need = &problem.needs[n];
-            mentors[need.student as usize].insert(m);
-            coverage[need.priority as usize] += 1;
-            objective += all.find(n as u32, m).map_or(0.0, |c| all.scores[c]);
-        }
-    }
-    Some(Forced {
-        mentors,
-        coverage,
-        objective,
-        proven: true,
-    })
+    let pairs: Vec<(NeedIx, MentorIx)> = next
+        .iter()
+        .enumerate()
+        .filter_map(|(n, m)| m.map(|m| (n as NeedIx, m)))
+        .collect();
+    let objective = pairs
+        .iter()
+        .filter_map(|&(n, m)| all.find(n, m))
+        .map(|c| all.scores[c])
+        .sum();
+    Some(Forced::new(problem, &pairs, objective, true))
 }
 
 /// Solves `problem` with (student, mentor) locked; `None` when the lock cannot be added (the
@@ -180,7 +191,7 @@ fn forced(
     student: StudentIx,
     mentor: MentorIx,
     options: SolveOptions,
-    warm: &[(crate::domain::model::NeedIx, MentorIx)],
+    warm: &[(NeedIx, MentorIx)],
 ) -> Option<Forced> {
     let locks_of_student = problem.locked.iter().filter(|l| l.0 == student).count() as u32;
     if locks_of_student >= problem.policy.max_mentors_per_student {
@@ -196,23 +207,12 @@ fn forced(
         return None;
     }
     let pairs = solver::verify::pairs(&solved.candidates, &solved.solution.chosen);
-    let mut mentors = vec![BTreeSet::new(); problem.students.len()];
-    let mut coverage = [0i32; 4];
-    let mut covered = vec![false; problem.needs.len()];
-    for &(n, m) in &pairs {
-        let need = &problem.needs[n as usize];
-        mentors[need.student as usize].insert(m);
-        if !covered[n as usize] {
-            covered[n as usize] = true;
-            coverage[need.priority as usize] += 1;
-        }
-    }
-    Some(Forced {
-        mentors,
-        coverage,
-        objective: solved.solution.objective,
-        proven: solved.solution.status == SolveStatus::Optimal,
-    })
+    Some(Forced::new(
+        problem,
+        &pairs,
+        solved.solution.objective,
+        solved.solution.status == SolveStatus::Optimal,
+    ))
 }
 
 /// The plan changed as little as it takes to hold (student, mentor): the student's needs the
@@ -225,7 +225,7 @@ fn repaired(
     base: &[Option<MentorIx>],
     student: StudentIx,
     mentor: MentorIx,
-) -> Vec<(crate::domain::model::NeedIx, MentorIx)> {
+) -> Vec<(NeedIx, MentorIx)> {
     let mut plan = base.to_vec();
     for n in problem.students[student as usize].needs() {
         if all.find(n, mentor).is_some() {
@@ -286,7 +286,7 @@ fn repaired(
     }
     plan.iter()
         .enumerate()
-        .filter_map(|(n, m)| m.map(|m| (n as crate::domain::model::NeedIx, m)))
+        .filter_map(|(n, m)| m.map(|m| (n as NeedIx, m)))
         .collect()
 }
 
@@ -294,14 +294,6 @@ fn mentors_by_student(problem: &Problem, outcome: &Outcome) -> Vec<BTreeSet<Ment
     let mut out = vec![BTreeSet::new(); problem.students.len()];
     for a in &outcome.assignments {
         out[a.student as usize].insert(a.mentor);
-    }
-    out
-}
-
-fn coverage(outcome: &Outcome) -> [i32; 4] {
-    let mut out = [0i32; 4];
-    for level in &outcome.solver.coverage {
-        out[level.priority as usize] = level.covered as i32;
     }
     out
 }

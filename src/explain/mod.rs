@@ -143,6 +143,9 @@ pub struct HigherChoice {
     pub forced: Option<ForcedCost>,
 }
 
+/// Other students a forced cost names (the first few, in student order); all are counted.
+pub const FORCED_COST_NAMED: usize = 5;
+
 /// What forcing one (student, mentor) pair into the plan costs: the plan re-solved with the
 /// pair locked, compared with the plan.
 #[derive(Clone, Debug, PartialEq)]

@@ -117,6 +117,16 @@ fn holders_sentence(problem: &Problem, holders: &[SeatHolder]) -> String {
 /// Blocking pairs printed in the text report (all are in the JSON, up to its own cap).
 const BLOCKING_PAIRS_PRINTED: usize = 50;
 
+/// Each non-zero change in needs covered per priority (index `Priority as usize`), urgent
+/// first: "-1 urgent covered".
+pub fn coverage_changes(change: &[i32; 4]) -> Vec<String> {
+    crate::domain::Priority::DESCENDING
+        .iter()
+        .filter(|&&p| change[p as usize] != 0)
+        .map(|&p| format!("{:+} {} covered", change[p as usize], p.name()))
+        .collect()
+}
+
 /// The price of stability as a sentence.
 fn price_sentence(price: &super::PriceOfStability) -> String {
     use super::PriceOfStability as P;
@@ -126,11 +136,7 @@ fn price_sentence(price: &super::PriceOfStability) -> String {
             coverage_change,
             fit_change,
         } => {
-            let mut parts: Vec<String> = crate::domain::Priority::DESCENDING
-                .iter()
-                .filter(|&&p| coverage_change[p as usize] != 0)
-                .map(|&p| format!("{:+} {} covered", coverage_change[p as usize], p.name()))
-                .collect();
+            let mut parts = coverage_changes(coverage_change);
             parts.push(format!("fit {fit_change:+.2}"));
             format!(
                 "the best plan with no blocking pair: {} (proven optimal)",
@@ -193,7 +199,7 @@ pub fn forced_sentence(problem: &Problem, f: &super::ForcedCost) -> String {
             let named: Vec<&str> = f
                 .changed_students
                 .iter()
-                .take(5)
+                .take(super::FORCED_COST_NAMED)
                 .map(|&s| problem.students[s as usize].id.as_str())
                 .collect();
             let more = if n > named.len() { ", …" } else { "" };

@@ -36,6 +36,24 @@ pub enum ServiceError {
     Panicked,
 }
 
+impl From<crate::rematch::RematchError> for ServiceError {
+    fn from(e: crate::rematch::RematchError) -> Self {
+        match e {
+            crate::rematch::RematchError::Invalid(i) => ServiceError::Invalid(i),
+            crate::rematch::RematchError::Solve(s) => ServiceError::Solve(s),
+        }
+    }
+}
+
+impl From<crate::whatif::WhatIfError> for ServiceError {
+    fn from(e: crate::whatif::WhatIfError) -> Self {
+        match e {
+            crate::whatif::WhatIfError::Invalid(i) => ServiceError::Invalid(i),
+            crate::whatif::WhatIfError::Solve(s) => ServiceError::Solve(s),
+        }
+    }
+}
+
 impl From<ServiceError> for Status {
     fn from(e: ServiceError) -> Self {
         match e {
@@ -322,11 +340,7 @@ impl pb::mentor_match_server::MentorMatch for MentorMatchService {
             .run_blocking(move || {
                 let raw = crate::rematch::RawRematch::from(req);
                 let cap = time_left(deadline, margin)?;
-                let outcome = crate::rematch::rematch_within(raw, cap, budget, Some(stop))
-                    .map_err(|e| match e {
-                        crate::rematch::RematchError::Invalid(i) => ServiceError::Invalid(i),
-                        crate::rematch::RematchError::Solve(s) => ServiceError::Solve(s),
-                    })?;
+                let outcome = crate::rematch::rematch_within(raw, cap, budget, Some(stop))?;
                 Ok(proto::rematch_response(&outcome))
             })
             .instrument(span.clone())
@@ -375,11 +389,7 @@ impl pb::mentor_match_server::MentorMatch for MentorMatchService {
                 let raw = RawRequest::from(req.request.unwrap_or_default());
                 let scenarios: Vec<crate::whatif::Scenario> =
                     req.scenarios.into_iter().map(Into::into).collect();
-                let outcome = crate::whatif::what_if(raw, &scenarios, cap, budget, Some(stop))
-                    .map_err(|e| match e {
-                        crate::whatif::WhatIfError::Invalid(i) => ServiceError::Invalid(i),
-                        crate::whatif::WhatIfError::Solve(s) => ServiceError::Solve(s),
-                    })?;
+                let outcome = crate::whatif::what_if(raw, &scenarios, cap, budget, Some(stop))?;
                 Ok(proto::whatif_response(&outcome))
             })
             .instrument(span.clone())

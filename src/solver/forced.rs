@@ -15,7 +15,7 @@
 use std::collections::VecDeque;
 
 use super::flow::{fit_scale_for, pair_cost, Cost};
-use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
+use crate::domain::model::{MentorIx, NeedIx, Problem};
 use crate::rules::Candidates;
 
 /// Whether [`forced_plan`] applies to this problem (see the module header).
@@ -180,21 +180,4 @@ enum Step {
     Take(NeedIx, MentorIx),
     /// The need leaves its mentor.
     Leave(NeedIx),
-}
-
-/// The students of `problem` (other than `student`) whose mentors differ between two plans.
-pub fn changed_students(
-    problem: &Problem,
-    before: &[Option<MentorIx>],
-    after: &[Option<MentorIx>],
-    student: StudentIx,
-) -> Vec<StudentIx> {
-    let mut out: Vec<StudentIx> = (0..problem.needs.len())
-        .filter(|&n| before[n] != after[n])
-        .map(|n| problem.needs[n].student)
-        .filter(|&s| s != student)
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
 }

@@ -50,6 +50,37 @@ impl Structure {
         }
         Structure { need_of, groups }
     }
+
+    /// The position of the (student, mentor) seat group, if the pair is a candidate.
+    fn group(&self, student: StudentIx, mentor: MentorIx) -> Option<usize> {
+        self.groups
+            .binary_search_by(|g| (g.student, g.mentor).cmp(&(student, mentor)))
+            .ok()
+    }
+
+    /// Rows `seat ≤ Σ x` for these groups (each once): a seat counted by a side row must
+    /// cover a need, or an empty seat (`x ≤ seat` allows one) would meet the row with the pair
+    /// gone from the plan. A lone pair is its own seat and needs no row.
+    fn seats_cover_a_need(
+        &self,
+        mut groups: Vec<usize>,
+        x: &[Variable],
+        seat: &[Variable],
+        model: &mut impl SolverModel,
+    ) {
+        groups.sort_unstable();
+        groups.dedup();
+        for g in groups {
+            let members = &self.groups[g].members;
+            if members.len() > 1 {
+                let mut used = Expression::from(seat[g]);
+                for &c in members {
+                    used.add_mul(-1.0, x[c]);
+                }
+                model.add_constraint(used.leq(0.0));
+            }
+        }
+    }
 }
 
 /// One HiGHS solve's outcome.
@@ -414,10 +445,8 @@ fn run_stage(
     }
     for &(s, m) in &problem.locked {
         let members = structure
-            .groups
-            .binary_search_by(|g| (g.student, g.mentor).cmp(&(s, m)))
-            .map(|g| structure.groups[g].members.as_slice())
-            .unwrap_or(&[]);
+            .group(s, m)
+            .map_or(&[][..], |g| structure.groups[g].members.as_slice());
         let mut e = Expression::with_capacity(members.len());
         for &c in members {
             e.add_mul(1.0, x[c]);
@@ -426,24 +455,15 @@ fn run_stage(
     }
     if let Some(min_kept) = &problem.min_kept {
         let mut e = Expression::with_capacity(min_kept.pairs.len());
+        let mut counted = Vec::with_capacity(min_kept.pairs.len());
         for &(s, m) in &min_kept.pairs {
-            if let Ok(g) = structure
-                .groups
-                .binary_search_by(|g| (g.student, g.mentor).cmp(&(s, m)))
-            {
+            if let Some(g) = structure.group(s, m) {
                 e.add_mul(1.0, seat[g]);
-                // A seat counts as kept only when it covers a need: otherwise an empty seat
-                // (x ≤ seat allows one) would meet the bound with the pair gone from the plan.
-                let members = &structure.groups[g].members;
-                if members.len() > 1 {
-                    let mut used = Expression::from(seat[g]);
-                    for &c in members {
-                        used.add_mul(-1.0, x[c]);
-                    }
-                    model.add_constraint(used.leq(0.0));
-                }
+                counted.push(g);
             }
         }
+        // A seat counts as kept only when it covers a need.
+        structure.seats_cover_a_need(counted, &x, &seat, &mut model);
         model.add_constraint(e.geq(f64::from(min_kept.at_least)));
     }
     if problem.stable_only {
@@ -646,12 +666,7 @@ fn add_stability_rows(
     seat: &[Variable],
     model: &mut impl SolverModel,
 ) {
-    let group = |s: StudentIx, m: MentorIx| {
-        structure
-            .groups
-            .binary_search_by(|g| (g.student, g.mentor).cmp(&(s, m)))
-            .ok()
-    };
+    let group = |s: StudentIx, m: MentorIx| structure.group(s, m);
     let mut at_mentor: Vec<Vec<usize>> = vec![Vec::new(); problem.mentors.len()];
     for (g, grp) in structure.groups.iter().enumerate() {
         at_mentor[grp.mentor as usize].push(g);
@@ -688,18 +703,7 @@ fn add_stability_rows(
             model.add_constraint(row.geq(cap));
         }
     }
-    used_seats.sort_unstable();
-    used_seats.dedup();
-    for g in used_seats {
-        let members = &structure.groups[g].members;
-        if members.len() > 1 {
-            let mut used = Expression::from(seat[g]);
-            for &c in members {
-                used.add_mul(-1.0, x[c]);
-            }
-            model.add_constraint(used.leq(0.0));
-        }
-    }
+    structure.seats_cover_a_need(used_seats, x, seat, model);
 }
 
 /// The callback HiGHS calls in its loops: asks it to stop once the deadline passed.

@@ -50,6 +50,16 @@ pub enum SolveStatus {
     Infeasible,
 }
 
+/// Needs covered per priority (index `Priority as usize`): the shape the "what it would
+/// cost" answers (why-not, what-if, stability) subtract.
+pub fn covered_by_priority(levels: &[LevelCoverage]) -> [i32; 4] {
+    let mut out = [0i32; 4];
+    for level in levels {
+        out[level.priority as usize] += level.covered as i32;
+    }
+    out
+}
+
 /// Coverage reached at one priority level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LevelCoverage {
