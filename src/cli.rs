@@ -107,6 +107,23 @@ pub enum Command {
     },
     /// Check a request and list every problem, without solving.
     Validate { request: PathBuf },
+    /// Write the OpenAPI 3.1 document of the HTTP/JSON API (generated from the proto; the
+    /// checked-in copy is proto/openapi.json).
+    Openapi {
+        /// Write here instead of stdout.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Ask a running server whether it serves (grpc.health.v1 Check): exit 0 when SERVING,
+    /// 1 otherwise. For container health checks.
+    Health {
+        /// The server's address.
+        #[arg(long, default_value = "http://127.0.0.1:50051")]
+        url: String,
+        /// Seconds to wait for the answer.
+        #[arg(long, default_value_t = 3)]
+        timeout: u64,
+    },
     /// Write a realistic synthetic request.
     Generate {
         #[arg(long)]
@@ -216,6 +233,8 @@ pub enum CliError {
     },
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
+    #[error("{url} is not serving: {state}")]
+    NotServing { url: String, state: String },
 }
 
 impl From<crate::rematch::RematchError> for CliError {
@@ -403,6 +422,38 @@ pub async fn solve_remote(url: String, request: pb::SolveRequest) -> Result<Stri
     }
 }
 
+/// Asks a server's health service whether it serves.
+async fn health(url: String, timeout: u64) -> Result<(), CliError> {
+    use tonic_health::pb::health_check_response::ServingStatus;
+    let wait = std::time::Duration::from_secs(timeout.max(1));
+    let not_serving = |state: String| CliError::NotServing {
+        url: url.clone(),
+        state,
+    };
+    let check = async {
+        let channel = tonic::transport::Endpoint::from_shared(url.clone())
+            .map_err(|e| not_serving(e.to_string()))?
+            .connect()
+            .await
+            .map_err(|e| not_serving(format!("cannot connect: {e}")))?;
+        tonic_health::pb::health_client::HealthClient::new(channel)
+            .check(tonic_health::pb::HealthCheckRequest {
+                service: String::new(),
+            })
+            .await
+            .map_err(|s| not_serving(format!("{:?}: {}", s.code(), s.message())))
+    };
+    let reply = tokio::time::timeout(wait, check)
+        .await
+        .map_err(|_| not_serving(format!("no answer within {}s", wait.as_secs())))??;
+    match reply.into_inner().status() {
+        ServingStatus::Serving => {
+            write_out(None, "SERVING\n")
+        }
+        other => Err(not_serving(other.as_str_name().to_string())),
+    }
+}
+
 /// Solves a request and renders it in the chosen format.
 pub fn solve_to_string(request: pb::SolveRequest, format: Format) -> Result<String, CliError> {
     solve_to_string_within(request, format, solver::Budget::default())
@@ -574,6 +625,10 @@ fn dispatch(command: Command, budget: solver::Budget) -> Result<(), CliError> {
             served?;
             Ok(())
         }
+        Command::Openapi { output } => {
+            write_out(output.as_deref(), &crate::service::openapi::document_text())
+        }
+        Command::Health { url, timeout } => runtime()?.block_on(health(url, timeout)),
         Command::Validate { request } => {
             let problem = validate(RawRequest::from(read_request(&request)?))?;
             // Counted, never built.

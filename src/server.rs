@@ -50,6 +50,9 @@ pub struct ConfigFile {
     pub max_candidate_pairs: Option<u64>,
     /// Memory one solve may plan for, in MiB (default 16,384).
     pub max_memory_mb: Option<u64>,
+    /// Whether `/metrics` needs the bearer token too (default false: scrapers usually sit
+    /// inside the cluster; the metrics carry no request content).
+    pub protect_metrics: Option<bool>,
 }
 
 /// Effective settings of a server.
@@ -64,6 +67,8 @@ pub struct Settings {
     pub tls: Option<(Vec<u8>, Vec<u8>)>,
     /// PEM authority for client certificates (mutual TLS); needs `tls`.
     pub tls_client_ca: Option<Vec<u8>>,
+    /// Whether `/metrics` needs the token.
+    pub protect_metrics: bool,
 }
 
 impl Default for Settings {
@@ -78,6 +83,7 @@ impl Default for Settings {
             token: None,
             tls: None,
             tls_client_ca: None,
+            protect_metrics: false,
         }
     }
 }
@@ -163,6 +169,7 @@ impl Settings {
         if let Some(mb) = file.max_memory_mb {
             s.service.budget.max_memory_bytes = mb.saturating_mul(1 << 20);
         }
+        s.protect_metrics = file.protect_metrics.unwrap_or(false);
         if let Some(secs) = file.shutdown_grace_seconds {
             s.grace = Duration::from_secs(secs);
         }
@@ -222,7 +229,9 @@ impl tonic::service::Interceptor for BearerToken {
     }
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+/// Compares a presented token with the expected one in time that does not depend on where
+/// they differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
@@ -262,6 +271,14 @@ pub async fn serve(
         .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1alpha()?;
+    let http = crate::service::http::router(
+        service.clone(),
+        crate::service::http::HttpSettings {
+            token: settings.token.as_deref().map(Arc::from),
+            max_request_bytes: settings.max_request_bytes,
+            protect_metrics: settings.protect_metrics,
+        },
+    );
     let api = InterceptedService::new(
         MentorMatchServer::new(service)
             .max_decoding_message_size(settings.max_request_bytes)
@@ -269,7 +286,8 @@ pub async fn serve(
         BearerToken(settings.token.as_deref().map(Arc::from)),
     );
 
-    let mut builder = Server::builder();
+    // HTTP/1.1 too, for the HTTP/JSON routes (PHP's and Java's plain clients).
+    let mut builder = Server::builder().accept_http1(true);
     if let Some((cert, key)) = &settings.tls {
         builder = builder.tls_config({
             let tls = ServerTlsConfig::new().identity(Identity::from_pem(cert, key));
@@ -330,11 +348,17 @@ pub async fn serve(
             let _ = fired_tx.send(());
         }
     };
-    let server = builder
-        .add_service(health_service)
+    // gRPC and HTTP/JSON on one port: tonic's routes are an axum router, the HTTP routes are
+    // merged into it (gRPC paths are `/package.Service/Method`, so they never collide).
+    let routes = tonic::service::Routes::new(health_service)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(api)
+        .into_axum_router()
+        .merge(http)
+        .fallback(crate::service::http::not_found);
+    let server = builder
+        .add_routes(tonic::service::Routes::from(routes))
         .serve_with_incoming_shutdown(TcpListenerStream::new(listener), signal);
     tokio::select! {
         result = server => {

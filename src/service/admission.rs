@@ -96,6 +96,16 @@ impl Admission {
             .saturating_sub(self.permits.available_permits())
     }
 
+    /// Calls waiting for a slot now.
+    pub fn queued(&self) -> usize {
+        self.waiting.load(Ordering::SeqCst)
+    }
+
+    /// True once [`Admission::close`] ran: the service is draining (`/readyz` answers 503).
+    pub fn is_closed(&self) -> bool {
+        self.permits.is_closed()
+    }
+
     /// Resolves once no solve is running (looked at every 20 ms; used while shutting down).
     pub async fn idle(&self) {
         while self.running() > 0 {

@@ -24,6 +24,30 @@ pub fn parse_timeout(value: &str) -> Option<Duration> {
     })
 }
 
+/// Parses an HTTP caller's `timeout` (header or query): `500ms`, `10s`, `2m`, `1h`, a bare
+/// number of seconds; upper-case units as in `grpc-timeout` (`10S`, `2M`) too, but `m` is
+/// minutes here, as people write it. At most a day.
+pub fn parse_http_timeout(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    let split = value
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(value.len());
+    let (number, unit) = value.split_at(split);
+    if number.is_empty() || number.len() > 12 {
+        return None;
+    }
+    let n: f64 = number.parse().ok()?;
+    let seconds = match unit {
+        "" | "s" | "S" => n,
+        "ms" => n / 1000.0,
+        "m" | "M" | "min" => n * 60.0,
+        "h" | "H" => n * 3600.0,
+        _ => return None,
+    };
+    (seconds.is_finite() && seconds > 0.0 && seconds <= 86_400.0)
+        .then(|| Duration::from_secs_f64(seconds))
+}
+
 /// The instant the client gives up, if it set a deadline.
 pub fn from_metadata(metadata: &MetadataMap) -> Option<Instant> {
     let value = metadata.get("grpc-timeout")?.to_str().ok()?;
@@ -45,5 +69,20 @@ mod tests {
         assert_eq!(parse_timeout("S"), None);
         assert_eq!(parse_timeout("5x"), None);
         assert_eq!(parse_timeout("123456789S"), None);
+    }
+
+    #[test]
+    fn http_timeouts_read_as_people_write_them() {
+        assert_eq!(parse_http_timeout("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_http_timeout("10s"), Some(Duration::from_secs(10)));
+        assert_eq!(parse_http_timeout("10S"), Some(Duration::from_secs(10)));
+        assert_eq!(parse_http_timeout("10"), Some(Duration::from_secs(10)));
+        assert_eq!(parse_http_timeout("2m"), Some(Duration::from_secs(120)));
+        assert_eq!(parse_http_timeout("1.5s"), Some(Duration::from_millis(1500)));
+        assert_eq!(parse_http_timeout("1h"), Some(Duration::from_secs(3600)));
+        assert_eq!(parse_http_timeout("0s"), None);
+        assert_eq!(parse_http_timeout("soon"), None);
+        assert_eq!(parse_http_timeout("5x"), None);
+        assert_eq!(parse_http_timeout("2d"), None);
     }
 }

@@ -4,6 +4,9 @@
 
 pub mod admission;
 pub mod deadline;
+pub mod http;
+pub mod metrics;
+pub mod openapi;
 
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,6 +23,7 @@ use crate::engine;
 use crate::proto::{self, pb};
 use crate::solver::{SolveError, SolveOptions};
 use admission::{Admission, Refused};
+use metrics::{Metrics, Refusal, Transport};
 
 /// Everything a call can fail with, mapped to a gRPC code in exactly one place.
 #[derive(Debug, thiserror::Error)]
@@ -56,33 +60,14 @@ impl From<crate::whatif::WhatIfError> for ServiceError {
 
 impl From<ServiceError> for Status {
     fn from(e: ServiceError) -> Self {
+        let (code, message) = (e.code(), e.client_message());
         match e {
-            ServiceError::Invalid(invalid) => {
-                let total = invalid.violations.len();
-                let violations = trailer_violations(&invalid.violations);
-                Status::with_error_details(
-                    Code::InvalidArgument,
-                    format!("the request has {total} problem(s)"),
-                    ErrorDetails::with_bad_request(violations),
-                )
-            }
-            ServiceError::Refused(r @ Refused::Busy { .. }) => {
-                Status::resource_exhausted(r.to_string())
-            }
-            ServiceError::Refused(r @ Refused::Closed) => Status::unavailable(r.to_string()),
-            ServiceError::NoTime => {
-                Status::deadline_exceeded("the deadline leaves no time to solve")
-            }
-            // Solver text stays in the log; the client learns only that it failed.
-            ServiceError::Solve(e @ SolveError::OverBudget { .. }) => {
-                Status::resource_exhausted(e.to_string())
-            }
-            ServiceError::Solve(e @ SolveError::NoPlan { .. }) => {
-                Status::deadline_exceeded(e.to_string())
-            }
-            ServiceError::Solve(_) | ServiceError::Panicked => {
-                Status::internal("the solve failed; see the service log")
-            }
+            ServiceError::Invalid(invalid) => Status::with_error_details(
+                code,
+                message,
+                ErrorDetails::with_bad_request(trailer_violations(&invalid.violations)),
+            ),
+            _ => Status::new(code, message),
         }
     }
 }
@@ -123,6 +108,46 @@ fn trailer_violations(all: &[crate::domain::validate::Violation]) -> Vec<FieldVi
 }
 
 impl ServiceError {
+    /// The gRPC code of the failure; the HTTP side maps the same code to its status.
+    pub fn code(&self) -> Code {
+        match self {
+            ServiceError::Invalid(_) => Code::InvalidArgument,
+            ServiceError::Refused(Refused::Busy { .. }) => Code::ResourceExhausted,
+            ServiceError::Refused(Refused::Closed) => Code::Unavailable,
+            ServiceError::NoTime | ServiceError::Solve(SolveError::NoPlan { .. }) => {
+                Code::DeadlineExceeded
+            }
+            ServiceError::Solve(SolveError::OverBudget { .. }) => Code::ResourceExhausted,
+            ServiceError::Solve(_) | ServiceError::Panicked => Code::Internal,
+        }
+    }
+
+    /// The refusal reason for the metrics, when the call was refused rather than failed.
+    pub fn refusal(&self) -> Option<Refusal> {
+        match self {
+            ServiceError::Refused(Refused::Busy { .. }) => Some(Refusal::Busy),
+            ServiceError::Refused(Refused::Closed) => Some(Refusal::Draining),
+            ServiceError::NoTime => Some(Refusal::NoTime),
+            ServiceError::Solve(SolveError::OverBudget { .. }) => Some(Refusal::OverBudget),
+            _ => None,
+        }
+    }
+
+    /// The message a client sees: solver internals stay in the log.
+    pub fn client_message(&self) -> String {
+        match self {
+            ServiceError::Invalid(invalid) => {
+                format!("the request has {} problem(s)", invalid.violations.len())
+            }
+            ServiceError::Solve(SolveError::OverBudget { .. } | SolveError::NoPlan { .. })
+            | ServiceError::Refused(_)
+            | ServiceError::NoTime => self.to_string(),
+            ServiceError::Solve(_) | ServiceError::Panicked => {
+                "the solve failed; see the service log".into()
+            }
+        }
+    }
+
     /// Logs the failure without request content: an invalid request is logged by its count of
     /// problems only (messages may quote values from the file); solver errors keep their
     /// source, which never holds student data.
@@ -171,6 +196,7 @@ impl Default for ServiceConfig {
 #[derive(Clone)]
 pub struct MentorMatchService {
     admission: Arc<Admission>,
+    metrics: Metrics,
     config: ServiceConfig,
     next_id: Arc<AtomicU64>,
     /// Raised at the end of the shutdown grace: running solves stop as at their time limit
@@ -180,11 +206,13 @@ pub struct MentorMatchService {
 
 impl MentorMatchService {
     pub fn new(config: ServiceConfig) -> Self {
+        let admission = Arc::new(Admission::new(
+            config.max_concurrent_solves,
+            config.queue_depth,
+        ));
         MentorMatchService {
-            admission: Arc::new(Admission::new(
-                config.max_concurrent_solves,
-                config.queue_depth,
-            )),
+            metrics: Metrics::new(admission.clone()),
+            admission,
             config,
             next_id: Arc::new(AtomicU64::new(1)),
             stop: Box::leak(Box::new(std::sync::atomic::AtomicBool::new(false))),
@@ -196,19 +224,23 @@ impl MentorMatchService {
         self.stop
     }
 
+    /// The service's metrics (served at `/metrics`).
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
     /// The admission gate, so shutdown can close it.
     pub fn admission(&self) -> Arc<Admission> {
         self.admission.clone()
     }
 
-    fn request_id<T>(&self, request: &Request<T>) -> String {
-        // A caller-supplied id is echoed only if it is short and plain; never anything else.
-        request
-            .metadata()
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
+    /// The id the logs carry for a call: the caller's `x-request-id` if it is short and plain,
+    /// never anything else; otherwise a counter.
+    fn request_id(&self, given: Option<&str>) -> String {
+        given
             .filter(|v| {
-                v.len() <= 64
+                !v.is_empty()
+                    && v.len() <= 64
                     && v.chars()
                         .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             })
@@ -259,20 +291,73 @@ fn time_left(
         .ok_or(ServiceError::NoTime)
 }
 
-#[tonic::async_trait]
-impl pb::mentor_match_server::MentorMatch for MentorMatchService {
-    async fn solve(
+/// What a transport knows of a call besides its body.
+#[derive(Clone, Debug)]
+pub struct Call {
+    /// The caller's `x-request-id`, echoed in the logs if short and plain (see
+    /// [`MentorMatchService::request_id`]).
+    pub request_id: Option<String>,
+    /// When the client gives up (gRPC `grpc-timeout`, HTTP `timeout`).
+    pub deadline: Option<Instant>,
+    pub transport: Transport,
+    /// Size of the request as received, for the metrics.
+    pub bytes: usize,
+}
+
+impl Call {
+    /// The call as gRPC delivers it.
+    fn grpc<T: prost::Message>(request: &Request<T>) -> Self {
+        Call {
+            request_id: request
+                .metadata()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string),
+            deadline: deadline::from_metadata(request.metadata()),
+            transport: Transport::Grpc,
+            bytes: request.get_ref().encoded_len(),
+        }
+    }
+}
+
+/// The calls of the service, transport-neutral: gRPC ([`pb::mentor_match_server::MentorMatch`])
+/// and HTTP/JSON ([`http`]) both come here, so admission, deadlines, budgets, logs and metrics
+/// are the same whichever way a request arrives.
+impl MentorMatchService {
+    /// Counts the call's outcome and refusal reason, and logs a failure.
+    fn finish<T>(
         &self,
-        request: Request<pb::SolveRequest>,
-    ) -> Result<Response<pb::SolveResponse>, Status> {
+        method: &str,
+        call: &Call,
+        result: &Result<T, ServiceError>,
+        what: &str,
+    ) {
+        match result {
+            Ok(_) => self.metrics.call(method, call.transport, "OK"),
+            Err(e) => {
+                self.metrics
+                    .call(method, call.transport, code_name(e.code()));
+                if let Some(reason) = e.refusal() {
+                    self.metrics.refused(reason);
+                }
+                e.log(what);
+            }
+        }
+    }
+
+    /// Solve: validate, solve within the deadline, explain.
+    pub async fn solve_call(
+        &self,
+        call: Call,
+        req: pb::SolveRequest,
+    ) -> Result<pb::SolveResponse, ServiceError> {
         let started = Instant::now();
-        let id = self.request_id(&request);
-        let deadline = deadline::from_metadata(request.metadata());
-        let req = request.into_inner();
+        self.metrics.request_size(call.transport, call.bytes);
         let (students, mentors, needs) = counts(&req);
         let span = tracing::info_span!(
             "solve",
-            request_id = %id,
+            request_id = %self.request_id(call.request_id.as_deref()),
+            transport = call.transport.as_str(),
             students,
             mentors,
             needs,
@@ -282,6 +367,7 @@ impl pb::mentor_match_server::MentorMatch for MentorMatchService {
         let margin = self.config.deadline_margin;
         let budget = self.config.budget;
         let stop = self.stop;
+        let deadline = call.deadline;
         let result = async {
             let raw = RawRequest::from(req);
             self.run_blocking(move || {
@@ -293,91 +379,96 @@ impl pb::mentor_match_server::MentorMatch for MentorMatchService {
                     options.time_limit = options.time_limit.min(left);
                 }
                 let outcome = engine::solve_with(&problem, options)?;
-                Ok((outcome.solver.status, proto::response(&problem, &outcome)))
+                Ok((
+                    outcome.solver.status,
+                    outcome.solver.method,
+                    outcome.solver.candidate_pairs,
+                    proto::response(&problem, &outcome),
+                ))
             })
             .await
         }
         .instrument(span.clone())
         .await;
         span.record("solve_ms", started.elapsed().as_millis() as u64);
-        match result {
-            Ok((status, response)) => {
-                span.record("status", tracing::field::debug(status));
-                let _enter = span.enter();
-                tracing::info!("solve answered");
-                Ok(Response::new(response))
-            }
-            Err(e) => {
-                let _enter = span.enter();
-                e.log("solve failed");
-                Err(e.into())
-            }
+        let _enter = span.enter();
+        if let Ok((status, method, pairs, _)) = &result {
+            span.record("status", tracing::field::debug(status));
+            self.metrics
+                .solved(method_label(*method), started.elapsed().as_secs_f64(), *pairs);
+            tracing::info!("solve answered");
         }
+        self.finish("solve", &call, &result, "solve failed");
+        result.map(|(_, _, _, response)| response)
     }
 
-    async fn rematch(
+    /// Rematch: keep what works, replace what fails, report the difference.
+    pub async fn rematch_call(
         &self,
-        request: Request<pb::RematchRequest>,
-    ) -> Result<Response<pb::RematchResponse>, Status> {
+        call: Call,
+        req: pb::RematchRequest,
+    ) -> Result<pb::RematchResponse, ServiceError> {
         let started = Instant::now();
-        let id = self.request_id(&request);
-        let deadline = deadline::from_metadata(request.metadata());
+        self.metrics.request_size(call.transport, call.bytes);
         let margin = self.config.deadline_margin;
         let budget = self.config.budget;
         let stop = self.stop;
-        let req = request.into_inner();
+        let deadline = call.deadline;
         let (students, mentors, needs) = req.request.as_ref().map_or((0, 0, 0), counts);
-        let pairs = req.current_pairs.len();
         let span = tracing::info_span!(
             "rematch",
-            request_id = %id,
+            request_id = %self.request_id(call.request_id.as_deref()),
+            transport = call.transport.as_str(),
             students,
             mentors,
             needs,
-            current_pairs = pairs,
+            current_pairs = req.current_pairs.len(),
         );
         let result = self
             .run_blocking(move || {
                 let raw = crate::rematch::RawRematch::from(req);
                 let cap = time_left(deadline, margin)?;
                 let outcome = crate::rematch::rematch_within(raw, cap, budget, Some(stop))?;
-                Ok(proto::rematch_response(&outcome))
+                Ok((
+                    outcome.outcome.solver.method,
+                    outcome.outcome.solver.candidate_pairs,
+                    proto::rematch_response(&outcome),
+                ))
             })
             .instrument(span.clone())
             .await;
         let _enter = span.enter();
-        match result {
-            Ok(reply) => {
-                tracing::info!(
-                    solve_ms = started.elapsed().as_millis() as u64,
-                    kept = reply.kept,
-                    moved = reply.moved,
-                    "rematch answered"
-                );
-                Ok(Response::new(reply))
-            }
-            Err(e) => {
-                e.log("rematch failed");
-                Err(e.into())
-            }
+        if let Ok((method, pairs, reply)) = &result {
+            self.metrics
+                .solved(method_label(*method), started.elapsed().as_secs_f64(), *pairs);
+            tracing::info!(
+                solve_ms = started.elapsed().as_millis() as u64,
+                kept = reply.kept,
+                moved = reply.moved,
+                "rematch answered"
+            );
         }
+        self.finish("rematch", &call, &result, "rematch failed");
+        result.map(|(_, _, reply)| reply)
     }
 
-    async fn what_if(
+    /// What-if: the plan, then each scenario as a rematch of it.
+    pub async fn what_if_call(
         &self,
-        request: Request<pb::WhatIfRequest>,
-    ) -> Result<Response<pb::WhatIfResponse>, Status> {
+        call: Call,
+        req: pb::WhatIfRequest,
+    ) -> Result<pb::WhatIfResponse, ServiceError> {
         let started = Instant::now();
-        let id = self.request_id(&request);
-        let deadline = deadline::from_metadata(request.metadata());
+        self.metrics.request_size(call.transport, call.bytes);
         let margin = self.config.deadline_margin;
         let budget = self.config.budget;
         let stop = self.stop;
-        let req = request.into_inner();
+        let deadline = call.deadline;
         let (students, mentors, needs) = req.request.as_ref().map_or((0, 0, 0), counts);
         let span = tracing::info_span!(
             "what_if",
-            request_id = %id,
+            request_id = %self.request_id(call.request_id.as_deref()),
+            transport = call.transport.as_str(),
             students,
             mentors,
             needs,
@@ -395,30 +486,33 @@ impl pb::mentor_match_server::MentorMatch for MentorMatchService {
             .instrument(span.clone())
             .await;
         let _enter = span.enter();
-        match result {
-            Ok(reply) => {
-                tracing::info!(
-                    solve_ms = started.elapsed().as_millis() as u64,
-                    scenarios = reply.scenarios.len(),
-                    "what-if answered"
-                );
-                Ok(Response::new(reply))
-            }
-            Err(e) => {
-                e.log("what-if failed");
-                Err(e.into())
-            }
+        if let Ok(reply) = &result {
+            tracing::info!(
+                solve_ms = started.elapsed().as_millis() as u64,
+                scenarios = reply.scenarios.len(),
+                "what-if answered"
+            );
         }
+        self.finish("what_if", &call, &result, "what-if failed");
+        result
     }
 
-    async fn validate(
+    /// Validate: every problem of the request, and the size of its model, without solving.
+    pub async fn validate_call(
         &self,
-        request: Request<pb::SolveRequest>,
-    ) -> Result<Response<pb::ValidateResponse>, Status> {
-        let id = self.request_id(&request);
-        let req = request.into_inner();
+        call: Call,
+        req: pb::SolveRequest,
+    ) -> Result<pb::ValidateResponse, ServiceError> {
+        self.metrics.request_size(call.transport, call.bytes);
         let (students, mentors, needs) = counts(&req);
-        let span = tracing::info_span!("validate", request_id = %id, students, mentors, needs);
+        let span = tracing::info_span!(
+            "validate",
+            request_id = %self.request_id(call.request_id.as_deref()),
+            transport = call.transport.as_str(),
+            students,
+            mentors,
+            needs
+        );
         let budget = self.config.budget;
         let result = self
             .run_blocking(move || {
@@ -444,9 +538,92 @@ impl pb::mentor_match_server::MentorMatch for MentorMatchService {
                     },
                 })
             })
-            .instrument(span)
+            .instrument(span.clone())
             .await;
-        result.map(Response::new).map_err(Status::from)
+        let _enter = span.enter();
+        self.finish("validate", &call, &result, "validate failed");
+        result
+    }
+}
+
+/// The metrics label of a solver method.
+fn method_label(method: Option<crate::solver::MethodKind>) -> &'static str {
+    use crate::solver::MethodKind;
+    match method {
+        Some(MethodKind::Network) => "network",
+        Some(MethodKind::NetworkSide) => "network_side",
+        Some(MethodKind::IntegerProgram) => "integer_program",
+        None => "none",
+    }
+}
+
+/// The gRPC code's canonical name (`INVALID_ARGUMENT`), used by both transports.
+pub fn code_name(code: Code) -> &'static str {
+    match code {
+        Code::Ok => "OK",
+        Code::Cancelled => "CANCELLED",
+        Code::Unknown => "UNKNOWN",
+        Code::InvalidArgument => "INVALID_ARGUMENT",
+        Code::DeadlineExceeded => "DEADLINE_EXCEEDED",
+        Code::NotFound => "NOT_FOUND",
+        Code::AlreadyExists => "ALREADY_EXISTS",
+        Code::PermissionDenied => "PERMISSION_DENIED",
+        Code::ResourceExhausted => "RESOURCE_EXHAUSTED",
+        Code::FailedPrecondition => "FAILED_PRECONDITION",
+        Code::Aborted => "ABORTED",
+        Code::OutOfRange => "OUT_OF_RANGE",
+        Code::Unimplemented => "UNIMPLEMENTED",
+        Code::Internal => "INTERNAL",
+        Code::Unavailable => "UNAVAILABLE",
+        Code::DataLoss => "DATA_LOSS",
+        Code::Unauthenticated => "UNAUTHENTICATED",
+    }
+}
+
+#[tonic::async_trait]
+impl pb::mentor_match_server::MentorMatch for MentorMatchService {
+    async fn solve(
+        &self,
+        request: Request<pb::SolveRequest>,
+    ) -> Result<Response<pb::SolveResponse>, Status> {
+        let call = Call::grpc(&request);
+        self.solve_call(call, request.into_inner())
+            .await
+            .map(Response::new)
+            .map_err(Status::from)
+    }
+
+    async fn rematch(
+        &self,
+        request: Request<pb::RematchRequest>,
+    ) -> Result<Response<pb::RematchResponse>, Status> {
+        let call = Call::grpc(&request);
+        self.rematch_call(call, request.into_inner())
+            .await
+            .map(Response::new)
+            .map_err(Status::from)
+    }
+
+    async fn what_if(
+        &self,
+        request: Request<pb::WhatIfRequest>,
+    ) -> Result<Response<pb::WhatIfResponse>, Status> {
+        let call = Call::grpc(&request);
+        self.what_if_call(call, request.into_inner())
+            .await
+            .map(Response::new)
+            .map_err(Status::from)
+    }
+
+    async fn validate(
+        &self,
+        request: Request<pb::SolveRequest>,
+    ) -> Result<Response<pb::ValidateResponse>, Status> {
+        let call = Call::grpc(&request);
+        self.validate_call(call, request.into_inner())
+            .await
+            .map(Response::new)
+            .map_err(Status::from)
     }
 }
 
