@@ -447,9 +447,7 @@ async fn health(url: String, timeout: u64) -> Result<(), CliError> {
         .await
         .map_err(|_| not_serving(format!("no answer within {}s", wait.as_secs())))??;
     match reply.into_inner().status() {
-        ServingStatus::Serving => {
-            write_out(None, "SERVING\n")
-        }
+        ServingStatus::Serving => write_out(None, "SERVING\n"),
         other => Err(not_serving(other.as_str_name().to_string())),
     }
 }

@@ -342,3 +342,70 @@ pub fn terminate(pid: u32) {
         .args(["-c", &format!("kill -TERM {pid}")])
         .status();
 }
+
+/// The real server on an ephemeral loopback port, in this process.
+pub struct TestServer {
+    pub addr: std::net::SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<Result<(), mentor_match::server::ServerError>>,
+}
+
+impl TestServer {
+    pub async fn start(settings: mentor_match::server::Settings) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(mentor_match::server::serve(
+            settings,
+            listener,
+            async move {
+                let _ = stopped.await;
+            },
+        ));
+        TestServer {
+            addr,
+            stop: Some(stop),
+            task,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub async fn client(
+        &self,
+    ) -> mentor_match::proto::pb::mentor_match_client::MentorMatchClient<tonic::transport::Channel>
+    {
+        use mentor_match::proto::pb::mentor_match_client::MentorMatchClient;
+        let mut last = None;
+        for _ in 0..50 {
+            match MentorMatchClient::connect(self.url()).await {
+                Ok(c) => return c.max_decoding_message_size(usize::MAX),
+                Err(e) => last = Some(e),
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("server did not come up: {last:?}");
+    }
+
+    /// Sends the shutdown signal without waiting (the server drains in the background).
+    pub fn begin_stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+
+    /// Signals shutdown and waits for the server to drain and stop.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let result = tokio::time::timeout(std::time::Duration::from_secs(30), self.task)
+            .await
+            .expect("server stops");
+        result.expect("task").expect("server ran cleanly");
+    }
+}

@@ -193,6 +193,38 @@ async fn no_canary_reaches_the_server_log_or_its_errors() {
     };
     client.what_if(what_if).await.expect("what-if answers");
     drop(client);
+    // The HTTP side: answers, error bodies and the metrics.
+    let http = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    let good_json = serde_json::to_vec(&canary_request()).unwrap();
+    let answer = http
+        .post(format!("{base}/v1/solve"))
+        .body(good_json)
+        .send()
+        .await
+        .expect("http solve");
+    assert!(answer.status().is_success());
+    let mut bad_json = canary_request();
+    bad_json["mentors"][0]["capacity"] = serde_json::json!(9);
+    bad_json["students"][0]["traits"] = serde_json::json!([format!("{}\u{1b}[31m", CANARIES[0])]);
+    let refused = http
+        .post(format!("{base}/v1/solve"))
+        .body(serde_json::to_vec(&bad_json).unwrap())
+        .send()
+        .await
+        .expect("http answers");
+    assert_eq!(refused.status().as_u16(), 400);
+    assert_clean("HTTP error body", &refused.text().await.unwrap());
+    let metrics = http
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("mentor_match_calls_total"), "{metrics}");
+    assert_clean("metrics", &metrics);
     // Stop it and read everything it logged.
     terminate(server.id());
     let _ = server.wait();

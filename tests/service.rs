@@ -1,6 +1,5 @@
 //! The real server on an ephemeral loopback port, spoken to by real tonic clients.
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use mentor_match::cli::{read_request, solve_to_string, Format};
@@ -8,61 +7,12 @@ use mentor_match::domain::validate::validate;
 use mentor_match::generate;
 use mentor_match::proto::pb;
 use mentor_match::proto::pb::mentor_match_client::MentorMatchClient;
-use mentor_match::server::{self, Settings};
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use mentor_match::server::Settings;
 use tonic::transport::Channel;
 use tonic::Code;
 use tonic_types::StatusExt;
 
-struct TestServer {
-    addr: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
-    task: JoinHandle<Result<(), server::ServerError>>,
-}
-
-impl TestServer {
-    async fn start(settings: Settings) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(server::serve(settings, listener, async move {
-            let _ = stopped.await;
-        }));
-        TestServer {
-            addr,
-            stop: Some(stop),
-            task,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    async fn client(&self) -> MentorMatchClient<Channel> {
-        let mut last = None;
-        for _ in 0..50 {
-            match MentorMatchClient::connect(self.url()).await {
-                Ok(c) => return c.max_decoding_message_size(usize::MAX),
-                Err(e) => last = Some(e),
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        panic!("server did not come up: {last:?}");
-    }
-
-    async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        let result = tokio::time::timeout(Duration::from_secs(30), self.task)
-            .await
-            .expect("server stops");
-        result.expect("task").expect("server ran cleanly");
-    }
-}
+use crate::common::TestServer;
 
 fn example() -> pb::SolveRequest {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/school.json");

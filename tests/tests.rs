@@ -5,6 +5,7 @@ mod common;
 mod demo;
 mod fuzz;
 mod hardening;
+mod http;
 mod pii_canary;
 mod properties;
 mod rematch;

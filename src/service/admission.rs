@@ -57,6 +57,9 @@ impl Admission {
     /// Waits for a solve slot, or refuses at once when the queue is full. Dropping the future
     /// (a cancelled call) leaves the queue without starting any work.
     pub async fn admit(&self) -> Result<OwnedSemaphorePermit, Refused> {
+        if self.permits.is_closed() {
+            return Err(Refused::Closed);
+        }
         if let Ok(permit) = self.permits.clone().try_acquire_owned() {
             return Ok(permit);
         }

@@ -73,12 +73,18 @@ mod tests {
 
     #[test]
     fn http_timeouts_read_as_people_write_them() {
-        assert_eq!(parse_http_timeout("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(
+            parse_http_timeout("500ms"),
+            Some(Duration::from_millis(500))
+        );
         assert_eq!(parse_http_timeout("10s"), Some(Duration::from_secs(10)));
         assert_eq!(parse_http_timeout("10S"), Some(Duration::from_secs(10)));
         assert_eq!(parse_http_timeout("10"), Some(Duration::from_secs(10)));
         assert_eq!(parse_http_timeout("2m"), Some(Duration::from_secs(120)));
-        assert_eq!(parse_http_timeout("1.5s"), Some(Duration::from_millis(1500)));
+        assert_eq!(
+            parse_http_timeout("1.5s"),
+            Some(Duration::from_millis(1500))
+        );
         assert_eq!(parse_http_timeout("1h"), Some(Duration::from_secs(3600)));
         assert_eq!(parse_http_timeout("0s"), None);
         assert_eq!(parse_http_timeout("soon"), None);

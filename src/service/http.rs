@@ -121,9 +121,14 @@ async fn solve(
     RawQuery(query): RawQuery,
     body: Body,
 ) -> Response {
-    handle(&st, "solve", &headers, query, body, |svc, call, req| async move {
-        svc.solve_call(call, req).await
-    })
+    handle(
+        &st,
+        "solve",
+        &headers,
+        query,
+        body,
+        |svc, call, req| async move { svc.solve_call(call, req).await },
+    )
     .await
 }
 
@@ -133,9 +138,14 @@ async fn validate(
     RawQuery(query): RawQuery,
     body: Body,
 ) -> Response {
-    handle(&st, "validate", &headers, query, body, |svc, call, req| async move {
-        svc.validate_call(call, req).await
-    })
+    handle(
+        &st,
+        "validate",
+        &headers,
+        query,
+        body,
+        |svc, call, req| async move { svc.validate_call(call, req).await },
+    )
     .await
 }
 
@@ -145,9 +155,14 @@ async fn rematch(
     RawQuery(query): RawQuery,
     body: Body,
 ) -> Response {
-    handle(&st, "rematch", &headers, query, body, |svc, call, req| async move {
-        svc.rematch_call(call, req).await
-    })
+    handle(
+        &st,
+        "rematch",
+        &headers,
+        query,
+        body,
+        |svc, call, req| async move { svc.rematch_call(call, req).await },
+    )
     .await
 }
 
@@ -157,9 +172,14 @@ async fn what_if(
     RawQuery(query): RawQuery,
     body: Body,
 ) -> Response {
-    handle(&st, "what_if", &headers, query, body, |svc, call, req| async move {
-        svc.what_if_call(call, req).await
-    })
+    handle(
+        &st,
+        "what_if",
+        &headers,
+        query,
+        body,
+        |svc, call, req| async move { svc.what_if_call(call, req).await },
+    )
     .await
 }
 
@@ -287,9 +307,7 @@ where
             return bad_request(
                 "",
                 "invalid_json",
-                format!(
-                    "the body is not a valid {method} request in the proto3 JSON mapping: {e}"
-                ),
+                format!("the body is not a valid {method} request in the proto3 JSON mapping: {e}"),
             );
         }
     };
@@ -379,7 +397,10 @@ fn error_response(status: StatusCode, body: ErrorBody) -> Response {
 fn json_response(status: StatusCode, text: String) -> Response {
     (
         status,
-        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
         text,
     )
         .into_response()
@@ -399,8 +420,6 @@ fn requested_timeout(headers: &HeaderMap, query: Option<&str>) -> Result<Option<
     });
     match from_header.or(from_query) {
         None => Ok(None),
-        Some(value) => deadline::parse_http_timeout(&value)
-            .map(Some)
-            .ok_or(value),
+        Some(value) => deadline::parse_http_timeout(&value).map(Some).ok_or(value),
     }
 }

@@ -325,13 +325,7 @@ impl Call {
 /// are the same whichever way a request arrives.
 impl MentorMatchService {
     /// Counts the call's outcome and refusal reason, and logs a failure.
-    fn finish<T>(
-        &self,
-        method: &str,
-        call: &Call,
-        result: &Result<T, ServiceError>,
-        what: &str,
-    ) {
+    fn finish<T>(&self, method: &str, call: &Call, result: &Result<T, ServiceError>, what: &str) {
         match result {
             Ok(_) => self.metrics.call(method, call.transport, "OK"),
             Err(e) => {
@@ -394,8 +388,11 @@ impl MentorMatchService {
         let _enter = span.enter();
         if let Ok((status, method, pairs, _)) = &result {
             span.record("status", tracing::field::debug(status));
-            self.metrics
-                .solved(method_label(*method), started.elapsed().as_secs_f64(), *pairs);
+            self.metrics.solved(
+                method_label(*method),
+                started.elapsed().as_secs_f64(),
+                *pairs,
+            );
             tracing::info!("solve answered");
         }
         self.finish("solve", &call, &result, "solve failed");
@@ -439,8 +436,11 @@ impl MentorMatchService {
             .await;
         let _enter = span.enter();
         if let Ok((method, pairs, reply)) = &result {
-            self.metrics
-                .solved(method_label(*method), started.elapsed().as_secs_f64(), *pairs);
+            self.metrics.solved(
+                method_label(*method),
+                started.elapsed().as_secs_f64(),
+                *pairs,
+            );
             tracing::info!(
                 solve_ms = started.elapsed().as_millis() as u64,
                 kept = reply.kept,

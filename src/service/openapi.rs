@@ -40,22 +40,19 @@ impl Comments {
         let mut map = BTreeMap::new();
         if let Some(info) = &file.source_code_info {
             for location in &info.location {
-                let text = [
-                    location.leading_comments(),
-                    location.trailing_comments(),
-                ]
-                .iter()
-                .map(|c| {
-                    c.lines()
-                        .map(str::trim)
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                        .trim()
-                        .to_string()
-                })
-                .filter(|c| !c.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ");
+                let text = [location.leading_comments(), location.trailing_comments()]
+                    .iter()
+                    .map(|c| {
+                        c.lines()
+                            .map(str::trim)
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                            .trim()
+                            .to_string()
+                    })
+                    .filter(|c| !c.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 if !text.is_empty() {
                     map.insert(location.path.clone(), text);
                 }
@@ -90,10 +87,7 @@ pub fn document() -> Value {
         }
         for (i, e) in file.enum_type.iter().enumerate() {
             let path = [5, i as i32];
-            schemas.insert(
-                e.name().to_string(),
-                enum_schema(e, &comments, &path),
-            );
+            schemas.insert(e.name().to_string(), enum_schema(e, &comments, &path));
         }
         for (s, service) in file.service.iter().enumerate() {
             if let Some(doc) = comments.at(&[6, s as i32]) {
@@ -121,7 +115,10 @@ pub fn document() -> Value {
         let Some((input, output, doc)) = rpcs.get(rpc) else {
             continue;
         };
-        paths.insert(path.to_string(), json!({ "post": operation(rpc, input, output, doc) }));
+        paths.insert(
+            path.to_string(),
+            json!({ "post": operation(rpc, input, output, doc) }),
+        );
     }
     paths.insert(
         "/healthz".into(),
@@ -282,7 +279,10 @@ fn error_schema() -> Value {
                                 UNAUTHENTICATED, RESOURCE_EXHAUSTED, OUT_OF_RANGE, UNAVAILABLE, \
                                 DEADLINE_EXCEEDED, INTERNAL)."
             },
-            "message": { "type": "string" },
+            "message": {
+                "type": "string",
+                "description": "What went wrong, in English, for people; programs read `code`."
+            },
             "violations": {
                 "type": "array",
                 "items": schema_ref("Violation"),
@@ -293,11 +293,7 @@ fn error_schema() -> Value {
     })
 }
 
-fn enum_schema(
-    e: &prost_types::EnumDescriptorProto,
-    comments: &Comments,
-    path: &[i32],
-) -> Value {
+fn enum_schema(e: &prost_types::EnumDescriptorProto, comments: &Comments, path: &[i32]) -> Value {
     let mut doc = comments.at(path).unwrap_or_default().to_string();
     let mut names = Vec::new();
     for (j, value) in e.value.iter().enumerate() {
@@ -331,14 +327,20 @@ fn add_message(
     for (j, e) in message.enum_type.iter().enumerate() {
         let mut at = path.to_vec();
         at.extend([4, j as i32]);
-        schemas.insert(format!("{name}.{}", e.name()), enum_schema(e, comments, &at));
+        schemas.insert(
+            format!("{name}.{}", e.name()),
+            enum_schema(e, comments, &at),
+        );
     }
     let mut properties = Map::new();
     for (j, field) in message.field.iter().enumerate() {
         let mut at = path.to_vec();
         at.extend([2, j as i32]);
         let mut schema = if let Some(entry) = map_entry(message, field) {
-            let value = entry.field.get(1).map_or(json!({}), |v| value_schema(v, package));
+            let value = entry
+                .field
+                .get(1)
+                .map_or(json!({}), |v| value_schema(v, package));
             json!({ "type": "object", "additionalProperties": value })
         } else if field.label() == Label::Repeated {
             json!({ "type": "array", "items": value_schema(field, package) })
