@@ -210,11 +210,16 @@ impl Settings {
 
 /// Checks `authorization: Bearer <token>` when a token is configured.
 #[derive(Clone)]
-pub struct BearerToken(Option<Arc<str>>);
+pub struct BearerToken {
+    expected: Option<Arc<str>>,
+    /// Counts refusals (the method is not known here: tonic calls interceptors before routing
+    /// reaches the handler).
+    metrics: crate::service::metrics::Metrics,
+}
 
 impl tonic::service::Interceptor for BearerToken {
     fn call(&mut self, request: Request<()>) -> Result<Request<()>, Status> {
-        let Some(expected) = &self.0 else {
+        let Some(expected) = &self.expected else {
             return Ok(request);
         };
         let given = request
@@ -224,7 +229,11 @@ impl tonic::service::Interceptor for BearerToken {
             .and_then(|v| v.strip_prefix("Bearer "));
         match given {
             Some(token) if constant_time_eq(token.as_bytes(), expected.as_bytes()) => Ok(request),
-            _ => Err(Status::unauthenticated("missing or wrong bearer token")),
+            _ => {
+                self.metrics
+                    .refused(crate::service::metrics::Refusal::Unauthenticated);
+                Err(Status::unauthenticated("missing or wrong bearer token"))
+            }
         }
     }
 }
@@ -279,11 +288,15 @@ pub async fn serve(
             protect_metrics: settings.protect_metrics,
         },
     );
+    let token_check = BearerToken {
+        expected: settings.token.as_deref().map(Arc::from),
+        metrics: service.metrics().clone(),
+    };
     let api = InterceptedService::new(
         MentorMatchServer::new(service)
             .max_decoding_message_size(settings.max_request_bytes)
             .max_encoding_message_size(usize::MAX),
-        BearerToken(settings.token.as_deref().map(Arc::from)),
+        token_check,
     );
 
     // HTTP/1.1 too, for the HTTP/JSON routes (PHP's and Java's plain clients).

@@ -199,6 +199,15 @@ async fn the_token_guards_http_as_it_guards_grpc_and_metrics_only_when_asked() {
             request.send().await.expect("answer").status()
         }
     };
+    // A gRPC call without the token is counted with the HTTP ones: three refusals so far
+    // (two HTTP calls, one gRPC call) — read once the token is shown.
+    let status = server
+        .client()
+        .await
+        .validate(example())
+        .await
+        .expect_err("refused");
+    assert_eq!(status.code(), tonic::Code::Unauthenticated);
     assert_eq!(metrics_status(None).await, StatusCode::UNAUTHORIZED);
     assert_eq!(metrics_status(Some("s3cret-token")).await, StatusCode::OK);
     server.stop().await;
