@@ -186,6 +186,8 @@ impl From<pb::SolveRequest> for RawRequest {
                 hardship_raises_priority: policy.hardship_raises_priority,
                 why_not_costs: policy.why_not_costs,
                 why_not_students: policy.why_not_students,
+                involve_every_mentor: policy.involve_every_mentor,
+                load_spread: policy.load_spread,
             },
         }
     }
@@ -262,6 +264,8 @@ impl From<RawRequest> for pb::SolveRequest {
             hardship_raises_priority: p.hardship_raises_priority,
             why_not_costs: p.why_not_costs,
             why_not_students: p.why_not_students,
+            involve_every_mentor: p.involve_every_mentor,
+            load_spread: p.load_spread,
         };
         pb::SolveRequest {
             students: raw

@@ -176,11 +176,12 @@ fn by_shortest_path(
         .enumerate()
         .filter_map(|(n, m)| m.map(|m| (n as NeedIx, m)))
         .collect();
-    let objective = pairs
+    let scores = pairs
         .iter()
         .filter_map(|&(n, m)| all.find(n, m))
         .map(|c| all.scores[c])
         .sum();
+    let objective = solver::plan_objective(problem, &pairs, scores);
     Some(Forced::new(problem, &pairs, objective, true))
 }
 

@@ -174,6 +174,9 @@ pub fn tiny_problem(seed: u64, students: usize, mentors: usize) -> Problem {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Key {
     pub coverage: [u32; 4],
+    /// Mentors with a student, when the policy asks for every mentor involved (else 0).
+    pub involved: u32,
+    /// The pairs' scores less the mentors' load costs (`loadSpread`).
     pub fit: f64,
 }
 
@@ -240,15 +243,33 @@ pub fn brute_force_where(
                 if !(self.accept)(&pairs) {
                     return;
                 }
+                // Mentor-level terms, computed here from the seats independently of the solver.
+                let policy = &self.problem.policy;
+                let load_cost: f64 = self
+                    .seats
+                    .iter()
+                    .map(|held| {
+                        let k = held.len() as f64;
+                        policy.load_spread * k * (k - 1.0).max(0.0) / 2.0
+                    })
+                    .sum();
+                let involved = if policy.involve_every_mentor {
+                    self.seats.iter().filter(|held| !held.is_empty()).count() as u32
+                } else {
+                    0
+                };
                 let key = Key {
                     coverage: coverage(self.problem, &pairs),
-                    fit: self.chosen.iter().map(|c| c.2).sum(),
+                    involved,
+                    fit: self.chosen.iter().map(|c| c.2).sum::<f64>() - load_cost,
                 };
                 let better = match &self.best {
                     None => true,
                     Some(b) => {
-                        key.coverage > b.coverage
-                            || (key.coverage == b.coverage && key.fit > b.fit + 1e-9)
+                        (key.coverage, key.involved) > (b.coverage, b.involved)
+                            || (key.coverage == b.coverage
+                                && key.involved == b.involved
+                                && key.fit > b.fit + 1e-9)
                     }
                 };
                 if better {

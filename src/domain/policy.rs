@@ -67,6 +67,23 @@ pub struct Policy {
     pub hardship_raises_priority: bool,
     /// Which "why not" misses get their exact cost (a forced re-solve each).
     pub why_not: WhyNot,
+    /// Every teacher involved: a level after coverage, before fit (the first seat of each mentor earns at that level).
+    pub involve_every_mentor: bool,
+    /// Score points the k-th student of a mentor costs, times (k − 1): a convex load cost.
+    pub load_spread: f64,
+}
+
+impl Policy {
+    /// True when the objective has a mentor-level term beyond the pairs' own scores.
+    pub fn has_seat_costs(&self) -> bool {
+        self.involve_every_mentor || self.load_spread > 0.0
+    }
+
+    /// The load cost of a mentor holding `students` students, in score points.
+    pub fn load_cost(&self, students: u32) -> f64 {
+        let k = f64::from(students);
+        self.load_spread * k * (k - 1.0).max(0.0) / 2.0
+    }
 }
 
 /// Which students' `BETTER_OVERALL` misses are priced by a forced re-solve. Each costs one
@@ -107,6 +124,8 @@ impl Default for Policy {
             relative_gap: 0.0,
             hardship_raises_priority: true,
             why_not: WhyNot::Auto,
+            involve_every_mentor: false,
+            load_spread: 0.0,
         }
     }
 }

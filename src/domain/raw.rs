@@ -122,4 +122,6 @@ pub struct RawPolicy {
     pub hardship_raises_priority: Option<bool>,
     pub why_not_costs: Option<bool>,
     pub why_not_students: Vec<String>,
+    pub involve_every_mentor: Option<bool>,
+    pub load_spread: Option<f64>,
 }

@@ -871,6 +871,18 @@ fn validate_policy(report: &mut Report, raw: &RawPolicy) -> Policy {
             defaults.relative_gap
         }
     };
+    let load_spread = match raw.load_spread {
+        None => defaults.load_spread,
+        Some(w) if w.is_finite() && (0.0..=limits::MAX_WEIGHT).contains(&w) => w,
+        Some(w) => {
+            report.add(
+                "policy.load_spread",
+                ViolationCode::OutOfRange,
+                format!("{w} is outside [0, {}]", limits::MAX_WEIGHT),
+            );
+            defaults.load_spread
+        }
+    };
     Policy {
         weights,
         rules,
@@ -887,6 +899,10 @@ fn validate_policy(report: &mut Report, raw: &RawPolicy) -> Policy {
             Some(true) => WhyNot::All,
             None => WhyNot::Auto,
         },
+        involve_every_mentor: raw
+            .involve_every_mentor
+            .unwrap_or(defaults.involve_every_mentor),
+        load_spread,
     }
 }
 

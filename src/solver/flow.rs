@@ -212,6 +212,7 @@ pub(super) struct NetworkSolution {
     need_done: Vec<bool>,
     pub(super) fit_scale: f64,
     level: Vec<Cost>,
+    seat_costs: SeatCosts,
 }
 
 impl NetworkSolution {
@@ -220,14 +221,28 @@ impl NetworkSolution {
     /// Lagrangian bound (see `side.rs`); these make it tight wherever the model is a network.
     /// The plan's packed cost (lower is better): coverage by priority, then fit.
     pub(super) fn cost(&self, candidates: &Candidates) -> Cost {
-        super::verify::pairs(candidates, &self.chosen)
+        let pairs = super::verify::pairs(candidates, &self.chosen);
+        let pair_costs: Cost = pairs
             .iter()
             .zip(&self.chosen)
             .map(|(&(n, _), &c)| {
                 self.level[n as usize]
                     - Cost::from(quantised_fit(candidates.scores[c], self.fit_scale))
             })
-            .sum()
+            .sum();
+        if !self.seat_costs.active() {
+            return pair_costs;
+        }
+        // On the network every pair is a seat of its own.
+        let mut load: std::collections::BTreeMap<u32, i32> = Default::default();
+        for &(_, m) in &pairs {
+            *load.entry(m).or_default() += 1;
+        }
+        pair_costs
+            + load
+                .values()
+                .map(|&l| self.seat_costs.total(l))
+                .sum::<Cost>()
     }
 
     pub(super) fn seat_prices(&self) -> Vec<Cost> {
@@ -327,6 +342,9 @@ struct Prepared {
     /// Coverage part of the cost of each need node (its priority level, negated; the sum of
     /// its needs' levels for a bundle of needs, see `side.rs`).
     level: Vec<Cost>,
+    /// Costs of the seats (involvement, load spread); the seats made up front are each
+    /// mentor's first `seat_used[m]`.
+    seat_costs: SeatCosts,
 }
 
 /// The coverage digit of each need's cost, from its priority.
@@ -362,18 +380,83 @@ fn lock_seats(problem: &Problem, candidates: &Candidates) -> Vec<Seat> {
         .collect()
 }
 
-/// The fit quantum for a candidate set: the largest plan's fit stays within the fit digit.
+/// The fit quantum for a candidate set: the largest plan's fit (and its load costs) stays
+/// within the fit digit — or, with `involveEveryMentor`, within the part of it below the
+/// involvement digit (see [`SeatCosts`]).
 pub(super) fn fit_scale_for(problem: &Problem, candidates: &Candidates) -> f64 {
     let n_count = problem.needs.len();
     let max_score = candidates
         .scores
         .iter()
         .fold(0.0f64, |a, &b| a.max(b.abs()));
-    if max_score > 0.0 {
-        ((1u64 << (FIT_BITS - 1)) as f64 / (max_score * (n_count.max(1) as f64) * 4.0))
-            .min(FIT_SCALE_MAX)
+    let policy = &problem.policy;
+    // A mentor's load cost is at most load_spread · (0 + 1 + … + 4).
+    let load_total = policy.load_spread * 10.0 * problem.mentors.len() as f64;
+    let range = max_score * (n_count.max(1) as f64) + load_total;
+    let bits = FIT_BITS - 1 - SeatCosts::involvement_bits(problem);
+    if range > 0.0 {
+        ((1u64 << bits) as f64 / (range * 4.0)).min(FIT_SCALE_MAX)
     } else {
         FIT_SCALE_MAX
+    }
+}
+
+/// The mentor-level terms of the objective as costs of a mentor's k-th seat: the first seat of
+/// each mentor earns the involvement bonus (`involveEveryMentor`), the k-th costs
+/// `load_spread · (k − 1)` (`loadSpread`). Both make the seat costs convex (rising in k), so
+/// they are parallel seat arcs of rising cost and the model stays a network, solved exactly.
+///
+/// The bonus is a digit of its own between coverage and fit: with `b` bits for up to
+/// `2^b / 2` mentors, it is `2^(43 − b)`, all mentors together stay below one need at the
+/// lowest priority (`2^44`), and the fit quantum is chosen so that the whole fit range stays
+/// below one bonus ([`fit_scale_for`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct SeatCosts {
+    bonus: Cost,
+    step: Cost,
+}
+
+impl SeatCosts {
+    /// Bits the involvement digit takes from the top of the fit digit (0 when off).
+    fn involvement_bits(problem: &Problem) -> u32 {
+        if problem.policy.involve_every_mentor {
+            let mentors = problem.mentors.len() as u64 + 1;
+            64 - (2 * mentors).leading_zeros()
+        } else {
+            0
+        }
+    }
+
+    pub(super) fn new(problem: &Problem, fit_scale: f64) -> Self {
+        let bits = Self::involvement_bits(problem);
+        SeatCosts {
+            bonus: if bits > 0 {
+                1 << (FIT_BITS - 1 - bits)
+            } else {
+                0
+            },
+            step: Cost::from(quantised_fit(problem.policy.load_spread, fit_scale)),
+        }
+    }
+
+    /// True when seats cost anything (otherwise every seat arc costs 0).
+    pub(super) fn active(&self) -> bool {
+        self.bonus != 0 || self.step != 0
+    }
+
+    /// The cost of a mentor's k-th seat (k ≥ 1).
+    pub(super) fn seat(&self, k: i32) -> Cost {
+        let bonus = if k == 1 { self.bonus } else { 0 };
+        self.step * Cost::from((k - 1).max(0)) - bonus
+    }
+
+    /// The cost of a mentor holding `load` students.
+    pub(super) fn total(&self, load: i32) -> Cost {
+        if load <= 0 {
+            return 0;
+        }
+        let k = Cost::from(load);
+        self.step * k * (k - 1) / 2 - self.bonus
     }
 }
 
@@ -407,6 +490,7 @@ fn prepare(
     let fit_scale = fit_scale.unwrap_or_else(|| fit_scale_for(problem, candidates));
     let level = level.unwrap_or_else(|| need_levels(problem));
     Prepared {
+        seat_costs: SeatCosts::new(problem, fit_scale),
         level,
         locked,
         seat_used,
@@ -470,14 +554,23 @@ fn solve_from_source(problem: &Problem, candidates: &Candidates, prepared: &Prep
             costs[c],
         );
     }
+    let seat_costs = prepared.seat_costs;
     for (m, mentor) in problem.mentors.iter().enumerate() {
-        g.add_arc(
-            mentor_node(m),
-            sink,
-            (mentor.capacity as i32 - seat_used[m]).max(0),
-            u32::MAX,
-            0,
-        );
+        let free = (mentor.capacity as i32 - seat_used[m]).max(0);
+        if seat_costs.active() {
+            // One arc per seat, costs rising: the flow fills a mentor's seats in order.
+            for j in 1..=free {
+                g.add_arc(
+                    mentor_node(m),
+                    sink,
+                    1,
+                    u32::MAX,
+                    seat_costs.seat(seat_used[m] + j),
+                );
+            }
+        } else {
+            g.add_arc(mentor_node(m), sink, free, u32::MAX, 0);
+        }
     }
     // Initial potentials: shortest distances in the acyclic starting graph.
     let mut pi: Vec<Cost> = vec![0; nodes];
@@ -487,8 +580,9 @@ fn solve_from_source(problem: &Problem, candidates: &Candidates, prepared: &Prep
             pi[v] = pi[v].min(costs[g.cand[a] as usize]);
         }
     }
+    // Every seat arc out of a mentor costs at least its next seat's cost.
     pi[sink] = (0..m_count)
-        .map(|m| pi[mentor_node(m)])
+        .map(|m| pi[mentor_node(m)] + seat_costs.seat(seat_used[m] + 1))
         .min()
         .unwrap_or(0)
         .min(0);
@@ -702,6 +796,7 @@ impl Network {
             need_done: self.prepared.need_done.clone(),
             fit_scale: self.prepared.fit_scale,
             level: self.prepared.level.clone(),
+            seat_costs: self.prepared.seat_costs,
         }
     }
 }

@@ -14,7 +14,7 @@
 
 use std::collections::VecDeque;
 
-use super::flow::{fit_scale_for, pair_cost, Cost};
+use super::flow::{fit_scale_for, pair_cost, Cost, SeatCosts};
 use crate::domain::model::{MentorIx, NeedIx, Problem};
 use crate::rules::Candidates;
 
@@ -41,6 +41,9 @@ pub fn forced_plan(
 ) -> Option<Vec<Option<MentorIx>>> {
     all.find(need, mentor)?;
     let fit_scale = fit_scale_for(problem, all);
+    // Involvement and load spread are costs on the seat arcs (no locks here: the k-th seat
+    // of the flow is the mentor's k-th).
+    let seat_costs = SeatCosts::new(problem, fit_scale);
     let needs = problem.needs.len();
     let mentors = problem.mentors.len();
     let weight =
@@ -74,7 +77,8 @@ pub fn forced_plan(
             out.push((SOURCE, 0, Step::None));
             for (m, held) in holders.iter().enumerate() {
                 if !held.is_empty() {
-                    out.push((mentor_node(m), 0, Step::None));
+                    let last = -seat_costs.seat(held.len() as i32);
+                    out.push((mentor_node(m), last, Step::None));
                 }
             }
         } else if u < 2 + needs {
@@ -95,7 +99,8 @@ pub fn forced_plan(
         } else {
             let m = u - 2 - needs;
             if (holders[m].len() as u32) < problem.mentors[m].capacity {
-                out.push((SINK, 0, Step::None));
+                let next = seat_costs.seat(holders[m].len() as i32 + 1);
+                out.push((SINK, next, Step::None));
             }
             for &n in &holders[m] {
                 if let Some(c) = all.find(n, m as MentorIx) {

@@ -84,6 +84,48 @@ impl Structure {
 }
 
 /// One HiGHS solve's outcome.
+/// Mentor-level terms of a stage's objective and rows: the involvement level
+/// (`involveEveryMentor`: a binary per mentor, at most its seats), the load spread (`loadSpread`:
+/// a convex cost on each mentor's load, one [0, 1] column per seat past the first, whose
+/// rising costs make the cheapest ones fill first) and a floor on involvement kept from the
+/// involvement stage.
+#[derive(Clone, Copy, Debug, Default)]
+struct MentorTerms {
+    involve: f64,
+    load_spread: f64,
+    involve_floor: Option<f64>,
+}
+
+impl MentorTerms {
+    /// The terms' part of the objective for a plan `x` (rounded).
+    fn value(&self, problem: &Problem, structure: &Structure, x: &[f64]) -> f64 {
+        if self.involve == 0.0 && self.load_spread <= 0.0 {
+            return 0.0;
+        }
+        let loads = loads(problem, structure, x);
+        let involved = loads.iter().filter(|&&l| l > 0).count() as f64;
+        let load_cost: f64 = loads
+            .iter()
+            .map(|&l| {
+                let l = f64::from(l);
+                self.load_spread * l * (l - 1.0).max(0.0) / 2.0
+            })
+            .sum();
+        self.involve * involved - load_cost
+    }
+}
+
+/// Distinct students of each mentor in plan `x`.
+fn loads(problem: &Problem, structure: &Structure, x: &[f64]) -> Vec<u32> {
+    let mut load = vec![0u32; problem.mentors.len()];
+    for g in &structure.groups {
+        if g.members.iter().any(|&c| x[c] > 0.5) {
+            load[g.mentor as usize] += 1;
+        }
+    }
+    load
+}
+
 struct StageOutcome {
     status: SolveStatus,
     x: Vec<f64>,
@@ -181,7 +223,15 @@ pub(super) fn solve(
             status = SolveStatus::TimeLimit;
             break;
         }
-        match model.run(coefficients, true, &floors, &x, remaining(), 0.0)? {
+        match model.run(
+            coefficients,
+            MentorTerms::default(),
+            true,
+            &floors,
+            &x,
+            remaining(),
+            0.0,
+        )? {
             None => {
                 status = SolveStatus::TimeLimit;
                 break;
@@ -209,6 +259,40 @@ pub(super) fn solve(
         }
     }
 
+    // Between coverage and fit, with `involveEveryMentor`: as many mentors involved as the
+    // coverage optimum allows, under the coverage floors.
+    let involve_on = problem.policy.involve_every_mentor;
+    let mut involved_optimum: Option<u32> = None;
+    let involved = |x: &[f64]| {
+        loads(problem, &structure, x)
+            .iter()
+            .filter(|&&l| l > 0)
+            .count()
+    };
+    if involve_on && status == SolveStatus::Optimal && !candidates.is_empty() {
+        let zeros = vec![0.0; candidates.len()];
+        let terms = MentorTerms {
+            involve: 1.0,
+            ..MentorTerms::default()
+        };
+        if too_late() {
+            status = SolveStatus::TimeLimit;
+        } else {
+            match model.run(&zeros, terms, true, &floors, &x, remaining(), 0.0)? {
+                Some(o) if o.status == SolveStatus::Optimal => {
+                    x = o.x;
+                    involved_optimum = Some(involved(&x) as u32);
+                }
+                Some(o) if o.status != SolveStatus::Infeasible => {
+                    x = o.x;
+                    status = SolveStatus::TimeLimit;
+                }
+                _ => status = SolveStatus::TimeLimit,
+            }
+        }
+    }
+    let load_spread = problem.policy.load_spread;
+
     // Stage 2, fit among coverage-optimal plans. Coverage floors over every variable make the
     // model hard for HiGHS; instead maximise `Σ (base·2^level + score) x` with no floor and
     // check the result: if its coverage equals the stage-1 optimum, it is the best fit among
@@ -232,12 +316,21 @@ pub(super) fn solve(
             let coefficients: Vec<f64> = (0..candidates.len())
                 .map(|c| level_weight(level_of[c]) + candidates.scores[c])
                 .collect();
+            // Involvement weighs like one need at the lowest level: the result is checked
+            // against the involvement optimum as against the coverage one.
+            let terms = MentorTerms {
+                involve: if involve_on { base } else { 0.0 },
+                load_spread,
+                involve_floor: None,
+            };
             let coverage_term: f64 = Priority::DESCENDING
                 .iter()
                 .map(|&p| level_weight(p) * f64::from(optimum[p as usize]))
-                .sum();
+                .sum::<f64>()
+                + terms.involve * f64::from(involved_optimum.unwrap_or(0));
             match model.run(
                 &coefficients,
+                terms,
                 false,
                 &[],
                 &x,
@@ -248,7 +341,10 @@ pub(super) fn solve(
                     status = SolveStatus::TimeLimit;
                     break;
                 }
-                Some(o) if counts(&o.x) == optimum => {
+                Some(o)
+                    if counts(&o.x) == optimum
+                        && involved_optimum.is_none_or(|i| involved(&o.x) as u32 == i) =>
+                {
                     x = o.x;
                     status = o.status;
                     fit_bound = Some((o.bound - coverage_term, o.gap));
@@ -265,8 +361,14 @@ pub(super) fn solve(
         }
         if !certified && status == SolveStatus::Optimal {
             // Last resort: the fit objective under explicit coverage floors.
+            let terms = MentorTerms {
+                involve: 0.0,
+                load_spread,
+                involve_floor: involved_optimum.map(|i| f64::from(i) - 0.5),
+            };
             match model.run(
                 &candidates.scores,
+                terms,
                 false,
                 &floors,
                 &x,
@@ -284,7 +386,7 @@ pub(super) fn solve(
     }
 
     let chosen: Vec<usize> = (0..candidates.len()).filter(|&c| x[c] > 0.5).collect();
-    let objective: f64 = chosen.iter().map(|&c| candidates.scores[c]).sum();
+    let objective = super::chosen_objective(problem, candidates, &chosen);
     let (best_bound, gap) = match (fit_bound, status) {
         (_, SolveStatus::Optimal) => (objective, 0.0),
         (Some((bound, gap)), _) if bound.is_finite() => (bound.max(objective), gap.max(0.0)),
@@ -327,9 +429,11 @@ impl Model<'_> {
     /// Builds and solves one stage: maximise `coefficients · x` under the hard rules and the
     /// given coverage floors, warm-started from `start`. `integral` objectives get an absolute
     /// gap of 0.5 (integers), others 1e-7.
+    #[allow(clippy::too_many_arguments)]
     fn run(
         &self,
         coefficients: &[f64],
+        terms: MentorTerms,
         integral: bool,
         floors: &[(Priority, f64)],
         start: &[f64],
@@ -340,6 +444,7 @@ impl Model<'_> {
         let warm = run_stage(
             self,
             coefficients,
+            terms,
             integral,
             floors,
             Some(start),
@@ -356,6 +461,7 @@ impl Model<'_> {
                 run_stage(
                     self,
                     coefficients,
+                    terms,
                     integral,
                     floors,
                     None,
@@ -368,9 +474,11 @@ impl Model<'_> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run_stage(
     model_data: &Model<'_>,
     coefficients: &[f64],
+    terms: MentorTerms,
     integral: bool,
     floors: &[(Priority, f64)],
     start: Option<&[f64]>,
@@ -402,13 +510,88 @@ fn run_stage(
             }
         })
         .collect();
+    let mut groups_of: Vec<Vec<usize>> = vec![Vec::new(); problem.mentors.len()];
+    for (g, group) in structure.groups.iter().enumerate() {
+        groups_of[group.mentor as usize].push(g);
+    }
+    // Involvement: z_m ≤ the mentor's seats.
+    let involvement: Vec<Option<Variable>> = groups_of
+        .iter()
+        .map(|gs| {
+            (!gs.is_empty() && (terms.involve != 0.0 || terms.involve_floor.is_some()))
+                .then(|| vars.add(variable().binary()))
+        })
+        .collect();
+    // Load spread: one [0, 1] column per seat past the first, costing load_spread · (k − 1).
+    let load_columns: Vec<Vec<(Variable, f64)>> = groups_of
+        .iter()
+        .enumerate()
+        .map(|(m, gs)| {
+            let seats = (gs.len() as u32).min(problem.mentors[m].capacity);
+            if terms.load_spread <= 0.0 || seats < 2 {
+                return Vec::new();
+            }
+            (2..=seats)
+                .map(|k| {
+                    (
+                        vars.add(variable().min(0.0).max(1.0)),
+                        -terms.load_spread * f64::from(k - 1),
+                    )
+                })
+                .collect()
+        })
+        .collect();
     let mut objective = Expression::with_capacity(candidates.len());
     for (c, &coef) in coefficients.iter().enumerate() {
         if coef != 0.0 {
             objective.add_mul(coef, x[c]);
         }
     }
+    if terms.involve != 0.0 {
+        for z in involvement.iter().flatten() {
+            objective.add_mul(terms.involve, *z);
+        }
+    }
+    for &(u, coef) in load_columns.iter().flatten() {
+        objective.add_mul(coef, u);
+    }
     let mut model = vars.maximise(objective).using(highs);
+    for (m, gs) in groups_of.iter().enumerate() {
+        if let Some(z) = involvement[m] {
+            let mut e = Expression::from(z);
+            for &g in gs {
+                e.add_mul(-1.0, seat[g]);
+            }
+            model.add_constraint(e.leq(0.0));
+        }
+        if !load_columns[m].is_empty() {
+            let mut e = Expression::with_capacity(gs.len() + load_columns[m].len());
+            for &g in gs {
+                e.add_mul(1.0, seat[g]);
+            }
+            for &(u, _) in &load_columns[m] {
+                e.add_mul(-1.0, u);
+            }
+            model.add_constraint(e.leq(1.0));
+        }
+    }
+    // A seat that involves a mentor must cover a need (an empty seat would count).
+    let involving: Vec<usize> = groups_of
+        .iter()
+        .enumerate()
+        .filter(|&(m, _)| involvement[m].is_some())
+        .flat_map(|(_, gs)| gs.iter().copied())
+        .collect();
+    if !involving.is_empty() {
+        structure.seats_cover_a_need(involving, &x, &seat, &mut model);
+    }
+    if let Some(floor) = terms.involve_floor {
+        let mut e = Expression::with_capacity(involvement.len());
+        for z in involvement.iter().flatten() {
+            e.add_mul(1.0, *z);
+        }
+        model.add_constraint(e.geq(floor));
+    }
 
     for n in 0..problem.needs.len() {
         let range = candidates.of_need(n as NeedIx);
@@ -505,6 +688,18 @@ fn run_stage(
                 initial.push(f64::from(u8::from(used)));
             }
         }
+        // The mentor-level columns, in the order they were made.
+        let load = loads(problem, structure, start);
+        for (m, z) in involvement.iter().enumerate() {
+            if z.is_some() {
+                initial.push(f64::from(u8::from(load[m] > 0)));
+            }
+        }
+        for (m, columns) in load_columns.iter().enumerate() {
+            for k in 0..columns.len() as u32 {
+                initial.push(f64::from(u8::from(load[m] >= k + 2)));
+            }
+        }
         // A rejected warm start only costs time; the solve itself is still exact.
         let _ = inner.try_set_solution(Some(&initial), None, None, None);
     }
@@ -561,7 +756,8 @@ fn run_stage(
         .iter()
         .zip(&x_values)
         .map(|(c, x)| c * x.round())
-        .sum();
+        .sum::<f64>()
+        + terms.value(problem, structure, &x_values);
     let reported = solved.objective_value();
     let inconsistent = (value - reported).abs() > 1e-6 * reported.abs().max(1.0);
     let bound = solved

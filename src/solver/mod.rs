@@ -451,7 +451,7 @@ fn solve_relaxed(
         if verify::verify(problem, &pairs).is_err() {
             return Ok(None);
         }
-        let objective: f64 = solved.chosen.iter().map(|&c| candidates.scores[c]).sum();
+        let objective = chosen_objective(problem, &candidates, &solved.chosen);
         let (status, best_bound) = if complete {
             (SolveStatus::Optimal, objective)
         } else {
@@ -473,6 +473,12 @@ fn solve_relaxed(
             total_pairs,
             method: Method::Network { rounds },
         }));
+    }
+    // The seat-sharing method's certificate prices each seat alike; mentor-level terms
+    // (involvement, load spread) make seats differ, so those requests go to the integer
+    // program, which models them exactly.
+    if problem.policy.has_seat_costs() {
+        return Ok(None);
     }
     let side::SideOutcome {
         candidates,
@@ -537,7 +543,7 @@ pub fn solve(
         // Locks that the network could not honour jointly are left to the integer program,
         // which proves them infeasible or finds the plan.
         if verify::verify(problem, &pairs).is_ok() {
-            let objective = chosen.iter().map(|&c| candidates.scores[c]).sum();
+            let objective = chosen_objective(problem, candidates, &chosen);
             return Ok(Solution {
                 status: SolveStatus::Optimal,
                 objective,
@@ -586,6 +592,48 @@ pub fn is_network_set(problem: &Problem, candidates: &Candidates) -> bool {
         }
     }
     true
+}
+
+/// The fit a plan scores, as the objective counts it: the pairs' scores less each mentor's
+/// load cost (`loadSpread`, counted in distinct students). Every method reports this.
+pub fn plan_objective(problem: &Problem, pairs: &[(NeedIx, MentorIx)], scores: f64) -> f64 {
+    if problem.policy.load_spread <= 0.0 {
+        return scores;
+    }
+    scores
+        - mentor_loads(problem, pairs)
+            .into_iter()
+            .map(|l| problem.policy.load_cost(l))
+            .sum::<f64>()
+}
+
+/// Distinct students of each mentor in a plan.
+pub fn mentor_loads(problem: &Problem, pairs: &[(NeedIx, MentorIx)]) -> Vec<u32> {
+    let mut seats: Vec<(MentorIx, StudentIx)> = pairs
+        .iter()
+        .map(|&(n, m)| (m, problem.needs[n as usize].student))
+        .collect();
+    seats.sort_unstable();
+    seats.dedup();
+    let mut load = vec![0u32; problem.mentors.len()];
+    for (m, _) in seats {
+        load[m as usize] += 1;
+    }
+    load
+}
+
+/// Mentors with at least one student in a plan (the `involveEveryMentor` level).
+pub fn mentors_involved(problem: &Problem, pairs: &[(NeedIx, MentorIx)]) -> u32 {
+    mentor_loads(problem, pairs)
+        .iter()
+        .filter(|&&l| l > 0)
+        .count() as u32
+}
+
+/// The objective of chosen candidate positions (see [`plan_objective`]).
+fn chosen_objective(problem: &Problem, candidates: &Candidates, chosen: &[usize]) -> f64 {
+    let scores: f64 = chosen.iter().map(|&c| candidates.scores[c]).sum();
+    plan_objective(problem, &verify::pairs(candidates, chosen), scores)
 }
 
 /// Relative gap between a plan's objective and a bound on it.

@@ -16,7 +16,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::{quantised_fit, Cost, Prepared, DEADLINE_CHECK_EVERY, UNSEEN};
+use super::{quantised_fit, Cost, Prepared, SeatCosts, DEADLINE_CHECK_EVERY, UNSEEN};
 use crate::domain::model::{NeedIx, Problem};
 use crate::rules::Candidates;
 
@@ -53,6 +53,11 @@ struct Residual {
     seats: Vec<i32>,
     /// Units each mentor passes to the sink (seats taken).
     to_sink: Vec<i32>,
+    /// Seats each mentor had before the flow (locks): the flow's j-th seat is its
+    /// `(used + j)`-th.
+    used: Vec<i32>,
+    /// Costs of the seats (rising in k; all 0 without involvement or load spread).
+    seat_costs: SeatCosts,
     /// Needs whose unit sits on need → mentor, with that arc's cost. As long as `to_sink`
     /// between operations (flow is conserved at every mentor).
     held: Vec<Vec<(u32, Cost)>>,
@@ -67,6 +72,16 @@ struct Residual {
 impl Residual {
     fn sink(&self) -> usize {
         self.n_count + self.seats.len()
+    }
+
+    /// Cost of the residual arc mentor → sink: the mentor's next seat.
+    fn next_seat(&self, m: usize) -> Cost {
+        self.seat_costs.seat(self.used[m] + self.to_sink[m] + 1)
+    }
+
+    /// Cost of the residual arc sink → mentor: giving back the mentor's last seat.
+    fn last_seat_back(&self, m: usize) -> Cost {
+        -self.seat_costs.seat(self.used[m] + self.to_sink[m])
     }
 
     fn sends_to(&self, n: usize, m: u32) -> bool {
@@ -230,7 +245,7 @@ impl Search {
             } else {
                 let m = u - n_count;
                 if r.to_sink[m] < r.seats[m] {
-                    self.relax(u, sink, base - pi[sink]);
+                    self.relax(u, sink, base + r.next_seat(m) - pi[sink]);
                 }
                 for &(n, cost) in &r.held[m] {
                     self.relax(u, n as usize, base - cost - pi[n as usize]);
@@ -267,7 +282,7 @@ impl Search {
             } else {
                 let m = x - n_count;
                 if r.to_sink[m] > 0 {
-                    self.relax(x, sink, base + pi[sink]);
+                    self.relax(x, sink, base + r.last_seat_back(m) + pi[sink]);
                 }
                 let into = r.into_start[m] as usize..r.into_start[m + 1] as usize;
                 for &(n, a) in &r.into[into] {
@@ -396,6 +411,7 @@ impl ByNeeds {
             seat_used,
             need_done,
             fit_scale,
+            seat_costs,
             ..
         } = prepared;
         let n_count = problem.needs.len();
@@ -424,6 +440,8 @@ impl ByNeeds {
                 .map(|(mentor, &used)| (mentor.capacity as i32 - used).max(0))
                 .collect(),
             to_sink: vec![0; m_count],
+            used: seat_used.clone(),
+            seat_costs: *seat_costs,
             held: vec![Vec::new(); m_count],
             out: vec![[NONE; 2]; n_count],
             unassigned: vec![false; n_count],
@@ -431,9 +449,15 @@ impl ByNeeds {
             into: Vec::new(),
         };
         let nodes = n_count + m_count + 1;
+        // With the sink at 0, a mentor's potential must cover its first free seat's cost (a
+        // negative one: the involvement bonus) for that arc's reduced cost to be ≥ 0.
+        let mut pi = vec![0; nodes];
+        for m in 0..m_count {
+            pi[n_count + m] = (-r.next_seat(m)).max(0);
+        }
         let mut net = ByNeeds {
             r,
-            pi: vec![0; nodes],
+            pi,
             search: Search::new(nodes),
             complete: true,
         };
