@@ -383,6 +383,26 @@ pub fn violation(v: &Violation) -> pb::Violation {
     }
 }
 
+fn load_spread(s: &crate::explain::mentors::LoadSpread) -> pb::LoadSpread {
+    pb::LoadSpread {
+        min: s.min,
+        median: s.median,
+        max: s.max,
+        gini: s.gini,
+    }
+}
+
+fn idle_reason(r: crate::explain::mentors::IdleReason) -> i32 {
+    use crate::explain::mentors::IdleReason;
+    (match r {
+        IdleReason::NoQualifiedNeed => pb::IdleReason::NoQualifiedNeed,
+        IdleReason::NotVolunteered => pb::IdleReason::NotVolunteered,
+        IdleReason::NoCommonSlot => pb::IdleReason::NoCommonSlot,
+        IdleReason::Forbidden => pb::IdleReason::Forbidden,
+        IdleReason::Displaced => pb::IdleReason::Displaced,
+    }) as i32
+}
+
 fn status(s: SolveStatus) -> i32 {
     (match s {
         SolveStatus::Optimal => pb::SolveStatus::Optimal,
@@ -584,8 +604,21 @@ pub fn response(problem: &Problem, outcome: &Outcome) -> pb::SolveResponse {
                 covered: t.covered,
                 first_choice_share: t.first_choice_share,
                 top3_share: t.top3_share,
+                mentors: s.mentor_side.tracks[t.track.index()].0,
+                load_spread: Some(load_spread(&s.mentor_side.tracks[t.track.index()].1)),
             })
             .collect(),
+        mentors_involved: s.mentor_side.involved,
+        idle_mentors: s
+            .mentor_side
+            .idle
+            .iter()
+            .map(|i| pb::IdleMentor {
+                mentor_id: mid(i.mentor),
+                reason: idle_reason(i.reason),
+            })
+            .collect(),
+        load_spread: Some(load_spread(&s.mentor_side.spread)),
         load_histogram: s.load_histogram.clone(),
         mentor_loads: s
             .loads

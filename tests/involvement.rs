@@ -136,3 +136,78 @@ fn involvement_never_costs_coverage_and_load_spread_never_costs_involvement() {
     // Spreading lowers the sum of squared loads (the convex cost it minimises, up to fit).
     assert!(spread_only.2 <= plain.2, "{} > {}", spread_only.2, plain.2);
 }
+
+/// A small school where each mentor with no student has a different reason, and where
+/// `involveEveryMentor` turns the displaced mentor into an involved one.
+fn idle_school(involve: bool) -> mentor_match::domain::model::Problem {
+    let math = |id: &str, slots: &[&str], tracks: &[&str]| {
+        serde_json::json!({
+            "id": id, "role": "MENTOR_ROLE_SUBJECT_TEACHER", "capacity": 5,
+            "subjects": [{"subject": "math", "years": 5}],
+            "tracks": tracks, "availability": slots,
+        })
+    };
+    let request = serde_json::json!({
+        "students": [
+            {"id": "S1", "grade": 8, "classId": "C1", "availability": ["MON-1"],
+             "needs": [{"id": "N1", "track": "TRACK_ACADEMIC", "subject": "math",
+                        "priority": "PRIORITY_NORMAL"}],
+             "preferences": [{"mentorId": "BEST", "rank": 1}]},
+            {"id": "S2", "grade": 8, "classId": "C1", "availability": ["MON-1"],
+             "needs": [{"id": "N2", "track": "TRACK_ACADEMIC", "subject": "math",
+                        "priority": "PRIORITY_NORMAL"}],
+             "preferences": [{"mentorId": "BEST", "rank": 1}]}
+        ],
+        "mentors": [
+            math("BEST", &["MON-1"], &["TRACK_ACADEMIC"]),
+            math("SPARE", &["MON-1"], &["TRACK_ACADEMIC"]),
+            math("NOSLOT", &["TUE-2"], &["TRACK_ACADEMIC"]),
+            math("NOTVOL", &["MON-1"], &["TRACK_TALENT"]),
+            {"id": "ART", "role": "MENTOR_ROLE_SUBJECT_TEACHER", "capacity": 5,
+             "coaching": [{"domain": "painting", "competitions": 3}],
+             "availability": ["MON-1"]}
+        ]
+    });
+    let request: mentor_match::proto::pb::SolveRequest =
+        serde_json::from_value(request).expect("request JSON");
+    let mut problem =
+        validate(mentor_match::domain::raw::RawRequest::from(request)).expect("valid");
+    problem.policy.involve_every_mentor = involve;
+    problem
+}
+
+#[test]
+fn every_mentor_without_a_student_is_listed_with_its_reason() {
+    use mentor_match::explain::mentors::IdleReason;
+    let reasons = |problem: &mentor_match::domain::model::Problem| {
+        let outcome = engine::solve_with(problem, SolveOptions::from_policy(problem)).unwrap();
+        let side = outcome.summary.mentor_side.clone();
+        let named: Vec<(String, IdleReason)> = side
+            .idle
+            .iter()
+            .map(|i| (problem.mentors[i.mentor as usize].id.clone(), i.reason))
+            .collect();
+        (side.involved, named, side.spread)
+    };
+    let (involved, idle, spread) = reasons(&idle_school(false));
+    assert_eq!(
+        involved, 1,
+        "both students take the mentor they ranked first"
+    );
+    assert_eq!(
+        idle,
+        vec![
+            ("SPARE".to_string(), IdleReason::Displaced),
+            ("NOSLOT".to_string(), IdleReason::NoCommonSlot),
+            ("NOTVOL".to_string(), IdleReason::NotVolunteered),
+            ("ART".to_string(), IdleReason::NoQualifiedNeed),
+        ]
+    );
+    assert_eq!((spread.min, spread.max), (0, 2));
+    // Every teacher involved: the spare mentor takes one of the two, the rest stay idle for
+    // their reasons (no plan can involve them).
+    let (involved, idle, _) = reasons(&idle_school(true));
+    assert_eq!(involved, 2);
+    assert!(idle.iter().all(|(id, _)| id != "SPARE"), "{idle:?}");
+    assert_eq!(idle.len(), 3);
+}

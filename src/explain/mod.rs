@@ -4,6 +4,7 @@
 //! with its evidence; every student who missed their first choice learns why, mentor by mentor.
 //! Lists are ordered by input position so output is stable.
 
+pub mod mentors;
 pub mod text;
 
 use std::collections::BTreeMap;
@@ -195,6 +196,8 @@ pub struct Summary {
     /// `BETTER_OVERALL` misses priced by a forced re-solve, and left unpriced.
     pub why_not_priced: u32,
     pub why_not_unpriced: u32,
+    /// Who has no student and why, and how evenly loads are spread.
+    pub mentor_side: mentors::MentorSide,
 }
 
 /// A student and a mentor who both prefer each other to what the plan gave them, and could be
@@ -665,5 +668,6 @@ fn summary(problem: &Problem, plan: &Plan) -> Summary {
         loads,
         why_not_priced: 0,
         why_not_unpriced: 0,
+        mentor_side: mentors::mentor_side(problem, &plan.mentor_of_need, &plan.seats),
     }
 }

@@ -496,5 +496,63 @@ pub fn render(problem: &Problem, outcome: &Outcome) -> String {
         .map(|(k, n)| format!("{k}:{n}"))
         .collect();
     let _ = writeln!(out, "mentor load (students:mentors) {}", hist.join(" "));
+    let side = &s.mentor_side;
+    let spread = |l: &crate::explain::mentors::LoadSpread| {
+        format!(
+            "min {} / median {} / max {}, Gini {:.2}",
+            l.min, l.median, l.max, l.gini
+        )
+    };
+    let _ = writeln!(
+        out,
+        "mentors involved {}/{}; load {}",
+        side.involved,
+        s.mentors,
+        spread(&side.spread)
+    );
+    for track in crate::domain::Track::ALL {
+        let (mentors, l) = &side.tracks[track.index()];
+        if *mentors > 0 {
+            let _ = writeln!(
+                out,
+                "  {:<13} {} volunteering, students per mentor {}",
+                track.name(),
+                mentors,
+                spread(l)
+            );
+        }
+    }
+    if !side.idle.is_empty() {
+        use crate::explain::mentors::IdleReason;
+        let mut by_reason: Vec<(IdleReason, Vec<&str>)> = Vec::new();
+        for i in &side.idle {
+            let id = problem.mentors[i.mentor as usize].id.as_str();
+            match by_reason.iter_mut().find(|(r, _)| *r == i.reason) {
+                Some((_, ids)) => ids.push(id),
+                None => by_reason.push((i.reason, vec![id])),
+            }
+        }
+        by_reason.sort_by_key(|(r, _)| std::cmp::Reverse(*r));
+        let _ = writeln!(out, "mentors with no student:");
+        for (reason, ids) in by_reason {
+            let why = match reason {
+                IdleReason::Displaced => "could have taken one; the optimum used others",
+                IdleReason::Forbidden => "every possible pair is forbidden",
+                IdleReason::NoCommonSlot => "no qualified student shares a weekly slot",
+                IdleReason::NotVolunteered => "qualified only on tracks not volunteered for",
+                IdleReason::NoQualifiedNeed => "qualified for no need",
+            };
+            let shown: Vec<&str> = ids.iter().take(IDLE_NAMED).copied().collect();
+            let more = if ids.len() > IDLE_NAMED {
+                format!(" … and {} more", ids.len() - IDLE_NAMED)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "  {why}: {}{more}", shown.join(", "));
+        }
+    }
     out
 }
+
+/// Idle mentors named per reason in the text report (all of them are in the JSON).
+const IDLE_NAMED: usize = 12;
