@@ -91,6 +91,46 @@ fn bench(c: &mut Criterion) {
         dense_time.as_secs_f64() / engine_time.as_secs_f64()
     );
 
+    // Every teacher involved and fair loads on the same school: seat costs on the network's
+    // seat arcs, so the fast path stays the network; checked against the integer program,
+    // which models both with mentor-level columns.
+    let mut fair = problem.clone();
+    fair.policy.involve_every_mentor = true;
+    fair.policy.load_spread = 0.5;
+    let fair_method = solver::solve_problem(&fair, SolveOptions::from_policy(&fair))
+        .expect("engine solves")
+        .method;
+    let (engine_fair, dense_fair) = (fast(&fair), dense(&fair));
+    assert!(
+        (engine_fair - dense_fair).abs() < 1e-6 * engine_fair.abs().max(1.0),
+        "optima differ with involvement and load spread: engine {engine_fair} vs dense {dense_fair}"
+    );
+    let mut group = c.benchmark_group("school_900x240_involve_and_spread");
+    group.sample_size(20);
+    group.bench_function("engine_options_off", |bch| bch.iter(|| fast(&problem)));
+    group.bench_function("engine_options_on", |bch| bch.iter(|| fast(&fair)));
+    group.finish();
+    let off = median(
+        || {
+            std::hint::black_box(fast(&problem));
+        },
+        11,
+    );
+    let on = median(
+        || {
+            std::hint::black_box(fast(&fair));
+        },
+        11,
+    );
+    println!(
+        "school 900x240 with involveEveryMentor and loadSpread 0.5: {fair_method:?}, objectives \
+         agree with the integer program ({engine_fair:.6}); build+solve {:.1} ms vs {:.1} ms \
+         with the options off; on/off = {:.2}x",
+        on.as_secs_f64() * 1e3,
+        off.as_secs_f64() * 1e3,
+        on.as_secs_f64() / off.as_secs_f64()
+    );
+
     // The default generator's school (several needs per student, seat sharing possible): the
     // school's real model. The engine answers it by network+side; the baseline is the integer
     // program over every pair (the engine's path for this model before network+side).
