@@ -9,6 +9,7 @@ mod http;
 mod pii_canary;
 mod properties;
 mod rematch;
+mod school_rules;
 mod seat_sharing;
 mod service;
 mod stability;
