@@ -17,7 +17,7 @@ use mentor_match::engine;
 use mentor_match::explain::{self, MissReason, UnassignedReason};
 use mentor_match::generate::Rng;
 use mentor_match::proto::{self, pb};
-use mentor_match::rules::{Evidence, RuleFailure};
+use mentor_match::rules::{count_pairs, Evidence, QualificationIndex, RuleFailure};
 use mentor_match::solver::{self, verify, SolveOptions, SolveStatus};
 
 use crate::common::{brute_force, coverage};
@@ -315,6 +315,14 @@ fn every_pair_is_a_candidate_exactly_when_the_independent_rule_table_allows_it()
         let raw = school(seed, 1 + (seed % 7) as usize, 1 + (seed % 5) as usize);
         let problem = validate(raw.clone()).expect("the random school is valid");
         let candidates = engine::candidates(&problem);
+        // Validate's count (needs alike share one count: risk level and grade make them
+        // differ) agrees with the set.
+        let index = QualificationIndex::build(&problem);
+        assert_eq!(
+            count_pairs(&problem, &index, u64::MAX, true),
+            candidates.len() as u64,
+            "seed {seed}"
+        );
         for (s, student) in raw.students.iter().enumerate() {
             for k in 0..student.needs.len() {
                 for m in 0..raw.mentors.len() {
