@@ -2,7 +2,7 @@
 //! ([`text`]). Every pair carries the rule that qualified the mentor, both preference ranks,
 //! the common slots and each objective component; every unassigned need carries a reason code
 //! with its evidence; every student who missed their first choice learns why, mentor by mentor.
-//! Lists are ordered by input position so output is stable.
+//! Lists are ordered by input position so output is stable (unassigned needs: referrals first).
 
 pub mod text;
 
@@ -240,6 +240,7 @@ pub enum PriceOfStability {
 pub struct Outcome {
     pub solver: SolverReport,
     pub assignments: Vec<Assignment>,
+    /// Referrals first, then every other unassigned need; each group in input order.
     pub unassigned: Vec<Unassigned>,
     pub misses: Vec<PreferenceMiss>,
     /// Blocking pairs of the plan (see [`BlockingPair`]), by student then mentor.
