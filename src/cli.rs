@@ -201,7 +201,7 @@ pub enum CliError {
     #[error("{path} is not a valid request: {source}")]
     Parse {
         path: PathBuf,
-        source: serde_json::Error,
+        source: proto::DecodeError,
     },
     #[error(transparent)]
     Invalid(#[from] InvalidRequest),
@@ -210,7 +210,7 @@ pub enum CliError {
     #[error("{path} is not a valid rematch request: {source}")]
     ParseRematch {
         path: PathBuf,
-        source: serde_json::Error,
+        source: proto::DecodeError,
     },
     #[error("cannot encode the result: {0}")]
     Encode(serde_json::Error),
@@ -338,7 +338,7 @@ pub fn read_request(path: &Path) -> Result<pb::SolveRequest, CliError> {
     let text = read_text(path)?;
     serde_json::from_str(&text).map_err(|source| CliError::Parse {
         path: path.to_path_buf(),
-        source,
+        source: source.into(),
     })
 }
 
@@ -502,7 +502,7 @@ fn dispatch(command: Command, budget: solver::Budget) -> Result<(), CliError> {
             let req: pb::RematchRequest =
                 serde_json::from_str(&text).map_err(|source| CliError::ParseRematch {
                     path: request.clone(),
-                    source,
+                    source: source.into(),
                 })?;
             let outcome = crate::rematch::rematch_within(req.into(), None, budget, None)?;
             let text = match format {
@@ -534,8 +534,11 @@ fn dispatch(command: Command, budget: solver::Budget) -> Result<(), CliError> {
                 None => Vec::new(),
                 Some(path) => {
                     let text = read_text(&path)?;
-                    let req: pb::WhatIfRequest = serde_json::from_str(&text)
-                        .map_err(|source| CliError::Parse { path, source })?;
+                    let req: pb::WhatIfRequest =
+                        serde_json::from_str(&text).map_err(|source| CliError::Parse {
+                            path,
+                            source: source.into(),
+                        })?;
                     req.scenarios.into_iter().map(Into::into).collect()
                 }
             };

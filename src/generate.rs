@@ -170,6 +170,7 @@ pub fn generate_flat(students: usize, mentors: usize, seed: u64) -> RawRequest {
         .map(|i| RawMentor {
             id: format!("T{i:05}"),
             role: Coded::Set(MentorRole::SubjectTeacher),
+            grade: None,
             subjects: vec![RawSubject {
                 subject: SUBJECTS[rng.below(SUBJECTS.len())].0.to_string(),
                 years: 1 + rng.below(4) as u32,
@@ -197,6 +198,7 @@ pub fn generate_flat(students: usize, mentors: usize, seed: u64) -> RawRequest {
                 subject: SUBJECTS[rng.below(SUBJECTS.len())].0.to_string(),
                 priority: Coded::Set(Priority::Normal),
                 weak_points: vec![],
+                risk_level: Coded::Unset,
             }],
             availability: vec!["MON-8".into()],
             preferences: vec![],
@@ -325,6 +327,9 @@ pub fn generate_with(students: usize, mentors: usize, seed: u64, single_need: bo
         mentor_list.push(RawMentor {
             id: format!("T{:04}", i + 1),
             role: Coded::Set(role),
+            // Peer mentors are older students (grades 10–12, the students in need 7–9); drawn
+            // without the generator's stream, so every other figure of a seed stays as it was.
+            grade: (role == MentorRole::PeerStudent).then_some(10 + (i % 3) as u32),
             subjects,
             counselling,
             coaching,
@@ -404,6 +409,7 @@ pub fn generate_with(students: usize, mentors: usize, seed: u64, single_need: bo
                     subject,
                     priority: Coded::Set(priority(&mut rng, track)),
                     weak_points,
+                    risk_level: Coded::Unset,
                 }
             })
             .collect();

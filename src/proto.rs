@@ -3,15 +3,16 @@
 //! the crate touches generated code.
 
 use crate::domain::model::Problem;
+use crate::domain::policy::RiskCredential;
 use crate::domain::raw::{
     Coded, RawAffinity, RawChoice, RawCoaching, RawCounselling, RawMentor, RawNeed, RawPair,
     RawPolicy, RawRequest, RawStudent, RawSubject,
 };
 use crate::domain::validate::Violation;
-use crate::domain::{MentorRole, Priority, Track};
+use crate::domain::{MentorRole, Priority, RiskLevel, Track};
 use crate::explain::text::rule_failure_sentence;
 use crate::explain::{self, MissReason, Outcome, SeatHolder, UnassignedReason};
-use crate::rules::Evidence;
+use crate::rules::{Evidence, RuleFailure};
 use crate::solver::{MethodKind, SolveStatus};
 
 /// Generated protobuf types with proto3-JSON serde impls.
@@ -23,6 +24,34 @@ pub mod pb {
     /// Encoded descriptor set, for server reflection.
     pub const FILE_DESCRIPTOR_SET: &[u8] =
         include_bytes!(concat!(env!("OUT_DIR"), "/mentormatch_descriptor.bin"));
+}
+
+/// A body or file that is not a valid message in the proto3 JSON mapping, with serde's message
+/// and position — except where the message would quote a value sent for a risk level (an
+/// unknown `riskLevel` such as `"high"`, or a `RISK_LEVEL_*` name in another field): risk is
+/// never echoed in an error (callers log errors), so that value is left out.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct DecodeError {
+    message: String,
+}
+
+impl From<serde_json::Error> for DecodeError {
+    fn from(e: serde_json::Error) -> Self {
+        let text = e.to_string();
+        let message = if text.contains("RISK_LEVEL_") {
+            format!(
+                "a value that is not valid there, at line {} column {} (not quoted: it may be a \
+                 risk level, which is never echoed); riskLevel takes a RISK_LEVEL_* name of the \
+                 RiskLevel enum",
+                e.line(),
+                e.column()
+            )
+        } else {
+            text
+        };
+        DecodeError { message }
+    }
 }
 
 fn coded<P, T>(value: i32, map: impl Fn(P) -> Option<T>) -> Coded<T>
@@ -68,6 +97,25 @@ fn role(value: i32) -> Coded<MentorRole> {
     })
 }
 
+fn risk_level(value: i32) -> Coded<RiskLevel> {
+    coded(value, |r: pb::RiskLevel| match r {
+        pb::RiskLevel::Unspecified => None,
+        pb::RiskLevel::Low => Some(RiskLevel::Low),
+        pb::RiskLevel::Medium => Some(RiskLevel::Medium),
+        pb::RiskLevel::High => Some(RiskLevel::High),
+        pb::RiskLevel::Crisis => Some(RiskLevel::Crisis),
+    })
+}
+
+fn risk_credential(value: i32) -> Coded<RiskCredential> {
+    coded(value, |c: pb::RiskCredential| match c {
+        pb::RiskCredential::Unspecified => None,
+        pb::RiskCredential::TrackRule => Some(RiskCredential::TrackRule),
+        pb::RiskCredential::Certificate => Some(RiskCredential::Certificate),
+        pb::RiskCredential::Referral => Some(RiskCredential::Referral),
+    })
+}
+
 fn choices(items: Vec<(String, u32)>) -> Vec<RawChoice> {
     items
         .into_iter()
@@ -98,6 +146,7 @@ impl From<pb::SolveRequest> for RawRequest {
                             subject: n.subject,
                             priority: priority(n.priority),
                             weak_points: n.weak_points,
+                            risk_level: risk_level(n.risk_level),
                         })
                         .collect(),
                     availability: s.availability,
@@ -119,6 +168,7 @@ impl From<pb::SolveRequest> for RawRequest {
                     RawMentor {
                         id: m.id,
                         role: role(m.role),
+                        grade: m.grade,
                         subjects: m
                             .subjects
                             .into_iter()
@@ -179,11 +229,19 @@ impl From<pb::SolveRequest> for RawRequest {
                 academic_min_years: rules.academic_min_years,
                 psychological_requires_certificate: rules.psychological_requires_certificate,
                 talent_min_competitions: rules.talent_min_competitions,
+                low_risk_requires: risk_credential(rules.low_risk_requires),
+                medium_risk_requires: risk_credential(rules.medium_risk_requires),
+                high_risk_requires: risk_credential(rules.high_risk_requires),
+                crisis_risk_requires: risk_credential(rules.crisis_risk_requires),
+                peer_min_grade_gap: rules.peer_min_grade_gap,
+                peer_psychological: rules.peer_psychological,
+                external_counsellor_any_track: rules.external_counsellor_any_track,
                 min_common_slots: policy.min_common_slots,
                 max_mentors_per_student: policy.max_mentors_per_student,
                 time_limit_seconds: policy.time_limit_seconds,
                 relative_gap: policy.relative_gap,
                 hardship_raises_priority: policy.hardship_raises_priority,
+                risk_raises_priority: policy.risk_raises_priority,
                 why_not_costs: policy.why_not_costs,
                 why_not_students: policy.why_not_students,
                 involve_every_mentor: policy.involve_every_mentor,
@@ -229,6 +287,24 @@ fn pb_role(r: MentorRole) -> i32 {
     }) as i32
 }
 
+fn pb_risk_level(r: RiskLevel) -> i32 {
+    (match r {
+        RiskLevel::None => pb::RiskLevel::Unspecified,
+        RiskLevel::Low => pb::RiskLevel::Low,
+        RiskLevel::Medium => pb::RiskLevel::Medium,
+        RiskLevel::High => pb::RiskLevel::High,
+        RiskLevel::Crisis => pb::RiskLevel::Crisis,
+    }) as i32
+}
+
+fn pb_risk_credential(c: RiskCredential) -> i32 {
+    (match c {
+        RiskCredential::TrackRule => pb::RiskCredential::TrackRule,
+        RiskCredential::Certificate => pb::RiskCredential::Certificate,
+        RiskCredential::Referral => pb::RiskCredential::Referral,
+    }) as i32
+}
+
 fn pb_coded<T: Copy>(value: Coded<T>, f: impl Fn(T) -> i32) -> i32 {
     match value {
         Coded::Set(v) => f(v),
@@ -253,6 +329,13 @@ impl From<RawRequest> for pb::SolveRequest {
             academic_min_years: p.academic_min_years,
             psychological_requires_certificate: p.psychological_requires_certificate,
             talent_min_competitions: p.talent_min_competitions,
+            low_risk_requires: pb_coded(p.low_risk_requires, pb_risk_credential),
+            medium_risk_requires: pb_coded(p.medium_risk_requires, pb_risk_credential),
+            high_risk_requires: pb_coded(p.high_risk_requires, pb_risk_credential),
+            crisis_risk_requires: pb_coded(p.crisis_risk_requires, pb_risk_credential),
+            peer_min_grade_gap: p.peer_min_grade_gap,
+            peer_psychological: p.peer_psychological,
+            external_counsellor_any_track: p.external_counsellor_any_track,
         };
         let policy = pb::Policy {
             weights: (weights != pb::Weights::default()).then_some(weights),
@@ -262,6 +345,7 @@ impl From<RawRequest> for pb::SolveRequest {
             time_limit_seconds: p.time_limit_seconds,
             relative_gap: p.relative_gap,
             hardship_raises_priority: p.hardship_raises_priority,
+            risk_raises_priority: p.risk_raises_priority,
             why_not_costs: p.why_not_costs,
             why_not_students: p.why_not_students,
             involve_every_mentor: p.involve_every_mentor,
@@ -285,6 +369,7 @@ impl From<RawRequest> for pb::SolveRequest {
                             subject: n.subject,
                             priority: pb_coded(n.priority, pb_priority),
                             weak_points: n.weak_points,
+                            risk_level: pb_coded(n.risk_level, pb_risk_level),
                         })
                         .collect(),
                     availability: s.availability,
@@ -349,6 +434,7 @@ impl From<RawRequest> for pb::SolveRequest {
                         .collect(),
                     head_of_classes: m.head_of_classes,
                     traits: m.traits,
+                    grade: m.grade,
                 })
                 .collect(),
             locked_pairs: raw.locked_pairs.into_iter().map(pb_pair).collect(),
@@ -465,6 +551,24 @@ fn unassigned_reason(r: UnassignedReason) -> i32 {
         UnassignedReason::CandidatesFull => U::CandidatesFull,
         UnassignedReason::StudentMentorLimit => U::StudentMentorLimit,
         UnassignedReason::SolverLimit => U::SolverLimit,
+        UnassignedReason::Referral => U::Referral,
+    }) as i32
+}
+
+fn qualification_failure(f: RuleFailure) -> i32 {
+    use pb::QualificationFailure as Q;
+    (match f {
+        RuleFailure::DoesNotTeach { .. } => Q::DoesNotTeach,
+        RuleFailure::TooFewYears { .. } => Q::TooFewYears,
+        RuleFailure::NoCounsellingCredential => Q::NoCounsellingCredential,
+        RuleFailure::CertificateRequired => Q::CertificateRequired,
+        RuleFailure::DoesNotCoach { .. } => Q::DoesNotCoach,
+        RuleFailure::TooFewCompetitions { .. } => Q::TooFewCompetitions,
+        RuleFailure::RiskReferral => Q::RiskReferral,
+        RuleFailure::RiskCertificateRequired => Q::RiskCertificateRequired,
+        RuleFailure::PeerGradeNotLower => Q::PeerGradeNotLower,
+        RuleFailure::PeerNotPsychological => Q::PeerNotPsychological,
+        RuleFailure::CounsellorPsychologicalOnly => Q::CounsellorPsychologicalOnly,
     }) as i32
 }
 
@@ -700,24 +804,24 @@ fn higher_choice(problem: &Problem, h: &explain::HigherChoice) -> pb::HigherChoi
         rank: h.rank,
         reason: 0,
         failed_rules: Vec::new(),
+        failed_qualifications: Vec::new(),
         common_slots: 0,
         holders: Vec::new(),
         forced_cost: h.forced.as_ref().map(|f| forced_cost(problem, f)),
     };
     out.reason = match &h.reason {
         MissReason::NotQualified(failures) => {
-            out.failed_rules = failures
-                .iter()
-                .map(|&(n, f)| {
-                    let need = &problem.needs[n as usize];
-                    format!(
-                        "{} need {}: {}",
-                        need.track,
-                        need.id,
-                        rule_failure_sentence(problem, f)
-                    )
-                })
-                .collect();
+            for &(n, f) in failures {
+                let need = &problem.needs[n as usize];
+                let detail = rule_failure_sentence(problem, f);
+                out.failed_rules
+                    .push(format!("{} need {}: {detail}", need.track, need.id));
+                out.failed_qualifications.push(pb::FailedQualification {
+                    need_id: need.id.clone(),
+                    reason: qualification_failure(f),
+                    detail,
+                });
+            }
             M::NotQualified
         }
         MissReason::NotVolunteered => M::NotVolunteered,

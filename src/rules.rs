@@ -1,14 +1,17 @@
-//! Hard rules: track qualification (the rule table of domain.md), volunteering, common weekly
-//! slots and forbidden pairs; and the sparse candidate set built from them. Only candidate pairs
+//! Hard rules: track qualification (the rule table of domain.md, with the rules a need's
+//! psychological risk and a mentor's role add to it), volunteering, common weekly slots and
+//! forbidden pairs; and the sparse candidate set built from them. [`qualify`] is the one
+//! source of truth for who may take which need: validation, the candidate set, explanations
+//! and rematches all ask it. Only candidate pairs
 //! become variables, so the model grows with the pairs that could be made, not with
 //! students × mentors.
 
 use std::collections::HashMap;
 
-use crate::domain::model::{MentorIx, NeedIx, Problem, Sym};
-use crate::domain::policy::Rules;
+use crate::domain::model::{MentorIx, NeedIx, Problem, Student, Sym};
+use crate::domain::policy::{RiskCredential, Rules};
 use crate::domain::slots::SlotSet;
-use crate::domain::{model::Mentor, model::Need, Track};
+use crate::domain::{model::Mentor, model::Need, MentorRole, RiskLevel, Track};
 use crate::score;
 
 /// Which rule qualified a mentor for a need, with the facts that satisfied it.
@@ -24,7 +27,8 @@ pub enum Evidence {
     CoachesDomain { domain: Sym, competitions: u32 },
 }
 
-/// Why a mentor does not meet a track's qualification rule.
+/// Why a mentor does not meet a need's qualification rule. Each variant has its own reason
+/// code in responses (`QualificationFailure`) and its own sentence in reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RuleFailure {
     DoesNotTeach {
@@ -45,6 +49,30 @@ pub enum RuleFailure {
         competitions: u32,
         min: u32,
     },
+    /// The need's risk level is referred to the school counsellor ([`RiskCredential::Referral`]):
+    /// no mentor of the programme takes it.
+    RiskReferral,
+    /// The need's risk level asks for a counsellor certificate; the mentor has training only.
+    RiskCertificateRequired,
+    /// A peer student mentor takes only students enough grades below their own (or the
+    /// student's grade is not given, so it cannot be checked).
+    PeerGradeNotLower,
+    /// A peer student mentor takes no psychological needs.
+    PeerNotPsychological,
+    /// An external counsellor takes psychological needs only.
+    CounsellorPsychologicalOnly,
+}
+
+impl RuleFailure {
+    /// True for the failures a need's risk level causes: their wording must never reveal the
+    /// level where it could be logged (error messages say only that the risk rules exclude the
+    /// mentor).
+    pub fn is_risk(self) -> bool {
+        matches!(
+            self,
+            RuleFailure::RiskReferral | RuleFailure::RiskCertificateRequired
+        )
+    }
 }
 
 /// Why a (need, mentor) pair is not a candidate, in the order the rules are checked.
@@ -68,8 +96,26 @@ impl Blocker {
     }
 }
 
-/// Applies the qualification rule of the need's track.
-pub fn qualify(rules: &Rules, need: &Need, mentor: &Mentor) -> Result<Evidence, RuleFailure> {
+/// True when a need is referred to the school counsellor instead of being paired: a
+/// psychological need whose risk level the policy sends to [`RiskCredential::Referral`].
+pub fn is_referral(rules: &Rules, need: &Need) -> bool {
+    need.track == Track::Psychological
+        && rules.risk.credential(need.risk) == RiskCredential::Referral
+}
+
+/// Applies the qualification rules to one (need, mentor) pair, in this order: a referred need
+/// takes nobody; the mentor's role rules; the track's rule; and for a psychological need, the
+/// credential its risk level asks for. The first failure is returned.
+pub fn qualify(
+    rules: &Rules,
+    student: &Student,
+    need: &Need,
+    mentor: &Mentor,
+) -> Result<Evidence, RuleFailure> {
+    if is_referral(rules, need) {
+        return Err(RuleFailure::RiskReferral);
+    }
+    role_rules(rules, student, need, mentor)?;
     match need.track {
         Track::Academic => {
             let exp = mentor
@@ -93,9 +139,14 @@ pub fn qualify(rules: &Rules, need: &Need, mentor: &Mentor) -> Result<Evidence, 
         }
         Track::Psychological => {
             let c = &mentor.counselling;
+            let risk_asks_certificate =
+                rules.risk.credential(need.risk) == RiskCredential::Certificate;
             if c.certificate {
                 Ok(Evidence::CounsellorCertificate { years: c.years })
             } else if c.trained && !rules.psychological_requires_certificate {
+                if risk_asks_certificate {
+                    return Err(RuleFailure::RiskCertificateRequired);
+                }
                 Ok(Evidence::PsychologicalTraining { years: c.years })
             } else if c.trained {
                 Err(RuleFailure::CertificateRequired)
@@ -126,6 +177,42 @@ pub fn qualify(rules: &Rules, need: &Need, mentor: &Mentor) -> Result<Evidence, 
     }
 }
 
+/// The rules of the mentor's role (see `policy::RoleRules`). A head teacher has none: their own
+/// class is a fit bonus, not a rule.
+fn role_rules(
+    rules: &Rules,
+    student: &Student,
+    need: &Need,
+    mentor: &Mentor,
+) -> Result<(), RuleFailure> {
+    let roles = &rules.roles;
+    match mentor.role {
+        MentorRole::ExternalCounsellor
+            if need.track != Track::Psychological && !roles.external_counsellor_any_track =>
+        {
+            Err(RuleFailure::CounsellorPsychologicalOnly)
+        }
+        MentorRole::PeerStudent => {
+            if need.track == Track::Psychological && !roles.peer_psychological {
+                return Err(RuleFailure::PeerNotPsychological);
+            }
+            let gap = roles.peer_min_grade_gap;
+            // Validation gives every peer a grade; a missing one fails closed all the same.
+            let lower = gap == 0
+                || (student.grade > 0
+                    && mentor.grade.is_some_and(|g| {
+                        u64::from(g) >= u64::from(student.grade) + u64::from(gap)
+                    }));
+            if lower {
+                Ok(())
+            } else {
+                Err(RuleFailure::PeerGradeNotLower)
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Checks every hard rule for one (need, mentor) pair. On success returns the qualifying
 /// evidence and the common slots.
 pub fn check_pair(
@@ -135,11 +222,12 @@ pub fn check_pair(
 ) -> Result<(Evidence, SlotSet), Blocker> {
     let n = &problem.needs[need as usize];
     let m = &problem.mentors[mentor as usize];
-    let evidence = qualify(&problem.policy.rules, n, m).map_err(Blocker::NotQualified)?;
+    let student = &problem.students[n.student as usize];
+    let evidence = qualify(&problem.policy.rules, student, n, m).map_err(Blocker::NotQualified)?;
     if !m.volunteers_for(n.track) {
         return Err(Blocker::NotVolunteered);
     }
-    let common = problem.students[n.student as usize].slots.common(m.slots);
+    let common = student.slots.common(m.slots);
     if common.len() < problem.policy.min_common_slots {
         return Err(Blocker::NoCommonSlot {
             common: common.len(),
@@ -494,10 +582,11 @@ fn count_exact(problem: &Problem, index: &QualificationIndex, cap: u64) -> u64 {
     /// Pairs checked between two looks at the shared total.
     const FLUSH: u64 = 4096;
     let total = AtomicU64::new(0);
-    // Whether a pair is feasible depends on the need's track and subject, the student's slots
-    // and the mentor — and on a forbidden pair, which only some students have. Needs alike in
-    // the rest share one count: a request of 200,000 identical needs costs one row's checks,
-    // so a dense request is refused in well under a second.
+    // Whether a pair is feasible depends on the need's track, subject and risk level, the
+    // student's slots and grade (the peer rule) and the mentor — and on a forbidden pair, which
+    // only some students have. Needs alike in the rest share one count: a request of 200,000
+    // identical needs costs one row's checks, so a dense request is refused in well under a
+    // second.
     let mut restricted = vec![false; problem.students.len()];
     for (&(s, _), facts) in &problem.pair_facts {
         restricted[s as usize] |= facts.forbidden;
@@ -505,7 +594,7 @@ fn count_exact(problem: &Problem, index: &QualificationIndex, cap: u64) -> u64 {
     crate::parallel::over_ranges(problem.needs.len(), |range| {
         let mut local = 0u64;
         let mut checked = 0u64;
-        let mut alike: HashMap<(Track, Sym, SlotSet), u64> = HashMap::new();
+        let mut alike: HashMap<(Track, Sym, RiskLevel, SlotSet, u32), u64> = HashMap::new();
         for n in range {
             let need = &problem.needs[n];
             let relevant = index.relevant(need);
@@ -519,10 +608,13 @@ fn count_exact(problem: &Problem, index: &QualificationIndex, cap: u64) -> u64 {
                 checked += relevant.len() as u64;
                 count_row()
             } else {
+                let student = &problem.students[need.student as usize];
                 let key = (
                     need.track,
                     need.subject,
-                    problem.students[need.student as usize].slots,
+                    need.risk,
+                    student.slots,
+                    student.grade,
                 );
                 *alike.entry(key).or_insert_with(|| {
                     checked += relevant.len() as u64;
@@ -565,13 +657,34 @@ mod tests {
             declared_priority: Priority::Normal,
             priority: Priority::Normal,
             weak_points: vec![],
+            risk: RiskLevel::None,
         }
+    }
+
+    fn student(grade: u32) -> Student {
+        Student {
+            id: "S1".into(),
+            grade,
+            class: 0,
+            first_need: 0,
+            need_count: 1,
+            slots: SlotSet::EMPTY,
+            preferences: vec![],
+            traits: vec![],
+            family_hardship: false,
+        }
+    }
+
+    /// `qualify` for a grade-8 student.
+    fn q(rules: &Rules, need: &Need, mentor: &Mentor) -> Result<Evidence, RuleFailure> {
+        qualify(rules, &student(8), need, mentor)
     }
 
     fn mentor() -> Mentor {
         Mentor {
             id: "T1".into(),
             role: MentorRole::SubjectTeacher,
+            grade: None,
             subjects: vec![SubjectExperience {
                 subject: 1,
                 years: 6,
@@ -595,14 +708,14 @@ mod tests {
     fn academic_needs_the_subject_taught() {
         let rules = Rules::default();
         assert_eq!(
-            qualify(&rules, &need(Track::Academic, 1), &mentor()),
+            q(&rules, &need(Track::Academic, 1), &mentor()),
             Ok(Evidence::TeachesSubject {
                 subject: 1,
                 years: 6
             })
         );
         assert_eq!(
-            qualify(&rules, &need(Track::Academic, 9), &mentor()),
+            q(&rules, &need(Track::Academic, 9), &mentor()),
             Err(RuleFailure::DoesNotTeach { subject: 9 })
         );
     }
@@ -614,7 +727,7 @@ mod tests {
             ..Rules::default()
         };
         assert_eq!(
-            qualify(&rules, &need(Track::Academic, 1), &mentor()),
+            q(&rules, &need(Track::Academic, 1), &mentor()),
             Err(RuleFailure::TooFewYears {
                 subject: 1,
                 years: 6,
@@ -628,27 +741,21 @@ mod tests {
         let rules = Rules::default();
         let n = need(Track::Psychological, 0);
         let mut m = mentor();
-        assert_eq!(
-            qualify(&rules, &n, &m),
-            Err(RuleFailure::NoCounsellingCredential)
-        );
+        assert_eq!(q(&rules, &n, &m), Err(RuleFailure::NoCounsellingCredential));
         m.counselling.trained = true;
         assert_eq!(
-            qualify(&rules, &n, &m),
+            q(&rules, &n, &m),
             Ok(Evidence::PsychologicalTraining { years: 0 })
         );
         let strict = Rules {
             psychological_requires_certificate: true,
             ..Rules::default()
         };
-        assert_eq!(
-            qualify(&strict, &n, &m),
-            Err(RuleFailure::CertificateRequired)
-        );
+        assert_eq!(q(&strict, &n, &m), Err(RuleFailure::CertificateRequired));
         m.counselling.certificate = true;
         m.counselling.years = 4;
         assert_eq!(
-            qualify(&strict, &n, &m),
+            q(&strict, &n, &m),
             Ok(Evidence::CounsellorCertificate { years: 4 })
         );
     }
@@ -657,20 +764,20 @@ mod tests {
     fn talent_needs_competition_coaching_in_the_domain() {
         let rules = Rules::default();
         assert_eq!(
-            qualify(&rules, &need(Track::Talent, 2), &mentor()),
+            q(&rules, &need(Track::Talent, 2), &mentor()),
             Ok(Evidence::CoachesDomain {
                 domain: 2,
                 competitions: 3
             })
         );
         assert_eq!(
-            qualify(&rules, &need(Track::Talent, 1), &mentor()),
+            q(&rules, &need(Track::Talent, 1), &mentor()),
             Err(RuleFailure::DoesNotCoach { domain: 1 })
         );
         let mut m = mentor();
         m.coaching[0].competitions = 0;
         assert_eq!(
-            qualify(&rules, &need(Track::Talent, 2), &m),
+            q(&rules, &need(Track::Talent, 2), &m),
             Err(RuleFailure::TooFewCompetitions {
                 domain: 2,
                 competitions: 0,
@@ -684,7 +791,173 @@ mod tests {
         let rules = Rules::default();
         let mut m = mentor();
         m.coaching.clear();
-        assert!(qualify(&rules, &need(Track::Talent, 1), &m).is_err());
-        assert!(qualify(&rules, &need(Track::Psychological, 1), &m).is_err());
+        assert!(q(&rules, &need(Track::Talent, 1), &m).is_err());
+        assert!(q(&rules, &need(Track::Psychological, 1), &m).is_err());
+    }
+
+    fn at_risk(level: RiskLevel) -> Need {
+        Need {
+            risk: level,
+            ..need(Track::Psychological, 0)
+        }
+    }
+
+    fn role(role: MentorRole, grade: Option<u32>) -> Mentor {
+        Mentor {
+            role,
+            grade,
+            ..mentor()
+        }
+    }
+
+    #[test]
+    fn high_risk_needs_a_certificate_whatever_the_track_rule_says() {
+        let rules = Rules::default();
+        let mut m = mentor();
+        m.counselling.trained = true;
+        for level in [RiskLevel::None, RiskLevel::Low, RiskLevel::Medium] {
+            assert_eq!(
+                q(&rules, &at_risk(level), &m),
+                Ok(Evidence::PsychologicalTraining { years: 0 })
+            );
+        }
+        assert_eq!(
+            q(&rules, &at_risk(RiskLevel::High), &m),
+            Err(RuleFailure::RiskCertificateRequired)
+        );
+        m.counselling.certificate = true;
+        assert_eq!(
+            q(&rules, &at_risk(RiskLevel::High), &m),
+            Ok(Evidence::CounsellorCertificate { years: 0 })
+        );
+        // The track's own rule comes first when it already asks for the certificate.
+        let strict = Rules {
+            psychological_requires_certificate: true,
+            ..Rules::default()
+        };
+        m.counselling.certificate = false;
+        assert_eq!(
+            q(&strict, &at_risk(RiskLevel::High), &m),
+            Err(RuleFailure::CertificateRequired)
+        );
+    }
+
+    #[test]
+    fn crisis_is_referred_and_never_qualifies_anyone() {
+        let rules = Rules::default();
+        let mut m = mentor();
+        m.counselling.certificate = true;
+        m.counselling.trained = true;
+        assert_eq!(
+            q(&rules, &at_risk(RiskLevel::Crisis), &m),
+            Err(RuleFailure::RiskReferral)
+        );
+        assert!(is_referral(&rules, &at_risk(RiskLevel::Crisis)));
+        assert!(!is_referral(&rules, &at_risk(RiskLevel::High)));
+    }
+
+    #[test]
+    fn risk_credentials_are_policy() {
+        let mut rules = Rules::default();
+        rules.risk.crisis = RiskCredential::Certificate;
+        rules.risk.low = RiskCredential::Referral;
+        rules.risk.high = RiskCredential::TrackRule;
+        let mut m = mentor();
+        m.counselling.trained = true;
+        assert_eq!(
+            q(&rules, &at_risk(RiskLevel::Crisis), &m),
+            Err(RuleFailure::RiskCertificateRequired)
+        );
+        assert_eq!(
+            q(&rules, &at_risk(RiskLevel::Low), &m),
+            Err(RuleFailure::RiskReferral)
+        );
+        assert!(q(&rules, &at_risk(RiskLevel::High), &m).is_ok());
+    }
+
+    #[test]
+    fn peer_students_take_only_lower_grades_and_no_psychological_needs() {
+        let rules = Rules::default();
+        let academic = need(Track::Academic, 1);
+        for (mentor_grade, student_grade, ok) in [
+            (9, 8, true),
+            (9, 7, true),
+            (8, 8, false),
+            (7, 8, false),
+            (9, 0, false),
+        ] {
+            let m = role(MentorRole::PeerStudent, Some(mentor_grade));
+            assert_eq!(
+                qualify(&rules, &student(student_grade), &academic, &m).is_ok(),
+                ok,
+                "peer in grade {mentor_grade}, student in grade {student_grade}"
+            );
+        }
+        let mut m = role(MentorRole::PeerStudent, Some(12));
+        m.counselling.certificate = true;
+        assert_eq!(
+            q(&rules, &need(Track::Psychological, 0), &m),
+            Err(RuleFailure::PeerNotPsychological)
+        );
+        assert_eq!(
+            q(
+                &rules,
+                &need(Track::Talent, 2),
+                &role(MentorRole::PeerStudent, None)
+            ),
+            Err(RuleFailure::PeerGradeNotLower)
+        );
+    }
+
+    #[test]
+    fn peer_rules_are_policy() {
+        let mut rules = Rules::default();
+        rules.roles.peer_min_grade_gap = 2;
+        let m = role(MentorRole::PeerStudent, Some(9));
+        let academic = need(Track::Academic, 1);
+        assert!(qualify(&rules, &student(7), &academic, &m).is_ok());
+        assert_eq!(
+            qualify(&rules, &student(8), &academic, &m),
+            Err(RuleFailure::PeerGradeNotLower)
+        );
+        rules.roles.peer_min_grade_gap = 0;
+        assert!(qualify(&rules, &student(9), &academic, &m).is_ok());
+        assert!(qualify(&rules, &student(0), &academic, &m).is_ok());
+        rules.roles.peer_psychological = true;
+        let mut m = m;
+        m.counselling.trained = true;
+        assert!(q(&rules, &need(Track::Psychological, 0), &m).is_ok());
+    }
+
+    #[test]
+    fn external_counsellors_take_psychological_needs_only() {
+        let mut rules = Rules::default();
+        let mut m = role(MentorRole::ExternalCounsellor, None);
+        m.counselling.certificate = true;
+        assert!(q(&rules, &need(Track::Psychological, 0), &m).is_ok());
+        assert_eq!(
+            q(&rules, &need(Track::Academic, 1), &m),
+            Err(RuleFailure::CounsellorPsychologicalOnly)
+        );
+        assert_eq!(
+            q(&rules, &need(Track::Talent, 2), &m),
+            Err(RuleFailure::CounsellorPsychologicalOnly)
+        );
+        rules.roles.external_counsellor_any_track = true;
+        assert!(q(&rules, &need(Track::Talent, 2), &m).is_ok());
+    }
+
+    #[test]
+    fn head_teachers_and_other_roles_have_no_rule_of_their_own() {
+        let rules = Rules::default();
+        for r in [
+            MentorRole::Unspecified,
+            MentorRole::HeadTeacher,
+            MentorRole::SubjectTeacher,
+            MentorRole::Administrator,
+            MentorRole::TeachingAssistant,
+        ] {
+            assert!(q(&rules, &need(Track::Academic, 1), &role(r, Some(3))).is_ok());
+        }
     }
 }

@@ -40,6 +40,7 @@ pub fn tiny_problem(seed: u64, students: usize, mentors: usize) -> Problem {
         .map(|i| RawMentor {
             id: format!("T{i}"),
             role: Coded::Set(MentorRole::SubjectTeacher),
+            grade: None,
             subjects: {
                 let mut v = Vec::new();
                 for subject in ["math", "english"] {
@@ -114,6 +115,7 @@ pub fn tiny_problem(seed: u64, students: usize, mentors: usize) -> Problem {
                     } else {
                         vec![]
                     },
+                    risk_level: Coded::Unset,
                 });
             }
             let mut preferences = Vec::new();

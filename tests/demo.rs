@@ -32,6 +32,16 @@ fn bundled_school_keeps_its_key_figures() {
         .unassigned
         .iter()
         .any(|u| u.reason == pb::UnassignedReason::NoCommonSlot as i32));
+    // Issue 11: the crisis is referred (listed first) and the over-subscribed subject leaves
+    // needs with every candidate full.
+    assert_eq!(
+        response.unassigned.first().map(|u| u.reason),
+        Some(pb::UnassignedReason::Referral as i32)
+    );
+    assert!(response
+        .unassigned
+        .iter()
+        .any(|u| u.reason == pb::UnassignedReason::CandidatesFull as i32));
     assert_eq!(
         summary.needs_covered as usize,
         response

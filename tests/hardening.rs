@@ -261,6 +261,7 @@ fn needs_at_one_level(needs: usize) -> mentor_match::domain::raw::RawRequest {
                     subject: "math".into(),
                     priority: Coded::Set(Priority::Normal),
                     weak_points: vec![],
+                    risk_level: Coded::Unset,
                 })
                 .collect(),
             availability: vec!["MON-1".into()],

@@ -1,6 +1,9 @@
 //! Student data never reaches a log or an error message: a request whose attributes are unique
 //! canary strings goes through every path of the real binary (CLI and `serve`), with logging at
-//! its most verbose, and no canary may appear on stderr or in an error.
+//! its most verbose, and no canary may appear on stderr or in an error. Psychological risk
+//! levels (the bundled school carries every one) are held to the same: no level name or word
+//! reaches a log, a metric or an error, not even for a request whose levels are misplaced,
+//! misspelled or break a lock.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -49,6 +52,18 @@ fn canary_request() -> serde_json::Value {
     req
 }
 
+/// How a risk level could show in text (checked case-insensitively).
+const RISK_WORDS: [&str; 8] = [
+    "risk_level_low",
+    "risk_level_medium",
+    "risk_level_high",
+    "risk_level_crisis",
+    "crisis",
+    "low risk",
+    "medium risk",
+    "high risk",
+];
+
 fn assert_clean(what: &str, text: &str) {
     for c in CANARIES {
         assert!(
@@ -56,6 +71,85 @@ fn assert_clean(what: &str, text: &str) {
             "{what} leaks {c}:\n{}",
             &text[..text.len().min(2000)]
         );
+    }
+    let lower = text.to_lowercase();
+    for w in RISK_WORDS {
+        assert!(
+            !lower.contains(w),
+            "{what} leaks a risk level ({w}):\n{}",
+            &text[..text.len().min(2000)]
+        );
+    }
+}
+
+/// The canary school with each risk level on an academic need (risk_level_off_track).
+fn risky_bad_request() -> serde_json::Value {
+    let mut req = canary_request();
+    let levels = [
+        "RISK_LEVEL_LOW",
+        "RISK_LEVEL_MEDIUM",
+        "RISK_LEVEL_HIGH",
+        "RISK_LEVEL_CRISIS",
+    ];
+    let mut next = 0;
+    for s in req["students"].as_array_mut().unwrap() {
+        for n in s["needs"].as_array_mut().unwrap() {
+            if next < levels.len() && n["track"] == "TRACK_ACADEMIC" {
+                n["riskLevel"] = serde_json::json!(levels[next]);
+                next += 1;
+            }
+        }
+    }
+    assert_eq!(next, levels.len());
+    req
+}
+
+/// The canary school with locks that the high-risk and the crisis rules refuse (reported once
+/// the request is otherwise valid).
+fn risky_locks_request() -> serde_json::Value {
+    let mut req = canary_request();
+    let locks = req["lockedPairs"].as_array_mut().unwrap();
+    // S00068's need is at crisis (referred), S00057's is high and T0009 has training only.
+    locks.push(serde_json::json!({"studentId": "S00068", "mentorId": "T0030"}));
+    locks.push(serde_json::json!({"studentId": "S00057", "mentorId": "T0009"}));
+    req
+}
+
+/// A risk level the JSON mapping cannot read (lowercase), so decoding fails.
+fn misspelled_risk_request() -> String {
+    let text = canary_request().to_string();
+    assert!(text.contains("\"RISK_LEVEL_CRISIS\""));
+    text.replace("\"RISK_LEVEL_CRISIS\"", "\"crisis\"")
+}
+
+#[test]
+fn the_canary_school_carries_every_risk_level() {
+    let text = canary_request().to_string();
+    for level in [
+        "RISK_LEVEL_LOW",
+        "RISK_LEVEL_MEDIUM",
+        "RISK_LEVEL_HIGH",
+        "RISK_LEVEL_CRISIS",
+    ] {
+        assert!(text.contains(level), "{level}");
+    }
+    // The misplaced levels and the broken locks are each reported, without the level.
+    for (request, code) in [
+        (risky_bad_request(), "risk_level_off_track"),
+        (risky_locks_request(), "locked_breaks_rule"),
+    ] {
+        let bad: pb::SolveRequest = serde_json::from_value(request).unwrap();
+        let err = mentor_match::domain::validate::validate(bad.into()).expect_err("invalid");
+        let codes: Vec<&str> = err.violations.iter().map(|v| v.code.as_str()).collect();
+        let expected = if code == "locked_breaks_rule" { 2 } else { 4 };
+        assert_eq!(
+            codes.iter().filter(|c| **c == code).count(),
+            expected,
+            "{codes:?}"
+        );
+        for v in &err.violations {
+            assert_clean("violation", &v.message);
+        }
     }
 }
 
@@ -71,6 +165,12 @@ fn no_canary_reaches_the_cli_logs_or_errors() {
         serde_json::json!(format!("{}{}", CANARIES[1], "x".repeat(200)));
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, bad_req.to_string()).unwrap();
+    let risky_bad = dir.path().join("risky_bad.json");
+    std::fs::write(&risky_bad, risky_bad_request().to_string()).unwrap();
+    let locks_bad = dir.path().join("locks_bad.json");
+    std::fs::write(&locks_bad, risky_locks_request().to_string()).unwrap();
+    let misspelled_bad = dir.path().join("misspelled_bad.json");
+    std::fs::write(&misspelled_bad, misspelled_risk_request()).unwrap();
     let rematch = dir.path().join("rematch.json");
     std::fs::write(
         &rematch,
@@ -97,6 +197,12 @@ fn no_canary_reaches_the_cli_logs_or_errors() {
         vec!["validate".into(), good.into()],
         vec!["validate".into(), bad.clone().into()],
         vec!["solve".into(), bad.into()],
+        vec!["validate".into(), risky_bad.clone().into()],
+        vec!["solve".into(), risky_bad.into()],
+        vec!["validate".into(), locks_bad.clone().into()],
+        vec!["solve".into(), locks_bad.into()],
+        vec!["validate".into(), misspelled_bad.clone().into()],
+        vec!["solve".into(), misspelled_bad.into()],
         vec![
             "rematch".into(),
             rematch.into(),
@@ -176,6 +282,24 @@ async fn no_canary_reaches_the_server_log_or_its_errors() {
     for v in &validated.violations {
         assert_clean("violation", &v.description);
     }
+    for (request, code) in [
+        (risky_bad_request(), "risk_level_off_track"),
+        (risky_locks_request(), "locked_breaks_rule"),
+    ] {
+        let risky: pb::SolveRequest = serde_json::from_value(request).unwrap();
+        let status = client.solve(risky.clone()).await.expect_err("invalid");
+        assert_clean("error message", status.message());
+        assert_clean("error details", &String::from_utf8_lossy(status.details()));
+        let validated = client
+            .validate(risky)
+            .await
+            .expect("validate answers")
+            .into_inner();
+        assert!(validated.violations.iter().any(|v| v.code == code));
+        for v in &validated.violations {
+            assert_clean("violation", &v.description);
+        }
+    }
     let rematch_school = Some(good.clone());
     let rematch = pb::RematchRequest {
         request: Some(good),
@@ -215,6 +339,22 @@ async fn no_canary_reaches_the_server_log_or_its_errors() {
         .expect("http answers");
     assert_eq!(refused.status().as_u16(), 400);
     assert_clean("HTTP error body", &refused.text().await.unwrap());
+    for body in [
+        risky_bad_request().to_string(),
+        risky_locks_request().to_string(),
+        misspelled_risk_request(),
+    ] {
+        for route in ["/v1/solve", "/v1/validate"] {
+            let answer = http
+                .post(format!("{base}{route}"))
+                .body(body.clone())
+                .send()
+                .await
+                .expect("http answers");
+            let text = answer.text().await.unwrap();
+            assert_clean(&format!("HTTP answer of {route}"), &text);
+        }
+    }
     let metrics = http
         .get(format!("{base}/metrics"))
         .send()

@@ -17,6 +17,7 @@ fn mentor(id: &str, subjects: &[&str]) -> RawMentor {
     RawMentor {
         id: id.into(),
         role: Coded::Set(MentorRole::SubjectTeacher),
+        grade: None,
         subjects: subjects
             .iter()
             .map(|s| RawSubject {
@@ -51,6 +52,7 @@ fn student(id: &str, needs: &[&str]) -> RawStudent {
                 subject: (*subject).into(),
                 priority: Coded::Set(Priority::Normal),
                 weak_points: vec![],
+                risk_level: Coded::Unset,
             })
             .collect(),
         availability: vec!["MON-1".into()],

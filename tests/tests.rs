@@ -10,6 +10,7 @@ mod involvement;
 mod pii_canary;
 mod properties;
 mod rematch;
+mod school_rules;
 mod seat_sharing;
 mod service;
 mod stability;

@@ -83,8 +83,25 @@ impl Priority {
     }
 }
 
-/// What kind of staff member (or volunteer) a mentor is. Kept for reports; the rules look at
-/// declared experience, not at the role.
+/// Psychological risk of a need, from SCL-90 screening. The most sensitive fact of a request:
+/// it shapes which mentors qualify and the need's priority, but it is never logged, counted in
+/// metrics or quoted in an error message, and reports show only its consequences (a referral,
+/// a certificate asked for), never the level itself. `None` also means "not screened".
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RiskLevel {
+    #[default]
+    None,
+    Low,
+    Medium,
+    High,
+    Crisis,
+}
+
+/// What kind of staff member (or volunteer) a mentor is. Three roles carry qualification rules
+/// of their own (see `rules::qualify` and the policy's [`policy::RoleRules`]): a peer student
+/// takes only students of a lower grade and no psychological needs, an external counsellor
+/// takes psychological needs only; a head teacher's own class is a fit bonus in the score
+/// (`Weights::own_class`), not a rule. Other roles are informational.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum MentorRole {
     Unspecified,

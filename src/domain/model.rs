@@ -8,7 +8,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use super::policy::Policy;
 use super::slots::SlotSet;
-use super::{MentorRole, Priority, Track};
+use super::{MentorRole, Priority, RiskLevel, Track};
 
 /// Position of a student in [`Problem::students`].
 pub type StudentIx = u32;
@@ -137,10 +137,14 @@ pub struct Need {
     pub subject: Sym,
     /// Priority as declared by the school.
     pub declared_priority: Priority,
-    /// Priority the solver uses (declared, raised for family hardship when the policy says so).
+    /// Priority the solver uses (declared, raised for family hardship and for psychological
+    /// risk when the policy says so).
     pub priority: Priority,
     /// Sorted, de-duplicated.
     pub weak_points: Vec<Sym>,
+    /// Psychological risk (always `None` off the psychological track: validation refuses a
+    /// level elsewhere). Sensitive: read by the rules, never printed.
+    pub risk: RiskLevel,
 }
 
 #[derive(Clone, Debug)]
@@ -169,6 +173,9 @@ pub struct Counselling {
 pub struct Mentor {
     pub id: String,
     pub role: MentorRole,
+    /// School grade of a peer student mentor (always set for one: validation asks for it);
+    /// as given, and unused, for other roles.
+    pub grade: Option<u32>,
     pub subjects: Vec<SubjectExperience>,
     pub counselling: Counselling,
     pub coaching: Vec<CoachingExperience>,

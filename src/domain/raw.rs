@@ -3,7 +3,8 @@
 //! its path. Enumerations stay [`Coded`] so an unset or unknown value can be reported instead of
 //! silently defaulted.
 
-use super::{MentorRole, Priority, Track};
+use super::policy::RiskCredential;
+use super::{MentorRole, Priority, RiskLevel, Track};
 
 /// An enumeration field as received: set to a known value, left unset, or an unknown number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -11,6 +12,13 @@ pub enum Coded<T> {
     Set(T),
     Unset,
     Invalid(i32),
+}
+
+impl<T> Default for Coded<T> {
+    /// Left unset, as a field the caller did not send.
+    fn default() -> Self {
+        Coded::Unset
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -43,6 +51,8 @@ pub struct RawNeed {
     pub subject: String,
     pub priority: Coded<Priority>,
     pub weak_points: Vec<String>,
+    /// Unset means no risk level (not screened).
+    pub risk_level: Coded<RiskLevel>,
 }
 
 /// A ranked choice of another party (mentor for a student, student for a mentor).
@@ -78,6 +88,8 @@ pub struct RawCounselling {
 pub struct RawMentor {
     pub id: String,
     pub role: Coded<MentorRole>,
+    /// School grade; required for a peer student mentor.
+    pub grade: Option<u32>,
     pub subjects: Vec<RawSubject>,
     pub counselling: RawCounselling,
     pub coaching: Vec<RawCoaching>,
@@ -115,11 +127,19 @@ pub struct RawPolicy {
     pub academic_min_years: Option<u32>,
     pub psychological_requires_certificate: Option<bool>,
     pub talent_min_competitions: Option<u32>,
+    pub low_risk_requires: Coded<RiskCredential>,
+    pub medium_risk_requires: Coded<RiskCredential>,
+    pub high_risk_requires: Coded<RiskCredential>,
+    pub crisis_risk_requires: Coded<RiskCredential>,
+    pub peer_min_grade_gap: Option<u32>,
+    pub peer_psychological: Option<bool>,
+    pub external_counsellor_any_track: Option<bool>,
     pub min_common_slots: Option<u32>,
     pub max_mentors_per_student: Option<u32>,
     pub time_limit_seconds: Option<f64>,
     pub relative_gap: Option<f64>,
     pub hardship_raises_priority: Option<bool>,
+    pub risk_raises_priority: Option<bool>,
     pub why_not_costs: Option<bool>,
     pub why_not_students: Vec<String>,
     pub involve_every_mentor: Option<bool>,

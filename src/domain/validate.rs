@@ -12,10 +12,12 @@ use super::model::{
     CoachingExperience, Counselling, Interner, Mentor, MentorIx, Need, PairFactsMap, Problem,
     Student, StudentIx, SubjectExperience,
 };
-use super::policy::{Policy, Rules, Weights, WhyNot};
+use super::policy::{
+    risk_priority, Policy, RiskCredential, RiskRules, RoleRules, Rules, Weights, WhyNot,
+};
 use super::raw::{Coded, RawChoice, RawPolicy, RawRequest};
 use super::slots::SlotSet;
-use super::{clip, MentorRole, Priority, Track};
+use super::{clip, MentorRole, Priority, RiskLevel, Track};
 use crate::explain::text::blocker_sentence;
 use crate::rules::{check_pair, Blocker};
 
@@ -43,6 +45,7 @@ pub enum ViolationCode {
     TooLong,
     TooManyViolations,
     ControlCharacter,
+    RiskLevelOffTrack,
 }
 
 impl ViolationCode {
@@ -70,6 +73,7 @@ impl ViolationCode {
             ViolationCode::TooLong => "too_long",
             ViolationCode::TooManyViolations => "too_many_violations",
             ViolationCode::ControlCharacter => "control_character",
+            ViolationCode::RiskLevelOffTrack => "risk_level_off_track",
         }
     }
 }
@@ -243,6 +247,9 @@ fn enum_value<T: Copy>(
 
 const TRACKS: &str = "TRACK_ACADEMIC, TRACK_PSYCHOLOGICAL, TRACK_TALENT";
 
+/// Largest `policy.rules.peer_min_grade_gap`: twelve school grades.
+const MAX_GRADE_GAP: u32 = 12;
+
 /// Validates a request and builds the indexed problem.
 pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
     let mut report = Report::default();
@@ -305,6 +312,24 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
             "a MENTOR_ROLE_* value",
         )
         .unwrap_or(MentorRole::Unspecified);
+        // The peer rule compares grades, so a peer needs one; other roles' grades are ignored.
+        // The grade is never quoted: a peer mentor is a student too.
+        if role == MentorRole::PeerStudent {
+            match m.grade {
+                None => report.add(
+                    format!("{p}.grade"),
+                    ViolationCode::MissingValue,
+                    "a peer student mentor (MENTOR_ROLE_PEER_STUDENT) needs a grade: the peer \
+                     rule takes only students of a lower grade",
+                ),
+                Some(0) => report.add(
+                    format!("{p}.grade"),
+                    ViolationCode::OutOfRange,
+                    "0 is not a school grade; grades start at 1",
+                ),
+                Some(_) => {}
+            }
+        }
         let mut volunteers = [false; 3];
         for (t, track) in m.tracks.iter().enumerate() {
             let tp = format!("{p}.tracks[{t}]");
@@ -383,6 +408,7 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
         mentors.push(Mentor {
             id: m.id.clone(),
             role,
+            grade: m.grade,
             subjects,
             counselling: Counselling {
                 certificate: m.counselling.certificate,
@@ -484,11 +510,35 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
                     "a PRIORITY_* value",
                 )
                 .unwrap_or(Priority::Normal);
-                let priority = if s.family_hardship && policy.hardship_raises_priority {
-                    declared.raised()
+                // The level is never quoted, not even an invalid one's meaning: only the field.
+                let risk = enum_value(
+                    &mut report,
+                    &format_args!("{np}.risk_level"),
+                    n.risk_level,
+                    "a RISK_LEVEL_* value",
+                )
+                .unwrap_or_default();
+                if risk != RiskLevel::None && matches!(track, Some(Track::Academic | Track::Talent))
+                {
+                    report.add(
+                        format!("{np}.risk_level"),
+                        ViolationCode::RiskLevelOffTrack,
+                        "a risk level belongs on a TRACK_PSYCHOLOGICAL need only (SCL-90 \
+                         screening): remove it from this need or correct the track",
+                    );
+                }
+                let risk = if track == Some(Track::Psychological) {
+                    risk
                 } else {
-                    declared
+                    RiskLevel::None
                 };
+                let mut priority = declared;
+                if s.family_hardship && policy.hardship_raises_priority {
+                    priority = priority.raised();
+                }
+                if policy.risk_raises_priority {
+                    priority = risk_priority(risk, priority);
+                }
                 let mut weak_points = text.intern_set(&n.weak_points);
                 let subject = text.intern(&n.subject);
                 if track == Some(Track::Psychological) && subject != 0 {
@@ -505,6 +555,7 @@ pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
                     declared_priority: declared,
                     priority,
                     weak_points,
+                    risk,
                 });
             }
         }
@@ -679,7 +730,7 @@ fn check_level_sizes(report: &mut Report, problem: &Problem) {
                 "students",
                 ViolationCode::TooLarge,
                 format!(
-                    "{count} needs at priority {} (after family hardship); at most {} per \
+                    "{count} needs at priority {} (after family hardship and risk); at most {} per \
                      priority level can be solved exactly: split the request",
                     p.name(),
                     limits::MAX_NEEDS_PER_LEVEL
@@ -812,6 +863,39 @@ fn validate_policy(report: &mut Report, raw: &RawPolicy) -> Policy {
         own_class: weight("own_class", raw.own_class, dw.own_class),
     };
     let dr = Rules::default();
+    let mut credential = |name: &str, value, default: RiskCredential| {
+        enum_value(
+            report,
+            &format_args!("policy.rules.{name}"),
+            value,
+            "a RISK_CREDENTIAL_* value",
+        )
+        .unwrap_or(default)
+    };
+    let risk = RiskRules {
+        low: credential("low_risk_requires", raw.low_risk_requires, dr.risk.low),
+        medium: credential(
+            "medium_risk_requires",
+            raw.medium_risk_requires,
+            dr.risk.medium,
+        ),
+        high: credential("high_risk_requires", raw.high_risk_requires, dr.risk.high),
+        crisis: credential(
+            "crisis_risk_requires",
+            raw.crisis_risk_requires,
+            dr.risk.crisis,
+        ),
+    };
+    let peer_min_grade_gap = raw
+        .peer_min_grade_gap
+        .unwrap_or(dr.roles.peer_min_grade_gap);
+    if peer_min_grade_gap > MAX_GRADE_GAP {
+        report.add(
+            "policy.rules.peer_min_grade_gap",
+            ViolationCode::OutOfRange,
+            format!("{peer_min_grade_gap} is outside 0..={MAX_GRADE_GAP}"),
+        );
+    }
     let rules = Rules {
         academic_min_years: raw.academic_min_years.unwrap_or(dr.academic_min_years),
         psychological_requires_certificate: raw
@@ -820,6 +904,16 @@ fn validate_policy(report: &mut Report, raw: &RawPolicy) -> Policy {
         talent_min_competitions: raw
             .talent_min_competitions
             .unwrap_or(dr.talent_min_competitions),
+        risk,
+        roles: RoleRules {
+            peer_min_grade_gap,
+            peer_psychological: raw
+                .peer_psychological
+                .unwrap_or(dr.roles.peer_psychological),
+            external_counsellor_any_track: raw
+                .external_counsellor_any_track
+                .unwrap_or(dr.roles.external_counsellor_any_track),
+        },
     };
     let min_common_slots = raw.min_common_slots.unwrap_or(defaults.min_common_slots);
     if !(1..=84).contains(&min_common_slots) {
@@ -893,6 +987,9 @@ fn validate_policy(report: &mut Report, raw: &RawPolicy) -> Policy {
         hardship_raises_priority: raw
             .hardship_raises_priority
             .unwrap_or(defaults.hardship_raises_priority),
+        risk_raises_priority: raw
+            .risk_raises_priority
+            .unwrap_or(defaults.risk_raises_priority),
         // The student list is resolved with the other ids (see `validate`).
         why_not: match raw.why_not_costs {
             Some(false) => WhyNot::Off,
@@ -1001,6 +1098,7 @@ fn check_locks(report: &mut Report, problem: &Problem, lock_paths: &[usize]) {
 mod tests {
     use super::*;
     use crate::domain::raw::{RawAffinity, RawMentor, RawNeed, RawPair, RawStudent, RawSubject};
+    use crate::domain::RiskLevel;
 
     fn student(id: &str) -> RawStudent {
         RawStudent {
@@ -1014,6 +1112,7 @@ mod tests {
                 subject: "math".to_string(),
                 priority: Coded::Unset,
                 weak_points: vec![],
+                risk_level: Coded::Unset,
             }],
             availability: vec!["MON-8".to_string()],
             preferences: vec![],
@@ -1026,6 +1125,7 @@ mod tests {
         RawMentor {
             id: id.to_string(),
             role: Coded::Set(MentorRole::SubjectTeacher),
+            grade: None,
             subjects: vec![RawSubject {
                 subject: "Math".to_string(),
                 years: 6,
@@ -1379,5 +1479,147 @@ mod tests {
         r.policy.hardship_raises_priority = Some(false);
         let p = validate(r).expect("valid");
         assert_eq!(p.needs[0].priority, Priority::Normal);
+    }
+
+    fn psychological(risk: Coded<RiskLevel>) -> RawNeed {
+        RawNeed {
+            id: "N1".into(),
+            track: Coded::Set(Track::Psychological),
+            subject: String::new(),
+            priority: Coded::Unset,
+            weak_points: vec![],
+            risk_level: risk,
+        }
+    }
+
+    #[test]
+    fn a_risk_level_off_the_psychological_track_is_refused_without_naming_it() {
+        let levels = [
+            RiskLevel::Low,
+            RiskLevel::Medium,
+            RiskLevel::High,
+            RiskLevel::Crisis,
+        ];
+        let messages: Vec<String> = levels
+            .iter()
+            .map(|&level| {
+                let mut r = base();
+                r.students[1].needs[0].risk_level = Coded::Set(level);
+                assert_violation(
+                    r,
+                    "students[1].needs[0].risk_level",
+                    ViolationCode::RiskLevelOffTrack,
+                )
+                .message
+            })
+            .collect();
+        assert!(messages.iter().all(|m| *m == messages[0]), "{messages:?}");
+        for word in [
+            "low", "medium", "high", "crisis", "LOW", "MEDIUM", "HIGH", "CRISIS",
+        ] {
+            assert!(!messages[0].contains(word), "{}", messages[0]);
+        }
+        let mut r = base();
+        r.students[0].needs[0] = psychological(Coded::Invalid(9));
+        assert_violation(
+            r,
+            "students[0].needs[0].risk_level",
+            ViolationCode::InvalidEnum,
+        );
+    }
+
+    #[test]
+    fn a_peer_mentor_needs_a_grade_and_other_roles_grades_are_ignored() {
+        let mut r = base();
+        r.mentors[1].role = Coded::Set(MentorRole::PeerStudent);
+        let v = assert_violation(r.clone(), "mentors[1].grade", ViolationCode::MissingValue);
+        assert!(
+            v.message.contains("MENTOR_ROLE_PEER_STUDENT"),
+            "{}",
+            v.message
+        );
+        r.mentors[1].grade = Some(0);
+        assert_violation(r.clone(), "mentors[1].grade", ViolationCode::OutOfRange);
+        r.mentors[1].grade = Some(9);
+        assert_eq!(validate(r).expect("valid").mentors[1].grade, Some(9));
+        let mut r = base();
+        r.mentors[0].grade = Some(0);
+        validate(r).expect("a teacher's grade is ignored");
+    }
+
+    #[test]
+    fn risk_raises_priority_unless_policy_says_no() {
+        let cases = [
+            (RiskLevel::None, Priority::Normal),
+            (RiskLevel::Low, Priority::Normal),
+            (RiskLevel::Medium, Priority::High),
+            (RiskLevel::High, Priority::Urgent),
+            (RiskLevel::Crisis, Priority::Urgent),
+        ];
+        for (level, expected) in cases {
+            let mut r = base();
+            r.students[0].needs[0] = psychological(Coded::Set(level));
+            if level == RiskLevel::None {
+                r.students[0].needs[0].risk_level = Coded::Unset;
+            }
+            let p = validate(r.clone()).expect("valid");
+            assert_eq!(p.needs[0].priority, expected, "{level:?}");
+            assert_eq!(p.needs[0].declared_priority, Priority::Normal);
+            assert_eq!(p.needs[0].risk, level);
+            r.policy.risk_raises_priority = Some(false);
+            assert_eq!(
+                validate(r).expect("valid").needs[0].priority,
+                Priority::Normal
+            );
+        }
+        // Hardship and medium risk each raise one level.
+        let mut r = base();
+        r.students[0].needs[0] = psychological(Coded::Set(RiskLevel::Medium));
+        r.students[0].family_hardship = true;
+        assert_eq!(
+            validate(r).expect("valid").needs[0].priority,
+            Priority::Urgent
+        );
+    }
+
+    #[test]
+    fn risk_and_role_policy_fields_are_checked() {
+        let mut r = base();
+        r.policy.peer_min_grade_gap = Some(13);
+        assert_violation(
+            r,
+            "policy.rules.peer_min_grade_gap",
+            ViolationCode::OutOfRange,
+        );
+        let mut r = base();
+        r.policy.high_risk_requires = Coded::Invalid(7);
+        assert_violation(
+            r,
+            "policy.rules.high_risk_requires",
+            ViolationCode::InvalidEnum,
+        );
+        let mut r = base();
+        r.policy.crisis_risk_requires = Coded::Set(RiskCredential::Certificate);
+        r.policy.peer_psychological = Some(true);
+        let p = validate(r).expect("valid");
+        assert_eq!(p.policy.rules.risk.crisis, RiskCredential::Certificate);
+        assert!(p.policy.rules.roles.peer_psychological);
+        assert_eq!(p.policy.rules.risk.high, RiskCredential::Certificate);
+    }
+
+    #[test]
+    fn a_lock_broken_by_a_risk_rule_reads_the_same_for_every_level() {
+        let messages: Vec<String> = [RiskLevel::High, RiskLevel::Crisis]
+            .iter()
+            .map(|&level| {
+                let mut r = base();
+                r.students[0].needs[0] = psychological(Coded::Set(level));
+                r.mentors[0].counselling.trained = true;
+                r.locked_pairs = vec![pair("S1", "T1")];
+                assert_violation(r, "locked_pairs[0]", ViolationCode::LockedBreaksRule).message
+            })
+            .collect();
+        assert_eq!(messages[0], messages[1]);
+        assert!(messages[0].contains("risk rules"), "{}", messages[0]);
     }
 }

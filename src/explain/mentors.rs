@@ -143,18 +143,25 @@ pub fn mentor_side(
     }
 }
 
-/// Needs grouped by (track, subject): qualification depends on nothing else, so each group is
-/// qualified once per mentor.
-type NeedGroups = Vec<((Track, crate::domain::model::Sym), Vec<NeedIx>)>;
+/// What qualification depends on: the need's track, subject and risk level, and the student's
+/// grade (peer mentors). Needs alike in all four are qualified once per mentor.
+type NeedKey = (Track, crate::domain::model::Sym, u8, u32);
+type NeedGroups = Vec<(NeedKey, Vec<NeedIx>)>;
 
 fn need_groups(problem: &Problem) -> NeedGroups {
-    let mut keyed: Vec<((Track, crate::domain::model::Sym), NeedIx)> = problem
+    let mut keyed: Vec<(NeedKey, NeedIx)> = problem
         .needs
         .iter()
         .enumerate()
-        .map(|(n, need)| ((need.track, need.subject), n as NeedIx))
+        .map(|(n, need)| {
+            let grade = problem.students[need.student as usize].grade;
+            (
+                (need.track, need.subject, need.risk as u8, grade),
+                n as NeedIx,
+            )
+        })
         .collect();
-    keyed.sort_unstable_by_key(|&((t, s), n)| (t.index(), s, n));
+    keyed.sort_unstable_by_key(|&((t, s, r, g), n)| (t.index(), s, r, g, n));
     let mut groups: NeedGroups = Vec::new();
     for (key, n) in keyed {
         match groups.last_mut() {
@@ -169,12 +176,13 @@ fn need_groups(problem: &Problem) -> NeedGroups {
 fn idle_reason(problem: &Problem, groups: &NeedGroups, mentor: MentorIx) -> IdleReason {
     let m = &problem.mentors[mentor as usize];
     let mut best = IdleReason::NoQualifiedNeed;
-    for ((track, _), needs) in groups {
+    for ((track, ..), needs) in groups {
         let Some(&first) = needs.first() else {
             continue;
         };
-        if crate::rules::qualify(&problem.policy.rules, &problem.needs[first as usize], m).is_err()
-        {
+        let need = &problem.needs[first as usize];
+        let student = &problem.students[need.student as usize];
+        if crate::rules::qualify(&problem.policy.rules, student, need, m).is_err() {
             continue;
         }
         if !m.volunteers_for(*track) {

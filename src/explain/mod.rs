@@ -2,7 +2,7 @@
 //! ([`text`]). Every pair carries the rule that qualified the mentor, both preference ranks,
 //! the common slots and each objective component; every unassigned need carries a reason code
 //! with its evidence; every student who missed their first choice learns why, mentor by mentor.
-//! Lists are ordered by input position so output is stable.
+//! Lists are ordered by input position so output is stable (unassigned needs: referrals first).
 
 pub mod mentors;
 pub mod text;
@@ -63,6 +63,9 @@ pub enum UnassignedReason {
     CandidatesFull,
     StudentMentorLimit,
     SolverLimit,
+    /// The need's risk level is referred to the school counsellor (policy): never paired.
+    /// Listed before every other unassigned need.
+    Referral,
 }
 
 /// Who holds one seat of a mentor.
@@ -240,6 +243,7 @@ pub enum PriceOfStability {
 pub struct Outcome {
     pub solver: SolverReport,
     pub assignments: Vec<Assignment>,
+    /// Referrals first, then every other unassigned need; each group in input order.
     pub unassigned: Vec<Unassigned>,
     pub misses: Vec<PreferenceMiss>,
     /// Blocking pairs of the plan (see [`BlockingPair`]), by student then mentor.
@@ -309,10 +313,13 @@ pub fn explain(problem: &Problem, candidates: &Candidates, solution: &Solution) 
     let plan = Plan::new(problem, &pairs);
     let index = QualificationIndex::build(problem);
     let assignments = assignments(problem, &pairs);
-    let unassigned = (0..problem.needs.len() as NeedIx)
+    let mut unassigned: Vec<Unassigned> = (0..problem.needs.len() as NeedIx)
         .filter(|&n| plan.mentor_of_need[n as usize].is_none())
         .map(|n| unassigned(problem, &index, &plan, solution.status, n))
         .collect();
+    // Referrals first (someone must act on them today), then the rest; a stable sort keeps
+    // input order within each group.
+    unassigned.sort_by_key(|u| u.reason != UnassignedReason::Referral);
     let misses = (0..problem.students.len() as StudentIx)
         .filter_map(|s| preference_miss(problem, &plan, s))
         .collect();
@@ -450,6 +457,16 @@ fn unassigned(
     n: NeedIx,
 ) -> Unassigned {
     let need = &problem.needs[n as usize];
+    if crate::rules::is_referral(&problem.policy.rules, need) {
+        return Unassigned {
+            need: n,
+            reason: UnassignedReason::Referral,
+            qualified: Vec::new(),
+            qualified_count: 0,
+            full: Vec::new(),
+            full_count: 0,
+        };
+    }
     let mut qualified = Vec::new();
     let mut volunteers = Vec::new();
     let mut with_slot = Vec::new();

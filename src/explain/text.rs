@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::{MissReason, Outcome, SeatHolder, UnassignedReason};
 use crate::domain::model::Problem;
+use crate::domain::policy::RiskCredential;
 use crate::rules::{Blocker, Evidence, RuleFailure};
 use crate::solver::SolveStatus;
 
@@ -30,7 +31,9 @@ pub fn evidence_sentence(problem: &Problem, evidence: Evidence) -> String {
     }
 }
 
-/// Which qualification rule failed, as a sentence.
+/// Which qualification rule failed, as a sentence for the report. A risk failure names the
+/// rule (referral, certificate), never the level; grades are never quoted (a peer mentor is a
+/// student too).
 pub fn rule_failure_sentence(problem: &Problem, failure: RuleFailure) -> String {
     let t = |s| problem.text.name(s).to_string();
     match failure {
@@ -62,12 +65,35 @@ pub fn rule_failure_sentence(problem: &Problem, failure: RuleFailure) -> String 
             "coached {competitions} competition(s) in {}, the rule asks {min}",
             t(domain)
         ),
+        RuleFailure::RiskReferral => {
+            "the need's risk level is referred to the school counsellor, not paired with a mentor"
+                .to_string()
+        }
+        RuleFailure::RiskCertificateRequired => {
+            "has training but the need's risk level calls for a counsellor certificate".to_string()
+        }
+        RuleFailure::PeerGradeNotLower => match problem.policy.rules.roles.peer_min_grade_gap {
+            1 => "a peer student mentor takes only students of a lower grade".to_string(),
+            gap => format!("a peer student mentor takes only students {gap} or more grades lower"),
+        },
+        RuleFailure::PeerNotPsychological => {
+            "a peer student mentor takes no psychological needs".to_string()
+        }
+        RuleFailure::CounsellorPsychologicalOnly => {
+            "an external counsellor takes psychological needs only".to_string()
+        }
     }
 }
 
-/// Why a pair is not a candidate, as a sentence.
+/// The one sentence error messages use for every risk failure, so that an error (which may be
+/// logged by a caller) cannot tell one risk level from another.
+const RISK_RULES_EXCLUDE: &str = "the policy's psychological risk rules exclude this mentor";
+
+/// Why a pair is not a candidate, as a sentence for an error message (a lock that breaks a
+/// rule): every risk failure reads the same, so no error reveals a risk level.
 pub fn blocker_sentence(problem: &Problem, blocker: Blocker) -> String {
     match blocker {
+        Blocker::NotQualified(f) if f.is_risk() => RISK_RULES_EXCLUDE.to_string(),
         Blocker::NotQualified(f) => rule_failure_sentence(problem, f),
         Blocker::NotVolunteered => "did not volunteer for this track".to_string(),
         Blocker::NoCommonSlot { common } => format!(
@@ -233,7 +259,22 @@ pub fn unassigned_sentence(problem: &Problem, u: &super::Unassigned) -> String {
     };
     match u.reason {
         UnassignedReason::NoQualifiedMentor => {
-            "no mentor meets the qualification rule for this track and subject".to_string()
+            let n = &problem.needs[u.need as usize];
+            let rules = &problem.policy.rules;
+            if n.track == crate::domain::Track::Psychological
+                && rules.risk.credential(n.risk) == RiskCredential::Certificate
+                && !rules.psychological_requires_certificate
+            {
+                "no mentor meets the qualification rule: its risk level calls for a counsellor \
+                 certificate"
+                    .to_string()
+            } else {
+                "no mentor meets the qualification rule for this track and subject".to_string()
+            }
+        }
+        UnassignedReason::Referral => {
+            "referred to the school counsellor: the policy pairs no mentor with its risk level"
+                .to_string()
         }
         UnassignedReason::NotVolunteered => format!(
             "qualified mentors ({}) did not volunteer for this track",

@@ -738,7 +738,7 @@ fn diff(
                     }
                     Some(Forced::RuleNoLongerHolds) => {
                         change.reason = ChangeReason::RuleNoLongerHolds;
-                        change.detail = "the pair no longer meets a hard rule (qualification, track, common slot)".into();
+                        change.detail = "the pair no longer meets a hard rule (qualification with its role and risk rules, track, common slot)".into();
                     }
                     None => {
                         let Some(m) = m else { continue };

@@ -303,7 +303,9 @@ where
         Ok(r) => r,
         Err(e) => {
             refuse(Code::InvalidArgument, None);
-            // serde's message quotes only what the caller sent, and goes back only to it.
+            // serde's message quotes only what the caller sent, and goes back only to it;
+            // never a risk level, though (`DecodeError`).
+            let e = crate::proto::DecodeError::from(e);
             return bad_request(
                 "",
                 "invalid_json",
