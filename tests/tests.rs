@@ -11,6 +11,7 @@ mod properties;
 mod rematch;
 mod seat_sharing;
 mod service;
+mod shortage;
 mod stability;
 mod whatif;
 mod why_not;

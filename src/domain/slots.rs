@@ -61,6 +61,26 @@ impl SlotSet {
         SlotSet(self.0 & other.0)
     }
 
+    /// Slots in either set.
+    pub fn union(self, other: SlotSet) -> SlotSet {
+        SlotSet(self.0 | other.0)
+    }
+
+    /// Slots of this set that `other` does not hold.
+    pub fn minus(self, other: SlotSet) -> SlotSet {
+        SlotSet(self.0 & !other.0)
+    }
+
+    /// True when the set holds the slot with this bit index.
+    pub fn contains(self, bit: u32) -> bool {
+        bit < 128 && self.0 & (1u128 << bit) != 0
+    }
+
+    /// Bit indices of the slots held, in week order.
+    pub fn bits(self) -> impl Iterator<Item = u32> {
+        (0..7 * PERIODS_PER_DAY).filter(move |&bit| self.0 & (1u128 << bit) != 0)
+    }
+
     /// Number of slots in the set.
     pub fn len(self) -> u32 {
         self.0.count_ones()
