@@ -39,20 +39,25 @@ pub fn solve_from(
         total_pairs,
         method,
         all,
+        potentials,
     } = solver::solve_problem_from(problem, options, warm)?;
     let solved = started.elapsed();
     let mut outcome = explain::explain(problem, &candidates, &solution);
     outcome.solver.candidate_pairs = total_pairs;
     outcome.solver.method = Some(method.kind());
-    crate::why_not::price(problem, &mut outcome, options, started, solved);
+    let all = all.as_ref().unwrap_or(&candidates);
+    crate::why_not::price(problem, &mut outcome, Some(all), options, started, solved);
     crate::stability::price(problem, &mut outcome, options, started, solved);
     crate::shortage::analyse(
         problem,
         &mut outcome,
-        Some(all.as_ref().unwrap_or(&candidates)),
+        crate::shortage::Solve {
+            all: Some(all),
+            potentials: potentials.as_ref(),
+            started,
+            took: solved,
+        },
         options,
-        started,
-        solved,
     );
     // Counts and timings only: never names or attributes of students.
     tracing::info!(

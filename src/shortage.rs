@@ -42,7 +42,7 @@ use crate::domain::model::{MentorIx, NeedIx, Problem, Sym};
 use crate::domain::slots::SlotSet;
 use crate::domain::{Priority, Track};
 use crate::explain::Outcome;
-use crate::rules::{qualify, Candidates, QualificationIndex};
+use crate::rules::{qualify, Candidates, Evidence, QualificationIndex};
 use crate::score;
 use crate::solver::gain::{self, Gain, Residual};
 use crate::solver::{self, MethodKind, SolveOptions, SolveStatus};
@@ -156,24 +156,31 @@ struct Candidate {
     touch: (Option<Priority>, u32),
 }
 
-/// Sets `outcome.shortage` (left `None` when every need is covered). `all` is every candidate
-/// pair (rebuilt when `None`); `started` is when the whole solve began and `solve` how long the
-/// plan's own solve took: re-solves share what is left of `options.time_limit`.
-pub fn analyse(
-    problem: &Problem,
-    outcome: &mut Outcome,
-    all: Option<&Candidates>,
-    options: SolveOptions,
-    started: Instant,
-    solve: Duration,
-) {
+/// What the analysis takes from the solve that made the plan.
+pub struct Solve<'a> {
+    /// Every candidate pair (rebuilt when `None`).
+    pub all: Option<&'a Candidates>,
+    /// The network optimum's potentials, when the solver proved one.
+    pub potentials: Option<&'a gain::Potentials>,
+    /// When the whole solve began: the analysis ends by `options.time_limit` after it.
+    pub started: Instant,
+    /// How long the plan's own solve took: the residual searches get as long again (at
+    /// least [`MIN_BUDGET`]), a re-solve starts only while what is left covers one as long.
+    pub took: Duration,
+}
+
+/// The least time the residual searches get, however quick the solve was.
+pub const MIN_BUDGET: Duration = Duration::from_millis(200);
+
+/// Sets `outcome.shortage` (left `None` when every need is covered).
+pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, options: SolveOptions) {
     if outcome.unassigned.is_empty() {
         outcome.shortage = None;
         return;
     }
     let t = Instant::now();
     let built;
-    let all = match all {
+    let all = match solve.all {
         Some(all) => all,
         None => {
             built = crate::engine::candidates(problem);
@@ -189,6 +196,11 @@ pub fn analyse(
     let index = QualificationIndex::build(problem);
     let gaps = supply_gaps(problem, &index, &plan);
     let candidates = generate(problem, &index, all, &plan);
+    tracing::debug!(
+        candidates = candidates.len(),
+        ms = t.elapsed().as_millis() as u64,
+        "shortage candidates"
+    );
     let mut shortage = Shortage {
         gaps,
         changes: Vec::new(),
@@ -205,8 +217,10 @@ pub fn analyse(
         base_coverage: solver::covered_by_priority(&outcome.solver.coverage),
         base_fit: outcome.solver.objective,
         options,
-        deadline: started + options.time_limit,
-        solve,
+        deadline: solve.started + options.time_limit,
+        budget: (t + solve.took.max(MIN_BUDGET)).min(solve.started + options.time_limit),
+        solve: solve.took,
+        potentials: solve.potentials,
     };
     let not_computed = if outcome.solver.status != SolveStatus::Optimal {
         Some("the plan is not proven optimal (time limit), so no gain would be exact")
@@ -294,14 +308,18 @@ struct Context<'a> {
     base_coverage: [i32; 4],
     base_fit: f64,
     options: SolveOptions,
+    /// The end of the time limit.
     deadline: Instant,
+    /// When the residual searches stop (see [`Solve::took`]).
+    budget: Instant,
     solve: Duration,
+    potentials: Option<&'a gain::Potentials>,
 }
 
 impl Context<'_> {
-    /// True when the time limit has passed or the server is stopping.
+    /// True when the residual searches' budget has passed or the server is stopping.
     fn out_of_time(&self) -> bool {
-        Instant::now() >= self.deadline
+        Instant::now() >= self.budget
             || self
                 .options
                 .stop
@@ -335,6 +353,20 @@ impl NeedGroups {
         groups
     }
 
+    /// Needs the mentor qualifies for by the track rules, with the evidence, and may be paired
+    /// with (not forbidden), ascending.
+    fn qualified(&self, problem: &Problem, m: MentorIx) -> Vec<(NeedIx, Evidence)> {
+        let mentor = &problem.mentors[m as usize];
+        self.of_mentor(problem, m)
+            .into_iter()
+            .filter_map(|n| {
+                let need = &problem.needs[n as usize];
+                let evidence = qualify(&problem.policy.rules, need, mentor).ok()?;
+                (!problem.facts(need.student, m).forbidden).then_some((n, evidence))
+            })
+            .collect()
+    }
+
     /// Needs the mentor may qualify for (a superset), ascending, without repeats.
     fn of_mentor(&self, problem: &Problem, m: MentorIx) -> Vec<NeedIx> {
         let mentor = &problem.mentors[m as usize];
@@ -359,47 +391,100 @@ impl NeedGroups {
 }
 
 /// The pairs mentor `m` gains or re-scores with the change: (need, score), by need.
-fn change_arcs(ctx: &Context<'_>, m: MentorIx, kind: ChangeKind) -> Vec<(NeedIx, f64)> {
+fn change_arcs(
+    ctx: &Context<'_>,
+    m: MentorIx,
+    kind: ChangeKind,
+    needs: &mut MentorNeeds,
+) -> Vec<(NeedIx, f64)> {
     let problem = ctx.problem;
     let mentor = &problem.mentors[m as usize];
-    let min = problem.policy.min_common_slots;
-    let mut out = Vec::new();
-    if kind == ChangeKind::AddSeat {
-        return out;
-    }
-    for n in ctx.groups.of_mentor(problem, m) {
-        let need = &problem.needs[n as usize];
-        let student = &problem.students[need.student as usize];
-        let slots = match kind {
-            ChangeKind::Volunteer(track) if need.track == track => mentor.slots,
-            ChangeKind::AddSlot(bit)
-                if mentor.volunteers_for(need.track)
-                    && student.slots.contains(bit)
-                    && !mentor.slots.contains(bit) =>
-            {
-                let mut slots = mentor.slots;
-                slots.insert(bit);
-                slots
+    match kind {
+        ChangeKind::AddSeat => Vec::new(),
+        ChangeKind::Volunteer(track) => needs
+            .qualified
+            .iter()
+            .filter(|&&(n, _)| problem.needs[n as usize].track == track)
+            .filter_map(|&(n, evidence)| {
+                let need = &problem.needs[n as usize];
+                let common = problem.students[need.student as usize]
+                    .slots
+                    .common(mentor.slots);
+                (common.len() >= problem.policy.min_common_slots).then(|| {
+                    let score = score::components(problem, n, m, evidence, common)
+                        .total(&problem.policy.weights);
+                    (n, score)
+                })
+            })
+            .collect(),
+        ChangeKind::AddSlot(bit) => {
+            let mut out = Vec::new();
+            for i in 0..needs.slot_needs.len() {
+                let (at, missing) = needs.slot_needs[i];
+                if !missing.contains(bit) {
+                    continue;
+                }
+                let (n, evidence) = needs.qualified[at];
+                let score = *needs.one_more_slot[i].get_or_insert_with(|| {
+                    // Any one of the missing slots: the score reads only how many are common.
+                    let student = problem.student_of(n);
+                    let mut with = mentor.slots;
+                    with.insert(bit);
+                    score::components(problem, n, m, evidence, student.slots.common(with))
+                        .total(&problem.policy.weights)
+                });
+                if ctx
+                    .all
+                    .find(n, m)
+                    .is_some_and(|c| ctx.all.scores[c] == score)
+                {
+                    continue;
+                }
+                out.push((n, score));
             }
-            _ => continue,
-        };
-        let Ok(evidence) = qualify(&problem.policy.rules, need, mentor) else {
-            continue;
-        };
-        let common = student.slots.common(slots);
-        if common.len() < min || problem.facts(need.student, m).forbidden {
-            continue;
+            out
         }
-        let score =
-            score::components(problem, n, m, evidence, common).total(&problem.policy.weights);
-        if let Some(c) = ctx.all.find(n, m) {
-            if ctx.all.scores[c] == score {
-                continue;
-            }
-        }
-        out.push((n, score));
     }
-    out
+}
+
+/// A mentor's needs, prepared once for all its candidate changes.
+struct MentorNeeds {
+    /// Needs the mentor qualifies for and may be paired with, with the evidence, ascending.
+    qualified: Vec<(NeedIx, Evidence)>,
+    /// Needs on tracks the mentor volunteers for whose pair one more common slot changes (it
+    /// becomes a pair, or its time fit grows): position in `qualified`, and the student's
+    /// slots the mentor lacks.
+    slot_needs: Vec<(usize, SlotSet)>,
+    /// The score of each of those pairs with one more common slot, once computed. It depends
+    /// on the common slots only through their number, so it is the same whichever of the
+    /// student's slots the mentor adds.
+    one_more_slot: Vec<Option<f64>>,
+}
+
+impl MentorNeeds {
+    fn new(ctx: &Context<'_>, m: MentorIx) -> Self {
+        let problem = ctx.problem;
+        let mentor = &problem.mentors[m as usize];
+        let qualified = ctx.groups.qualified(problem, m);
+        let min = problem.policy.min_common_slots;
+        let full = min.max(score::OVERLAP_SATURATION);
+        let slot_needs: Vec<(usize, SlotSet)> = qualified
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &(n, _))| {
+                let need = &problem.needs[n as usize];
+                let student = &problem.students[need.student as usize];
+                let common = student.slots.common(mentor.slots).len();
+                (mentor.volunteers_for(need.track) && common < full && common + 1 >= min)
+                    .then(|| (i, student.slots.minus(mentor.slots)))
+            })
+            .collect();
+        MentorNeeds {
+            qualified,
+            one_more_slot: vec![None; slot_needs.len()],
+            slot_needs,
+        }
+    }
 }
 
 /// Supply per (track, subject) with an unassigned need.
@@ -638,13 +723,31 @@ fn by_residual(
     found: &mut Vec<Change>,
     resolve: &mut Vec<Candidate>,
 ) {
-    let nodes = 3 + ctx.problem.needs.len() + ctx.problem.mentors.len();
+    let nodes = 2 + ctx.problem.needs.len() + ctx.problem.mentors.len();
     let limit = SEARCH_WORK_PER_ARC * (ctx.all.len() as u64 + nodes as u64);
-    let Some(mut residual) = Residual::new(ctx.problem, ctx.all, ctx.plan, limit) else {
-        // Pathological request: the potentials' search passed its bound.
-        resolve.extend_from_slice(candidates);
+    if candidates.is_empty() {
+        return;
+    }
+    let t = Instant::now();
+    let limits = gain::Limits {
+        work: limit,
+        until: Some(ctx.budget),
+        stop: ctx.options.stop,
+    };
+    let Some(mut residual) = Residual::new(ctx.problem, ctx.all, ctx.plan, ctx.potentials, limits)
+    else {
+        // The potentials' search passed its bound (a pathological request) or the budget.
+        if ctx.out_of_time() || ctx.all.len() as u64 > RESOLVE_MAX_PAIRS {
+            shortage.not_evaluated += candidates.len() as u32;
+        } else {
+            resolve.extend_from_slice(candidates);
+        }
         return;
     };
+    tracing::debug!(
+        ms = t.elapsed().as_millis() as u64,
+        "residual network and potentials"
+    );
     let seats: Vec<&Candidate> = candidates
         .iter()
         .filter(|c| c.kind == ChangeKind::AddSeat)
@@ -659,23 +762,65 @@ fn by_residual(
         }
         Err(gain::Exhausted) => shortage.not_evaluated += seats.len() as u32,
     }
-    let mut exhausted = false;
-    for c in candidates.iter().filter(|c| c.kind != ChangeKind::AddSeat) {
+    let others: Vec<&Candidate> = candidates
+        .iter()
+        .filter(|c| c.kind != ChangeKind::AddSeat)
+        .collect();
+    let mut exhausted = !others.is_empty() && residual.screen().is_err();
+    // Phase 1: the exact coverage gain of every change (cycles while they cover more), the
+    // changes the screen cannot rule out first, biggest first gain (its bound) first, so that
+    // a budget that runs out leaves the least promising unevaluated.
+    let mut queue: Vec<(i128, Candidate)> = Vec::new();
+    // Screened mentor by mentor, so each mentor's needs are prepared once and dropped.
+    let mut by_mentor = others;
+    by_mentor.sort_by_key(|c| (c.mentor, c.kind));
+    let mut prepared: Option<(MentorIx, MentorNeeds)> = None;
+    for c in by_mentor {
         if exhausted || ctx.out_of_time() {
             shortage.not_evaluated += 1;
             continue;
         }
-        let arcs = change_arcs(ctx, c.mentor, c.kind);
+        let arcs = change_arcs(
+            ctx,
+            c.mentor,
+            c.kind,
+            mentor_needs(ctx, &mut prepared, c.mentor),
+        );
         if !residual.keeps_network(c.mentor, &arcs)
             || !arcs.iter().all(|&(_, score)| residual.fits(score))
         {
             resolve.push(*c);
             continue;
         }
-        match residual.arcs_gain(c.mentor, arcs) {
+        match residual.may_cover_more(c.mentor, &arcs) {
+            // Priced by the screen: it cannot cover more.
+            None => shortage.evaluated += 1,
+            Some(bound) => queue.push((bound, *c)),
+        }
+    }
+    queue.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(a.1.kind.cmp(&b.1.kind))
+            .then(a.1.mentor.cmp(&b.1.mentor))
+    });
+    let mut pending: Vec<(Candidate, Gain)> = Vec::new();
+    for (_, c) in queue {
+        if exhausted || ctx.out_of_time() {
+            shortage.not_evaluated += 1;
+            continue;
+        }
+        let arcs = change_arcs(
+            ctx,
+            c.mentor,
+            c.kind,
+            mentor_needs(ctx, &mut prepared, c.mentor),
+        );
+        match residual.arcs_gain(c.mentor, arcs, false) {
             Ok(g) => {
                 shortage.evaluated += 1;
-                found.push(change(c, g, GainMethod::Residual));
+                if covers_more(&g.coverage) {
+                    pending.push((c, g));
+                }
             }
             Err(gain::Exhausted) => {
                 exhausted = true;
@@ -683,6 +828,58 @@ fn by_residual(
             }
         }
     }
+    // Phase 2: the exact fit, for the changes that can be among the listed ones: coverage
+    // ranks first, so only those whose coverage gain is at least the 20th best need it.
+    let mut keys: Vec<[i32; 4]> = found
+        .iter()
+        .filter(|c| covers_more(&c.coverage_gain))
+        .map(|c| rank_key(&c.coverage_gain))
+        .chain(pending.iter().map(|p| rank_key(&p.1.coverage)))
+        .collect();
+    keys.sort_unstable_by(|a, b| b.cmp(a));
+    let cut = keys.get(CHANGES_LISTED - 1).copied();
+    for (c, coverage_only) in pending {
+        if cut.is_some_and(|cut| rank_key(&coverage_only.coverage) < cut) {
+            // Ranks below the listed ones whatever its fit: counted, its fit not needed.
+            found.push(change(
+                &c,
+                Gain {
+                    fit: f64::NEG_INFINITY,
+                    ..coverage_only
+                },
+                GainMethod::Residual,
+            ));
+            continue;
+        }
+        let arcs = change_arcs(
+            ctx,
+            c.mentor,
+            c.kind,
+            mentor_needs(ctx, &mut prepared, c.mentor),
+        );
+        match residual.arcs_gain(c.mentor, arcs, true) {
+            Ok(g) => found.push(change(&c, g, GainMethod::Residual)),
+            Err(gain::Exhausted) => {
+                shortage.evaluated -= 1;
+                shortage.not_evaluated += 1;
+            }
+        }
+    }
+    tracing::debug!(work = residual.work(), limit, "residual searches");
+}
+
+/// The needs of mentor `m`, prepared once while consecutive calls ask for the same mentor.
+fn mentor_needs<'p>(
+    ctx: &Context<'_>,
+    prepared: &'p mut Option<(MentorIx, MentorNeeds)>,
+    m: MentorIx,
+) -> &'p mut MentorNeeds {
+    if prepared.as_ref().is_some_and(|(at, _)| *at != m) {
+        *prepared = None;
+    }
+    &mut prepared
+        .get_or_insert_with(|| (m, MentorNeeds::new(ctx, m)))
+        .1
 }
 
 fn change(c: &Candidate, g: Gain, method: GainMethod) -> Change {

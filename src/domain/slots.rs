@@ -76,9 +76,17 @@ impl SlotSet {
         bit < 128 && self.0 & (1u128 << bit) != 0
     }
 
-    /// Bit indices of the slots held, in week order.
+    /// Bit indices of the slots held, in week order (one step per slot held, not per slot of
+    /// the week: candidate generation calls it for every mentor and need).
     pub fn bits(self) -> impl Iterator<Item = u32> {
-        (0..7 * PERIODS_PER_DAY).filter(move |&bit| self.0 & (1u128 << bit) != 0)
+        let mut rest = self.0;
+        std::iter::from_fn(move || {
+            (rest != 0).then(|| {
+                let bit = rest.trailing_zeros();
+                rest &= rest - 1;
+                bit
+            })
+        })
     }
 
     /// Number of slots in the set.
@@ -149,6 +157,21 @@ mod tests {
             SlotSet::parse_one("MON-x"),
             Err(SlotError::Shape(_))
         ));
+    }
+
+    #[test]
+    fn bits_are_the_slots_held_in_week_order() {
+        let mut a = SlotSet::EMPTY;
+        for bit in [83, 0, 12, 5] {
+            a.insert(bit);
+        }
+        assert_eq!(a.bits().collect::<Vec<_>>(), vec![0, 5, 12, 83]);
+        assert_eq!(SlotSet::EMPTY.bits().count(), 0);
+        assert!(a.contains(83) && !a.contains(1) && !a.contains(200));
+        let mut b = SlotSet::EMPTY;
+        b.insert(5);
+        assert_eq!(a.minus(b).bits().collect::<Vec<_>>(), vec![0, 12, 83]);
+        assert_eq!(a.union(b), a);
     }
 
     #[test]

@@ -38,7 +38,7 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap};
 
-use super::flow::{fit_scale_for, pair_cost, Cost, FIT_BITS};
+use super::flow::{fit_scale_for, level_cost, pair_cost, quantised_fit, Cost, FIT_BITS};
 use crate::domain::model::{MentorIx, NeedIx, Problem};
 use crate::rules::Candidates;
 
@@ -50,9 +50,35 @@ const SINK: usize = 1;
 /// `±2^(FIT_BITS−1)` (see [`Residual::fits`]).
 const COVERS_MORE: Cost = -(1 << (FIT_BITS - 1));
 
+/// Largest candidate set whose fit digits are computed once up front (8 bytes a pair): the
+/// searches read every arc's cost many times, and rounding it each time was a third of their
+/// work. Larger sets compute them on the fly.
+const PRECOMPUTED_FITS: usize = 8_000_000;
+
 /// Relaxations per node and arc the potentials' label-correcting search may make (as in
 /// `forced.rs`): past it the request is pathological and the gains are left unevaluated.
 const POTENTIAL_WORK_PER_ARC: u64 = 64;
+
+/// Bounds on the searches: arcs scanned in all, and a time past which they give up (checked
+/// every [`CLOCK_EVERY`] nodes settled).
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub work: u64,
+    pub until: Option<std::time::Instant>,
+    pub stop: Option<&'static std::sync::atomic::AtomicBool>,
+}
+
+impl Limits {
+    fn passed(&self) -> bool {
+        self.until.is_some_and(|t| std::time::Instant::now() >= t)
+            || self
+                .stop
+                .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
+/// Nodes settled between two looks at the clock.
+const CLOCK_EVERY: u64 = 1024;
 
 /// Whether residual gains apply to this problem (see the module header).
 pub fn applies(problem: &Problem, all: &Candidates) -> bool {
@@ -65,7 +91,18 @@ pub fn applies(problem: &Problem, all: &Candidates) -> bool {
         && super::is_network_set(problem, all)
 }
 
-/// The work cap was reached: the change was not evaluated.
+/// Node potentials of a network optimum as the solver proved it (`flow.rs`, the model where
+/// each need either takes a mentor or stays unassigned on an arc to the sink): the source and
+/// the sink of the circulation here both take the sink's. A start for [`Residual::new`], which
+/// checks them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Potentials {
+    pub(super) needs: Vec<Cost>,
+    pub(super) mentors: Vec<Cost>,
+    pub(super) sink: Cost,
+}
+
+/// The work cap or the time budget was reached: the change was not evaluated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Exhausted;
 
@@ -130,18 +167,41 @@ pub struct Residual<'a> {
     heap: BinaryHeap<Reverse<(Cost, u32)>>,
     out: Vec<(usize, Cost, Step)>,
     work: u64,
-    work_limit: u64,
+    /// Nodes settled by all searches (the clock is read every [`CLOCK_EVERY`]).
+    settled: u64,
+    limits: Limits,
+    /// Candidate pairs by mentor, for searches that walk arcs backwards: mentor m's pairs are
+    /// `into[into_start[m]..into_start[m + 1]]` (built by [`Residual::screen`]; 8 bytes a
+    /// pair).
+    into_start: Vec<u32>,
+    /// (need, position in `all`).
+    into: Vec<(NeedIx, u32)>,
+    /// Fit digit of every candidate pair, by position in `all` (empty past
+    /// [`PRECOMPUTED_FITS`]).
+    fits: Vec<i64>,
+    /// Coverage digit of every need.
+    levels: Vec<Cost>,
+    /// Per node, the exit of a new pair from it while [`Residual::search_tails`] runs
+    /// ([`UNREACHED`] otherwise).
+    exit: Vec<Cost>,
+    /// Reduced distances to and from the source (see [`Residual::screen`]); `Cost::MAX` when
+    /// unreachable.
+    screen: Option<(Vec<Cost>, Vec<Cost>)>,
 }
+
+/// A label no path reaches.
+const UNREACHED: Cost = Cost::MAX;
 
 impl<'a> Residual<'a> {
     /// The residual network of `plan` (a mentor or none per need, optimal over `all`), its
     /// potentials found by a bounded label-correcting search. `None` when that search passes
-    /// its bound. `work_limit` caps the arcs all later searches may scan together.
+    /// its bound or the time budget. `limits` bound all later searches together.
     pub fn new(
         problem: &'a Problem,
         all: &'a Candidates,
         plan: &[Option<MentorIx>],
-        work_limit: u64,
+        start: Option<&Potentials>,
+        limits: Limits,
     ) -> Option<Self> {
         let needs = problem.needs.len();
         let mentors = problem.mentors.len();
@@ -171,11 +231,26 @@ impl<'a> Residual<'a> {
                 }
             }
         }
-        let nodes = 3 + needs + mentors;
+        let nodes = 2 + needs + mentors;
+        let fit_scale = fit_scale_for(problem, all);
+        let fits = if all.len() <= PRECOMPUTED_FITS {
+            all.scores
+                .iter()
+                .map(|&score| quantised_fit(score, fit_scale))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut residual = Residual {
             problem,
             all,
-            fit_scale: fit_scale_for(problem, all),
+            fit_scale,
+            fits,
+            levels: problem
+                .needs
+                .iter()
+                .map(|n| level_cost(n.priority))
+                .collect(),
             base: plan.to_vec(),
             plan: plan.to_vec(),
             frozen,
@@ -195,10 +270,41 @@ impl<'a> Residual<'a> {
             heap: BinaryHeap::new(),
             out: Vec::new(),
             work: 0,
-            work_limit,
+            settled: 0,
+            limits,
+            into_start: Vec::new(),
+            into: Vec::new(),
+            exit: vec![UNREACHED; nodes],
+            screen: None,
         };
-        residual.potentials()?;
+        let start: Vec<Cost> = match start {
+            Some(p) if p.needs.len() == needs && p.mentors.len() == mentors => [p.sink, p.sink]
+                .into_iter()
+                .chain(p.needs.iter().copied())
+                .chain(p.mentors.iter().copied())
+                .collect(),
+            _ => vec![0; nodes],
+        };
+        residual.potentials(start)?;
         Some(residual)
+    }
+
+    /// Arcs scanned by the searches so far: a measure of work that, unlike time, does not
+    /// depend on how busy the machine is.
+    pub fn work(&self) -> u64 {
+        self.work
+    }
+
+    /// Counts the arcs just generated (and a node settled) against the limits.
+    fn count_work(&mut self) -> Result<(), Exhausted> {
+        self.work += self.out.len() as u64;
+        self.settled += 1;
+        if self.work > self.limits.work
+            || (self.settled.is_multiple_of(CLOCK_EVERY) && self.limits.passed())
+        {
+            return Err(Exhausted);
+        }
+        Ok(())
     }
 
     fn need_node(&self, n: NeedIx) -> usize {
@@ -209,11 +315,6 @@ impl<'a> Residual<'a> {
         2 + self.problem.needs.len() + m as usize
     }
 
-    /// The node the arcs a change adds enter (see the module header).
-    fn v_node(&self) -> usize {
-        2 + self.problem.needs.len() + self.problem.mentors.len()
-    }
-
     /// Arc cost of a pair with this score.
     fn cost(&self, n: NeedIx, score: f64) -> Cost {
         pair_cost(
@@ -221,6 +322,15 @@ impl<'a> Residual<'a> {
             score,
             self.fit_scale,
         )
+    }
+
+    /// Arc cost of candidate pair `c` (a position in `all`) of need `n`.
+    fn arc_cost(&self, n: NeedIx, c: usize) -> Cost {
+        let fit = match self.fits.get(c) {
+            Some(&fit) => fit,
+            None => quantised_fit(self.all.scores[c], self.fit_scale),
+        };
+        self.levels[n as usize] - Cost::from(fit)
     }
 
     /// The score of pair (n, m) as the change being evaluated has it.
@@ -293,22 +403,15 @@ impl<'a> Residual<'a> {
                 if held.is_some() {
                     out.push((SOURCE, 0, Step::Uncover(n)));
                 }
+                // A pair the change re-scores is left to the search's exits (see
+                // `search_tails`): its old arc is gone.
                 let changed = self.overlay_score(n);
                 for c in self.all.of_need(n) {
                     let m = self.all.mentors[c];
                     if held == Some(m) || changed.is_some_and(|(z, _)| z == m) {
                         continue;
                     }
-                    out.push((
-                        self.mentor_node(m),
-                        self.cost(n, self.all.scores[c]),
-                        Step::Take(n, m),
-                    ));
-                }
-                if let Some((z, score)) = changed {
-                    if held != Some(z) {
-                        out.push((self.v_node(), self.cost(n, score), Step::Take(n, z)));
-                    }
+                    out.push((self.mentor_node(m), self.arc_cost(n, c), Step::Take(n, m)));
                 }
             }
         } else if u < 2 + needs + mentors {
@@ -318,25 +421,181 @@ impl<'a> Residual<'a> {
             }
             for &n in &self.holders[m as usize] {
                 if !self.frozen[n as usize] {
-                    out.push((
-                        self.need_node(n),
-                        -self.cost(n, self.score(n, m)),
-                        Step::Leave(n, m),
-                    ));
+                    let cost = match self.overlay_score(n) {
+                        Some((z, score)) if z == m => self.cost(n, score),
+                        _ => self
+                            .all
+                            .find(n, m)
+                            .map_or_else(|| self.cost(n, 0.0), |c| self.arc_cost(n, c)),
+                    };
+                    out.push((self.need_node(n), -cost, Step::Leave(n, m)));
                 }
             }
         }
         self.out = out;
     }
 
-    /// Potentials: shortest distances from a virtual root joined to every node at cost 0, by
-    /// a label-correcting search (the residual of an optimum has no negative cycle). Bounded at
-    /// [`POTENTIAL_WORK_PER_ARC`] relaxations per node and arc.
-    fn potentials(&mut self) -> Option<()> {
+    /// Residual arcs into node `v` into `self.out`, as (tail, cost, _): the arcs of
+    /// [`Residual::arcs`] read backwards (no change under evaluation).
+    fn in_arcs(&mut self, v: usize) {
+        let mut out = std::mem::take(&mut self.out);
+        out.clear();
+        let needs = self.problem.needs.len();
+        let mentors = self.problem.mentors.len();
+        if v == SOURCE {
+            out.push((SINK, 0, Step::None));
+            for n in 0..needs {
+                if self.plan[n].is_some() && !self.frozen[n] {
+                    out.push((self.need_node(n as NeedIx), 0, Step::None));
+                }
+            }
+        } else if v == SINK {
+            if self.flow > 0 {
+                out.push((SOURCE, 0, Step::None));
+            }
+            for m in 0..mentors {
+                if (self.holders[m].len() as u32) < self.problem.mentors[m].capacity {
+                    out.push((self.mentor_node(m as MentorIx), 0, Step::None));
+                }
+            }
+        } else if v < 2 + needs {
+            let n = (v - 2) as NeedIx;
+            if !self.frozen[n as usize] {
+                match self.plan[n as usize] {
+                    None => out.push((SOURCE, 0, Step::None)),
+                    Some(m) => out.push((
+                        self.mentor_node(m),
+                        -self.cost(n, self.score(n, m)),
+                        Step::None,
+                    )),
+                }
+            }
+        } else if v < 2 + needs + mentors {
+            let m = (v - 2 - needs) as MentorIx;
+            if self.moving[m as usize] > 0 {
+                out.push((SINK, 0, Step::None));
+            }
+            let range =
+                self.into_start[m as usize] as usize..self.into_start[m as usize + 1] as usize;
+            for &(n, c) in &self.into[range] {
+                if self.plan[n as usize] != Some(m) && !self.frozen[n as usize] {
+                    out.push((self.need_node(n), self.arc_cost(n, c as usize), Step::None));
+                }
+            }
+        }
+        self.out = out;
+    }
+
+    /// Reduced distances from `root` to every node (`reverse`: from every node to `root`), by
+    /// a full Dijkstra; [`UNREACHED`] where no path goes.
+    fn distances(&mut self, root: usize, reverse: bool) -> Result<Vec<Cost>, Exhausted> {
+        let mut dist = vec![UNREACHED; self.pi.len()];
+        let mut done = vec![false; self.pi.len()];
+        self.heap.clear();
+        dist[root] = 0;
+        self.heap.push(Reverse((0, root as u32)));
+        while let Some(Reverse((d, x))) = self.heap.pop() {
+            let x = x as usize;
+            if done[x] || d > dist[x] {
+                continue;
+            }
+            done[x] = true;
+            if reverse {
+                self.in_arcs(x);
+            } else {
+                self.arcs(x);
+            }
+            self.count_work()?;
+            for i in 0..self.out.len() {
+                let (y, cost, _) = self.out[i];
+                let reduced = if reverse {
+                    cost + self.pi[y] - self.pi[x]
+                } else {
+                    cost + self.pi[x] - self.pi[y]
+                };
+                if reduced < 0 {
+                    return Err(Exhausted);
+                }
+                if !done[y] && d + reduced < dist[y] {
+                    dist[y] = d + reduced;
+                    self.heap.push(Reverse((d + reduced, y as u32)));
+                }
+            }
+        }
+        Ok(dist)
+    }
+
+    /// Prepares [`Residual::may_cover_more`]: every cycle that covers more enters a need from
+    /// the source, so it is a path `z ⇝ source` and a path `source ⇝ n` closed by a new pair
+    /// `n → z`. Two searches (to the source, backwards; from the source) price those paths for
+    /// every mentor and need at once.
+    pub fn screen(&mut self) -> Result<(), Exhausted> {
+        let mentors = self.problem.mentors.len();
+        let mut start = vec![0u32; mentors + 1];
+        for &m in &self.all.mentors {
+            start[m as usize + 1] += 1;
+        }
+        for m in 0..mentors {
+            start[m + 1] += start[m];
+        }
+        let mut fill = start.clone();
+        let mut into = vec![(0, 0); self.all.len()];
+        for n in 0..self.problem.needs.len() as NeedIx {
+            for c in self.all.of_need(n) {
+                let m = self.all.mentors[c] as usize;
+                into[fill[m] as usize] = (n, c as u32);
+                fill[m] += 1;
+            }
+        }
+        self.into_start = start;
+        self.into = into;
+        let to_source = self.distances(SOURCE, true)?;
+        let from_source = self.distances(SOURCE, false)?;
+        self.screen = Some((to_source, from_source));
+        Ok(())
+    }
+
+    /// False only when giving mentor `z` the pairs `arcs` cannot cover more: the cheapest
+    /// cycle through a new pair that enters at the source costs at least `d(z ⇝ source) +
+    /// d(source ⇝ n) + cost(n, z)` in the plan's residual network (the change only removes
+    /// pairs `z` does not make and makes the ones it makes dearer to leave, which never
+    /// shortens a path), and every cycle that covers more enters at the source. True when
+    /// that bound does not rule it out (or no screen was prepared): evaluate it.
+    ///
+    /// Returns that bound (the smallest over the new pairs; lower is a bigger first gain),
+    /// `None` when it rules the change out; `Some(COVERS_MORE - 1)` without a screen.
+    pub fn may_cover_more(&self, z: MentorIx, arcs: &[(NeedIx, f64)]) -> Option<Cost> {
+        let Some((to_source, from_source)) = &self.screen else {
+            return Some(COVERS_MORE - 1);
+        };
+        let zn = self.mentor_node(z);
+        if to_source[zn] == UNREACHED {
+            return None;
+        }
+        arcs.iter()
+            .filter(|&&(n, _)| {
+                self.plan[n as usize] != Some(z)
+                    && !self.frozen[n as usize]
+                    && from_source[self.need_node(n)] != UNREACHED
+            })
+            .map(|&(n, score)| {
+                let nn = self.need_node(n);
+                to_source[zn] + from_source[nn] - self.pi[zn] + self.pi[nn] + self.cost(n, score)
+            })
+            .min()
+            .filter(|&bound| bound < COVERS_MORE)
+    }
+
+    /// Potentials: shortest distances from a virtual root joined to every node at the cost
+    /// `start` gives it, by a label-correcting search (the residual of an optimum has no
+    /// negative cycle). Started from the solver's own potentials, which already prove the
+    /// plan, it checks them in one pass; from zeros it takes several. Bounded at
+    /// [`POTENTIAL_WORK_PER_ARC`] relaxations per node and arc, and by the time budget.
+    fn potentials(&mut self, start: Vec<Cost>) -> Option<()> {
         let nodes = self.pi.len();
         let limit = POTENTIAL_WORK_PER_ARC * (self.all.len() as u64 + nodes as u64);
         let mut relaxations = 0u64;
-        let mut dist: Vec<Cost> = vec![0; nodes];
+        let mut dist: Vec<Cost> = start;
         let mut queued = vec![true; nodes];
         let mut queue: std::collections::VecDeque<usize> = (0..nodes).collect();
         while let Some(u) = queue.pop_front() {
@@ -345,7 +604,9 @@ impl<'a> Residual<'a> {
             for i in 0..self.out.len() {
                 let (v, cost, _) = self.out[i];
                 relaxations += 1;
-                if relaxations > limit {
+                if relaxations > limit
+                    || (relaxations.is_multiple_of(CLOCK_EVERY * 64) && self.limits.passed())
+                {
                     return None;
                 }
                 let dv = dist[u] + cost;
@@ -389,10 +650,7 @@ impl<'a> Residual<'a> {
                 return Ok(());
             }
             self.arcs(u);
-            self.work += self.out.len() as u64;
-            if self.work > self.work_limit {
-                return Err(Exhausted);
-            }
+            self.count_work()?;
             for i in 0..self.out.len() {
                 let (v, cost, step) = self.out[i];
                 if self.done[v] {
@@ -533,8 +791,16 @@ impl<'a> Residual<'a> {
     /// The gain of giving mentor `z` the pairs `arcs` (need, score; sorted by need, unique): new
     /// pairs, or pairs that score differently. Successive cheapest cycles through `z`, each on
     /// the residual the previous ones left (see the module header); followed only when the
-    /// first covers more. The residual is restored afterwards.
-    pub fn arcs_gain(&mut self, z: MentorIx, arcs: Vec<(NeedIx, f64)>) -> Result<Gain, Exhausted> {
+    /// first covers more. With `exact_fit` false only the cycles that cover more are taken: the
+    /// coverage gain is exact (they come first, the optimum being convex in the new arcs'
+    /// capacity) and the fit is what they give, a lower bound — the cheap first pass. The
+    /// residual is restored afterwards.
+    pub fn arcs_gain(
+        &mut self,
+        z: MentorIx,
+        arcs: Vec<(NeedIx, f64)>,
+        exact_fit: bool,
+    ) -> Result<Gain, Exhausted> {
         let mut gain = Gain::default();
         // Pairs the plan already makes take their new score at once.
         for &(n, score) in &arcs {
@@ -543,12 +809,25 @@ impl<'a> Residual<'a> {
             }
         }
         self.overlay = Some((z, arcs));
-        let result = self.cycles_through(z, &mut gain);
+        let result = self.cycles_through(z, &mut gain, exact_fit);
         if result.is_ok() {
-            for n in 0..self.plan.len() {
-                match (self.base[n].is_some(), self.plan[n].is_some()) {
-                    (false, true) => gain.covered.push(n as NeedIx),
-                    (true, false) => gain.uncovered.push(n as NeedIx),
+            let mut moved: Vec<NeedIx> = self
+                .applied
+                .iter()
+                .filter_map(|&step| match step {
+                    Step::Cover(n) | Step::Uncover(n) => Some(n),
+                    _ => None,
+                })
+                .collect();
+            moved.sort_unstable();
+            moved.dedup();
+            for n in moved {
+                match (
+                    self.base[n as usize].is_some(),
+                    self.plan[n as usize].is_some(),
+                ) {
+                    (false, true) => gain.covered.push(n),
+                    (true, false) => gain.uncovered.push(n),
                     _ => {}
                 }
             }
@@ -557,52 +836,141 @@ impl<'a> Residual<'a> {
         result.map(|()| gain)
     }
 
-    fn cycles_through(&mut self, z: MentorIx, gain: &mut Gain) -> Result<(), Exhausted> {
-        let v = self.v_node();
+    fn cycles_through(
+        &mut self,
+        z: MentorIx,
+        gain: &mut Gain,
+        exact_fit: bool,
+    ) -> Result<(), Exhausted> {
         let zn = self.mentor_node(z);
         let capacity = self.problem.mentors[z as usize].capacity;
         for unit in 0..=capacity {
-            // π(V): low enough that every arc into V has a non-negative reduced cost (V has no
-            // arc out).
+            // The new pairs z does not make, by their exit `cost(n, z) + π(n)`: the cycle
+            // through one of them costs `d(n) + exit(n) − π(z)` (d: reduced label from z).
             let Some((_, arcs)) = &self.overlay else {
                 return Ok(());
             };
-            let pv = arcs
+            let mut tails: Vec<(Cost, NeedIx)> = arcs
                 .iter()
                 .filter(|&&(n, _)| self.plan[n as usize] != Some(z) && !self.frozen[n as usize])
-                .map(|&(n, score)| self.cost(n, score) + self.pi[self.need_node(n)])
-                .min();
-            let Some(pv) = pv else {
+                .map(|&(n, score)| (self.cost(n, score) + self.pi[self.need_node(n)], n))
+                .collect();
+            if tails.is_empty() {
+                return Ok(());
+            }
+            tails.sort_unstable();
+            let threshold = if unit == 0 || !exact_fit {
+                COVERS_MORE
+            } else {
+                0
+            };
+            let Some((n, t)) = self.search_tails(zn, &tails, threshold)? else {
                 return Ok(());
             };
-            self.pi_undo.push((v, self.pi[v]));
-            self.pi[v] = pv;
-            let threshold = if unit == 0 { COVERS_MORE } else { 0 };
-            // The cycle's cost is d(V) − π(z) + π(V); it must be below the threshold.
-            let bound = threshold + self.pi[zn] - self.pi[v];
-            if bound <= 0 {
-                return Ok(());
-            }
-            self.search(zn, Some(v), bound)?;
-            if !self.done[v] {
-                return Ok(());
-            }
-            let steps = self.path(v);
+            let mut steps = self.path(self.need_node(n));
+            steps.push(Step::Take(n, z));
             self.effect(&steps, gain);
             for &step in &steps {
                 self.apply(step, false);
                 self.applied.push(step);
             }
-            // Settled nodes move by d(v) − d(V): every reduced cost stays non-negative.
-            let dv = self.dist[v];
+            // Settled nodes move by min(d(v), t) − t: every reduced cost stays non-negative,
+            // the reversed path's arcs at 0 (the closing pair's reverse, z → n, at minus the
+            // cycle's cost).
             for i in 0..self.touched.len() {
                 let node = self.touched[i];
                 if self.done[node] {
                     self.pi_undo.push((node, self.pi[node]));
-                    self.pi[node] += self.dist[node] - dv;
+                    self.pi[node] += self.dist[node].min(t) - t;
                 }
             }
         }
         Ok(())
+    }
+
+    /// Dijkstra on reduced costs from `from` for the cheapest cycle closed by a new pair
+    /// `n → z` (`tails`: (exit, n), ascending): the need and its label when that cycle costs
+    /// less than `threshold`. It stops as soon as no tail left can close a cheaper cycle: the
+    /// label popped plus the smallest exit of a tail not yet settled.
+    fn search_tails(
+        &mut self,
+        from: usize,
+        tails: &[(Cost, NeedIx)],
+        threshold: Cost,
+    ) -> Result<Option<(NeedIx, Cost)>, Exhausted> {
+        for &v in &self.touched {
+            self.seen[v] = false;
+            self.done[v] = false;
+        }
+        self.touched.clear();
+        self.heap.clear();
+        for &(exit, n) in tails {
+            let node = self.need_node(n);
+            self.exit[node] = exit;
+        }
+        let pz = self.pi[from];
+        let mut best: Option<(NeedIx, Cost)> = None;
+        let mut best_cost = threshold;
+        let mut next_tail = 0;
+        self.dist[from] = 0;
+        self.seen[from] = true;
+        self.parent[from] = (u32::MAX, Step::None);
+        self.touched.push(from);
+        self.heap.push(Reverse((0, from as u32)));
+        let result = 'search: loop {
+            let Some(Reverse((d, u))) = self.heap.pop() else {
+                break Ok(());
+            };
+            let u = u as usize;
+            if self.done[u] || d > self.dist[u] {
+                continue;
+            }
+            while next_tail < tails.len() && self.done[self.need_node(tails[next_tail].1)] {
+                next_tail += 1;
+            }
+            match tails.get(next_tail) {
+                Some(&(exit, _)) if d + exit - pz < best_cost => {}
+                _ => break Ok(()),
+            }
+            self.done[u] = true;
+            if self.exit[u] != UNREACHED {
+                let cycle = d + self.exit[u] - pz;
+                if cycle < best_cost {
+                    best_cost = cycle;
+                    best = Some(((u - 2) as NeedIx, d));
+                }
+            }
+            self.arcs(u);
+            if let Err(e) = self.count_work() {
+                break Err(e);
+            }
+            for i in 0..self.out.len() {
+                let (v, cost, step) = self.out[i];
+                if self.done[v] {
+                    continue;
+                }
+                let reduced = cost + self.pi[u] - self.pi[v];
+                if reduced < 0 {
+                    // Cannot happen with valid potentials; refuse to answer rather than
+                    // answer wrongly.
+                    break 'search Err(Exhausted);
+                }
+                let nd = d + reduced;
+                if !self.seen[v] || nd < self.dist[v] {
+                    if !self.seen[v] {
+                        self.seen[v] = true;
+                        self.touched.push(v);
+                    }
+                    self.dist[v] = nd;
+                    self.parent[v] = (u as u32, step);
+                    self.heap.push(Reverse((nd, v as u32)));
+                }
+            }
+        };
+        for &(_, n) in tails {
+            let node = self.need_node(n);
+            self.exit[node] = UNREACHED;
+        }
+        result.map(|()| best)
     }
 }

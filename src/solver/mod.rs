@@ -295,6 +295,9 @@ pub struct Solved {
     /// network methods' kept set), for the analyses after the solve (`crate::shortage`);
     /// `None` when `candidates` is already the full set.
     pub all: Option<Candidates>,
+    /// Network method, proven optimal: the node potentials that prove it (a start for the
+    /// residual searches of `gain.rs`).
+    pub potentials: Option<gain::Potentials>,
 }
 
 /// The algorithm that answered, without its statistics: what the response and logs report.
@@ -443,6 +446,7 @@ pub fn solve_problem_from(
         total_pairs,
         method: Method::IntegerProgram,
         all: None,
+        potentials: None,
     })
 }
 
@@ -470,6 +474,7 @@ fn solve_relaxed(
             return Ok(None);
         }
         let objective: f64 = solved.chosen.iter().map(|&c| candidates.scores[c]).sum();
+        let potentials = complete.then(|| solved.potentials());
         let (status, best_bound) = if complete {
             (SolveStatus::Optimal, objective)
         } else {
@@ -491,6 +496,7 @@ fn solve_relaxed(
             total_pairs,
             method: Method::Network { rounds },
             all: None,
+            potentials,
         }));
     }
     let side::SideOutcome {
@@ -504,6 +510,7 @@ fn solve_relaxed(
         total_pairs,
         method: Method::NetworkSide(stats),
         all: None,
+        potentials: None,
     }))
 }
 
