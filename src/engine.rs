@@ -1,4 +1,5 @@
-//! The engine's one entry point: candidates, solve, explain. Transport-free; the CLI and the
+//! The engine's one entry point: candidates, solve, explain (then why-not costs, the price of
+//! stability and what it would take to cover the rest). Transport-free; the CLI and the
 //! gRPC service both call it.
 
 use std::time::Instant;
@@ -37,13 +38,27 @@ pub fn solve_from(
         solution,
         total_pairs,
         method,
+        all,
+        potentials,
     } = solver::solve_problem_from(problem, options, warm)?;
     let solved = started.elapsed();
     let mut outcome = explain::explain(problem, &candidates, &solution);
     outcome.solver.candidate_pairs = total_pairs;
     outcome.solver.method = Some(method.kind());
-    crate::why_not::price(problem, &mut outcome, options, started, solved);
+    let all = all.as_ref().unwrap_or(&candidates);
+    crate::why_not::price(problem, &mut outcome, Some(all), options, started, solved);
     crate::stability::price(problem, &mut outcome, options, started, solved);
+    crate::shortage::analyse(
+        problem,
+        &mut outcome,
+        crate::shortage::Solve {
+            all: Some(all),
+            potentials: potentials.as_ref(),
+            started,
+            took: solved,
+        },
+        options,
+    );
     // Counts and timings only: never names or attributes of students.
     tracing::info!(
         students = problem.students.len(),

@@ -21,6 +21,7 @@ pub mod rules;
 pub mod score;
 pub mod server;
 pub mod service;
+pub mod shortage;
 pub mod solver;
 pub mod stability;
 pub mod whatif;

@@ -22,10 +22,12 @@ use crate::solver::{self, SolveOptions, SolveStatus};
 /// Fills `forced` on every `BETTER_OVERALL` choice the policy selects. `started` is when the
 /// whole solve began: the forced solves share what is left of `options.time_limit`, and one is
 /// started only while what is left covers another solve as long as the plan's own (`solve`),
-/// so pricing never pushes the answer past the limit.
+/// so pricing never pushes the answer past the limit. `all` is every candidate pair when the
+/// caller still has it (built again otherwise).
 pub fn price(
     problem: &Problem,
     outcome: &mut Outcome,
+    all: Option<&crate::rules::Candidates>,
     options: SolveOptions,
     started: Instant,
     solve: std::time::Duration,
@@ -59,10 +61,17 @@ pub fn price(
     }
     // A proven network plan is priced by shortest paths in its residual network (no re-solve,
     // `solver::forced`); anything else by a forced solve each.
-    let all = crate::engine::candidates(problem);
+    let built;
+    let all = match all {
+        Some(all) => all,
+        None => {
+            built = crate::engine::candidates(problem);
+            &built
+        }
+    };
     let by_path = outcome.solver.status == SolveStatus::Optimal
         && outcome.solver.method == Some(solver::MethodKind::Network)
-        && solver::forced::applies(problem, &all);
+        && solver::forced::applies(problem, all);
     let mut base_plan: Vec<Option<MentorIx>> = vec![None; problem.needs.len()];
     for a in &outcome.assignments {
         for n in &a.needs {
@@ -85,11 +94,11 @@ pub fn price(
                 continue;
             }
             let found = if by_path {
-                by_shortest_path(problem, &all, &base_plan, s, choice.mentor)
+                by_shortest_path(problem, all, &base_plan, s, choice.mentor)
             } else {
                 let mut forced_options = options;
                 forced_options.time_limit = left;
-                let warm = repaired(problem, &all, &base_plan, s, choice.mentor);
+                let warm = repaired(problem, all, &base_plan, s, choice.mentor);
                 forced(problem, s, choice.mentor, forced_options, &warm)
             };
             match found {

@@ -28,6 +28,11 @@ fn some_slots(rng: &mut Rng) -> Vec<String> {
 /// A tiny random school with contention: few mentors, capacity 1–2, multi-need students,
 /// random preferences, forbidden pairs and (when valid) a locked pair.
 pub fn tiny_problem(seed: u64, students: usize, mentors: usize) -> Problem {
+    validate(tiny_request(seed, students, mentors)).expect("tiny generator makes valid requests")
+}
+
+/// The request [`tiny_problem`] validates.
+pub fn tiny_request(seed: u64, students: usize, mentors: usize) -> RawRequest {
     let mut rng = Rng::new(seed);
     let tracks = [Track::Academic, Track::Psychological, Track::Talent];
     let priorities = [
@@ -164,11 +169,11 @@ pub fn tiny_problem(seed: u64, students: usize, mentors: usize) -> Problem {
             student_id: format!("S{}", rng.below(students)),
             mentor_id: format!("T{}", rng.below(mentors)),
         });
-        if let Ok(p) = validate(with_lock) {
-            return p;
+        if validate(with_lock.clone()).is_ok() {
+            return with_lock;
         }
     }
-    validate(raw).expect("tiny generator makes valid requests")
+    raw
 }
 
 /// The lexicographic key the engine optimises: covered needs per priority (urgent first), then

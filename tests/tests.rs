@@ -13,6 +13,7 @@ mod rematch;
 mod school_rules;
 mod seat_sharing;
 mod service;
+mod shortage;
 mod stability;
 mod whatif;
 mod why_not;

@@ -61,6 +61,34 @@ impl SlotSet {
         SlotSet(self.0 & other.0)
     }
 
+    /// Slots in either set.
+    pub fn union(self, other: SlotSet) -> SlotSet {
+        SlotSet(self.0 | other.0)
+    }
+
+    /// Slots of this set that `other` does not hold.
+    pub fn minus(self, other: SlotSet) -> SlotSet {
+        SlotSet(self.0 & !other.0)
+    }
+
+    /// True when the set holds the slot with this bit index.
+    pub fn contains(self, bit: u32) -> bool {
+        bit < 128 && self.0 & (1u128 << bit) != 0
+    }
+
+    /// Bit indices of the slots held, in week order (one step per slot held, not per slot of
+    /// the week: candidate generation calls it for every mentor and need).
+    pub fn bits(self) -> impl Iterator<Item = u32> {
+        let mut rest = self.0;
+        std::iter::from_fn(move || {
+            (rest != 0).then(|| {
+                let bit = rest.trailing_zeros();
+                rest &= rest - 1;
+                bit
+            })
+        })
+    }
+
     /// Number of slots in the set.
     pub fn len(self) -> u32 {
         self.0.count_ones()
@@ -129,6 +157,21 @@ mod tests {
             SlotSet::parse_one("MON-x"),
             Err(SlotError::Shape(_))
         ));
+    }
+
+    #[test]
+    fn bits_are_the_slots_held_in_week_order() {
+        let mut a = SlotSet::EMPTY;
+        for bit in [83, 0, 12, 5] {
+            a.insert(bit);
+        }
+        assert_eq!(a.bits().collect::<Vec<_>>(), vec![0, 5, 12, 83]);
+        assert_eq!(SlotSet::EMPTY.bits().count(), 0);
+        assert!(a.contains(83) && !a.contains(1) && !a.contains(200));
+        let mut b = SlotSet::EMPTY;
+        b.insert(5);
+        assert_eq!(a.minus(b).bits().collect::<Vec<_>>(), vec![0, 12, 83]);
+        assert_eq!(a.union(b), a);
     }
 
     #[test]

@@ -251,6 +251,9 @@ pub struct Outcome {
     /// What a plan with no blocking pair would cost (set by `crate::stability`).
     pub price_of_stability: PriceOfStability,
     pub summary: Summary,
+    /// What it would take to cover the needs left unassigned (set by `crate::shortage`;
+    /// `None` when every need is covered).
+    pub shortage: Option<crate::shortage::Shortage>,
 }
 
 /// The plan as seen from both sides, for the explanations.
@@ -345,6 +348,7 @@ pub fn explain(problem: &Problem, candidates: &Candidates, solution: &Solution) 
         },
         blocking,
         summary,
+        shortage: None,
     }
 }
 

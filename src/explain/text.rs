@@ -324,6 +324,152 @@ pub fn unassigned_sentence(problem: &Problem, u: &super::Unassigned) -> String {
     }
 }
 
+/// Needs named after a change's figures; all are counted.
+pub const CHANGE_NEEDS_NAMED: usize = 5;
+
+/// What a change is, for people: "one more seat for T0003 (capacity 4 → 5)".
+pub fn change_label(problem: &Problem, c: &crate::shortage::Change) -> String {
+    use crate::shortage::ChangeKind;
+    let mentor = &problem.mentors[c.mentor as usize];
+    match c.kind {
+        ChangeKind::AddSeat => format!(
+            "one more seat for {} (capacity {} → {})",
+            mentor.id,
+            mentor.capacity,
+            mentor.capacity + 1
+        ),
+        ChangeKind::Volunteer(track) => format!("{} volunteers for {track} too", mentor.id),
+        ChangeKind::AddSlot(bit) => format!(
+            "{} adds weekly slot {}",
+            mentor.id,
+            crate::domain::slots::slot_name(bit)
+        ),
+    }
+}
+
+/// A change's exact gain as a sentence: "covers 1 more urgent need and 1 fewer low need
+/// (S00012/N1, …); fit +0.53".
+pub fn change_sentence(problem: &Problem, c: &crate::shortage::Change) -> String {
+    let needs = |list: &[u32]| {
+        let mut text: Vec<String> = list
+            .iter()
+            .take(CHANGE_NEEDS_NAMED)
+            .map(|&n| {
+                let need = &problem.needs[n as usize];
+                format!("{}/{}", problem.students[need.student as usize].id, need.id)
+            })
+            .collect();
+        if list.len() > CHANGE_NEEDS_NAMED {
+            text.push(format!("… {} in all", list.len()));
+        }
+        text.join(", ")
+    };
+    let parts: Vec<String> = crate::domain::Priority::DESCENDING
+        .iter()
+        .filter_map(|&p| {
+            let change = c.coverage_gain[p as usize];
+            (change != 0).then(|| {
+                let what = if change < 0 { "fewer" } else { "more" };
+                let noun = if change.abs() == 1 { "need" } else { "needs" };
+                format!("{} {what} {} {noun}", change.abs(), p.name())
+            })
+        })
+        .collect();
+    let mut text = format!("covers {}", parts.join(" and "));
+    if !c.covered.is_empty() {
+        text.push_str(&format!(" ({})", needs(&c.covered)));
+    }
+    if !c.uncovered.is_empty() {
+        text.push_str(&format!("; gives up {}", needs(&c.uncovered)));
+    }
+    text.push_str(&format!("; fit {:+.2}", c.fit_change));
+    if c.method == crate::shortage::GainMethod::ReSolve {
+        text.push_str(" (by a re-solve)");
+    }
+    text
+}
+
+/// The "to cover everyone" section: supply per track and subject, then the changes.
+fn shortage_section(out: &mut String, problem: &Problem, sh: &crate::shortage::Shortage) {
+    let _ = writeln!(out, "\nTO COVER EVERYONE (what it would take)");
+    let _ = writeln!(out, "supply per track and subject with needs left:");
+    for g in &sh.gaps {
+        let subject = problem.text.name(g.subject);
+        let label = if subject.is_empty() {
+            g.track.to_string()
+        } else {
+            format!("{} {subject}", g.track)
+        };
+        let levels: Vec<String> = crate::domain::Priority::DESCENDING
+            .iter()
+            .filter(|&&p| g.unassigned[p as usize] > 0)
+            .map(|&p| format!("{} {}", g.unassigned[p as usize], p.name()))
+            .collect();
+        let mut text = format!(
+            "- {label}: {} of {} left ({}); ",
+            g.unassigned_total(),
+            g.needs.iter().sum::<u32>(),
+            levels.join(", ")
+        );
+        if g.qualified_volunteers == 0 {
+            text.push_str("no qualified volunteer");
+        } else {
+            text.push_str(&format!(
+                "{} qualified volunteer(s), {} full",
+                g.qualified_volunteers, g.full_volunteers
+            ));
+        }
+        if g.qualified_not_volunteering > 0 {
+            text.push_str(&format!(
+                "; {} qualified but not volunteering",
+                g.qualified_not_volunteering
+            ));
+        }
+        if !g.unshared_slots.is_empty() {
+            text.push_str(&format!(
+                "; slots no qualified volunteer has: {}",
+                g.unshared_slots.names().join(", ")
+            ));
+        }
+        let _ = writeln!(out, "{text}");
+    }
+    match &sh.gains {
+        crate::shortage::Gains::NotComputed(why) => {
+            let _ = writeln!(out, "single changes: gains not computed ({why})");
+        }
+        crate::shortage::Gains::Computed => {
+            let _ = writeln!(
+                out,
+                "single changes that cover more, exact gain, best first ({} evaluated, {} not evaluated):",
+                sh.evaluated, sh.not_evaluated
+            );
+            if sh.changes.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "  none: no one more seat, volunteer or slot covers more"
+                );
+            }
+            for (i, c) in sh.changes.iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    "{:>3}. {}: {}",
+                    i + 1,
+                    change_label(problem, c),
+                    change_sentence(problem, c)
+                );
+            }
+            if sh.with_gain as usize > sh.changes.len() {
+                let _ = writeln!(
+                    out,
+                    "  … {} more change(s) cover more (the best {} are listed)",
+                    sh.with_gain as usize - sh.changes.len(),
+                    sh.changes.len()
+                );
+            }
+        }
+    }
+}
+
 fn status_name(status: SolveStatus) -> &'static str {
     match status {
         SolveStatus::Optimal => "optimal (proven)",
@@ -427,6 +573,10 @@ pub fn render(problem: &Problem, outcome: &Outcome) -> String {
             n.priority.name(),
             unassigned_sentence(problem, u)
         );
+    }
+
+    if let Some(sh) = &outcome.shortage {
+        shortage_section(&mut out, problem, sh);
     }
 
     let _ = writeln!(out, "\nWHY NOT MY FIRST CHOICE ({})", outcome.misses.len());

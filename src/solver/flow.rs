@@ -172,7 +172,7 @@ pub(super) fn pair_cost(priority: Priority, score: f64, fit_scale: f64) -> Cost 
 }
 
 /// The coverage digit of a pair's cost: the same for every pair of a need.
-fn level_cost(priority: Priority) -> Cost {
+pub(super) fn level_cost(priority: Priority) -> Cost {
     let level: u32 = match priority {
         Priority::Urgent => 3,
         Priority::High => 2,
@@ -183,7 +183,7 @@ fn level_cost(priority: Priority) -> Cost {
 }
 
 /// The fit digit of a pair's cost (before negation).
-fn quantised_fit(score: f64, fit_scale: f64) -> i64 {
+pub(super) fn quantised_fit(score: f64, fit_scale: f64) -> i64 {
     round_half_away(score * fit_scale)
 }
 
@@ -243,6 +243,16 @@ impl NetworkSolution {
                 .values()
                 .map(|&l| self.seat_costs.total(l))
                 .sum::<Cost>()
+    }
+
+    /// The potentials of needs, mentors and the sink (the proof of optimality), for the
+    /// analyses after the solve (`gain.rs` starts from them).
+    pub(super) fn potentials(&self) -> super::gain::Potentials {
+        super::gain::Potentials {
+            needs: self.need_pi.clone(),
+            mentors: self.mentor_pi.clone(),
+            sink: self.sink_pi,
+        }
     }
 
     pub(super) fn seat_prices(&self) -> Vec<Cost> {

@@ -23,6 +23,7 @@
 
 mod flow;
 pub mod forced;
+pub mod gain;
 mod mip;
 mod network;
 mod side;
@@ -48,6 +49,14 @@ pub enum SolveStatus {
     TimeLimit,
     /// No plan satisfies the hard rules (locks that cannot all hold).
     Infeasible,
+}
+
+/// The largest fit difference two plans can have when the network methods' packed costs rank
+/// them equal: every need's pair rounded to the fit quantum of this candidate set (see
+/// `flow.rs`). Two exact answers to one question (a gain from the residual network and a
+/// fresh solve of the changed school) agree on fit within twice this.
+pub fn fit_tolerance(problem: &Problem, candidates: &Candidates) -> f64 {
+    problem.needs.len().max(1) as f64 / flow::fit_scale_for(problem, candidates)
 }
 
 /// Needs covered per priority (index `Priority as usize`): the shape the "what it would
@@ -282,6 +291,13 @@ pub struct Solved {
     pub total_pairs: u64,
     /// Which algorithm answered.
     pub method: Method,
+    /// Every candidate pair of the problem when `candidates` holds only some of them (the
+    /// network methods' kept set), for the analyses after the solve (`crate::shortage`);
+    /// `None` when `candidates` is already the full set.
+    pub all: Option<Candidates>,
+    /// Network method, proven optimal: the node potentials that prove it (a start for the
+    /// residual searches of `gain.rs`).
+    pub potentials: Option<gain::Potentials>,
 }
 
 /// The algorithm that answered, without its statistics: what the response and logs report.
@@ -392,12 +408,16 @@ pub fn solve_problem_from(
     } else {
         solve_relaxed(problem, &all, relaxed_options, relaxed_deadline, warm)?
     };
-    if let Some(solved) = relaxed {
+    if let Some(mut solved) = relaxed {
         match &problem.min_kept {
-            None => return Ok(solved),
+            None => {
+                solved.all = Some(all);
+                return Ok(solved);
+            }
             Some(bound) => {
                 let kept = kept_pairs(problem, &solved, bound);
                 if kept >= bound.at_least {
+                    solved.all = Some(all);
                     return Ok(solved);
                 }
                 tracing::debug!(
@@ -425,6 +445,8 @@ pub fn solve_problem_from(
         solution,
         total_pairs,
         method: Method::IntegerProgram,
+        all: None,
+        potentials: None,
     })
 }
 
@@ -452,6 +474,7 @@ fn solve_relaxed(
             return Ok(None);
         }
         let objective = chosen_objective(problem, &candidates, &solved.chosen);
+        let potentials = complete.then(|| solved.potentials());
         let (status, best_bound) = if complete {
             (SolveStatus::Optimal, objective)
         } else {
@@ -472,6 +495,8 @@ fn solve_relaxed(
             candidates,
             total_pairs,
             method: Method::Network { rounds },
+            all: None,
+            potentials,
         }));
     }
     // The seat-sharing method's certificate prices each seat alike; mentor-level terms
@@ -490,6 +515,8 @@ fn solve_relaxed(
         solution,
         total_pairs,
         method: Method::NetworkSide(stats),
+        all: None,
+        potentials: None,
     }))
 }
 
