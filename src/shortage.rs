@@ -224,6 +224,22 @@ pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, optio
     }
     let index = QualificationIndex::build(problem);
     let gaps = supply_gaps(problem, &index, &plan);
+    let deadline = solve.started + options.time_limit;
+    if Instant::now() >= deadline {
+        // The solve used the whole limit (a plan cut by it): the supply only, at once. The
+        // candidates are not even generated, so they cannot be counted.
+        outcome.shortage = Some(Shortage {
+            gaps,
+            changes: Vec::new(),
+            with_gain: 0,
+            evaluated: 0,
+            not_evaluated: 0,
+            gains: Gains::NotComputed(
+                "the time limit was reached before the changes were generated",
+            ),
+        });
+        return;
+    }
     let candidates = generate(problem, &index, all, &plan);
     tracing::debug!(
         candidates = candidates.len(),
@@ -246,7 +262,7 @@ pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, optio
         base_coverage: solver::covered_by_priority(&outcome.solver.coverage),
         base_fit: outcome.solver.objective,
         options,
-        deadline: solve.started + options.time_limit,
+        deadline,
         solve: solve.took,
         potentials: solve.potentials,
     };
