@@ -266,7 +266,9 @@ pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, optio
         solve: solve.took,
         potentials: solve.potentials,
     };
-    let not_computed = if outcome.solver.status != SolveStatus::Optimal {
+    let not_computed = if !options.shortage_gains {
+        Some("not for a what-if scenario: solve the changed school as a request for them")
+    } else if outcome.solver.status != SolveStatus::Optimal {
         Some("the plan is not proven optimal (time limit), so no gain would be exact")
     } else if problem.min_kept.is_some() {
         Some("not for a rematch bounded by maxChanges")

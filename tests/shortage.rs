@@ -601,3 +601,37 @@ fn a_rematch_bounded_by_max_changes_gets_the_supply_but_no_gains() {
         "not for a rematch bounded by maxChanges"
     );
 }
+
+/// A what-if answers its diff: the base plan carries the gains, each scenario only its supply
+/// per track (and says why).
+#[test]
+fn what_if_scenarios_get_the_supply_and_the_base_plan_the_gains() {
+    use mentor_match::whatif::{what_if, Change, Scenario};
+    let text = std::fs::read_to_string(crate::common::example_path()).unwrap();
+    let pb: mentor_match::proto::pb::SolveRequest = serde_json::from_str(&text).unwrap();
+    let scenario = Scenario {
+        name: "T0009 leaves".into(),
+        changes: vec![Change::RemoveMentor {
+            mentor_id: "T0009".into(),
+        }],
+    };
+    let w = what_if(
+        RawRequest::from(pb),
+        &[scenario],
+        None,
+        mentor_match::solver::Budget::default(),
+        None,
+    )
+    .expect("solves");
+    let base = w.base.shortage.as_ref().expect("needs are left");
+    assert_eq!(base.gains, Gains::Computed);
+    assert!(!base.changes.is_empty());
+    let scenario = w.scenarios[0]
+        .rematch
+        .outcome
+        .shortage
+        .as_ref()
+        .expect("needs are left");
+    assert!(matches!(scenario.gains, Gains::NotComputed(_)));
+    assert!(scenario.changes.is_empty() && !scenario.gaps.is_empty());
+}
