@@ -22,19 +22,25 @@
 //!
 //! How gains are computed:
 //! - on a plan proven optimal by the **network** method: exactly from the optimum's residual
-//!   network (`solver::gain`), no re-solve; one search prices every seat, each volunteer or
-//!   slot change takes a cycle search per student it gains (at most the mentor's capacity);
+//!   network (`solver::gain`), no re-solve; one search prices every seat; two searches screen
+//!   every volunteer or slot change (most cannot cover more), the rest take a cycle search per
+//!   student they gain (at most the mentor's capacity), most promising first, over the
+//!   cores. These searches scan at most [`SEARCH_WORK`] arcs in all (a deterministic bound)
+//!   and stop at the time limit;
 //! - a change that would let one mentor cover two needs of a student (seat sharing), or whose
 //!   new scores would not fit the packed costs, and every change on a plan of another method
 //!   (seat sharing, integer program): by a warm re-solve of the changed problem
 //!   (`solver::solve_problem_from`, the plan as its start), only on schools of at most
-//!   [`RESOLVE_MAX_PAIRS`] candidate pairs, at most [`MAX_RESOLVES`] of them and at most
-//!   [`RESOLVE_WORK_PAIRS`] candidate pairs re-solved in all (counted, not timed, so the same
-//!   request lists the same changes: byte-identical output);
+//!   [`RESOLVE_MAX_PAIRS`] candidate pairs, at most [`max_resolves`] of them (fewer on larger
+//!   schools), the changes that touch the most urgent unassigned needs first, each started only
+//!   while what is left of the time limit covers a solve as long as the plan's own;
 //! - not at all on a plan that is not proven optimal (no gain would be exact) or a rematch
 //!   bounded by maxChanges. The supply analysis is given anyway.
 //!
-//! Changes not evaluated (time, work bound, size) are counted, never dropped silently.
+//! Changes not evaluated (work bound, size, time limit) are counted, never dropped silently.
+//! Every bound but the time limit counts work, not time, so the same request gets the same
+//! answer on every run, machine and number of cores (a time limit reached mid-analysis, as for
+//! why-not costs, is the exception).
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
@@ -51,22 +57,31 @@ use crate::solver::{self, MethodKind, SolveOptions, SolveStatus};
 /// Changes listed, best first.
 pub const CHANGES_LISTED: usize = 20;
 /// Largest candidate set on which gains are computed by re-solving (plans that are not a
-/// network); the bundled school has 1,600 pairs.
+/// network); the bundled school has 442 pairs.
 pub const RESOLVE_MAX_PAIRS: u64 = 20_000;
 /// Largest request whose change gains are computed (as for the why-not costs); above it the
 /// supply analysis alone is given.
 pub const GAINS_MAX_STUDENTS: usize = crate::domain::policy::WhyNot::AUTO_MAX_STUDENTS;
 /// Most re-solves one analysis makes.
-pub const MAX_RESOLVES: usize = 40;
-/// Candidate pairs all re-solves of one analysis may hold together: a deterministic bound on
-/// their work (the bundled school's 40 re-solves hold about 64 k).
-pub const RESOLVE_WORK_PAIRS: u64 = 200_000;
-/// Arcs the residual searches may scan together, per node and arc of the network: a
-/// deterministic bound on the analysis's work (the time limit is checked too).
+pub const MAX_RESOLVES: usize = 20;
+/// Candidate pairs all the re-solves of one analysis may solve together: 20 re-solves on the
+/// bundled school (442 pairs, about 3 ms each), 7 on a 300-student multi-need school (3,500
+/// pairs, about 30 ms each), 1 at [`RESOLVE_MAX_PAIRS`]. A count, not a time, so the answer
+/// is the same on every run.
+pub const RESOLVE_PAIR_BUDGET: usize = 25_000;
+
+/// How many re-solves a school with this many candidate pairs gets.
+pub fn max_resolves(pairs: usize) -> usize {
+    (RESOLVE_PAIR_BUDGET / pairs.max(1)).clamp(1, MAX_RESOLVES)
+}
+/// Arcs the searches every change shares (potentials aside: the seats' and the screen's,
+/// three full searches) may scan, per node and arc of the network.
 const SEARCH_WORK_PER_ARC: u64 = 8;
-/// The least work the searches get, however small the network: a school's whole list (the
-/// 900-student single-need school evaluates all of its ~200 changes in ~1.7 M).
-const SEARCH_WORK_FLOOR: u64 = 20_000_000;
+/// Arcs one change's cycle searches may scan, per node and arc (a change takes at most six
+/// searches, each settling a node once), and at most [`SEARCH_WORK`]: past it the change is
+/// counted as not evaluated. Per change, so it does not depend on how changes are split over
+/// the cores.
+const PER_CHANGE_WORK_PER_ARC: u64 = 8;
 
 /// Supply and demand on one track and subject with unassigned needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -174,9 +189,20 @@ pub struct Solve<'a> {
     pub potentials: Option<&'a gain::Potentials>,
     /// When the whole solve began: the analysis ends by `options.time_limit` after it.
     pub started: Instant,
-    /// How long the plan's own solve took (logged beside the analysis's own time).
+    /// How long the plan's own solve took: a re-solve starts only while what is left of the
+    /// time limit covers one as long.
     pub took: Duration,
 }
+
+/// Arcs the residual searches of one analysis may scan in all (the screen's and every
+/// change's): a deterministic bound, so the answer is the same on every run and machine. A
+/// 900-student school needs under 2 M; at district size (13 M pairs) it stops the analysis
+/// after about 3 s, the rest counted as not evaluated.
+pub const SEARCH_WORK: u64 = 50_000_000;
+
+/// Changes evaluated at once (over the cores) between two looks at the work spent: a fixed
+/// size, so where the work bound stops does not depend on the number of cores.
+const EVALUATION_CHUNK: usize = 64;
 
 /// Sets `outcome.shortage` (left `None` when every need is covered).
 pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, options: SolveOptions) {
@@ -201,6 +227,22 @@ pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, optio
     }
     let index = QualificationIndex::build(problem);
     let gaps = supply_gaps(problem, &index, &plan);
+    let deadline = solve.started + options.time_limit;
+    if Instant::now() >= deadline {
+        // The solve used the whole limit (a plan cut by it): the supply only, at once. The
+        // candidates are not even generated, so they cannot be counted.
+        outcome.shortage = Some(Shortage {
+            gaps,
+            changes: Vec::new(),
+            with_gain: 0,
+            evaluated: 0,
+            not_evaluated: 0,
+            gains: Gains::NotComputed(
+                "the time limit was reached before the changes were generated",
+            ),
+        });
+        return;
+    }
     let candidates = generate(problem, &index, all, &plan);
     tracing::debug!(
         candidates = candidates.len(),
@@ -223,13 +265,13 @@ pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, optio
         base_coverage: solver::covered_by_priority(&outcome.solver.coverage),
         base_fit: outcome.solver.objective,
         options,
-        deadline: solve.started + options.time_limit,
-        // The searches' own bound is their work (deterministic); the clock is only the time
-        // limit's safety net, which no answer may pass.
-        budget: solve.started + options.time_limit,
+        deadline,
+        solve: solve.took,
         potentials: solve.potentials,
     };
-    let not_computed = if outcome.solver.status != SolveStatus::Optimal {
+    let not_computed = if !options.shortage_gains {
+        Some("not for a what-if scenario: solve the changed school as a request for them")
+    } else if outcome.solver.status != SolveStatus::Optimal {
         Some("the plan is not proven optimal (time limit), so no gain would be exact")
     } else if problem.min_kept.is_some() {
         Some("not for a rematch bounded by maxChanges")
@@ -286,7 +328,6 @@ pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, optio
         not_evaluated = shortage.not_evaluated,
         with_gain = shortage.with_gain,
         ms = t.elapsed().as_millis() as u64,
-        solve_ms = solve.took.as_millis() as u64,
         "shortage analysed"
     );
     outcome.shortage = Some(shortage);
@@ -321,15 +362,14 @@ struct Context<'a> {
     options: SolveOptions,
     /// The end of the time limit.
     deadline: Instant,
-    /// The time limit's safety net for the searches (their bound is their work).
-    budget: Instant,
+    solve: Duration,
     potentials: Option<&'a gain::Potentials>,
 }
 
 impl Context<'_> {
-    /// True when the residual searches' budget has passed or the server is stopping.
+    /// True when the time limit has passed or the server is stopping.
     fn out_of_time(&self) -> bool {
-        Instant::now() >= self.budget
+        Instant::now() >= self.deadline
             || self
                 .options
                 .stop
@@ -702,7 +742,13 @@ fn generate(
         }
         for &m in index.relevant(need) {
             let mentor = &problem.mentors[m as usize];
-            if qualify(&problem.policy.rules, student, need, mentor).is_err()
+            if qualify(
+                &problem.policy.rules,
+                &problem.students[need.student as usize],
+                need,
+                mentor,
+            )
+            .is_err()
                 || problem.facts(need.student, m).forbidden
             {
                 continue;
@@ -746,22 +792,21 @@ fn by_residual(
     resolve: &mut Vec<Candidate>,
 ) {
     let nodes = 2 + ctx.problem.needs.len() + ctx.problem.mentors.len();
-    // Measured: ~45 M arcs a second; at district size (13 M pairs) this is about 2 s, the
-    // changes most likely to gain first.
-    let limit =
-        (SEARCH_WORK_PER_ARC * (ctx.all.len() as u64 + nodes as u64)).max(SEARCH_WORK_FLOOR);
+    let limit = SEARCH_WORK_PER_ARC * (ctx.all.len() as u64 + nodes as u64);
     if candidates.is_empty() {
         return;
     }
     let t = Instant::now();
     let limits = gain::Limits {
         work: limit,
-        until: Some(ctx.budget),
+        per_change: (PER_CHANGE_WORK_PER_ARC * (ctx.all.len() as u64 + nodes as u64))
+            .min(SEARCH_WORK),
+        until: Some(ctx.deadline),
         stop: ctx.options.stop,
     };
     let Some(mut residual) = Residual::new(ctx.problem, ctx.all, ctx.plan, ctx.potentials, limits)
     else {
-        // The potentials' search passed its bound (a pathological request) or the budget.
+        // The potentials' search passed its bound (a pathological request) or the time limit.
         if ctx.out_of_time() || ctx.all.len() as u64 > RESOLVE_MAX_PAIRS {
             shortage.not_evaluated += candidates.len() as u32;
         } else {
@@ -791,36 +836,53 @@ fn by_residual(
         .iter()
         .filter(|c| c.kind != ChangeKind::AddSeat)
         .collect();
-    let mut exhausted = !others.is_empty() && residual.screen().is_err();
-    // Phase 1: the exact coverage gain of every change (cycles while they cover more), the
-    // changes the screen cannot rule out first, biggest first gain (its bound) first, so that
-    // a budget that runs out leaves the least promising unevaluated.
-    let mut queue: Vec<(i128, Candidate)> = Vec::new();
-    // Screened mentor by mentor, so each mentor's needs are prepared once and dropped.
+    let exhausted = !others.is_empty() && residual.screen().is_err();
+    // The changes the screen cannot rule out are evaluated biggest first gain (its bound)
+    // first, so that a budget that runs out leaves the least promising unevaluated.
+    // Screened mentor by mentor (each mentor's needs prepared once), split over the cores and
+    // joined in order.
     let mut by_mentor = others;
     by_mentor.sort_by_key(|c| (c.mentor, c.kind));
-    let mut prepared: Option<(MentorIx, MentorNeeds)> = None;
-    for c in by_mentor {
-        if exhausted || ctx.out_of_time() {
-            shortage.not_evaluated += 1;
-            continue;
-        }
-        let arcs = change_arcs(
-            ctx,
-            c.mentor,
-            c.kind,
-            mentor_needs(ctx, &mut prepared, c.mentor),
-        );
-        if !residual.keeps_network(c.mentor, &arcs)
-            || !arcs.iter().all(|&(_, score)| residual.fits(score))
-        {
-            resolve.push(*c);
-            continue;
-        }
-        match residual.may_cover_more(c.mentor, &arcs) {
+    /// What the screen says of one change.
+    enum Screened {
+        /// The residual cannot take it exactly: re-solve (or count) it.
+        Elsewhere,
+        /// It cannot cover more.
+        RuledOut,
+        /// It may: its bound.
+        Bound(i128),
+        /// Out of time or work.
+        Skipped,
+    }
+    let screened = crate::parallel::over_ranges(by_mentor.len(), |range| {
+        let mut prepared: Option<(MentorIx, MentorNeeds)> = None;
+        by_mentor[range]
+            .iter()
+            .map(|c| {
+                if exhausted || ctx.out_of_time() {
+                    return Screened::Skipped;
+                }
+                let needs = mentor_needs(ctx, &mut prepared, c.mentor);
+                let arcs = change_arcs(ctx, c.mentor, c.kind, needs);
+                if !residual.keeps_network(c.mentor, &arcs)
+                    || !arcs.iter().all(|&(_, score)| residual.fits(score))
+                {
+                    return Screened::Elsewhere;
+                }
+                residual
+                    .may_cover_more(c.mentor, &arcs)
+                    .map_or(Screened::RuledOut, Screened::Bound)
+            })
+            .collect::<Vec<_>>()
+    });
+    let mut queue: Vec<(i128, Candidate)> = Vec::new();
+    for (c, screened) in by_mentor.iter().zip(screened.into_iter().flatten()) {
+        match screened {
+            Screened::Elsewhere => resolve.push(**c),
             // Priced by the screen: it cannot cover more.
-            None => shortage.evaluated += 1,
-            Some(bound) => queue.push((bound, *c)),
+            Screened::RuledOut => shortage.evaluated += 1,
+            Screened::Bound(bound) => queue.push((bound, **c)),
+            Screened::Skipped => shortage.not_evaluated += 1,
         }
     }
     queue.sort_by(|a, b| {
@@ -828,69 +890,46 @@ fn by_residual(
             .then(a.1.kind.cmp(&b.1.kind))
             .then(a.1.mentor.cmp(&b.1.mentor))
     });
-    let mut pending: Vec<(Candidate, Gain)> = Vec::new();
-    for (_, c) in queue {
-        if exhausted || ctx.out_of_time() {
-            shortage.not_evaluated += 1;
+    // Each change starts from the plan: evaluated over the cores, each core with its own copy
+    // of the residual, joined in queue order (the answer does not depend on the split), a
+    // chunk at a time until the work bound.
+    let mut work = residual.work();
+    for chunk in queue.chunks(EVALUATION_CHUNK) {
+        if exhausted || work > SEARCH_WORK || ctx.out_of_time() {
+            shortage.not_evaluated += chunk.len() as u32;
             continue;
         }
-        let arcs = change_arcs(
-            ctx,
-            c.mentor,
-            c.kind,
-            mentor_needs(ctx, &mut prepared, c.mentor),
-        );
-        match residual.arcs_gain(c.mentor, arcs, false) {
-            Ok(g) => {
-                shortage.evaluated += 1;
-                if covers_more(&g.coverage) {
-                    pending.push((c, g));
+        let evaluated = crate::parallel::over_ranges(chunk.len(), |range| {
+            let mut residual = residual.clone();
+            let start = residual.work();
+            let mut prepared: Option<(MentorIx, MentorNeeds)> = None;
+            let out: Vec<Option<Change>> = chunk[range]
+                .iter()
+                .map(|&(_, c)| {
+                    let needs = mentor_needs(ctx, &mut prepared, c.mentor);
+                    let arcs = change_arcs(ctx, c.mentor, c.kind, needs);
+                    residual
+                        .arcs_gain(c.mentor, arcs)
+                        .ok()
+                        .map(|g| change(&c, g, GainMethod::Residual))
+                })
+                .collect();
+            (out, residual.work() - start)
+        });
+        for (part, part_work) in evaluated {
+            work += part_work;
+            for c in part {
+                match c {
+                    Some(c) => {
+                        shortage.evaluated += 1;
+                        found.push(c);
+                    }
+                    None => shortage.not_evaluated += 1,
                 }
             }
-            Err(gain::Exhausted) => {
-                exhausted = true;
-                shortage.not_evaluated += 1;
-            }
         }
     }
-    // Phase 2: the exact fit, for the changes that can be among the listed ones: coverage
-    // ranks first, so only those whose coverage gain is at least the 20th best need it.
-    let mut keys: Vec<[i32; 4]> = found
-        .iter()
-        .filter(|c| covers_more(&c.coverage_gain))
-        .map(|c| rank_key(&c.coverage_gain))
-        .chain(pending.iter().map(|p| rank_key(&p.1.coverage)))
-        .collect();
-    keys.sort_unstable_by(|a, b| b.cmp(a));
-    let cut = keys.get(CHANGES_LISTED - 1).copied();
-    for (c, coverage_only) in pending {
-        if cut.is_some_and(|cut| rank_key(&coverage_only.coverage) < cut) {
-            // Ranks below the listed ones whatever its fit: counted, its fit not needed.
-            found.push(change(
-                &c,
-                Gain {
-                    fit: f64::NEG_INFINITY,
-                    ..coverage_only
-                },
-                GainMethod::Residual,
-            ));
-            continue;
-        }
-        let arcs = change_arcs(
-            ctx,
-            c.mentor,
-            c.kind,
-            mentor_needs(ctx, &mut prepared, c.mentor),
-        );
-        match residual.arcs_gain(c.mentor, arcs, true) {
-            Ok(g) => found.push(change(&c, g, GainMethod::Residual)),
-            Err(gain::Exhausted) => {
-                shortage.evaluated -= 1;
-                shortage.not_evaluated += 1;
-            }
-        }
-    }
-    tracing::debug!(work = residual.work(), limit, "residual searches");
+    tracing::debug!(work, limit, "residual searches");
 }
 
 /// The needs of mentor `m`, prepared once while consecutive calls ask for the same mentor.
@@ -933,10 +972,15 @@ fn by_resolve(
         .enumerate()
         .filter_map(|(n, m)| m.map(|m| (n as NeedIx, m)))
         .collect();
+    let allowed = max_resolves(ctx.all.len());
+    let stopping = || {
+        ctx.options
+            .stop
+            .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
+    };
     for (i, c) in candidates.iter().enumerate() {
         let left = ctx.deadline.saturating_duration_since(Instant::now());
-        let most = MAX_RESOLVES.min((RESOLVE_WORK_PAIRS / (ctx.all.len() as u64).max(1)) as usize);
-        if i >= most || left.is_zero() || ctx.out_of_time() {
+        if i >= allowed || left < ctx.solve || left.is_zero() || stopping() {
             shortage.not_evaluated += 1;
             continue;
         }

@@ -122,7 +122,9 @@ pub fn what_if(
     let mut out = Vec::with_capacity(scenarios.len());
     for (i, scenario) in scenarios.iter().enumerate() {
         let (request, renames) = apply(&raw, i, scenario)?;
-        let rematch = rematch::rematch_within(
+        // A scenario's question is the diff: what it would take is priced for the base plan
+        // only (each scenario's supply per track is still given).
+        let rematch = rematch::rematch_as(
             RawRematch {
                 request: Some(request),
                 current: current.clone(),
@@ -133,6 +135,7 @@ pub fn what_if(
             Some(share(i + 1)),
             budget,
             stop,
+            false,
         )
         .map_err(|e| match e {
             rematch::RematchError::Invalid(mut invalid) => {

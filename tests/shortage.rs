@@ -566,3 +566,74 @@ fn the_bundled_school_gets_gains_by_re_solves_each_checked_by_a_fresh_solve() {
     assert!(sh.changes.iter().all(|c| c.method == GainMethod::ReSolve));
     assert!(check_listed(&raw, &problem, &outcome) > 0);
 }
+
+/// A rematch bounded by maxChanges is solved under a side row the residual network does not
+/// model, so its gains are not computed, and the answer says why; the supply is given anyway.
+#[test]
+fn a_rematch_bounded_by_max_changes_gets_the_supply_but_no_gains() {
+    use mentor_match::rematch::{rematch, RawRematch};
+    let teacher = serde_json::json!({"id": "T1", "capacity": 1, "availability": ["MON-8"],
+                                     "subjects": [{"subject": "math", "years": 5}]});
+    let student = |id: &str| {
+        serde_json::json!({"id": id, "availability": ["MON-8"],
+                           "needs": [{"id": "N1", "track": "TRACK_ACADEMIC", "subject": "math"}]})
+    };
+    let request = serde_json::json!({
+        "request": {"students": [student("S1"), student("S2")], "mentors": [teacher]},
+        "currentPairs": [{"studentId": "S1", "mentorId": "T1", "evaluation": "EVALUATION_WORKING"}],
+        "rematch": {"maxChanges": 0}
+    });
+    let req: mentor_match::proto::pb::RematchRequest =
+        serde_json::from_value(request).expect("rematch request parses");
+    let r = rematch(RawRematch::from(req)).expect("rematch solves");
+    let sh = r.outcome.shortage.as_ref().expect("S2 is left");
+    assert_eq!(
+        sh.gains,
+        Gains::NotComputed("not for a rematch bounded by maxChanges")
+    );
+    assert!(sh.changes.is_empty());
+    assert_eq!(sh.not_evaluated, 1, "one more seat for T1");
+    assert_eq!(sh.gaps.len(), 1);
+    assert_eq!(sh.gaps[0].full_volunteers, 1);
+    let json = serde_json::to_value(mentor_match::proto::rematch_response(&r)).unwrap();
+    // proto3 JSON leaves false out.
+    assert!(json["result"]["shortage"].get("gainsComputed").is_none());
+    assert_eq!(
+        json["result"]["shortage"]["gainsNote"],
+        "not for a rematch bounded by maxChanges"
+    );
+}
+
+/// A what-if answers its diff: the base plan carries the gains, each scenario only its supply
+/// per track (and says why).
+#[test]
+fn what_if_scenarios_get_the_supply_and_the_base_plan_the_gains() {
+    use mentor_match::whatif::{what_if, Change, Scenario};
+    let text = std::fs::read_to_string(crate::common::example_path()).unwrap();
+    let pb: mentor_match::proto::pb::SolveRequest = serde_json::from_str(&text).unwrap();
+    let scenario = Scenario {
+        name: "T0009 leaves".into(),
+        changes: vec![Change::RemoveMentor {
+            mentor_id: "T0009".into(),
+        }],
+    };
+    let w = what_if(
+        RawRequest::from(pb),
+        &[scenario],
+        None,
+        mentor_match::solver::Budget::default(),
+        None,
+    )
+    .expect("solves");
+    let base = w.base.shortage.as_ref().expect("needs are left");
+    assert_eq!(base.gains, Gains::Computed);
+    assert!(!base.changes.is_empty());
+    let scenario = w.scenarios[0]
+        .rematch
+        .outcome
+        .shortage
+        .as_ref()
+        .expect("needs are left");
+    assert!(matches!(scenario.gains, Gains::NotComputed(_)));
+    assert!(scenario.changes.is_empty() && !scenario.gaps.is_empty());
+}

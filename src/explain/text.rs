@@ -413,6 +413,9 @@ fn shortage_section(out: &mut String, problem: &Problem, sh: &crate::shortage::S
         );
         if g.qualified_volunteers == 0 {
             text.push_str("no qualified volunteer");
+            if g.qualified_not_volunteering == 0 {
+                text.push_str(": nobody meets the qualification rule, recruit");
+            }
         } else {
             text.push_str(&format!(
                 "{} qualified volunteer(s), {} full",
@@ -425,7 +428,8 @@ fn shortage_section(out: &mut String, problem: &Problem, sh: &crate::shortage::S
                 g.qualified_not_volunteering
             ));
         }
-        if !g.unshared_slots.is_empty() {
+        // With no volunteer every slot is unshared: the list would say nothing.
+        if !g.unshared_slots.is_empty() && g.qualified_volunteers > 0 {
             text.push_str(&format!(
                 "; slots no qualified volunteer has: {}",
                 g.unshared_slots.names().join(", ")

@@ -170,10 +170,22 @@ pub fn rematch(raw: RawRematch) -> Result<RematchOutcome, RematchError> {
 /// As [`rematch`], with the solve's time limit capped (the service passes what is left of the
 /// call's deadline).
 pub fn rematch_within(
+    raw: RawRematch,
+    time_cap: Option<std::time::Duration>,
+    budget: crate::solver::Budget,
+    stop: Option<&'static std::sync::atomic::AtomicBool>,
+) -> Result<RematchOutcome, RematchError> {
+    rematch_as(raw, time_cap, budget, stop, true)
+}
+
+/// As [`rematch_within`]; `shortage_gains` false leaves the gains of single supply changes
+/// out of the answer (a what-if scenario: its question is the diff).
+pub fn rematch_as(
     mut raw: RawRematch,
     time_cap: Option<std::time::Duration>,
     budget: crate::solver::Budget,
     stop: Option<&'static std::sync::atomic::AtomicBool>,
+    shortage_gains: bool,
 ) -> Result<RematchOutcome, RematchError> {
     let started = std::time::Instant::now();
     let mut violations = Vec::new();
@@ -500,6 +512,7 @@ pub fn rematch_within(
     let mut options = SolveOptions::from_policy(&problem);
     options.budget = budget;
     options.stop = stop;
+    options.shortage_gains = shortage_gains;
     if let Some(cap) = time_cap {
         options.time_limit = options.time_limit.min(cap);
     }

@@ -5,29 +5,35 @@
 //! The plan is a min-cost circulation (source → need → mentor → sink → source; the costs are
 //! the packed lexicographic `i128`s of `flow.rs`: coverage per priority, then fit). Its
 //! residual network has no negative cycle, so node potentials `π` with every reduced cost
-//! `c + π(u) − π(v) ≥ 0` exist; they are found once, by a label-correcting search bounded
-//! like `forced.rs`'s, and every later search is a Dijkstra on reduced costs.
+//! `c + π(u) − π(v) ≥ 0` exist: the solver's own are checked (and repaired if need be) once
+//! by a label-correcting search bounded like `forced.rs`'s, and every later search is a
+//! Dijkstra on reduced costs.
 //!
 //! - **One more seat** at mentor `X` adds one unit of capacity to the arc `X → sink`. Adding a
 //!   unit to one arc changes the optimum by exactly the cheapest cycle through it: the new
 //!   unit plus the shortest path `sink ⇝ X` in the residual network (any better plan differs
 //!   from the optimum by cycles of which only one can use the new unit; the others were
 //!   already there and are not negative). One Dijkstra from the sink prices every mentor.
-//! - **Volunteering** or **a new slot** at mentor `Z` adds arcs `need → Z` (and, for a slot,
-//!   raises the time fit of `Z`'s pairs with students who have it). Model the new arcs as
+//! - **Volunteering** or **a new slot** at mentor `Z` adds pairs `need → Z` (and, for a slot,
+//!   raises the time fit of `Z`'s pairs with students who have it). Model the new pairs as
 //!   entering a new node `V` joined to `Z` by an arc `V → Z` whose capacity is raised one unit
-//!   at a time from 0: with capacity 0 the optimum is unchanged (a cheaper cost on a pair the
-//!   plan already makes only lowers the plan's cost and keeps every reduced cost
-//!   non-negative; a pair the plan does not make is routed through `V`). Each unit is then the
-//!   single-arc case above, the cheapest cycle `Z ⇝ V → Z`, on the residual updated by the
-//!   previous units, exactly. The optimum is convex in an arc's capacity, so the first unit
-//!   that does not improve ends it; the flow through `Z` bounds the units by `Z`'s capacity.
+//!   at a time from 0: with capacity 0 the optimum is unchanged (a better score on a pair the
+//!   plan already makes only lowers the plan's cost and keeps every reduced cost non-negative;
+//!   a pair the plan does not make is routed through `V`). Each unit is then the single-arc
+//!   case above, the cheapest cycle `Z ⇝ n → V → Z`, on the residual the previous units left,
+//!   exactly. The optimum is convex in an arc's capacity, so the first unit that does not
+//!   improve ends it; the flow through `Z` bounds the units by `Z`'s capacity. `V` is not
+//!   built: a search from `Z` prices each new pair `n → Z` by its exit `cost(n, Z) + π(n)`
+//!   and stops as soon as no unsettled tail can close a cheaper cycle
+//!   ([`Residual::search_tails`]).
 //!
-//! Only changes whose first unit covers more (packed cost below `−2^(FIT_BITS−1)`: a cycle's
-//! fit stays within that, see [`Residual::fits`]) are followed further; searches stop as soon
-//! as no such cycle can be found any more (pruning on the reduced distance), so they stay near
-//! the changed mentor. Every search is bounded (Dijkstra settles a node once), and the total
-//! work is capped by the caller ([`Exhausted`]).
+//! A cycle covers more exactly when its packed cost is below `−2^(FIT_BITS−1)` (a cycle's fit
+//! stays within that, see [`Residual::fits`]); every such cycle enters a need from the source.
+//! So a change can cover more only if `d(Z ⇝ source) + d(source ⇝ n) + cost(n, Z)` is below
+//! that for one of its new pairs: two searches price every mentor and need at once
+//! ([`Residual::screen`]) and rule most changes out; the others get their cycles. Every
+//! search is bounded (Dijkstra settles a node once), and all of them together by the caller's
+//! [`Limits`] (arcs scanned, a time; [`Exhausted`]).
 //!
 //! Where it applies ([`applies`]): the plan is a network over the full candidate set (no
 //! mentor can cover two needs of one student), the per-student limit cannot bind, no
@@ -37,6 +43,7 @@
 
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap};
+use std::sync::Arc;
 
 use super::flow::{fit_scale_for, level_cost, pair_cost, quantised_fit, Cost, FIT_BITS};
 use crate::domain::model::{MentorIx, NeedIx, Problem};
@@ -59,11 +66,13 @@ const PRECOMPUTED_FITS: usize = 8_000_000;
 /// `forced.rs`): past it the request is pathological and the gains are left unevaluated.
 const POTENTIAL_WORK_PER_ARC: u64 = 64;
 
-/// Bounds on the searches: arcs scanned in all, and a time past which they give up (checked
-/// every [`CLOCK_EVERY`] nodes settled).
+/// Bounds on the searches: arcs scanned (by the searches every change shares, and by each
+/// change's own), and a time past which they give up (checked every [`CLOCK_EVERY`] nodes
+/// settled). Arc counts are deterministic; the time is not.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
     pub work: u64,
+    pub per_change: u64,
     pub until: Option<std::time::Instant>,
     pub stop: Option<&'static std::sync::atomic::AtomicBool>,
 }
@@ -140,12 +149,16 @@ enum Step {
 }
 
 /// The residual network of a proven-optimal network plan, with potentials, and the state the
-/// change being evaluated has put on it (undone after each change).
+/// change being evaluated has put on it (undone after each change). Cloned, it evaluates
+/// changes on another thread from the same state (each change starts from the plan, so the
+/// answers do not depend on which thread evaluates which).
+#[derive(Clone)]
 pub struct Residual<'a> {
     problem: &'a Problem,
     all: &'a Candidates,
     fit_scale: f64,
-    base: Vec<Option<MentorIx>>,
+    /// The plan as solved (shared by the copies for other cores, like every read-only part).
+    base: Arc<[Option<MentorIx>]>,
     plan: Vec<Option<MentorIx>>,
     /// Needs held by a locked pair: outside the network.
     frozen: Vec<bool>,
@@ -170,6 +183,8 @@ pub struct Residual<'a> {
     heap: BinaryHeap<Reverse<(Cost, u32)>>,
     out: Vec<(usize, Cost, Step)>,
     work: u64,
+    /// `work` past which the current searches give up.
+    work_cap: u64,
     /// Nodes settled by all searches (the clock is read every [`CLOCK_EVERY`]).
     settled: u64,
     limits: Limits,
@@ -181,15 +196,15 @@ pub struct Residual<'a> {
     into: Vec<(NeedIx, u32)>,
     /// Fit digit of every candidate pair, by position in `all` (empty past
     /// [`PRECOMPUTED_FITS`]).
-    fits: Vec<i64>,
+    fits: Arc<[i64]>,
     /// Coverage digit of every need.
-    levels: Vec<Cost>,
+    levels: Arc<[Cost]>,
     /// Per node, the exit of a new pair from it while [`Residual::search_tails`] runs
     /// ([`UNREACHED`] otherwise).
     exit: Vec<Cost>,
     /// Reduced distances to and from the source (see [`Residual::screen`]); `Cost::MAX` when
     /// unreachable.
-    screen: Option<(Vec<Cost>, Vec<Cost>)>,
+    screen: Option<Arc<(Vec<Cost>, Vec<Cost>)>>,
 }
 
 /// A label no path reaches.
@@ -248,13 +263,13 @@ impl<'a> Residual<'a> {
             problem,
             all,
             fit_scale,
-            fits,
+            fits: fits.into(),
             levels: problem
                 .needs
                 .iter()
                 .map(|n| level_cost(n.priority))
                 .collect(),
-            base: plan.to_vec(),
+            base: plan.into(),
             plan: plan.to_vec(),
             frozen,
             holders,
@@ -273,6 +288,7 @@ impl<'a> Residual<'a> {
             heap: BinaryHeap::new(),
             out: Vec::new(),
             work: 0,
+            work_cap: limits.work,
             settled: 0,
             limits,
             into_start: Vec::new(),
@@ -302,7 +318,7 @@ impl<'a> Residual<'a> {
     fn count_work(&mut self) -> Result<(), Exhausted> {
         self.work += self.out.len() as u64;
         self.settled += 1;
-        if self.work > self.limits.work
+        if self.work > self.work_cap
             || (self.settled.is_multiple_of(CLOCK_EVERY) && self.limits.passed())
         {
             return Err(Exhausted);
@@ -552,9 +568,13 @@ impl<'a> Residual<'a> {
         }
         self.into_start = start;
         self.into = into;
-        let to_source = self.distances(SOURCE, true)?;
-        let from_source = self.distances(SOURCE, false)?;
-        self.screen = Some((to_source, from_source));
+        let distances = self
+            .distances(SOURCE, true)
+            .and_then(|to| Ok((to, self.distances(SOURCE, false)?)));
+        // Only the screen walks arcs backwards: the index goes (8 bytes a pair).
+        self.into_start = Vec::new();
+        self.into = Vec::new();
+        self.screen = Some(Arc::new(distances?));
         Ok(())
     }
 
@@ -568,9 +588,10 @@ impl<'a> Residual<'a> {
     /// Returns that bound (the smallest over the new pairs; lower is a bigger first gain),
     /// `None` when it rules the change out; `Some(COVERS_MORE - 1)` without a screen.
     pub fn may_cover_more(&self, z: MentorIx, arcs: &[(NeedIx, f64)]) -> Option<Cost> {
-        let Some((to_source, from_source)) = &self.screen else {
+        let Some(screen) = &self.screen else {
             return Some(COVERS_MORE - 1);
         };
+        let (to_source, from_source) = &**screen;
         let zn = self.mentor_node(z);
         if to_source[zn] == UNREACHED {
             return None;
@@ -794,16 +815,9 @@ impl<'a> Residual<'a> {
     /// The gain of giving mentor `z` the pairs `arcs` (need, score; sorted by need, unique): new
     /// pairs, or pairs that score differently. Successive cheapest cycles through `z`, each on
     /// the residual the previous ones left (see the module header); followed only when the
-    /// first covers more. With `exact_fit` false only the cycles that cover more are taken: the
-    /// coverage gain is exact (they come first, the optimum being convex in the new arcs'
-    /// capacity) and the fit is what they give, a lower bound — the cheap first pass. The
-    /// residual is restored afterwards.
-    pub fn arcs_gain(
-        &mut self,
-        z: MentorIx,
-        arcs: Vec<(NeedIx, f64)>,
-        exact_fit: bool,
-    ) -> Result<Gain, Exhausted> {
+    /// first covers more. The residual is restored afterwards.
+    pub fn arcs_gain(&mut self, z: MentorIx, arcs: Vec<(NeedIx, f64)>) -> Result<Gain, Exhausted> {
+        self.work_cap = self.work.saturating_add(self.limits.per_change);
         let mut gain = Gain::default();
         // Pairs the plan already makes take their new score at once.
         for &(n, score) in &arcs {
@@ -812,7 +826,7 @@ impl<'a> Residual<'a> {
             }
         }
         self.overlay = Some((z, arcs));
-        let result = self.cycles_through(z, &mut gain, exact_fit);
+        let result = self.cycles_through(z, &mut gain);
         if result.is_ok() {
             let mut moved: Vec<NeedIx> = self
                 .applied
@@ -839,12 +853,7 @@ impl<'a> Residual<'a> {
         result.map(|()| gain)
     }
 
-    fn cycles_through(
-        &mut self,
-        z: MentorIx,
-        gain: &mut Gain,
-        exact_fit: bool,
-    ) -> Result<(), Exhausted> {
+    fn cycles_through(&mut self, z: MentorIx, gain: &mut Gain) -> Result<(), Exhausted> {
         let zn = self.mentor_node(z);
         let capacity = self.problem.mentors[z as usize].capacity;
         for unit in 0..=capacity {
@@ -862,11 +871,9 @@ impl<'a> Residual<'a> {
                 return Ok(());
             }
             tails.sort_unstable();
-            let threshold = if unit == 0 || !exact_fit {
-                COVERS_MORE
-            } else {
-                0
-            };
+            // Only a change whose first cycle covers more is followed; the later ones are
+            // taken while they improve at all (the fit, exactly).
+            let threshold = if unit == 0 { COVERS_MORE } else { 0 };
             let Some((n, t)) = self.search_tails(zn, &tails, threshold)? else {
                 return Ok(());
             };

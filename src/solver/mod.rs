@@ -253,6 +253,9 @@ pub struct SolveOptions {
     pub budget: Budget,
     /// Raised by the server at shutdown: the solve stops as at its time limit.
     pub stop: Option<&'static AtomicBool>,
+    /// Whether the engine prices single supply changes after the solve (`crate::shortage`);
+    /// what-if scenarios leave it off (the supply per track is given anyway).
+    pub shortage_gains: bool,
 }
 
 /// A warm addition withdraws and re-places each need with new pairs (two local searches); past
@@ -278,6 +281,7 @@ impl SolveOptions {
             warm_ratio: DEFAULT_WARM_RATIO,
             budget: Budget::default(),
             stop: None,
+            shortage_gains: true,
         }
     }
 }
