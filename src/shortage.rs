@@ -272,7 +272,7 @@ pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, optio
     let not_computed = if !options.shortage_gains {
         Some("not for a what-if scenario: solve the changed school as a request for them")
     } else if outcome.solver.status != SolveStatus::Optimal {
-        Some("the plan is not proven optimal (time limit), so no gain would be exact")
+        Some("the plan is not proven optimal (time or gap limit), so no gain would be exact")
     } else if problem.min_kept.is_some() {
         Some("not for a rematch bounded by maxChanges")
     } else if problem.students.len() > GAINS_MAX_STUDENTS {
@@ -838,7 +838,7 @@ fn by_residual(
         .collect();
     let exhausted = !others.is_empty() && residual.screen().is_err();
     // The changes the screen cannot rule out are evaluated biggest first gain (its bound)
-    // first, so that a budget that runs out leaves the least promising unevaluated.
+    // first, so that a work bound that runs out leaves the least promising unevaluated.
     // Screened mentor by mentor (each mentor's needs prepared once), split over the cores and
     // joined in order.
     let mut by_mentor = others;

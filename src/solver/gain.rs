@@ -114,7 +114,7 @@ pub struct Potentials {
     pub(super) sink: Cost,
 }
 
-/// The work cap or the time budget was reached: the change was not evaluated.
+/// The work cap or the time limit was reached: the change was not evaluated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Exhausted;
 
@@ -213,7 +213,7 @@ const UNREACHED: Cost = Cost::MAX;
 impl<'a> Residual<'a> {
     /// The residual network of `plan` (a mentor or none per need, optimal over `all`), its
     /// potentials found by a bounded label-correcting search. `None` when that search passes
-    /// its bound or the time budget. `limits` bound all later searches together.
+    /// its bound or the time limit. `limits` bound all later searches together.
     pub fn new(
         problem: &'a Problem,
         all: &'a Candidates,
@@ -614,7 +614,7 @@ impl<'a> Residual<'a> {
     /// `start` gives it, by a label-correcting search (the residual of an optimum has no
     /// negative cycle). Started from the solver's own potentials, which already prove the
     /// plan, it checks them in one pass; from zeros it takes several. Bounded at
-    /// [`POTENTIAL_WORK_PER_ARC`] relaxations per node and arc, and by the time budget.
+    /// [`POTENTIAL_WORK_PER_ARC`] relaxations per node and arc, and by the time limit.
     fn potentials(&mut self, start: Vec<Cost>) -> Option<()> {
         let nodes = self.pi.len();
         let limit = POTENTIAL_WORK_PER_ARC * (self.all.len() as u64 + nodes as u64);
@@ -738,7 +738,9 @@ impl<'a> Residual<'a> {
         let forward = !undo;
         match (step, forward) {
             (Step::Return, true) | (Step::Unreturn, false) => self.flow += 1,
-            (Step::Return, false) | (Step::Unreturn, true) => self.flow -= 1,
+            (Step::Return, false) | (Step::Unreturn, true) => {
+                self.flow = self.flow.saturating_sub(1)
+            }
             (Step::Cover(n), true) | (Step::Uncover(n), false) => {
                 self.uncovered.remove(&n);
             }
@@ -759,7 +761,7 @@ impl<'a> Residual<'a> {
                 if let Ok(i) = held.binary_search(&n) {
                     held.remove(i);
                 }
-                self.moving[m as usize] -= 1;
+                self.moving[m as usize] = self.moving[m as usize].saturating_sub(1);
             }
             (Step::None, _) => {}
         }
