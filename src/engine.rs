@@ -46,19 +46,26 @@ pub fn solve_from(
     outcome.solver.candidate_pairs = total_pairs;
     outcome.solver.method = Some(method.kind());
     let all = all.as_ref().unwrap_or(&candidates);
-    crate::why_not::price(problem, &mut outcome, Some(all), options, started, solved);
-    crate::stability::price(problem, &mut outcome, options, started, solved);
-    crate::shortage::analyse(
-        problem,
-        &mut outcome,
-        crate::shortage::Solve {
-            all: Some(all),
-            potentials: potentials.as_ref(),
-            started,
-            took: solved,
-        },
-        options,
-    );
+    // A server stopping at the end of its grace wants the plan now: the answers that cost
+    // more solving (why-not costs, price of stability, what it would take) are left out.
+    let stopping = options
+        .stop
+        .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed));
+    if !stopping {
+        crate::why_not::price(problem, &mut outcome, Some(all), options, started, solved);
+        crate::stability::price(problem, &mut outcome, options, started, solved);
+        crate::shortage::analyse(
+            problem,
+            &mut outcome,
+            crate::shortage::Solve {
+                all: Some(all),
+                potentials: potentials.as_ref(),
+                started,
+                took: solved,
+            },
+            options,
+        );
+    }
     // Counts and timings only: never names or attributes of students.
     tracing::info!(
         students = problem.students.len(),

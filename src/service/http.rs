@@ -115,73 +115,32 @@ pub async fn not_found(headers: HeaderMap) -> Response {
     )
 }
 
-async fn solve(
-    State(st): State<Arc<HttpState>>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-    body: Body,
-) -> Response {
-    handle(
-        &st,
-        "solve",
-        &headers,
-        query,
-        body,
-        |svc, call, req| async move { svc.solve_call(call, req).await },
-    )
-    .await
+/// A `/v1/` handler: the request type is the one the service method takes.
+macro_rules! v1_handler {
+    ($name:ident, $method:literal, $call:ident) => {
+        async fn $name(
+            State(st): State<Arc<HttpState>>,
+            headers: HeaderMap,
+            RawQuery(query): RawQuery,
+            body: Body,
+        ) -> Response {
+            handle(
+                &st,
+                $method,
+                &headers,
+                query,
+                body,
+                |svc, call, req| async move { svc.$call(call, req).await },
+            )
+            .await
+        }
+    };
 }
 
-async fn validate(
-    State(st): State<Arc<HttpState>>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-    body: Body,
-) -> Response {
-    handle(
-        &st,
-        "validate",
-        &headers,
-        query,
-        body,
-        |svc, call, req| async move { svc.validate_call(call, req).await },
-    )
-    .await
-}
-
-async fn rematch(
-    State(st): State<Arc<HttpState>>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-    body: Body,
-) -> Response {
-    handle(
-        &st,
-        "rematch",
-        &headers,
-        query,
-        body,
-        |svc, call, req| async move { svc.rematch_call(call, req).await },
-    )
-    .await
-}
-
-async fn what_if(
-    State(st): State<Arc<HttpState>>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-    body: Body,
-) -> Response {
-    handle(
-        &st,
-        "what_if",
-        &headers,
-        query,
-        body,
-        |svc, call, req| async move { svc.what_if_call(call, req).await },
-    )
-    .await
-}
+v1_handler!(solve, "solve", solve_call);
+v1_handler!(validate, "validate", validate_call);
+v1_handler!(rematch, "rematch", rematch_call);
+v1_handler!(what_if, "what_if", what_if_call);
 
 async fn healthz() -> Response {
     (StatusCode::OK, "ok\n").into_response()

@@ -20,14 +20,7 @@ use crate::rules::Candidates;
 
 /// Whether [`forced_plan`] applies to this problem (see the module header).
 pub fn applies(problem: &Problem, all: &Candidates) -> bool {
-    problem.locked.is_empty()
-        && problem.min_kept.is_none()
-        && !problem.stable_only
-        && problem
-            .students
-            .iter()
-            .all(|s| s.need_count <= problem.policy.max_mentors_per_student)
-        && super::is_network_set(problem, all)
+    problem.locked.is_empty() && super::is_plain_network(problem, all)
 }
 
 /// The optimal plan with `need` → `mentor` forced, from the optimal `plan` (one mentor or none

@@ -93,14 +93,7 @@ const CLOCK_EVERY: u64 = 1024;
 pub fn applies(problem: &Problem, all: &Candidates) -> bool {
     // Involvement and load spread cost a mentor's seats differently (see `flow::SeatCosts`);
     // the residual here prices every seat at 0, so those plans are evaluated another way.
-    !problem.policy.has_seat_costs()
-        && problem.min_kept.is_none()
-        && !problem.stable_only
-        && problem
-            .students
-            .iter()
-            .all(|s| s.need_count <= problem.policy.max_mentors_per_student)
-        && super::is_network_set(problem, all)
+    !problem.policy.has_seat_costs() && super::is_plain_network(problem, all)
 }
 
 /// Node potentials of a network optimum as the solver proved it (`flow.rs`, the model where

@@ -607,6 +607,20 @@ pub fn solve_integer_program(
     )
 }
 
+/// True when the proven plan is a min-cost circulation over the full candidate set that the
+/// residual searches (`forced.rs`, `gain.rs`) can walk: a network set, no maxChanges row, no
+/// stability rows, and no student with more needs than its mentor limit (the limit cannot
+/// bind, so the flow has no student layer).
+pub(crate) fn is_plain_network(problem: &Problem, all: &Candidates) -> bool {
+    problem.min_kept.is_none()
+        && !problem.stable_only
+        && problem
+            .students
+            .iter()
+            .all(|s| s.need_count <= problem.policy.max_mentors_per_student)
+        && is_network_set(problem, all)
+}
+
 /// True when, within this candidate set, no mentor can cover two needs of one student.
 pub fn is_network_set(problem: &Problem, candidates: &Candidates) -> bool {
     let mut mentors: Vec<u32> = Vec::new();
