@@ -37,17 +37,9 @@ PYTHON=${PYTHON:-python3}
 # --------------------------------------------------------------------------------------------
 # What the clients need, installed only when missing.
 
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
-APT_UPDATED=0
-apt_install() {
-  echo "check-clients: installing $* (apt)" >&2
-  if [ "$APT_UPDATED" -eq 0 ]; then
-    $SUDO apt-get update -qq
-    APT_UPDATED=1
-  fi
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
-}
+APT_WHO=check-clients
+# shellcheck source=scripts/apt.sh
+. scripts/apt.sh
 
 command -v curl >/dev/null 2>&1 || apt_install curl ca-certificates
 command -v php >/dev/null 2>&1 || apt_install php-cli

@@ -41,17 +41,9 @@ K8S_VERSIONS=(1.27.0 1.37.0)
 # --------------------------------------------------------------------------------------------
 # Tools, installed only when missing.
 
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
-APT_UPDATED=0
-apt_install() {
-  echo "check-deploy: installing $* (apt)" >&2
-  if [ "$APT_UPDATED" -eq 0 ]; then
-    $SUDO apt-get update -qq
-    APT_UPDATED=1
-  fi
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
-}
+APT_WHO=check-deploy
+# shellcheck source=scripts/apt.sh
+. scripts/apt.sh
 
 command -v systemd-analyze >/dev/null 2>&1 || apt_install systemd
 command -v "$PYTHON" >/dev/null 2>&1 || { apt_install python3 python3-venv; PYTHON=python3; }

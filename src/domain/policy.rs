@@ -179,9 +179,15 @@ impl Policy {
 
     /// The load cost of a mentor holding `students` students, in score points.
     pub fn load_cost(&self, students: u32) -> f64 {
-        let k = f64::from(students);
-        self.load_spread * k * (k - 1.0).max(0.0) / 2.0
+        load_cost(self.load_spread, students)
     }
+}
+
+/// The load cost of `students` students at `load_spread` per student past the first:
+/// `load_spread · (0 + 1 + … + (students − 1))`.
+pub fn load_cost(load_spread: f64, students: u32) -> f64 {
+    let k = f64::from(students);
+    load_spread * k * (k - 1.0).max(0.0) / 2.0
 }
 
 /// Which students' `BETTER_OVERALL` misses are priced by a forced re-solve. Each costs one

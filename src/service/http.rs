@@ -174,14 +174,12 @@ async fn openapi() -> Response {
 
 /// True when no token is configured or the `Authorization: Bearer` header carries it.
 fn authorized(settings: &HttpSettings, headers: &HeaderMap) -> bool {
-    let Some(expected) = &settings.token else {
-        return true;
-    };
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .is_some_and(|given| crate::server::constant_time_eq(given.as_bytes(), expected.as_bytes()))
+    crate::server::bearer_accepted(
+        settings.token.as_deref(),
+        headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok()),
+    )
 }
 
 fn unauthenticated() -> Response {

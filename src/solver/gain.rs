@@ -640,9 +640,8 @@ impl<'a> Residual<'a> {
         Some(())
     }
 
-    /// Dijkstra on reduced costs from `from` until `target` is settled or the smallest label
-    /// left reaches `bound`. Labels are reduced distances.
-    fn search(&mut self, from: usize, target: Option<usize>, bound: Cost) -> Result<(), Exhausted> {
+    /// Forgets the last search (only the nodes it touched) and roots a new one at `from`.
+    fn begin(&mut self, from: usize) {
         for &v in &self.touched {
             self.seen[v] = false;
             self.done[v] = false;
@@ -654,6 +653,43 @@ impl<'a> Residual<'a> {
         self.parent[from] = (u32::MAX, Step::None);
         self.touched.push(from);
         self.heap.push(Reverse((0, from as u32)));
+    }
+
+    /// Relaxes the residual arc `u → v` (real cost `cost`) from `u` settled at reduced
+    /// distance `d`. A negative reduced cost cannot happen with valid potentials: the search
+    /// refuses to answer rather than answer wrongly.
+    fn relax(
+        &mut self,
+        u: usize,
+        d: Cost,
+        v: usize,
+        cost: Cost,
+        step: Step,
+    ) -> Result<(), Exhausted> {
+        if self.done[v] {
+            return Ok(());
+        }
+        let reduced = cost + self.pi[u] - self.pi[v];
+        if reduced < 0 {
+            return Err(Exhausted);
+        }
+        let nd = d + reduced;
+        if !self.seen[v] || nd < self.dist[v] {
+            if !self.seen[v] {
+                self.seen[v] = true;
+                self.touched.push(v);
+            }
+            self.dist[v] = nd;
+            self.parent[v] = (u as u32, step);
+            self.heap.push(Reverse((nd, v as u32)));
+        }
+        Ok(())
+    }
+
+    /// Dijkstra on reduced costs from `from` until `target` is settled or the smallest label
+    /// left reaches `bound`. Labels are reduced distances.
+    fn search(&mut self, from: usize, target: Option<usize>, bound: Cost) -> Result<(), Exhausted> {
+        self.begin(from);
         while let Some(Reverse((d, u))) = self.heap.pop() {
             let u = u as usize;
             if self.done[u] || d > self.dist[u] {
@@ -670,25 +706,7 @@ impl<'a> Residual<'a> {
             self.count_work()?;
             for i in 0..self.out.len() {
                 let (v, cost, step) = self.out[i];
-                if self.done[v] {
-                    continue;
-                }
-                let reduced = cost + self.pi[u] - self.pi[v];
-                if reduced < 0 {
-                    // Cannot happen with valid potentials; refuse to answer rather than answer
-                    // wrongly.
-                    return Err(Exhausted);
-                }
-                let nd = d + reduced;
-                if !self.seen[v] || nd < self.dist[v] {
-                    if !self.seen[v] {
-                        self.seen[v] = true;
-                        self.touched.push(v);
-                    }
-                    self.dist[v] = nd;
-                    self.parent[v] = (u as u32, step);
-                    self.heap.push(Reverse((nd, v as u32)));
-                }
+                self.relax(u, d, v, cost, step)?;
             }
         }
         Ok(())
@@ -903,12 +921,7 @@ impl<'a> Residual<'a> {
         tails: &[(Cost, NeedIx)],
         threshold: Cost,
     ) -> Result<Option<(NeedIx, Cost)>, Exhausted> {
-        for &v in &self.touched {
-            self.seen[v] = false;
-            self.done[v] = false;
-        }
-        self.touched.clear();
-        self.heap.clear();
+        self.begin(from);
         for &(exit, n) in tails {
             let node = self.need_node(n);
             self.exit[node] = exit;
@@ -917,11 +930,6 @@ impl<'a> Residual<'a> {
         let mut best: Option<(NeedIx, Cost)> = None;
         let mut best_cost = threshold;
         let mut next_tail = 0;
-        self.dist[from] = 0;
-        self.seen[from] = true;
-        self.parent[from] = (u32::MAX, Step::None);
-        self.touched.push(from);
-        self.heap.push(Reverse((0, from as u32)));
         let result = 'search: loop {
             let Some(Reverse((d, u))) = self.heap.pop() else {
                 break Ok(());
@@ -951,24 +959,8 @@ impl<'a> Residual<'a> {
             }
             for i in 0..self.out.len() {
                 let (v, cost, step) = self.out[i];
-                if self.done[v] {
-                    continue;
-                }
-                let reduced = cost + self.pi[u] - self.pi[v];
-                if reduced < 0 {
-                    // Cannot happen with valid potentials; refuse to answer rather than
-                    // answer wrongly.
-                    break 'search Err(Exhausted);
-                }
-                let nd = d + reduced;
-                if !self.seen[v] || nd < self.dist[v] {
-                    if !self.seen[v] {
-                        self.seen[v] = true;
-                        self.touched.push(v);
-                    }
-                    self.dist[v] = nd;
-                    self.parent[v] = (u as u32, step);
-                    self.heap.push(Reverse((nd, v as u32)));
+                if let Err(e) = self.relax(u, d, v, cost, step) {
+                    break 'search Err(e);
                 }
             }
         };

@@ -106,10 +106,7 @@ impl MentorTerms {
         let involved = loads.iter().filter(|&&l| l > 0).count() as f64;
         let load_cost: f64 = loads
             .iter()
-            .map(|&l| {
-                let l = f64::from(l);
-                self.load_spread * l * (l - 1.0).max(0.0) / 2.0
-            })
+            .map(|&l| crate::domain::policy::load_cost(self.load_spread, l))
             .sum();
         self.involve * involved - load_cost
     }
