@@ -14,6 +14,7 @@ pub mod domain;
 pub mod engine;
 pub mod explain;
 pub mod generate;
+pub mod i18n;
 pub mod parallel;
 pub mod proto;
 pub mod rematch;
