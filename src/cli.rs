@@ -30,6 +30,10 @@ pub struct Args {
     /// Memory a solve may plan for, in MiB, before the request is refused.
     #[arg(long, global = true, default_value_t = solver::Budget::default().max_memory_bytes >> 20)]
     pub max_memory_mb: u64,
+    /// Language of everything written for people: report, reasons, errors, spreadsheet
+    /// headers (`en`, `zh-CN`). JSON field names and codes never change with it.
+    #[arg(long, global = true, default_value = "en", value_parser = parse_lang)]
+    pub lang: crate::i18n::Lang,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -183,6 +187,10 @@ pub enum Format {
     Table,
     /// proto3 JSON of mentormatch.v1.SolveResponse.
     Json,
+}
+
+fn parse_lang(s: &str) -> Result<crate::i18n::Lang, String> {
+    s.parse().map_err(|e: crate::i18n::UnknownLang| e.to_string())
 }
 
 /// Everything that can stop a CLI run.
