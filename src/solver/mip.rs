@@ -918,7 +918,7 @@ unsafe extern "C" fn on_interrupt_check(
 
 /// Installs [`on_interrupt_check`] for the simplex, interior-point and MIP loops. `until`
 /// must stay where it is until the model is solved.
-fn interrupt_at(model: &mut highs::Model, until: &mut super::Until) {
+pub(in crate::solver) fn interrupt_at(model: &mut highs::Model, until: &mut super::Until) {
     let ptr = model.as_mut_ptr();
     // SAFETY: `ptr` is the live HiGHS instance owned by `model`; the callback's data pointer
     // stays valid for the solve (see `on_interrupt_check`). Failures only mean no interrupt.

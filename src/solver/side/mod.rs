@@ -29,6 +29,8 @@
 
 use std::time::Instant;
 
+mod master;
+
 use super::flow::{self, fit_scale_for, pair_cost, Cost, Seat};
 use super::{
     level_coverage, mip, network, verify, Solution, SolveError, SolveOptions, SolveStatus, Until,
@@ -55,10 +57,7 @@ const DISTRICT_PAIRS: u64 = 4_000_000;
 const ONE_NEED: Cost = 1 << flow::FIT_BITS;
 
 /// First width of the residual, in score points.
-const INITIAL_DELTA_POINTS: f64 = 1.0;
-
-/// Sweeps of exact coordinate descent on the seat prices per round.
-const MAX_SWEEPS: u32 = 5;
+const INITIAL_DELTA_POINTS: f64 = 0.05;
 
 /// Students with more needs than this get a looser bound (needs priced independently) instead
 /// of the exact dynamic programme over subsets of needs (3^k steps).
@@ -523,6 +522,7 @@ fn sum_in(mask: u16, sub: u16, values: &[Cost]) -> Cost {
 }
 
 /// One evaluation of the Lagrangian bound.
+#[derive(Clone)]
 struct Bound {
     value: Cost,
     mu: Vec<Cost>,
@@ -738,7 +738,6 @@ pub(super) fn solve(
         .flat_map(|n| all.of_need(n).map(move |_| n))
         .collect();
     let sharing = Sharing::build(problem, all);
-    let by_mentor = ByMentor::build(problem, all);
     // A plan's exact value (`Pricing::value` does not read the prices).
     let values = Pricing {
         problem,
@@ -793,7 +792,6 @@ pub(super) fn solve(
     // and the first flows keep twice the candidates (fewer pricing rounds: the district's
     // first multi-need flow 24 s -> 19 s).
     let big = all.len() as u64 > DISTRICT_PAIRS;
-    let sweeps = if big { 0 } else { MAX_SWEEPS };
     let mut round_options = options;
     if big {
         round_options.sparse_keep = options.sparse_keep.max(1) * 2;
@@ -872,24 +870,9 @@ pub(super) fn solve(
             timed_out = true;
             break;
         }
-        let t_desc = Instant::now();
+        // Prices: the flow's potentials, then (below district size) the optimal duals of the
+        // pattern master, which make the bound as tight as the LP allows.
         let mu = run.solution.seat_prices();
-        let mu = if sweeps == 0 {
-            mu
-        } else {
-            Descent::new(
-                Pricing {
-                    problem,
-                    all,
-                    need_of: &need_of,
-                    fit_scale,
-                    mu: &mu,
-                },
-                &sharing,
-                &by_mentor,
-            )
-            .run(sweeps, rounds_until)
-        };
         let pricing = Pricing {
             problem,
             all,
@@ -897,13 +880,31 @@ pub(super) fn solve(
             fit_scale,
             mu: &mu,
         };
-        let desc_ms = t_desc.elapsed().as_millis() as u64;
-        let evaluated = lagrangian(&pricing, &sharing);
-        tracing::debug!(
-            desc_ms,
-            total_ms = t_desc.elapsed().as_millis() as u64,
-            "seat sharing: prices"
-        );
+        let mut evaluated = lagrangian(&pricing, &sharing);
+        if !big {
+            let t_master = Instant::now();
+            let best_value = incumbent.as_ref().map_or(Cost::MIN, |i| i.value);
+            let inc_pairs = incumbent.as_ref().map_or(&[][..], |i| &i.pairs[..]);
+            let before = evaluated.value;
+            if let Some(p) = master::prices(
+                &values,
+                &sharing,
+                evaluated.clone(),
+                inc_pairs,
+                best_value,
+                rounds_until,
+            ) {
+                tracing::debug!(
+                    iterations = p.iterations,
+                    columns = p.columns,
+                    flow_prices_gap_points = (before - best_value) as f64 / fit_scale,
+                    gap_points = (p.bound.value - best_value) as f64 / fit_scale,
+                    ms = t_master.elapsed().as_millis() as u64,
+                    "seat sharing: master prices"
+                );
+                evaluated = p.bound;
+            }
+        }
         let best_value = incumbent.as_ref().map_or(Cost::MIN, |i| i.value);
         tracing::debug!(
             round = rounds,
@@ -929,7 +930,11 @@ pub(super) fn solve(
         if bound.as_ref().is_none_or(|b| evaluated.value < b.value) {
             bound = Some(evaluated);
         }
-        if bound.as_ref().is_some_and(|b| b.value <= best_value)
+        // Once the bound is within one need of the plan, coverage is proven and what is left
+        // is fit, which the residual programme settles faster than another round.
+        if bound
+            .as_ref()
+            .is_some_and(|b| b.value - best_value < ONE_NEED)
             || tried.contains(&next)
             || rounds_until.passed()
         {
@@ -1235,217 +1240,6 @@ fn finish(
             rounds,
             residual_pairs,
         },
-    }
-}
-
-/// Candidate positions by mentor (the transpose of the candidate rows).
-struct ByMentor {
-    start: Vec<u32>,
-    pairs: Vec<u32>,
-}
-
-impl ByMentor {
-    fn build(problem: &Problem, all: &Candidates) -> Self {
-        let m_count = problem.mentors.len();
-        let mut start = vec![0u32; m_count + 1];
-        for &m in &all.mentors {
-            start[m as usize + 1] += 1;
-        }
-        for m in 0..m_count {
-            start[m + 1] += start[m];
-        }
-        let mut fill = start.clone();
-        let mut pairs = vec![0u32; all.len()];
-        for (c, &m) in all.mentors.iter().enumerate() {
-            pairs[fill[m as usize] as usize] = c as u32;
-            fill[m as usize] += 1;
-        }
-        ByMentor { start, pairs }
-    }
-
-    fn of(&self, m: usize) -> &[u32] {
-        &self.pairs[self.start[m] as usize..self.start[m + 1] as usize]
-    }
-}
-
-/// No mentor in a top-two slot.
-const NO_MENTOR: MentorIx = MentorIx::MAX;
-
-/// Exact coordinate descent on the Lagrangian bound: one mentor's price at a time is moved to
-/// the minimiser of `L` along it. Along one price the bound is
-/// `cap·μ + Σ_s max(0, r_s − μ) + const`, where `r_s` is what student s would pay for that
-/// mentor's seat (its best with the seat free minus its best without the mentor), so the
-/// minimiser is the `(cap+1)`-th largest `r_s` (0 when fewer students want the seat): an
-/// exact Vickrey-like price, in the packed integer costs.
-struct Descent<'a> {
-    pricing: Pricing<'a>,
-    sharing: &'a Sharing,
-    by_mentor: &'a ByMentor,
-    mu: Vec<Cost>,
-    /// Per need, its two best (value − price, mentor), best first.
-    top: Vec<[(Cost, MentorIx); 2]>,
-}
-
-impl<'a> Descent<'a> {
-    fn new(pricing: Pricing<'a>, sharing: &'a Sharing, by_mentor: &'a ByMentor) -> Self {
-        let mu = pricing.mu.to_vec();
-        let mut d = Descent {
-            pricing,
-            sharing,
-            by_mentor,
-            mu,
-            top: Vec::new(),
-        };
-        d.top = (0..d.pricing.problem.needs.len())
-            .map(|n| d.top_two(n))
-            .collect();
-        d
-    }
-
-    fn top_two(&self, n: usize) -> [(Cost, MentorIx); 2] {
-        let all = self.pricing.all;
-        let mut top = [(Cost::MIN, NO_MENTOR); 2];
-        for c in all.of_need(n as NeedIx) {
-            let m = all.mentors[c];
-            let v = self.pricing.value(c) - self.mu[m as usize];
-            if v > top[0].0 {
-                top[1] = top[0];
-                top[0] = (v, m);
-            } else if v > top[1].0 {
-                top[1] = (v, m);
-            }
-        }
-        top
-    }
-
-    /// Best single of a need (0: unassigned) with `exclude` out.
-    fn single_without(&self, n: NeedIx, exclude: MentorIx) -> (Cost, MentorIx) {
-        let top = &self.top[n as usize];
-        let best = if top[0].1 == exclude { top[1] } else { top[0] };
-        if best.0 > 0 {
-            best
-        } else {
-            (0, NO_MENTOR)
-        }
-    }
-
-    /// Moves mentor m's price to the minimiser of the bound along it; true when it changed.
-    fn step(&mut self, m: usize) -> bool {
-        let problem = self.pricing.problem;
-        let all = self.pricing.all;
-        let mut wants: Vec<Cost> = Vec::new();
-        let mut seen_complex: Vec<StudentIx> = Vec::new();
-        for &c in self.by_mentor.of(m) {
-            let c = c as usize;
-            let n = self.pricing.need_of[c];
-            let s = problem.needs[n as usize].student as usize;
-            let r = if self.sharing.shape(problem, s) == Shape::Exact {
-                if seen_complex.contains(&(s as StudentIx)) {
-                    continue;
-                }
-                seen_complex.push(s as StudentIx);
-                if self.sharing.locks[s].iter().any(|l| l.0 as usize == m) {
-                    // A locked student pays for this seat whatever the price.
-                    wants.push(Cost::MAX);
-                    continue;
-                }
-                let table = StudentTable::build_with(
-                    &self.pricing_with(&self.mu),
-                    self.sharing,
-                    |k| self.single_without(k, m as MentorIx),
-                    s,
-                    Some(m as MentorIx),
-                );
-                let without = table.best();
-                let student = &problem.students[s];
-                let mut with = Cost::MIN;
-                for (i, k) in student.needs().enumerate() {
-                    let Some(ck) = all.find(k, m as MentorIx) else {
-                        continue;
-                    };
-                    let shared = self.pricing.others_at(s, i, m as MentorIx);
-                    if let Some(v) = table.forced(i, self.pricing.value(ck), 0, &shared, false) {
-                        with = with.max(v);
-                    }
-                }
-                with.saturating_sub(without)
-            } else {
-                self.pricing.value(c) - self.single_without(n, m as MentorIx).0
-            };
-            if r > 0 {
-                wants.push(r);
-            }
-        }
-        let cap = problem.mentors[m].capacity as usize;
-        let price = if wants.len() > cap {
-            wants.select_nth_unstable_by(cap, |a, b| b.cmp(a));
-            wants[cap]
-        } else {
-            0
-        };
-        if price == self.mu[m] || price == Cost::MAX {
-            return false;
-        }
-        let rose = price > self.mu[m];
-        self.mu[m] = price;
-        let mentor = m as MentorIx;
-        for &c in self.by_mentor.of(m) {
-            let n = self.pricing.need_of[c as usize] as usize;
-            let top = &mut self.top[n];
-            let holds = top[0].1 == mentor || top[1].1 == mentor;
-            if rose {
-                // Only a need that had this mentor among its best two can change them.
-                if holds {
-                    self.top[n] = self.top_two(n);
-                }
-                continue;
-            }
-            // A cheaper seat: this mentor may enter the best two; nothing else moves.
-            let v = self.pricing.value(c as usize) - price;
-            if top[0].1 == mentor {
-                top[0].0 = v;
-            } else if top[1].1 == mentor {
-                top[1].0 = v;
-                if v > top[0].0 {
-                    top.swap(0, 1);
-                }
-            } else if v > top[0].0 {
-                top[1] = top[0];
-                top[0] = (v, mentor);
-            } else if v > top[1].0 {
-                top[1] = (v, mentor);
-            }
-        }
-        true
-    }
-
-    fn pricing_with<'b>(&'b self, mu: &'b [Cost]) -> Pricing<'b> {
-        Pricing {
-            problem: self.pricing.problem,
-            all: self.pricing.all,
-            need_of: self.pricing.need_of,
-            fit_scale: self.pricing.fit_scale,
-            mu,
-        }
-    }
-
-    /// Sweeps every mentor until no price moves or `sweeps` are done; returns the prices.
-    fn run(mut self, sweeps: u32, deadline: Until) -> Vec<Cost> {
-        for _ in 0..sweeps {
-            let mut moved = 0;
-            for m in 0..self.pricing.problem.mentors.len() {
-                if self.step(m) {
-                    moved += 1;
-                }
-                if m % 64 == 63 && deadline.passed() {
-                    return self.mu;
-                }
-            }
-            if moved == 0 || deadline.passed() {
-                break;
-            }
-        }
-        self.mu
     }
 }
 

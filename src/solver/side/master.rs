@@ -1,0 +1,492 @@
+//! Seat prices for the seat-sharing bound, by lexicographic column generation on the pattern
+//! master LP.
+//!
+//! Holds: the restricted master linear programme (HiGHS, floats) over student patterns, solved
+//! one coverage tier at a time, and its pricing, which is the exact bound's own dynamic
+//! programme. Must not import anything outside `solver`.
+//!
+//! Why: the Lagrangian bound `L(μ)` of the parent module is exact for any prices `μ ≥ 0`, but
+//! only as tight as `μ`. The tightest prices are the optimal duals of the Dantzig–Wolfe master
+//! (one convexity row per student with a shareable seat, whose columns are that student's
+//! patterns; one row per need of every other student, whose columns are single pairs; one
+//! capacity row per mentor): `min_μ L(μ)` equals that LP's optimum. Coordinate descent on the
+//! piecewise-linear `L` stalls far from it (the 900-student school stayed ~170 low-priority
+//! needs above the plan), so the proof fell to the integer program over every pair. Here the
+//! LP's duals are the prices; each round the exact programme finds, for the current prices,
+//! every student's best pattern and every need's best single, which are the columns that can
+//! improve the master (Desrosiers & Lübbecke, "A primer in column generation", 2005).
+//!
+//! The objective is lexicographic (an urgent need outweighs every high one, and so on), and
+//! one weighted LP cannot hold it: with the packed ratio of 2^20 per level the coefficients span
+//! 2^60 and a simplex code loses the lower levels, and compressed weights make the LP trade one
+//! urgent need for a few normal ones, whose prices then mean nothing in the packed costs. So
+//! the master is solved as a preemptive (lexicographic) LP: tier 1 maximises urgent coverage,
+//! tier 2 high coverage on tier 1's optimal face, tier 3 normal and low coverage and fit (in
+//! the packed ratio, which stays within 2^21) on tier 2's. A tier's optimal face is the
+//! columns whose reduced cost is zero, with every row of positive price held tight; the
+//! combined price `Σ_t y_t · unit_t` is then an optimal dual of the weighted LP at the packed
+//! ratios (Isermann, "Linear lexicographic optimization", 1982).
+//!
+//! Floats only *choose* the prices: every bound this returns is evaluated in the packed
+//! `i128` costs by [`lagrangian`], so an LP tolerance can loosen a bound but never make a
+//! proof wrong.
+
+use std::collections::HashSet;
+use std::os::raw::c_int;
+
+use highs::{ColProblem, HighsModelStatus, Model, Row, Sense};
+
+use super::{lagrangian, Block, Bound, Pricing, Shape, Sharing, ONE_NEED};
+use crate::domain::model::{MentorIx, NeedIx, StudentIx};
+use crate::domain::Priority;
+use crate::solver::flow::{self, Cost};
+use crate::solver::{mip, Until};
+
+/// LP solves (each followed by one exact evaluation of the bound) per tier at most.
+const MAX_ITERATIONS_PER_TIER: u32 = 25;
+
+/// Tiers of the lexicographic master: urgent, high, normal and low coverage, then fit.
+const TIERS: usize = 5;
+
+/// Reduced costs and prices below this (in the tier's LP units: needs, then score points)
+/// count as zero.
+const TOLERANCE: f64 = 1e-9;
+
+/// Singles offered per need: at the start, and per pricing round.
+const SINGLES_AT_START: usize = 4;
+const SINGLES_PER_ROUND: usize = 2;
+
+/// What the master learnt: the tightest exact bound it met and how it got there.
+pub(super) struct Prices {
+    pub bound: Bound,
+    pub iterations: u32,
+    pub columns: usize,
+}
+
+/// A column of the master.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Key {
+    /// Candidate pair `c` of a need that has a row of its own.
+    Single(u32),
+    /// A pattern of a student with a convexity row: its pairs (candidate positions), sorted.
+    Pattern(StudentIx, Vec<u32>),
+}
+
+/// A column as the LP holds it.
+struct Column {
+    /// Objective in each tier's units.
+    tier_value: [f64; TIERS],
+    /// Rows it takes one unit of (mentor capacities, then its need or student row).
+    rows: Vec<usize>,
+    /// Its exact value (packed).
+    value: Cost,
+}
+
+struct Master<'a> {
+    pricing: &'a Pricing<'a>,
+    sharing: &'a Sharing,
+    /// Row of each need that has one (needs of students without a shareable seat).
+    need_row: Vec<Option<usize>>,
+    /// Row of each student that has one (students with a shareable seat).
+    student_row: Vec<Option<usize>>,
+    rows: Vec<Row>,
+    rhs: Vec<f64>,
+    seen: HashSet<Key>,
+    columns: Vec<Column>,
+    /// Columns made but not yet in the LP.
+    pending: usize,
+}
+
+impl<'a> Master<'a> {
+    /// A pair's objective in each tier: one need in its level's tier, its fit (in score
+    /// points) in the last.
+    fn tier_value(&self, c: usize) -> [f64; TIERS] {
+        let n = self.pricing.need_of[c] as usize;
+        let priority = self.pricing.problem.needs[n].priority;
+        let fit_q = self.pricing.value(c) + flow::level_cost(priority);
+        let mut out = [0.0; TIERS];
+        out[tier_of(priority)] = 1.0;
+        out[TIERS - 1] = fit_q as f64 / self.pricing.fit_scale;
+        out
+    }
+
+    /// The column for `key` (None when it has no row: a need of a student with a convexity
+    /// row offered as a single, or the reverse).
+    fn column(&self, key: &Key) -> Option<Column> {
+        let all = self.pricing.all;
+        let (pairs, own_row, locks): (Vec<usize>, usize, &[_]) = match key {
+            Key::Single(c) => {
+                let c = *c as usize;
+                let n = self.pricing.need_of[c] as usize;
+                (vec![c], self.need_row[n]?, &[])
+            }
+            Key::Pattern(s, pairs) => (
+                pairs.iter().map(|&c| c as usize).collect(),
+                self.student_row[*s as usize]?,
+                &self.sharing.locks[*s as usize][..],
+            ),
+        };
+        let mut rows: Vec<usize> = pairs
+            .iter()
+            .map(|&c| all.mentors[c] as usize)
+            .chain(locks.iter().map(|l| l.0 as usize))
+            .collect();
+        rows.sort_unstable();
+        rows.dedup();
+        rows.push(own_row);
+        let mut tier_value = [0.0; TIERS];
+        let mut value: Cost = 0;
+        for &c in &pairs {
+            for (t, v) in self.tier_value(c).iter().enumerate() {
+                tier_value[t] += v;
+            }
+            value += self.pricing.value(c);
+        }
+        Some(Column {
+            tier_value,
+            rows,
+            value,
+        })
+    }
+
+    /// Make the column for `key` unless it exists or cannot improve at these row prices
+    /// (`prices`: packed, every row); true when made.
+    fn offer(&mut self, key: Key, prices: Option<&[Cost]>, threshold: Cost) -> bool {
+        if self.seen.contains(&key) {
+            return false;
+        }
+        let Some(column) = self.column(&key) else {
+            return false;
+        };
+        if let Some(prices) = prices {
+            let reduced = column.value - column.rows.iter().map(|&r| prices[r]).sum::<Cost>();
+            if reduced <= threshold {
+                return false;
+            }
+        }
+        self.seen.insert(key);
+        self.columns.push(column);
+        self.pending += 1;
+        true
+    }
+
+    /// The pattern key of student `s` made of `blocks`.
+    fn pattern(&self, s: StudentIx, blocks: &[Block]) -> Key {
+        let student = &self.pricing.problem.students[s as usize];
+        let mut pairs: Vec<u32> = blocks
+            .iter()
+            .flat_map(|b| {
+                student
+                    .needs()
+                    .enumerate()
+                    .filter(move |(i, _)| b.mask & (1 << i) != 0)
+                    .filter_map(move |(_, n)| self.pricing.all.find(n, b.mentor))
+                    .map(|c| c as u32)
+            })
+            .collect();
+        pairs.sort_unstable();
+        Key::Pattern(s, pairs)
+    }
+
+    /// Offer each need's `k` best singles at mentor prices `mu` and every student's best
+    /// pattern of `evaluated` (made at `mu`); with row `prices`, only columns that improve.
+    fn offer_best(
+        &mut self,
+        evaluated: &Bound,
+        mu: &[Cost],
+        prices: Option<&[Cost]>,
+        k: usize,
+        threshold: Cost,
+    ) -> usize {
+        let all = self.pricing.all;
+        let mut made = 0;
+        let mut top: Vec<(Cost, usize)> = Vec::with_capacity(k + 1);
+        for n in 0..self.need_row.len() {
+            if self.need_row[n].is_none() {
+                continue;
+            }
+            top.clear();
+            for c in all.of_need(n as NeedIx) {
+                let v = self.pricing.value(c) - mu[all.mentors[c] as usize];
+                if v > 0 && (top.len() < k || v > top[top.len() - 1].0) {
+                    let at = top.partition_point(|&(b, _)| b >= v);
+                    top.insert(at, (v, c));
+                    top.truncate(k);
+                }
+            }
+            for &(_, c) in &top {
+                made += usize::from(self.offer(Key::Single(c as u32), prices, threshold));
+            }
+        }
+        for (s, _, blocks) in &evaluated.patterns {
+            if !blocks.is_empty() {
+                let key = self.pattern(*s, blocks);
+                made += usize::from(self.offer(key, prices, threshold));
+            }
+        }
+        made
+    }
+
+    /// Move the pending columns into the LP with their objective in `tier`.
+    fn flush(&mut self, model: &mut Model, tier: usize) -> Option<()> {
+        let start = self.columns.len() - self.pending;
+        for column in &self.columns[start..] {
+            let factors: Vec<(Row, f64)> =
+                column.rows.iter().map(|&r| (self.rows[r], 1.0)).collect();
+            model
+                .try_add_column(column.tier_value[tier], 0.0.., factors)
+                .ok()?;
+        }
+        self.pending = 0;
+        Some(())
+    }
+}
+
+fn tier_of(priority: Priority) -> usize {
+    match priority {
+        Priority::Urgent => 0,
+        Priority::High => 1,
+        Priority::Normal => 2,
+        Priority::Low => 3,
+    }
+}
+
+/// Packed cost of one LP unit of each tier: a need of the tier's level, or (last tier) one
+/// score point.
+fn tier_units(fit_scale: f64) -> [f64; TIERS] {
+    let need = |level: u32| (ONE_NEED << (20 * level)) as f64;
+    [need(3), need(2), need(1), need(0), fit_scale]
+}
+
+/// Packed price of `y` LP units worth `unit` each (exact for the coverage tiers, whose units
+/// are powers of two).
+fn packed(y: f64, unit: f64) -> Cost {
+    if !y.is_finite() {
+        return 0;
+    }
+    (y * unit).round() as Cost
+}
+
+/// Lexicographic column generation from the plan `incumbent` and the evaluation `start` (at
+/// the flow's prices). Returns the tightest exact bound met (never looser than `start`), or
+/// None when the LP could not be built or solved.
+pub(super) fn prices(
+    base: &Pricing<'_>,
+    sharing: &Sharing,
+    start: Bound,
+    incumbent: &[(NeedIx, MentorIx)],
+    incumbent_value: Cost,
+    deadline: Until,
+) -> Option<Prices> {
+    let problem = base.problem;
+    let all = base.all;
+    let m_count = problem.mentors.len();
+    let mut need_row = vec![None; problem.needs.len()];
+    let mut student_row = vec![None; problem.students.len()];
+    let mut pb = ColProblem::default();
+    let mut rhs: Vec<f64> = problem
+        .mentors
+        .iter()
+        .map(|m| f64::from(m.capacity))
+        .collect();
+    for (s, row) in student_row.iter_mut().enumerate() {
+        match sharing.shape(problem, s) {
+            Shape::Exact => {
+                *row = Some(rhs.len());
+                rhs.push(1.0);
+            }
+            Shape::Simple | Shape::Loose => {
+                for n in problem.students[s].needs() {
+                    need_row[n as usize] = Some(rhs.len());
+                    rhs.push(1.0);
+                }
+            }
+        }
+    }
+    let rows: Vec<Row> = rhs.iter().map(|&b| pb.add_row(..=b)).collect();
+    let mut master = Master {
+        pricing: base,
+        sharing,
+        need_row,
+        student_row,
+        rows,
+        rhs,
+        seen: HashSet::new(),
+        columns: Vec::new(),
+        pending: 0,
+    };
+
+    // First columns: the plan (the LP starts at least as good as it) and the best choices at
+    // the starting prices.
+    let mut by_student: Vec<Vec<Block>> = vec![Vec::new(); problem.students.len()];
+    for &(n, m) in incumbent {
+        let Some(c) = all.find(n, m) else { continue };
+        let s = problem.needs[n as usize].student;
+        if master.student_row[s as usize].is_some() {
+            let i = n - problem.students[s as usize].first_need;
+            match by_student[s as usize].iter_mut().find(|b| b.mentor == m) {
+                Some(b) => b.mask |= 1 << i,
+                None => by_student[s as usize].push(Block {
+                    mentor: m,
+                    mask: 1 << i,
+                }),
+            }
+        } else {
+            master.offer(Key::Single(c as u32), None, 0);
+        }
+    }
+    for (s, blocks) in by_student.iter().enumerate() {
+        if !blocks.is_empty() {
+            let key = master.pattern(s as StudentIx, blocks);
+            master.offer(key, None, 0);
+        }
+    }
+    master.offer_best(&start, &start.mu, None, SINGLES_AT_START, 0);
+
+    let mut model = pb.optimise(Sense::Maximise);
+    model.make_quiet();
+    model.set_option("threads", 1);
+    model.set_option("random_seed", 0);
+    let mut until = deadline;
+    mip::interrupt_at(&mut model, &mut until);
+    master.flush(&mut model, 0)?;
+
+    let row_count = master.rows.len();
+    // Prices of the finished tiers, packed, per row.
+    let mut settled: Vec<Cost> = vec![0; row_count];
+    // Columns left out of the remaining tiers (negative reduced cost in a finished one).
+    let mut dropped = vec![false; master.columns.len()];
+    let units = tier_units(base.fit_scale);
+    let mut best = start;
+    let mut iterations = 0;
+    for (tier, &unit) in units.iter().enumerate() {
+        if tier > 0 {
+            for (j, column) in master.columns.iter().enumerate() {
+                change_cost(&mut model, j, column.tier_value[tier]);
+            }
+        }
+        let threshold = (TOLERANCE * unit) as Cost;
+        let mut y: Vec<f64> = vec![0.0; row_count];
+        for _ in 0..MAX_ITERATIONS_PER_TIER {
+            if until.passed() || best.value <= incumbent_value {
+                break;
+            }
+            iterations += 1;
+            model.set_option("time_limit", until.left().as_secs_f64().max(0.001));
+            let solved = model.try_solve().ok()?;
+            if solved.status() != HighsModelStatus::Optimal {
+                tracing::debug!(status = ?solved.status(), tier, "seat sharing: master LP stopped");
+                return Some(Prices {
+                    bound: best,
+                    iterations,
+                    columns: master.columns.len(),
+                });
+            }
+            y.copy_from_slice(solved.get_solution().dual_rows());
+            model = solved.into();
+            let prices: Vec<Cost> = (0..row_count)
+                .map(|r| settled[r] + packed(y[r], unit))
+                .collect();
+            let mu: Vec<Cost> = prices[..m_count].iter().map(|&p| p.max(0)).collect();
+            let pricing = Pricing {
+                problem,
+                all,
+                need_of: base.need_of,
+                fit_scale: base.fit_scale,
+                mu: &mu,
+            };
+            let evaluated = lagrangian(&pricing, sharing);
+            let made =
+                master.offer_best(&evaluated, &mu, Some(&prices), SINGLES_PER_ROUND, threshold);
+            tracing::trace!(
+                tier,
+                made,
+                gap_needs = (evaluated.value - incumbent_value) as f64 / ONE_NEED as f64,
+                "seat sharing: master iteration"
+            );
+            if evaluated.value < best.value {
+                best = evaluated;
+            }
+            if made == 0 {
+                break;
+            }
+            dropped.resize(master.columns.len(), false);
+            master.flush(&mut model, tier)?;
+        }
+        if tier + 1 == TIERS {
+            break;
+        }
+        // The tier's optimal face: columns of negative reduced cost out, rows with a price
+        // held tight.
+        for (j, column) in master.columns.iter().enumerate() {
+            let reduced = column.tier_value[tier] - column.rows.iter().map(|&r| y[r]).sum::<f64>();
+            if !dropped[j] && reduced < -TOLERANCE {
+                dropped[j] = true;
+                change_bounds(&mut model, j, 0.0, 0.0);
+            }
+        }
+        for r in 0..row_count {
+            if y[r] > TOLERANCE {
+                change_row_bounds(&mut model, r, master.rhs[r], master.rhs[r]);
+            }
+            settled[r] += packed(y[r], unit);
+        }
+    }
+    Some(Prices {
+        bound: best,
+        iterations,
+        columns: master.columns.len(),
+    })
+}
+
+fn change_cost(model: &mut Model, col: usize, cost: f64) {
+    // SAFETY: `model` owns a live HiGHS instance and `col` is one of its columns (columns are
+    // only ever added, in the order of `Master::columns`).
+    unsafe {
+        highs_sys::Highs_changeColCost(model.as_mut_ptr(), col as c_int, cost);
+    }
+}
+
+fn change_bounds(model: &mut Model, col: usize, lower: f64, upper: f64) {
+    // SAFETY: as in `change_cost`.
+    unsafe {
+        highs_sys::Highs_changeColBounds(model.as_mut_ptr(), col as c_int, lower, upper);
+    }
+}
+
+fn change_row_bounds(model: &mut Model, row: usize, lower: f64, upper: f64) {
+    // SAFETY: `row` indexes a row made with the problem (rows are never added later).
+    unsafe {
+        highs_sys::Highs_changeRowBounds(model.as_mut_ptr(), row as c_int, lower, upper);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highs_prices_a_maximisations_rows_non_negative() {
+        // max 2x + 3y, x + y <= 1: the row's price is 3.
+        let mut pb = ColProblem::default();
+        let r = pb.add_row(..=1.0);
+        pb.add_column(2.0, 0.0.., [(r, 1.0)]);
+        pb.add_column(3.0, 0.0.., [(r, 1.0)]);
+        let mut model = pb.optimise(Sense::Maximise);
+        model.make_quiet();
+        let solved = model.solve();
+        let y = solved.get_solution().dual_rows()[0];
+        assert!((y - 3.0).abs() < 1e-9, "row dual {y}");
+    }
+
+    #[test]
+    fn tier_prices_pack_exactly() {
+        let units = tier_units(1e6);
+        assert_eq!(packed(1.0, units[3]), ONE_NEED);
+        assert_eq!(packed(0.5, units[0]), ONE_NEED << 59);
+        assert_eq!(packed(1.0, units[2]), ONE_NEED << 20);
+        assert_eq!(packed(-0.25, units[1]), -(ONE_NEED << 38));
+        assert_eq!(packed(f64::NAN, units[1]), 0);
+        assert_eq!(packed(2.5, units[4]), 2_500_000);
+    }
+}
