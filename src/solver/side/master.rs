@@ -46,7 +46,7 @@ use crate::solver::{mip, Until};
 const MAX_ITERATIONS_PER_TIER: u32 = 25;
 
 /// Tiers of the lexicographic master: urgent, high, normal and low coverage, then fit.
-const TIERS: usize = 5;
+pub(super) const TIERS: usize = 5;
 
 /// Reduced costs and prices below this (in the tier's LP units: needs, then score points)
 /// count as zero.
@@ -268,7 +268,8 @@ fn packed(y: f64, unit: f64) -> Cost {
 }
 
 /// Lexicographic column generation from the plan `incumbent` and the evaluation `start` (at
-/// the flow's prices). Returns the tightest exact bound met (never looser than `start`), or
+/// the flow's prices), over the first `tiers` tiers (measured: stopping the first round's
+/// master before the fit tier saves there but costs a round more later). Returns the tightest exact bound met (never looser than `start`), or
 /// None when the LP could not be built or solved.
 pub(super) fn prices(
     base: &Pricing<'_>,
@@ -276,6 +277,7 @@ pub(super) fn prices(
     start: Bound,
     incumbent: &[(NeedIx, MentorIx)],
     incumbent_value: Cost,
+    tiers: usize,
     deadline: Until,
 ) -> Option<Prices> {
     let problem = base.problem;
@@ -359,7 +361,7 @@ pub(super) fn prices(
     let units = tier_units(base.fit_scale);
     let mut best = start;
     let mut iterations = 0;
-    for (tier, &unit) in units.iter().enumerate() {
+    for (tier, &unit) in units.iter().enumerate().take(tiers) {
         if tier > 0 {
             for (j, column) in master.columns.iter().enumerate() {
                 change_cost(&mut model, j, column.tier_value[tier]);
@@ -384,6 +386,7 @@ pub(super) fn prices(
             }
             y.copy_from_slice(solved.get_solution().dual_rows());
             model = solved.into();
+
             let prices: Vec<Cost> = (0..row_count)
                 .map(|r| settled[r] + packed(y[r], unit))
                 .collect();
@@ -413,7 +416,7 @@ pub(super) fn prices(
             dropped.resize(master.columns.len(), false);
             master.flush(&mut model, tier)?;
         }
-        if tier + 1 == TIERS {
+        if tier + 1 == tiers {
             break;
         }
         // The tier's optimal face: columns of negative reduced cost out, rows with a price

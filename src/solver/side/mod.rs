@@ -892,6 +892,7 @@ pub(super) fn solve(
                 evaluated.clone(),
                 inc_pairs,
                 best_value,
+                master::TIERS,
                 rounds_until,
             ) {
                 tracing::debug!(
