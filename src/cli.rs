@@ -560,6 +560,12 @@ fn dispatch(command: Command, budget: solver::Budget, lang: Lang) -> Result<(), 
             output,
         } => {
             use crate::whatif::{Change, Scenario};
+            if format == Format::Html {
+                return Err(CliError::FormatNotSupported {
+                    format: "html",
+                    command: "whatif",
+                });
+            }
             let raw = RawRequest::from(read_request(&request)?);
             let mut all: Vec<Scenario> = match scenarios {
                 None => Vec::new(),
@@ -601,13 +607,8 @@ fn dispatch(command: Command, budget: solver::Budget, lang: Lang) -> Result<(), 
             }
             let outcome = crate::whatif::what_if(raw, &all, None, budget, None)?;
             let text = match format {
-                Format::Table => explain::changes::render_whatif(&outcome, lang),
-                Format::Html => {
-                    return Err(CliError::FormatNotSupported {
-                        format: "html",
-                        command: "whatif",
-                    })
-                }
+                // Html was refused above, before solving.
+                Format::Table | Format::Html => explain::changes::render_whatif(&outcome, lang),
                 Format::Json => {
                     let mut s =
                         serde_json::to_string_pretty(&proto::whatif_response_in(&outcome, lang))

@@ -450,6 +450,8 @@ impl From<RawRequest> for pb::SolveRequest {
                 })
                 .collect(),
             policy: (policy != pb::Policy::default()).then_some(policy),
+            // The language of a response is the caller's, not the school's.
+            locale: String::new(),
         }
     }
 }
@@ -1010,6 +1012,23 @@ impl From<pb::RematchRequest> for crate::rematch::RawRematch {
             max_changes: policy.max_changes,
         }
     }
+}
+
+/// The language a request's `locale` field asks for (empty: English), or the violation naming
+/// the field and the tag (clipped).
+pub fn locale(tag: &str, path: &str) -> Result<Lang, crate::domain::validate::InvalidRequest> {
+    use crate::domain::validate::{InvalidRequest, ViolationCode};
+    tag.parse::<Lang>().map_err(|_| InvalidRequest {
+        violations: vec![Violation {
+            path: path.to_string(),
+            code: ViolationCode::UnknownLocale,
+            message: format!(
+                "locale {:?} is not supported (supported: {})",
+                crate::domain::clip(tag),
+                Lang::ALL.map(Lang::tag).join(", ")
+            ),
+        }],
+    })
 }
 
 /// Converts a rematch result into the response message.

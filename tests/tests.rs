@@ -6,6 +6,7 @@ mod demo;
 mod fuzz;
 mod hardening;
 mod http;
+mod i18n;
 mod involvement;
 mod pii_canary;
 mod properties;
