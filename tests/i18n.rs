@@ -24,7 +24,7 @@ fn midyear() -> pb::RematchRequest {
 }
 
 /// Words of three or more ASCII letters, lowercased.
-fn words(text: &str) -> Vec<String> {
+pub fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_ascii_alphabetic())
         .filter(|w| w.len() >= 3)
         .map(str::to_ascii_lowercase)
@@ -34,7 +34,7 @@ fn words(text: &str) -> Vec<String> {
 /// The English catalogue's words that must not appear in a Chinese text: every word of the
 /// explanation and report sentences, except those the school's own data also uses (subject
 /// names such as "art", weak points) and the few names kept as they are.
-fn english_words(data: &str) -> BTreeSet<String> {
+pub fn english_words(data: &str) -> BTreeSet<String> {
     let data: BTreeSet<String> = words(data).into_iter().collect();
     // The product's name, the CLI flag quoted in the text and a request field's name.
     let kept = ["mentor", "match", "format", "json", "maxchanges"];
@@ -45,7 +45,7 @@ fn english_words(data: &str) -> BTreeSet<String> {
         .collect()
 }
 
-fn assert_no_english(text: &str, data: &str) {
+pub fn assert_no_english(text: &str, data: &str) {
     let forbidden = english_words(data);
     assert!(forbidden.len() > 100, "{}", forbidden.len());
     for (i, line) in text.lines().enumerate() {

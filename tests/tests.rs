@@ -11,6 +11,7 @@ mod involvement;
 mod pii_canary;
 mod properties;
 mod rematch;
+mod report;
 mod school_rules;
 mod seat_sharing;
 mod service;
