@@ -674,16 +674,18 @@ fn dispatch(command: Command, budget: solver::Budget, lang: Lang) -> Result<(), 
             // Counted, never built.
             let pairs =
                 budget.count(&problem, &crate::rules::QualificationIndex::build(&problem))?;
-            write_out(
-                None,
-                &format!(
-                    "valid: {} students, {} mentors, {} needs, {} candidate pairs\n",
-                    problem.students.len(),
-                    problem.mentors.len(),
-                    problem.needs.len(),
-                    pairs
-                ),
-            )
+            let mut text = crate::i18n::trf(
+                lang,
+                "report.validate.valid",
+                &[
+                    ("students", &problem.students.len()),
+                    ("mentors", &problem.mentors.len()),
+                    ("needs", &problem.needs.len()),
+                    ("pairs", &pairs),
+                ],
+            );
+            text.push('\n');
+            write_out(None, &text)
         }
         Command::Generate {
             students,

@@ -259,3 +259,20 @@ fn html_is_refused_for_what_if_with_a_clear_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn validate_answers_in_the_chosen_language() {
+    let (out, stdout, _) = run(bin()
+        .args(["--lang", "zh-CN", "validate"])
+        .arg(example_path()));
+    assert!(out.status.success());
+    assert_eq!(
+        stdout,
+        "请求有效：学生 120 名，导师 30 名，需求 161 项，候选结对 460 个\n"
+    );
+    let (_, stdout, _) = run(bin().arg("validate").arg(example_path()));
+    assert_eq!(
+        stdout,
+        "valid: 120 students, 30 mentors, 161 needs, 460 candidate pairs\n"
+    );
+}
