@@ -133,18 +133,6 @@ pub struct SeatNeed {
     pub priority: crate::domain::Priority,
 }
 
-impl std::fmt::Display for SeatNeed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}/{} ({})",
-            self.student_id,
-            self.need_id,
-            self.priority.name()
-        )
-    }
-}
-
 /// Why a working pair could not stay with a mentor whose capacity was cut.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CapacityShrank {
