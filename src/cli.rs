@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::domain::raw::RawRequest;
 use crate::domain::validate::{validate, InvalidRequest};
+use crate::i18n::Lang;
 use crate::proto::{self, pb};
 use crate::{engine, explain, generate, solver};
 
@@ -187,6 +188,8 @@ pub enum Format {
     Table,
     /// proto3 JSON of mentormatch.v1.SolveResponse.
     Json,
+    /// One self-contained printable page (charts, one class per A4 page): solve and rematch.
+    Html,
 }
 
 fn parse_lang(s: &str) -> Result<crate::i18n::Lang, String> {
@@ -244,6 +247,11 @@ pub enum CliError {
     Runtime(std::io::Error),
     #[error("{url} is not serving: {state}")]
     NotServing { url: String, state: String },
+    #[error("--format {format} is not available for {command} (use table or json)")]
+    FormatNotSupported {
+        format: &'static str,
+        command: &'static str,
+    },
 }
 
 impl From<crate::rematch::RematchError> for CliError {
@@ -272,6 +280,7 @@ impl CliError {
             | CliError::Invalid(_)
             | CliError::TooLarge { .. }
             | CliError::NotUtf8 { .. }
+            | CliError::FormatNotSupported { .. }
             | CliError::Solve(solver::SolveError::OverBudget { .. }) => 2,
             CliError::Remote {
                 code: tonic::Code::InvalidArgument,
@@ -302,7 +311,7 @@ pub fn run(args: Args) -> ExitCode {
         max_candidate_pairs: args.max_pairs,
         max_memory_bytes: args.max_memory_mb.saturating_mul(1 << 20),
     };
-    match dispatch(args.command, budget) {
+    match dispatch(args.command, budget, args.lang) {
         Ok(()) => ExitCode::SUCCESS,
         Err(CliError::Invalid(invalid)) => {
             eprintln!(
@@ -463,7 +472,16 @@ async fn health(url: String, timeout: u64) -> Result<(), CliError> {
 
 /// Solves a request and renders it in the chosen format.
 pub fn solve_to_string(request: pb::SolveRequest, format: Format) -> Result<String, CliError> {
-    solve_to_string_within(request, format, solver::Budget::default())
+    solve_to_string_within(request, format, solver::Budget::default(), Lang::En)
+}
+
+/// As [`solve_to_string`], with everything written for people in `lang`.
+pub fn solve_to_string_in(
+    request: pb::SolveRequest,
+    format: Format,
+    lang: Lang,
+) -> Result<String, CliError> {
+    solve_to_string_within(request, format, solver::Budget::default(), lang)
 }
 
 /// As [`solve_to_string`], refusing requests over `budget`.
@@ -471,15 +489,17 @@ pub fn solve_to_string_within(
     request: pb::SolveRequest,
     format: Format,
     budget: solver::Budget,
+    lang: Lang,
 ) -> Result<String, CliError> {
     let problem = validate(RawRequest::from(request))?;
     let mut options = solver::SolveOptions::from_policy(&problem);
     options.budget = budget;
     let outcome = engine::solve_with(&problem, options)?;
     Ok(match format {
-        Format::Table => explain::text::render(&problem, &outcome),
+        Format::Table => explain::text::render_in(&problem, &outcome, lang),
+        Format::Html => crate::report::solve_page(&problem, &outcome, lang),
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(&proto::response(&problem, &outcome))
+            let mut s = serde_json::to_string_pretty(&proto::response_in(&problem, &outcome, lang))
                 .map_err(CliError::Encode)?;
             s.push('\n');
             s
@@ -487,7 +507,7 @@ pub fn solve_to_string_within(
     })
 }
 
-fn dispatch(command: Command, budget: solver::Budget) -> Result<(), CliError> {
+fn dispatch(command: Command, budget: solver::Budget, lang: Lang) -> Result<(), CliError> {
     match command {
         Command::Solve {
             request,
@@ -497,7 +517,7 @@ fn dispatch(command: Command, budget: solver::Budget) -> Result<(), CliError> {
         } => {
             let request = read_request(&request)?;
             let text = match server {
-                None => solve_to_string_within(request, format, budget)?,
+                None => solve_to_string_within(request, format, budget, lang)?,
                 Some(url) => runtime()?.block_on(solve_remote(url, request))?,
             };
             write_out(output.as_deref(), &text)
@@ -515,10 +535,12 @@ fn dispatch(command: Command, budget: solver::Budget) -> Result<(), CliError> {
                 })?;
             let outcome = crate::rematch::rematch_within(req.into(), None, budget, None)?;
             let text = match format {
-                Format::Table => crate::rematch::render(&outcome),
+                Format::Table => explain::changes::render_rematch(&outcome, lang),
+                Format::Html => crate::report::rematch_page(&outcome, lang),
                 Format::Json => {
-                    let mut s = serde_json::to_string_pretty(&proto::rematch_response(&outcome))
-                        .map_err(CliError::Encode)?;
+                    let mut s =
+                        serde_json::to_string_pretty(&proto::rematch_response_in(&outcome, lang))
+                            .map_err(CliError::Encode)?;
                     s.push('\n');
                     s
                 }
@@ -538,6 +560,12 @@ fn dispatch(command: Command, budget: solver::Budget) -> Result<(), CliError> {
             output,
         } => {
             use crate::whatif::{Change, Scenario};
+            if format == Format::Html {
+                return Err(CliError::FormatNotSupported {
+                    format: "html",
+                    command: "whatif",
+                });
+            }
             let raw = RawRequest::from(read_request(&request)?);
             let mut all: Vec<Scenario> = match scenarios {
                 None => Vec::new(),
@@ -579,10 +607,12 @@ fn dispatch(command: Command, budget: solver::Budget) -> Result<(), CliError> {
             }
             let outcome = crate::whatif::what_if(raw, &all, None, budget, None)?;
             let text = match format {
-                Format::Table => crate::whatif::render(&outcome),
+                // Html was refused above, before solving.
+                Format::Table | Format::Html => explain::changes::render_whatif(&outcome, lang),
                 Format::Json => {
-                    let mut s = serde_json::to_string_pretty(&proto::whatif_response(&outcome))
-                        .map_err(CliError::Encode)?;
+                    let mut s =
+                        serde_json::to_string_pretty(&proto::whatif_response_in(&outcome, lang))
+                            .map_err(CliError::Encode)?;
                     s.push('\n');
                     s
                 }
@@ -644,16 +674,18 @@ fn dispatch(command: Command, budget: solver::Budget) -> Result<(), CliError> {
             // Counted, never built.
             let pairs =
                 budget.count(&problem, &crate::rules::QualificationIndex::build(&problem))?;
-            write_out(
-                None,
-                &format!(
-                    "valid: {} students, {} mentors, {} needs, {} candidate pairs\n",
-                    problem.students.len(),
-                    problem.mentors.len(),
-                    problem.needs.len(),
-                    pairs
-                ),
-            )
+            let mut text = crate::i18n::trf(
+                lang,
+                "report.validate.valid",
+                &[
+                    ("students", &problem.students.len()),
+                    ("mentors", &problem.mentors.len()),
+                    ("needs", &problem.needs.len()),
+                    ("pairs", &pairs),
+                ],
+            );
+            text.push('\n');
+            write_out(None, &text)
         }
         Command::Generate {
             students,

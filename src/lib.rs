@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod parallel;
 pub mod proto;
 pub mod rematch;
+pub mod report;
 pub mod rules;
 pub mod score;
 pub mod server;

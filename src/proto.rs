@@ -10,8 +10,9 @@ use crate::domain::raw::{
 };
 use crate::domain::validate::Violation;
 use crate::domain::{MentorRole, Priority, RiskLevel, Track};
-use crate::explain::text::rule_failure_sentence;
+use crate::explain::text::Renderer;
 use crate::explain::{self, MissReason, Outcome, SeatHolder, UnassignedReason};
+use crate::i18n::Lang;
 use crate::rules::{Evidence, RuleFailure};
 use crate::solver::{MethodKind, SolveStatus};
 
@@ -449,6 +450,8 @@ impl From<RawRequest> for pb::SolveRequest {
                 })
                 .collect(),
             policy: (policy != pb::Policy::default()).then_some(policy),
+            // The language of a response is the caller's, not the school's.
+            locale: String::new(),
         }
     }
 }
@@ -574,6 +577,12 @@ fn qualification_failure(f: RuleFailure) -> i32 {
 
 /// Converts an explained outcome into the response message.
 pub fn response(problem: &Problem, outcome: &Outcome) -> pb::SolveResponse {
+    response_in(problem, outcome, Lang::En)
+}
+
+/// As [`response`], with the texts for people (failed rules, notes, change details) in `lang`.
+pub fn response_in(problem: &Problem, outcome: &Outcome, lang: Lang) -> pb::SolveResponse {
+    let text = Renderer::new(problem, lang);
     let sid = |s: u32| problem.students[s as usize].id.clone();
     let mid = |m: u32| problem.mentors[m as usize].id.clone();
     let r = &outcome.solver;
@@ -684,7 +693,7 @@ pub fn response(problem: &Problem, outcome: &Outcome) -> pb::SolveResponse {
             higher_choices: miss
                 .higher
                 .iter()
-                .map(|h| higher_choice(problem, h))
+                .map(|h| higher_choice(&text, h))
                 .collect(),
         })
         .collect();
@@ -743,15 +752,16 @@ pub fn response(problem: &Problem, outcome: &Outcome) -> pb::SolveResponse {
         preference_misses,
         summary: Some(summary),
         stability: Some(stability(
-            problem,
+            &text,
             &outcome.blocking,
             &outcome.price_of_stability,
         )),
-        shortage: outcome.shortage.as_ref().map(|sh| shortage(problem, sh)),
+        shortage: outcome.shortage.as_ref().map(|sh| shortage(&text, sh)),
     }
 }
 
-fn shortage(problem: &Problem, sh: &crate::shortage::Shortage) -> pb::Shortage {
+fn shortage(text: &Renderer, sh: &crate::shortage::Shortage) -> pb::Shortage {
+    let problem = text.problem;
     use crate::shortage::{ChangeKind, GainMethod, Gains};
     let need_refs = |list: &[u32]| -> Vec<pb::NeedRef> {
         list.iter()
@@ -809,11 +819,7 @@ fn shortage(problem: &Problem, sh: &crate::shortage::Shortage) -> pb::Shortage {
                         GainMethod::Residual => pb::ShortageGainMethod::Residual,
                         GainMethod::ReSolve => pb::ShortageGainMethod::ReSolve,
                     } as i32,
-                    detail: format!(
-                        "{}: {}",
-                        explain::text::change_label(problem, c),
-                        explain::text::change_sentence(problem, c)
-                    ),
+                    detail: text.change(c),
                 };
                 out.kind = match c.kind {
                     ChangeKind::AddSeat => {
@@ -838,7 +844,7 @@ fn shortage(problem: &Problem, sh: &crate::shortage::Shortage) -> pb::Shortage {
         gains_computed: sh.gains == Gains::Computed,
         gains_note: match &sh.gains {
             Gains::Computed => String::new(),
-            Gains::NotComputed(why) => (*why).to_string(),
+            Gains::NotComputed(why) => text.not_computed(why),
         },
     }
 }
@@ -847,28 +853,37 @@ fn shortage(problem: &Problem, sh: &crate::shortage::Shortage) -> pb::Shortage {
 const BLOCKING_PAIRS_LISTED: usize = 1_000;
 
 fn stability(
-    problem: &Problem,
+    text: &Renderer,
     blocking: &[explain::BlockingPair],
     price: &explain::PriceOfStability,
 ) -> pb::Stability {
     use explain::PriceOfStability as P;
+    let problem = text.problem;
+    let w = text.w;
     let sid = |s: u32| problem.students[s as usize].id.clone();
     let (price_of_stability, note, coverage) = match price {
-        P::Stable => (Some(0.0), "the plan has no blocking pair".to_string(), None),
+        P::Stable => (
+            Some(0.0),
+            w.t("explain.stability_note.stable").to_string(),
+            None,
+        ),
         P::Priced {
             coverage_change,
             fit_change,
         } => (
             Some(*fit_change),
-            "the best plan with no blocking pair, proven optimal, minus the plan".to_string(),
+            w.t("explain.stability_note.priced").to_string(),
             Some(coverage_change),
         ),
-        P::NoStablePlan => (
+        P::NoStablePlan => (None, w.t("explain.price.no_stable_plan").to_string(), None),
+        P::NotComputed(why) => (
             None,
-            "no plan meets the hard rules without a blocking pair".to_string(),
+            w.f(
+                "explain.stability_note.not_computed",
+                &[("why", &text.not_computed(why))],
+            ),
             None,
         ),
-        P::NotComputed(why) => (None, format!("not computed: {why}"), None),
     };
     pb::Stability {
         price_of_stability,
@@ -890,7 +905,8 @@ fn stability(
     }
 }
 
-fn higher_choice(problem: &Problem, h: &explain::HigherChoice) -> pb::HigherChoice {
+fn higher_choice(text: &Renderer, h: &explain::HigherChoice) -> pb::HigherChoice {
+    let problem = text.problem;
     use pb::MissReason as M;
     let mut out = pb::HigherChoice {
         mentor_id: problem.mentors[h.mentor as usize].id.clone(),
@@ -906,9 +922,8 @@ fn higher_choice(problem: &Problem, h: &explain::HigherChoice) -> pb::HigherChoi
         MissReason::NotQualified(failures) => {
             for &(n, f) in failures {
                 let need = &problem.needs[n as usize];
-                let detail = rule_failure_sentence(problem, f);
-                out.failed_rules
-                    .push(format!("{} need {}: {detail}", need.track, need.id));
+                let detail = text.rule_failure(f);
+                out.failed_rules.push(text.failed_rule(n, f));
                 out.failed_qualifications.push(pb::FailedQualification {
                     need_id: need.id.clone(),
                     reason: qualification_failure(f),
@@ -999,8 +1014,31 @@ impl From<pb::RematchRequest> for crate::rematch::RawRematch {
     }
 }
 
+/// The language a request's `locale` field asks for (empty: English), or the violation naming
+/// the field and the tag (clipped).
+pub fn locale(tag: &str, path: &str) -> Result<Lang, crate::domain::validate::InvalidRequest> {
+    use crate::domain::validate::{InvalidRequest, ViolationCode};
+    tag.parse::<Lang>().map_err(|_| InvalidRequest {
+        violations: vec![Violation {
+            path: path.to_string(),
+            code: ViolationCode::UnknownLocale,
+            message: format!(
+                "locale {:?} is not supported (supported: {})",
+                crate::domain::clip(tag),
+                Lang::ALL.map(Lang::tag).join(", ")
+            ),
+        }],
+    })
+}
+
 /// Converts a rematch result into the response message.
 pub fn rematch_response(r: &crate::rematch::RematchOutcome) -> pb::RematchResponse {
+    rematch_response_in(r, Lang::En)
+}
+
+/// As [`rematch_response`], with the texts for people in `lang`.
+pub fn rematch_response_in(r: &crate::rematch::RematchOutcome, lang: Lang) -> pb::RematchResponse {
+    let words = crate::explain::words::Words::new(lang);
     use crate::rematch::{ChangeKind, ChangeReason};
     let kind = |k: ChangeKind| {
         (match k {
@@ -1026,7 +1064,7 @@ pub fn rematch_response(r: &crate::rematch::RematchOutcome) -> pb::RematchRespon
         }) as i32
     };
     pb::RematchResponse {
-        result: Some(response(&r.problem, &r.outcome)),
+        result: Some(response_in(&r.problem, &r.outcome, lang)),
         changes: r
             .changes
             .iter()
@@ -1037,8 +1075,21 @@ pub fn rematch_response(r: &crate::rematch::RematchOutcome) -> pb::RematchRespon
                 from_mentor_id: c.from_mentor_id.clone(),
                 to_mentor_id: c.to_mentor_id.clone(),
                 need_ids: c.need_ids.clone(),
-                forced_by: c.forced_by.iter().map(ToString::to_string).collect(),
-                detail: c.detail.clone(),
+                forced_by: c
+                    .forced_by
+                    .iter()
+                    .map(|h| {
+                        words.f(
+                            "report.rematch.seat_need",
+                            &[
+                                ("student", &h.student_id),
+                                ("need", &h.need_id),
+                                ("priority", &words.priority(h.priority)),
+                            ],
+                        )
+                    })
+                    .collect(),
+                detail: crate::explain::changes::change_detail(c, lang),
                 seat_holders: c
                     .forced_by
                     .iter()
@@ -1100,8 +1151,13 @@ impl From<pb::Scenario> for crate::whatif::Scenario {
 
 /// Converts a what-if result into the response message.
 pub fn whatif_response(w: &crate::whatif::WhatIfOutcome) -> pb::WhatIfResponse {
+    whatif_response_in(w, Lang::En)
+}
+
+/// As [`whatif_response`], with the texts for people in `lang`.
+pub fn whatif_response_in(w: &crate::whatif::WhatIfOutcome, lang: Lang) -> pb::WhatIfResponse {
     pb::WhatIfResponse {
-        base: Some(response(&w.problem, &w.base)),
+        base: Some(response_in(&w.problem, &w.base, lang)),
         scenarios: w
             .scenarios
             .iter()
@@ -1109,7 +1165,7 @@ pub fn whatif_response(w: &crate::whatif::WhatIfOutcome) -> pb::WhatIfResponse {
                 name: s.name.clone(),
                 coverage_change: level_counts(&s.coverage_change),
                 fit_change: s.fit_change,
-                result: Some(rematch_response(&s.rematch)),
+                result: Some(rematch_response_in(&s.rematch, lang)),
             })
             .collect(),
     }

@@ -326,35 +326,3 @@ fn apply(
         Err(InvalidRequest { violations })
     }
 }
-
-/// The what-if answer for people: per scenario, the change in coverage and fit, then the diff.
-pub fn render(w: &WhatIfOutcome) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::new();
-    let covered: u32 = w.base.solver.coverage.iter().map(|c| c.covered).sum();
-    let _ = writeln!(
-        out,
-        "BASE PLAN: {} pairs, {covered} needs covered, fit {:.2}",
-        w.base.assignments.len(),
-        w.base.solver.objective
-    );
-    for s in &w.scenarios {
-        let _ = writeln!(out, "\nSCENARIO {}", s.name);
-        let mut parts = crate::explain::text::coverage_changes(&s.coverage_change);
-        if parts.is_empty() {
-            parts.push("coverage unchanged".into());
-        }
-        parts.push(format!("fit {:+.2}", s.fit_change));
-        let _ = writeln!(
-            out,
-            "{}; kept {}, moved {}, new {}, ended {}",
-            parts.join(", "),
-            s.rematch.count(rematch::ChangeKind::Kept),
-            s.rematch.count(rematch::ChangeKind::Moved),
-            s.rematch.count(rematch::ChangeKind::New),
-            s.rematch.count(rematch::ChangeKind::Ended),
-        );
-        out.push_str(&rematch::render_changes(&s.rematch, false));
-    }
-    out
-}

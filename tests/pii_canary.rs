@@ -314,6 +314,7 @@ async fn no_canary_reaches_the_server_log_or_its_errors() {
                 change: Some(pb::scenario_change::Change::RemoveMentor("T0009".into())),
             }],
         }],
+        locale: String::new(),
     };
     client.what_if(what_if).await.expect("what-if answers");
     drop(client);

@@ -58,6 +58,7 @@ fn nothing_changed_means_zero_changes() {
         request: Some(school),
         current_pairs: current.clone(),
         rematch: None,
+        locale: String::new(),
     };
     let r = rematch(RawRematch::from(req)).unwrap();
     assert_eq!(r.count(ChangeKind::Kept) as usize, current.len());

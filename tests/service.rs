@@ -767,6 +767,7 @@ async fn what_if_over_grpc_matches_the_cli() {
                     },
                 ],
             }],
+            locale: String::new(),
         })
         .await
         .expect("what-if answers")
@@ -812,6 +813,7 @@ async fn what_if_over_grpc_matches_the_cli() {
                 name: "bad".into(),
                 changes: vec![pb::ScenarioChange { change: None }],
             }],
+            locale: String::new(),
         })
         .await
         .expect_err("invalid");

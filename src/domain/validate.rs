@@ -46,6 +46,8 @@ pub enum ViolationCode {
     TooManyViolations,
     ControlCharacter,
     RiskLevelOffTrack,
+    /// A `locale` the catalogue has no language for.
+    UnknownLocale,
 }
 
 impl ViolationCode {
@@ -74,6 +76,7 @@ impl ViolationCode {
             ViolationCode::TooManyViolations => "too_many_violations",
             ViolationCode::ControlCharacter => "control_character",
             ViolationCode::RiskLevelOffTrack => "risk_level_off_track",
+            ViolationCode::UnknownLocale => "unknown_locale",
         }
     }
 }

@@ -4,8 +4,10 @@
 //! with its evidence; every student who missed their first choice learns why, mentor by mentor.
 //! Lists are ordered by input position so output is stable (unassigned needs: referrals first).
 
+pub mod changes;
 pub mod mentors;
 pub mod text;
+pub mod words;
 
 use std::collections::BTreeMap;
 

@@ -1,753 +1,1153 @@
-//! Renders explanations as sentences for people. Only ids appear, never names or student
-//! attributes beyond what the coordinator sent about the need itself.
+//! Renders explanations as sentences for people, in the reader's language (`crate::i18n`).
+//! Only ids appear, never names or student attributes beyond what the coordinator sent about
+//! the need itself.
+//!
+//! Holds: [`Renderer`] (a problem and a language) with one method per sentence, and the text
+//! report ([`Renderer::report`]). Every word comes from the catalogue (`locales/<lang>/
+//! explain.toml` for sentences, `report.toml` for the report's headings and lines), so the
+//! English output is what it always was and adding a language touches no code here. Must not
+//! import the solver's internals or the service: it reads [`Outcome`] only.
 
 use std::fmt::Write as _;
 
+use super::words::{pad_left, pad_right, Words};
 use super::{MissReason, Outcome, SeatHolder, UnassignedReason};
 use crate::domain::model::Problem;
 use crate::domain::policy::RiskCredential;
+use crate::domain::Priority;
+use crate::i18n::Lang;
 use crate::rules::{Blocker, Evidence, RuleFailure};
 use crate::solver::SolveStatus;
 
-/// "teaches math, 6 years" and the like.
-pub fn evidence_sentence(problem: &Problem, evidence: Evidence) -> String {
-    match evidence {
-        Evidence::TeachesSubject { subject, years } => {
-            format!("teaches {}, {years} years", problem.text.name(subject))
-        }
-        Evidence::CounsellorCertificate { years } => {
-            format!("holds a counsellor certificate, {years} years counselling")
-        }
-        Evidence::PsychologicalTraining { years } => {
-            format!("has psychological support training, {years} years counselling")
-        }
-        Evidence::CoachesDomain {
-            domain,
-            competitions,
-        } => format!(
-            "coached {competitions} outside competition(s) in {}",
-            problem.text.name(domain)
-        ),
-    }
+/// The reasons a figure was not computed, as the core writes them (English), with their
+/// catalogue keys: the renderer reads them in the reader's language. A reason missing here is
+/// shown as written (English); the test `every_not_computed_reason_is_translated` lists the
+/// sources' reasons.
+pub const NOT_COMPUTED: &[(&str, &str)] = &[
+    ("not asked for", "explain.not_computed.not_asked"),
+    (
+        "not for a rematch bounded by maxChanges",
+        "explain.not_computed.max_changes",
+    ),
+    (
+        "more candidate pairs than priced quickly (20,000)",
+        "explain.not_computed.too_many_pairs",
+    ),
+    ("time limit reached", "explain.not_computed.time_limit"),
+    ("the solve failed", "explain.not_computed.solve_failed"),
+    (
+        "the time limit was reached before the changes were generated",
+        "explain.not_computed.time_before_changes",
+    ),
+    (
+        "not for a what-if scenario: solve the changed school as a request for them",
+        "explain.not_computed.what_if",
+    ),
+    (
+        "the plan is not proven optimal (time or gap limit), so no gain would be exact",
+        "explain.not_computed.not_proven",
+    ),
+    (
+        "not above 5,000 students (the supply per track and subject is given)",
+        "explain.not_computed.too_many_students",
+    ),
+    (
+        "the plan is not a network (seat sharing) and the school has more than 20,000 \
+         candidate pairs: gains are computed by re-solving only for smaller schools",
+        "explain.not_computed.not_network",
+    ),
+];
+
+/// Blocking pairs printed in the text report (all are in the JSON, up to its own cap).
+const BLOCKING_PAIRS_PRINTED: usize = 50;
+
+/// Needs named after a change's figures; all are counted.
+pub const CHANGE_NEEDS_NAMED: usize = 5;
+
+/// Idle mentors named per reason in the text report (all of them are in the JSON).
+const IDLE_NAMED: usize = 12;
+
+/// Sentences about one problem, in one language.
+#[derive(Clone, Copy)]
+pub struct Renderer<'a> {
+    pub problem: &'a Problem,
+    pub w: Words,
 }
 
-/// Which qualification rule failed, as a sentence for the report. A risk failure names the
-/// rule (referral, certificate), never the level; grades are never quoted (a peer mentor is a
-/// student too).
-pub fn rule_failure_sentence(problem: &Problem, failure: RuleFailure) -> String {
-    let t = |s| problem.text.name(s).to_string();
-    match failure {
-        RuleFailure::DoesNotTeach { subject } => format!("does not teach {}", t(subject)),
-        RuleFailure::TooFewYears {
-            subject,
-            years,
-            min,
-        } => {
-            format!(
-                "teaches {} for {years} years, the rule asks {min}",
-                t(subject)
+impl<'a> Renderer<'a> {
+    pub fn new(problem: &'a Problem, lang: Lang) -> Self {
+        Renderer {
+            problem,
+            w: Words::new(lang),
+        }
+    }
+
+    fn name(&self, sym: crate::domain::model::Sym) -> &'a str {
+        self.problem.text.name(sym)
+    }
+
+    fn student_id(&self, s: u32) -> &'a str {
+        &self.problem.students[s as usize].id
+    }
+
+    fn mentor_id(&self, m: u32) -> &'a str {
+        &self.problem.mentors[m as usize].id
+    }
+
+    /// A reason a figure was not computed, in the reader's language.
+    pub fn not_computed(&self, why: &str) -> String {
+        match NOT_COMPUTED.iter().find(|(en, _)| *en == why) {
+            Some((_, key)) => self.w.t(key).to_string(),
+            None => why.to_string(),
+        }
+    }
+
+    /// "teaches math, 6 years" and the like.
+    pub fn evidence(&self, evidence: Evidence) -> String {
+        let w = self.w;
+        match evidence {
+            Evidence::TeachesSubject { subject, years } => w.f(
+                "explain.evidence.teaches",
+                &[("subject", &self.name(subject)), ("years", &years)],
+            ),
+            Evidence::CounsellorCertificate { years } => {
+                w.f("explain.evidence.certificate", &[("years", &years)])
+            }
+            Evidence::PsychologicalTraining { years } => {
+                w.f("explain.evidence.training", &[("years", &years)])
+            }
+            Evidence::CoachesDomain {
+                domain,
+                competitions,
+            } => w.f(
+                "explain.evidence.coaches",
+                &[
+                    ("competitions", &competitions),
+                    ("domain", &self.name(domain)),
+                ],
+            ),
+        }
+    }
+
+    /// Which qualification rule failed. A risk failure names the rule (referral,
+    /// certificate), never the level; grades are never quoted (a peer mentor is a student
+    /// too).
+    pub fn rule_failure(&self, failure: RuleFailure) -> String {
+        let w = self.w;
+        match failure {
+            RuleFailure::DoesNotTeach { subject } => w.f(
+                "explain.rule.does_not_teach",
+                &[("subject", &self.name(subject))],
+            ),
+            RuleFailure::TooFewYears {
+                subject,
+                years,
+                min,
+            } => w.f(
+                "explain.rule.too_few_years",
+                &[
+                    ("subject", &self.name(subject)),
+                    ("years", &years),
+                    ("min", &min),
+                ],
+            ),
+            RuleFailure::NoCounsellingCredential => w.t("explain.rule.no_credential").into(),
+            RuleFailure::CertificateRequired => w.t("explain.rule.certificate_required").into(),
+            RuleFailure::DoesNotCoach { domain } => w.f(
+                "explain.rule.does_not_coach",
+                &[("domain", &self.name(domain))],
+            ),
+            RuleFailure::TooFewCompetitions {
+                domain,
+                competitions,
+                min,
+            } => w.f(
+                "explain.rule.too_few_competitions",
+                &[
+                    ("competitions", &competitions),
+                    ("domain", &self.name(domain)),
+                    ("min", &min),
+                ],
+            ),
+            RuleFailure::RiskReferral => w.t("explain.rule.risk_referral").into(),
+            RuleFailure::RiskCertificateRequired => {
+                w.t("explain.rule.risk_certificate_required").into()
+            }
+            RuleFailure::PeerGradeNotLower => {
+                match self.problem.policy.rules.roles.peer_min_grade_gap {
+                    1 => w.t("explain.rule.peer_grade_lower").into(),
+                    gap => w.f("explain.rule.peer_grade_gap", &[("gap", &gap)]),
+                }
+            }
+            RuleFailure::PeerNotPsychological => w.t("explain.rule.peer_not_psychological").into(),
+            RuleFailure::CounsellorPsychologicalOnly => {
+                w.t("explain.rule.counsellor_psychological_only").into()
+            }
+        }
+    }
+
+    /// Why a pair is not a candidate: every risk failure reads the same, so no message
+    /// reveals a risk level.
+    pub fn blocker(&self, blocker: Blocker) -> String {
+        let w = self.w;
+        match blocker {
+            Blocker::NotQualified(f) if f.is_risk() => w.t("explain.blocker.risk_rules").into(),
+            Blocker::NotQualified(f) => self.rule_failure(f),
+            Blocker::NotVolunteered => w.t("explain.blocker.not_volunteered").into(),
+            Blocker::NoCommonSlot { common } => w.f(
+                "explain.blocker.no_common_slot",
+                &[
+                    ("common", &common),
+                    ("min", &self.problem.policy.min_common_slots),
+                ],
+            ),
+            Blocker::Forbidden => w.t("explain.forbidden").into(),
+        }
+    }
+
+    /// "academic math", "psychological anxiety", or just the track when no subject is given.
+    pub fn need_label(&self, need: u32) -> String {
+        let n = &self.problem.needs[need as usize];
+        let subject = self.name(n.subject);
+        if subject.is_empty() {
+            self.w.track(n.track).to_string()
+        } else {
+            self.w.f(
+                "explain.need_label",
+                &[("track", &self.w.track(n.track)), ("subject", &subject)],
             )
         }
-        RuleFailure::NoCounsellingCredential => {
-            "has neither a counsellor certificate nor related training".to_string()
+    }
+
+    fn holders(&self, holders: &[SeatHolder]) -> String {
+        let w = self.w;
+        let list: Vec<String> = holders
+            .iter()
+            .map(|h| {
+                let mut parts = vec![w.priority(h.priority).to_string()];
+                if let Some(r) = h.student_rank {
+                    parts.push(w.f("explain.holder.student_rank", &[("rank", &r)]));
+                }
+                if let Some(r) = h.mentor_rank {
+                    parts.push(w.f("explain.holder.mentor_rank", &[("rank", &r)]));
+                }
+                w.f(
+                    "explain.holder.one",
+                    &[
+                        ("student", &self.student_id(h.student)),
+                        ("parts", &parts.join(w.t("explain.sep.inner"))),
+                    ],
+                )
+            })
+            .collect();
+        w.list(&list)
+    }
+
+    /// Each non-zero change in needs covered per priority (index `Priority as usize`),
+    /// urgent first: "-1 urgent covered".
+    pub fn coverage_changes(&self, change: &[i32; 4]) -> Vec<String> {
+        Priority::DESCENDING
+            .iter()
+            .filter(|&&p| change[p as usize] != 0)
+            .map(|&p| {
+                self.w.f(
+                    "explain.coverage_change",
+                    &[
+                        ("change", &format!("{:+}", change[p as usize])),
+                        ("priority", &self.w.priority(p)),
+                    ],
+                )
+            })
+            .collect()
+    }
+
+    /// "fit +0.53".
+    pub fn fit(&self, change: f64) -> String {
+        self.w
+            .f("explain.fit", &[("fit", &format!("{change:+.2}"))])
+    }
+
+    /// The price of stability as a sentence.
+    pub fn price(&self, price: &super::PriceOfStability) -> String {
+        use super::PriceOfStability as P;
+        let w = self.w;
+        match price {
+            P::Stable => w.t("explain.price.stable").into(),
+            P::Priced {
+                coverage_change,
+                fit_change,
+            } => {
+                let mut parts = self.coverage_changes(coverage_change);
+                parts.push(self.fit(*fit_change));
+                w.f("explain.price.priced", &[("parts", &w.list(&parts))])
+            }
+            P::NoStablePlan => w.t("explain.price.no_stable_plan").into(),
+            P::NotComputed(why) => w.f(
+                "explain.price.not_computed",
+                &[("why", &self.not_computed(why))],
+            ),
         }
-        RuleFailure::CertificateRequired => {
-            "has training but the policy requires a counsellor certificate".to_string()
+    }
+
+    /// "academic need N1: does not teach math".
+    pub fn failed_rule(&self, need: u32, failure: RuleFailure) -> String {
+        let n = &self.problem.needs[need as usize];
+        self.w.f(
+            "explain.miss.failed_rule",
+            &[
+                ("track", &self.w.track(n.track)),
+                ("need", &n.id),
+                ("failure", &self.rule_failure(failure)),
+            ],
+        )
+    }
+
+    /// Why a higher choice was not given.
+    pub fn miss(&self, reason: &MissReason) -> String {
+        let w = self.w;
+        match reason {
+            MissReason::NotQualified(failures) => {
+                let parts: Vec<String> = failures
+                    .iter()
+                    .map(|&(n, f)| self.failed_rule(n, f))
+                    .collect();
+                w.f(
+                    "explain.miss.not_qualified",
+                    &[("parts", &w.clauses(&parts))],
+                )
+            }
+            MissReason::NotVolunteered => w.t("explain.miss.not_volunteered").into(),
+            MissReason::NoCommonSlot { common } => w.f(
+                "explain.miss.no_common_slot",
+                &[
+                    ("common", common),
+                    ("min", &self.problem.policy.min_common_slots),
+                ],
+            ),
+            MissReason::Forbidden => w.t("explain.forbidden").into(),
+            MissReason::Full(holders) => {
+                w.f("explain.miss.full", &[("holders", &self.holders(holders))])
+            }
+            MissReason::BetterOverall => w.t("explain.miss.better_overall").into(),
         }
-        RuleFailure::DoesNotCoach { domain } => {
-            format!("has not coached competitions in {}", t(domain))
+    }
+
+    /// What forcing a passed-over choice would cost: "forcing it: 1 normal need fewer
+    /// covered, fit -2.40; 2 other student(s) change mentor (S00012, S00040)".
+    pub fn forced(&self, f: &super::ForcedCost) -> String {
+        let w = self.w;
+        let mut parts: Vec<String> = Priority::DESCENDING
+            .iter()
+            .filter_map(|&p| {
+                let change = f.coverage_change[p as usize];
+                (change != 0).then(|| {
+                    let key = match (change < 0, change.abs() == 1) {
+                        (true, true) => "explain.forced.fewer_one",
+                        (true, false) => "explain.forced.fewer_many",
+                        (false, true) => "explain.forced.more_one",
+                        (false, false) => "explain.forced.more_many",
+                    };
+                    w.f(
+                        key,
+                        &[("count", &change.abs()), ("priority", &w.priority(p))],
+                    )
+                })
+            })
+            .collect();
+        parts.push(self.fit(f.fit_change));
+        let mut text = w.f("explain.forced.cost", &[("parts", &w.list(&parts))]);
+        match f.changed_students.len() {
+            0 => text.push_str(w.t("explain.forced.no_other")),
+            n => {
+                let named: Vec<&str> = f
+                    .changed_students
+                    .iter()
+                    .take(super::FORCED_COST_NAMED)
+                    .map(|&s| self.student_id(s))
+                    .collect();
+                let more = if n > named.len() {
+                    w.t("explain.forced.more_ids")
+                } else {
+                    ""
+                };
+                text.push_str(&w.f(
+                    "explain.forced.others",
+                    &[("count", &n), ("ids", &w.list(&named)), ("more", &more)],
+                ));
+            }
         }
-        RuleFailure::TooFewCompetitions {
-            domain,
-            competitions,
-            min,
-        } => format!(
-            "coached {competitions} competition(s) in {}, the rule asks {min}",
-            t(domain)
-        ),
-        RuleFailure::RiskReferral => {
-            "the need's risk level is referred to the school counsellor, not paired with a mentor"
-                .to_string()
+        if !f.proven {
+            text.push_str(w.t("explain.forced.not_proven"));
         }
-        RuleFailure::RiskCertificateRequired => {
-            "has training but the need's risk level calls for a counsellor certificate".to_string()
+        text
+    }
+
+    /// Why a need has no mentor.
+    pub fn unassigned(&self, u: &super::Unassigned) -> String {
+        let w = self.w;
+        let ids = |list: &[u32]| {
+            let named: Vec<&str> = list.iter().map(|&m| self.mentor_id(m)).collect();
+            let mut text = w.list(&named);
+            if (list.len() as u32) < u.qualified_count {
+                text.push_str(&w.f(
+                    "explain.unassigned.and_more",
+                    &[("count", &(u.qualified_count - list.len() as u32))],
+                ));
+            }
+            text
+        };
+        match u.reason {
+            UnassignedReason::NoQualifiedMentor => {
+                let n = &self.problem.needs[u.need as usize];
+                let rules = &self.problem.policy.rules;
+                if n.track == crate::domain::Track::Psychological
+                    && rules.risk.credential(n.risk) == RiskCredential::Certificate
+                    && !rules.psychological_requires_certificate
+                {
+                    w.t("explain.unassigned.no_qualified_certificate").into()
+                } else {
+                    w.t("explain.unassigned.no_qualified").into()
+                }
+            }
+            UnassignedReason::Referral => w.t("explain.unassigned.referral").into(),
+            UnassignedReason::NotVolunteered => w.f(
+                "explain.unassigned.not_volunteered",
+                &[("ids", &ids(&u.qualified))],
+            ),
+            UnassignedReason::NoCommonSlot => w.f(
+                "explain.unassigned.no_common_slot",
+                &[("ids", &ids(&u.qualified))],
+            ),
+            UnassignedReason::Forbidden => w.f(
+                "explain.unassigned.forbidden",
+                &[("ids", &ids(&u.qualified))],
+            ),
+            UnassignedReason::CandidatesFull => {
+                let parts: Vec<String> = u
+                    .full
+                    .iter()
+                    .map(|f| {
+                        w.f(
+                            "explain.unassigned.full_mentor",
+                            &[
+                                ("mentor", &self.mentor_id(f.mentor)),
+                                ("capacity", &f.capacity),
+                                ("holders", &self.holders(&f.holders)),
+                            ],
+                        )
+                    })
+                    .collect();
+                let more = u.full_count.saturating_sub(u.full.len() as u32);
+                if more > 0 {
+                    w.f(
+                        "explain.unassigned.full_some",
+                        &[
+                            ("all", &u.full_count),
+                            ("shown", &u.full.len()),
+                            ("parts", &w.clauses(&parts)),
+                        ],
+                    )
+                } else {
+                    w.f("explain.unassigned.full", &[("parts", &w.clauses(&parts))])
+                }
+            }
+            UnassignedReason::StudentMentorLimit => w.f(
+                "explain.unassigned.student_limit",
+                &[("max", &self.problem.policy.max_mentors_per_student)],
+            ),
+            UnassignedReason::SolverLimit => w.f(
+                "explain.unassigned.solver_limit",
+                &[("ids", &ids(&u.qualified))],
+            ),
         }
-        RuleFailure::PeerGradeNotLower => match problem.policy.rules.roles.peer_min_grade_gap {
-            1 => "a peer student mentor takes only students of a lower grade".to_string(),
-            gap => format!("a peer student mentor takes only students {gap} or more grades lower"),
-        },
-        RuleFailure::PeerNotPsychological => {
-            "a peer student mentor takes no psychological needs".to_string()
+    }
+
+    /// What a change is: "one more seat for T0003 (capacity 4 → 5)".
+    pub fn change_label(&self, c: &crate::shortage::Change) -> String {
+        use crate::shortage::ChangeKind;
+        let w = self.w;
+        let mentor = &self.problem.mentors[c.mentor as usize];
+        match c.kind {
+            ChangeKind::AddSeat => w.f(
+                "explain.change.add_seat",
+                &[
+                    ("mentor", &mentor.id),
+                    ("from", &mentor.capacity),
+                    ("to", &(mentor.capacity + 1)),
+                ],
+            ),
+            ChangeKind::Volunteer(track) => w.f(
+                "explain.change.volunteer",
+                &[("mentor", &mentor.id), ("track", &w.track_group(track))],
+            ),
+            ChangeKind::AddSlot(bit) => w.f(
+                "explain.change.add_slot",
+                &[("mentor", &mentor.id), ("slot", &w.slot(bit))],
+            ),
         }
-        RuleFailure::CounsellorPsychologicalOnly => {
-            "an external counsellor takes psychological needs only".to_string()
+    }
+
+    /// A change's exact gain: "covers 1 more urgent need and 1 fewer low need (S00012/N1,
+    /// …); fit +0.53".
+    pub fn change_gain(&self, c: &crate::shortage::Change) -> String {
+        let w = self.w;
+        let needs = |list: &[u32]| {
+            let mut text: Vec<String> = list
+                .iter()
+                .take(CHANGE_NEEDS_NAMED)
+                .map(|&n| {
+                    let need = &self.problem.needs[n as usize];
+                    format!("{}/{}", self.student_id(need.student), need.id)
+                })
+                .collect();
+            if list.len() > CHANGE_NEEDS_NAMED {
+                text.push(w.f("explain.change.in_all", &[("count", &list.len())]));
+            }
+            w.list(&text)
+        };
+        let parts: Vec<String> = Priority::DESCENDING
+            .iter()
+            .filter_map(|&p| {
+                let change = c.coverage_gain[p as usize];
+                (change != 0).then(|| {
+                    let key = match (change < 0, change.abs() == 1) {
+                        (true, true) => "explain.change.fewer_one",
+                        (true, false) => "explain.change.fewer_many",
+                        (false, true) => "explain.change.more_one",
+                        (false, false) => "explain.change.more_many",
+                    };
+                    w.f(
+                        key,
+                        &[("count", &change.abs()), ("priority", &w.priority(p))],
+                    )
+                })
+            })
+            .collect();
+        let mut text = w.f(
+            "explain.change.covers",
+            &[("parts", &parts.join(w.t("explain.sep.and")))],
+        );
+        if !c.covered.is_empty() {
+            text.push_str(&w.f("explain.change.covered", &[("needs", &needs(&c.covered))]));
         }
+        if !c.uncovered.is_empty() {
+            text.push_str(&w.f(
+                "explain.change.gives_up",
+                &[("needs", &needs(&c.uncovered))],
+            ));
+        }
+        text.push_str(w.t("explain.sep.clause"));
+        text.push_str(&self.fit(c.fit_change));
+        if c.method == crate::shortage::GainMethod::ReSolve {
+            text.push_str(w.t("explain.change.by_resolve"));
+        }
+        text
+    }
+
+    /// A change and its gain in one sentence ("label: gain").
+    pub fn change(&self, c: &crate::shortage::Change) -> String {
+        self.w.f(
+            "explain.change.line",
+            &[
+                ("label", &self.change_label(c)),
+                ("gain", &self.change_gain(c)),
+            ],
+        )
+    }
+
+    /// The solver's status.
+    pub fn status(&self, status: SolveStatus) -> &'static str {
+        self.w.t(match status {
+            SolveStatus::Optimal => "report.status.optimal",
+            SolveStatus::GapLimit => "report.status.gap_limit",
+            SolveStatus::TimeLimit => "report.status.time_limit",
+            SolveStatus::Infeasible => "report.status.infeasible",
+        })
+    }
+
+    /// The algorithm that answered.
+    pub fn method(&self, method: crate::solver::MethodKind) -> &'static str {
+        use crate::solver::MethodKind as M;
+        self.w.t(match method {
+            M::Network => "report.method.network",
+            M::NetworkSide => "report.method.network_side",
+            M::IntegerProgram => "report.method.integer_program",
+        })
+    }
+
+    /// Why a mentor has no student.
+    pub fn idle(&self, reason: super::mentors::IdleReason) -> &'static str {
+        use super::mentors::IdleReason;
+        self.w.t(match reason {
+            IdleReason::Displaced => "explain.idle.displaced",
+            IdleReason::Forbidden => "explain.idle.forbidden",
+            IdleReason::NoCommonSlot => "explain.idle.no_common_slot",
+            IdleReason::NotVolunteered => "explain.idle.not_volunteered",
+            IdleReason::NoQualifiedNeed => "explain.idle.no_qualified_need",
+        })
+    }
+
+    /// "min 0 / median 2 / max 5, Gini 0.31".
+    pub fn spread(&self, l: &super::mentors::LoadSpread) -> String {
+        self.w.f(
+            "report.summary.spread",
+            &[
+                ("min", &l.min),
+                ("median", &l.median),
+                ("max", &l.max),
+                ("gini", &format!("{:.2}", l.gini)),
+            ],
+        )
+    }
+
+    /// The needs one pair covers, for the pairs table: "N1:academic/math N2:talent".
+    pub fn pair_needs(&self, a: &super::Assignment) -> String {
+        let needs: Vec<String> = a
+            .needs
+            .iter()
+            .map(|c| {
+                let n = &self.problem.needs[c.need as usize];
+                let subject = self.name(n.subject);
+                if subject.is_empty() {
+                    format!("{}:{}", n.id, self.w.track(n.track))
+                } else {
+                    format!("{}:{}/{}", n.id, self.w.track(n.track), subject)
+                }
+            })
+            .collect();
+        needs.join(" ")
+    }
+
+    /// Why this pair, clause by clause: qualification per need, common slots, matched weak
+    /// points, own class, locked.
+    pub fn pair_why(&self, a: &super::Assignment) -> Vec<String> {
+        let w = self.w;
+        let mut why: Vec<String> = a.needs.iter().map(|c| self.evidence(c.evidence)).collect();
+        why.push(w.f("report.pairs.common", &[("slots", &w.slots(a.common))]));
+        let weak: Vec<&str> = a
+            .needs
+            .iter()
+            .flat_map(|c| c.matched_weak_points.iter())
+            .map(|&s| self.name(s))
+            .collect();
+        if !weak.is_empty() {
+            why.push(w.f("report.pairs.strong_in", &[("topics", &w.list(&weak))]));
+        }
+        if a.own_class {
+            why.push(w.t("report.pairs.own_class").into());
+        }
+        if a.locked {
+            why.push(w.t("report.pairs.locked").into());
+        }
+        why
+    }
+
+    /// The "to cover everyone" section: supply per track and subject, then the changes.
+    fn shortage_section(&self, out: &mut String, sh: &crate::shortage::Shortage) {
+        let w = self.w;
+        let _ = writeln!(out, "\n{}", w.t("report.shortage.heading"));
+        let _ = writeln!(out, "{}", w.t("report.shortage.supply"));
+        for g in &sh.gaps {
+            let subject = self.name(g.subject);
+            let label = if subject.is_empty() {
+                w.track(g.track).to_string()
+            } else {
+                w.f(
+                    "explain.need_label",
+                    &[("track", &w.track(g.track)), ("subject", &subject)],
+                )
+            };
+            let levels: Vec<String> = Priority::DESCENDING
+                .iter()
+                .filter(|&&p| g.unassigned[p as usize] > 0)
+                .map(|&p| {
+                    w.f(
+                        "report.shortage.level",
+                        &[
+                            ("count", &g.unassigned[p as usize]),
+                            ("priority", &w.priority(p)),
+                        ],
+                    )
+                })
+                .collect();
+            let mut text = w.f(
+                "report.shortage.gap",
+                &[
+                    ("label", &label),
+                    ("left", &g.unassigned_total()),
+                    ("total", &g.needs.iter().sum::<u32>()),
+                    ("levels", &w.list(&levels)),
+                ],
+            );
+            if g.qualified_volunteers == 0 {
+                text.push_str(w.t("report.shortage.no_volunteer"));
+                if g.qualified_not_volunteering == 0 {
+                    text.push_str(w.t("report.shortage.recruit"));
+                }
+            } else {
+                text.push_str(&w.f(
+                    "report.shortage.volunteers",
+                    &[
+                        ("count", &g.qualified_volunteers),
+                        ("full", &g.full_volunteers),
+                    ],
+                ));
+            }
+            if g.qualified_not_volunteering > 0 {
+                text.push_str(&w.f(
+                    "report.shortage.not_volunteering",
+                    &[("count", &g.qualified_not_volunteering)],
+                ));
+            }
+            // With no volunteer every slot is unshared: the list would say nothing.
+            if !g.unshared_slots.is_empty() && g.qualified_volunteers > 0 {
+                let slots: Vec<String> = g.unshared_slots.bits().map(|b| w.slot(b)).collect();
+                text.push_str(&w.f(
+                    "report.shortage.unshared_slots",
+                    &[("slots", &w.list(&slots))],
+                ));
+            }
+            let _ = writeln!(out, "{text}");
+        }
+        match &sh.gains {
+            crate::shortage::Gains::NotComputed(why) => {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    w.f(
+                        "report.shortage.gains_not_computed",
+                        &[("why", &self.not_computed(why))]
+                    )
+                );
+            }
+            crate::shortage::Gains::Computed => {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    w.f(
+                        "report.shortage.changes",
+                        &[
+                            ("evaluated", &sh.evaluated),
+                            ("not_evaluated", &sh.not_evaluated)
+                        ]
+                    )
+                );
+                if sh.changes.is_empty() {
+                    let _ = writeln!(out, "{}", w.t("report.shortage.none"));
+                }
+                for (i, c) in sh.changes.iter().enumerate() {
+                    let _ = writeln!(out, "{:>3}. {}", i + 1, self.change(c));
+                }
+                if sh.with_gain as usize > sh.changes.len() {
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        w.f(
+                            "report.shortage.more",
+                            &[
+                                ("count", &(sh.with_gain as usize - sh.changes.len())),
+                                ("shown", &sh.changes.len())
+                            ]
+                        )
+                    );
+                }
+            }
+        }
+    }
+
+    /// The human-readable report of a run: status, pairs with reasons, unassigned needs,
+    /// missed first choices and summary figures.
+    pub fn report(&self, outcome: &Outcome) -> String {
+        let w = self.w;
+        let problem = self.problem;
+        let mut out = String::new();
+        let r = &outcome.solver;
+        let line = |out: &mut String, text: String| {
+            out.push_str(&text);
+            out.push('\n');
+        };
+        line(
+            &mut out,
+            w.f("report.status_line", &[("status", &self.status(r.status))]),
+        );
+        if let Some(method) = r.method {
+            line(
+                &mut out,
+                w.f("report.method_line", &[("method", &self.method(method))]),
+            );
+        }
+        line(
+            &mut out,
+            w.f(
+                "report.objective_line",
+                &[
+                    ("objective", &format!("{:.4}", r.objective)),
+                    ("bound", &format!("{:.4}", r.best_bound)),
+                    ("gap", &format!("{:.4}", r.gap * 100.0)),
+                    ("pairs", &r.candidate_pairs),
+                ],
+            ),
+        );
+        for level in &r.coverage {
+            line(
+                &mut out,
+                w.f(
+                    "report.coverage_line",
+                    &[
+                        ("priority", &pad_right(w.priority(level.priority), 7)),
+                        ("covered", &level.covered),
+                        ("needs", &level.needs),
+                    ],
+                ),
+            );
+        }
+
+        out.push('\n');
+        line(
+            &mut out,
+            w.f(
+                "report.pairs.heading",
+                &[("count", &outcome.assignments.len())],
+            ),
+        );
+        let _ = writeln!(
+            out,
+            "{} {} {} {} {} {}  {}",
+            pad_right(w.t("report.pairs.student"), 12),
+            pad_right(w.t("report.pairs.mentor"), 10),
+            pad_right(w.t("report.pairs.needs"), 28),
+            pad_left(w.t("report.pairs.student_rank"), 5),
+            pad_left(w.t("report.pairs.mentor_rank"), 5),
+            pad_left(w.t("report.pairs.score"), 7),
+            w.t("report.pairs.why"),
+        );
+        for a in &outcome.assignments {
+            let total: f64 = a.needs.iter().map(|c| c.total).sum();
+            let _ = writeln!(
+                out,
+                "{} {} {} {} {} {}  {}",
+                pad_right(self.student_id(a.student), 12),
+                pad_right(self.mentor_id(a.mentor), 10),
+                pad_right(&self.pair_needs(a), 28),
+                pad_left(&rank(a.student_rank), 5),
+                pad_left(&rank(a.mentor_rank), 5),
+                pad_left(&format!("{total:.3}"), 7),
+                w.clauses(&self.pair_why(a))
+            );
+        }
+
+        out.push('\n');
+        line(
+            &mut out,
+            w.f(
+                "report.unassigned.heading",
+                &[("count", &outcome.unassigned.len())],
+            ),
+        );
+        for u in &outcome.unassigned {
+            let n = &problem.needs[u.need as usize];
+            line(
+                &mut out,
+                w.f(
+                    "report.unassigned.line",
+                    &[
+                        ("student", &self.student_id(n.student)),
+                        ("need", &n.id),
+                        ("label", &self.need_label(u.need)),
+                        ("priority", &w.priority(n.priority)),
+                        ("reason", &self.unassigned(u)),
+                    ],
+                ),
+            );
+        }
+
+        if let Some(sh) = &outcome.shortage {
+            self.shortage_section(&mut out, sh);
+        }
+
+        out.push('\n');
+        line(
+            &mut out,
+            w.f("report.misses.heading", &[("count", &outcome.misses.len())]),
+        );
+        for miss in &outcome.misses {
+            let got = miss.best_rank_given.map_or_else(
+                || w.t("report.misses.no_ranked").to_string(),
+                |r| w.f("report.misses.choice", &[("rank", &r)]),
+            );
+            line(
+                &mut out,
+                w.f(
+                    "report.misses.student",
+                    &[("student", &self.student_id(miss.student)), ("got", &got)],
+                ),
+            );
+            for h in &miss.higher {
+                line(
+                    &mut out,
+                    w.f(
+                        "report.misses.higher",
+                        &[
+                            ("rank", &h.rank),
+                            ("mentor", &self.mentor_id(h.mentor)),
+                            ("reason", &self.miss(&h.reason)),
+                        ],
+                    ),
+                );
+                if let Some(f) = &h.forced {
+                    let _ = writeln!(out, "      {}", self.forced(f));
+                }
+            }
+        }
+
+        if !outcome.blocking.is_empty() {
+            out.push('\n');
+            line(
+                &mut out,
+                w.f(
+                    "report.stability.heading",
+                    &[("count", &outcome.blocking.len())],
+                ),
+            );
+            for b in outcome.blocking.iter().take(BLOCKING_PAIRS_PRINTED) {
+                let given = b.student_best_given.map_or_else(
+                    || w.t("report.stability.no_ranked").to_string(),
+                    |r| w.f("report.stability.got", &[("rank", &r)]),
+                );
+                let room = match b.displaces {
+                    None => w.t("report.stability.has_room").to_string(),
+                    Some(t) => w.f(
+                        "report.stability.would_replace",
+                        &[("student", &self.student_id(t))],
+                    ),
+                };
+                line(
+                    &mut out,
+                    w.f(
+                        "report.stability.line",
+                        &[
+                            ("student", &self.student_id(b.student)),
+                            ("mentor", &self.mentor_id(b.mentor)),
+                            ("student_rank", &b.student_rank),
+                            ("given", &given),
+                            ("mentor_rank", &b.mentor_rank),
+                            ("room", &room),
+                        ],
+                    ),
+                );
+            }
+            if outcome.blocking.len() > BLOCKING_PAIRS_PRINTED {
+                line(
+                    &mut out,
+                    w.f(
+                        "report.stability.more",
+                        &[("count", &(outcome.blocking.len() - BLOCKING_PAIRS_PRINTED))],
+                    ),
+                );
+            }
+            line(
+                &mut out,
+                w.f(
+                    "report.stability.price",
+                    &[("price", &self.price(&outcome.price_of_stability))],
+                ),
+            );
+        }
+
+        let s = &outcome.summary;
+        out.push('\n');
+        line(&mut out, w.t("report.summary.heading").to_string());
+        line(
+            &mut out,
+            w.f(
+                "report.summary.counts",
+                &[
+                    ("students", &s.students),
+                    ("mentors", &s.mentors),
+                    ("covered", &s.needs_covered),
+                    ("needs", &s.needs),
+                    ("coverage", &format!("{:.1}", s.coverage * 100.0)),
+                    ("full", &s.students_fully_covered),
+                    ("none", &s.students_without_mentor),
+                ],
+            ),
+        );
+        line(
+            &mut out,
+            w.f(
+                "report.summary.choices",
+                &[
+                    ("first", &format!("{:.1}", s.first_choice_share * 100.0)),
+                    ("top3", &format!("{:.1}", s.top3_share * 100.0)),
+                ],
+            ),
+        );
+        if s.why_not_priced + s.why_not_unpriced > 0 {
+            line(
+                &mut out,
+                w.f(
+                    "report.summary.priced",
+                    &[
+                        ("priced", &s.why_not_priced),
+                        ("unpriced", &s.why_not_unpriced),
+                    ],
+                ),
+            );
+        }
+        for t in &s.tracks {
+            line(
+                &mut out,
+                w.f(
+                    "report.summary.track",
+                    &[
+                        ("track", &pad_right(w.track_group(t.track), 13)),
+                        ("covered", &t.covered),
+                        ("needs", &t.needs),
+                        ("first", &format!("{:.1}", t.first_choice_share * 100.0)),
+                        ("top3", &format!("{:.1}", t.top3_share * 100.0)),
+                    ],
+                ),
+            );
+        }
+        let hist: Vec<String> = s
+            .load_histogram
+            .iter()
+            .enumerate()
+            .map(|(k, n)| format!("{k}:{n}"))
+            .collect();
+        line(
+            &mut out,
+            w.f("report.summary.histogram", &[("hist", &hist.join(" "))]),
+        );
+        let side = &s.mentor_side;
+        line(
+            &mut out,
+            w.f(
+                "report.summary.involved",
+                &[
+                    ("involved", &side.involved),
+                    ("mentors", &s.mentors),
+                    ("spread", &self.spread(&side.spread)),
+                ],
+            ),
+        );
+        for track in crate::domain::Track::ALL {
+            let (mentors, l) = &side.tracks[track.index()];
+            if *mentors > 0 {
+                line(
+                    &mut out,
+                    w.f(
+                        "report.summary.track_mentors",
+                        &[
+                            ("track", &pad_right(w.track_group(track), 13)),
+                            ("mentors", mentors),
+                            ("spread", &self.spread(l)),
+                        ],
+                    ),
+                );
+            }
+        }
+        if !side.idle.is_empty() {
+            line(&mut out, w.t("report.summary.idle_heading").to_string());
+            for (reason, ids) in idle_by_reason(problem, side) {
+                let shown: Vec<&str> = ids.iter().take(IDLE_NAMED).copied().collect();
+                let more = if ids.len() > IDLE_NAMED {
+                    w.f(
+                        "report.summary.idle_more",
+                        &[("count", &(ids.len() - IDLE_NAMED))],
+                    )
+                } else {
+                    String::new()
+                };
+                line(
+                    &mut out,
+                    w.f(
+                        "report.summary.idle_line",
+                        &[
+                            ("why", &self.idle(reason)),
+                            ("ids", &w.list(&shown)),
+                            ("more", &more),
+                        ],
+                    ),
+                );
+            }
+        }
+        out
     }
 }
 
-/// The one sentence error messages use for every risk failure, so that an error (which may be
-/// logged by a caller) cannot tell one risk level from another.
-const RISK_RULES_EXCLUDE: &str = "the policy's psychological risk rules exclude this mentor";
-
-/// Why a pair is not a candidate, as a sentence for an error message (a lock that breaks a
-/// rule): every risk failure reads the same, so no error reveals a risk level.
-pub fn blocker_sentence(problem: &Problem, blocker: Blocker) -> String {
-    match blocker {
-        Blocker::NotQualified(f) if f.is_risk() => RISK_RULES_EXCLUDE.to_string(),
-        Blocker::NotQualified(f) => rule_failure_sentence(problem, f),
-        Blocker::NotVolunteered => "did not volunteer for this track".to_string(),
-        Blocker::NoCommonSlot { common } => format!(
-            "shares {common} weekly slot(s), the policy asks {}",
-            problem.policy.min_common_slots
-        ),
-        Blocker::Forbidden => "the pair is forbidden".to_string(),
+/// Idle mentors grouped by reason, the reason closest to a pair first; ids in input order.
+pub fn idle_by_reason<'p>(
+    problem: &'p Problem,
+    side: &super::mentors::MentorSide,
+) -> Vec<(super::mentors::IdleReason, Vec<&'p str>)> {
+    let mut by_reason: Vec<(super::mentors::IdleReason, Vec<&str>)> = Vec::new();
+    for i in &side.idle {
+        let id = problem.mentors[i.mentor as usize].id.as_str();
+        match by_reason.iter_mut().find(|(r, _)| *r == i.reason) {
+            Some((_, ids)) => ids.push(id),
+            None => by_reason.push((i.reason, vec![id])),
+        }
     }
-}
-
-/// "academic math", "psychological anxiety", or just the track when no subject is given.
-pub fn need_label(problem: &Problem, need: u32) -> String {
-    let n = &problem.needs[need as usize];
-    let subject = problem.text.name(n.subject);
-    if subject.is_empty() {
-        n.track.to_string()
-    } else {
-        format!("{} {subject}", n.track)
-    }
+    by_reason.sort_by_key(|(r, _)| std::cmp::Reverse(*r));
+    by_reason
 }
 
 fn rank(r: Option<u32>) -> String {
     r.map_or_else(|| "-".to_string(), |r| format!("#{r}"))
 }
 
-fn holders_sentence(problem: &Problem, holders: &[SeatHolder]) -> String {
-    holders
-        .iter()
-        .map(|h| {
-            let mut parts = vec![h.priority.name().to_string()];
-            if let Some(r) = h.student_rank {
-                parts.push(format!("ranks mentor #{r}"));
-            }
-            if let Some(r) = h.mentor_rank {
-                parts.push(format!("mentor's #{r}"));
-            }
-            format!(
-                "{} ({})",
-                problem.students[h.student as usize].id,
-                parts.join(", ")
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Blocking pairs printed in the text report (all are in the JSON, up to its own cap).
-const BLOCKING_PAIRS_PRINTED: usize = 50;
-
-/// Each non-zero change in needs covered per priority (index `Priority as usize`), urgent
-/// first: "-1 urgent covered".
-pub fn coverage_changes(change: &[i32; 4]) -> Vec<String> {
-    crate::domain::Priority::DESCENDING
-        .iter()
-        .filter(|&&p| change[p as usize] != 0)
-        .map(|&p| format!("{:+} {} covered", change[p as usize], p.name()))
-        .collect()
-}
-
-/// The price of stability as a sentence.
-fn price_sentence(price: &super::PriceOfStability) -> String {
-    use super::PriceOfStability as P;
-    match price {
-        P::Stable => "none (no blocking pair)".to_string(),
-        P::Priced {
-            coverage_change,
-            fit_change,
-        } => {
-            let mut parts = coverage_changes(coverage_change);
-            parts.push(format!("fit {fit_change:+.2}"));
-            format!(
-                "the best plan with no blocking pair: {} (proven optimal)",
-                parts.join(", ")
-            )
-        }
-        P::NoStablePlan => "no plan meets the hard rules without a blocking pair".to_string(),
-        P::NotComputed(why) => format!("not computed ({why})"),
-    }
-}
-
-/// Why a higher choice was not given, as a sentence.
-pub fn miss_sentence(problem: &Problem, reason: &MissReason) -> String {
-    match reason {
-        MissReason::NotQualified(failures) => {
-            let parts: Vec<String> = failures
-                .iter()
-                .map(|&(n, f)| {
-                    let need = &problem.needs[n as usize];
-                    format!("{} need {}: {}", need.track, need.id, rule_failure_sentence(problem, f))
-                })
-                .collect();
-            format!("not qualified ({})", parts.join("; "))
-        }
-        MissReason::NotVolunteered => "did not volunteer for the needed track".to_string(),
-        MissReason::NoCommonSlot { common } => format!(
-            "only {common} common weekly slot(s), the policy asks {}",
-            problem.policy.min_common_slots
-        ),
-        MissReason::Forbidden => "the pair is forbidden".to_string(),
-        MissReason::Full(holders) => {
-            format!("full, seats held by {}", holders_sentence(problem, holders))
-        }
-        MissReason::BetterOverall => {
-            "had room, but the proven-optimal plan covers more needs or fits better with another mentor"
-                .to_string()
-        }
-    }
-}
-
-/// What forcing a passed-over choice would cost, as a sentence: "forcing it: 1 normal need
-/// fewer covered, fit -2.40; 2 other students change mentor (S00012, S00040)".
-pub fn forced_sentence(problem: &Problem, f: &super::ForcedCost) -> String {
-    let mut parts: Vec<String> = crate::domain::Priority::DESCENDING
-        .iter()
-        .filter_map(|&p| {
-            let change = f.coverage_change[p as usize];
-            (change != 0).then(|| {
-                let what = if change < 0 { "fewer" } else { "more" };
-                let needs = if change.abs() == 1 { "need" } else { "needs" };
-                format!("{} {} {needs} {what} covered", change.abs(), p.name())
-            })
-        })
-        .collect();
-    parts.push(format!("fit {:+.2}", f.fit_change));
-    let mut text = format!("forcing it: {}", parts.join(", "));
-    match f.changed_students.len() {
-        0 => text.push_str("; no other student changes mentor"),
-        n => {
-            let named: Vec<&str> = f
-                .changed_students
-                .iter()
-                .take(super::FORCED_COST_NAMED)
-                .map(|&s| problem.students[s as usize].id.as_str())
-                .collect();
-            let more = if n > named.len() { ", …" } else { "" };
-            text.push_str(&format!(
-                "; {n} other student(s) change mentor ({}{more})",
-                named.join(", ")
-            ));
-        }
-    }
-    if !f.proven {
-        text.push_str(" (the forced plan is not proven optimal: time limit)");
-    }
-    text
-}
-
-/// Why a need has no mentor, as a sentence.
-pub fn unassigned_sentence(problem: &Problem, u: &super::Unassigned) -> String {
-    let ids = |list: &[u32]| {
-        let mut text = list
-            .iter()
-            .map(|&m| problem.mentors[m as usize].id.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        if (list.len() as u32) < u.qualified_count {
-            text.push_str(&format!(
-                " and {} more",
-                u.qualified_count - list.len() as u32
-            ));
-        }
-        text
-    };
-    match u.reason {
-        UnassignedReason::NoQualifiedMentor => {
-            let n = &problem.needs[u.need as usize];
-            let rules = &problem.policy.rules;
-            if n.track == crate::domain::Track::Psychological
-                && rules.risk.credential(n.risk) == RiskCredential::Certificate
-                && !rules.psychological_requires_certificate
-            {
-                "no mentor meets the qualification rule: its risk level calls for a counsellor \
-                 certificate"
-                    .to_string()
-            } else {
-                "no mentor meets the qualification rule for this track and subject".to_string()
-            }
-        }
-        UnassignedReason::Referral => {
-            "referred to the school counsellor: the policy pairs no mentor with its risk level"
-                .to_string()
-        }
-        UnassignedReason::NotVolunteered => format!(
-            "qualified mentors ({}) did not volunteer for this track",
-            ids(&u.qualified)
-        ),
-        UnassignedReason::NoCommonSlot => format!(
-            "qualified volunteers ({}) share too few weekly slots with the student",
-            ids(&u.qualified)
-        ),
-        UnassignedReason::Forbidden => format!(
-            "every possible mentor ({}) is forbidden for this student",
-            ids(&u.qualified)
-        ),
-        UnassignedReason::CandidatesFull => {
-            let parts: Vec<String> = u
-                .full
-                .iter()
-                .map(|f| {
-                    format!(
-                        "{} (capacity {}: {})",
-                        problem.mentors[f.mentor as usize].id,
-                        f.capacity,
-                        holders_sentence(problem, &f.holders)
-                    )
-                })
-                .collect();
-            let more = u.full_count.saturating_sub(u.full.len() as u32);
-            if more > 0 {
-                format!(
-                    "every possible mentor is full ({} in all; the best-fitting {}): {}",
-                    u.full_count,
-                    u.full.len(),
-                    parts.join("; ")
-                )
-            } else {
-                format!("every possible mentor is full: {}", parts.join("; "))
-            }
-        }
-        UnassignedReason::StudentMentorLimit => format!(
-            "the student already has {} mentors, the policy maximum",
-            problem.policy.max_mentors_per_student
-        ),
-        UnassignedReason::SolverLimit => format!(
-            "the solver stopped at its limit before placing it (possible mentors: {})",
-            ids(&u.qualified)
-        ),
-    }
-}
-
-/// Needs named after a change's figures; all are counted.
-pub const CHANGE_NEEDS_NAMED: usize = 5;
-
-/// What a change is, for people: "one more seat for T0003 (capacity 4 → 5)".
-pub fn change_label(problem: &Problem, c: &crate::shortage::Change) -> String {
-    use crate::shortage::ChangeKind;
-    let mentor = &problem.mentors[c.mentor as usize];
-    match c.kind {
-        ChangeKind::AddSeat => format!(
-            "one more seat for {} (capacity {} → {})",
-            mentor.id,
-            mentor.capacity,
-            mentor.capacity + 1
-        ),
-        ChangeKind::Volunteer(track) => format!("{} volunteers for {track} too", mentor.id),
-        ChangeKind::AddSlot(bit) => format!(
-            "{} adds weekly slot {}",
-            mentor.id,
-            crate::domain::slots::slot_name(bit)
-        ),
-    }
-}
-
-/// A change's exact gain as a sentence: "covers 1 more urgent need and 1 fewer low need
-/// (S00012/N1, …); fit +0.53".
-pub fn change_sentence(problem: &Problem, c: &crate::shortage::Change) -> String {
-    let needs = |list: &[u32]| {
-        let mut text: Vec<String> = list
-            .iter()
-            .take(CHANGE_NEEDS_NAMED)
-            .map(|&n| {
-                let need = &problem.needs[n as usize];
-                format!("{}/{}", problem.students[need.student as usize].id, need.id)
-            })
-            .collect();
-        if list.len() > CHANGE_NEEDS_NAMED {
-            text.push(format!("… {} in all", list.len()));
-        }
-        text.join(", ")
-    };
-    let parts: Vec<String> = crate::domain::Priority::DESCENDING
-        .iter()
-        .filter_map(|&p| {
-            let change = c.coverage_gain[p as usize];
-            (change != 0).then(|| {
-                let what = if change < 0 { "fewer" } else { "more" };
-                let noun = if change.abs() == 1 { "need" } else { "needs" };
-                format!("{} {what} {} {noun}", change.abs(), p.name())
-            })
-        })
-        .collect();
-    let mut text = format!("covers {}", parts.join(" and "));
-    if !c.covered.is_empty() {
-        text.push_str(&format!(" ({})", needs(&c.covered)));
-    }
-    if !c.uncovered.is_empty() {
-        text.push_str(&format!("; gives up {}", needs(&c.uncovered)));
-    }
-    text.push_str(&format!("; fit {:+.2}", c.fit_change));
-    if c.method == crate::shortage::GainMethod::ReSolve {
-        text.push_str(" (by a re-solve)");
-    }
-    text
-}
-
-/// The "to cover everyone" section: supply per track and subject, then the changes.
-fn shortage_section(out: &mut String, problem: &Problem, sh: &crate::shortage::Shortage) {
-    let _ = writeln!(out, "\nTO COVER EVERYONE (what it would take)");
-    let _ = writeln!(out, "supply per track and subject with needs left:");
-    for g in &sh.gaps {
-        let subject = problem.text.name(g.subject);
-        let label = if subject.is_empty() {
-            g.track.to_string()
-        } else {
-            format!("{} {subject}", g.track)
-        };
-        let levels: Vec<String> = crate::domain::Priority::DESCENDING
-            .iter()
-            .filter(|&&p| g.unassigned[p as usize] > 0)
-            .map(|&p| format!("{} {}", g.unassigned[p as usize], p.name()))
-            .collect();
-        let mut text = format!(
-            "- {label}: {} of {} left ({}); ",
-            g.unassigned_total(),
-            g.needs.iter().sum::<u32>(),
-            levels.join(", ")
-        );
-        if g.qualified_volunteers == 0 {
-            text.push_str("no qualified volunteer");
-            if g.qualified_not_volunteering == 0 {
-                text.push_str(": nobody meets the qualification rule, recruit");
-            }
-        } else {
-            text.push_str(&format!(
-                "{} qualified volunteer(s), {} full",
-                g.qualified_volunteers, g.full_volunteers
-            ));
-        }
-        if g.qualified_not_volunteering > 0 {
-            text.push_str(&format!(
-                "; {} qualified but not volunteering",
-                g.qualified_not_volunteering
-            ));
-        }
-        // With no volunteer every slot is unshared: the list would say nothing.
-        if !g.unshared_slots.is_empty() && g.qualified_volunteers > 0 {
-            text.push_str(&format!(
-                "; slots no qualified volunteer has: {}",
-                g.unshared_slots.names().join(", ")
-            ));
-        }
-        let _ = writeln!(out, "{text}");
-    }
-    match &sh.gains {
-        crate::shortage::Gains::NotComputed(why) => {
-            let _ = writeln!(out, "single changes: gains not computed ({why})");
-        }
-        crate::shortage::Gains::Computed => {
-            let _ = writeln!(
-                out,
-                "single changes that cover more, exact gain, best first ({} evaluated, {} not evaluated):",
-                sh.evaluated, sh.not_evaluated
-            );
-            if sh.changes.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "  none: no one more seat, volunteer or slot covers more"
-                );
-            }
-            for (i, c) in sh.changes.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "{:>3}. {}: {}",
-                    i + 1,
-                    change_label(problem, c),
-                    change_sentence(problem, c)
-                );
-            }
-            if sh.with_gain as usize > sh.changes.len() {
-                let _ = writeln!(
-                    out,
-                    "  … {} more change(s) cover more (the best {} are listed)",
-                    sh.with_gain as usize - sh.changes.len(),
-                    sh.changes.len()
-                );
-            }
-        }
-    }
-}
-
-fn status_name(status: SolveStatus) -> &'static str {
-    match status {
-        SolveStatus::Optimal => "optimal (proven)",
-        SolveStatus::GapLimit => "stopped at the requested gap",
-        SolveStatus::TimeLimit => "stopped at the time limit (best plan found)",
-        SolveStatus::Infeasible => "infeasible",
-    }
-}
-
-/// The human-readable report of a run: status, pairs with reasons, unassigned needs, missed
-/// first choices and summary figures.
+/// The English report (see [`Renderer::report`]).
 pub fn render(problem: &Problem, outcome: &Outcome) -> String {
-    let mut out = String::new();
-    let r = &outcome.solver;
-    let _ = writeln!(out, "mentor-match: {}", status_name(r.status));
-    if let Some(method) = r.method {
-        let _ = writeln!(out, "method {}", method.name());
-    }
-    let _ = writeln!(
-        out,
-        "objective {:.4}, best bound {:.4}, gap {:.4}%, {} candidate pairs",
-        r.objective,
-        r.best_bound,
-        r.gap * 100.0,
-        r.candidate_pairs
-    );
-    for level in &r.coverage {
-        let _ = writeln!(
-            out,
-            "  {:<7} needs covered {}/{}",
-            level.priority.name(),
-            level.covered,
-            level.needs
-        );
-    }
-
-    let _ = writeln!(out, "\nPAIRS ({})", outcome.assignments.len());
-    let _ = writeln!(
-        out,
-        "{:<12} {:<10} {:<28} {:>5} {:>5} {:>7}  why",
-        "student", "mentor", "needs", "s.rk", "m.rk", "score"
-    );
-    for a in &outcome.assignments {
-        let needs: Vec<String> = a
-            .needs
-            .iter()
-            .map(|c| {
-                let n = &problem.needs[c.need as usize];
-                let subject = problem.text.name(n.subject);
-                if subject.is_empty() {
-                    format!("{}:{}", n.id, n.track)
-                } else {
-                    format!("{}:{}/{}", n.id, n.track, subject)
-                }
-            })
-            .collect();
-        let total: f64 = a.needs.iter().map(|c| c.total).sum();
-        let mut why: Vec<String> = a
-            .needs
-            .iter()
-            .map(|c| evidence_sentence(problem, c.evidence))
-            .collect();
-        why.push(format!("common {}", a.common));
-        let weak: Vec<&str> = a
-            .needs
-            .iter()
-            .flat_map(|c| c.matched_weak_points.iter())
-            .map(|&w| problem.text.name(w))
-            .collect();
-        if !weak.is_empty() {
-            why.push(format!("strong in {}", weak.join(", ")));
-        }
-        if a.own_class {
-            why.push("head teacher of the student's class".to_string());
-        }
-        if a.locked {
-            why.push("locked".to_string());
-        }
-        let _ = writeln!(
-            out,
-            "{:<12} {:<10} {:<28} {:>5} {:>5} {:>7.3}  {}",
-            problem.students[a.student as usize].id,
-            problem.mentors[a.mentor as usize].id,
-            needs.join(" "),
-            rank(a.student_rank),
-            rank(a.mentor_rank),
-            total,
-            why.join("; ")
-        );
-    }
-
-    let _ = writeln!(out, "\nUNASSIGNED NEEDS ({})", outcome.unassigned.len());
-    for u in &outcome.unassigned {
-        let n = &problem.needs[u.need as usize];
-        let _ = writeln!(
-            out,
-            "- {} need {} ({}, {} priority): {}",
-            problem.students[n.student as usize].id,
-            n.id,
-            need_label(problem, u.need),
-            n.priority.name(),
-            unassigned_sentence(problem, u)
-        );
-    }
-
-    if let Some(sh) = &outcome.shortage {
-        shortage_section(&mut out, problem, sh);
-    }
-
-    let _ = writeln!(out, "\nWHY NOT MY FIRST CHOICE ({})", outcome.misses.len());
-    for miss in &outcome.misses {
-        let got = miss.best_rank_given.map_or_else(
-            || "no ranked mentor".to_string(),
-            |r| format!("choice #{r}"),
-        );
-        let _ = writeln!(
-            out,
-            "- {} got {got}:",
-            problem.students[miss.student as usize].id
-        );
-        for h in &miss.higher {
-            let _ = writeln!(
-                out,
-                "    #{} {}: {}",
-                h.rank,
-                problem.mentors[h.mentor as usize].id,
-                miss_sentence(problem, &h.reason)
-            );
-            if let Some(f) = &h.forced {
-                let _ = writeln!(out, "      {}", forced_sentence(problem, f));
-            }
-        }
-    }
-
-    if !outcome.blocking.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nSTABILITY ({} blocking pair(s): both would rather have each other)",
-            outcome.blocking.len()
-        );
-        for b in outcome.blocking.iter().take(BLOCKING_PAIRS_PRINTED) {
-            let given = b
-                .student_best_given
-                .map_or("no ranked mentor".to_string(), |r| format!("got #{r}"));
-            let room = match b.displaces {
-                None => "has room".to_string(),
-                Some(t) => format!("would replace {}", problem.students[t as usize].id),
-            };
-            let _ = writeln!(
-                out,
-                "- {} ranks {} #{} ({given}); {} ranks {} #{} and {room}",
-                problem.students[b.student as usize].id,
-                problem.mentors[b.mentor as usize].id,
-                b.student_rank,
-                problem.mentors[b.mentor as usize].id,
-                problem.students[b.student as usize].id,
-                b.mentor_rank,
-            );
-        }
-        if outcome.blocking.len() > BLOCKING_PAIRS_PRINTED {
-            let _ = writeln!(
-                out,
-                "  … and {} more (all in --format json)",
-                outcome.blocking.len() - BLOCKING_PAIRS_PRINTED
-            );
-        }
-        let _ = writeln!(
-            out,
-            "price of stability: {}",
-            price_sentence(&outcome.price_of_stability)
-        );
-    }
-
-    let s = &outcome.summary;
-    let _ = writeln!(out, "\nSUMMARY");
-    let _ = writeln!(
-        out,
-        "students {}, mentors {}, needs covered {}/{} ({:.1}%), students fully covered {}, without mentor {}",
-        s.students,
-        s.mentors,
-        s.needs_covered,
-        s.needs,
-        s.coverage * 100.0,
-        s.students_fully_covered,
-        s.students_without_mentor
-    );
-    let _ = writeln!(
-        out,
-        "first choice {:.1}%, top three {:.1}% (students who ranked mentors and got one)",
-        s.first_choice_share * 100.0,
-        s.top3_share * 100.0
-    );
-    if s.why_not_priced + s.why_not_unpriced > 0 {
-        let _ = writeln!(
-            out,
-            "passed-over choices with room: {} priced by a forced re-solve, {} not priced",
-            s.why_not_priced, s.why_not_unpriced
-        );
-    }
-    for t in &s.tracks {
-        let _ = writeln!(
-            out,
-            "  {:<13} {}/{} covered, first choice {:.1}%, top three {:.1}%",
-            t.track.name(),
-            t.covered,
-            t.needs,
-            t.first_choice_share * 100.0,
-            t.top3_share * 100.0
-        );
-    }
-    let hist: Vec<String> = s
-        .load_histogram
-        .iter()
-        .enumerate()
-        .map(|(k, n)| format!("{k}:{n}"))
-        .collect();
-    let _ = writeln!(out, "mentor load (students:mentors) {}", hist.join(" "));
-    let side = &s.mentor_side;
-    let spread = |l: &crate::explain::mentors::LoadSpread| {
-        format!(
-            "min {} / median {} / max {}, Gini {:.2}",
-            l.min, l.median, l.max, l.gini
-        )
-    };
-    let _ = writeln!(
-        out,
-        "mentors involved {}/{}; load {}",
-        side.involved,
-        s.mentors,
-        spread(&side.spread)
-    );
-    for track in crate::domain::Track::ALL {
-        let (mentors, l) = &side.tracks[track.index()];
-        if *mentors > 0 {
-            let _ = writeln!(
-                out,
-                "  {:<13} {} volunteering, students per mentor {}",
-                track.name(),
-                mentors,
-                spread(l)
-            );
-        }
-    }
-    if !side.idle.is_empty() {
-        use crate::explain::mentors::IdleReason;
-        let mut by_reason: Vec<(IdleReason, Vec<&str>)> = Vec::new();
-        for i in &side.idle {
-            let id = problem.mentors[i.mentor as usize].id.as_str();
-            match by_reason.iter_mut().find(|(r, _)| *r == i.reason) {
-                Some((_, ids)) => ids.push(id),
-                None => by_reason.push((i.reason, vec![id])),
-            }
-        }
-        by_reason.sort_by_key(|(r, _)| std::cmp::Reverse(*r));
-        let _ = writeln!(out, "mentors with no student:");
-        for (reason, ids) in by_reason {
-            let why = match reason {
-                IdleReason::Displaced => "could have taken one; the optimum used others",
-                IdleReason::Forbidden => "every possible pair is forbidden",
-                IdleReason::NoCommonSlot => "no qualified student shares a weekly slot",
-                IdleReason::NotVolunteered => "qualified only on tracks not volunteered for",
-                IdleReason::NoQualifiedNeed => "qualified for no need",
-            };
-            let shown: Vec<&str> = ids.iter().take(IDLE_NAMED).copied().collect();
-            let more = if ids.len() > IDLE_NAMED {
-                format!(" … and {} more", ids.len() - IDLE_NAMED)
-            } else {
-                String::new()
-            };
-            let _ = writeln!(out, "  {why}: {}{more}", shown.join(", "));
-        }
-    }
-    out
+    Renderer::new(problem, Lang::En).report(outcome)
 }
 
-/// Idle mentors named per reason in the text report (all of them are in the JSON).
-const IDLE_NAMED: usize = 12;
+/// The report in `lang`.
+pub fn render_in(problem: &Problem, outcome: &Outcome, lang: Lang) -> String {
+    Renderer::new(problem, lang).report(outcome)
+}
+
+/// Which qualification rule failed, in English (the JSON's `failedRules` for clients that
+/// send no locale).
+pub fn rule_failure_sentence(problem: &Problem, failure: RuleFailure) -> String {
+    Renderer::new(problem, Lang::En).rule_failure(failure)
+}
+
+/// Why a pair is not a candidate, in English, for error messages (a lock that breaks a
+/// rule): every risk failure reads the same, so no error reveals a risk level.
+pub fn blocker_sentence(problem: &Problem, blocker: Blocker) -> String {
+    Renderer::new(problem, Lang::En).blocker(blocker)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_not_computed_reason_is_translated() {
+        for (en, key) in NOT_COMPUTED {
+            assert_eq!(crate::i18n::tr(Lang::En, key), *en, "{key}");
+            assert_ne!(crate::i18n::tr(Lang::ZhCn, key), *en, "{key}");
+        }
+        // Every reason the core writes is in the table.
+        let sources = [
+            include_str!("../stability.rs"),
+            include_str!("../shortage.rs"),
+            include_str!("mod.rs"),
+        ];
+        for text in sources {
+            for piece in text.split("NotComputed(").skip(1) {
+                let Some(rest) = piece.trim_start().strip_prefix('"') else {
+                    continue;
+                };
+                let Some(end) = rest.find('"') else { continue };
+                let literal = rest[..end].replace("\\\n", "");
+                let literal: String = literal.split_whitespace().collect::<Vec<_>>().join(" ");
+                assert!(
+                    NOT_COMPUTED.iter().any(|(en, _)| *en == literal),
+                    "not translated: {literal:?}"
+                );
+            }
+        }
+    }
+}

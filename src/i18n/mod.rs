@@ -80,6 +80,26 @@ const FILES: &[(Lang, &str, &str)] = &[
         "common",
         include_str!("../../locales/zh-CN/common.toml"),
     ),
+    (
+        Lang::En,
+        "explain",
+        include_str!("../../locales/en/explain.toml"),
+    ),
+    (
+        Lang::ZhCn,
+        "explain",
+        include_str!("../../locales/zh-CN/explain.toml"),
+    ),
+    (
+        Lang::En,
+        "report",
+        include_str!("../../locales/en/report.toml"),
+    ),
+    (
+        Lang::ZhCn,
+        "report",
+        include_str!("../../locales/zh-CN/report.toml"),
+    ),
 ];
 
 type Catalogue = BTreeMap<String, String>;

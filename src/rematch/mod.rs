@@ -92,7 +92,37 @@ pub struct PairChange {
     pub forced_by: Vec<SeatNeed>,
     /// `CAPACITY_SHRANK`: the mentor's capacity now and the working pairs it had.
     pub capacity_shrank: Option<CapacityShrank>,
-    pub detail: String,
+    /// What the sentence for people says (rendered in `crate::explain::changes`).
+    pub detail: ChangeDetail,
+}
+
+/// The case a change's sentence describes: the reason, refined by what the evaluation said.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ChangeDetail {
+    /// Evaluated as ended: the needs the pair covered have ended.
+    NeedsEnded,
+    /// Evaluated as not working, paired anew.
+    NotWorkingPaired,
+    /// Evaluated as not working; no other mentor could take the student.
+    NotWorkingUnpaired,
+    /// A working pair kept.
+    Kept,
+    /// The student is no longer in the programme.
+    StudentLeft,
+    /// The mentor left the programme.
+    MentorLeft,
+    /// The pair no longer meets a hard rule.
+    RuleNoLongerHolds,
+    /// The mentor's capacity is now below its working pairs.
+    CapacityShrank { capacity: u32, before: u32 },
+    /// The seat was needed to cover more needs.
+    SeatNeeded,
+    /// Moving the student let more needs be covered.
+    MovedForCoverage,
+    /// A better fit outweighed the change penalty.
+    BetterFit { penalty: f64 },
+    /// A pair that did not exist before.
+    NewPair,
 }
 
 /// A need holding a seat of a mentor a working pair had to leave: typed evidence, not text.
@@ -101,18 +131,6 @@ pub struct SeatNeed {
     pub student_id: String,
     pub need_id: String,
     pub priority: crate::domain::Priority,
-}
-
-impl std::fmt::Display for SeatNeed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}/{} ({})",
-            self.student_id,
-            self.need_id,
-            self.priority.name()
-        )
-    }
 }
 
 /// Why a working pair could not stay with a mentor whose capacity was cut.
@@ -693,7 +711,7 @@ fn diff(
             need_ids: c.need_ids.clone(),
             forced_by: Vec::new(),
             capacity_shrank: None,
-            detail: String::new(),
+            detail: ChangeDetail::Kept,
         };
         let kept = matches!((s, m), (Some(s), Some(m)) if now.get(&s).is_some_and(|l| l.iter().any(|(mm, _)| *mm == m)));
         if let (Some(s), Some(m)) = (s, m) {
@@ -721,21 +739,21 @@ fn diff(
                 } else {
                     ChangeReason::NeedsEnded
                 };
-                change.detail = "the needs this pair covered have ended".into();
+                change.detail = ChangeDetail::NeedsEnded;
             }
             Evaluation::NotWorking => {
                 change.reason = ChangeReason::NotWorking;
                 change.to_mentor_id = s.map(elsewhere).unwrap_or_default();
                 change.detail = if change.to_mentor_id.is_empty() {
-                    "evaluated as not working; no other mentor could take the student".into()
+                    ChangeDetail::NotWorkingUnpaired
                 } else {
-                    "evaluated as not working; paired anew".into()
+                    ChangeDetail::NotWorkingPaired
                 };
             }
             Evaluation::Working if kept => {
                 change.kind = ChangeKind::Kept;
                 change.to_mentor_id = c.mentor_id.clone();
-                change.detail = "working pair kept".into();
+                change.detail = ChangeDetail::Kept;
             }
             Evaluation::Working => {
                 change.to_mentor_id = s.map(elsewhere).unwrap_or_default();
@@ -743,15 +761,15 @@ fn diff(
                     Some(Forced::StudentLeft) => {
                         change.kind = ChangeKind::Ended;
                         change.reason = ChangeReason::StudentLeft;
-                        change.detail = "the student is no longer in the programme".into();
+                        change.detail = ChangeDetail::StudentLeft;
                     }
                     Some(Forced::MentorLeft) => {
                         change.reason = ChangeReason::MentorLeft;
-                        change.detail = "the mentor left the programme".into();
+                        change.detail = ChangeDetail::MentorLeft;
                     }
                     Some(Forced::RuleNoLongerHolds) => {
                         change.reason = ChangeReason::RuleNoLongerHolds;
-                        change.detail = "the pair no longer meets a hard rule (qualification with its role and risk rules, track, common slot)".into();
+                        change.detail = ChangeDetail::RuleNoLongerHolds;
                     }
                     None => {
                         let Some(m) = m else { continue };
@@ -781,22 +799,21 @@ fn diff(
                                     capacity: mentor.capacity,
                                     working_pairs_before: before,
                                 });
-                                change.detail = format!(
-                                    "the mentor's capacity is now {}, below the {} working pairs",
-                                    mentor.capacity, before
-                                );
+                                change.detail = ChangeDetail::CapacityShrank {
+                                    capacity: mentor.capacity,
+                                    before,
+                                };
                             } else {
                                 change.reason = ChangeReason::Coverage;
-                                change.detail = "the seat was needed to cover more needs".into();
+                                change.detail = ChangeDetail::SeatNeeded;
                             }
                             change.forced_by = holders;
                         } else if explicit_penalty {
                             change.reason = ChangeReason::BetterFit;
-                            change.detail =
-                                format!("a better fit outweighed the change penalty {penalty}");
+                            change.detail = ChangeDetail::BetterFit { penalty };
                         } else {
                             change.reason = ChangeReason::Coverage;
-                            change.detail = "moving the student let more needs be covered".into();
+                            change.detail = ChangeDetail::MovedForCoverage;
                             change.forced_by = holders;
                         }
                     }
@@ -844,7 +861,7 @@ fn diff(
                 .collect(),
             forced_by: Vec::new(),
             capacity_shrank: None,
-            detail: "new pair".into(),
+            detail: ChangeDetail::NewPair,
         });
     }
     changes
@@ -857,74 +874,4 @@ pub enum RematchError {
     Invalid(#[from] InvalidRequest),
     #[error(transparent)]
     Solve(#[from] SolveError),
-}
-
-/// The readable report of a rematch: the changes first, then the full plan.
-pub fn render(r: &RematchOutcome) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "REMATCH: {} kept, {} moved, {} new, {} ended; {} working pair(s) changed by choice",
-        r.count(ChangeKind::Kept),
-        r.count(ChangeKind::Moved),
-        r.count(ChangeKind::New),
-        r.count(ChangeKind::Ended),
-        r.voluntary_changes
-    );
-    out.push_str(&render_changes(r, true));
-    out.push('\n');
-    out.push_str(&crate::explain::text::render(&r.problem, &r.outcome));
-    out
-}
-
-/// One line per change (moved, new, ended, then kept when `with_kept`), with its reason.
-pub fn render_changes(r: &RematchOutcome, with_kept: bool) -> String {
-    use std::fmt::Write as _;
-    let mut out = String::new();
-    let name = |k: ChangeKind| match k {
-        ChangeKind::Kept => "kept",
-        ChangeKind::Moved => "moved",
-        ChangeKind::New => "new",
-        ChangeKind::Ended => "ended",
-    };
-    let kinds: &[ChangeKind] = if with_kept {
-        &[
-            ChangeKind::Moved,
-            ChangeKind::New,
-            ChangeKind::Ended,
-            ChangeKind::Kept,
-        ]
-    } else {
-        &[ChangeKind::Moved, ChangeKind::New, ChangeKind::Ended]
-    };
-    for &kind in kinds {
-        for c in r.changes.iter().filter(|c| c.kind == kind) {
-            let to = if c.to_mentor_id.is_empty() {
-                "-"
-            } else {
-                c.to_mentor_id.as_str()
-            };
-            let from = if c.from_mentor_id.is_empty() {
-                "-"
-            } else {
-                c.from_mentor_id.as_str()
-            };
-            let _ = write!(
-                out,
-                "- {:<6} {} {} -> {}: {}",
-                name(kind),
-                c.student_id,
-                from,
-                to,
-                c.detail
-            );
-            if !c.forced_by.is_empty() {
-                let held: Vec<String> = c.forced_by.iter().map(SeatNeed::to_string).collect();
-                let _ = write!(out, " (seats now held by {})", held.join(", "));
-            }
-            out.push('\n');
-        }
-    }
-    out
 }

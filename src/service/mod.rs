@@ -363,9 +363,18 @@ impl MentorMatchService {
         let stop = self.stop;
         let deadline = call.deadline;
         let result = async {
+            let lang = proto::locale(&req.locale, "locale");
             let raw = RawRequest::from(req);
             self.run_blocking(move || {
-                let problem = validate(raw)?;
+                // Every problem at once: the locale's beside the request's.
+                let (problem, lang) = match (validate(raw), lang) {
+                    (Ok(problem), Ok(lang)) => (problem, lang),
+                    (Err(mut invalid), Err(bad)) => {
+                        invalid.violations.splice(0..0, bad.violations);
+                        return Err(invalid.into());
+                    }
+                    (Err(invalid), Ok(_)) | (Ok(_), Err(invalid)) => return Err(invalid.into()),
+                };
                 let mut options = SolveOptions::from_policy(&problem);
                 options.budget = budget;
                 options.stop = Some(stop);
@@ -377,7 +386,7 @@ impl MentorMatchService {
                     outcome.solver.status,
                     outcome.solver.method,
                     outcome.solver.candidate_pairs,
-                    proto::response(&problem, &outcome),
+                    proto::response_in(&problem, &outcome, lang),
                 ))
             })
             .await
@@ -423,13 +432,15 @@ impl MentorMatchService {
         );
         let result = self
             .run_blocking(move || {
+                // The locale is checked first: a bad one is reported alone.
+                let lang = proto::locale(&req.locale, "locale")?;
                 let raw = crate::rematch::RawRematch::from(req);
                 let cap = time_left(deadline, margin)?;
                 let outcome = crate::rematch::rematch_within(raw, cap, budget, Some(stop))?;
                 Ok((
                     outcome.outcome.solver.method,
                     outcome.outcome.solver.candidate_pairs,
-                    proto::rematch_response(&outcome),
+                    proto::rematch_response_in(&outcome, lang),
                 ))
             })
             .instrument(span.clone())
@@ -476,12 +487,14 @@ impl MentorMatchService {
         );
         let result = self
             .run_blocking(move || {
+                // The locale is checked first: a bad one is reported alone.
+                let lang = proto::locale(&req.locale, "locale")?;
                 let cap = time_left(deadline, margin)?;
                 let raw = RawRequest::from(req.request.unwrap_or_default());
                 let scenarios: Vec<crate::whatif::Scenario> =
                     req.scenarios.into_iter().map(Into::into).collect();
                 let outcome = crate::whatif::what_if(raw, &scenarios, cap, budget, Some(stop))?;
-                Ok(proto::whatif_response(&outcome))
+                Ok(proto::whatif_response_in(&outcome, lang))
             })
             .instrument(span.clone())
             .await;
@@ -516,8 +529,17 @@ impl MentorMatchService {
         let budget = self.config.budget;
         let result = self
             .run_blocking(move || {
+                let locale = proto::locale(&req.locale, "locale").err();
                 let raw = RawRequest::from(req);
-                Ok(match validate(raw) {
+                let checked = match (validate(raw), locale) {
+                    (Ok(_), Some(bad)) => Err(bad),
+                    (Err(mut invalid), Some(bad)) => {
+                        invalid.violations.splice(0..0, bad.violations);
+                        Err(invalid)
+                    }
+                    (checked, None) => checked,
+                };
+                Ok(match checked {
                     Ok(problem) => pb::ValidateResponse {
                         valid: true,
                         violations: Vec::new(),

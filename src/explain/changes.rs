@@ -1,0 +1,165 @@
+//! The rematch and what-if answers for people, in the reader's language: the diff (kept,
+//! moved, new, ended, each with its reason) and, per scenario, the change in coverage and fit.
+//!
+//! Holds: [`change_detail`], [`render_rematch`], [`render_changes`] and [`render_whatif`].
+//! Reads `crate::rematch` and `crate::whatif` results only; must not import the solver or the
+//! service.
+
+use super::text::Renderer;
+use super::words::{pad_right, Words};
+use crate::i18n::Lang;
+use crate::rematch::{ChangeDetail, ChangeKind, PairChange, RematchOutcome};
+use crate::whatif::WhatIfOutcome;
+
+/// What happened to a pair and why, as a sentence: "working pair kept".
+pub fn change_detail(c: &PairChange, lang: Lang) -> String {
+    let w = Words::new(lang);
+    match c.detail {
+        ChangeDetail::NeedsEnded => w.t("report.rematch.detail.needs_ended").into(),
+        ChangeDetail::NotWorkingPaired => w.t("report.rematch.detail.not_working_paired").into(),
+        ChangeDetail::NotWorkingUnpaired => {
+            w.t("report.rematch.detail.not_working_unpaired").into()
+        }
+        ChangeDetail::Kept => w.t("report.rematch.detail.kept").into(),
+        ChangeDetail::StudentLeft => w.t("report.rematch.detail.student_left").into(),
+        ChangeDetail::MentorLeft => w.t("report.rematch.detail.mentor_left").into(),
+        ChangeDetail::RuleNoLongerHolds => w.t("report.rematch.detail.rule_no_longer").into(),
+        ChangeDetail::CapacityShrank { capacity, before } => w.f(
+            "report.rematch.detail.capacity_shrank",
+            &[("capacity", &capacity), ("before", &before)],
+        ),
+        ChangeDetail::SeatNeeded => w.t("report.rematch.detail.seat_needed").into(),
+        ChangeDetail::MovedForCoverage => w.t("report.rematch.detail.moved_for_coverage").into(),
+        ChangeDetail::BetterFit { penalty } => {
+            w.f("report.rematch.detail.better_fit", &[("penalty", &penalty)])
+        }
+        ChangeDetail::NewPair => w.t("report.rematch.detail.new_pair").into(),
+    }
+}
+
+/// The name of a kind of change ("moved", 调整).
+pub fn kind_name(kind: ChangeKind, lang: Lang) -> &'static str {
+    Words::new(lang).t(match kind {
+        ChangeKind::Kept => "report.rematch.kind.kept",
+        ChangeKind::Moved => "report.rematch.kind.moved",
+        ChangeKind::New => "report.rematch.kind.new",
+        ChangeKind::Ended => "report.rematch.kind.ended",
+    })
+}
+
+/// The readable report of a rematch: the changes first, then the full plan.
+pub fn render_rematch(r: &RematchOutcome, lang: Lang) -> String {
+    let w = Words::new(lang);
+    let mut out = w.f(
+        "report.rematch.heading",
+        &[
+            ("kept", &r.count(ChangeKind::Kept)),
+            ("moved", &r.count(ChangeKind::Moved)),
+            ("new", &r.count(ChangeKind::New)),
+            ("ended", &r.count(ChangeKind::Ended)),
+            ("voluntary", &r.voluntary_changes),
+        ],
+    );
+    out.push('\n');
+    out.push_str(&render_changes(r, true, lang));
+    out.push('\n');
+    out.push_str(&Renderer::new(&r.problem, lang).report(&r.outcome));
+    out
+}
+
+/// One line per change (moved, new, ended, then kept when `with_kept`), with its reason.
+pub fn render_changes(r: &RematchOutcome, with_kept: bool, lang: Lang) -> String {
+    let w = Words::new(lang);
+    let mut out = String::new();
+    let kinds: &[ChangeKind] = if with_kept {
+        &[
+            ChangeKind::Moved,
+            ChangeKind::New,
+            ChangeKind::Ended,
+            ChangeKind::Kept,
+        ]
+    } else {
+        &[ChangeKind::Moved, ChangeKind::New, ChangeKind::Ended]
+    };
+    let or_dash = |id: &str| {
+        if id.is_empty() {
+            "-".to_string()
+        } else {
+            id.to_string()
+        }
+    };
+    for &kind in kinds {
+        for c in r.changes.iter().filter(|c| c.kind == kind) {
+            out.push_str(&w.f(
+                "report.rematch.change",
+                &[
+                    ("kind", &pad_right(kind_name(kind, lang), 6)),
+                    ("student", &c.student_id),
+                    ("from", &or_dash(&c.from_mentor_id)),
+                    ("to", &or_dash(&c.to_mentor_id)),
+                    ("detail", &change_detail(c, lang)),
+                ],
+            ));
+            if !c.forced_by.is_empty() {
+                let held: Vec<String> = c
+                    .forced_by
+                    .iter()
+                    .map(|h| {
+                        w.f(
+                            "report.rematch.seat_need",
+                            &[
+                                ("student", &h.student_id),
+                                ("need", &h.need_id),
+                                ("priority", &w.priority(h.priority)),
+                            ],
+                        )
+                    })
+                    .collect();
+                out.push_str(&w.f("report.rematch.held_by", &[("held", &w.list(&held))]));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The what-if answer for people: per scenario, the change in coverage and fit, then the
+/// diff.
+pub fn render_whatif(o: &WhatIfOutcome, lang: Lang) -> String {
+    let w = Words::new(lang);
+    let text = Renderer::new(&o.problem, lang);
+    let mut out = String::new();
+    let covered: u32 = o.base.solver.coverage.iter().map(|c| c.covered).sum();
+    out.push_str(&w.f(
+        "report.whatif.base",
+        &[
+            ("pairs", &o.base.assignments.len()),
+            ("covered", &covered),
+            ("fit", &format!("{:.2}", o.base.solver.objective)),
+        ],
+    ));
+    out.push('\n');
+    for s in &o.scenarios {
+        out.push('\n');
+        out.push_str(&w.f("report.whatif.scenario", &[("name", &s.name)]));
+        out.push('\n');
+        let mut parts = text.coverage_changes(&s.coverage_change);
+        if parts.is_empty() {
+            parts.push(w.t("report.whatif.unchanged").into());
+        }
+        parts.push(text.fit(s.fit_change));
+        out.push_str(&w.f(
+            "report.whatif.figures",
+            &[
+                ("parts", &w.list(&parts)),
+                ("kept", &s.rematch.count(ChangeKind::Kept)),
+                ("moved", &s.rematch.count(ChangeKind::Moved)),
+                ("new", &s.rematch.count(ChangeKind::New)),
+                ("ended", &s.rematch.count(ChangeKind::Ended)),
+            ],
+        ));
+        out.push('\n');
+        out.push_str(&render_changes(&s.rematch, false, lang));
+    }
+    out
+}
