@@ -190,7 +190,8 @@ pub enum Format {
 }
 
 fn parse_lang(s: &str) -> Result<crate::i18n::Lang, String> {
-    s.parse().map_err(|e: crate::i18n::UnknownLang| e.to_string())
+    s.parse()
+        .map_err(|e: crate::i18n::UnknownLang| e.to_string())
 }
 
 /// Everything that can stop a CLI run.
