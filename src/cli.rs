@@ -77,6 +77,9 @@ pub enum Command {
     Template {
         #[arg(long)]
         output: PathBuf,
+        /// Fill the sheets with this request (proto3 JSON) instead of the example rows.
+        #[arg(long)]
+        from: Option<PathBuf>,
     },
     /// Read a workbook (XLSX, or a folder or zip of CSV files) and write the request as
     /// proto3 JSON; every problem is listed by cell, and nothing is written on a problem.
@@ -786,11 +789,13 @@ fn dispatch(
             write_out(output.as_deref(), &crate::service::openapi::document_text())
         }
         Command::Health { url, timeout } => runtime()?.block_on(health(url, timeout)),
-        Command::Template { output } => write_book(
-            &output,
-            &crate::sheet::template::template(lang),
-            Format::Xlsx,
-        ),
+        Command::Template { output, from } => {
+            let book = match from {
+                None => crate::sheet::template::template(lang),
+                Some(path) => crate::sheet::template::filled(&read_request(&path)?, lang),
+            };
+            write_book(&output, &book, Format::Xlsx)
+        }
         Command::Import {
             file,
             output,

@@ -13,6 +13,7 @@ mod rematch;
 mod school_rules;
 mod seat_sharing;
 mod service;
+mod sheets;
 mod shortage;
 mod stability;
 mod whatif;

@@ -844,6 +844,10 @@ impl<'g> Importer<'g> {
         if let Some(&i) = ids.get(&id) {
             return Some(i);
         }
+        // With a sheet or column missing every row would miss its owner: said once already.
+        if self.structural {
+            return None;
+        }
         if id.is_empty() {
             if self.present(t, row, key) {
                 return None; // a bad cell, already reported

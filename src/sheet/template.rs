@@ -105,3 +105,10 @@ pub fn template(lang: Lang) -> Book {
     sheets.push(notes(lang));
     Book { sheets }
 }
+
+/// The template's sheets filled with `request` (how `examples/school.xlsx` is made).
+pub fn filled(request: &pb::SolveRequest, lang: Lang) -> Book {
+    let mut sheets = request_sheets(request, lang);
+    sheets.push(notes(lang));
+    Book { sheets }
+}
