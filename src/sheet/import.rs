@@ -162,7 +162,7 @@ pub fn import(
             (
                 order.get(p.sheet.as_str()).copied().unwrap_or(0),
                 p.cell.is_some(),
-                p.cell.map(|(r, c)| (r, c)),
+                p.cell,
             )
         });
         problems.dedup();
