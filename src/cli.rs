@@ -351,8 +351,8 @@ pub fn run(args: Args) -> ExitCode {
                 invalid.violations.len()
             );
             for v in &invalid.violations {
-                let field = crate::sheet::errors::path_field(&v.path);
-                let message = crate::sheet::errors::render_violation(lang, v, field);
+                let field = crate::sheet::errors::field_label(&v.path, lang);
+                let message = crate::sheet::errors::render_violation(lang, v, &field);
                 eprintln!("  {}: {} [{}]", v.path, message, v.code.as_str());
             }
             ExitCode::from(2)
@@ -652,6 +652,12 @@ fn dispatch(
                     // A workbook's problems are named by cell, like the import's.
                     Err(crate::rematch::RematchError::Invalid(invalid)) if origin.is_some() => {
                         let problems = origin.map(|o| o.problems(&invalid)).unwrap_or_default();
+                        if let Some(out) = errors_out.as_deref() {
+                            if let Ok((grid, _)) = crate::sheet::read::read_grid(&request, lang) {
+                                let copy = crate::sheet::errors_out::marked_copy(&grid, &problems);
+                                write_book(out, &copy, Format::Xlsx)?;
+                            }
+                        }
                         let file = request.display().to_string();
                         return Err(CliError::Sheet(crate::sheet::Rejected { file, problems }));
                     }

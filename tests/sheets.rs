@@ -485,3 +485,26 @@ fn the_mid_year_round_trip_runs_through_the_binary() {
     );
     assert!(!bad.exists());
 }
+
+#[test]
+fn json_validation_problems_follow_the_language_and_english_is_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut request = school();
+    request.mentors[1].capacity = 7;
+    let path = dir.path().join("bad.json");
+    std::fs::write(&path, serde_json::to_string(&request).unwrap()).unwrap();
+    let (out, _, en) = run(bin().arg("validate").arg(&path));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        en.contains("  mentors[1].capacity: capacity 7 is outside 1..=5 [capacity_out_of_range]"),
+        "{en}"
+    );
+    let (out, _, zh) = run(bin().args(["--lang", "zh-CN", "validate"]).arg(&path));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        zh.contains(
+            "  mentors[1].capacity: 可带学生数：可带学生数须为 1 到 5 [capacity_out_of_range]"
+        ),
+        "{zh}"
+    );
+}

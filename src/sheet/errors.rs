@@ -132,6 +132,53 @@ pub fn path_field(path: &str) -> &str {
     trimmed.rsplit('.').next().unwrap_or(trimmed)
 }
 
+/// The column a request field path stands for, in `lang` (`mentors[1].capacity` → 可带学生数),
+/// for messages about JSON requests; the field's own name when no column holds it.
+pub fn field_label(path: &str, lang: Lang) -> String {
+    use super::columns::{Setting, SheetKind, SETTINGS};
+    if let Some(setting) = SETTINGS.iter().find(|s| path.starts_with(s.path)) {
+        return Setting::label(setting, lang);
+    }
+    let field = path_field(path);
+    let in_part = |part: &str| path.contains(&format!(".{part}["));
+    let (kind, key) = if in_part("needs") {
+        (
+            SheetKind::Needs,
+            if field == "id" { "need_id" } else { field },
+        )
+    } else if in_part("subjects") {
+        (SheetKind::Teaching, field)
+    } else if in_part("coaching") {
+        (SheetKind::Coaching, field)
+    } else if in_part("preferences") {
+        (
+            SheetKind::Preferences,
+            if field == "rank" {
+                "student_rank"
+            } else {
+                field
+            },
+        )
+    } else if path.starts_with("mentors") {
+        let key = match field {
+            "topics" if path.contains("counselling") => "counselling_topics",
+            other => other,
+        };
+        (SheetKind::Mentors, key)
+    } else if path.starts_with("students") {
+        (
+            SheetKind::Students,
+            if field == "class_id" { "class" } else { field },
+        )
+    } else {
+        return field.to_string();
+    };
+    match kind.columns().iter().find(|c| c.key == key) {
+        Some(c) => kind.header(c.key, lang),
+        None => field.to_string(),
+    }
+}
+
 /// A workbook that cannot be imported, with every problem found. Nothing is imported.
 #[derive(Clone, Debug, thiserror::Error)]
 #[error("{file}: {} problem(s) in the workbook; nothing was imported", .problems.len())]
@@ -212,5 +259,15 @@ mod tests {
         assert!(!zh.contains('{'), "{zh}");
         assert_eq!(path_field("students[3].needs[0].track"), "track");
         assert_eq!(path_field("students[3].availability[2]"), "availability");
+        assert_eq!(field_label("mentors[1].capacity", Lang::ZhCn), "可带学生数");
+        assert_eq!(
+            field_label("students[0].needs[2].track", Lang::ZhCn),
+            "帮扶类别"
+        );
+        assert_eq!(
+            field_label("policy.weights.specialty", Lang::En),
+            "weight: specialty"
+        );
+        assert_eq!(field_label("locked_pairs[0]", Lang::En), "locked_pairs");
     }
 }
