@@ -43,13 +43,17 @@ pub struct Args {
 pub enum Command {
     /// Solve a request and print every pair with its reasons.
     Solve {
-        /// Request file (proto3 JSON of mentormatch.v1.SolveRequest).
+        /// Request file (proto3 JSON of mentormatch.v1.SolveRequest), or a workbook (XLSX, a
+        /// folder or zip of CSV files).
         request: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
-        /// Write the result here instead of stdout.
+        /// Write the result here instead of stdout (a folder for --format csv).
         #[arg(long)]
         output: Option<PathBuf>,
+        /// When a workbook has problems, write a copy with the bad cells marked here.
+        #[arg(long)]
+        errors_out: Option<PathBuf>,
         /// Send the request to a running service (e.g. http://127.0.0.1:50051) instead of
         /// solving locally; the reply is printed as JSON. A token is read from MENTOR_MATCH_TOKEN.
         #[arg(long)]
@@ -57,13 +61,37 @@ pub enum Command {
     },
     /// Mid-year rematch: keep working pairs, replace failing ones, report the diff.
     Rematch {
-        /// Rematch request (proto3 JSON of mentormatch.v1.RematchRequest).
+        /// Rematch request (proto3 JSON of mentormatch.v1.RematchRequest), or a plan workbook
+        /// (plan.xlsx, its evaluation column filled in).
         request: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
         /// Write the result here instead of stdout.
         #[arg(long)]
         output: Option<PathBuf>,
+        /// When a workbook has problems, write a copy with the bad cells marked here.
+        #[arg(long)]
+        errors_out: Option<PathBuf>,
+    },
+    /// Write an empty school workbook (input sheets, an example row, dropdowns, notes) in
+    /// the --lang language.
+    Template {
+        #[arg(long)]
+        output: PathBuf,
+        /// Fill the sheets with this request (proto3 JSON) instead of the example rows.
+        #[arg(long)]
+        from: Option<PathBuf>,
+    },
+    /// Read a workbook (XLSX, or a folder or zip of CSV files) and write the request as
+    /// proto3 JSON; every problem is listed by cell, and nothing is written on a problem.
+    Import {
+        file: PathBuf,
+        /// Write here instead of stdout.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// When the workbook has problems, write a copy with the bad cells marked here.
+        #[arg(long)]
+        errors_out: Option<PathBuf>,
     },
     /// What-if: solve the request, then a scenario of changes as a rematch of that plan;
     /// print the change in coverage and fit and every pair that changes, with its reason.
@@ -190,6 +218,10 @@ pub enum Format {
     Json,
     /// One self-contained printable page (charts, one class per A4 page): solve and rematch.
     Html,
+    /// A workbook (needs --output FILE.xlsx): the plan's sheets and the input sheets.
+    Xlsx,
+    /// The workbook's sheets as CSV files, UTF-8 with a byte-order mark (needs --output DIR).
+    Csv,
 }
 
 fn parse_lang(s: &str) -> Result<crate::i18n::Lang, String> {
@@ -252,6 +284,12 @@ pub enum CliError {
         format: &'static str,
         command: &'static str,
     },
+    #[error(transparent)]
+    Sheet(#[from] crate::sheet::Rejected),
+    #[error(transparent)]
+    SheetWrite(#[from] crate::sheet::book::WriteError),
+    #[error("--format {format} writes files: give --output")]
+    NeedsOutput { format: &'static str },
 }
 
 impl From<crate::rematch::RematchError> for CliError {
@@ -281,6 +319,8 @@ impl CliError {
             | CliError::TooLarge { .. }
             | CliError::NotUtf8 { .. }
             | CliError::FormatNotSupported { .. }
+            | CliError::Sheet(_)
+            | CliError::NeedsOutput { .. }
             | CliError::Solve(solver::SolveError::OverBudget { .. }) => 2,
             CliError::Remote {
                 code: tonic::Code::InvalidArgument,
@@ -311,7 +351,8 @@ pub fn run(args: Args) -> ExitCode {
         max_candidate_pairs: args.max_pairs,
         max_memory_bytes: args.max_memory_mb.saturating_mul(1 << 20),
     };
-    match dispatch(args.command, budget, args.lang) {
+    let lang = args.lang;
+    match dispatch(args.command, budget, lang) {
         Ok(()) => ExitCode::SUCCESS,
         Err(CliError::Invalid(invalid)) => {
             eprintln!(
@@ -319,7 +360,16 @@ pub fn run(args: Args) -> ExitCode {
                 invalid.violations.len()
             );
             for v in &invalid.violations {
-                eprintln!("  {}: {} [{}]", v.path, v.message, v.code.as_str());
+                let field = crate::sheet::errors::field_label(&v.path, lang);
+                let message = crate::sheet::errors::render_violation(lang, v, &field);
+                eprintln!("  {}: {} [{}]", v.path, message, v.code.as_str());
+            }
+            ExitCode::from(2)
+        }
+        Err(CliError::Sheet(rejected)) => {
+            eprintln!("error: {rejected}:");
+            for p in &rejected.problems {
+                eprintln!("  {p}");
             }
             ExitCode::from(2)
         }
@@ -364,25 +414,7 @@ pub fn read_request(path: &Path) -> Result<pb::SolveRequest, CliError> {
 /// rename), so a run killed half-way never leaves a truncated file; or to stdout.
 fn write_out(output: Option<&Path>, text: &str) -> Result<(), CliError> {
     match output {
-        Some(path) => {
-            let err = |source| CliError::Write {
-                path: path.to_path_buf(),
-                source,
-            };
-            let dir = match path.parent() {
-                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-                _ => PathBuf::from("."),
-            };
-            let name = path
-                .file_name()
-                .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-            let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-            let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
-            if written.is_err() {
-                let _ = std::fs::remove_file(&tmp);
-            }
-            written.map_err(err)
-        }
+        Some(path) => write_bytes(path, text.as_bytes()),
         None => {
             use std::io::Write;
             let mut out = std::io::stdout().lock();
@@ -394,6 +426,75 @@ fn write_out(output: Option<&Path>, text: &str) -> Result<(), CliError> {
                 })
         }
     }
+}
+
+/// Writes `bytes` to `path` atomically (a temporary file in the same folder, then a rename).
+fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let err = |source| CliError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.map_err(err)
+}
+
+/// Writes a workbook as XLSX, or as CSV files into the folder `path` (`--format csv`).
+fn write_book(
+    path: &Path,
+    book: &crate::sheet::book::Book,
+    format: Format,
+) -> Result<(), CliError> {
+    if format == Format::Csv {
+        std::fs::create_dir_all(path).map_err(|source| CliError::Write {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        for (name, bytes) in book.to_csv() {
+            write_bytes(&path.join(name), &bytes)?;
+        }
+        Ok(())
+    } else {
+        write_bytes(path, &book.to_xlsx()?)
+    }
+}
+
+/// Reads a request from JSON or from a workbook (XLSX, a folder or zip of CSV files); a
+/// workbook's problems are listed by cell, and copied with the cells marked to `errors_out`.
+fn load_request(
+    path: &Path,
+    lang: crate::i18n::Lang,
+    errors_out: Option<&Path>,
+) -> Result<pb::SolveRequest, CliError> {
+    if !crate::sheet::is_sheet_input(path) {
+        return read_request(path);
+    }
+    load_sheet(path, lang, crate::sheet::Purpose::Request, errors_out).map(|i| i.request)
+}
+
+fn load_sheet(
+    path: &Path,
+    lang: crate::i18n::Lang,
+    purpose: crate::sheet::Purpose,
+    errors_out: Option<&Path>,
+) -> Result<crate::sheet::Imported, CliError> {
+    crate::sheet::load(path, lang, purpose).or_else(|(rejected, grid)| {
+        if let (Some(out), Some(grid)) = (errors_out, grid) {
+            let copy = crate::sheet::errors_out::marked_copy(&grid, &rejected.problems);
+            write_book(out, &copy, Format::Xlsx)?;
+        }
+        Err(CliError::Sheet(rejected))
+    })
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
@@ -498,6 +599,11 @@ pub fn solve_to_string_within(
     Ok(match format {
         Format::Table => explain::text::render_in(&problem, &outcome, lang),
         Format::Html => crate::report::solve_page(&problem, &outcome, lang),
+        Format::Xlsx | Format::Csv => {
+            return Err(CliError::NeedsOutput {
+                format: if format == Format::Csv { "csv" } else { "xlsx" },
+            })
+        }
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&proto::response_in(&problem, &outcome, lang))
                 .map_err(CliError::Encode)?;
@@ -513,9 +619,21 @@ fn dispatch(command: Command, budget: solver::Budget, lang: Lang) -> Result<(), 
             request,
             format,
             output,
+            errors_out,
             server,
         } => {
-            let request = read_request(&request)?;
+            let request = load_request(&request, lang, errors_out.as_deref())?;
+            if matches!(format, Format::Xlsx | Format::Csv) {
+                let output = output.ok_or(CliError::NeedsOutput {
+                    format: if format == Format::Csv { "csv" } else { "xlsx" },
+                })?;
+                let problem = validate(RawRequest::from(request.clone()))?;
+                let mut options = solver::SolveOptions::from_policy(&problem);
+                options.budget = budget;
+                let outcome = engine::solve_with(&problem, options)?;
+                let book = crate::sheet::export::plan_book(&problem, &outcome, &request, lang);
+                return write_book(&output, &book, format);
+            }
             let text = match server {
                 None => solve_to_string_within(request, format, budget, lang)?,
                 Some(url) => runtime()?.block_on(solve_remote(url, request))?,
@@ -526,16 +644,52 @@ fn dispatch(command: Command, budget: solver::Budget, lang: Lang) -> Result<(), 
             request,
             format,
             output,
+            errors_out,
         } => {
-            let text = read_text(&request)?;
-            let req: pb::RematchRequest =
-                serde_json::from_str(&text).map_err(|source| CliError::ParseRematch {
-                    path: request.clone(),
-                    source: source.into(),
+            let (req, origin) = if crate::sheet::is_sheet_input(&request) {
+                let imported = load_sheet(
+                    &request,
+                    lang,
+                    crate::sheet::Purpose::Rematch,
+                    errors_out.as_deref(),
+                )?;
+                (imported.rematch_request(), Some(imported.origin))
+            } else {
+                let text = read_text(&request)?;
+                let req: pb::RematchRequest =
+                    serde_json::from_str(&text).map_err(|source| CliError::ParseRematch {
+                        path: request.clone(),
+                        source: source.into(),
+                    })?;
+                (req, None)
+            };
+            let outcome =
+                match crate::rematch::rematch_within(req.clone().into(), None, budget, None) {
+                    // A workbook's problems are named by cell, like the import's.
+                    Err(crate::rematch::RematchError::Invalid(invalid)) if origin.is_some() => {
+                        let problems = origin.map(|o| o.problems(&invalid)).unwrap_or_default();
+                        if let Some(out) = errors_out.as_deref() {
+                            if let Ok((grid, _)) = crate::sheet::read::read_grid(&request, lang) {
+                                let copy = crate::sheet::errors_out::marked_copy(&grid, &problems);
+                                write_book(out, &copy, Format::Xlsx)?;
+                            }
+                        }
+                        let file = request.display().to_string();
+                        return Err(CliError::Sheet(crate::sheet::Rejected { file, problems }));
+                    }
+                    other => other?,
+                };
+            if matches!(format, Format::Xlsx | Format::Csv) {
+                let output = output.ok_or(CliError::NeedsOutput {
+                    format: if format == Format::Csv { "csv" } else { "xlsx" },
                 })?;
-            let outcome = crate::rematch::rematch_within(req.into(), None, budget, None)?;
+                let book = crate::sheet::export::rematch_book(&outcome, &req, lang);
+                return write_book(&output, &book, format);
+            }
             let text = match format {
-                Format::Table => explain::changes::render_rematch(&outcome, lang),
+                Format::Table | Format::Xlsx | Format::Csv => {
+                    explain::changes::render_rematch(&outcome, lang)
+                }
                 Format::Html => crate::report::rematch_page(&outcome, lang),
                 Format::Json => {
                     let mut s =
@@ -607,8 +761,10 @@ fn dispatch(command: Command, budget: solver::Budget, lang: Lang) -> Result<(), 
             }
             let outcome = crate::whatif::what_if(raw, &all, None, budget, None)?;
             let text = match format {
-                // Html was refused above, before solving.
-                Format::Table | Format::Html => explain::changes::render_whatif(&outcome, lang),
+                // Html was refused above, before solving; workbooks are for solve and rematch.
+                Format::Table | Format::Html | Format::Xlsx | Format::Csv => {
+                    explain::changes::render_whatif(&outcome, lang)
+                }
                 Format::Json => {
                     let mut s =
                         serde_json::to_string_pretty(&proto::whatif_response_in(&outcome, lang))
@@ -669,8 +825,31 @@ fn dispatch(command: Command, budget: solver::Budget, lang: Lang) -> Result<(), 
             write_out(output.as_deref(), &crate::service::openapi::document_text())
         }
         Command::Health { url, timeout } => runtime()?.block_on(health(url, timeout)),
+        Command::Template { output, from } => {
+            let book = match from {
+                None => crate::sheet::template::template(lang),
+                Some(path) => crate::sheet::template::filled(&read_request(&path)?, lang),
+            };
+            write_book(&output, &book, Format::Xlsx)
+        }
+        Command::Import {
+            file,
+            output,
+            errors_out,
+        } => {
+            let imported = load_sheet(
+                &file,
+                lang,
+                crate::sheet::Purpose::Request,
+                errors_out.as_deref(),
+            )?;
+            let mut text =
+                serde_json::to_string_pretty(&imported.request).map_err(CliError::Encode)?;
+            text.push('\n');
+            write_out(output.as_deref(), &text)
+        }
         Command::Validate { request } => {
-            let problem = validate(RawRequest::from(read_request(&request)?))?;
+            let problem = validate(RawRequest::from(load_request(&request, lang, None)?))?;
             // Counted, never built.
             let pairs =
                 budget.count(&problem, &crate::rules::QualificationIndex::build(&problem))?;

@@ -23,6 +23,7 @@ pub mod rules;
 pub mod score;
 pub mod server;
 pub mod service;
+pub mod sheet;
 pub mod shortage;
 pub mod solver;
 pub mod stability;

@@ -15,6 +15,7 @@ mod report;
 mod school_rules;
 mod seat_sharing;
 mod service;
+mod sheets;
 mod shortage;
 mod stability;
 mod whatif;

@@ -11,6 +11,19 @@ use crate::i18n::Lang;
 use crate::rematch::{ChangeDetail, ChangeKind, PairChange, RematchOutcome};
 use crate::whatif::WhatIfOutcome;
 
+/// A need holding a seat a working pair had to leave: "S0012/N1 (high)".
+pub fn seat_need(h: &crate::rematch::SeatNeed, lang: Lang) -> String {
+    let w = Words::new(lang);
+    w.f(
+        "report.rematch.seat_need",
+        &[
+            ("student", &h.student_id),
+            ("need", &h.need_id),
+            ("priority", &w.priority(h.priority)),
+        ],
+    )
+}
+
 /// What happened to a pair and why, as a sentence: "working pair kept".
 pub fn change_detail(c: &PairChange, lang: Lang) -> String {
     let w = Words::new(lang);
@@ -101,20 +114,7 @@ pub fn render_changes(r: &RematchOutcome, with_kept: bool, lang: Lang) -> String
                 ],
             ));
             if !c.forced_by.is_empty() {
-                let held: Vec<String> = c
-                    .forced_by
-                    .iter()
-                    .map(|h| {
-                        w.f(
-                            "report.rematch.seat_need",
-                            &[
-                                ("student", &h.student_id),
-                                ("need", &h.need_id),
-                                ("priority", &w.priority(h.priority)),
-                            ],
-                        )
-                    })
-                    .collect();
+                let held: Vec<String> = c.forced_by.iter().map(|h| seat_need(h, lang)).collect();
                 out.push_str(&w.f("report.rematch.held_by", &[("held", &w.list(&held))]));
             }
             out.push('\n');

@@ -100,6 +100,26 @@ const FILES: &[(Lang, &str, &str)] = &[
         "report",
         include_str!("../../locales/zh-CN/report.toml"),
     ),
+    (
+        Lang::En,
+        "errors",
+        include_str!("../../locales/en/errors.toml"),
+    ),
+    (
+        Lang::ZhCn,
+        "errors",
+        include_str!("../../locales/zh-CN/errors.toml"),
+    ),
+    (
+        Lang::En,
+        "sheet",
+        include_str!("../../locales/en/sheet.toml"),
+    ),
+    (
+        Lang::ZhCn,
+        "sheet",
+        include_str!("../../locales/zh-CN/sheet.toml"),
+    ),
 ];
 
 type Catalogue = BTreeMap<String, String>;
