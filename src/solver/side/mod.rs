@@ -893,7 +893,9 @@ pub(super) fn solve(
                 inc_pairs,
                 best_value,
                 master::TIERS,
-                rounds_until,
+                // At most half of the time left, so that a short limit still sees the round
+                // its prices are for.
+                rounds_until.earlier(Instant::now() + rounds_until.left() / 2),
             ) {
                 tracing::debug!(
                     iterations = p.iterations,
