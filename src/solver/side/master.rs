@@ -267,179 +267,238 @@ fn packed(y: f64, unit: f64) -> Cost {
     (y * unit).round() as Cost
 }
 
-/// Lexicographic column generation from the plan `incumbent` and the evaluation `start` (at
-/// the flow's prices), over the first `tiers` tiers (measured: stopping the first round's
-/// master before the fit tier saves there but costs a round more later). Returns the tightest exact bound met (never looser than `start`), or
-/// None when the LP could not be built or solved.
-pub(super) fn prices(
-    base: &Pricing<'_>,
-    sharing: &Sharing,
-    start: Bound,
-    incumbent: &[(NeedIx, MentorIx)],
-    incumbent_value: Cost,
-    tiers: usize,
-    deadline: Until,
-) -> Option<Prices> {
-    let problem = base.problem;
-    let all = base.all;
-    let m_count = problem.mentors.len();
-    let mut need_row = vec![None; problem.needs.len()];
-    let mut student_row = vec![None; problem.students.len()];
-    let mut pb = ColProblem::default();
-    let mut rhs: Vec<f64> = problem
-        .mentors
-        .iter()
-        .map(|m| f64::from(m.capacity))
-        .collect();
-    for (s, row) in student_row.iter_mut().enumerate() {
-        match sharing.shape(problem, s) {
-            Shape::Exact => {
-                *row = Some(rhs.len());
-                rhs.push(1.0);
-            }
-            Shape::Simple | Shape::Loose => {
-                for n in problem.students[s].needs() {
-                    need_row[n as usize] = Some(rhs.len());
+/// The master kept across the rounds of one solve: its columns stay, so each round starts
+/// from every pattern and single the earlier rounds priced (only its rows' and columns'
+/// bounds, reset to the model's, and the objective change).
+pub(super) struct MasterLp<'a> {
+    master: Master<'a>,
+    model: Option<Model>,
+    /// Where HiGHS's interrupt callback reads the deadline: boxed so that its address stays put
+    /// while the model lives; each call writes its own deadline here.
+    until: Box<Until>,
+    /// Columns held at zero by a finished tier of the last call.
+    dropped: Vec<bool>,
+    /// Rows held tight by a finished tier of the last call.
+    tight: Vec<usize>,
+}
+
+impl<'a> MasterLp<'a> {
+    /// The rows of the master for this problem (no columns yet).
+    pub(super) fn new(base: &'a Pricing<'a>, sharing: &'a Sharing, deadline: Until) -> Self {
+        let problem = base.problem;
+        let mut need_row = vec![None; problem.needs.len()];
+        let mut student_row = vec![None; problem.students.len()];
+        let mut pb = ColProblem::default();
+        let mut rhs: Vec<f64> = problem
+            .mentors
+            .iter()
+            .map(|m| f64::from(m.capacity))
+            .collect();
+        for (s, row) in student_row.iter_mut().enumerate() {
+            match sharing.shape(problem, s) {
+                Shape::Exact => {
+                    *row = Some(rhs.len());
                     rhs.push(1.0);
+                }
+                Shape::Simple | Shape::Loose => {
+                    for n in problem.students[s].needs() {
+                        need_row[n as usize] = Some(rhs.len());
+                        rhs.push(1.0);
+                    }
                 }
             }
         }
-    }
-    let rows: Vec<Row> = rhs.iter().map(|&b| pb.add_row(..=b)).collect();
-    let mut master = Master {
-        pricing: base,
-        sharing,
-        need_row,
-        student_row,
-        rows,
-        rhs,
-        seen: HashSet::new(),
-        columns: Vec::new(),
-        pending: 0,
-    };
-
-    // First columns: the plan (the LP starts at least as good as it) and the best choices at
-    // the starting prices.
-    let mut by_student: Vec<Vec<Block>> = vec![Vec::new(); problem.students.len()];
-    for &(n, m) in incumbent {
-        let Some(c) = all.find(n, m) else { continue };
-        let s = problem.needs[n as usize].student;
-        if master.student_row[s as usize].is_some() {
-            let i = n - problem.students[s as usize].first_need;
-            match by_student[s as usize].iter_mut().find(|b| b.mentor == m) {
-                Some(b) => b.mask |= 1 << i,
-                None => by_student[s as usize].push(Block {
-                    mentor: m,
-                    mask: 1 << i,
-                }),
-            }
-        } else {
-            master.offer(Key::Single(c as u32), None, 0);
+        let rows: Vec<Row> = rhs.iter().map(|&b| pb.add_row(..=b)).collect();
+        let mut model = pb.optimise(Sense::Maximise);
+        model.make_quiet();
+        model.set_option("threads", 1);
+        model.set_option("random_seed", 0);
+        let mut until = Box::new(deadline);
+        mip::interrupt_at(&mut model, &mut until);
+        MasterLp {
+            master: Master {
+                pricing: base,
+                sharing,
+                need_row,
+                student_row,
+                rows,
+                rhs,
+                seen: HashSet::new(),
+                columns: Vec::new(),
+                pending: 0,
+            },
+            model: Some(model),
+            until,
+            dropped: Vec::new(),
+            tight: Vec::new(),
         }
     }
-    for (s, blocks) in by_student.iter().enumerate() {
-        if !blocks.is_empty() {
-            let key = master.pattern(s as StudentIx, blocks);
-            master.offer(key, None, 0);
-        }
-    }
-    master.offer_best(&start, &start.mu, None, SINGLES_AT_START, 0);
 
-    let mut model = pb.optimise(Sense::Maximise);
-    model.make_quiet();
-    model.set_option("threads", 1);
-    model.set_option("random_seed", 0);
-    let mut until = deadline;
-    mip::interrupt_at(&mut model, &mut until);
-    master.flush(&mut model, 0)?;
-
-    let row_count = master.rows.len();
-    // Prices of the finished tiers, packed, per row.
-    let mut settled: Vec<Cost> = vec![0; row_count];
-    // Columns left out of the remaining tiers (negative reduced cost in a finished one).
-    let mut dropped = vec![false; master.columns.len()];
-    let units = tier_units(base.fit_scale);
-    let mut best = start;
-    let mut iterations = 0;
-    for (tier, &unit) in units.iter().enumerate().take(tiers) {
-        if tier > 0 {
-            for (j, column) in master.columns.iter().enumerate() {
-                change_cost(&mut model, j, column.tier_value[tier]);
+    /// Lexicographic column generation from the plan `incumbent` and the evaluation `start`
+    /// (at the flow's prices), over the first `tiers` tiers (measured: stopping the first
+    /// round's master before the fit tier saves there but costs a round more later). Returns
+    /// the tightest exact bound met (never looser than `start`), or None when the LP could not
+    /// be solved.
+    pub(super) fn prices(
+        &mut self,
+        start: Bound,
+        incumbent: &[(NeedIx, MentorIx)],
+        incumbent_value: Cost,
+        tiers: usize,
+        deadline: Until,
+    ) -> Option<Prices> {
+        *self.until = deadline;
+        let MasterLp {
+            master,
+            model: slot,
+            until,
+            dropped,
+            tight,
+        } = self;
+        let until: Until = **until;
+        let base = master.pricing;
+        let problem = base.problem;
+        let all = base.all;
+        let sharing = master.sharing;
+        let m_count = problem.mentors.len();
+        // Undo the last call's optimal faces; every column gets its first tier's objective.
+        for (j, d) in dropped.iter_mut().enumerate() {
+            if *d {
+                change_bounds(slot.as_mut()?, j, 0.0, f64::INFINITY);
+                *d = false;
             }
         }
-        let threshold = (TOLERANCE * unit) as Cost;
-        let mut y: Vec<f64> = vec![0.0; row_count];
-        for _ in 0..MAX_ITERATIONS_PER_TIER {
-            if until.passed() || best.value <= incumbent_value {
-                break;
-            }
-            iterations += 1;
-            model.set_option("time_limit", until.left().as_secs_f64().max(0.001));
-            let solved = model.try_solve().ok()?;
-            if solved.status() != HighsModelStatus::Optimal {
-                tracing::debug!(status = ?solved.status(), tier, "seat sharing: master LP stopped");
-                return Some(Prices {
-                    bound: best,
-                    iterations,
-                    columns: master.columns.len(),
-                });
-            }
-            y.copy_from_slice(solved.get_solution().dual_rows());
-            model = solved.into();
-
-            let prices: Vec<Cost> = (0..row_count)
-                .map(|r| settled[r] + packed(y[r], unit))
-                .collect();
-            let mu: Vec<Cost> = prices[..m_count].iter().map(|&p| p.max(0)).collect();
-            let pricing = Pricing {
-                problem,
-                all,
-                need_of: base.need_of,
-                fit_scale: base.fit_scale,
-                mu: &mu,
-            };
-            let evaluated = lagrangian(&pricing, sharing);
-            let made =
-                master.offer_best(&evaluated, &mu, Some(&prices), SINGLES_PER_ROUND, threshold);
-            tracing::trace!(
-                tier,
-                made,
-                gap_needs = (evaluated.value - incumbent_value) as f64 / ONE_NEED as f64,
-                "seat sharing: master iteration"
-            );
-            if evaluated.value < best.value {
-                best = evaluated;
-            }
-            if made == 0 {
-                break;
-            }
-            dropped.resize(master.columns.len(), false);
-            master.flush(&mut model, tier)?;
+        for &r in tight.iter() {
+            change_row_bounds(slot.as_mut()?, r, f64::NEG_INFINITY, master.rhs[r]);
         }
-        if tier + 1 == tiers {
-            break;
-        }
-        // The tier's optimal face: columns of negative reduced cost out, rows with a price
-        // held tight.
+        tight.clear();
         for (j, column) in master.columns.iter().enumerate() {
-            let reduced = column.tier_value[tier] - column.rows.iter().map(|&r| y[r]).sum::<f64>();
-            if !dropped[j] && reduced < -TOLERANCE {
-                dropped[j] = true;
-                change_bounds(&mut model, j, 0.0, 0.0);
+            change_cost(slot.as_mut()?, j, column.tier_value[0]);
+        }
+
+        // New columns: the plan (the LP starts at least as good as it) and the best choices
+        // at the starting prices.
+        let mut by_student: Vec<Vec<Block>> = vec![Vec::new(); problem.students.len()];
+        for &(n, m) in incumbent {
+            let Some(c) = all.find(n, m) else { continue };
+            let s = problem.needs[n as usize].student;
+            if master.student_row[s as usize].is_some() {
+                let i = n - problem.students[s as usize].first_need;
+                match by_student[s as usize].iter_mut().find(|b| b.mentor == m) {
+                    Some(b) => b.mask |= 1 << i,
+                    None => by_student[s as usize].push(Block {
+                        mentor: m,
+                        mask: 1 << i,
+                    }),
+                }
+            } else {
+                master.offer(Key::Single(c as u32), None, 0);
             }
         }
-        for r in 0..row_count {
-            if y[r] > TOLERANCE {
-                change_row_bounds(&mut model, r, master.rhs[r], master.rhs[r]);
+        for (s, blocks) in by_student.iter().enumerate() {
+            if !blocks.is_empty() {
+                let key = master.pattern(s as StudentIx, blocks);
+                master.offer(key, None, 0);
             }
-            settled[r] += packed(y[r], unit);
         }
+        master.offer_best(&start, &start.mu, None, SINGLES_AT_START, 0);
+        master.flush(slot.as_mut()?, 0)?;
+        dropped.resize(master.columns.len(), false);
+
+        let row_count = master.rows.len();
+        // Prices of the finished tiers, packed, per row.
+        let mut settled: Vec<Cost> = vec![0; row_count];
+        let units = tier_units(base.fit_scale);
+        let mut best = start;
+        let mut iterations = 0;
+        for (tier, &unit) in units.iter().enumerate().take(tiers) {
+            if tier > 0 {
+                for (j, column) in master.columns.iter().enumerate() {
+                    change_cost(slot.as_mut()?, j, column.tier_value[tier]);
+                }
+            }
+            let threshold = (TOLERANCE * unit) as Cost;
+            let mut y: Vec<f64> = vec![0.0; row_count];
+            for _ in 0..MAX_ITERATIONS_PER_TIER {
+                if until.passed() || best.value <= incumbent_value {
+                    break;
+                }
+                iterations += 1;
+                let mut taken = slot.take()?;
+                taken.set_option("time_limit", until.left().as_secs_f64().max(0.001));
+                // `try_solve` takes the model by value; the instance (and its callback) moves
+                // through `SolvedModel` and back into the slot.
+                let solved = taken.try_solve().ok()?;
+                let optimal = solved.status() == HighsModelStatus::Optimal;
+                if optimal {
+                    y.copy_from_slice(solved.get_solution().dual_rows());
+                } else {
+                    tracing::debug!(status = ?solved.status(), tier, "seat sharing: master LP stopped");
+                }
+                *slot = Some(solved.into());
+                if !optimal {
+                    return Some(Prices {
+                        bound: best,
+                        iterations,
+                        columns: master.columns.len(),
+                    });
+                }
+                let prices: Vec<Cost> = (0..row_count)
+                    .map(|r| settled[r] + packed(y[r], unit))
+                    .collect();
+                let mu: Vec<Cost> = prices[..m_count].iter().map(|&p| p.max(0)).collect();
+                let pricing = Pricing {
+                    problem,
+                    all,
+                    need_of: base.need_of,
+                    fit_scale: base.fit_scale,
+                    mu: &mu,
+                };
+                let evaluated = lagrangian(&pricing, sharing);
+                let made =
+                    master.offer_best(&evaluated, &mu, Some(&prices), SINGLES_PER_ROUND, threshold);
+                tracing::trace!(
+                    tier,
+                    made,
+                    gap_needs = (evaluated.value - incumbent_value) as f64 / ONE_NEED as f64,
+                    "seat sharing: master iteration"
+                );
+                if evaluated.value < best.value {
+                    best = evaluated;
+                }
+                if made == 0 {
+                    break;
+                }
+                master.flush(slot.as_mut()?, tier)?;
+                dropped.resize(master.columns.len(), false);
+            }
+            if tier + 1 == tiers {
+                break;
+            }
+            // The tier's optimal face: columns of negative reduced cost out, rows with a price
+            // held tight.
+            for (j, column) in master.columns.iter().enumerate() {
+                let reduced =
+                    column.tier_value[tier] - column.rows.iter().map(|&r| y[r]).sum::<f64>();
+                if !dropped[j] && reduced < -TOLERANCE {
+                    dropped[j] = true;
+                    change_bounds(slot.as_mut()?, j, 0.0, 0.0);
+                }
+            }
+            for r in 0..row_count {
+                if y[r] > TOLERANCE {
+                    change_row_bounds(slot.as_mut()?, r, master.rhs[r], master.rhs[r]);
+                    tight.push(r);
+                }
+                settled[r] += packed(y[r], unit);
+            }
+        }
+        Some(Prices {
+            bound: best,
+            iterations,
+            columns: master.columns.len(),
+        })
     }
-    Some(Prices {
-        bound: best,
-        iterations,
-        columns: master.columns.len(),
-    })
 }
 
 fn change_cost(model: &mut Model, col: usize, cost: f64) {

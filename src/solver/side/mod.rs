@@ -787,6 +787,7 @@ pub(super) fn solve(
     let mut network_failed = false;
     let started = Instant::now();
     let mut tried: Vec<Vec<Bundle>> = vec![bundles.clone()];
+    let mut master_lp: Option<master::MasterLp<'_>> = None;
     // Too many pairs for the residual program: the bound only reports the gap, so the time
     // goes to the rounds (no descent: at district size one sweep takes 9 s and bought nothing)
     // and the first flows keep twice the candidates (fewer pricing rounds: the district's
@@ -886,9 +887,9 @@ pub(super) fn solve(
             let best_value = incumbent.as_ref().map_or(Cost::MIN, |i| i.value);
             let inc_pairs = incumbent.as_ref().map_or(&[][..], |i| &i.pairs[..]);
             let before = evaluated.value;
-            if let Some(p) = master::prices(
-                &values,
-                &sharing,
+            let lp =
+                master_lp.get_or_insert_with(|| master::MasterLp::new(&values, &sharing, deadline));
+            if let Some(p) = lp.prices(
                 evaluated.clone(),
                 inc_pairs,
                 best_value,
