@@ -133,6 +133,29 @@ fn network_side_matches_the_integer_program_on_generated_schools() {
     }
 }
 
+/// The master's prices make the bound tight: the proof needs the integer program only over
+/// the pairs within a fraction of a score point of their students' best, not over every pair
+/// (coordinate descent on the same bound left the whole candidate set open).
+#[test]
+fn optimal_seat_prices_leave_a_small_residual() {
+    for seed in [1, 3] {
+        let problem = validate(mentor_match::generate::generate_with(400, 100, seed, false))
+            .expect("generated requests are valid");
+        let options = SolveOptions::from_policy(&problem);
+        let solved = solver::solve_problem(&problem, options).unwrap();
+        let Method::NetworkSide(stats) = solved.method else {
+            panic!("seed {seed}: not network+side: {:?}", solved.method);
+        };
+        assert_eq!(solved.solution.status, SolveStatus::Optimal, "seed {seed}");
+        let all = engine::candidates(&problem).len();
+        assert!(
+            stats.residual_pairs * 4 < all,
+            "seed {seed}: residual {} of {all} pairs",
+            stats.residual_pairs
+        );
+    }
+}
+
 #[test]
 fn multi_need_output_is_byte_identical_across_runs() {
     let problem = validate(mentor_match::generate::generate_with(200, 50, 7, false)).unwrap();
