@@ -16,7 +16,7 @@ if ! command -v soffice >/dev/null; then
 fi
 
 cargo build --quiet
-BIN=target/debug/mentor-match
+BIN="${CARGO_TARGET_DIR:-target}/debug/mentor-match"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
