@@ -60,10 +60,25 @@ pub fn kind_name(kind: ChangeKind, lang: Lang) -> &'static str {
     })
 }
 
-/// The readable report of a rematch: the changes first, then the full plan.
-pub fn render_rematch(r: &RematchOutcome, lang: Lang) -> String {
-    let w = Words::new(lang);
-    let mut out = w.f(
+/// The order every report lists a rematch's changes in: moves first, then new pairs, ended
+/// pairs and kept ones (the text report, the HTML page and the workbook agree).
+pub const REPORT_ORDER: [ChangeKind; 4] = [
+    ChangeKind::Moved,
+    ChangeKind::New,
+    ChangeKind::Ended,
+    ChangeKind::Kept,
+];
+
+/// A rematch's changes of each kind in [`REPORT_ORDER`].
+pub fn in_report_order(r: &RematchOutcome) -> impl Iterator<Item = &PairChange> {
+    REPORT_ORDER
+        .into_iter()
+        .flat_map(move |kind| r.changes.iter().filter(move |c| c.kind == kind))
+}
+
+/// The one-line count of a rematch's changes: "12 kept, 3 moved, …".
+pub fn heading(r: &RematchOutcome, lang: Lang) -> String {
+    Words::new(lang).f(
         "report.rematch.heading",
         &[
             ("kept", &r.count(ChangeKind::Kept)),
@@ -72,7 +87,12 @@ pub fn render_rematch(r: &RematchOutcome, lang: Lang) -> String {
             ("ended", &r.count(ChangeKind::Ended)),
             ("voluntary", &r.voluntary_changes),
         ],
-    );
+    )
+}
+
+/// The readable report of a rematch: the changes first, then the full plan.
+pub fn render_rematch(r: &RematchOutcome, lang: Lang) -> String {
+    let mut out = heading(r, lang);
     out.push('\n');
     out.push_str(&render_changes(r, true, lang));
     out.push('\n');
@@ -85,14 +105,9 @@ pub fn render_changes(r: &RematchOutcome, with_kept: bool, lang: Lang) -> String
     let w = Words::new(lang);
     let mut out = String::new();
     let kinds: &[ChangeKind] = if with_kept {
-        &[
-            ChangeKind::Moved,
-            ChangeKind::New,
-            ChangeKind::Ended,
-            ChangeKind::Kept,
-        ]
+        &REPORT_ORDER
     } else {
-        &[ChangeKind::Moved, ChangeKind::New, ChangeKind::Ended]
+        &REPORT_ORDER[..3]
     };
     let or_dash = |id: &str| {
         if id.is_empty() {

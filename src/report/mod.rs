@@ -20,7 +20,7 @@ use crate::explain::changes::{change_detail, kind_name};
 use crate::explain::text::Renderer;
 use crate::explain::Outcome;
 use crate::i18n::Lang;
-use crate::rematch::{ChangeKind, RematchOutcome};
+use crate::rematch::RematchOutcome;
 use page::Page;
 
 fn plan_sections(page: &mut Page, outcome: &Outcome) {
@@ -52,16 +52,7 @@ pub fn rematch_page(r: &RematchOutcome, lang: Lang) -> String {
     let mut html = format!(
         "<section id=\"changes\">\n<h2>{}</h2>\n<p class=\"lead\">{}</p>\n<table>\n<thead><tr>",
         esc(w.t("report.html.rematch.heading")),
-        esc(&w.f(
-            "report.rematch.heading",
-            &[
-                ("kept", &r.count(ChangeKind::Kept)),
-                ("moved", &r.count(ChangeKind::Moved)),
-                ("new", &r.count(ChangeKind::New)),
-                ("ended", &r.count(ChangeKind::Ended)),
-                ("voluntary", &r.voluntary_changes),
-            ],
-        )),
+        esc(&crate::explain::changes::heading(r, lang)),
     );
     for key in [
         "report.html.col.change",
@@ -80,22 +71,15 @@ pub fn rematch_page(r: &RematchOutcome, lang: Lang) -> String {
             esc(id)
         }
     };
-    for kind in [
-        ChangeKind::Moved,
-        ChangeKind::New,
-        ChangeKind::Ended,
-        ChangeKind::Kept,
-    ] {
-        for c in r.changes.iter().filter(|c| c.kind == kind) {
-            html.push_str(&format!(
-                "<tr><td>{}</td><td class=\"id\">{}</td><td class=\"id\">{}</td><td class=\"id\">{}</td><td class=\"reason\">{}</td></tr>\n",
-                esc(kind_name(kind, lang)),
-                esc(&c.student_id),
-                or_dash(&c.from_mentor_id),
-                or_dash(&c.to_mentor_id),
-                esc(&change_detail(c, lang)),
-            ));
-        }
+    for c in crate::explain::changes::in_report_order(r) {
+        html.push_str(&format!(
+            "<tr><td>{}</td><td class=\"id\">{}</td><td class=\"id\">{}</td><td class=\"id\">{}</td><td class=\"reason\">{}</td></tr>\n",
+            esc(kind_name(c.kind, lang)),
+            esc(&c.student_id),
+            or_dash(&c.from_mentor_id),
+            or_dash(&c.to_mentor_id),
+            esc(&change_detail(c, lang)),
+        ));
     }
     html.push_str("</tbody>\n</table>\n</section>\n");
     page.push(&html);

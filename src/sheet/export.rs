@@ -231,29 +231,22 @@ fn change_reason(reason: ChangeReason) -> String {
 pub fn rematch_book(r: &RematchOutcome, request: &pb::RematchRequest, lang: Lang) -> Book {
     let school = request.request.clone().unwrap_or_default();
     let mut changes = sheet(SheetKind::Changes, lang);
-    for kind in [
-        ChangeKind::Moved,
-        ChangeKind::New,
-        ChangeKind::Ended,
-        ChangeKind::Kept,
-    ] {
-        for c in r.changes.iter().filter(|c| c.kind == kind) {
-            let seats: Vec<String> = c
-                .forced_by
-                .iter()
-                .map(|h| sentences::seat_need(h, lang))
-                .collect();
-            changes.rows.push(vec![
-                Out::text(word("change", change_kind(c.kind), lang)),
-                Out::text(change_reason(c.reason)),
-                Out::text(&c.student_id),
-                Out::text(&c.from_mentor_id),
-                Out::text(&c.to_mentor_id),
-                Out::text(c.need_ids.join(", ")),
-                Out::text(sentences::change_detail(c, lang)),
-                Out::text(seats.join(", ")),
-            ]);
-        }
+    for c in crate::explain::changes::in_report_order(r) {
+        let seats: Vec<String> = c
+            .forced_by
+            .iter()
+            .map(|h| sentences::seat_need(h, lang))
+            .collect();
+        changes.rows.push(vec![
+            Out::text(word("change", change_kind(c.kind), lang)),
+            Out::text(change_reason(c.reason)),
+            Out::text(&c.student_id),
+            Out::text(&c.from_mentor_id),
+            Out::text(&c.to_mentor_id),
+            Out::text(c.need_ids.join(", ")),
+            Out::text(sentences::change_detail(c, lang)),
+            Out::text(seats.join(", ")),
+        ]);
     }
     let mut sheets = vec![changes];
     let mut plan = plan_sheets(&r.problem, &r.outcome, &school, lang);
