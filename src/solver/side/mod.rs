@@ -287,25 +287,15 @@ struct StudentTable {
 }
 
 impl StudentTable {
+    /// The table of student `s` at the prices of `pricing`, with each need's best single
+    /// from `singles`.
     fn build(
         pricing: &Pricing<'_>,
         sharing: &Sharing,
         singles: &[(Cost, MentorIx)],
         s: usize,
     ) -> Self {
-        Self::build_with(pricing, sharing, |n| singles[n as usize], s, None)
-    }
-
-    /// As [`StudentTable::build`], with each need's best single given by `single` and, when
-    /// `exclude` is set, that mentor taken out of every block (for coordinate steps on its
-    /// price).
-    fn build_with(
-        pricing: &Pricing<'_>,
-        sharing: &Sharing,
-        single: impl Fn(NeedIx) -> (Cost, MentorIx),
-        s: usize,
-        exclude: Option<MentorIx>,
-    ) -> Self {
+        let single = |n: NeedIx| singles[n as usize];
         let problem = pricing.problem;
         let student = &problem.students[s];
         let k = student.need_count as usize;
@@ -339,7 +329,7 @@ impl StudentTable {
         }
         for j in sharing.of_student(s) {
             let seat = sharing.seats[j];
-            if locks.iter().any(|l| l.0 == seat.mentor) || exclude == Some(seat.mentor) {
+            if locks.iter().any(|l| l.0 == seat.mentor) {
                 continue;
             }
             let values: Vec<Cost> = sharing
