@@ -242,6 +242,7 @@ impl<'a> Master<'a> {
     }
 }
 
+/// A need's tier: its place in [`Priority::DESCENDING`].
 fn tier_of(priority: Priority) -> usize {
     match priority {
         Priority::Urgent => 0,
@@ -251,11 +252,12 @@ fn tier_of(priority: Priority) -> usize {
     }
 }
 
-/// Packed cost of one LP unit of each tier: a need of the tier's level, or (last tier) one
-/// score point.
+/// Packed cost of one LP unit of each tier: one covered need of the tier's level (the flow's
+/// own coverage digit), or (last tier) one score point.
 fn tier_units(fit_scale: f64) -> [f64; TIERS] {
-    let need = |level: u32| (ONE_NEED << (20 * level)) as f64;
-    [need(3), need(2), need(1), need(0), fit_scale]
+    let need = |p: Priority| -flow::level_cost(p) as f64;
+    let [urgent, high, normal, low] = Priority::DESCENDING;
+    [need(urgent), need(high), need(normal), need(low), fit_scale]
 }
 
 /// Packed price of `y` LP units worth `unit` each (exact for the coverage tiers, whose units
@@ -378,27 +380,20 @@ impl<'a> MasterLp<'a> {
 
         // New columns: the plan (the LP starts at least as good as it) and the best choices
         // at the starting prices.
-        let mut by_student: Vec<Vec<Block>> = vec![Vec::new(); problem.students.len()];
+        let mut by_student: Vec<Vec<u32>> = vec![Vec::new(); problem.students.len()];
         for &(n, m) in incumbent {
             let Some(c) = all.find(n, m) else { continue };
-            let s = problem.needs[n as usize].student;
-            if master.student_row[s as usize].is_some() {
-                let i = n - problem.students[s as usize].first_need;
-                match by_student[s as usize].iter_mut().find(|b| b.mentor == m) {
-                    Some(b) => b.mask |= 1 << i,
-                    None => by_student[s as usize].push(Block {
-                        mentor: m,
-                        mask: 1 << i,
-                    }),
-                }
+            let s = problem.needs[n as usize].student as usize;
+            if master.student_row[s].is_some() {
+                by_student[s].push(c as u32);
             } else {
                 master.offer(Key::Single(c as u32), None, 0);
             }
         }
-        for (s, blocks) in by_student.iter().enumerate() {
-            if !blocks.is_empty() {
-                let key = master.pattern(s as StudentIx, blocks);
-                master.offer(key, None, 0);
+        for (s, mut pairs) in by_student.into_iter().enumerate() {
+            if !pairs.is_empty() {
+                pairs.sort_unstable();
+                master.offer(Key::Pattern(s as StudentIx, pairs), None, 0);
             }
         }
         master.offer_best(&start, &start.mu, None, SINGLES_AT_START, 0);

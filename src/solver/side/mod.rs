@@ -12,8 +12,9 @@
 //! 1. **Primal**: the network with some seats made up front (`flow::Seat`: locks, and bundles
 //!    of needs committed to one mentor), solved exactly by the flow with pricing. Any such plan
 //!    is feasible. The first solve makes no bundle: every need takes its own seat.
-//! 2. **Bound**: relax the mentors' capacities with seat prices `μ` read off the flow's
-//!    potentials. The relaxed problem splits by student: each picks the pattern (needs covered,
+//! 2. **Bound**: relax the mentors' capacities with seat prices `μ`: the flow's potentials,
+//!    then (below district size) the optimal duals of the pattern master LP ([`master`]). The
+//!    relaxed problem splits by student: each picks the pattern (needs covered,
 //!    by which mentors, at most `max_mentors_per_student` of them) that maximises its value
 //!    minus the prices of the seats it takes — a small exact dynamic programme over its needs
 //!    (one mentor's seat may cover a subset of them). `L(μ) = Σ_m cap_m·μ_m + Σ_s best_s(μ)`
@@ -25,7 +26,8 @@
 //! 4. **Residual**: if a gap `G` remains, every plan better than the incumbent gives each
 //!    student a pattern within `G` of its best at the prices (the terms of `L − value` are all
 //!    non-negative). Pairs in no such pattern are dropped; the integer program (`mip.rs`)
-//!    solves what is left, warm-started from the incumbent. Its optimum is the optimum.
+//!    solves what is left, first over the pairs within a fraction of a point, widened when
+//!    that is not enough. Its optimum is the optimum.
 
 use std::time::Instant;
 
@@ -48,9 +50,10 @@ const MAX_ROUNDS: u32 = 3;
 /// under it.
 const MAX_RESIDUAL_PAIRS: u64 = 150_000;
 
-/// Past this many pairs the price descent is skipped and the first flows keep more candidates
-/// (see where it is used). Below it (4,000x1,000: 634 k pairs) the descent's prices make the
-/// committed bundles better: 4,766 needs covered with it, 4,171 without.
+/// Past this many pairs the pattern master is skipped (its LP would have tens of thousands of
+/// rows and far more columns; not measured) and the first flows keep more candidates (see
+/// where it is used). Below it the master's prices make the committed bundles and the bound
+/// good enough to prove 4,000x1,000 (620 k pairs) optimal.
 const DISTRICT_PAIRS: u64 = 4_000_000;
 
 /// One covered need at the lowest priority in the packed cost (the fit digit is below it).
@@ -295,7 +298,6 @@ impl StudentTable {
         singles: &[(Cost, MentorIx)],
         s: usize,
     ) -> Self {
-        let single = |n: NeedIx| singles[n as usize];
         let problem = pricing.problem;
         let student = &problem.students[s];
         let k = student.need_count as usize;
@@ -311,7 +313,7 @@ impl StudentTable {
             }
         };
         for (i, n) in student.needs().enumerate() {
-            let (v, m) = single(n);
+            let (v, m) = singles[n as usize];
             if v > 0 {
                 better(&mut paid[1 << i], v, m);
             }
@@ -872,9 +874,9 @@ pub(super) fn solve(
             mu: &mu,
         };
         let mut evaluated = lagrangian(&pricing, &sharing);
+        let best_value = incumbent.as_ref().map_or(Cost::MIN, |i| i.value);
         if !big {
             let t_master = Instant::now();
-            let best_value = incumbent.as_ref().map_or(Cost::MIN, |i| i.value);
             let inc_pairs = incumbent.as_ref().map_or(&[][..], |i| &i.pairs[..]);
             let before = evaluated.value;
             let lp =
@@ -899,7 +901,6 @@ pub(super) fn solve(
                 evaluated = p.bound;
             }
         }
-        let best_value = incumbent.as_ref().map_or(Cost::MIN, |i| i.value);
         tracing::debug!(
             round = rounds,
             coverage = ?level_coverage(problem, &pairs).iter().map(|l| l.covered).collect::<Vec<_>>(),
