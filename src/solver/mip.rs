@@ -1,8 +1,13 @@
 //! The integer program itself: built with good_lp over the candidate set, solved by HiGHS with
-//! fixed seed and one thread (so the same request gives the same plan), one solve per stage,
-//! each warm-started from the previous stage's plan.
-
-use std::time::Instant;
+//! fixed seed and one thread (so the same request gives the same plan), one solve per stage.
+//!
+//! HiGHS is never given a MIP start. With one, HiGHS 1.16 (highs-sys 1.16) proved wrong optima:
+//! on a generated 400-student school (`generate_with(400, 100, 1, false)`) the seat-sharing
+//! residual started from the network's plan was "proven" one normal need short of the true
+//! optimum, and the same model solved without the start was right (test
+//! `a_start_never_changes_the_integer_programs_optimum`). The previous stage's plan (or the
+//! caller's) is kept here instead, as each stage's answer of last resort: a stage stopped by the
+//! time limit with a worse plan than its start answers with the start.
 
 use good_lp::solvers::highs::highs;
 use good_lp::{variable, Expression, ProblemVariables, ResolutionError, SolverModel, Variable};
@@ -126,10 +131,8 @@ fn loads(problem: &Problem, structure: &Structure, x: &[f64]) -> Vec<u32> {
 struct StageOutcome {
     status: SolveStatus,
     x: Vec<f64>,
+    /// HiGHS's dual bound on the stage objective (infinite when it proved none).
     bound: f64,
-    gap: f64,
-    /// The plan's own objective differs from the one HiGHS reports (see [`Model::run`]).
-    inconsistent: bool,
 }
 
 const TIME_LIMIT_FLOOR_SECONDS: f64 = 0.01;
@@ -194,7 +197,7 @@ pub(super) fn solve(
         None => greedy(problem, candidates, &structure),
     };
     let mut status = SolveStatus::Optimal;
-    let mut fit_bound: Option<(f64, f64)> = None;
+    let mut fit_bound: Option<f64> = None;
     let mut floors: Vec<(Priority, f64)> = Vec::new();
     let counts = |x: &[f64]| -> [u32; 4] {
         let mut out = [0u32; 4];
@@ -344,7 +347,7 @@ pub(super) fn solve(
                 {
                     x = o.x;
                     status = o.status;
-                    fit_bound = Some((o.bound - coverage_term, o.gap));
+                    fit_bound = Some(o.bound - coverage_term);
                     certified = true;
                     break;
                 }
@@ -376,7 +379,7 @@ pub(super) fn solve(
                 Some(o) => {
                     x = o.x;
                     status = o.status;
-                    fit_bound = Some((o.bound, o.gap));
+                    fit_bound = Some(o.bound);
                 }
             }
         }
@@ -386,7 +389,10 @@ pub(super) fn solve(
     let objective = super::chosen_objective(problem, candidates, &chosen);
     let (best_bound, gap) = match (fit_bound, status) {
         (_, SolveStatus::Optimal) => (objective, 0.0),
-        (Some((bound, gap)), _) if bound.is_finite() => (bound.max(objective), gap.max(0.0)),
+        (Some(bound), _) if bound.is_finite() => {
+            let bound = bound.max(objective);
+            (bound, super::relative_gap(objective, bound))
+        }
         // The fit stage never ran or proved nothing: fall back to the trivial bound, every
         // need at its best-scoring candidate.
         _ => {
@@ -424,8 +430,9 @@ struct Model<'a> {
 
 impl Model<'_> {
     /// Builds and solves one stage: maximise `coefficients · x` under the hard rules and the
-    /// given coverage floors, warm-started from `start`. `integral` objectives get an absolute
-    /// gap of 0.5 (integers), others 1e-7.
+    /// given coverage floors. `start` (feasible under those floors) is not shown to HiGHS (see
+    /// the module header); it is the stage's answer when HiGHS stops at the limit with nothing
+    /// better. `integral` objectives get an absolute gap of 0.5 (integers), others 1e-7.
     #[allow(clippy::too_many_arguments)]
     fn run(
         &self,
@@ -437,37 +444,41 @@ impl Model<'_> {
         seconds: f64,
         relative_gap: f64,
     ) -> Result<Option<StageOutcome>, SolveError> {
-        let started = Instant::now();
-        let warm = run_stage(
+        let value = |x: &[f64]| -> f64 {
+            coefficients
+                .iter()
+                .zip(x)
+                .map(|(c, v)| c * v.round())
+                .sum::<f64>()
+                + terms.value(self.problem, self.structure, x)
+        };
+        let outcome = run_stage(
             self,
             coefficients,
             terms,
             integral,
             floors,
-            Some(start),
             seconds,
             relative_gap,
         )?;
-        match warm {
-            // Seen with HiGHS 1.16: after presolve improves a warm start, the solution handed
-            // back can be the original start while the reported objective is the improved one.
-            // The plan must match the proven value, so such an answer is solved again cold.
-            Some(o) if o.inconsistent => {
-                let left =
-                    (seconds - started.elapsed().as_secs_f64()).max(TIME_LIMIT_FLOOR_SECONDS);
-                run_stage(
-                    self,
-                    coefficients,
-                    terms,
-                    integral,
-                    floors,
-                    None,
-                    left,
-                    relative_gap,
-                )
+        Ok(match outcome {
+            Some(o)
+                if !matches!(o.status, SolveStatus::Optimal | SolveStatus::Infeasible)
+                    && value(&o.x) < value(start) =>
+            {
+                Some(StageOutcome {
+                    x: start.to_vec(),
+                    ..o
+                })
             }
-            other => Ok(other),
-        }
+            // Stopped before HiGHS found any plan: the start, unproven.
+            None if !start.is_empty() => Some(StageOutcome {
+                status: SolveStatus::TimeLimit,
+                x: start.to_vec(),
+                bound: f64::INFINITY,
+            }),
+            other => other,
+        })
     }
 }
 
@@ -478,7 +489,6 @@ fn run_stage(
     terms: MentorTerms,
     integral: bool,
     floors: &[(Priority, f64)],
-    start: Option<&[f64]>,
     seconds: f64,
     relative_gap: f64,
 ) -> Result<Option<StageOutcome>, SolveError> {
@@ -676,31 +686,6 @@ fn run_stage(
     set_option(&mut inner, "mip_rel_gap", relative_gap)?;
     set_option(&mut inner, "mip_abs_gap", if integral { 0.5 } else { 1e-7 })?;
 
-    if let Some(start) = start {
-        let mut initial = Vec::with_capacity(candidates.len() + structure.groups.len());
-        initial.extend(start.iter().map(|v| v.round()));
-        for g in &structure.groups {
-            if g.members.len() > 1 {
-                let used = g.members.iter().any(|&c| start[c] > 0.5);
-                initial.push(f64::from(u8::from(used)));
-            }
-        }
-        // The mentor-level columns, in the order they were made.
-        let load = loads(problem, structure, start);
-        for (m, z) in involvement.iter().enumerate() {
-            if z.is_some() {
-                initial.push(f64::from(u8::from(load[m] > 0)));
-            }
-        }
-        for (m, columns) in load_columns.iter().enumerate() {
-            for k in 0..columns.len() as u32 {
-                initial.push(f64::from(u8::from(load[m] >= k + 2)));
-            }
-        }
-        // A rejected warm start only costs time; the solve itself is still exact.
-        let _ = inner.try_set_solution(Some(&initial), None, None, None);
-    }
-
     // HiGHS checks its own time limit only between pieces of work and overran it by minutes
     // in the root LP of large models (a 4,000 x 1,000 maxChanges rematch: 30 s limit, still
     // solving after 90 s). Its interrupt callbacks run every simplex / interior-point
@@ -733,8 +718,6 @@ fn run_stage(
                 status: SolveStatus::Infeasible,
                 x: Vec::new(),
                 bound: 0.0,
-                gap: 0.0,
-                inconsistent: false,
             }))
         }
         other => {
@@ -756,7 +739,21 @@ fn run_stage(
         .sum::<f64>()
         + terms.value(problem, structure, &x_values);
     let reported = solved.objective_value();
-    let inconsistent = (value - reported).abs() > 1e-6 * reported.abs().max(1.0);
+    // A plan whose own value is not the one HiGHS reports proves nothing (seen with MIP starts,
+    // which are no longer given): keep it, unproven.
+    let status = if (value - reported).abs() > 1e-6 * reported.abs().max(1.0) {
+        tracing::warn!(
+            value,
+            reported,
+            "integer program: plan and reported objective differ"
+        );
+        match status {
+            SolveStatus::Optimal | SolveStatus::GapLimit => SolveStatus::TimeLimit,
+            other => other,
+        }
+    } else {
+        status
+    };
     let bound = solved
         .double_info_value(c"mip_dual_bound")
         .ok()
@@ -766,8 +763,6 @@ fn run_stage(
         status,
         x: x_values,
         bound,
-        gap: solved.mip_gap(),
-        inconsistent,
     }))
 }
 

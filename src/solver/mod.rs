@@ -607,6 +607,27 @@ pub fn solve_integer_program(
     )
 }
 
+/// [`solve_integer_program`] given a feasible plan (candidate positions) as its start: what a
+/// `maxChanges` rematch and the seat-sharing residual hand the program. The answer must be the
+/// same optimum as without the start (test `a_start_never_changes_the_integer_programs_optimum`).
+pub fn solve_integer_program_from(
+    problem: &Problem,
+    candidates: &Candidates,
+    options: SolveOptions,
+    start: &[usize],
+) -> Result<Solution, SolveError> {
+    mip::solve(
+        problem,
+        candidates,
+        options,
+        Until {
+            at: Instant::now() + options.time_limit,
+            stop: options.stop,
+        },
+        Some(start),
+    )
+}
+
 /// True when the proven plan is a min-cost circulation over the full candidate set that the
 /// residual searches (`forced.rs`, `gain.rs`) can walk: a network set, no maxChanges row, no
 /// stability rows, and no student with more needs than its mentor limit (the limit cannot

@@ -1035,11 +1035,8 @@ pub(super) fn solve(
             delta_points = delta as f64 / fit_scale,
             "seat sharing: residual integer program"
         );
-        // Cold, not warm-started from the incumbent: with a start, HiGHS 1.16 proved a wrong
-        // optimum on a generated 400-student school (its stage-2 bound 21,913 where the same
-        // model solved cold reaches 21,941, one normal need more), and the residual is small
-        // enough now that the start saves little (test `optimal_seat_prices_leave_a_small_
-        // residual`, seed 1).
+        // No start: the program never hands one to HiGHS (see `mip.rs`), and this method keeps
+        // its own incumbent.
         let solution = mip::solve(problem, &restricted, options, deadline, None)?;
         let pairs = verify::pairs(&restricted, &solution.chosen);
         let value = value_of(&pairs);
