@@ -452,6 +452,7 @@ impl Model<'_> {
                 .sum::<f64>()
                 + terms.value(self.problem, self.structure, x)
         };
+        let started = std::time::Instant::now();
         let outcome = run_stage(
             self,
             coefficients,
@@ -461,6 +462,13 @@ impl Model<'_> {
             seconds,
             relative_gap,
         )?;
+        tracing::debug!(
+            pairs = self.candidates.len(),
+            floors = floors.len(),
+            status = ?outcome.as_ref().map(|o| o.status),
+            ms = started.elapsed().as_millis() as u64,
+            "integer program: stage solved"
+        );
         Ok(match outcome {
             Some(o)
                 if !matches!(o.status, SolveStatus::Optimal | SolveStatus::Infeasible)
