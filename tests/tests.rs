@@ -4,6 +4,7 @@ mod cli;
 mod common;
 mod demo;
 mod fuzz;
+mod golden;
 mod hardening;
 mod http;
 mod i18n;
