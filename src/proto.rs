@@ -467,7 +467,7 @@ fn pb_pair(p: RawPair) -> pb::PairRef {
 pub fn violation(v: &Violation) -> pb::Violation {
     pb::Violation {
         field: v.path.clone(),
-        code: v.code.as_str().to_string(),
+        code: v.code.code().to_string(),
         description: v.message.clone(),
     }
 }

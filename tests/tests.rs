@@ -1,6 +1,7 @@
 //! Integration tests, one binary (see the modules for what each guards).
 
 mod cli;
+mod codes;
 mod common;
 mod demo;
 mod fuzz;
