@@ -1073,7 +1073,7 @@ pub fn rematch_response_in(r: &crate::rematch::RematchOutcome, lang: Lang) -> pb
                 reason: reason(c.reason),
                 student_id: c.student_id.clone(),
                 from_mentor_id: c.from_mentor_id.clone(),
-                to_mentor_id: c.to_mentor_id.clone(),
+                to_mentor_id: c.to_mentors_joined(),
                 need_ids: c.need_ids.clone(),
                 forced_by: c
                     .forced_by

@@ -124,7 +124,7 @@ pub fn render_changes(r: &RematchOutcome, with_kept: bool, lang: Lang) -> String
                     ("kind", &pad_right(kind_name(kind, lang), 6)),
                     ("student", &c.student_id),
                     ("from", &or_dash(&c.from_mentor_id)),
-                    ("to", &or_dash(&c.to_mentor_id)),
+                    ("to", &or_dash(&c.to_mentors_joined())),
                     ("detail", &change_detail(c, lang)),
                 ],
             ));
