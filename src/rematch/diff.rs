@@ -270,3 +270,133 @@ fn new_pairs(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_school;
+
+    fn current(s: &str, m: &str, evaluation: Evaluation) -> Current {
+        Current {
+            student_id: s.into(),
+            mentor_id: m.into(),
+            need_ids: Vec::new(),
+            evaluation,
+        }
+    }
+
+    /// The diff of the test school's plan (S1 with T1 for both needs, S2 with T2: the only
+    /// plan covering all three) against `current`.
+    fn diff_of(current: &[Current], forced: &[Option<Forced>]) -> Vec<PairChange> {
+        let problem = test_school::problem(test_school::json());
+        let outcome = crate::engine::solve(&problem).expect("the test school solves");
+        let students_before = ["S1", "S2"].map(String::from).into_iter().collect();
+        let before = Before {
+            current,
+            forced,
+            students_before: &students_before,
+        };
+        diff(&problem, &outcome, &before, None)
+    }
+
+    fn line(c: &PairChange) -> (ChangeKind, ChangeReason, &str, &str, Vec<&str>) {
+        let to = c.to_mentor_ids.iter().map(String::as_str).collect();
+        (c.kind, c.reason, &c.student_id, &c.from_mentor_id, to)
+    }
+
+    #[test]
+    fn a_failing_pair_moves_and_its_far_end_is_not_a_new_pair() {
+        let changes = diff_of(
+            &[
+                current("S1", "T1", Evaluation::Working),
+                current("S2", "T1", Evaluation::NotWorking),
+            ],
+            &[None, None],
+        );
+        let lines: Vec<_> = changes.iter().map(line).collect();
+        assert_eq!(
+            lines,
+            [
+                (
+                    ChangeKind::Kept,
+                    ChangeReason::Working,
+                    "S1",
+                    "T1",
+                    vec!["T1"]
+                ),
+                (
+                    ChangeKind::Moved,
+                    ChangeReason::NotWorking,
+                    "S2",
+                    "T1",
+                    vec!["T2"]
+                ),
+            ]
+        );
+        assert_eq!(changes[1].detail, ChangeDetail::NotWorkingPaired);
+    }
+
+    #[test]
+    fn a_working_pair_whose_seat_is_needed_names_the_needs_holding_it() {
+        let changes = diff_of(&[current("S2", "T1", Evaluation::Working)], &[None]);
+        let lines: Vec<_> = changes.iter().map(line).collect();
+        assert_eq!(
+            lines,
+            [
+                (
+                    ChangeKind::Moved,
+                    ChangeReason::Coverage,
+                    "S2",
+                    "T1",
+                    vec!["T2"]
+                ),
+                (ChangeKind::New, ChangeReason::NewNeed, "S1", "", vec!["T1"]),
+            ]
+        );
+        assert_eq!(changes[0].detail, ChangeDetail::SeatNeeded);
+        let held: Vec<(&str, &str)> = changes[0]
+            .forced_by
+            .iter()
+            .map(|h| (h.student_id.as_str(), h.need_id.as_str()))
+            .collect();
+        assert_eq!(held, [("S1", "N1"), ("S1", "N2")]);
+    }
+
+    #[test]
+    fn a_mentor_with_more_working_pairs_than_seats_shrank() {
+        let changes = diff_of(
+            &[
+                current("S1", "T1", Evaluation::Working),
+                current("S2", "T1", Evaluation::Working),
+            ],
+            &[None, None],
+        );
+        assert_eq!(changes[1].reason, ChangeReason::CapacityShrank);
+        assert_eq!(
+            changes[1].capacity_shrank,
+            Some(CapacityShrank {
+                capacity: 1,
+                working_pairs_before: 2
+            })
+        );
+    }
+
+    #[test]
+    fn a_working_pair_of_a_student_who_left_ends() {
+        let changes = diff_of(
+            &[current("S9", "T1", Evaluation::Working)],
+            &[Some(Forced::StudentLeft)],
+        );
+        let first = line(&changes[0]);
+        assert_eq!(
+            first,
+            (
+                ChangeKind::Ended,
+                ChangeReason::StudentLeft,
+                "S9",
+                "T1",
+                vec![]
+            )
+        );
+    }
+}

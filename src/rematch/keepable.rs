@@ -93,3 +93,27 @@ fn augment(
     }
     false
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_school;
+
+    #[test]
+    fn a_holder_moves_to_its_other_mentor_to_make_room() {
+        // One mentor per student, one seat each: S1 could take T1 or T2, S2 only T1. Taking
+        // pairs in order keeps one; moving S1 to T2 keeps two.
+        let mut json = test_school::json();
+        json["policy"] = serde_json::json!({"maxMentorsPerStudent": 1});
+        let problem = test_school::problem(json);
+        let held = most_keepable_set(&problem, &[(0, 0), (0, 1), (1, 0)]);
+        assert_eq!(held, [false, true, true]);
+    }
+
+    #[test]
+    fn a_mentors_capacity_is_never_exceeded() {
+        let problem = test_school::problem(test_school::json());
+        let held = most_keepable_set(&problem, &[(0, 0), (1, 0)]);
+        assert_eq!(held.iter().filter(|&&h| h).count(), 1, "T1 has one seat");
+    }
+}

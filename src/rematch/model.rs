@@ -286,3 +286,125 @@ fn pair_needs(problem: &Problem, s: StudentIx, need_ids: &[String]) -> Vec<NeedI
         .filter(|&n| need_ids.is_empty() || need_ids.contains(&problem.needs[n as usize].id))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_school;
+
+    fn current(s: &str, m: &str, evaluation: Evaluation, needs: &[&str]) -> Current {
+        Current {
+            student_id: s.into(),
+            mentor_id: m.into(),
+            need_ids: needs.iter().map(|n| n.to_string()).collect(),
+            evaluation,
+        }
+    }
+
+    #[test]
+    fn a_student_whose_needs_all_ended_leaves_with_what_referred_to_them() {
+        let mut json = test_school::json();
+        json["mentors"][0]["preferences"] = serde_json::json!([{"studentId": "S2", "rank": 1}]);
+        json["forbiddenPairs"] = serde_json::json!([{"studentId": "S2", "mentorId": "T2"}]);
+        let mut request = test_school::raw(json);
+        let before = updated_request(
+            &mut request,
+            &[
+                current("S2", "T1", Evaluation::Ended, &[]),
+                current("S1", "T2", Evaluation::NotWorking, &[]),
+                current("S1", "T1", Evaluation::Ended, &["N2"]),
+            ],
+        );
+        assert_eq!(before.len(), 2, "both students were there before");
+        let ids: Vec<&str> = request.students.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["S1"]);
+        let needs: Vec<&str> = request.students[0]
+            .needs
+            .iter()
+            .map(|n| n.id.as_str())
+            .collect();
+        assert_eq!(needs, ["N1"], "S1's ended need dropped, the other kept");
+        assert!(request.mentors[0].preferences.is_empty());
+        let forbidden: Vec<(&str, &str)> = request
+            .forbidden_pairs
+            .iter()
+            .map(|p| (p.student_id.as_str(), p.mentor_id.as_str()))
+            .collect();
+        assert_eq!(
+            forbidden,
+            [("S1", "T2")],
+            "S2's pair gone, the failing one forbidden"
+        );
+    }
+
+    #[test]
+    fn working_pairs_are_kept_or_forced_to_move_with_the_reason() {
+        let problem = test_school::problem(test_school::json());
+        let (forced, keepable) = classify(
+            &problem,
+            &[
+                current("S1", "T1", Evaluation::Working, &[]),
+                current("S2", "T9", Evaluation::Working, &[]),
+                current("S9", "T1", Evaluation::Working, &[]),
+                current("S1", "T2", Evaluation::Working, &["N2"]),
+                current("S2", "T2", Evaluation::NotWorking, &[]),
+            ],
+        );
+        assert_eq!(
+            forced,
+            [
+                None,
+                Some(Forced::MentorLeft),
+                Some(Forced::StudentLeft),
+                Some(Forced::RuleNoLongerHolds),
+                None,
+            ]
+        );
+        assert_eq!(keepable, [(0, 0, 0)], "only S1 with T1 can be kept");
+    }
+
+    #[test]
+    fn the_default_penalty_outweighs_any_plans_fit_and_locked_pairs_earn_none() {
+        let mut problem = test_school::problem(test_school::json());
+        let keepable = [(0, 0, 0), (1, 1, 1)];
+        // A plan gives each need at most its best-fitting mentor (fit before any penalty).
+        let weights = problem.policy.weights.clone();
+        let most_fit: f64 = (0..problem.needs.len() as NeedIx)
+            .map(|n| {
+                (0..problem.mentors.len() as MentorIx)
+                    .filter_map(|m| {
+                        let (evidence, common) = check_pair(&problem, n, m).ok()?;
+                        let c = crate::score::components(&problem, n, m, evidence, common);
+                        Some(c.total(&weights))
+                    })
+                    .fold(0.0, f64::max)
+            })
+            .sum();
+        apply_penalty(&mut problem, &keepable, &HashSet::from([1]), None);
+        let penalty = problem.facts(0, 0).continuity;
+        assert!(penalty > most_fit, "{penalty} <= {most_fit}");
+        assert_eq!(problem.facts(1, 1).continuity, 0.0, "a locked pair");
+        apply_penalty(&mut problem, &keepable, &HashSet::new(), Some(2.5));
+        assert_eq!(problem.facts(1, 1).continuity, 2.5, "the penalty sent");
+    }
+
+    #[test]
+    fn of_two_working_pairs_for_one_need_only_the_first_counts() {
+        let mut json = test_school::json();
+        json["policy"] = serde_json::json!({"maxMentorsPerStudent": 2});
+        let problem = test_school::problem(json);
+        // S2 has one need, and working pairs with both T1 and T2.
+        let now = keepable_now(&problem, &[(0, 1, 0), (1, 1, 1)], &HashSet::new());
+        assert_eq!(now, [(1, 0)]);
+    }
+
+    #[test]
+    fn the_bound_asks_for_all_but_max_changes_of_the_most_keepable() {
+        let mut problem = test_school::problem(test_school::json());
+        let most = bound_changes(&mut problem, &[(0, 0), (1, 1)], Some(1));
+        assert_eq!(most, 2);
+        let bound = problem.min_kept.as_ref().expect("a bound");
+        assert_eq!(bound.at_least, 1);
+        assert_eq!(bound.pairs, [(0, 0), (1, 1)]);
+    }
+}

@@ -229,3 +229,95 @@ fn check_need_ids(raw: &RawRematch, request: &RawRequest, violations: &mut Vec<V
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_school;
+
+    fn pair(s: &str, m: &str, evaluation: Coded<Evaluation>, needs: &[&str]) -> RawCurrentPair {
+        RawCurrentPair {
+            student_id: s.into(),
+            mentor_id: m.into(),
+            need_ids: needs.iter().map(|n| n.to_string()).collect(),
+            evaluation,
+        }
+    }
+
+    fn rematch(current: Vec<RawCurrentPair>) -> RawRematch {
+        RawRematch {
+            request: None,
+            current,
+            keep_mode: Coded::Unset,
+            change_penalty: None,
+            max_changes: None,
+        }
+    }
+
+    fn problems(raw: &RawRematch, request: &RawRequest) -> Vec<(String, ViolationCode)> {
+        match check(raw, request) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.violations.into_iter().map(|v| (v.path, v.code)).collect(),
+        }
+    }
+
+    #[test]
+    fn every_problem_is_listed_with_its_path_in_order() {
+        let working = Coded::Set(Evaluation::Working);
+        let mut raw = rematch(vec![
+            pair("S1", "T1", working, &[]),
+            pair("S1", "T1", working, &[]),
+            pair(" ", "T2", Coded::Unset, &[]),
+            pair("S2", "T2", working, &["N9"]),
+        ]);
+        raw.keep_mode = Coded::Invalid(7);
+        raw.change_penalty = Some(f64::NAN);
+        let request = test_school::raw(test_school::json());
+        let at = |p: &str, c| (p.to_string(), c);
+        assert_eq!(
+            problems(&raw, &request),
+            [
+                at("current_pairs[1]", ViolationCode::DuplicateEntry),
+                at("current_pairs[2].student_id", ViolationCode::EmptyId),
+                at("current_pairs[2].evaluation", ViolationCode::MissingValue),
+                at("rematch.keep_mode", ViolationCode::InvalidEnum),
+                at("rematch.change_penalty", ViolationCode::InvalidWeight),
+                at(
+                    "current_pairs[3].need_ids[0]",
+                    ViolationCode::UnknownReference
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_ended_pair_may_name_needs_that_are_gone() {
+        let raw = rematch(vec![pair(
+            "S1",
+            "T1",
+            Coded::Set(Evaluation::Ended),
+            &["N9"],
+        )]);
+        let request = test_school::raw(test_school::json());
+        let Ok((current, keep_mode)) = check(&raw, &request) else {
+            panic!("{:?}", problems(&raw, &request));
+        };
+        assert_eq!(current.len(), 1);
+        assert_eq!(current[0].evaluation, Evaluation::Ended);
+        assert_eq!(keep_mode, KeepMode::Penalty);
+    }
+
+    #[test]
+    fn the_schools_own_problems_keep_their_path_under_request() {
+        let mut json = test_school::json();
+        json["mentors"][0]["capacity"] = 9.into();
+        let raw = rematch(Vec::new());
+        assert_eq!(
+            problems(&raw, &test_school::raw(json)),
+            [(
+                "request.mentors[0].capacity".to_string(),
+                ViolationCode::CapacityOutOfRange
+            )]
+        );
+    }
+}
