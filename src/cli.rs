@@ -362,7 +362,7 @@ pub fn run(args: Args) -> ExitCode {
             for v in &invalid.violations {
                 let field = crate::sheet::errors::field_label(&v.path, lang);
                 let message = crate::sheet::errors::render_violation(lang, v, &field);
-                eprintln!("  {}: {} [{}]", v.path, message, v.code.as_str());
+                eprintln!("  {}: {} [{}]", v.path, message, v.code.code());
             }
             ExitCode::from(2)
         }

@@ -29,3 +29,6 @@ pub mod solver;
 pub mod stability;
 pub mod whatif;
 pub mod why_not;
+
+#[cfg(test)]
+pub(crate) mod test_school;

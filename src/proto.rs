@@ -467,7 +467,7 @@ fn pb_pair(p: RawPair) -> pb::PairRef {
 pub fn violation(v: &Violation) -> pb::Violation {
     pb::Violation {
         field: v.path.clone(),
-        code: v.code.as_str().to_string(),
+        code: v.code.code().to_string(),
         description: v.message.clone(),
     }
 }
@@ -1073,7 +1073,7 @@ pub fn rematch_response_in(r: &crate::rematch::RematchOutcome, lang: Lang) -> pb
                 reason: reason(c.reason),
                 student_id: c.student_id.clone(),
                 from_mentor_id: c.from_mentor_id.clone(),
-                to_mentor_id: c.to_mentor_id.clone(),
+                to_mentor_id: c.to_mentors_joined(),
                 need_ids: c.need_ids.clone(),
                 forced_by: c
                     .forced_by

@@ -138,7 +138,7 @@ fn current_pair_ids_are_length_checked() {
     let (out, _, stderr) = run(bin().arg("rematch").arg(&path));
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("current_pairs[0].student_id"), "{stderr}");
-    assert!(stderr.contains("too_long"), "{stderr}");
+    assert!(stderr.contains("TOO_LONG"), "{stderr}");
 }
 
 #[test]

@@ -126,7 +126,7 @@ async fn an_invalid_request_gets_400_with_every_violation_as_validate_lists_them
     assert!(error
         .violations
         .iter()
-        .any(|v| v.field == "mentors[0].capacity" && v.code == "capacity_out_of_range"));
+        .any(|v| v.field == "mentors[0].capacity" && v.code == "CAPACITY_OUT_OF_RANGE"));
 
     // Validate over HTTP answers 200 with the list in its body, as over gRPC.
     let response = post(&server, "/v1/validate", body, &[]).await;
@@ -140,7 +140,7 @@ async fn an_invalid_request_gets_400_with_every_violation_as_validate_lists_them
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let error = error_of(response).await;
     assert_eq!(error.violations.len(), 1);
-    assert_eq!(error.violations[0].code, "invalid_json");
+    assert_eq!(error.violations[0].code, "INVALID_JSON");
     assert!(
         error.violations[0].description.contains("line 1"),
         "{error:?}"

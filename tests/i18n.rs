@@ -241,7 +241,7 @@ async fn the_service_renders_texts_in_the_request_locale_and_refuses_an_unknown_
     assert!(reply
         .violations
         .iter()
-        .any(|v| v.field == "locale" && v.code == "unknown_locale"));
+        .any(|v| v.field == "locale" && v.code == "UNKNOWN_LOCALE"));
     server.stop().await;
 }
 

@@ -135,13 +135,13 @@ fn the_canary_school_carries_every_risk_level() {
     }
     // The misplaced levels and the broken locks are each reported, without the level.
     for (request, code) in [
-        (risky_bad_request(), "risk_level_off_track"),
-        (risky_locks_request(), "locked_breaks_rule"),
+        (risky_bad_request(), "RISK_LEVEL_OFF_TRACK"),
+        (risky_locks_request(), "LOCKED_BREAKS_RULE"),
     ] {
         let bad: pb::SolveRequest = serde_json::from_value(request).unwrap();
         let err = mentor_match::domain::validate::validate(bad.into()).expect_err("invalid");
-        let codes: Vec<&str> = err.violations.iter().map(|v| v.code.as_str()).collect();
-        let expected = if code == "locked_breaks_rule" { 2 } else { 4 };
+        let codes: Vec<&str> = err.violations.iter().map(|v| v.code.code()).collect();
+        let expected = if code == "LOCKED_BREAKS_RULE" { 2 } else { 4 };
         assert_eq!(
             codes.iter().filter(|c| **c == code).count(),
             expected,
@@ -283,8 +283,8 @@ async fn no_canary_reaches_the_server_log_or_its_errors() {
         assert_clean("violation", &v.description);
     }
     for (request, code) in [
-        (risky_bad_request(), "risk_level_off_track"),
-        (risky_locks_request(), "locked_breaks_rule"),
+        (risky_bad_request(), "RISK_LEVEL_OFF_TRACK"),
+        (risky_locks_request(), "LOCKED_BREAKS_RULE"),
     ] {
         let risky: pb::SolveRequest = serde_json::from_value(request).unwrap();
         let status = client.solve(risky.clone()).await.expect_err("invalid");

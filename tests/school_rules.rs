@@ -752,8 +752,8 @@ fn validation_errors_for_the_new_fields_name_the_field_path() {
     // A head teacher's grade is ignored, whatever it is.
     assert!(!found.iter().any(|(p, _)| p.starts_with("mentors[2]")));
     assert_eq!(
-        ViolationCode::RiskLevelOffTrack.as_str(),
-        "risk_level_off_track"
+        ViolationCode::RiskLevelOffTrack.code(),
+        "RISK_LEVEL_OFF_TRACK"
     );
     // A risk level the JSON mapping cannot read is refused without quoting it.
     for sent in ["\"high\"", "\"RISK_LEVEL_HIHG\"", "4242"] {

@@ -152,12 +152,12 @@ fn every_problem_is_reported_by_cell_and_code_and_nothing_is_written() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(!out_json.exists(), "nothing is half-imported");
     for line in [
-        "mentors!D3: capacity 7 is outside 1..=5 [capacity_out_of_range]",
-        "needs!C5: track: not one of academic / psychological / talent [unknown_label]",
-        "students!B4: grade: not a number [not_a_number]",
+        "mentors!D3: capacity 7 is outside 1..=5 [CAPACITY_OUT_OF_RANGE]",
+        "needs!C5: track: not one of academic / psychological / talent [UNKNOWN_LABEL]",
+        "students!B4: grade: not a number [NOT_A_NUMBER]",
         "students!F2: ",
-        "[malformed_slot]",
-        "preferences!B2: unknown mentor \"T9999\" [unknown_reference]",
+        "[MALFORMED_SLOT]",
+        "preferences!B2: unknown mentor \"T9999\" [UNKNOWN_REFERENCE]",
     ] {
         assert!(stderr.contains(line), "missing {line:?} in:\n{stderr}");
     }
@@ -171,18 +171,18 @@ fn every_problem_is_reported_by_cell_and_code_and_nothing_is_written() {
             std::io::Read::read_to_string(&mut f, &mut comments).unwrap();
         }
     }
-    assert!(comments.contains("capacity_out_of_range"), "{comments}");
-    assert!(comments.contains("unknown_label"), "{comments}");
-    assert!(comments.contains("not_a_number"), "{comments}");
+    assert!(comments.contains("CAPACITY_OUT_OF_RANGE"), "{comments}");
+    assert!(comments.contains("UNKNOWN_LABEL"), "{comments}");
+    assert!(comments.contains("NOT_A_NUMBER"), "{comments}");
     // The same in Chinese: cells and codes stay, the messages are Chinese.
     let (out, _, stderr) = run(bin().args(["--lang", "zh-CN", "import"]).arg(&path));
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr.contains("mentors!D3: 可带学生数：可带学生数须为 1 到 5 [capacity_out_of_range]"),
+        stderr.contains("mentors!D3: 可带学生数：可带学生数须为 1 到 5 [CAPACITY_OUT_OF_RANGE]"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("[unknown_label]") && stderr.contains("学业帮扶组"),
+        stderr.contains("[UNKNOWN_LABEL]") && stderr.contains("学业帮扶组"),
         "{stderr}"
     );
 }
@@ -257,14 +257,14 @@ fn formulas_dates_and_merged_cells_are_refused_by_cell() {
         text.contains("mentors!D3: capacity: the cell holds a formula"),
         "{text}"
     );
-    assert!(text.contains("[formula_cell]"));
+    assert!(text.contains("[FORMULA_CELL]"));
     assert!(
         text.contains("students!F6: free slots: the cell holds a date"),
         "{text}"
     );
-    assert!(text.contains("[date_in_cell]"));
+    assert!(text.contains("[DATE_IN_CELL]"));
     assert!(
-        text.contains("needs!D5: ") && text.contains("[merged_cells]"),
+        text.contains("needs!D5: ") && text.contains("[MERGED_CELLS]"),
         "{text}"
     );
     // The formula's cell is not reported a second time by the validator (capacity 0).
@@ -283,14 +283,14 @@ fn missing_sheets_and_renamed_headers_are_named() {
     let problems = import(&path, Lang::ZhCn).unwrap_err();
     let text = problems.join("\n");
     assert!(
-        text.contains("导师: 缺少工作表 导师 [missing_sheet]"),
+        text.contains("导师: 缺少工作表 导师 [MISSING_SHEET]"),
         "{text}"
     );
     assert!(
-        text.contains("学生!A1: ") && text.contains("[unknown_column]"),
+        text.contains("学生!A1: ") && text.contains("[UNKNOWN_COLUMN]"),
         "{text}"
     );
-    assert!(text.contains("[missing_column]"), "{text}");
+    assert!(text.contains("[MISSING_COLUMN]"), "{text}");
     // Structural problems are not repeated for every row by the validator.
     assert!(problems.len() < 6, "{text}");
 }
@@ -319,7 +319,7 @@ fn numbers_as_text_and_empty_rows_are_accepted_as_documented() {
     let path = save(dir.path(), "five.xlsx", &b.to_xlsx().unwrap());
     let text = import(&path, Lang::En).unwrap_err().join("\n");
     assert!(
-        text.contains("mentors!D2: capacity: not a number [not_a_number]"),
+        text.contains("mentors!D2: capacity: not a number [NOT_A_NUMBER]"),
         "{text}"
     );
 }
@@ -337,7 +337,7 @@ fn huge_and_garbage_files_are_refused_without_a_panic() {
         .arg("--output")
         .arg(&out_json));
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("[file_too_large]"), "{stderr}");
+    assert!(stderr.contains("[FILE_TOO_LARGE]"), "{stderr}");
     assert!(!out_json.exists());
     // Mangled workbooks: every one is an answer (a request or problems), never a panic.
     let good = book(&school(), Lang::En).to_xlsx().unwrap();
@@ -359,7 +359,7 @@ fn huge_and_garbage_files_are_refused_without_a_panic() {
     }
     let path = save(dir.path(), "garbage.xlsx", b"PK\x03\x04 not really a zip");
     let text = import(&path, Lang::En).unwrap_err().join("\n");
-    assert!(text.contains("[unreadable_file]"), "{text}");
+    assert!(text.contains("[UNREADABLE_FILE]"), "{text}");
 }
 
 #[test]
@@ -479,7 +479,7 @@ fn the_mid_year_round_trip_runs_through_the_binary() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr.contains(
-            "pairs!L2: evaluation: not one of working / not working / ended [unknown_label]"
+            "pairs!L2: evaluation: not one of working / not working / ended [UNKNOWN_LABEL]"
         ),
         "{stderr}"
     );
@@ -496,14 +496,14 @@ fn json_validation_problems_follow_the_language_and_english_is_unchanged() {
     let (out, _, en) = run(bin().arg("validate").arg(&path));
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        en.contains("  mentors[1].capacity: capacity 7 is outside 1..=5 [capacity_out_of_range]"),
+        en.contains("  mentors[1].capacity: capacity 7 is outside 1..=5 [CAPACITY_OUT_OF_RANGE]"),
         "{en}"
     );
     let (out, _, zh) = run(bin().args(["--lang", "zh-CN", "validate"]).arg(&path));
     assert_eq!(out.status.code(), Some(2));
     assert!(
         zh.contains(
-            "  mentors[1].capacity: 可带学生数：可带学生数须为 1 到 5 [capacity_out_of_range]"
+            "  mentors[1].capacity: 可带学生数：可带学生数须为 1 到 5 [CAPACITY_OUT_OF_RANGE]"
         ),
         "{zh}"
     );

@@ -1,9 +1,11 @@
 //! Integration tests, one binary (see the modules for what each guards).
 
 mod cli;
+mod codes;
 mod common;
 mod demo;
 mod fuzz;
+mod golden;
 mod hardening;
 mod http;
 mod i18n;

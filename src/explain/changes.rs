@@ -124,7 +124,7 @@ pub fn render_changes(r: &RematchOutcome, with_kept: bool, lang: Lang) -> String
                     ("kind", &pad_right(kind_name(kind, lang), 6)),
                     ("student", &c.student_id),
                     ("from", &or_dash(&c.from_mentor_id)),
-                    ("to", &or_dash(&c.to_mentor_id)),
+                    ("to", &or_dash(&c.to_mentors_joined())),
                     ("detail", &change_detail(c, lang)),
                 ],
             ));
@@ -177,4 +177,100 @@ pub fn render_whatif(o: &WhatIfOutcome, lang: Lang) -> String {
         out.push_str(&render_changes(&s.rematch, false, lang));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Priority;
+    use crate::rematch::{ChangeReason, SeatNeed};
+    use crate::test_school;
+
+    fn change(kind: ChangeKind, student: &str, from: &str, to: &[&str]) -> PairChange {
+        PairChange {
+            kind,
+            reason: ChangeReason::Working,
+            student_id: student.into(),
+            from_mentor_id: from.into(),
+            to_mentor_ids: to.iter().map(|m| m.to_string()).collect(),
+            need_ids: Vec::new(),
+            forced_by: Vec::new(),
+            capacity_shrank: None,
+            detail: ChangeDetail::Kept,
+        }
+    }
+
+    /// A rematch answer with these changes (the plan is the test school's).
+    fn outcome(changes: Vec<PairChange>) -> RematchOutcome {
+        let problem = test_school::problem(test_school::json());
+        let outcome = crate::engine::solve(&problem).expect("the test school solves");
+        RematchOutcome {
+            problem,
+            outcome,
+            changes,
+            voluntary_changes: 1,
+        }
+    }
+
+    #[test]
+    fn changes_are_listed_moves_first_and_kept_last_with_dashes_for_none() {
+        let mut moved = change(ChangeKind::Moved, "S1", "T1", &["T2", "T3"]);
+        moved.detail = ChangeDetail::CapacityShrank {
+            capacity: 1,
+            before: 3,
+        };
+        moved.forced_by = vec![SeatNeed {
+            student_id: "S2".into(),
+            need_id: "N1".into(),
+            priority: Priority::High,
+        }];
+        let mut new = change(ChangeKind::New, "S2", "", &["T1"]);
+        new.detail = ChangeDetail::NewPair;
+        let mut ended = change(ChangeKind::Ended, "S3", "T2", &[]);
+        ended.detail = ChangeDetail::NeedsEnded;
+        let kept = change(ChangeKind::Kept, "S4", "T4", &["T4"]);
+        let r = outcome(vec![kept, ended, new, moved]);
+        assert_eq!(
+            render_changes(&r, true, Lang::En),
+            "- moved  S1 T1 -> T2,T3: the mentor's capacity is now 1, below the 3 working pairs \
+             (seats now held by S2/N1 (high))\n\
+             - new    S2 - -> T1: new pair\n\
+             - ended  S3 T2 -> -: the needs this pair covered have ended\n\
+             - kept   S4 T4 -> T4: working pair kept\n"
+        );
+        assert!(!render_changes(&r, false, Lang::En).contains("kept"));
+        assert_eq!(
+            heading(&r, Lang::En),
+            "REMATCH: 1 kept, 1 moved, 1 new, 1 ended; 1 working pair(s) changed by choice"
+        );
+    }
+
+    #[test]
+    fn the_penalty_a_better_fit_outweighed_is_in_the_sentence() {
+        let mut c = change(ChangeKind::Moved, "S1", "T1", &["T2"]);
+        c.detail = ChangeDetail::BetterFit { penalty: 2.5 };
+        assert_eq!(
+            change_detail(&c, Lang::En),
+            "a better fit outweighed the change penalty 2.5"
+        );
+        assert_ne!(
+            change_detail(&c, Lang::ZhCn),
+            change_detail(&c, Lang::En),
+            "the Chinese catalogue has its own sentence"
+        );
+    }
+
+    #[test]
+    fn in_report_order_follows_report_order() {
+        let r = outcome(vec![
+            change(ChangeKind::Kept, "S1", "T1", &["T1"]),
+            change(ChangeKind::New, "S2", "", &["T2"]),
+            change(ChangeKind::Moved, "S3", "T1", &[]),
+        ]);
+        let kinds: Vec<ChangeKind> = in_report_order(&r).map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            [ChangeKind::Moved, ChangeKind::New, ChangeKind::Kept]
+        );
+    }
 }

@@ -694,3 +694,95 @@ fn summary(problem: &Problem, plan: &Plan) -> Summary {
         mentor_side: mentors::mentor_side(problem, &plan.mentor_of_need, &plan.seats),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_school;
+
+    /// The test school, and S1's needs with T1 and S2's need with T2 as the plan.
+    fn planned() -> (Problem, Vec<(NeedIx, MentorIx)>) {
+        let problem = test_school::problem(test_school::json());
+        let ids = problem.id_index();
+        let (s1, s2) = (ids.student("S1").unwrap(), ids.student("S2").unwrap());
+        let (t1, t2) = (ids.mentor("T1").unwrap(), ids.mentor("T2").unwrap());
+        let mut pairs: Vec<(NeedIx, MentorIx)> = problem.students[s1 as usize]
+            .needs()
+            .map(|n| (n, t1))
+            .collect();
+        pairs.extend(problem.students[s2 as usize].needs().map(|n| (n, t2)));
+        (problem, pairs)
+    }
+
+    #[test]
+    fn a_student_takes_one_seat_whatever_the_needs_the_mentor_covers() {
+        let (problem, pairs) = planned();
+        let plan = Plan::new(&problem, &pairs);
+        assert_eq!(plan.seats[0], vec![0], "S1 once on T1's seats");
+        assert!(plan.is_full(&problem, 0), "T1 has one seat");
+        let assignments = assignments(&problem, &pairs);
+        assert_eq!(assignments.len(), 2, "one assignment per (student, mentor)");
+        assert_eq!(
+            assignments[0].needs.len(),
+            2,
+            "both of S1's needs on one pair"
+        );
+        assert_eq!(assignments[0].student_rank, Some(2));
+        assert!(assignments[0].needs.iter().all(|c| c.total > 0.0));
+    }
+
+    #[test]
+    fn summary_counts_coverage_choices_and_load() {
+        let (problem, pairs) = planned();
+        let s = summary(&problem, &Plan::new(&problem, &pairs));
+        assert_eq!(
+            (s.needs, s.needs_covered, s.students_fully_covered),
+            (3, 3, 2)
+        );
+        assert_eq!(s.students_without_mentor, 0);
+        // S1 got its second choice, S2 a mentor it did not rank: no first choice, one top three.
+        assert_eq!(s.first_choice_share, 0.0);
+        assert_eq!(s.top3_share, 0.5);
+        assert_eq!(s.load_histogram[1], 2);
+        assert_eq!(s.load_histogram[0], 0);
+        let academic = &s.tracks[Track::Academic.index()];
+        assert_eq!((academic.needs, academic.covered), (3, 3));
+        assert!((academic.top3_share - 2.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_missed_first_choice_names_who_holds_the_full_mentors_seat() {
+        let (problem, pairs) = planned();
+        let plan = Plan::new(&problem, &pairs);
+        let miss = preference_miss(&problem, &plan, 0).expect("S1 missed T2");
+        assert_eq!(miss.best_rank_given, Some(2));
+        assert_eq!(miss.higher.len(), 1);
+        assert_eq!((miss.higher[0].mentor, miss.higher[0].rank), (1, 1));
+        let MissReason::Full(holders) = &miss.higher[0].reason else {
+            panic!("T2 is full: {:?}", miss.higher[0].reason);
+        };
+        assert_eq!(holders.len(), 1);
+        assert_eq!(holders[0].student, 1, "S2 holds T2's seat");
+        // S2 missed T1, whose seat S1 holds for its high-priority need.
+        let miss = preference_miss(&problem, &plan, 1).expect("S2 missed T1");
+        let MissReason::Full(holders) = &miss.higher[0].reason else {
+            panic!("T1 is full: {:?}", miss.higher[0].reason);
+        };
+        assert_eq!(holders[0].priority, Priority::High);
+        assert_eq!(holders[0].student_rank, Some(2));
+    }
+
+    #[test]
+    fn a_student_with_the_first_choice_has_no_miss() {
+        let (problem, pairs) = planned();
+        // Swap: S1's math need to T2 and S2 to T1.
+        let swapped: Vec<(NeedIx, MentorIx)> = pairs
+            .iter()
+            .filter(|&&(n, _)| problem.needs[n as usize].student == 1 || n == 0)
+            .map(|&(n, m)| (n, 1 - m))
+            .collect();
+        let plan = Plan::new(&problem, &swapped);
+        assert!(preference_miss(&problem, &plan, 0).is_none());
+        assert!(preference_miss(&problem, &plan, 1).is_none());
+    }
+}

@@ -77,7 +77,7 @@ pub fn rematch_page(r: &RematchOutcome, lang: Lang) -> String {
             esc(kind_name(c.kind, lang)),
             esc(&c.student_id),
             or_dash(&c.from_mentor_id),
-            or_dash(&c.to_mentor_id),
+            or_dash(&c.to_mentors_joined()),
             esc(&change_detail(c, lang)),
         ));
     }

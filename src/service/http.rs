@@ -229,7 +229,7 @@ where
             refuse(Code::InvalidArgument, None);
             return bad_request(
                 "timeout",
-                "invalid_timeout",
+                "INVALID_TIMEOUT",
                 format!(
                     "timeout {value:?} is not a duration (write e.g. 500ms, 10s, 2m, or \
                      gRPC's 10S)"
@@ -265,7 +265,7 @@ where
             let e = crate::proto::DecodeError::from(e);
             return bad_request(
                 "",
-                "invalid_json",
+                "INVALID_JSON",
                 format!("the body is not a valid {method} request in the proto3 JSON mapping: {e}"),
             );
         }

@@ -18,7 +18,7 @@ use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
 use tracing::Instrument;
 
 use crate::domain::raw::RawRequest;
-use crate::domain::validate::{validate, InvalidRequest};
+use crate::domain::validate::{validate, InvalidRequest, ViolationCode};
 use crate::engine;
 use crate::proto::{self, pb};
 use crate::solver::{SolveError, SolveOptions};
@@ -82,7 +82,7 @@ fn trailer_violations(all: &[crate::domain::validate::Violation]) -> Vec<FieldVi
     let mut out = Vec::new();
     let mut used = 0;
     for (i, v) in all.iter().enumerate() {
-        let reason = v.code.as_str().to_uppercase();
+        let reason = v.code.code().to_string();
         let size = v.path.len() + v.message.len() + reason.len() + 16;
         if used + size > TRAILER_BUDGET_BYTES {
             out.push(FieldViolation {
@@ -91,7 +91,7 @@ fn trailer_violations(all: &[crate::domain::validate::Violation]) -> Vec<FieldVi
                     "and {} more problem(s): call Validate for the full list",
                     all.len() - i
                 ),
-                reason: "TOO_MANY_VIOLATIONS".into(),
+                reason: ViolationCode::TooManyViolations.code().into(),
                 localized_message: None,
             });
             break;

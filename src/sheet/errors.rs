@@ -37,29 +37,25 @@ pub enum SheetCode {
     DuplicateSetting,
 }
 
-impl SheetCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SheetCode::FileTooLarge => "file_too_large",
-            SheetCode::UnreadableFile => "unreadable_file",
-            SheetCode::MissingSheet => "missing_sheet",
-            SheetCode::MissingColumn => "missing_column",
-            SheetCode::UnknownColumn => "unknown_column",
-            SheetCode::DuplicateColumn => "duplicate_column",
-            SheetCode::TooManyCells => "too_many_cells",
-            SheetCode::FormulaCell => "formula_cell",
-            SheetCode::DateInCell => "date_in_cell",
-            SheetCode::NotANumber => "not_a_number",
-            SheetCode::NotAWholeNumber => "not_a_whole_number",
-            SheetCode::NotYesNo => "not_yes_no",
-            SheetCode::UnknownLabel => "unknown_label",
-            SheetCode::CellError => "cell_error",
-            SheetCode::MergedCells => "merged_cells",
-            SheetCode::UnknownSetting => "unknown_setting",
-            SheetCode::DuplicateSetting => "duplicate_setting",
-        }
-    }
-}
+crate::domain::codes::spelled_codes!(SheetCode {
+    FileTooLarge => "FILE_TOO_LARGE",
+    UnreadableFile => "UNREADABLE_FILE",
+    MissingSheet => "MISSING_SHEET",
+    MissingColumn => "MISSING_COLUMN",
+    UnknownColumn => "UNKNOWN_COLUMN",
+    DuplicateColumn => "DUPLICATE_COLUMN",
+    TooManyCells => "TOO_MANY_CELLS",
+    FormulaCell => "FORMULA_CELL",
+    DateInCell => "DATE_IN_CELL",
+    NotANumber => "NOT_A_NUMBER",
+    NotAWholeNumber => "NOT_A_WHOLE_NUMBER",
+    NotYesNo => "NOT_YES_NO",
+    UnknownLabel => "UNKNOWN_LABEL",
+    CellError => "CELL_ERROR",
+    MergedCells => "MERGED_CELLS",
+    UnknownSetting => "UNKNOWN_SETTING",
+    DuplicateSetting => "DUPLICATE_SETTING",
+});
 
 /// One problem: the sheet (or file) as named in the file, the cell (row, column from 0) when
 /// there is one, the code and the message in the chosen language.
@@ -87,8 +83,8 @@ impl SheetProblem {
         SheetProblem {
             sheet,
             cell,
-            code: code.as_str(),
-            message: trf(lang, &format!("errors.{}", code.as_str()), &args),
+            code: code.code(),
+            message: trf(lang, &code.catalogue_key(), &args),
         }
     }
 
@@ -117,11 +113,7 @@ pub fn render_violation(lang: Lang, violation: &Violation, field: &str) -> Strin
 pub fn render_code(lang: Lang, code: ViolationCode, english: &str, field: &str) -> String {
     match lang {
         Lang::En => english.to_string(),
-        _ => trf(
-            lang,
-            &format!("errors.{}", code.as_str()),
-            &[("field", &field)],
-        ),
+        _ => trf(lang, &code.catalogue_key(), &[("field", &field)]),
     }
 }
 
@@ -193,55 +185,15 @@ mod tests {
 
     #[test]
     fn every_code_has_a_message_in_every_language() {
-        let codes = [
-            SheetCode::FileTooLarge,
-            SheetCode::UnreadableFile,
-            SheetCode::MissingSheet,
-            SheetCode::MissingColumn,
-            SheetCode::UnknownColumn,
-            SheetCode::DuplicateColumn,
-            SheetCode::TooManyCells,
-            SheetCode::FormulaCell,
-            SheetCode::DateInCell,
-            SheetCode::NotANumber,
-            SheetCode::NotAWholeNumber,
-            SheetCode::NotYesNo,
-            SheetCode::UnknownLabel,
-            SheetCode::CellError,
-            SheetCode::MergedCells,
-            SheetCode::UnknownSetting,
-            SheetCode::DuplicateSetting,
-        ];
         let keys: Vec<&str> = crate::i18n::keys(Lang::En).collect();
-        for code in codes {
-            let key = format!("errors.{}", code.as_str());
-            assert!(keys.contains(&key.as_str()), "{key} missing");
-        }
-        for code in [
-            ViolationCode::EmptyId,
-            ViolationCode::DuplicateId,
-            ViolationCode::UnknownReference,
-            ViolationCode::CapacityOutOfRange,
-            ViolationCode::MalformedSlot,
-            ViolationCode::EmptyNeeds,
-            ViolationCode::InvalidRank,
-            ViolationCode::DuplicateRank,
-            ViolationCode::DuplicateChoice,
-            ViolationCode::MissingValue,
-            ViolationCode::InvalidEnum,
-            ViolationCode::InvalidWeight,
-            ViolationCode::OutOfRange,
-            ViolationCode::DuplicateEntry,
-            ViolationCode::LockedAndForbidden,
-            ViolationCode::LockedBreaksRule,
-            ViolationCode::LockedOverCapacity,
-            ViolationCode::TooLarge,
-            ViolationCode::TooLong,
-            ViolationCode::TooManyViolations,
-            ViolationCode::ControlCharacter,
-            ViolationCode::RiskLevelOffTrack,
-        ] {
-            let key = format!("errors.{}", code.as_str());
+        let sheet = SheetCode::ALL.iter().map(|c| c.catalogue_key());
+        // UNKNOWN_LOCALE has no message in the catalogues yet (a non-English rendering of it
+        // prints its key): left out, as before the codes had one table.
+        let validation = ViolationCode::ALL
+            .iter()
+            .filter(|&&c| c != ViolationCode::UnknownLocale)
+            .map(|c| c.catalogue_key());
+        for key in sheet.chain(validation) {
             assert!(keys.contains(&key.as_str()), "{key} missing");
         }
     }

@@ -242,7 +242,7 @@ pub fn rematch_book(r: &RematchOutcome, request: &pb::RematchRequest, lang: Lang
             Out::text(change_reason(c.reason)),
             Out::text(&c.student_id),
             Out::text(&c.from_mentor_id),
-            Out::text(&c.to_mentor_id),
+            Out::text(c.to_mentors_joined()),
             Out::text(c.need_ids.join(", ")),
             Out::text(sentences::change_detail(c, lang)),
             Out::text(seats.join(", ")),

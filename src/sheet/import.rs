@@ -102,13 +102,13 @@ impl Origin {
                 Some(loc) => SheetProblem {
                     sheet: loc.sheet.clone(),
                     cell: loc.cell,
-                    code: v.code.as_str(),
+                    code: v.code.code(),
                     message: render_code(self.lang, v.code, &v.message, &loc.field),
                 },
                 None => SheetProblem {
                     sheet: self.file.clone(),
                     cell: None,
-                    code: v.code.as_str(),
+                    code: v.code.code(),
                     message: render_code(self.lang, v.code, &v.message, path_field(&v.path)),
                 },
             })
@@ -243,7 +243,7 @@ impl<'g> Importer<'g> {
         self.problems.push(SheetProblem {
             sheet: t.name.clone(),
             cell,
-            code: code.as_str(),
+            code: code.code(),
             message: render_code(self.lang, code, &english, &field),
         });
     }

@@ -1,0 +1,410 @@
+//! The modified model a rematch solves, built in named passes over the checked current pairs:
+//! the school without ended needs, students who left or pairs that do not work
+//! ([`updated_request`]); which working pairs must move and which can be kept ([`classify`]);
+//! the locks of lock mode ([`lock_working`]); the change penalty on keepable pairs
+//! ([`apply_penalty`]); the bound on changes ([`bound_changes`]); and the warm start
+//! ([`warm_start`]).
+//!
+//! Imports the domain (raw input, model, validation's lock matching), the rules' pair check and
+//! the solver's feasible subset (for the warm start); must not import the engine, the
+//! explained plan or anything that renders.
+
+use std::collections::{HashMap, HashSet};
+
+use super::keepable::most_keepable_set;
+use super::request::{Current, Evaluation};
+use crate::domain::model::{MentorIx, MinKept, NeedIx, Problem, StudentIx};
+use crate::domain::raw::{RawPair, RawRequest};
+use crate::domain::validate::lock_matching;
+use crate::rules::check_pair;
+
+/// Why a current pair cannot simply be kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Forced {
+    StudentLeft,
+    MentorLeft,
+    RuleNoLongerHolds,
+}
+
+/// A working pair that still meets every hard rule: its position in the current pairs, its
+/// student and its mentor.
+pub(super) type Keepable = (usize, StudentIx, MentorIx);
+
+/// Turns the school as sent into the school the rematch solves: ended needs dropped (students
+/// left without needs leave the programme, with everything that referred to them), pairs that
+/// do not work forbidden. Returns the ids of every student before the drop.
+pub(super) fn updated_request(request: &mut RawRequest, current: &[Current]) -> HashSet<String> {
+    drop_ended_needs(request, current);
+    let students_before: HashSet<String> = request.students.iter().map(|s| s.id.clone()).collect();
+    request.students.retain(|s| !s.needs.is_empty());
+    drop_students_left(request, &students_before);
+    forbid_not_working(request, current);
+    students_before
+}
+
+/// Drops the needs of ended pairs (all the student's needs when the pair names none).
+fn drop_ended_needs(request: &mut RawRequest, current: &[Current]) {
+    let mut ended: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for c in current.iter().filter(|c| c.evaluation == Evaluation::Ended) {
+        let entry = ended.entry(c.student_id.as_str()).or_default();
+        if c.need_ids.is_empty() {
+            entry.insert("*");
+        }
+        entry.extend(c.need_ids.iter().map(String::as_str));
+    }
+    for s in &mut request.students {
+        if let Some(gone) = ended.get(s.id.as_str()) {
+            if gone.contains("*") {
+                s.needs.clear();
+            } else {
+                s.needs.retain(|n| !gone.contains(n.id.as_str()));
+            }
+        }
+    }
+}
+
+/// Removes what refers to students no longer in the request: mentors' preferences, locked
+/// and forbidden pairs, affinities.
+fn drop_students_left(request: &mut RawRequest, students_before: &HashSet<String>) {
+    let remaining: HashSet<&str> = request.students.iter().map(|s| s.id.as_str()).collect();
+    let left: HashSet<String> = students_before
+        .iter()
+        .filter(|id| !remaining.contains(id.as_str()))
+        .cloned()
+        .collect();
+    if left.is_empty() {
+        return;
+    }
+    for m in &mut request.mentors {
+        m.preferences.retain(|c| !left.contains(&c.id));
+    }
+    request
+        .locked_pairs
+        .retain(|p| !left.contains(&p.student_id));
+    request
+        .forbidden_pairs
+        .retain(|p| !left.contains(&p.student_id));
+    request.affinities.retain(|a| !left.contains(&a.student_id));
+}
+
+/// Forbids every pair evaluated as not working whose student and mentor are still present.
+fn forbid_not_working(request: &mut RawRequest, current: &[Current]) {
+    let mentor_ids: HashSet<&str> = request.mentors.iter().map(|m| m.id.as_str()).collect();
+    let student_ids: HashSet<&str> = request.students.iter().map(|s| s.id.as_str()).collect();
+    let forbidden: Vec<RawPair> = current
+        .iter()
+        .filter(|c| c.evaluation == Evaluation::NotWorking)
+        .filter(|c| {
+            student_ids.contains(c.student_id.as_str()) && mentor_ids.contains(c.mentor_id.as_str())
+        })
+        .map(|c| RawPair {
+            student_id: c.student_id.clone(),
+            mentor_id: c.mentor_id.clone(),
+        })
+        .collect();
+    request.forbidden_pairs.extend(forbidden);
+}
+
+/// For each current pair, why it must move whatever the plan (`None`: it need not, or it is
+/// not working); and the working pairs that can still be kept.
+pub(super) fn classify(
+    problem: &Problem,
+    current: &[Current],
+) -> (Vec<Option<Forced>>, Vec<Keepable>) {
+    let mut forced: Vec<Option<Forced>> = Vec::with_capacity(current.len());
+    let mut keepable: Vec<Keepable> = Vec::new();
+    let ids = problem.id_index();
+    for (i, c) in current.iter().enumerate() {
+        if c.evaluation != Evaluation::Working {
+            forced.push(None);
+            continue;
+        }
+        let (Some(s), Some(m)) = (ids.student(&c.student_id), ids.mentor(&c.mentor_id)) else {
+            forced.push(Some(if ids.student(&c.student_id).is_none() {
+                Forced::StudentLeft
+            } else {
+                Forced::MentorLeft
+            }));
+            continue;
+        };
+        let any_ok = pair_needs(problem, s, &c.need_ids)
+            .into_iter()
+            .any(|n| check_pair(problem, n, m).is_ok());
+        if any_ok {
+            forced.push(None);
+            keepable.push((i, s, m));
+        } else {
+            forced.push(Some(Forced::RuleNoLongerHolds));
+        }
+    }
+    (forced, keepable)
+}
+
+/// Lock mode: locks working pairs (in `request`) within the mentor's (possibly shrunk)
+/// capacity, the student's mentor limit, and only while the student's locked mentors can
+/// still cover distinct needs (two working pairs for one need cannot both be kept); the rest
+/// fall back to the penalty. Returns the positions of the locked pairs.
+pub(super) fn lock_working(
+    problem: &Problem,
+    keepable: &[Keepable],
+    current: &[Current],
+    request: &mut RawRequest,
+) -> HashSet<usize> {
+    let mut locked_ix: HashSet<usize> = HashSet::new();
+    let mut per_mentor: HashMap<MentorIx, u32> = HashMap::new();
+    let mut per_student: HashMap<StudentIx, Vec<MentorIx>> = HashMap::new();
+    for &(i, s, m) in keepable {
+        let used = per_mentor.entry(m).or_default();
+        let mine = per_student.entry(s).or_default();
+        let fits = *used < problem.mentors[m as usize].capacity
+            && (mine.len() as u32) < problem.policy.max_mentors_per_student
+            && !mine.contains(&m)
+            && {
+                mine.push(m);
+                let distinct = lock_matching(problem, s, mine) == mine.len();
+                mine.pop();
+                distinct
+            };
+        if fits {
+            *used += 1;
+            mine.push(m);
+            locked_ix.insert(i);
+            request.locked_pairs.push(RawPair {
+                student_id: current[i].student_id.clone(),
+                mentor_id: current[i].mentor_id.clone(),
+            });
+        }
+    }
+    locked_ix
+}
+
+/// Penalty mode (and lock mode's leftovers): each kept need of a keepable, unlocked pair earns
+/// the penalty avoided, as the pair's continuity: the penalty sent, else more than any plan's
+/// total fit.
+pub(super) fn apply_penalty(
+    problem: &mut Problem,
+    keepable: &[Keepable],
+    locked_ix: &HashSet<usize>,
+    change_penalty: Option<f64>,
+) {
+    let weights = &problem.policy.weights;
+    let max_pair_score = weights.student_preference
+        + weights.mentor_preference
+        + weights.specialty
+        + weights.time_overlap
+        + weights.personality
+        + weights.affinity
+        + weights.own_class;
+    let penalty = change_penalty.unwrap_or(max_pair_score * problem.needs.len() as f64 + 1.0);
+    for &(i, s, m) in keepable {
+        if locked_ix.contains(&i) {
+            continue;
+        }
+        problem.pair_facts.entry((s, m)).or_default().continuity = penalty;
+    }
+}
+
+/// The working pairs still possible now (keepable and not locked). A student's kept mentors
+/// must cover distinct needs: of two working pairs for one need only the first listed counts
+/// (as lock mode locks only the first), or the bound would ask for more kept pairs than any
+/// plan has.
+pub(super) fn keepable_now(
+    problem: &Problem,
+    keepable: &[Keepable],
+    locked_ix: &HashSet<usize>,
+) -> Vec<(StudentIx, MentorIx)> {
+    let mut kept_mentors: HashMap<StudentIx, Vec<MentorIx>> = HashMap::new();
+    for &(s, m) in &problem.locked {
+        kept_mentors.entry(s).or_default().push(m);
+    }
+    keepable
+        .iter()
+        .filter(|(i, _, _)| !locked_ix.contains(i))
+        .filter(|&&(_, s, m)| {
+            let mine = kept_mentors.entry(s).or_default();
+            if mine.contains(&m) {
+                return false;
+            }
+            mine.push(m);
+            let distinct = lock_matching(problem, s, mine) == mine.len();
+            if !distinct {
+                mine.pop();
+            }
+            distinct
+        })
+        .map(|&(_, s, m)| (s, m))
+        .collect()
+}
+
+/// A largest set of the pairs still possible that fits at once gives the bound on changes:
+/// with `max_changes`, at least that many fewer than its size must be kept. Returns the size.
+pub(super) fn bound_changes(
+    problem: &mut Problem,
+    keepable_now: &[(StudentIx, MentorIx)],
+    max_changes: Option<u32>,
+) -> u32 {
+    let held = most_keepable_set(problem, keepable_now);
+    let most_keepable = held.iter().filter(|&&h| h).count() as u32;
+    if let Some(max) = max_changes {
+        let at_least = most_keepable.saturating_sub(max);
+        // The pairs that can all be kept together come first: the solver's fallback plan
+        // takes them in this order, so it meets the bound too.
+        let (mut pairs, rest): (Vec<_>, Vec<_>) = keepable_now
+            .iter()
+            .copied()
+            .zip(held)
+            .partition(|&(_, h)| h);
+        pairs.extend(rest);
+        let pairs = pairs.into_iter().map(|(p, _)| p).collect();
+        problem.min_kept = Some(MinKept { pairs, at_least });
+    }
+    most_keepable
+}
+
+/// The working pairs that can still be kept, as a feasible plan the solver starts from (the
+/// continuity bonus is what makes it keep them).
+pub(super) fn warm_start(
+    problem: &Problem,
+    keepable: &[Keepable],
+    current: &[Current],
+) -> Vec<(NeedIx, MentorIx)> {
+    let wishes: Vec<(NeedIx, MentorIx)> = keepable
+        .iter()
+        .flat_map(|&(i, s, m)| {
+            pair_needs(problem, s, &current[i].need_ids)
+                .into_iter()
+                .map(move |n| (n, m))
+        })
+        .collect();
+    crate::solver::verify::feasible_subset(problem, &wishes)
+}
+
+/// The needs a current pair covered, as indices (all the student's needs when none are named).
+fn pair_needs(problem: &Problem, s: StudentIx, need_ids: &[String]) -> Vec<NeedIx> {
+    problem.students[s as usize]
+        .needs()
+        .filter(|&n| need_ids.is_empty() || need_ids.contains(&problem.needs[n as usize].id))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_school;
+
+    fn current(s: &str, m: &str, evaluation: Evaluation, needs: &[&str]) -> Current {
+        Current {
+            student_id: s.into(),
+            mentor_id: m.into(),
+            need_ids: needs.iter().map(|n| n.to_string()).collect(),
+            evaluation,
+        }
+    }
+
+    #[test]
+    fn a_student_whose_needs_all_ended_leaves_with_what_referred_to_them() {
+        let mut json = test_school::json();
+        json["mentors"][0]["preferences"] = serde_json::json!([{"studentId": "S2", "rank": 1}]);
+        json["forbiddenPairs"] = serde_json::json!([{"studentId": "S2", "mentorId": "T2"}]);
+        let mut request = test_school::raw(json);
+        let before = updated_request(
+            &mut request,
+            &[
+                current("S2", "T1", Evaluation::Ended, &[]),
+                current("S1", "T2", Evaluation::NotWorking, &[]),
+                current("S1", "T1", Evaluation::Ended, &["N2"]),
+            ],
+        );
+        assert_eq!(before.len(), 2, "both students were there before");
+        let ids: Vec<&str> = request.students.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["S1"]);
+        let needs: Vec<&str> = request.students[0]
+            .needs
+            .iter()
+            .map(|n| n.id.as_str())
+            .collect();
+        assert_eq!(needs, ["N1"], "S1's ended need dropped, the other kept");
+        assert!(request.mentors[0].preferences.is_empty());
+        let forbidden: Vec<(&str, &str)> = request
+            .forbidden_pairs
+            .iter()
+            .map(|p| (p.student_id.as_str(), p.mentor_id.as_str()))
+            .collect();
+        assert_eq!(
+            forbidden,
+            [("S1", "T2")],
+            "S2's pair gone, the failing one forbidden"
+        );
+    }
+
+    #[test]
+    fn working_pairs_are_kept_or_forced_to_move_with_the_reason() {
+        let problem = test_school::problem(test_school::json());
+        let (forced, keepable) = classify(
+            &problem,
+            &[
+                current("S1", "T1", Evaluation::Working, &[]),
+                current("S2", "T9", Evaluation::Working, &[]),
+                current("S9", "T1", Evaluation::Working, &[]),
+                current("S1", "T2", Evaluation::Working, &["N2"]),
+                current("S2", "T2", Evaluation::NotWorking, &[]),
+            ],
+        );
+        assert_eq!(
+            forced,
+            [
+                None,
+                Some(Forced::MentorLeft),
+                Some(Forced::StudentLeft),
+                Some(Forced::RuleNoLongerHolds),
+                None,
+            ]
+        );
+        assert_eq!(keepable, [(0, 0, 0)], "only S1 with T1 can be kept");
+    }
+
+    #[test]
+    fn the_default_penalty_outweighs_any_plans_fit_and_locked_pairs_earn_none() {
+        let mut problem = test_school::problem(test_school::json());
+        let keepable = [(0, 0, 0), (1, 1, 1)];
+        // A plan gives each need at most its best-fitting mentor (fit before any penalty).
+        let weights = problem.policy.weights.clone();
+        let most_fit: f64 = (0..problem.needs.len() as NeedIx)
+            .map(|n| {
+                (0..problem.mentors.len() as MentorIx)
+                    .filter_map(|m| {
+                        let (evidence, common) = check_pair(&problem, n, m).ok()?;
+                        let c = crate::score::components(&problem, n, m, evidence, common);
+                        Some(c.total(&weights))
+                    })
+                    .fold(0.0, f64::max)
+            })
+            .sum();
+        apply_penalty(&mut problem, &keepable, &HashSet::from([1]), None);
+        let penalty = problem.facts(0, 0).continuity;
+        assert!(penalty > most_fit, "{penalty} <= {most_fit}");
+        assert_eq!(problem.facts(1, 1).continuity, 0.0, "a locked pair");
+        apply_penalty(&mut problem, &keepable, &HashSet::new(), Some(2.5));
+        assert_eq!(problem.facts(1, 1).continuity, 2.5, "the penalty sent");
+    }
+
+    #[test]
+    fn of_two_working_pairs_for_one_need_only_the_first_counts() {
+        let mut json = test_school::json();
+        json["policy"] = serde_json::json!({"maxMentorsPerStudent": 2});
+        let problem = test_school::problem(json);
+        // S2 has one need, and working pairs with both T1 and T2.
+        let now = keepable_now(&problem, &[(0, 1, 0), (1, 1, 1)], &HashSet::new());
+        assert_eq!(now, [(1, 0)]);
+    }
+
+    #[test]
+    fn the_bound_asks_for_all_but_max_changes_of_the_most_keepable() {
+        let mut problem = test_school::problem(test_school::json());
+        let most = bound_changes(&mut problem, &[(0, 0), (1, 1)], Some(1));
+        assert_eq!(most, 2);
+        let bound = problem.min_kept.as_ref().expect("a bound");
+        assert_eq!(bound.at_least, 1);
+        assert_eq!(bound.pairs, [(0, 0), (1, 1)]);
+    }
+}
