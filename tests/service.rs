@@ -652,9 +652,10 @@ async fn at_the_grace_a_running_solve_stops_and_answers_with_its_best_plan() {
     };
     let server = TestServer::start(settings).await;
     let mut c = server.client().await;
-    // The network rounds of a 2,000 x 500 multi-need school outlast the grace here; they look
-    // at the stop flag as they look at the clock.
-    let mut req = pb::SolveRequest::from(generate::generate(2000, 500, 3));
+    // The network rounds of a 4,000 x 1,000 multi-need school outlast the grace here, in a
+    // release build too (a 2,000 x 500 school is proven in ~1.1 s there, before the stop);
+    // they look at the stop flag as they look at the clock.
+    let mut req = pb::SolveRequest::from(generate::generate(4000, 1000, 3));
     req.policy = Some(pb::Policy {
         time_limit_seconds: Some(120.0),
         ..pb::Policy::default()

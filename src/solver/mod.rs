@@ -1,8 +1,8 @@
 //! Solves the pairing exactly and lexicographically: first the most needs covered, level by
 //! level from urgent to low, then the best fit among plans with that coverage. Two algorithms
 //! share the candidate set and the objective (see [`solve_problem`]): a min-cost flow with
-//! pricing (`flow.rs`) when the problem is a network, and the integer program (`mip.rs`,
-//! good_lp building the model, HiGHS solving it) otherwise. Property tests check that they
+//! pricing (`flow.rs`) when the problem is a network, and the integer program (`mip/`,
+//! good_lp building the model, HiGHS solving it; raw HiGHS calls in `highs.rs`) otherwise. Property tests check that they
 //! agree.
 //!
 //! The integer program:
@@ -18,12 +18,13 @@
 //! Stage 1 maximises `Σ_c W(p(c)) x[c]` with integer weights chosen so that one need of a
 //! higher priority outweighs every need below it (mixed radix, see [`coverage_weights`]).
 //! Stage 2 maximises `Σ_c (B·2^level + score[c]) x[c]` and certifies the result by checking its
-//! coverage against stage 1's (details in `mip.rs`). Two solves rather than one big-M
+//! coverage against stage 1's (details in `mip/mod.rs`). Two solves rather than one big-M
 //! objective keep every coefficient small and the optimum exact.
 
 mod flow;
 pub mod forced;
 pub mod gain;
+mod highs;
 mod mip;
 mod network;
 mod side;
@@ -352,10 +353,10 @@ pub enum Method {
 ///
 /// - **network** (`network.rs`) when no mentor can cover two needs of one student: min-cost
 ///   flow over a sparse set, proven optimal for every pair by pricing;
-/// - **network+side** (`side.rs`) when seats can be shared: network flows with seats made up
+/// - **network+side** (`side/`) when seats can be shared: network flows with seats made up
 ///   front, an exact Lagrangian certificate, and the integer program on what the certificate
 ///   leaves open (often nothing);
-/// - **integer program** (`mip.rs`) for a rematch bounded by `maxChanges`, a side row the other
+/// - **integer program** (`mip/`) for a rematch bounded by `maxChanges`, a side row the other
 ///   methods do not model.
 pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved, SolveError> {
     solve_problem_from(problem, options, None)
@@ -363,7 +364,7 @@ pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved,
 
 /// [`solve_problem`] warm-started from a feasible plan (need, mentor) pairs — e.g. a plan of a
 /// nearby problem repaired to fit this one. The seat-sharing method and the integer program
-/// start from it as their incumbent; the network methods need no start. A plan that is not
+/// keep it as their incumbent (HiGHS itself is never given a start, see `mip/mod.rs`); the network methods need no start. A plan that is not
 /// feasible here is ignored. The answer is the same optimum: only the search is shorter.
 pub fn solve_problem_from(
     problem: &Problem,

@@ -7,7 +7,7 @@
 //! the node potentials. Pairs with negative reduced cost join and the flow is restored; when
 //! none is left, the potentials are a dual certificate for the full problem.
 //!
-//! The seat-sharing method (`side.rs`) runs the same loop with some seats made up front.
+//! The seat-sharing method (`side/`) runs the same loop with some seats made up front.
 
 use std::time::Instant;
 

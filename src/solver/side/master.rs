@@ -32,15 +32,14 @@
 //! proof wrong.
 
 use std::collections::HashSet;
-use std::os::raw::c_int;
 
-use highs::{ColProblem, HighsModelStatus, Model, Row, Sense};
+use ::highs::{ColProblem, HighsModelStatus, Model, Row, Sense};
 
 use super::{lagrangian, Block, Bound, Pricing, Shape, Sharing, ONE_NEED};
 use crate::domain::model::{MentorIx, NeedIx, StudentIx};
 use crate::domain::Priority;
 use crate::solver::flow::{self, Cost};
-use crate::solver::{mip, Until};
+use crate::solver::{highs, Until};
 
 /// LP solves (each followed by one exact evaluation of the bound) per tier at most.
 const MAX_ITERATIONS_PER_TIER: u32 = 25;
@@ -316,7 +315,7 @@ impl<'a> MasterLp<'a> {
         model.set_option("threads", 1);
         model.set_option("random_seed", 0);
         let mut until = Box::new(deadline);
-        mip::interrupt_at(&mut model, &mut until);
+        highs::interrupt_at(&mut model, &mut until);
         MasterLp {
             master: Master {
                 pricing: base,
@@ -366,16 +365,16 @@ impl<'a> MasterLp<'a> {
         // Undo the last call's optimal faces; every column gets its first tier's objective.
         for (j, d) in dropped.iter_mut().enumerate() {
             if *d {
-                change_bounds(slot.as_mut()?, j, 0.0, f64::INFINITY);
+                highs::change_col_bounds(slot.as_mut()?, j, 0.0, f64::INFINITY);
                 *d = false;
             }
         }
         for &r in tight.iter() {
-            change_row_bounds(slot.as_mut()?, r, f64::NEG_INFINITY, master.rhs[r]);
+            highs::change_row_bounds(slot.as_mut()?, r, f64::NEG_INFINITY, master.rhs[r]);
         }
         tight.clear();
         for (j, column) in master.columns.iter().enumerate() {
-            change_cost(slot.as_mut()?, j, column.tier_value[0]);
+            highs::change_col_cost(slot.as_mut()?, j, column.tier_value[0]);
         }
 
         // New columns: the plan (the LP starts at least as good as it) and the best choices
@@ -409,7 +408,7 @@ impl<'a> MasterLp<'a> {
         for (tier, &unit) in units.iter().enumerate().take(tiers) {
             if tier > 0 {
                 for (j, column) in master.columns.iter().enumerate() {
-                    change_cost(slot.as_mut()?, j, column.tier_value[tier]);
+                    highs::change_col_cost(slot.as_mut()?, j, column.tier_value[tier]);
                 }
             }
             let threshold = (TOLERANCE * unit) as Cost;
@@ -477,12 +476,12 @@ impl<'a> MasterLp<'a> {
                     column.tier_value[tier] - column.rows.iter().map(|&r| y[r]).sum::<f64>();
                 if !dropped[j] && reduced < -TOLERANCE {
                     dropped[j] = true;
-                    change_bounds(slot.as_mut()?, j, 0.0, 0.0);
+                    highs::change_col_bounds(slot.as_mut()?, j, 0.0, 0.0);
                 }
             }
             for r in 0..row_count {
                 if y[r] > TOLERANCE {
-                    change_row_bounds(slot.as_mut()?, r, master.rhs[r], master.rhs[r]);
+                    highs::change_row_bounds(slot.as_mut()?, r, master.rhs[r], master.rhs[r]);
                     tight.push(r);
                 }
                 settled[r] += packed(y[r], unit);
@@ -493,28 +492,6 @@ impl<'a> MasterLp<'a> {
             iterations,
             columns: master.columns.len(),
         })
-    }
-}
-
-fn change_cost(model: &mut Model, col: usize, cost: f64) {
-    // SAFETY: `model` owns a live HiGHS instance and `col` is one of its columns (columns are
-    // only ever added, in the order of `Master::columns`).
-    unsafe {
-        highs_sys::Highs_changeColCost(model.as_mut_ptr(), col as c_int, cost);
-    }
-}
-
-fn change_bounds(model: &mut Model, col: usize, lower: f64, upper: f64) {
-    // SAFETY: as in `change_cost`.
-    unsafe {
-        highs_sys::Highs_changeColBounds(model.as_mut_ptr(), col as c_int, lower, upper);
-    }
-}
-
-fn change_row_bounds(model: &mut Model, row: usize, lower: f64, upper: f64) {
-    // SAFETY: `row` indexes a row made with the problem (rows are never added later).
-    unsafe {
-        highs_sys::Highs_changeRowBounds(model.as_mut_ptr(), row as c_int, lower, upper);
     }
 }
 

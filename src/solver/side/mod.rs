@@ -25,7 +25,7 @@
 //!    the network is solved again (a few rounds).
 //! 4. **Residual**: if a gap `G` remains, every plan better than the incumbent gives each
 //!    student a pattern within `G` of its best at the prices (the terms of `L − value` are all
-//!    non-negative). Pairs in no such pattern are dropped; the integer program (`mip.rs`)
+//!    non-negative). Pairs in no such pattern are dropped; the integer program (`mip/`)
 //!    solves what is left, first over the pairs within a fraction of a point, widened when
 //!    that is not enough. Its optimum is the optimum.
 
@@ -997,7 +997,7 @@ pub(super) fn solve(
     loop {
         let residual = residual_pairs(&pricing, &sharing, &bound.singles, delta, &best.pairs);
         let restricted = if residual.len() * 2 > all.len() {
-            // Most pairs are open: the whole set, warm-started, costs the same.
+            // Most pairs are open: the whole set costs the same.
             all.clone()
         } else {
             let mut restricted = Candidates {
@@ -1035,7 +1035,7 @@ pub(super) fn solve(
             delta_points = delta as f64 / fit_scale,
             "seat sharing: residual integer program"
         );
-        // No start: the program never hands one to HiGHS (see `mip.rs`), and this method keeps
+        // No start: the program never hands one to HiGHS (see `mip/mod.rs`), and this method keeps
         // its own incumbent.
         let solution = mip::solve(problem, &restricted, options, deadline, None)?;
         let pairs = verify::pairs(&restricted, &solution.chosen);

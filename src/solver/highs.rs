@@ -1,0 +1,142 @@
+//! Everything that touches HiGHS below the `highs` crate's safe API: options, the interrupt
+//! callback that makes deadlines hold inside HiGHS, the raw calls that change a live LP (the
+//! pattern master's costs and bounds), and the mapping of HiGHS's model status to ours.
+//!
+//! It holds every `unsafe` block of the solver. It must not import the domain: callers pass
+//! plain numbers.
+
+use std::os::raw::c_int;
+
+use good_lp::ResolutionError;
+use highs::HighsModelStatus;
+
+use super::{SolveError, SolveStatus, Until};
+
+/// The callback HiGHS calls in its loops: asks it to stop once the deadline passed.
+unsafe extern "C" fn on_interrupt_check(
+    _kind: std::os::raw::c_int,
+    _message: *const std::os::raw::c_char,
+    _out: *const highs_sys::HighsCallbackDataOut,
+    data_in: *mut highs_sys::HighsCallbackDataIn,
+    user: *mut std::os::raw::c_void,
+) {
+    // SAFETY: `user` is the `Until` given to `interrupt_at`, which outlives the solve (the
+    // solve is synchronous and the value lives on the caller's stack until it returns);
+    // `data_in` is HiGHS's own, valid during the call, and may be null for some kinds.
+    let until = unsafe { &*(user as *const Until) };
+    if !data_in.is_null() && until.passed() {
+        unsafe { (*data_in).user_interrupt = 1 };
+    }
+}
+
+/// Installs [`on_interrupt_check`] for the simplex, interior-point and MIP loops. `until`
+/// must stay where it is until the model is solved.
+pub(super) fn interrupt_at(model: &mut highs::Model, until: &mut Until) {
+    let ptr = model.as_mut_ptr();
+    // SAFETY: `ptr` is the live HiGHS instance owned by `model`; the callback's data pointer
+    // stays valid for the solve (see `on_interrupt_check`). Failures only mean no interrupt.
+    unsafe {
+        highs_sys::Highs_setCallback(
+            ptr,
+            Some(on_interrupt_check),
+            until as *mut Until as *mut std::os::raw::c_void,
+        );
+        for kind in [
+            highs_sys::kHighsCallbackSimplexInterrupt,
+            highs_sys::kHighsCallbackIpmInterrupt,
+            highs_sys::kHighsCallbackMipInterrupt,
+        ] {
+            highs_sys::Highs_startCallback(ptr, kind);
+        }
+    }
+}
+
+/// Sets a HiGHS option; a rejected one is an error naming it.
+pub(super) fn set_option<V: highs::HighsOptionValue>(
+    model: &mut highs::Model,
+    option: &'static str,
+    value: V,
+) -> Result<(), SolveError> {
+    model
+        .try_set_option(option, value)
+        .map_err(|_| SolveError::Option { option })
+}
+
+/// Columns and rows are addressed by position in the live model.
+pub(super) fn change_col_cost(model: &mut highs::Model, col: usize, cost: f64) {
+    // SAFETY: `model` owns a live HiGHS instance and `col` is one of its columns (callers only
+    // ever add columns, and address them in the order they were added).
+    unsafe {
+        highs_sys::Highs_changeColCost(model.as_mut_ptr(), col as c_int, cost);
+    }
+}
+
+/// See [`change_col_cost`].
+pub(super) fn change_col_bounds(model: &mut highs::Model, col: usize, lower: f64, upper: f64) {
+    // SAFETY: as in `change_col_cost`.
+    unsafe {
+        highs_sys::Highs_changeColBounds(model.as_mut_ptr(), col as c_int, lower, upper);
+    }
+}
+
+/// See [`change_col_cost`].
+pub(super) fn change_row_bounds(model: &mut highs::Model, row: usize, lower: f64, upper: f64) {
+    // SAFETY: `row` indexes a row made with the problem (callers never add rows later).
+    unsafe {
+        highs_sys::Highs_changeRowBounds(model.as_mut_ptr(), row as c_int, lower, upper);
+    }
+}
+
+/// What a MIP solve's model status means for the plan: `Ok(None)` for an infeasible model.
+/// `relative_gap` is the gap the caller allowed and `mip_gap` the one HiGHS reached: a solve
+/// stopped at a positive allowed gap is not proven optimal.
+pub(super) fn mip_status(
+    status: HighsModelStatus,
+    relative_gap: f64,
+    mip_gap: f64,
+) -> Result<Option<SolveStatus>, SolveError> {
+    Ok(Some(match status {
+        HighsModelStatus::Optimal => {
+            if relative_gap > 0.0 && mip_gap.is_finite() && mip_gap > 1e-9 {
+                SolveStatus::GapLimit
+            } else {
+                SolveStatus::Optimal
+            }
+        }
+        HighsModelStatus::ObjectiveBound | HighsModelStatus::ObjectiveTarget => {
+            SolveStatus::GapLimit
+        }
+        HighsModelStatus::ReachedTimeLimit
+        | HighsModelStatus::ReachedInterrupt
+        | HighsModelStatus::ReachedIterationLimit
+        | HighsModelStatus::ReachedSolutionLimit
+        | HighsModelStatus::ReachedMemoryLimit => SolveStatus::TimeLimit,
+        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => return Ok(None),
+        other => {
+            return Err(SolveError::Backend {
+                stage: "solve",
+                source: ResolutionError::Str(format!("unexpected HiGHS status {other:?}")),
+            })
+        }
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_gap_allowed_and_reached_is_not_called_optimal() {
+        let optimal = mip_status(HighsModelStatus::Optimal, 0.0, 0.3).unwrap();
+        assert_eq!(optimal, Some(SolveStatus::Optimal));
+        let gapped = mip_status(HighsModelStatus::Optimal, 0.01, 0.005).unwrap();
+        assert_eq!(gapped, Some(SolveStatus::GapLimit));
+        let stopped = mip_status(HighsModelStatus::ReachedInterrupt, 0.0, 0.0).unwrap();
+        assert_eq!(stopped, Some(SolveStatus::TimeLimit));
+        assert_eq!(
+            mip_status(HighsModelStatus::Infeasible, 0.0, 0.0).unwrap(),
+            None
+        );
+        assert!(mip_status(HighsModelStatus::ModelEmpty, 0.0, 0.0).is_err());
+    }
+}

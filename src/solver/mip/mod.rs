@@ -1,0 +1,559 @@
+//! The integer program itself: built with good_lp over the candidate set, solved by HiGHS with
+//! fixed seed and one thread (so the same request gives the same plan), one solve per stage.
+//!
+//! HiGHS is never given a MIP start. With one, HiGHS 1.16 (highs-sys 1.16) proved wrong optima:
+//! on a generated 400-student school (`generate_with(400, 100, 1, false)`) the seat-sharing
+//! residual started from the network's plan was "proven" one normal need short of the true
+//! optimum, and the same model solved without the start was right (test
+//! `a_start_never_changes_the_integer_programs_optimum`). The previous stage's plan (or the
+//! caller's) is kept here instead, as each stage's answer of last resort: a stage stopped by the
+//! time limit with a worse plan than its start answers with the start.
+
+mod greedy;
+mod model;
+
+use good_lp::ResolutionError;
+use highs::HighsSolutionStatus;
+
+use self::model::{loads, MentorTerms, Structure};
+use super::highs::{self as backend, interrupt_at, set_option};
+use super::{coverage_weights, Solution, SolveError, SolveOptions, SolveStatus};
+use crate::domain::model::Problem;
+use crate::domain::Priority;
+use crate::rules::Candidates;
+
+struct StageOutcome {
+    status: SolveStatus,
+    x: Vec<f64>,
+    /// HiGHS's dual bound on the stage objective (infinite when it proved none).
+    bound: f64,
+}
+
+const TIME_LIMIT_FLOOR_SECONDS: f64 = 0.01;
+/// Building the model (good_lp, then HiGHS taking it) costs time HiGHS's own limit does not
+/// see: about a microsecond per pair on this machine, counted twice for margin. A stage is not
+/// started when the time left would not cover it, so the deadline holds on large schools too.
+const BUILD_SECONDS_PER_PAIR: f64 = 2e-6;
+/// HiGHS's MIP setup (presolve, clique table, probing) does not look at the clock, and no
+/// interrupt callback runs inside it: measured 1.2 s for 33.6 k pairs and 120 s for 640 k
+/// pairs (a 4,000 x 1,000 maxChanges rematch), about `2e-7 · pairs^1.5` seconds. A stage is
+/// not started unless the time left covers that, so a deadline is kept on any size.
+const SETUP_SECONDS_COEFFICIENT: f64 = 2e-7;
+/// Share of the time left that HiGHS's own limit is set to (see where it is set).
+const HIGHS_LIMIT_SHARE: f64 = 0.85;
+/// How often the fit stage may scale its coverage weights up before using explicit floors.
+const MAX_WEIGHT_ESCALATIONS: usize = 4;
+
+/// Solves the integer program over `candidates`: coverage, then (with `involveEveryMentor`)
+/// involvement, then fit, each stage keeping what the previous one proved. `start` (candidate
+/// positions of a feasible plan) replaces the greedy plan as the answer of last resort.
+pub(super) fn solve(
+    problem: &Problem,
+    candidates: &Candidates,
+    options: SolveOptions,
+    deadline: super::Until,
+    start: Option<&[usize]>,
+) -> Result<Solution, SolveError> {
+    let structure = Structure::new(problem, candidates);
+    let level_of: Vec<Priority> = structure
+        .need_of
+        .iter()
+        .map(|&n| problem.needs[n as usize].priority)
+        .collect();
+    let model = Model {
+        problem,
+        candidates,
+        structure: &structure,
+        level_of: &level_of,
+        deadline,
+    };
+    // A feasible plan is always at hand: the answer of last resort if the time limit strikes
+    // before HiGHS finds a better one. A caller's plan replaces the greedy one.
+    let x = match start {
+        Some(chosen) => {
+            let mut x = vec![0.0; candidates.len()];
+            for &c in chosen {
+                x[c] = 1.0;
+            }
+            x
+        }
+        None => greedy::greedy(problem, candidates, &structure),
+    };
+    let mut plan = Progress {
+        x,
+        status: SolveStatus::Optimal,
+    };
+    if candidates.is_empty() {
+        return Ok(model.solution(plan, None));
+    }
+    let floors = model.coverage(&mut plan)?;
+    let involved = model.involvement(&mut plan, &floors)?;
+    let fit_bound = model.fit(&mut plan, &floors, involved, options.relative_gap)?;
+    Ok(model.solution(plan, fit_bound))
+}
+
+/// The plan as the stages leave it: proven so far (`Optimal`) or not.
+struct Progress {
+    x: Vec<f64>,
+    status: SolveStatus,
+}
+
+impl Progress {
+    fn proven(&self) -> bool {
+        self.status == SolveStatus::Optimal
+    }
+}
+
+/// What every stage's model is built from.
+struct Model<'a> {
+    problem: &'a Problem,
+    candidates: &'a Candidates,
+    structure: &'a Structure,
+    level_of: &'a [Priority],
+    /// Heard inside HiGHS through its interrupt callbacks (see [`interrupt_at`]).
+    deadline: super::Until,
+}
+
+impl Model<'_> {
+    /// Seconds HiGHS may use from now: the time left less the model build's.
+    fn remaining(&self) -> f64 {
+        self.deadline.left().as_secs_f64() - self.candidates.len() as f64 * BUILD_SECONDS_PER_PAIR
+    }
+
+    /// A stage is not started when the time left cannot cover HiGHS's setup.
+    fn too_late(&self) -> bool {
+        let setup = SETUP_SECONDS_COEFFICIENT * (self.candidates.len() as f64).powf(1.5);
+        self.remaining() <= setup.max(TIME_LIMIT_FLOOR_SECONDS)
+    }
+
+    /// Needs covered per priority in plan `x`.
+    fn counts(&self, x: &[f64]) -> [u32; 4] {
+        let mut out = [0u32; 4];
+        for (c, &v) in x.iter().enumerate() {
+            if v > 0.5 {
+                out[self.level_of[c] as usize] += 1;
+            }
+        }
+        out
+    }
+
+    /// Mentors with at least one student in plan `x`.
+    fn involved(&self, x: &[f64]) -> u32 {
+        loads(self.problem, self.structure, x)
+            .iter()
+            .filter(|&&l| l > 0)
+            .count() as u32
+    }
+
+    /// Stage 1, coverage: one solve with mixed-radix weights, or level by level when those
+    /// would be too large. Returns the coverage reached as floors (level, at least).
+    fn coverage(&self, plan: &mut Progress) -> Result<Vec<(Priority, f64)>, SolveError> {
+        let mut stages: Vec<Vec<f64>> = Vec::new();
+        match coverage_weights(self.problem, self.candidates) {
+            Some(w) => stages.push(self.level_of.iter().map(|&p| w[p as usize]).collect()),
+            None => {
+                for level in Priority::DESCENDING {
+                    stages.push(
+                        self.level_of
+                            .iter()
+                            .map(|&p| f64::from(u8::from(p == level)))
+                            .collect(),
+                    );
+                }
+            }
+        }
+        let mut floors: Vec<(Priority, f64)> = Vec::new();
+        for coefficients in &stages {
+            if self.too_late() {
+                plan.status = SolveStatus::TimeLimit;
+                break;
+            }
+            let outcome = self.run(
+                coefficients,
+                MentorTerms::default(),
+                true,
+                &floors,
+                &plan.x,
+                self.remaining(),
+                0.0,
+            )?;
+            match outcome {
+                None => {
+                    plan.status = SolveStatus::TimeLimit;
+                    break;
+                }
+                Some(o) if o.status == SolveStatus::Infeasible => {
+                    plan.status = SolveStatus::Infeasible;
+                    plan.x = vec![0.0; self.candidates.len()];
+                    break;
+                }
+                Some(o) => {
+                    plan.x = o.x;
+                    // Keep the coverage reached as one row per level (count ≥ reached) for
+                    // the next level's solve.
+                    let reached = self.counts(&plan.x);
+                    floors = Priority::DESCENDING
+                        .iter()
+                        .filter(|&&p| reached[p as usize] > 0)
+                        .map(|&p| (p, f64::from(reached[p as usize]) - 0.5))
+                        .collect();
+                    if o.status != SolveStatus::Optimal {
+                        plan.status = SolveStatus::TimeLimit;
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(floors)
+    }
+
+    /// Between coverage and fit, with `involveEveryMentor`: as many mentors involved as the
+    /// coverage optimum allows, under the coverage floors. Returns that optimum.
+    fn involvement(
+        &self,
+        plan: &mut Progress,
+        floors: &[(Priority, f64)],
+    ) -> Result<Option<u32>, SolveError> {
+        if !self.problem.policy.involve_every_mentor || !plan.proven() {
+            return Ok(None);
+        }
+        if self.too_late() {
+            plan.status = SolveStatus::TimeLimit;
+            return Ok(None);
+        }
+        let zeros = vec![0.0; self.candidates.len()];
+        let terms = MentorTerms {
+            involve: 1.0,
+            ..MentorTerms::default()
+        };
+        let outcome = self.run(&zeros, terms, true, floors, &plan.x, self.remaining(), 0.0)?;
+        Ok(match outcome {
+            Some(o) if o.status == SolveStatus::Optimal => {
+                plan.x = o.x;
+                Some(self.involved(&plan.x))
+            }
+            Some(o) if o.status != SolveStatus::Infeasible => {
+                plan.x = o.x;
+                plan.status = SolveStatus::TimeLimit;
+                None
+            }
+            _ => {
+                plan.status = SolveStatus::TimeLimit;
+                None
+            }
+        })
+    }
+
+    /// Stage 2, fit among coverage-optimal plans. Coverage floors over every variable make
+    /// the model hard for HiGHS; instead maximise `Σ (base·2^level + score) x` with no floor
+    /// and check the result: if its coverage equals the stage-1 optimum, it is the best fit
+    /// among all coverage-optimal plans (any such plan scores the same coverage term, so a
+    /// better fit would contradict optimality of the weighted solve). If the weights were too
+    /// small to hold coverage, scale them up and solve again; as a last resort, solve under
+    /// explicit floors. Returns HiGHS's bound on the fit.
+    fn fit(
+        &self,
+        plan: &mut Progress,
+        floors: &[(Priority, f64)],
+        involved_optimum: Option<u32>,
+        relative_gap: f64,
+    ) -> Result<Option<f64>, SolveError> {
+        if !plan.proven() {
+            return Ok(None);
+        }
+        let candidates = self.candidates;
+        let optimum = self.counts(&plan.x);
+        let max_score = candidates
+            .scores
+            .iter()
+            .fold(0.0f64, |a, &b| a.max(b.abs()));
+        let load_spread = self.problem.policy.load_spread;
+        let mut base = 2.0 * max_score + 1.0;
+        for _ in 0..MAX_WEIGHT_ESCALATIONS {
+            if self.too_late() {
+                plan.status = SolveStatus::TimeLimit;
+                return Ok(None);
+            }
+            let level_weight = |p: Priority| base * f64::from(1u32 << (p as u32));
+            let coefficients: Vec<f64> = (0..candidates.len())
+                .map(|c| level_weight(self.level_of[c]) + candidates.scores[c])
+                .collect();
+            // Involvement weighs like one need at the lowest level: the result is checked
+            // against the involvement optimum as against the coverage one.
+            let terms = MentorTerms {
+                involve: if self.problem.policy.involve_every_mentor {
+                    base
+                } else {
+                    0.0
+                },
+                load_spread,
+                involve_floor: None,
+            };
+            let coverage_term: f64 = Priority::DESCENDING
+                .iter()
+                .map(|&p| level_weight(p) * f64::from(optimum[p as usize]))
+                .sum::<f64>()
+                + terms.involve * f64::from(involved_optimum.unwrap_or(0));
+            let outcome = self.run(
+                &coefficients,
+                terms,
+                false,
+                &[],
+                &plan.x,
+                self.remaining(),
+                relative_gap,
+            )?;
+            match outcome {
+                None => {
+                    plan.status = SolveStatus::TimeLimit;
+                    return Ok(None);
+                }
+                Some(o)
+                    if self.counts(&o.x) == optimum
+                        && involved_optimum.is_none_or(|i| self.involved(&o.x) == i) =>
+                {
+                    plan.x = o.x;
+                    plan.status = o.status;
+                    return Ok(Some(o.bound - coverage_term));
+                }
+                Some(o) if o.status == SolveStatus::Optimal => base *= 8.0,
+                Some(_) => {
+                    // Stopped early with a plan that gave up coverage: keep the stage-1 plan.
+                    plan.status = SolveStatus::TimeLimit;
+                    return Ok(None);
+                }
+            }
+        }
+        self.fit_under_floors(plan, floors, involved_optimum, relative_gap)
+    }
+
+    /// The fit stage's last resort: the fit objective under explicit coverage floors.
+    fn fit_under_floors(
+        &self,
+        plan: &mut Progress,
+        floors: &[(Priority, f64)],
+        involved_optimum: Option<u32>,
+        relative_gap: f64,
+    ) -> Result<Option<f64>, SolveError> {
+        let terms = MentorTerms {
+            involve: 0.0,
+            load_spread: self.problem.policy.load_spread,
+            involve_floor: involved_optimum.map(|i| f64::from(i) - 0.5),
+        };
+        let outcome = self.run(
+            &self.candidates.scores,
+            terms,
+            false,
+            floors,
+            &plan.x,
+            self.remaining(),
+            relative_gap,
+        )?;
+        Ok(match outcome {
+            None => {
+                plan.status = SolveStatus::TimeLimit;
+                None
+            }
+            Some(o) => {
+                plan.x = o.x;
+                plan.status = o.status;
+                Some(o.bound)
+            }
+        })
+    }
+
+    /// The answer: the plan, its objective, and the best bound the stages proved (the plan's
+    /// own value when proven; HiGHS's fit bound; or every need at its best candidate).
+    fn solution(&self, plan: Progress, fit_bound: Option<f64>) -> Solution {
+        let (problem, candidates) = (self.problem, self.candidates);
+        let Progress { x, status } = plan;
+        let chosen: Vec<usize> = (0..candidates.len()).filter(|&c| x[c] > 0.5).collect();
+        let objective = super::chosen_objective(problem, candidates, &chosen);
+        let (best_bound, gap) = match (fit_bound, status) {
+            (_, SolveStatus::Optimal) => (objective, 0.0),
+            (Some(bound), _) if bound.is_finite() => {
+                let bound = bound.max(objective);
+                (bound, super::relative_gap(objective, bound))
+            }
+            // The fit stage never ran or proved nothing: fall back to the trivial bound, every
+            // need at its best-scoring candidate.
+            _ => {
+                let bound = super::trivial_bound(problem, candidates).max(objective);
+                (bound, super::relative_gap(objective, bound))
+            }
+        };
+        let pairs = super::verify::pairs(candidates, &chosen);
+        #[cfg(debug_assertions)]
+        if status != SolveStatus::Infeasible {
+            if let Err(e) = super::verify::verify(problem, &pairs) {
+                debug_assert!(false, "solver produced an invalid plan: {e}");
+            }
+        }
+        Solution {
+            status,
+            objective,
+            best_bound,
+            gap,
+            coverage: super::level_coverage(problem, &pairs),
+            chosen,
+        }
+    }
+
+    /// Builds and solves one stage: maximise `coefficients · x` under the hard rules and the
+    /// given coverage floors. `start` (feasible under those floors) is not shown to HiGHS (see
+    /// the module header); it is the stage's answer when HiGHS stops at the limit with nothing
+    /// better. `integral` objectives get an absolute gap of 0.5 (integers), others 1e-7.
+    #[allow(clippy::too_many_arguments)]
+    fn run(
+        &self,
+        coefficients: &[f64],
+        terms: MentorTerms,
+        integral: bool,
+        floors: &[(Priority, f64)],
+        start: &[f64],
+        seconds: f64,
+        relative_gap: f64,
+    ) -> Result<Option<StageOutcome>, SolveError> {
+        let value = |x: &[f64]| -> f64 {
+            coefficients
+                .iter()
+                .zip(x)
+                .map(|(c, v)| c * v.round())
+                .sum::<f64>()
+                + terms.value(self.problem, self.structure, x)
+        };
+        let started = std::time::Instant::now();
+        let outcome = run_stage(
+            self,
+            coefficients,
+            terms,
+            integral,
+            floors,
+            seconds,
+            relative_gap,
+        )?;
+        tracing::debug!(
+            pairs = self.candidates.len(),
+            floors = floors.len(),
+            status = ?outcome.as_ref().map(|o| o.status),
+            ms = started.elapsed().as_millis() as u64,
+            "integer program: stage solved"
+        );
+        Ok(match outcome {
+            Some(o)
+                if !matches!(o.status, SolveStatus::Optimal | SolveStatus::Infeasible)
+                    && value(&o.x) < value(start) =>
+            {
+                Some(StageOutcome {
+                    x: start.to_vec(),
+                    ..o
+                })
+            }
+            // Stopped before HiGHS found any plan: the start, unproven.
+            None if !start.is_empty() => Some(StageOutcome {
+                status: SolveStatus::TimeLimit,
+                x: start.to_vec(),
+                bound: f64::INFINITY,
+            }),
+            other => other,
+        })
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_stage(
+    model_data: &Model<'_>,
+    coefficients: &[f64],
+    terms: MentorTerms,
+    integral: bool,
+    floors: &[(Priority, f64)],
+    seconds: f64,
+    relative_gap: f64,
+) -> Result<Option<StageOutcome>, SolveError> {
+    let Model {
+        problem,
+        candidates,
+        structure,
+        level_of,
+        deadline,
+    } = *model_data;
+    let mut inner = model::build(
+        problem,
+        candidates,
+        structure,
+        level_of,
+        coefficients,
+        terms,
+        floors,
+    )?;
+    // MENTOR_MATCH_HIGHS_LOG=1 shows HiGHS's own log, for diagnosing a slow model.
+    let verbose = std::env::var_os("MENTOR_MATCH_HIGHS_LOG").is_some();
+    set_option(&mut inner, "output_flag", verbose)?;
+    set_option(&mut inner, "log_to_console", verbose)?;
+    set_option(&mut inner, "threads", 1)?;
+    set_option(&mut inner, "random_seed", 0)?;
+    // HiGHS looks at the clock between pieces of work and overshoots its limit by up to a
+    // tenth on large models; keep that inside the caller's deadline.
+    set_option(
+        &mut inner,
+        "time_limit",
+        (seconds * HIGHS_LIMIT_SHARE).max(TIME_LIMIT_FLOOR_SECONDS),
+    )?;
+    set_option(&mut inner, "mip_rel_gap", relative_gap)?;
+    set_option(&mut inner, "mip_abs_gap", if integral { 0.5 } else { 1e-7 })?;
+
+    // HiGHS checks its own time limit only between pieces of work and overran it by minutes
+    // in the root LP of large models (a 4,000 x 1,000 maxChanges rematch: 30 s limit, still
+    // solving after 90 s). Its interrupt callbacks run every simplex / interior-point
+    // iteration and MIP node: there it hears the deadline and the stop flag.
+    let mut hear = deadline;
+    interrupt_at(&mut inner, &mut hear);
+    let solved = inner.try_solve().map_err(|e| SolveError::Backend {
+        stage: "solve",
+        source: ResolutionError::Str(format!("{e:?}")),
+    })?;
+    let Some(status) = backend::mip_status(solved.status(), relative_gap, solved.mip_gap())? else {
+        return Ok(Some(StageOutcome {
+            status: SolveStatus::Infeasible,
+            x: Vec::new(),
+            bound: 0.0,
+        }));
+    };
+    if solved.primal_solution_status() != HighsSolutionStatus::Feasible {
+        return Ok(None);
+    }
+    let columns = solved.get_solution();
+    let x_values = columns.columns()[..candidates.len()].to_vec();
+    let value: f64 = coefficients
+        .iter()
+        .zip(&x_values)
+        .map(|(c, x)| c * x.round())
+        .sum::<f64>()
+        + terms.value(problem, structure, &x_values);
+    let reported = solved.objective_value();
+    // A plan whose own value is not the one HiGHS reports proves nothing (seen with MIP starts,
+    // which are no longer given): keep it, unproven.
+    let status = if (value - reported).abs() > 1e-6 * reported.abs().max(1.0) {
+        tracing::warn!(
+            value,
+            reported,
+            "integer program: plan and reported objective differ"
+        );
+        match status {
+            SolveStatus::Optimal | SolveStatus::GapLimit => SolveStatus::TimeLimit,
+            other => other,
+        }
+    } else {
+        status
+    };
+    let bound = solved
+        .double_info_value(c"mip_dual_bound")
+        .ok()
+        .filter(|b| b.is_finite())
+        .unwrap_or(f64::INFINITY);
+    Ok(Some(StageOutcome {
+        status,
+        x: x_values,
+        bound,
+    }))
+}
