@@ -14,18 +14,9 @@ use crate::domain::slots::SlotSet;
 use crate::domain::{model::Mentor, model::Need, MentorRole, RiskLevel, Track};
 use crate::score;
 
-/// Which rule qualified a mentor for a need, with the facts that satisfied it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Evidence {
-    /// Academic: the mentor teaches the subject, for `years` years.
-    TeachesSubject { subject: Sym, years: u32 },
-    /// Psychological: the mentor holds a counsellor certificate.
-    CounsellorCertificate { years: u32 },
-    /// Psychological: the mentor has related training (no certificate).
-    PsychologicalTraining { years: u32 },
-    /// Talent: the mentor has coached `competitions` outside competitions in the domain.
-    CoachesDomain { domain: Sym, competitions: u32 },
-}
+/// Which rule qualified a mentor (a domain type, so `score` can read it without importing this
+/// module); re-exported here, where it is found.
+pub use crate::domain::evidence::Evidence;
 
 /// Why a mentor does not meet a need's qualification rule. Each variant has its own reason
 /// code in responses (`QualificationFailure`) and its own sentence in reports.

@@ -3,10 +3,10 @@
 //! (need, mentor) pair is `Σ weight_k · component_k`. Nothing here allocates: it runs once per
 //! candidate pair, millions of times at district scale.
 
+use crate::domain::evidence::Evidence;
 use crate::domain::model::{MentorIx, NeedIx, Problem, Sym};
 use crate::domain::policy::Weights;
 use crate::domain::slots::SlotSet;
-use crate::rules::Evidence;
 
 /// Years (or competitions) at which experience counts fully.
 pub const EXPERIENCE_SATURATION: u32 = 10;

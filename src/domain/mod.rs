@@ -2,6 +2,7 @@
 //! conversion layer fills [`raw::RawRequest`] and [`validate::validate`] turns it into a
 //! [`model::Problem`] whose invariants the solver relies on.
 
+pub mod evidence;
 pub mod limits;
 pub mod model;
 pub mod policy;
