@@ -9,6 +9,7 @@
 //! inner layers never see generated code; [`service`] and [`server`] put the engine behind
 //! gRPC.
 
+pub mod admit;
 pub mod cli;
 pub mod domain;
 pub mod engine;

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use crate::domain::model::{MentorIx, NeedIx, Problem, Student, Sym};
+use crate::domain::model::{MentorIx, NeedIx, Problem, Student, StudentIx, Sym};
 use crate::domain::policy::{RiskCredential, Rules};
 use crate::domain::slots::SlotSet;
 use crate::domain::{model::Mentor, model::Need, MentorRole, RiskLevel, Track};
@@ -228,6 +228,28 @@ pub fn check_pair(
         return Err(Blocker::Forbidden);
     }
     Ok((evidence, common))
+}
+
+/// Checks every hard rule between a mentor and each of a student's needs: `Ok` when the mentor
+/// may take at least one of them; otherwise the blocker that got furthest through the checks
+/// (the first of equals), or `None` when the student has no needs.
+pub fn check_student(
+    problem: &Problem,
+    student: StudentIx,
+    mentor: MentorIx,
+) -> Result<(), Option<Blocker>> {
+    let mut best: Option<Blocker> = None;
+    for n in problem.students[student as usize].needs() {
+        match check_pair(problem, n, mentor) {
+            Ok(_) => return Ok(()),
+            Err(b) => {
+                if best.is_none_or(|cur| b.progress() > cur.progress()) {
+                    best = Some(b);
+                }
+            }
+        }
+    }
+    Err(best)
 }
 
 /// Mentors that may qualify for a need, found through an index instead of a scan of every
