@@ -9,8 +9,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::admit::validate;
 use crate::domain::raw::RawRequest;
-use crate::domain::validate::{validate, InvalidRequest};
+use crate::domain::validate::InvalidRequest;
 use crate::i18n::Lang;
 use crate::proto::{self, pb};
 use crate::{engine, explain, generate, solver};

@@ -8,9 +8,10 @@
 
 use std::time::{Duration, Instant};
 
+use crate::admit::validate;
 use crate::domain::model::Problem;
 use crate::domain::raw::{Coded, RawPair, RawRequest};
-use crate::domain::validate::{validate, InvalidRequest, Violation, ViolationCode};
+use crate::domain::validate::{InvalidRequest, Violation, ViolationCode};
 use crate::engine;
 use crate::explain::Outcome;
 use crate::rematch::{self, Evaluation, KeepMode, RawCurrentPair, RawRematch, RematchOutcome};

@@ -1,5 +1,5 @@
 //! The request exactly as the caller sent it, before any check. The conversion layer fills
-//! these from protobuf; [`super::validate::validate`] reads them and reports every problem with
+//! these from protobuf; [`super::validate::validate_with`] reads them and reports every problem with
 //! its path. Enumerations stay [`Coded`] so an unset or unknown value can be reported instead of
 //! silently defaulted.
 

@@ -17,8 +17,9 @@ use tonic::{Code, Request, Response, Status};
 use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
 use tracing::Instrument;
 
+use crate::admit::validate;
 use crate::domain::raw::RawRequest;
-use crate::domain::validate::{validate, InvalidRequest};
+use crate::domain::validate::InvalidRequest;
 use crate::engine;
 use crate::proto::{self, pb};
 use crate::solver::{SolveError, SolveOptions};
