@@ -14,6 +14,7 @@ use crate::explain::text::Renderer;
 use crate::explain::{self, MissReason, Outcome, SeatHolder, UnassignedReason};
 use crate::i18n::Lang;
 use crate::rules::{Evidence, RuleFailure};
+use crate::score::Part;
 use crate::solver::{MethodKind, SolveStatus};
 
 /// Generated protobuf types with proto3-JSON serde impls.
@@ -632,13 +633,13 @@ pub fn response_in(problem: &Problem, outcome: &Outcome, lang: Lang) -> pb::Solv
                             .map(|&w| problem.text.name(w).to_string())
                             .collect(),
                         score: Some(pb::ScoreBreakdown {
-                            student_preference: k.student_preference,
-                            mentor_preference: k.mentor_preference,
-                            specialty: k.specialty,
-                            time_overlap: k.time_overlap,
-                            personality: k.personality,
-                            affinity: k.affinity,
-                            own_class: k.own_class,
+                            student_preference: k[Part::StudentPreference],
+                            mentor_preference: k[Part::MentorPreference],
+                            specialty: k[Part::Specialty],
+                            time_overlap: k[Part::TimeOverlap],
+                            personality: k[Part::Personality],
+                            affinity: k[Part::Affinity],
+                            own_class: k[Part::OwnClass],
                             total: c.total,
                             continuity: k.continuity,
                         }),
