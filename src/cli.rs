@@ -3,6 +3,9 @@
 //!
 //! Exit codes: 0 success; 1 the run failed (I/O, solver backend); 2 the request is invalid
 //! (unreadable JSON, or validation problems — each printed with its field path).
+//!
+//! The outermost layer: may import any module (requests are validated through
+//! `crate::admit`); no module of the library imports it.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -1,6 +1,9 @@
 //! The edge between protobuf and the domain: the generated types, and the one place that
 //! converts requests into [`RawRequest`] and [`Outcome`]s back into responses. Nothing else in
 //! the crate touches generated code.
+//!
+//! Reads the inner layers (domain, rules, score, solver, explain) and `whatif`'s scenario types;
+//! must not import the engine, the service or the CLI, which call it.
 
 use crate::domain::model::Problem;
 use crate::domain::policy::RiskCredential;

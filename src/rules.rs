@@ -2,9 +2,11 @@
 //! psychological risk and a mentor's role add to it), volunteering, common weekly slots and
 //! forbidden pairs; and the sparse candidate set built from them. [`qualify`] is the one
 //! source of truth for who may take which need: validation, the candidate set, explanations
-//! and rematches all ask it. Only candidate pairs
-//! become variables, so the model grows with the pairs that could be made, not with
-//! students × mentors.
+//! and rematches all ask it. Only candidate pairs become variables, so the model grows with
+//! the pairs that could be made, not with students × mentors.
+//!
+//! Imports the domain and `score` only; never the solver, `explain`, the engine or an outer
+//! layer (validation reaches these rules through `crate::admit`, not the other way round).
 
 use std::collections::HashMap;
 

@@ -1,6 +1,9 @@
 //! The gRPC service: a thin adapter. Each handler converts the request into domain values,
 //! runs the engine on the blocking pool behind the admission gate, and converts the result or
 //! the error back. All error → status mapping is in [`ServiceError`]'s one `match`.
+//!
+//! An outer layer: validates through `crate::admit`, solves through the engine, converts with
+//! `proto`; only `server` and the CLI import it.
 
 pub mod admission;
 pub mod deadline;

@@ -11,8 +11,9 @@
 //! Rules a coordinator relies on (README, "The coordinator's year"): the first filled row of a
 //! sheet is its header; a header may be in any language; empty rows are skipped; unknown
 //! sheets are ignored; lists are separated by commas (also `，`, `;`, `、`, new lines); a
-//! number stored as text is read as the number. Imports the domain's validator and types, the
-//! protobuf types and this module's layout; the domain never imports this module.
+//! number stored as text is read as the number. Imports the validator (`crate::admit`), the
+//! domain's types, the protobuf types and this module's layout; the domain never imports this
+//! module.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 

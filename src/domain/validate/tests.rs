@@ -1,5 +1,6 @@
 //! Each validation pass, through its violations: path, code and the words of the message.
-//! The request builders are shared with the tests of `crate::admit`.
+//! The request builders are shared with the tests of `crate::admit`. Like the passes, these
+//! tests import only the domain: the hard rules are stubbed by [`AnyPair`].
 
 use super::{validate_with, HardRules, InvalidRequest, Violation, ViolationCode};
 use crate::domain::limits;
