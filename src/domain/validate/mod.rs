@@ -4,10 +4,10 @@
 //! on input.
 //!
 //! [`validate_with`] runs the passes in a fixed order, which is the order of the violation
-//! list: sizes ([`sizes`]), the policy ([`policy`]), mentors ([`mentors`]), students and their
-//! needs ([`students`]), references ([`references`]), pair entries ([`pairs`]); then, on the
-//! built problem, the locks ([`locks`]) and the needs per priority level. Each pass is a small
-//! function over the raw request that writes coded problems into one [`report::Report`].
+//! list: sizes (`sizes`), the policy (`policy`), mentors (`mentors`), students and their
+//! needs (`students`), references (`references`), pair entries (`pairs`); then, on the
+//! built problem, the locks (`locks`) and the needs per priority level. Each pass is a small
+//! function over the raw request that writes coded problems into one `report::Report`.
 //!
 //! Imports only the domain. The hard rules a lock must meet live above it, in `crate::rules`:
 //! the lock pass takes them as a [`HardRules`] parameter, and `crate::admit::validate` is the
