@@ -43,33 +43,28 @@ pub fn lock_matching(problem: &Problem, s: StudentIx, mentors: &[MentorIx]) -> u
 #[cfg(test)]
 mod tests {
     use super::validate;
-    use crate::domain::raw::Coded;
+    use crate::domain::raw::{Coded, RawRequest};
     use crate::domain::validate::tests::{assert_violation_with, base, pair, psychological};
     use crate::domain::validate::ViolationCode;
     use crate::domain::RiskLevel;
+
+    /// The message of the violation a request whose first lock is (S1, `mentor`) gets for it.
+    fn broken_lock(mut r: RawRequest, mentor: &str) -> String {
+        r.locked_pairs = vec![pair("S1", mentor)];
+        let code = ViolationCode::LockedBreaksRule;
+        assert_violation_with(validate, r, "locked_pairs[0]", code).message
+    }
 
     #[test]
     fn locked_pair_that_breaks_a_hard_rule_names_the_rule() {
         let mut r = base();
         r.mentors[1].subjects[0].subject = "english".into();
-        r.locked_pairs = vec![pair("S1", "T2")];
-        let v = assert_violation_with(
-            validate,
-            r,
-            "locked_pairs[0]",
-            ViolationCode::LockedBreaksRule,
-        );
-        assert!(v.message.contains("does not teach math"), "{}", v.message);
+        let message = broken_lock(r, "T2");
+        assert!(message.contains("does not teach math"), "{message}");
         let mut r = base();
         r.mentors[1].availability = vec!["TUE-1".into()];
-        r.locked_pairs = vec![pair("S1", "T2")];
-        let v = assert_violation_with(
-            validate,
-            r,
-            "locked_pairs[0]",
-            ViolationCode::LockedBreaksRule,
-        );
-        assert!(v.message.contains("weekly slot"), "{}", v.message);
+        let message = broken_lock(r, "T2");
+        assert!(message.contains("weekly slot"), "{message}");
     }
 
     #[test]
@@ -80,14 +75,7 @@ mod tests {
                 let mut r = base();
                 r.students[0].needs[0] = psychological(Coded::Set(level));
                 r.mentors[0].counselling.trained = true;
-                r.locked_pairs = vec![pair("S1", "T1")];
-                assert_violation_with(
-                    validate,
-                    r,
-                    "locked_pairs[0]",
-                    ViolationCode::LockedBreaksRule,
-                )
-                .message
+                broken_lock(r, "T1")
             })
             .collect();
         assert_eq!(messages[0], messages[1]);
@@ -95,15 +83,11 @@ mod tests {
     }
 
     #[test]
-    fn locks_the_rules_refuse_cannot_share_a_need() {
+    fn two_locked_mentors_cannot_share_one_need() {
         // Two locked mentors for a one-need student: one need, one mentor.
         let mut r = base();
         r.locked_pairs = vec![pair("S1", "T1"), pair("S1", "T2")];
-        assert_violation_with(
-            validate,
-            r,
-            "students[0]",
-            ViolationCode::LockedOverCapacity,
-        );
+        let code = ViolationCode::LockedOverCapacity;
+        assert_violation_with(validate, r, "students[0]", code);
     }
 }

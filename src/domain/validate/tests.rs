@@ -79,6 +79,13 @@ pub(crate) fn base() -> RawRequest {
     }
 }
 
+fn choice(id: &str, rank: u32) -> RawChoice {
+    RawChoice {
+        id: id.into(),
+        rank,
+    }
+}
+
 pub(crate) fn pair(s: &str, m: &str) -> RawPair {
     RawPair {
         student_id: s.to_string(),
@@ -135,16 +142,7 @@ fn duplicate_ids() {
 #[test]
 fn unknown_reference_names_the_value() {
     let mut r = base();
-    r.students[1].preferences = vec![
-        RawChoice {
-            id: "T1".into(),
-            rank: 1,
-        },
-        RawChoice {
-            id: "T-99".into(),
-            rank: 2,
-        },
-    ];
+    r.students[1].preferences = vec![choice("T1", 1), choice("T-99", 2)];
     let v = assert_violation(
         r,
         "students[1].preferences[1].mentor_id",
@@ -152,10 +150,7 @@ fn unknown_reference_names_the_value() {
     );
     assert!(v.message.contains("\"T-99\""), "{}", v.message);
     let mut r = base();
-    r.mentors[0].preferences = vec![RawChoice {
-        id: "S9".into(),
-        rank: 1,
-    }];
+    r.mentors[0].preferences = vec![choice("S9", 1)];
     assert_violation(
         r,
         "mentors[0].preferences[0].student_id",
@@ -225,42 +220,21 @@ fn missing_track_and_subject() {
 #[test]
 fn ranks_duplicate_zero_and_repeated_choices() {
     let mut r = base();
-    r.students[0].preferences = vec![
-        RawChoice {
-            id: "T1".into(),
-            rank: 1,
-        },
-        RawChoice {
-            id: "T2".into(),
-            rank: 1,
-        },
-    ];
+    r.students[0].preferences = vec![choice("T1", 1), choice("T2", 1)];
     assert_violation(
         r,
         "students[0].preferences[1].rank",
         ViolationCode::DuplicateRank,
     );
     let mut r = base();
-    r.students[0].preferences = vec![RawChoice {
-        id: "T1".into(),
-        rank: 0,
-    }];
+    r.students[0].preferences = vec![choice("T1", 0)];
     assert_violation(
         r,
         "students[0].preferences[0].rank",
         ViolationCode::InvalidRank,
     );
     let mut r = base();
-    r.students[0].preferences = vec![
-        RawChoice {
-            id: "T1".into(),
-            rank: 1,
-        },
-        RawChoice {
-            id: "T1".into(),
-            rank: 2,
-        },
-    ];
+    r.students[0].preferences = vec![choice("T1", 1), choice("T1", 2)];
     assert_violation(
         r,
         "students[0].preferences[1].mentor_id",
