@@ -13,7 +13,7 @@
 
 use std::time::{Duration, Instant};
 
-use mentor_match::domain::validate::validate;
+use mentor_match::admit::validate;
 use mentor_match::solver::{self, SolveOptions, SolveStatus};
 use mentor_match::{engine, generate};
 

@@ -8,8 +8,8 @@
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use mentor_match::admit::validate;
 use mentor_match::domain::model::Problem;
-use mentor_match::domain::validate::validate;
 use mentor_match::solver::{self, SolveOptions};
 use mentor_match::{engine, generate};
 

@@ -3,14 +3,18 @@
 //!
 //! Exit codes: 0 success; 1 the run failed (I/O, solver backend); 2 the request is invalid
 //! (unreadable JSON, or validation problems — each printed with its field path).
+//!
+//! The outermost layer: may import any module (requests are validated through
+//! `crate::admit`); no module of the library imports it.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::admit::validate;
 use crate::domain::raw::RawRequest;
-use crate::domain::validate::{validate, InvalidRequest};
+use crate::domain::validate::InvalidRequest;
 use crate::i18n::Lang;
 use crate::proto::{self, pb};
 use crate::{engine, explain, generate, solver};

@@ -3,12 +3,14 @@
 //! program (good_lp + HiGHS) — coverage first by priority, then fit — and explains every pair,
 //! every unassigned need and every missed first choice.
 //!
-//! Layers, inner to outer: [`domain`] (types, validation), [`rules`] (hard rules, candidates),
-//! [`score`] (objective components), [`solver`] (the integer program), [`explain`] (reasons as
-//! data and as sentences), [`engine`] (the entry point). [`proto`] converts at the edge; the
+//! Layers, inner to outer: [`domain`] (types, validation passes), [`score`] (objective
+//! components), [`rules`] (hard rules, candidates), [`solver`] (the integer program),
+//! [`explain`] (reasons as data and as sentences), [`admit`] (validation with the hard rules
+//! plugged in), [`engine`] (the entry point). [`proto`] converts at the edge; the
 //! inner layers never see generated code; [`service`] and [`server`] put the engine behind
 //! gRPC.
 
+pub mod admit;
 pub mod cli;
 pub mod domain;
 pub mod engine;

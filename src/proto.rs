@@ -1,6 +1,9 @@
 //! The edge between protobuf and the domain: the generated types, and the one place that
 //! converts requests into [`RawRequest`] and [`Outcome`]s back into responses. Nothing else in
 //! the crate touches generated code.
+//!
+//! Reads the inner layers (domain, rules, score, solver, explain) and `whatif`'s scenario types;
+//! must not import the engine, the service or the CLI, which call it.
 
 use crate::domain::model::Problem;
 use crate::domain::policy::RiskCredential;
@@ -14,6 +17,7 @@ use crate::explain::text::Renderer;
 use crate::explain::{self, MissReason, Outcome, SeatHolder, UnassignedReason};
 use crate::i18n::Lang;
 use crate::rules::{Evidence, RuleFailure};
+use crate::score::Part;
 use crate::solver::{MethodKind, SolveStatus};
 
 /// Generated protobuf types with proto3-JSON serde impls.
@@ -632,13 +636,13 @@ pub fn response_in(problem: &Problem, outcome: &Outcome, lang: Lang) -> pb::Solv
                             .map(|&w| problem.text.name(w).to_string())
                             .collect(),
                         score: Some(pb::ScoreBreakdown {
-                            student_preference: k.student_preference,
-                            mentor_preference: k.mentor_preference,
-                            specialty: k.specialty,
-                            time_overlap: k.time_overlap,
-                            personality: k.personality,
-                            affinity: k.affinity,
-                            own_class: k.own_class,
+                            student_preference: k[Part::StudentPreference],
+                            mentor_preference: k[Part::MentorPreference],
+                            specialty: k[Part::Specialty],
+                            time_overlap: k[Part::TimeOverlap],
+                            personality: k[Part::Personality],
+                            affinity: k[Part::Affinity],
+                            own_class: k[Part::OwnClass],
                             total: c.total,
                             continuity: k.continuity,
                         }),

@@ -2,30 +2,23 @@
 //! psychological risk and a mentor's role add to it), volunteering, common weekly slots and
 //! forbidden pairs; and the sparse candidate set built from them. [`qualify`] is the one
 //! source of truth for who may take which need: validation, the candidate set, explanations
-//! and rematches all ask it. Only candidate pairs
-//! become variables, so the model grows with the pairs that could be made, not with
-//! students × mentors.
+//! and rematches all ask it. Only candidate pairs become variables, so the model grows with
+//! the pairs that could be made, not with students × mentors.
+//!
+//! Imports the domain and `score` only; never the solver, `explain`, the engine or an outer
+//! layer (validation reaches these rules through `crate::admit`, not the other way round).
 
 use std::collections::HashMap;
 
-use crate::domain::model::{MentorIx, NeedIx, Problem, Student, Sym};
+use crate::domain::model::{MentorIx, NeedIx, Problem, Student, StudentIx, Sym};
 use crate::domain::policy::{RiskCredential, Rules};
 use crate::domain::slots::SlotSet;
 use crate::domain::{model::Mentor, model::Need, MentorRole, RiskLevel, Track};
 use crate::score;
 
-/// Which rule qualified a mentor for a need, with the facts that satisfied it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Evidence {
-    /// Academic: the mentor teaches the subject, for `years` years.
-    TeachesSubject { subject: Sym, years: u32 },
-    /// Psychological: the mentor holds a counsellor certificate.
-    CounsellorCertificate { years: u32 },
-    /// Psychological: the mentor has related training (no certificate).
-    PsychologicalTraining { years: u32 },
-    /// Talent: the mentor has coached `competitions` outside competitions in the domain.
-    CoachesDomain { domain: Sym, competitions: u32 },
-}
+/// Which rule qualified a mentor (a domain type, so `score` can read it without importing this
+/// module); re-exported here, where it is found.
+pub use crate::domain::evidence::Evidence;
 
 /// Why a mentor does not meet a need's qualification rule. Each variant has its own reason
 /// code in responses (`QualificationFailure`) and its own sentence in reports.
@@ -237,6 +230,28 @@ pub fn check_pair(
         return Err(Blocker::Forbidden);
     }
     Ok((evidence, common))
+}
+
+/// Checks every hard rule between a mentor and each of a student's needs: `Ok` when the mentor
+/// may take at least one of them; otherwise the blocker that got furthest through the checks
+/// (the first of equals), or `None` when the student has no needs.
+pub fn check_student(
+    problem: &Problem,
+    student: StudentIx,
+    mentor: MentorIx,
+) -> Result<(), Option<Blocker>> {
+    let mut best: Option<Blocker> = None;
+    for n in problem.students[student as usize].needs() {
+        match check_pair(problem, n, mentor) {
+            Ok(_) => return Ok(()),
+            Err(b) => {
+                if best.is_none_or(|cur| b.progress() > cur.progress()) {
+                    best = Some(b);
+                }
+            }
+        }
+    }
+    Err(best)
 }
 
 /// Mentors that may qualify for a need, found through an index instead of a scan of every

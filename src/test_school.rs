@@ -3,9 +3,9 @@
 //!
 //! Test-only; imports the edge's conversion and the validator only.
 
+use crate::admit::validate;
 use crate::domain::model::Problem;
 use crate::domain::raw::RawRequest;
-use crate::domain::validate::validate;
 use crate::proto::pb;
 
 /// S1 needs math (high) and English and ranks T2 first, T1 second; S2 needs math and ranks T1

@@ -5,12 +5,16 @@
 //! what its changes force or what covers more needs. The answer per scenario is the rematch
 //! diff (kept, moved, new, ended, each with its reason) and the change in coverage per
 //! priority and in fit. Scenarios are independent of one another.
+//!
+//! Sits above the engine and `rematch` (validates through `crate::admit`); must not import
+//! `proto`, the service or the CLI, which call it.
 
 use std::time::{Duration, Instant};
 
+use crate::admit::validate;
 use crate::domain::model::Problem;
 use crate::domain::raw::{Coded, RawPair, RawRequest};
-use crate::domain::validate::{validate, InvalidRequest, Violation, ViolationCode};
+use crate::domain::validate::{InvalidRequest, Violation, ViolationCode};
 use crate::engine;
 use crate::explain::Outcome;
 use crate::rematch::{self, Evaluation, KeepMode, RawCurrentPair, RawRematch, RematchOutcome};

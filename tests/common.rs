@@ -1,11 +1,11 @@
 //! Shared helpers: tiny random schools and a brute-force oracle.
 
+use mentor_match::admit::validate;
 use mentor_match::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use mentor_match::domain::raw::{
     Coded, RawChoice, RawCoaching, RawCounselling, RawMentor, RawNeed, RawPair, RawRequest,
     RawStudent, RawSubject,
 };
-use mentor_match::domain::validate::validate;
 use mentor_match::domain::{MentorRole, Priority, Track};
 use mentor_match::generate::Rng;
 use mentor_match::rules::Candidates;

@@ -10,8 +10,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use mentor_match::admit::validate;
 use mentor_match::domain::raw::RawRequest;
-use mentor_match::domain::validate::{validate, ViolationCode};
+use mentor_match::domain::validate::ViolationCode;
 use mentor_match::generate::Rng;
 use mentor_match::proto::{self, pb};
 use mentor_match::solver::{Budget, SolveOptions};

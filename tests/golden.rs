@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use mentor_match::domain::validate::validate;
+use mentor_match::admit::validate;
 use mentor_match::proto::{self, pb};
 
 use crate::common::{bin, example_path, run};

@@ -1,7 +1,8 @@
 //! Regression tests for the defects an attack on the release build found (issue "Hardening"),
 //! each named for what it guards.
 
-use mentor_match::domain::validate::{validate, ViolationCode};
+use mentor_match::admit::validate;
+use mentor_match::domain::validate::ViolationCode;
 use mentor_match::server::{ServerError, Settings};
 
 use crate::common::{bin, example_path as example, run};

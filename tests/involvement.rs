@@ -2,7 +2,7 @@
 //! terms of the objective, exact on every method against exhaustive search, and never bought
 //! with a level above them.
 
-use mentor_match::domain::validate::validate;
+use mentor_match::admit::validate;
 use mentor_match::engine;
 use mentor_match::generate;
 use mentor_match::solver::{self, verify, Method, SolveOptions, SolveStatus};

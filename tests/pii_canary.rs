@@ -139,7 +139,7 @@ fn the_canary_school_carries_every_risk_level() {
         (risky_locks_request(), "LOCKED_BREAKS_RULE"),
     ] {
         let bad: pb::SolveRequest = serde_json::from_value(request).unwrap();
-        let err = mentor_match::domain::validate::validate(bad.into()).expect_err("invalid");
+        let err = mentor_match::admit::validate(bad.into()).expect_err("invalid");
         let codes: Vec<&str> = err.violations.iter().map(|v| v.code.code()).collect();
         let expected = if code == "LOCKED_BREAKS_RULE" { 2 } else { 4 };
         assert_eq!(

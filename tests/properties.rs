@@ -196,9 +196,9 @@ fn network_path_stops_at_the_time_limit_with_a_feasible_plan() {
 #[test]
 fn warm_pricing_rounds_match_one_flow_over_every_pair() {
     for seed in 1..=4u64 {
-        let problem = mentor_match::domain::validate::validate(
-            mentor_match::generate::generate_with(300, 70, seed, true),
-        )
+        let problem = mentor_match::admit::validate(mentor_match::generate::generate_with(
+            300, 70, seed, true,
+        ))
         .unwrap();
         let candidates = engine::candidates(&problem);
         assert!(solver::is_network_set(&problem, &candidates));

@@ -4,6 +4,7 @@
 //! here, independently of `rules.rs`, on random schools with random policies; plans are checked
 //! for what the rules promise; the bundled school shows each rule in its report.
 
+use mentor_match::admit::validate;
 use mentor_match::cli::{read_request, solve_to_string, Format};
 use mentor_match::domain::model::Problem;
 use mentor_match::domain::policy::RiskCredential;
@@ -11,7 +12,7 @@ use mentor_match::domain::raw::{
     Coded, RawChoice, RawCoaching, RawCounselling, RawMentor, RawNeed, RawPair, RawRequest,
     RawStudent, RawSubject,
 };
-use mentor_match::domain::validate::{validate, ViolationCode};
+use mentor_match::domain::validate::ViolationCode;
 use mentor_match::domain::{MentorRole, Priority, RiskLevel, Track};
 use mentor_match::engine;
 use mentor_match::explain::{self, MissReason, UnassignedReason};

@@ -1,10 +1,10 @@
 //! The seat-sharing method (`network+side`): one mentor covering several needs of a student on
 //! one seat, solved exactly through the one entry point `solver::solve_problem`.
 
+use mentor_match::admit::validate;
 use mentor_match::domain::raw::{
     Coded, RawCounselling, RawMentor, RawNeed, RawRequest, RawStudent, RawSubject,
 };
-use mentor_match::domain::validate::validate;
 use mentor_match::domain::{MentorRole, Priority, Track};
 use mentor_match::engine;
 use mentor_match::proto;

@@ -2,8 +2,8 @@
 
 use std::time::{Duration, Instant};
 
+use mentor_match::admit::validate;
 use mentor_match::cli::{read_request, solve_to_string, Format};
-use mentor_match::domain::validate::validate;
 use mentor_match::generate;
 use mentor_match::proto::pb;
 use mentor_match::proto::pb::mentor_match_client::MentorMatchClient;

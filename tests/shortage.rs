@@ -4,13 +4,13 @@
 //! and each that covers more must be listed. Ranking, the cap of 20, determinism, and nothing
 //! offered when every need is covered.
 
+use mentor_match::admit::validate;
 use mentor_match::domain::model::Problem;
 use mentor_match::domain::raw::{
     Coded, RawChoice, RawCoaching, RawCounselling, RawMentor, RawNeed, RawPair, RawRequest,
     RawStudent, RawSubject,
 };
 use mentor_match::domain::slots::{slot_name, SlotSet};
-use mentor_match::domain::validate::validate;
 use mentor_match::domain::{MentorRole, Priority, Track};
 use mentor_match::engine;
 use mentor_match::explain::Outcome;

@@ -1,6 +1,6 @@
 //! What-if: scenarios solved as rematches of the base plan, checked against fresh solves.
 
-use mentor_match::domain::validate::validate;
+use mentor_match::admit::validate;
 use mentor_match::explain::Outcome;
 use mentor_match::rematch::{ChangeKind, ChangeReason};
 use mentor_match::whatif::{what_if, Change, Scenario};

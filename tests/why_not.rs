@@ -130,7 +130,7 @@ fn why_not_students_must_exist() {
     let pb: mentor_match::proto::pb::SolveRequest = serde_json::from_str(&text).unwrap();
     let mut raw: mentor_match::domain::raw::RawRequest = pb.into();
     raw.policy.why_not_students = vec!["NOPE".into()];
-    let err = mentor_match::domain::validate::validate(raw).expect_err("unknown id");
+    let err = mentor_match::admit::validate(raw).expect_err("unknown id");
     assert!(err
         .violations
         .iter()

@@ -1,8 +1,14 @@
 //! The school's vocabulary as Rust types. Nothing here knows about gRPC or protobuf: the
-//! conversion layer fills [`raw::RawRequest`] and [`validate::validate`] turns it into a
-//! [`model::Problem`] whose invariants the solver relies on.
+//! conversion layer fills [`raw::RawRequest`] and [`validate::validate_with`] turns it into a
+//! [`model::Problem`] whose invariants the solver relies on (`crate::admit::validate` is that
+//! validation with the hard rules plugged in).
+//!
+//! The innermost layer: imports nothing from the crate outside `domain` (the one exception is
+//! the re-export of `crate::admit`'s functions in [`validate`], for the callers that have always
+//! imported them from there; no code here calls them).
 
 pub mod codes;
+pub mod evidence;
 pub mod limits;
 pub mod model;
 pub mod policy;

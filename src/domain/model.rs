@@ -1,7 +1,10 @@
 //! The validated problem. Everything is indexed (students, mentors and needs by position;
 //! free-text by interned symbol) so that scoring a pair allocates nothing and every lookup the
-//! solver makes is by integer. Only [`super::validate::validate`] builds a [`Problem`], so its
-//! invariants (unique ids, known references, capacity in 1..=5, locks consistent) always hold.
+//! solver makes is by integer. Only [`super::validate::validate_with`] builds a [`Problem`],
+//! so its invariants (unique ids, known references, capacity in 1..=5, locks consistent)
+//! always hold.
+//!
+//! Imports only the domain; nothing from `rules`, `score` or an outer layer.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

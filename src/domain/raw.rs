@@ -1,7 +1,9 @@
 //! The request exactly as the caller sent it, before any check. The conversion layer fills
-//! these from protobuf; [`super::validate::validate`] reads them and reports every problem with
-//! its path. Enumerations stay [`Coded`] so an unset or unknown value can be reported instead of
-//! silently defaulted.
+//! these from protobuf; [`super::validate::validate_with`] reads them and reports every problem
+//! with its path. Enumerations stay [`Coded`] so an unset or unknown value can be reported
+//! instead of silently defaulted.
+//!
+//! Imports only the domain; never the generated protobuf types or an outer layer.
 
 use super::policy::RiskCredential;
 use super::{MentorRole, Priority, RiskLevel, Track};

@@ -28,8 +28,9 @@ pub use outcome::{
 };
 pub use request::{Evaluation, KeepMode, RawCurrentPair, RawRematch};
 
+use crate::admit::validate;
 use crate::domain::model::{MentorIx, StudentIx};
-use crate::domain::validate::{validate, InvalidRequest};
+use crate::domain::validate::InvalidRequest;
 use crate::engine;
 use crate::solver::{SolveError, SolveOptions};
 

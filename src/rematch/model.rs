@@ -13,9 +13,9 @@ use std::collections::{HashMap, HashSet};
 
 use super::keepable::most_keepable_set;
 use super::request::{Current, Evaluation};
+use crate::admit::lock_matching;
 use crate::domain::model::{MentorIx, MinKept, NeedIx, Problem, StudentIx};
 use crate::domain::raw::{RawPair, RawRequest};
-use crate::domain::validate::lock_matching;
 use crate::rules::check_pair;
 
 /// Why a current pair cannot simply be kept.
@@ -187,14 +187,7 @@ pub(super) fn apply_penalty(
     locked_ix: &HashSet<usize>,
     change_penalty: Option<f64>,
 ) {
-    let weights = &problem.policy.weights;
-    let max_pair_score = weights.student_preference
-        + weights.mentor_preference
-        + weights.specialty
-        + weights.time_overlap
-        + weights.personality
-        + weights.affinity
-        + weights.own_class;
+    let max_pair_score = crate::score::weight_sum(&problem.policy.weights);
     let penalty = change_penalty.unwrap_or(max_pair_score * problem.needs.len() as f64 + 1.0);
     for &(i, s, m) in keepable {
         if locked_ix.contains(&i) {

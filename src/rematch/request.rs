@@ -8,9 +8,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::admit::validate;
 use crate::domain::limits;
 use crate::domain::raw::{Coded, RawRequest};
-use crate::domain::validate::{validate, InvalidRequest, Violation, ViolationCode};
+use crate::domain::validate::{InvalidRequest, Violation, ViolationCode};
 
 /// The school's evaluation of a current pair.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,6 +1,9 @@
 //! The gRPC service: a thin adapter. Each handler converts the request into domain values,
 //! runs the engine on the blocking pool behind the admission gate, and converts the result or
 //! the error back. All error → status mapping is in [`ServiceError`]'s one `match`.
+//!
+//! An outer layer: validates through `crate::admit`, solves through the engine, converts with
+//! `proto`; only `server` and the CLI import it.
 
 pub mod admission;
 pub mod deadline;
@@ -17,8 +20,9 @@ use tonic::{Code, Request, Response, Status};
 use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
 use tracing::Instrument;
 
+use crate::admit::validate;
 use crate::domain::raw::RawRequest;
-use crate::domain::validate::{validate, InvalidRequest, ViolationCode};
+use crate::domain::validate::{InvalidRequest, ViolationCode};
 use crate::engine;
 use crate::proto::{self, pb};
 use crate::solver::{SolveError, SolveOptions};

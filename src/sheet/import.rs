@@ -5,22 +5,24 @@
 //! Problems are collected, never the first only: cell problems while reading (a formula, a
 //! date, a number that is not one, an unknown label, a merged cell), then — when every sheet
 //! and column was found — the request is checked by the validator the JSON requests go
-//! through ([`crate::domain::validate::validate`]), and each problem's field path is mapped
+//! through ([`crate::admit::validate`]), and each problem's field path is mapped
 //! back to its cell. Any problem means no request: nothing is half-imported.
 //!
 //! Rules a coordinator relies on (README, "The coordinator's year"): the first filled row of a
 //! sheet is its header; a header may be in any language; empty rows are skipped; unknown
 //! sheets are ignored; lists are separated by commas (also `，`, `;`, `、`, new lines); a
-//! number stored as text is read as the number. Imports the domain's validator and types, the
-//! protobuf types and this module's layout; the domain never imports this module.
+//! number stored as text is read as the number. Imports the validator (`crate::admit`), the
+//! domain's types, the protobuf types and this module's layout; the domain never imports this
+//! module.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::columns::{Kind, Labels, Setting, SheetKind};
 use super::errors::{path_field, render_code, SheetCode, SheetProblem};
 use super::grid::{format_number, Cell, Grid};
+use crate::admit::validate;
 use crate::domain::raw::RawRequest;
-use crate::domain::validate::{validate, InvalidRequest, ViolationCode};
+use crate::domain::validate::{InvalidRequest, ViolationCode};
 use crate::i18n::Lang;
 use crate::proto::pb;
 
