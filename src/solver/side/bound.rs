@@ -1,0 +1,393 @@
+//! The exact Lagrangian bound of the seat-sharing model: with the mentors' capacities priced at
+//! `μ`, each student picks its best pattern (a dynamic programme over subsets of its needs), and
+//! `L(μ) = Σ cap·μ + Σ_s best_s(μ)` bounds every plan. All values are the flow's packed `i128`
+//! costs, so the bound is exact.
+//!
+//! Must not import HiGHS or the integer program: floats never enter a bound.
+
+use super::flow::{pair_cost, Cost};
+use super::sharing::{Shape, Sharing};
+use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
+use crate::rules::Candidates;
+
+/// Candidate values and prices for one evaluation of the bound.
+pub(super) struct Pricing<'a> {
+    pub(super) problem: &'a Problem,
+    pub(super) all: &'a Candidates,
+    pub(super) need_of: &'a [NeedIx],
+    pub(super) fit_scale: f64,
+    pub(super) mu: &'a [Cost],
+}
+
+impl Pricing<'_> {
+    /// Value of making candidate pair `c` (the flow's cost, negated): coverage digits, then fit.
+    /// It does not read the prices.
+    pub(super) fn value(&self, c: usize) -> Cost {
+        let n = self.need_of[c] as usize;
+        -pair_cost(
+            self.problem.needs[n].priority,
+            self.all.scores[c],
+            self.fit_scale,
+        )
+    }
+
+    /// The student's needs other than its `i`-th that mentor `m` could cover on the same seat,
+    /// as (need offset, value of the pair).
+    pub(super) fn others_at(&self, s: usize, i: usize, m: MentorIx) -> Vec<(usize, Cost)> {
+        self.problem.students[s]
+            .needs()
+            .enumerate()
+            .filter(|&(j, _)| j != i)
+            .filter_map(|(j, other)| self.all.find(other, m).map(|c| (j, self.value(c))))
+            .collect()
+    }
+
+    /// Per need, the best value of one mentor's seat minus its price (0: stay unassigned), and
+    /// that mentor.
+    pub(super) fn singles(&self) -> Vec<(Cost, MentorIx)> {
+        let parts = crate::parallel::over_ranges(self.problem.needs.len(), |range| {
+            range
+                .map(|n| {
+                    let mut best: (Cost, MentorIx) = (0, MentorIx::MAX);
+                    for c in self.all.of_need(n as NeedIx) {
+                        let m = self.all.mentors[c];
+                        let v = self.value(c) - self.mu[m as usize];
+                        if v > best.0 {
+                            best = (v, m);
+                        }
+                    }
+                    best
+                })
+                .collect::<Vec<_>>()
+        });
+        parts.into_iter().flatten().collect()
+    }
+}
+
+/// A block of a student's pattern: needs (mask) covered by one mentor's seat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Block {
+    pub(super) mentor: MentorIx,
+    pub(super) mask: u16,
+}
+
+/// The exact best pattern of one student at given prices, by dynamic programming over subsets
+/// of its needs: `g[mask][j]` is the best value from the needs in `mask` with at most `j` paid
+/// seats. Blocks are a single need at its best mentor, a subset (two or more) of needs at one
+/// shared mentor, or any subset at a locked mentor (already paid for).
+pub(super) struct StudentTable {
+    pub(super) k: usize,
+    pub(super) slots: usize,
+    /// Value of the locked seats' prices, paid whatever the pattern.
+    pub(super) base: Cost,
+    pub(super) paid: Vec<Option<(Cost, MentorIx)>>,
+    pub(super) free: Vec<Option<(Cost, MentorIx)>>,
+    pub(super) g: Vec<Cost>,
+}
+
+impl StudentTable {
+    /// The table of student `s` at the prices of `pricing`, with each need's best single
+    /// from `singles`.
+    pub(super) fn build(
+        pricing: &Pricing<'_>,
+        sharing: &Sharing,
+        singles: &[(Cost, MentorIx)],
+        s: usize,
+    ) -> Self {
+        let problem = pricing.problem;
+        let student = &problem.students[s];
+        let k = student.need_count as usize;
+        let locks = &sharing.locks[s];
+        let limit = problem.policy.max_mentors_per_student as usize;
+        let slots = limit.saturating_sub(locks.len()).min(k);
+        let size = 1usize << k;
+        let mut paid: Vec<Option<(Cost, MentorIx)>> = vec![None; size];
+        let mut free: Vec<Option<(Cost, MentorIx)>> = vec![None; size];
+        let better = |slot: &mut Option<(Cost, MentorIx)>, v: Cost, m: MentorIx| {
+            if slot.is_none_or(|(b, bm)| v > b || (v == b && m < bm)) {
+                *slot = Some((v, m));
+            }
+        };
+        for (i, n) in student.needs().enumerate() {
+            let (v, m) = singles[n as usize];
+            if v > 0 {
+                better(&mut paid[1 << i], v, m);
+            }
+        }
+        let mut base: Cost = 0;
+        for (m, mask, positions) in locks {
+            base -= pricing.mu[*m as usize];
+            let values: Vec<Cost> = positions
+                .iter()
+                .map(|&c| pricing.value(c as usize))
+                .collect();
+            for_each_subset(*mask, |sub| {
+                better(&mut free[sub as usize], sum_in(*mask, sub, &values), *m);
+            });
+        }
+        for j in sharing.of_student(s) {
+            let seat = sharing.seats[j];
+            if locks.iter().any(|l| l.0 == seat.mentor) {
+                continue;
+            }
+            let values: Vec<Cost> = sharing
+                .members(j)
+                .iter()
+                .map(|&c| pricing.value(c as usize))
+                .collect();
+            let price = pricing.mu[seat.mentor as usize];
+            for_each_subset(seat.mask, |sub| {
+                if sub.count_ones() >= 2 {
+                    better(
+                        &mut paid[sub as usize],
+                        sum_in(seat.mask, sub, &values) - price,
+                        seat.mentor,
+                    );
+                }
+            });
+        }
+        let mut table = StudentTable {
+            k,
+            slots,
+            base,
+            paid,
+            free,
+            g: vec![0; size * (slots + 1)],
+        };
+        table.fill();
+        table
+    }
+
+    pub(super) fn at(&self, mask: usize, j: usize) -> Cost {
+        self.g[mask * (self.slots + 1) + j]
+    }
+
+    pub(super) fn fill(&mut self) {
+        let w = self.slots + 1;
+        for mask in 1..1usize << self.k {
+            let i = mask.trailing_zeros();
+            let low = 1usize << i;
+            let rest = mask ^ low;
+            for j in 0..w {
+                let mut best = self.g[rest * w + j];
+                let mut sub = rest;
+                loop {
+                    let blk = sub | low;
+                    if j >= 1 {
+                        if let Some((v, _)) = self.paid[blk] {
+                            best = best.max(v + self.g[(mask ^ blk) * w + j - 1]);
+                        }
+                    }
+                    if let Some((v, _)) = self.free[blk] {
+                        best = best.max(v + self.g[(mask ^ blk) * w + j]);
+                    }
+                    if sub == 0 {
+                        break;
+                    }
+                    sub = (sub - 1) & rest;
+                }
+                self.g[mask * w + j] = best;
+            }
+        }
+    }
+
+    /// The student's best value at these prices.
+    pub(super) fn best(&self) -> Cost {
+        self.base + self.at((1 << self.k) - 1, self.slots)
+    }
+
+    /// The blocks of one best pattern (ties: the first block found, shared seats first).
+    pub(super) fn pattern(&self) -> Vec<Block> {
+        let mut out = Vec::new();
+        let mut mask = (1usize << self.k) - 1;
+        let mut j = self.slots;
+        'outer: while mask != 0 {
+            let target = self.at(mask, j);
+            let low = 1usize << mask.trailing_zeros();
+            let rest = mask ^ low;
+            let mut sub = rest;
+            loop {
+                let blk = sub | low;
+                if j >= 1 {
+                    if let Some((v, m)) = self.paid[blk] {
+                        if v + self.at(mask ^ blk, j - 1) == target {
+                            out.push(Block {
+                                mentor: m,
+                                mask: blk as u16,
+                            });
+                            mask ^= blk;
+                            j -= 1;
+                            continue 'outer;
+                        }
+                    }
+                }
+                if let Some((v, m)) = self.free[blk] {
+                    if v + self.at(mask ^ blk, j) == target {
+                        out.push(Block {
+                            mentor: m,
+                            mask: blk as u16,
+                        });
+                        mask ^= blk;
+                        continue 'outer;
+                    }
+                }
+                if sub == 0 {
+                    break;
+                }
+                sub = (sub - 1) & rest;
+            }
+            // Left unassigned.
+            mask = rest;
+        }
+        out
+    }
+
+    /// The best value of a pattern in which need `i` sits with mentor `m` (value `v`, the
+    /// pair's value), or None when no pattern has it. `shared` lists the student's other needs
+    /// `m` could cover on the same seat, with their values.
+    pub(super) fn forced(
+        &self,
+        i: usize,
+        v: Cost,
+        price: Cost,
+        shared: &[(usize, Cost)],
+        locked: bool,
+    ) -> Option<Cost> {
+        let full = (1usize << self.k) - 1;
+        let w = self.slots + 1;
+        let others: u16 = shared.iter().fold(0, |a, &(k, _)| a | 1 << k);
+        let mut best: Option<Cost> = None;
+        let mut sub = others as usize;
+        loop {
+            let blk = sub | 1 << i;
+            let mut value = v;
+            for &(k, vk) in shared {
+                if sub & 1 << k != 0 {
+                    value += vk;
+                }
+            }
+            let candidate = if locked {
+                Some(value + self.g[(full ^ blk) * w + self.slots])
+            } else if self.slots >= 1 {
+                Some(value - price + self.g[(full ^ blk) * w + self.slots - 1])
+            } else {
+                None
+            };
+            if let Some(c) = candidate {
+                best = Some(best.map_or(c, |b| b.max(c)));
+            }
+            if sub == 0 {
+                break;
+            }
+            sub = (sub - 1) & others as usize;
+        }
+        best.map(|b| b + self.base)
+    }
+}
+
+/// Calls `f` on every non-empty subset of `mask`.
+pub(super) fn for_each_subset(mask: u16, mut f: impl FnMut(u16)) {
+    let mut sub = mask;
+    while sub != 0 {
+        f(sub);
+        sub = (sub - 1) & mask;
+    }
+}
+
+/// Sum of `values` (one per set bit of `mask`, in bit order) over the bits of `sub`.
+pub(super) fn sum_in(mask: u16, sub: u16, values: &[Cost]) -> Cost {
+    let mut total = 0;
+    let mut k = 0;
+    for bit in 0..16 {
+        if mask & 1 << bit != 0 {
+            if sub & 1 << bit != 0 {
+                total += values[k];
+            }
+            k += 1;
+        }
+    }
+    total
+}
+
+/// One evaluation of the Lagrangian bound.
+#[derive(Clone)]
+pub(super) struct Bound {
+    pub(super) value: Cost,
+    pub(super) mu: Vec<Cost>,
+    /// Best pattern of every student of [`Shape::Exact`] (for committing bundles).
+    pub(super) patterns: Vec<(StudentIx, Cost, Vec<Block>)>,
+    /// Each need's best single at these prices (the residual reads them again).
+    pub(super) singles: Vec<(Cost, MentorIx)>,
+}
+
+/// A student's best value bound when its needs are too many for the exact programme: each need
+/// at its best single, or free at any shared or locked mentor (a relaxation, so still a bound).
+pub(super) fn loose_best(
+    pricing: &Pricing<'_>,
+    sharing: &Sharing,
+    singles: &[(Cost, MentorIx)],
+    s: usize,
+) -> Cost {
+    let student = &pricing.problem.students[s];
+    let mut best: Vec<Cost> = student.needs().map(|n| singles[n as usize].0).collect();
+    let mut base = 0;
+    for (m, _, positions) in &sharing.locks[s] {
+        base -= pricing.mu[*m as usize];
+        for &c in positions {
+            let i = (pricing.need_of[c as usize] - student.first_need) as usize;
+            best[i] = best[i].max(pricing.value(c as usize));
+        }
+    }
+    for j in sharing.of_student(s) {
+        for &c in sharing.members(j) {
+            let i = (pricing.need_of[c as usize] - student.first_need) as usize;
+            best[i] = best[i].max(pricing.value(c as usize));
+        }
+    }
+    base + best.iter().sum::<Cost>()
+}
+
+pub(super) fn lagrangian(pricing: &Pricing<'_>, sharing: &Sharing) -> Bound {
+    let problem = pricing.problem;
+    let singles = pricing.singles();
+    let seats: Cost = problem
+        .mentors
+        .iter()
+        .zip(pricing.mu)
+        .map(|(m, &p)| Cost::from(m.capacity) * p)
+        .sum();
+    let parts = crate::parallel::over_ranges(problem.students.len(), |range| {
+        let mut total: Cost = 0;
+        let mut patterns = Vec::new();
+        for s in range {
+            match sharing.shape(problem, s) {
+                Shape::Simple => {
+                    total += problem.students[s]
+                        .needs()
+                        .map(|n| singles[n as usize].0)
+                        .sum::<Cost>();
+                }
+                Shape::Loose => total += loose_best(pricing, sharing, &singles, s),
+                Shape::Exact => {
+                    let table = StudentTable::build(pricing, sharing, &singles, s);
+                    let best = table.best();
+                    total += best;
+                    patterns.push((s as StudentIx, best, table.pattern()));
+                }
+            }
+        }
+        (total, patterns)
+    });
+    let mut value = seats;
+    let mut patterns = Vec::new();
+    for (t, p) in parts {
+        value += t;
+        patterns.extend(p);
+    }
+    Bound {
+        value,
+        mu: pricing.mu.to_vec(),
+        patterns,
+        singles,
+    }
+}

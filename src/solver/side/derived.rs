@@ -1,0 +1,128 @@
+//! The network in which bundles of a student's needs travel as one node: a plain network
+//! again, so the flow solves it exactly with the bundles competing for seats.
+//!
+//! Must not import HiGHS or the integer program.
+
+use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
+use crate::rules::Candidates;
+use crate::solver::flow::{self, Cost};
+
+/// Needs of one student that the next network treats as one: they go to one mentor's seat
+/// together or stay unassigned together.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Bundle {
+    pub(super) student: StudentIx,
+    /// The student's needs (bit i = its i-th need), two or more.
+    pub(super) mask: u16,
+}
+
+/// The network in which some needs travel as bundles: one node per bundle (the sum of its
+/// needs' costs, towards the mentors qualified for all of them) and one per other need. It is
+/// a plain network again, so the flow solves it exactly and its potentials price every seat
+/// with the bundles competing for them.
+pub(super) struct Derived {
+    pub(super) problem: Problem,
+    pub(super) all: Candidates,
+    pub(super) level: Vec<Cost>,
+    /// The original needs of each node.
+    pub(super) needs: Vec<Vec<NeedIx>>,
+}
+
+impl Derived {
+    pub(super) fn build(
+        problem: &Problem,
+        all: &Candidates,
+        bundles: &[Bundle],
+        fit_scale: f64,
+    ) -> Self {
+        let base_level = flow::need_levels(problem);
+        let _ = fit_scale;
+        let mut derived = problem.clone();
+        derived.needs = Vec::with_capacity(problem.needs.len());
+        let mut level = Vec::with_capacity(problem.needs.len());
+        let mut needs_of: Vec<Vec<NeedIx>> = Vec::with_capacity(problem.needs.len());
+        let mut out = Candidates {
+            starts: vec![0],
+            ..Candidates::default()
+        };
+        let mut b = 0;
+        for (s, student) in problem.students.iter().enumerate() {
+            let first = derived.needs.len() as NeedIx;
+            let mut covered = 0u16;
+            while b < bundles.len() && (bundles[b].student as usize) < s {
+                b += 1;
+            }
+            while b < bundles.len() && bundles[b].student as usize == s {
+                let mask = bundles[b].mask;
+                b += 1;
+                if mask & covered != 0 || mask.count_ones() < 2 {
+                    continue;
+                }
+                covered |= mask;
+                let members: Vec<NeedIx> = student
+                    .needs()
+                    .enumerate()
+                    .filter(|(i, _)| mask & 1 << i != 0)
+                    .map(|(_, n)| n)
+                    .collect();
+                // Mentors qualified for every need of the bundle, with the summed score.
+                let mut row: Vec<(MentorIx, f64)> = all
+                    .of_need(members[0])
+                    .map(|c| (all.mentors[c], all.scores[c]))
+                    .collect();
+                for &n in &members[1..] {
+                    row.retain_mut(|(m, score)| match all.find(n, *m) {
+                        Some(c) => {
+                            *score += all.scores[c];
+                            true
+                        }
+                        None => false,
+                    });
+                }
+                let mut need = problem.needs[members[0] as usize].clone();
+                need.priority = members
+                    .iter()
+                    .map(|&n| problem.needs[n as usize].priority)
+                    .max()
+                    .unwrap_or(need.priority);
+                derived.needs.push(need);
+                level.push(members.iter().map(|&n| base_level[n as usize]).sum());
+                for (m, score) in row {
+                    out.mentors.push(m);
+                    out.scores.push(score);
+                }
+                out.starts.push(out.mentors.len() as u32);
+                needs_of.push(members);
+            }
+            for (i, n) in student.needs().enumerate() {
+                if covered & 1 << i != 0 {
+                    continue;
+                }
+                derived.needs.push(problem.needs[n as usize].clone());
+                level.push(base_level[n as usize]);
+                for c in all.of_need(n) {
+                    out.mentors.push(all.mentors[c]);
+                    out.scores.push(all.scores[c]);
+                }
+                out.starts.push(out.mentors.len() as u32);
+                needs_of.push(vec![n]);
+            }
+            let st = &mut derived.students[s];
+            st.first_need = first;
+            st.need_count = derived.needs.len() as u32 - first;
+        }
+        Derived {
+            problem: derived,
+            all: out,
+            level,
+            needs: needs_of,
+        }
+    }
+
+    /// The node of a lock's seat: the bundle or need of the student holding `need`.
+    pub(super) fn node_of(&self, student: StudentIx, need: NeedIx) -> Option<NeedIx> {
+        self.problem.students[student as usize]
+            .needs()
+            .find(|&k| self.needs[k as usize].contains(&need))
+    }
+}

@@ -1,0 +1,142 @@
+//! After the rounds: the pairs a better plan could use (within the gap of each student's best
+//! pattern at the bound's prices), and the answer built from the incumbent plan.
+//!
+//! Must not import HiGHS directly (the integer program is `mip`'s).
+
+use super::bound::{Bound, Pricing, StudentTable};
+use super::sharing::{Shape, Sharing};
+use super::{Incumbent, SideOutcome, SideStats};
+use crate::domain::model::{MentorIx, NeedIx, Problem};
+use crate::rules::Candidates;
+use crate::solver::flow::Cost;
+use crate::solver::{level_coverage, verify, Solution, SolveStatus};
+
+/// Every pair that some pattern within `gap` of its student's best could use, plus the
+/// incumbent's pairs: any plan better than the incumbent uses only these.
+pub(super) fn residual_pairs(
+    pricing: &Pricing<'_>,
+    sharing: &Sharing,
+    singles: &[(Cost, MentorIx)],
+    gap: Cost,
+    incumbent: &[(NeedIx, MentorIx)],
+) -> Vec<(NeedIx, MentorIx, f64)> {
+    let problem = pricing.problem;
+    let all = pricing.all;
+    let parts = crate::parallel::over_ranges(problem.students.len(), |range| {
+        let mut out = Vec::new();
+        for s in range {
+            let student = &problem.students[s];
+            match sharing.shape(problem, s) {
+                Shape::Simple => {
+                    for n in student.needs() {
+                        let a = singles[n as usize].0;
+                        for c in all.of_need(n) {
+                            let m = all.mentors[c];
+                            let loss = a - (pricing.value(c) - pricing.mu[m as usize]);
+                            if loss <= gap {
+                                out.push((n, m, all.scores[c]));
+                            }
+                        }
+                    }
+                }
+                Shape::Loose => {
+                    for n in student.needs() {
+                        for c in all.of_need(n) {
+                            out.push((n, all.mentors[c], all.scores[c]));
+                        }
+                    }
+                }
+                Shape::Exact => {
+                    let table = StudentTable::build(pricing, sharing, singles, s);
+                    let best = table.best();
+                    for (i, n) in student.needs().enumerate() {
+                        for c in all.of_need(n) {
+                            let m = all.mentors[c];
+                            let locked = sharing.locks[s].iter().any(|l| l.0 == m);
+                            let shared = pricing.others_at(s, i, m);
+                            let keep = table
+                                .forced(
+                                    i,
+                                    pricing.value(c),
+                                    pricing.mu[m as usize],
+                                    &shared,
+                                    locked,
+                                )
+                                .is_some_and(|v| best - v <= gap);
+                            if keep {
+                                out.push((n, m, all.scores[c]));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    });
+    let mut out: Vec<(NeedIx, MentorIx, f64)> = parts.into_iter().flatten().collect();
+    for &(n, m) in incumbent {
+        if let Some(c) = all.find(n, m) {
+            out.push((n, m, all.scores[c]));
+        }
+    }
+    out.sort_by_key(|e| (e.0, e.1));
+    out.dedup_by_key(|e| (e.0, e.1));
+    out
+}
+
+/// The answer from the incumbent plan: its pairs within `kept` (extended to hold them).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn finish(
+    problem: &Problem,
+    all: &Candidates,
+    mut kept: Candidates,
+    inc: Incumbent,
+    status: SolveStatus,
+    bound: Option<&Bound>,
+    fit_scale: f64,
+    rounds: u32,
+    residual_pairs: usize,
+) -> SideOutcome {
+    kept.extend(
+        inc.pairs
+            .iter()
+            .filter_map(|&(n, m)| all.find(n, m).map(|c| (n, m, all.scores[c])))
+            .collect(),
+    );
+    let candidates = kept;
+    let chosen: Vec<usize> = inc
+        .pairs
+        .iter()
+        .filter_map(|&(n, m)| candidates.find(n, m))
+        .collect();
+    let objective: f64 = chosen.iter().map(|&c| candidates.scores[c]).sum();
+    let best_bound = match (status, bound) {
+        (SolveStatus::Optimal, _) => objective,
+        (_, Some(b)) => {
+            let gap = b.value - inc.value;
+            // The same coverage and a gap in the fit digit only: the bound on fit is exact.
+            if gap < 1 << 42 {
+                objective + gap as f64 / fit_scale
+            } else {
+                crate::solver::trivial_bound(problem, &candidates).max(objective)
+            }
+        }
+        _ => crate::solver::trivial_bound(problem, &candidates).max(objective),
+    };
+    let pairs = verify::pairs(&candidates, &chosen);
+    SideOutcome {
+        solution: Solution {
+            status,
+            objective,
+            best_bound,
+            gap: crate::solver::relative_gap(objective, best_bound),
+            coverage: level_coverage(problem, &pairs),
+            chosen,
+        },
+        candidates,
+        stats: SideStats {
+            rounds,
+            residual_pairs,
+        },
+    }
+}
