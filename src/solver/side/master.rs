@@ -349,36 +349,65 @@ impl<'a> MasterLp<'a> {
         deadline: Until,
     ) -> Option<Prices> {
         *self.until = deadline;
-        let MasterLp {
-            master,
-            model: slot,
-            until,
-            dropped,
-            tight,
-        } = self;
-        let until: Until = **until;
-        let base = master.pricing;
-        let problem = base.problem;
-        let all = base.all;
-        let sharing = master.sharing;
-        let m_count = problem.mentors.len();
-        // Undo the last call's optimal faces; every column gets its first tier's objective.
-        for (j, d) in dropped.iter_mut().enumerate() {
+        self.reset_faces()?;
+        self.offer_start(&start, incumbent)?;
+        let row_count = self.master.rows.len();
+        // Prices of the finished tiers, packed, per row.
+        let mut settled: Vec<Cost> = vec![0; row_count];
+        let units = tier_units(self.master.pricing.fit_scale);
+        let mut run = Prices {
+            bound: start,
+            iterations: 0,
+            columns: 0,
+        };
+        for (tier, &unit) in units.iter().enumerate().take(tiers) {
+            if tier > 0 {
+                self.set_costs(tier)?;
+            }
+            let TierEnd::Solved(y) =
+                self.solve_tier(tier, unit, &settled, incumbent_value, &mut run)?
+            else {
+                break;
+            };
+            if tier + 1 == tiers {
+                break;
+            }
+            self.hold_face(tier, &y, unit, &mut settled)?;
+        }
+        run.columns = self.master.columns.len();
+        Some(run)
+    }
+
+    /// Undoes the last call's optimal faces; every column gets its first tier's objective.
+    fn reset_faces(&mut self) -> Option<()> {
+        let model = self.model.as_mut()?;
+        for (j, d) in self.dropped.iter_mut().enumerate() {
             if *d {
-                highs::change_col_bounds(slot.as_mut()?, j, 0.0, f64::INFINITY);
+                highs::change_col_bounds(model, j, 0.0, f64::INFINITY);
                 *d = false;
             }
         }
-        for &r in tight.iter() {
-            highs::change_row_bounds(slot.as_mut()?, r, f64::NEG_INFINITY, master.rhs[r]);
+        for &r in &self.tight {
+            highs::change_row_bounds(model, r, f64::NEG_INFINITY, self.master.rhs[r]);
         }
-        tight.clear();
-        for (j, column) in master.columns.iter().enumerate() {
-            highs::change_col_cost(slot.as_mut()?, j, column.tier_value[0]);
-        }
+        self.tight.clear();
+        self.set_costs(0)
+    }
 
-        // New columns: the plan (the LP starts at least as good as it) and the best choices
-        // at the starting prices.
+    /// Every column's objective in `tier`'s units.
+    fn set_costs(&mut self, tier: usize) -> Option<()> {
+        let model = self.model.as_mut()?;
+        for (j, column) in self.master.columns.iter().enumerate() {
+            highs::change_col_cost(model, j, column.tier_value[tier]);
+        }
+        Some(())
+    }
+
+    /// New columns: the plan (the LP starts at least as good as it) and the best choices at
+    /// the starting prices.
+    fn offer_start(&mut self, start: &Bound, incumbent: &[(NeedIx, MentorIx)]) -> Option<()> {
+        let master = &mut self.master;
+        let (problem, all) = (master.pricing.problem, master.pricing.all);
         let mut by_student: Vec<Vec<u32>> = vec![Vec::new(); problem.students.len()];
         for &(n, m) in incumbent {
             let Some(c) = all.find(n, m) else { continue };
@@ -395,104 +424,107 @@ impl<'a> MasterLp<'a> {
                 master.offer(Key::Pattern(s as StudentIx, pairs), None, 0);
             }
         }
-        master.offer_best(&start, &start.mu, None, SINGLES_AT_START, 0);
-        master.flush(slot.as_mut()?, 0)?;
-        dropped.resize(master.columns.len(), false);
+        master.offer_best(start, &start.mu, None, SINGLES_AT_START, 0);
+        master.flush(self.model.as_mut()?, 0)?;
+        self.dropped.resize(master.columns.len(), false);
+        Some(())
+    }
 
-        let row_count = master.rows.len();
-        // Prices of the finished tiers, packed, per row.
-        let mut settled: Vec<Cost> = vec![0; row_count];
-        let units = tier_units(base.fit_scale);
-        let mut best = start;
-        let mut iterations = 0;
-        for (tier, &unit) in units.iter().enumerate().take(tiers) {
-            if tier > 0 {
-                for (j, column) in master.columns.iter().enumerate() {
-                    highs::change_col_cost(slot.as_mut()?, j, column.tier_value[tier]);
-                }
-            }
-            let threshold = (TOLERANCE * unit) as Cost;
-            let mut y: Vec<f64> = vec![0.0; row_count];
-            for _ in 0..MAX_ITERATIONS_PER_TIER {
-                if until.passed() || best.value <= incumbent_value {
-                    break;
-                }
-                iterations += 1;
-                let mut taken = slot.take()?;
-                taken.set_option("time_limit", until.left().as_secs_f64().max(0.001));
-                // `try_solve` takes the model by value; the instance (and its callback) moves
-                // through `SolvedModel` and back into the slot.
-                let solved = taken.try_solve().ok()?;
-                let optimal = solved.status() == HighsModelStatus::Optimal;
-                if optimal {
-                    y.copy_from_slice(solved.get_solution().dual_rows());
-                } else {
-                    tracing::debug!(status = ?solved.status(), tier, "seat sharing: master LP stopped");
-                }
-                *slot = Some(solved.into());
-                if !optimal {
-                    return Some(Prices {
-                        bound: best,
-                        iterations,
-                        columns: master.columns.len(),
-                    });
-                }
-                let prices: Vec<Cost> = (0..row_count)
-                    .map(|r| settled[r] + packed(y[r], unit))
-                    .collect();
-                let mu: Vec<Cost> = prices[..m_count].iter().map(|&p| p.max(0)).collect();
-                let pricing = Pricing {
-                    problem,
-                    all,
-                    need_of: base.need_of,
-                    fit_scale: base.fit_scale,
-                    mu: &mu,
-                };
-                let evaluated = lagrangian(&pricing, sharing);
-                let made =
-                    master.offer_best(&evaluated, &mu, Some(&prices), SINGLES_PER_ROUND, threshold);
-                tracing::trace!(
-                    tier,
-                    made,
-                    gap_needs = (evaluated.value - incumbent_value) as f64 / ONE_NEED as f64,
-                    "seat sharing: master iteration"
-                );
-                if evaluated.value < best.value {
-                    best = evaluated;
-                }
-                if made == 0 {
-                    break;
-                }
-                master.flush(slot.as_mut()?, tier)?;
-                dropped.resize(master.columns.len(), false);
-            }
-            if tier + 1 == tiers {
+    /// Column generation within one tier: solve the LP, evaluate the exact bound at its
+    /// duals (keeping the tightest in `run`), add the columns that price out, until none does.
+    /// Returns the tier's duals, or `Stopped` when the LP did not reach its optimum.
+    fn solve_tier(
+        &mut self,
+        tier: usize,
+        unit: f64,
+        settled: &[Cost],
+        incumbent_value: Cost,
+        run: &mut Prices,
+    ) -> Option<TierEnd> {
+        let until: Until = *self.until;
+        let base = self.master.pricing;
+        let m_count = base.problem.mentors.len();
+        let threshold = (TOLERANCE * unit) as Cost;
+        let mut y: Vec<f64> = vec![0.0; settled.len()];
+        for _ in 0..MAX_ITERATIONS_PER_TIER {
+            if until.passed() || run.bound.value <= incumbent_value {
                 break;
             }
-            // The tier's optimal face: columns of negative reduced cost out, rows with a price
-            // held tight.
-            for (j, column) in master.columns.iter().enumerate() {
-                let reduced =
-                    column.tier_value[tier] - column.rows.iter().map(|&r| y[r]).sum::<f64>();
-                if !dropped[j] && reduced < -TOLERANCE {
-                    dropped[j] = true;
-                    highs::change_col_bounds(slot.as_mut()?, j, 0.0, 0.0);
-                }
+            run.iterations += 1;
+            let mut taken = self.model.take()?;
+            taken.set_option("time_limit", until.left().as_secs_f64().max(0.001));
+            // `try_solve` takes the model by value; the instance (and its callback) moves
+            // through `SolvedModel` and back into the slot.
+            let solved = taken.try_solve().ok()?;
+            let optimal = solved.status() == HighsModelStatus::Optimal;
+            if optimal {
+                y.copy_from_slice(solved.get_solution().dual_rows());
+            } else {
+                tracing::debug!(status = ?solved.status(), tier, "seat sharing: master LP stopped");
             }
-            for r in 0..row_count {
-                if y[r] > TOLERANCE {
-                    highs::change_row_bounds(slot.as_mut()?, r, master.rhs[r], master.rhs[r]);
-                    tight.push(r);
-                }
-                settled[r] += packed(y[r], unit);
+            self.model = Some(solved.into());
+            if !optimal {
+                return Some(TierEnd::Stopped);
+            }
+            let prices: Vec<Cost> = (0..settled.len())
+                .map(|r| settled[r] + packed(y[r], unit))
+                .collect();
+            let mu: Vec<Cost> = prices[..m_count].iter().map(|&p| p.max(0)).collect();
+            let pricing = Pricing { mu: &mu, ..*base };
+            let evaluated = lagrangian(&pricing, self.master.sharing);
+            let made = self.master.offer_best(
+                &evaluated,
+                &mu,
+                Some(&prices),
+                SINGLES_PER_ROUND,
+                threshold,
+            );
+            tracing::trace!(
+                tier,
+                made,
+                gap_needs = (evaluated.value - incumbent_value) as f64 / ONE_NEED as f64,
+                "seat sharing: master iteration"
+            );
+            if evaluated.value < run.bound.value {
+                run.bound = evaluated;
+            }
+            if made == 0 {
+                break;
+            }
+            self.master.flush(self.model.as_mut()?, tier)?;
+            self.dropped.resize(self.master.columns.len(), false);
+        }
+        Some(TierEnd::Solved(y))
+    }
+
+    /// The tier's optimal face for the tiers after it: columns of negative reduced cost out,
+    /// rows with a price held tight; the tier's prices join `settled`.
+    fn hold_face(&mut self, tier: usize, y: &[f64], unit: f64, settled: &mut [Cost]) -> Option<()> {
+        let model = self.model.as_mut()?;
+        for (j, column) in self.master.columns.iter().enumerate() {
+            let reduced = column.tier_value[tier] - column.rows.iter().map(|&r| y[r]).sum::<f64>();
+            if !self.dropped[j] && reduced < -TOLERANCE {
+                self.dropped[j] = true;
+                highs::change_col_bounds(model, j, 0.0, 0.0);
             }
         }
-        Some(Prices {
-            bound: best,
-            iterations,
-            columns: master.columns.len(),
-        })
+        for (r, price) in settled.iter_mut().enumerate() {
+            if y[r] > TOLERANCE {
+                highs::change_row_bounds(model, r, self.master.rhs[r], self.master.rhs[r]);
+                self.tight.push(r);
+            }
+            *price += packed(y[r], unit);
+        }
+        Some(())
     }
+}
+
+/// How a tier's column generation ended.
+enum TierEnd {
+    /// At the LP optimum over every column that prices out: the tier's row duals.
+    Solved(Vec<f64>),
+    /// The LP stopped short (the deadline): no more tiers.
+    Stopped,
 }
 
 #[cfg(test)]
