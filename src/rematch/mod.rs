@@ -19,8 +19,9 @@
 //! the passes; the subjects are in their own files: [`request`] (the input and its checks),
 //! `model` (the modified model), `keepable` (the most pairs kept at once), `diff` (the
 //! diff) and [`outcome`] (the answer's types). Imports the domain, the engine, the solver's
-//! options and the explained plan's type; must not import anything that renders or the
-//! service.
+//! options and the plan's types (`crate::outcome`); must not import `crate::explain` (which
+//! reads this module's answers: the rematch sits below it, beside the engine), anything that
+//! renders or the service.
 
 mod diff;
 mod keepable;
@@ -143,7 +144,7 @@ fn validate_updated(
 
 /// Changes by choice: how many fewer keepable pairs were kept than could have been at once.
 fn voluntary_changes(
-    outcome: &crate::explain::Outcome,
+    outcome: &crate::outcome::Outcome,
     keepable_now: &[(StudentIx, MentorIx)],
     most_keepable: u32,
 ) -> u32 {

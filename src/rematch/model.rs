@@ -8,7 +8,7 @@
 //! the warm start ([`warm_start`]).
 //!
 //! Imports the domain (raw input, model), the rules' pair check and the solver's feasible
-//! subset (for the warm start); must not import the engine, the explained plan or anything
+//! subset (for the warm start); must not import the engine, the plan's types or anything
 //! that renders.
 
 use std::collections::{HashMap, HashSet};
