@@ -7,13 +7,15 @@
 //! (`why_not`, `stability`, `shortage`) complete them, and the rematch and what-if read them.
 //! They sit below all of those so each imports them one way.
 //!
-//! Imports the domain, the rules' evidence, the score's components and the solver's figures;
-//! must not import the engine, the explanation, the rematch or anything that renders.
+//! Imports the domain (with the evidence), the rules' failures, the score's components and the
+//! solver's figures; must not import the engine, the explanation, the rematch or anything that
+//! renders.
 
+use crate::domain::evidence::Evidence;
 use crate::domain::model::{MentorIx, NeedIx, StudentIx, Sym};
 use crate::domain::slots::SlotSet;
 use crate::domain::{Priority, Track};
-use crate::rules::{Evidence, RuleFailure};
+use crate::rules::RuleFailure;
 use crate::score::Components;
 use crate::solver::{LevelCoverage, MethodKind, SolveStatus};
 

@@ -2,16 +2,12 @@
 //! under the mentors' capacities and the per-student mentor limit. It gives the bound on
 //! changes (`max_changes`) and, after the solve, how many changes were made by choice.
 //!
-//! Also how many of a student's mentors can each keep a distinct need ([`distinct_needs`]),
-//! which lock mode and the bound ask before counting a pair as keepable.
-//!
-//! Holds [`most_keepable_set`] and [`distinct_needs`]. Imports the validated model and the
-//! rules' pair check only; must not import the solver, the engine or anything that renders.
+//! Holds [`most_keepable_set`]. Imports the validated model only; must not import the solver,
+//! the engine or anything that renders.
 
 use std::collections::{HashMap, HashSet};
 
-use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
-use crate::rules::check_pair;
+use crate::domain::model::{MentorIx, Problem, StudentIx};
 
 /// A largest set of the given pairs that can all be kept at once, as a flag per pair: a
 /// maximum b-matching under mentor capacities and the per-student limit (augmenting paths;
@@ -98,53 +94,6 @@ fn augment(
     false
 }
 
-/// How many of `mentors` can each cover a different one of `needs` under the hard rules: a
-/// maximum bipartite matching, grown one mentor at a time by augmenting paths (a student has
-/// few needs and few mentors). Equal to `mentors.len()` when they can all be kept together.
-pub(super) fn distinct_needs(problem: &Problem, needs: &[NeedIx], mentors: &[MentorIx]) -> usize {
-    let covers: Vec<Vec<usize>> = mentors
-        .iter()
-        .map(|&m| {
-            let ok = |&k: &usize| check_pair(problem, needs[k], m).is_ok();
-            (0..needs.len()).filter(ok).collect()
-        })
-        .collect();
-    let mut matching = NeedMatching {
-        covers: &covers,
-        mentor_of: vec![None; needs.len()],
-    };
-    (0..mentors.len())
-        .filter(|&u| matching.place(u, &mut vec![false; needs.len()]))
-        .count()
-}
-
-/// The needs taken so far (`mentor_of[k]`: the mentor, by position, covering need `k`).
-struct NeedMatching<'a> {
-    covers: &'a [Vec<usize>],
-    mentor_of: Vec<Option<usize>>,
-}
-
-impl NeedMatching<'_> {
-    /// Gives mentor `u` a need, moving the holders of the needs it could cover along an
-    /// augmenting path; `tried` marks the needs this search visited.
-    fn place(&mut self, u: usize, tried: &mut [bool]) -> bool {
-        for &k in &self.covers[u] {
-            if std::mem::replace(&mut tried[k], true) {
-                continue;
-            }
-            let free = match self.mentor_of[k] {
-                None => true,
-                Some(v) => self.place(v, tried),
-            };
-            if free {
-                self.mentor_of[k] = Some(u);
-                return true;
-            }
-        }
-        false
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,26 +108,6 @@ mod tests {
         let problem = test_school::problem(json);
         let held = most_keepable_set(&problem, &[(0, 0), (0, 1), (1, 0)]);
         assert_eq!(held, [false, true, true]);
-    }
-
-    #[test]
-    fn distinct_needs_agrees_with_the_validators_lock_matching() {
-        let problem = test_school::problem(test_school::json());
-        let s1: Vec<NeedIx> = problem.students[0].needs().collect();
-        for mentors in [&[0][..], &[1], &[0, 1], &[1, 0], &[1, 1], &[0, 0, 1]] {
-            assert_eq!(
-                distinct_needs(&problem, &s1, mentors),
-                crate::admit::lock_matching(&problem, 0, mentors),
-                "{mentors:?}"
-            );
-        }
-        assert_eq!(
-            distinct_needs(&problem, &s1, &[1, 0]),
-            2,
-            "T1 moves to English"
-        );
-        assert_eq!(distinct_needs(&problem, &s1[..1], &[1, 0]), 1, "math only");
-        assert_eq!(distinct_needs(&problem, &[], &[0]), 0);
     }
 
     #[test]

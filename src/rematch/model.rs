@@ -1,22 +1,25 @@
 //! The modified model a rematch solves, built in named passes over the checked current pairs:
 //! the school without ended needs, students who left or pairs that do not work
 //! ([`updated_request`]); which working pairs must move and which can be kept ([`classify`],
-//! on the school as sent, through what [`Remaining`]); the locks of lock mode
-//! ([`lock_working`], [`lock_pairs`]) — all on raw input and the school as sent, so the
+//! on the school as sent, with [`Remaining`] saying what is still there); the locks of lock
+//! mode ([`lock_working`], [`lock_pairs`]) — all on raw input and the school as sent, so the
 //! updated request is validated once, locks included; then, on the model solved, the change
 //! penalty on keepable pairs ([`apply_penalty`]), the bound on changes ([`bound_changes`]) and
 //! the warm start ([`warm_start`]).
 //!
-//! Imports the domain (raw input, model), the rules' pair check and the solver's feasible
-//! subset (for the warm start); must not import the engine, the plan's types or anything
-//! that renders.
+//! Imports the domain (raw input, model, validation's cover matching — fed the hard rules
+//! over the needs still open — and admit's lock matching), the rules' pair check, the score's
+//! weight sum and the solver's feasible subset (for the warm start); must not import the
+//! engine, the plan's types or anything that renders.
 
 use std::collections::{HashMap, HashSet};
 
-use super::keepable::{distinct_needs, most_keepable_set};
+use super::keepable::most_keepable_set;
 use super::request::{Current, Evaluation};
+use crate::admit::lock_matching;
 use crate::domain::model::{MentorIx, MinKept, NeedIx, Problem, StudentIx};
 use crate::domain::raw::{RawPair, RawRequest};
+use crate::domain::validate::{cover_matching, HardRules};
 use crate::rules::check_pair;
 
 /// Why a current pair cannot simply be kept.
@@ -131,14 +134,38 @@ impl<'a> Remaining<'a> {
         self.0.contains_key(student_id)
     }
 
+    /// Whether the student's need is still open.
+    fn has(&self, student_id: &str, need_id: &str) -> bool {
+        self.0
+            .get(student_id)
+            .is_some_and(|ids| ids.contains(need_id))
+    }
+
     /// The student's needs in `school` that have not ended.
     fn needs(&self, school: &Problem, s: StudentIx) -> Vec<NeedIx> {
         let student = &school.students[s as usize];
-        let open = self.0.get(student.id.as_str());
         student
             .needs()
-            .filter(|&n| open.is_some_and(|ids| ids.contains(school.needs[n as usize].id.as_str())))
+            .filter(|&n| self.has(&student.id, &school.needs[n as usize].id))
             .collect()
+    }
+}
+
+/// The hard rules as lock mode asks them on the school as sent: a mentor covers a need that
+/// has not ended and whose every hard rule it passes.
+struct OpenNeeds<'a>(&'a Remaining<'a>);
+
+impl HardRules for OpenNeeds<'_> {
+    fn covers(&self, school: &Problem, need: NeedIx, mentor: MentorIx) -> bool {
+        let n = &school.needs[need as usize];
+        self.0.has(&school.students[n.student as usize].id, &n.id)
+            && check_pair(school, need, mentor).is_ok()
+    }
+
+    /// Never asked: the matching asks `covers` only (the lock passes of validation, which
+    /// quote a refusal, run on the updated request with the school's own rules).
+    fn refusal(&self, _: &Problem, _: StudentIx, _: MentorIx) -> Option<String> {
+        None
     }
 }
 
@@ -203,8 +230,7 @@ pub(super) fn lock_working(
             && !mine.contains(&m)
             && {
                 mine.push(m);
-                let distinct =
-                    distinct_needs(school, &remaining.needs(school, s), mine) == mine.len();
+                let distinct = cover_matching(school, s, mine, &OpenNeeds(remaining)) == mine.len();
                 mine.pop();
                 distinct
             };
@@ -291,7 +317,7 @@ pub(super) fn keepable_now(
                 return false;
             }
             mine.push(m);
-            let distinct = distinct_needs(problem, &all_needs(problem, s), mine) == mine.len();
+            let distinct = lock_matching(problem, s, mine) == mine.len();
             if !distinct {
                 mine.pop();
             }
