@@ -17,6 +17,7 @@ pub mod engine;
 pub mod explain;
 pub mod generate;
 pub mod i18n;
+pub mod outcome;
 pub mod parallel;
 pub mod proto;
 pub mod rematch;

@@ -48,7 +48,7 @@ use std::time::{Duration, Instant};
 use crate::domain::model::{MentorIx, NeedIx, Problem, Sym};
 use crate::domain::slots::SlotSet;
 use crate::domain::{Priority, Track};
-use crate::explain::Outcome;
+use crate::outcome::Outcome;
 use crate::rules::{qualify, Candidates, Evidence, QualificationIndex};
 use crate::score;
 use crate::solver::gain::{self, Gain, Residual};

@@ -10,7 +10,7 @@
 use std::time::Instant;
 
 use crate::domain::model::Problem;
-use crate::explain::{Outcome, PriceOfStability};
+use crate::outcome::{Outcome, PriceOfStability};
 use crate::solver::{self, SolveOptions, SolveStatus};
 
 /// Largest candidate set priced (the school's integer programs stay under a second here).

@@ -16,7 +16,7 @@ use crate::domain::model::Problem;
 use crate::domain::raw::{Coded, RawPair, RawRequest};
 use crate::domain::validate::{InvalidRequest, Violation, ViolationCode};
 use crate::engine;
-use crate::explain::Outcome;
+use crate::outcome::Outcome;
 use crate::rematch::{self, Evaluation, KeepMode, RawCurrentPair, RawRematch, RematchOutcome};
 use crate::solver::{Budget, SolveError, SolveOptions};
 

@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use std::time::Instant;
 
 use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
-use crate::explain::{ForcedCost, MissReason, Outcome};
+use crate::outcome::{ForcedCost, MissReason, Outcome};
 use crate::solver::{self, SolveOptions, SolveStatus};
 
 /// Fills `forced` on every `BETTER_OVERALL` choice the policy selects. `started` is when the

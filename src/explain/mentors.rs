@@ -6,39 +6,7 @@ use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::domain::Track;
 use crate::rules::{check_pair, Blocker};
 
-/// Why a mentor has no student in the plan, from the furthest any need got through the hard
-/// rules with this mentor (the order `check_pair` checks them).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum IdleReason {
-    /// The mentor qualifies for no need of the request (subject, domain, credential).
-    NoQualifiedNeed,
-    /// The mentor qualifies for some needs but volunteers for none of their tracks.
-    NotVolunteered,
-    /// Qualified and volunteering, but no such student shares enough weekly slots.
-    NoCommonSlot,
-    /// Every pair the mentor could make is forbidden.
-    Forbidden,
-    /// The mentor could have taken a student: the optimum used other mentors (coverage, then
-    /// involvement, then fit decided).
-    Displaced,
-}
-
-/// A mentor without a student, and why.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct IdleMentor {
-    pub mentor: MentorIx,
-    pub reason: IdleReason,
-}
-
-/// How evenly students are spread over mentors: min, median, max and the Gini coefficient
-/// (0: every mentor holds the same; towards 1: a few hold everything).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct LoadSpread {
-    pub min: u32,
-    pub median: f64,
-    pub max: u32,
-    pub gini: f64,
-}
+pub use crate::outcome::{IdleMentor, IdleReason, LoadSpread, MentorSide};
 
 impl LoadSpread {
     pub fn of(loads: &[u32]) -> Self {
@@ -72,20 +40,6 @@ impl LoadSpread {
             gini,
         }
     }
-}
-
-/// The mentors' side of a plan.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct MentorSide {
-    /// Mentors with at least one student.
-    pub involved: u32,
-    /// Mentors with none, in input order.
-    pub idle: Vec<IdleMentor>,
-    /// Over every mentor (those with no student count as 0).
-    pub spread: LoadSpread,
-    /// Per track (index [`Track::index`]): mentors volunteering for it, and the spread of the
-    /// students each holds on that track.
-    pub tracks: [(u32, LoadSpread); 3],
 }
 
 /// Reads the mentors' side off a plan: `mentor_of_need` and each mentor's students.

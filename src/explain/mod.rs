@@ -3,6 +3,9 @@
 //! the common slots and each objective component; every unassigned need carries a reason code
 //! with its evidence; every student who missed their first choice learns why, mentor by mentor.
 //! Lists are ordered by input position so output is stable (unassigned needs: referrals first).
+//!
+//! The data's types are `crate::outcome`'s (re-exported here), so the engine's analyses, the
+//! rematch and the what-if can read a plan without importing this module, which reads theirs.
 
 pub mod changes;
 pub mod mentors;
@@ -11,97 +14,17 @@ pub mod words;
 
 use std::collections::BTreeMap;
 
-use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx, Sym};
-use crate::domain::slots::SlotSet;
+pub use crate::outcome::{
+    Assignment, BlockingPair, CoveredNeed, ForcedCost, HigherChoice, MentorSeats, MissReason,
+    Outcome, PreferenceMiss, PriceOfStability, SeatHolder, SolverReport, Summary, TrackSummary,
+    Unassigned, UnassignedReason,
+};
+
+use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::domain::{Priority, Track};
-use crate::rules::{check_pair, Blocker, Candidates, Evidence, QualificationIndex, RuleFailure};
-use crate::score::{self, Components};
-use crate::solver::{verify, LevelCoverage, MethodKind, Solution, SolveStatus};
-
-/// The solver's figures as reported.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SolverReport {
-    pub status: SolveStatus,
-    pub objective: f64,
-    pub best_bound: f64,
-    pub gap: f64,
-    pub coverage: Vec<LevelCoverage>,
-    pub candidate_pairs: u64,
-    /// Which algorithm answered (set by the engine, which chose it).
-    pub method: Option<MethodKind>,
-}
-
-/// One need covered by a pair, with why the mentor qualifies and what it scores.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CoveredNeed {
-    pub need: NeedIx,
-    pub evidence: Evidence,
-    pub matched_weak_points: Vec<Sym>,
-    pub components: Components,
-    pub total: f64,
-}
-
-/// A (student, mentor) pair of the plan.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Assignment {
-    pub student: StudentIx,
-    pub mentor: MentorIx,
-    pub needs: Vec<CoveredNeed>,
-    pub student_rank: Option<u32>,
-    pub mentor_rank: Option<u32>,
-    pub common: SlotSet,
-    pub locked: bool,
-    pub own_class: bool,
-    pub shared_traits: Vec<Sym>,
-}
-
-/// Why a need has no mentor.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum UnassignedReason {
-    NoQualifiedMentor,
-    NotVolunteered,
-    NoCommonSlot,
-    Forbidden,
-    CandidatesFull,
-    StudentMentorLimit,
-    SolverLimit,
-    /// The need's risk level is referred to the school counsellor (policy): never paired.
-    /// Listed before every other unassigned need.
-    Referral,
-}
-
-/// Who holds one seat of a mentor.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SeatHolder {
-    pub student: StudentIx,
-    pub priority: Priority,
-    pub student_rank: Option<u32>,
-    pub mentor_rank: Option<u32>,
-}
-
-/// A full mentor and the students in its seats.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MentorSeats {
-    pub mentor: MentorIx,
-    pub capacity: u32,
-    pub holders: Vec<SeatHolder>,
-}
-
-/// A need left without a mentor, with the evidence for its reason.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Unassigned {
-    pub need: NeedIx,
-    pub reason: UnassignedReason,
-    /// The mentors the reason is about, best-fitting first, at most [`EVIDENCE_LIMIT`].
-    pub qualified: Vec<MentorIx>,
-    /// How many such mentors there are in all.
-    pub qualified_count: u32,
-    /// Full candidates with their seat holders, best-fitting first, at most
-    /// [`EVIDENCE_LIMIT`].
-    pub full: Vec<MentorSeats>,
-    /// How many candidates are full in all.
-    pub full_count: u32,
-}
+use crate::rules::{check_pair, Blocker, Candidates, QualificationIndex};
+use crate::score;
+use crate::solver::{verify, Solution, SolveStatus};
 
 /// Mentors listed as evidence for one unassigned need. A need with 900 full candidates used to
 /// list them all, with every holder (1.6 GB of JSON on a dense district); the first ten, by
@@ -128,135 +51,8 @@ fn best_for(problem: &Problem, n: NeedIx, mentors: &mut Vec<MentorIx>) {
     *mentors = keyed.into_iter().map(|(_, m)| m).collect();
 }
 
-/// Why a student did not get a mentor they ranked higher than the one they got.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum MissReason {
-    NotQualified(Vec<(NeedIx, RuleFailure)>),
-    NotVolunteered,
-    NoCommonSlot { common: u32 },
-    Forbidden,
-    Full(Vec<SeatHolder>),
-    BetterOverall,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct HigherChoice {
-    pub mentor: MentorIx,
-    pub rank: u32,
-    pub reason: MissReason,
-    /// For [`MissReason::BetterOverall`]: the exact price of forcing this pair, when priced
-    /// (see `crate::why_not`).
-    pub forced: Option<ForcedCost>,
-}
-
 /// Other students a forced cost names (the first few, in student order); all are counted.
 pub const FORCED_COST_NAMED: usize = 5;
-
-/// What forcing one (student, mentor) pair into the plan costs: the plan re-solved with the
-/// pair locked, compared with the plan.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ForcedCost {
-    /// Needs covered per priority (index: `Priority as usize`), forced minus plan.
-    pub coverage_change: [i32; 4],
-    /// Objective (fit) of the forced plan minus the plan's.
-    pub fit_change: f64,
-    /// Other students whose set of mentors changes, in student order.
-    pub changed_students: Vec<StudentIx>,
-    /// The forced plan was proven optimal.
-    pub proven: bool,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct PreferenceMiss {
-    pub student: StudentIx,
-    pub best_rank_given: Option<u32>,
-    pub higher: Vec<HigherChoice>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct TrackSummary {
-    pub track: Track,
-    pub needs: u32,
-    pub covered: u32,
-    pub first_choice_share: f64,
-    pub top3_share: f64,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Summary {
-    pub students: u32,
-    pub mentors: u32,
-    pub needs: u32,
-    pub needs_covered: u32,
-    pub coverage: f64,
-    pub students_fully_covered: u32,
-    pub students_without_mentor: u32,
-    pub first_choice_share: f64,
-    pub top3_share: f64,
-    pub tracks: Vec<TrackSummary>,
-    /// `load_histogram[k]` = mentors with k students.
-    pub load_histogram: Vec<u32>,
-    /// (mentor, students) for every mentor, in input order.
-    pub loads: Vec<(MentorIx, u32)>,
-    /// `BETTER_OVERALL` misses priced by a forced re-solve, and left unpriced.
-    pub why_not_priced: u32,
-    pub why_not_unpriced: u32,
-    /// Who has no student and why, and how evenly loads are spread.
-    pub mentor_side: mentors::MentorSide,
-}
-
-/// A student and a mentor who both prefer each other to what the plan gave them, and could be
-/// paired: the parents' "was the system fair to my child's choice?". The plan may still be
-/// right (coverage and fit come first); this makes the trade-off visible.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BlockingPair {
-    pub student: StudentIx,
-    pub mentor: MentorIx,
-    /// The student's rank of the mentor, and the best rank among the mentors it got (`None`:
-    /// none of them ranked, or no mentor at all).
-    pub student_rank: u32,
-    pub student_best_given: Option<u32>,
-    /// The mentor's rank of the student.
-    pub mentor_rank: u32,
-    /// `None`: the mentor has room. Otherwise the student the mentor ranks lowest among those it
-    /// holds (unranked count as lowest), whom it would rather replace.
-    pub displaces: Option<StudentIx>,
-}
-
-/// The price of stability: the best plan with no blocking pair against the plan.
-#[derive(Clone, Debug, PartialEq)]
-pub enum PriceOfStability {
-    /// The plan has no blocking pair: nothing to pay.
-    Stable,
-    /// The best plan with no blocking pair (proven optimal), minus the plan: needs covered
-    /// per priority (index `Priority as usize`) and fit.
-    Priced {
-        coverage_change: [i32; 4],
-        fit_change: f64,
-    },
-    /// No plan meets the hard rules without a blocking pair.
-    NoStablePlan,
-    /// Not computed, and why.
-    NotComputed(&'static str),
-}
-
-/// Everything a coordinator sees about one run.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Outcome {
-    pub solver: SolverReport,
-    pub assignments: Vec<Assignment>,
-    /// Referrals first, then every other unassigned need; each group in input order.
-    pub unassigned: Vec<Unassigned>,
-    pub misses: Vec<PreferenceMiss>,
-    /// Blocking pairs of the plan (see [`BlockingPair`]), by student then mentor.
-    pub blocking: Vec<BlockingPair>,
-    /// What a plan with no blocking pair would cost (set by `crate::stability`).
-    pub price_of_stability: PriceOfStability,
-    pub summary: Summary,
-    /// What it would take to cover the needs left unassigned (set by `crate::shortage`;
-    /// `None` when every need is covered).
-    pub shortage: Option<crate::shortage::Shortage>,
-}
 
 /// The plan as seen from both sides, for the explanations.
 struct Plan {

@@ -4,8 +4,8 @@
 //!
 //! Holds [`diff`] and its passes: the plan indexed once ([`Plan`]), a current pair's change
 //! by its evaluation, the reason a working pair lost its seat, and the new pairs. Imports the
-//! validated model, the explained plan's types and this module's outcome types; must not
-//! import the solver, the engine or anything that renders.
+//! validated model, the plan's types (`crate::outcome`) and this module's outcome types; must
+//! not import the solver, the engine, `crate::explain` or anything that renders.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -15,7 +15,7 @@ use super::outcome::{
 };
 use super::request::{Current, Evaluation};
 use crate::domain::model::{MentorIx, Problem, StudentIx};
-use crate::explain::{Assignment, Outcome};
+use crate::outcome::{Assignment, Outcome};
 
 /// What the diff compares the plan with: the current pairs, why each must move whatever the
 /// plan, and the students before ended needs were dropped.

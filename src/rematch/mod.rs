@@ -8,12 +8,20 @@
 //! kept (forced moves do not count); it is a side constraint, so such a rematch runs on the
 //! integer program.
 //!
+//! Validation: the school as sent is validated once by the checks (its problems are reported
+//! under `request.`; its model is where current pairs are classified and lock mode's locks
+//! chosen, over the needs that have not ended), and the updated request — locks included — is
+//! validated once more: that model is the one solved. Two solver-side values are still written
+//! into it afterwards, for want of a way to pass them to the solver: the change penalty (as
+//! the pairs' `continuity`) and the bound on changes (`min_kept`).
+//!
 //! Holds the entry points ([`rematch`], [`rematch_within`], [`rematch_as`]) and the order of
 //! the passes; the subjects are in their own files: [`request`] (the input and its checks),
 //! `model` (the modified model), `keepable` (the most pairs kept at once), `diff` (the
 //! diff) and [`outcome`] (the answer's types). Imports the domain, the engine, the solver's
-//! options and the explained plan's type; must not import anything that renders or the
-//! service.
+//! options and the plan's types (`crate::outcome`); must not import `crate::explain` (which
+//! reads this module's answers: the rematch sits below it, beside the engine), anything that
+//! renders or the service.
 
 mod diff;
 mod keepable;
@@ -29,7 +37,8 @@ pub use outcome::{
 pub use request::{Evaluation, KeepMode, RawCurrentPair, RawRematch};
 
 use crate::admit::validate;
-use crate::domain::model::{MentorIx, StudentIx};
+use crate::domain::model::{MentorIx, Problem, StudentIx};
+use crate::domain::raw::{RawPair, RawRequest};
 use crate::domain::validate::InvalidRequest;
 use crate::engine;
 use crate::solver::{SolveError, SolveOptions};
@@ -64,19 +73,24 @@ pub fn rematch_as(
     let Some(mut request) = raw.request.take() else {
         return Err(request::missing_school().into());
     };
-    let (current, keep_mode) = request::check(&raw, &request)?;
+    let request::Checked {
+        current,
+        keep_mode,
+        school,
+    } = request::check(&raw, &request)?;
     let students_before = model::updated_request(&mut request, &current);
-    let problem = validate(request.clone())?;
-    let (forced, keepable) = model::classify(&problem, &current);
+    let remaining = model::Remaining::of(&request);
+    let (forced, keepable) = model::classify(&school, &remaining, &current);
     let locked_ix = match keep_mode {
-        KeepMode::Lock => model::lock_working(&problem, &keepable, &current, &mut request),
+        KeepMode::Lock => model::lock_working(&school, &remaining, &keepable),
         KeepMode::Penalty => HashSet::new(),
     };
-    let mut problem = if locked_ix.is_empty() {
-        problem
-    } else {
-        validate(request)?
-    };
+    let locks = model::lock_pairs(&keepable, &locked_ix, &current);
+    drop(school); // the school as sent is not solved: free it before the solve
+    let mut problem = validate_updated(request, locks)?;
+    let keepable = model::reindex(&problem, &keepable, &current);
+    // Solver-side values, written into the validated model until the solver takes them as
+    // values of their own (continuity per pair, and the bound `min_kept`).
     model::apply_penalty(&mut problem, &keepable, &locked_ix, raw.change_penalty);
     let keepable_now = model::keepable_now(&problem, &keepable, &locked_ix);
     let most_keepable = model::bound_changes(&mut problem, &keepable_now, raw.max_changes);
@@ -107,9 +121,30 @@ pub fn rematch_as(
     })
 }
 
+/// Validates the updated school with lock mode's locks added: the one validation of the
+/// request the rematch solves. When it fails with locks added, the problems reported are those
+/// of the updated school alone if it has any (its own problems come first, as they did when
+/// the locks were only chosen on a valid updated school), else those the locks bring.
+fn validate_updated(
+    mut request: RawRequest,
+    locks: Vec<RawPair>,
+) -> Result<Problem, InvalidRequest> {
+    if locks.is_empty() {
+        return validate(request);
+    }
+    let unlocked = request.locked_pairs.len();
+    request.locked_pairs.extend(locks);
+    let mut without_locks = request.clone();
+    without_locks.locked_pairs.truncate(unlocked);
+    validate(request).map_err(|with_locks| match validate(without_locks) {
+        Err(own) => own,
+        Ok(_) => with_locks,
+    })
+}
+
 /// Changes by choice: how many fewer keepable pairs were kept than could have been at once.
 fn voluntary_changes(
-    outcome: &crate::explain::Outcome,
+    outcome: &crate::outcome::Outcome,
     keepable_now: &[(StudentIx, MentorIx)],
     most_keepable: u32,
 ) -> u32 {
@@ -129,4 +164,51 @@ pub enum RematchError {
     Invalid(#[from] InvalidRequest),
     #[error(transparent)]
     Solve(#[from] SolveError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_school;
+
+    fn pair(s: &str, m: &str) -> RawPair {
+        RawPair {
+            student_id: s.into(),
+            mentor_id: m.into(),
+        }
+    }
+
+    fn paths(e: InvalidRequest) -> Vec<String> {
+        e.violations.into_iter().map(|v| v.path).collect()
+    }
+
+    #[test]
+    fn the_updated_school_with_its_locks_is_the_model_solved() {
+        let request = test_school::raw(test_school::json());
+        let problem = validate_updated(request, vec![pair("S2", "T1")]).expect("valid");
+        assert_eq!(problem.locked, [(1, 0)]);
+    }
+
+    #[test]
+    fn an_invalid_updated_school_reports_its_own_problems_not_the_locks() {
+        let mut request = test_school::raw(test_school::json());
+        request.forbidden_pairs.push(pair("S1", "T2"));
+        request.locked_pairs.push(pair("S1", "T2"));
+        let own = paths(validate(request.clone()).expect_err("locked and forbidden"));
+        // The lock added overfills T1 (one seat) with S1's lock on T2: not reported here.
+        let reported = validate_updated(request, vec![pair("S2", "T2")]).expect_err("invalid");
+        assert_eq!(paths(reported), own);
+    }
+
+    #[test]
+    fn a_valid_updated_school_reports_what_the_locks_bring() {
+        let request = test_school::raw(test_school::json());
+        let e = validate_updated(request, vec![pair("S1", "T1"), pair("S2", "T1")])
+            .expect_err("T1 has one seat");
+        let codes: Vec<_> = e.violations.iter().map(|v| v.code).collect();
+        assert_eq!(
+            codes,
+            [crate::domain::validate::ViolationCode::LockedOverCapacity]
+        );
+    }
 }

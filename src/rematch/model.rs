@@ -1,13 +1,16 @@
 //! The modified model a rematch solves, built in named passes over the checked current pairs:
 //! the school without ended needs, students who left or pairs that do not work
-//! ([`updated_request`]); which working pairs must move and which can be kept ([`classify`]);
-//! the locks of lock mode ([`lock_working`]); the change penalty on keepable pairs
-//! ([`apply_penalty`]); the bound on changes ([`bound_changes`]); and the warm start
-//! ([`warm_start`]).
+//! ([`updated_request`]); which working pairs must move and which can be kept ([`classify`],
+//! on the school as sent, with [`Remaining`] saying what is still there); the locks of lock
+//! mode ([`lock_working`], [`lock_pairs`]) — all on raw input and the school as sent, so the
+//! updated request is validated once, locks included; then, on the model solved, the change
+//! penalty on keepable pairs ([`apply_penalty`]), the bound on changes ([`bound_changes`]) and
+//! the warm start ([`warm_start`]).
 //!
-//! Imports the domain (raw input, model, validation's lock matching), the rules' pair check and
-//! the solver's feasible subset (for the warm start); must not import the engine, the
-//! explained plan or anything that renders.
+//! Imports the domain (raw input, model, validation's cover matching — fed the hard rules
+//! over the needs still open — and admit's lock matching), the rules' pair check, the score's
+//! weight sum and the solver's feasible subset (for the warm start); must not import the
+//! engine, the plan's types or anything that renders.
 
 use std::collections::{HashMap, HashSet};
 
@@ -16,6 +19,7 @@ use super::request::{Current, Evaluation};
 use crate::admit::lock_matching;
 use crate::domain::model::{MentorIx, MinKept, NeedIx, Problem, StudentIx};
 use crate::domain::raw::{RawPair, RawRequest};
+use crate::domain::validate::{cover_matching, HardRules};
 use crate::rules::check_pair;
 
 /// Why a current pair cannot simply be kept.
@@ -105,31 +109,96 @@ fn forbid_not_working(request: &mut RawRequest, current: &[Current]) {
     request.forbidden_pairs.extend(forbidden);
 }
 
+/// The needs each student still has once ended needs are dropped, by id: read from the
+/// updated request, so the passes that run on the school as sent see the updated school.
+pub(super) struct Remaining<'a>(HashMap<&'a str, HashSet<&'a str>>);
+
+impl<'a> Remaining<'a> {
+    pub(super) fn of(updated: &'a RawRequest) -> Self {
+        Remaining(
+            updated
+                .students
+                .iter()
+                .map(|s| {
+                    (
+                        s.id.as_str(),
+                        s.needs.iter().map(|n| n.id.as_str()).collect(),
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    /// Whether the student is still in the programme.
+    fn stays(&self, student_id: &str) -> bool {
+        self.0.contains_key(student_id)
+    }
+
+    /// Whether the student's need is still open.
+    fn has(&self, student_id: &str, need_id: &str) -> bool {
+        self.0
+            .get(student_id)
+            .is_some_and(|ids| ids.contains(need_id))
+    }
+
+    /// The student's needs in `school` that have not ended.
+    fn needs(&self, school: &Problem, s: StudentIx) -> Vec<NeedIx> {
+        let student = &school.students[s as usize];
+        student
+            .needs()
+            .filter(|&n| self.has(&student.id, &school.needs[n as usize].id))
+            .collect()
+    }
+}
+
+/// The hard rules as lock mode asks them on the school as sent: a mentor covers a need that
+/// has not ended and whose every hard rule it passes.
+struct OpenNeeds<'a>(&'a Remaining<'a>);
+
+impl HardRules for OpenNeeds<'_> {
+    fn covers(&self, school: &Problem, need: NeedIx, mentor: MentorIx) -> bool {
+        let n = &school.needs[need as usize];
+        self.0.has(&school.students[n.student as usize].id, &n.id)
+            && check_pair(school, need, mentor).is_ok()
+    }
+
+    /// Never asked: the matching asks `covers` only (the lock passes of validation, which
+    /// quote a refusal, run on the updated request with the school's own rules).
+    fn refusal(&self, _: &Problem, _: StudentIx, _: MentorIx) -> Option<String> {
+        None
+    }
+}
+
 /// For each current pair, why it must move whatever the plan (`None`: it need not, or it is
-/// not working); and the working pairs that can still be kept.
+/// not working); and the working pairs that can still be kept, by their indices in `school`
+/// (the school as sent; `remaining` says which students and needs are still there).
 pub(super) fn classify(
-    problem: &Problem,
+    school: &Problem,
+    remaining: &Remaining,
     current: &[Current],
 ) -> (Vec<Option<Forced>>, Vec<Keepable>) {
     let mut forced: Vec<Option<Forced>> = Vec::with_capacity(current.len());
     let mut keepable: Vec<Keepable> = Vec::new();
-    let ids = problem.id_index();
+    let ids = school.id_index();
     for (i, c) in current.iter().enumerate() {
         if c.evaluation != Evaluation::Working {
             forced.push(None);
             continue;
         }
-        let (Some(s), Some(m)) = (ids.student(&c.student_id), ids.mentor(&c.mentor_id)) else {
-            forced.push(Some(if ids.student(&c.student_id).is_none() {
+        let student = ids
+            .student(&c.student_id)
+            .filter(|_| remaining.stays(&c.student_id));
+        let (Some(s), Some(m)) = (student, ids.mentor(&c.mentor_id)) else {
+            forced.push(Some(if student.is_none() {
                 Forced::StudentLeft
             } else {
                 Forced::MentorLeft
             }));
             continue;
         };
-        let any_ok = pair_needs(problem, s, &c.need_ids)
+        let any_ok = pair_needs(school, &remaining.needs(school, s), &c.need_ids)
             .into_iter()
-            .any(|n| check_pair(problem, n, m).is_ok());
+            .any(|n| check_pair(school, n, m).is_ok());
         if any_ok {
             forced.push(None);
             keepable.push((i, s, m));
@@ -140,15 +209,15 @@ pub(super) fn classify(
     (forced, keepable)
 }
 
-/// Lock mode: locks working pairs (in `request`) within the mentor's (possibly shrunk)
+/// Lock mode: chooses the working pairs to lock, within the mentor's (possibly shrunk)
 /// capacity, the student's mentor limit, and only while the student's locked mentors can
-/// still cover distinct needs (two working pairs for one need cannot both be kept); the rest
-/// fall back to the penalty. Returns the positions of the locked pairs.
+/// still cover distinct needs that have not ended (two working pairs for one need cannot both
+/// be kept); the rest fall back to the penalty. Reads the school as sent (`keepable` indexes
+/// it). Returns the positions of the locked pairs in `current`.
 pub(super) fn lock_working(
-    problem: &Problem,
+    school: &Problem,
+    remaining: &Remaining,
     keepable: &[Keepable],
-    current: &[Current],
-    request: &mut RawRequest,
 ) -> HashSet<usize> {
     let mut locked_ix: HashSet<usize> = HashSet::new();
     let mut per_mentor: HashMap<MentorIx, u32> = HashMap::new();
@@ -156,12 +225,12 @@ pub(super) fn lock_working(
     for &(i, s, m) in keepable {
         let used = per_mentor.entry(m).or_default();
         let mine = per_student.entry(s).or_default();
-        let fits = *used < problem.mentors[m as usize].capacity
-            && (mine.len() as u32) < problem.policy.max_mentors_per_student
+        let fits = *used < school.mentors[m as usize].capacity
+            && (mine.len() as u32) < school.policy.max_mentors_per_student
             && !mine.contains(&m)
             && {
                 mine.push(m);
-                let distinct = lock_matching(problem, s, mine) == mine.len();
+                let distinct = cover_matching(school, s, mine, &OpenNeeds(remaining)) == mine.len();
                 mine.pop();
                 distinct
             };
@@ -169,13 +238,42 @@ pub(super) fn lock_working(
             *used += 1;
             mine.push(m);
             locked_ix.insert(i);
-            request.locked_pairs.push(RawPair {
-                student_id: current[i].student_id.clone(),
-                mentor_id: current[i].mentor_id.clone(),
-            });
         }
     }
     locked_ix
+}
+
+/// The locks lock mode adds to the updated request, in the order of the current pairs.
+pub(super) fn lock_pairs(
+    keepable: &[Keepable],
+    locked_ix: &HashSet<usize>,
+    current: &[Current],
+) -> Vec<RawPair> {
+    keepable
+        .iter()
+        .filter(|(i, _, _)| locked_ix.contains(i))
+        .map(|&(i, _, _)| RawPair {
+            student_id: current[i].student_id.clone(),
+            mentor_id: current[i].mentor_id.clone(),
+        })
+        .collect()
+}
+
+/// The keepable pairs with their indices in `problem` (the updated school solved) instead of
+/// the school as sent. Every keepable pair's student and mentor are in the updated school.
+pub(super) fn reindex(
+    problem: &Problem,
+    keepable: &[Keepable],
+    current: &[Current],
+) -> Vec<Keepable> {
+    let ids = problem.id_index();
+    keepable
+        .iter()
+        .filter_map(|&(i, _, _)| {
+            let c = &current[i];
+            Some((i, ids.student(&c.student_id)?, ids.mentor(&c.mentor_id)?))
+        })
+        .collect()
 }
 
 /// Penalty mode (and lock mode's leftovers): each kept need of a keepable, unlocked pair earns
@@ -264,7 +362,7 @@ pub(super) fn warm_start(
     let wishes: Vec<(NeedIx, MentorIx)> = keepable
         .iter()
         .flat_map(|&(i, s, m)| {
-            pair_needs(problem, s, &current[i].need_ids)
+            pair_needs(problem, &all_needs(problem, s), &current[i].need_ids)
                 .into_iter()
                 .map(move |n| (n, m))
         })
@@ -272,12 +370,18 @@ pub(super) fn warm_start(
     crate::solver::verify::feasible_subset(problem, &wishes)
 }
 
-/// The needs a current pair covered, as indices (all the student's needs when none are named).
-fn pair_needs(problem: &Problem, s: StudentIx, need_ids: &[String]) -> Vec<NeedIx> {
-    problem.students[s as usize]
-        .needs()
+/// The needs among `needs` a current pair covered (all of them when it names none).
+fn pair_needs(problem: &Problem, needs: &[NeedIx], need_ids: &[String]) -> Vec<NeedIx> {
+    needs
+        .iter()
+        .copied()
         .filter(|&n| need_ids.is_empty() || need_ids.contains(&problem.needs[n as usize].id))
         .collect()
+}
+
+/// Every need of a student.
+fn all_needs(problem: &Problem, s: StudentIx) -> Vec<NeedIx> {
+    problem.students[s as usize].needs().collect()
 }
 
 #[cfg(test)]
@@ -333,8 +437,10 @@ mod tests {
     #[test]
     fn working_pairs_are_kept_or_forced_to_move_with_the_reason() {
         let problem = test_school::problem(test_school::json());
+        let request = test_school::raw(test_school::json());
         let (forced, keepable) = classify(
             &problem,
+            &Remaining::of(&request),
             &[
                 current("S1", "T1", Evaluation::Working, &[]),
                 current("S2", "T9", Evaluation::Working, &[]),
@@ -354,6 +460,89 @@ mod tests {
             ]
         );
         assert_eq!(keepable, [(0, 0, 0)], "only S1 with T1 can be kept");
+    }
+
+    /// The updated test school (ended pairs' needs dropped) and what remains of it.
+    fn updated(json: serde_json::Value, ended: &[Current]) -> RawRequest {
+        let mut request = test_school::raw(json);
+        updated_request(&mut request, ended);
+        request
+    }
+
+    #[test]
+    fn on_the_school_as_sent_ended_needs_and_students_count_as_gone() {
+        let school = test_school::problem(test_school::json());
+        // S2's only need ended (S2 leaves); S1's math ended, leaving English, which T2 does
+        // not teach.
+        let request = updated(
+            test_school::json(),
+            &[
+                current("S2", "T9", Evaluation::Ended, &[]),
+                current("S1", "T9", Evaluation::Ended, &["N1"]),
+            ],
+        );
+        let (forced, keepable) = classify(
+            &school,
+            &Remaining::of(&request),
+            &[
+                current("S2", "T1", Evaluation::Working, &[]),
+                current("S1", "T2", Evaluation::Working, &[]),
+                current("S1", "T1", Evaluation::Working, &[]),
+            ],
+        );
+        assert_eq!(
+            forced,
+            [
+                Some(Forced::StudentLeft),
+                Some(Forced::RuleNoLongerHolds),
+                None
+            ]
+        );
+        assert_eq!(keepable, [(2, 0, 0)]);
+    }
+
+    #[test]
+    fn lock_mode_locks_only_mentors_with_distinct_needs_that_remain() {
+        let mut json = test_school::json();
+        json["policy"] = serde_json::json!({"maxMentorsPerStudent": 2});
+        let school = test_school::problem(json.clone());
+        let working = [
+            current("S1", "T1", Evaluation::Working, &[]),
+            current("S1", "T2", Evaluation::Working, &[]),
+        ];
+        let keepable = [(0, 0, 0), (1, 0, 1)];
+        // With both needs, T1 takes English and T2 math: both locked.
+        let all = test_school::raw(json.clone());
+        let locked = lock_working(&school, &Remaining::of(&all), &keepable);
+        assert_eq!(locked, HashSet::from([0, 1]));
+        // English ended: T1 and T2 could only both keep math, so only the first is locked.
+        let request = updated(json, &[current("S1", "T9", Evaluation::Ended, &["N2"])]);
+        let locked = lock_working(&school, &Remaining::of(&request), &keepable);
+        assert_eq!(locked, HashSet::from([0]));
+        let pairs = lock_pairs(&keepable, &locked, &working);
+        assert_eq!(
+            pairs,
+            [RawPair {
+                student_id: "S1".into(),
+                mentor_id: "T1".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn keepable_pairs_are_reindexed_by_id_in_the_updated_school() {
+        // S1 leaves (both needs ended): S2 is the first student of the updated school.
+        let request = updated(
+            test_school::json(),
+            &[current("S1", "T9", Evaluation::Ended, &[])],
+        );
+        let problem = crate::admit::validate(request).expect("valid");
+        let working = [
+            current("S1", "T1", Evaluation::Working, &[]),
+            current("S2", "T2", Evaluation::Working, &[]),
+        ];
+        let school_ix = [(1, 1, 1)];
+        assert_eq!(reindex(&problem, &school_ix, &working), [(1, 0, 1)]);
     }
 
     #[test]

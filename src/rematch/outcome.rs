@@ -4,12 +4,13 @@
 //!
 //! Holds [`RematchOutcome`], [`PairChange`], [`ChangeKind`], [`ChangeReason`],
 //! [`ChangeDetail`], [`SeatNeed`] and [`CapacityShrank`]: data only. Imports the domain and
-//! the explained plan's type; must not import the solver, the engine or anything that renders
-//! (the sentences are `crate::explain::changes`).
+//! the plan's type (`crate::outcome`); must not import the solver, the engine,
+//! `crate::explain` or anything that renders (the sentences are `crate::explain::changes`,
+//! which imports these types: one way).
 
 use crate::domain::model::Problem;
 use crate::domain::Priority;
-use crate::explain::Outcome;
+use crate::outcome::Outcome;
 
 /// What happened to a pair.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,15 +1,17 @@
 //! A rematch request as sent, and its checks: the current pairs (ids, evaluation, need ids),
 //! the keep mode, the change penalty, and the school itself, each problem with its path in the
-//! caller's file. What passes is a list of [`Current`] pairs the later passes trust.
+//! caller's file. What passes is a list of [`Current`] pairs the later passes trust, with the
+//! school as sent, validated (`Checked`).
 //!
-//! Holds [`RawRematch`], [`RawCurrentPair`], [`Evaluation`], [`KeepMode`], [`Current`] and
-//! [`check`]. Imports the domain only (raw input, validation, limits); must not import the
-//! solver, the engine or anything that renders.
+//! Holds [`RawRematch`], [`RawCurrentPair`], [`Evaluation`], [`KeepMode`], [`Current`],
+//! `Checked` and [`check`]. Imports the domain only (raw input, validation, limits); must not
+//! import the solver, the engine or anything that renders.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::admit::validate;
 use crate::domain::limits;
+use crate::domain::model::Problem;
 use crate::domain::raw::{Coded, RawRequest};
 use crate::domain::validate::{InvalidRequest, Violation, ViolationCode};
 
@@ -58,6 +60,14 @@ pub(super) struct Current {
     pub evaluation: Evaluation,
 }
 
+/// What passed the checks: the current pairs, the keep mode, and the school as sent,
+/// validated (the model the passes classify the current pairs on; it is not the one solved).
+pub(super) struct Checked {
+    pub current: Vec<Current>,
+    pub keep_mode: KeepMode,
+    pub school: Problem,
+}
+
 fn violation(path: String, code: ViolationCode, message: String) -> Violation {
     Violation {
         path,
@@ -79,10 +89,7 @@ pub(super) fn missing_school() -> InvalidRequest {
 
 /// Checks the rematch's own fields and the school as sent; every problem is listed, the
 /// school's with `request.` before its path (paths then match the caller's file).
-pub(super) fn check(
-    raw: &RawRematch,
-    request: &RawRequest,
-) -> Result<(Vec<Current>, KeepMode), InvalidRequest> {
+pub(super) fn check(raw: &RawRematch, request: &RawRequest) -> Result<Checked, InvalidRequest> {
     let mut violations = Vec::new();
     let mut current = Vec::with_capacity(raw.current.len());
     let mut seen = HashSet::new();
@@ -94,16 +101,23 @@ pub(super) fn check(
     let keep_mode = check_keep_mode(raw.keep_mode, &mut violations);
     check_penalty(raw.change_penalty, &mut violations);
     check_need_ids(raw, request, &mut violations);
-    if let Err(e) = validate(request.clone()) {
-        violations.extend(e.violations.iter().map(|v| Violation {
-            path: format!("request.{}", v.path),
-            ..v.clone()
-        }));
-    }
-    if violations.is_empty() {
-        Ok((current, keep_mode))
-    } else {
-        Err(InvalidRequest { violations })
+    let school = match validate(request.clone()) {
+        Ok(school) => Some(school),
+        Err(e) => {
+            violations.extend(e.violations.iter().map(|v| Violation {
+                path: format!("request.{}", v.path),
+                ..v.clone()
+            }));
+            None
+        }
+    };
+    match school {
+        Some(school) if violations.is_empty() => Ok(Checked {
+            current,
+            keep_mode,
+            school,
+        }),
+        _ => Err(InvalidRequest { violations }),
     }
 }
 
@@ -300,12 +314,17 @@ mod tests {
             &["N9"],
         )]);
         let request = test_school::raw(test_school::json());
-        let Ok((current, keep_mode)) = check(&raw, &request) else {
+        let Ok(checked) = check(&raw, &request) else {
             panic!("{:?}", problems(&raw, &request));
         };
-        assert_eq!(current.len(), 1);
-        assert_eq!(current[0].evaluation, Evaluation::Ended);
-        assert_eq!(keep_mode, KeepMode::Penalty);
+        assert_eq!(checked.current.len(), 1);
+        assert_eq!(checked.current[0].evaluation, Evaluation::Ended);
+        assert_eq!(checked.keep_mode, KeepMode::Penalty);
+        assert_eq!(
+            checked.school.needs.len(),
+            3,
+            "the school as sent, before any need ended"
+        );
     }
 
     #[test]
