@@ -1,14 +1,18 @@
 //! mentor-match pairs students in need with mentors for a school's pairing-support programme
-//! (结对帮扶). It reads students, mentors and a policy, solves the pairing exactly as an integer
-//! program (good_lp + HiGHS) — coverage first by priority, then fit — and explains every pair,
-//! every unassigned need and every missed first choice.
+//! (结对帮扶). It reads students, mentors and a policy, solves the pairing exactly — coverage
+//! first by priority, then fit — by min-cost flow where the model is a network, network flows
+//! with an exact Lagrangian certificate where seats are shared, and an integer program
+//! (good_lp + HiGHS) for the rest, and explains every pair, every unassigned need and every
+//! missed first choice.
 //!
-//! Layers, inner to outer: [`domain`] (types, validation passes), [`score`] (objective
-//! components), [`rules`] (hard rules, candidates), [`solver`] (the integer program),
-//! [`explain`] (reasons as data and as sentences), [`admit`] (validation with the hard rules
-//! plugged in), [`engine`] (the entry point). [`proto`] converts at the edge; the
-//! inner layers never see generated code; [`service`] and [`server`] put the engine behind
-//! gRPC.
+//! Layers, inner to outer (ARCHITECTURE.md has the map): [`domain`] (types, validation
+//! passes), [`admit`] (validation with the hard rules plugged in), [`score`] and [`rules`]
+//! (objective components; hard rules and candidates), [`solver`] (the three methods behind one
+//! entry point), [`outcome`] and [`explain`] (the plan and its reasons as data, then as
+//! sentences), [`engine`] (one solve with its analyses), [`rematch`] and [`whatif`], then the
+//! edges: [`proto`] converts at the edge (the inner layers never see generated code),
+//! [`service`] and [`server`] put the engine behind gRPC and HTTP, [`cli`], [`sheet`] and
+//! [`report`] serve the coordinator.
 
 pub mod admit;
 pub mod cli;
