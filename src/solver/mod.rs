@@ -396,7 +396,6 @@ pub fn solve_problem_from(
         build_ms = started.elapsed().as_millis() as u64,
         "every feasible pair scored"
     );
-    let total_pairs = all.len() as u64;
     // A rematch's maxChanges row is the one constraint the network methods do not model.
     // They solve without it first (given half the time): a plan that keeps enough working
     // pairs anyway is optimal for the bounded problem too, since the bound only removes
@@ -433,12 +432,24 @@ pub fn solve_problem_from(
             }
         }
     }
+    integer_program(problem, all, options, deadline, warm)
+}
+
+/// The integer program over every pair (a binding maxChanges row, or locks the network could
+/// not honour), the caller's plan as its answer of last resort.
+fn integer_program(
+    problem: &Problem,
+    candidates: Candidates,
+    options: SolveOptions,
+    deadline: Until,
+    warm: Option<&[(NeedIx, MentorIx)]>,
+) -> Result<Solved, SolveError> {
+    let total_pairs = candidates.len() as u64;
     if problem.min_kept.is_some() && total_pairs > options.budget.integer_program_cap() {
         return Err(options
             .budget
             .refuse(total_pairs, BYTES_PER_PAIR_INTEGER_PROGRAM));
     }
-    let candidates = all;
     let start: Option<Vec<usize>> = warm.map(|w| {
         w.iter()
             .filter_map(|&(n, m)| candidates.find(n, m))
@@ -596,16 +607,7 @@ pub fn solve_integer_program(
     candidates: &Candidates,
     options: SolveOptions,
 ) -> Result<Solution, SolveError> {
-    mip::solve(
-        problem,
-        candidates,
-        options,
-        Until {
-            at: Instant::now() + options.time_limit,
-            stop: options.stop,
-        },
-        None,
-    )
+    integer_program_within_limit(problem, candidates, options, None)
 }
 
 /// [`solve_integer_program`] given a feasible plan (candidate positions) as its start: what a
@@ -617,16 +619,20 @@ pub fn solve_integer_program_from(
     options: SolveOptions,
     start: &[usize],
 ) -> Result<Solution, SolveError> {
-    mip::solve(
-        problem,
-        candidates,
-        options,
-        Until {
-            at: Instant::now() + options.time_limit,
-            stop: options.stop,
-        },
-        Some(start),
-    )
+    integer_program_within_limit(problem, candidates, options, Some(start))
+}
+
+fn integer_program_within_limit(
+    problem: &Problem,
+    candidates: &Candidates,
+    options: SolveOptions,
+    start: Option<&[usize]>,
+) -> Result<Solution, SolveError> {
+    let deadline = Until {
+        at: Instant::now() + options.time_limit,
+        stop: options.stop,
+    };
+    mip::solve(problem, candidates, options, deadline, start)
 }
 
 /// True when the proven plan is a min-cost circulation over the full candidate set that the

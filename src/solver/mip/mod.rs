@@ -460,6 +460,31 @@ impl Model<'_> {
     }
 }
 
+/// HiGHS's options for one stage: quiet unless `MENTOR_MATCH_HIGHS_LOG` is set (for
+/// diagnosing a slow model), one thread and a fixed seed (the same request gives the same
+/// plan), a time limit inside the caller's, and the gap the objective allows.
+fn configure(
+    inner: &mut highs::Model,
+    seconds: f64,
+    relative_gap: f64,
+    integral: bool,
+) -> Result<(), SolveError> {
+    let verbose = std::env::var_os("MENTOR_MATCH_HIGHS_LOG").is_some();
+    set_option(inner, "output_flag", verbose)?;
+    set_option(inner, "log_to_console", verbose)?;
+    set_option(inner, "threads", 1)?;
+    set_option(inner, "random_seed", 0)?;
+    // HiGHS looks at the clock between pieces of work and overshoots its limit by up to a
+    // tenth on large models; keep that inside the caller's deadline.
+    set_option(
+        inner,
+        "time_limit",
+        (seconds * HIGHS_LIMIT_SHARE).max(TIME_LIMIT_FLOOR_SECONDS),
+    )?;
+    set_option(inner, "mip_rel_gap", relative_gap)?;
+    set_option(inner, "mip_abs_gap", if integral { 0.5 } else { 1e-7 })
+}
+
 #[allow(clippy::too_many_arguments)]
 fn run_stage(
     model_data: &Model<'_>,
@@ -486,22 +511,7 @@ fn run_stage(
         terms,
         floors,
     )?;
-    // MENTOR_MATCH_HIGHS_LOG=1 shows HiGHS's own log, for diagnosing a slow model.
-    let verbose = std::env::var_os("MENTOR_MATCH_HIGHS_LOG").is_some();
-    set_option(&mut inner, "output_flag", verbose)?;
-    set_option(&mut inner, "log_to_console", verbose)?;
-    set_option(&mut inner, "threads", 1)?;
-    set_option(&mut inner, "random_seed", 0)?;
-    // HiGHS looks at the clock between pieces of work and overshoots its limit by up to a
-    // tenth on large models; keep that inside the caller's deadline.
-    set_option(
-        &mut inner,
-        "time_limit",
-        (seconds * HIGHS_LIMIT_SHARE).max(TIME_LIMIT_FLOOR_SECONDS),
-    )?;
-    set_option(&mut inner, "mip_rel_gap", relative_gap)?;
-    set_option(&mut inner, "mip_abs_gap", if integral { 0.5 } else { 1e-7 })?;
-
+    configure(&mut inner, seconds, relative_gap, integral)?;
     // HiGHS checks its own time limit only between pieces of work and overran it by minutes
     // in the root LP of large models (a 4,000 x 1,000 maxChanges rematch: 30 s limit, still
     // solving after 90 s). Its interrupt callbacks run every simplex / interior-point

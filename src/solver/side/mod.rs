@@ -504,17 +504,7 @@ impl<'a> Method<'a> {
         let mut residual_len = 0;
         loop {
             let residual = residual_pairs(&pricing, sharing, &bound.singles, delta, &best.pairs);
-            let restricted = if residual.len() * 2 > all.len() {
-                // Most pairs are open: the whole set costs the same.
-                all.clone()
-            } else {
-                let mut restricted = Candidates {
-                    starts: vec![0; problem.needs.len() + 1],
-                    ..Candidates::default()
-                };
-                restricted.extend(residual);
-                restricted
-            };
+            let restricted = self.restricted(residual);
             let whole = restricted.len() == all.len();
             if restricted.len() as u64
                 > options.budget.integer_program_cap().min(MAX_RESIDUAL_PAIRS)
@@ -566,6 +556,20 @@ impl<'a> Method<'a> {
             }
             delta = gap;
         }
+    }
+
+    /// The candidate set of the residual program: these pairs, or every pair when most are
+    /// open anyway (the whole set costs the same).
+    fn restricted(&self, residual: Vec<(NeedIx, MentorIx, f64)>) -> Candidates {
+        if residual.len() * 2 > self.all.len() {
+            return self.all.clone();
+        }
+        let mut restricted = Candidates {
+            starts: vec![0; self.problem.needs.len() + 1],
+            ..Candidates::default()
+        };
+        restricted.extend(residual);
+        restricted
     }
 
     /// The residual's answer: the integer program's plan when it is the best met (and its
