@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use super::flow::{self, Cost, NetworkSolution, Seat};
 use super::{SolveOptions, Until};
-use crate::domain::model::Problem;
+use crate::domain::model::{MentorIx, NeedIx, Problem};
 use crate::rules::Candidates;
 
 /// One network solve, priced to the end or stopped by the deadline.
@@ -45,17 +45,7 @@ pub(super) fn run(
         None => flow::Network::new(problem, &candidates, Some(deadline)),
         Some(seats) => {
             // The seats' pairs must be in the kept set for the flow to make them.
-            let extra: Vec<_> = seats
-                .iter()
-                .flat_map(|seat| {
-                    seat.needs.iter().filter_map(|&n| {
-                        all.find(n, seat.mentor)
-                            .map(|c| (n, seat.mentor, all.scores[c]))
-                    })
-                })
-                .filter(|&(n, m, _)| candidates.find(n, m).is_none())
-                .collect();
-            candidates.extend(extra);
+            candidates.extend(seat_pairs_missing(all, &candidates, &seats));
             flow::Network::with_seats(
                 problem,
                 &candidates,
@@ -121,4 +111,22 @@ pub(super) fn run(
             "network updated"
         );
     }
+}
+
+/// The pairs of `seats` (need, mentor, score) that `kept` does not hold yet.
+fn seat_pairs_missing(
+    all: &Candidates,
+    kept: &Candidates,
+    seats: &[Seat],
+) -> Vec<(NeedIx, MentorIx, f64)> {
+    seats
+        .iter()
+        .flat_map(|seat| {
+            seat.needs.iter().filter_map(|&n| {
+                all.find(n, seat.mentor)
+                    .map(|c| (n, seat.mentor, all.scores[c]))
+            })
+        })
+        .filter(|&(n, m, _)| kept.find(n, m).is_none())
+        .collect()
 }

@@ -29,7 +29,7 @@
 //!    solves what is left, first over the pairs within a fraction of a point, widened when
 //!    that is not enough. Its optimum is the optimum.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 mod bound;
 mod derived;
@@ -244,7 +244,7 @@ impl<'a> Method<'a> {
     /// Rounds of "commit the bound's best bundles, solve the network again" until the bound
     /// is within one need of the plan, the bundles repeat, or the rounds' time is up.
     fn rounds(&self, warm: Option<Incumbent>) -> RoundsEnd {
-        let (all, options, deadline) = (self.all, self.options, self.deadline);
+        let (all, deadline) = (self.all, self.deadline);
         let mut ended = RoundsEnd {
             incumbent: warm,
             bound: None,
@@ -256,21 +256,8 @@ impl<'a> Method<'a> {
         let mut bundles: Vec<Bundle> = Vec::new();
         let mut tried: Vec<Vec<Bundle>> = vec![bundles.clone()];
         let mut master_lp: Option<master::MasterLp<'_>> = None;
-        // Too many pairs for the residual program: the bound only reports the gap, so the
-        // time goes to the rounds, and the first flows keep twice the candidates (fewer
-        // pricing rounds: the district's first multi-need flow 24 s -> 19 s).
         let big = all.len() as u64 > DISTRICT_PAIRS;
-        let mut round_options = options;
-        if big {
-            round_options.sparse_keep = options.sparse_keep.max(1) * 2;
-        }
-        // The rounds may use a quarter of the time, the rest being the residual program's;
-        // all of it when the pairs are too many for the program to be run at all.
-        let rounds_until = if all.len() as u64 > MAX_RESIDUAL_PAIRS {
-            deadline
-        } else {
-            deadline.earlier(started + options.time_limit / 4)
-        };
+        let (round_options, rounds_until) = self.round_budget(started);
         while ended.rounds < MAX_ROUNDS {
             ended.rounds += 1;
             let round_started = Instant::now();
@@ -293,13 +280,7 @@ impl<'a> Method<'a> {
             }
             let best_value = ended.incumbent.as_ref().map_or(Cost::MIN, |i| i.value);
             let master = if big { None } else { Some(&mut master_lp) };
-            // The master may use the rounds' time but what one more round and the residual
-            // need: three times this round's network, and a tenth of the limit.
-            let reserve = (round_started.elapsed() * 3).max(options.time_limit / 10);
-            let master_until = match deadline.at.checked_sub(reserve) {
-                Some(at) => rounds_until.earlier(at),
-                None => rounds_until,
-            };
+            let master_until = self.master_until(rounds_until, round_started.elapsed());
             let evaluated = self.round_bound(&plan, ended.incumbent.as_ref(), master, master_until);
             tracing::debug!(
                 round = ended.rounds,
@@ -331,6 +312,35 @@ impl<'a> Method<'a> {
             bundles = next;
         }
         ended
+    }
+
+    /// The rounds' options and time. Past district size the first flows keep twice the
+    /// candidates (fewer pricing rounds: the district's first multi-need flow 24 s -> 19 s).
+    /// The rounds may use a quarter of the time, the rest being the residual program's; all
+    /// of it when the pairs are too many for the program to be run at all (the bound then
+    /// only reports the gap).
+    fn round_budget(&self, started: Instant) -> (SolveOptions, Until) {
+        let (all, options) = (self.all, self.options);
+        let mut round_options = options;
+        if all.len() as u64 > DISTRICT_PAIRS {
+            round_options.sparse_keep = options.sparse_keep.max(1) * 2;
+        }
+        let rounds_until = if all.len() as u64 > MAX_RESIDUAL_PAIRS {
+            self.deadline
+        } else {
+            self.deadline.earlier(started + options.time_limit / 4)
+        };
+        (round_options, rounds_until)
+    }
+
+    /// The master may use the rounds' time but what one more round and the residual need:
+    /// three times this round's network (`round`), and a tenth of the limit.
+    fn master_until(&self, rounds_until: Until, round: Duration) -> Until {
+        let reserve = (round * 3).max(self.options.time_limit / 10);
+        match self.deadline.at.checked_sub(reserve) {
+            Some(at) => rounds_until.earlier(at),
+            None => rounds_until,
+        }
     }
 
     /// The network with the locks' seats and `bundles` made up front, its plan repaired (rides,
