@@ -65,20 +65,7 @@ impl Derived {
                     .filter(|(i, _)| mask & 1 << i != 0)
                     .map(|(_, n)| n)
                     .collect();
-                // Mentors qualified for every need of the bundle, with the summed score.
-                let mut row: Vec<(MentorIx, f64)> = all
-                    .of_need(members[0])
-                    .map(|c| (all.mentors[c], all.scores[c]))
-                    .collect();
-                for &n in &members[1..] {
-                    row.retain_mut(|(m, score)| match all.find(n, *m) {
-                        Some(c) => {
-                            *score += all.scores[c];
-                            true
-                        }
-                        None => false,
-                    });
-                }
+                let row = bundle_row(all, &members);
                 let mut need = problem.needs[members[0] as usize].clone();
                 need.priority = members
                     .iter()
@@ -125,4 +112,22 @@ impl Derived {
             .needs()
             .find(|&k| self.needs[k as usize].contains(&need))
     }
+}
+
+/// Mentors qualified for every need of a bundle, with the summed score.
+fn bundle_row(all: &Candidates, members: &[NeedIx]) -> Vec<(MentorIx, f64)> {
+    let mut row: Vec<(MentorIx, f64)> = all
+        .of_need(members[0])
+        .map(|c| (all.mentors[c], all.scores[c]))
+        .collect();
+    for &n in &members[1..] {
+        row.retain_mut(|(m, score)| match all.find(n, *m) {
+            Some(c) => {
+                *score += all.scores[c];
+                true
+            }
+            None => false,
+        });
+    }
+    row
 }

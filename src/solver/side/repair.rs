@@ -105,36 +105,9 @@ pub(super) fn fill_free_seats(
             changed = true;
             continue;
         }
-        // Move: another need `k` of the student, alone at `from`, joins `n` at a mentor with room.
-        let mut best: Option<(Cost, NeedIx, MentorIx, MentorIx)> = None;
-        for k in problem.students[s].needs() {
-            let Some(from) = mentor_of[k as usize] else {
-                continue;
-            };
-            if seats_of[s].iter().any(|e| e.0 == from && e.1 > 1) {
-                continue;
-            }
-            let Some(old) = all.find(k, from) else {
-                continue;
-            };
-            for c in all.of_need(n) {
-                let m = all.mentors[c];
-                if m == from || !room(&load, m) || seats_of[s].iter().any(|e| e.0 == m) {
-                    continue;
-                }
-                let Some(moved) = all.find(k, m) else {
-                    continue;
-                };
-                let gain = values.value(c) + values.value(moved) - values.value(old);
-                if gain > 0
-                    && best.is_none_or(|b| {
-                        (gain, std::cmp::Reverse(m)) > (b.0, std::cmp::Reverse(b.3))
-                    })
-                {
-                    best = Some((gain, k, from, m));
-                }
-            }
-        }
+        let best = best_move(problem, all, values, &mentor_of, &seats_of[s], n, |m| {
+            room(&load, m)
+        });
         if let Some((_, k, from, m)) = best {
             mentor_of[n as usize] = Some(m);
             mentor_of[k as usize] = Some(m);
@@ -152,4 +125,48 @@ pub(super) fn fill_free_seats(
             .filter_map(|(n, m)| m.map(|m| (n as NeedIx, m)))
             .collect();
     }
+}
+
+/// The best move for uncovered need `n` of a student whose seats are `seats`: another need `k`
+/// of the student, alone at mentor `from`, joins `n` at a mentor `m` with room (`has_room`)
+/// qualified for both. Returns (gain, k, from, m) for the move of largest positive gain, ties
+/// to the lower mentor index.
+fn best_move(
+    problem: &Problem,
+    all: &Candidates,
+    values: &Pricing<'_>,
+    mentor_of: &[Option<MentorIx>],
+    seats: &[(MentorIx, u32)],
+    n: NeedIx,
+    has_room: impl Fn(MentorIx) -> bool,
+) -> Option<(Cost, NeedIx, MentorIx, MentorIx)> {
+    let s = problem.needs[n as usize].student as usize;
+    let mut best: Option<(Cost, NeedIx, MentorIx, MentorIx)> = None;
+    for k in problem.students[s].needs() {
+        let Some(from) = mentor_of[k as usize] else {
+            continue;
+        };
+        if seats.iter().any(|e| e.0 == from && e.1 > 1) {
+            continue;
+        }
+        let Some(old) = all.find(k, from) else {
+            continue;
+        };
+        for c in all.of_need(n) {
+            let m = all.mentors[c];
+            if m == from || !has_room(m) || seats.iter().any(|e| e.0 == m) {
+                continue;
+            }
+            let Some(moved) = all.find(k, m) else {
+                continue;
+            };
+            let gain = values.value(c) + values.value(moved) - values.value(old);
+            if gain > 0
+                && best.is_none_or(|b| (gain, std::cmp::Reverse(m)) > (b.0, std::cmp::Reverse(b.3)))
+            {
+                best = Some((gain, k, from, m));
+            }
+        }
+    }
+    best
 }
