@@ -199,6 +199,38 @@ struct Importer<'g> {
     structural: bool,
 }
 
+/// Where each field of a student comes from: (field below `students[i]`, column key).
+const STUDENT_FIELDS: &[(&str, &str)] = &[
+    ("", "id"),
+    ("id", "id"),
+    ("needs", "id"),
+    ("preferences", "id"),
+    ("grade", "grade"),
+    ("class_id", "class"),
+    ("gender", "gender"),
+    ("family_hardship", "family_hardship"),
+    ("availability", "availability"),
+    ("traits", "traits"),
+];
+
+/// Where each field of a mentor comes from: (field below `mentors[i]`, column key).
+const MENTOR_FIELDS: &[(&str, &str)] = &[
+    ("", "id"),
+    ("id", "id"),
+    ("subjects", "id"),
+    ("coaching", "id"),
+    ("preferences", "id"),
+    ("role", "role"),
+    ("grade", "grade"),
+    ("capacity", "capacity"),
+    ("tracks", "tracks"),
+    ("availability", "availability"),
+    ("head_of_classes", "head_of_classes"),
+    ("traits", "traits"),
+    ("counselling", "certificate"),
+    ("counselling.topics", "counselling_topics"),
+];
+
 /// A plain value of a cell, after dates, error values and formulas were reported.
 enum Plain<'a> {
     Text(&'a str),
@@ -318,29 +350,16 @@ impl<'g> Importer<'g> {
                 Cell::Text(t) => t.clone(),
                 other => other.display(),
             };
-            match kind.find_column(&text) {
-                Some(col) if cols.contains_key(col.key) => {
-                    self.structural = true;
-                    self.problem(
-                        name,
-                        Some((r, c)),
-                        SheetCode::DuplicateColumn,
-                        &[("column", text)],
-                    );
-                }
+            let code = match kind.find_column(&text) {
+                Some(col) if cols.contains_key(col.key) => SheetCode::DuplicateColumn,
                 Some(col) => {
                     cols.insert(col.key, c);
+                    continue;
                 }
-                None => {
-                    self.structural = true;
-                    self.problem(
-                        name,
-                        Some((r, c)),
-                        SheetCode::UnknownColumn,
-                        &[("column", text)],
-                    );
-                }
-            }
+                None => SheetCode::UnknownColumn,
+            };
+            self.structural = true;
+            self.problem(name, Some((r, c)), code, &[("column", text)]);
         }
         cols
     }
@@ -549,77 +568,56 @@ impl<'g> Importer<'g> {
 
     /// The students sheet: the students and the index of each id (its first row).
     fn students(&mut self) -> (Vec<pb::Student>, HashMap<String, usize>) {
-        let mut students: Vec<pb::Student> = Vec::new();
-        let mut student_ix: HashMap<String, usize> = HashMap::new();
-        let Some(t) = self.table(SheetKind::Students, true) else {
-            return (students, student_ix);
-        };
-        self.at_sheet("students", &t);
-        for &(r, row) in &t.rows {
-            let i = students.len();
-            let fields = [
-                ("", "id"),
-                ("id", "id"),
-                ("needs", "id"),
-                ("preferences", "id"),
-                ("grade", "grade"),
-                ("class_id", "class"),
-                ("gender", "gender"),
-                ("family_hardship", "family_hardship"),
-                ("availability", "availability"),
-                ("traits", "traits"),
-            ];
-            self.at_fields(&format!("students[{i}]"), &t, r, &fields);
-            let id = self.text(&t, r, row, "id");
-            let gender = self.text(&t, r, row, "gender");
-            let student = pb::Student {
-                grade: self.whole(&t, r, row, "grade").unwrap_or(0),
-                class_id: self.text(&t, r, row, "class"),
-                gender: (!gender.is_empty()).then_some(gender),
-                family_hardship: self.boolean(&t, r, row, "family_hardship").unwrap_or(false),
-                availability: self.list(&t, r, row, "availability"),
-                traits: self.list(&t, r, row, "traits"),
-                id: id.clone(),
-                ..pb::Student::default()
-            };
-            student_ix.entry(id).or_insert(i);
-            students.push(student);
-        }
-        (students, student_ix)
+        let sheet = (SheetKind::Students, "students", STUDENT_FIELDS);
+        self.owners(sheet, Self::student, |s| &s.id)
     }
 
     /// The mentors sheet: the mentors and the index of each id (its first row).
     fn mentors(&mut self) -> (Vec<pb::Mentor>, HashMap<String, usize>) {
-        let mut mentors: Vec<pb::Mentor> = Vec::new();
-        let mut mentor_ix: HashMap<String, usize> = HashMap::new();
-        let Some(t) = self.table(SheetKind::Mentors, true) else {
-            return (mentors, mentor_ix);
+        let sheet = (SheetKind::Mentors, "mentors", MENTOR_FIELDS);
+        self.owners(sheet, Self::mentor, |m| &m.id)
+    }
+
+    /// A sheet of students or mentors, `sheet` being (its kind, the request's list, the
+    /// field-to-column table): each row read by `read`, and the index of each id (`id`) at its
+    /// first row.
+    fn owners<T>(
+        &mut self,
+        sheet: (SheetKind, &str, &[(&str, &str)]),
+        read: impl Fn(&mut Self, &Table, u32, &Row) -> T,
+        id: impl Fn(&T) -> &String,
+    ) -> (Vec<T>, HashMap<String, usize>) {
+        let (kind, list, fields) = sheet;
+        let mut items: Vec<T> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let Some(t) = self.table(kind, true) else {
+            return (items, index);
         };
-        self.at_sheet("mentors", &t);
+        self.at_sheet(list, &t);
         for &(r, row) in &t.rows {
-            let i = mentors.len();
-            let fields = [
-                ("", "id"),
-                ("id", "id"),
-                ("subjects", "id"),
-                ("coaching", "id"),
-                ("preferences", "id"),
-                ("role", "role"),
-                ("grade", "grade"),
-                ("capacity", "capacity"),
-                ("tracks", "tracks"),
-                ("availability", "availability"),
-                ("head_of_classes", "head_of_classes"),
-                ("traits", "traits"),
-                ("counselling", "certificate"),
-                ("counselling.topics", "counselling_topics"),
-            ];
-            self.at_fields(&format!("mentors[{i}]"), &t, r, &fields);
-            let mentor = self.mentor(&t, r, row);
-            mentor_ix.entry(mentor.id.clone()).or_insert(i);
-            mentors.push(mentor);
+            let i = items.len();
+            self.at_fields(&format!("{list}[{i}]"), &t, r, fields);
+            let item = read(self, &t, r, row);
+            index.entry(id(&item).clone()).or_insert(i);
+            items.push(item);
         }
-        (mentors, mentor_ix)
+        (items, index)
+    }
+
+    /// One row of the students sheet (its needs and preferences come from other sheets).
+    fn student(&mut self, t: &Table, r: u32, row: &Row) -> pb::Student {
+        let id = self.text(t, r, row, "id");
+        let gender = self.text(t, r, row, "gender");
+        pb::Student {
+            grade: self.whole(t, r, row, "grade").unwrap_or(0),
+            class_id: self.text(t, r, row, "class"),
+            gender: (!gender.is_empty()).then_some(gender),
+            family_hardship: self.boolean(t, r, row, "family_hardship").unwrap_or(false),
+            availability: self.list(t, r, row, "availability"),
+            traits: self.list(t, r, row, "traits"),
+            id,
+            ..pb::Student::default()
+        }
     }
 
     /// One row of the mentors sheet (its preferences and experience come from other sheets).
@@ -746,34 +744,37 @@ impl<'g> Importer<'g> {
             return;
         };
         let (of_student, of_mentor) = self.ranked_choices(&t, student_ix, mentor_ix);
-        for (s, mut list) in of_student {
+        let students_side = ("students", "student_rank", "mentor_id");
+        self.place_choices(&t, of_student, students_side, |s, mentor_id, rank| {
+            students[s]
+                .preferences
+                .push(pb::MentorChoice { mentor_id, rank });
+        });
+        let mentors_side = ("mentors", "mentor_rank", "student_id");
+        self.place_choices(&t, of_mentor, mentors_side, |m, student_id, rank| {
+            mentors[m]
+                .preferences
+                .push(pb::StudentChoice { student_id, rank });
+        });
+    }
+
+    /// Orders each owner's choices by rank, records where each came from and hands it to
+    /// `push(owner, other id, rank)`. `side` is (the owners' list, the rank's column, the
+    /// other id's column and field).
+    fn place_choices(
+        &mut self,
+        t: &Table,
+        choices: RankedChoices,
+        side: (&str, &str, &str),
+        mut push: impl FnMut(usize, String, u32),
+    ) {
+        let (owners, rank_key, other_key) = side;
+        for (i, mut list) in choices {
             list.sort_by_key(|c| c.0);
-            for (k, (rank, mid, r)) in list.into_iter().enumerate() {
-                let fields = [
-                    ("", "student_rank"),
-                    ("rank", "student_rank"),
-                    ("mentor_id", "mentor_id"),
-                ];
-                self.at_fields(&format!("students[{s}].preferences[{k}]"), &t, r, &fields);
-                students[s].preferences.push(pb::MentorChoice {
-                    mentor_id: mid,
-                    rank,
-                });
-            }
-        }
-        for (m, mut list) in of_mentor {
-            list.sort_by_key(|c| c.0);
-            for (k, (rank, sid, r)) in list.into_iter().enumerate() {
-                let fields = [
-                    ("", "mentor_rank"),
-                    ("rank", "mentor_rank"),
-                    ("student_id", "student_id"),
-                ];
-                self.at_fields(&format!("mentors[{m}].preferences[{k}]"), &t, r, &fields);
-                mentors[m].preferences.push(pb::StudentChoice {
-                    student_id: sid,
-                    rank,
-                });
+            for (k, (rank, other, r)) in list.into_iter().enumerate() {
+                let fields = [("", rank_key), ("rank", rank_key), (other_key, other_key)];
+                self.at_fields(&format!("{owners}[{i}].preferences[{k}]"), t, r, &fields);
+                push(i, other, rank);
             }
         }
     }
@@ -986,26 +987,22 @@ impl<'g> Importer<'g> {
     ) -> Option<(&'static Setting, SettingValue)> {
         let name = self.text(t, r, row, "setting");
         let cell = t.cols.get("setting").map(|&c| (r, c));
-        let Some(setting) = Setting::find(&name) else {
-            let field = t.kind.header("setting", self.lang);
-            self.problem(
-                &t.name,
-                cell,
+        let found = Setting::find(&name);
+        let bad = match found {
+            None => Some((
                 SheetCode::UnknownSetting,
-                &[("field", field)],
-            );
-            return None;
+                t.kind.header("setting", self.lang),
+            )),
+            Some(s) if !seen.insert(s.key) => {
+                Some((SheetCode::DuplicateSetting, s.label(self.lang)))
+            }
+            Some(_) => None,
         };
-        if !seen.insert(setting.key) {
-            let field = setting.label(self.lang);
-            self.problem(
-                &t.name,
-                cell,
-                SheetCode::DuplicateSetting,
-                &[("field", field)],
-            );
+        if let Some((code, field)) = bad {
+            self.problem(&t.name, cell, code, &[("field", field)]);
             return None;
         }
+        let setting = found?;
         self.origin.map.insert(
             setting.path.to_string(),
             Loc {
