@@ -62,6 +62,37 @@ pub struct Page<'a> {
     out: String,
 }
 
+/// One group's line of the choices figures: its label, how many it counts (needs covered or
+/// students ranking), and the shares given their first and a top-three choice.
+struct ChoiceRow {
+    label: String,
+    count: u32,
+    first: f64,
+    top3: f64,
+}
+
+/// Two bars per group: the first-choice share and the top-three share.
+fn choice_bars(w: Words, rows: &[ChoiceRow]) -> Vec<Bar> {
+    rows.iter()
+        .flat_map(|r| {
+            [
+                Bar {
+                    label: format!("{} · {}", r.label, w.t("report.html.choices.first")),
+                    share: r.first,
+                    text: format!("{:.1}%", r.first * 100.0),
+                    class: "fill-a",
+                },
+                Bar {
+                    label: format!("{} · {}", r.label, w.t("report.html.choices.top3")),
+                    share: r.top3,
+                    text: format!("{:.1}%", r.top3 * 100.0),
+                    class: "fill-b",
+                },
+            ]
+        })
+        .collect()
+}
+
 fn pct(part: u32, whole: u32) -> f64 {
     if whole == 0 {
         0.0
@@ -258,103 +289,76 @@ impl<'a> Page<'a> {
     /// First and top-three choices per track and per grade: charts and tables.
     pub fn choices(&mut self, outcome: &Outcome) {
         let w = self.w();
-        let s = &outcome.summary;
-        let two = |label: String, first: f64, top3: f64| {
-            [
-                Bar {
-                    label: format!("{label} · {}", w.t("report.html.choices.first")),
-                    share: first,
-                    text: format!("{:.1}%", first * 100.0),
-                    class: "fill-a",
-                },
-                Bar {
-                    label: format!("{label} · {}", w.t("report.html.choices.top3")),
-                    share: top3,
-                    text: format!("{:.1}%", top3 * 100.0),
-                    class: "fill-b",
-                },
-            ]
-        };
-        let track_bars: Vec<Bar> = s
+        let tracks: Vec<ChoiceRow> = outcome
+            .summary
             .tracks
             .iter()
-            .flat_map(|t| {
-                two(
-                    w.track_group(t.track).to_string(),
-                    t.first_choice_share,
-                    t.top3_share,
-                )
+            .map(|t| ChoiceRow {
+                label: w.track_group(t.track).to_string(),
+                count: t.covered,
+                first: t.first_choice_share,
+                top3: t.top3_share,
             })
             .collect();
-        let grades = figures::choices_by_grade(self.text.problem, outcome);
-        let grade_label = |g: u32| w.f("report.html.choices.grade", &[("grade", &g)]);
-        let grade_bars: Vec<Bar> = grades
+        let grades: Vec<ChoiceRow> = figures::choices_by_grade(self.text.problem, outcome)
             .iter()
-            .flat_map(|g| {
-                two(
-                    grade_label(g.grade),
-                    pct(g.first, g.ranked),
-                    pct(g.top3, g.ranked),
-                )
+            .map(|g| ChoiceRow {
+                label: w.f("report.html.choices.grade", &[("grade", &g.grade)]),
+                count: g.ranked,
+                first: pct(g.first, g.ranked),
+                top3: pct(g.top3, g.ranked),
             })
             .collect();
-        let _ = write!(
+        let _ =
+            write!(
             self.out,
             "<section id=\"choices\">\n<h2>{}</h2>\n<h3>{}</h3>\n{}\n<p class=\"note\">{}</p>\n\
              <h3>{}</h3>\n{}\n<p class=\"note\">{}</p>\n",
             esc(w.t("report.html.choices.heading")),
             esc(w.t("report.html.choices.by_track")),
-            hbars(w.t("report.html.choices.by_track"), &track_bars),
+            hbars(w.t("report.html.choices.by_track"), &choice_bars(w, &tracks)),
             esc(w.t("report.html.choices.track_note")),
             esc(w.t("report.html.choices.by_grade")),
-            hbars(w.t("report.html.choices.by_grade"), &grade_bars),
+            hbars(w.t("report.html.choices.by_grade"), &choice_bars(w, &grades)),
             esc(w.t("report.html.choices.grade_note")),
         );
-        let head = |first_col: &str, count_col: &str| {
-            format!(
-                "<table>\n<thead><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead>\n<tbody>\n",
-                esc(first_col),
-                esc(count_col),
-                esc(w.t("report.html.choices.first")),
-                esc(w.t("report.html.choices.top3"))
-            )
-        };
-        let row = |label: &str, count: u32, first: f64, top3: f64| {
-            format!(
-                "<tr><td>{}</td><td class=\"n\">{count}</td><td class=\"n\">{:.1}%</td><td class=\"n\">{:.1}%</td></tr>\n",
-                esc(label),
-                first * 100.0,
-                top3 * 100.0
-            )
-        };
         self.out.push_str("<div class=\"two\"><div>");
-        self.out.push_str(&head(
+        self.choice_table(
             w.t("report.html.col.track"),
             w.t("report.html.choices.covered"),
-        ));
-        for t in &s.tracks {
-            self.out.push_str(&row(
-                w.track_group(t.track),
-                t.covered,
-                t.first_choice_share,
-                t.top3_share,
-            ));
-        }
-        self.out.push_str("</tbody>\n</table>\n</div><div>");
-        self.out.push_str(&head(
+            &tracks,
+        );
+        self.out.push_str("</div><div>");
+        self.choice_table(
             w.t("report.html.col.grade"),
             w.t("report.html.choices.students"),
-        ));
-        for g in &grades {
-            self.out.push_str(&row(
-                &grade_label(g.grade),
-                g.ranked,
-                pct(g.first, g.ranked),
-                pct(g.top3, g.ranked),
-            ));
+            &grades,
+        );
+        self.out.push_str("</div></div>\n</section>\n");
+    }
+
+    /// A table of first and top-three choices, one row per group (track or grade).
+    fn choice_table(&mut self, first_col: &str, count_col: &str, rows: &[ChoiceRow]) {
+        let w = self.w();
+        let _ = write!(
+            self.out,
+            "<table>\n<thead><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead>\n<tbody>\n",
+            esc(first_col),
+            esc(count_col),
+            esc(w.t("report.html.choices.first")),
+            esc(w.t("report.html.choices.top3"))
+        );
+        for r in rows {
+            let _ = writeln!(
+                self.out,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{:.1}%</td><td class=\"n\">{:.1}%</td></tr>",
+                esc(&r.label),
+                r.count,
+                r.first * 100.0,
+                r.top3 * 100.0
+            );
         }
-        self.out
-            .push_str("</tbody>\n</table>\n</div></div>\n</section>\n");
+        self.out.push_str("</tbody>\n</table>\n");
     }
 
     fn reason_name(&self, reason: UnassignedReason) -> &'static str {
