@@ -6,6 +6,10 @@
 //!
 //! The outermost layer: may import any module (requests are validated through
 //! `crate::admit`); no module of the library imports it.
+//!
+//! Must not be imported by any module of the library, and must not import a solver's internals
+//! (of `crate::solver` only `Budget`, `SolveOptions` and `SolveError`): solving goes through
+//! `crate::engine`, rematches and what-ifs through their own modules.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

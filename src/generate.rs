@@ -3,6 +3,9 @@
 //! about 2% of students carry a need nobody can meet (a domain nobody coaches, or availability
 //! no mentor shares) so explanations of the impossible are exercised too. Deterministic: the
 //! same arguments give the same request on every machine (own SplitMix64, no external RNG).
+//!
+//! Imports only the domain's raw request types. Must not import the validator, the solver,
+//! the protobuf types or the service: it writes a raw request, which callers convert.
 
 use crate::domain::raw::{
     Coded, RawChoice, RawCoaching, RawCounselling, RawMentor, RawNeed, RawPolicy, RawRequest,

@@ -2,6 +2,9 @@
 //! reflection (v1 and v1alpha, so grpcurl's older protocol works too), request size limit and
 //! graceful shutdown (health turns NOT_SERVING, new solves are refused, in-flight ones finish
 //! within the grace period).
+//!
+//! Imports the service and the protobuf types. Must not import the solver, the engine, the
+//! explanations, the spreadsheets or the CLI: requests are the service's business.
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -4,6 +4,9 @@
 //!
 //! Holds no I/O. Imports only [`crate::i18n`]: the headers and labels come from the catalogue
 //! (`locales/<lang>/sheet.toml`), and a header is recognised in every language.
+//!
+//! Must not import the domain, the solver, the explanations or the service (the unit tests
+//! alone read the protobuf enums, to check the label table against them).
 
 use crate::i18n::{tr, Lang};
 
@@ -290,8 +293,8 @@ pub enum Labels {
 }
 
 impl Labels {
-    /// (catalogue key, proto number) of each value; the proto name is [`Labels::proto_prefix`]
-    /// followed by the key in upper case (`TRACK_` + `ACADEMIC`).
+    /// (catalogue key, proto number) of each value; the proto name is the enumeration's
+    /// prefix followed by the key in upper case (`TRACK_` + `ACADEMIC`).
     pub fn options(self) -> &'static [(&'static str, i32)] {
         match self {
             Labels::Track => &[("academic", 1), ("psychological", 2), ("talent", 3)],

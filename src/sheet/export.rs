@@ -6,6 +6,9 @@
 //!
 //! Sentences come through [`super::sentences`] only. Imports the engine's outcome types (read
 //! only), the layout and the book model.
+//!
+//! Must not import the solver, the service or the CLI: a plan reaches it solved and explained,
+//! and it never solves.
 
 use super::book::{Book, Out, Sheet};
 use super::columns::{Labels, SheetKind};

@@ -14,6 +14,9 @@
 //! number stored as text is read as the number. Imports the validator (`crate::admit`), the
 //! domain's types, the protobuf types and this module's layout; the domain never imports this
 //! module.
+//!
+//! Must not import the solver, the engine, the explanations or the service: reading a workbook
+//! never solves or renders.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 

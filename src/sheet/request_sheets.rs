@@ -2,6 +2,9 @@
 //! pair rules, policy) in the chosen language: what the template, the plan workbook (the next
 //! round's input) and `examples/school.xlsx` hold. Reading them back gives the same request
 //! (tested). Imports the layout, the book model and the protobuf types.
+//!
+//! Must not import the domain, the solver or the explanations: it writes the request's fields
+//! as they are.
 
 use std::collections::HashMap;
 
