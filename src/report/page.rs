@@ -337,17 +337,26 @@ impl<'a> Page<'a> {
         self.out.push_str("</div></div>\n</section>\n");
     }
 
+    /// A table's start: its header row, each column's label (plain text, escaped here) and
+    /// whether it holds numbers (right-aligned), then the opening of the body.
+    fn table_head(&mut self, cols: &[(&str, bool)]) {
+        self.out.push_str("<table>\n<thead><tr>");
+        for &(label, number) in cols {
+            let class = if number { " class=\"n\"" } else { "" };
+            let _ = write!(self.out, "<th{class}>{}</th>", esc(label));
+        }
+        self.out.push_str("</tr></thead>\n<tbody>\n");
+    }
+
     /// A table of first and top-three choices, one row per group (track or grade).
     fn choice_table(&mut self, first_col: &str, count_col: &str, rows: &[ChoiceRow]) {
         let w = self.w();
-        let _ = write!(
-            self.out,
-            "<table>\n<thead><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead>\n<tbody>\n",
-            esc(first_col),
-            esc(count_col),
-            esc(w.t("report.html.choices.first")),
-            esc(w.t("report.html.choices.top3"))
-        );
+        self.table_head(&[
+            (first_col, false),
+            (count_col, true),
+            (w.t("report.html.choices.first"), true),
+            (w.t("report.html.choices.top3"), true),
+        ]);
         for r in rows {
             let _ = writeln!(
                 self.out,
@@ -377,15 +386,13 @@ impl<'a> Page<'a> {
     fn unassigned_table(&mut self, list: &[&crate::explain::Unassigned]) {
         let w = self.w();
         let problem = self.text.problem;
-        let _ = writeln!(
-            self.out,
-            "<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>",
-            esc(w.t("report.html.col.student")),
-            esc(w.t("report.html.col.need")),
-            esc(w.t("report.html.col.track_subject")),
-            esc(w.t("report.html.col.priority")),
-            esc(w.t("report.html.col.reason")),
-        );
+        self.table_head(&[
+            (w.t("report.html.col.student"), false),
+            (w.t("report.html.col.need"), false),
+            (w.t("report.html.col.track_subject"), false),
+            (w.t("report.html.col.priority"), false),
+            (w.t("report.html.col.reason"), false),
+        ]);
         for u in list {
             let n = &problem.needs[u.need as usize];
             let _ = writeln!(
@@ -450,15 +457,13 @@ impl<'a> Page<'a> {
                 )),
             );
             if !class.pairs.is_empty() {
-                let _ = writeln!(
-                    self.out,
-                    "<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=\"n\">{}</th><th>{}</th></tr></thead>\n<tbody>",
-                    esc(w.t("report.html.col.student")),
-                    esc(w.t("report.html.col.mentor")),
-                    esc(w.t("report.html.col.needs")),
-                    esc(w.t("report.html.col.choice")),
-                    esc(w.t("report.html.col.why")),
-                );
+                self.table_head(&[
+                    (w.t("report.html.col.student"), false),
+                    (w.t("report.html.col.mentor"), false),
+                    (w.t("report.html.col.needs"), false),
+                    (w.t("report.html.col.choice"), true),
+                    (w.t("report.html.col.why"), false),
+                ]);
                 for a in &class.pairs {
                     let needs: Vec<String> = a
                         .needs

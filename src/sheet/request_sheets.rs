@@ -105,23 +105,28 @@ fn mentor_sheets(request: &pb::SolveRequest, lang: Lang) -> [Sheet; 3] {
     for m in &request.mentors {
         mentors.rows.push(mentor_row(m, lang));
         for s in &m.subjects {
-            teaching.rows.push(vec![
-                Out::text(&m.id),
-                Out::text(&s.subject),
-                s.years.into(),
-                list(&s.topics),
-            ]);
+            teaching
+                .rows
+                .push(experience_row(&m.id, &s.subject, s.years, &s.topics));
         }
         for c in &m.coaching {
-            coaching.rows.push(vec![
-                Out::text(&m.id),
-                Out::text(&c.domain),
-                c.competitions.into(),
-                list(&c.topics),
-            ]);
+            coaching
+                .rows
+                .push(experience_row(&m.id, &c.domain, c.competitions, &c.topics));
         }
     }
     [mentors, teaching, coaching]
+}
+
+/// A row of the teaching or coaching sheet: the mentor, the subject or domain, the years or
+/// competitions, the topics.
+fn experience_row(mentor_id: &str, name: &str, amount: u32, topics: &[String]) -> Vec<Out> {
+    vec![
+        Out::text(mentor_id),
+        Out::text(name),
+        amount.into(),
+        list(topics),
+    ]
 }
 
 /// One mentor's row of the mentors sheet (counselling columns empty without counselling).
