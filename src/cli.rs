@@ -6,6 +6,10 @@
 //!
 //! The outermost layer: may import any module (requests are validated through
 //! `crate::admit`); no module of the library imports it.
+//!
+//! Must not be imported by any module of the library, and must not import a solver's internals
+//! (of `crate::solver` only `Budget`, `SolveOptions` and `SolveError`): solving goes through
+//! `crate::engine`, rematches and what-ifs through their own modules.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -50,32 +54,21 @@ pub enum Command {
         /// Request file (proto3 JSON of mentormatch.v1.SolveRequest), or a workbook (XLSX, a
         /// folder or zip of CSV files).
         request: PathBuf,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-        /// Write the result here instead of stdout (a folder for --format csv).
-        #[arg(long)]
-        output: Option<PathBuf>,
-        /// When a workbook has problems, write a copy with the bad cells marked here.
-        #[arg(long)]
-        errors_out: Option<PathBuf>,
+        #[command(flatten)]
+        written: Written,
         /// Send the request to a running service (e.g. http://127.0.0.1:50051) instead of
         /// solving locally; the reply is printed as JSON. A token is read from MENTOR_MATCH_TOKEN.
         #[arg(long)]
         server: Option<String>,
     },
     /// Mid-year rematch: keep working pairs, replace failing ones, report the diff.
+    #[command(mut_arg("output", |a| a.help("Write the result here instead of stdout")))]
     Rematch {
         /// Rematch request (proto3 JSON of mentormatch.v1.RematchRequest), or a plan workbook
         /// (plan.xlsx, its evaluation column filled in).
         request: PathBuf,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-        /// Write the result here instead of stdout.
-        #[arg(long)]
-        output: Option<PathBuf>,
-        /// When a workbook has problems, write a copy with the bad cells marked here.
-        #[arg(long)]
-        errors_out: Option<PathBuf>,
+        #[command(flatten)]
+        written: Written,
     },
     /// Write an empty school workbook (input sheets, an example row, dropdowns, notes) in
     /// the --lang language.
@@ -180,6 +173,20 @@ pub enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+}
+
+// What `solve` and `rematch` write and where (the rematch says `--output` in its own words).
+// No doc comment: clap would take it for the subcommands' description.
+#[derive(clap::Args, Debug)]
+pub struct Written {
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write the result here instead of stdout (a folder for --format csv).
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// When a workbook has problems, write a copy with the bad cells marked here.
+    #[arg(long)]
+    errors_out: Option<PathBuf>,
 }
 
 fn parse_pair(text: &str) -> Result<(String, String), String> {
@@ -407,11 +414,16 @@ fn read_text(path: &Path) -> Result<String, CliError> {
 
 /// Reads a request file (proto3 JSON).
 pub fn read_request(path: &Path) -> Result<pb::SolveRequest, CliError> {
+    read_json(path, |path, source| CliError::Parse { path, source })
+}
+
+/// Reads a proto3 JSON file; `invalid` makes the error for text that is not the message.
+fn read_json<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    invalid: fn(PathBuf, proto::DecodeError) -> CliError,
+) -> Result<T, CliError> {
     let text = read_text(path)?;
-    serde_json::from_str(&text).map_err(|source| CliError::Parse {
-        path: path.to_path_buf(),
-        source: source.into(),
-    })
+    serde_json::from_str(&text).map_err(|source| invalid(path.to_path_buf(), source.into()))
 }
 
 /// Writes the result to `output` atomically (a temporary file in the same folder, then a
@@ -603,108 +615,20 @@ pub fn solve_to_string_within(
     Ok(match format {
         Format::Table => explain::text::render_in(&problem, &outcome, lang),
         Format::Html => crate::report::solve_page(&problem, &outcome, lang),
-        Format::Xlsx | Format::Csv => {
-            return Err(CliError::NeedsOutput {
-                format: if format == Format::Csv { "csv" } else { "xlsx" },
-            })
-        }
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(&proto::response_in(&problem, &outcome, lang))
-                .map_err(CliError::Encode)?;
-            s.push('\n');
-            s
-        }
+        Format::Xlsx | Format::Csv => return Err(needs_output(format)),
+        Format::Json => pretty(&proto::response_in(&problem, &outcome, lang))?,
     })
 }
 
+/// One subcommand, handed to the function that runs it.
 fn dispatch(command: Command, budget: solver::Budget, lang: Lang) -> Result<(), CliError> {
     match command {
         Command::Solve {
             request,
-            format,
-            output,
-            errors_out,
+            written,
             server,
-        } => {
-            let request = load_request(&request, lang, errors_out.as_deref())?;
-            if matches!(format, Format::Xlsx | Format::Csv) {
-                let output = output.ok_or(CliError::NeedsOutput {
-                    format: if format == Format::Csv { "csv" } else { "xlsx" },
-                })?;
-                let problem = validate(RawRequest::from(request.clone()))?;
-                let mut options = solver::SolveOptions::from_policy(&problem);
-                options.budget = budget;
-                let outcome = engine::solve_with(&problem, options)?;
-                let book = crate::sheet::export::plan_book(&problem, &outcome, &request, lang);
-                return write_book(&output, &book, format);
-            }
-            let text = match server {
-                None => solve_to_string_within(request, format, budget, lang)?,
-                Some(url) => runtime()?.block_on(solve_remote(url, request))?,
-            };
-            write_out(output.as_deref(), &text)
-        }
-        Command::Rematch {
-            request,
-            format,
-            output,
-            errors_out,
-        } => {
-            let (req, origin) = if crate::sheet::is_sheet_input(&request) {
-                let imported = load_sheet(
-                    &request,
-                    lang,
-                    crate::sheet::Purpose::Rematch,
-                    errors_out.as_deref(),
-                )?;
-                (imported.rematch_request(), Some(imported.origin))
-            } else {
-                let text = read_text(&request)?;
-                let req: pb::RematchRequest =
-                    serde_json::from_str(&text).map_err(|source| CliError::ParseRematch {
-                        path: request.clone(),
-                        source: source.into(),
-                    })?;
-                (req, None)
-            };
-            let outcome =
-                match crate::rematch::rematch_within(req.clone().into(), None, budget, None) {
-                    // A workbook's problems are named by cell, like the import's.
-                    Err(crate::rematch::RematchError::Invalid(invalid)) if origin.is_some() => {
-                        let problems = origin.map(|o| o.problems(&invalid)).unwrap_or_default();
-                        if let Some(out) = errors_out.as_deref() {
-                            if let Ok((grid, _)) = crate::sheet::read::read_grid(&request, lang) {
-                                let copy = crate::sheet::errors_out::marked_copy(&grid, &problems);
-                                write_book(out, &copy, Format::Xlsx)?;
-                            }
-                        }
-                        let file = request.display().to_string();
-                        return Err(CliError::Sheet(crate::sheet::Rejected { file, problems }));
-                    }
-                    other => other?,
-                };
-            if matches!(format, Format::Xlsx | Format::Csv) {
-                let output = output.ok_or(CliError::NeedsOutput {
-                    format: if format == Format::Csv { "csv" } else { "xlsx" },
-                })?;
-                let book = crate::sheet::export::rematch_book(&outcome, &req, lang);
-                return write_book(&output, &book, format);
-            }
-            let text = match format {
-                Format::Table | Format::Xlsx | Format::Csv => {
-                    explain::changes::render_rematch(&outcome, lang)
-                }
-                Format::Html => crate::report::rematch_page(&outcome, lang),
-                Format::Json => {
-                    let mut s =
-                        serde_json::to_string_pretty(&proto::rematch_response_in(&outcome, lang))
-                            .map_err(CliError::Encode)?;
-                    s.push('\n');
-                    s
-                }
-            };
-            write_out(output.as_deref(), &text)
-        }
+        } => solve(&request, written, server, budget, lang),
+        Command::Rematch { request, written } => rematch(&request, written, budget, lang),
         Command::Whatif {
             request,
             force,
@@ -717,159 +641,28 @@ fn dispatch(command: Command, budget: solver::Budget, lang: Lang) -> Result<(), 
             format,
             output,
         } => {
-            use crate::whatif::{Change, Scenario};
-            if format == Format::Html {
-                return Err(CliError::FormatNotSupported {
-                    format: "html",
-                    command: "whatif",
-                });
-            }
-            let raw = RawRequest::from(read_request(&request)?);
-            let mut all: Vec<Scenario> = match scenarios {
-                None => Vec::new(),
-                Some(path) => {
-                    let text = read_text(&path)?;
-                    let req: pb::WhatIfRequest =
-                        serde_json::from_str(&text).map_err(|source| CliError::Parse {
-                            path,
-                            source: source.into(),
-                        })?;
-                    req.scenarios.into_iter().map(Into::into).collect()
-                }
-            };
-            let mut changes: Vec<Change> = Vec::new();
-            changes.extend(force.into_iter().map(|(s, m)| Change::Force {
-                student_id: s,
-                mentor_id: m,
-            }));
-            changes.extend(forbid.into_iter().map(|(s, m)| Change::Forbid {
-                student_id: s,
-                mentor_id: m,
-            }));
-            changes.extend(
-                remove_mentor
-                    .into_iter()
-                    .map(|m| Change::RemoveMentor { mentor_id: m }),
-            );
-            changes.extend(capacity.into_iter().map(|(m, c)| Change::Capacity {
-                mentor_id: m,
-                capacity: c,
-            }));
-            changes.extend(
-                add_slot
-                    .into_iter()
-                    .map(|(m, slot)| Change::AddSlot { mentor_id: m, slot }),
-            );
-            if !changes.is_empty() {
-                all.push(Scenario { name, changes });
-            }
-            let outcome = crate::whatif::what_if(raw, &all, None, budget, None)?;
-            let text = match format {
-                // Html was refused above, before solving; workbooks are for solve and rematch.
-                Format::Table | Format::Html | Format::Xlsx | Format::Csv => {
-                    explain::changes::render_whatif(&outcome, lang)
-                }
-                Format::Json => {
-                    let mut s =
-                        serde_json::to_string_pretty(&proto::whatif_response_in(&outcome, lang))
-                            .map_err(CliError::Encode)?;
-                    s.push('\n');
-                    s
-                }
-            };
-            write_out(output.as_deref(), &text)
+            let changes = whatif_changes(force, forbid, remove_mentor, capacity, add_slot);
+            let flags = (!changes.is_empty()).then_some(crate::whatif::Scenario { name, changes });
+            let files = (request.as_path(), scenarios.as_deref(), output.as_deref());
+            whatif(files, flags, format, budget, lang)
         }
-        Command::ExportModel { request } => {
-            let problem = validate(RawRequest::from(read_request(&request)?))?;
-            let candidates = engine::candidates(&problem);
-            let mut text = String::with_capacity(candidates.len() * 24 + 1024);
-            text.push_str("{\"max_mentors_per_student\":");
-            text.push_str(&problem.policy.max_mentors_per_student.to_string());
-            text.push_str(",\"capacities\":");
-            let caps: Vec<u32> = problem.mentors.iter().map(|m| m.capacity).collect();
-            text.push_str(&serde_json::to_string(&caps).map_err(CliError::Encode)?);
-            text.push_str(",\"needs\":");
-            let needs: Vec<(u32, u8)> = problem
-                .needs
-                .iter()
-                .map(|n| (n.student, n.priority as u8))
-                .collect();
-            text.push_str(&serde_json::to_string(&needs).map_err(CliError::Encode)?);
-            text.push_str(",\"pairs\":[");
-            let mut first = true;
-            for n in 0..problem.needs.len() as u32 {
-                for c in candidates.of_need(n) {
-                    if !first {
-                        text.push(',');
-                    }
-                    first = false;
-                    text.push_str(&format!(
-                        "[{n},{},{}]",
-                        candidates.mentors[c], candidates.scores[c]
-                    ));
-                }
-            }
-            text.push_str("]}\n");
-            write_out(None, &text)
-        }
-        Command::Serve { addr, config } => {
-            let settings = crate::server::Settings::load(config.as_deref(), addr)?;
-            let rt = runtime()?;
-            let served = rt.block_on(async move {
-                let listener = crate::server::bind(&settings).await?;
-                crate::server::serve(settings, listener, crate::server::shutdown_signal()).await
-            });
-            // A solve still running after the grace (the integer program cannot be
-            // interrupted) must not hold the process: exit within a second.
-            rt.shutdown_timeout(std::time::Duration::from_millis(300));
-            served?;
-            Ok(())
-        }
+        Command::ExportModel { request } => export_model(&request),
+        Command::Serve { addr, config } => serve(config.as_deref(), addr),
         Command::Openapi { output } => {
             write_out(output.as_deref(), &crate::service::openapi::document_text())
         }
         Command::Health { url, timeout } => runtime()?.block_on(health(url, timeout)),
-        Command::Template { output, from } => {
-            let book = match from {
-                None => crate::sheet::template::template(lang),
-                Some(path) => crate::sheet::template::filled(&read_request(&path)?, lang),
-            };
-            write_book(&output, &book, Format::Xlsx)
-        }
+        Command::Template { output, from } => template(&output, from.as_deref(), lang),
         Command::Import {
             file,
             output,
             errors_out,
         } => {
-            let imported = load_sheet(
-                &file,
-                lang,
-                crate::sheet::Purpose::Request,
-                errors_out.as_deref(),
-            )?;
-            let mut text =
-                serde_json::to_string_pretty(&imported.request).map_err(CliError::Encode)?;
-            text.push('\n');
-            write_out(output.as_deref(), &text)
+            let purpose = crate::sheet::Purpose::Request;
+            let imported = load_sheet(&file, lang, purpose, errors_out.as_deref())?;
+            write_out(output.as_deref(), &pretty(&imported.request)?)
         }
-        Command::Validate { request } => {
-            let problem = validate(RawRequest::from(load_request(&request, lang, None)?))?;
-            // Counted, never built.
-            let pairs =
-                budget.count(&problem, &crate::rules::QualificationIndex::build(&problem))?;
-            let mut text = crate::i18n::trf(
-                lang,
-                "report.validate.valid",
-                &[
-                    ("students", &problem.students.len()),
-                    ("mentors", &problem.mentors.len()),
-                    ("needs", &problem.needs.len()),
-                    ("pairs", &pairs),
-                ],
-            );
-            text.push('\n');
-            write_out(None, &text)
-        }
+        Command::Validate { request } => check(&request, budget, lang),
         Command::Generate {
             students,
             mentors,
@@ -878,26 +671,286 @@ fn dispatch(command: Command, budget: solver::Budget, lang: Lang) -> Result<(), 
             flat,
             output,
         } => {
-            if students > crate::domain::limits::MAX_STUDENTS {
-                return Err(CliError::TooLarge {
-                    flag: "students",
-                    max: crate::domain::limits::MAX_STUDENTS,
-                });
-            }
-            if mentors > crate::domain::limits::MAX_MENTORS {
-                return Err(CliError::TooLarge {
-                    flag: "mentors",
-                    max: crate::domain::limits::MAX_MENTORS,
-                });
-            }
-            let request = pb::SolveRequest::from(if flat {
-                generate::generate_flat(students, mentors, seed)
-            } else {
-                generate::generate_with(students, mentors, seed, single_need)
-            });
-            let mut text = serde_json::to_string_pretty(&request).map_err(CliError::Encode)?;
-            text.push('\n');
-            write_out(output.as_deref(), &text)
+            let request = generated(students, mentors, seed, single_need, flat)?;
+            write_out(output.as_deref(), &pretty(&request)?)
         }
     }
+}
+
+/// `template`: the empty workbook, or one filled with the request `from`.
+fn template(output: &Path, from: Option<&Path>, lang: Lang) -> Result<(), CliError> {
+    let book = match from {
+        None => crate::sheet::template::template(lang),
+        Some(path) => crate::sheet::template::filled(&read_request(path)?, lang),
+    };
+    write_book(output, &book, Format::Xlsx)
+}
+
+/// `value` as pretty proto3 JSON with a final new line.
+fn pretty<T: serde::Serialize>(value: &T) -> Result<String, CliError> {
+    let mut s = serde_json::to_string_pretty(value).map_err(CliError::Encode)?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// The error for a workbook format without `--output`.
+fn needs_output(format: Format) -> CliError {
+    CliError::NeedsOutput {
+        format: if format == Format::Csv { "csv" } else { "xlsx" },
+    }
+}
+
+/// `solve`: a report, JSON or a page on stdout (or `--output`), a workbook into `--output`,
+/// or the JSON answer of a running service (`--server`).
+fn solve(
+    request: &Path,
+    written: Written,
+    server: Option<String>,
+    budget: solver::Budget,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let (format, output, errors_out) = (written.format, written.output, written.errors_out);
+    let errors_out = errors_out.as_deref();
+    let request = load_request(request, lang, errors_out)?;
+    if matches!(format, Format::Xlsx | Format::Csv) {
+        let output = output.ok_or_else(|| needs_output(format))?;
+        let problem = validate(RawRequest::from(request.clone()))?;
+        let mut options = solver::SolveOptions::from_policy(&problem);
+        options.budget = budget;
+        let outcome = engine::solve_with(&problem, options)?;
+        let book = crate::sheet::export::plan_book(&problem, &outcome, &request, lang);
+        return write_book(&output, &book, format);
+    }
+    let text = match server {
+        None => solve_to_string_within(request, format, budget, lang)?,
+        Some(url) => runtime()?.block_on(solve_remote(url, request))?,
+    };
+    write_out(output.as_deref(), &text)
+}
+
+/// `rematch`: the diff and the new plan, from a rematch request or a plan workbook.
+fn rematch(
+    request: &Path,
+    written: Written,
+    budget: solver::Budget,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let (format, output, errors_out) = (written.format, written.output, written.errors_out);
+    let errors_out = errors_out.as_deref();
+    let (req, origin) = if crate::sheet::is_sheet_input(request) {
+        let purpose = crate::sheet::Purpose::Rematch;
+        let imported = load_sheet(request, lang, purpose, errors_out)?;
+        (imported.rematch_request(), Some(imported.origin))
+    } else {
+        let invalid = |path, source| CliError::ParseRematch { path, source };
+        let req: pb::RematchRequest = read_json(request, invalid)?;
+        (req, None)
+    };
+    let outcome = match crate::rematch::rematch_within(req.clone().into(), None, budget, None) {
+        // A workbook's problems are named by cell, like the import's.
+        Err(crate::rematch::RematchError::Invalid(invalid)) if origin.is_some() => {
+            let problems = origin.map(|o| o.problems(&invalid)).unwrap_or_default();
+            return Err(rejected_workbook(request, problems, errors_out, lang));
+        }
+        other => other?,
+    };
+    if matches!(format, Format::Xlsx | Format::Csv) {
+        let output = output.ok_or_else(|| needs_output(format))?;
+        let book = crate::sheet::export::rematch_book(&outcome, &req, lang);
+        return write_book(&output, &book, format);
+    }
+    let text = match format {
+        Format::Table | Format::Xlsx | Format::Csv => {
+            explain::changes::render_rematch(&outcome, lang)
+        }
+        Format::Html => crate::report::rematch_page(&outcome, lang),
+        Format::Json => pretty(&proto::rematch_response_in(&outcome, lang))?,
+    };
+    write_out(output.as_deref(), &text)
+}
+
+/// A plan workbook whose rematch request is invalid: its problems by cell, and with
+/// `--errors-out` a copy with the bad cells marked (or the error writing it).
+fn rejected_workbook(
+    request: &Path,
+    problems: Vec<crate::sheet::SheetProblem>,
+    errors_out: Option<&Path>,
+    lang: Lang,
+) -> CliError {
+    if let Some(out) = errors_out {
+        if let Ok((grid, _)) = crate::sheet::read::read_grid(request, lang) {
+            let copy = crate::sheet::errors_out::marked_copy(&grid, &problems);
+            if let Err(e) = write_book(out, &copy, Format::Xlsx) {
+                return e;
+            }
+        }
+    }
+    let file = request.display().to_string();
+    CliError::Sheet(crate::sheet::Rejected { file, problems })
+}
+
+/// The scenario the what-if flags describe, in the order forced, forbidden, removed,
+/// capacities, added slots.
+fn whatif_changes(
+    force: Vec<(String, String)>,
+    forbid: Vec<(String, String)>,
+    remove_mentor: Vec<String>,
+    capacity: Vec<(String, u32)>,
+    add_slot: Vec<(String, String)>,
+) -> Vec<crate::whatif::Change> {
+    use crate::whatif::Change;
+    let mut changes: Vec<Change> = Vec::new();
+    changes.extend(force.into_iter().map(|(s, m)| Change::Force {
+        student_id: s,
+        mentor_id: m,
+    }));
+    changes.extend(forbid.into_iter().map(|(s, m)| Change::Forbid {
+        student_id: s,
+        mentor_id: m,
+    }));
+    changes.extend(
+        remove_mentor
+            .into_iter()
+            .map(|m| Change::RemoveMentor { mentor_id: m }),
+    );
+    changes.extend(capacity.into_iter().map(|(m, c)| Change::Capacity {
+        mentor_id: m,
+        capacity: c,
+    }));
+    changes.extend(
+        add_slot
+            .into_iter()
+            .map(|(m, slot)| Change::AddSlot { mentor_id: m, slot }),
+    );
+    changes
+}
+
+/// `whatif`: `files` is (the request, the scenarios file, the output); the scenarios of the
+/// file come first, then the one of the flags (if any).
+fn whatif(
+    files: (&Path, Option<&Path>, Option<&Path>),
+    flags: Option<crate::whatif::Scenario>,
+    format: Format,
+    budget: solver::Budget,
+    lang: Lang,
+) -> Result<(), CliError> {
+    let (request, scenarios, output) = files;
+    if format == Format::Html {
+        return Err(CliError::FormatNotSupported {
+            format: "html",
+            command: "whatif",
+        });
+    }
+    let raw = RawRequest::from(read_request(request)?);
+    let mut all: Vec<crate::whatif::Scenario> = match scenarios {
+        None => Vec::new(),
+        Some(path) => {
+            let invalid = |path, source| CliError::Parse { path, source };
+            let req: pb::WhatIfRequest = read_json(path, invalid)?;
+            req.scenarios.into_iter().map(Into::into).collect()
+        }
+    };
+    all.extend(flags);
+    let outcome = crate::whatif::what_if(raw, &all, None, budget, None)?;
+    let text = match format {
+        // Html was refused above, before solving; workbooks are for solve and rematch.
+        Format::Table | Format::Html | Format::Xlsx | Format::Csv => {
+            explain::changes::render_whatif(&outcome, lang)
+        }
+        Format::Json => pretty(&proto::whatif_response_in(&outcome, lang))?,
+    };
+    write_out(output, &text)
+}
+
+/// `export-model`: the needs, capacities and every candidate pair with its score, as JSON.
+fn export_model(request: &Path) -> Result<(), CliError> {
+    let problem = validate(RawRequest::from(read_request(request)?))?;
+    let candidates = engine::candidates(&problem);
+    let mut text = String::with_capacity(candidates.len() * 24 + 1024);
+    text.push_str("{\"max_mentors_per_student\":");
+    text.push_str(&problem.policy.max_mentors_per_student.to_string());
+    text.push_str(",\"capacities\":");
+    let caps: Vec<u32> = problem.mentors.iter().map(|m| m.capacity).collect();
+    text.push_str(&serde_json::to_string(&caps).map_err(CliError::Encode)?);
+    text.push_str(",\"needs\":");
+    let needs: Vec<(u32, u8)> = problem
+        .needs
+        .iter()
+        .map(|n| (n.student, n.priority as u8))
+        .collect();
+    text.push_str(&serde_json::to_string(&needs).map_err(CliError::Encode)?);
+    text.push_str(",\"pairs\":[");
+    let mut first = true;
+    for n in 0..problem.needs.len() as u32 {
+        for c in candidates.of_need(n) {
+            if !first {
+                text.push(',');
+            }
+            first = false;
+            text.push_str(&format!(
+                "[{n},{},{}]",
+                candidates.mentors[c], candidates.scores[c]
+            ));
+        }
+    }
+    text.push_str("]}\n");
+    write_out(None, &text)
+}
+
+/// `serve`: runs the server until a shutdown signal.
+fn serve(config: Option<&Path>, addr: Option<std::net::SocketAddr>) -> Result<(), CliError> {
+    let settings = crate::server::Settings::load(config, addr)?;
+    let rt = runtime()?;
+    let served = rt.block_on(async move {
+        let listener = crate::server::bind(&settings).await?;
+        crate::server::serve(settings, listener, crate::server::shutdown_signal()).await
+    });
+    // A solve still running after the grace (the integer program cannot be
+    // interrupted) must not hold the process: exit within a second.
+    rt.shutdown_timeout(std::time::Duration::from_millis(300));
+    served?;
+    Ok(())
+}
+
+/// `validate`: the request's problems, or its size (pairs counted, never built).
+fn check(request: &Path, budget: solver::Budget, lang: Lang) -> Result<(), CliError> {
+    let problem = validate(RawRequest::from(load_request(request, lang, None)?))?;
+    // Counted, never built.
+    let pairs = budget.count(&problem, &crate::rules::QualificationIndex::build(&problem))?;
+    let mut text = crate::i18n::trf(
+        lang,
+        "report.validate.valid",
+        &[
+            ("students", &problem.students.len()),
+            ("mentors", &problem.mentors.len()),
+            ("needs", &problem.needs.len()),
+            ("pairs", &pairs),
+        ],
+    );
+    text.push('\n');
+    write_out(None, &text)
+}
+
+/// `generate`: a synthetic request within the size limits.
+fn generated(
+    students: usize,
+    mentors: usize,
+    seed: u64,
+    single_need: bool,
+    flat: bool,
+) -> Result<pb::SolveRequest, CliError> {
+    use crate::domain::limits::{MAX_MENTORS, MAX_STUDENTS};
+    for (flag, n, max) in [
+        ("students", students, MAX_STUDENTS),
+        ("mentors", mentors, MAX_MENTORS),
+    ] {
+        if n > max {
+            return Err(CliError::TooLarge { flag, max });
+        }
+    }
+    Ok(pb::SolveRequest::from(if flat {
+        generate::generate_flat(students, mentors, seed)
+    } else {
+        generate::generate_with(students, mentors, seed, single_need)
+    }))
 }

@@ -3,6 +3,9 @@
 //! about 2% of students carry a need nobody can meet (a domain nobody coaches, or availability
 //! no mentor shares) so explanations of the impossible are exercised too. Deterministic: the
 //! same arguments give the same request on every machine (own SplitMix64, no external RNG).
+//!
+//! Imports only the domain's raw request types. Must not import the validator, the solver,
+//! the protobuf types or the service: it writes a raw request, which callers convert.
 
 use crate::domain::raw::{
     Coded, RawChoice, RawCoaching, RawCounselling, RawMentor, RawNeed, RawPolicy, RawRequest,
@@ -220,251 +223,306 @@ pub fn generate(students: usize, mentors: usize, seed: u64) -> RawRequest {
 
 /// As [`generate`]; with `single_need` every student keeps only their first need — the
 /// one-need-per-student model of the performance reference figures.
+///
+/// Every figure comes from one generator stream, so the passes run in a fixed order (mentors,
+/// then students, then the mentors' preferences) and each draws in the order it always did.
 pub fn generate_with(students: usize, mentors: usize, seed: u64, single_need: bool) -> RawRequest {
     let mut rng = Rng::new(seed);
     let classes_per_grade = (students / 40).clamp(2, 200);
-    let mut mentor_list = Vec::with_capacity(mentors);
-    for i in 0..mentors {
-        let roll = rng.below(100);
-        let role = match roll {
-            0..=24 => MentorRole::HeadTeacher,
-            25..=69 => MentorRole::SubjectTeacher,
-            70..=79 => MentorRole::Administrator,
-            80..=87 => MentorRole::TeachingAssistant,
-            88..=94 => MentorRole::ExternalCounsellor,
-            _ => MentorRole::PeerStudent,
-        };
-        let teaches = matches!(
-            role,
-            MentorRole::HeadTeacher | MentorRole::SubjectTeacher | MentorRole::TeachingAssistant
-        ) || (role == MentorRole::PeerStudent && rng.chance(0.5));
-        let mut subjects = Vec::new();
-        if teaches {
-            let (subject, topics) = rng.pick(&SUBJECTS);
-            let years = if role == MentorRole::PeerStudent {
-                0
-            } else {
-                1 + rng.below(28) as u32
-            };
-            subjects.push(RawSubject {
-                subject: subject.to_string(),
-                years,
-                topics: topics
-                    .iter()
-                    .filter(|_| rng.chance(0.5))
-                    .map(|t| t.to_string())
-                    .collect(),
-            });
-            if rng.chance(0.2) {
-                let (subject, topics) = rng.pick(&SUBJECTS);
-                if subjects.iter().all(|s| s.subject != *subject) {
-                    subjects.push(RawSubject {
-                        subject: subject.to_string(),
-                        years: 1 + rng.below(10) as u32,
-                        topics: vec![topics[rng.below(4)].to_string()],
-                    });
-                }
-            }
-        }
-        let counselling = if role == MentorRole::ExternalCounsellor {
-            RawCounselling {
-                certificate: true,
-                trained: true,
-                years: 2 + rng.below(15) as u32,
-                topics: FOCI
-                    .iter()
-                    .filter(|_| rng.chance(0.5))
-                    .map(|t| t.to_string())
-                    .collect(),
-            }
-        } else if rng.chance(0.2) {
-            RawCounselling {
-                certificate: rng.chance(0.3),
-                trained: true,
-                years: rng.below(8) as u32,
-                topics: vec![rng.pick(&FOCI).to_string()],
-            }
-        } else {
-            RawCounselling::default()
-        };
-        let mut coaching = Vec::new();
-        if role != MentorRole::PeerStudent && rng.chance(0.45) {
-            let (domain, topics) = rng.pick(&DOMAINS);
-            coaching.push(RawCoaching {
-                domain: domain.to_string(),
-                competitions: rng.below(12) as u32,
-                topics: topics
-                    .iter()
-                    .filter(|_| rng.chance(0.5))
-                    .map(|t| t.to_string())
-                    .collect(),
-            });
-        }
-        let mut tracks = Vec::new();
-        if !subjects.is_empty() && !rng.chance(0.08) {
-            tracks.push(Coded::Set(Track::Academic));
-        }
-        if counselling.trained && !rng.chance(0.08) {
-            tracks.push(Coded::Set(Track::Psychological));
-        }
-        if !coaching.is_empty() && !rng.chance(0.08) {
-            tracks.push(Coded::Set(Track::Talent));
-        }
-        if tracks.is_empty() {
-            tracks.push(Coded::Set(Track::Academic));
-        }
-        let grade = 7 + rng.below(3);
-        let head_of_classes = if role == MentorRole::HeadTeacher {
-            vec![format!("G{grade}-{}", 1 + rng.below(classes_per_grade))]
-        } else {
-            Vec::new()
-        };
-        let capacity = match rng.below(4) {
-            0 => 3,
-            1 => 4,
-            _ => 5,
-        };
-        mentor_list.push(RawMentor {
-            id: format!("T{:04}", i + 1),
-            role: Coded::Set(role),
-            // Peer mentors are older students (grades 10–12, the students in need 7–9); drawn
-            // without the generator's stream, so every other figure of a seed stays as it was.
-            grade: (role == MentorRole::PeerStudent).then_some(10 + (i % 3) as u32),
-            subjects,
-            counselling,
-            coaching,
-            tracks,
-            capacity,
-            availability: {
-                let n = 4 + rng.below(8);
-                slots(&mut rng, n)
-            },
-            preferences: Vec::new(),
-            head_of_classes,
-            traits: traits(&mut rng),
-        });
-    }
-
+    let mut mentor_list: Vec<RawMentor> = (0..mentors)
+        .map(|i| mentor(&mut rng, i, classes_per_grade))
+        .collect();
     // Popularity skew: a few mentors are everyone's favourites, as in real schools.
     let popular: Vec<usize> = (0..mentors.min(8))
         .map(|_| rng.below(mentors.max(1)))
         .collect();
-    let mut student_list = Vec::with_capacity(students);
-    for i in 0..students {
-        let grade = 7 + rng.below(3) as u32;
-        let class_id = format!("G{grade}-{}", 1 + rng.below(classes_per_grade));
-        let mut tracks = Vec::new();
-        if rng.chance(0.45) {
-            tracks.push(Track::Academic);
-        }
-        if rng.chance(0.25) {
-            tracks.push(Track::Psychological);
-        }
-        if rng.chance(0.3) {
-            tracks.push(Track::Talent);
-        }
-        if tracks.is_empty() {
-            tracks.push(*rng.pick(&[Track::Academic, Track::Talent, Track::Psychological]));
-        }
-        if single_need {
-            tracks.truncate(1);
-        }
-        let impossible = rng.below(100);
-        let needs: Vec<RawNeed> = tracks
-            .iter()
-            .enumerate()
-            .map(|(k, &track)| {
-                let (subject, weak_points) = match track {
-                    Track::Academic => {
-                        let (s, topics) = rng.pick(&SUBJECTS);
-                        let w = topics
-                            .iter()
-                            .filter(|_| rng.chance(0.35))
-                            .map(|t| t.to_string())
-                            .collect();
-                        (s.to_string(), w)
-                    }
-                    Track::Talent if impossible == 0 => ("astronomy".to_string(), Vec::new()),
-                    Track::Talent => {
-                        let (d, topics) = rng.pick(&DOMAINS);
-                        let w = topics
-                            .iter()
-                            .filter(|_| rng.chance(0.3))
-                            .map(|t| t.to_string())
-                            .collect();
-                        (d.to_string(), w)
-                    }
-                    Track::Psychological => {
-                        let focus = if rng.chance(0.6) {
-                            rng.pick(&FOCI).to_string()
-                        } else {
-                            String::new()
-                        };
-                        (focus, Vec::new())
-                    }
-                };
-                RawNeed {
-                    id: format!("N{}", k + 1),
-                    track: Coded::Set(track),
-                    subject,
-                    priority: Coded::Set(priority(&mut rng, track)),
-                    weak_points,
-                    risk_level: Coded::Unset,
-                }
-            })
-            .collect();
-        let availability = if impossible == 1 {
-            vec!["SUN-12".to_string()]
-        } else {
-            let n = 3 + rng.below(6);
-            slots(&mut rng, n)
-        };
-        // Students rank mentors they could plausibly get, plus the popular ones.
-        let mut preferences: Vec<RawChoice> = Vec::new();
-        let wanted = rng.below(6);
-        let mut tries = 0;
-        while preferences.len() < wanted && tries < 60 && mentors > 0 {
-            tries += 1;
-            let m = if rng.chance(0.3) {
-                *rng.pick(&popular)
-            } else {
-                rng.below(mentors)
-            };
-            let mentor = &mentor_list[m];
-            let relevant = needs.iter().any(|n| match n.track {
-                Coded::Set(Track::Academic) => {
-                    mentor.subjects.iter().any(|s| s.subject == n.subject)
-                }
-                Coded::Set(Track::Talent) => mentor.coaching.iter().any(|c| c.domain == n.subject),
-                Coded::Set(Track::Psychological) => mentor.counselling.trained,
-                _ => false,
-            });
-            if (relevant || rng.chance(0.1)) && preferences.iter().all(|p| p.id != mentor.id) {
-                preferences.push(RawChoice {
-                    id: mentor.id.clone(),
-                    rank: preferences.len() as u32 + 1,
-                });
-            }
-        }
-        student_list.push(RawStudent {
-            id: format!("S{:05}", i + 1),
-            grade,
-            class_id,
-            gender: None,
-            needs,
-            availability,
-            preferences,
-            traits: traits(&mut rng),
-            family_hardship: rng.chance(0.15),
+    let shape = StudentShape {
+        classes_per_grade,
+        single_need,
+        popular: &popular,
+        mentors: &mentor_list,
+    };
+    let student_list: Vec<RawStudent> = (0..students)
+        .map(|i| student(&mut rng, i, &shape))
+        .collect();
+    mentor_preferences(&mut rng, &mut mentor_list, &student_list);
+    RawRequest {
+        students: student_list,
+        mentors: mentor_list,
+        locked_pairs: Vec::new(),
+        forbidden_pairs: Vec::new(),
+        affinities: Vec::new(),
+        policy: RawPolicy::default(),
+    }
+}
+
+/// Each of `items` with probability `p`, in order.
+fn some_of(rng: &mut Rng, items: &[&str], p: f64) -> Vec<String> {
+    items
+        .iter()
+        .filter(|_| rng.chance(p))
+        .map(|t| t.to_string())
+        .collect()
+}
+
+/// Mentor `i` (id `T0001` for 0): role, experience, tracks, class, capacity, slots, traits.
+fn mentor(rng: &mut Rng, i: usize, classes_per_grade: usize) -> RawMentor {
+    let role = match rng.below(100) {
+        0..=24 => MentorRole::HeadTeacher,
+        25..=69 => MentorRole::SubjectTeacher,
+        70..=79 => MentorRole::Administrator,
+        80..=87 => MentorRole::TeachingAssistant,
+        88..=94 => MentorRole::ExternalCounsellor,
+        _ => MentorRole::PeerStudent,
+    };
+    let subjects = teaching(rng, role);
+    let counselling = counselling(rng, role);
+    let mut coaching = Vec::new();
+    if role != MentorRole::PeerStudent && rng.chance(0.45) {
+        let (domain, topics) = rng.pick(&DOMAINS);
+        coaching.push(RawCoaching {
+            domain: domain.to_string(),
+            competitions: rng.below(12) as u32,
+            topics: some_of(rng, topics, 0.5),
         });
     }
-    // About a third of mentors name students they would like to take.
-    for mentor in mentor_list.iter_mut() {
-        if students > 0 && rng.chance(0.33) {
+    let tracks = mentor_tracks(rng, &subjects, &counselling, &coaching);
+    let grade = 7 + rng.below(3);
+    let head_of_classes = if role == MentorRole::HeadTeacher {
+        vec![format!("G{grade}-{}", 1 + rng.below(classes_per_grade))]
+    } else {
+        Vec::new()
+    };
+    let capacity = match rng.below(4) {
+        0 => 3,
+        1 => 4,
+        _ => 5,
+    };
+    RawMentor {
+        id: format!("T{:04}", i + 1),
+        role: Coded::Set(role),
+        // Peer mentors are older students (grades 10–12, the students in need 7–9); drawn
+        // without the generator's stream, so every other figure of a seed stays as it was.
+        grade: (role == MentorRole::PeerStudent).then_some(10 + (i % 3) as u32),
+        subjects,
+        counselling,
+        coaching,
+        tracks,
+        capacity,
+        availability: {
+            let n = 4 + rng.below(8);
+            slots(rng, n)
+        },
+        preferences: Vec::new(),
+        head_of_classes,
+        traits: traits(rng),
+    }
+}
+
+/// The subjects a mentor of `role` teaches: none, one, or (one in five) a second.
+fn teaching(rng: &mut Rng, role: MentorRole) -> Vec<RawSubject> {
+    let teaches = matches!(
+        role,
+        MentorRole::HeadTeacher | MentorRole::SubjectTeacher | MentorRole::TeachingAssistant
+    ) || (role == MentorRole::PeerStudent && rng.chance(0.5));
+    let mut subjects = Vec::new();
+    if !teaches {
+        return subjects;
+    }
+    let (subject, topics) = rng.pick(&SUBJECTS);
+    let years = if role == MentorRole::PeerStudent {
+        0
+    } else {
+        1 + rng.below(28) as u32
+    };
+    subjects.push(RawSubject {
+        subject: subject.to_string(),
+        years,
+        topics: some_of(rng, topics, 0.5),
+    });
+    if rng.chance(0.2) {
+        let (subject, topics) = rng.pick(&SUBJECTS);
+        if subjects.iter().all(|s| s.subject != *subject) {
+            subjects.push(RawSubject {
+                subject: subject.to_string(),
+                years: 1 + rng.below(10) as u32,
+                topics: vec![topics[rng.below(4)].to_string()],
+            });
+        }
+    }
+    subjects
+}
+
+/// Counselling: every external counsellor, and one mentor in five of the others.
+fn counselling(rng: &mut Rng, role: MentorRole) -> RawCounselling {
+    if role == MentorRole::ExternalCounsellor {
+        RawCounselling {
+            certificate: true,
+            trained: true,
+            years: 2 + rng.below(15) as u32,
+            topics: some_of(rng, &FOCI, 0.5),
+        }
+    } else if rng.chance(0.2) {
+        RawCounselling {
+            certificate: rng.chance(0.3),
+            trained: true,
+            years: rng.below(8) as u32,
+            topics: vec![rng.pick(&FOCI).to_string()],
+        }
+    } else {
+        RawCounselling::default()
+    }
+}
+
+/// The tracks a mentor offers: mostly those their experience supports, academic if none.
+fn mentor_tracks(
+    rng: &mut Rng,
+    subjects: &[RawSubject],
+    counselling: &RawCounselling,
+    coaching: &[RawCoaching],
+) -> Vec<Coded<Track>> {
+    let mut tracks = Vec::new();
+    if !subjects.is_empty() && !rng.chance(0.08) {
+        tracks.push(Coded::Set(Track::Academic));
+    }
+    if counselling.trained && !rng.chance(0.08) {
+        tracks.push(Coded::Set(Track::Psychological));
+    }
+    if !coaching.is_empty() && !rng.chance(0.08) {
+        tracks.push(Coded::Set(Track::Talent));
+    }
+    if tracks.is_empty() {
+        tracks.push(Coded::Set(Track::Academic));
+    }
+    tracks
+}
+
+/// What every student is drawn against: the school's classes, whether to keep one need, the
+/// popular mentors and the mentors themselves (for plausible preferences).
+struct StudentShape<'a> {
+    classes_per_grade: usize,
+    single_need: bool,
+    popular: &'a [usize],
+    mentors: &'a [RawMentor],
+}
+
+/// Student `i` (id `S00001` for 0): class, needs, slots, preferences, traits, hardship.
+fn student(rng: &mut Rng, i: usize, shape: &StudentShape) -> RawStudent {
+    let grade = 7 + rng.below(3) as u32;
+    let class_id = format!("G{grade}-{}", 1 + rng.below(shape.classes_per_grade));
+    let mut tracks = Vec::new();
+    if rng.chance(0.45) {
+        tracks.push(Track::Academic);
+    }
+    if rng.chance(0.25) {
+        tracks.push(Track::Psychological);
+    }
+    if rng.chance(0.3) {
+        tracks.push(Track::Talent);
+    }
+    if tracks.is_empty() {
+        tracks.push(*rng.pick(&[Track::Academic, Track::Talent, Track::Psychological]));
+    }
+    if shape.single_need {
+        tracks.truncate(1);
+    }
+    // 0: a talent need nobody coaches; 1: availability no mentor shares.
+    let impossible = rng.below(100);
+    let needs: Vec<RawNeed> = tracks
+        .iter()
+        .enumerate()
+        .map(|(k, &track)| need(rng, k, track, impossible == 0))
+        .collect();
+    let availability = if impossible == 1 {
+        vec!["SUN-12".to_string()]
+    } else {
+        let n = 3 + rng.below(6);
+        slots(rng, n)
+    };
+    let preferences = student_preferences(rng, &needs, shape);
+    RawStudent {
+        id: format!("S{:05}", i + 1),
+        grade,
+        class_id,
+        gender: None,
+        needs,
+        availability,
+        preferences,
+        traits: traits(rng),
+        family_hardship: rng.chance(0.15),
+    }
+}
+
+/// Need `k` (id `N1` for 0) on `track`; `impossible` makes a talent need in a domain nobody
+/// coaches.
+fn need(rng: &mut Rng, k: usize, track: Track, impossible: bool) -> RawNeed {
+    let (subject, weak_points) = match track {
+        Track::Academic => {
+            let (s, topics) = rng.pick(&SUBJECTS);
+            (s.to_string(), some_of(rng, topics, 0.35))
+        }
+        Track::Talent if impossible => ("astronomy".to_string(), Vec::new()),
+        Track::Talent => {
+            let (d, topics) = rng.pick(&DOMAINS);
+            (d.to_string(), some_of(rng, topics, 0.3))
+        }
+        Track::Psychological => {
+            let focus = if rng.chance(0.6) {
+                rng.pick(&FOCI).to_string()
+            } else {
+                String::new()
+            };
+            (focus, Vec::new())
+        }
+    };
+    RawNeed {
+        id: format!("N{}", k + 1),
+        track: Coded::Set(track),
+        subject,
+        priority: Coded::Set(priority(rng, track)),
+        weak_points,
+        risk_level: Coded::Unset,
+    }
+}
+
+/// Students rank mentors they could plausibly get, plus the popular ones.
+fn student_preferences(rng: &mut Rng, needs: &[RawNeed], shape: &StudentShape) -> Vec<RawChoice> {
+    let mentors = shape.mentors.len();
+    let mut preferences: Vec<RawChoice> = Vec::new();
+    let wanted = rng.below(6);
+    let mut tries = 0;
+    while preferences.len() < wanted && tries < 60 && mentors > 0 {
+        tries += 1;
+        let m = if rng.chance(0.3) {
+            *rng.pick(shape.popular)
+        } else {
+            rng.below(mentors)
+        };
+        let mentor = &shape.mentors[m];
+        let relevant = needs.iter().any(|n| match n.track {
+            Coded::Set(Track::Academic) => mentor.subjects.iter().any(|s| s.subject == n.subject),
+            Coded::Set(Track::Talent) => mentor.coaching.iter().any(|c| c.domain == n.subject),
+            Coded::Set(Track::Psychological) => mentor.counselling.trained,
+            _ => false,
+        });
+        if (relevant || rng.chance(0.1)) && preferences.iter().all(|p| p.id != mentor.id) {
+            preferences.push(RawChoice {
+                id: mentor.id.clone(),
+                rank: preferences.len() as u32 + 1,
+            });
+        }
+    }
+    preferences
+}
+
+/// About a third of mentors name students they would like to take.
+fn mentor_preferences(rng: &mut Rng, mentors: &mut [RawMentor], students: &[RawStudent]) {
+    for mentor in mentors.iter_mut() {
+        if !students.is_empty() && rng.chance(0.33) {
             let n = 1 + rng.below(4);
             let mut prefs: Vec<RawChoice> = Vec::new();
             for _ in 0..n {
-                let s = student_list[rng.below(students)].id.clone();
+                let s = students[rng.below(students.len())].id.clone();
                 if prefs.iter().all(|p| p.id != s) {
                     prefs.push(RawChoice {
                         id: s,
@@ -474,13 +532,5 @@ pub fn generate_with(students: usize, mentors: usize, seed: u64, single_need: bo
             }
             mentor.preferences = prefs;
         }
-    }
-    RawRequest {
-        students: student_list,
-        mentors: mentor_list,
-        locked_pairs: Vec::new(),
-        forbidden_pairs: Vec::new(),
-        affinities: Vec::new(),
-        policy: RawPolicy::default(),
     }
 }

@@ -1,5 +1,7 @@
 //! The `mentor-match` command: thin; parses arguments, sets up logging and hands over to
 //! [`mentor_match::cli`].
+//!
+//! Must not import anything of the library but [`mentor_match::cli`].
 
 use std::process::ExitCode;
 

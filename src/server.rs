@@ -2,6 +2,9 @@
 //! reflection (v1 and v1alpha, so grpcurl's older protocol works too), request size limit and
 //! graceful shutdown (health turns NOT_SERVING, new solves are refused, in-flight ones finish
 //! within the grace period).
+//!
+//! Imports the service and the protobuf types. Must not import the solver, the engine, the
+//! explanations, the spreadsheets or the CLI: requests are the service's business.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -272,20 +275,12 @@ pub async fn serve(
 ) -> Result<(), ServerError> {
     let local = listener.local_addr().ok();
     let service = MentorMatchService::new(settings.service.clone());
-    let admission = service.admission();
-    let stop = service.stop_flag();
     let (health, health_service) = tonic_health::server::health_reporter();
     health
         .set_serving::<MentorMatchServer<MentorMatchService>>()
         .await;
-    let reflection_v1 = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .build_v1()?;
-    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .build_v1alpha()?;
+    let reflection_v1 = reflection().build_v1()?;
+    let reflection_v1alpha = reflection().build_v1alpha()?;
     let http = crate::service::http::router(
         service.clone(),
         crate::service::http::HttpSettings {
@@ -298,75 +293,18 @@ pub async fn serve(
         expected: settings.token.as_deref().map(Arc::from),
         metrics: service.metrics().clone(),
     };
+    let draining = service.clone();
     let api = InterceptedService::new(
         MentorMatchServer::new(service)
             .max_decoding_message_size(settings.max_request_bytes)
             .max_encoding_message_size(usize::MAX),
         token_check,
     );
+    let mut builder = transport(&settings)?;
+    log_start(&settings, local);
 
-    // HTTP/1.1 too, for the HTTP/JSON routes (PHP's and Java's plain clients).
-    let mut builder = Server::builder().accept_http1(true);
-    if let Some((cert, key)) = &settings.tls {
-        builder = builder.tls_config({
-            let tls = ServerTlsConfig::new().identity(Identity::from_pem(cert, key));
-            match &settings.tls_client_ca {
-                Some(ca) => tls.client_ca_root(Certificate::from_pem(ca)),
-                None => tls,
-            }
-        })?;
-    }
-    tracing::info!(
-        addr = ?local,
-        tls = settings.tls.is_some(),
-        mutual_tls = settings.tls_client_ca.is_some(),
-        token = settings.token.is_some(),
-        max_concurrent_solves = settings.service.max_concurrent_solves,
-        queue_depth = settings.service.queue_depth,
-        max_request_bytes = settings.max_request_bytes,
-        "mentor-match serving"
-    );
-    if settings.token.is_none() {
-        tracing::warn!("no bearer token configured: listening on loopback only");
-    }
-
-    let grace = settings.grace;
     let (fired_tx, fired_rx) = tokio::sync::oneshot::channel::<()>();
-    // On the signal: health turns NOT_SERVING and new solves are refused, but the listener
-    // stays open (health checks see NOT_SERVING, in-flight calls keep their connections) until
-    // the running solves are done or the grace is over; only then does tonic close down.
-    let signal = {
-        let health = health.clone();
-        async move {
-            shutdown.await;
-            tracing::info!("shutting down: refusing new solves, draining in-flight ones");
-            health
-                .set_not_serving::<MentorMatchServer<MentorMatchService>>()
-                .await;
-            health
-                .set_service_status("", tonic_health::ServingStatus::NotServing)
-                .await;
-            admission.close();
-            let drained_in_grace = tokio::select! {
-                () = admission.idle() => true,
-                () = tokio::time::sleep(grace) => false,
-            };
-            if drained_in_grace {
-                tracing::info!("in-flight solves done");
-            } else {
-                // Tell the running solves to stop: they answer with their best plan, as at a
-                // time limit (an integer-program stage cannot be interrupted and is cut off).
-                tracing::warn!(
-                    grace_seconds = grace.as_secs(),
-                    running = admission.running(),
-                    "grace period over; stopping the solves in flight"
-                );
-                stop.store(true, std::sync::atomic::Ordering::SeqCst);
-                let _ = tokio::time::timeout(STOPPED_ANSWER_TIME, admission.idle()).await;
-            }
-            let _ = fired_tx.send(());
-        }
-    };
+    let signal = drain(shutdown, draining, health.clone(), settings.grace, fired_tx);
     // gRPC and HTTP/JSON on one port: tonic's routes are an axum router, the HTTP routes are
     // merged into it (gRPC paths are `/package.Service/Method`, so they never collide).
     let routes = tonic::service::Routes::new(health_service)
@@ -396,6 +334,89 @@ pub async fn serve(
         }
     }
     Ok(())
+}
+
+/// Server reflection over this API's and the health service's descriptors (built twice: v1
+/// and v1alpha).
+fn reflection() -> tonic_reflection::server::Builder<'static> {
+    tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+}
+
+/// The transport: HTTP/2 and HTTP/1.1, with TLS (and client certificates) when configured.
+fn transport(settings: &Settings) -> Result<Server, ServerError> {
+    // HTTP/1.1 too, for the HTTP/JSON routes (PHP's and Java's plain clients).
+    let mut builder = Server::builder().accept_http1(true);
+    if let Some((cert, key)) = &settings.tls {
+        builder = builder.tls_config({
+            let tls = ServerTlsConfig::new().identity(Identity::from_pem(cert, key));
+            match &settings.tls_client_ca {
+                Some(ca) => tls.client_ca_root(Certificate::from_pem(ca)),
+                None => tls,
+            }
+        })?;
+    }
+    Ok(builder)
+}
+
+/// The start line in the log (and a warning without a token).
+fn log_start(settings: &Settings, local: Option<SocketAddr>) {
+    tracing::info!(
+        addr = ?local,
+        tls = settings.tls.is_some(),
+        mutual_tls = settings.tls_client_ca.is_some(),
+        token = settings.token.is_some(),
+        max_concurrent_solves = settings.service.max_concurrent_solves,
+        queue_depth = settings.service.queue_depth,
+        max_request_bytes = settings.max_request_bytes,
+        "mentor-match serving"
+    );
+    if settings.token.is_none() {
+        tracing::warn!("no bearer token configured: listening on loopback only");
+    }
+}
+
+/// Resolves when tonic may close down: after `shutdown`, health turns NOT_SERVING and new
+/// solves are refused, but the listener stays open (health checks see NOT_SERVING, in-flight
+/// calls keep their connections) until the running solves are done or the grace is over
+/// (then they are told to stop and answer with their best plan). Sends on `fired` at the end.
+async fn drain(
+    shutdown: impl Future<Output = ()>,
+    service: MentorMatchService,
+    health: tonic_health::server::HealthReporter,
+    grace: Duration,
+    fired: tokio::sync::oneshot::Sender<()>,
+) {
+    let admission = service.admission();
+    let stop = service.stop_flag();
+    shutdown.await;
+    tracing::info!("shutting down: refusing new solves, draining in-flight ones");
+    health
+        .set_not_serving::<MentorMatchServer<MentorMatchService>>()
+        .await;
+    health
+        .set_service_status("", tonic_health::ServingStatus::NotServing)
+        .await;
+    admission.close();
+    let drained_in_grace = tokio::select! {
+        () = admission.idle() => true,
+        () = tokio::time::sleep(grace) => false,
+    };
+    if drained_in_grace {
+        tracing::info!("in-flight solves done");
+    } else {
+        // Tell the running solves to stop: they answer with their best plan, as at a
+        // time limit (an integer-program stage cannot be interrupted and is cut off).
+        tracing::warn!(
+            grace_seconds = grace.as_secs(),
+            running = admission.running(),
+            "grace period over; stopping the solves in flight"
+        );
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = tokio::time::timeout(STOPPED_ANSWER_TIME, admission.idle()).await;
+    }
+    let _ = fired.send(());
 }
 
 /// Time stopped solves get to explain and send their best plan after the grace period (300 ms

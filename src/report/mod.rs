@@ -2,7 +2,7 @@
 //! charts, no script, no font or image fetched — in the reader's language, the same bytes on
 //! every run. A4 print rules put each class on its own page for the head teacher.
 //!
-//! Holds: [`solve_page`] and [`rematch_page`], which put the sections of [`page::Page`] in
+//! Holds: [`solve_page`] and [`rematch_page`], which put the sections of `page::Page` in
 //! order. Submodules: `escape` (HTML escaping), `svg` (bar charts), `figures` (the numbers,
 //! no text), `page` (the layout and words). Like `crate::explain::text`, this tree reads
 //! explained plans only: it must not import the solver or the service, and the domain core

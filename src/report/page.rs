@@ -62,6 +62,37 @@ pub struct Page<'a> {
     out: String,
 }
 
+/// One group's line of the choices figures: its label, how many it counts (needs covered or
+/// students ranking), and the shares given their first and a top-three choice.
+struct ChoiceRow {
+    label: String,
+    count: u32,
+    first: f64,
+    top3: f64,
+}
+
+/// Two bars per group: the first-choice share and the top-three share.
+fn choice_bars(w: Words, rows: &[ChoiceRow]) -> Vec<Bar> {
+    rows.iter()
+        .flat_map(|r| {
+            [
+                Bar {
+                    label: format!("{} · {}", r.label, w.t("report.html.choices.first")),
+                    share: r.first,
+                    text: format!("{:.1}%", r.first * 100.0),
+                    class: "fill-a",
+                },
+                Bar {
+                    label: format!("{} · {}", r.label, w.t("report.html.choices.top3")),
+                    share: r.top3,
+                    text: format!("{:.1}%", r.top3 * 100.0),
+                    class: "fill-b",
+                },
+            ]
+        })
+        .collect()
+}
+
 fn pct(part: u32, whole: u32) -> f64 {
     if whole == 0 {
         0.0
@@ -258,103 +289,85 @@ impl<'a> Page<'a> {
     /// First and top-three choices per track and per grade: charts and tables.
     pub fn choices(&mut self, outcome: &Outcome) {
         let w = self.w();
-        let s = &outcome.summary;
-        let two = |label: String, first: f64, top3: f64| {
-            [
-                Bar {
-                    label: format!("{label} · {}", w.t("report.html.choices.first")),
-                    share: first,
-                    text: format!("{:.1}%", first * 100.0),
-                    class: "fill-a",
-                },
-                Bar {
-                    label: format!("{label} · {}", w.t("report.html.choices.top3")),
-                    share: top3,
-                    text: format!("{:.1}%", top3 * 100.0),
-                    class: "fill-b",
-                },
-            ]
-        };
-        let track_bars: Vec<Bar> = s
+        let tracks: Vec<ChoiceRow> = outcome
+            .summary
             .tracks
             .iter()
-            .flat_map(|t| {
-                two(
-                    w.track_group(t.track).to_string(),
-                    t.first_choice_share,
-                    t.top3_share,
-                )
+            .map(|t| ChoiceRow {
+                label: w.track_group(t.track).to_string(),
+                count: t.covered,
+                first: t.first_choice_share,
+                top3: t.top3_share,
             })
             .collect();
-        let grades = figures::choices_by_grade(self.text.problem, outcome);
-        let grade_label = |g: u32| w.f("report.html.choices.grade", &[("grade", &g)]);
-        let grade_bars: Vec<Bar> = grades
+        let grades: Vec<ChoiceRow> = figures::choices_by_grade(self.text.problem, outcome)
             .iter()
-            .flat_map(|g| {
-                two(
-                    grade_label(g.grade),
-                    pct(g.first, g.ranked),
-                    pct(g.top3, g.ranked),
-                )
+            .map(|g| ChoiceRow {
+                label: w.f("report.html.choices.grade", &[("grade", &g.grade)]),
+                count: g.ranked,
+                first: pct(g.first, g.ranked),
+                top3: pct(g.top3, g.ranked),
             })
             .collect();
-        let _ = write!(
+        let _ =
+            write!(
             self.out,
             "<section id=\"choices\">\n<h2>{}</h2>\n<h3>{}</h3>\n{}\n<p class=\"note\">{}</p>\n\
              <h3>{}</h3>\n{}\n<p class=\"note\">{}</p>\n",
             esc(w.t("report.html.choices.heading")),
             esc(w.t("report.html.choices.by_track")),
-            hbars(w.t("report.html.choices.by_track"), &track_bars),
+            hbars(w.t("report.html.choices.by_track"), &choice_bars(w, &tracks)),
             esc(w.t("report.html.choices.track_note")),
             esc(w.t("report.html.choices.by_grade")),
-            hbars(w.t("report.html.choices.by_grade"), &grade_bars),
+            hbars(w.t("report.html.choices.by_grade"), &choice_bars(w, &grades)),
             esc(w.t("report.html.choices.grade_note")),
         );
-        let head = |first_col: &str, count_col: &str| {
-            format!(
-                "<table>\n<thead><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead>\n<tbody>\n",
-                esc(first_col),
-                esc(count_col),
-                esc(w.t("report.html.choices.first")),
-                esc(w.t("report.html.choices.top3"))
-            )
-        };
-        let row = |label: &str, count: u32, first: f64, top3: f64| {
-            format!(
-                "<tr><td>{}</td><td class=\"n\">{count}</td><td class=\"n\">{:.1}%</td><td class=\"n\">{:.1}%</td></tr>\n",
-                esc(label),
-                first * 100.0,
-                top3 * 100.0
-            )
-        };
         self.out.push_str("<div class=\"two\"><div>");
-        self.out.push_str(&head(
+        self.choice_table(
             w.t("report.html.col.track"),
             w.t("report.html.choices.covered"),
-        ));
-        for t in &s.tracks {
-            self.out.push_str(&row(
-                w.track_group(t.track),
-                t.covered,
-                t.first_choice_share,
-                t.top3_share,
-            ));
-        }
-        self.out.push_str("</tbody>\n</table>\n</div><div>");
-        self.out.push_str(&head(
+            &tracks,
+        );
+        self.out.push_str("</div><div>");
+        self.choice_table(
             w.t("report.html.col.grade"),
             w.t("report.html.choices.students"),
-        ));
-        for g in &grades {
-            self.out.push_str(&row(
-                &grade_label(g.grade),
-                g.ranked,
-                pct(g.first, g.ranked),
-                pct(g.top3, g.ranked),
-            ));
+            &grades,
+        );
+        self.out.push_str("</div></div>\n</section>\n");
+    }
+
+    /// A table's start: its header row, each column's label (plain text, escaped here) and
+    /// whether it holds numbers (right-aligned), then the opening of the body.
+    fn table_head(&mut self, cols: &[(&str, bool)]) {
+        self.out.push_str("<table>\n<thead><tr>");
+        for &(label, number) in cols {
+            let class = if number { " class=\"n\"" } else { "" };
+            let _ = write!(self.out, "<th{class}>{}</th>", esc(label));
         }
-        self.out
-            .push_str("</tbody>\n</table>\n</div></div>\n</section>\n");
+        self.out.push_str("</tr></thead>\n<tbody>\n");
+    }
+
+    /// A table of first and top-three choices, one row per group (track or grade).
+    fn choice_table(&mut self, first_col: &str, count_col: &str, rows: &[ChoiceRow]) {
+        let w = self.w();
+        self.table_head(&[
+            (first_col, false),
+            (count_col, true),
+            (w.t("report.html.choices.first"), true),
+            (w.t("report.html.choices.top3"), true),
+        ]);
+        for r in rows {
+            let _ = writeln!(
+                self.out,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{:.1}%</td><td class=\"n\">{:.1}%</td></tr>",
+                esc(&r.label),
+                r.count,
+                r.first * 100.0,
+                r.top3 * 100.0
+            );
+        }
+        self.out.push_str("</tbody>\n</table>\n");
     }
 
     fn reason_name(&self, reason: UnassignedReason) -> &'static str {
@@ -373,15 +386,13 @@ impl<'a> Page<'a> {
     fn unassigned_table(&mut self, list: &[&crate::explain::Unassigned]) {
         let w = self.w();
         let problem = self.text.problem;
-        let _ = writeln!(
-            self.out,
-            "<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>",
-            esc(w.t("report.html.col.student")),
-            esc(w.t("report.html.col.need")),
-            esc(w.t("report.html.col.track_subject")),
-            esc(w.t("report.html.col.priority")),
-            esc(w.t("report.html.col.reason")),
-        );
+        self.table_head(&[
+            (w.t("report.html.col.student"), false),
+            (w.t("report.html.col.need"), false),
+            (w.t("report.html.col.track_subject"), false),
+            (w.t("report.html.col.priority"), false),
+            (w.t("report.html.col.reason"), false),
+        ]);
         for u in list {
             let n = &problem.needs[u.need as usize];
             let _ = writeln!(
@@ -446,15 +457,13 @@ impl<'a> Page<'a> {
                 )),
             );
             if !class.pairs.is_empty() {
-                let _ = writeln!(
-                    self.out,
-                    "<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=\"n\">{}</th><th>{}</th></tr></thead>\n<tbody>",
-                    esc(w.t("report.html.col.student")),
-                    esc(w.t("report.html.col.mentor")),
-                    esc(w.t("report.html.col.needs")),
-                    esc(w.t("report.html.col.choice")),
-                    esc(w.t("report.html.col.why")),
-                );
+                self.table_head(&[
+                    (w.t("report.html.col.student"), false),
+                    (w.t("report.html.col.mentor"), false),
+                    (w.t("report.html.col.needs"), false),
+                    (w.t("report.html.col.choice"), true),
+                    (w.t("report.html.col.why"), false),
+                ]);
                 for a in &class.pairs {
                     let needs: Vec<String> = a
                         .needs

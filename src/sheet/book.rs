@@ -5,6 +5,9 @@
 //! Output is byte-identical for the same book: the document's creation time is fixed (the
 //! library would write the current time). Imports nothing from the crate but the grid's
 //! number formatting.
+//!
+//! Must not import the request, the domain, the solver or the explanations: it writes the
+//! cells it is given.
 
 use rust_xlsxwriter::{
     Color, DataValidation, DocProperties, ExcelDateTime, Format, FormatBorder, Note, Workbook,

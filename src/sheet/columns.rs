@@ -4,6 +4,9 @@
 //!
 //! Holds no I/O. Imports only [`crate::i18n`]: the headers and labels come from the catalogue
 //! (`locales/<lang>/sheet.toml`), and a header is recognised in every language.
+//!
+//! Must not import the domain, the solver, the explanations or the service (the unit tests
+//! alone read the protobuf enums, to check the label table against them).
 
 use crate::i18n::{tr, Lang};
 
@@ -105,6 +108,10 @@ impl SheetKind {
     }
 
     /// The columns of this sheet, in order.
+    ///
+    /// Long because it is the layout itself: one table per sheet, one line per column, read
+    /// top to bottom like the workbook; splitting it would scatter the one place a column is
+    /// added.
     pub fn columns(self) -> &'static [Col] {
         use Kind::*;
         // A struct literal (not a call) so each table is a promoted constant.
@@ -115,6 +122,12 @@ impl SheetKind {
                     kind: $kind,
                     required: $required,
                 }
+            };
+        }
+        // Columns for people only (the plan's sheets), ignored on import.
+        macro_rules! info {
+            ($($key:expr),* $(,)?) => {
+                [$(c!($key, Info, false)),*]
             };
         }
         match self {
@@ -191,49 +204,21 @@ impl SheetKind {
                 c!("locked", Info, false),
                 c!("evaluation", Label(Labels::Evaluation), false),
             ],
-            SheetKind::Notes => &[
-                c!("sheet", Info, false),
-                c!("column", Info, false),
-                c!("meaning", Info, false),
-            ],
-            SheetKind::Unassigned => &[
-                c!("student_id", Info, false),
-                c!("class", Info, false),
-                c!("need_id", Info, false),
-                c!("need", Info, false),
-                c!("priority", Info, false),
-                c!("reason", Info, false),
-                c!("explanation", Info, false),
-                c!("mentors", Info, false),
-            ],
-            SheetKind::WhyNot => &[
-                c!("student_id", Info, false),
-                c!("best_rank", Info, false),
-                c!("mentor_id", Info, false),
-                c!("rank", Info, false),
-                c!("reason", Info, false),
-                c!("explanation", Info, false),
-                c!("forcing", Info, false),
-            ],
-            SheetKind::Loads => &[
-                c!("mentor_id", Info, false),
-                c!("role", Info, false),
-                c!("capacity", Info, false),
-                c!("load", Info, false),
-                c!("students", Info, false),
-                c!("idle", Info, false),
-            ],
-            SheetKind::Summary => &[c!("item", Info, false), c!("value", Info, false)],
-            SheetKind::Changes => &[
-                c!("kind", Info, false),
-                c!("reason", Info, false),
-                c!("student_id", Info, false),
-                c!("from_mentor", Info, false),
-                c!("to_mentor", Info, false),
-                c!("need_ids", Info, false),
-                c!("detail", Info, false),
-                c!("seats", Info, false),
-            ],
+            SheetKind::Notes => &info!("sheet", "column", "meaning"),
+            SheetKind::Unassigned => &info!(
+                "student_id",
+                "class", "need_id", "need", "priority", "reason", "explanation", "mentors"
+            ),
+            SheetKind::WhyNot => &info!(
+                "student_id",
+                "best_rank", "mentor_id", "rank", "reason", "explanation", "forcing"
+            ),
+            SheetKind::Loads => &info!("mentor_id", "role", "capacity", "load", "students", "idle"),
+            SheetKind::Summary => &info!("item", "value"),
+            SheetKind::Changes => &info!(
+                "kind",
+                "reason", "student_id", "from_mentor", "to_mentor", "need_ids", "detail", "seats"
+            ),
         }
     }
 
@@ -308,54 +293,41 @@ pub enum Labels {
 }
 
 impl Labels {
-    /// (catalogue key, proto number, proto name) of each value.
-    pub fn options(self) -> &'static [(&'static str, i32, &'static str)] {
+    /// (catalogue key, proto number) of each value; the proto name is the enumeration's
+    /// prefix followed by the key in upper case (`TRACK_` + `ACADEMIC`).
+    pub fn options(self) -> &'static [(&'static str, i32)] {
         match self {
-            Labels::Track => &[
-                ("academic", 1, "TRACK_ACADEMIC"),
-                ("psychological", 2, "TRACK_PSYCHOLOGICAL"),
-                ("talent", 3, "TRACK_TALENT"),
-            ],
-            Labels::Priority => &[
-                ("urgent", 4, "PRIORITY_URGENT"),
-                ("high", 3, "PRIORITY_HIGH"),
-                ("normal", 2, "PRIORITY_NORMAL"),
-                ("low", 1, "PRIORITY_LOW"),
-            ],
+            Labels::Track => &[("academic", 1), ("psychological", 2), ("talent", 3)],
+            Labels::Priority => &[("urgent", 4), ("high", 3), ("normal", 2), ("low", 1)],
             Labels::Role => &[
-                ("head_teacher", 1, "MENTOR_ROLE_HEAD_TEACHER"),
-                ("subject_teacher", 2, "MENTOR_ROLE_SUBJECT_TEACHER"),
-                ("administrator", 3, "MENTOR_ROLE_ADMINISTRATOR"),
-                ("teaching_assistant", 4, "MENTOR_ROLE_TEACHING_ASSISTANT"),
-                ("external_counsellor", 5, "MENTOR_ROLE_EXTERNAL_COUNSELLOR"),
-                ("peer_student", 6, "MENTOR_ROLE_PEER_STUDENT"),
+                ("head_teacher", 1),
+                ("subject_teacher", 2),
+                ("administrator", 3),
+                ("teaching_assistant", 4),
+                ("external_counsellor", 5),
+                ("peer_student", 6),
             ],
-            Labels::Risk => &[
-                ("low", 1, "RISK_LEVEL_LOW"),
-                ("medium", 2, "RISK_LEVEL_MEDIUM"),
-                ("high", 3, "RISK_LEVEL_HIGH"),
-                ("crisis", 4, "RISK_LEVEL_CRISIS"),
-            ],
-            Labels::Credential => &[
-                ("track_rule", 1, "RISK_CREDENTIAL_TRACK_RULE"),
-                ("certificate", 2, "RISK_CREDENTIAL_CERTIFICATE"),
-                ("referral", 3, "RISK_CREDENTIAL_REFERRAL"),
-            ],
-            Labels::Evaluation => &[
-                ("working", 1, "EVALUATION_WORKING"),
-                ("not_working", 2, "EVALUATION_NOT_WORKING"),
-                ("ended", 3, "EVALUATION_ENDED"),
-            ],
-            Labels::Rule => &[
-                ("locked", 1, "LOCKED"),
-                ("forbidden", 2, "FORBIDDEN"),
-                ("affinity", 3, "AFFINITY"),
-            ],
-            Labels::Keep => &[
-                ("lock", 1, "KEEP_MODE_LOCK"),
-                ("penalty", 2, "KEEP_MODE_PENALTY"),
-            ],
-            Labels::Bool => &[("yes", 1, "TRUE"), ("no", 0, "FALSE")],
+            Labels::Risk => &[("low", 1), ("medium", 2), ("high", 3), ("crisis", 4)],
+            Labels::Credential => &[("track_rule", 1), ("certificate", 2), ("referral", 3)],
+            Labels::Evaluation => &[("working", 1), ("not_working", 2), ("ended", 3)],
+            Labels::Rule => &[("locked", 1), ("forbidden", 2), ("affinity", 3)],
+            Labels::Keep => &[("lock", 1), ("penalty", 2)],
+            Labels::Bool => &[("yes", 1), ("no", 0)],
+        }
+    }
+
+    /// What the proto names of this enumeration start with (`yes`/`no` have no proto enum:
+    /// `YES`/`NO`, and `true`/`false` are read by [`Labels::parse`] itself).
+    fn proto_prefix(self) -> &'static str {
+        match self {
+            Labels::Track => "TRACK_",
+            Labels::Priority => "PRIORITY_",
+            Labels::Role => "MENTOR_ROLE_",
+            Labels::Risk => "RISK_LEVEL_",
+            Labels::Credential => "RISK_CREDENTIAL_",
+            Labels::Evaluation => "EVALUATION_",
+            Labels::Rule | Labels::Bool => "",
+            Labels::Keep => "KEEP_MODE_",
         }
     }
 
@@ -404,10 +376,11 @@ impl Labels {
                 _ => {}
             }
         }
-        self.options().iter().find_map(|&(key, value, proto)| {
-            let short = proto.rsplit_once('_').map_or(proto, |(_, s)| s);
+        self.options().iter().find_map(|&(key, value)| {
+            let proto = format!("{}{}", self.proto_prefix(), key.to_uppercase());
+            let short = proto.rsplit_once('_').map_or(proto.as_str(), |(_, s)| s);
             let hit = normalize(key) == wanted
-                || normalize(proto) == wanted
+                || normalize(&proto) == wanted
                 || normalize(&proto.replace('_', " ")) == wanted
                 || (self != Labels::Bool && normalize(short) == wanted && short.len() > 3)
                 || Lang::ALL
@@ -708,6 +681,50 @@ mod tests {
     }
 
     #[test]
+    fn proto_names_are_the_enums_names() {
+        use crate::proto::pb;
+        let name = |labels: Labels, value: i32| {
+            let key = labels.options().iter().find(|o| o.1 == value).map(|o| o.0);
+            format!(
+                "{}{}",
+                labels.proto_prefix(),
+                key.unwrap_or("").to_uppercase()
+            )
+        };
+        type ProtoName = fn(i32) -> Option<&'static str>;
+        let enums: [(Labels, ProtoName); 7] = [
+            (Labels::Track, |v| {
+                pb::Track::try_from(v).ok().map(|e| e.as_str_name())
+            }),
+            (Labels::Priority, |v| {
+                pb::Priority::try_from(v).ok().map(|e| e.as_str_name())
+            }),
+            (Labels::Role, |v| {
+                pb::MentorRole::try_from(v).ok().map(|e| e.as_str_name())
+            }),
+            (Labels::Risk, |v| {
+                pb::RiskLevel::try_from(v).ok().map(|e| e.as_str_name())
+            }),
+            (Labels::Credential, |v| {
+                pb::RiskCredential::try_from(v)
+                    .ok()
+                    .map(|e| e.as_str_name())
+            }),
+            (Labels::Evaluation, |v| {
+                pb::Evaluation::try_from(v).ok().map(|e| e.as_str_name())
+            }),
+            (Labels::Keep, |v| {
+                pb::KeepMode::try_from(v).ok().map(|e| e.as_str_name())
+            }),
+        ];
+        for (labels, proto) in enums {
+            for &(_, v) in labels.options() {
+                assert_eq!(Some(name(labels, v).as_str()), proto(v), "{labels:?} {v}");
+            }
+        }
+    }
+
+    #[test]
     fn every_label_parses_back_to_its_value() {
         for labels in [
             Labels::Track,
@@ -721,7 +738,7 @@ mod tests {
             Labels::Bool,
         ] {
             for lang in Lang::ALL {
-                for &(_, value, _) in labels.options() {
+                for &(_, value) in labels.options() {
                     let label = labels.label(value, lang);
                     assert_eq!(labels.parse(&label), Some(value), "{labels:?} {label}");
                 }

@@ -8,6 +8,9 @@
 //! value: a value may be a student attribute (a risk level, a trait).
 //!
 //! Imports the validator's types and the catalogue only.
+//!
+//! Imports the validator's codes and the catalogue. Must not import the solver, the engine,
+//! the explanations or the service.
 
 use std::fmt;
 

@@ -1,6 +1,9 @@
 //! `--errors-out`: a copy of the workbook as read, every sheet and value at its place, with
 //! each bad cell filled red and a note giving the problem (problems about a whole sheet go on
 //! its first cell). Imports the grid, the problems and the book model.
+//!
+//! Must not import the request, the domain or the solver: it marks the cells of a grid it is
+//! given.
 
 use std::collections::BTreeMap;
 

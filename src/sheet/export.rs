@@ -6,6 +6,9 @@
 //!
 //! Sentences come through [`super::sentences`] only. Imports the engine's outcome types (read
 //! only), the layout and the book model.
+//!
+//! Must not import the solver, the service or the CLI: a plan reaches it solved and explained,
+//! and it never solves.
 
 use super::book::{Book, Out, Sheet};
 use super::columns::{Labels, SheetKind};
@@ -51,6 +54,21 @@ fn word(area: &str, key: &str, lang: Lang) -> String {
     tr(lang, &format!("sheet.{area}.{key}")).to_string()
 }
 
+/// Student `s`'s id.
+fn student_id(problem: &Problem, s: u32) -> &str {
+    &problem.students[s as usize].id
+}
+
+/// Student `s`'s class, as a cell.
+fn class(problem: &Problem, s: u32) -> Out {
+    Out::text(problem.text.name(problem.students[s as usize].class))
+}
+
+/// Mentor `m`'s id.
+fn mentor_id(problem: &Problem, m: u32) -> String {
+    problem.mentors[m as usize].id.clone()
+}
+
 /// The plan's sheets (pairs, unassigned, why not, loads, summary) of `outcome`.
 fn plan_sheets(
     problem: &Problem,
@@ -58,10 +76,18 @@ fn plan_sheets(
     request: &pb::SolveRequest,
     lang: Lang,
 ) -> Vec<Sheet> {
-    let student = |s: u32| &problem.students[s as usize];
-    let class = |s: u32| Out::text(problem.text.name(student(s).class));
-    let mentor_id = |m: u32| problem.mentors[m as usize].id.clone();
+    vec![
+        pairs_sheet(problem, outcome, lang),
+        unassigned_sheet(problem, outcome, lang),
+        why_not_sheet(problem, outcome, lang),
+        loads_sheet(problem, outcome, request, lang),
+        summary_sheet(outcome, lang),
+    ]
+}
 
+/// Every pair with its needs, evidence, ranks, common slots and score, and an empty
+/// evaluation column (a dropdown) for the mid-year review.
+fn pairs_sheet(problem: &Problem, outcome: &Outcome, lang: Lang) -> Sheet {
     let mut pairs = sheet(SheetKind::Pairs, lang);
     for a in &outcome.assignments {
         let need_ids: Vec<&str> = a
@@ -81,9 +107,9 @@ fn plan_sheets(
             .collect();
         let score: f64 = a.needs.iter().map(|c| c.total).sum();
         pairs.rows.push(vec![
-            Out::text(&student(a.student).id),
-            class(a.student),
-            Out::text(mentor_id(a.mentor)),
+            Out::text(student_id(problem, a.student)),
+            class(problem, a.student),
+            Out::text(mentor_id(problem, a.mentor)),
             Out::text(need_ids.join(", ")),
             Out::text(labels.join("; ")),
             Out::text(evidence.join("; ")),
@@ -102,15 +128,19 @@ fn plan_sheets(
     let evaluation_col = (SheetKind::Pairs.columns().len() - 1) as u16;
     pairs.dropdowns = vec![(evaluation_col, Labels::Evaluation.labels(lang))];
     pairs.dropdown_rows = DROPDOWN_ROWS;
+    pairs
+}
 
+/// Every unassigned need with its reason, the sentence and the mentors that were close.
+fn unassigned_sheet(problem: &Problem, outcome: &Outcome, lang: Lang) -> Sheet {
     let mut unassigned = sheet(SheetKind::Unassigned, lang);
     for u in &outcome.unassigned {
         let need = &problem.needs[u.need as usize];
-        let mut mentors: Vec<String> = u.qualified.iter().map(|&m| mentor_id(m)).collect();
-        mentors.extend(u.full.iter().map(|f| mentor_id(f.mentor)));
+        let mut mentors: Vec<String> = u.qualified.iter().map(|&m| mentor_id(problem, m)).collect();
+        mentors.extend(u.full.iter().map(|f| mentor_id(problem, f.mentor)));
         unassigned.rows.push(vec![
-            Out::text(&student(need.student).id),
-            class(need.student),
+            Out::text(student_id(problem, need.student)),
+            class(problem, need.student),
             Out::text(&need.id),
             Out::text(sentences::need(problem, u.need, lang)),
             Out::text(word("priority", need.priority.name(), lang)),
@@ -119,14 +149,19 @@ fn plan_sheets(
             Out::text(mentors.join(", ")),
         ]);
     }
+    unassigned
+}
 
+/// One row per mentor a student ranked above the one they got: why not, and what forcing it
+/// would cost.
+fn why_not_sheet(problem: &Problem, outcome: &Outcome, lang: Lang) -> Sheet {
     let mut why_not = sheet(SheetKind::WhyNot, lang);
     for miss in &outcome.misses {
         for h in &miss.higher {
             why_not.rows.push(vec![
-                Out::text(&student(miss.student).id),
+                Out::text(student_id(problem, miss.student)),
                 rank(miss.best_rank_given),
-                Out::text(mentor_id(h.mentor)),
+                Out::text(mentor_id(problem, h.mentor)),
                 h.rank.into(),
                 Out::text(code(&h.reason)),
                 Out::text(sentences::miss(problem, &h.reason, lang)),
@@ -139,12 +174,21 @@ fn plan_sheets(
             ]);
         }
     }
+    why_not
+}
 
+/// Every mentor's role, capacity, the students held and, when idle, why.
+fn loads_sheet(
+    problem: &Problem,
+    outcome: &Outcome,
+    request: &pb::SolveRequest,
+    lang: Lang,
+) -> Sheet {
     let mut loads = sheet(SheetKind::Loads, lang);
     let mut held: Vec<Vec<&str>> = vec![Vec::new(); problem.mentors.len()];
     for a in &outcome.assignments {
         let list = &mut held[a.mentor as usize];
-        let id = student(a.student).id.as_str();
+        let id = student_id(problem, a.student);
         if !list.contains(&id) {
             list.push(id);
         }
@@ -168,7 +212,11 @@ fn plan_sheets(
             Out::text(idle),
         ]);
     }
+    loads
+}
 
+/// The plan's figures, one per row, then the coverage of each track.
+fn summary_sheet(outcome: &Outcome, lang: Lang) -> Sheet {
     let s = &outcome.summary;
     let mut summary = sheet(SheetKind::Summary, lang);
     let pct = |x: f64| Out::text(format!("{:.1}%", x * 100.0));
@@ -198,7 +246,7 @@ fn plan_sheets(
             Out::text(format!("{} / {}", t.covered, t.needs)),
         ]);
     }
-    vec![pairs, unassigned, why_not, loads, summary]
+    summary
 }
 
 /// The plan workbook of a solve: plan sheets, then the request's input sheets.

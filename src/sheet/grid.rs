@@ -3,6 +3,8 @@
 //! XLSX files and CSV folders both become a [`Grid`], so the import has one path.
 //!
 //! Holds no I/O and imports nothing from the crate.
+//!
+//! Must not import anything of the crate.
 
 use std::collections::BTreeMap;
 

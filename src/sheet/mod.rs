@@ -11,6 +11,9 @@
 //!
 //! This module uses the domain, the engine's outcome types and the protobuf types; none of
 //! them (domain, rules, score, solver, explain) may import it.
+//!
+//! This tree must not import the solver, the service, the server or the CLI (the CLI and the
+//! service import it, never the other way round).
 
 pub mod book;
 pub mod columns;

@@ -6,6 +6,8 @@
 //! Every limit is checked before the work it bounds: the file size up front, the declared
 //! unpacked size of a zip before anything is unpacked, the number of cells while reading.
 //! Nothing here panics on input. Imports only the grid and the problem types of this module.
+//!
+//! Must not import the request, the domain or the solver: files become cells and nothing more.
 
 use std::io::{Cursor, Read};
 use std::path::Path;

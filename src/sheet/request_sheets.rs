@@ -2,6 +2,9 @@
 //! pair rules, policy) in the chosen language: what the template, the plan workbook (the next
 //! round's input) and `examples/school.xlsx` hold. Reading them back gives the same request
 //! (tested). Imports the layout, the book model and the protobuf types.
+//!
+//! Must not import the domain, the solver or the explanations: it writes the request's fields
+//! as they are.
 
 use std::collections::HashMap;
 
@@ -47,6 +50,22 @@ fn label(labels: Labels, value: i32, lang: Lang) -> Out {
 
 /// The input sheets of `request`.
 pub fn request_sheets(request: &pb::SolveRequest, lang: Lang) -> Vec<Sheet> {
+    let [students, needs] = student_sheets(request, lang);
+    let [mentors, teaching, coaching] = mentor_sheets(request, lang);
+    vec![
+        students,
+        needs,
+        mentors,
+        teaching,
+        coaching,
+        preferences_sheet(request, lang),
+        pair_rules_sheet(request, lang),
+        policy_sheet(request.policy.as_ref(), None, lang),
+    ]
+}
+
+/// The students sheet and the needs sheet (a student's needs follow its row's order).
+fn student_sheets(request: &pb::SolveRequest, lang: Lang) -> [Sheet; 2] {
     let mut students = empty_sheet(SheetKind::Students, lang);
     let mut needs = empty_sheet(SheetKind::Needs, lang);
     for s in &request.students {
@@ -75,52 +94,73 @@ pub fn request_sheets(request: &pb::SolveRequest, lang: Lang) -> Vec<Sheet> {
             ]);
         }
     }
+    [students, needs]
+}
+
+/// The mentors sheet and their teaching and coaching experience, one row each.
+fn mentor_sheets(request: &pb::SolveRequest, lang: Lang) -> [Sheet; 3] {
     let mut mentors = empty_sheet(SheetKind::Mentors, lang);
     let mut teaching = empty_sheet(SheetKind::Teaching, lang);
     let mut coaching = empty_sheet(SheetKind::Coaching, lang);
     for m in &request.mentors {
-        let tracks: Vec<String> = m
-            .tracks
-            .iter()
-            .map(|&t| Labels::Track.label(t, lang))
-            .collect();
-        let mut row = vec![
-            Out::text(&m.id),
-            label(Labels::Role, m.role, lang),
-            m.grade.map_or(Out::Empty, Out::from),
-            m.capacity.into(),
-            list(&tracks),
-            list(&m.availability),
-            list(&m.head_of_classes),
-            list(&m.traits),
-        ];
-        match &m.counselling {
-            Some(c) => row.extend([
-                yes_no(c.certificate, lang),
-                yes_no(c.trained, lang),
-                c.years.into(),
-                list(&c.topics),
-            ]),
-            None => row.extend([Out::Empty, Out::Empty, Out::Empty, Out::Empty]),
-        }
-        mentors.rows.push(row);
+        mentors.rows.push(mentor_row(m, lang));
         for s in &m.subjects {
-            teaching.rows.push(vec![
-                Out::text(&m.id),
-                Out::text(&s.subject),
-                s.years.into(),
-                list(&s.topics),
-            ]);
+            teaching
+                .rows
+                .push(experience_row(&m.id, &s.subject, s.years, &s.topics));
         }
         for c in &m.coaching {
-            coaching.rows.push(vec![
-                Out::text(&m.id),
-                Out::text(&c.domain),
-                c.competitions.into(),
-                list(&c.topics),
-            ]);
+            coaching
+                .rows
+                .push(experience_row(&m.id, &c.domain, c.competitions, &c.topics));
         }
     }
+    [mentors, teaching, coaching]
+}
+
+/// A row of the teaching or coaching sheet: the mentor, the subject or domain, the years or
+/// competitions, the topics.
+fn experience_row(mentor_id: &str, name: &str, amount: u32, topics: &[String]) -> Vec<Out> {
+    vec![
+        Out::text(mentor_id),
+        Out::text(name),
+        amount.into(),
+        list(topics),
+    ]
+}
+
+/// One mentor's row of the mentors sheet (counselling columns empty without counselling).
+fn mentor_row(m: &pb::Mentor, lang: Lang) -> Vec<Out> {
+    let tracks: Vec<String> = m
+        .tracks
+        .iter()
+        .map(|&t| Labels::Track.label(t, lang))
+        .collect();
+    let mut row = vec![
+        Out::text(&m.id),
+        label(Labels::Role, m.role, lang),
+        m.grade.map_or(Out::Empty, Out::from),
+        m.capacity.into(),
+        list(&tracks),
+        list(&m.availability),
+        list(&m.head_of_classes),
+        list(&m.traits),
+    ];
+    match &m.counselling {
+        Some(c) => row.extend([
+            yes_no(c.certificate, lang),
+            yes_no(c.trained, lang),
+            c.years.into(),
+            list(&c.topics),
+        ]),
+        None => row.extend([Out::Empty, Out::Empty, Out::Empty, Out::Empty]),
+    }
+    row
+}
+
+/// The preferences sheet: the students' choices, then the mentors' (a mentor's rank goes on
+/// the student's row for the same pair when it has none yet).
+fn preferences_sheet(request: &pb::SolveRequest, lang: Lang) -> Sheet {
     let mut preferences = empty_sheet(SheetKind::Preferences, lang);
     let mut row_of: HashMap<(String, String), usize> = HashMap::new();
     for s in &request.students {
@@ -149,6 +189,11 @@ pub fn request_sheets(request: &pb::SolveRequest, lang: Lang) -> Vec<Sheet> {
             }
         }
     }
+    preferences
+}
+
+/// The pair rules sheet: locked pairs, forbidden pairs, then affinities with their score.
+fn pair_rules_sheet(request: &pb::SolveRequest, lang: Lang) -> Sheet {
     let mut rules = empty_sheet(SheetKind::PairRules, lang);
     for (pairs, rule) in [(&request.locked_pairs, 1), (&request.forbidden_pairs, 2)] {
         for p in pairs {
@@ -168,17 +213,7 @@ pub fn request_sheets(request: &pb::SolveRequest, lang: Lang) -> Vec<Sheet> {
             Out::Number(a.score),
         ]);
     }
-    let policy = policy_sheet(request.policy.as_ref(), None, lang);
-    vec![
-        students,
-        needs,
-        mentors,
-        teaching,
-        coaching,
-        preferences,
-        rules,
-        policy,
-    ]
+    rules
 }
 
 /// The policy sheet: every setting, one a row, with its value (empty = the default).

@@ -2,6 +2,9 @@
 //! for unassigned needs and missed choices, what forcing a choice would cost, a need's label,
 //! a rematch change), in the workbook's language: thin calls into `crate::explain`'s
 //! renderers, so a sheet reads exactly what the text report and the service say.
+//!
+//! Imports the explanations' renderers and the types they take. Must not import the solver or
+//! the service, and writes no sentence of its own.
 
 use crate::domain::model::Problem;
 use crate::explain::{self, text::Renderer};

@@ -2,6 +2,8 @@
 //! sheet with its header, one example row and dropdowns on the enumeration columns — and a
 //! notes sheet that explains each column. Imports the layout, the book model and the input
 //! sheets' writer.
+//!
+//! Must not import the domain, the solver or the explanations.
 
 use super::book::{Book, Out, Sheet};
 use super::columns::SheetKind;
