@@ -87,6 +87,10 @@ fn registered<M: prometheus::core::Collector + Clone + 'static>(
 
 impl Metrics {
     /// Metrics for one server, reading queue depth and in-flight solves off its admission gate.
+    ///
+    /// Over 80 lines on purpose: it is the table of every metric the server exports (name,
+    /// help, buckets, labels), one `registered` call each, read top to bottom; split up, the
+    /// table would be in several places.
     pub fn new(admission: Arc<Admission>) -> Self {
         let registry = Registry::new_custom(Some("mentor_match".into()), None)
             .unwrap_or_else(|_| Registry::new());
