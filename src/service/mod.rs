@@ -606,50 +606,49 @@ pub fn code_name(code: Code) -> &'static str {
     }
 }
 
+/// One gRPC call through its transport-neutral method: the call's facts from the request's
+/// metadata, the message, the answer or the error as a `Status`.
+async fn grpc<Req, Resp, F, Fut>(request: Request<Req>, method: F) -> Result<Response<Resp>, Status>
+where
+    Req: prost::Message,
+    F: FnOnce(Call, Req) -> Fut,
+    Fut: std::future::Future<Output = Result<Resp, ServiceError>>,
+{
+    let call = Call::grpc(&request);
+    method(call, request.into_inner())
+        .await
+        .map(Response::new)
+        .map_err(Status::from)
+}
+
 #[tonic::async_trait]
 impl pb::mentor_match_server::MentorMatch for MentorMatchService {
     async fn solve(
         &self,
         request: Request<pb::SolveRequest>,
     ) -> Result<Response<pb::SolveResponse>, Status> {
-        let call = Call::grpc(&request);
-        self.solve_call(call, request.into_inner())
-            .await
-            .map(Response::new)
-            .map_err(Status::from)
+        grpc(request, |call, r| self.solve_call(call, r)).await
     }
 
     async fn rematch(
         &self,
         request: Request<pb::RematchRequest>,
     ) -> Result<Response<pb::RematchResponse>, Status> {
-        let call = Call::grpc(&request);
-        self.rematch_call(call, request.into_inner())
-            .await
-            .map(Response::new)
-            .map_err(Status::from)
+        grpc(request, |call, r| self.rematch_call(call, r)).await
     }
 
     async fn what_if(
         &self,
         request: Request<pb::WhatIfRequest>,
     ) -> Result<Response<pb::WhatIfResponse>, Status> {
-        let call = Call::grpc(&request);
-        self.what_if_call(call, request.into_inner())
-            .await
-            .map(Response::new)
-            .map_err(Status::from)
+        grpc(request, |call, r| self.what_if_call(call, r)).await
     }
 
     async fn validate(
         &self,
         request: Request<pb::SolveRequest>,
     ) -> Result<Response<pb::ValidateResponse>, Status> {
-        let call = Call::grpc(&request);
-        self.validate_call(call, request.into_inner())
-            .await
-            .map(Response::new)
-            .map_err(Status::from)
+        grpc(request, |call, r| self.validate_call(call, r)).await
     }
 }
 
