@@ -295,6 +295,23 @@ fn time_left(
         .ok_or(ServiceError::NoTime)
 }
 
+/// What one call's blocking work may use: its deadline less the margin, the work budget and
+/// the server's stop flag (copied into the blocking closure).
+#[derive(Clone, Copy)]
+struct Limits {
+    deadline: Option<Instant>,
+    margin: Duration,
+    budget: crate::solver::Budget,
+    stop: &'static std::sync::atomic::AtomicBool,
+}
+
+impl Limits {
+    /// [`time_left`] of the call's deadline.
+    fn time_left(&self) -> Result<Option<Duration>, ServiceError> {
+        time_left(self.deadline, self.margin)
+    }
+}
+
 /// What a transport knows of a call besides its body.
 #[derive(Clone, Debug)]
 pub struct Call {
@@ -343,6 +360,16 @@ impl MentorMatchService {
         }
     }
 
+    /// The limits of one call's blocking work.
+    fn limits(&self, call: &Call) -> Limits {
+        Limits {
+            deadline: call.deadline,
+            margin: self.config.deadline_margin,
+            budget: self.config.budget,
+            stop: self.stop,
+        }
+    }
+
     /// Solve: validate, solve within the deadline, explain.
     pub async fn solve_call(
         &self,
@@ -362,10 +389,7 @@ impl MentorMatchService {
             solve_ms = tracing::field::Empty,
             status = tracing::field::Empty,
         );
-        let margin = self.config.deadline_margin;
-        let budget = self.config.budget;
-        let stop = self.stop;
-        let deadline = call.deadline;
+        let limits = self.limits(&call);
         let result = async {
             let lang = proto::locale(&req.locale, "locale");
             let raw = RawRequest::from(req);
@@ -380,9 +404,9 @@ impl MentorMatchService {
                     (Err(invalid), Ok(_)) | (Ok(_), Err(invalid)) => return Err(invalid.into()),
                 };
                 let mut options = SolveOptions::from_policy(&problem);
-                options.budget = budget;
-                options.stop = Some(stop);
-                if let Some(left) = time_left(deadline, margin)? {
+                options.budget = limits.budget;
+                options.stop = Some(limits.stop);
+                if let Some(left) = limits.time_left()? {
                     options.time_limit = options.time_limit.min(left);
                 }
                 let outcome = engine::solve_with(&problem, options)?;
@@ -420,10 +444,7 @@ impl MentorMatchService {
     ) -> Result<pb::RematchResponse, ServiceError> {
         let started = Instant::now();
         self.metrics.request_size(call.transport, call.bytes);
-        let margin = self.config.deadline_margin;
-        let budget = self.config.budget;
-        let stop = self.stop;
-        let deadline = call.deadline;
+        let limits = self.limits(&call);
         let (students, mentors, needs) = req.request.as_ref().map_or((0, 0, 0), counts);
         let span = tracing::info_span!(
             "rematch",
@@ -439,8 +460,9 @@ impl MentorMatchService {
                 // The locale is checked first: a bad one is reported alone.
                 let lang = proto::locale(&req.locale, "locale")?;
                 let raw = crate::rematch::RawRematch::from(req);
-                let cap = time_left(deadline, margin)?;
-                let outcome = crate::rematch::rematch_within(raw, cap, budget, Some(stop))?;
+                let cap = limits.time_left()?;
+                let outcome =
+                    crate::rematch::rematch_within(raw, cap, limits.budget, Some(limits.stop))?;
                 Ok((
                     outcome.outcome.solver.method,
                     outcome.outcome.solver.candidate_pairs,
@@ -475,10 +497,7 @@ impl MentorMatchService {
     ) -> Result<pb::WhatIfResponse, ServiceError> {
         let started = Instant::now();
         self.metrics.request_size(call.transport, call.bytes);
-        let margin = self.config.deadline_margin;
-        let budget = self.config.budget;
-        let stop = self.stop;
-        let deadline = call.deadline;
+        let limits = self.limits(&call);
         let (students, mentors, needs) = req.request.as_ref().map_or((0, 0, 0), counts);
         let span = tracing::info_span!(
             "what_if",
@@ -493,11 +512,12 @@ impl MentorMatchService {
             .run_blocking(move || {
                 // The locale is checked first: a bad one is reported alone.
                 let lang = proto::locale(&req.locale, "locale")?;
-                let cap = time_left(deadline, margin)?;
+                let cap = limits.time_left()?;
                 let raw = RawRequest::from(req.request.unwrap_or_default());
                 let scenarios: Vec<crate::whatif::Scenario> =
                     req.scenarios.into_iter().map(Into::into).collect();
-                let outcome = crate::whatif::what_if(raw, &scenarios, cap, budget, Some(stop))?;
+                let outcome =
+                    crate::whatif::what_if(raw, &scenarios, cap, limits.budget, Some(limits.stop))?;
                 Ok(proto::whatif_response_in(&outcome, lang))
             })
             .instrument(span.clone())
