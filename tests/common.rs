@@ -10,18 +10,147 @@ use mentor_match::domain::{MentorRole, Priority, Track};
 use mentor_match::generate::Rng;
 use mentor_match::rules::Candidates;
 
-const SLOTS: [&str; 3] = ["MON-1", "MON-2", "TUE-1"];
+/// The weekly slots of the tiny schools.
+pub const SLOTS: [&str; 3] = ["MON-1", "MON-2", "TUE-1"];
+/// The tracks in the order the random builders draw them.
+pub const TRACKS: [Track; 3] = [Track::Academic, Track::Psychological, Track::Talent];
+/// The priorities in the order the random builders draw them.
+pub const PRIORITIES: [Priority; 4] = [
+    Priority::Low,
+    Priority::Normal,
+    Priority::High,
+    Priority::Urgent,
+];
 
-fn some_slots(rng: &mut Rng) -> Vec<String> {
-    let v: Vec<String> = SLOTS
+// The random pieces below are shared by the tiny-school builders here, in shortage.rs and in
+// school_rules.rs. Each draws from the generator in a fixed order, so a builder that calls
+// them in its own order makes the same schools as before; the builders themselves stay apart
+// because their distributions differ (roles and risk levels, declared tracks, capacities,
+// one need per student drawn before the preferences), not only their order.
+
+/// Each of `slots` with chance `p`; one drawn at random when none was.
+pub fn some_slots(rng: &mut Rng, slots: &[&str], p: f64) -> Vec<String> {
+    let v: Vec<String> = slots
         .iter()
-        .filter(|_| rng.chance(0.6))
+        .filter(|_| rng.chance(p))
         .map(|s| s.to_string())
         .collect();
     if v.is_empty() {
-        vec![SLOTS[rng.below(3)].to_string()]
+        vec![slots[rng.below(slots.len())].to_string()]
     } else {
         v
+    }
+}
+
+/// Each of `names` taught with chance 0.5, for fewer than `max_years` years; with `topics`,
+/// "algebra" as a topic with chance 0.5 (drawn after the years).
+pub fn random_subjects(
+    rng: &mut Rng,
+    names: &[&str],
+    max_years: usize,
+    topics: bool,
+) -> Vec<RawSubject> {
+    let mut v = Vec::new();
+    for subject in names {
+        if rng.chance(0.5) {
+            let years = rng.below(max_years) as u32;
+            let topics = if topics && rng.chance(0.5) {
+                vec!["algebra".into()]
+            } else {
+                vec![]
+            };
+            v.push(RawSubject {
+                subject: subject.to_string(),
+                years,
+                topics,
+            });
+        }
+    }
+    v
+}
+
+/// A certificate with chance `certificate`, training with chance `trained`, under 5 years.
+pub fn random_counselling(rng: &mut Rng, certificate: f64, trained: f64) -> RawCounselling {
+    RawCounselling {
+        certificate: rng.chance(certificate),
+        trained: rng.chance(trained),
+        years: rng.below(5) as u32,
+        topics: vec![],
+    }
+}
+
+/// With chance 0.4, coaching in `domain` with `least` to `least + 2` competitions.
+pub fn random_coaching(rng: &mut Rng, domain: &str, least: u32) -> Vec<RawCoaching> {
+    if rng.chance(0.4) {
+        vec![RawCoaching {
+            domain: domain.into(),
+            competitions: least + rng.below(3) as u32,
+            topics: vec![],
+        }]
+    } else {
+        vec![]
+    }
+}
+
+/// No declared track with chance `none`, else one drawn.
+pub fn maybe_one_track(rng: &mut Rng, none: f64) -> Vec<Coded<Track>> {
+    if rng.chance(none) {
+        vec![]
+    } else {
+        vec![Coded::Set(TRACKS[rng.below(3)])]
+    }
+}
+
+/// Need `id` on `track`: its subject, priority and weak points drawn in that order.
+pub fn random_need(rng: &mut Rng, id: String, track: Track) -> RawNeed {
+    RawNeed {
+        id,
+        track: Coded::Set(track),
+        subject: match track {
+            Track::Academic => ["math", "english"][rng.below(2)].to_string(),
+            Track::Talent => "art".to_string(),
+            Track::Psychological => String::new(),
+        },
+        priority: Coded::Set(PRIORITIES[rng.below(4)]),
+        weak_points: if rng.chance(0.5) {
+            vec!["algebra".into()]
+        } else {
+            vec![]
+        },
+        risk_level: Coded::Unset,
+    }
+}
+
+/// Each of `mentors` mentors (`T0`, `T1`, ...) ranked with chance `p`, in index order.
+pub fn random_preferences(rng: &mut Rng, mentors: usize, p: f64) -> Vec<RawChoice> {
+    let mut preferences = Vec::new();
+    for m in 0..mentors {
+        if rng.chance(p) {
+            preferences.push(RawChoice {
+                id: format!("T{m}"),
+                rank: preferences.len() as u32 + 1,
+            });
+        }
+    }
+    preferences
+}
+
+/// A pair drawn among `students` students and `mentors` mentors (student first).
+pub fn random_pair(rng: &mut Rng, students: usize, mentors: usize) -> RawPair {
+    RawPair {
+        student_id: format!("S{}", rng.below(students)),
+        mentor_id: format!("T{}", rng.below(mentors)),
+    }
+}
+
+/// The request with `lock` added when it stays valid, else as it was.
+pub fn with_lock_if_valid(raw: RawRequest, lock: RawPair) -> RawRequest {
+    let mut with_lock = raw.clone();
+    with_lock.locked_pairs.push(lock);
+    if validate(with_lock.clone()).is_ok() {
+        with_lock
+    } else {
+        raw
     }
 }
 
@@ -34,59 +163,17 @@ pub fn tiny_problem(seed: u64, students: usize, mentors: usize) -> Problem {
 /// The request [`tiny_problem`] validates.
 pub fn tiny_request(seed: u64, students: usize, mentors: usize) -> RawRequest {
     let mut rng = Rng::new(seed);
-    let tracks = [Track::Academic, Track::Psychological, Track::Talent];
-    let priorities = [
-        Priority::Low,
-        Priority::Normal,
-        Priority::High,
-        Priority::Urgent,
-    ];
     let mentors_raw: Vec<RawMentor> = (0..mentors)
         .map(|i| RawMentor {
             id: format!("T{i}"),
             role: Coded::Set(MentorRole::SubjectTeacher),
             grade: None,
-            subjects: {
-                let mut v = Vec::new();
-                for subject in ["math", "english"] {
-                    if rng.chance(0.5) {
-                        let years = rng.below(12) as u32;
-                        let topics = if rng.chance(0.5) {
-                            vec!["algebra".into()]
-                        } else {
-                            vec![]
-                        };
-                        v.push(RawSubject {
-                            subject: subject.to_string(),
-                            years,
-                            topics,
-                        });
-                    }
-                }
-                v
-            },
-            counselling: RawCounselling {
-                certificate: rng.chance(0.3),
-                trained: rng.chance(0.3),
-                years: rng.below(5) as u32,
-                topics: vec![],
-            },
-            coaching: if rng.chance(0.4) {
-                vec![RawCoaching {
-                    domain: "art".into(),
-                    competitions: rng.below(3) as u32,
-                    topics: vec![],
-                }]
-            } else {
-                vec![]
-            },
-            tracks: if rng.chance(0.8) {
-                vec![]
-            } else {
-                vec![Coded::Set(tracks[rng.below(3)])]
-            },
+            subjects: random_subjects(&mut rng, &["math", "english"], 12, true),
+            counselling: random_counselling(&mut rng, 0.3, 0.3),
+            coaching: random_coaching(&mut rng, "art", 0),
+            tracks: maybe_one_track(&mut rng, 0.8),
             capacity: 1 + rng.below(2) as u32,
-            availability: some_slots(&mut rng),
+            availability: some_slots(&mut rng, &SLOTS, 0.6),
             preferences: vec![],
             head_of_classes: if rng.chance(0.3) {
                 vec!["C1".into()]
@@ -105,40 +192,17 @@ pub fn tiny_request(seed: u64, students: usize, mentors: usize) -> RawRequest {
             let n_needs = 1 + usize::from(rng.chance(0.4));
             let mut needs: Vec<RawNeed> = Vec::new();
             for k in 0..n_needs {
-                let track = tracks[rng.below(3)];
-                needs.push(RawNeed {
-                    id: format!("N{k}"),
-                    track: Coded::Set(track),
-                    subject: match track {
-                        Track::Academic => ["math", "english"][rng.below(2)].to_string(),
-                        Track::Talent => "art".to_string(),
-                        Track::Psychological => String::new(),
-                    },
-                    priority: Coded::Set(priorities[rng.below(4)]),
-                    weak_points: if rng.chance(0.5) {
-                        vec!["algebra".into()]
-                    } else {
-                        vec![]
-                    },
-                    risk_level: Coded::Unset,
-                });
+                let track = TRACKS[rng.below(3)];
+                needs.push(random_need(&mut rng, format!("N{k}"), track));
             }
-            let mut preferences = Vec::new();
-            for m in 0..mentors {
-                if rng.chance(0.4) {
-                    preferences.push(RawChoice {
-                        id: format!("T{m}"),
-                        rank: preferences.len() as u32 + 1,
-                    });
-                }
-            }
+            let preferences = random_preferences(&mut rng, mentors, 0.4);
             RawStudent {
                 id: format!("S{i}"),
                 grade: 8,
                 class_id: ["C1", "C2"][rng.below(2)].to_string(),
                 gender: None,
                 needs,
-                availability: some_slots(&mut rng),
+                availability: some_slots(&mut rng, &SLOTS, 0.6),
                 preferences,
                 traits: if rng.chance(0.5) {
                     vec!["calm".into()]
@@ -154,24 +218,17 @@ pub fn tiny_request(seed: u64, students: usize, mentors: usize) -> RawRequest {
         mentors: mentors_raw,
         ..RawRequest::default()
     };
-    if students > 0 && mentors > 0 && rng.chance(0.4) {
-        raw.forbidden_pairs.push(RawPair {
-            student_id: format!("S{}", rng.below(students)),
-            mentor_id: format!("T{}", rng.below(mentors)),
-        });
+    let sized = students > 0 && mentors > 0;
+    if sized && rng.chance(0.4) {
+        raw.forbidden_pairs
+            .push(random_pair(&mut rng, students, mentors));
     }
-    if students > 0 && mentors > 0 && rng.chance(0.3) {
+    if sized && rng.chance(0.3) {
         raw.policy.max_mentors_per_student = Some(1);
     }
-    if students > 0 && mentors > 0 && rng.chance(0.5) {
-        let mut with_lock = raw.clone();
-        with_lock.locked_pairs.push(RawPair {
-            student_id: format!("S{}", rng.below(students)),
-            mentor_id: format!("T{}", rng.below(mentors)),
-        });
-        if validate(with_lock.clone()).is_ok() {
-            return with_lock;
-        }
+    if sized && rng.chance(0.5) {
+        let lock = random_pair(&mut rng, students, mentors);
+        return with_lock_if_valid(raw, lock);
     }
     raw
 }
