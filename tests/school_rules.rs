@@ -9,8 +9,7 @@ use mentor_match::cli::{read_request, solve_to_string, Format};
 use mentor_match::domain::model::Problem;
 use mentor_match::domain::policy::RiskCredential;
 use mentor_match::domain::raw::{
-    Coded, RawChoice, RawCoaching, RawCounselling, RawMentor, RawNeed, RawPair, RawRequest,
-    RawStudent, RawSubject,
+    Coded, RawChoice, RawCounselling, RawMentor, RawNeed, RawRequest, RawStudent, RawSubject,
 };
 use mentor_match::domain::validate::ViolationCode;
 use mentor_match::domain::{MentorRole, Priority, RiskLevel, Track};
@@ -21,9 +20,11 @@ use mentor_match::proto::{self, pb};
 use mentor_match::rules::{count_pairs, Evidence, QualificationIndex, RuleFailure};
 use mentor_match::solver::{self, verify, SolveOptions, SolveStatus};
 
-use crate::common::{brute_force, coverage};
+use crate::common::{
+    brute_force, coverage, maybe_one_track, random_coaching, random_counselling, random_pair,
+    random_preferences, random_subjects, some_slots, SLOTS, TRACKS,
+};
 
-const SLOTS: [&str; 3] = ["MON-1", "MON-2", "TUE-1"];
 const ROLES: [MentorRole; 7] = [
     MentorRole::Unspecified,
     MentorRole::HeadTeacher,
@@ -46,19 +47,6 @@ const CREDENTIALS: [RiskCredential; 3] = [
     RiskCredential::Referral,
 ];
 
-fn slots(rng: &mut Rng) -> Vec<String> {
-    let v: Vec<String> = SLOTS
-        .iter()
-        .filter(|_| rng.chance(0.6))
-        .map(|s| s.to_string())
-        .collect();
-    if v.is_empty() {
-        vec![SLOTS[rng.below(3)].to_string()]
-    } else {
-        v
-    }
-}
-
 /// A random credential setting: mostly left unset (the level's default).
 fn credential(rng: &mut Rng) -> Coded<RiskCredential> {
     if rng.chance(0.6) {
@@ -71,7 +59,6 @@ fn credential(rng: &mut Rng) -> Coded<RiskCredential> {
 /// A tiny random school exercising every role, grade and risk level, under a random policy.
 fn school(seed: u64, students: usize, mentors: usize) -> RawRequest {
     let mut rng = Rng::new(seed);
-    let tracks = [Track::Academic, Track::Psychological, Track::Talent];
     let mentors_raw: Vec<RawMentor> = (0..mentors)
         .map(|i| {
             // Peers and external counsellors often, so their rules are exercised.
@@ -91,41 +78,12 @@ fn school(seed: u64, students: usize, mentors: usize) -> RawRequest {
                 id: format!("T{i}"),
                 role: Coded::Set(role),
                 grade,
-                subjects: {
-                    let mut v = Vec::new();
-                    for subject in ["math", "English "] {
-                        if rng.chance(0.5) {
-                            v.push(RawSubject {
-                                subject: subject.to_string(),
-                                years: rng.below(4) as u32,
-                                topics: vec![],
-                            });
-                        }
-                    }
-                    v
-                },
-                counselling: RawCounselling {
-                    certificate: rng.chance(0.35),
-                    trained: rng.chance(0.5),
-                    years: rng.below(5) as u32,
-                    topics: vec![],
-                },
-                coaching: if rng.chance(0.4) {
-                    vec![RawCoaching {
-                        domain: "Art".into(),
-                        competitions: rng.below(3) as u32,
-                        topics: vec![],
-                    }]
-                } else {
-                    vec![]
-                },
-                tracks: if rng.chance(0.7) {
-                    vec![]
-                } else {
-                    vec![Coded::Set(tracks[rng.below(3)])]
-                },
+                subjects: random_subjects(&mut rng, &["math", "English "], 4, false),
+                counselling: random_counselling(&mut rng, 0.35, 0.5),
+                coaching: random_coaching(&mut rng, "Art", 0),
+                tracks: maybe_one_track(&mut rng, 0.7),
                 capacity: 1 + rng.below(2) as u32,
-                availability: slots(&mut rng),
+                availability: some_slots(&mut rng, &SLOTS, 0.6),
                 preferences: vec![],
                 head_of_classes: vec![],
                 traits: vec![],
@@ -136,7 +94,7 @@ fn school(seed: u64, students: usize, mentors: usize) -> RawRequest {
         .map(|i| {
             let needs = (0..1 + usize::from(rng.chance(0.4)))
                 .map(|k| {
-                    let track = tracks[rng.below(3)];
+                    let track = TRACKS[rng.below(3)];
                     RawNeed {
                         id: format!("N{k}"),
                         track: Coded::Set(track),
@@ -165,14 +123,7 @@ fn school(seed: u64, students: usize, mentors: usize) -> RawRequest {
                     }
                 })
                 .collect();
-            let preferences = (0..mentors)
-                .filter(|_| rng.chance(0.4))
-                .enumerate()
-                .map(|(r, m)| RawChoice {
-                    id: format!("T{m}"),
-                    rank: r as u32 + 1,
-                })
-                .collect();
+            let preferences = random_preferences(&mut rng, mentors, 0.4);
             RawStudent {
                 id: format!("S{i}"),
                 // 0 now and then: a grade not given, which no peer may take.
@@ -184,7 +135,7 @@ fn school(seed: u64, students: usize, mentors: usize) -> RawRequest {
                 class_id: "C1".into(),
                 gender: None,
                 needs,
-                availability: slots(&mut rng),
+                availability: some_slots(&mut rng, &SLOTS, 0.6),
                 preferences,
                 traits: vec![],
                 family_hardship: rng.chance(0.2),
@@ -220,10 +171,8 @@ fn school(seed: u64, students: usize, mentors: usize) -> RawRequest {
         p.risk_raises_priority = Some(rng.chance(0.5));
     }
     if students > 0 && mentors > 0 && rng.chance(0.3) {
-        raw.forbidden_pairs.push(RawPair {
-            student_id: format!("S{}", rng.below(students)),
-            mentor_id: format!("T{}", rng.below(mentors)),
-        });
+        raw.forbidden_pairs
+            .push(random_pair(&mut rng, students, mentors));
     }
     raw
 }
