@@ -154,6 +154,41 @@ pub fn with_lock_if_valid(raw: RawRequest, lock: RawPair) -> RawRequest {
     }
 }
 
+/// Grade-8 student `S{i}` of `class` with these needs and preferences; drawn in this order:
+/// each of `slots` with chance `p`, a "calm" trait (chance 0.5) and hardship (chance 0.2).
+pub fn random_student(
+    rng: &mut Rng,
+    (i, class): (usize, String),
+    needs: Vec<RawNeed>,
+    preferences: Vec<RawChoice>,
+    (slots, p): (&[&str], f64),
+) -> RawStudent {
+    RawStudent {
+        id: format!("S{i}"),
+        grade: 8,
+        class_id: class,
+        gender: None,
+        needs,
+        availability: some_slots(rng, slots, p),
+        preferences,
+        traits: if rng.chance(0.5) {
+            vec!["calm".into()]
+        } else {
+            vec![]
+        },
+        family_hardship: rng.chance(0.2),
+    }
+}
+
+/// A request of these students and mentors, everything else left default.
+pub fn request_of(students: Vec<RawStudent>, mentors: Vec<RawMentor>) -> RawRequest {
+    RawRequest {
+        students,
+        mentors,
+        ..RawRequest::default()
+    }
+}
+
 /// A tiny random school with contention: few mentors, capacity 1–2, multi-need students,
 /// random preferences, forbidden pairs and (when valid) a locked pair.
 pub fn tiny_problem(seed: u64, students: usize, mentors: usize) -> Problem {
@@ -196,28 +231,11 @@ pub fn tiny_request(seed: u64, students: usize, mentors: usize) -> RawRequest {
                 needs.push(random_need(&mut rng, format!("N{k}"), track));
             }
             let preferences = random_preferences(&mut rng, mentors, 0.4);
-            RawStudent {
-                id: format!("S{i}"),
-                grade: 8,
-                class_id: ["C1", "C2"][rng.below(2)].to_string(),
-                gender: None,
-                needs,
-                availability: some_slots(&mut rng, &SLOTS, 0.6),
-                preferences,
-                traits: if rng.chance(0.5) {
-                    vec!["calm".into()]
-                } else {
-                    vec![]
-                },
-                family_hardship: rng.chance(0.2),
-            }
+            let class_id = ["C1", "C2"][rng.below(2)].to_string();
+            random_student(&mut rng, (i, class_id), needs, preferences, (&SLOTS, 0.6))
         })
         .collect();
-    let mut raw = RawRequest {
-        students: students_raw,
-        mentors: mentors_raw,
-        ..RawRequest::default()
-    };
+    let mut raw = request_of(students_raw, mentors_raw);
     let sized = students > 0 && mentors > 0;
     if sized && rng.chance(0.4) {
         raw.forbidden_pairs

@@ -22,7 +22,7 @@ use mentor_match::solver::{self, verify, SolveOptions, SolveStatus};
 
 use crate::common::{
     brute_force, coverage, maybe_one_track, random_coaching, random_counselling, random_pair,
-    random_preferences, random_subjects, some_slots, SLOTS, TRACKS,
+    random_preferences, random_subjects, request_of, some_slots, SLOTS, TRACKS,
 };
 
 const ROLES: [MentorRole; 7] = [
@@ -142,11 +142,7 @@ fn school(seed: u64, students: usize, mentors: usize) -> RawRequest {
             }
         })
         .collect();
-    let mut raw = RawRequest {
-        students: students_raw,
-        mentors: mentors_raw,
-        ..RawRequest::default()
-    };
+    let mut raw = request_of(students_raw, mentors_raw);
     let p = &mut raw.policy;
     p.low_risk_requires = credential(&mut rng);
     p.medium_risk_requires = credential(&mut rng);

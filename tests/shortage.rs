@@ -18,7 +18,8 @@ use proptest::prelude::*;
 
 use crate::common::{
     random_coaching, random_counselling, random_need, random_pair, random_preferences,
-    random_subjects, some_slots, tiny_request, with_lock_if_valid, TRACKS,
+    random_student, random_subjects, request_of, some_slots, tiny_request, with_lock_if_valid,
+    TRACKS,
 };
 
 /// The request with one change applied, as a coordinator would make it.
@@ -215,28 +216,11 @@ fn network_request(seed: u64, students: usize, mentors: usize) -> RawRequest {
             let track = TRACKS[rng.below(3)];
             let preferences = random_preferences(&mut rng, mentors, 0.3);
             let class_id = ["C1", "C2"][rng.below(2)].to_string();
-            RawStudent {
-                id: format!("S{i}"),
-                grade: 8,
-                class_id,
-                gender: None,
-                needs: vec![random_need(&mut rng, "N1".into(), track)],
-                availability: some_slots(&mut rng, &SLOTS, 0.35),
-                preferences,
-                traits: if rng.chance(0.5) {
-                    vec!["calm".into()]
-                } else {
-                    vec![]
-                },
-                family_hardship: rng.chance(0.2),
-            }
+            let needs = vec![random_need(&mut rng, "N1".into(), track)];
+            random_student(&mut rng, (i, class_id), needs, preferences, (&SLOTS, 0.35))
         })
         .collect();
-    let mut raw = RawRequest {
-        students: student_list,
-        mentors: mentor_list,
-        ..RawRequest::default()
-    };
+    let mut raw = request_of(student_list, mentor_list);
     if rng.chance(0.3) {
         raw.forbidden_pairs
             .push(random_pair(&mut rng, students, mentors));
