@@ -189,6 +189,52 @@ pub fn request_of(students: Vec<RawStudent>, mentors: Vec<RawMentor>) -> RawRequ
     }
 }
 
+/// Mentor `id`: a subject teacher with one seat on MON-1 and nothing more; a test sets what
+/// it needs with `RawMentor { .., ..plain_mentor(id) }`.
+pub fn plain_mentor(id: &str) -> RawMentor {
+    RawMentor {
+        id: id.into(),
+        role: Coded::Set(MentorRole::SubjectTeacher),
+        grade: None,
+        subjects: vec![],
+        counselling: RawCounselling::default(),
+        coaching: vec![],
+        tracks: vec![],
+        capacity: 1,
+        availability: vec!["MON-1".into()],
+        preferences: vec![],
+        head_of_classes: vec![],
+        traits: vec![],
+    }
+}
+
+/// Grade-8 student `id` of class C1 with these needs, free on MON-1, with no preferences.
+pub fn plain_student(id: &str, needs: Vec<RawNeed>) -> RawStudent {
+    RawStudent {
+        id: id.into(),
+        grade: 8,
+        class_id: "C1".into(),
+        gender: None,
+        needs,
+        availability: vec!["MON-1".into()],
+        preferences: vec![],
+        traits: vec![],
+        family_hardship: false,
+    }
+}
+
+/// Need `id`: academic, in `subject`, of normal priority.
+pub fn plain_need(id: String, subject: &str) -> RawNeed {
+    RawNeed {
+        id,
+        track: Coded::Set(Track::Academic),
+        subject: subject.into(),
+        priority: Coded::Set(Priority::Normal),
+        weak_points: vec![],
+        risk_level: Coded::Unset,
+    }
+}
+
 /// A tiny random school with contention: few mentors, capacity 1–2, multi-need students,
 /// random preferences, forbidden pairs and (when valid) a locked pair.
 pub fn tiny_problem(seed: u64, students: usize, mentors: usize) -> Problem {

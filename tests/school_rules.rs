@@ -21,8 +21,9 @@ use mentor_match::rules::{count_pairs, Evidence, QualificationIndex, RuleFailure
 use mentor_match::solver::{self, verify, SolveOptions, SolveStatus};
 
 use crate::common::{
-    brute_force, coverage, maybe_one_track, random_coaching, random_counselling, random_pair,
-    random_preferences, random_subjects, request_of, some_slots, SLOTS, TRACKS,
+    brute_force, coverage, maybe_one_track, plain_mentor, plain_student, random_coaching,
+    random_counselling, random_pair, random_preferences, random_subjects, request_of, some_slots,
+    SLOTS, TRACKS,
 };
 
 const ROLES: [MentorRole; 7] = [
@@ -368,15 +369,8 @@ fn contest(risk: RiskLevel, risk_raises_priority: Option<bool>) -> RawRequest {
         risk_level: risk,
     };
     let student = |id: &str, risk, preferences| RawStudent {
-        id: id.into(),
-        grade: 8,
-        class_id: "C1".into(),
-        gender: None,
-        needs: vec![need(risk)],
-        availability: vec!["MON-1".into()],
         preferences,
-        traits: vec![],
-        family_hardship: false,
+        ..plain_student(id, vec![need(risk)])
     };
     let mut raw = RawRequest {
         students: vec![
@@ -392,23 +386,13 @@ fn contest(risk: RiskLevel, risk_raises_priority: Option<bool>) -> RawRequest {
             student("S2", Coded::Set(risk), vec![]),
         ],
         mentors: vec![RawMentor {
-            id: "T1".into(),
-            role: Coded::Set(MentorRole::SubjectTeacher),
-            grade: None,
-            subjects: vec![],
             counselling: RawCounselling {
                 certificate: true,
                 trained: true,
                 years: 3,
                 topics: vec![],
             },
-            coaching: vec![],
-            tracks: vec![],
-            capacity: 1,
-            availability: vec!["MON-1".into()],
-            preferences: vec![],
-            head_of_classes: vec![],
-            traits: vec![],
+            ..plain_mentor("T1")
         }],
         ..RawRequest::default()
     };
