@@ -558,3 +558,17 @@ impl TestServer {
         result.expect("task").expect("server ran cleanly");
     }
 }
+
+/// A preference list as the request's JSON writes it: `{id_field: id, "rank": k}` for each id,
+/// ranked in the order given.
+pub fn ranked_json(id_field: &str, ids: &[&str]) -> Vec<serde_json::Value> {
+    ids.iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let mut choice = serde_json::Map::new();
+            choice.insert(id_field.into(), (*id).into());
+            choice.insert("rank".into(), (i + 1).into());
+            serde_json::Value::Object(choice)
+        })
+        .collect()
+}

@@ -30,6 +30,15 @@ fn slow_request(time_limit: f64) -> pb::SolveRequest {
     req
 }
 
+/// The answer carries a plan: cut by the time limit, or proven optimal.
+fn assert_a_plan(solver: &pb::SolverReport) {
+    assert!(
+        solver.status == pb::SolveStatus::TimeLimit as i32
+            || solver.status == pb::SolveStatus::Optimal as i32,
+        "{solver:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_is_serving_and_reflection_lists_the_service() {
     let server = TestServer::start(Settings::default()).await;
@@ -164,11 +173,7 @@ async fn short_deadline_gets_a_time_limited_plan_or_deadline_never_a_hang() {
     match result {
         Ok(reply) => {
             let solver = reply.into_inner().solver.expect("report");
-            assert!(
-                solver.status == pb::SolveStatus::TimeLimit as i32
-                    || solver.status == pb::SolveStatus::Optimal as i32,
-                "{solver:?}"
-            );
+            assert_a_plan(&solver);
         }
         // tonic reports its own expired deadline as CANCELLED ("Timeout expired").
         Err(status) => assert!(
@@ -204,11 +209,7 @@ async fn a_large_multi_need_school_answers_with_a_plan_inside_the_deadline() {
         .expect("a plan inside the deadline, not DEADLINE_EXCEEDED")
         .into_inner();
     let solver = reply.solver.expect("report");
-    assert!(
-        solver.status == pb::SolveStatus::TimeLimit as i32
-            || solver.status == pb::SolveStatus::Optimal as i32,
-        "{solver:?}"
-    );
+    assert_a_plan(&solver);
     assert!(
         reply.assignments.len() > 1_500,
         "{}",
@@ -330,11 +331,7 @@ async fn rematch_answers_within_the_call_deadline() {
         .result
         .and_then(|r| r.solver)
         .expect("report");
-    assert!(
-        solver.status == pb::SolveStatus::TimeLimit as i32
-            || solver.status == pb::SolveStatus::Optimal as i32,
-        "{solver:?}"
-    );
+    assert_a_plan(&solver);
     server.stop().await;
 }
 

@@ -14,21 +14,13 @@ fn solve_json(request: &serde_json::Value) -> serde_json::Value {
 }
 
 fn mentor(id: &str, capacity: u32, prefs: &[&str]) -> serde_json::Value {
-    let prefs: Vec<_> = prefs
-        .iter()
-        .enumerate()
-        .map(|(i, s)| json!({"studentId": s, "rank": i + 1}))
-        .collect();
+    let prefs = crate::common::ranked_json("studentId", prefs);
     json!({"id": id, "capacity": capacity, "availability": ["MON-8"], "preferences": prefs,
            "subjects": [{"subject": "math", "years": 5}]})
 }
 
 fn student(id: &str, priority: &str, prefs: &[&str]) -> serde_json::Value {
-    let prefs: Vec<_> = prefs
-        .iter()
-        .enumerate()
-        .map(|(i, m)| json!({"mentorId": m, "rank": i + 1}))
-        .collect();
+    let prefs = crate::common::ranked_json("mentorId", prefs);
     json!({"id": id, "availability": ["MON-8"], "preferences": prefs,
            "needs": [{"id": "N1", "track": "TRACK_ACADEMIC", "subject": "math", "priority": priority}]})
 }
