@@ -92,6 +92,22 @@ pub fn random_coaching(rng: &mut Rng, domain: &str, least: u32) -> Vec<RawCoachi
     }
 }
 
+/// Subject teacher `T{i}`: math and English (under 12 years, maybe algebra), counselling
+/// (certificate and training at 0.3 each) and art coaching from `least` competitions, drawn in
+/// that order; the rest as [`plain_mentor`]'s, for the caller to draw next (a struct update
+/// draws its listed fields before its base, so keep the teacher in a variable first).
+pub fn random_teacher(rng: &mut Rng, i: usize, least: u32) -> RawMentor {
+    let subjects = random_subjects(rng, &["math", "english"], 12, true);
+    let counselling = random_counselling(rng, 0.3, 0.3);
+    let coaching = random_coaching(rng, "art", least);
+    RawMentor {
+        subjects,
+        counselling,
+        coaching,
+        ..plain_mentor(&format!("T{i}"))
+    }
+}
+
 /// No declared track with chance `none`, else one drawn.
 pub fn maybe_one_track(rng: &mut Rng, none: f64) -> Vec<Coded<Track>> {
     if rng.chance(none) {
@@ -245,27 +261,24 @@ pub fn tiny_problem(seed: u64, students: usize, mentors: usize) -> Problem {
 pub fn tiny_request(seed: u64, students: usize, mentors: usize) -> RawRequest {
     let mut rng = Rng::new(seed);
     let mentors_raw: Vec<RawMentor> = (0..mentors)
-        .map(|i| RawMentor {
-            id: format!("T{i}"),
-            role: Coded::Set(MentorRole::SubjectTeacher),
-            grade: None,
-            subjects: random_subjects(&mut rng, &["math", "english"], 12, true),
-            counselling: random_counselling(&mut rng, 0.3, 0.3),
-            coaching: random_coaching(&mut rng, "art", 0),
-            tracks: maybe_one_track(&mut rng, 0.8),
-            capacity: 1 + rng.below(2) as u32,
-            availability: some_slots(&mut rng, &SLOTS, 0.6),
-            preferences: vec![],
-            head_of_classes: if rng.chance(0.3) {
-                vec!["C1".into()]
-            } else {
-                vec![]
-            },
-            traits: if rng.chance(0.5) {
-                vec!["calm".into()]
-            } else {
-                vec!["curious".into()]
-            },
+        .map(|i| {
+            let teacher = random_teacher(&mut rng, i, 0);
+            RawMentor {
+                tracks: maybe_one_track(&mut rng, 0.8),
+                capacity: 1 + rng.below(2) as u32,
+                availability: some_slots(&mut rng, &SLOTS, 0.6),
+                head_of_classes: if rng.chance(0.3) {
+                    vec!["C1".into()]
+                } else {
+                    vec![]
+                },
+                traits: if rng.chance(0.5) {
+                    vec!["calm".into()]
+                } else {
+                    vec!["curious".into()]
+                },
+                ..teacher
+            }
         })
         .collect();
     let students_raw: Vec<RawStudent> = (0..students)

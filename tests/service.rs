@@ -30,6 +30,19 @@ fn slow_request(time_limit: f64) -> pb::SolveRequest {
     req
 }
 
+/// A client on `channel` is served: the bundled school validates (`what` names the channel).
+async fn assert_validates(channel: Channel, what: &str) {
+    let mut client = MentorMatchClient::new(channel);
+    assert!(
+        client
+            .validate(example())
+            .await
+            .expect(what)
+            .into_inner()
+            .valid
+    );
+}
+
 /// The answer carries a plan: cut by the time limit, or proven optimal.
 fn assert_a_plan(solver: &pb::SolverReport) {
     assert!(
@@ -409,15 +422,7 @@ async fn tls_serves_clients_that_trust_the_certificate_and_only_them() {
         .connect()
         .await
         .expect("TLS handshake with a trusting client");
-    let mut client = MentorMatchClient::new(channel);
-    assert!(
-        client
-            .validate(example())
-            .await
-            .expect("over TLS")
-            .into_inner()
-            .valid
-    );
+    assert_validates(channel, "over TLS").await;
     // A plaintext client cannot talk to it.
     let mut plain = MentorMatchClient::connect(server.url())
         .await
@@ -614,15 +619,7 @@ async fn mutual_tls_serves_only_clients_with_a_certificate_from_the_ca() {
         .connect()
         .await
         .expect("mutual TLS handshake");
-    let mut client = MentorMatchClient::new(channel);
-    assert!(
-        client
-            .validate(example())
-            .await
-            .expect("served")
-            .into_inner()
-            .valid
-    );
+    assert_validates(channel, "served").await;
     // Without one: the handshake or the first call fails.
     let refused = match Channel::from_shared(url)
         .unwrap()

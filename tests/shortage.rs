@@ -8,7 +8,7 @@ use mentor_match::admit::validate;
 use mentor_match::domain::model::Problem;
 use mentor_match::domain::raw::{Coded, RawMentor, RawRequest, RawStudent};
 use mentor_match::domain::slots::{slot_name, SlotSet};
-use mentor_match::domain::{MentorRole, Priority, Track};
+use mentor_match::domain::{Priority, Track};
 use mentor_match::engine;
 use mentor_match::explain::Outcome;
 use mentor_match::generate::{generate_with, Rng};
@@ -17,9 +17,8 @@ use mentor_match::solver::{self, SolveOptions, SolveStatus};
 use proptest::prelude::*;
 
 use crate::common::{
-    random_coaching, random_counselling, random_need, random_pair, random_preferences,
-    random_student, random_subjects, request_of, some_slots, tiny_request, with_lock_if_valid,
-    TRACKS,
+    random_need, random_pair, random_preferences, random_student, random_teacher, request_of,
+    some_slots, tiny_request, with_lock_if_valid, TRACKS,
 };
 
 /// The request with one change applied, as a coordinator would make it.
@@ -176,37 +175,34 @@ const SLOTS: [&str; 5] = ["MON-1", "MON-2", "TUE-1", "TUE-2", "WED-1"];
 fn network_request(seed: u64, students: usize, mentors: usize) -> RawRequest {
     let mut rng = Rng::new(seed);
     let mentor_list: Vec<RawMentor> = (0..mentors)
-        .map(|i| RawMentor {
-            id: format!("T{i}"),
-            role: Coded::Set(MentorRole::SubjectTeacher),
-            grade: None,
-            subjects: random_subjects(&mut rng, &["math", "english"], 12, true),
-            counselling: random_counselling(&mut rng, 0.3, 0.3),
-            coaching: random_coaching(&mut rng, "art", 1),
-            // Declared more often than in `tiny_request`, sometimes several.
-            tracks: if rng.chance(0.3) {
-                vec![]
-            } else {
-                let first = TRACKS[rng.below(3)];
-                TRACKS
-                    .iter()
-                    .filter(|&&t| t == first || rng.chance(0.4))
-                    .map(|&t| Coded::Set(t))
-                    .collect()
-            },
-            capacity: if rng.chance(0.1) {
-                5
-            } else {
-                1 + rng.below(3) as u32
-            },
-            availability: some_slots(&mut rng, &SLOTS, 0.35),
-            preferences: vec![],
-            head_of_classes: if rng.chance(0.3) {
-                vec!["C1".into()]
-            } else {
-                vec![]
-            },
-            traits: vec![["calm", "curious"][rng.below(2)].into()],
+        .map(|i| {
+            let teacher = random_teacher(&mut rng, i, 1);
+            RawMentor {
+                // Declared more often than in `tiny_request`, sometimes several.
+                tracks: if rng.chance(0.3) {
+                    vec![]
+                } else {
+                    let first = TRACKS[rng.below(3)];
+                    TRACKS
+                        .iter()
+                        .filter(|&&t| t == first || rng.chance(0.4))
+                        .map(|&t| Coded::Set(t))
+                        .collect()
+                },
+                capacity: if rng.chance(0.1) {
+                    5
+                } else {
+                    1 + rng.below(3) as u32
+                },
+                availability: some_slots(&mut rng, &SLOTS, 0.35),
+                head_of_classes: if rng.chance(0.3) {
+                    vec!["C1".into()]
+                } else {
+                    vec![]
+                },
+                traits: vec![["calm", "curious"][rng.below(2)].into()],
+                ..teacher
+            }
         })
         .collect();
     let student_list: Vec<RawStudent> = (0..students)
