@@ -43,6 +43,21 @@ async fn assert_validates(channel: Channel, what: &str) {
     );
 }
 
+/// The call was refused as over the budget of `max` candidate pairs.
+fn assert_over_pair_budget(status: &tonic::Status, max: u64) {
+    assert_eq!(
+        status.code(),
+        Code::ResourceExhausted,
+        "{}",
+        status.message()
+    );
+    assert!(
+        status.message().contains(&format!("{max} pairs")),
+        "{}",
+        status.message()
+    );
+}
+
 /// The answer carries a plan: cut by the time limit, or proven optimal.
 fn assert_a_plan(solver: &pb::SolverReport) {
     assert!(
@@ -474,17 +489,7 @@ async fn a_request_over_the_pair_budget_is_refused_and_others_still_served() {
     let big = pb::SolveRequest::from(generate::generate(900, 240, 1));
     let started = Instant::now();
     let status = client.solve(big.clone()).await.expect_err("over budget");
-    assert_eq!(
-        status.code(),
-        Code::ResourceExhausted,
-        "{}",
-        status.message()
-    );
-    assert!(
-        status.message().contains("10000 pairs"),
-        "{}",
-        status.message()
-    );
+    assert_over_pair_budget(&status, 10_000);
     assert!(started.elapsed() < Duration::from_secs(5));
     let status = client.validate(big).await.expect_err("over budget");
     assert_eq!(status.code(), Code::ResourceExhausted);
@@ -723,17 +728,7 @@ async fn a_dense_district_request_is_refused_by_default_while_others_are_served(
     let served = small.solve(example()).await.expect("served meanwhile");
     assert!(!served.into_inner().assignments.is_empty());
     let (status, elapsed) = refused.await.expect("task");
-    assert_eq!(
-        status.code(),
-        Code::ResourceExhausted,
-        "{}",
-        status.message()
-    );
-    assert!(
-        status.message().contains("60000000 pairs"),
-        "{}",
-        status.message()
-    );
+    assert_over_pair_budget(&status, 60_000_000);
     eprintln!("dense 200k x 50k refused after {elapsed:?}");
     // Still serving after the refusal.
     let again = small.solve(example()).await.expect("still served");
