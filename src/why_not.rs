@@ -11,6 +11,9 @@
 //! students; `policy.why_not_students` selects students at any size. Every forced solve gets
 //! what is left of the policy's time limit, and is started only when that covers a solve as
 //! long as the plan's own; the rest are counted as unpriced.
+//!
+//! Called by the engine after a plan is explained (it reads `engine::candidates` and the
+//! solver's one entry point); must not import `proto`, the CLI, the service or any renderer.
 
 use std::collections::BTreeSet;
 use std::time::Instant;

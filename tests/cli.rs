@@ -1,4 +1,7 @@
 //! The binary on good and bad files: output and exit codes.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use std::path::PathBuf;
 

@@ -1,4 +1,7 @@
 //! Shared helpers: tiny random schools and a brute-force oracle.
+//!
+//! Uses `mentor_match`'s public API only; must not import any test module (they all import
+//! this one).
 
 use mentor_match::admit::validate;
 use mentor_match::domain::model::{MentorIx, NeedIx, Problem, StudentIx};

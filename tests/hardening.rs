@@ -1,5 +1,8 @@
 //! Regression tests for the defects an attack on the release build found (issue "Hardening"),
 //! each named for what it guards.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use mentor_match::admit::validate;
 use mentor_match::domain::validate::ViolationCode;

@@ -2,6 +2,9 @@
 //! sentence word, renders the same bytes on every run, lines up CJK ids by display width, and
 //! the service renders its texts in the request's `locale` (an unknown one is refused, naming
 //! the field).
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use std::collections::BTreeSet;
 

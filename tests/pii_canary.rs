@@ -4,6 +4,9 @@
 //! levels (the bundled school carries every one) are held to the same: no level name or word
 //! reaches a log, a metric or an error, not even for a request whose levels are misplaced,
 //! misspelled or break a lock.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use std::io::Read;
 use std::path::PathBuf;

@@ -1,4 +1,7 @@
 //! Mid-year rematch: what changes, what stays, and why.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use mentor_match::cli::{read_request, solve_to_string, Format};
 use mentor_match::proto::pb;

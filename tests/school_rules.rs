@@ -3,6 +3,9 @@
 //! counsellors). The candidate set is checked pair by pair against a rule table written again
 //! here, independently of `rules.rs`, on random schools with random policies; plans are checked
 //! for what the rules promise; the bundled school shows each rule in its report.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use mentor_match::admit::validate;
 use mentor_match::cli::{read_request, solve_to_string, Format};

@@ -1,5 +1,8 @@
 //! The seat-sharing method (`network+side`): one mentor covering several needs of a student on
 //! one seat, solved exactly through the one entry point `solver::solve_problem`.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use mentor_match::admit::validate;
 use mentor_match::domain::raw::{RawMentor, RawRequest, RawStudent, RawSubject};

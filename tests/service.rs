@@ -1,4 +1,7 @@
 //! The real server on an ephemeral loopback port, spoken to by real tonic clients.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use std::time::{Duration, Instant};
 

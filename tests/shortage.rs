@@ -3,6 +3,9 @@
 //! change must be what was promised; on tiny network schools every single change is tried,
 //! and each that covers more must be listed. Ranking, the cap of 20, determinism, and nothing
 //! offered when every need is covered.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use mentor_match::admit::validate;
 use mentor_match::domain::model::Problem;

@@ -1,4 +1,7 @@
 //! The stability report: blocking pairs, each with its evidence.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use serde_json::json;
 

@@ -3,6 +3,11 @@
 //! the common slots and each objective component; every unassigned need carries a reason code
 //! with its evidence; every student who missed their first choice learns why, mentor by mentor.
 //! Lists are ordered by input position so output is stable (unassigned needs: referrals first).
+//!
+//! Sits above the solver, `rules` and `score` (which it reads) and below the renderers: must
+//! not import the engine, `proto`, the CLI, the service or any renderer (`report/`, `sheet/`),
+//! which all read an [`Outcome`]. The figures other passes add (why-not costs, stability,
+//! shortage) arrive as plain fields set by those passes.
 
 pub mod changes;
 pub mod mentors;

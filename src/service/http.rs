@@ -18,6 +18,9 @@
 //! Errors are JSON ([`ErrorBody`]): 400 with the violation list, 401, 413 (body over
 //! `max_request_bytes`, or a model over the work budget), 429 with `Retry-After` when every solve
 //! slot and queue place is taken, 503 while draining, 504 when the deadline leaves no time.
+//!
+//! Must not import the engine, the solver or the domain: every call goes through
+//! [`MentorMatchService`] as the gRPC one does (and `server` only for the token check).
 
 use std::future::Future;
 use std::sync::Arc;

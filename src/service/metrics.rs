@@ -3,6 +3,9 @@
 //!
 //! Labels are closed sets chosen here (method, transport, status code, refusal reason, solve
 //! method): no request content, no student or mentor id, ever reaches a label.
+//!
+//! Reads only the admission gate (`super::admission`); must not import the engine, `proto` or
+//! any request type, so no request content can reach a metric.
 
 use std::sync::Arc;
 

@@ -3,7 +3,8 @@
 //! the error back. All error → status mapping is in [`ServiceError`]'s one `match`.
 //!
 //! An outer layer: validates through `crate::admit`, solves through the engine, converts with
-//! `proto`; only `server` and the CLI import it.
+//! `proto`; only `server` and the CLI import it. Must not import the CLI or the renderers
+//! (`report/`, `sheet/`): answers are proto messages built by `proto`.
 
 pub mod admission;
 pub mod deadline;

@@ -5,6 +5,9 @@
 //!
 //! Schemas follow the proto3 JSON mapping that pbjson implements: lowerCamelCase field names,
 //! enums as their names, 64-bit integers as decimal strings, default values omitted.
+//!
+//! Reads the compiled descriptor set (`proto::pb`) and the route table (`super::http`) only;
+//! must not import the service's handlers, the engine or the domain.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
