@@ -12,7 +12,8 @@ use mentor_match::cli::{read_request, solve_to_string, Format};
 use mentor_match::domain::model::Problem;
 use mentor_match::domain::policy::RiskCredential;
 use mentor_match::domain::raw::{
-    Coded, RawChoice, RawCounselling, RawMentor, RawNeed, RawRequest, RawStudent, RawSubject,
+    Coded, RawChoice, RawCounselling, RawMentor, RawNeed, RawPolicy, RawRequest, RawStudent,
+    RawSubject,
 };
 use mentor_match::domain::validate::ViolationCode;
 use mentor_match::domain::{MentorRole, Priority, RiskLevel, Track};
@@ -63,95 +64,109 @@ fn credential(rng: &mut Rng) -> Coded<RiskCredential> {
 /// A tiny random school exercising every role, grade and risk level, under a random policy.
 fn school(seed: u64, students: usize, mentors: usize) -> RawRequest {
     let mut rng = Rng::new(seed);
-    let mentors_raw: Vec<RawMentor> = (0..mentors)
-        .map(|i| {
-            // Peers and external counsellors often, so their rules are exercised.
-            let role = if rng.chance(0.5) {
-                [MentorRole::PeerStudent, MentorRole::ExternalCounsellor][rng.below(2)]
-            } else {
-                ROLES[rng.below(ROLES.len())]
-            };
-            let grade = if role == MentorRole::PeerStudent {
-                Some(6 + rng.below(5) as u32)
-            } else if rng.chance(0.2) {
-                Some(rng.below(12) as u32) // ignored for other roles, even 0
-            } else {
-                None
-            };
-            RawMentor {
-                id: format!("T{i}"),
-                role: Coded::Set(role),
-                grade,
-                subjects: random_subjects(&mut rng, &["math", "English "], 4, false),
-                counselling: random_counselling(&mut rng, 0.35, 0.5),
-                coaching: random_coaching(&mut rng, "Art", 0),
-                tracks: maybe_one_track(&mut rng, 0.7),
-                capacity: 1 + rng.below(2) as u32,
-                availability: some_slots(&mut rng, &SLOTS, 0.6),
-                preferences: vec![],
-                head_of_classes: vec![],
-                traits: vec![],
-            }
-        })
-        .collect();
+    let mentors_raw: Vec<RawMentor> = (0..mentors).map(|i| any_mentor(&mut rng, i)).collect();
     let students_raw: Vec<RawStudent> = (0..students)
-        .map(|i| {
-            let needs = (0..1 + usize::from(rng.chance(0.4)))
-                .map(|k| {
-                    let track = TRACKS[rng.below(3)];
-                    RawNeed {
-                        id: format!("N{k}"),
-                        track: Coded::Set(track),
-                        subject: match track {
-                            Track::Academic => [" Math", "english"][rng.below(2)].to_string(),
-                            Track::Talent => "art".to_string(),
-                            Track::Psychological => String::new(),
-                        },
-                        priority: Coded::Set(
-                            [
-                                Priority::Low,
-                                Priority::Normal,
-                                Priority::High,
-                                Priority::Urgent,
-                            ][rng.below(4)],
-                        ),
-                        weak_points: vec![],
-                        risk_level: if track == Track::Psychological {
-                            match LEVELS[rng.below(LEVELS.len())] {
-                                RiskLevel::None => Coded::Unset,
-                                level => Coded::Set(level),
-                            }
-                        } else {
-                            Coded::Unset
-                        },
-                    }
-                })
-                .collect();
-            let preferences = random_preferences(&mut rng, mentors, 0.4);
-            RawStudent {
-                id: format!("S{i}"),
-                // 0 now and then: a grade not given, which no peer may take.
-                grade: if rng.chance(0.1) {
-                    0
-                } else {
-                    6 + rng.below(4) as u32
-                },
-                class_id: "C1".into(),
-                gender: None,
-                needs,
-                availability: some_slots(&mut rng, &SLOTS, 0.6),
-                preferences,
-                traits: vec![],
-                family_hardship: rng.chance(0.2),
-            }
-        })
+        .map(|i| any_student(&mut rng, i, mentors))
         .collect();
     let mut raw = request_of(students_raw, mentors_raw);
-    let p = &mut raw.policy;
-    p.low_risk_requires = credential(&mut rng);
-    p.medium_risk_requires = credential(&mut rng);
-    p.high_risk_requires = credential(&mut rng);
-    p.crisis_risk_requires = credential(&mut rng);
+    random_policy(&mut rng, &mut raw.policy);
+    if students > 0 && mentors > 0 && rng.chance(0.3) {
+        raw.forbidden_pairs
+            .push(random_pair(&mut rng, students, mentors));
+    }
+    raw
+}
+
+/// Mentor `T{i}` of any role (peers and external counsellors half the time), with a grade.
+fn any_mentor(rng: &mut Rng, i: usize) -> RawMentor {
+    // Peers and external counsellors often, so their rules are exercised.
+    let role = if rng.chance(0.5) {
+        [MentorRole::PeerStudent, MentorRole::ExternalCounsellor][rng.below(2)]
+    } else {
+        ROLES[rng.below(ROLES.len())]
+    };
+    let grade = if role == MentorRole::PeerStudent {
+        Some(6 + rng.below(5) as u32)
+    } else if rng.chance(0.2) {
+        Some(rng.below(12) as u32) // ignored for other roles, even 0
+    } else {
+        None
+    };
+    RawMentor {
+        id: format!("T{i}"),
+        role: Coded::Set(role),
+        grade,
+        subjects: random_subjects(rng, &["math", "English "], 4, false),
+        counselling: random_counselling(rng, 0.35, 0.5),
+        coaching: random_coaching(rng, "Art", 0),
+        tracks: maybe_one_track(rng, 0.7),
+        capacity: 1 + rng.below(2) as u32,
+        availability: some_slots(rng, &SLOTS, 0.6),
+        preferences: vec![],
+        head_of_classes: vec![],
+        traits: vec![],
+    }
+}
+
+/// Student `S{i}` with one or two needs (psychological ones with a risk level), preferences
+/// among `mentors` mentors and a grade (0 now and then).
+fn any_student(rng: &mut Rng, i: usize, mentors: usize) -> RawStudent {
+    let needs = (0..1 + usize::from(rng.chance(0.4)))
+        .map(|k| {
+            let track = TRACKS[rng.below(3)];
+            RawNeed {
+                id: format!("N{k}"),
+                track: Coded::Set(track),
+                subject: match track {
+                    Track::Academic => [" Math", "english"][rng.below(2)].to_string(),
+                    Track::Talent => "art".to_string(),
+                    Track::Psychological => String::new(),
+                },
+                priority: Coded::Set(
+                    [
+                        Priority::Low,
+                        Priority::Normal,
+                        Priority::High,
+                        Priority::Urgent,
+                    ][rng.below(4)],
+                ),
+                weak_points: vec![],
+                risk_level: if track == Track::Psychological {
+                    match LEVELS[rng.below(LEVELS.len())] {
+                        RiskLevel::None => Coded::Unset,
+                        level => Coded::Set(level),
+                    }
+                } else {
+                    Coded::Unset
+                },
+            }
+        })
+        .collect();
+    let preferences = random_preferences(rng, mentors, 0.4);
+    RawStudent {
+        id: format!("S{i}"),
+        // 0 now and then: a grade not given, which no peer may take.
+        grade: if rng.chance(0.1) {
+            0
+        } else {
+            6 + rng.below(4) as u32
+        },
+        class_id: "C1".into(),
+        gender: None,
+        needs,
+        availability: some_slots(rng, &SLOTS, 0.6),
+        preferences,
+        traits: vec![],
+        family_hardship: rng.chance(0.2),
+    }
+}
+
+/// The school rules' policy fields, each set at random or left to its default.
+fn random_policy(rng: &mut Rng, p: &mut RawPolicy) {
+    p.low_risk_requires = credential(rng);
+    p.medium_risk_requires = credential(rng);
+    p.high_risk_requires = credential(rng);
+    p.crisis_risk_requires = credential(rng);
     if rng.chance(0.4) {
         p.peer_min_grade_gap = Some(rng.below(3) as u32);
     }
@@ -170,11 +185,6 @@ fn school(seed: u64, students: usize, mentors: usize) -> RawRequest {
     if rng.chance(0.3) {
         p.risk_raises_priority = Some(rng.chance(0.5));
     }
-    if students > 0 && mentors > 0 && rng.chance(0.3) {
-        raw.forbidden_pairs
-            .push(random_pair(&mut rng, students, mentors));
-    }
-    raw
 }
 
 fn norm(text: &str) -> String {
