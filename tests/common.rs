@@ -355,99 +355,6 @@ pub fn brute_force_where(
     candidates: &Candidates,
     accept: PlanFilter<'_>,
 ) -> Option<Key> {
-    struct Search<'a> {
-        problem: &'a Problem,
-        candidates: &'a Candidates,
-        accept: PlanFilter<'a>,
-        seats: Vec<Vec<StudentIx>>,
-        mentors_of: Vec<Vec<MentorIx>>,
-        chosen: Vec<(NeedIx, MentorIx, f64)>,
-        best: Option<Key>,
-    }
-    impl Search<'_> {
-        fn go(&mut self, n: usize) {
-            if n == self.problem.needs.len() {
-                for &(s, m) in &self.problem.locked {
-                    if !self.mentors_of[s as usize].contains(&m) {
-                        return;
-                    }
-                }
-                if let Some(bound) = &self.problem.min_kept {
-                    let kept = bound
-                        .pairs
-                        .iter()
-                        .filter(|&&(s, m)| self.mentors_of[s as usize].contains(&m))
-                        .count() as u32;
-                    if kept < bound.at_least {
-                        return;
-                    }
-                }
-                let pairs: Vec<(NeedIx, MentorIx)> =
-                    self.chosen.iter().map(|&(n, m, _)| (n, m)).collect();
-                if !(self.accept)(&pairs) {
-                    return;
-                }
-                // Mentor-level terms, computed here from the seats independently of the solver.
-                let policy = &self.problem.policy;
-                let load_cost: f64 = self
-                    .seats
-                    .iter()
-                    .map(|held| {
-                        let k = held.len() as f64;
-                        policy.load_spread * k * (k - 1.0).max(0.0) / 2.0
-                    })
-                    .sum();
-                let involved = if policy.involve_every_mentor {
-                    self.seats.iter().filter(|held| !held.is_empty()).count() as u32
-                } else {
-                    0
-                };
-                let key = Key {
-                    coverage: coverage(self.problem, &pairs),
-                    involved,
-                    fit: self.chosen.iter().map(|c| c.2).sum::<f64>() - load_cost,
-                };
-                let better = match &self.best {
-                    None => true,
-                    Some(b) => {
-                        (key.coverage, key.involved) > (b.coverage, b.involved)
-                            || (key.coverage == b.coverage
-                                && key.involved == b.involved
-                                && key.fit > b.fit + 1e-9)
-                    }
-                };
-                if better {
-                    self.best = Some(key);
-                }
-                return;
-            }
-            self.go(n + 1);
-            let s = self.problem.needs[n].student;
-            for c in self.candidates.of_need(n as NeedIx) {
-                let m = self.candidates.mentors[c];
-                let has_seat = self.seats[m as usize].contains(&s);
-                if !has_seat {
-                    if self.seats[m as usize].len() as u32
-                        >= self.problem.mentors[m as usize].capacity
-                        || self.mentors_of[s as usize].len() as u32
-                            >= self.problem.policy.max_mentors_per_student
-                    {
-                        continue;
-                    }
-                    self.seats[m as usize].push(s);
-                    self.mentors_of[s as usize].push(m);
-                }
-                self.chosen
-                    .push((n as NeedIx, m, self.candidates.scores[c]));
-                self.go(n + 1);
-                self.chosen.pop();
-                if !has_seat {
-                    self.seats[m as usize].pop();
-                    self.mentors_of[s as usize].pop();
-                }
-            }
-        }
-    }
     let mut search = Search {
         problem,
         candidates,
@@ -459,6 +366,114 @@ pub fn brute_force_where(
     };
     search.go(0);
     search.best
+}
+
+/// The exhaustive search's state: the seats and mentors taken so far, the pairs chosen for
+/// needs before the one being decided, and the best complete plan's key.
+struct Search<'a> {
+    problem: &'a Problem,
+    candidates: &'a Candidates,
+    accept: PlanFilter<'a>,
+    seats: Vec<Vec<StudentIx>>,
+    mentors_of: Vec<Vec<MentorIx>>,
+    chosen: Vec<(NeedIx, MentorIx, f64)>,
+    best: Option<Key>,
+}
+
+impl Search<'_> {
+    /// Decides need `n` every way it can go (no mentor, or each candidate with room), then
+    /// the next; a complete plan is scored.
+    fn go(&mut self, n: usize) {
+        if n == self.problem.needs.len() {
+            if let Some(key) = self.complete_key() {
+                if self.better(&key) {
+                    self.best = Some(key);
+                }
+            }
+            return;
+        }
+        self.go(n + 1);
+        let s = self.problem.needs[n].student;
+        for c in self.candidates.of_need(n as NeedIx) {
+            let m = self.candidates.mentors[c];
+            let has_seat = self.seats[m as usize].contains(&s);
+            if !has_seat {
+                if self.seats[m as usize].len() as u32 >= self.problem.mentors[m as usize].capacity
+                    || self.mentors_of[s as usize].len() as u32
+                        >= self.problem.policy.max_mentors_per_student
+                {
+                    continue;
+                }
+                self.seats[m as usize].push(s);
+                self.mentors_of[s as usize].push(m);
+            }
+            self.chosen
+                .push((n as NeedIx, m, self.candidates.scores[c]));
+            self.go(n + 1);
+            self.chosen.pop();
+            if !has_seat {
+                self.seats[m as usize].pop();
+                self.mentors_of[s as usize].pop();
+            }
+        }
+    }
+
+    /// The complete plan's key, or `None` when it breaks a lock, the kept-pairs bound or the
+    /// caller's filter.
+    fn complete_key(&self) -> Option<Key> {
+        for &(s, m) in &self.problem.locked {
+            if !self.mentors_of[s as usize].contains(&m) {
+                return None;
+            }
+        }
+        if let Some(bound) = &self.problem.min_kept {
+            let kept = bound
+                .pairs
+                .iter()
+                .filter(|&&(s, m)| self.mentors_of[s as usize].contains(&m))
+                .count() as u32;
+            if kept < bound.at_least {
+                return None;
+            }
+        }
+        let pairs: Vec<(NeedIx, MentorIx)> = self.chosen.iter().map(|&(n, m, _)| (n, m)).collect();
+        if !(self.accept)(&pairs) {
+            return None;
+        }
+        // Mentor-level terms, computed here from the seats independently of the solver.
+        let policy = &self.problem.policy;
+        let load_cost: f64 = self
+            .seats
+            .iter()
+            .map(|held| {
+                let k = held.len() as f64;
+                policy.load_spread * k * (k - 1.0).max(0.0) / 2.0
+            })
+            .sum();
+        let involved = if policy.involve_every_mentor {
+            self.seats.iter().filter(|held| !held.is_empty()).count() as u32
+        } else {
+            0
+        };
+        Some(Key {
+            coverage: coverage(self.problem, &pairs),
+            involved,
+            fit: self.chosen.iter().map(|c| c.2).sum::<f64>() - load_cost,
+        })
+    }
+
+    /// Whether `key` beats the best so far: coverage, then involvement, then fit.
+    fn better(&self, key: &Key) -> bool {
+        match &self.best {
+            None => true,
+            Some(b) => {
+                (key.coverage, key.involved) > (b.coverage, b.involved)
+                    || (key.coverage == b.coverage
+                        && key.involved == b.involved
+                        && key.fit > b.fit + 1e-9)
+            }
+        }
+    }
 }
 
 /// The `mentor-match` binary built for these tests.
