@@ -2,7 +2,8 @@
 //! "a fairly spread workload": who has no student and why, and how evenly loads are spread,
 //! overall and per track.
 //!
-//! Reads the domain and `rules` only; must not import the solver, the engine or any renderer.
+//! Reads the domain, `rules` and the plan's data types only; must not import the solver, the
+//! engine or any renderer.
 
 use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::domain::Track;
