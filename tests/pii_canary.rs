@@ -262,7 +262,22 @@ async fn no_canary_reaches_the_server_log_or_its_errors() {
         let _ = stderr.read_to_string(&mut log);
         log
     });
-    let mut client = client_when_up(&format!("http://127.0.0.1:{port}")).await;
+    let base = format!("http://127.0.0.1:{port}");
+    grpc_answers_are_clean(&base).await;
+    http_answers_are_clean(&base).await;
+    // Stop it and read everything it logged.
+    terminate(server.id());
+    let _ = server.wait();
+    let log = reader.join().expect("log read");
+    assert!(log.contains("solve"), "the server logged its calls: {log}");
+    assert_clean("server log", &log);
+}
+
+type Client = pb::mentor_match_client::MentorMatchClient<tonic::transport::Channel>;
+
+/// The server at `base` over gRPC: every call answers, and no error names a canary.
+async fn grpc_answers_are_clean(base: &str) {
+    let mut client = client_when_up(base).await;
     let good: pb::SolveRequest = serde_json::from_value(canary_request()).unwrap();
     let answer = client
         .solve(good.clone())
@@ -274,34 +289,14 @@ async fn no_canary_reaches_the_server_log_or_its_errors() {
     let mut bad = good.clone();
     bad.mentors[0].capacity = 9;
     bad.students[0].traits = vec![format!("{}\u{1b}[31m", CANARIES[0])];
-    let status = client.solve(bad.clone()).await.expect_err("invalid");
-    assert_clean("error message", status.message());
-    assert_clean("error details", &String::from_utf8_lossy(status.details()));
-    let validated = client
-        .validate(bad)
-        .await
-        .expect("validate answers")
-        .into_inner();
-    for v in &validated.violations {
-        assert_clean("violation", &v.description);
-    }
+    refused_cleanly(&mut client, bad).await;
     for (request, code) in [
         (risky_bad_request(), "RISK_LEVEL_OFF_TRACK"),
         (risky_locks_request(), "LOCKED_BREAKS_RULE"),
     ] {
         let risky: pb::SolveRequest = serde_json::from_value(request).unwrap();
-        let status = client.solve(risky.clone()).await.expect_err("invalid");
-        assert_clean("error message", status.message());
-        assert_clean("error details", &String::from_utf8_lossy(status.details()));
-        let validated = client
-            .validate(risky)
-            .await
-            .expect("validate answers")
-            .into_inner();
-        assert!(validated.violations.iter().any(|v| v.code == code));
-        for v in &validated.violations {
-            assert_clean("violation", &v.description);
-        }
+        let violations = refused_cleanly(&mut client, risky).await;
+        assert!(violations.iter().any(|v| v.code == code));
     }
     let rematch_school = Some(good.clone());
     let rematch = pb::RematchRequest {
@@ -320,10 +315,27 @@ async fn no_canary_reaches_the_server_log_or_its_errors() {
         locale: String::new(),
     };
     client.what_if(what_if).await.expect("what-if answers");
-    drop(client);
-    // The HTTP side: answers, error bodies and the metrics.
+}
+
+/// An invalid request over gRPC: the solve's error and the validation's violations are clean.
+async fn refused_cleanly(client: &mut Client, request: pb::SolveRequest) -> Vec<pb::Violation> {
+    let status = client.solve(request.clone()).await.expect_err("invalid");
+    assert_clean("error message", status.message());
+    assert_clean("error details", &String::from_utf8_lossy(status.details()));
+    let validated = client
+        .validate(request)
+        .await
+        .expect("validate answers")
+        .into_inner();
+    for v in &validated.violations {
+        assert_clean("violation", &v.description);
+    }
+    validated.violations
+}
+
+/// The server at `base` over HTTP: answers, error bodies and the metrics are clean.
+async fn http_answers_are_clean(base: &str) {
     let http = reqwest::Client::new();
-    let base = format!("http://127.0.0.1:{port}");
     let good_json = serde_json::to_vec(&canary_request()).unwrap();
     let answer = http
         .post(format!("{base}/v1/solve"))
@@ -369,10 +381,4 @@ async fn no_canary_reaches_the_server_log_or_its_errors() {
         .unwrap();
     assert!(metrics.contains("mentor_match_calls_total"), "{metrics}");
     assert_clean("metrics", &metrics);
-    // Stop it and read everything it logged.
-    terminate(server.id());
-    let _ = server.wait();
-    let log = reader.join().expect("log read");
-    assert!(log.contains("solve"), "the server logged its calls: {log}");
-    assert_clean("server log", &log);
 }
