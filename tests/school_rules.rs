@@ -735,6 +735,32 @@ fn the_bundled_school_reports_every_school_rule() {
         .iter()
         .any(|a| a.student_id == first.student_id
             && a.needs.iter().any(|n| n.need_id == first.need_id)));
+    assert_qualification_failures(&response, &first.student_id);
+    assert_peers_take_lower_grades(&request, &response);
+    assert_a_subject_short_of_seats(&request, &response);
+    // Risk levels on psychological needs: one high and one crisis among them.
+    let levels: Vec<i32> = request
+        .students
+        .iter()
+        .flat_map(|s| &s.needs)
+        .filter(|n| n.risk_level != 0)
+        .map(|n| n.risk_level)
+        .collect();
+    assert!(levels.contains(&(pb::RiskLevel::High as i32)));
+    assert!(levels.contains(&(pb::RiskLevel::Crisis as i32)));
+    // The text report lists the referral first too.
+    let text = solve_to_string(request, Format::Table).expect("solves");
+    let unassigned = text.split("UNASSIGNED NEEDS").nth(1).expect("section");
+    let first_line = unassigned.lines().nth(1).expect("a line");
+    assert!(
+        first_line.contains("referred to the school counsellor"),
+        "{first_line}"
+    );
+}
+
+/// The bundled school's passed-over choices name each school rule that failed (the referred
+/// student's with `referred`), and the text and the code of each failure agree.
+fn assert_qualification_failures(response: &pb::SolveResponse, referred: &str) {
     let failures: Vec<(String, String, i32)> = response
         .preference_misses
         .iter()
@@ -749,7 +775,7 @@ fn the_bundled_school_reports_every_school_rule() {
     use pb::QualificationFailure as Q;
     for (student, mentor, reason) in [
         ("S00057", "T0009", Q::RiskCertificateRequired),
-        (first.student_id.as_str(), "T0009", Q::RiskReferral),
+        (referred, "T0009", Q::RiskReferral),
         ("S00086", "T0011", Q::PeerNotPsychological),
         ("S00017", "T0020", Q::PeerGradeNotLower),
         ("S00018", "T0003", Q::CounsellorPsychologicalOnly),
@@ -768,6 +794,10 @@ fn the_bundled_school_reports_every_school_rule() {
             }
         }
     }
+}
+
+/// Both peer mentors of the bundled school have a grade, and they take only younger students.
+fn assert_peers_take_lower_grades(request: &pb::SolveRequest, response: &pb::SolveResponse) {
     // Both peer mentors have a grade and at least one of them a student of a lower grade.
     let grades: std::collections::HashMap<&str, u32> = request
         .students
@@ -788,6 +818,10 @@ fn the_bundled_school_reports_every_school_rule() {
         }
     }
     assert!(peer_pairs >= 2, "{peer_pairs}");
+}
+
+/// One academic subject has more needs than seats: some stay unassigned, every candidate full.
+fn assert_a_subject_short_of_seats(request: &pb::SolveRequest, response: &pb::SolveResponse) {
     // One academic subject has more needs than qualified seats: some stay unassigned with
     // every candidate full.
     let needs = request
@@ -809,23 +843,5 @@ fn the_bundled_school_reports_every_school_rule() {
             .iter()
             .any(|u| u.subject == "chinese"
                 && u.reason == pb::UnassignedReason::CandidatesFull as i32)
-    );
-    // Risk levels on psychological needs: one high and one crisis among them.
-    let levels: Vec<i32> = request
-        .students
-        .iter()
-        .flat_map(|s| &s.needs)
-        .filter(|n| n.risk_level != 0)
-        .map(|n| n.risk_level)
-        .collect();
-    assert!(levels.contains(&(pb::RiskLevel::High as i32)));
-    assert!(levels.contains(&(pb::RiskLevel::Crisis as i32)));
-    // The text report lists the referral first too.
-    let text = solve_to_string(request, Format::Table).expect("solves");
-    let unassigned = text.split("UNASSIGNED NEEDS").nth(1).expect("section");
-    let first_line = unassigned.lines().nth(1).expect("a line");
-    assert!(
-        first_line.contains("referred to the school counsellor"),
-        "{first_line}"
     );
 }
