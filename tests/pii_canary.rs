@@ -222,26 +222,32 @@ fn no_canary_reaches_the_cli_logs_or_errors() {
         ],
     ];
     for args in runs {
-        for json in [false, true] {
-            let mut cmd = bin();
-            cmd.env("RUST_LOG", "trace").args(&args);
-            if json {
-                cmd.arg("--log-json");
-            }
-            let out = cmd.output().expect("runs");
-            let invalid = args
-                .iter()
-                .any(|a| a.to_string_lossy().ends_with("bad.json"));
-            assert_eq!(
-                out.status.code(),
-                Some(if invalid { 2 } else { 0 }),
-                "{args:?}"
-            );
-            assert_clean(
-                &format!("stderr of {args:?}"),
-                &String::from_utf8_lossy(&out.stderr),
-            );
+        assert_run_clean(&args);
+    }
+}
+
+/// The CLI run with `args` (at trace level, with text and then JSON logs) ends as it should
+/// (2 for a request named `*bad.json`, else 0) and its stderr names no canary.
+fn assert_run_clean(args: &[std::ffi::OsString]) {
+    for json in [false, true] {
+        let mut cmd = bin();
+        cmd.env("RUST_LOG", "trace").args(args);
+        if json {
+            cmd.arg("--log-json");
         }
+        let out = cmd.output().expect("runs");
+        let invalid = args
+            .iter()
+            .any(|a| a.to_string_lossy().ends_with("bad.json"));
+        assert_eq!(
+            out.status.code(),
+            Some(if invalid { 2 } else { 0 }),
+            "{args:?}"
+        );
+        assert_clean(
+            &format!("stderr of {args:?}"),
+            &String::from_utf8_lossy(&out.stderr),
+        );
     }
 }
 
