@@ -107,22 +107,7 @@ pub fn what_if(
     options.stop = stop;
     options.time_limit = share(0);
     let base = engine::solve_with(&problem, options)?;
-    let current: Vec<RawCurrentPair> = base
-        .assignments
-        .iter()
-        .map(|a| RawCurrentPair {
-            student_id: problem.students[a.student as usize].id.clone(),
-            mentor_id: problem.mentors[a.mentor as usize].id.clone(),
-            need_ids: a
-                .needs
-                .iter()
-                .map(|n| problem.needs[n.need as usize].id.clone())
-                .collect(),
-            evaluation: Coded::Set(Evaluation::Working),
-        })
-        .collect();
-    let base_fit = base.solver.objective;
-    let base_coverage = crate::solver::covered_by_priority(&base.solver.coverage);
+    let current = base_pairs(&problem, &base);
     let mut out = Vec::with_capacity(scenarios.len());
     for (i, scenario) in scenarios.iter().enumerate() {
         let (request, renames) = apply(&raw, i, scenario)?;
@@ -141,46 +126,80 @@ pub fn what_if(
             stop,
             false,
         )
-        .map_err(|e| match e {
-            rematch::RematchError::Invalid(mut invalid) => {
-                for v in &mut invalid.violations {
-                    v.path = match renames
-                        .iter()
-                        .find(|(from, _)| v.path.starts_with(from.as_str()))
-                    {
-                        Some((from, to)) => format!("{to}{}", &v.path[from.len()..]),
-                        None => format!("scenarios[{i}].{}", v.path),
-                    };
-                }
-                WhatIfError::Invalid(invalid)
-            }
-            rematch::RematchError::Solve(s) => WhatIfError::Solve(s),
-        })?;
-        let fit: f64 = rematch
-            .outcome
-            .assignments
-            .iter()
-            .flat_map(|a| &a.needs)
-            .map(|n| n.total - n.components.continuity)
-            .sum();
-        let scenario_coverage =
-            crate::solver::covered_by_priority(&rematch.outcome.solver.coverage);
-        let mut coverage_change = [0i32; 4];
-        for (k, change) in coverage_change.iter_mut().enumerate() {
-            *change = scenario_coverage[k] - base_coverage[k];
-        }
-        out.push(ScenarioOutcome {
-            name: scenario.name.clone(),
-            rematch,
-            coverage_change,
-            fit_change: fit - base_fit,
-        });
+        .map_err(|e| scenario_error(e, i, &renames))?;
+        out.push(scenario_outcome(scenario, &base, rematch));
     }
     Ok(WhatIfOutcome {
         problem,
         base,
         scenarios: out,
     })
+}
+
+/// The base plan's pairs as a rematch's current pairs, every one working.
+fn base_pairs(problem: &Problem, base: &Outcome) -> Vec<RawCurrentPair> {
+    base.assignments
+        .iter()
+        .map(|a| RawCurrentPair {
+            student_id: problem.students[a.student as usize].id.clone(),
+            mentor_id: problem.mentors[a.mentor as usize].id.clone(),
+            need_ids: a
+                .needs
+                .iter()
+                .map(|n| problem.needs[n.need as usize].id.clone())
+                .collect(),
+            evaluation: Coded::Set(Evaluation::Working),
+        })
+        .collect()
+}
+
+/// A scenario's rematch error, its paths named as the caller wrote them: a lock a `Force`
+/// added names the change (`renames`), anything else sits under `scenarios[i]`.
+fn scenario_error(e: rematch::RematchError, i: usize, renames: &[(String, String)]) -> WhatIfError {
+    match e {
+        rematch::RematchError::Invalid(mut invalid) => {
+            for v in &mut invalid.violations {
+                v.path = match renames
+                    .iter()
+                    .find(|(from, _)| v.path.starts_with(from.as_str()))
+                {
+                    Some((from, to)) => format!("{to}{}", &v.path[from.len()..]),
+                    None => format!("scenarios[{i}].{}", v.path),
+                };
+            }
+            WhatIfError::Invalid(invalid)
+        }
+        rematch::RematchError::Solve(s) => WhatIfError::Solve(s),
+    }
+}
+
+/// A scenario's answer: its rematch and the change in coverage per priority and in fit
+/// (continuity left out) against the base plan.
+fn scenario_outcome(
+    scenario: &Scenario,
+    base: &Outcome,
+    rematch: RematchOutcome,
+) -> ScenarioOutcome {
+    let base_fit = base.solver.objective;
+    let base_coverage = crate::solver::covered_by_priority(&base.solver.coverage);
+    let fit: f64 = rematch
+        .outcome
+        .assignments
+        .iter()
+        .flat_map(|a| &a.needs)
+        .map(|n| n.total - n.components.continuity)
+        .sum();
+    let scenario_coverage = crate::solver::covered_by_priority(&rematch.outcome.solver.coverage);
+    let mut coverage_change = [0i32; 4];
+    for (k, change) in coverage_change.iter_mut().enumerate() {
+        *change = scenario_coverage[k] - base_coverage[k];
+    }
+    ScenarioOutcome {
+        name: scenario.name.clone(),
+        rematch,
+        coverage_change,
+        fit_change: fit - base_fit,
+    }
 }
 
 fn check_sizes(scenarios: &[Scenario]) -> Result<(), InvalidRequest> {
@@ -226,78 +245,12 @@ fn apply(
     let mut request = raw.clone();
     let mut violations = Vec::new();
     let mut missing = Vec::new();
-    let mut unknown = |path: String, what: &str, id: &str| {
-        violations.push(Violation {
-            path,
-            code: ViolationCode::UnknownReference,
-            message: format!("unknown {what} {:?}", crate::domain::clip(id)),
-        });
-    };
     for (j, change) in scenario.changes.iter().enumerate() {
         let path = format!("scenarios[{i}].changes[{j}]");
-        let mentor_of =
-            |request: &RawRequest, id: &str| request.mentors.iter().position(|m| m.id == id);
-        match change {
-            Change::Force {
-                student_id,
-                mentor_id,
-            }
-            | Change::Forbid {
-                student_id,
-                mentor_id,
-            } => {
-                let known_s = request.students.iter().any(|s| &s.id == student_id);
-                let known_m = mentor_of(&request, mentor_id).is_some();
-                if !known_s {
-                    unknown(format!("{path}.student_id"), "student", student_id);
-                }
-                if !known_m {
-                    unknown(format!("{path}.mentor_id"), "mentor", mentor_id);
-                }
-                if known_s && known_m {
-                    let pair = RawPair {
-                        student_id: student_id.clone(),
-                        mentor_id: mentor_id.clone(),
-                    };
-                    if matches!(change, Change::Force { .. }) {
-                        request.forbidden_pairs.retain(|p| p != &pair);
-                        request.locked_pairs.push(pair);
-                    } else {
-                        request.locked_pairs.retain(|p| p != &pair);
-                        request.forbidden_pairs.push(pair);
-                    }
-                }
-            }
-            Change::RemoveMentor { mentor_id } => match mentor_of(&request, mentor_id) {
-                None => unknown(format!("{path}.mentor_id"), "mentor", mentor_id),
-                Some(k) => {
-                    request.mentors.remove(k);
-                    for s in &mut request.students {
-                        s.preferences.retain(|c| &c.id != mentor_id);
-                    }
-                    request.locked_pairs.retain(|p| &p.mentor_id != mentor_id);
-                    request
-                        .forbidden_pairs
-                        .retain(|p| &p.mentor_id != mentor_id);
-                    request.affinities.retain(|a| &a.mentor_id != mentor_id);
-                }
-            },
-            Change::Capacity {
-                mentor_id,
-                capacity,
-            } => match mentor_of(&request, mentor_id) {
-                None => unknown(format!("{path}.mentor_id"), "mentor", mentor_id),
-                Some(k) => request.mentors[k].capacity = *capacity,
-            },
-            Change::Missing => missing.push(path),
-            Change::AddSlot { mentor_id, slot } => match mentor_of(&request, mentor_id) {
-                None => unknown(format!("{path}.mentor_id"), "mentor", mentor_id),
-                Some(k) => {
-                    if !request.mentors[k].availability.contains(slot) {
-                        request.mentors[k].availability.push(slot.clone());
-                    }
-                }
-            },
+        if matches!(change, Change::Missing) {
+            missing.push(path);
+        } else {
+            apply_change(&mut request, &path, change, &mut violations);
         }
     }
     violations.extend(missing.into_iter().map(|path| Violation {
@@ -305,6 +258,99 @@ fn apply(
         code: ViolationCode::MissingValue,
         message: "the change names none of force, forbid, remove_mentor, capacity, add_slot".into(),
     }));
+    let renames = force_renames(&request, i, scenario);
+    if violations.is_empty() {
+        Ok((request, renames))
+    } else {
+        Err(InvalidRequest { violations })
+    }
+}
+
+/// Applies one change (at `path`) to the request, or adds a violation for each id it names
+/// that the request does not have. `Change::Missing` is the caller's to report.
+fn apply_change(
+    request: &mut RawRequest,
+    path: &str,
+    change: &Change,
+    violations: &mut Vec<Violation>,
+) {
+    let mut unknown = |field: &str, what: &str, id: &str| {
+        violations.push(Violation {
+            path: format!("{path}.{field}"),
+            code: ViolationCode::UnknownReference,
+            message: format!("unknown {what} {:?}", crate::domain::clip(id)),
+        });
+    };
+    let mentor_of =
+        |request: &RawRequest, id: &str| request.mentors.iter().position(|m| m.id == id);
+    match change {
+        Change::Force {
+            student_id,
+            mentor_id,
+        }
+        | Change::Forbid {
+            student_id,
+            mentor_id,
+        } => {
+            let known_s = request.students.iter().any(|s| &s.id == student_id);
+            let known_m = mentor_of(request, mentor_id).is_some();
+            if !known_s {
+                unknown("student_id", "student", student_id);
+            }
+            if !known_m {
+                unknown("mentor_id", "mentor", mentor_id);
+            }
+            if known_s && known_m {
+                let pair = RawPair {
+                    student_id: student_id.clone(),
+                    mentor_id: mentor_id.clone(),
+                };
+                if matches!(change, Change::Force { .. }) {
+                    request.forbidden_pairs.retain(|p| p != &pair);
+                    request.locked_pairs.push(pair);
+                } else {
+                    request.locked_pairs.retain(|p| p != &pair);
+                    request.forbidden_pairs.push(pair);
+                }
+            }
+        }
+        Change::RemoveMentor { mentor_id } => match mentor_of(request, mentor_id) {
+            None => unknown("mentor_id", "mentor", mentor_id),
+            Some(k) => remove_mentor(request, k, mentor_id),
+        },
+        Change::Capacity {
+            mentor_id,
+            capacity,
+        } => match mentor_of(request, mentor_id) {
+            None => unknown("mentor_id", "mentor", mentor_id),
+            Some(k) => request.mentors[k].capacity = *capacity,
+        },
+        Change::Missing => {}
+        Change::AddSlot { mentor_id, slot } => match mentor_of(request, mentor_id) {
+            None => unknown("mentor_id", "mentor", mentor_id),
+            Some(k) => {
+                if !request.mentors[k].availability.contains(slot) {
+                    request.mentors[k].availability.push(slot.clone());
+                }
+            }
+        },
+    }
+}
+
+/// Removes mentor `k` (`mentor_id`) and every preference, lock, ban and affinity naming them.
+fn remove_mentor(request: &mut RawRequest, k: usize, mentor_id: &str) {
+    request.mentors.remove(k);
+    for s in &mut request.students {
+        s.preferences.retain(|c| c.id != mentor_id);
+    }
+    request.locked_pairs.retain(|p| p.mentor_id != mentor_id);
+    request.forbidden_pairs.retain(|p| p.mentor_id != mentor_id);
+    request.affinities.retain(|a| a.mentor_id != mentor_id);
+}
+
+/// For each `Force` change whose lock is in the changed request: the lock's path there and
+/// the change's path.
+fn force_renames(request: &RawRequest, i: usize, scenario: &Scenario) -> Vec<(String, String)> {
     let mut renames = Vec::new();
     for (j, change) in scenario.changes.iter().enumerate() {
         if let Change::Force {
@@ -324,9 +370,5 @@ fn apply(
             }
         }
     }
-    if violations.is_empty() {
-        Ok((request, renames))
-    } else {
-        Err(InvalidRequest { violations })
-    }
+    renames
 }

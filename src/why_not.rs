@@ -11,6 +11,9 @@
 //! students; `policy.why_not_students` selects students at any size. Every forced solve gets
 //! what is left of the policy's time limit, and is started only when that covers a solve as
 //! long as the plan's own; the rest are counted as unpriced.
+//!
+//! Called by the engine after a plan is explained (it reads `engine::candidates` and the
+//! solver's one entry point); must not import `proto`, the CLI, the service or any renderer.
 
 use std::collections::BTreeSet;
 use std::time::Instant;
@@ -51,12 +54,7 @@ pub fn price(
     });
     if !wanted {
         // Nothing to price: the candidate set is not rebuilt (on a district, 13 M pairs).
-        outcome.summary.why_not_unpriced = outcome
-            .misses
-            .iter()
-            .flat_map(|m| &m.higher)
-            .filter(|h| h.reason == MissReason::BetterOverall)
-            .count() as u32;
+        outcome.summary.why_not_unpriced = better_overall_count(outcome);
         return;
     }
     // A proven network plan is priced by shortest paths in its residual network (no re-solve,
@@ -72,12 +70,7 @@ pub fn price(
     let by_path = outcome.solver.status == SolveStatus::Optimal
         && outcome.solver.method == Some(solver::MethodKind::Network)
         && solver::forced::applies(problem, all);
-    let mut base_plan: Vec<Option<MentorIx>> = vec![None; problem.needs.len()];
-    for a in &outcome.assignments {
-        for n in &a.needs {
-            base_plan[n.need as usize] = Some(a.mentor);
-        }
-    }
+    let base_plan = mentor_of_need(problem, outcome);
     let base_mentors = mentors_by_student(problem, outcome);
     let base_coverage = solver::covered_by_priority(&outcome.solver.coverage);
     let base_objective = outcome.solver.objective;
@@ -93,15 +86,10 @@ pub fn price(
                 unpriced += 1;
                 continue;
             }
-            let found = if by_path {
-                by_shortest_path(problem, all, &base_plan, s, choice.mentor)
-            } else {
-                let mut forced_options = options;
-                forced_options.time_limit = left;
-                let warm = repaired(problem, all, &base_plan, s, choice.mentor);
-                forced(problem, s, choice.mentor, forced_options, &warm)
-            };
-            match found {
+            let mut forced_options = options;
+            forced_options.time_limit = left;
+            let pair = (s, choice.mentor);
+            match forced_plan(problem, all, &base_plan, by_path, pair, forced_options) {
                 Some(f) => {
                     choice.forced = Some(f.cost(s, &base_mentors, &base_coverage, base_objective));
                     priced += 1;
@@ -114,6 +102,45 @@ pub fn price(
     outcome.summary.why_not_unpriced = unpriced;
     if priced + unpriced > 0 {
         tracing::debug!(priced, unpriced, "why-not costs");
+    }
+}
+
+/// How many passed-over choices had room (`BETTER_OVERALL`): each is one a price was asked of.
+fn better_overall_count(outcome: &Outcome) -> u32 {
+    outcome
+        .misses
+        .iter()
+        .flat_map(|m| &m.higher)
+        .filter(|h| h.reason == MissReason::BetterOverall)
+        .count() as u32
+}
+
+/// The plan's mentor of each need (`None` when uncovered).
+fn mentor_of_need(problem: &Problem, outcome: &Outcome) -> Vec<Option<MentorIx>> {
+    let mut plan: Vec<Option<MentorIx>> = vec![None; problem.needs.len()];
+    for a in &outcome.assignments {
+        for n in &a.needs {
+            plan[n.need as usize] = Some(a.mentor);
+        }
+    }
+    plan
+}
+
+/// The plan with (student, mentor) forced: by a shortest path when `by_path`, else by a
+/// forced solve (within `options`) started from the repaired base plan.
+fn forced_plan(
+    problem: &Problem,
+    all: &crate::rules::Candidates,
+    base_plan: &[Option<MentorIx>],
+    by_path: bool,
+    (s, m): (StudentIx, MentorIx),
+    options: SolveOptions,
+) -> Option<Forced> {
+    if by_path {
+        by_shortest_path(problem, all, base_plan, s, m)
+    } else {
+        let warm = repaired(problem, all, base_plan, s, m);
+        forced(problem, s, m, options, &warm)
     }
 }
 
@@ -257,47 +284,47 @@ fn repaired(
         .map(|n| problem.needs[n].student)
         .collect();
     if holders.len() as u32 > problem.mentors[mentor as usize].capacity {
-        let weakest = holders
+        let others = holders
             .iter()
-            .copied()
-            .filter(|&t| t != student)
-            .min_by(|&a, &b| {
-                let (wa, wb) = (worth(&plan, a, mentor), worth(&plan, b, mentor));
-                wa.0.cmp(&wb.0).then(wa.1.total_cmp(&wb.1)).then(a.cmp(&b))
-            });
-        if let Some(t) = weakest {
-            for n in problem.students[t as usize].needs() {
-                if plan[n as usize] == Some(mentor) {
-                    plan[n as usize] = None;
-                }
-            }
-        }
+            .filter(|&&t| t != student)
+            .map(|&t| (t, mentor));
+        drop_weakest(problem, &mut plan, others, worth);
     }
     let mine: BTreeSet<MentorIx> = problem.students[student as usize]
         .needs()
         .filter_map(|n| plan[n as usize])
         .collect();
     if mine.len() as u32 > problem.policy.max_mentors_per_student {
-        let weakest = mine
-            .iter()
-            .copied()
-            .filter(|&m| m != mentor)
-            .min_by(|&a, &b| {
-                let (wa, wb) = (worth(&plan, student, a), worth(&plan, student, b));
-                wa.0.cmp(&wb.0).then(wa.1.total_cmp(&wb.1)).then(a.cmp(&b))
-            });
-        if let Some(m) = weakest {
-            for n in problem.students[student as usize].needs() {
-                if plan[n as usize] == Some(m) {
-                    plan[n as usize] = None;
-                }
-            }
-        }
+        let others = mine.iter().filter(|&&m| m != mentor).map(|&m| (student, m));
+        drop_weakest(problem, &mut plan, others, worth);
     }
     plan.iter()
         .enumerate()
         .filter_map(|(n, m)| m.map(|m| (n as NeedIx, m)))
         .collect()
+}
+
+/// Of the (student, mentor) pairs given, the one worth least (`worth`: best priority, then fit;
+/// ties to the lower index) loses every need it holds in the plan.
+fn drop_weakest(
+    problem: &Problem,
+    plan: &mut [Option<MentorIx>],
+    pairs: impl Iterator<Item = (StudentIx, MentorIx)>,
+    worth: impl Fn(&[Option<MentorIx>], StudentIx, MentorIx) -> (crate::domain::Priority, f64),
+) {
+    let weakest = pairs.min_by(|&(sa, ma), &(sb, mb)| {
+        let (wa, wb) = (worth(plan, sa, ma), worth(plan, sb, mb));
+        wa.0.cmp(&wb.0)
+            .then(wa.1.total_cmp(&wb.1))
+            .then((sa, ma).cmp(&(sb, mb)))
+    });
+    if let Some((t, m)) = weakest {
+        for n in problem.students[t as usize].needs() {
+            if plan[n as usize] == Some(m) {
+                plan[n as usize] = None;
+            }
+        }
+    }
 }
 
 fn mentors_by_student(problem: &Problem, outcome: &Outcome) -> Vec<BTreeSet<MentorIx>> {

@@ -1,4 +1,7 @@
 //! The binary on good and bad files: output and exit codes.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use std::path::PathBuf;
 
@@ -102,28 +105,22 @@ fn missing_file_exits_1() {
 
 #[test]
 fn generate_is_deterministic_and_solvable() {
-    let args = [
-        "generate",
-        "--students",
-        "40",
-        "--mentors",
-        "10",
-        "--seed",
-        "3",
-    ];
-    let (out, a, _) = run(bin().args(args));
+    let args = |seed| {
+        [
+            "generate",
+            "--students",
+            "40",
+            "--mentors",
+            "10",
+            "--seed",
+            seed,
+        ]
+    };
+    let (out, a, _) = run(bin().args(args("3")));
     assert!(out.status.success());
-    let (_, b, _) = run(bin().args(args));
+    let (_, b, _) = run(bin().args(args("3")));
     assert_eq!(a, b);
-    let (_, c, _) = run(bin().args([
-        "generate",
-        "--students",
-        "40",
-        "--mentors",
-        "10",
-        "--seed",
-        "4",
-    ]));
+    let (_, c, _) = run(bin().args(args("4")));
     assert_ne!(a, c);
     let request: pb::SolveRequest = serde_json::from_str(&a).unwrap();
     assert_eq!(request.students.len(), 40);

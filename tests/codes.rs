@@ -1,6 +1,9 @@
 //! The documented lists of validation codes equal the enum's table (`domain::codes`), in both
 //! directions: README's "Validation codes:" line and the proto's comment on
 //! `Violation.code` (which the OpenAPI document copies).
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use std::collections::BTreeSet;
 

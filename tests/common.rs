@@ -1,4 +1,7 @@
 //! Shared helpers: tiny random schools and a brute-force oracle.
+//!
+//! Uses `mentor_match`'s public API only; must not import any test module (they all import
+//! this one).
 
 use mentor_match::admit::validate;
 use mentor_match::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
@@ -10,18 +13,244 @@ use mentor_match::domain::{MentorRole, Priority, Track};
 use mentor_match::generate::Rng;
 use mentor_match::rules::Candidates;
 
-const SLOTS: [&str; 3] = ["MON-1", "MON-2", "TUE-1"];
+/// The weekly slots of the tiny schools.
+pub const SLOTS: [&str; 3] = ["MON-1", "MON-2", "TUE-1"];
+/// The tracks in the order the random builders draw them.
+pub const TRACKS: [Track; 3] = [Track::Academic, Track::Psychological, Track::Talent];
+/// The priorities in the order the random builders draw them.
+pub const PRIORITIES: [Priority; 4] = [
+    Priority::Low,
+    Priority::Normal,
+    Priority::High,
+    Priority::Urgent,
+];
 
-fn some_slots(rng: &mut Rng) -> Vec<String> {
-    let v: Vec<String> = SLOTS
+// The random pieces below are shared by the tiny-school builders here, in shortage.rs and in
+// school_rules.rs. Each draws from the generator in a fixed order, so a builder that calls
+// them in its own order makes the same schools as before; the builders themselves stay apart
+// because their distributions differ (roles and risk levels, declared tracks, capacities,
+// one need per student drawn before the preferences), not only their order.
+
+/// Each of `slots` with chance `p`; one drawn at random when none was.
+pub fn some_slots(rng: &mut Rng, slots: &[&str], p: f64) -> Vec<String> {
+    let v: Vec<String> = slots
         .iter()
-        .filter(|_| rng.chance(0.6))
+        .filter(|_| rng.chance(p))
         .map(|s| s.to_string())
         .collect();
     if v.is_empty() {
-        vec![SLOTS[rng.below(3)].to_string()]
+        vec![slots[rng.below(slots.len())].to_string()]
     } else {
         v
+    }
+}
+
+/// Each of `names` taught with chance 0.5, for fewer than `max_years` years; with `topics`,
+/// "algebra" as a topic with chance 0.5 (drawn after the years).
+pub fn random_subjects(
+    rng: &mut Rng,
+    names: &[&str],
+    max_years: usize,
+    topics: bool,
+) -> Vec<RawSubject> {
+    let mut v = Vec::new();
+    for subject in names {
+        if rng.chance(0.5) {
+            let years = rng.below(max_years) as u32;
+            let topics = if topics && rng.chance(0.5) {
+                vec!["algebra".into()]
+            } else {
+                vec![]
+            };
+            v.push(RawSubject {
+                subject: subject.to_string(),
+                years,
+                topics,
+            });
+        }
+    }
+    v
+}
+
+/// A certificate with chance `certificate`, training with chance `trained`, under 5 years.
+pub fn random_counselling(rng: &mut Rng, certificate: f64, trained: f64) -> RawCounselling {
+    RawCounselling {
+        certificate: rng.chance(certificate),
+        trained: rng.chance(trained),
+        years: rng.below(5) as u32,
+        topics: vec![],
+    }
+}
+
+/// With chance 0.4, coaching in `domain` with `least` to `least + 2` competitions.
+pub fn random_coaching(rng: &mut Rng, domain: &str, least: u32) -> Vec<RawCoaching> {
+    if rng.chance(0.4) {
+        vec![RawCoaching {
+            domain: domain.into(),
+            competitions: least + rng.below(3) as u32,
+            topics: vec![],
+        }]
+    } else {
+        vec![]
+    }
+}
+
+/// Subject teacher `T{i}`: math and English (under 12 years, maybe algebra), counselling
+/// (certificate and training at 0.3 each) and art coaching from `least` competitions, drawn in
+/// that order; the rest as [`plain_mentor`]'s, for the caller to draw next (a struct update
+/// draws its listed fields before its base, so keep the teacher in a variable first).
+pub fn random_teacher(rng: &mut Rng, i: usize, least: u32) -> RawMentor {
+    let subjects = random_subjects(rng, &["math", "english"], 12, true);
+    let counselling = random_counselling(rng, 0.3, 0.3);
+    let coaching = random_coaching(rng, "art", least);
+    RawMentor {
+        subjects,
+        counselling,
+        coaching,
+        ..plain_mentor(&format!("T{i}"))
+    }
+}
+
+/// No declared track with chance `none`, else one drawn.
+pub fn maybe_one_track(rng: &mut Rng, none: f64) -> Vec<Coded<Track>> {
+    if rng.chance(none) {
+        vec![]
+    } else {
+        vec![Coded::Set(TRACKS[rng.below(3)])]
+    }
+}
+
+/// Need `id` on `track`: its subject, priority and weak points drawn in that order.
+pub fn random_need(rng: &mut Rng, id: String, track: Track) -> RawNeed {
+    RawNeed {
+        id,
+        track: Coded::Set(track),
+        subject: match track {
+            Track::Academic => ["math", "english"][rng.below(2)].to_string(),
+            Track::Talent => "art".to_string(),
+            Track::Psychological => String::new(),
+        },
+        priority: Coded::Set(PRIORITIES[rng.below(4)]),
+        weak_points: if rng.chance(0.5) {
+            vec!["algebra".into()]
+        } else {
+            vec![]
+        },
+        risk_level: Coded::Unset,
+    }
+}
+
+/// Each of `mentors` mentors (`T0`, `T1`, ...) ranked with chance `p`, in index order.
+pub fn random_preferences(rng: &mut Rng, mentors: usize, p: f64) -> Vec<RawChoice> {
+    let mut preferences = Vec::new();
+    for m in 0..mentors {
+        if rng.chance(p) {
+            preferences.push(RawChoice {
+                id: format!("T{m}"),
+                rank: preferences.len() as u32 + 1,
+            });
+        }
+    }
+    preferences
+}
+
+/// A pair drawn among `students` students and `mentors` mentors (student first).
+pub fn random_pair(rng: &mut Rng, students: usize, mentors: usize) -> RawPair {
+    RawPair {
+        student_id: format!("S{}", rng.below(students)),
+        mentor_id: format!("T{}", rng.below(mentors)),
+    }
+}
+
+/// The request with `lock` added when it stays valid, else as it was.
+pub fn with_lock_if_valid(raw: RawRequest, lock: RawPair) -> RawRequest {
+    let mut with_lock = raw.clone();
+    with_lock.locked_pairs.push(lock);
+    if validate(with_lock.clone()).is_ok() {
+        with_lock
+    } else {
+        raw
+    }
+}
+
+/// Grade-8 student `S{i}` of `class` with these needs and preferences; drawn in this order:
+/// each of `slots` with chance `p`, a "calm" trait (chance 0.5) and hardship (chance 0.2).
+pub fn random_student(
+    rng: &mut Rng,
+    (i, class): (usize, String),
+    needs: Vec<RawNeed>,
+    preferences: Vec<RawChoice>,
+    (slots, p): (&[&str], f64),
+) -> RawStudent {
+    RawStudent {
+        id: format!("S{i}"),
+        grade: 8,
+        class_id: class,
+        gender: None,
+        needs,
+        availability: some_slots(rng, slots, p),
+        preferences,
+        traits: if rng.chance(0.5) {
+            vec!["calm".into()]
+        } else {
+            vec![]
+        },
+        family_hardship: rng.chance(0.2),
+    }
+}
+
+/// A request of these students and mentors, everything else left default.
+pub fn request_of(students: Vec<RawStudent>, mentors: Vec<RawMentor>) -> RawRequest {
+    RawRequest {
+        students,
+        mentors,
+        ..RawRequest::default()
+    }
+}
+
+/// Mentor `id`: a subject teacher with one seat on MON-1 and nothing more; a test sets what
+/// it needs with `RawMentor { .., ..plain_mentor(id) }`.
+pub fn plain_mentor(id: &str) -> RawMentor {
+    RawMentor {
+        id: id.into(),
+        role: Coded::Set(MentorRole::SubjectTeacher),
+        grade: None,
+        subjects: vec![],
+        counselling: RawCounselling::default(),
+        coaching: vec![],
+        tracks: vec![],
+        capacity: 1,
+        availability: vec!["MON-1".into()],
+        preferences: vec![],
+        head_of_classes: vec![],
+        traits: vec![],
+    }
+}
+
+/// Grade-8 student `id` of class C1 with these needs, free on MON-1, with no preferences.
+pub fn plain_student(id: &str, needs: Vec<RawNeed>) -> RawStudent {
+    RawStudent {
+        id: id.into(),
+        grade: 8,
+        class_id: "C1".into(),
+        gender: None,
+        needs,
+        availability: vec!["MON-1".into()],
+        preferences: vec![],
+        traits: vec![],
+        family_hardship: false,
+    }
+}
+
+/// Need `id`: academic, in `subject`, of normal priority.
+pub fn plain_need(id: String, subject: &str) -> RawNeed {
+    RawNeed {
+        id,
+        track: Coded::Set(Track::Academic),
+        subject: subject.into(),
+        priority: Coded::Set(Priority::Normal),
+        weak_points: vec![],
+        risk_level: Coded::Unset,
     }
 }
 
@@ -34,70 +263,25 @@ pub fn tiny_problem(seed: u64, students: usize, mentors: usize) -> Problem {
 /// The request [`tiny_problem`] validates.
 pub fn tiny_request(seed: u64, students: usize, mentors: usize) -> RawRequest {
     let mut rng = Rng::new(seed);
-    let tracks = [Track::Academic, Track::Psychological, Track::Talent];
-    let priorities = [
-        Priority::Low,
-        Priority::Normal,
-        Priority::High,
-        Priority::Urgent,
-    ];
     let mentors_raw: Vec<RawMentor> = (0..mentors)
-        .map(|i| RawMentor {
-            id: format!("T{i}"),
-            role: Coded::Set(MentorRole::SubjectTeacher),
-            grade: None,
-            subjects: {
-                let mut v = Vec::new();
-                for subject in ["math", "english"] {
-                    if rng.chance(0.5) {
-                        let years = rng.below(12) as u32;
-                        let topics = if rng.chance(0.5) {
-                            vec!["algebra".into()]
-                        } else {
-                            vec![]
-                        };
-                        v.push(RawSubject {
-                            subject: subject.to_string(),
-                            years,
-                            topics,
-                        });
-                    }
-                }
-                v
-            },
-            counselling: RawCounselling {
-                certificate: rng.chance(0.3),
-                trained: rng.chance(0.3),
-                years: rng.below(5) as u32,
-                topics: vec![],
-            },
-            coaching: if rng.chance(0.4) {
-                vec![RawCoaching {
-                    domain: "art".into(),
-                    competitions: rng.below(3) as u32,
-                    topics: vec![],
-                }]
-            } else {
-                vec![]
-            },
-            tracks: if rng.chance(0.8) {
-                vec![]
-            } else {
-                vec![Coded::Set(tracks[rng.below(3)])]
-            },
-            capacity: 1 + rng.below(2) as u32,
-            availability: some_slots(&mut rng),
-            preferences: vec![],
-            head_of_classes: if rng.chance(0.3) {
-                vec!["C1".into()]
-            } else {
-                vec![]
-            },
-            traits: if rng.chance(0.5) {
-                vec!["calm".into()]
-            } else {
-                vec!["curious".into()]
-            },
+        .map(|i| {
+            let teacher = random_teacher(&mut rng, i, 0);
+            RawMentor {
+                tracks: maybe_one_track(&mut rng, 0.8),
+                capacity: 1 + rng.below(2) as u32,
+                availability: some_slots(&mut rng, &SLOTS, 0.6),
+                head_of_classes: if rng.chance(0.3) {
+                    vec!["C1".into()]
+                } else {
+                    vec![]
+                },
+                traits: if rng.chance(0.5) {
+                    vec!["calm".into()]
+                } else {
+                    vec!["curious".into()]
+                },
+                ..teacher
+            }
         })
         .collect();
     let students_raw: Vec<RawStudent> = (0..students)
@@ -105,73 +289,26 @@ pub fn tiny_request(seed: u64, students: usize, mentors: usize) -> RawRequest {
             let n_needs = 1 + usize::from(rng.chance(0.4));
             let mut needs: Vec<RawNeed> = Vec::new();
             for k in 0..n_needs {
-                let track = tracks[rng.below(3)];
-                needs.push(RawNeed {
-                    id: format!("N{k}"),
-                    track: Coded::Set(track),
-                    subject: match track {
-                        Track::Academic => ["math", "english"][rng.below(2)].to_string(),
-                        Track::Talent => "art".to_string(),
-                        Track::Psychological => String::new(),
-                    },
-                    priority: Coded::Set(priorities[rng.below(4)]),
-                    weak_points: if rng.chance(0.5) {
-                        vec!["algebra".into()]
-                    } else {
-                        vec![]
-                    },
-                    risk_level: Coded::Unset,
-                });
+                let track = TRACKS[rng.below(3)];
+                needs.push(random_need(&mut rng, format!("N{k}"), track));
             }
-            let mut preferences = Vec::new();
-            for m in 0..mentors {
-                if rng.chance(0.4) {
-                    preferences.push(RawChoice {
-                        id: format!("T{m}"),
-                        rank: preferences.len() as u32 + 1,
-                    });
-                }
-            }
-            RawStudent {
-                id: format!("S{i}"),
-                grade: 8,
-                class_id: ["C1", "C2"][rng.below(2)].to_string(),
-                gender: None,
-                needs,
-                availability: some_slots(&mut rng),
-                preferences,
-                traits: if rng.chance(0.5) {
-                    vec!["calm".into()]
-                } else {
-                    vec![]
-                },
-                family_hardship: rng.chance(0.2),
-            }
+            let preferences = random_preferences(&mut rng, mentors, 0.4);
+            let class_id = ["C1", "C2"][rng.below(2)].to_string();
+            random_student(&mut rng, (i, class_id), needs, preferences, (&SLOTS, 0.6))
         })
         .collect();
-    let mut raw = RawRequest {
-        students: students_raw,
-        mentors: mentors_raw,
-        ..RawRequest::default()
-    };
-    if students > 0 && mentors > 0 && rng.chance(0.4) {
-        raw.forbidden_pairs.push(RawPair {
-            student_id: format!("S{}", rng.below(students)),
-            mentor_id: format!("T{}", rng.below(mentors)),
-        });
+    let mut raw = request_of(students_raw, mentors_raw);
+    let sized = students > 0 && mentors > 0;
+    if sized && rng.chance(0.4) {
+        raw.forbidden_pairs
+            .push(random_pair(&mut rng, students, mentors));
     }
-    if students > 0 && mentors > 0 && rng.chance(0.3) {
+    if sized && rng.chance(0.3) {
         raw.policy.max_mentors_per_student = Some(1);
     }
-    if students > 0 && mentors > 0 && rng.chance(0.5) {
-        let mut with_lock = raw.clone();
-        with_lock.locked_pairs.push(RawPair {
-            student_id: format!("S{}", rng.below(students)),
-            mentor_id: format!("T{}", rng.below(mentors)),
-        });
-        if validate(with_lock.clone()).is_ok() {
-            return with_lock;
-        }
+    if sized && rng.chance(0.5) {
+        let lock = random_pair(&mut rng, students, mentors);
+        return with_lock_if_valid(raw, lock);
     }
     raw
 }
@@ -218,99 +355,6 @@ pub fn brute_force_where(
     candidates: &Candidates,
     accept: PlanFilter<'_>,
 ) -> Option<Key> {
-    struct Search<'a> {
-        problem: &'a Problem,
-        candidates: &'a Candidates,
-        accept: PlanFilter<'a>,
-        seats: Vec<Vec<StudentIx>>,
-        mentors_of: Vec<Vec<MentorIx>>,
-        chosen: Vec<(NeedIx, MentorIx, f64)>,
-        best: Option<Key>,
-    }
-    impl Search<'_> {
-        fn go(&mut self, n: usize) {
-            if n == self.problem.needs.len() {
-                for &(s, m) in &self.problem.locked {
-                    if !self.mentors_of[s as usize].contains(&m) {
-                        return;
-                    }
-                }
-                if let Some(bound) = &self.problem.min_kept {
-                    let kept = bound
-                        .pairs
-                        .iter()
-                        .filter(|&&(s, m)| self.mentors_of[s as usize].contains(&m))
-                        .count() as u32;
-                    if kept < bound.at_least {
-                        return;
-                    }
-                }
-                let pairs: Vec<(NeedIx, MentorIx)> =
-                    self.chosen.iter().map(|&(n, m, _)| (n, m)).collect();
-                if !(self.accept)(&pairs) {
-                    return;
-                }
-                // Mentor-level terms, computed here from the seats independently of the solver.
-                let policy = &self.problem.policy;
-                let load_cost: f64 = self
-                    .seats
-                    .iter()
-                    .map(|held| {
-                        let k = held.len() as f64;
-                        policy.load_spread * k * (k - 1.0).max(0.0) / 2.0
-                    })
-                    .sum();
-                let involved = if policy.involve_every_mentor {
-                    self.seats.iter().filter(|held| !held.is_empty()).count() as u32
-                } else {
-                    0
-                };
-                let key = Key {
-                    coverage: coverage(self.problem, &pairs),
-                    involved,
-                    fit: self.chosen.iter().map(|c| c.2).sum::<f64>() - load_cost,
-                };
-                let better = match &self.best {
-                    None => true,
-                    Some(b) => {
-                        (key.coverage, key.involved) > (b.coverage, b.involved)
-                            || (key.coverage == b.coverage
-                                && key.involved == b.involved
-                                && key.fit > b.fit + 1e-9)
-                    }
-                };
-                if better {
-                    self.best = Some(key);
-                }
-                return;
-            }
-            self.go(n + 1);
-            let s = self.problem.needs[n].student;
-            for c in self.candidates.of_need(n as NeedIx) {
-                let m = self.candidates.mentors[c];
-                let has_seat = self.seats[m as usize].contains(&s);
-                if !has_seat {
-                    if self.seats[m as usize].len() as u32
-                        >= self.problem.mentors[m as usize].capacity
-                        || self.mentors_of[s as usize].len() as u32
-                            >= self.problem.policy.max_mentors_per_student
-                    {
-                        continue;
-                    }
-                    self.seats[m as usize].push(s);
-                    self.mentors_of[s as usize].push(m);
-                }
-                self.chosen
-                    .push((n as NeedIx, m, self.candidates.scores[c]));
-                self.go(n + 1);
-                self.chosen.pop();
-                if !has_seat {
-                    self.seats[m as usize].pop();
-                    self.mentors_of[s as usize].pop();
-                }
-            }
-        }
-    }
     let mut search = Search {
         problem,
         candidates,
@@ -322,6 +366,114 @@ pub fn brute_force_where(
     };
     search.go(0);
     search.best
+}
+
+/// The exhaustive search's state: the seats and mentors taken so far, the pairs chosen for
+/// needs before the one being decided, and the best complete plan's key.
+struct Search<'a> {
+    problem: &'a Problem,
+    candidates: &'a Candidates,
+    accept: PlanFilter<'a>,
+    seats: Vec<Vec<StudentIx>>,
+    mentors_of: Vec<Vec<MentorIx>>,
+    chosen: Vec<(NeedIx, MentorIx, f64)>,
+    best: Option<Key>,
+}
+
+impl Search<'_> {
+    /// Decides need `n` every way it can go (no mentor, or each candidate with room), then
+    /// the next; a complete plan is scored.
+    fn go(&mut self, n: usize) {
+        if n == self.problem.needs.len() {
+            if let Some(key) = self.complete_key() {
+                if self.better(&key) {
+                    self.best = Some(key);
+                }
+            }
+            return;
+        }
+        self.go(n + 1);
+        let s = self.problem.needs[n].student;
+        for c in self.candidates.of_need(n as NeedIx) {
+            let m = self.candidates.mentors[c];
+            let has_seat = self.seats[m as usize].contains(&s);
+            if !has_seat {
+                if self.seats[m as usize].len() as u32 >= self.problem.mentors[m as usize].capacity
+                    || self.mentors_of[s as usize].len() as u32
+                        >= self.problem.policy.max_mentors_per_student
+                {
+                    continue;
+                }
+                self.seats[m as usize].push(s);
+                self.mentors_of[s as usize].push(m);
+            }
+            self.chosen
+                .push((n as NeedIx, m, self.candidates.scores[c]));
+            self.go(n + 1);
+            self.chosen.pop();
+            if !has_seat {
+                self.seats[m as usize].pop();
+                self.mentors_of[s as usize].pop();
+            }
+        }
+    }
+
+    /// The complete plan's key, or `None` when it breaks a lock, the kept-pairs bound or the
+    /// caller's filter.
+    fn complete_key(&self) -> Option<Key> {
+        for &(s, m) in &self.problem.locked {
+            if !self.mentors_of[s as usize].contains(&m) {
+                return None;
+            }
+        }
+        if let Some(bound) = &self.problem.min_kept {
+            let kept = bound
+                .pairs
+                .iter()
+                .filter(|&&(s, m)| self.mentors_of[s as usize].contains(&m))
+                .count() as u32;
+            if kept < bound.at_least {
+                return None;
+            }
+        }
+        let pairs: Vec<(NeedIx, MentorIx)> = self.chosen.iter().map(|&(n, m, _)| (n, m)).collect();
+        if !(self.accept)(&pairs) {
+            return None;
+        }
+        // Mentor-level terms, computed here from the seats independently of the solver.
+        let policy = &self.problem.policy;
+        let load_cost: f64 = self
+            .seats
+            .iter()
+            .map(|held| {
+                let k = held.len() as f64;
+                policy.load_spread * k * (k - 1.0).max(0.0) / 2.0
+            })
+            .sum();
+        let involved = if policy.involve_every_mentor {
+            self.seats.iter().filter(|held| !held.is_empty()).count() as u32
+        } else {
+            0
+        };
+        Some(Key {
+            coverage: coverage(self.problem, &pairs),
+            involved,
+            fit: self.chosen.iter().map(|c| c.2).sum::<f64>() - load_cost,
+        })
+    }
+
+    /// Whether `key` beats the best so far: coverage, then involvement, then fit.
+    fn better(&self, key: &Key) -> bool {
+        match &self.best {
+            None => true,
+            Some(b) => {
+                (key.coverage, key.involved) > (b.coverage, b.involved)
+                    || (key.coverage == b.coverage
+                        && key.involved == b.involved
+                        && key.fit > b.fit + 1e-9)
+            }
+        }
+    }
 }
 
 /// The `mentor-match` binary built for these tests.
@@ -436,4 +588,18 @@ impl TestServer {
             .expect("server stops");
         result.expect("task").expect("server ran cleanly");
     }
+}
+
+/// A preference list as the request's JSON writes it: `{id_field: id, "rank": k}` for each id,
+/// ranked in the order given.
+pub fn ranked_json(id_field: &str, ids: &[&str]) -> Vec<serde_json::Value> {
+    ids.iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let mut choice = serde_json::Map::new();
+            choice.insert(id_field.into(), (*id).into());
+            choice.insert("rank".into(), (i + 1).into());
+            serde_json::Value::Object(choice)
+        })
+        .collect()
 }

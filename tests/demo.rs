@@ -1,5 +1,8 @@
 //! The bundled school keeps its key figures: a change that silently lowers coverage or
 //! first-choice share fails here.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use mentor_match::cli::{read_request, solve_to_string, Format};
 use mentor_match::proto::pb;

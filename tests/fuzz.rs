@@ -5,6 +5,9 @@
 //!
 //! CI runs a short bounded run; `MENTOR_MATCH_FUZZ_CASES=20000 cargo test --release fuzz` runs
 //! a longer one (`MENTOR_MATCH_FUZZ_SEED` picks another stream).
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;

@@ -5,6 +5,9 @@
 //!
 //! After a deliberate change, rewrite the files with `MENTOR_MATCH_BLESS=1 cargo test --test
 //! tests golden` and review the diff before committing it.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use std::path::{Path, PathBuf};
 

@@ -1,5 +1,8 @@
 //! Regression tests for the defects an attack on the release build found (issue "Hardening"),
 //! each named for what it guards.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use mentor_match::admit::validate;
 use mentor_match::domain::validate::ViolationCode;
@@ -246,29 +249,13 @@ fn a_dense_request_is_refused_by_memory_too() {
 
 /// `needs` needs at one priority, 12 per student, and one mentor.
 fn needs_at_one_level(needs: usize) -> mentor_match::domain::raw::RawRequest {
-    use mentor_match::domain::raw::{Coded, RawNeed, RawStudent};
-    use mentor_match::domain::{Priority, Track};
     let mut raw = example_request();
     raw.students = (0..needs.div_ceil(12))
-        .map(|i| RawStudent {
-            id: format!("S{i}"),
-            grade: 8,
-            class_id: "C1".into(),
-            gender: None,
-            needs: (0..12.min(needs - 12 * i))
-                .map(|k| RawNeed {
-                    id: format!("N{k}"),
-                    track: Coded::Set(Track::Academic),
-                    subject: "math".into(),
-                    priority: Coded::Set(Priority::Normal),
-                    weak_points: vec![],
-                    risk_level: Coded::Unset,
-                })
-                .collect(),
-            availability: vec!["MON-1".into()],
-            preferences: vec![],
-            traits: vec![],
-            family_hardship: false,
+        .map(|i| {
+            let needs = (0..12.min(needs - 12 * i))
+                .map(|k| crate::common::plain_need(format!("N{k}"), "math"))
+                .collect();
+            crate::common::plain_student(&format!("S{i}"), needs)
         })
         .collect();
     raw.locked_pairs.clear();

@@ -1,5 +1,8 @@
 //! HTTP/JSON beside gRPC: the real server on an ephemeral port, spoken to by a real HTTP client
 //! (reqwest) and by tonic on the same port.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use std::time::Duration;
 

@@ -2,6 +2,9 @@
 //! sentence word, renders the same bytes on every run, lines up CJK ids by display width, and
 //! the service renders its texts in the request's `locale` (an unknown one is refused, naming
 //! the field).
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use std::collections::BTreeSet;
 
@@ -191,34 +194,46 @@ async fn the_service_renders_texts_in_the_request_locale_and_refuses_an_unknown_
     assert!(!reply.changes.is_empty());
     assert!(reply.changes.iter().all(|c| has_cjk(&c.detail)));
 
-    for (bad, field) in [("fr-FR", "locale"), ("zh-TW-x", "locale")] {
-        let mut req = example();
-        req.locale = bad.into();
-        let status = client.solve(req).await.expect_err("refused");
-        assert_eq!(status.code(), Code::InvalidArgument);
-        let details = status
-            .get_details_bad_request()
-            .expect("BadRequest details");
-        let v = details
-            .field_violations
-            .iter()
-            .find(|v| v.field == field)
-            .expect("names the field");
-        assert!(v.description.contains(bad), "{}", v.description);
-        // Rematch and what-if too.
-        let mut rematch = midyear();
-        rematch.locale = bad.into();
-        let status = client.rematch(rematch).await.expect_err("refused");
-        assert_eq!(status.code(), Code::InvalidArgument);
-        let mut whatif = pb::WhatIfRequest {
-            request: Some(example()),
-            ..Default::default()
-        };
-        whatif.locale = bad.into();
-        let status = client.what_if(whatif).await.expect_err("refused");
-        assert_eq!(status.code(), Code::InvalidArgument);
+    for bad in ["fr-FR", "zh-TW-x"] {
+        unknown_locale_is_refused(&mut client, bad).await;
     }
-    // A bad locale beside a bad request: every problem at once.
+    unknown_locale_is_listed_with_the_other_problems(&mut client).await;
+    server.stop().await;
+}
+
+type Client = pb::mentor_match_client::MentorMatchClient<tonic::transport::Channel>;
+
+/// Solve, rematch and what-if each refuse the locale `bad`; the solve names the field.
+async fn unknown_locale_is_refused(client: &mut Client, bad: &str) {
+    let mut req = example();
+    req.locale = bad.into();
+    let status = client.solve(req).await.expect_err("refused");
+    assert_eq!(status.code(), Code::InvalidArgument);
+    let details = status
+        .get_details_bad_request()
+        .expect("BadRequest details");
+    let v = details
+        .field_violations
+        .iter()
+        .find(|v| v.field == "locale")
+        .expect("names the field");
+    assert!(v.description.contains(bad), "{}", v.description);
+    // Rematch and what-if too.
+    let mut rematch = midyear();
+    rematch.locale = bad.into();
+    let status = client.rematch(rematch).await.expect_err("refused");
+    assert_eq!(status.code(), Code::InvalidArgument);
+    let mut whatif = pb::WhatIfRequest {
+        request: Some(example()),
+        ..Default::default()
+    };
+    whatif.locale = bad.into();
+    let status = client.what_if(whatif).await.expect_err("refused");
+    assert_eq!(status.code(), Code::InvalidArgument);
+}
+
+/// A bad locale beside a bad request: every problem at once, and validate lists it.
+async fn unknown_locale_is_listed_with_the_other_problems(client: &mut Client) {
     let mut req = example();
     req.locale = "xx".into();
     req.mentors[0].capacity = 9;
@@ -242,7 +257,6 @@ async fn the_service_renders_texts_in_the_request_locale_and_refuses_an_unknown_
         .violations
         .iter()
         .any(|v| v.field == "locale" && v.code == "UNKNOWN_LOCALE"));
-    server.stop().await;
 }
 
 #[test]

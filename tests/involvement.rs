@@ -1,6 +1,9 @@
 //! Every mentor involved (`involveEveryMentor`) and fair loads (`loadSpread`): the mentor-level
 //! terms of the objective, exact on every method against exhaustive search, and never bought
 //! with a level above them.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use mentor_match::admit::validate;
 use mentor_match::engine;

@@ -4,6 +4,9 @@
 //! levels (the bundled school carries every one) are held to the same: no level name or word
 //! reaches a log, a metric or an error, not even for a request whose levels are misplaced,
 //! misspelled or break a lock.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -219,26 +222,32 @@ fn no_canary_reaches_the_cli_logs_or_errors() {
         ],
     ];
     for args in runs {
-        for json in [false, true] {
-            let mut cmd = bin();
-            cmd.env("RUST_LOG", "trace").args(&args);
-            if json {
-                cmd.arg("--log-json");
-            }
-            let out = cmd.output().expect("runs");
-            let invalid = args
-                .iter()
-                .any(|a| a.to_string_lossy().ends_with("bad.json"));
-            assert_eq!(
-                out.status.code(),
-                Some(if invalid { 2 } else { 0 }),
-                "{args:?}"
-            );
-            assert_clean(
-                &format!("stderr of {args:?}"),
-                &String::from_utf8_lossy(&out.stderr),
-            );
+        assert_run_clean(&args);
+    }
+}
+
+/// The CLI run with `args` (at trace level, with text and then JSON logs) ends as it should
+/// (2 for a request named `*bad.json`, else 0) and its stderr names no canary.
+fn assert_run_clean(args: &[std::ffi::OsString]) {
+    for json in [false, true] {
+        let mut cmd = bin();
+        cmd.env("RUST_LOG", "trace").args(args);
+        if json {
+            cmd.arg("--log-json");
         }
+        let out = cmd.output().expect("runs");
+        let invalid = args
+            .iter()
+            .any(|a| a.to_string_lossy().ends_with("bad.json"));
+        assert_eq!(
+            out.status.code(),
+            Some(if invalid { 2 } else { 0 }),
+            "{args:?}"
+        );
+        assert_clean(
+            &format!("stderr of {args:?}"),
+            &String::from_utf8_lossy(&out.stderr),
+        );
     }
 }
 
@@ -259,7 +268,22 @@ async fn no_canary_reaches_the_server_log_or_its_errors() {
         let _ = stderr.read_to_string(&mut log);
         log
     });
-    let mut client = client_when_up(&format!("http://127.0.0.1:{port}")).await;
+    let base = format!("http://127.0.0.1:{port}");
+    grpc_answers_are_clean(&base).await;
+    http_answers_are_clean(&base).await;
+    // Stop it and read everything it logged.
+    terminate(server.id());
+    let _ = server.wait();
+    let log = reader.join().expect("log read");
+    assert!(log.contains("solve"), "the server logged its calls: {log}");
+    assert_clean("server log", &log);
+}
+
+type Client = pb::mentor_match_client::MentorMatchClient<tonic::transport::Channel>;
+
+/// The server at `base` over gRPC: every call answers, and no error names a canary.
+async fn grpc_answers_are_clean(base: &str) {
+    let mut client = client_when_up(base).await;
     let good: pb::SolveRequest = serde_json::from_value(canary_request()).unwrap();
     let answer = client
         .solve(good.clone())
@@ -271,34 +295,14 @@ async fn no_canary_reaches_the_server_log_or_its_errors() {
     let mut bad = good.clone();
     bad.mentors[0].capacity = 9;
     bad.students[0].traits = vec![format!("{}\u{1b}[31m", CANARIES[0])];
-    let status = client.solve(bad.clone()).await.expect_err("invalid");
-    assert_clean("error message", status.message());
-    assert_clean("error details", &String::from_utf8_lossy(status.details()));
-    let validated = client
-        .validate(bad)
-        .await
-        .expect("validate answers")
-        .into_inner();
-    for v in &validated.violations {
-        assert_clean("violation", &v.description);
-    }
+    refused_cleanly(&mut client, bad).await;
     for (request, code) in [
         (risky_bad_request(), "RISK_LEVEL_OFF_TRACK"),
         (risky_locks_request(), "LOCKED_BREAKS_RULE"),
     ] {
         let risky: pb::SolveRequest = serde_json::from_value(request).unwrap();
-        let status = client.solve(risky.clone()).await.expect_err("invalid");
-        assert_clean("error message", status.message());
-        assert_clean("error details", &String::from_utf8_lossy(status.details()));
-        let validated = client
-            .validate(risky)
-            .await
-            .expect("validate answers")
-            .into_inner();
-        assert!(validated.violations.iter().any(|v| v.code == code));
-        for v in &validated.violations {
-            assert_clean("violation", &v.description);
-        }
+        let violations = refused_cleanly(&mut client, risky).await;
+        assert!(violations.iter().any(|v| v.code == code));
     }
     let rematch_school = Some(good.clone());
     let rematch = pb::RematchRequest {
@@ -317,10 +321,27 @@ async fn no_canary_reaches_the_server_log_or_its_errors() {
         locale: String::new(),
     };
     client.what_if(what_if).await.expect("what-if answers");
-    drop(client);
-    // The HTTP side: answers, error bodies and the metrics.
+}
+
+/// An invalid request over gRPC: the solve's error and the validation's violations are clean.
+async fn refused_cleanly(client: &mut Client, request: pb::SolveRequest) -> Vec<pb::Violation> {
+    let status = client.solve(request.clone()).await.expect_err("invalid");
+    assert_clean("error message", status.message());
+    assert_clean("error details", &String::from_utf8_lossy(status.details()));
+    let validated = client
+        .validate(request)
+        .await
+        .expect("validate answers")
+        .into_inner();
+    for v in &validated.violations {
+        assert_clean("violation", &v.description);
+    }
+    validated.violations
+}
+
+/// The server at `base` over HTTP: answers, error bodies and the metrics are clean.
+async fn http_answers_are_clean(base: &str) {
     let http = reqwest::Client::new();
-    let base = format!("http://127.0.0.1:{port}");
     let good_json = serde_json::to_vec(&canary_request()).unwrap();
     let answer = http
         .post(format!("{base}/v1/solve"))
@@ -366,10 +387,4 @@ async fn no_canary_reaches_the_server_log_or_its_errors() {
         .unwrap();
     assert!(metrics.contains("mentor_match_calls_total"), "{metrics}");
     assert_clean("metrics", &metrics);
-    // Stop it and read everything it logged.
-    terminate(server.id());
-    let _ = server.wait();
-    let log = reader.join().expect("log read");
-    assert!(log.contains("solve"), "the server logged its calls: {log}");
-    assert_clean("server log", &log);
 }

@@ -1,4 +1,7 @@
 //! Property tests of the solver's invariants on random small schools.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use mentor_match::engine;
 use mentor_match::explain::{explain, UnassignedReason};

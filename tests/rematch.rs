@@ -1,4 +1,7 @@
 //! Mid-year rematch: what changes, what stays, and why.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use mentor_match::cli::{read_request, solve_to_string, Format};
 use mentor_match::proto::pb;
@@ -18,11 +21,7 @@ fn math_teacher(id: &str, capacity: u32) -> serde_json::Value {
 }
 
 fn math_student(id: &str, prefs: &[&str]) -> serde_json::Value {
-    let prefs: Vec<_> = prefs
-        .iter()
-        .enumerate()
-        .map(|(i, m)| json!({"mentorId": m, "rank": i + 1}))
-        .collect();
+    let prefs = crate::common::ranked_json("mentorId", prefs);
     json!({"id": id, "availability": ["MON-8"], "preferences": prefs,
            "needs": [{"id": "N1", "track": "TRACK_ACADEMIC", "subject": "math"}]})
 }

@@ -1,6 +1,9 @@
 //! The printable HTML report: one well-formed, self-contained page (nothing fetched), the same
 //! bytes on every run, with every class of the bundled school and every unassigned need, all
 //! data escaped, in either language.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use mentor_match::cli::{read_request, solve_to_string_in, Format};
 use mentor_match::i18n::Lang;

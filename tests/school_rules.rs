@@ -3,14 +3,17 @@
 //! counsellors). The candidate set is checked pair by pair against a rule table written again
 //! here, independently of `rules.rs`, on random schools with random policies; plans are checked
 //! for what the rules promise; the bundled school shows each rule in its report.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use mentor_match::admit::validate;
 use mentor_match::cli::{read_request, solve_to_string, Format};
 use mentor_match::domain::model::Problem;
 use mentor_match::domain::policy::RiskCredential;
 use mentor_match::domain::raw::{
-    Coded, RawChoice, RawCoaching, RawCounselling, RawMentor, RawNeed, RawPair, RawRequest,
-    RawStudent, RawSubject,
+    Coded, RawChoice, RawCounselling, RawMentor, RawNeed, RawPolicy, RawRequest, RawStudent,
+    RawSubject,
 };
 use mentor_match::domain::validate::ViolationCode;
 use mentor_match::domain::{MentorRole, Priority, RiskLevel, Track};
@@ -21,9 +24,12 @@ use mentor_match::proto::{self, pb};
 use mentor_match::rules::{count_pairs, Evidence, QualificationIndex, RuleFailure};
 use mentor_match::solver::{self, verify, SolveOptions, SolveStatus};
 
-use crate::common::{brute_force, coverage};
+use crate::common::{
+    brute_force, coverage, maybe_one_track, plain_mentor, plain_student, random_coaching,
+    random_counselling, random_pair, random_preferences, random_subjects, request_of, some_slots,
+    SLOTS, TRACKS,
+};
 
-const SLOTS: [&str; 3] = ["MON-1", "MON-2", "TUE-1"];
 const ROLES: [MentorRole; 7] = [
     MentorRole::Unspecified,
     MentorRole::HeadTeacher,
@@ -46,19 +52,6 @@ const CREDENTIALS: [RiskCredential; 3] = [
     RiskCredential::Referral,
 ];
 
-fn slots(rng: &mut Rng) -> Vec<String> {
-    let v: Vec<String> = SLOTS
-        .iter()
-        .filter(|_| rng.chance(0.6))
-        .map(|s| s.to_string())
-        .collect();
-    if v.is_empty() {
-        vec![SLOTS[rng.below(3)].to_string()]
-    } else {
-        v
-    }
-}
-
 /// A random credential setting: mostly left unset (the level's default).
 fn credential(rng: &mut Rng) -> Coded<RiskCredential> {
     if rng.chance(0.6) {
@@ -71,136 +64,109 @@ fn credential(rng: &mut Rng) -> Coded<RiskCredential> {
 /// A tiny random school exercising every role, grade and risk level, under a random policy.
 fn school(seed: u64, students: usize, mentors: usize) -> RawRequest {
     let mut rng = Rng::new(seed);
-    let tracks = [Track::Academic, Track::Psychological, Track::Talent];
-    let mentors_raw: Vec<RawMentor> = (0..mentors)
-        .map(|i| {
-            // Peers and external counsellors often, so their rules are exercised.
-            let role = if rng.chance(0.5) {
-                [MentorRole::PeerStudent, MentorRole::ExternalCounsellor][rng.below(2)]
-            } else {
-                ROLES[rng.below(ROLES.len())]
-            };
-            let grade = if role == MentorRole::PeerStudent {
-                Some(6 + rng.below(5) as u32)
-            } else if rng.chance(0.2) {
-                Some(rng.below(12) as u32) // ignored for other roles, even 0
-            } else {
-                None
-            };
-            RawMentor {
-                id: format!("T{i}"),
-                role: Coded::Set(role),
-                grade,
-                subjects: {
-                    let mut v = Vec::new();
-                    for subject in ["math", "English "] {
-                        if rng.chance(0.5) {
-                            v.push(RawSubject {
-                                subject: subject.to_string(),
-                                years: rng.below(4) as u32,
-                                topics: vec![],
-                            });
-                        }
-                    }
-                    v
-                },
-                counselling: RawCounselling {
-                    certificate: rng.chance(0.35),
-                    trained: rng.chance(0.5),
-                    years: rng.below(5) as u32,
-                    topics: vec![],
-                },
-                coaching: if rng.chance(0.4) {
-                    vec![RawCoaching {
-                        domain: "Art".into(),
-                        competitions: rng.below(3) as u32,
-                        topics: vec![],
-                    }]
-                } else {
-                    vec![]
-                },
-                tracks: if rng.chance(0.7) {
-                    vec![]
-                } else {
-                    vec![Coded::Set(tracks[rng.below(3)])]
-                },
-                capacity: 1 + rng.below(2) as u32,
-                availability: slots(&mut rng),
-                preferences: vec![],
-                head_of_classes: vec![],
-                traits: vec![],
-            }
-        })
-        .collect();
+    let mentors_raw: Vec<RawMentor> = (0..mentors).map(|i| any_mentor(&mut rng, i)).collect();
     let students_raw: Vec<RawStudent> = (0..students)
-        .map(|i| {
-            let needs = (0..1 + usize::from(rng.chance(0.4)))
-                .map(|k| {
-                    let track = tracks[rng.below(3)];
-                    RawNeed {
-                        id: format!("N{k}"),
-                        track: Coded::Set(track),
-                        subject: match track {
-                            Track::Academic => [" Math", "english"][rng.below(2)].to_string(),
-                            Track::Talent => "art".to_string(),
-                            Track::Psychological => String::new(),
-                        },
-                        priority: Coded::Set(
-                            [
-                                Priority::Low,
-                                Priority::Normal,
-                                Priority::High,
-                                Priority::Urgent,
-                            ][rng.below(4)],
-                        ),
-                        weak_points: vec![],
-                        risk_level: if track == Track::Psychological {
-                            match LEVELS[rng.below(LEVELS.len())] {
-                                RiskLevel::None => Coded::Unset,
-                                level => Coded::Set(level),
-                            }
-                        } else {
-                            Coded::Unset
-                        },
-                    }
-                })
-                .collect();
-            let preferences = (0..mentors)
-                .filter(|_| rng.chance(0.4))
-                .enumerate()
-                .map(|(r, m)| RawChoice {
-                    id: format!("T{m}"),
-                    rank: r as u32 + 1,
-                })
-                .collect();
-            RawStudent {
-                id: format!("S{i}"),
-                // 0 now and then: a grade not given, which no peer may take.
-                grade: if rng.chance(0.1) {
-                    0
-                } else {
-                    6 + rng.below(4) as u32
+        .map(|i| any_student(&mut rng, i, mentors))
+        .collect();
+    let mut raw = request_of(students_raw, mentors_raw);
+    random_policy(&mut rng, &mut raw.policy);
+    if students > 0 && mentors > 0 && rng.chance(0.3) {
+        raw.forbidden_pairs
+            .push(random_pair(&mut rng, students, mentors));
+    }
+    raw
+}
+
+/// Mentor `T{i}` of any role (peers and external counsellors half the time), with a grade.
+fn any_mentor(rng: &mut Rng, i: usize) -> RawMentor {
+    // Peers and external counsellors often, so their rules are exercised.
+    let role = if rng.chance(0.5) {
+        [MentorRole::PeerStudent, MentorRole::ExternalCounsellor][rng.below(2)]
+    } else {
+        ROLES[rng.below(ROLES.len())]
+    };
+    let grade = if role == MentorRole::PeerStudent {
+        Some(6 + rng.below(5) as u32)
+    } else if rng.chance(0.2) {
+        Some(rng.below(12) as u32) // ignored for other roles, even 0
+    } else {
+        None
+    };
+    RawMentor {
+        id: format!("T{i}"),
+        role: Coded::Set(role),
+        grade,
+        subjects: random_subjects(rng, &["math", "English "], 4, false),
+        counselling: random_counselling(rng, 0.35, 0.5),
+        coaching: random_coaching(rng, "Art", 0),
+        tracks: maybe_one_track(rng, 0.7),
+        capacity: 1 + rng.below(2) as u32,
+        availability: some_slots(rng, &SLOTS, 0.6),
+        preferences: vec![],
+        head_of_classes: vec![],
+        traits: vec![],
+    }
+}
+
+/// Student `S{i}` with one or two needs (psychological ones with a risk level), preferences
+/// among `mentors` mentors and a grade (0 now and then).
+fn any_student(rng: &mut Rng, i: usize, mentors: usize) -> RawStudent {
+    let needs = (0..1 + usize::from(rng.chance(0.4)))
+        .map(|k| {
+            let track = TRACKS[rng.below(3)];
+            RawNeed {
+                id: format!("N{k}"),
+                track: Coded::Set(track),
+                subject: match track {
+                    Track::Academic => [" Math", "english"][rng.below(2)].to_string(),
+                    Track::Talent => "art".to_string(),
+                    Track::Psychological => String::new(),
                 },
-                class_id: "C1".into(),
-                gender: None,
-                needs,
-                availability: slots(&mut rng),
-                preferences,
-                traits: vec![],
-                family_hardship: rng.chance(0.2),
+                priority: Coded::Set(
+                    [
+                        Priority::Low,
+                        Priority::Normal,
+                        Priority::High,
+                        Priority::Urgent,
+                    ][rng.below(4)],
+                ),
+                weak_points: vec![],
+                risk_level: if track == Track::Psychological {
+                    match LEVELS[rng.below(LEVELS.len())] {
+                        RiskLevel::None => Coded::Unset,
+                        level => Coded::Set(level),
+                    }
+                } else {
+                    Coded::Unset
+                },
             }
         })
         .collect();
-    let mut raw = RawRequest {
-        students: students_raw,
-        mentors: mentors_raw,
-        ..RawRequest::default()
-    };
-    let p = &mut raw.policy;
-    p.low_risk_requires = credential(&mut rng);
-    p.medium_risk_requires = credential(&mut rng);
-    p.high_risk_requires = credential(&mut rng);
-    p.crisis_risk_requires = credential(&mut rng);
+    let preferences = random_preferences(rng, mentors, 0.4);
+    RawStudent {
+        id: format!("S{i}"),
+        // 0 now and then: a grade not given, which no peer may take.
+        grade: if rng.chance(0.1) {
+            0
+        } else {
+            6 + rng.below(4) as u32
+        },
+        class_id: "C1".into(),
+        gender: None,
+        needs,
+        availability: some_slots(rng, &SLOTS, 0.6),
+        preferences,
+        traits: vec![],
+        family_hardship: rng.chance(0.2),
+    }
+}
+
+/// The school rules' policy fields, each set at random or left to its default.
+fn random_policy(rng: &mut Rng, p: &mut RawPolicy) {
+    p.low_risk_requires = credential(rng);
+    p.medium_risk_requires = credential(rng);
+    p.high_risk_requires = credential(rng);
+    p.crisis_risk_requires = credential(rng);
     if rng.chance(0.4) {
         p.peer_min_grade_gap = Some(rng.below(3) as u32);
     }
@@ -219,13 +185,6 @@ fn school(seed: u64, students: usize, mentors: usize) -> RawRequest {
     if rng.chance(0.3) {
         p.risk_raises_priority = Some(rng.chance(0.5));
     }
-    if students > 0 && mentors > 0 && rng.chance(0.3) {
-        raw.forbidden_pairs.push(RawPair {
-            student_id: format!("S{}", rng.below(students)),
-            mentor_id: format!("T{}", rng.below(mentors)),
-        });
-    }
-    raw
 }
 
 fn norm(text: &str) -> String {
@@ -423,15 +382,8 @@ fn contest(risk: RiskLevel, risk_raises_priority: Option<bool>) -> RawRequest {
         risk_level: risk,
     };
     let student = |id: &str, risk, preferences| RawStudent {
-        id: id.into(),
-        grade: 8,
-        class_id: "C1".into(),
-        gender: None,
-        needs: vec![need(risk)],
-        availability: vec!["MON-1".into()],
         preferences,
-        traits: vec![],
-        family_hardship: false,
+        ..plain_student(id, vec![need(risk)])
     };
     let mut raw = RawRequest {
         students: vec![
@@ -447,23 +399,13 @@ fn contest(risk: RiskLevel, risk_raises_priority: Option<bool>) -> RawRequest {
             student("S2", Coded::Set(risk), vec![]),
         ],
         mentors: vec![RawMentor {
-            id: "T1".into(),
-            role: Coded::Set(MentorRole::SubjectTeacher),
-            grade: None,
-            subjects: vec![],
             counselling: RawCounselling {
                 certificate: true,
                 trained: true,
                 years: 3,
                 topics: vec![],
             },
-            coaching: vec![],
-            tracks: vec![],
-            capacity: 1,
-            availability: vec!["MON-1".into()],
-            preferences: vec![],
-            head_of_classes: vec![],
-            traits: vec![],
+            ..plain_mentor("T1")
         }],
         ..RawRequest::default()
     };
@@ -793,6 +735,32 @@ fn the_bundled_school_reports_every_school_rule() {
         .iter()
         .any(|a| a.student_id == first.student_id
             && a.needs.iter().any(|n| n.need_id == first.need_id)));
+    assert_qualification_failures(&response, &first.student_id);
+    assert_peers_take_lower_grades(&request, &response);
+    assert_a_subject_short_of_seats(&request, &response);
+    // Risk levels on psychological needs: one high and one crisis among them.
+    let levels: Vec<i32> = request
+        .students
+        .iter()
+        .flat_map(|s| &s.needs)
+        .filter(|n| n.risk_level != 0)
+        .map(|n| n.risk_level)
+        .collect();
+    assert!(levels.contains(&(pb::RiskLevel::High as i32)));
+    assert!(levels.contains(&(pb::RiskLevel::Crisis as i32)));
+    // The text report lists the referral first too.
+    let text = solve_to_string(request, Format::Table).expect("solves");
+    let unassigned = text.split("UNASSIGNED NEEDS").nth(1).expect("section");
+    let first_line = unassigned.lines().nth(1).expect("a line");
+    assert!(
+        first_line.contains("referred to the school counsellor"),
+        "{first_line}"
+    );
+}
+
+/// The bundled school's passed-over choices name each school rule that failed (the referred
+/// student's with `referred`), and the text and the code of each failure agree.
+fn assert_qualification_failures(response: &pb::SolveResponse, referred: &str) {
     let failures: Vec<(String, String, i32)> = response
         .preference_misses
         .iter()
@@ -807,7 +775,7 @@ fn the_bundled_school_reports_every_school_rule() {
     use pb::QualificationFailure as Q;
     for (student, mentor, reason) in [
         ("S00057", "T0009", Q::RiskCertificateRequired),
-        (first.student_id.as_str(), "T0009", Q::RiskReferral),
+        (referred, "T0009", Q::RiskReferral),
         ("S00086", "T0011", Q::PeerNotPsychological),
         ("S00017", "T0020", Q::PeerGradeNotLower),
         ("S00018", "T0003", Q::CounsellorPsychologicalOnly),
@@ -826,6 +794,10 @@ fn the_bundled_school_reports_every_school_rule() {
             }
         }
     }
+}
+
+/// Both peer mentors of the bundled school have a grade, and they take only younger students.
+fn assert_peers_take_lower_grades(request: &pb::SolveRequest, response: &pb::SolveResponse) {
     // Both peer mentors have a grade and at least one of them a student of a lower grade.
     let grades: std::collections::HashMap<&str, u32> = request
         .students
@@ -846,6 +818,10 @@ fn the_bundled_school_reports_every_school_rule() {
         }
     }
     assert!(peer_pairs >= 2, "{peer_pairs}");
+}
+
+/// One academic subject has more needs than seats: some stay unassigned, every candidate full.
+fn assert_a_subject_short_of_seats(request: &pb::SolveRequest, response: &pb::SolveResponse) {
     // One academic subject has more needs than qualified seats: some stay unassigned with
     // every candidate full.
     let needs = request
@@ -867,23 +843,5 @@ fn the_bundled_school_reports_every_school_rule() {
             .iter()
             .any(|u| u.subject == "chinese"
                 && u.reason == pb::UnassignedReason::CandidatesFull as i32)
-    );
-    // Risk levels on psychological needs: one high and one crisis among them.
-    let levels: Vec<i32> = request
-        .students
-        .iter()
-        .flat_map(|s| &s.needs)
-        .filter(|n| n.risk_level != 0)
-        .map(|n| n.risk_level)
-        .collect();
-    assert!(levels.contains(&(pb::RiskLevel::High as i32)));
-    assert!(levels.contains(&(pb::RiskLevel::Crisis as i32)));
-    // The text report lists the referral first too.
-    let text = solve_to_string(request, Format::Table).expect("solves");
-    let unassigned = text.split("UNASSIGNED NEEDS").nth(1).expect("section");
-    let first_line = unassigned.lines().nth(1).expect("a line");
-    assert!(
-        first_line.contains("referred to the school counsellor"),
-        "{first_line}"
     );
 }

@@ -1,23 +1,23 @@
 //! The seat-sharing method (`network+side`): one mentor covering several needs of a student on
 //! one seat, solved exactly through the one entry point `solver::solve_problem`.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use mentor_match::admit::validate;
-use mentor_match::domain::raw::{
-    Coded, RawCounselling, RawMentor, RawNeed, RawRequest, RawStudent, RawSubject,
-};
-use mentor_match::domain::{MentorRole, Priority, Track};
+use mentor_match::domain::raw::{RawMentor, RawRequest, RawStudent, RawSubject};
 use mentor_match::engine;
 use mentor_match::proto;
 use mentor_match::solver::{self, verify, Method, SolveOptions, SolveStatus};
 use proptest::prelude::*;
 
-use crate::common::{brute_force, brute_force_feasible, coverage, tiny_problem};
+use crate::common::{
+    brute_force, brute_force_feasible, coverage, plain_mentor, plain_need, plain_student,
+    tiny_problem,
+};
 
 fn mentor(id: &str, subjects: &[&str]) -> RawMentor {
     RawMentor {
-        id: id.into(),
-        role: Coded::Set(MentorRole::SubjectTeacher),
-        grade: None,
         subjects: subjects
             .iter()
             .map(|s| RawSubject {
@@ -26,40 +26,17 @@ fn mentor(id: &str, subjects: &[&str]) -> RawMentor {
                 topics: vec![],
             })
             .collect(),
-        counselling: RawCounselling::default(),
-        coaching: vec![],
-        tracks: vec![],
-        capacity: 1,
-        availability: vec!["MON-1".into()],
-        preferences: vec![],
-        head_of_classes: vec![],
-        traits: vec![],
+        ..plain_mentor(id)
     }
 }
 
 fn student(id: &str, needs: &[&str]) -> RawStudent {
-    RawStudent {
-        id: id.into(),
-        grade: 8,
-        class_id: "C1".into(),
-        gender: None,
-        needs: needs
-            .iter()
-            .enumerate()
-            .map(|(k, subject)| RawNeed {
-                id: format!("N{k}"),
-                track: Coded::Set(Track::Academic),
-                subject: (*subject).into(),
-                priority: Coded::Set(Priority::Normal),
-                weak_points: vec![],
-                risk_level: Coded::Unset,
-            })
-            .collect(),
-        availability: vec!["MON-1".into()],
-        preferences: vec![],
-        traits: vec![],
-        family_hardship: false,
-    }
+    let needs = needs
+        .iter()
+        .enumerate()
+        .map(|(k, subject)| plain_need(format!("N{k}"), subject))
+        .collect();
+    plain_student(id, needs)
 }
 
 /// The instance of the issue: every mentor has one seat; s, t and u each have two needs that a

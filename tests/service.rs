@@ -1,4 +1,7 @@
 //! The real server on an ephemeral loopback port, spoken to by real tonic clients.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use std::time::{Duration, Instant};
 
@@ -28,6 +31,43 @@ fn slow_request(time_limit: f64) -> pb::SolveRequest {
         ..pb::Policy::default()
     });
     req
+}
+
+/// A client on `channel` is served: the bundled school validates (`what` names the channel).
+async fn assert_validates(channel: Channel, what: &str) {
+    let mut client = MentorMatchClient::new(channel);
+    assert!(
+        client
+            .validate(example())
+            .await
+            .expect(what)
+            .into_inner()
+            .valid
+    );
+}
+
+/// The call was refused as over the budget of `max` candidate pairs.
+fn assert_over_pair_budget(status: &tonic::Status, max: u64) {
+    assert_eq!(
+        status.code(),
+        Code::ResourceExhausted,
+        "{}",
+        status.message()
+    );
+    assert!(
+        status.message().contains(&format!("{max} pairs")),
+        "{}",
+        status.message()
+    );
+}
+
+/// The answer carries a plan: cut by the time limit, or proven optimal.
+fn assert_a_plan(solver: &pb::SolverReport) {
+    assert!(
+        solver.status == pb::SolveStatus::TimeLimit as i32
+            || solver.status == pb::SolveStatus::Optimal as i32,
+        "{solver:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -164,11 +204,7 @@ async fn short_deadline_gets_a_time_limited_plan_or_deadline_never_a_hang() {
     match result {
         Ok(reply) => {
             let solver = reply.into_inner().solver.expect("report");
-            assert!(
-                solver.status == pb::SolveStatus::TimeLimit as i32
-                    || solver.status == pb::SolveStatus::Optimal as i32,
-                "{solver:?}"
-            );
+            assert_a_plan(&solver);
         }
         // tonic reports its own expired deadline as CANCELLED ("Timeout expired").
         Err(status) => assert!(
@@ -204,11 +240,7 @@ async fn a_large_multi_need_school_answers_with_a_plan_inside_the_deadline() {
         .expect("a plan inside the deadline, not DEADLINE_EXCEEDED")
         .into_inner();
     let solver = reply.solver.expect("report");
-    assert!(
-        solver.status == pb::SolveStatus::TimeLimit as i32
-            || solver.status == pb::SolveStatus::Optimal as i32,
-        "{solver:?}"
-    );
+    assert_a_plan(&solver);
     assert!(
         reply.assignments.len() > 1_500,
         "{}",
@@ -330,11 +362,7 @@ async fn rematch_answers_within_the_call_deadline() {
         .result
         .and_then(|r| r.solver)
         .expect("report");
-    assert!(
-        solver.status == pb::SolveStatus::TimeLimit as i32
-            || solver.status == pb::SolveStatus::Optimal as i32,
-        "{solver:?}"
-    );
+    assert_a_plan(&solver);
     server.stop().await;
 }
 
@@ -412,15 +440,7 @@ async fn tls_serves_clients_that_trust_the_certificate_and_only_them() {
         .connect()
         .await
         .expect("TLS handshake with a trusting client");
-    let mut client = MentorMatchClient::new(channel);
-    assert!(
-        client
-            .validate(example())
-            .await
-            .expect("over TLS")
-            .into_inner()
-            .valid
-    );
+    assert_validates(channel, "over TLS").await;
     // A plaintext client cannot talk to it.
     let mut plain = MentorMatchClient::connect(server.url())
         .await
@@ -472,17 +492,7 @@ async fn a_request_over_the_pair_budget_is_refused_and_others_still_served() {
     let big = pb::SolveRequest::from(generate::generate(900, 240, 1));
     let started = Instant::now();
     let status = client.solve(big.clone()).await.expect_err("over budget");
-    assert_eq!(
-        status.code(),
-        Code::ResourceExhausted,
-        "{}",
-        status.message()
-    );
-    assert!(
-        status.message().contains("10000 pairs"),
-        "{}",
-        status.message()
-    );
+    assert_over_pair_budget(&status, 10_000);
     assert!(started.elapsed() < Duration::from_secs(5));
     let status = client.validate(big).await.expect_err("over budget");
     assert_eq!(status.code(), Code::ResourceExhausted);
@@ -617,15 +627,7 @@ async fn mutual_tls_serves_only_clients_with_a_certificate_from_the_ca() {
         .connect()
         .await
         .expect("mutual TLS handshake");
-    let mut client = MentorMatchClient::new(channel);
-    assert!(
-        client
-            .validate(example())
-            .await
-            .expect("served")
-            .into_inner()
-            .valid
-    );
+    assert_validates(channel, "served").await;
     // Without one: the handshake or the first call fails.
     let refused = match Channel::from_shared(url)
         .unwrap()
@@ -729,17 +731,7 @@ async fn a_dense_district_request_is_refused_by_default_while_others_are_served(
     let served = small.solve(example()).await.expect("served meanwhile");
     assert!(!served.into_inner().assignments.is_empty());
     let (status, elapsed) = refused.await.expect("task");
-    assert_eq!(
-        status.code(),
-        Code::ResourceExhausted,
-        "{}",
-        status.message()
-    );
-    assert!(
-        status.message().contains("60000000 pairs"),
-        "{}",
-        status.message()
-    );
+    assert_over_pair_budget(&status, 60_000_000);
     eprintln!("dense 200k x 50k refused after {elapsed:?}");
     // Still serving after the refusal.
     let again = small.solve(example()).await.expect("still served");

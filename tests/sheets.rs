@@ -4,6 +4,9 @@
 //! sheet, renamed header, formula, date, number as text, merged cells, empty rows, a huge
 //! file) never panic; exports are byte-identical; the mid-year round trip runs end to end
 //! through the binary.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use std::collections::HashMap;
 use std::io::Write as _;

@@ -1,4 +1,7 @@
 //! The stability report: blocking pairs, each with its evidence.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use serde_json::json;
 
@@ -14,21 +17,13 @@ fn solve_json(request: &serde_json::Value) -> serde_json::Value {
 }
 
 fn mentor(id: &str, capacity: u32, prefs: &[&str]) -> serde_json::Value {
-    let prefs: Vec<_> = prefs
-        .iter()
-        .enumerate()
-        .map(|(i, s)| json!({"studentId": s, "rank": i + 1}))
-        .collect();
+    let prefs = crate::common::ranked_json("studentId", prefs);
     json!({"id": id, "capacity": capacity, "availability": ["MON-8"], "preferences": prefs,
            "subjects": [{"subject": "math", "years": 5}]})
 }
 
 fn student(id: &str, priority: &str, prefs: &[&str]) -> serde_json::Value {
-    let prefs: Vec<_> = prefs
-        .iter()
-        .enumerate()
-        .map(|(i, m)| json!({"mentorId": m, "rank": i + 1}))
-        .collect();
+    let prefs = crate::common::ranked_json("mentorId", prefs);
     json!({"id": id, "availability": ["MON-8"], "preferences": prefs,
            "needs": [{"id": "N1", "track": "TRACK_ACADEMIC", "subject": "math", "priority": priority}]})
 }

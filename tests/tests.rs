@@ -1,4 +1,7 @@
 //! Integration tests, one binary (see the modules for what each guards).
+//!
+//! Holds only the module list; each module uses `mentor_match`'s public API and
+//! `crate::common`, never another test module.
 
 mod cli;
 mod codes;

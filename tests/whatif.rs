@@ -1,4 +1,7 @@
 //! What-if: scenarios solved as rematches of the base plan, checked against fresh solves.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use mentor_match::admit::validate;
 use mentor_match::explain::Outcome;

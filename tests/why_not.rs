@@ -1,5 +1,8 @@
 //! The exact cost of "why not my first choice" (`BETTER_OVERALL` misses), each checked against
 //! exhaustive search with the pair forced.
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
 
 use mentor_match::domain::model::Problem;
 use mentor_match::domain::Priority;

@@ -1,6 +1,9 @@
 //! The mentors' side of a plan, for the school's "every teacher involved" (全员性原则) and
 //! "a fairly spread workload": who has no student and why, and how evenly loads are spread,
 //! overall and per track.
+//!
+//! Reads the domain, `rules` and the plan's data types only; must not import the solver, the
+//! engine or any renderer.
 
 use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::domain::Track;

@@ -6,6 +6,11 @@
 //!
 //! The data's types are `crate::outcome`'s (re-exported here), so the engine's analyses, the
 //! rematch and the what-if can read a plan without importing this module, which reads theirs.
+//!
+//! Sits above the solver, `rules` and `score` (which it reads) and below the renderers: must
+//! not import the engine, `proto`, the CLI, the service or any renderer (`report/`, `sheet/`),
+//! which all read an [`Outcome`]. The figures other passes add (why-not costs, stability,
+//! shortage) arrive as plain fields set by those passes.
 
 pub mod changes;
 pub mod mentors;
@@ -251,6 +256,7 @@ fn assignments(problem: &Problem, pairs: &[(NeedIx, MentorIx)]) -> Vec<Assignmen
         .collect()
 }
 
+/// Why one need was left without a mentor, with the mentors that came closest (best first).
 fn unassigned(
     problem: &Problem,
     index: &QualificationIndex,
@@ -269,37 +275,89 @@ fn unassigned(
             full_count: 0,
         };
     }
-    let mut qualified = Vec::new();
-    let mut volunteers = Vec::new();
-    let mut with_slot = Vec::new();
-    let mut candidates = Vec::new();
-    for &m in index.relevant(need) {
-        match check_pair(problem, n, m) {
-            Err(Blocker::NotQualified(_)) => continue,
-            Err(Blocker::NotVolunteered) => qualified.push(m),
-            Err(Blocker::NoCommonSlot { .. }) => {
-                qualified.push(m);
-                volunteers.push(m);
-            }
-            Err(Blocker::Forbidden) => {
-                qualified.push(m);
-                volunteers.push(m);
-                with_slot.push(m);
-            }
-            Ok(_) => {
-                qualified.push(m);
-                volunteers.push(m);
-                with_slot.push(m);
-                candidates.push(m);
+    let tiers = Tiers::of(problem, index, n);
+    let (reason, full) = unassigned_reason(problem, plan, status, n, &tiers);
+    let mut listed = match reason {
+        UnassignedReason::NotVolunteered => tiers.qualified,
+        UnassignedReason::NoCommonSlot => tiers.volunteers,
+        UnassignedReason::Forbidden => tiers.with_slot,
+        _ => tiers.candidates,
+    };
+    let qualified_count = listed.len() as u32;
+    let full_count = if reason == UnassignedReason::CandidatesFull {
+        qualified_count
+    } else {
+        0
+    };
+    best_for(problem, n, &mut listed);
+    Unassigned {
+        need: n,
+        reason,
+        qualified: listed,
+        qualified_count,
+        full,
+        full_count,
+    }
+}
+
+/// The mentors relevant to one need, by how far each got through the hard rules (each tier
+/// holds the next one): qualified, also volunteering, also sharing a slot, also not forbidden.
+struct Tiers {
+    qualified: Vec<MentorIx>,
+    volunteers: Vec<MentorIx>,
+    with_slot: Vec<MentorIx>,
+    candidates: Vec<MentorIx>,
+}
+
+impl Tiers {
+    fn of(problem: &Problem, index: &QualificationIndex, n: NeedIx) -> Tiers {
+        let mut t = Tiers {
+            qualified: Vec::new(),
+            volunteers: Vec::new(),
+            with_slot: Vec::new(),
+            candidates: Vec::new(),
+        };
+        for &m in index.relevant(&problem.needs[n as usize]) {
+            match check_pair(problem, n, m) {
+                Err(Blocker::NotQualified(_)) => continue,
+                Err(Blocker::NotVolunteered) => t.qualified.push(m),
+                Err(Blocker::NoCommonSlot { .. }) => {
+                    t.qualified.push(m);
+                    t.volunteers.push(m);
+                }
+                Err(Blocker::Forbidden) => {
+                    t.qualified.push(m);
+                    t.volunteers.push(m);
+                    t.with_slot.push(m);
+                }
+                Ok(_) => {
+                    t.qualified.push(m);
+                    t.volunteers.push(m);
+                    t.with_slot.push(m);
+                    t.candidates.push(m);
+                }
             }
         }
+        t
     }
-    let s = need.student;
-    let (reason, full) = if qualified.is_empty() {
+}
+
+/// The first tier that is empty names the reason; with candidates, the student's mentor limit,
+/// full seats (with who holds them) or an early stop of the solver.
+fn unassigned_reason(
+    problem: &Problem,
+    plan: &Plan,
+    status: SolveStatus,
+    n: NeedIx,
+    tiers: &Tiers,
+) -> (UnassignedReason, Vec<MentorSeats>) {
+    let s = problem.needs[n as usize].student;
+    let candidates = &tiers.candidates;
+    if tiers.qualified.is_empty() {
         (UnassignedReason::NoQualifiedMentor, Vec::new())
-    } else if volunteers.is_empty() {
+    } else if tiers.volunteers.is_empty() {
         (UnassignedReason::NotVolunteered, Vec::new())
-    } else if with_slot.is_empty() {
+    } else if tiers.with_slot.is_empty() {
         (UnassignedReason::NoCommonSlot, Vec::new())
     } else if candidates.is_empty() {
         (UnassignedReason::Forbidden, Vec::new())
@@ -326,27 +384,6 @@ fn unassigned(
         // early; a proven-optimal plan would have used it.
         debug_assert!(status != SolveStatus::Optimal);
         (UnassignedReason::SolverLimit, Vec::new())
-    };
-    let mut listed = match reason {
-        UnassignedReason::NotVolunteered => qualified,
-        UnassignedReason::NoCommonSlot => volunteers,
-        UnassignedReason::Forbidden => with_slot,
-        _ => candidates,
-    };
-    let qualified_count = listed.len() as u32;
-    let full_count = if reason == UnassignedReason::CandidatesFull {
-        qualified_count
-    } else {
-        0
-    };
-    best_for(problem, n, &mut listed);
-    Unassigned {
-        need: n,
-        reason,
-        qualified: listed,
-        qualified_count,
-        full,
-        full_count,
     }
 }
 

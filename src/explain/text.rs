@@ -19,6 +19,26 @@ use crate::i18n::Lang;
 use crate::rules::{Blocker, Evidence, RuleFailure};
 use crate::solver::SolveStatus;
 
+/// The catalogue keys of a change in one priority level's count: fewer one, fewer many, more
+/// one, more many.
+type LevelKeys = [&'static str; 4];
+
+/// A forced choice's cost per level ("1 normal need fewer covered").
+const FORCED_LEVELS: LevelKeys = [
+    "explain.forced.fewer_one",
+    "explain.forced.fewer_many",
+    "explain.forced.more_one",
+    "explain.forced.more_many",
+];
+
+/// A shortage change's gain per level ("covers 1 more high need").
+const CHANGE_LEVELS: LevelKeys = [
+    "explain.change.fewer_one",
+    "explain.change.fewer_many",
+    "explain.change.more_one",
+    "explain.change.more_many",
+];
+
 /// The reasons a figure was not computed, as the core writes them (English), with their
 /// catalogue keys: the renderer reads them in the reader's language. A reason missing here is
 /// shown as written (English); the test `every_not_computed_reason_is_translated` lists the
@@ -332,20 +352,20 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// What forcing a passed-over choice would cost: "forcing it: 1 normal need fewer
-    /// covered, fit -2.40; 2 other student(s) change mentor (S00012, S00040)".
-    pub fn forced(&self, f: &super::ForcedCost) -> String {
+    /// One phrase per priority level whose count changes, highest first ("1 normal need fewer
+    /// covered"), in the words of `keys` (fewer one, fewer many, more one, more many).
+    fn level_changes(&self, keys: &LevelKeys, changes: &[i32; 4]) -> Vec<String> {
         let w = self.w;
-        let mut parts: Vec<String> = Priority::DESCENDING
+        Priority::DESCENDING
             .iter()
             .filter_map(|&p| {
-                let change = f.coverage_change[p as usize];
+                let change = changes[p as usize];
                 (change != 0).then(|| {
                     let key = match (change < 0, change.abs() == 1) {
-                        (true, true) => "explain.forced.fewer_one",
-                        (true, false) => "explain.forced.fewer_many",
-                        (false, true) => "explain.forced.more_one",
-                        (false, false) => "explain.forced.more_many",
+                        (true, true) => keys[0],
+                        (true, false) => keys[1],
+                        (false, true) => keys[2],
+                        (false, false) => keys[3],
                     };
                     w.f(
                         key,
@@ -353,7 +373,14 @@ impl<'a> Renderer<'a> {
                     )
                 })
             })
-            .collect();
+            .collect()
+    }
+
+    /// What forcing a passed-over choice would cost: "forcing it: 1 normal need fewer
+    /// covered, fit -2.40; 2 other student(s) change mentor (S00012, S00040)".
+    pub fn forced(&self, f: &super::ForcedCost) -> String {
+        let w = self.w;
+        let mut parts = self.level_changes(&FORCED_LEVELS, &f.coverage_change);
         parts.push(self.fit(f.fit_change));
         let mut text = w.f("explain.forced.cost", &[("parts", &w.list(&parts))]);
         match f.changed_students.len() {
@@ -505,24 +532,7 @@ impl<'a> Renderer<'a> {
             }
             w.list(&text)
         };
-        let parts: Vec<String> = Priority::DESCENDING
-            .iter()
-            .filter_map(|&p| {
-                let change = c.coverage_gain[p as usize];
-                (change != 0).then(|| {
-                    let key = match (change < 0, change.abs() == 1) {
-                        (true, true) => "explain.change.fewer_one",
-                        (true, false) => "explain.change.fewer_many",
-                        (false, true) => "explain.change.more_one",
-                        (false, false) => "explain.change.more_many",
-                    };
-                    w.f(
-                        key,
-                        &[("count", &change.abs()), ("priority", &w.priority(p))],
-                    )
-                })
-            })
-            .collect();
+        let parts = self.level_changes(&CHANGE_LEVELS, &c.coverage_gain);
         let mut text = w.f(
             "explain.change.covers",
             &[("parts", &parts.join(w.t("explain.sep.and")))],
@@ -648,67 +658,79 @@ impl<'a> Renderer<'a> {
         let _ = writeln!(out, "\n{}", w.t("report.shortage.heading"));
         let _ = writeln!(out, "{}", w.t("report.shortage.supply"));
         for g in &sh.gaps {
-            let subject = self.name(g.subject);
-            let label = if subject.is_empty() {
-                w.track(g.track).to_string()
-            } else {
-                w.f(
-                    "explain.need_label",
-                    &[("track", &w.track(g.track)), ("subject", &subject)],
-                )
-            };
-            let levels: Vec<String> = Priority::DESCENDING
-                .iter()
-                .filter(|&&p| g.unassigned[p as usize] > 0)
-                .map(|&p| {
-                    w.f(
-                        "report.shortage.level",
-                        &[
-                            ("count", &g.unassigned[p as usize]),
-                            ("priority", &w.priority(p)),
-                        ],
-                    )
-                })
-                .collect();
-            let mut text = w.f(
-                "report.shortage.gap",
-                &[
-                    ("label", &label),
-                    ("left", &g.unassigned_total()),
-                    ("total", &g.needs.iter().sum::<u32>()),
-                    ("levels", &w.list(&levels)),
-                ],
-            );
-            if g.qualified_volunteers == 0 {
-                text.push_str(w.t("report.shortage.no_volunteer"));
-                if g.qualified_not_volunteering == 0 {
-                    text.push_str(w.t("report.shortage.recruit"));
-                }
-            } else {
-                text.push_str(&w.f(
-                    "report.shortage.volunteers",
-                    &[
-                        ("count", &g.qualified_volunteers),
-                        ("full", &g.full_volunteers),
-                    ],
-                ));
-            }
-            if g.qualified_not_volunteering > 0 {
-                text.push_str(&w.f(
-                    "report.shortage.not_volunteering",
-                    &[("count", &g.qualified_not_volunteering)],
-                ));
-            }
-            // With no volunteer every slot is unshared: the list would say nothing.
-            if !g.unshared_slots.is_empty() && g.qualified_volunteers > 0 {
-                let slots: Vec<String> = g.unshared_slots.bits().map(|b| w.slot(b)).collect();
-                text.push_str(&w.f(
-                    "report.shortage.unshared_slots",
-                    &[("slots", &w.list(&slots))],
-                ));
-            }
-            let _ = writeln!(out, "{text}");
+            let _ = writeln!(out, "{}", self.gap_line(g));
         }
+        self.gains_lines(out, sh);
+    }
+
+    /// One track and subject's supply: needs left per level, volunteers and who could.
+    fn gap_line(&self, g: &crate::shortage::SupplyGap) -> String {
+        let w = self.w;
+        let subject = self.name(g.subject);
+        let label = if subject.is_empty() {
+            w.track(g.track).to_string()
+        } else {
+            w.f(
+                "explain.need_label",
+                &[("track", &w.track(g.track)), ("subject", &subject)],
+            )
+        };
+        let levels: Vec<String> = Priority::DESCENDING
+            .iter()
+            .filter(|&&p| g.unassigned[p as usize] > 0)
+            .map(|&p| {
+                w.f(
+                    "report.shortage.level",
+                    &[
+                        ("count", &g.unassigned[p as usize]),
+                        ("priority", &w.priority(p)),
+                    ],
+                )
+            })
+            .collect();
+        let mut text = w.f(
+            "report.shortage.gap",
+            &[
+                ("label", &label),
+                ("left", &g.unassigned_total()),
+                ("total", &g.needs.iter().sum::<u32>()),
+                ("levels", &w.list(&levels)),
+            ],
+        );
+        if g.qualified_volunteers == 0 {
+            text.push_str(w.t("report.shortage.no_volunteer"));
+            if g.qualified_not_volunteering == 0 {
+                text.push_str(w.t("report.shortage.recruit"));
+            }
+        } else {
+            text.push_str(&w.f(
+                "report.shortage.volunteers",
+                &[
+                    ("count", &g.qualified_volunteers),
+                    ("full", &g.full_volunteers),
+                ],
+            ));
+        }
+        if g.qualified_not_volunteering > 0 {
+            text.push_str(&w.f(
+                "report.shortage.not_volunteering",
+                &[("count", &g.qualified_not_volunteering)],
+            ));
+        }
+        // With no volunteer every slot is unshared: the list would say nothing.
+        if !g.unshared_slots.is_empty() && g.qualified_volunteers > 0 {
+            let slots: Vec<String> = g.unshared_slots.bits().map(|b| w.slot(b)).collect();
+            text.push_str(&w.f(
+                "report.shortage.unshared_slots",
+                &[("slots", &w.list(&slots))],
+            ));
+        }
+        text
+    }
+
+    /// The changes that would cover more, or why they were not computed.
+    fn gains_lines(&self, out: &mut String, sh: &crate::shortage::Shortage) {
+        let w = self.w;
         match &sh.gains {
             crate::shortage::Gains::NotComputed(why) => {
                 let _ = writeln!(
@@ -756,28 +778,40 @@ impl<'a> Renderer<'a> {
     }
 
     /// The human-readable report of a run: status, pairs with reasons, unassigned needs,
-    /// missed first choices and summary figures.
+    /// missed first choices and summary figures, one section after another.
     pub fn report(&self, outcome: &Outcome) -> String {
-        let w = self.w;
-        let problem = self.problem;
         let mut out = String::new();
+        self.status_section(&mut out, outcome);
+        self.pairs_section(&mut out, outcome);
+        self.unassigned_section(&mut out, outcome);
+        if let Some(sh) = &outcome.shortage {
+            self.shortage_section(&mut out, sh);
+        }
+        self.misses_section(&mut out, outcome);
+        if !outcome.blocking.is_empty() {
+            self.stability_section(&mut out, outcome);
+        }
+        self.summary_section(&mut out, &outcome.summary);
+        self.mentor_side_section(&mut out, &outcome.summary);
+        out
+    }
+
+    /// The report's head: status, method, objective and coverage per level.
+    fn status_section(&self, out: &mut String, outcome: &Outcome) {
+        let w = self.w;
         let r = &outcome.solver;
-        let line = |out: &mut String, text: String| {
-            out.push_str(&text);
-            out.push('\n');
-        };
         line(
-            &mut out,
+            out,
             w.f("report.status_line", &[("status", &self.status(r.status))]),
         );
         if let Some(method) = r.method {
             line(
-                &mut out,
+                out,
                 w.f("report.method_line", &[("method", &self.method(method))]),
             );
         }
         line(
-            &mut out,
+            out,
             w.f(
                 "report.objective_line",
                 &[
@@ -790,7 +824,7 @@ impl<'a> Renderer<'a> {
         );
         for level in &r.coverage {
             line(
-                &mut out,
+                out,
                 w.f(
                     "report.coverage_line",
                     &[
@@ -801,10 +835,14 @@ impl<'a> Renderer<'a> {
                 ),
             );
         }
+    }
 
+    /// The table of pairs, one row each with its reasons.
+    fn pairs_section(&self, out: &mut String, outcome: &Outcome) {
+        let w = self.w;
         out.push('\n');
         line(
-            &mut out,
+            out,
             w.f(
                 "report.pairs.heading",
                 &[("count", &outcome.assignments.len())],
@@ -835,19 +873,23 @@ impl<'a> Renderer<'a> {
                 w.clauses(&self.pair_why(a))
             );
         }
+    }
 
+    /// The needs left without a mentor, each with its reason.
+    fn unassigned_section(&self, out: &mut String, outcome: &Outcome) {
+        let w = self.w;
         out.push('\n');
         line(
-            &mut out,
+            out,
             w.f(
                 "report.unassigned.heading",
                 &[("count", &outcome.unassigned.len())],
             ),
         );
         for u in &outcome.unassigned {
-            let n = &problem.needs[u.need as usize];
+            let n = &self.problem.needs[u.need as usize];
             line(
-                &mut out,
+                out,
                 w.f(
                     "report.unassigned.line",
                     &[
@@ -860,14 +902,15 @@ impl<'a> Renderer<'a> {
                 ),
             );
         }
+    }
 
-        if let Some(sh) = &outcome.shortage {
-            self.shortage_section(&mut out, sh);
-        }
-
+    /// Students who did not get their first choice: each higher choice, why not, and what
+    /// forcing it would cost.
+    fn misses_section(&self, out: &mut String, outcome: &Outcome) {
+        let w = self.w;
         out.push('\n');
         line(
-            &mut out,
+            out,
             w.f("report.misses.heading", &[("count", &outcome.misses.len())]),
         );
         for miss in &outcome.misses {
@@ -876,7 +919,7 @@ impl<'a> Renderer<'a> {
                 |r| w.f("report.misses.choice", &[("rank", &r)]),
             );
             line(
-                &mut out,
+                out,
                 w.f(
                     "report.misses.student",
                     &[("student", &self.student_id(miss.student)), ("got", &got)],
@@ -884,7 +927,7 @@ impl<'a> Renderer<'a> {
             );
             for h in &miss.higher {
                 line(
-                    &mut out,
+                    out,
                     w.f(
                         "report.misses.higher",
                         &[
@@ -899,66 +942,72 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
+    }
 
-        if !outcome.blocking.is_empty() {
-            out.push('\n');
-            line(
-                &mut out,
-                w.f(
-                    "report.stability.heading",
-                    &[("count", &outcome.blocking.len())],
-                ),
+    /// The blocking pairs (the first [`BLOCKING_PAIRS_PRINTED`]) and the price of stability;
+    /// called only when there are some.
+    fn stability_section(&self, out: &mut String, outcome: &Outcome) {
+        let w = self.w;
+        out.push('\n');
+        line(
+            out,
+            w.f(
+                "report.stability.heading",
+                &[("count", &outcome.blocking.len())],
+            ),
+        );
+        for b in outcome.blocking.iter().take(BLOCKING_PAIRS_PRINTED) {
+            let given = b.student_best_given.map_or_else(
+                || w.t("report.stability.no_ranked").to_string(),
+                |r| w.f("report.stability.got", &[("rank", &r)]),
             );
-            for b in outcome.blocking.iter().take(BLOCKING_PAIRS_PRINTED) {
-                let given = b.student_best_given.map_or_else(
-                    || w.t("report.stability.no_ranked").to_string(),
-                    |r| w.f("report.stability.got", &[("rank", &r)]),
-                );
-                let room = match b.displaces {
-                    None => w.t("report.stability.has_room").to_string(),
-                    Some(t) => w.f(
-                        "report.stability.would_replace",
-                        &[("student", &self.student_id(t))],
-                    ),
-                };
-                line(
-                    &mut out,
-                    w.f(
-                        "report.stability.line",
-                        &[
-                            ("student", &self.student_id(b.student)),
-                            ("mentor", &self.mentor_id(b.mentor)),
-                            ("student_rank", &b.student_rank),
-                            ("given", &given),
-                            ("mentor_rank", &b.mentor_rank),
-                            ("room", &room),
-                        ],
-                    ),
-                );
-            }
-            if outcome.blocking.len() > BLOCKING_PAIRS_PRINTED {
-                line(
-                    &mut out,
-                    w.f(
-                        "report.stability.more",
-                        &[("count", &(outcome.blocking.len() - BLOCKING_PAIRS_PRINTED))],
-                    ),
-                );
-            }
+            let room = match b.displaces {
+                None => w.t("report.stability.has_room").to_string(),
+                Some(t) => w.f(
+                    "report.stability.would_replace",
+                    &[("student", &self.student_id(t))],
+                ),
+            };
             line(
-                &mut out,
+                out,
                 w.f(
-                    "report.stability.price",
-                    &[("price", &self.price(&outcome.price_of_stability))],
+                    "report.stability.line",
+                    &[
+                        ("student", &self.student_id(b.student)),
+                        ("mentor", &self.mentor_id(b.mentor)),
+                        ("student_rank", &b.student_rank),
+                        ("given", &given),
+                        ("mentor_rank", &b.mentor_rank),
+                        ("room", &room),
+                    ],
                 ),
             );
         }
-
-        let s = &outcome.summary;
-        out.push('\n');
-        line(&mut out, w.t("report.summary.heading").to_string());
+        if outcome.blocking.len() > BLOCKING_PAIRS_PRINTED {
+            line(
+                out,
+                w.f(
+                    "report.stability.more",
+                    &[("count", &(outcome.blocking.len() - BLOCKING_PAIRS_PRINTED))],
+                ),
+            );
+        }
         line(
-            &mut out,
+            out,
+            w.f(
+                "report.stability.price",
+                &[("price", &self.price(&outcome.price_of_stability))],
+            ),
+        );
+    }
+
+    /// The summary's student side: counts, choice shares, priced why-nots, per track.
+    fn summary_section(&self, out: &mut String, s: &super::Summary) {
+        let w = self.w;
+        out.push('\n');
+        line(out, w.t("report.summary.heading").to_string());
+        line(
+            out,
             w.f(
                 "report.summary.counts",
                 &[
@@ -973,7 +1022,7 @@ impl<'a> Renderer<'a> {
             ),
         );
         line(
-            &mut out,
+            out,
             w.f(
                 "report.summary.choices",
                 &[
@@ -984,7 +1033,7 @@ impl<'a> Renderer<'a> {
         );
         if s.why_not_priced + s.why_not_unpriced > 0 {
             line(
-                &mut out,
+                out,
                 w.f(
                     "report.summary.priced",
                     &[
@@ -996,7 +1045,7 @@ impl<'a> Renderer<'a> {
         }
         for t in &s.tracks {
             line(
-                &mut out,
+                out,
                 w.f(
                     "report.summary.track",
                     &[
@@ -1009,6 +1058,12 @@ impl<'a> Renderer<'a> {
                 ),
             );
         }
+    }
+
+    /// The summary's mentor side: load histogram, involvement and spread (overall and per
+    /// track), then the idle mentors by reason.
+    fn mentor_side_section(&self, out: &mut String, s: &super::Summary) {
+        let w = self.w;
         let hist: Vec<String> = s
             .load_histogram
             .iter()
@@ -1016,12 +1071,12 @@ impl<'a> Renderer<'a> {
             .map(|(k, n)| format!("{k}:{n}"))
             .collect();
         line(
-            &mut out,
+            out,
             w.f("report.summary.histogram", &[("hist", &hist.join(" "))]),
         );
         let side = &s.mentor_side;
         line(
-            &mut out,
+            out,
             w.f(
                 "report.summary.involved",
                 &[
@@ -1035,7 +1090,7 @@ impl<'a> Renderer<'a> {
             let (mentors, l) = &side.tracks[track.index()];
             if *mentors > 0 {
                 line(
-                    &mut out,
+                    out,
                     w.f(
                         "report.summary.track_mentors",
                         &[
@@ -1048,32 +1103,43 @@ impl<'a> Renderer<'a> {
             }
         }
         if !side.idle.is_empty() {
-            line(&mut out, w.t("report.summary.idle_heading").to_string());
-            for (reason, ids) in idle_by_reason(problem, side) {
-                let shown: Vec<&str> = ids.iter().take(IDLE_NAMED).copied().collect();
-                let more = if ids.len() > IDLE_NAMED {
-                    w.f(
-                        "report.summary.idle_more",
-                        &[("count", &(ids.len() - IDLE_NAMED))],
-                    )
-                } else {
-                    String::new()
-                };
-                line(
-                    &mut out,
-                    w.f(
-                        "report.summary.idle_line",
-                        &[
-                            ("why", &self.idle(reason)),
-                            ("ids", &w.list(&shown)),
-                            ("more", &more),
-                        ],
-                    ),
-                );
-            }
+            self.idle_lines(out, side);
         }
-        out
     }
+
+    /// The idle mentors, one line per reason naming the first [`IDLE_NAMED`].
+    fn idle_lines(&self, out: &mut String, side: &super::mentors::MentorSide) {
+        let w = self.w;
+        line(out, w.t("report.summary.idle_heading").to_string());
+        for (reason, ids) in idle_by_reason(self.problem, side) {
+            let shown: Vec<&str> = ids.iter().take(IDLE_NAMED).copied().collect();
+            let more = if ids.len() > IDLE_NAMED {
+                w.f(
+                    "report.summary.idle_more",
+                    &[("count", &(ids.len() - IDLE_NAMED))],
+                )
+            } else {
+                String::new()
+            };
+            line(
+                out,
+                w.f(
+                    "report.summary.idle_line",
+                    &[
+                        ("why", &self.idle(reason)),
+                        ("ids", &w.list(&shown)),
+                        ("more", &more),
+                    ],
+                ),
+            );
+        }
+    }
+}
+
+/// Appends one line of the report.
+fn line(out: &mut String, text: String) {
+    out.push_str(&text);
+    out.push('\n');
 }
 
 /// Idle mentors grouped by reason, the reason closest to a pair first; ids in input order.

@@ -1,6 +1,8 @@
 //! Admission control for solves: at most `concurrent` run at once, at most `queue` wait; past
 //! that a call is refused at once (RESOURCE_EXHAUSTED), never left hanging. The limit is global
 //! (tonic's per-connection limits would let many connections overload the machine).
+//!
+//! Plain concurrency (std and tokio): must not import anything else of the crate.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

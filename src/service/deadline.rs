@@ -1,6 +1,8 @@
 //! The client's deadline, read from the `grpc-timeout` header (tonic does not hand it to the
 //! handler). The service caps the solver's time limit by it, keeping a margin to explain and
 //! encode the answer, so a short deadline gets the best plan found rather than an error.
+//!
+//! Header parsing only (std and tonic): must not import anything else of the crate.
 
 use std::time::{Duration, Instant};
 

@@ -18,6 +18,9 @@
 //! Errors are JSON ([`ErrorBody`]): 400 with the violation list, 401, 413 (body over
 //! `max_request_bytes`, or a model over the work budget), 429 with `Retry-After` when every solve
 //! slot and queue place is taken, 503 while draining, 504 when the deadline leaves no time.
+//!
+//! Must not import the engine, the solver or the domain: every call goes through
+//! [`MentorMatchService`] as the gRPC one does (and `server` only for the token check).
 
 use std::future::Future;
 use std::sync::Arc;
@@ -212,6 +215,21 @@ where
     F: FnOnce(MentorMatchService, Call, Req) -> Fut,
     Fut: Future<Output = Result<Resp, ServiceError>>,
 {
+    match read_call(st, method, headers, query, body).await {
+        Ok((call, request)) => answer(call_service(st.service.clone(), call, request).await),
+        Err(refused) => refused,
+    }
+}
+
+/// A `/v1/` call up to the service: token, deadline, body (bounded) and JSON, or the answer
+/// that refuses it (counted in the metrics).
+async fn read_call<Req: DeserializeOwned>(
+    st: &HttpState,
+    method: &'static str,
+    headers: &HeaderMap,
+    query: Option<String>,
+    body: Body,
+) -> Result<(Call, Req), Response> {
     let metrics = st.service.metrics();
     let refuse = |code: Code, reason: Option<Refusal>| {
         metrics.call(method, Transport::Http, code_name(code));
@@ -221,20 +239,20 @@ where
     };
     if !authorized(&st.settings, headers) {
         refuse(Code::Unauthenticated, Some(Refusal::Unauthenticated));
-        return unauthenticated();
+        return Err(unauthenticated());
     }
     let timeout = match requested_timeout(headers, query.as_deref()) {
         Ok(t) => t,
         Err(value) => {
             refuse(Code::InvalidArgument, None);
-            return bad_request(
+            return Err(bad_request(
                 "timeout",
                 "INVALID_TIMEOUT",
                 format!(
                     "timeout {value:?} is not a duration (write e.g. 500ms, 10s, 2m, or \
                      gRPC's 10S)"
                 ),
-            );
+            ));
         }
     };
     // The deadline runs from the moment the call arrived, as gRPC's does.
@@ -243,17 +261,7 @@ where
         Ok(b) => b,
         Err(_) => {
             refuse(Code::OutOfRange, Some(Refusal::TooLarge));
-            return error_response(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                ErrorBody {
-                    code: code_name(Code::OutOfRange).into(),
-                    message: format!(
-                        "the request body is larger than the server accepts ({} bytes)",
-                        st.settings.max_request_bytes
-                    ),
-                    violations: Vec::new(),
-                },
-            );
+            return Err(too_large(st.settings.max_request_bytes));
         }
     };
     let request: Req = match serde_json::from_slice(&bytes) {
@@ -263,11 +271,11 @@ where
             // serde's message quotes only what the caller sent, and goes back only to it;
             // never a risk level, though (`DecodeError`).
             let e = crate::proto::DecodeError::from(e);
-            return bad_request(
+            return Err(bad_request(
                 "",
                 "INVALID_JSON",
                 format!("the body is not a valid {method} request in the proto3 JSON mapping: {e}"),
-            );
+            ));
         }
     };
     let call = Call {
@@ -279,7 +287,26 @@ where
         transport: Transport::Http,
         bytes: bytes.len(),
     };
-    match call_service(st.service.clone(), call, request).await {
+    Ok((call, request))
+}
+
+/// 413: the body is over `max_request_bytes`.
+fn too_large(max_request_bytes: usize) -> Response {
+    error_response(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorBody {
+            code: code_name(Code::OutOfRange).into(),
+            message: format!(
+                "the request body is larger than the server accepts ({max_request_bytes} bytes)"
+            ),
+            violations: Vec::new(),
+        },
+    )
+}
+
+/// The service's reply as the HTTP answer.
+fn answer<Resp: Serialize>(reply: Result<Resp, ServiceError>) -> Response {
+    match reply {
         // The same bytes as `solve --format json` and a gRPC client's JSON of the reply.
         Ok(reply) => match serde_json::to_string_pretty(&reply) {
             Ok(text) => json_response(StatusCode::OK, text + "\n"),

@@ -3,6 +3,9 @@
 //!
 //! Labels are closed sets chosen here (method, transport, status code, refusal reason, solve
 //! method): no request content, no student or mentor id, ever reaches a label.
+//!
+//! Reads only the admission gate (`super::admission`); must not import the engine, `proto` or
+//! any request type, so no request content can reach a metric.
 
 use std::sync::Arc;
 
@@ -87,6 +90,10 @@ fn registered<M: prometheus::core::Collector + Clone + 'static>(
 
 impl Metrics {
     /// Metrics for one server, reading queue depth and in-flight solves off its admission gate.
+    ///
+    /// Over 80 lines on purpose: it is the table of every metric the server exports (name,
+    /// help, buckets, labels), one `registered` call each, read top to bottom; split up, the
+    /// table would be in several places.
     pub fn new(admission: Arc<Admission>) -> Self {
         let registry = Registry::new_custom(Some("mentor_match".into()), None)
             .unwrap_or_else(|_| Registry::new());

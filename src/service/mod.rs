@@ -3,7 +3,8 @@
 //! the error back. All error → status mapping is in [`ServiceError`]'s one `match`.
 //!
 //! An outer layer: validates through `crate::admit`, solves through the engine, converts with
-//! `proto`; only `server` and the CLI import it.
+//! `proto`; only `server` and the CLI import it. Must not import the CLI or the renderers
+//! (`report/`, `sheet/`): answers are proto messages built by `proto`.
 
 pub mod admission;
 pub mod deadline;
@@ -295,6 +296,23 @@ fn time_left(
         .ok_or(ServiceError::NoTime)
 }
 
+/// What one call's blocking work may use: its deadline less the margin, the work budget and
+/// the server's stop flag (copied into the blocking closure).
+#[derive(Clone, Copy)]
+struct Limits {
+    deadline: Option<Instant>,
+    margin: Duration,
+    budget: crate::solver::Budget,
+    stop: &'static std::sync::atomic::AtomicBool,
+}
+
+impl Limits {
+    /// [`time_left`] of the call's deadline.
+    fn time_left(&self) -> Result<Option<Duration>, ServiceError> {
+        time_left(self.deadline, self.margin)
+    }
+}
+
 /// What a transport knows of a call besides its body.
 #[derive(Clone, Debug)]
 pub struct Call {
@@ -343,6 +361,16 @@ impl MentorMatchService {
         }
     }
 
+    /// The limits of one call's blocking work.
+    fn limits(&self, call: &Call) -> Limits {
+        Limits {
+            deadline: call.deadline,
+            margin: self.config.deadline_margin,
+            budget: self.config.budget,
+            stop: self.stop,
+        }
+    }
+
     /// Solve: validate, solve within the deadline, explain.
     pub async fn solve_call(
         &self,
@@ -362,10 +390,7 @@ impl MentorMatchService {
             solve_ms = tracing::field::Empty,
             status = tracing::field::Empty,
         );
-        let margin = self.config.deadline_margin;
-        let budget = self.config.budget;
-        let stop = self.stop;
-        let deadline = call.deadline;
+        let limits = self.limits(&call);
         let result = async {
             let lang = proto::locale(&req.locale, "locale");
             let raw = RawRequest::from(req);
@@ -380,9 +405,9 @@ impl MentorMatchService {
                     (Err(invalid), Ok(_)) | (Ok(_), Err(invalid)) => return Err(invalid.into()),
                 };
                 let mut options = SolveOptions::from_policy(&problem);
-                options.budget = budget;
-                options.stop = Some(stop);
-                if let Some(left) = time_left(deadline, margin)? {
+                options.budget = limits.budget;
+                options.stop = Some(limits.stop);
+                if let Some(left) = limits.time_left()? {
                     options.time_limit = options.time_limit.min(left);
                 }
                 let outcome = engine::solve_with(&problem, options)?;
@@ -420,10 +445,7 @@ impl MentorMatchService {
     ) -> Result<pb::RematchResponse, ServiceError> {
         let started = Instant::now();
         self.metrics.request_size(call.transport, call.bytes);
-        let margin = self.config.deadline_margin;
-        let budget = self.config.budget;
-        let stop = self.stop;
-        let deadline = call.deadline;
+        let limits = self.limits(&call);
         let (students, mentors, needs) = req.request.as_ref().map_or((0, 0, 0), counts);
         let span = tracing::info_span!(
             "rematch",
@@ -439,8 +461,9 @@ impl MentorMatchService {
                 // The locale is checked first: a bad one is reported alone.
                 let lang = proto::locale(&req.locale, "locale")?;
                 let raw = crate::rematch::RawRematch::from(req);
-                let cap = time_left(deadline, margin)?;
-                let outcome = crate::rematch::rematch_within(raw, cap, budget, Some(stop))?;
+                let cap = limits.time_left()?;
+                let outcome =
+                    crate::rematch::rematch_within(raw, cap, limits.budget, Some(limits.stop))?;
                 Ok((
                     outcome.outcome.solver.method,
                     outcome.outcome.solver.candidate_pairs,
@@ -475,10 +498,7 @@ impl MentorMatchService {
     ) -> Result<pb::WhatIfResponse, ServiceError> {
         let started = Instant::now();
         self.metrics.request_size(call.transport, call.bytes);
-        let margin = self.config.deadline_margin;
-        let budget = self.config.budget;
-        let stop = self.stop;
-        let deadline = call.deadline;
+        let limits = self.limits(&call);
         let (students, mentors, needs) = req.request.as_ref().map_or((0, 0, 0), counts);
         let span = tracing::info_span!(
             "what_if",
@@ -493,11 +513,12 @@ impl MentorMatchService {
             .run_blocking(move || {
                 // The locale is checked first: a bad one is reported alone.
                 let lang = proto::locale(&req.locale, "locale")?;
-                let cap = time_left(deadline, margin)?;
+                let cap = limits.time_left()?;
                 let raw = RawRequest::from(req.request.unwrap_or_default());
                 let scenarios: Vec<crate::whatif::Scenario> =
                     req.scenarios.into_iter().map(Into::into).collect();
-                let outcome = crate::whatif::what_if(raw, &scenarios, cap, budget, Some(stop))?;
+                let outcome =
+                    crate::whatif::what_if(raw, &scenarios, cap, limits.budget, Some(limits.stop))?;
                 Ok(proto::whatif_response_in(&outcome, lang))
             })
             .instrument(span.clone())
@@ -606,50 +627,49 @@ pub fn code_name(code: Code) -> &'static str {
     }
 }
 
+/// One gRPC call through its transport-neutral method: the call's facts from the request's
+/// metadata, the message, the answer or the error as a `Status`.
+async fn grpc<Req, Resp, F, Fut>(request: Request<Req>, method: F) -> Result<Response<Resp>, Status>
+where
+    Req: prost::Message,
+    F: FnOnce(Call, Req) -> Fut,
+    Fut: std::future::Future<Output = Result<Resp, ServiceError>>,
+{
+    let call = Call::grpc(&request);
+    method(call, request.into_inner())
+        .await
+        .map(Response::new)
+        .map_err(Status::from)
+}
+
 #[tonic::async_trait]
 impl pb::mentor_match_server::MentorMatch for MentorMatchService {
     async fn solve(
         &self,
         request: Request<pb::SolveRequest>,
     ) -> Result<Response<pb::SolveResponse>, Status> {
-        let call = Call::grpc(&request);
-        self.solve_call(call, request.into_inner())
-            .await
-            .map(Response::new)
-            .map_err(Status::from)
+        grpc(request, |call, r| self.solve_call(call, r)).await
     }
 
     async fn rematch(
         &self,
         request: Request<pb::RematchRequest>,
     ) -> Result<Response<pb::RematchResponse>, Status> {
-        let call = Call::grpc(&request);
-        self.rematch_call(call, request.into_inner())
-            .await
-            .map(Response::new)
-            .map_err(Status::from)
+        grpc(request, |call, r| self.rematch_call(call, r)).await
     }
 
     async fn what_if(
         &self,
         request: Request<pb::WhatIfRequest>,
     ) -> Result<Response<pb::WhatIfResponse>, Status> {
-        let call = Call::grpc(&request);
-        self.what_if_call(call, request.into_inner())
-            .await
-            .map(Response::new)
-            .map_err(Status::from)
+        grpc(request, |call, r| self.what_if_call(call, r)).await
     }
 
     async fn validate(
         &self,
         request: Request<pb::SolveRequest>,
     ) -> Result<Response<pb::ValidateResponse>, Status> {
-        let call = Call::grpc(&request);
-        self.validate_call(call, request.into_inner())
-            .await
-            .map(Response::new)
-            .map_err(Status::from)
+        grpc(request, |call, r| self.validate_call(call, r)).await
     }
 }
 

@@ -5,6 +5,9 @@
 //!
 //! Schemas follow the proto3 JSON mapping that pbjson implements: lowerCamelCase field names,
 //! enums as their names, 64-bit integers as decimal strings, default values omitted.
+//!
+//! Reads the compiled descriptor set (`proto::pb`) and the route table (`super::http`) only;
+//! must not import the service's handlers, the engine or the domain.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -68,11 +71,48 @@ impl Comments {
 
 /// The whole document.
 pub fn document() -> Value {
-    let set = FileDescriptorSet::decode(pb::FILE_DESCRIPTOR_SET).unwrap_or_default();
     let package = "mentormatch.v1";
+    let (mut schemas, service_doc, rpcs) = from_descriptors(package);
+    schemas.insert("Error".into(), error_schema());
+    let paths = paths(&rpcs);
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "mentor-match HTTP/JSON API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": format!(
+                "{service_doc} The HTTP/JSON side of the gRPC service mentormatch.v1.MentorMatch, \
+                 on the same port: each body is the proto3 JSON mapping of the gRPC request \
+                 message, each answer the response message, generated from \
+                 proto/mentormatch/v1/mentormatch.proto."
+            ),
+            "license": { "name": "MIT" }
+        },
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "The server's token (MENTOR_MATCH_TOKEN), when one is configured."
+                }
+            }
+        },
+        "security": [ { "bearer": [] } ]
+    })
+}
+
+/// Each rpc by name: its input and output message (local names) and its doc comment.
+type Rpcs = BTreeMap<String, (String, String, String)>;
+
+/// What the compiled descriptors of `package` give: a schema per message and enum, the
+/// service's doc comment and its rpcs.
+fn from_descriptors(package: &str) -> (Map<String, Value>, String, Rpcs) {
+    let set = FileDescriptorSet::decode(pb::FILE_DESCRIPTOR_SET).unwrap_or_default();
     let mut schemas = Map::new();
     let mut service_doc = String::new();
-    let mut rpcs: BTreeMap<String, (String, String, String)> = BTreeMap::new();
+    let mut rpcs: Rpcs = BTreeMap::new();
     for file in set.file.iter().filter(|f| f.package() == package) {
         let comments = Comments::new(file);
         for (i, message) in file.message_type.iter().enumerate() {
@@ -108,8 +148,11 @@ pub fn document() -> Value {
             }
         }
     }
-    schemas.insert("Error".into(), error_schema());
+    (schemas, service_doc, rpcs)
+}
 
+/// The routes: one `POST` per rpc served over HTTP, then the plain `GET`s.
+fn paths(rpcs: &Rpcs) -> Map<String, Value> {
     let mut paths = Map::new();
     for &(path, rpc) in ROUTES {
         let Some((input, output, doc)) = rpcs.get(rpc) else {
@@ -149,33 +192,7 @@ pub fn document() -> Value {
         "/openapi.json".into(),
         plain_get("This document.", "application/json"),
     );
-
-    json!({
-        "openapi": "3.1.0",
-        "info": {
-            "title": "mentor-match HTTP/JSON API",
-            "version": env!("CARGO_PKG_VERSION"),
-            "description": format!(
-                "{service_doc} The HTTP/JSON side of the gRPC service mentormatch.v1.MentorMatch, \
-                 on the same port: each body is the proto3 JSON mapping of the gRPC request \
-                 message, each answer the response message, generated from \
-                 proto/mentormatch/v1/mentormatch.proto."
-            ),
-            "license": { "name": "MIT" }
-        },
-        "paths": paths,
-        "components": {
-            "schemas": schemas,
-            "securitySchemes": {
-                "bearer": {
-                    "type": "http",
-                    "scheme": "bearer",
-                    "description": "The server's token (MENTOR_MATCH_TOKEN), when one is configured."
-                }
-            }
-        },
-        "security": [ { "bearer": [] } ]
-    })
+    paths
 }
 
 /// `.mentormatch.v1.SolveRequest` → `SolveRequest` (nested: `Outer.Inner`).
