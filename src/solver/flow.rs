@@ -512,6 +512,10 @@ fn prepare(
 
 /// Successive shortest paths from a super source through per-student slots (used when the
 /// per-student mentor limit can bind).
+///
+/// Long (~125 lines) on purpose: the graph build and the augmenting loop of one textbook
+/// algorithm, sharing the arc arrays, potentials and labels; the loop is the reference the
+/// specialised `by_needs.rs` is tested against, and reads best as the one piece it is.
 fn solve_from_source(problem: &Problem, candidates: &Candidates, prepared: &Prepared) -> Cold {
     let Prepared {
         seat_used,

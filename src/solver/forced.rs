@@ -25,6 +25,11 @@ pub fn applies(problem: &Problem, all: &Candidates) -> bool {
 
 /// The optimal plan with `need` → `mentor` forced, from the optimal `plan` (one mentor or none
 /// per need, over `all`): the new mentor of every need. `None` when no plan can hold the pair.
+///
+/// Long (~140 lines) on purpose: it is one shortest-path search over one residual graph, built
+/// and walked in place; its steps share the graph's arrays, the labels and the heap, and split
+/// apart they would pass a dozen of them between each other without making a step readable on
+/// its own. Its comments mark the steps.
 pub fn forced_plan(
     problem: &Problem,
     all: &Candidates,

@@ -207,6 +207,9 @@ impl<'a> Residual<'a> {
     /// The residual network of `plan` (a mentor or none per need, optimal over `all`), its
     /// potentials found by a bounded label-correcting search. `None` when that search passes
     /// its bound or the time limit. `limits` bound all later searches together.
+    ///
+    /// Long (~90 lines) on purpose: the residual arcs of the plan and the label-correcting
+    /// search that prices them are built over the same arrays in one pass each.
     pub fn new(
         problem: &'a Problem,
         all: &'a Candidates,
