@@ -611,3 +611,99 @@ impl ByNeeds {
         self.r.sink()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solver::flow::{pair_cost, prepare, solve_from_source};
+
+    /// The packed cost of a set of (need, mentor) pairs: what both solvers minimise.
+    fn cost(problem: &Problem, candidates: &Candidates, pairs: &[(NeedIx, u32)], fit: f64) -> Cost {
+        pairs
+            .iter()
+            .map(|&(n, m)| {
+                let c = candidates.find(n, m).expect("a pair of the set");
+                pair_cost(
+                    problem.needs[n as usize].priority,
+                    candidates.scores[c],
+                    fit,
+                )
+            })
+            .sum()
+    }
+
+    /// Placing needs one at a time (most urgent first, each by a shortest augmenting path that
+    /// stays local) reaches the optimum of the textbook solver from a super source, on
+    /// generated schools short of seats (so needs displace each other).
+    #[test]
+    fn needs_placed_one_at_a_time_reach_the_optimum_from_a_source() {
+        for seed in 1..=4 {
+            let mut raw = crate::generate::generate_with(120, 24, seed, true);
+            for mentor in &mut raw.mentors {
+                mentor.capacity = mentor.capacity.min(2);
+            }
+            let problem = crate::admit::validate(raw).expect("generated requests are valid");
+            let candidates = crate::engine::candidates(&problem);
+            let prepared = prepare(&problem, &candidates, &[], None, None);
+            let placed = ByNeeds::new(&problem, &candidates, &prepared, None);
+            assert!(placed.complete);
+            let pairs = placed.pairs();
+            let reference = solve_from_source(&problem, &candidates, &prepared);
+            let reference_pairs: Vec<(NeedIx, u32)> = reference
+                .chosen
+                .iter()
+                .map(|&c| {
+                    (
+                        crate::solver::verify::pairs(&candidates, &[c])[0].0,
+                        candidates.mentors[c],
+                    )
+                })
+                .collect();
+            let fit = prepared.fit_scale;
+            assert_eq!(
+                cost(&problem, &candidates, &pairs, fit),
+                cost(&problem, &candidates, &reference_pairs, fit),
+                "seed {seed}"
+            );
+            // Every seat counted once: no mentor over its capacity.
+            let mut load = vec![0u32; problem.mentors.len()];
+            for &(_, m) in &pairs {
+                load[m as usize] += 1;
+            }
+            for (m, mentor) in problem.mentors.iter().enumerate() {
+                assert!(
+                    load[m] <= mentor.capacity,
+                    "seed {seed}: mentor {m} over capacity"
+                );
+            }
+        }
+    }
+
+    /// Priced pairs added in place (withdraw, reveal, place again) give the same optimum as
+    /// placing every need afresh over the larger set.
+    #[test]
+    fn pairs_added_in_place_match_a_fresh_solve() {
+        let problem = crate::admit::validate(crate::generate::generate_with(150, 30, 7, true))
+            .expect("generated requests are valid");
+        let all = crate::engine::candidates(&problem);
+        let kept = all.select(&problem, 2);
+        let prepared = prepare(&problem, &kept, &[], None, None);
+        let mut warm = ByNeeds::new(&problem, &kept, &prepared, None);
+        let extra: Vec<(NeedIx, u32, f64)> = (0..problem.needs.len() as NeedIx)
+            .flat_map(|n| all.of_need(n).map(move |c| (n, c)))
+            .filter(|&(n, c)| kept.find(n, all.mentors[c]).is_none())
+            .map(|(n, c)| (n, all.mentors[c], all.scores[c]))
+            .collect();
+        assert!(!extra.is_empty());
+        let mut grown = kept.clone();
+        grown.extend(extra.clone());
+        warm.add(prepared.fit_scale, &extra);
+        let fresh_prepared = prepare(&problem, &grown, &[], Some(prepared.fit_scale), None);
+        let fresh = ByNeeds::new(&problem, &grown, &fresh_prepared, None);
+        let fit = prepared.fit_scale;
+        assert_eq!(
+            cost(&problem, &grown, &warm.pairs(), fit),
+            cost(&problem, &grown, &fresh.pairs(), fit)
+        );
+    }
+}

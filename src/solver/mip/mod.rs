@@ -567,3 +567,67 @@ fn run_stage(
         bound,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+    use crate::solver::{verify, Until};
+
+    fn school() -> (Problem, Candidates) {
+        let problem = crate::test_school::problem(crate::test_school::json());
+        let candidates = crate::engine::candidates(&problem);
+        (problem, candidates)
+    }
+
+    /// The test school's optimum: S1's high-priority math need and its English need share T1's
+    /// seat, and S2's math need takes T2 — three needs on two one-seat mentors, which only seat
+    /// sharing allows.
+    #[test]
+    fn the_stages_reach_the_shared_seat_optimum() {
+        let (problem, candidates) = school();
+        let options = SolveOptions::from_policy(&problem);
+        let deadline = Until {
+            at: Instant::now() + Duration::from_secs(30),
+            stop: None,
+        };
+        let solution = solve(&problem, &candidates, options, deadline, None).unwrap();
+        assert_eq!(solution.status, SolveStatus::Optimal);
+        let pairs = verify::pairs(&candidates, &solution.chosen);
+        assert_eq!(pairs.len(), 3, "{pairs:?}");
+        assert_eq!(verify::verify(&problem, &pairs), Ok(()));
+    }
+
+    /// With no time left no stage starts: the caller's plan is the answer, not proven.
+    #[test]
+    fn without_time_the_start_is_the_answer() {
+        let (problem, candidates) = school();
+        let options = SolveOptions::from_policy(&problem);
+        let passed = Until {
+            at: Instant::now(),
+            stop: None,
+        };
+        let start = [0usize];
+        let solution = solve(&problem, &candidates, options, passed, Some(&start)).unwrap();
+        assert_eq!(solution.status, SolveStatus::TimeLimit);
+        assert_eq!(solution.chosen, start.to_vec());
+        assert!(solution.best_bound >= solution.objective);
+    }
+
+    /// A seat group per (student, mentor) with candidates: S1's two needs at T1 share one.
+    #[test]
+    fn pairs_of_one_student_at_one_mentor_share_a_seat_group() {
+        let (problem, candidates) = school();
+        let structure = Structure::new(&problem, &candidates);
+        let shared: Vec<_> = structure
+            .groups
+            .iter()
+            .filter(|g| g.members.len() > 1)
+            .collect();
+        assert_eq!(shared.len(), 1);
+        assert_eq!(problem.mentors[shared[0].mentor as usize].id.as_str(), "T1");
+        let all: usize = structure.groups.iter().map(|g| g.members.len()).sum();
+        assert_eq!(all, candidates.len());
+    }
+}
