@@ -6,14 +6,14 @@
 
 use std::collections::BTreeMap;
 
-use crate::domain::model::{MentorIx, NeedIx, Problem};
+use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::domain::Priority;
 use crate::rules::{qualify, Candidates, QualificationIndex};
 
 use super::{Candidate, ChangeKind};
 
 /// Needs held by a locked pair: they never move.
-pub(super) fn locked_needs(problem: &Problem, plan: &[Option<MentorIx>]) -> Vec<bool> {
+fn locked_needs(problem: &Problem, plan: &[Option<MentorIx>]) -> Vec<bool> {
     let mut frozen = vec![false; problem.needs.len()];
     for &(s, m) in &problem.locked {
         for n in problem.students[s as usize].needs() {
@@ -32,9 +32,43 @@ pub(super) fn generate(
     all: &Candidates,
     plan: &[Option<MentorIx>],
 ) -> Vec<Candidate> {
-    let needs = problem.needs.len();
+    let (holders, seats) = held(problem, plan);
+    let (need_seen, mentor_seen) = reach(problem, all, plan, &holders);
+    let max_capacity = crate::domain::limits::MAX_CAPACITY;
+    let seat_offered: Vec<bool> = (0..problem.mentors.len())
+        .map(|m| {
+            let capacity = problem.mentors[m].capacity;
+            mentor_seen[m] && seats[m].len() as u32 >= capacity && capacity < max_capacity
+        })
+        .collect();
+    let mut found = Found::new();
+    for (m, &offered) in seat_offered.iter().enumerate() {
+        if offered {
+            touch(&mut found, (m as MentorIx, ChangeKind::AddSeat), None);
+        }
+    }
+    for n in (0..problem.needs.len()).filter(|&n| need_seen[n]) {
+        touch_need(problem, index, all, plan, &seat_offered, n, &mut found);
+    }
+    ranked(found)
+}
+
+/// The candidate changes found so far, each with the most urgent unassigned need it touches
+/// directly and how many.
+type Found = BTreeMap<(MentorIx, ChangeKind), (Option<Priority>, u32)>;
+
+/// Notes a change, and the unassigned need it touches directly (if any).
+fn touch(found: &mut Found, key: (MentorIx, ChangeKind), direct: Option<Priority>) {
+    let entry = found.entry(key).or_insert((None, 0));
+    if let Some(p) = direct {
+        entry.0 = entry.0.max(Some(p));
+        entry.1 += 1;
+    }
+}
+
+/// Per mentor, the needs it holds in the plan and its students (consecutive repeats removed).
+fn held(problem: &Problem, plan: &[Option<MentorIx>]) -> (Vec<Vec<NeedIx>>, Vec<Vec<StudentIx>>) {
     let mentors = problem.mentors.len();
-    let frozen = locked_needs(problem, plan);
     let mut holders: Vec<Vec<NeedIx>> = vec![Vec::new(); mentors];
     let mut seats = vec![Vec::new(); mentors];
     for (n, m) in plan.iter().enumerate() {
@@ -46,10 +80,21 @@ pub(super) fn generate(
     for s in &mut seats {
         s.dedup();
     }
-    // Alternating paths from the unassigned needs: an unmade candidate pair, then a need the
-    // mentor at its end holds, and so on.
+    (holders, seats)
+}
+
+/// The needs and mentors on the alternating paths from the unassigned needs: an unmade
+/// candidate pair, then a need the mentor at its end holds (unless locked), and so on.
+fn reach(
+    problem: &Problem,
+    all: &Candidates,
+    plan: &[Option<MentorIx>],
+    holders: &[Vec<NeedIx>],
+) -> (Vec<bool>, Vec<bool>) {
+    let needs = problem.needs.len();
+    let frozen = locked_needs(problem, plan);
     let mut need_seen = vec![false; needs];
-    let mut mentor_seen = vec![false; mentors];
+    let mut mentor_seen = vec![false; problem.mentors.len()];
     let mut queue: std::collections::VecDeque<NeedIx> = std::collections::VecDeque::new();
     for n in 0..needs {
         if plan[n].is_none() {
@@ -72,65 +117,61 @@ pub(super) fn generate(
             }
         }
     }
-    let max_capacity = crate::domain::limits::MAX_CAPACITY;
-    let seat_offered: Vec<bool> = (0..mentors)
-        .map(|m| {
-            let capacity = problem.mentors[m].capacity;
-            mentor_seen[m] && seats[m].len() as u32 >= capacity && capacity < max_capacity
-        })
-        .collect();
-    let mut found: BTreeMap<(MentorIx, ChangeKind), (Option<Priority>, u32)> = BTreeMap::new();
-    let mut touch = |key: (MentorIx, ChangeKind), direct: Option<Priority>| {
-        let entry = found.entry(key).or_insert((None, 0));
-        if let Some(p) = direct {
-            entry.0 = entry.0.max(Some(p));
-            entry.1 += 1;
-        }
-    };
-    for (m, &offered) in seat_offered.iter().enumerate() {
-        if offered {
-            touch((m as MentorIx, ChangeKind::AddSeat), None);
-        }
-    }
+    (need_seen, mentor_seen)
+}
+
+/// The changes at need `n` (reached by the paths): a seat at a full candidate when `n` is
+/// unassigned, a qualified mentor volunteering, a volunteer one slot short adding it.
+fn touch_need(
+    problem: &Problem,
+    index: &QualificationIndex,
+    all: &Candidates,
+    plan: &[Option<MentorIx>],
+    seat_offered: &[bool],
+    n: usize,
+    found: &mut Found,
+) {
     let min = problem.policy.min_common_slots;
-    for n in (0..needs).filter(|&n| need_seen[n]) {
-        let need = &problem.needs[n];
-        let student = &problem.students[need.student as usize];
-        let direct = plan[n].is_none().then_some(need.priority);
-        if direct.is_some() {
-            // A seat at a full candidate of an unassigned need touches it directly.
-            for c in all.of_need(n as NeedIx) {
-                let m = all.mentors[c];
-                if seat_offered[m as usize] {
-                    touch((m, ChangeKind::AddSeat), direct);
-                }
-            }
-        }
-        for &m in index.relevant(need) {
-            let mentor = &problem.mentors[m as usize];
-            if qualify(
-                &problem.policy.rules,
-                &problem.students[need.student as usize],
-                need,
-                mentor,
-            )
-            .is_err()
-                || problem.facts(need.student, m).forbidden
-            {
-                continue;
-            }
-            let common = student.slots.common(mentor.slots).len();
-            if !mentor.volunteers_for(need.track) {
-                if common >= min {
-                    touch((m, ChangeKind::Volunteer(need.track)), direct);
-                }
-            } else if common + 1 == min {
-                for bit in student.slots.minus(mentor.slots).bits() {
-                    touch((m, ChangeKind::AddSlot(bit)), direct);
-                }
+    let need = &problem.needs[n];
+    let student = &problem.students[need.student as usize];
+    let direct = plan[n].is_none().then_some(need.priority);
+    if direct.is_some() {
+        // A seat at a full candidate of an unassigned need touches it directly.
+        for c in all.of_need(n as NeedIx) {
+            let m = all.mentors[c];
+            if seat_offered[m as usize] {
+                touch(found, (m, ChangeKind::AddSeat), direct);
             }
         }
     }
+    for &m in index.relevant(need) {
+        let mentor = &problem.mentors[m as usize];
+        if qualify(
+            &problem.policy.rules,
+            &problem.students[need.student as usize],
+            need,
+            mentor,
+        )
+        .is_err()
+            || problem.facts(need.student, m).forbidden
+        {
+            continue;
+        }
+        let common = student.slots.common(mentor.slots).len();
+        if !mentor.volunteers_for(need.track) {
+            if common >= min {
+                touch(found, (m, ChangeKind::Volunteer(need.track)), direct);
+            }
+        } else if common + 1 == min {
+            for bit in student.slots.minus(mentor.slots).bits() {
+                touch(found, (m, ChangeKind::AddSlot(bit)), direct);
+            }
+        }
+    }
+}
+
+/// The changes found as candidates, most urgent touch first.
+fn ranked(found: Found) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = found
         .into_iter()
         .map(|((mentor, kind), touch)| Candidate {
