@@ -52,6 +52,24 @@ pub(super) fn by_residual(
         ms = t.elapsed().as_millis() as u64,
         "residual network and potentials"
     );
+    price_seats(&mut residual, candidates, shortage, found);
+    let others: Vec<&Candidate> = candidates
+        .iter()
+        .filter(|c| c.kind != ChangeKind::AddSeat)
+        .collect();
+    let exhausted = !others.is_empty() && residual.screen().is_err();
+    let queue = screen(ctx, &residual, others, exhausted, shortage, resolve);
+    let work = evaluate(ctx, &residual, &queue, exhausted, shortage, found);
+    tracing::debug!(work, limit, "residual searches");
+}
+
+/// Every seat change priced by one search.
+fn price_seats(
+    residual: &mut Residual<'_>,
+    candidates: &[Candidate],
+    shortage: &mut Shortage,
+    found: &mut Vec<Change>,
+) {
     let seats: Vec<&Candidate> = candidates
         .iter()
         .filter(|c| c.kind == ChangeKind::AddSeat)
@@ -66,28 +84,37 @@ pub(super) fn by_residual(
         }
         Err(gain::Exhausted) => shortage.not_evaluated += seats.len() as u32,
     }
-    let others: Vec<&Candidate> = candidates
-        .iter()
-        .filter(|c| c.kind != ChangeKind::AddSeat)
-        .collect();
-    let exhausted = !others.is_empty() && residual.screen().is_err();
+}
+
+/// What the screen says of one change.
+enum Screened {
+    /// The residual cannot take it exactly: re-solve (or count) it.
+    Elsewhere,
+    /// It cannot cover more.
+    RuledOut,
+    /// It may: its bound.
+    Bound(i128),
+    /// Out of time or work.
+    Skipped,
+}
+
+/// The volunteer and slot changes through the screen (`exhausted`: its search ran out): those
+/// it rules out are counted as evaluated, those the residual cannot take go to `resolve`, and
+/// the rest come back as the queue to evaluate, smallest bound first.
+fn screen(
+    ctx: &Context<'_>,
+    residual: &Residual<'_>,
+    others: Vec<&Candidate>,
+    exhausted: bool,
+    shortage: &mut Shortage,
+    resolve: &mut Vec<Candidate>,
+) -> Vec<(i128, Candidate)> {
     // The changes the screen cannot rule out are evaluated biggest first gain (its bound)
     // first, so that a work bound that runs out leaves the least promising unevaluated.
     // Screened mentor by mentor (each mentor's needs prepared once), split over the cores and
     // joined in order.
     let mut by_mentor = others;
     by_mentor.sort_by_key(|c| (c.mentor, c.kind));
-    /// What the screen says of one change.
-    enum Screened {
-        /// The residual cannot take it exactly: re-solve (or count) it.
-        Elsewhere,
-        /// It cannot cover more.
-        RuledOut,
-        /// It may: its bound.
-        Bound(i128),
-        /// Out of time or work.
-        Skipped,
-    }
     let screened = crate::parallel::over_ranges(by_mentor.len(), |range| {
         let mut prepared: Option<(MentorIx, MentorNeeds)> = None;
         by_mentor[range]
@@ -124,6 +151,19 @@ pub(super) fn by_residual(
             .then(a.1.kind.cmp(&b.1.kind))
             .then(a.1.mentor.cmp(&b.1.mentor))
     });
+    queue
+}
+
+/// The queued changes' gains by cycle searches, a chunk at a time until the work bound;
+/// returns the work spent in all.
+fn evaluate(
+    ctx: &Context<'_>,
+    residual: &Residual<'_>,
+    queue: &[(i128, Candidate)],
+    exhausted: bool,
+    shortage: &mut Shortage,
+    found: &mut Vec<Change>,
+) -> u64 {
     // Each change starts from the plan: evaluated over the cores, each core with its own copy
     // of the residual, joined in queue order (the answer does not depend on the split), a
     // chunk at a time until the work bound.
@@ -163,5 +203,5 @@ pub(super) fn by_residual(
             }
         }
     }
-    tracing::debug!(work, limit, "residual searches");
+    work
 }
