@@ -188,6 +188,20 @@ pub struct Shortage {
     pub gains: Gains,
 }
 
+impl Shortage {
+    /// The supply, no change yet evaluated or counted.
+    fn supply_only(gaps: Vec<SupplyGap>, gains: Gains) -> Self {
+        Shortage {
+            gaps,
+            changes: Vec::new(),
+            with_gain: 0,
+            evaluated: 0,
+            not_evaluated: 0,
+            gains,
+        }
+    }
+}
+
 /// A candidate change before evaluation.
 #[derive(Clone, Copy, Debug)]
 struct Candidate {
@@ -236,28 +250,17 @@ pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, optio
             &built
         }
     };
-    let mut plan: Vec<Option<MentorIx>> = vec![None; problem.needs.len()];
-    for a in &outcome.assignments {
-        for n in &a.needs {
-            plan[n.need as usize] = Some(a.mentor);
-        }
-    }
+    let plan = plan_of(problem, outcome);
     let index = QualificationIndex::build(problem);
     let gaps = supply_gaps(problem, &index, &plan);
     let deadline = solve.started + options.time_limit;
     if Instant::now() >= deadline {
         // The solve used the whole limit (a plan cut by it): the supply only, at once. The
         // candidates are not even generated, so they cannot be counted.
-        outcome.shortage = Some(Shortage {
+        outcome.shortage = Some(Shortage::supply_only(
             gaps,
-            changes: Vec::new(),
-            with_gain: 0,
-            evaluated: 0,
-            not_evaluated: 0,
-            gains: Gains::NotComputed(
-                "the time limit was reached before the changes were generated",
-            ),
-        });
+            Gains::NotComputed("the time limit was reached before the changes were generated"),
+        ));
         return;
     }
     let candidates = generate(problem, &index, all, &plan);
@@ -266,14 +269,7 @@ pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, optio
         ms = t.elapsed().as_millis() as u64,
         "shortage candidates"
     );
-    let mut shortage = Shortage {
-        gaps,
-        changes: Vec::new(),
-        with_gain: 0,
-        evaluated: 0,
-        not_evaluated: 0,
-        gains: Gains::Computed,
-    };
+    let mut shortage = Shortage::supply_only(gaps, Gains::Computed);
     let ctx = Context {
         problem,
         all,
@@ -286,57 +282,16 @@ pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, optio
         solve: solve.took,
         potentials: solve.potentials,
     };
-    let not_computed = if !options.shortage_gains {
-        Some("not for a what-if scenario: solve the changed school as a request for them")
-    } else if outcome.solver.status != SolveStatus::Optimal {
-        Some("the plan is not proven optimal (time or gap limit), so no gain would be exact")
-    } else if problem.min_kept.is_some() {
-        Some("not for a rematch bounded by maxChanges")
-    } else if problem.students.len() > GAINS_MAX_STUDENTS {
-        // At district size the searches would cost about as much as the solve itself.
-        Some("not above 5,000 students (the supply per track and subject is given)")
-    } else {
-        None
-    };
     let mut found: Vec<Change> = Vec::new();
-    if let Some(why) = not_computed {
+    if let Some(why) = not_computed(problem, outcome, options) {
         shortage.gains = Gains::NotComputed(why);
         shortage.not_evaluated = candidates.len() as u32;
     } else {
         let network =
             outcome.solver.method == Some(MethodKind::Network) && gain::applies(problem, all);
-        let mut resolve: Vec<Candidate> = Vec::new();
-        if network {
-            by_residual(&ctx, &candidates, &mut shortage, &mut found, &mut resolve);
-        } else {
-            resolve = candidates.clone();
-        }
-        if !resolve.is_empty() {
-            if all.len() as u64 > RESOLVE_MAX_PAIRS {
-                if !network {
-                    shortage.gains = Gains::NotComputed(
-                        "the plan is not a network (seat sharing) and the school has more than \
-                         20,000 candidate pairs: gains are computed by re-solving only for \
-                         smaller schools",
-                    );
-                }
-                shortage.not_evaluated += resolve.len() as u32;
-            } else {
-                by_resolve(&ctx, &resolve, &mut shortage, &mut found);
-            }
-        }
+        evaluate(&ctx, network, &candidates, &mut shortage, &mut found);
     }
-    found.retain(|c| covers_more(&c.coverage_gain));
-    found.sort_by(|a, b| {
-        rank_key(&b.coverage_gain)
-            .cmp(&rank_key(&a.coverage_gain))
-            .then(b.fit_change.total_cmp(&a.fit_change))
-            .then(a.kind.cmp(&b.kind))
-            .then(a.mentor.cmp(&b.mentor))
-    });
-    shortage.with_gain = found.len() as u32;
-    found.truncate(CHANGES_LISTED);
-    shortage.changes = found;
+    list(found, &mut shortage);
     // Counts and timings only: never names or attributes of students.
     tracing::debug!(
         gaps = shortage.gaps.len(),
@@ -348,6 +303,85 @@ pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, optio
         "shortage analysed"
     );
     outcome.shortage = Some(shortage);
+}
+
+/// The plan as the mentor of each need (`None`: unassigned).
+fn plan_of(problem: &Problem, outcome: &Outcome) -> Vec<Option<MentorIx>> {
+    let mut plan: Vec<Option<MentorIx>> = vec![None; problem.needs.len()];
+    for a in &outcome.assignments {
+        for n in &a.needs {
+            plan[n.need as usize] = Some(a.mentor);
+        }
+    }
+    plan
+}
+
+/// Why no gain is computed on this run, if so.
+fn not_computed(
+    problem: &Problem,
+    outcome: &Outcome,
+    options: SolveOptions,
+) -> Option<&'static str> {
+    if !options.shortage_gains {
+        Some("not for a what-if scenario: solve the changed school as a request for them")
+    } else if outcome.solver.status != SolveStatus::Optimal {
+        Some("the plan is not proven optimal (time or gap limit), so no gain would be exact")
+    } else if problem.min_kept.is_some() {
+        Some("not for a rematch bounded by maxChanges")
+    } else if problem.students.len() > GAINS_MAX_STUDENTS {
+        // At district size the searches would cost about as much as the solve itself.
+        Some("not above 5,000 students (the supply per track and subject is given)")
+    } else {
+        None
+    }
+}
+
+/// Every candidate's gain: from the residual network on a network optimum, the rest (and
+/// every change on a plan of another method) by re-solving, within the size bound.
+fn evaluate(
+    ctx: &Context<'_>,
+    network: bool,
+    candidates: &[Candidate],
+    shortage: &mut Shortage,
+    found: &mut Vec<Change>,
+) {
+    let mut resolve: Vec<Candidate> = Vec::new();
+    if network {
+        by_residual(ctx, candidates, shortage, found, &mut resolve);
+    } else {
+        resolve = candidates.to_vec();
+    }
+    if resolve.is_empty() {
+        return;
+    }
+    if ctx.all.len() as u64 > RESOLVE_MAX_PAIRS {
+        if !network {
+            shortage.gains = Gains::NotComputed(
+                "the plan is not a network (seat sharing) and the school has more than \
+                 20,000 candidate pairs: gains are computed by re-solving only for \
+                 smaller schools",
+            );
+        }
+        shortage.not_evaluated += resolve.len() as u32;
+    } else {
+        by_resolve(ctx, &resolve, shortage, found);
+    }
+}
+
+/// The changes that cover more, best first, at most [`CHANGES_LISTED`] of them, into
+/// `shortage` (with how many there are in all).
+fn list(mut found: Vec<Change>, shortage: &mut Shortage) {
+    found.retain(|c| covers_more(&c.coverage_gain));
+    found.sort_by(|a, b| {
+        rank_key(&b.coverage_gain)
+            .cmp(&rank_key(&a.coverage_gain))
+            .then(b.fit_change.total_cmp(&a.fit_change))
+            .then(a.kind.cmp(&b.kind))
+            .then(a.mentor.cmp(&b.mentor))
+    });
+    shortage.with_gain = found.len() as u32;
+    found.truncate(CHANGES_LISTED);
+    shortage.changes = found;
 }
 
 /// Coverage change as a key ordered like the objective: urgent first.
