@@ -440,3 +440,55 @@ fn change(c: &Candidate, g: Gain, method: GainMethod) -> Change {
         method,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn covers_more_reads_the_first_level_that_changes_urgent_first() {
+        let mut change = [0; 4];
+        assert!(!covers_more(&change));
+        change[Priority::Low as usize] = 3;
+        assert!(covers_more(&change));
+        change[Priority::Urgent as usize] = -1;
+        assert!(!covers_more(&change));
+        change[Priority::Urgent as usize] = 1;
+        change[Priority::High as usize] = -2;
+        assert!(covers_more(&change));
+    }
+
+    #[test]
+    fn re_solves_shrink_with_the_school_and_never_reach_zero() {
+        assert_eq!(max_resolves(0), MAX_RESOLVES);
+        assert_eq!(max_resolves(442), MAX_RESOLVES);
+        assert_eq!(max_resolves(3_500), 7);
+        assert_eq!(max_resolves(RESOLVE_MAX_PAIRS as usize), 1);
+        assert_eq!(max_resolves(usize::MAX), 1);
+    }
+
+    #[test]
+    fn changes_are_listed_best_first_and_counted_before_the_cut() {
+        let change = |mentor, urgent, fit| Change {
+            mentor,
+            kind: ChangeKind::AddSeat,
+            coverage_gain: {
+                let mut g = [0; 4];
+                g[Priority::Urgent as usize] = urgent;
+                g
+            },
+            fit_change: fit,
+            covered: Vec::new(),
+            uncovered: Vec::new(),
+            method: GainMethod::Residual,
+        };
+        let mut found = vec![change(0, 0, 5.0), change(1, 1, -1.0), change(2, 1, 2.0)];
+        found.extend((10..40).map(|m| change(m, 1, -9.0)));
+        let mut shortage = Shortage::supply_only(Vec::new(), Gains::Computed);
+        list(found, &mut shortage);
+        assert_eq!(shortage.with_gain, 32);
+        assert_eq!(shortage.changes.len(), CHANGES_LISTED);
+        let first: Vec<MentorIx> = shortage.changes.iter().take(3).map(|c| c.mentor).collect();
+        assert_eq!(first, [2, 1, 10]);
+    }
+}
