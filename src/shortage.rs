@@ -46,8 +46,9 @@
 //! live in `shortage/`: `supply.rs` (the supply per track and subject), `candidates.rs` (which
 //! changes to price), `arcs.rs` (the pairs a change adds), `residual.rs` (gains from the
 //! residual network) and `resolve.rs` (gains by re-solving). It reads the domain, the rules,
-//! the scores and the solver; it must not import rendering (`explain`, `proto`, `report`,
-//! `cli`, `service`): they read [`Shortage`], never the other way.
+//! the scores, the solver and `Outcome` (whose `shortage` field holds a [`Shortage`]); it must
+//! not import the engine that calls it, nor rendering (`explain`, `proto`, `report`, `cli`,
+//! `service`): they read [`Shortage`], never the other way.
 
 mod arcs;
 mod candidates;
@@ -242,16 +243,16 @@ pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, optio
         return;
     }
     let t = Instant::now();
+    let index = QualificationIndex::build(problem);
     let built;
     let all = match solve.all {
         Some(all) => all,
         None => {
-            built = crate::engine::candidates(problem);
+            built = Candidates::build(problem, &index);
             &built
         }
     };
     let plan = plan_of(problem, outcome);
-    let index = QualificationIndex::build(problem);
     let gaps = supply_gaps(problem, &index, &plan);
     let deadline = solve.started + options.time_limit;
     if Instant::now() >= deadline {
