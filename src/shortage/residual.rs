@@ -2,8 +2,8 @@
 //! search prices every seat, a screen rules out most other changes, the rest take cycle
 //! searches over the cores, within the work bound and the time limit.
 //!
-//! Reads `solver::gain` (the network searches) and the parallel helper: no HiGHS, no re-solve,
-//! no rendering.
+//! Reads the domain model, `solver::gain` (the network searches), `arcs.rs` and the parallel
+//! helper: no HiGHS, no re-solve, no rendering.
 
 use std::time::Instant;
 

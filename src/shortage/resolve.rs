@@ -2,14 +2,15 @@
 //! changes the residual cannot take and plans of other methods, within the count, size and
 //! time bounds.
 //!
-//! Reaches the solver only through `solver::solve_problem_from`: no HiGHS directly, no
-//! rendering.
+//! Reaches the solver only through `solver::solve_problem_from` and what it answers
+//! (`covered_by_priority`, `verify::pairs`, `gain::Gain` as the shared result type): no HiGHS
+//! directly, no rendering.
 
 use std::time::Instant;
 
-use crate::domain::model::{MentorIx, NeedIx};
+use crate::domain::model::{MentorIx, NeedIx, Problem};
 use crate::solver::gain::Gain;
-use crate::solver::{self, SolveStatus};
+use crate::solver::{self, SolveStatus, Solved};
 
 use super::{change, max_resolves, Candidate, Change, ChangeKind, Context, GainMethod, Shortage};
 
@@ -39,13 +40,7 @@ pub(super) fn by_resolve(
             shortage.not_evaluated += 1;
             continue;
         }
-        let mut changed = ctx.problem.clone();
-        let mentor = &mut changed.mentors[c.mentor as usize];
-        match c.kind {
-            ChangeKind::AddSeat => mentor.capacity += 1,
-            ChangeKind::Volunteer(track) => mentor.volunteers[track.index()] = true,
-            ChangeKind::AddSlot(bit) => mentor.slots.insert(bit),
-        }
+        let changed = with_change(ctx.problem, c);
         let mut options = ctx.options;
         options.time_limit = left;
         let solved = match solver::solve_problem_from(&changed, options, Some(&base_pairs)) {
@@ -55,24 +50,42 @@ pub(super) fn by_resolve(
                 continue;
             }
         };
-        let now = solver::covered_by_priority(&solved.solution.coverage);
-        let mut after: Vec<Option<MentorIx>> = vec![None; ctx.plan.len()];
-        for (n, m) in solver::verify::pairs(&solved.candidates, &solved.solution.chosen) {
-            after[n as usize] = Some(m);
-        }
-        let mut gain = Gain {
-            coverage: std::array::from_fn(|k| now[k] - ctx.base_coverage[k]),
-            fit: solved.solution.objective - ctx.base_fit,
-            ..Gain::default()
-        };
-        for (n, (before, now)) in ctx.plan.iter().zip(&after).enumerate() {
-            match (before.is_some(), now.is_some()) {
-                (false, true) => gain.covered.push(n as NeedIx),
-                (true, false) => gain.uncovered.push(n as NeedIx),
-                _ => {}
-            }
-        }
         shortage.evaluated += 1;
-        found.push(change(c, gain, GainMethod::ReSolve));
+        found.push(change(c, gain_over_plan(ctx, &solved), GainMethod::ReSolve));
     }
+}
+
+/// The problem with the change made (every change only relaxes a rule).
+fn with_change(problem: &Problem, c: &Candidate) -> Problem {
+    let mut changed = problem.clone();
+    let mentor = &mut changed.mentors[c.mentor as usize];
+    match c.kind {
+        ChangeKind::AddSeat => mentor.capacity += 1,
+        ChangeKind::Volunteer(track) => mentor.volunteers[track.index()] = true,
+        ChangeKind::AddSlot(bit) => mentor.slots.insert(bit),
+    }
+    changed
+}
+
+/// The changed problem's optimum against the plan: coverage and fit minus the plan's, the
+/// needs it covers that the plan leaves and those it leaves that the plan covers.
+fn gain_over_plan(ctx: &Context<'_>, solved: &Solved) -> Gain {
+    let now = solver::covered_by_priority(&solved.solution.coverage);
+    let mut after: Vec<Option<MentorIx>> = vec![None; ctx.plan.len()];
+    for (n, m) in solver::verify::pairs(&solved.candidates, &solved.solution.chosen) {
+        after[n as usize] = Some(m);
+    }
+    let mut gain = Gain {
+        coverage: std::array::from_fn(|k| now[k] - ctx.base_coverage[k]),
+        fit: solved.solution.objective - ctx.base_fit,
+        ..Gain::default()
+    };
+    for (n, (before, now)) in ctx.plan.iter().zip(&after).enumerate() {
+        match (before.is_some(), now.is_some()) {
+            (false, true) => gain.covered.push(n as NeedIx),
+            (true, false) => gain.uncovered.push(n as NeedIx),
+            _ => {}
+        }
+    }
+    gain
 }
