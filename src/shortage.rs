@@ -41,18 +41,36 @@
 //! Every bound but the time limit counts work, not time, so the same request gets the same
 //! answer on every run, machine and number of cores (a time limit reached mid-analysis, as for
 //! why-not costs, is the exception).
+//!
+//! This file holds the types, the bounds and [`analyse`] (the passes in order); the passes
+//! live in `shortage/`: `supply.rs` (the supply per track and subject), `candidates.rs` (which
+//! changes to price), `arcs.rs` (the pairs a change adds), `residual.rs` (gains from the
+//! residual network) and `resolve.rs` (gains by re-solving). It reads the domain, the rules,
+//! the scores, the solver and `Outcome` (whose `shortage` field holds a [`Shortage`]); it must
+//! not import the engine that calls it, nor rendering (`explain`, `proto`, `report`, `cli`,
+//! `service`): they read [`Shortage`], never the other way.
 
-use std::collections::{BTreeMap, HashMap};
+mod arcs;
+mod candidates;
+mod residual;
+mod resolve;
+mod supply;
+
 use std::time::{Duration, Instant};
 
 use crate::domain::model::{MentorIx, NeedIx, Problem, Sym};
 use crate::domain::slots::SlotSet;
 use crate::domain::{Priority, Track};
 use crate::outcome::Outcome;
-use crate::rules::{qualify, Candidates, Evidence, QualificationIndex};
-use crate::score;
-use crate::solver::gain::{self, Gain, Residual};
+use crate::rules::{Candidates, QualificationIndex};
+use crate::solver::gain::{self, Gain};
 use crate::solver::{self, MethodKind, SolveOptions, SolveStatus};
+
+use arcs::NeedGroups;
+use candidates::generate;
+use residual::by_residual;
+use resolve::by_resolve;
+use supply::supply_gaps;
 
 /// Changes listed, best first.
 pub const CHANGES_LISTED: usize = 20;
@@ -171,6 +189,20 @@ pub struct Shortage {
     pub gains: Gains,
 }
 
+impl Shortage {
+    /// The supply, no change yet evaluated or counted.
+    fn supply_only(gaps: Vec<SupplyGap>, gains: Gains) -> Self {
+        Shortage {
+            gaps,
+            changes: Vec::new(),
+            with_gain: 0,
+            evaluated: 0,
+            not_evaluated: 0,
+            gains,
+        }
+    }
+}
+
 /// A candidate change before evaluation.
 #[derive(Clone, Copy, Debug)]
 struct Candidate {
@@ -211,36 +243,25 @@ pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, optio
         return;
     }
     let t = Instant::now();
+    let index = QualificationIndex::build(problem);
     let built;
     let all = match solve.all {
         Some(all) => all,
         None => {
-            built = crate::engine::candidates(problem);
+            built = Candidates::build(problem, &index);
             &built
         }
     };
-    let mut plan: Vec<Option<MentorIx>> = vec![None; problem.needs.len()];
-    for a in &outcome.assignments {
-        for n in &a.needs {
-            plan[n.need as usize] = Some(a.mentor);
-        }
-    }
-    let index = QualificationIndex::build(problem);
+    let plan = plan_of(problem, outcome);
     let gaps = supply_gaps(problem, &index, &plan);
     let deadline = solve.started + options.time_limit;
     if Instant::now() >= deadline {
         // The solve used the whole limit (a plan cut by it): the supply only, at once. The
         // candidates are not even generated, so they cannot be counted.
-        outcome.shortage = Some(Shortage {
+        outcome.shortage = Some(Shortage::supply_only(
             gaps,
-            changes: Vec::new(),
-            with_gain: 0,
-            evaluated: 0,
-            not_evaluated: 0,
-            gains: Gains::NotComputed(
-                "the time limit was reached before the changes were generated",
-            ),
-        });
+            Gains::NotComputed("the time limit was reached before the changes were generated"),
+        ));
         return;
     }
     let candidates = generate(problem, &index, all, &plan);
@@ -249,14 +270,7 @@ pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, optio
         ms = t.elapsed().as_millis() as u64,
         "shortage candidates"
     );
-    let mut shortage = Shortage {
-        gaps,
-        changes: Vec::new(),
-        with_gain: 0,
-        evaluated: 0,
-        not_evaluated: 0,
-        gains: Gains::Computed,
-    };
+    let mut shortage = Shortage::supply_only(gaps, Gains::Computed);
     let ctx = Context {
         problem,
         all,
@@ -269,57 +283,16 @@ pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, optio
         solve: solve.took,
         potentials: solve.potentials,
     };
-    let not_computed = if !options.shortage_gains {
-        Some("not for a what-if scenario: solve the changed school as a request for them")
-    } else if outcome.solver.status != SolveStatus::Optimal {
-        Some("the plan is not proven optimal (time or gap limit), so no gain would be exact")
-    } else if problem.min_kept.is_some() {
-        Some("not for a rematch bounded by maxChanges")
-    } else if problem.students.len() > GAINS_MAX_STUDENTS {
-        // At district size the searches would cost about as much as the solve itself.
-        Some("not above 5,000 students (the supply per track and subject is given)")
-    } else {
-        None
-    };
     let mut found: Vec<Change> = Vec::new();
-    if let Some(why) = not_computed {
+    if let Some(why) = not_computed(problem, outcome, options) {
         shortage.gains = Gains::NotComputed(why);
         shortage.not_evaluated = candidates.len() as u32;
     } else {
         let network =
             outcome.solver.method == Some(MethodKind::Network) && gain::applies(problem, all);
-        let mut resolve: Vec<Candidate> = Vec::new();
-        if network {
-            by_residual(&ctx, &candidates, &mut shortage, &mut found, &mut resolve);
-        } else {
-            resolve = candidates.clone();
-        }
-        if !resolve.is_empty() {
-            if all.len() as u64 > RESOLVE_MAX_PAIRS {
-                if !network {
-                    shortage.gains = Gains::NotComputed(
-                        "the plan is not a network (seat sharing) and the school has more than \
-                         20,000 candidate pairs: gains are computed by re-solving only for \
-                         smaller schools",
-                    );
-                }
-                shortage.not_evaluated += resolve.len() as u32;
-            } else {
-                by_resolve(&ctx, &resolve, &mut shortage, &mut found);
-            }
-        }
+        evaluate(&ctx, network, &candidates, &mut shortage, &mut found);
     }
-    found.retain(|c| covers_more(&c.coverage_gain));
-    found.sort_by(|a, b| {
-        rank_key(&b.coverage_gain)
-            .cmp(&rank_key(&a.coverage_gain))
-            .then(b.fit_change.total_cmp(&a.fit_change))
-            .then(a.kind.cmp(&b.kind))
-            .then(a.mentor.cmp(&b.mentor))
-    });
-    shortage.with_gain = found.len() as u32;
-    found.truncate(CHANGES_LISTED);
-    shortage.changes = found;
+    list(found, &mut shortage);
     // Counts and timings only: never names or attributes of students.
     tracing::debug!(
         gaps = shortage.gaps.len(),
@@ -331,6 +304,85 @@ pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, optio
         "shortage analysed"
     );
     outcome.shortage = Some(shortage);
+}
+
+/// The plan as the mentor of each need (`None`: unassigned).
+fn plan_of(problem: &Problem, outcome: &Outcome) -> Vec<Option<MentorIx>> {
+    let mut plan: Vec<Option<MentorIx>> = vec![None; problem.needs.len()];
+    for a in &outcome.assignments {
+        for n in &a.needs {
+            plan[n.need as usize] = Some(a.mentor);
+        }
+    }
+    plan
+}
+
+/// Why no gain is computed on this run, if so.
+fn not_computed(
+    problem: &Problem,
+    outcome: &Outcome,
+    options: SolveOptions,
+) -> Option<&'static str> {
+    if !options.shortage_gains {
+        Some("not for a what-if scenario: solve the changed school as a request for them")
+    } else if outcome.solver.status != SolveStatus::Optimal {
+        Some("the plan is not proven optimal (time or gap limit), so no gain would be exact")
+    } else if problem.min_kept.is_some() {
+        Some("not for a rematch bounded by maxChanges")
+    } else if problem.students.len() > GAINS_MAX_STUDENTS {
+        // At district size the searches would cost about as much as the solve itself.
+        Some("not above 5,000 students (the supply per track and subject is given)")
+    } else {
+        None
+    }
+}
+
+/// Every candidate's gain: from the residual network on a network optimum, the rest (and
+/// every change on a plan of another method) by re-solving, within the size bound.
+fn evaluate(
+    ctx: &Context<'_>,
+    network: bool,
+    candidates: &[Candidate],
+    shortage: &mut Shortage,
+    found: &mut Vec<Change>,
+) {
+    let mut resolve: Vec<Candidate> = Vec::new();
+    if network {
+        by_residual(ctx, candidates, shortage, found, &mut resolve);
+    } else {
+        resolve = candidates.to_vec();
+    }
+    if resolve.is_empty() {
+        return;
+    }
+    if ctx.all.len() as u64 > RESOLVE_MAX_PAIRS {
+        if !network {
+            shortage.gains = Gains::NotComputed(
+                "the plan is not a network (seat sharing) and the school has more than \
+                 20,000 candidate pairs: gains are computed by re-solving only for \
+                 smaller schools",
+            );
+        }
+        shortage.not_evaluated += resolve.len() as u32;
+    } else {
+        by_resolve(ctx, &resolve, shortage, found);
+    }
+}
+
+/// The changes that cover more, best first, at most [`CHANGES_LISTED`] of them, into
+/// `shortage` (with how many there are in all).
+fn list(mut found: Vec<Change>, shortage: &mut Shortage) {
+    found.retain(|c| covers_more(&c.coverage_gain));
+    found.sort_by(|a, b| {
+        rank_key(&b.coverage_gain)
+            .cmp(&rank_key(&a.coverage_gain))
+            .then(b.fit_change.total_cmp(&a.fit_change))
+            .then(a.kind.cmp(&b.kind))
+            .then(a.mentor.cmp(&b.mentor))
+    });
+    shortage.with_gain = found.len() as u32;
+    found.truncate(CHANGES_LISTED);
+    shortage.changes = found;
 }
 
 /// Coverage change as a key ordered like the objective: urgent first.
@@ -377,575 +429,7 @@ impl Context<'_> {
     }
 }
 
-/// Needs by (track, subject), for the pairs a changed mentor gains.
-struct NeedGroups {
-    by_subject: HashMap<(Track, Sym), Vec<NeedIx>>,
-    psychological: Vec<NeedIx>,
-}
-
-impl NeedGroups {
-    fn build(problem: &Problem) -> Self {
-        let mut groups = NeedGroups {
-            by_subject: HashMap::new(),
-            psychological: Vec::new(),
-        };
-        for (n, need) in problem.needs.iter().enumerate() {
-            if need.track == Track::Psychological {
-                groups.psychological.push(n as NeedIx);
-            } else {
-                groups
-                    .by_subject
-                    .entry((need.track, need.subject))
-                    .or_default()
-                    .push(n as NeedIx);
-            }
-        }
-        groups
-    }
-
-    /// Needs the mentor qualifies for by the track rules, with the evidence, and may be paired
-    /// with (not forbidden), ascending.
-    fn qualified(&self, problem: &Problem, m: MentorIx) -> Vec<(NeedIx, Evidence)> {
-        let mentor = &problem.mentors[m as usize];
-        self.of_mentor(problem, m)
-            .into_iter()
-            .filter_map(|n| {
-                let need = &problem.needs[n as usize];
-                let student = &problem.students[need.student as usize];
-                let evidence = qualify(&problem.policy.rules, student, need, mentor).ok()?;
-                (!problem.facts(need.student, m).forbidden).then_some((n, evidence))
-            })
-            .collect()
-    }
-
-    /// Needs the mentor may qualify for (a superset), ascending, without repeats.
-    fn of_mentor(&self, problem: &Problem, m: MentorIx) -> Vec<NeedIx> {
-        let mentor = &problem.mentors[m as usize];
-        let mut out: Vec<NeedIx> = Vec::new();
-        for s in &mentor.subjects {
-            if let Some(list) = self.by_subject.get(&(Track::Academic, s.subject)) {
-                out.extend_from_slice(list);
-            }
-        }
-        for c in &mentor.coaching {
-            if let Some(list) = self.by_subject.get(&(Track::Talent, c.domain)) {
-                out.extend_from_slice(list);
-            }
-        }
-        if mentor.counselling.certificate || mentor.counselling.trained {
-            out.extend_from_slice(&self.psychological);
-        }
-        out.sort_unstable();
-        out.dedup();
-        out
-    }
-}
-
-/// The pairs mentor `m` gains or re-scores with the change: (need, score), by need.
-fn change_arcs(
-    ctx: &Context<'_>,
-    m: MentorIx,
-    kind: ChangeKind,
-    needs: &mut MentorNeeds,
-) -> Vec<(NeedIx, f64)> {
-    let problem = ctx.problem;
-    let mentor = &problem.mentors[m as usize];
-    match kind {
-        ChangeKind::AddSeat => Vec::new(),
-        ChangeKind::Volunteer(track) => needs
-            .qualified
-            .iter()
-            .filter(|&&(n, _)| problem.needs[n as usize].track == track)
-            .filter_map(|&(n, evidence)| {
-                let need = &problem.needs[n as usize];
-                let common = problem.students[need.student as usize]
-                    .slots
-                    .common(mentor.slots);
-                (common.len() >= problem.policy.min_common_slots).then(|| {
-                    let score = score::components(problem, n, m, evidence, common)
-                        .total(&problem.policy.weights);
-                    (n, score)
-                })
-            })
-            .collect(),
-        ChangeKind::AddSlot(bit) => {
-            let mut out = Vec::new();
-            for i in 0..needs.slot_needs.len() {
-                let (at, missing) = needs.slot_needs[i];
-                if !missing.contains(bit) {
-                    continue;
-                }
-                let (n, evidence) = needs.qualified[at];
-                let score = *needs.one_more_slot[i].get_or_insert_with(|| {
-                    // Any one of the missing slots: the score reads only how many are common.
-                    let student = problem.student_of(n);
-                    let mut with = mentor.slots;
-                    with.insert(bit);
-                    score::components(problem, n, m, evidence, student.slots.common(with))
-                        .total(&problem.policy.weights)
-                });
-                if ctx
-                    .all
-                    .find(n, m)
-                    .is_some_and(|c| ctx.all.scores[c] == score)
-                {
-                    continue;
-                }
-                out.push((n, score));
-            }
-            out
-        }
-    }
-}
-
-/// A mentor's needs, prepared once for all its candidate changes.
-struct MentorNeeds {
-    /// Needs the mentor qualifies for and may be paired with, with the evidence, ascending.
-    qualified: Vec<(NeedIx, Evidence)>,
-    /// Needs on tracks the mentor volunteers for whose pair one more common slot changes (it
-    /// becomes a pair, or its time fit grows): position in `qualified`, and the student's
-    /// slots the mentor lacks.
-    slot_needs: Vec<(usize, SlotSet)>,
-    /// The score of each of those pairs with one more common slot, once computed. It depends
-    /// on the common slots only through their number, so it is the same whichever of the
-    /// student's slots the mentor adds.
-    one_more_slot: Vec<Option<f64>>,
-}
-
-impl MentorNeeds {
-    fn new(ctx: &Context<'_>, m: MentorIx) -> Self {
-        let problem = ctx.problem;
-        let mentor = &problem.mentors[m as usize];
-        let qualified = ctx.groups.qualified(problem, m);
-        let min = problem.policy.min_common_slots;
-        let full = min.max(score::OVERLAP_SATURATION);
-        let slot_needs: Vec<(usize, SlotSet)> = qualified
-            .iter()
-            .enumerate()
-            .filter_map(|(i, &(n, _))| {
-                let need = &problem.needs[n as usize];
-                let student = &problem.students[need.student as usize];
-                let common = student.slots.common(mentor.slots).len();
-                (mentor.volunteers_for(need.track) && common < full && common + 1 >= min)
-                    .then(|| (i, student.slots.minus(mentor.slots)))
-            })
-            .collect();
-        MentorNeeds {
-            qualified,
-            one_more_slot: vec![None; slot_needs.len()],
-            slot_needs,
-        }
-    }
-}
-
-/// Supply per (track, subject) with an unassigned need.
-fn supply_gaps(
-    problem: &Problem,
-    index: &QualificationIndex,
-    plan: &[Option<MentorIx>],
-) -> Vec<SupplyGap> {
-    struct Acc {
-        first: NeedIx,
-        /// The group's needs without a mentor (qualification can differ within a group:
-        /// peer mentors by the student's grade, psychological needs by risk level).
-        left: Vec<NeedIx>,
-        needs: [u32; 4],
-        unassigned: [u32; 4],
-        slots: SlotSet,
-    }
-    let mut groups: BTreeMap<(Track, Sym), Acc> = BTreeMap::new();
-    for (n, need) in problem.needs.iter().enumerate() {
-        let acc = groups.entry((need.track, need.subject)).or_insert(Acc {
-            first: n as NeedIx,
-            left: Vec::new(),
-            needs: [0; 4],
-            unassigned: [0; 4],
-            slots: SlotSet::EMPTY,
-        });
-        acc.needs[need.priority as usize] += 1;
-        if plan[n].is_none() {
-            acc.left.push(n as NeedIx);
-            acc.unassigned[need.priority as usize] += 1;
-            acc.slots = acc
-                .slots
-                .union(problem.students[need.student as usize].slots);
-        }
-    }
-    let mut seats = vec![Vec::new(); problem.mentors.len()];
-    for (n, m) in plan.iter().enumerate() {
-        if let Some(m) = m {
-            seats[*m as usize].push(problem.needs[n].student);
-        }
-    }
-    let load: Vec<u32> = seats
-        .iter_mut()
-        .map(|s| {
-            s.sort_unstable();
-            s.dedup();
-            s.len() as u32
-        })
-        .collect();
-    let mut out: Vec<SupplyGap> = groups
-        .into_iter()
-        .filter(|(_, acc)| acc.unassigned.iter().any(|&u| u > 0))
-        .map(|((track, subject), acc)| {
-            let need = &problem.needs[acc.first as usize];
-            let (mut volunteers, mut full, mut not_volunteering) = (0, 0, 0);
-            let mut volunteer_slots = SlotSet::EMPTY;
-            for &m in index.relevant(need) {
-                let mentor = &problem.mentors[m as usize];
-                // Qualified for at least one of the needs left.
-                let qualifies = acc.left.iter().any(|&l| {
-                    let left = &problem.needs[l as usize];
-                    let student = &problem.students[left.student as usize];
-                    qualify(&problem.policy.rules, student, left, mentor).is_ok()
-                });
-                if !qualifies {
-                    continue;
-                }
-                if mentor.volunteers_for(track) {
-                    volunteers += 1;
-                    full += u32::from(load[m as usize] >= mentor.capacity);
-                    volunteer_slots = volunteer_slots.union(mentor.slots);
-                } else {
-                    not_volunteering += 1;
-                }
-            }
-            SupplyGap {
-                track,
-                subject,
-                needs: acc.needs,
-                unassigned: acc.unassigned,
-                qualified_volunteers: volunteers,
-                full_volunteers: full,
-                qualified_not_volunteering: not_volunteering,
-                unshared_slots: acc.slots.minus(volunteer_slots),
-            }
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        rank_key_u(&b.unassigned)
-            .cmp(&rank_key_u(&a.unassigned))
-            .then(a.track.cmp(&b.track))
-            .then(
-                problem
-                    .text
-                    .name(a.subject)
-                    .cmp(problem.text.name(b.subject)),
-            )
-    });
-    out
-}
-
-fn rank_key_u(counts: &[u32; 4]) -> [u32; 4] {
-    [
-        counts[Priority::Urgent as usize],
-        counts[Priority::High as usize],
-        counts[Priority::Normal as usize],
-        counts[Priority::Low as usize],
-    ]
-}
-
-/// Needs held by a locked pair: they never move.
-fn locked_needs(problem: &Problem, plan: &[Option<MentorIx>]) -> Vec<bool> {
-    let mut frozen = vec![false; problem.needs.len()];
-    for &(s, m) in &problem.locked {
-        for n in problem.students[s as usize].needs() {
-            if plan[n as usize] == Some(m) {
-                frozen[n as usize] = true;
-            }
-        }
-    }
-    frozen
-}
-
-/// The candidate changes, most urgent first (see the module header for why these).
-fn generate(
-    problem: &Problem,
-    index: &QualificationIndex,
-    all: &Candidates,
-    plan: &[Option<MentorIx>],
-) -> Vec<Candidate> {
-    let needs = problem.needs.len();
-    let mentors = problem.mentors.len();
-    let frozen = locked_needs(problem, plan);
-    let mut holders: Vec<Vec<NeedIx>> = vec![Vec::new(); mentors];
-    let mut seats = vec![Vec::new(); mentors];
-    for (n, m) in plan.iter().enumerate() {
-        if let Some(m) = m {
-            holders[*m as usize].push(n as NeedIx);
-            seats[*m as usize].push(problem.needs[n].student);
-        }
-    }
-    for s in &mut seats {
-        s.dedup();
-    }
-    // Alternating paths from the unassigned needs: an unmade candidate pair, then a need the
-    // mentor at its end holds, and so on.
-    let mut need_seen = vec![false; needs];
-    let mut mentor_seen = vec![false; mentors];
-    let mut queue: std::collections::VecDeque<NeedIx> = std::collections::VecDeque::new();
-    for n in 0..needs {
-        if plan[n].is_none() {
-            need_seen[n] = true;
-            queue.push_back(n as NeedIx);
-        }
-    }
-    while let Some(n) = queue.pop_front() {
-        for c in all.of_need(n) {
-            let m = all.mentors[c];
-            if plan[n as usize] == Some(m) || mentor_seen[m as usize] {
-                continue;
-            }
-            mentor_seen[m as usize] = true;
-            for &held in &holders[m as usize] {
-                if !need_seen[held as usize] && !frozen[held as usize] {
-                    need_seen[held as usize] = true;
-                    queue.push_back(held);
-                }
-            }
-        }
-    }
-    let max_capacity = crate::domain::limits::MAX_CAPACITY;
-    let seat_offered: Vec<bool> = (0..mentors)
-        .map(|m| {
-            let capacity = problem.mentors[m].capacity;
-            mentor_seen[m] && seats[m].len() as u32 >= capacity && capacity < max_capacity
-        })
-        .collect();
-    let mut found: BTreeMap<(MentorIx, ChangeKind), (Option<Priority>, u32)> = BTreeMap::new();
-    let mut touch = |key: (MentorIx, ChangeKind), direct: Option<Priority>| {
-        let entry = found.entry(key).or_insert((None, 0));
-        if let Some(p) = direct {
-            entry.0 = entry.0.max(Some(p));
-            entry.1 += 1;
-        }
-    };
-    for (m, &offered) in seat_offered.iter().enumerate() {
-        if offered {
-            touch((m as MentorIx, ChangeKind::AddSeat), None);
-        }
-    }
-    let min = problem.policy.min_common_slots;
-    for n in (0..needs).filter(|&n| need_seen[n]) {
-        let need = &problem.needs[n];
-        let student = &problem.students[need.student as usize];
-        let direct = plan[n].is_none().then_some(need.priority);
-        if direct.is_some() {
-            // A seat at a full candidate of an unassigned need touches it directly.
-            for c in all.of_need(n as NeedIx) {
-                let m = all.mentors[c];
-                if seat_offered[m as usize] {
-                    touch((m, ChangeKind::AddSeat), direct);
-                }
-            }
-        }
-        for &m in index.relevant(need) {
-            let mentor = &problem.mentors[m as usize];
-            if qualify(
-                &problem.policy.rules,
-                &problem.students[need.student as usize],
-                need,
-                mentor,
-            )
-            .is_err()
-                || problem.facts(need.student, m).forbidden
-            {
-                continue;
-            }
-            let common = student.slots.common(mentor.slots).len();
-            if !mentor.volunteers_for(need.track) {
-                if common >= min {
-                    touch((m, ChangeKind::Volunteer(need.track)), direct);
-                }
-            } else if common + 1 == min {
-                for bit in student.slots.minus(mentor.slots).bits() {
-                    touch((m, ChangeKind::AddSlot(bit)), direct);
-                }
-            }
-        }
-    }
-    let mut out: Vec<Candidate> = found
-        .into_iter()
-        .map(|((mentor, kind), touch)| Candidate {
-            mentor,
-            kind,
-            touch,
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        b.touch
-            .cmp(&a.touch)
-            .then(a.kind.cmp(&b.kind))
-            .then(a.mentor.cmp(&b.mentor))
-    });
-    out
-}
-
-/// Gains from the residual network of the proven network optimum. Changes the residual cannot
-/// take exactly (seat sharing, scores past the fit digit) go to `resolve`.
-fn by_residual(
-    ctx: &Context<'_>,
-    candidates: &[Candidate],
-    shortage: &mut Shortage,
-    found: &mut Vec<Change>,
-    resolve: &mut Vec<Candidate>,
-) {
-    let nodes = 2 + ctx.problem.needs.len() + ctx.problem.mentors.len();
-    let limit = SEARCH_WORK_PER_ARC * (ctx.all.len() as u64 + nodes as u64);
-    if candidates.is_empty() {
-        return;
-    }
-    let t = Instant::now();
-    let limits = gain::Limits {
-        work: limit,
-        per_change: (PER_CHANGE_WORK_PER_ARC * (ctx.all.len() as u64 + nodes as u64))
-            .min(SEARCH_WORK),
-        until: Some(ctx.deadline),
-        stop: ctx.options.stop,
-    };
-    let Some(mut residual) = Residual::new(ctx.problem, ctx.all, ctx.plan, ctx.potentials, limits)
-    else {
-        // The potentials' search passed its bound (a pathological request) or the time limit.
-        if ctx.out_of_time() || ctx.all.len() as u64 > RESOLVE_MAX_PAIRS {
-            shortage.not_evaluated += candidates.len() as u32;
-        } else {
-            resolve.extend_from_slice(candidates);
-        }
-        return;
-    };
-    tracing::debug!(
-        ms = t.elapsed().as_millis() as u64,
-        "residual network and potentials"
-    );
-    let seats: Vec<&Candidate> = candidates
-        .iter()
-        .filter(|c| c.kind == ChangeKind::AddSeat)
-        .collect();
-    let mentors: Vec<MentorIx> = seats.iter().map(|c| c.mentor).collect();
-    match residual.seat_gains(&mentors) {
-        Ok(gains) => {
-            shortage.evaluated += seats.len() as u32;
-            for (c, g) in seats.iter().zip(gains) {
-                found.push(change(c, g, GainMethod::Residual));
-            }
-        }
-        Err(gain::Exhausted) => shortage.not_evaluated += seats.len() as u32,
-    }
-    let others: Vec<&Candidate> = candidates
-        .iter()
-        .filter(|c| c.kind != ChangeKind::AddSeat)
-        .collect();
-    let exhausted = !others.is_empty() && residual.screen().is_err();
-    // The changes the screen cannot rule out are evaluated biggest first gain (its bound)
-    // first, so that a work bound that runs out leaves the least promising unevaluated.
-    // Screened mentor by mentor (each mentor's needs prepared once), split over the cores and
-    // joined in order.
-    let mut by_mentor = others;
-    by_mentor.sort_by_key(|c| (c.mentor, c.kind));
-    /// What the screen says of one change.
-    enum Screened {
-        /// The residual cannot take it exactly: re-solve (or count) it.
-        Elsewhere,
-        /// It cannot cover more.
-        RuledOut,
-        /// It may: its bound.
-        Bound(i128),
-        /// Out of time or work.
-        Skipped,
-    }
-    let screened = crate::parallel::over_ranges(by_mentor.len(), |range| {
-        let mut prepared: Option<(MentorIx, MentorNeeds)> = None;
-        by_mentor[range]
-            .iter()
-            .map(|c| {
-                if exhausted || ctx.out_of_time() {
-                    return Screened::Skipped;
-                }
-                let needs = mentor_needs(ctx, &mut prepared, c.mentor);
-                let arcs = change_arcs(ctx, c.mentor, c.kind, needs);
-                if !residual.keeps_network(c.mentor, &arcs)
-                    || !arcs.iter().all(|&(_, score)| residual.fits(score))
-                {
-                    return Screened::Elsewhere;
-                }
-                residual
-                    .may_cover_more(c.mentor, &arcs)
-                    .map_or(Screened::RuledOut, Screened::Bound)
-            })
-            .collect::<Vec<_>>()
-    });
-    let mut queue: Vec<(i128, Candidate)> = Vec::new();
-    for (c, screened) in by_mentor.iter().zip(screened.into_iter().flatten()) {
-        match screened {
-            Screened::Elsewhere => resolve.push(**c),
-            // Priced by the screen: it cannot cover more.
-            Screened::RuledOut => shortage.evaluated += 1,
-            Screened::Bound(bound) => queue.push((bound, **c)),
-            Screened::Skipped => shortage.not_evaluated += 1,
-        }
-    }
-    queue.sort_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then(a.1.kind.cmp(&b.1.kind))
-            .then(a.1.mentor.cmp(&b.1.mentor))
-    });
-    // Each change starts from the plan: evaluated over the cores, each core with its own copy
-    // of the residual, joined in queue order (the answer does not depend on the split), a
-    // chunk at a time until the work bound.
-    let mut work = residual.work();
-    for chunk in queue.chunks(EVALUATION_CHUNK) {
-        if exhausted || work > SEARCH_WORK || ctx.out_of_time() {
-            shortage.not_evaluated += chunk.len() as u32;
-            continue;
-        }
-        let evaluated = crate::parallel::over_ranges(chunk.len(), |range| {
-            let mut residual = residual.clone();
-            let start = residual.work();
-            let mut prepared: Option<(MentorIx, MentorNeeds)> = None;
-            let out: Vec<Option<Change>> = chunk[range]
-                .iter()
-                .map(|&(_, c)| {
-                    let needs = mentor_needs(ctx, &mut prepared, c.mentor);
-                    let arcs = change_arcs(ctx, c.mentor, c.kind, needs);
-                    residual
-                        .arcs_gain(c.mentor, arcs)
-                        .ok()
-                        .map(|g| change(&c, g, GainMethod::Residual))
-                })
-                .collect();
-            (out, residual.work() - start)
-        });
-        for (part, part_work) in evaluated {
-            work += part_work;
-            for c in part {
-                match c {
-                    Some(c) => {
-                        shortage.evaluated += 1;
-                        found.push(c);
-                    }
-                    None => shortage.not_evaluated += 1,
-                }
-            }
-        }
-    }
-    tracing::debug!(work, limit, "residual searches");
-}
-
-/// The needs of mentor `m`, prepared once while consecutive calls ask for the same mentor.
-fn mentor_needs<'p>(
-    ctx: &Context<'_>,
-    prepared: &'p mut Option<(MentorIx, MentorNeeds)>,
-    m: MentorIx,
-) -> &'p mut MentorNeeds {
-    if prepared.as_ref().is_some_and(|(at, _)| *at != m) {
-        *prepared = None;
-    }
-    &mut prepared
-        .get_or_insert_with(|| (m, MentorNeeds::new(ctx, m)))
-        .1
-}
-
+/// A priced candidate as a listed change.
 fn change(c: &Candidate, g: Gain, method: GainMethod) -> Change {
     Change {
         mentor: c.mentor,
@@ -958,66 +442,54 @@ fn change(c: &Candidate, g: Gain, method: GainMethod) -> Change {
     }
 }
 
-/// Gains by solving the changed problem again, warm from the plan (still feasible: every
-/// change only relaxes a rule), within the time and count bounds.
-fn by_resolve(
-    ctx: &Context<'_>,
-    candidates: &[Candidate],
-    shortage: &mut Shortage,
-    found: &mut Vec<Change>,
-) {
-    let base_pairs: Vec<(NeedIx, MentorIx)> = ctx
-        .plan
-        .iter()
-        .enumerate()
-        .filter_map(|(n, m)| m.map(|m| (n as NeedIx, m)))
-        .collect();
-    let allowed = max_resolves(ctx.all.len());
-    let stopping = || {
-        ctx.options
-            .stop
-            .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
-    };
-    for (i, c) in candidates.iter().enumerate() {
-        let left = ctx.deadline.saturating_duration_since(Instant::now());
-        if i >= allowed || left < ctx.solve || left.is_zero() || stopping() {
-            shortage.not_evaluated += 1;
-            continue;
-        }
-        let mut changed = ctx.problem.clone();
-        let mentor = &mut changed.mentors[c.mentor as usize];
-        match c.kind {
-            ChangeKind::AddSeat => mentor.capacity += 1,
-            ChangeKind::Volunteer(track) => mentor.volunteers[track.index()] = true,
-            ChangeKind::AddSlot(bit) => mentor.slots.insert(bit),
-        }
-        let mut options = ctx.options;
-        options.time_limit = left;
-        let solved = match solver::solve_problem_from(&changed, options, Some(&base_pairs)) {
-            Ok(solved) if solved.solution.status == SolveStatus::Optimal => solved,
-            _ => {
-                shortage.not_evaluated += 1;
-                continue;
-            }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn covers_more_reads_the_first_level_that_changes_urgent_first() {
+        let mut change = [0; 4];
+        assert!(!covers_more(&change));
+        change[Priority::Low as usize] = 3;
+        assert!(covers_more(&change));
+        change[Priority::Urgent as usize] = -1;
+        assert!(!covers_more(&change));
+        change[Priority::Urgent as usize] = 1;
+        change[Priority::High as usize] = -2;
+        assert!(covers_more(&change));
+    }
+
+    #[test]
+    fn re_solves_shrink_with_the_school_and_never_reach_zero() {
+        assert_eq!(max_resolves(0), MAX_RESOLVES);
+        assert_eq!(max_resolves(442), MAX_RESOLVES);
+        assert_eq!(max_resolves(3_500), 7);
+        assert_eq!(max_resolves(RESOLVE_MAX_PAIRS as usize), 1);
+        assert_eq!(max_resolves(usize::MAX), 1);
+    }
+
+    #[test]
+    fn changes_are_listed_best_first_and_counted_before_the_cut() {
+        let change = |mentor, urgent, fit| Change {
+            mentor,
+            kind: ChangeKind::AddSeat,
+            coverage_gain: {
+                let mut g = [0; 4];
+                g[Priority::Urgent as usize] = urgent;
+                g
+            },
+            fit_change: fit,
+            covered: Vec::new(),
+            uncovered: Vec::new(),
+            method: GainMethod::Residual,
         };
-        let now = solver::covered_by_priority(&solved.solution.coverage);
-        let mut after: Vec<Option<MentorIx>> = vec![None; ctx.plan.len()];
-        for (n, m) in solver::verify::pairs(&solved.candidates, &solved.solution.chosen) {
-            after[n as usize] = Some(m);
-        }
-        let mut gain = Gain {
-            coverage: std::array::from_fn(|k| now[k] - ctx.base_coverage[k]),
-            fit: solved.solution.objective - ctx.base_fit,
-            ..Gain::default()
-        };
-        for (n, (before, now)) in ctx.plan.iter().zip(&after).enumerate() {
-            match (before.is_some(), now.is_some()) {
-                (false, true) => gain.covered.push(n as NeedIx),
-                (true, false) => gain.uncovered.push(n as NeedIx),
-                _ => {}
-            }
-        }
-        shortage.evaluated += 1;
-        found.push(change(c, gain, GainMethod::ReSolve));
+        let mut found = vec![change(0, 0, 5.0), change(1, 1, -1.0), change(2, 1, 2.0)];
+        found.extend((10..40).map(|m| change(m, 1, -9.0)));
+        let mut shortage = Shortage::supply_only(Vec::new(), Gains::Computed);
+        list(found, &mut shortage);
+        assert_eq!(shortage.with_gain, 32);
+        assert_eq!(shortage.changes.len(), CHANGES_LISTED);
+        let first: Vec<MentorIx> = shortage.changes.iter().take(3).map(|c| c.mentor).collect();
+        assert_eq!(first, [2, 1, 10]);
     }
 }
