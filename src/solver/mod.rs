@@ -455,7 +455,14 @@ fn integer_program(
             .filter_map(|&(n, m)| candidates.find(n, m))
             .collect()
     });
-    let solution = mip::solve(problem, &candidates, options, deadline, start.as_deref())?;
+    let solution = mip::solve(
+        problem,
+        &candidates,
+        options,
+        deadline,
+        start.as_deref(),
+        false,
+    )?;
     Ok(Solved {
         candidates,
         solution,
@@ -597,7 +604,7 @@ pub fn solve(
             });
         }
     }
-    mip::solve(problem, candidates, options, deadline, None)
+    mip::solve(problem, candidates, options, deadline, None, false)
 }
 
 /// Solves with the general integer program only, whatever the structure: the reference the
@@ -632,7 +639,7 @@ fn integer_program_within_limit(
         at: Instant::now() + options.time_limit,
         stop: options.stop,
     };
-    mip::solve(problem, candidates, options, deadline, start)
+    mip::solve(problem, candidates, options, deadline, start, false)
 }
 
 /// True when the proven plan is a min-cost circulation over the full candidate set that the

@@ -46,13 +46,16 @@ const MAX_WEIGHT_ESCALATIONS: usize = 4;
 
 /// Solves the integer program over `candidates`: coverage, then (with `involveEveryMentor`)
 /// involvement, then fit, each stage keeping what the previous one proved. `start` (candidate
-/// positions of a feasible plan) replaces the greedy plan as the answer of last resort.
+/// positions of a feasible plan) replaces the greedy plan as the answer of last resort; with
+/// `coverage_proven` its coverage is known to be the optimum (no plan over these candidates
+/// covers more at any level), and the coverage stage is skipped.
 pub(super) fn solve(
     problem: &Problem,
     candidates: &Candidates,
     options: SolveOptions,
     deadline: super::Until,
     start: Option<&[usize]>,
+    coverage_proven: bool,
 ) -> Result<Solution, SolveError> {
     let structure = Structure::new(problem, candidates);
     let level_of: Vec<Priority> = structure
@@ -86,7 +89,13 @@ pub(super) fn solve(
     if candidates.is_empty() {
         return Ok(model.solution(plan, None));
     }
-    let floors = model.coverage(&mut plan)?;
+    // A start whose coverage the caller has proven optimal (the seat-sharing residual, whose
+    // bound leaves less than half a need) needs no coverage stage: its counts are the floors.
+    let floors = if coverage_proven && start.is_some() {
+        model.floors_at(&plan.x)
+    } else {
+        model.coverage(&mut plan)?
+    };
     let involved = model.involvement(&mut plan, &floors)?;
     let fit_bound = model.fit(&mut plan, &floors, involved, options.relative_gap)?;
     Ok(model.solution(plan, fit_bound))
@@ -135,6 +144,16 @@ impl Model<'_> {
             }
         }
         out
+    }
+
+    /// The coverage of plan `x` as floors: one (level, at least) per level it covers.
+    fn floors_at(&self, x: &[f64]) -> Vec<(Priority, f64)> {
+        let reached = self.counts(x);
+        Priority::DESCENDING
+            .iter()
+            .filter(|&&p| reached[p as usize] > 0)
+            .map(|&p| (p, f64::from(reached[p as usize]) - 0.5))
+            .collect()
     }
 
     /// Mentors with at least one student in plan `x`.
@@ -191,12 +210,7 @@ impl Model<'_> {
                     plan.x = o.x;
                     // Keep the coverage reached as one row per level (count ≥ reached) for
                     // the next level's solve.
-                    let reached = self.counts(&plan.x);
-                    floors = Priority::DESCENDING
-                        .iter()
-                        .filter(|&&p| reached[p as usize] > 0)
-                        .map(|&p| (p, f64::from(reached[p as usize]) - 0.5))
-                        .collect();
+                    floors = self.floors_at(&plan.x);
                     if o.status != SolveStatus::Optimal {
                         plan.status = SolveStatus::TimeLimit;
                         break;
@@ -354,6 +368,11 @@ impl Model<'_> {
                 plan.status = SolveStatus::TimeLimit;
                 None
             }
+            // Infeasible under floors its start meets: the start stays, unproven.
+            Some(o) if o.status == SolveStatus::Infeasible => {
+                plan.status = SolveStatus::TimeLimit;
+                None
+            }
             Some(o) => {
                 plan.x = o.x;
                 plan.status = o.status;
@@ -367,7 +386,9 @@ impl Model<'_> {
     fn solution(&self, plan: Progress, fit_bound: Option<f64>) -> Solution {
         let (problem, candidates) = (self.problem, self.candidates);
         let Progress { x, status } = plan;
-        let chosen: Vec<usize> = (0..candidates.len()).filter(|&c| x[c] > 0.5).collect();
+        let chosen: Vec<usize> = (0..candidates.len())
+            .filter(|&c| x.get(c).is_some_and(|&v| v > 0.5))
+            .collect();
         let objective = super::chosen_objective(problem, candidates, &chosen);
         let (best_bound, gap) = match (fit_bound, status) {
             (_, SolveStatus::Optimal) => (objective, 0.0),
@@ -592,7 +613,7 @@ mod tests {
             at: Instant::now() + Duration::from_secs(30),
             stop: None,
         };
-        let solution = solve(&problem, &candidates, options, deadline, None).unwrap();
+        let solution = solve(&problem, &candidates, options, deadline, None, false).unwrap();
         assert_eq!(solution.status, SolveStatus::Optimal);
         let pairs = verify::pairs(&candidates, &solution.chosen);
         assert_eq!(pairs.len(), 3, "{pairs:?}");
@@ -609,7 +630,7 @@ mod tests {
             stop: None,
         };
         let start = [0usize];
-        let solution = solve(&problem, &candidates, options, passed, Some(&start)).unwrap();
+        let solution = solve(&problem, &candidates, options, passed, Some(&start), false).unwrap();
         assert_eq!(solution.status, SolveStatus::TimeLimit);
         assert_eq!(solution.chosen, start.to_vec());
         assert!(solution.best_bound >= solution.objective);

@@ -151,7 +151,7 @@ pub(super) fn solve(
         .filter(|_| !ended.network_failed || ended.rounds > 1)
     else {
         // No plan from the network: the integer program over every pair.
-        let solution = mip::solve(problem, all, options, deadline, None)?;
+        let solution = mip::solve(problem, all, options, deadline, None, false)?;
         return Ok(SideOutcome {
             candidates: all.clone(),
             solution,
@@ -540,9 +540,28 @@ impl<'a> Method<'a> {
                 delta_points = delta as f64 / fit_scale,
                 "seat sharing: residual integer program"
             );
-            // No start: the program never hands one to HiGHS (see `mip/mod.rs`), and this method keeps
-            // its own incumbent.
-            let solution = mip::solve(problem, &restricted, options, deadline, None)?;
+            // The incumbent (its pairs are in the residual) is the program's answer of last
+            // resort; when the bound leaves less than half a need above it, no plan covers
+            // more at any level (the fit digit spans less than half a need), so the program
+            // skips its coverage stage.
+            let start: Vec<usize> = best
+                .pairs
+                .iter()
+                .filter_map(|&(n, m)| restricted.find(n, m))
+                .collect();
+            // Only without side rows the network does not model (a rematch's bound on
+            // changes, stability): the incumbent and the bound ignore them.
+            let plain = problem.min_kept.is_none() && !problem.stable_only;
+            let coverage_proven =
+                plain && start.len() == best.pairs.len() && bound.value - best.value < ONE_NEED / 2;
+            let solution = mip::solve(
+                problem,
+                &restricted,
+                options,
+                deadline,
+                plain.then_some(&start[..]),
+                coverage_proven,
+            )?;
             let pairs = verify::pairs(&restricted, &solution.chosen);
             let value = self.value_of(&pairs);
             let optimal_here = solution.status == SolveStatus::Optimal;
