@@ -135,6 +135,16 @@ impl Model<'_> {
         self.remaining() <= setup.max(TIME_LIMIT_FLOOR_SECONDS)
     }
 
+    /// A stage's objective for plan `x` (rounded): `coefficients · x` plus the mentor terms.
+    fn value_of(&self, coefficients: &[f64], terms: MentorTerms, x: &[f64]) -> f64 {
+        coefficients
+            .iter()
+            .zip(x)
+            .map(|(c, v)| c * v.round())
+            .sum::<f64>()
+            + terms.value(self.problem, self.structure, x)
+    }
+
     /// Needs covered per priority in plan `x`.
     fn counts(&self, x: &[f64]) -> [u32; 4] {
         let mut out = [0u32; 4];
@@ -435,14 +445,6 @@ impl Model<'_> {
         seconds: f64,
         relative_gap: f64,
     ) -> Result<Option<StageOutcome>, SolveError> {
-        let value = |x: &[f64]| -> f64 {
-            coefficients
-                .iter()
-                .zip(x)
-                .map(|(c, v)| c * v.round())
-                .sum::<f64>()
-                + terms.value(self.problem, self.structure, x)
-        };
         let started = std::time::Instant::now();
         let outcome = run_stage(
             self,
@@ -463,7 +465,8 @@ impl Model<'_> {
         Ok(match outcome {
             Some(o)
                 if !matches!(o.status, SolveStatus::Optimal | SolveStatus::Infeasible)
-                    && value(&o.x) < value(start) =>
+                    && self.value_of(coefficients, terms, &o.x)
+                        < self.value_of(coefficients, terms, start) =>
             {
                 Some(StageOutcome {
                     x: start.to_vec(),
@@ -555,12 +558,7 @@ fn run_stage(
     }
     let columns = solved.get_solution();
     let x_values = columns.columns()[..candidates.len()].to_vec();
-    let value: f64 = coefficients
-        .iter()
-        .zip(&x_values)
-        .map(|(c, x)| c * x.round())
-        .sum::<f64>()
-        + terms.value(problem, structure, &x_values);
+    let value = model_data.value_of(coefficients, terms, &x_values);
     let reported = solved.objective_value();
     // A plan whose own value is not the one HiGHS reports proves nothing (seen with MIP starts,
     // which are no longer given): keep it, unproven.

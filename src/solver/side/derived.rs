@@ -29,14 +29,8 @@ pub(super) struct Derived {
 }
 
 impl Derived {
-    pub(super) fn build(
-        problem: &Problem,
-        all: &Candidates,
-        bundles: &[Bundle],
-        fit_scale: f64,
-    ) -> Self {
+    pub(super) fn build(problem: &Problem, all: &Candidates, bundles: &[Bundle]) -> Self {
         let base_level = flow::need_levels(problem);
-        let _ = fit_scale;
         let mut derived = problem.clone();
         derived.needs = Vec::with_capacity(problem.needs.len());
         let mut level = Vec::with_capacity(problem.needs.len());

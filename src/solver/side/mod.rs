@@ -130,8 +130,6 @@ pub(super) fn solve(
         all,
         options,
         deadline,
-        fit_scale,
-        need_of: &need_of,
         sharing: &sharing,
         values: &values,
         lock_bundles: lock_bundles(problem, all),
@@ -200,10 +198,8 @@ struct Method<'a> {
     all: &'a Candidates,
     options: SolveOptions,
     deadline: Until,
-    fit_scale: f64,
-    need_of: &'a [NeedIx],
     sharing: &'a Sharing,
-    /// Values of pairs (no prices).
+    /// Values of pairs (no prices); at other prices, the same with `mu` replaced.
     values: &'a Pricing<'a>,
     /// Seats made by locks, with the needs each covers.
     lock_bundles: Vec<(Bundle, MentorIx)>,
@@ -285,7 +281,7 @@ impl<'a> Method<'a> {
             tracing::debug!(
                 round = ended.rounds,
                 coverage = ?level_coverage(self.problem, &plan.pairs).iter().map(|l| l.covered).collect::<Vec<_>>(),
-                bound_gap_points = (evaluated.value - best_value) as f64 / self.fit_scale,
+                bound_gap_points = (evaluated.value - best_value) as f64 / self.values.fit_scale,
                 bundles = bundles.len(),
                 "seat sharing: bound evaluated"
             );
@@ -365,7 +361,7 @@ impl<'a> Method<'a> {
                 .cloned(),
         );
         with_locks.sort();
-        let derived = Derived::build(problem, all, &with_locks, self.fit_scale);
+        let derived = Derived::build(problem, all, &with_locks);
         let seats: Vec<Seat> = self
             .lock_bundles
             .iter()
@@ -386,7 +382,7 @@ impl<'a> Method<'a> {
             round_options,
             self.deadline,
             Some(seats),
-            Some(self.fit_scale),
+            Some(self.values.fit_scale),
             Some(derived.level.clone()),
         );
         let mut pairs: Vec<(NeedIx, MentorIx)> =
@@ -420,11 +416,8 @@ impl<'a> Method<'a> {
         until: Until,
     ) -> Bound {
         let pricing = Pricing {
-            problem: self.problem,
-            all: self.all,
-            need_of: self.need_of,
-            fit_scale: self.fit_scale,
             mu: &plan.seat_prices,
+            ..*self.values
         };
         let evaluated = lagrangian(&pricing, self.sharing);
         let Some(slot) = master else {
@@ -447,8 +440,8 @@ impl<'a> Method<'a> {
                 tracing::debug!(
                     iterations = p.iterations,
                     columns = p.columns,
-                    flow_prices_gap_points = (before - best_value) as f64 / self.fit_scale,
-                    gap_points = (p.bound.value - best_value) as f64 / self.fit_scale,
+                    flow_prices_gap_points = (before - best_value) as f64 / self.values.fit_scale,
+                    gap_points = (p.bound.value - best_value) as f64 / self.values.fit_scale,
                     ms = t_master.elapsed().as_millis() as u64,
                     "seat sharing: master prices"
                 );
@@ -477,7 +470,7 @@ impl<'a> Method<'a> {
             inc,
             status,
             bound,
-            self.fit_scale,
+            self.values.fit_scale,
             rounds,
             residual_pairs,
         )
@@ -497,13 +490,10 @@ impl<'a> Method<'a> {
     ) -> Result<SideOutcome, SolveError> {
         let (problem, all, options, deadline) =
             (self.problem, self.all, self.options, self.deadline);
-        let (need_of, sharing, fit_scale) = (self.need_of, self.sharing, self.fit_scale);
+        let (sharing, fit_scale) = (self.sharing, self.values.fit_scale);
         let pricing = Pricing {
-            problem,
-            all,
-            need_of,
-            fit_scale,
             mu: &bound.mu,
+            ..*self.values
         };
         let mut best = inc;
         let mut best_solution: Option<(Candidates, Solution)> = None;
