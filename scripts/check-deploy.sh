@@ -236,7 +236,7 @@ def size(s):
     return float(m.group(1)) * 1024 ** " KMGT".index(m.group(2) or " ")
 grace = cfg.get("shutdown_grace_seconds", 30)
 stop = int(kv.get("TimeoutStopSec", ["90"])[-1].rstrip("s"))
-# The process exits within grace + 2.1 s (src/server.rs: STOPPED_ANSWER_TIME + closing).
+# The process exits within grace + 2.1 s (src/server.rs: STOPPED_ANSWER_TIME + CLOSE_TIME + the runtime).
 if stop <= grace + 3:
     errors.append(f"TimeoutStopSec={stop} is not above shutdown_grace_seconds={grace} + 3 s")
 if kv.get("KillSignal", ["SIGTERM"])[-1] != "SIGTERM":

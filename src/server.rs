@@ -15,6 +15,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
+use tokio_stream::StreamExt;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 use tonic::{Request, Status};
@@ -22,6 +23,8 @@ use tonic::{Request, Status};
 use crate::proto::pb;
 use crate::proto::pb::mentor_match_server::MentorMatchServer;
 use crate::service::{MentorMatchService, ServiceConfig};
+
+mod linger;
 
 /// Default listening address: loopback, so an unprotected service is not reachable from
 /// other machines.
@@ -303,7 +306,7 @@ pub async fn serve(
     let mut builder = transport(&settings)?;
     log_start(&settings, local);
 
-    let (fired_tx, fired_rx) = tokio::sync::oneshot::channel::<()>();
+    let (fired_tx, fired_rx) = tokio::sync::oneshot::channel::<tokio::time::Instant>();
     let signal = drain(shutdown, draining, health.clone(), settings.grace, fired_tx);
     // gRPC and HTTP/JSON on one port: tonic's routes are an axum router, the HTTP routes are
     // merged into it (gRPC paths are `/package.Service/Method`, so they never collide).
@@ -316,18 +319,22 @@ pub async fn serve(
         .fallback(crate::service::http::not_found);
     let server = builder
         .add_routes(tonic::service::Routes::from(routes))
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), signal);
+        .serve_with_incoming_shutdown(
+            TcpListenerStream::new(listener).map(|accepted| accepted.map(linger::Lingering::new)),
+            signal,
+        );
     tokio::select! {
         result = server => {
             result?;
             tracing::info!("drained; stopped");
         }
         () = async move {
-            // Once tonic closes down, connections get a moment to finish their last frames.
-            if fired_rx.await.is_ok() {
-                tokio::time::sleep(CLOSE_SECONDS).await;
-            } else {
-                std::future::pending::<()>().await;
+            // Once tonic closes down, connections have until the hard deadline (fixed when the
+            // signal came) to send their last answers: time a stopped solve did not need for
+            // its explanations goes to sending them (a 4,000-student answer is megabytes).
+            match fired_rx.await {
+                Ok(deadline) => tokio::time::sleep_until(deadline).await,
+                Err(_) => std::future::pending::<()>().await,
             }
         } => {
             tracing::warn!("connections still open after the grace; stopping");
@@ -380,17 +387,20 @@ fn log_start(settings: &Settings, local: Option<SocketAddr>) {
 /// Resolves when tonic may close down: after `shutdown`, health turns NOT_SERVING and new
 /// solves are refused, but the listener stays open (health checks see NOT_SERVING, in-flight
 /// calls keep their connections) until the running solves are done or the grace is over
-/// (then they are told to stop and answer with their best plan). Sends on `fired` at the end.
+/// (then they are told to stop and answer with their best plan). Sends on `fired` at the end,
+/// with the instant by which the process must be gone: the signal's time + grace +
+/// [`STOPPED_ANSWER_TIME`] + [`CLOSE_TIME`].
 async fn drain(
     shutdown: impl Future<Output = ()>,
     service: MentorMatchService,
     health: tonic_health::server::HealthReporter,
     grace: Duration,
-    fired: tokio::sync::oneshot::Sender<()>,
+    fired: tokio::sync::oneshot::Sender<tokio::time::Instant>,
 ) {
     let admission = service.admission();
     let stop = service.stop_flag();
     shutdown.await;
+    let hard_stop = tokio::time::Instant::now() + grace + STOPPED_ANSWER_TIME + CLOSE_TIME;
     tracing::info!("shutting down: refusing new solves, draining in-flight ones");
     health
         .set_not_serving::<MentorMatchServer<MentorMatchService>>()
@@ -416,17 +426,20 @@ async fn drain(
         stop.store(true, std::sync::atomic::Ordering::SeqCst);
         let _ = tokio::time::timeout(STOPPED_ANSWER_TIME, admission.idle()).await;
     }
-    let _ = fired.send(());
+    let _ = fired.send(hard_stop);
 }
 
-/// Time stopped solves get to explain and send their best plan after the grace period (300 ms
-/// was too short for a 2,000-student school's explanations on a loaded machine, 700 ms for a
-/// 4,000-student school's in a debug build: the connection was reset one run in three). With
-/// the close below and the runtime's own 300 ms, the process is gone within grace + 2.1 s.
+/// Time stopped solves get to explain their best plan after the grace period (300 ms was too
+/// short for a 2,000-student school's explanations on a loaded machine, 700 ms for a
+/// 4,000-student school's in a debug build: the connection was reset one run in three).
 const STOPPED_ANSWER_TIME: Duration = Duration::from_millis(1500);
 
-/// Time tonic gets to close connections after the grace period.
-const CLOSE_SECONDS: Duration = Duration::from_millis(300);
+/// Time added to [`STOPPED_ANSWER_TIME`] for sending the answers and closing connections. The
+/// two are one budget: the admission turns idle when a handler returns, before its answer is
+/// encoded and sent, so a solve that stops quickly leaves the rest of the budget to its
+/// sending (a fixed 300 ms after idle cut a 4,000-student answer mid-body under load in CI).
+/// With the runtime's own 300 ms, the process is gone within grace + 2.1 s.
+const CLOSE_TIME: Duration = Duration::from_millis(300);
 
 /// Resolves on SIGINT or SIGTERM.
 pub async fn shutdown_signal() {
