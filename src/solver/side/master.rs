@@ -451,6 +451,7 @@ impl<'a> MasterLp<'a> {
                 break;
             }
             run.iterations += 1;
+            let lp_started = std::time::Instant::now();
             let mut taken = self.model.take()?;
             taken.set_option("time_limit", until.left().as_secs_f64().max(0.001));
             // `try_solve` takes the model by value; the instance (and its callback) moves
@@ -466,6 +467,8 @@ impl<'a> MasterLp<'a> {
             if !optimal {
                 return Some(TierEnd::Stopped);
             }
+            let lp_ms = lp_started.elapsed().as_secs_f64() * 1e3;
+            let bound_started = std::time::Instant::now();
             let prices: Vec<Cost> = (0..settled.len())
                 .map(|r| settled[r] + packed(y[r], unit))
                 .collect();
@@ -482,6 +485,8 @@ impl<'a> MasterLp<'a> {
             tracing::trace!(
                 tier,
                 made,
+                lp_ms,
+                bound_ms = bound_started.elapsed().as_secs_f64() * 1e3,
                 gap_needs = (evaluated.value - incumbent_value) as f64 / ONE_NEED as f64,
                 "seat sharing: master iteration"
             );
