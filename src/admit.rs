@@ -1,16 +1,17 @@
 //! Admission: a raw request validated in full. The domain's validation passes
 //! (`domain::validate`) with the hard rules of [`crate::rules`] plugged in for the lock
 //! passes, and a broken rule quoted in the English sentence the explanations use
-//! ([`crate::explain::text::blocker_sentence`]), so a lock error reads as the report would.
+//! ([`crate::words::rules::blocker`]), so a lock error reads as the report would.
 //!
-//! Sits above `rules` and `explain::text`; must not import the solver, the engine, `proto`,
-//! the service or the CLI (everything that validates a request imports this).
+//! Sits above `rules` and `words`; must not import the explanations, the solver, the engine,
+//! `proto`, the service or the CLI (everything that validates a request imports this).
 
 use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::domain::raw::RawRequest;
 use crate::domain::validate::{cover_matching, validate_with, HardRules, InvalidRequest};
-use crate::explain::text::blocker_sentence;
+use crate::i18n::Lang;
 use crate::rules::{check_pair, check_student};
+use crate::words::{rules::blocker, Words};
 
 /// The hard rules of [`crate::rules`], as validation asks them.
 struct SchoolRules;
@@ -24,7 +25,7 @@ impl HardRules for SchoolRules {
         match check_student(problem, student, mentor) {
             Ok(()) => None,
             Err(None) => Some("the student has no needs".to_string()),
-            Err(Some(blocker)) => Some(blocker_sentence(problem, blocker)),
+            Err(Some(b)) => Some(blocker(Words::new(Lang::En), problem, b)),
         }
     }
 }

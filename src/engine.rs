@@ -6,13 +6,12 @@ use std::time::Instant;
 
 use crate::domain::model::Problem;
 use crate::explain::{self, Outcome};
-use crate::rules::{Candidates, QualificationIndex};
+use crate::rules::Candidates;
 use crate::solver::{self, SolveError, SolveOptions};
 
 /// Every candidate pair of a problem with its score.
 pub fn candidates(problem: &Problem) -> Candidates {
-    let index = QualificationIndex::build(problem);
-    Candidates::build(problem, &index)
+    Candidates::of_problem(problem)
 }
 
 /// Solves with the limits of the problem's own policy.

@@ -36,6 +36,7 @@ pub mod solver;
 pub mod stability;
 pub mod whatif;
 pub mod why_not;
+pub mod words;
 
 #[cfg(test)]
 pub(crate) mod test_school;

@@ -228,7 +228,7 @@ pub struct Outcome {
     pub summary: Summary,
     /// What it would take to cover the needs left unassigned (set by `crate::shortage`;
     /// `None` when every need is covered).
-    pub shortage: Option<crate::shortage::Shortage>,
+    pub shortage: Option<Shortage>,
 }
 
 /// Why a mentor has no student in the plan, from the furthest any need got through the hard
@@ -277,4 +277,94 @@ pub struct MentorSide {
     /// Per track (index [`Track::index`]): mentors volunteering for it, and the spread of the
     /// students each holds on that track.
     pub tracks: [(u32, LoadSpread); 3],
+}
+
+// What it would take (filled in by `crate::shortage`, which re-exports these types).
+
+/// Supply and demand on one track and subject with unassigned needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SupplyGap {
+    pub track: Track,
+    /// Subject (academic), domain (talent) or focus (psychological; may be empty).
+    pub subject: Sym,
+    /// Needs per priority (index `Priority as usize`).
+    pub needs: [u32; 4],
+    /// Of them, left without a mentor.
+    pub unassigned: [u32; 4],
+    /// Mentors who qualify by the track's rule and volunteer for the track.
+    pub qualified_volunteers: u32,
+    /// Of them, full.
+    pub full_volunteers: u32,
+    /// Mentors who qualify but did not volunteer for the track.
+    pub qualified_not_volunteering: u32,
+    /// Weekly slots of the unassigned students that no qualified volunteer has.
+    pub unshared_slots: SlotSet,
+}
+
+impl SupplyGap {
+    /// Needs left without a mentor, all levels.
+    pub fn unassigned_total(&self) -> u32 {
+        self.unassigned.iter().sum()
+    }
+}
+
+/// One change to the school's supply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ChangeKind {
+    /// The mentor takes one more student (capacity + 1, at most 5).
+    AddSeat,
+    /// The mentor volunteers for this track too.
+    Volunteer(Track),
+    /// The mentor becomes available in this weekly slot too (a slot bit, see `SlotSet`).
+    AddSlot(u32),
+}
+
+/// How a change's gain was computed (both are exact).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GainMethod {
+    /// Cycles in the residual network of the proven network optimum.
+    Residual,
+    /// The changed problem solved again (warm), proven optimal.
+    ReSolve,
+}
+
+/// A change and its exact gain.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    pub mentor: MentorIx,
+    pub kind: ChangeKind,
+    /// Needs covered per priority (index `Priority as usize`), with the change minus the plan.
+    pub coverage_gain: [i32; 4],
+    /// Fit of the optimum with the change minus the plan's.
+    pub fit_change: f64,
+    /// Needs the plan leaves unassigned that the change covers, ascending.
+    pub covered: Vec<NeedIx>,
+    /// Needs the plan covers that the change leaves unassigned (a lower priority giving way),
+    /// ascending.
+    pub uncovered: Vec<NeedIx>,
+    pub method: GainMethod,
+}
+
+/// Whether the gains were computed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Gains {
+    Computed,
+    /// Not computed, and why.
+    NotComputed(&'static str),
+}
+
+/// What it would take to cover the needs left unassigned.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shortage {
+    /// One per track and subject with an unassigned need, most unassigned (urgent first) first.
+    pub gaps: Vec<SupplyGap>,
+    /// Changes that cover more, best first, at most `shortage::CHANGES_LISTED`.
+    pub changes: Vec<Change>,
+    /// Changes that cover more, in all.
+    pub with_gain: u32,
+    /// Candidate changes whose gain was computed.
+    pub evaluated: u32,
+    /// Candidate changes left unevaluated (time limit, work bound, size, or gains not computed).
+    pub not_evaluated: u32,
+    pub gains: Gains,
 }

@@ -340,6 +340,11 @@ impl Candidates {
             .map(|i| start + i)
     }
 
+    /// Every candidate pair of `problem`, through a qualification index built for it.
+    pub fn of_problem(problem: &Problem) -> Self {
+        Candidates::build(problem, &QualificationIndex::build(problem))
+    }
+
     /// Builds every candidate pair with its score. Needs are independent, so ranges of rows
     /// are built on every core and joined in need order.
     pub fn build(problem: &Problem, index: &QualificationIndex) -> Self {

@@ -229,7 +229,7 @@ impl tonic::service::Interceptor for BearerToken {
             .metadata()
             .get("authorization")
             .and_then(|v| v.to_str().ok());
-        if bearer_accepted(self.expected.as_deref(), given) {
+        if crate::service::auth::bearer_accepted(self.expected.as_deref(), given) {
             Ok(request)
         } else {
             self.metrics
@@ -237,23 +237,6 @@ impl tonic::service::Interceptor for BearerToken {
             Err(Status::unauthenticated("missing or wrong bearer token"))
         }
     }
-}
-
-/// Whether an `authorization` value passes the token check: anything when no token is
-/// configured, otherwise exactly `Bearer <token>` (gRPC metadata and HTTP headers alike).
-pub fn bearer_accepted(expected: Option<&str>, authorization: Option<&str>) -> bool {
-    let Some(expected) = expected else {
-        return true;
-    };
-    authorization
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .is_some_and(|given| constant_time_eq(given.as_bytes(), expected.as_bytes()))
-}
-
-/// Compares a presented token with the expected one in time that does not depend on where
-/// they differ.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Binds the configured address, refusing a non-loopback one without a token.

@@ -45,10 +45,11 @@
 //! This file holds the types, the bounds and [`analyse`] (the passes in order); the passes
 //! live in `shortage/`: `supply.rs` (the supply per track and subject), `candidates.rs` (which
 //! changes to price), `arcs.rs` (the pairs a change adds), `residual.rs` (gains from the
-//! residual network) and `resolve.rs` (gains by re-solving). It reads the domain, the rules,
-//! the scores, the solver and `Outcome` (whose `shortage` field holds a [`Shortage`]); it must
-//! not import the engine that calls it, nor rendering (`explain`, `proto`, `report`, `cli`,
-//! `service`): they read [`Shortage`], never the other way.
+//! residual network) and `resolve.rs` (gains by re-solving). Its answer's types
+//! ([`Shortage`] and its parts) live in `crate::outcome` with the rest of the plan's answer,
+//! and are re-exported here. It reads the domain, the rules, the scores, the solver and
+//! `Outcome`; it must not import the engine that calls it, nor rendering (`explain`, `proto`,
+//! `report`, `cli`, `service`): they read [`Shortage`], never the other way.
 
 mod arcs;
 mod candidates;
@@ -58,10 +59,10 @@ mod supply;
 
 use std::time::{Duration, Instant};
 
-use crate::domain::model::{MentorIx, NeedIx, Problem, Sym};
-use crate::domain::slots::SlotSet;
-use crate::domain::{Priority, Track};
+use crate::domain::model::{MentorIx, Problem};
+use crate::domain::Priority;
 use crate::outcome::Outcome;
+pub use crate::outcome::{Change, ChangeKind, GainMethod, Gains, Shortage, SupplyGap};
 use crate::rules::{Candidates, QualificationIndex};
 use crate::solver::gain::{self, Gain};
 use crate::solver::{self, MethodKind, SolveOptions, SolveStatus};
@@ -101,105 +102,15 @@ const SEARCH_WORK_PER_ARC: u64 = 8;
 /// the cores.
 const PER_CHANGE_WORK_PER_ARC: u64 = 8;
 
-/// Supply and demand on one track and subject with unassigned needs.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SupplyGap {
-    pub track: Track,
-    /// Subject (academic), domain (talent) or focus (psychological; may be empty).
-    pub subject: Sym,
-    /// Needs per priority (index `Priority as usize`).
-    pub needs: [u32; 4],
-    /// Of them, left without a mentor.
-    pub unassigned: [u32; 4],
-    /// Mentors who qualify by the track's rule and volunteer for the track.
-    pub qualified_volunteers: u32,
-    /// Of them, full.
-    pub full_volunteers: u32,
-    /// Mentors who qualify but did not volunteer for the track.
-    pub qualified_not_volunteering: u32,
-    /// Weekly slots of the unassigned students that no qualified volunteer has.
-    pub unshared_slots: SlotSet,
-}
-
-impl SupplyGap {
-    /// Needs left without a mentor, all levels.
-    pub fn unassigned_total(&self) -> u32 {
-        self.unassigned.iter().sum()
-    }
-}
-
-/// One change to the school's supply.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ChangeKind {
-    /// The mentor takes one more student (capacity + 1, at most 5).
-    AddSeat,
-    /// The mentor volunteers for this track too.
-    Volunteer(Track),
-    /// The mentor becomes available in this weekly slot too (a slot bit, see `SlotSet`).
-    AddSlot(u32),
-}
-
-/// How a change's gain was computed (both are exact).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GainMethod {
-    /// Cycles in the residual network of the proven network optimum.
-    Residual,
-    /// The changed problem solved again (warm), proven optimal.
-    ReSolve,
-}
-
-/// A change and its exact gain.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Change {
-    pub mentor: MentorIx,
-    pub kind: ChangeKind,
-    /// Needs covered per priority (index `Priority as usize`), with the change minus the plan.
-    pub coverage_gain: [i32; 4],
-    /// Fit of the optimum with the change minus the plan's.
-    pub fit_change: f64,
-    /// Needs the plan leaves unassigned that the change covers, ascending.
-    pub covered: Vec<NeedIx>,
-    /// Needs the plan covers that the change leaves unassigned (a lower priority giving way),
-    /// ascending.
-    pub uncovered: Vec<NeedIx>,
-    pub method: GainMethod,
-}
-
-/// Whether the gains were computed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Gains {
-    Computed,
-    /// Not computed, and why.
-    NotComputed(&'static str),
-}
-
-/// What it would take to cover the needs left unassigned.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Shortage {
-    /// One per track and subject with an unassigned need, most unassigned (urgent first) first.
-    pub gaps: Vec<SupplyGap>,
-    /// Changes that cover more, best first, at most [`CHANGES_LISTED`].
-    pub changes: Vec<Change>,
-    /// Changes that cover more, in all.
-    pub with_gain: u32,
-    /// Candidate changes whose gain was computed.
-    pub evaluated: u32,
-    /// Candidate changes left unevaluated (time limit, work bound, size, or gains not computed).
-    pub not_evaluated: u32,
-    pub gains: Gains,
-}
-
-impl Shortage {
-    /// The supply, no change yet evaluated or counted.
-    fn supply_only(gaps: Vec<SupplyGap>, gains: Gains) -> Self {
-        Shortage {
-            gaps,
-            changes: Vec::new(),
-            with_gain: 0,
-            evaluated: 0,
-            not_evaluated: 0,
-            gains,
-        }
+/// The supply, no change yet evaluated or counted.
+fn supply_only(gaps: Vec<SupplyGap>, gains: Gains) -> Shortage {
+    Shortage {
+        gaps,
+        changes: Vec::new(),
+        with_gain: 0,
+        evaluated: 0,
+        not_evaluated: 0,
+        gains,
     }
 }
 
@@ -258,7 +169,7 @@ pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, optio
     if Instant::now() >= deadline {
         // The solve used the whole limit (a plan cut by it): the supply only, at once. The
         // candidates are not even generated, so they cannot be counted.
-        outcome.shortage = Some(Shortage::supply_only(
+        outcome.shortage = Some(supply_only(
             gaps,
             Gains::NotComputed("the time limit was reached before the changes were generated"),
         ));
@@ -270,7 +181,7 @@ pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, optio
         ms = t.elapsed().as_millis() as u64,
         "shortage candidates"
     );
-    let mut shortage = Shortage::supply_only(gaps, Gains::Computed);
+    let mut shortage = supply_only(gaps, Gains::Computed);
     let ctx = Context {
         problem,
         all,
@@ -485,7 +396,7 @@ mod tests {
         };
         let mut found = vec![change(0, 0, 5.0), change(1, 1, -1.0), change(2, 1, 2.0)];
         found.extend((10..40).map(|m| change(m, 1, -9.0)));
-        let mut shortage = Shortage::supply_only(Vec::new(), Gains::Computed);
+        let mut shortage = supply_only(Vec::new(), Gains::Computed);
         list(found, &mut shortage);
         assert_eq!(shortage.with_gain, 32);
         assert_eq!(shortage.changes.len(), CHANGES_LISTED);

@@ -63,7 +63,7 @@ pub fn price(
     let all = match all {
         Some(all) => all,
         None => {
-            built = crate::engine::candidates(problem);
+            built = crate::rules::Candidates::of_problem(problem);
             &built
         }
     };

@@ -6,10 +6,10 @@
 //! service.
 
 use super::text::Renderer;
-use super::words::{pad_right, Words};
 use crate::i18n::Lang;
 use crate::rematch::{ChangeDetail, ChangeKind, PairChange, RematchOutcome};
 use crate::whatif::WhatIfOutcome;
+use crate::words::{pad_right, Words};
 
 /// A need holding a seat a working pair had to leave: "S0012/N1 (high)".
 pub fn seat_need(h: &crate::rematch::SeatNeed, lang: Lang) -> String {

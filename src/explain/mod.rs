@@ -15,7 +15,9 @@
 pub mod changes;
 pub mod mentors;
 pub mod text;
-pub mod words;
+/// The shared words moved below the explanations (validation quotes the rules' sentences);
+/// re-exported so `explain::words` keeps its path.
+pub use crate::words;
 
 use std::collections::BTreeMap;
 

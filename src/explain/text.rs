@@ -10,7 +10,6 @@
 
 use std::fmt::Write as _;
 
-use super::words::{pad_left, pad_right, Words};
 use super::{MissReason, Outcome, SeatHolder, UnassignedReason};
 use crate::domain::model::Problem;
 use crate::domain::policy::RiskCredential;
@@ -18,6 +17,7 @@ use crate::domain::Priority;
 use crate::i18n::Lang;
 use crate::rules::{Blocker, Evidence, RuleFailure};
 use crate::solver::SolveStatus;
+use crate::words::{pad_left, pad_right, Words};
 
 /// The catalogue keys of a change in one priority level's count: fewer one, fewer many, more
 /// one, more many.
@@ -153,76 +153,13 @@ impl<'a> Renderer<'a> {
     /// certificate), never the level; grades are never quoted (a peer mentor is a student
     /// too).
     pub fn rule_failure(&self, failure: RuleFailure) -> String {
-        let w = self.w;
-        match failure {
-            RuleFailure::DoesNotTeach { subject } => w.f(
-                "explain.rule.does_not_teach",
-                &[("subject", &self.name(subject))],
-            ),
-            RuleFailure::TooFewYears {
-                subject,
-                years,
-                min,
-            } => w.f(
-                "explain.rule.too_few_years",
-                &[
-                    ("subject", &self.name(subject)),
-                    ("years", &years),
-                    ("min", &min),
-                ],
-            ),
-            RuleFailure::NoCounsellingCredential => w.t("explain.rule.no_credential").into(),
-            RuleFailure::CertificateRequired => w.t("explain.rule.certificate_required").into(),
-            RuleFailure::DoesNotCoach { domain } => w.f(
-                "explain.rule.does_not_coach",
-                &[("domain", &self.name(domain))],
-            ),
-            RuleFailure::TooFewCompetitions {
-                domain,
-                competitions,
-                min,
-            } => w.f(
-                "explain.rule.too_few_competitions",
-                &[
-                    ("competitions", &competitions),
-                    ("domain", &self.name(domain)),
-                    ("min", &min),
-                ],
-            ),
-            RuleFailure::RiskReferral => w.t("explain.rule.risk_referral").into(),
-            RuleFailure::RiskCertificateRequired => {
-                w.t("explain.rule.risk_certificate_required").into()
-            }
-            RuleFailure::PeerGradeNotLower => {
-                match self.problem.policy.rules.roles.peer_min_grade_gap {
-                    1 => w.t("explain.rule.peer_grade_lower").into(),
-                    gap => w.f("explain.rule.peer_grade_gap", &[("gap", &gap)]),
-                }
-            }
-            RuleFailure::PeerNotPsychological => w.t("explain.rule.peer_not_psychological").into(),
-            RuleFailure::CounsellorPsychologicalOnly => {
-                w.t("explain.rule.counsellor_psychological_only").into()
-            }
-        }
+        crate::words::rules::rule_failure(self.w, self.problem, failure)
     }
 
     /// Why a pair is not a candidate: every risk failure reads the same, so no message
     /// reveals a risk level.
     pub fn blocker(&self, blocker: Blocker) -> String {
-        let w = self.w;
-        match blocker {
-            Blocker::NotQualified(f) if f.is_risk() => w.t("explain.blocker.risk_rules").into(),
-            Blocker::NotQualified(f) => self.rule_failure(f),
-            Blocker::NotVolunteered => w.t("explain.blocker.not_volunteered").into(),
-            Blocker::NoCommonSlot { common } => w.f(
-                "explain.blocker.no_common_slot",
-                &[
-                    ("common", &common),
-                    ("min", &self.problem.policy.min_common_slots),
-                ],
-            ),
-            Blocker::Forbidden => w.t("explain.forbidden").into(),
-        }
+        crate::words::rules::blocker(self.w, self.problem, blocker)
     }
 
     /// "academic math", "psychological anxiety", or just the track when no subject is given.
@@ -1171,18 +1108,6 @@ pub fn render(problem: &Problem, outcome: &Outcome) -> String {
 /// The report in `lang`.
 pub fn render_in(problem: &Problem, outcome: &Outcome, lang: Lang) -> String {
     Renderer::new(problem, lang).report(outcome)
-}
-
-/// Which qualification rule failed, in English (the JSON's `failedRules` for clients that
-/// send no locale).
-pub fn rule_failure_sentence(problem: &Problem, failure: RuleFailure) -> String {
-    Renderer::new(problem, Lang::En).rule_failure(failure)
-}
-
-/// Why a pair is not a candidate, in English, for error messages (a lock that breaks a
-/// rule): every risk failure reads the same, so no error reveals a risk level.
-pub fn blocker_sentence(problem: &Problem, blocker: Blocker) -> String {
-    Renderer::new(problem, Lang::En).blocker(blocker)
 }
 
 #[cfg(test)]

@@ -177,7 +177,7 @@ async fn openapi() -> Response {
 
 /// True when no token is configured or the `Authorization: Bearer` header carries it.
 fn authorized(settings: &HttpSettings, headers: &HeaderMap) -> bool {
-    crate::server::bearer_accepted(
+    super::auth::bearer_accepted(
         settings.token.as_deref(),
         headers
             .get(header::AUTHORIZATION)

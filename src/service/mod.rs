@@ -7,6 +7,7 @@
 //! (`report/`, `sheet/`): answers are proto messages built by `proto`.
 
 pub mod admission;
+pub mod auth;
 pub mod deadline;
 pub mod http;
 pub mod metrics;

@@ -2,9 +2,12 @@
 //! names, weekly slot names, list separators and padding by display width (CJK characters
 //! take two columns).
 //!
-//! Holds: [`Words`], a [`Lang`] with lookups into the catalogue (`crate::i18n`), and
-//! [`pad_right`] / [`pad_left`]. Must not import the solver or the service: rendering only
-//! reads the domain's types.
+//! Holds: [`Words`], a [`Lang`] with lookups into the catalogue (`crate::i18n`),
+//! [`pad_right`] / [`pad_left`], and the hard rules' sentences ([`rules`]). Sits just above the
+//! domain, the rules and the catalogue, below the explanations and validation (both quote the
+//! rules' sentences); must not import the solver, the explanations or anything that renders.
+
+pub mod rules;
 
 use unicode_width::UnicodeWidthStr;
 
