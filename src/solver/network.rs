@@ -38,29 +38,8 @@ pub(super) fn run(
     fit_scale: Option<f64>,
     level: Option<Vec<Cost>>,
 ) -> NetworkRun {
-    let t = Instant::now();
-    let mut candidates =
-        all.select_with_slack(problem, options.sparse_keep.max(1), options.sparse_slack);
-    let mut network = match seats {
-        None => flow::Network::new(problem, &candidates, Some(deadline)),
-        Some(seats) => {
-            // The seats' pairs must be in the kept set for the flow to make them.
-            candidates.extend(seat_pairs_missing(all, &candidates, &seats));
-            flow::Network::with_seats(
-                problem,
-                &candidates,
-                Some(deadline),
-                seats,
-                fit_scale,
-                level,
-            )
-        }
-    };
-    tracing::debug!(
-        flow_ms = t.elapsed().as_millis() as u64,
-        settled = network.settled(),
-        "network built"
-    );
+    let (mut candidates, mut network) =
+        first_network(problem, all, options, deadline, seats, fit_scale, level);
     let mut rounds = 0;
     // The last round's plan, optimal for its kept set: a re-solve cut short by the deadline
     // may hold less, and a plan returned at a limit never covers less than one already found.
@@ -70,20 +49,8 @@ pub(super) fn run(
         let t = Instant::now();
         let solution = network.solution(&candidates);
         if !network.complete() || deadline.passed() {
-            let (candidates, solution) = match previous {
-                Some((kept, before))
-                    if !network.complete() && before.cost(&kept) < solution.cost(&candidates) =>
-                {
-                    (kept, before)
-                }
-                _ => (candidates, solution),
-            };
-            return NetworkRun {
-                candidates,
-                solution,
-                rounds,
-                complete: false,
-            };
+            let cut_short = !network.complete();
+            return stopped(candidates, solution, previous, cut_short, rounds);
         }
         let extra = flow::price(problem, all, &candidates, &solution);
         tracing::debug!(
@@ -110,6 +77,65 @@ pub(super) fn run(
             settled = network.settled(),
             "network updated"
         );
+    }
+}
+
+/// The first flow over the sparse start (`seats` made up front when given).
+fn first_network(
+    problem: &Problem,
+    all: &Candidates,
+    options: SolveOptions,
+    deadline: Until,
+    seats: Option<Vec<Seat>>,
+    fit_scale: Option<f64>,
+    level: Option<Vec<Cost>>,
+) -> (Candidates, flow::Network) {
+    let t = Instant::now();
+    let mut candidates =
+        all.select_with_slack(problem, options.sparse_keep.max(1), options.sparse_slack);
+    let network = match seats {
+        None => flow::Network::new(problem, &candidates, Some(deadline)),
+        Some(seats) => {
+            // The seats' pairs must be in the kept set for the flow to make them.
+            candidates.extend(seat_pairs_missing(all, &candidates, &seats));
+            flow::Network::with_seats(
+                problem,
+                &candidates,
+                Some(deadline),
+                seats,
+                fit_scale,
+                level,
+            )
+        }
+    };
+    tracing::debug!(
+        flow_ms = t.elapsed().as_millis() as u64,
+        settled = network.settled(),
+        "network built"
+    );
+    (candidates, network)
+}
+
+/// The answer of a run stopped by the deadline: the last complete round's plan when the cut
+/// re-solve (`cut_short`) holds less, else this one.
+fn stopped(
+    candidates: Candidates,
+    solution: NetworkSolution,
+    previous: Option<(Candidates, NetworkSolution)>,
+    cut_short: bool,
+    rounds: u32,
+) -> NetworkRun {
+    let (candidates, solution) = match previous {
+        Some((kept, before)) if cut_short && before.cost(&kept) < solution.cost(&candidates) => {
+            (kept, before)
+        }
+        _ => (candidates, solution),
+    };
+    NetworkRun {
+        candidates,
+        solution,
+        rounds,
+        complete: false,
     }
 }
 

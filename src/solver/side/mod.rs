@@ -218,6 +218,37 @@ struct RoundsEnd {
     network_failed: bool,
 }
 
+impl RoundsEnd {
+    /// The best plan's value (the lowest cost when there is none yet).
+    fn best_value(&self) -> Cost {
+        self.incumbent.as_ref().map_or(Cost::MIN, |i| i.value)
+    }
+
+    /// Keeps `pairs` as the incumbent when they are better.
+    fn offer(&mut self, value: Cost, pairs: &[(NeedIx, MentorIx)]) {
+        if self.incumbent.as_ref().is_none_or(|inc| value > inc.value) {
+            self.incumbent = Some(Incumbent {
+                value,
+                pairs: pairs.to_vec(),
+            });
+        }
+    }
+
+    /// Keeps `bound` when it is tighter.
+    fn tighten(&mut self, bound: Bound) {
+        if self.bound.as_ref().is_none_or(|b| bound.value < b.value) {
+            self.bound = Some(bound);
+        }
+    }
+
+    /// The bound is within one need of the best plan: no plan covers more.
+    fn coverage_proven(&self) -> bool {
+        self.bound
+            .as_ref()
+            .is_some_and(|b| b.value - self.best_value() < ONE_NEED)
+    }
+}
+
 /// One round's network solve, its plan repaired to gain what the flow could not see.
 struct RoundPlan {
     pairs: Vec<(NeedIx, MentorIx)>,
@@ -240,7 +271,6 @@ impl<'a> Method<'a> {
     /// Rounds of "commit the bound's best bundles, solve the network again" until the bound
     /// is within one need of the plan, the bundles repeat, or the rounds' time is up.
     fn rounds(&self, warm: Option<Incumbent>) -> RoundsEnd {
-        let (all, deadline) = (self.all, self.deadline);
         let mut ended = RoundsEnd {
             incumbent: warm,
             bound: None,
@@ -253,7 +283,7 @@ impl<'a> Method<'a> {
         let mut tried: Vec<Vec<Bundle>> = vec![bundles.clone()];
         let mut master_lp: Option<master::MasterLp<'_>> = None;
         let mut flow_bundles_tried = false;
-        let big = all.len() as u64 > DISTRICT_PAIRS;
+        let big = self.all.len() as u64 > DISTRICT_PAIRS;
         let (round_options, rounds_until) = self.round_budget(started);
         // The round of the flow's bundles (below) comes on top of the master's rounds.
         while ended.rounds < MAX_ROUNDS + u32::from(flow_bundles_tried) {
@@ -265,36 +295,27 @@ impl<'a> Method<'a> {
                 ended.network_failed = true;
                 break;
             };
-            let value = self.value_of(&plan.pairs);
-            if ended.incumbent.as_ref().is_none_or(|inc| value > inc.value) {
-                ended.incumbent = Some(Incumbent {
-                    value,
-                    pairs: plan.pairs.clone(),
-                });
-            }
-            if !plan.complete || deadline.passed() {
+            ended.offer(self.value_of(&plan.pairs), &plan.pairs);
+            if !plan.complete || self.deadline.passed() {
                 ended.timed_out = true;
                 break;
             }
-            let best_value = ended.incumbent.as_ref().map_or(Cost::MIN, |i| i.value);
             // Before the master's first run: the bundles best at the flow's own prices, one
             // network solve. Where they settle it (every seat tied: 200 identical mentors),
             // that round's flow prices prove its plan and the master is never built;
             // otherwise the master starts from a plan at least as good.
-            if !big && master_lp.is_none() && !flow_bundles_tried {
+            if !big && !flow_bundles_tried {
                 flow_bundles_tried = true;
                 let at_flow = self.flow_bound(&plan);
-                let next = next_bundles(&at_flow);
-                let open = at_flow.value - best_value >= ONE_NEED;
-                tracing::debug!(
-                    round = ended.rounds,
-                    bound_gap_points = (at_flow.value - best_value) as f64 / self.values.fit_scale,
-                    bundles = next.len(),
-                    "seat sharing: bound at the flow's prices"
+                self.log_bound(
+                    "seat sharing: bound at the flow's prices",
+                    &ended,
+                    &plan,
+                    &at_flow,
                 );
-                if ended.bound.as_ref().is_none_or(|b| at_flow.value < b.value) {
-                    ended.bound = Some(at_flow);
-                }
+                let next = next_bundles(&at_flow);
+                let open = at_flow.value - ended.best_value() >= ONE_NEED;
+                ended.tighten(at_flow);
                 if open && !tried.contains(&next) && !rounds_until.passed() {
                     tried.push(next.clone());
                     bundles = next;
@@ -310,36 +331,36 @@ impl<'a> Method<'a> {
                 master,
                 master_until,
             );
-            tracing::debug!(
-                round = ended.rounds,
-                coverage = ?level_coverage(self.problem, &plan.pairs).iter().map(|l| l.covered).collect::<Vec<_>>(),
-                bound_gap_points = (evaluated.value - best_value) as f64 / self.values.fit_scale,
-                bundles = bundles.len(),
-                "seat sharing: bound evaluated"
-            );
+            self.log_bound("seat sharing: bound evaluated", &ended, &plan, &evaluated);
             let next = next_bundles(&evaluated);
-            if ended
-                .bound
-                .as_ref()
-                .is_none_or(|b| evaluated.value < b.value)
-            {
-                ended.bound = Some(evaluated);
-            }
+            ended.tighten(evaluated);
             // Once the bound is within one need of the plan, coverage is proven and what is
             // left is fit, which the residual programme settles faster than another round.
-            if ended
-                .bound
-                .as_ref()
-                .is_some_and(|b| b.value - best_value < ONE_NEED)
-                || tried.contains(&next)
-                || rounds_until.passed()
-            {
+            if ended.coverage_proven() || tried.contains(&next) || rounds_until.passed() {
                 break;
             }
             tried.push(next.clone());
             bundles = next;
         }
         ended
+    }
+
+    /// The debug line of a round's bound: its gap to the best plan and the plan's coverage.
+    fn log_bound(&self, what: &'static str, ended: &RoundsEnd, plan: &RoundPlan, bound: &Bound) {
+        if !tracing::enabled!(tracing::Level::DEBUG) {
+            return;
+        }
+        let covered: Vec<u32> = level_coverage(self.problem, &plan.pairs)
+            .iter()
+            .map(|l| l.covered)
+            .collect();
+        tracing::debug!(
+            round = ended.rounds,
+            coverage = ?covered,
+            bound_gap_points = (bound.value - ended.best_value()) as f64 / self.values.fit_scale,
+            next_bundles = next_bundles(bound).len(),
+            "{what}"
+        );
     }
 
     /// The rounds' options and time. Past district size the first flows keep twice the
@@ -532,8 +553,7 @@ impl<'a> Method<'a> {
         bound: Bound,
         rounds: u32,
     ) -> Result<SideOutcome, SolveError> {
-        let (problem, all, options, deadline) =
-            (self.problem, self.all, self.options, self.deadline);
+        let (problem, all, options) = (self.problem, self.all, self.options);
         let (sharing, fit_scale) = (self.sharing, self.values.fit_scale);
         let pricing = Pricing {
             mu: &bound.mu,
@@ -574,28 +594,7 @@ impl<'a> Method<'a> {
                 delta_points = delta as f64 / fit_scale,
                 "seat sharing: residual integer program"
             );
-            // The incumbent (its pairs are in the residual) is the program's answer of last
-            // resort; when the bound leaves less than half a need above it, no plan covers
-            // more at any level (the fit digit spans less than half a need), so the program
-            // skips its coverage stage.
-            let start: Vec<usize> = best
-                .pairs
-                .iter()
-                .filter_map(|&(n, m)| restricted.find(n, m))
-                .collect();
-            // Only without side rows the network does not model (a rematch's bound on
-            // changes, stability): the incumbent and the bound ignore them.
-            let plain = problem.min_kept.is_none() && !problem.stable_only;
-            let coverage_proven =
-                plain && start.len() == best.pairs.len() && bound.value - best.value < ONE_NEED / 2;
-            let solution = mip::solve(
-                problem,
-                &restricted,
-                options,
-                deadline,
-                plain.then_some(&start[..]),
-                coverage_proven,
-            )?;
+            let solution = self.residual_program(&restricted, &best, &bound)?;
             let pairs = verify::pairs(&restricted, &solution.chosen);
             let value = self.value_of(&pairs);
             let optimal_here = solution.status == SolveStatus::Optimal;
@@ -619,6 +618,37 @@ impl<'a> Method<'a> {
             }
             delta = gap;
         }
+    }
+
+    /// The integer program over the residual pairs `restricted`. The incumbent (its pairs are
+    /// in the residual) is the program's answer of last resort; when the bound leaves less
+    /// than half a need above it, no plan covers more at any level (the fit digit spans less
+    /// than half a need), so the program skips its coverage stage. Only without side rows the
+    /// network does not model (a rematch's bound on changes, stability): the incumbent and the
+    /// bound ignore them.
+    fn residual_program(
+        &self,
+        restricted: &Candidates,
+        best: &Incumbent,
+        bound: &Bound,
+    ) -> Result<Solution, SolveError> {
+        let problem = self.problem;
+        let start: Vec<usize> = best
+            .pairs
+            .iter()
+            .filter_map(|&(n, m)| restricted.find(n, m))
+            .collect();
+        let plain = problem.min_kept.is_none() && !problem.stable_only;
+        let coverage_proven =
+            plain && start.len() == best.pairs.len() && bound.value - best.value < ONE_NEED / 2;
+        mip::solve(
+            problem,
+            restricted,
+            self.options,
+            self.deadline,
+            plain.then_some(&start[..]),
+            coverage_proven,
+        )
     }
 
     /// The candidate set of the residual program: these pairs, or every pair when most are
