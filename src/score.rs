@@ -259,7 +259,7 @@ pub fn components(
     };
     Components {
         parts: COMPONENTS.map(|c| (c.score)(&pair)),
-        continuity: pair.facts.continuity,
+        continuity: problem.continuity(n.student, mentor),
     }
 }
 

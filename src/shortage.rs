@@ -238,7 +238,7 @@ fn not_computed(
         Some("not for a what-if scenario: solve the changed school as a request for them")
     } else if outcome.solver.status != SolveStatus::Optimal {
         Some("the plan is not proven optimal (time or gap limit), so no gain would be exact")
-    } else if problem.min_kept.is_some() {
+    } else if problem.min_kept().is_some() {
         Some("not for a rematch bounded by maxChanges")
     } else if problem.students.len() > GAINS_MAX_STUDENTS {
         // At district size the searches would cost about as much as the solve itself.

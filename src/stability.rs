@@ -9,7 +9,7 @@
 
 use std::time::Instant;
 
-use crate::domain::model::Problem;
+use crate::domain::model::{Problem, SolveTerms};
 use crate::outcome::{Outcome, PriceOfStability};
 use crate::solver::{self, SolveOptions, SolveStatus};
 
@@ -29,7 +29,7 @@ pub fn price(
         outcome.price_of_stability = PriceOfStability::Stable;
         return;
     }
-    if problem.min_kept.is_some() {
+    if problem.min_kept().is_some() {
         outcome.price_of_stability =
             PriceOfStability::NotComputed("not for a rematch bounded by maxChanges");
         return;
@@ -44,8 +44,10 @@ pub fn price(
         outcome.price_of_stability = PriceOfStability::NotComputed("time limit reached");
         return;
     }
-    let mut stable = problem.clone();
-    stable.stable_only = true;
+    let stable = problem.clone().with_terms(SolveTerms {
+        stable_only: true,
+        ..problem.terms().clone()
+    });
     let mut stable_options = options;
     stable_options.time_limit = left;
     outcome.price_of_stability = match solver::solve_problem(&stable, stable_options) {

@@ -426,7 +426,7 @@ impl Search<'_> {
                 return None;
             }
         }
-        if let Some(bound) = &self.problem.min_kept {
+        if let Some(bound) = self.problem.min_kept() {
             let kept = bound
                 .pairs
                 .iter()

@@ -275,7 +275,10 @@ proptest! {
                 }
             }
         }
-        problem.min_kept = Some(mentor_match::domain::model::MinKept { pairs, at_least });
+        problem = problem.with_terms(mentor_match::domain::model::SolveTerms {
+            min_kept: Some(mentor_match::domain::model::MinKept { pairs, at_least }),
+            ..Default::default()
+        });
         let Some(best) = brute_force_feasible(&problem, &candidates) else {
             return Ok(());
         };
@@ -283,7 +286,7 @@ proptest! {
         prop_assert_eq!(solved.solution.status, SolveStatus::Optimal);
         let plan = verify::pairs(&solved.candidates, &solved.solution.chosen);
         prop_assert_eq!(verify::verify(&problem, &plan), Ok(()));
-        let bound = problem.min_kept.as_ref().unwrap();
+        let bound = problem.min_kept().unwrap();
         let kept = bound.pairs.iter().filter(|&&(s, m)| {
             plan.iter().any(|&(n, pm)| pm == m && problem.needs[n as usize].student == s)
         }).count() as u32;

@@ -6,7 +6,7 @@
 //!
 //! Imports only the domain; nothing from `rules`, `score` or an outer layer.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::policy::Policy;
@@ -212,9 +212,20 @@ pub struct PairFacts {
     pub affinity: f64,
     pub forbidden: bool,
     pub locked: bool,
-    /// Rematch: bonus per covered need for keeping this working pair (the change penalty
-    /// avoided). 0 outside rematches.
-    pub continuity: f64,
+}
+
+/// What a caller adds to a validated problem for one solve: terms of the objective and side
+/// rows that are not part of the school's request (so validation never sees them), attached
+/// once, when the problem is made ([`Problem::with_terms`]), never written into it later.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SolveTerms {
+    /// Rematch: bonus per covered need for keeping a working (student, mentor) pair (the change
+    /// penalty avoided). Absent pairs: 0.
+    pub continuity: BTreeMap<(StudentIx, MentorIx), f64>,
+    /// Rematch: a bound on changes, which only the integer program can enforce.
+    pub min_kept: Option<MinKept>,
+    /// Only plans without a blocking pair (the price-of-stability solve; integer program only).
+    pub stable_only: bool,
 }
 
 /// Rematch side constraint: at least `at_least` of these (student, mentor) pairs are kept.
@@ -254,13 +265,57 @@ pub struct Problem {
     pub pair_facts: PairFactsMap,
     pub policy: Policy,
     pub text: Interner,
-    /// Rematch: a bound on changes, which only the integer program can enforce.
-    pub min_kept: Option<MinKept>,
-    /// Only plans without a blocking pair (the price-of-stability solve; integer program only).
-    pub stable_only: bool,
+    /// Terms a caller attached for its solve (none from validation): read through
+    /// [`Problem::min_kept`], [`Problem::stable_only`] and [`Problem::continuity`]. Private to
+    /// the domain, so no one writes them into a problem already made.
+    pub(in crate::domain) terms: SolveTerms,
 }
 
 impl Problem {
+    /// This problem with `terms` for its solve, in place of any it had: the one way to add
+    /// what a rematch or the price of stability asks of the solver. Takes the problem by
+    /// value, so no one holding a reference sees it change. Pairs must be this problem's
+    /// positions (the callers build them from it).
+    pub fn with_terms(mut self, terms: SolveTerms) -> Problem {
+        let in_range = |&(s, m): &(StudentIx, MentorIx)| {
+            (s as usize) < self.students.len() && (m as usize) < self.mentors.len()
+        };
+        debug_assert!(terms.continuity.keys().all(in_range));
+        debug_assert!(terms
+            .min_kept
+            .as_ref()
+            .is_none_or(|k| k.pairs.iter().all(in_range)));
+        self.terms = terms;
+        self
+    }
+
+    /// The terms attached for this solve.
+    pub fn terms(&self) -> &SolveTerms {
+        &self.terms
+    }
+
+    /// A rematch's bound on changes, if any.
+    pub fn min_kept(&self) -> Option<&MinKept> {
+        self.terms.min_kept.as_ref()
+    }
+
+    /// Whether only plans without a blocking pair count.
+    pub fn stable_only(&self) -> bool {
+        self.terms.stable_only
+    }
+
+    /// The continuity bonus of a pair (0 outside rematches).
+    pub fn continuity(&self, student: StudentIx, mentor: MentorIx) -> f64 {
+        if self.terms.continuity.is_empty() {
+            return 0.0;
+        }
+        self.terms
+            .continuity
+            .get(&(student, mentor))
+            .copied()
+            .unwrap_or(0.0)
+    }
+
     /// Facts for a pair, defaulting to "nothing stated".
     pub fn facts(&self, student: StudentIx, mentor: MentorIx) -> PairFacts {
         if self.pair_facts.is_empty() {

@@ -11,9 +11,9 @@
 //! Validation: the school as sent is validated once by the checks (its problems are reported
 //! under `request.`; its model is where current pairs are classified and lock mode's locks
 //! chosen, over the needs that have not ended), and the updated request — locks included — is
-//! validated once more: that model is the one solved. Two solver-side values are still written
-//! into it afterwards, for want of a way to pass them to the solver: the change penalty (as
-//! the pairs' `continuity`) and the bound on changes (`min_kept`).
+//! validated once more: that model is the one solved. The solver's terms computed from it —
+//! the change penalty (as the pairs' `continuity`) and the bound on changes (`min_kept`) — are
+//! attached by value (`Problem::with_terms`), never written into a model already made.
 //!
 //! Holds the entry points ([`rematch`], [`rematch_within`], [`rematch_as`]) and the order of
 //! the passes; the subjects are in their own files: [`request`] (the input and its checks),
@@ -37,7 +37,7 @@ pub use outcome::{
 pub use request::{Evaluation, KeepMode, RawCurrentPair, RawRematch};
 
 use crate::admit::validate;
-use crate::domain::model::{MentorIx, Problem, StudentIx};
+use crate::domain::model::{MentorIx, Problem, SolveTerms, StudentIx};
 use crate::domain::raw::{RawPair, RawRequest};
 use crate::domain::validate::InvalidRequest;
 use crate::engine;
@@ -87,13 +87,18 @@ pub fn rematch_as(
     };
     let locks = model::lock_pairs(&keepable, &locked_ix, &current);
     drop(school); // the school as sent is not solved: free it before the solve
-    let mut problem = validate_updated(request, locks)?;
+    let problem = validate_updated(request, locks)?;
     let keepable = model::reindex(&problem, &keepable, &current);
-    // Solver-side values, written into the validated model until the solver takes them as
-    // values of their own (continuity per pair, and the bound `min_kept`).
-    model::apply_penalty(&mut problem, &keepable, &locked_ix, raw.change_penalty);
+    // The solver's terms (continuity per pair, and the bound on changes), computed from the
+    // validated model and attached to it by value: nothing writes into it afterwards.
+    let continuity = model::continuity(&problem, &keepable, &locked_ix, raw.change_penalty);
     let keepable_now = model::keepable_now(&problem, &keepable, &locked_ix);
-    let most_keepable = model::bound_changes(&mut problem, &keepable_now, raw.max_changes);
+    let (most_keepable, min_kept) = model::bound_changes(&problem, &keepable_now, raw.max_changes);
+    let problem = problem.with_terms(SolveTerms {
+        continuity,
+        min_kept,
+        stable_only: false,
+    });
 
     let mut options = SolveOptions::from_policy(&problem);
     options.budget = budget;

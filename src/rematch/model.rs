@@ -12,7 +12,7 @@
 //! weight sum and the solver's feasible subset (for the warm start); must not import the
 //! engine, the plan's types or anything that renders.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::keepable::most_keepable_set;
 use super::request::{Current, Evaluation};
@@ -279,20 +279,19 @@ pub(super) fn reindex(
 /// Penalty mode (and lock mode's leftovers): each kept need of a keepable, unlocked pair earns
 /// the penalty avoided, as the pair's continuity: the penalty sent, else more than any plan's
 /// total fit.
-pub(super) fn apply_penalty(
-    problem: &mut Problem,
+pub(super) fn continuity(
+    problem: &Problem,
     keepable: &[Keepable],
     locked_ix: &HashSet<usize>,
     change_penalty: Option<f64>,
-) {
+) -> BTreeMap<(StudentIx, MentorIx), f64> {
     let max_pair_score = crate::score::weight_sum(&problem.policy.weights);
     let penalty = change_penalty.unwrap_or(max_pair_score * problem.needs.len() as f64 + 1.0);
-    for &(i, s, m) in keepable {
-        if locked_ix.contains(&i) {
-            continue;
-        }
-        problem.pair_facts.entry((s, m)).or_default().continuity = penalty;
-    }
+    keepable
+        .iter()
+        .filter(|(i, _, _)| !locked_ix.contains(i))
+        .map(|&(_, s, m)| ((s, m), penalty))
+        .collect()
 }
 
 /// The working pairs still possible now (keepable and not locked). A student's kept mentors
@@ -328,28 +327,29 @@ pub(super) fn keepable_now(
 }
 
 /// A largest set of the pairs still possible that fits at once gives the bound on changes:
-/// with `max_changes`, at least that many fewer than its size must be kept. Returns the size.
+/// with `max_changes`, at least that many fewer than its size must be kept. Returns the size,
+/// and the bound when `max_changes` is given.
 pub(super) fn bound_changes(
-    problem: &mut Problem,
+    problem: &Problem,
     keepable_now: &[(StudentIx, MentorIx)],
     max_changes: Option<u32>,
-) -> u32 {
+) -> (u32, Option<MinKept>) {
     let held = most_keepable_set(problem, keepable_now);
     let most_keepable = held.iter().filter(|&&h| h).count() as u32;
-    if let Some(max) = max_changes {
-        let at_least = most_keepable.saturating_sub(max);
-        // The pairs that can all be kept together come first: the solver's fallback plan
-        // takes them in this order, so it meets the bound too.
-        let (mut pairs, rest): (Vec<_>, Vec<_>) = keepable_now
-            .iter()
-            .copied()
-            .zip(held)
-            .partition(|&(_, h)| h);
-        pairs.extend(rest);
-        let pairs = pairs.into_iter().map(|(p, _)| p).collect();
-        problem.min_kept = Some(MinKept { pairs, at_least });
-    }
-    most_keepable
+    let Some(max) = max_changes else {
+        return (most_keepable, None);
+    };
+    let at_least = most_keepable.saturating_sub(max);
+    // The pairs that can all be kept together come first: the solver's fallback plan takes
+    // them in this order, so it meets the bound too.
+    let (mut pairs, rest): (Vec<_>, Vec<_>) = keepable_now
+        .iter()
+        .copied()
+        .zip(held)
+        .partition(|&(_, h)| h);
+    pairs.extend(rest);
+    let pairs = pairs.into_iter().map(|(p, _)| p).collect();
+    (most_keepable, Some(MinKept { pairs, at_least }))
 }
 
 /// The working pairs that can still be kept, as a feasible plan the solver starts from (the
@@ -387,6 +387,7 @@ fn all_needs(problem: &Problem, s: StudentIx) -> Vec<NeedIx> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::model::SolveTerms;
     use crate::test_school;
 
     fn current(s: &str, m: &str, evaluation: Evaluation, needs: &[&str]) -> Current {
@@ -547,7 +548,7 @@ mod tests {
 
     #[test]
     fn the_default_penalty_outweighs_any_plans_fit_and_locked_pairs_earn_none() {
-        let mut problem = test_school::problem(test_school::json());
+        let problem = test_school::problem(test_school::json());
         let keepable = [(0, 0, 0), (1, 1, 1)];
         // A plan gives each need at most its best-fitting mentor (fit before any penalty).
         let weights = problem.policy.weights.clone();
@@ -562,12 +563,18 @@ mod tests {
                     .fold(0.0, f64::max)
             })
             .sum();
-        apply_penalty(&mut problem, &keepable, &HashSet::from([1]), None);
-        let penalty = problem.facts(0, 0).continuity;
+        let bonus = continuity(&problem, &keepable, &HashSet::from([1]), None);
+        let penalty = bonus[&(0, 0)];
         assert!(penalty > most_fit, "{penalty} <= {most_fit}");
-        assert_eq!(problem.facts(1, 1).continuity, 0.0, "a locked pair");
-        apply_penalty(&mut problem, &keepable, &HashSet::new(), Some(2.5));
-        assert_eq!(problem.facts(1, 1).continuity, 2.5, "the penalty sent");
+        assert!(!bonus.contains_key(&(1, 1)), "a locked pair");
+        let bonus = continuity(&problem, &keepable, &HashSet::new(), Some(2.5));
+        assert_eq!(bonus[&(1, 1)], 2.5, "the penalty sent");
+        let problem = problem.with_terms(SolveTerms {
+            continuity: bonus,
+            ..SolveTerms::default()
+        });
+        assert_eq!(problem.continuity(1, 1), 2.5, "read back by the score");
+        assert_eq!(problem.continuity(1, 0), 0.0, "not a working pair");
     }
 
     #[test]
@@ -582,10 +589,10 @@ mod tests {
 
     #[test]
     fn the_bound_asks_for_all_but_max_changes_of_the_most_keepable() {
-        let mut problem = test_school::problem(test_school::json());
-        let most = bound_changes(&mut problem, &[(0, 0), (1, 1)], Some(1));
+        let problem = test_school::problem(test_school::json());
+        let (most, bound) = bound_changes(&problem, &[(0, 0), (1, 1)], Some(1));
         assert_eq!(most, 2);
-        let bound = problem.min_kept.as_ref().expect("a bound");
+        let bound = bound.expect("a bound");
         assert_eq!(bound.at_least, 1);
         assert_eq!(bound.pairs, [(0, 0), (1, 1)]);
     }

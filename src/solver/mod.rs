@@ -402,18 +402,18 @@ pub fn solve_problem_from(
     // plans. Only when the row binds does the integer program run, with the rest of the time.
     let mut relaxed_options = options;
     let mut relaxed_deadline = deadline;
-    if problem.min_kept.is_some() {
+    if problem.min_kept().is_some() {
         relaxed_options.time_limit = options.time_limit / 2;
         relaxed_deadline = deadline.earlier(Instant::now() + relaxed_options.time_limit);
     }
-    let relaxed = if problem.stable_only {
+    let relaxed = if problem.stable_only() {
         // Stability rows are for the integer program only.
         None
     } else {
         solve_relaxed(problem, &all, relaxed_options, relaxed_deadline, warm)?
     };
     if let Some(mut solved) = relaxed {
-        match &problem.min_kept {
+        match problem.min_kept() {
             None => {
                 solved.all = Some(all);
                 return Ok(solved);
@@ -445,7 +445,7 @@ fn integer_program(
     warm: Option<&[(NeedIx, MentorIx)]>,
 ) -> Result<Solved, SolveError> {
     let total_pairs = candidates.len() as u64;
-    if problem.min_kept.is_some() && total_pairs > options.budget.integer_program_cap() {
+    if problem.min_kept().is_some() && total_pairs > options.budget.integer_program_cap() {
         return Err(options
             .budget
             .refuse(total_pairs, BYTES_PER_PAIR_INTEGER_PROGRAM));
@@ -587,7 +587,7 @@ pub fn solve(
         at: Instant::now() + options.time_limit,
         stop: options.stop,
     };
-    if problem.min_kept.is_none() && is_network_set(problem, candidates) {
+    if problem.min_kept().is_none() && is_network_set(problem, candidates) {
         let chosen = flow::solve(problem, candidates).chosen;
         let pairs = verify::pairs(candidates, &chosen);
         // Locks that the network could not honour jointly are left to the integer program,
@@ -647,8 +647,8 @@ fn integer_program_within_limit(
 /// stability rows, and no student with more needs than its mentor limit (the limit cannot
 /// bind, so the flow has no student layer).
 pub(crate) fn is_plain_network(problem: &Problem, all: &Candidates) -> bool {
-    problem.min_kept.is_none()
-        && !problem.stable_only
+    problem.min_kept().is_none()
+        && !problem.stable_only()
         && problem
             .students
             .iter()

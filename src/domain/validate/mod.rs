@@ -28,7 +28,7 @@ mod violation;
 pub use locks::{cover_matching, HardRules};
 pub use violation::{InvalidRequest, Violation, ViolationCode};
 
-use super::model::{Interner, Problem};
+use super::model::{Interner, Problem, SolveTerms};
 use super::raw::RawRequest;
 use references::Ids;
 use report::Report;
@@ -74,8 +74,7 @@ pub fn validate_with(raw: RawRequest, rules: &dyn HardRules) -> Result<Problem, 
         pair_facts,
         policy,
         text,
-        min_kept: None,
-        stable_only: false,
+        terms: SolveTerms::default(),
     };
     locks::check(&mut report, &problem, &lock_paths, rules);
     sizes::levels(&mut report, &problem);

@@ -52,7 +52,7 @@ pub(super) fn greedy(
         }
     }
     // A rematch bound on changes: keep working pairs first (listed keepable-together first).
-    if let Some(min_kept) = &problem.min_kept {
+    if let Some(min_kept) = problem.min_kept() {
         for &(s, m) in &min_kept.pairs {
             for n in problem.students[s as usize].needs() {
                 if let Some(c) = candidates.find(n, m) {

@@ -354,7 +354,7 @@ fn add_hard_rows(
         }
         model.add_constraint(e.geq(1.0));
     }
-    if let Some(min_kept) = &problem.min_kept {
+    if let Some(min_kept) = problem.min_kept() {
         let mut e = Expression::with_capacity(min_kept.pairs.len());
         let mut counted = Vec::with_capacity(min_kept.pairs.len());
         for &(s, m) in &min_kept.pairs {
@@ -367,7 +367,7 @@ fn add_hard_rows(
         structure.seats_cover_a_need(counted, x, seat, model);
         model.add_constraint(e.geq(f64::from(min_kept.at_least)));
     }
-    if problem.stable_only {
+    if problem.stable_only() {
         add_stability_rows(problem, structure, x, seat, model);
     }
 }

@@ -638,7 +638,7 @@ impl<'a> Method<'a> {
             .iter()
             .filter_map(|&(n, m)| restricted.find(n, m))
             .collect();
-        let plain = problem.min_kept.is_none() && !problem.stable_only;
+        let plain = problem.min_kept().is_none() && !problem.stable_only();
         let coverage_proven =
             plain && start.len() == best.pairs.len() && bound.value - best.value < ONE_NEED / 2;
         mip::solve(
