@@ -17,7 +17,7 @@ fn threads() -> usize {
     })
 }
 
-/// Runs `f` on `0..n` split into one contiguous range per thread (see [`threads`]) and
+/// Runs `f` on `0..n` split into one contiguous range per thread (see `threads`) and
 /// returns the results in range order.
 pub fn over_ranges<T: Send>(n: usize, f: impl Fn(Range<usize>) -> T + Sync) -> Vec<T> {
     let threads = threads();

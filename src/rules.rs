@@ -353,7 +353,7 @@ impl Candidates {
 
     /// [`Candidates::build`] that gives up (`None`) once `stop` answers true. Scoring tens of
     /// millions of pairs takes seconds, so a deadline or a shutdown must be heard during it:
-    /// every row-building thread asks `stop` every [`STOP_POLL_NEEDS`] needs.
+    /// every row-building thread asks `stop` every `STOP_POLL_NEEDS` needs.
     pub fn build_until(
         problem: &Problem,
         index: &QualificationIndex,

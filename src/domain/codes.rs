@@ -3,7 +3,7 @@
 //! the gRPC `BadRequest` reason, the HTTP body, the spreadsheets' marks and comments, the
 //! README.
 //!
-//! Holds [`spelled_codes!`], which gives a code enum its list of variants (`ALL`), its spelling
+//! Holds `spelled_codes!`, which gives a code enum its list of variants (`ALL`), its spelling
 //! (`code`) and its message's key in `locales/<lang>/errors.toml` (`catalogue_key`: the code in
 //! lower case), from one table; and that table for [`ViolationCode`]. The spreadsheet codes
 //! (`crate::sheet::errors::SheetCode`) use the same macro.

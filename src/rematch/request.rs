@@ -1,10 +1,10 @@
 //! A rematch request as sent, and its checks: the current pairs (ids, evaluation, need ids),
 //! the keep mode, the change penalty, and the school itself, each problem with its path in the
-//! caller's file. What passes is a list of [`Current`] pairs the later passes trust, with the
+//! caller's file. What passes is a list of `Current` pairs the later passes trust, with the
 //! school as sent, validated (`Checked`).
 //!
-//! Holds [`RawRematch`], [`RawCurrentPair`], [`Evaluation`], [`KeepMode`], [`Current`],
-//! `Checked` and [`check`]. Imports the domain only (raw input, validation, limits); must not
+//! Holds [`RawRematch`], [`RawCurrentPair`], [`Evaluation`], [`KeepMode`], `Current`,
+//! `Checked` and `check`. Imports the domain only (raw input, validation, limits); must not
 //! import the solver, the engine or anything that renders.
 
 use std::collections::{HashMap, HashSet};

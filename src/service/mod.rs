@@ -318,7 +318,7 @@ impl Limits {
 #[derive(Clone, Debug)]
 pub struct Call {
     /// The caller's `x-request-id`, echoed in the logs if short and plain (see
-    /// [`MentorMatchService::request_id`]).
+    /// `MentorMatchService::request_id`).
     pub request_id: Option<String>,
     /// When the client gives up (gRPC `grpc-timeout`, HTTP `timeout`).
     pub deadline: Option<Instant>,

@@ -25,7 +25,7 @@
 //!   improve ends it; the flow through `Z` bounds the units by `Z`'s capacity. `V` is not
 //!   built: a search from `Z` prices each new pair `n → Z` by its exit `cost(n, Z) + π(n)`
 //!   and stops as soon as no unsettled tail can close a cheaper cycle
-//!   ([`Residual::search_tails`]).
+//!   (`Residual::search_tails`).
 //!
 //! A cycle covers more exactly when its packed cost is below `−2^(FIT_BITS−1)` (a cycle's fit
 //! stays within that, see [`Residual::fits`]); every such cycle enters a need from the source.
@@ -67,7 +67,7 @@ const PRECOMPUTED_FITS: usize = 8_000_000;
 const POTENTIAL_WORK_PER_ARC: u64 = 64;
 
 /// Bounds on the searches: arcs scanned (by the searches every change shares, and by each
-/// change's own), and a time past which they give up (checked every [`CLOCK_EVERY`] nodes
+/// change's own), and a time past which they give up (checked every `CLOCK_EVERY` nodes
 /// settled). Arc counts are deterministic; the time is not.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
