@@ -674,7 +674,6 @@ mod tests {
             student: 0,
             track,
             subject,
-            declared_priority: Priority::Normal,
             priority: Priority::Normal,
             weak_points: vec![],
             risk: RiskLevel::None,

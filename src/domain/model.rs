@@ -138,10 +138,9 @@ pub struct Need {
     pub track: Track,
     /// Subject (academic), domain (talent) or focus (psychological; may be the empty symbol).
     pub subject: Sym,
-    /// Priority as declared by the school.
-    pub declared_priority: Priority,
-    /// Priority the solver uses (declared, raised for family hardship and for psychological
-    /// risk when the policy says so).
+    /// Priority the solver uses: as declared by the school, raised for family hardship and for
+    /// psychological risk when the policy says so. (The declared level is not kept: nothing
+    /// reads it, and a printed "raised from" would hint at the sensitive reason.)
     pub priority: Priority,
     /// Sorted, de-duplicated.
     pub weak_points: Vec<Sym>,

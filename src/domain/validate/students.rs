@@ -131,7 +131,6 @@ fn student_needs(
             student: i,
             track: track.unwrap_or(Track::Academic),
             subject,
-            declared_priority: declared,
             priority,
             weak_points,
             risk,

@@ -373,7 +373,6 @@ fn hardship_raises_priority_unless_policy_says_no() {
     r.students[0].family_hardship = true;
     let p = validate(r.clone()).expect("valid");
     assert_eq!(p.needs[0].priority, Priority::High);
-    assert_eq!(p.needs[0].declared_priority, Priority::Normal);
     r.policy.hardship_raises_priority = Some(false);
     let p = validate(r).expect("valid");
     assert_eq!(p.needs[0].priority, Priority::Normal);
@@ -462,8 +461,7 @@ fn risk_raises_priority_unless_policy_says_no() {
         }
         let p = validate(r.clone()).expect("valid");
         assert_eq!(p.needs[0].priority, expected, "{level:?}");
-        assert_eq!(p.needs[0].declared_priority, Priority::Normal);
-        assert_eq!(p.needs[0].risk, level);
+            assert_eq!(p.needs[0].risk, level);
         r.policy.risk_raises_priority = Some(false);
         assert_eq!(
             validate(r).expect("valid").needs[0].priority,
