@@ -143,6 +143,67 @@ fn multi_need_output_is_byte_identical_across_runs() {
     assert_eq!(ja, jb);
 }
 
+/// A bundle found only by pricing: one student with a math and a physics need, at most one
+/// mentor (so covering both takes one mentor who teaches both). Twelve math-only and twelve
+/// physics-only teachers score better on each need; the one who teaches both has a year of
+/// experience and ranks 13th for each need, outside every initial kept set (8 best per need, 2
+/// under-demanded, the ranked). The optimum covers both needs with that teacher, and the
+/// method proves it.
+#[test]
+fn a_bundle_outside_every_initial_subset_is_found_by_pricing() {
+    let mut mentors: Vec<RawMentor> = Vec::new();
+    for (k, subject) in ["math", "physics"].iter().enumerate() {
+        for i in 0..12 {
+            let mut m = mentor(&format!("T{k}{i:02}"), &[subject]);
+            m.subjects[0].years = 20 + i;
+            m.capacity = 5;
+            mentors.push(m);
+        }
+    }
+    let mut both = mentor("BOTH", &["math", "physics"]);
+    for s in &mut both.subjects {
+        s.years = 1;
+    }
+    both.capacity = 5;
+    mentors.push(both);
+    let mut request = RawRequest {
+        students: vec![student("S", &["math", "physics"])],
+        mentors,
+        ..RawRequest::default()
+    };
+    request.policy.max_mentors_per_student = Some(1);
+    let problem = validate(request).expect("valid");
+    let all = engine::candidates(&problem);
+    let both_ix = problem.mentors.len() as u32 - 1;
+    let kept = all.select_with_slack(
+        &problem,
+        solver::DEFAULT_SPARSE_KEEP,
+        solver::SLACK_PER_NEED,
+    );
+    for n in 0..problem.needs.len() as u32 {
+        assert!(all.find(n, both_ix).is_some(), "a candidate for need {n}");
+        assert!(
+            kept.find(n, both_ix).is_none(),
+            "kept from the start for need {n}"
+        );
+        let better = all
+            .of_need(n)
+            .filter(|&c| all.scores[c] > all.scores[all.find(n, both_ix).unwrap()])
+            .count();
+        assert!(better >= 10, "only {better} candidates score better");
+    }
+    let solved = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
+    assert!(
+        matches!(solved.method, Method::NetworkSide(_)),
+        "{:?}",
+        solved.method
+    );
+    assert_eq!(solved.solution.status, SolveStatus::Optimal);
+    let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
+    assert_eq!(verify::verify(&problem, &pairs), Ok(()));
+    assert_eq!(pairs, [(0, both_ix), (1, both_ix)]);
+}
+
 fn config() -> ProptestConfig {
     ProptestConfig {
         cases: 512,

@@ -461,7 +461,7 @@ fn risk_raises_priority_unless_policy_says_no() {
         }
         let p = validate(r.clone()).expect("valid");
         assert_eq!(p.needs[0].priority, expected, "{level:?}");
-            assert_eq!(p.needs[0].risk, level);
+        assert_eq!(p.needs[0].risk, level);
         r.policy.risk_raises_priority = Some(false);
         assert_eq!(
             validate(r).expect("valid").needs[0].priority,
