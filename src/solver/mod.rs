@@ -259,15 +259,12 @@ pub struct SolveOptions {
     pub shortage_gains: bool,
 }
 
-/// A warm addition withdraws and re-places each need with new pairs (two local searches); a
-/// fresh solve places every need again, and where seats are scarce most of its work is the
-/// searches of needs that stay unassigned, each exploring the whole full region. So priced
-/// pairs are always added in place (0). Measured, release build, flow time of the pricing
-/// rounds after the first, in place against afresh past one pair per need (the rule before):
-/// the flat district (20 k × 5.4 k, 3,853 needs left) 13.4 s against 23.6 s; the 4,000 × 1,000
-/// school's seat-sharing rounds 0.19 s against 0.43 s; the 900-student school equal; the
-/// single-need district (257 left) 2.7 s against 2.1 s, the one shape where afresh wins.
-pub const DEFAULT_WARM_RATIO: usize = 0;
+/// A warm addition withdraws and re-places each need with new pairs (two local searches); past
+/// one priced pair per need a fresh solve is cheaper (district size: 66k pairs warm settled 2.3 M
+/// nodes against 2.5 M for a fresh solve; 13k pairs warm settled 0.6 M) — unless the searches
+/// so far were long (`flow::SEARCHING_NEEDS_SETTLED`: scarce seats, where a fresh solve
+/// repeats every failing search).
+pub const DEFAULT_WARM_RATIO: usize = 1;
 
 /// Under-demanded mentors added per need to the first kept set (measured: district 11 s -> 8.5 s,
 /// the first flow finds short augmenting paths and fewer pricing rounds are needed).
