@@ -434,7 +434,55 @@ pub fn solve_problem_from(
             }
         }
     }
-    integer_program(problem, all, options, deadline, warm)
+    let coverage_plan = match warm {
+        None => seat_cost_start(problem, &all, options, deadline)?,
+        Some(_) => None,
+    };
+    integer_program(
+        problem,
+        all,
+        options,
+        deadline,
+        coverage_plan.as_deref().or(warm),
+    )
+}
+
+/// A start for the integer program where seats can be shared and the policy prices seats
+/// (`involveEveryMentor`, `loadSpread`): the seat-sharing method's plan for the same school
+/// without those terms. Only when the program could not even be set up in half the limit
+/// (its setup grows as pairs^1.5: 620 k pairs, ~98 s), where its answer of last resort would
+/// otherwise be the greedy plan (a 4,000 × 1,000 school: 2,031 normal needs covered instead of
+/// 2,609). Coverage comes first in both models and seat terms never make a plan infeasible,
+/// so this plan's coverage is the optimum's; what it leaves unproven is involvement, load and
+/// fit, and the answer says so (`TIME_LIMIT`). None where the program runs, for a rematch's
+/// bound on changes or a stability solve (rows this plan ignores).
+fn seat_cost_start(
+    problem: &Problem,
+    all: &Candidates,
+    options: SolveOptions,
+    deadline: Until,
+) -> Result<Option<Vec<(NeedIx, MentorIx)>>, SolveError> {
+    let runs = mip::setup_seconds(all.len()) < options.time_limit.as_secs_f64() / 2.0;
+    if !problem.policy.has_seat_costs()
+        || runs
+        || problem.min_kept().is_some()
+        || problem.stable_only()
+        || is_network_set(problem, all)
+    {
+        return Ok(None);
+    }
+    // The same school without the seat terms (pair scores do not hold them, so `all` serves).
+    let mut plain = problem.clone();
+    plain.policy.involve_every_mentor = false;
+    plain.policy.load_spread = 0.0;
+    let outcome = side::solve(&plain, all, options, deadline, None)?;
+    let pairs = verify::pairs(&outcome.candidates, &outcome.solution.chosen);
+    tracing::debug!(
+        pairs = pairs.len(),
+        status = ?outcome.solution.status,
+        "seat terms: the seat-sharing plan without them starts the integer program"
+    );
+    Ok(verify::verify(problem, &pairs).is_ok().then_some(pairs))
 }
 
 /// The integer program over every pair (a binding maxChanges row, or locks the network could
@@ -758,4 +806,46 @@ pub fn level_coverage(
             covered: covered[p as usize],
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Where the integer program cannot be set up in half the limit, a request with seat terms
+    /// and seat sharing gets the seat-sharing plan without those terms as the program's start,
+    /// and that plan has the optimum's coverage (the same as the school without seat terms).
+    /// The limit that makes the program too slow and the deadline the plan is solved within
+    /// are separate, so the check does not depend on how fast this build is.
+    #[test]
+    fn seat_terms_start_from_the_seat_sharing_plan_when_the_program_cannot_be_set_up() {
+        let raw = crate::generate::generate_with(300, 70, 1, false);
+        let plain = crate::admit::validate(raw.clone()).expect("valid");
+        let plain_plan = solve_problem(&plain, SolveOptions::from_policy(&plain)).unwrap();
+        let mut raw = raw;
+        raw.policy.involve_every_mentor = Some(true);
+        raw.policy.load_spread = Some(0.5);
+        let problem = crate::admit::validate(raw).expect("valid");
+        let all = Candidates::of_problem(&problem);
+        let mut options = SolveOptions::from_policy(&problem);
+        let deadline = Until {
+            at: Instant::now() + Duration::from_secs(60),
+            stop: None,
+        };
+        assert!(
+            seat_cost_start(&problem, &all, options, deadline)
+                .unwrap()
+                .is_none(),
+            "the program fits in the default limit: no start"
+        );
+        options.time_limit = Duration::from_secs_f64(mip::setup_seconds(all.len()));
+        let start = seat_cost_start(&problem, &all, options, deadline)
+            .unwrap()
+            .expect("a start where the program cannot be set up");
+        assert_eq!(verify::verify(&problem, &start), Ok(()));
+        assert_eq!(
+            level_coverage(&problem, &start),
+            plain_plan.solution.coverage
+        );
+    }
 }

@@ -39,6 +39,12 @@ const BUILD_SECONDS_PER_PAIR: f64 = 2e-6;
 /// pairs (a 4,000 x 1,000 maxChanges rematch), about `2e-7 · pairs^1.5` seconds. A stage is
 /// not started unless the time left covers that, so a deadline is kept on any size.
 const SETUP_SECONDS_COEFFICIENT: f64 = 2e-7;
+/// HiGHS's expected setup time for a model over `pairs` candidate pairs (see
+/// [`SETUP_SECONDS_COEFFICIENT`]).
+pub(super) fn setup_seconds(pairs: usize) -> f64 {
+    SETUP_SECONDS_COEFFICIENT * (pairs as f64).powf(1.5)
+}
+
 /// Share of the time left that HiGHS's own limit is set to (see where it is set).
 const HIGHS_LIMIT_SHARE: f64 = 0.85;
 /// How often the fit stage may scale its coverage weights up before using explicit floors.
@@ -131,8 +137,7 @@ impl Model<'_> {
 
     /// A stage is not started when the time left cannot cover HiGHS's setup.
     fn too_late(&self) -> bool {
-        let setup = SETUP_SECONDS_COEFFICIENT * (self.candidates.len() as f64).powf(1.5);
-        self.remaining() <= setup.max(TIME_LIMIT_FLOOR_SECONDS)
+        self.remaining() <= setup_seconds(self.candidates.len()).max(TIME_LIMIT_FLOOR_SECONDS)
     }
 
     /// A stage's objective for plan `x` (rounded): `coefficients · x` plus the mentor terms.
