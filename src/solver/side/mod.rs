@@ -22,7 +22,9 @@
 //!    (`i128`), so the bound is exact, not a float.
 //! 3. **Equilibrium**: where the plan's value equals the bound, it is optimal. Otherwise the
 //!    students whose best pattern at these prices shares a seat have that bundle committed and
-//!    the network is solved again (a few rounds).
+//!    the network is solved again (a few rounds). The first such round uses the flow's own
+//!    prices, before the master is built: where its network settles the bound (every seat
+//!    tied), the master never runs.
 //! 4. **Residual**: if a gap `G` remains, every plan better than the incumbent gives each
 //!    student a pattern within `G` of its best at the prices (the terms of `L − value` are all
 //!    non-negative). Pairs in no such pattern are dropped; the integer program (`mip/`)
