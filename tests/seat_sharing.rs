@@ -64,10 +64,10 @@ fn nine_needs() -> RawRequest {
     }
 }
 
-#[test]
-fn nine_need_instance_is_proven_at_seven_not_its_relaxation() {
-    let problem = validate(nine_needs()).expect("valid");
-    let solved = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
+/// The plan of the one entry point, checked to come from network+side, proven optimal and
+/// valid.
+fn proven_by_network_side(problem: &mentor_match::domain::model::Problem) -> Vec<(u32, u32)> {
+    let solved = solver::solve_problem(problem, SolveOptions::from_policy(problem)).unwrap();
     assert!(
         matches!(solved.method, Method::NetworkSide(_)),
         "{:?}",
@@ -75,7 +75,14 @@ fn nine_need_instance_is_proven_at_seven_not_its_relaxation() {
     );
     assert_eq!(solved.solution.status, SolveStatus::Optimal);
     let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
-    assert_eq!(verify::verify(&problem, &pairs), Ok(()));
+    assert_eq!(verify::verify(problem, &pairs), Ok(()));
+    pairs
+}
+
+#[test]
+fn nine_need_instance_is_proven_at_seven_not_its_relaxation() {
+    let problem = validate(nine_needs()).expect("valid");
+    let pairs = proven_by_network_side(&problem);
     assert_eq!(pairs.len(), 7);
     let candidates = engine::candidates(&problem);
     assert_eq!(
@@ -192,15 +199,7 @@ fn a_bundle_outside_every_initial_subset_is_found_by_pricing() {
             .count();
         assert!(better >= 10, "only {better} candidates score better");
     }
-    let solved = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
-    assert!(
-        matches!(solved.method, Method::NetworkSide(_)),
-        "{:?}",
-        solved.method
-    );
-    assert_eq!(solved.solution.status, SolveStatus::Optimal);
-    let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
-    assert_eq!(verify::verify(&problem, &pairs), Ok(()));
+    let pairs = proven_by_network_side(&problem);
     assert_eq!(pairs, [(0, both_ix), (1, both_ix)]);
 }
 

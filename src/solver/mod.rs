@@ -535,7 +535,7 @@ fn solve_relaxed(
 ) -> Result<Option<Solved>, SolveError> {
     let total_pairs = all.len() as u64;
     if is_network_set(problem, all) {
-        let run = network::run(problem, all, options, deadline, None, None, None);
+        let run = network::run(problem, all, options, deadline, None);
         let network::NetworkRun {
             candidates,
             solution: solved,

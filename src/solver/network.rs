@@ -27,19 +27,26 @@ pub(super) struct NetworkRun {
     pub complete: bool,
 }
 
-/// Solves the network model over `all` by pricing from a sparse start. `seats` (locks when
-/// `None`) are made before the flow; `fit_scale` fixes the fit quantum.
+/// What the seat-sharing method fixes for the network of a round (`side::derived`): the seats
+/// made up front (locks, committed bundles), the fit quantum shared by every round (so costs
+/// compare across candidate sets) and each node's coverage digit (a bundle's is the sum of its
+/// needs').
+pub(super) struct Fixed {
+    pub seats: Vec<Seat>,
+    pub fit_scale: f64,
+    pub level: Vec<Cost>,
+}
+
+/// Solves the network model over `all` by pricing from a sparse start: the plain model (locks
+/// made up front) when `fixed` is `None`.
 pub(super) fn run(
     problem: &Problem,
     all: &Candidates,
     options: SolveOptions,
     deadline: Until,
-    seats: Option<Vec<Seat>>,
-    fit_scale: Option<f64>,
-    level: Option<Vec<Cost>>,
+    fixed: Option<Fixed>,
 ) -> NetworkRun {
-    let (mut candidates, mut network) =
-        first_network(problem, all, options, deadline, seats, fit_scale, level);
+    let (mut candidates, mut network) = first_network(problem, all, options, deadline, fixed);
     let mut rounds = 0;
     // The last round's plan, optimal for its kept set: a re-solve cut short by the deadline
     // may hold less, and a plan returned at a limit never covers less than one already found.
@@ -80,31 +87,29 @@ pub(super) fn run(
     }
 }
 
-/// The first flow over the sparse start (`seats` made up front when given).
+/// The first flow over the sparse start (with what `fixed` holds, when given).
 fn first_network(
     problem: &Problem,
     all: &Candidates,
     options: SolveOptions,
     deadline: Until,
-    seats: Option<Vec<Seat>>,
-    fit_scale: Option<f64>,
-    level: Option<Vec<Cost>>,
+    fixed: Option<Fixed>,
 ) -> (Candidates, flow::Network) {
     let t = Instant::now();
     let mut candidates =
         all.select_with_slack(problem, options.sparse_keep.max(1), options.sparse_slack);
-    let network = match seats {
+    let network = match fixed {
         None => flow::Network::new(problem, &candidates, Some(deadline)),
-        Some(seats) => {
+        Some(fixed) => {
             // The seats' pairs must be in the kept set for the flow to make them.
-            candidates.extend(seat_pairs_missing(all, &candidates, &seats));
+            candidates.extend(seat_pairs_missing(all, &candidates, &fixed.seats));
             flow::Network::with_seats(
                 problem,
                 &candidates,
                 Some(deadline),
-                seats,
-                fit_scale,
-                level,
+                fixed.seats,
+                Some(fixed.fit_scale),
+                Some(fixed.level),
             )
         }
     };

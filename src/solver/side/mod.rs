@@ -436,9 +436,11 @@ impl<'a> Method<'a> {
             &derived.all,
             round_options,
             self.deadline,
-            Some(seats),
-            Some(self.values.fit_scale),
-            Some(derived.level.clone()),
+            Some(network::Fixed {
+                seats,
+                fit_scale: self.values.fit_scale,
+                level: derived.level.clone(),
+            }),
         );
         let mut pairs: Vec<(NeedIx, MentorIx)> =
             verify::pairs(&run.candidates, &run.solution.chosen)
