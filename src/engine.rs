@@ -1,6 +1,10 @@
 //! The engine's one entry point: candidates, solve, explain (then why-not costs, the price of
 //! stability and what it would take to cover the rest). Transport-free; the CLI and the
 //! gRPC service both call it.
+//!
+//! Imports the domain, the rules, the solver, the explanation's data and the analyses it runs
+//! (`why_not`, `stability`, `shortage`); must not import `proto`, the CLI, the service or any
+//! renderer.
 
 use std::time::Instant;
 

@@ -13,6 +13,9 @@
 //! edges: [`proto`] converts at the edge (the inner layers never see generated code),
 //! [`service`] and [`server`] put the engine behind gRPC and HTTP, [`cli`], [`sheet`] and
 //! [`report`] serve the coordinator.
+//!
+//! Declares the modules and holds no logic of its own; ARCHITECTURE.md maps how they import
+//! each other.
 
 pub mod admit;
 pub mod cli;

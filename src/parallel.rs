@@ -1,5 +1,7 @@
 //! Splitting independent per-need work over the machine's cores. Results come back in range
 //! order, so output never depends on the number of cores.
+//!
+//! Imports nothing from the crate: every layer may use it.
 
 use std::ops::Range;
 

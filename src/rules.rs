@@ -7,6 +7,8 @@
 //!
 //! Imports the domain and `score` only; never the solver, `explain`, the engine or an outer
 //! layer (validation reaches these rules through `crate::admit`, not the other way round).
+//!
+//! Imports the domain, `score` and `parallel`; must not import the solver or anything above it.
 
 use std::collections::HashMap;
 

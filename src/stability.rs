@@ -6,6 +6,9 @@
 //! It is one more integer program, so it is computed only where that is quick: the plan has
 //! blocking pairs, the candidate set is at most [`MAX_PAIRS`] pairs, and the policy's time
 //! limit is not used up; otherwise the answer says why it was not computed.
+//!
+//! Imports the domain, the solver and the plan's types (`outcome`); must not import the engine
+//! that calls it, `proto` or any renderer.
 
 use std::time::Instant;
 

@@ -2,6 +2,9 @@
 //! so the tests build their models the way requests arrive (JSON → raw → validated).
 //!
 //! Test-only; imports the edge's conversion and the validator only.
+//!
+//! Test helper (compiled for tests only): imports `admit`, the domain and `proto` to build the
+//! bundled school; no production code imports it.
 
 use crate::admit::validate;
 use crate::domain::model::Problem;

@@ -1,6 +1,8 @@
 //! Documented size limits. They are generous enough for a whole city's education bureau
 //! (200,000 students) and exist so that a malformed file is refused with a clear message
 //! instead of exhausting memory.
+//!
+//! Imports nothing from the crate; must not import anything outside the domain.
 
 /// Students in one request.
 pub const MAX_STUDENTS: usize = 200_000;

@@ -1,5 +1,7 @@
 //! The school's policy: weights of the fit objective, the qualification rule table and the
 //! solver limits. Every field has a default so a request may omit the policy entirely.
+//!
+//! Imports only the domain; must not import anything outside it.
 
 use std::time::Duration;
 

@@ -1,5 +1,7 @@
 //! Weekly availability as a bit set: one bit per (day, period), so the common slots of a pair
 //! are one AND and a popcount, with no allocation however many pairs are scored.
+//!
+//! Imports nothing from the crate; must not import anything outside the domain.
 
 use std::fmt;
 

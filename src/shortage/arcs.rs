@@ -3,6 +3,9 @@
 //! the arcs of one change ([`change_arcs`]), as the residual search takes them.
 //!
 //! Reads the domain, the rules and the scores only: no solver, no HiGHS, no rendering.
+//!
+//! Imports the domain, the rules and the scores; must not import the engine or any renderer
+//! (see `shortage.rs`).
 
 use std::collections::HashMap;
 

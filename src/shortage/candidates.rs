@@ -3,6 +3,9 @@
 //! need those paths reach (the module header of `shortage` says why no gain is missed).
 //!
 //! Reads the domain and the rules only: no solver, no HiGHS, no rendering.
+//!
+//! Imports the domain and the rules; must not import the engine or any renderer (see
+//! `shortage.rs`).
 
 use std::collections::BTreeMap;
 

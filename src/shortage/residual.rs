@@ -4,6 +4,9 @@
 //!
 //! Reads the domain model, `solver::gain` (the network searches), `arcs.rs` and the parallel
 //! helper: no HiGHS, no re-solve, no rendering.
+//!
+//! Imports the domain, the solver and `parallel`; must not import the engine or any renderer
+//! (see `shortage.rs`).
 
 use std::time::Instant;
 

@@ -5,6 +5,9 @@
 //! Reaches the solver only through `solver::solve_problem_from` and what it answers
 //! (`covered_by_priority`, `verify::pairs`, `gain::Gain` as the shared result type): no HiGHS
 //! directly, no rendering.
+//!
+//! Imports the domain and the solver's entry point; must not import the engine or any renderer
+//! (see `shortage.rs`).
 
 use std::time::Instant;
 

@@ -3,6 +3,8 @@
 //! mentors who did not volunteer, and the unassigned students' slots no volunteer has.
 //!
 //! Reads the domain and the rules only: no solver, no HiGHS, no rendering.
+//!
+//! Imports the domain and the rules; must not import the solver, the engine or any renderer.
 
 use std::collections::BTreeMap;
 

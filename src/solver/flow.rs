@@ -15,6 +15,10 @@
 //! which makes the result a maximum-weight b-matching. Dijkstra stops once the sink is settled;
 //! potentials of settled nodes move by `d(v) - d(sink)` (the others by 0), which keeps every
 //! reduced cost non-negative and never touches the rest of the graph.
+//!
+//! Imports the domain, the rules and `parallel`; must not import HiGHS (`highs.rs`), the
+//! integer program, or anything above the solver (outcome, explanations, engine, proto,
+//! service).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;

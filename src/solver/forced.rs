@@ -11,6 +11,9 @@
 //! What it proves: the forced plan's value is the optimum with the pair forced, over every
 //! feasible pair. It applies where the plan is a network over the full candidate set: no
 //! mentor may cover two needs of one student, the per-student limit cannot bind, no locks.
+//!
+//! Imports the domain, the rules and the flow; must not import HiGHS or anything above the
+//! solver.
 
 use std::collections::VecDeque;
 

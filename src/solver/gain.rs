@@ -40,6 +40,9 @@
 //! maxChanges row. Locked pairs stay where they are (their needs leave the network). A change
 //! must keep the network ([`Residual::keeps_network`]) and the fit digit ([`Residual::fits`]);
 //! the caller evaluates others another way.
+//!
+//! Imports the domain, the rules and the flow's types; must not import HiGHS or anything above
+//! the solver.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap};

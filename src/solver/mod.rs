@@ -20,6 +20,9 @@
 //! Stage 2 maximises `Σ_c (B·2^level + score[c]) x[c]` and certifies the result by checking its
 //! coverage against stage 1's (details in `mip/mod.rs`). Two solves rather than one big-M
 //! objective keep every coefficient small and the optimum exact.
+//!
+//! Imports the domain and the rules; must not import the outcome, the explanations, the engine,
+//! `proto`, the service or any renderer.
 
 mod flow;
 pub mod forced;

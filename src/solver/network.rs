@@ -8,6 +8,9 @@
 //! none is left, the potentials are a dual certificate for the full problem.
 //!
 //! The seat-sharing method (`side/`) runs the same loop with some seats made up front.
+//!
+//! Imports the domain, the rules and the flow; must not import HiGHS or anything above the
+//! solver.
 
 use std::time::Instant;
 

@@ -1,5 +1,7 @@
 //! Checks a plan against every hard rule, independently of how it was found. The solver runs
 //! it on its own output in debug builds and the tests run it on every random instance.
+//!
+//! Imports the domain and the rules; must not import anything above the solver.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,6 +1,9 @@
 //! Each validation pass, through its violations: path, code and the words of the message.
 //! The request builders are shared with the tests of `crate::admit`. Like the passes, these
 //! tests import only the domain: the hard rules are stubbed by [`AnyPair`].
+//!
+//! Imports only the domain (the hard rules come through `HardRules`); must not import `admit`,
+//! `rules` or anything above them.
 
 use super::{validate_with, HardRules, InvalidRequest, Violation, ViolationCode};
 use crate::domain::limits;

@@ -12,6 +12,9 @@
 //! capacity), so expanding a mentor costs O(capacity) instead of O(candidates of the mentor).
 //! That makes a search several times cheaper at district size, where mentors have dozens of
 //! candidate arcs and searches pass through mentors more than through needs.
+//!
+//! Imports the domain, the rules and its parent `flow`; must not import HiGHS or anything above
+//! the solver.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;

@@ -1,5 +1,8 @@
 //! The integer program's plan of last resort: a feasible plan built greedily, the answer when
 //! the time limit strikes before HiGHS finds one.
+//!
+//! Imports the domain and the rules; must not import HiGHS (this plan is what answers when
+//! HiGHS cannot) or anything above the solver.
 
 use super::model::Structure;
 use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};

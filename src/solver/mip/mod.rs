@@ -8,6 +8,9 @@
 //! `a_start_never_changes_the_integer_programs_optimum`). The previous stage's plan (or the
 //! caller's) is kept here instead, as each stage's answer of last resort: a stage stopped by the
 //! time limit with a worse plan than its start answers with the start.
+//!
+//! Imports the domain, the rules, good_lp and `solver::highs` (every raw HiGHS call is there);
+//! must not import anything above the solver.
 
 mod greedy;
 mod model;

@@ -30,6 +30,9 @@
 //!    non-negative). Pairs in no such pattern are dropped; the integer program (`mip/`)
 //!    solves what is left, first over the pairs within a fraction of a point, widened when
 //!    that is not enough. Its optimum is the optimum.
+//!
+//! Imports the domain, the rules, the flow and the integer program (HiGHS only through `mip/`
+//! and, for the master, `solver::highs`); must not import anything above the solver.
 
 use std::time::{Duration, Instant};
 
