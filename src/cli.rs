@@ -21,7 +21,7 @@ use crate::domain::raw::RawRequest;
 use crate::domain::validate::InvalidRequest;
 use crate::i18n::Lang;
 use crate::proto::{self, pb};
-use crate::{engine, explain, generate, solver};
+use crate::{engine, generate, solver};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -613,7 +613,7 @@ pub fn solve_to_string_within(
     options.budget = budget;
     let outcome = engine::solve_with(&problem, options)?;
     Ok(match format {
-        Format::Table => explain::text::render_in(&problem, &outcome, lang),
+        Format::Table => crate::render::text::render_in(&problem, &outcome, lang),
         Format::Html => crate::report::solve_page(&problem, &outcome, lang),
         Format::Xlsx | Format::Csv => return Err(needs_output(format)),
         Format::Json => pretty(&proto::response_in(&problem, &outcome, lang))?,
@@ -761,7 +761,7 @@ fn rematch(
     }
     let text = match format {
         Format::Table | Format::Xlsx | Format::Csv => {
-            explain::changes::render_rematch(&outcome, lang)
+            crate::render::changes::render_rematch(&outcome, lang)
         }
         Format::Html => crate::report::rematch_page(&outcome, lang),
         Format::Json => pretty(&proto::rematch_response_in(&outcome, lang))?,
@@ -855,7 +855,7 @@ fn whatif(
     let text = match format {
         // Html was refused above, before solving; workbooks are for solve and rematch.
         Format::Table | Format::Html | Format::Xlsx | Format::Csv => {
-            explain::changes::render_whatif(&outcome, lang)
+            crate::render::changes::render_whatif(&outcome, lang)
         }
         Format::Json => pretty(&proto::whatif_response_in(&outcome, lang))?,
     };

@@ -28,6 +28,7 @@ pub mod outcome;
 pub mod parallel;
 pub mod proto;
 pub mod rematch;
+pub mod render;
 pub mod report;
 pub mod rules;
 pub mod score;

@@ -16,10 +16,10 @@ use std::time::Duration;
 use mentor_match::admit::validate;
 use mentor_match::domain::raw::RawRequest;
 use mentor_match::domain::validate::ViolationCode;
+use mentor_match::engine;
 use mentor_match::generate::Rng;
 use mentor_match::proto::{self, pb};
 use mentor_match::solver::{Budget, SolveOptions};
-use mentor_match::{engine, explain};
 use serde_json::Value;
 
 fn root() -> PathBuf {
@@ -53,7 +53,7 @@ fn check(bytes: &[u8]) -> Result<(), String> {
     };
     match engine::solve_with(&problem, options) {
         Ok(outcome) => {
-            let text = explain::text::render(&problem, &outcome);
+            let text = mentor_match::render::text::render(&problem, &outcome);
             let json = serde_json::to_string(&proto::response(&problem, &outcome))
                 .map_err(|e| format!("response does not encode: {e}"))?;
             let bound = 4_096 + 2_048 * (problem.needs.len() + problem.students.len());

@@ -296,7 +296,7 @@ fn evidence_for_an_unassigned_need_is_bounded_with_a_count() {
         assert_eq!(u.full.len(), mentor_match::explain::EVIDENCE_LIMIT);
         assert_eq!(u.qualified.len(), mentor_match::explain::EVIDENCE_LIMIT);
     }
-    let text = mentor_match::explain::text::render(&problem, &outcome);
+    let text = mentor_match::render::text::render(&problem, &outcome);
     assert!(
         text.contains("25 in all"),
         "{}",

@@ -498,7 +498,7 @@ fn a_crisis_is_referred_never_paired_and_listed_first() {
         pb::UnassignedReason::Referral as i32
     );
     assert!(response.unassigned[0].qualified_mentor_ids.is_empty());
-    let text = explain::text::render(&problem, &outcome);
+    let text = mentor_match::render::text::render(&problem, &outcome);
     let s2 = text.find("- S2 need N1").expect("listed");
     let s1 = text.find("- S1 need N2").expect("listed");
     assert!(s2 < s1, "{text}");
@@ -527,7 +527,7 @@ fn high_risk_takes_a_certificate_holder_only() {
     assert_eq!(outcome.assignments[0].student, 0);
     let u = &outcome.unassigned[0];
     assert_eq!(u.reason, UnassignedReason::NoQualifiedMentor);
-    let text = explain::text::render(&problem, &outcome);
+    let text = mentor_match::render::text::render(&problem, &outcome);
     assert!(
         text.contains("its risk level calls for a counsellor certificate"),
         "{text}"

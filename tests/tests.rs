@@ -13,6 +13,7 @@ mod hardening;
 mod http;
 mod i18n;
 mod involvement;
+mod layers;
 mod pii_canary;
 mod properties;
 mod rematch;

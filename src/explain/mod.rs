@@ -1,5 +1,6 @@
 //! Why every decision was made, as data first (this module) and as sentences second
-//! ([`text`]). Every pair carries the rule that qualified the mentor, both preference ranks,
+//! (`crate::render::text`). Every pair carries the rule that qualified the mentor, both
+//! preference ranks,
 //! the common slots and each objective component; every unassigned need carries a reason code
 //! with its evidence; every student who missed their first choice learns why, mentor by mentor.
 //! Lists are ordered by input position so output is stable (unassigned needs: referrals first).
@@ -12,9 +13,7 @@
 //! which all read an [`Outcome`]. The figures other passes add (why-not costs, stability,
 //! shortage) arrive as plain fields set by those passes.
 
-pub mod changes;
 pub mod mentors;
-pub mod text;
 /// The shared words moved below the explanations (validation quotes the rules' sentences);
 /// re-exported so `explain::words` keeps its path.
 pub use crate::words;

@@ -8,8 +8,8 @@
 use super::pb;
 use super::response::{holder, level_counts};
 use crate::domain::model::Problem;
-use crate::explain::text::Renderer;
 use crate::explain::{self, MissReason};
+use crate::render::text::Renderer;
 use crate::rules::RuleFailure;
 
 /// A student who did not get a higher choice, with each choice above the best given.

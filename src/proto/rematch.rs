@@ -10,12 +10,12 @@ use super::enums::{coded, pb_priority};
 use super::pb;
 use super::response::response_in;
 use crate::domain::raw::{Coded, RawRequest};
-use crate::explain::changes::{change_detail, seat_need};
 use crate::i18n::Lang;
 use crate::rematch::{
     ChangeKind, ChangeReason, Evaluation, KeepMode, PairChange, RawCurrentPair, RawRematch,
     RematchOutcome,
 };
+use crate::render::changes::{change_detail, seat_need};
 
 fn evaluation(value: i32) -> Coded<Evaluation> {
     coded(value, |e: pb::Evaluation| match e {

@@ -9,8 +9,7 @@ use super::pb;
 use super::response::level_counts;
 use crate::domain::model::Problem;
 use crate::domain::Priority;
-use crate::explain;
-use crate::explain::text::Renderer;
+use crate::render::text::Renderer;
 use crate::shortage::{Change, ChangeKind, GainMethod, Gains, SupplyGap};
 
 pub(super) fn shortage(text: &Renderer, sh: &crate::shortage::Shortage) -> pb::Shortage {
@@ -54,7 +53,7 @@ fn supply_gap(problem: &Problem, g: &SupplyGap) -> pb::SupplyGap {
 /// The first needs of a list, named (the counts travel beside them).
 fn need_refs(problem: &Problem, list: &[u32]) -> Vec<pb::NeedRef> {
     list.iter()
-        .take(explain::text::CHANGE_NEEDS_NAMED)
+        .take(crate::render::text::CHANGE_NEEDS_NAMED)
         .map(|&n| {
             let need = &problem.needs[n as usize];
             pb::NeedRef {

@@ -7,7 +7,7 @@
 use super::pb;
 use super::response::level_counts;
 use crate::explain;
-use crate::explain::text::Renderer;
+use crate::render::text::Renderer;
 
 /// Blocking pairs listed in a response; the count is always whole.
 const BLOCKING_PAIRS_LISTED: usize = 1_000;

@@ -5,7 +5,7 @@
 //! Holds [`RematchOutcome`], [`PairChange`], [`ChangeKind`], [`ChangeReason`],
 //! [`ChangeDetail`], [`SeatNeed`] and [`CapacityShrank`]: data only. Imports the domain and
 //! the plan's type (`crate::outcome`); must not import the solver, the engine,
-//! `crate::explain` or anything that renders (the sentences are `crate::explain::changes`,
+//! `crate::explain` or anything that renders (the sentences are `crate::render::changes`,
 //! which imports these types: one way).
 
 use crate::domain::model::Problem;
@@ -51,7 +51,7 @@ pub struct PairChange {
     pub forced_by: Vec<SeatNeed>,
     /// `CAPACITY_SHRANK`: the mentor's capacity now and the working pairs it had.
     pub capacity_shrank: Option<CapacityShrank>,
-    /// What the sentence for people says (rendered in `crate::explain::changes`).
+    /// What the sentence for people says (rendered in `crate::render::changes`).
     pub detail: ChangeDetail,
 }
 

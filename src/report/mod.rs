@@ -4,7 +4,7 @@
 //!
 //! Holds: [`solve_page`] and [`rematch_page`], which put the sections of `page::Page` in
 //! order. Submodules: `escape` (HTML escaping), `svg` (bar charts), `figures` (the numbers,
-//! no text), `page` (the layout and words). Like `crate::explain::text`, this tree reads
+//! no text), `page` (the layout and words). Like `crate::render::text`, this tree reads
 //! explained plans only: it must not import the solver or the service, and the domain core
 //! never imports it.
 
@@ -16,11 +16,11 @@ mod svg;
 pub use escape::esc;
 
 use crate::domain::model::Problem;
-use crate::explain::changes::{change_detail, kind_name};
-use crate::explain::text::Renderer;
 use crate::explain::Outcome;
 use crate::i18n::Lang;
 use crate::rematch::RematchOutcome;
+use crate::render::changes::{change_detail, kind_name};
+use crate::render::text::Renderer;
 use page::Page;
 
 fn plan_sections(page: &mut Page, outcome: &Outcome) {
@@ -52,7 +52,7 @@ pub fn rematch_page(r: &RematchOutcome, lang: Lang) -> String {
     let mut html = format!(
         "<section id=\"changes\">\n<h2>{}</h2>\n<p class=\"lead\">{}</p>\n<table>\n<thead><tr>",
         esc(w.t("report.html.rematch.heading")),
-        esc(&crate::explain::changes::heading(r, lang)),
+        esc(&crate::render::changes::heading(r, lang)),
     );
     for key in [
         "report.html.col.change",
@@ -71,7 +71,7 @@ pub fn rematch_page(r: &RematchOutcome, lang: Lang) -> String {
             esc(id)
         }
     };
-    for c in crate::explain::changes::in_report_order(r) {
+    for c in crate::render::changes::in_report_order(r) {
         html.push_str(&format!(
             "<tr><td>{}</td><td class=\"id\">{}</td><td class=\"id\">{}</td><td class=\"id\">{}</td><td class=\"reason\">{}</td></tr>\n",
             esc(kind_name(c.kind, lang)),

@@ -2,7 +2,7 @@
 //! section per figure, then one section per class, each starting a new printed page.
 //!
 //! Holds: [`Page`], which writes sections into one string. Every word comes from the
-//! catalogue (`report.html.*`, and the explanation sentences of `crate::explain::text`);
+//! catalogue (`report.html.*`, and the explanation sentences of `crate::render::text`);
 //! every data string goes through [`esc`]. Must not import the solver or the service, and
 //! links nothing outside the page (no `src=`/`href=` to a network address).
 
@@ -12,9 +12,9 @@ use super::escape::esc;
 use super::figures::{self, Coverage};
 use super::svg::{hbars, vbars, Bar};
 use crate::domain::{Priority, Track};
-use crate::explain::text::Renderer;
 use crate::explain::words::Words;
 use crate::explain::{Outcome, UnassignedReason};
+use crate::render::text::Renderer;
 
 /// The page's style: screen and A4 print. Deliberately plain: black text, two accent colours.
 const CSS: &str = r#"

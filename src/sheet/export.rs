@@ -279,7 +279,7 @@ fn change_reason(reason: ChangeReason) -> String {
 pub fn rematch_book(r: &RematchOutcome, request: &pb::RematchRequest, lang: Lang) -> Book {
     let school = request.request.clone().unwrap_or_default();
     let mut changes = sheet(SheetKind::Changes, lang);
-    for c in crate::explain::changes::in_report_order(r) {
+    for c in crate::render::changes::in_report_order(r) {
         let seats: Vec<String> = c
             .forced_by
             .iter()

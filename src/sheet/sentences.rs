@@ -7,9 +7,10 @@
 //! the service, and writes no sentence of its own.
 
 use crate::domain::model::Problem;
-use crate::explain::{self, text::Renderer};
+use crate::explain;
 use crate::i18n::Lang;
 use crate::rematch::PairChange;
+use crate::render::text::Renderer;
 use crate::rules::Evidence;
 
 pub fn evidence(problem: &Problem, evidence: Evidence, lang: Lang) -> String {
@@ -34,10 +35,10 @@ pub fn need(problem: &Problem, need: u32, lang: Lang) -> String {
 
 /// A rematch change's explanation.
 pub fn change_detail(change: &PairChange, lang: Lang) -> String {
-    explain::changes::change_detail(change, lang)
+    crate::render::changes::change_detail(change, lang)
 }
 
 /// A need holding a seat a working pair had to leave.
 pub fn seat_need(h: &crate::rematch::SeatNeed, lang: Lang) -> String {
-    explain::changes::seat_need(h, lang)
+    crate::render::changes::seat_need(h, lang)
 }

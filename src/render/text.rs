@@ -10,10 +10,10 @@
 
 use std::fmt::Write as _;
 
-use super::{MissReason, Outcome, SeatHolder, UnassignedReason};
 use crate::domain::model::Problem;
 use crate::domain::policy::RiskCredential;
 use crate::domain::Priority;
+use crate::explain::{MissReason, Outcome, SeatHolder, UnassignedReason};
 use crate::i18n::Lang;
 use crate::rules::{Blocker, Evidence, RuleFailure};
 use crate::solver::SolveStatus;
@@ -225,8 +225,8 @@ impl<'a> Renderer<'a> {
     }
 
     /// The price of stability as a sentence.
-    pub fn price(&self, price: &super::PriceOfStability) -> String {
-        use super::PriceOfStability as P;
+    pub fn price(&self, price: &crate::explain::PriceOfStability) -> String {
+        use crate::explain::PriceOfStability as P;
         let w = self.w;
         match price {
             P::Stable => w.t("explain.price.stable").into(),
@@ -315,7 +315,7 @@ impl<'a> Renderer<'a> {
 
     /// What forcing a passed-over choice would cost: "forcing it: 1 normal need fewer
     /// covered, fit -2.40; 2 other student(s) change mentor (S00012, S00040)".
-    pub fn forced(&self, f: &super::ForcedCost) -> String {
+    pub fn forced(&self, f: &crate::explain::ForcedCost) -> String {
         let w = self.w;
         let mut parts = self.level_changes(&FORCED_LEVELS, &f.coverage_change);
         parts.push(self.fit(f.fit_change));
@@ -326,7 +326,7 @@ impl<'a> Renderer<'a> {
                 let named: Vec<&str> = f
                     .changed_students
                     .iter()
-                    .take(super::FORCED_COST_NAMED)
+                    .take(crate::explain::FORCED_COST_NAMED)
                     .map(|&s| self.student_id(s))
                     .collect();
                 let more = if n > named.len() {
@@ -347,7 +347,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Why a need has no mentor.
-    pub fn unassigned(&self, u: &super::Unassigned) -> String {
+    pub fn unassigned(&self, u: &crate::explain::Unassigned) -> String {
         let w = self.w;
         let ids = |list: &[u32]| {
             let named: Vec<&str> = list.iter().map(|&m| self.mentor_id(m)).collect();
@@ -523,8 +523,8 @@ impl<'a> Renderer<'a> {
     }
 
     /// Why a mentor has no student.
-    pub fn idle(&self, reason: super::mentors::IdleReason) -> &'static str {
-        use super::mentors::IdleReason;
+    pub fn idle(&self, reason: crate::explain::mentors::IdleReason) -> &'static str {
+        use crate::explain::mentors::IdleReason;
         self.w.t(match reason {
             IdleReason::Displaced => "explain.idle.displaced",
             IdleReason::Forbidden => "explain.idle.forbidden",
@@ -535,7 +535,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// "min 0 / median 2 / max 5, Gini 0.31".
-    pub fn spread(&self, l: &super::mentors::LoadSpread) -> String {
+    pub fn spread(&self, l: &crate::explain::mentors::LoadSpread) -> String {
         self.w.f(
             "report.summary.spread",
             &[
@@ -548,7 +548,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The needs one pair covers, for the pairs table: "N1:academic/math N2:talent".
-    pub fn pair_needs(&self, a: &super::Assignment) -> String {
+    pub fn pair_needs(&self, a: &crate::explain::Assignment) -> String {
         let needs: Vec<String> = a
             .needs
             .iter()
@@ -567,7 +567,7 @@ impl<'a> Renderer<'a> {
 
     /// Why this pair, clause by clause: qualification per need, common slots, matched weak
     /// points, own class, locked.
-    pub fn pair_why(&self, a: &super::Assignment) -> Vec<String> {
+    pub fn pair_why(&self, a: &crate::explain::Assignment) -> Vec<String> {
         let w = self.w;
         let mut why: Vec<String> = a.needs.iter().map(|c| self.evidence(c.evidence)).collect();
         why.push(w.f("report.pairs.common", &[("slots", &w.slots(a.common))]));
@@ -939,7 +939,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The summary's student side: counts, choice shares, priced why-nots, per track.
-    fn summary_section(&self, out: &mut String, s: &super::Summary) {
+    fn summary_section(&self, out: &mut String, s: &crate::explain::Summary) {
         let w = self.w;
         out.push('\n');
         line(out, w.t("report.summary.heading").to_string());
@@ -999,7 +999,7 @@ impl<'a> Renderer<'a> {
 
     /// The summary's mentor side: load histogram, involvement and spread (overall and per
     /// track), then the idle mentors by reason.
-    fn mentor_side_section(&self, out: &mut String, s: &super::Summary) {
+    fn mentor_side_section(&self, out: &mut String, s: &crate::explain::Summary) {
         let w = self.w;
         let hist: Vec<String> = s
             .load_histogram
@@ -1045,7 +1045,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The idle mentors, one line per reason naming the first [`IDLE_NAMED`].
-    fn idle_lines(&self, out: &mut String, side: &super::mentors::MentorSide) {
+    fn idle_lines(&self, out: &mut String, side: &crate::explain::mentors::MentorSide) {
         let w = self.w;
         line(out, w.t("report.summary.idle_heading").to_string());
         for (reason, ids) in idle_by_reason(self.problem, side) {
@@ -1082,9 +1082,9 @@ fn line(out: &mut String, text: String) {
 /// Idle mentors grouped by reason, the reason closest to a pair first; ids in input order.
 pub fn idle_by_reason<'p>(
     problem: &'p Problem,
-    side: &super::mentors::MentorSide,
-) -> Vec<(super::mentors::IdleReason, Vec<&'p str>)> {
-    let mut by_reason: Vec<(super::mentors::IdleReason, Vec<&str>)> = Vec::new();
+    side: &crate::explain::mentors::MentorSide,
+) -> Vec<(crate::explain::mentors::IdleReason, Vec<&'p str>)> {
+    let mut by_reason: Vec<(crate::explain::mentors::IdleReason, Vec<&str>)> = Vec::new();
     for i in &side.idle {
         let id = problem.mentors[i.mentor as usize].id.as_str();
         match by_reason.iter_mut().find(|(r, _)| *r == i.reason) {
@@ -1124,7 +1124,7 @@ mod tests {
         let sources = [
             include_str!("../stability.rs"),
             include_str!("../shortage.rs"),
-            include_str!("mod.rs"),
+            include_str!("../explain/mod.rs"),
         ];
         for text in sources {
             for piece in text.split("NotComputed(").skip(1) {
