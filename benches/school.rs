@@ -13,7 +13,7 @@ use mentor_match::domain::model::Problem;
 use mentor_match::solver::{self, SolveOptions};
 use mentor_match::{engine, generate};
 
-fn school(single_need: bool) -> Problem {
+fn school(single_need: bool) -> mentor_match::domain::model::Validated {
     validate(generate::generate_with(900, 240, 1, single_need)).expect("generated school is valid")
 }
 
@@ -94,7 +94,7 @@ fn bench(c: &mut Criterion) {
     // Every teacher involved and fair loads on the same school: seat costs on the network's
     // seat arcs, so the fast path stays the network; checked against the integer program,
     // which models both with mentor-level columns.
-    let mut fair = problem.clone();
+    let mut fair = problem.to_problem();
     fair.policy.involve_every_mentor = true;
     fair.policy.load_spread = 0.5;
     let fair_method = solver::solve_problem(&fair, SolveOptions::from_policy(&fair))

@@ -6,7 +6,7 @@
 //! Sits above `rules` and `words`; must not import the explanations, the solver, the engine,
 //! `proto`, the service or the CLI (everything that validates a request imports this).
 
-use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
+use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx, Validated};
 use crate::domain::raw::RawRequest;
 use crate::domain::validate::{cover_matching, validate_with, HardRules, InvalidRequest};
 use crate::i18n::Lang;
@@ -31,7 +31,7 @@ impl HardRules for SchoolRules {
 }
 
 /// Validates a request and builds the indexed problem (see `domain::validate`).
-pub fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
+pub fn validate(raw: RawRequest) -> Result<Validated, InvalidRequest> {
     validate_with(raw, &SchoolRules)
 }
 

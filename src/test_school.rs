@@ -7,7 +7,7 @@
 //! bundled school; no production code imports it.
 
 use crate::admit::validate;
-use crate::domain::model::Problem;
+use crate::domain::model::Validated;
 use crate::domain::raw::RawRequest;
 use crate::proto::pb;
 
@@ -46,6 +46,6 @@ pub(crate) fn raw(json: serde_json::Value) -> RawRequest {
 }
 
 /// The validated model of a request's proto3 JSON.
-pub(crate) fn problem(json: serde_json::Value) -> Problem {
+pub(crate) fn problem(json: serde_json::Value) -> Validated {
     validate(raw(json)).expect("test school is valid")
 }

@@ -12,7 +12,7 @@
 use std::time::{Duration, Instant};
 
 use crate::admit::validate;
-use crate::domain::model::Problem;
+use crate::domain::model::{Problem, Validated};
 use crate::domain::raw::{Coded, RawPair, RawRequest};
 use crate::domain::validate::{InvalidRequest, Violation, ViolationCode};
 use crate::engine;
@@ -65,7 +65,7 @@ pub struct ScenarioOutcome {
 /// The base plan and every scenario.
 #[derive(Clone, Debug)]
 pub struct WhatIfOutcome {
-    pub problem: Problem,
+    pub problem: Validated,
     pub base: Outcome,
     pub scenarios: Vec<ScenarioOutcome>,
 }

@@ -256,7 +256,11 @@ pub fn plain_need(id: String, subject: &str) -> RawNeed {
 
 /// A tiny random school with contention: few mentors, capacity 1–2, multi-need students,
 /// random preferences, forbidden pairs and (when valid) a locked pair.
-pub fn tiny_problem(seed: u64, students: usize, mentors: usize) -> Problem {
+pub fn tiny_problem(
+    seed: u64,
+    students: usize,
+    mentors: usize,
+) -> mentor_match::domain::model::Validated {
     validate(tiny_request(seed, students, mentors)).expect("tiny generator makes valid requests")
 }
 

@@ -75,7 +75,7 @@ proptest! {
         involve in any::<bool>(),
         spread in 0usize..3,
     ) {
-        let mut problem = tiny_problem(seed, s, m);
+        let mut problem = tiny_problem(seed, s, m).to_problem();
         prop_assume!(problem.needs.len() <= 9);
         problem.policy.involve_every_mentor = involve;
         problem.policy.load_spread = SPREADS[spread];
@@ -93,7 +93,8 @@ proptest! {
         involve in any::<bool>(),
         spread in 0usize..3,
     ) {
-        let mut problem = validate(generate::generate_with(s, m, seed, true)).unwrap();
+        // A variant of the validated school: its policy changed on an (unvalidated) copy.
+        let mut problem = validate(generate::generate_with(s, m, seed, true)).unwrap().to_problem();
         prop_assume!(problem.needs.len() <= 8);
         problem.policy.involve_every_mentor = involve;
         problem.policy.load_spread = SPREADS[spread];
@@ -110,7 +111,7 @@ proptest! {
 fn involvement_never_costs_coverage_and_load_spread_never_costs_involvement() {
     let base = validate(generate::generate_with(600, 170, 11, true)).unwrap();
     let solve = |involve: bool, spread: f64| {
-        let mut problem = base.clone();
+        let mut problem = base.to_problem();
         problem.policy.involve_every_mentor = involve;
         problem.policy.load_spread = spread;
         let solved = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
@@ -173,8 +174,9 @@ fn idle_school(involve: bool) -> mentor_match::domain::model::Problem {
     });
     let request: mentor_match::proto::pb::SolveRequest =
         serde_json::from_value(request).expect("request JSON");
-    let mut problem =
-        validate(mentor_match::domain::raw::RawRequest::from(request)).expect("valid");
+    let mut problem = validate(mentor_match::domain::raw::RawRequest::from(request))
+        .expect("valid")
+        .to_problem();
     problem.policy.involve_every_mentor = involve;
     problem
 }

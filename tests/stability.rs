@@ -144,7 +144,7 @@ proptest::proptest! {
         seed in proptest::prelude::any::<u64>(), s in 2usize..6, m in 2usize..4, ranks in proptest::prelude::any::<u64>(),
     ) {
         use mentor_match::explain::PriceOfStability;
-        let mut problem = crate::common::tiny_problem(seed, s, m);
+        let mut problem = crate::common::tiny_problem(seed, s, m).to_problem();
         proptest::prop_assume!(problem.needs.len() <= 7);
         // Mentor rankings of students, from the bits of `ranks`.
         for mentor in 0..problem.mentors.len() {

@@ -149,7 +149,7 @@ proptest! {
     #[test]
     fn shortest_path_forced_plans_equal_exhaustive_search(seed in any::<u64>(), s in 2usize..7, m in 2usize..5) {
         use mentor_match::solver::{self, forced, SolveOptions, SolveStatus};
-        let mut problem = tiny_problem(seed, s, m);
+        let mut problem = tiny_problem(seed, s, m).to_problem();
         problem.locked.clear();
         prop_assume!(problem.needs.len() <= 7);
         let all = engine::candidates(&problem);

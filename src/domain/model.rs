@@ -234,6 +234,52 @@ pub struct MinKept {
     pub at_least: u32,
 }
 
+/// A problem as validation made it. It is read through `Deref` and never written: there is no
+/// `DerefMut`, so code holding one cannot change it, and the only ways to a changed problem
+/// are [`Validated::with_terms`] (the solver's terms, by value) and [`Validated::to_problem`]
+/// (an unvalidated copy, for the analyses that ask "what if").
+///
+/// ```
+/// let raw = mentor_match::generate::generate_with(20, 6, 1, false);
+/// let problem = mentor_match::admit::validate(raw).expect("valid");
+/// assert!(problem.policy.max_mentors_per_student >= 1); // read through Deref
+/// let mut copy = problem.to_problem(); // a copy may change
+/// copy.policy.load_spread = 0.5;
+/// ```
+///
+/// ```compile_fail,E0594
+/// let raw = mentor_match::generate::generate_with(20, 6, 1, false);
+/// let mut problem = mentor_match::admit::validate(raw).expect("valid");
+/// problem.policy.load_spread = 0.5; // no DerefMut: a validated problem is never written
+/// ```
+#[derive(Clone, Debug)]
+pub struct Validated(Problem);
+
+impl std::ops::Deref for Validated {
+    type Target = Problem;
+
+    fn deref(&self) -> &Problem {
+        &self.0
+    }
+}
+
+impl Validated {
+    /// Only validation makes one.
+    pub(in crate::domain) fn new(problem: Problem) -> Self {
+        Validated(problem)
+    }
+
+    /// This problem with `terms` for its solve (see [`Problem::with_terms`]).
+    pub fn with_terms(self, terms: SolveTerms) -> Validated {
+        Validated(self.0.with_terms(terms))
+    }
+
+    /// A copy to change: no longer validated, so what it is handed to must not need to be.
+    pub fn to_problem(&self) -> Problem {
+        self.0.clone()
+    }
+}
+
 /// Student and mentor positions by id (see [`Problem::id_index`]).
 #[derive(Clone, Debug, Default)]
 pub struct IdIndex {

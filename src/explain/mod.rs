@@ -535,7 +535,7 @@ mod tests {
     use crate::test_school;
 
     /// The test school, and S1's needs with T1 and S2's need with T2 as the plan.
-    fn planned() -> (Problem, Vec<(NeedIx, MentorIx)>) {
+    fn planned() -> (crate::domain::model::Validated, Vec<(NeedIx, MentorIx)>) {
         let problem = test_school::problem(test_school::json());
         let ids = problem.id_index();
         let (s1, s2) = (ids.student("S1").unwrap(), ids.student("S2").unwrap());

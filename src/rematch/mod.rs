@@ -37,7 +37,7 @@ pub use outcome::{
 pub use request::{Evaluation, KeepMode, RawCurrentPair, RawRematch};
 
 use crate::admit::validate;
-use crate::domain::model::{MentorIx, Problem, SolveTerms, StudentIx};
+use crate::domain::model::{MentorIx, SolveTerms, StudentIx, Validated};
 use crate::domain::raw::{RawPair, RawRequest};
 use crate::domain::validate::InvalidRequest;
 use crate::engine;
@@ -133,7 +133,7 @@ pub fn rematch_as(
 fn validate_updated(
     mut request: RawRequest,
     locks: Vec<RawPair>,
-) -> Result<Problem, InvalidRequest> {
+) -> Result<Validated, InvalidRequest> {
     if locks.is_empty() {
         return validate(request);
     }

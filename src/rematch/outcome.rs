@@ -8,7 +8,7 @@
 //! `crate::explain` or anything that renders (the sentences are `crate::render::changes`,
 //! which imports these types: one way).
 
-use crate::domain::model::Problem;
+use crate::domain::model::Validated;
 use crate::domain::Priority;
 use crate::outcome::Outcome;
 
@@ -102,7 +102,7 @@ pub struct CapacityShrank {
 /// The rematch result: the full explained plan and the diff against the current pairs.
 #[derive(Clone, Debug)]
 pub struct RematchOutcome {
-    pub problem: Problem,
+    pub problem: Validated,
     pub outcome: Outcome,
     pub changes: Vec<PairChange>,
     pub voluntary_changes: u32,

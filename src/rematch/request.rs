@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::admit::validate;
 use crate::domain::limits;
-use crate::domain::model::Problem;
+use crate::domain::model::Validated;
 use crate::domain::raw::{Coded, RawRequest};
 use crate::domain::validate::{InvalidRequest, Violation, ViolationCode};
 
@@ -65,7 +65,7 @@ pub(super) struct Current {
 pub(super) struct Checked {
     pub current: Vec<Current>,
     pub keep_mode: KeepMode,
-    pub school: Problem,
+    pub school: Validated,
 }
 
 fn violation(path: String, code: ViolationCode, message: String) -> Violation {

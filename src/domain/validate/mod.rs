@@ -28,7 +28,7 @@ mod violation;
 pub use locks::{cover_matching, HardRules};
 pub use violation::{InvalidRequest, Violation, ViolationCode};
 
-use super::model::{Interner, Problem, SolveTerms};
+use super::model::{Interner, Problem, SolveTerms, Validated};
 use super::raw::RawRequest;
 use references::Ids;
 use report::Report;
@@ -38,7 +38,7 @@ const TRACKS: &str = "TRACK_ACADEMIC, TRACK_PSYCHOLOGICAL, TRACK_TALENT";
 
 /// Validates a request and builds the indexed problem, asking `rules` whether each locked pair
 /// can be made.
-pub fn validate_with(raw: RawRequest, rules: &dyn HardRules) -> Result<Problem, InvalidRequest> {
+pub fn validate_with(raw: RawRequest, rules: &dyn HardRules) -> Result<Validated, InvalidRequest> {
     let mut report = Report::default();
     if !sizes::request(&mut report, &raw) {
         return Err(report.into_error());
@@ -79,7 +79,7 @@ pub fn validate_with(raw: RawRequest, rules: &dyn HardRules) -> Result<Problem, 
     locks::check(&mut report, &problem, &lock_paths, rules);
     sizes::levels(&mut report, &problem);
     if report.is_empty() {
-        Ok(problem)
+        Ok(Validated::new(problem))
     } else {
         Err(report.into_error())
     }

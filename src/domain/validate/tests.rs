@@ -7,7 +7,7 @@
 
 use super::{validate_with, HardRules, InvalidRequest, Violation, ViolationCode};
 use crate::domain::limits;
-use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
+use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx, Validated};
 use crate::domain::policy::{Policy, RiskCredential};
 use crate::domain::raw::{
     Coded, RawAffinity, RawChoice, RawMentor, RawNeed, RawPair, RawRequest, RawStudent, RawSubject,
@@ -28,7 +28,7 @@ impl HardRules for AnyPair {
     }
 }
 
-fn validate(raw: RawRequest) -> Result<Problem, InvalidRequest> {
+fn validate(raw: RawRequest) -> Result<Validated, InvalidRequest> {
     validate_with(raw, &AnyPair)
 }
 
@@ -98,7 +98,7 @@ pub(crate) fn pair(s: &str, m: &str) -> RawPair {
 
 /// Asserts that validation fails with a violation at `path` of kind `code`.
 pub(crate) fn assert_violation_with(
-    validate: fn(RawRequest) -> Result<Problem, InvalidRequest>,
+    validate: fn(RawRequest) -> Result<Validated, InvalidRequest>,
     req: RawRequest,
     path: &str,
     code: ViolationCode,

@@ -602,7 +602,7 @@ mod tests {
     use super::*;
     use crate::solver::{verify, Until};
 
-    fn school() -> (Problem, Candidates) {
+    fn school() -> (crate::domain::model::Validated, Candidates) {
         let problem = crate::test_school::problem(crate::test_school::json());
         let candidates = crate::engine::candidates(&problem);
         (problem, candidates)
