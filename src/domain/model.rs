@@ -351,9 +351,6 @@ impl Problem {
 
     /// The continuity bonus of a pair (0 outside rematches).
     pub fn continuity(&self, student: StudentIx, mentor: MentorIx) -> f64 {
-        if self.terms.continuity.is_empty() {
-            return 0.0;
-        }
         self.terms
             .continuity
             .get(&(student, mentor))

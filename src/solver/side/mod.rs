@@ -312,13 +312,14 @@ impl<'a> Method<'a> {
             if !big && !flow_bundles_tried {
                 flow_bundles_tried = true;
                 let at_flow = self.flow_bound(&plan);
+                let next = next_bundles(&at_flow);
                 self.log_bound(
                     "seat sharing: bound at the flow's prices",
                     &ended,
                     &plan,
                     &at_flow,
+                    next.len(),
                 );
-                let next = next_bundles(&at_flow);
                 let open = at_flow.value - ended.best_value() >= ONE_NEED;
                 ended.tighten(at_flow);
                 if open && !tried.contains(&next) && !rounds_until.passed() {
@@ -336,8 +337,14 @@ impl<'a> Method<'a> {
                 master,
                 master_until,
             );
-            self.log_bound("seat sharing: bound evaluated", &ended, &plan, &evaluated);
             let next = next_bundles(&evaluated);
+            self.log_bound(
+                "seat sharing: bound evaluated",
+                &ended,
+                &plan,
+                &evaluated,
+                next.len(),
+            );
             ended.tighten(evaluated);
             // Once the bound is within one need of the plan, coverage is proven and what is
             // left is fit, which the residual programme settles faster than another round.
@@ -350,8 +357,16 @@ impl<'a> Method<'a> {
         ended
     }
 
-    /// The debug line of a round's bound: its gap to the best plan and the plan's coverage.
-    fn log_bound(&self, what: &'static str, ended: &RoundsEnd, plan: &RoundPlan, bound: &Bound) {
+    /// The debug line of a round's bound: its gap to the best plan, the plan's coverage and
+    /// how many bundles the bound's best patterns make.
+    fn log_bound(
+        &self,
+        what: &'static str,
+        ended: &RoundsEnd,
+        plan: &RoundPlan,
+        bound: &Bound,
+        next_bundles: usize,
+    ) {
         if !tracing::enabled!(tracing::Level::DEBUG) {
             return;
         }
@@ -363,7 +378,7 @@ impl<'a> Method<'a> {
             round = ended.rounds,
             coverage = ?covered,
             bound_gap_points = (bound.value - ended.best_value()) as f64 / self.values.fit_scale,
-            next_bundles = next_bundles(bound).len(),
+            next_bundles,
             "{what}"
         );
     }
