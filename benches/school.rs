@@ -169,6 +169,23 @@ fn bench(c: &mut Criterion) {
         dense_multi_time.as_secs_f64(),
         dense_multi_time.as_secs_f64() / engine_multi_time.as_secs_f64()
     );
+
+    // The same school with one mentor per student: the per-student limit binds, so the flows
+    // have a student layer (solved student by student).
+    let mut raw = generate::generate_with(900, 240, 1, false);
+    raw.policy.max_mentors_per_student = Some(1);
+    let one = validate(raw).expect("generated school is valid");
+    let (engine_one, dense_one) = (fast(&one), dense(&one));
+    assert!(
+        (engine_one - dense_one).abs() < 1e-6 * engine_one.abs().max(1.0),
+        "optima differ: engine {engine_one} vs integer program {dense_one}"
+    );
+    let mut group = c.benchmark_group("school_900x240_one_mentor_per_student");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(60));
+    group.bench_function("engine_network_side", |bch| bch.iter(|| fast(&one)));
+    group.bench_function("baseline_integer_program", |bch| bch.iter(|| dense(&one)));
+    group.finish();
 }
 
 criterion_group!(benches, bench);

@@ -602,10 +602,7 @@ fn source_network(
             }
         }
     }
-    for n in 0..at.n_count {
-        if need_done[n] {
-            continue;
-        }
+    for (n, _) in need_done.iter().enumerate().filter(|(_, &done)| !done) {
         for c in candidates.of_need(n as NeedIx) {
             let cost =
                 prepared.level[n] - Cost::from(quantised_fit(candidates.scores[c], *fit_scale));

@@ -358,7 +358,7 @@ mod tests {
         let made: std::collections::HashSet<usize> =
             positions(&candidates, &added).into_iter().collect();
         let (need_pi, mentor_pi, _) = added.potentials();
-        for n in 0..problem.needs.len() {
+        for (n, &pi_n) in need_pi.iter().enumerate() {
             for c in candidates.of_need(n as crate::domain::model::NeedIx) {
                 if made.contains(&c) {
                     continue;
@@ -369,7 +369,7 @@ mod tests {
                         candidates.scores[c],
                         prepared.fit_scale,
                     ))
-                    + need_pi[n]
+                    + pi_n
                     - mentor_pi[m];
                 assert!(reduced >= 0, "need {n}, mentor {m}: reduced cost {reduced}");
             }
