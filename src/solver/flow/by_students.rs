@@ -213,24 +213,24 @@ fn add_student(
         .filter(|&a| a % 2 == 0 && g.cap[a] > 0)
         .map(|a| g.head[a] as usize)
         .collect();
-    let mut top: Option<Cost> = None;
-    for &n in &needs {
-        let need_pi = out_arcs(g, n)
-            .filter(|&a| a % 2 == 0 && g.cap[a] > 0)
-            .map(|a| pi[g.head[a] as usize] - g.cost[a])
-            .max();
-        if let Some(p) = need_pi {
-            pi[n] = p;
-            top = Some(top.map_or(p, |t: Cost| t.max(p)));
-        }
-    }
-    let student_pi = top.unwrap_or(pi[source]);
+    let need_pis: Vec<Option<Cost>> = needs
+        .iter()
+        .map(|&n| {
+            out_arcs(g, n)
+                .filter(|&a| a % 2 == 0 && g.cap[a] > 0)
+                .map(|a| pi[g.head[a] as usize] - g.cost[a])
+                .max()
+        })
+        .collect();
+    let student_pi = need_pis
+        .iter()
+        .flatten()
+        .copied()
+        .max()
+        .unwrap_or(pi[source]);
     pi[s] = student_pi;
-    for &n in &needs {
-        let has_arc = out_arcs(g, n).any(|a| a % 2 == 0 && g.cap[a] > 0);
-        if !has_arc {
-            pi[n] = student_pi;
-        }
+    for (&n, need_pi) in needs.iter().zip(&need_pis) {
+        pi[n] = need_pi.unwrap_or(student_pi);
     }
 
     while g.cap[source_arc] > 0 {
