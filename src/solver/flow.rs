@@ -333,17 +333,19 @@ fn price_range(
 /// How many needs are placed between two looks at the clock.
 const DEADLINE_CHECK_EVERY: usize = 256;
 
-/// Nodes settled per need by the searches so far past which priced pairs are added in place
-/// however many they are. A fresh solve places every need again; where seats are scarce most
-/// of that work is the searches of needs that stay unassigned, each exploring the whole full
-/// region, and an in-place addition does not repeat them. Measured (release build, flow time
-/// of the pricing rounds after the first, in place against afresh): the flat district (20 k ×
-/// 5.4 k, 3,853 needs left, 1,448 nodes settled per need by the first flow) 13.4 s against
-/// 23.6 s; the multi-need district (25.7 k needs, 431 per need) its first round's updates
-/// ~9 s against ~15 s; the single-need district (257 left, 140 per need) 2.7 s against 2.1 s;
-/// the 4,000 × 1,000 school's first round (165 per need) 0.09 s against 0.27 s, the one shape
-/// below the line that would gain. A count of work, not time: the same choice on every run.
-const SEARCHING_NEEDS_SETTLED: u64 = 300;
+/// Share of the needs left unassigned (1 in this many) from which priced pairs are added in
+/// place however many they are. Where seats are scarce, a fresh solve repeats the searches of
+/// the needs that stay unassigned, each exploring the whole full region, while withdrawing and
+/// placing again a need with a better arc stays near it. Measured (release build, the first
+/// pricing round's flow, in place against afresh, with the searches settling the sink first
+/// among equals): the flat district (19 % left; every need has a better arc) 0.85 s against
+/// 4.6 s; the 4,000 × 1,000 school's first network (9 % left, 86 % of needs improve) 64 ms
+/// against 538 ms; the single-need district (1.3 % left, 41 % improve) 3.1 s against 1.1 s,
+/// where each withdrawal's backward search through mentors with plenty of seats settles ~300
+/// nodes, three times what a fresh placement does. A property of the flow, not of time: the
+/// same choice on every run. (It replaced a rule on nodes settled per need, which the
+/// tie-break above moved across its line: flat 1,448 → 237 per need.)
+const SCARCE_ONE_IN: usize = 32;
 
 /// With the student layer, priced pairs go in place only while there are at least this many
 /// needs per pair. Each in-place pair is settled by a search from its mentor back to its need,
@@ -782,11 +784,12 @@ impl Network {
         extra: &[(NeedIx, u32, f64)],
         warm_ratio: usize,
     ) {
-        let needs = problem.needs.len() as u64;
         match &mut self.state {
             State::Warm(warm)
                 if extra.len().saturating_mul(warm_ratio) <= problem.needs.len()
-                    || warm.settled() >= SEARCHING_NEEDS_SETTLED * needs =>
+                    || (warm_ratio != usize::MAX
+                        && warm.unassigned().saturating_mul(SCARCE_ONE_IN)
+                            >= problem.needs.len()) =>
             {
                 warm.add(self.prepared.fit_scale, extra)
             }

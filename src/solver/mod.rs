@@ -251,7 +251,8 @@ pub struct SolveOptions {
     /// Network path: extra candidates per need among under-demanded mentors.
     pub sparse_slack: usize,
     /// Network path: priced pairs are added to the running flow (instead of solving afresh)
-    /// while `pairs × warm_ratio ≤ needs`; 0 means always.
+    /// while `pairs × warm_ratio ≤ needs`, or whatever their number when seats are scarce
+    /// (see `flow::SCARCE_ONE_IN`); 0 means always, `usize::MAX` never.
     pub warm_ratio: usize,
     /// Work the request may imply.
     pub budget: Budget,
@@ -264,9 +265,8 @@ pub struct SolveOptions {
 
 /// A warm addition withdraws and re-places each need with new pairs (two local searches); past
 /// one priced pair per need a fresh solve is cheaper (district size: 66k pairs warm settled 2.3 M
-/// nodes against 2.5 M for a fresh solve; 13k pairs warm settled 0.6 M) — unless the searches
-/// so far were long (`flow::SEARCHING_NEEDS_SETTLED`: scarce seats, where a fresh solve
-/// repeats every failing search).
+/// nodes against 2.5 M for a fresh solve; 13k pairs warm settled 0.6 M) — unless seats
+/// are scarce (`flow::SCARCE_ONE_IN`), where a fresh solve repeats every failing search.
 pub const DEFAULT_WARM_RATIO: usize = 1;
 
 /// Under-demanded mentors added per need to the first kept set (measured: district 11 s -> 8.5 s,

@@ -203,20 +203,33 @@ impl Search {
         self.label[root].dist = 0;
         self.label[root].parent = u32::MAX;
         self.touched.push(root);
-        self.heap.push(Reverse((0, root as u32)));
+        self.heap.push(Reverse((0, self.key(root))));
+    }
+
+    /// Heap order among equal distances: the sink first (it is the last node, key 0), then the
+    /// others by index. Every search ends when the sink is settled, so on the zero-cost plateaus
+    /// of tied scores it stops as soon as the sink is as close as anything else, instead of
+    /// settling the whole plateau first.
+    fn key(&self, v: usize) -> u32 {
+        ((v + 1) % self.label.len()) as u32
+    }
+
+    fn node(&self, key: u32) -> usize {
+        (key as usize + self.label.len() - 1) % self.label.len()
     }
 
     /// Settles the closest node not settled yet (skipping stale heap entries); None when the
     /// search has reached everything it can.
     fn settle_next(&mut self) -> Option<(Cost, usize)> {
-        while let Some(Reverse((d, u))) = self.heap.pop() {
-            let label = &mut self.label[u as usize];
+        while let Some(Reverse((d, key))) = self.heap.pop() {
+            let u = self.node(key);
+            let label = &mut self.label[u];
             if label.done || d > label.dist {
                 continue;
             }
             label.done = true;
             self.settled += 1;
-            return Some((d, u as usize));
+            return Some((d, u));
         }
         None
     }
@@ -339,7 +352,8 @@ impl Search {
             if fresh {
                 self.touched.push(v);
             }
-            self.heap.push(Reverse((nd, v as u32)));
+            let key = self.key(v);
+            self.heap.push(Reverse((nd, key)));
             true
         } else {
             false
@@ -588,6 +602,11 @@ impl ByNeeds {
         }
     }
 
+    /// Needs whose unit is on its "stay unassigned" arc.
+    pub(super) fn unassigned(&self) -> usize {
+        self.r.unassigned.iter().filter(|&&u| u).count()
+    }
+
     /// The (need, mentor) pairs carrying flow.
     pub(super) fn pairs(&self) -> Vec<(NeedIx, u32)> {
         let mut out: Vec<(NeedIx, u32)> = self
@@ -679,6 +698,77 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Every score tied: `students` with one math need, `mentors` interchangeable mentors of
+    /// capacity 1 (same subject, same slot, no preferences or traits).
+    fn all_tied(students: usize, mentors: usize) -> crate::domain::model::Validated {
+        use crate::domain::raw::{
+            Coded, RawCounselling, RawMentor, RawNeed, RawRequest, RawStudent, RawSubject,
+        };
+        use crate::domain::{MentorRole, Priority, Track};
+        let raw = RawRequest {
+            students: (0..students)
+                .map(|i| RawStudent {
+                    id: format!("S{i}"),
+                    grade: 8,
+                    class_id: "C1".into(),
+                    gender: None,
+                    needs: vec![RawNeed {
+                        id: "N0".into(),
+                        track: Coded::Set(Track::Academic),
+                        subject: "math".into(),
+                        priority: Coded::Set(Priority::Normal),
+                        weak_points: vec![],
+                        risk_level: Coded::Unset,
+                    }],
+                    availability: vec!["MON-1".into()],
+                    preferences: vec![],
+                    traits: vec![],
+                    family_hardship: false,
+                })
+                .collect(),
+            mentors: (0..mentors)
+                .map(|i| RawMentor {
+                    id: format!("T{i}"),
+                    role: Coded::Set(MentorRole::SubjectTeacher),
+                    grade: None,
+                    subjects: vec![RawSubject {
+                        subject: "math".into(),
+                        years: 5,
+                        topics: vec![],
+                    }],
+                    counselling: RawCounselling::default(),
+                    coaching: vec![],
+                    tracks: vec![],
+                    capacity: 1,
+                    availability: vec!["MON-1".into()],
+                    preferences: vec![],
+                    head_of_classes: vec![],
+                    traits: vec![],
+                })
+                .collect(),
+            ..RawRequest::default()
+        };
+        crate::admit::validate(raw).expect("a valid request")
+    }
+
+    /// On a plateau of tied costs a search stops at the sink as soon as the sink is as close as
+    /// anything else. With every score tied and seats for a tenth of the needs, a need that
+    /// stays unassigned then settles itself and the sink, not every full mentor and the needs
+    /// they hold (settling the sink last among equals made each of those searches cross the
+    /// whole plateau: 18,135 nodes here against 1,560 now; the flat district's first flow 29 M, now 4.8 M).
+    #[test]
+    fn tied_scores_do_not_make_failing_searches_cross_the_plateau() {
+        let problem = all_tied(300, 30);
+        let candidates = crate::engine::candidates(&problem);
+        let prepared = prepare(&problem, &candidates, &[], None, None);
+        let net = ByNeeds::new(&problem, &candidates, &prepared, None);
+        assert!(net.complete);
+        assert_eq!(net.pairs().len(), 30, "every seat taken");
+        assert_eq!(net.unassigned(), 270);
+        let settled = net.settled();
+        assert!(settled <= 10 * 300, "{settled} nodes settled for 300 needs");
     }
 
     /// Priced pairs added in place (withdraw, reveal, place again) give the same optimum as
