@@ -8,9 +8,12 @@
 //! (`solver::forced`), with no re-solve; elsewhere each priced pair is one more solve through
 //! the same entry point (exact on every method, proven when that solve is). They are few in practice (a mentor with room the
 //! optimum passed over), but each costs a solve, so by default they are priced up to 5,000
-//! students; `policy.why_not_students` selects students at any size. Every forced solve gets
-//! what is left of the policy's time limit, and is started only when that covers a solve as
-//! long as the plan's own; the rest are counted as unpriced.
+//! students; `policy.why_not_students` selects students at any size. How many forced solves
+//! run is a count fixed by the request ([`forced_solves_allowed`]: the time limit and the
+//! number of feasible pairs), not by the clock, so the same request prices the same choices
+//! on a busy machine as on an idle one. The clock is only the last guard: a forced solve gets
+//! what is left of the time limit and is started only when that covers a solve as long as the
+//! plan's own. The rest are counted as unpriced.
 //!
 //! Called by the engine after a plan is explained (it reads `engine::candidates` and the
 //! solver's one entry point); must not import `proto`, the CLI, the service or any renderer.
@@ -75,6 +78,11 @@ pub fn price(
     let base_coverage = solver::covered_by_priority(&outcome.solver.coverage);
     let base_objective = outcome.solver.objective;
     let (mut priced, mut unpriced) = (0u32, 0u32);
+    let mut solves_left = if by_path {
+        usize::MAX
+    } else {
+        forced_solves_allowed(options.time_limit, all.len())
+    };
     for miss in &mut outcome.misses {
         let s = miss.student;
         for choice in &mut miss.higher {
@@ -82,10 +90,11 @@ pub fn price(
                 continue;
             }
             let left = options.time_limit.saturating_sub(started.elapsed());
-            if !selected(s) || left < solve {
+            if !selected(s) || solves_left == 0 || left < solve {
                 unpriced += 1;
                 continue;
             }
+            solves_left = solves_left.saturating_sub(1);
             let mut forced_options = options;
             forced_options.time_limit = left;
             let pair = (s, choice.mentor);
@@ -103,6 +112,26 @@ pub fn price(
     if priced + unpriced > 0 {
         tracing::debug!(priced, unpriced, "why-not costs");
     }
+}
+
+/// Feasible pairs a forced solve is expected to get through per second of the time limit, and
+/// the share of the limit the forced solves may plan on. Measured (release CLI, this 2-core
+/// machine): 90–135 k pairs a second for a whole solve (the 900 × 240 school with one mentor
+/// per student, 32.7 k pairs, 0.28 s; the 4,000 × 1,000 school, 620.7 k pairs, 4.6 s with one
+/// mentor per student and 7 s with seat sharing). Half of that rate on half of the limit leaves
+/// room for a machine twice as busy and for the plan's own solve.
+const PAIRS_PER_SECOND: u64 = 50_000;
+const LIMIT_SHARE: (u64, u64) = (1, 2);
+
+/// Forced re-solves a request may run: the pairs they may go through (a share of the time limit
+/// at [`PAIRS_PER_SECOND`]) over the pairs one solve goes through. A count fixed by the request,
+/// so which choices are priced does not depend on how busy the machine is: at the default 30 s
+/// limit, 22 on the 900-student school (32.7 k pairs), one on a 4,000-student school
+/// (620.7 k), none at district size.
+pub fn forced_solves_allowed(time_limit: std::time::Duration, pairs: usize) -> usize {
+    let millis = u64::try_from(time_limit.as_millis()).unwrap_or(u64::MAX);
+    let budget = millis.saturating_mul(PAIRS_PER_SECOND / 1_000) / LIMIT_SHARE.1 * LIMIT_SHARE.0;
+    usize::try_from(budget / (pairs as u64).max(1)).unwrap_or(usize::MAX)
 }
 
 /// How many passed-over choices had room (`BETTER_OVERALL`): each is one a price was asked of.
@@ -333,4 +362,28 @@ fn mentors_by_student(problem: &Problem, outcome: &Outcome) -> Vec<BTreeSet<Ment
         out[a.student as usize].insert(a.mentor);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::forced_solves_allowed;
+    use std::time::Duration;
+
+    /// The count of forced re-solves follows the request alone: the time limit and the pairs.
+    /// At the default 30 s limit the 900-student school (32.7 k pairs) may run 22 (all 17 of its
+    /// choices with one mentor per student are priced),
+    /// the 4,000-student one (620.7 k) one, a district none; a shorter limit allows fewer.
+    #[test]
+    fn forced_re_solves_are_a_count_fixed_by_the_request() {
+        let limit = Duration::from_secs(30);
+        assert_eq!(forced_solves_allowed(limit, 32_677), 22);
+        assert_eq!(forced_solves_allowed(limit, 620_697), 1);
+        assert_eq!(forced_solves_allowed(limit, 13_099_737), 0);
+        assert_eq!(forced_solves_allowed(Duration::from_secs(3), 32_677), 2);
+        assert_eq!(forced_solves_allowed(Duration::ZERO, 10), 0);
+        assert!(
+            forced_solves_allowed(Duration::MAX, 0) > 1 << 40,
+            "no overflow"
+        );
+    }
 }
