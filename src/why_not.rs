@@ -124,7 +124,7 @@ const PAIRS_PER_SECOND: u64 = 50_000;
 const LIMIT_SHARE: (u64, u64) = (1, 2);
 
 /// Forced re-solves a request may run: the pairs they may go through (a share of the time limit
-/// at [`PAIRS_PER_SECOND`]) over the pairs one solve goes through. A count fixed by the request,
+/// at `PAIRS_PER_SECOND`) over the pairs one solve goes through. A count fixed by the request,
 /// so which choices are priced does not depend on how busy the machine is: at the default 30 s
 /// limit, 22 on the 900-student school (32.7 k pairs), one on a 4,000-student school
 /// (620.7 k), none at district size.

@@ -5,8 +5,9 @@
 //! With no `change_penalty` the penalty defaults to more than any plan's total fit, so among
 //! plans with the best coverage the engine changes as few working pairs as it can, and only then
 //! looks at fit. `max_changes` bounds the working pairs changed although they could have been
-//! kept (forced moves do not count); it is a side constraint, so such a rematch runs on the
-//! integer program.
+//! kept (forced moves do not count); it is a side constraint, priced into the network as a
+//! continuity bonus found by Newton steps where no mentor can cover two needs of a student
+//! (`solver::changes`), and decided by the integer program otherwise.
 //!
 //! Validation: the school as sent is validated once by the checks (its problems are reported
 //! under `request.`; its model is where current pairs are classified and lock mode's locks

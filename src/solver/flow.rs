@@ -228,12 +228,23 @@ impl NetworkSolution {
     /// The plan's packed cost (lower is better): coverage by priority, then fit.
     pub(super) fn cost(&self, candidates: &Candidates) -> Cost {
         let pairs = super::verify::pairs(candidates, &self.chosen);
-        let pair_costs: Cost = pairs
+        let scored: Vec<(NeedIx, MentorIx, f64)> = pairs
             .iter()
             .zip(&self.chosen)
-            .map(|(&(n, _), &c)| {
-                self.level[n as usize]
-                    - Cost::from(quantised_fit(candidates.scores[c], self.fit_scale))
+            .map(|(&(n, m), &c)| (n, m, candidates.scores[c]))
+            .collect();
+        self.cost_of(&scored)
+    }
+
+    /// The packed cost of any plan of (need, mentor, score) in this solution's units (its fit
+    /// quantum and seat costs): equal to [`NetworkSolution::cost`] for a plan as good as this
+    /// one, so a plan found elsewhere can be checked against this proven optimum exactly.
+    pub(super) fn cost_of(&self, plan: &[(NeedIx, MentorIx, f64)]) -> Cost {
+        let pairs: Vec<(NeedIx, MentorIx)> = plan.iter().map(|&(n, m, _)| (n, m)).collect();
+        let pair_costs: Cost = plan
+            .iter()
+            .map(|&(n, _, score)| {
+                self.level[n as usize] - Cost::from(quantised_fit(score, self.fit_scale))
             })
             .sum();
         if !self.seat_costs.active() {
@@ -249,6 +260,24 @@ impl NetworkSolution {
                 .values()
                 .map(|&l| self.seat_costs.total(l))
                 .sum::<Cost>()
+    }
+
+    /// The reduced cost of the pair (need, mentor) at `score` against this solution's
+    /// potentials, in packed units: 0 or below for the pairs of every plan as good as this one
+    /// (when the seats are not priced), and a plan costing `e` more than this optimum uses only
+    /// pairs of reduced cost at most `e`. Needs made up front (locks) are outside the flow: 0.
+    pub(super) fn reduced(&self, n: NeedIx, m: MentorIx, score: f64) -> Cost {
+        let n = n as usize;
+        if self.need_done[n] {
+            return 0;
+        }
+        self.level[n] - Cost::from(quantised_fit(score, self.fit_scale)) + self.need_pi[n]
+            - self.mentor_pi[m as usize]
+    }
+
+    /// True when the seats carry costs (involvement, load spread).
+    pub(super) fn prices_seats(&self) -> bool {
+        self.seat_costs.active()
     }
 
     /// The potentials of needs, mentors and the sink (the proof of optimality), for the

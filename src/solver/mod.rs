@@ -24,6 +24,7 @@
 //! Imports the domain and the rules; must not import the outcome, the explanations, the engine,
 //! `proto`, the service or any renderer.
 
+mod changes;
 mod flow;
 pub mod forced;
 pub mod gain;
@@ -432,8 +433,18 @@ pub fn solve_problem_from(
                 tracing::debug!(
                     kept,
                     at_least = bound.at_least,
-                    "maxChanges binds: integer program"
+                    "maxChanges binds: the parametric continuity bonus"
                 );
+                // Half of what is left, so that the integer program keeps its time when the
+                // bonus cannot land on the bound.
+                let left = deadline.left() / 2;
+                let until = deadline.earlier(Instant::now() + left);
+                if let Some(mut exact) =
+                    changes::solve(problem, &all, options, until, bound, &solved)
+                {
+                    exact.all = Some(all);
+                    return Ok(exact);
+                }
             }
         }
     }

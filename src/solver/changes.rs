@@ -1,0 +1,353 @@
+//! Method **network** for a rematch's bound on changes (`maxChanges`: at least `K` of some
+//! working (student, mentor) pairs kept), where no mentor can cover two needs of one student.
+//!
+//! The bound is one knapsack row over the working pairs. Its Lagrangian is a continuity bonus:
+//! raise the score of every pair of the row by `λ ≥ 0` and solve the network as usual. The
+//! network's value is piecewise linear and convex in `λ`; its pieces are the plans, each a line
+//! `fit(x) + λ·kept(x)`. Newton steps on the breakpoints (the `λ` where the lines of a plan
+//! keeping too few and a plan keeping enough cross) find the plan that keeps exactly `K`.
+//!
+//! What it proves: every plan compared has the best coverage (a score never outweighs a
+//! covered need, and the bonus at its largest only ranks plans of equal coverage by the pairs
+//! they keep, which is checked to reach `K`). A plan `x` optimal at `λ ≥ 0` that keeps exactly
+//! `K` is optimal for the bounded problem: any plan `y` keeping at least `K` has
+//! `fit(y) ≤ fit(y) + λ·(kept(y) − K) ≤ fit(x) + λ·(kept(x) − K) = fit(x)` (Fisher, "The
+//! Lagrangian relaxation method for solving integer programming problems", 1981). Each network
+//! solve is exact and proven by pricing, so the answer is proven too.
+//!
+//! Ties make the plans jump over `K` at a breakpoint (the school's many equal scores: 871 kept
+//! on one side, 877 on the other, `K` = 876), and there the Lagrangian has a gap. The step
+//! then finishes near that breakpoint's optimal face: the integer program, with the bound's
+//! row, over the pairs of zero reduced cost at the breakpoint's potentials (about a thousand on
+//! a 900-student school), then once more over the pairs within the gap its plan leaves, which
+//! must hold the bounded optimum (see [`on_the_face`]: every plan costing `e` above the proven
+//! optimum uses only pairs of reduced cost at most `e`, the residual argument of the
+//! seat-sharing method). Exact in the flow's packed units. When the face is still not enough,
+//! or coverage must give way to the bound, this returns nothing and the integer program over
+//! every pair decides, as before.
+//!
+//! Imports the domain, the rules, the network method and the integer program (`mip`, for the
+//! face); must not touch HiGHS itself or anything above the solver.
+
+use super::flow::{Cost, NetworkSolution};
+use super::network::{self, NetworkRun};
+use super::{verify, Method, Solution, SolveOptions, SolveStatus, Solved, Until};
+use std::collections::HashSet;
+
+use crate::domain::model::{MentorIx, MinKept, NeedIx, Problem, StudentIx};
+use crate::rules::Candidates;
+
+/// Network solves at most (the first, at the largest bonus, included).
+const MAX_STEPS: u32 = 24;
+
+/// A plan of the Lagrangian: its line `fit + λ·kept`.
+#[derive(Clone, Copy, Debug)]
+struct Line {
+    fit: f64,
+    kept: u32,
+}
+
+impl Line {
+    fn at(self, lambda: f64) -> f64 {
+        self.fit + lambda * f64::from(self.kept)
+    }
+}
+
+/// The bounded problem's optimum by the parametric continuity bonus, from the unbounded optimum
+/// `relaxed` (which keeps fewer than `bound.at_least`). None when the network cannot answer
+/// (seats can be shared, a solve was cut by the deadline, coverage must give way, or no bonus
+/// lands on the bound): the caller runs the integer program.
+pub(super) fn solve(
+    problem: &Problem,
+    all: &Candidates,
+    options: SolveOptions,
+    deadline: Until,
+    bound: &MinKept,
+    relaxed: &Solved,
+) -> Option<Solved> {
+    if !super::is_network_set(problem, all) || matches!(relaxed.method, Method::NetworkSide(_)) {
+        return None;
+    }
+    let arcs = row_arcs(problem, all, bound);
+    let target = bound.at_least;
+    let mut low = Line {
+        fit: relaxed.solution.objective,
+        kept: kept(
+            problem,
+            &relaxed.candidates,
+            &relaxed.solution.chosen,
+            bound,
+        ),
+    };
+    if low.kept >= target {
+        return None;
+    }
+    let mut steps = 1;
+    // Past every fit difference two plans can have: the plan keeps the most pairs its
+    // coverage allows.
+    let top = largest_fit_difference(problem, all) + 1.0;
+    let (mut best, mut high, _) = at(problem, all, options, deadline, &arcs, bound, top)?;
+    if high.kept < target {
+        tracing::debug!(
+            kept = high.kept,
+            at_least = target,
+            "maxChanges: coverage must give way, integer program"
+        );
+        return None;
+    }
+    while high.kept != target {
+        if steps >= MAX_STEPS {
+            return None;
+        }
+        steps += 1;
+        // Where the two lines cross: a plan better there than both is a new line.
+        let lambda = (low.fit - high.fit) / f64::from(high.kept - low.kept);
+        let (solved, line, proof) = at(problem, all, options, deadline, &arcs, bound, lambda)?;
+        tracing::debug!(
+            lambda,
+            kept = line.kept,
+            at_least = target,
+            "maxChanges: Newton step"
+        );
+        if line.kept == target {
+            return Some(finish(solved, steps));
+        }
+        let above = line.at(lambda) - low.at(lambda);
+        if above <= 1e-9 * line.at(lambda).abs().max(1.0) {
+            // λ is the breakpoint and the bound lies in its jump: finish on its optimal face.
+            let here = plan_of(problem, &solved.candidates, &solved.solution.chosen);
+            let breakpoint = Breakpoint {
+                arcs: &arcs,
+                lambda,
+                optimum: &here,
+                proof: &proof,
+            };
+            return on_the_face(problem, all, options, deadline, bound, breakpoint, steps);
+        }
+        if line.kept > target {
+            (best, high) = (solved, line);
+        } else {
+            low = line;
+        }
+    }
+    Some(finish(best, steps))
+}
+
+/// A breakpoint of the search: the bonus, the row's pair positions it raises, and the plan the
+/// network proved optimal there with its proof.
+struct Breakpoint<'a> {
+    arcs: &'a [usize],
+    lambda: f64,
+    optimum: &'a [Option<MentorIx>],
+    proof: &'a NetworkSolution,
+}
+
+/// The bounded optimum near the breakpoint's optimal face: the integer program, with the
+/// bound's row, over the pairs whose reduced cost at the breakpoint is at most `threshold`
+/// (first 0: the face). A plan `y` it returns bounds the answer: the bounded optimum `y*` fits
+/// at least as well and keeps at least `K`, so at the bonus it costs at most
+/// `excess(y) + λ·(kept(y) − K)` above the proven optimum, and every pair it uses has a reduced
+/// cost no larger. When the pairs given already hold every such pair, `y` is `y*`; otherwise
+/// one more program over them is, by the same argument. Exact in the flow's packed units (a
+/// slack of two units per need covers rounding of the scores).
+fn on_the_face(
+    problem: &Problem,
+    all: &Candidates,
+    options: SolveOptions,
+    deadline: Until,
+    bound: &MinKept,
+    at: Breakpoint<'_>,
+    steps: u32,
+) -> Option<Solved> {
+    let Breakpoint {
+        arcs,
+        lambda,
+        optimum,
+        proof,
+    } = at;
+    if proof.prices_seats() {
+        return None;
+    }
+    let raised = |c: usize| {
+        all.scores[c]
+            + if arcs.binary_search(&c).is_ok() {
+                lambda
+            } else {
+                0.0
+            }
+    };
+    let cost = |plan: &[(NeedIx, MentorIx)]| -> Option<Cost> {
+        let scored: Option<Vec<(NeedIx, MentorIx, f64)>> = plan
+            .iter()
+            .map(|&(n, m)| all.find(n, m).map(|c| (n, m, raised(c))))
+            .collect();
+        Some(proof.cost_of(&scored?))
+    };
+    let optimum_pairs: Vec<(NeedIx, MentorIx)> = optimum
+        .iter()
+        .enumerate()
+        .filter_map(|(n, m)| m.map(|m| (n as NeedIx, m)))
+        .collect();
+    let best = cost(&optimum_pairs)?;
+    let slack = 2 * problem.needs.len() as Cost + 2;
+    let per_kept = (lambda * proof.fit_scale).ceil() as Cost + slack;
+    let mut threshold: Cost = 0;
+    for _ in 0..2 {
+        let near: Vec<(NeedIx, MentorIx, f64)> = (0..problem.needs.len() as NeedIx)
+            .flat_map(|n| all.of_need(n).map(move |c| (n, c)))
+            .filter(|&(n, c)| proof.reduced(n, all.mentors[c], raised(c)) <= threshold)
+            .map(|(n, c)| (n, all.mentors[c], all.scores[c]))
+            .collect();
+        let mut restricted = Candidates {
+            starts: vec![0; problem.needs.len() + 1],
+            ..Candidates::default()
+        };
+        restricted.extend(near);
+        let solution =
+            super::mip::solve(problem, &restricted, options, deadline, None, false).ok()?;
+        let pairs = verify::pairs(&restricted, &solution.chosen);
+        let kept_here = kept(problem, &restricted, &solution.chosen, bound);
+        if solution.status != SolveStatus::Optimal
+            || kept_here < bound.at_least
+            || verify::verify(problem, &pairs).is_err()
+        {
+            return None;
+        }
+        let needed =
+            (cost(&pairs)? - best) + per_kept * Cost::from(kept_here - bound.at_least) + slack;
+        tracing::debug!(
+            pairs = restricted.len(),
+            kept = kept_here,
+            threshold_points = threshold as f64 / proof.fit_scale,
+            needed_points = needed as f64 / proof.fit_scale,
+            "maxChanges: integer program near the breakpoint's optimal face"
+        );
+        if needed <= threshold {
+            return Some(Solved {
+                solution: Solution {
+                    status: SolveStatus::Optimal,
+                    best_bound: solution.objective,
+                    gap: 0.0,
+                    ..solution
+                },
+                candidates: restricted,
+                total_pairs: all.len() as u64,
+                method: Method::Network { rounds: steps },
+                all: None,
+                potentials: None,
+            });
+        }
+        threshold = needed;
+    }
+    None
+}
+
+/// The network's plan with every pair of the row raised by `lambda`, its scores read back from
+/// `all` (the bonus is the method's, not the pair's): the plan and its line.
+fn at(
+    problem: &Problem,
+    all: &Candidates,
+    options: SolveOptions,
+    deadline: Until,
+    arcs: &[usize],
+    bound: &MinKept,
+    lambda: f64,
+) -> Option<(Solved, Line, NetworkSolution)> {
+    let mut raised = all.clone();
+    for &c in arcs {
+        raised.scores[c] += lambda;
+    }
+    let NetworkRun {
+        mut candidates,
+        solution,
+        rounds,
+        complete,
+    } = network::run(problem, &raised, options, deadline, None);
+    if !complete {
+        return None;
+    }
+    drop(raised);
+    for n in 0..problem.needs.len() as NeedIx {
+        for c in candidates.of_need(n) {
+            let m = candidates.mentors[c];
+            if let Some(a) = all.find(n, m) {
+                candidates.scores[c] = all.scores[a];
+            }
+        }
+    }
+    let chosen = solution.chosen.clone();
+    let pairs = verify::pairs(&candidates, &chosen);
+    if verify::verify(problem, &pairs).is_err() {
+        return None;
+    }
+    let objective = super::chosen_objective(problem, &candidates, &chosen);
+    let line = Line {
+        fit: objective,
+        kept: kept(problem, &candidates, &chosen, bound),
+    };
+    let solved = Solved {
+        solution: Solution {
+            status: SolveStatus::Optimal,
+            objective,
+            best_bound: objective,
+            gap: 0.0,
+            coverage: super::level_coverage(problem, &pairs),
+            chosen,
+        },
+        candidates,
+        total_pairs: all.len() as u64,
+        method: Method::Network { rounds },
+        all: None,
+        potentials: None,
+    };
+    Some((solved, line, solution))
+}
+
+/// The answer, with every network solve of the search counted as a round.
+fn finish(mut solved: Solved, steps: u32) -> Solved {
+    if let Method::Network { rounds } = &mut solved.method {
+        *rounds = (*rounds).max(steps);
+    }
+    solved
+}
+
+/// Positions in `all` of the row's pairs: on a network set, one need of the student per mentor.
+fn row_arcs(problem: &Problem, all: &Candidates, bound: &MinKept) -> Vec<usize> {
+    let row: HashSet<(StudentIx, MentorIx)> = bound.pairs.iter().copied().collect();
+    (0..problem.needs.len() as NeedIx)
+        .flat_map(|n| all.of_need(n).map(move |c| (n, c)))
+        .filter(|&(n, c)| row.contains(&(problem.needs[n as usize].student, all.mentors[c])))
+        .map(|(_, c)| c)
+        .collect()
+}
+
+/// How many of the row's pairs a plan keeps.
+fn kept(problem: &Problem, candidates: &Candidates, chosen: &[usize], bound: &MinKept) -> u32 {
+    let made: HashSet<(StudentIx, MentorIx)> = verify::pairs(candidates, chosen)
+        .into_iter()
+        .map(|(n, m)| (problem.needs[n as usize].student, m))
+        .collect();
+    bound.pairs.iter().filter(|p| made.contains(p)).count() as u32
+}
+
+/// More than the fit of any two plans can differ: each need's widest spread of scores.
+fn largest_fit_difference(problem: &Problem, all: &Candidates) -> f64 {
+    (0..problem.needs.len() as NeedIx)
+        .map(|n| {
+            let (lo, hi) = all
+                .of_need(n)
+                .map(|c| all.scores[c])
+                .fold((0.0f64, 0.0f64), |(lo, hi), s| (lo.min(s), hi.max(s)));
+            hi - lo
+        })
+        .sum()
+}
+
+/// Each need's mentor in a plan (None: uncovered).
+fn plan_of(problem: &Problem, candidates: &Candidates, chosen: &[usize]) -> Vec<Option<MentorIx>> {
+    let mut plan = vec![None; problem.needs.len()];
+    for (n, m) in verify::pairs(candidates, chosen) {
+        plan[n as usize] = Some(m);
+    }
+    plan
+}
