@@ -168,14 +168,9 @@ fn on_the_face(
     if proof.prices_seats() {
         return None;
     }
-    let raised = |c: usize| {
-        all.scores[c]
-            + if arcs.binary_search(&c).is_ok() {
-                lambda
-            } else {
-                0.0
-            }
-    };
+    let bonus = |c: usize| f64::from(u8::from(arcs.binary_search(&c).is_ok())) * lambda;
+    let raised = |c: usize| all.scores[c] + bonus(c);
+    // A plan's packed cost at the bonus, in the proof's units.
     let cost = |plan: &[(NeedIx, MentorIx)]| -> Option<Cost> {
         let scored: Option<Vec<(NeedIx, MentorIx, f64)>> = plan
             .iter()
@@ -183,26 +178,14 @@ fn on_the_face(
             .collect();
         Some(proof.cost_of(&scored?))
     };
-    let optimum_pairs: Vec<(NeedIx, MentorIx)> = optimum
-        .iter()
-        .enumerate()
-        .filter_map(|(n, m)| m.map(|m| (n as NeedIx, m)))
-        .collect();
-    let best = cost(&optimum_pairs)?;
+    let best = cost(&pairs_of(optimum))?;
     let slack = 2 * problem.needs.len() as Cost + 2;
     let per_kept = (lambda * proof.fit_scale).ceil() as Cost + slack;
     let mut threshold: Cost = 0;
     for _ in 0..2 {
-        let near: Vec<(NeedIx, MentorIx, f64)> = (0..problem.needs.len() as NeedIx)
-            .flat_map(|n| all.of_need(n).map(move |c| (n, c)))
-            .filter(|&(n, c)| proof.reduced(n, all.mentors[c], raised(c)) <= threshold)
-            .map(|(n, c)| (n, all.mentors[c], all.scores[c]))
-            .collect();
-        let mut restricted = Candidates {
-            starts: vec![0; problem.needs.len() + 1],
-            ..Candidates::default()
-        };
-        restricted.extend(near);
+        let restricted = within(problem, all, &|n, c| {
+            proof.reduced(n, all.mentors[c], raised(c)) <= threshold
+        });
         let solution =
             super::mip::solve(problem, &restricted, options, deadline, None, false).ok()?;
         let pairs = verify::pairs(&restricted, &solution.chosen);
@@ -240,6 +223,29 @@ fn on_the_face(
         threshold = needed;
     }
     None
+}
+
+/// A plan's (need, mentor) pairs.
+fn pairs_of(plan: &[Option<MentorIx>]) -> Vec<(NeedIx, MentorIx)> {
+    plan.iter()
+        .enumerate()
+        .filter_map(|(n, m)| m.map(|m| (n as NeedIx, m)))
+        .collect()
+}
+
+/// The pairs of `all` that `keep` accepts (by need and position), with their scores.
+fn within(problem: &Problem, all: &Candidates, keep: &dyn Fn(NeedIx, usize) -> bool) -> Candidates {
+    let pairs: Vec<(NeedIx, MentorIx, f64)> = (0..problem.needs.len() as NeedIx)
+        .flat_map(|n| all.of_need(n).map(move |c| (n, c)))
+        .filter(|&(n, c)| keep(n, c))
+        .map(|(n, c)| (n, all.mentors[c], all.scores[c]))
+        .collect();
+    let mut restricted = Candidates {
+        starts: vec![0; problem.needs.len() + 1],
+        ..Candidates::default()
+    };
+    restricted.extend(pairs);
+    restricted
 }
 
 /// The network's plan with every pair of the row raised by `lambda`, its scores read back from
