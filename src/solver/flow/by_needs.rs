@@ -703,54 +703,19 @@ mod tests {
     /// Every score tied: `students` with one math need, `mentors` interchangeable mentors of
     /// capacity 1 (same subject, same slot, no preferences or traits).
     fn all_tied(students: usize, mentors: usize) -> crate::domain::model::Validated {
-        use crate::domain::raw::{
-            Coded, RawCounselling, RawMentor, RawNeed, RawRequest, RawStudent, RawSubject,
+        let mentor = |i: usize| {
+            serde_json::json!({"id": format!("T{i}"), "role": "MENTOR_ROLE_SUBJECT_TEACHER",
+                "subjects": [{"subject": "math", "years": 5}], "capacity": 1,
+                "availability": ["MON-1"]})
         };
-        use crate::domain::{MentorRole, Priority, Track};
-        let raw = RawRequest {
-            students: (0..students)
-                .map(|i| RawStudent {
-                    id: format!("S{i}"),
-                    grade: 8,
-                    class_id: "C1".into(),
-                    gender: None,
-                    needs: vec![RawNeed {
-                        id: "N0".into(),
-                        track: Coded::Set(Track::Academic),
-                        subject: "math".into(),
-                        priority: Coded::Set(Priority::Normal),
-                        weak_points: vec![],
-                        risk_level: Coded::Unset,
-                    }],
-                    availability: vec!["MON-1".into()],
-                    preferences: vec![],
-                    traits: vec![],
-                    family_hardship: false,
-                })
-                .collect(),
-            mentors: (0..mentors)
-                .map(|i| RawMentor {
-                    id: format!("T{i}"),
-                    role: Coded::Set(MentorRole::SubjectTeacher),
-                    grade: None,
-                    subjects: vec![RawSubject {
-                        subject: "math".into(),
-                        years: 5,
-                        topics: vec![],
-                    }],
-                    counselling: RawCounselling::default(),
-                    coaching: vec![],
-                    tracks: vec![],
-                    capacity: 1,
-                    availability: vec!["MON-1".into()],
-                    preferences: vec![],
-                    head_of_classes: vec![],
-                    traits: vec![],
-                })
-                .collect(),
-            ..RawRequest::default()
+        let student = |i: usize| {
+            serde_json::json!({"id": format!("S{i}"), "availability": ["MON-1"],
+                "needs": [{"id": "N0", "track": "TRACK_ACADEMIC", "subject": "math"}]})
         };
-        crate::admit::validate(raw).expect("a valid request")
+        crate::test_school::problem(serde_json::json!({
+            "students": (0..students).map(student).collect::<Vec<_>>(),
+            "mentors": (0..mentors).map(mentor).collect::<Vec<_>>(),
+        }))
     }
 
     /// On a plateau of tied costs a search stops at the sink as soon as the sink is as close as
