@@ -490,6 +490,16 @@ impl Candidates {
         Self::join(needs, parts)
     }
 
+    /// A set of `needs` rows holding only `pairs` (need, mentor, score); duplicates kept once.
+    pub fn of_pairs(needs: usize, pairs: Vec<(NeedIx, MentorIx, f64)>) -> Self {
+        let mut set = Candidates {
+            starts: vec![0; needs + 1],
+            ..Candidates::default()
+        };
+        set.extend(pairs);
+        set
+    }
+
     /// Adds pairs (need, mentor, score) not yet in the set, keeping rows sorted by mentor.
     pub fn extend(&mut self, mut extra: Vec<(NeedIx, MentorIx, f64)>) {
         if extra.is_empty() {

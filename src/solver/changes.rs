@@ -76,7 +76,7 @@ pub(super) fn solve(
     let target = bound.at_least;
     let mut low = Line {
         fit: relaxed.solution.objective,
-        kept: kept(
+        kept: super::kept_pairs(
             problem,
             &relaxed.candidates,
             &relaxed.solution.chosen,
@@ -119,7 +119,7 @@ pub(super) fn solve(
         let above = line.at(lambda) - low.at(lambda);
         if above <= 1e-9 * line.at(lambda).abs().max(1.0) {
             // λ is the breakpoint and the bound lies in its jump: finish on its optimal face.
-            let here = plan_of(problem, &solved.candidates, &solved.solution.chosen);
+            let here = verify::pairs(&solved.candidates, &solved.solution.chosen);
             let breakpoint = Breakpoint {
                 arcs: &arcs,
                 lambda,
@@ -142,7 +142,7 @@ pub(super) fn solve(
 struct Breakpoint<'a> {
     arcs: &'a [usize],
     lambda: f64,
-    optimum: &'a [Option<MentorIx>],
+    optimum: &'a [(NeedIx, MentorIx)],
     proof: &'a NetworkSolution,
 }
 
@@ -185,7 +185,7 @@ fn on_the_face(
             .collect();
         Some(proof.cost_of(&scored?))
     };
-    let best = cost(&pairs_of(optimum))?;
+    let best = cost(optimum)?;
     let slack = 2 * problem.needs.len() as Cost + 2;
     let per_kept = (lambda * proof.fit_scale).ceil() as Cost + slack;
     let mut threshold: Cost = 0;
@@ -200,7 +200,7 @@ fn on_the_face(
         let solution =
             super::mip::solve(problem, &restricted, options, deadline, None, false).ok()?;
         let pairs = verify::pairs(&restricted, &solution.chosen);
-        let kept_here = kept(problem, &restricted, &solution.chosen, bound);
+        let kept_here = super::kept_pairs(problem, &restricted, &solution.chosen, bound);
         if solution.status != SolveStatus::Optimal
             || kept_here < bound.at_least
             || verify::verify(problem, &pairs).is_err()
@@ -240,14 +240,6 @@ fn on_the_face(
     None
 }
 
-/// A plan's (need, mentor) pairs.
-fn pairs_of(plan: &[Option<MentorIx>]) -> Vec<(NeedIx, MentorIx)> {
-    plan.iter()
-        .enumerate()
-        .filter_map(|(n, m)| m.map(|m| (n as NeedIx, m)))
-        .collect()
-}
-
 /// The pairs of `all` that `keep` accepts (by need and position), with their scores.
 fn within(problem: &Problem, all: &Candidates, keep: &dyn Fn(NeedIx, usize) -> bool) -> Candidates {
     let pairs: Vec<(NeedIx, MentorIx, f64)> = (0..problem.needs.len() as NeedIx)
@@ -255,12 +247,7 @@ fn within(problem: &Problem, all: &Candidates, keep: &dyn Fn(NeedIx, usize) -> b
         .filter(|&(n, c)| keep(n, c))
         .map(|(n, c)| (n, all.mentors[c], all.scores[c]))
         .collect();
-    let mut restricted = Candidates {
-        starts: vec![0; problem.needs.len() + 1],
-        ..Candidates::default()
-    };
-    restricted.extend(pairs);
-    restricted
+    Candidates::of_pairs(problem.needs.len(), pairs)
 }
 
 /// The network's plan with every pair of the row raised by `lambda`, its scores read back from
@@ -304,7 +291,7 @@ fn at(
     let objective = super::chosen_objective(problem, &candidates, &chosen);
     let line = Line {
         fit: objective,
-        kept: kept(problem, &candidates, &chosen, bound),
+        kept: super::kept_pairs(problem, &candidates, &chosen, bound),
     };
     let solved = Solved {
         solution: Solution {
@@ -342,15 +329,6 @@ fn row_arcs(problem: &Problem, all: &Candidates, bound: &MinKept) -> Vec<usize> 
         .collect()
 }
 
-/// How many of the row's pairs a plan keeps.
-fn kept(problem: &Problem, candidates: &Candidates, chosen: &[usize], bound: &MinKept) -> u32 {
-    let made: HashSet<(StudentIx, MentorIx)> = verify::pairs(candidates, chosen)
-        .into_iter()
-        .map(|(n, m)| (problem.needs[n as usize].student, m))
-        .collect();
-    bound.pairs.iter().filter(|p| made.contains(p)).count() as u32
-}
-
 /// More than the fit of any two plans can differ: each need's widest spread of scores.
 fn largest_fit_difference(problem: &Problem, all: &Candidates) -> f64 {
     (0..problem.needs.len() as NeedIx)
@@ -362,13 +340,4 @@ fn largest_fit_difference(problem: &Problem, all: &Candidates) -> f64 {
             hi - lo
         })
         .sum()
-}
-
-/// Each need's mentor in a plan (None: uncovered).
-fn plan_of(problem: &Problem, candidates: &Candidates, chosen: &[usize]) -> Vec<Option<MentorIx>> {
-    let mut plan = vec![None; problem.needs.len()];
-    for (n, m) in verify::pairs(candidates, chosen) {
-        plan[n as usize] = Some(m);
-    }
-    plan
 }

@@ -227,11 +227,10 @@ impl NetworkSolution {
     /// Lagrangian bound (see `side.rs`); these make it tight wherever the model is a network.
     /// The plan's packed cost (lower is better): coverage by priority, then fit.
     pub(super) fn cost(&self, candidates: &Candidates) -> Cost {
-        let pairs = super::verify::pairs(candidates, &self.chosen);
-        let scored: Vec<(NeedIx, MentorIx, f64)> = pairs
-            .iter()
+        let scored: Vec<(NeedIx, MentorIx, f64)> = super::verify::pairs(candidates, &self.chosen)
+            .into_iter()
             .zip(&self.chosen)
-            .map(|(&(n, m), &c)| (n, m, candidates.scores[c]))
+            .map(|((n, m), &c)| (n, m, candidates.scores[c]))
             .collect();
         self.cost_of(&scored)
     }
@@ -240,7 +239,6 @@ impl NetworkSolution {
     /// quantum and seat costs): equal to [`NetworkSolution::cost`] for a plan as good as this
     /// one, so a plan found elsewhere can be checked against this proven optimum exactly.
     pub(super) fn cost_of(&self, plan: &[(NeedIx, MentorIx, f64)]) -> Cost {
-        let pairs: Vec<(NeedIx, MentorIx)> = plan.iter().map(|&(n, m, _)| (n, m)).collect();
         let pair_costs: Cost = plan
             .iter()
             .map(|&(n, _, score)| {
@@ -252,7 +250,7 @@ impl NetworkSolution {
         }
         // On the network every pair is a seat of its own.
         let mut load: std::collections::BTreeMap<u32, i32> = Default::default();
-        for &(_, m) in &pairs {
+        for &(_, m, _) in plan {
             *load.entry(m).or_default() += 1;
         }
         pair_costs

@@ -425,7 +425,7 @@ pub fn solve_problem_from(
                 return Ok(solved);
             }
             Some(bound) => {
-                let kept = kept_pairs(problem, &solved, bound);
+                let kept = kept_pairs(problem, &solved.candidates, &solved.solution.chosen, bound);
                 if kept >= bound.at_least {
                     solved.all = Some(all);
                     return Ok(solved);
@@ -607,13 +607,17 @@ fn solve_relaxed(
     }))
 }
 
-/// How many of the maxChanges row's pairs a plan keeps.
-fn kept_pairs(problem: &Problem, solved: &Solved, bound: &MinKept) -> u32 {
-    let made: std::collections::HashSet<(StudentIx, MentorIx)> =
-        verify::pairs(&solved.candidates, &solved.solution.chosen)
-            .into_iter()
-            .map(|(n, m)| (problem.needs[n as usize].student, m))
-            .collect();
+/// How many of the maxChanges row's pairs a plan (candidate positions `chosen`) keeps.
+fn kept_pairs(
+    problem: &Problem,
+    candidates: &Candidates,
+    chosen: &[usize],
+    bound: &MinKept,
+) -> u32 {
+    let made: std::collections::HashSet<(StudentIx, MentorIx)> = verify::pairs(candidates, chosen)
+        .into_iter()
+        .map(|(n, m)| (problem.needs[n as usize].student, m))
+        .collect();
     bound.pairs.iter().filter(|p| made.contains(p)).count() as u32
 }
 

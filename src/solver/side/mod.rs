@@ -679,12 +679,7 @@ impl<'a> Method<'a> {
         if residual.len() * 2 > self.all.len() {
             return self.all.clone();
         }
-        let mut restricted = Candidates {
-            starts: vec![0; self.problem.needs.len() + 1],
-            ..Candidates::default()
-        };
-        restricted.extend(residual);
-        restricted
+        Candidates::of_pairs(self.problem.needs.len(), residual)
     }
 
     /// The residual's answer: the integer program's plan when it is the best met (and its
