@@ -222,9 +222,6 @@ pub(super) struct NetworkSolution {
 }
 
 impl NetworkSolution {
-    /// The price of one seat of each mentor read off the potentials, `max(0, π(sink) − π(m))`:
-    /// what a need gives up to take that seat. Any non-negative prices give a valid
-    /// Lagrangian bound (see `side.rs`); these make it tight wherever the model is a network.
     /// The plan's packed cost (lower is better): coverage by priority, then fit.
     pub(super) fn cost(&self, candidates: &Candidates) -> Cost {
         let scored: Vec<(NeedIx, MentorIx, f64)> = super::verify::pairs(candidates, &self.chosen)
@@ -288,6 +285,9 @@ impl NetworkSolution {
         }
     }
 
+    /// The price of one seat of each mentor read off the potentials, `max(0, π(sink) − π(m))`:
+    /// what a need gives up to take that seat. Any non-negative prices give a valid
+    /// Lagrangian bound (see `side/`); these make it tight wherever the model is a network.
     pub(super) fn seat_prices(&self) -> Vec<Cost> {
         self.mentor_pi
             .iter()
