@@ -1,5 +1,7 @@
-//! Method **network** for a rematch's bound on changes (`maxChanges`: at least `K` of some
-//! working (student, mentor) pairs kept), where no mentor can cover two needs of one student.
+//! A rematch's bound on changes (`maxChanges`: at least `K` of some working (student, mentor)
+//! pairs kept) when the unbounded optimum keeps too few. Where seats can be shared, the
+//! seat-sharing method prices the row in its master (`side::solve_bounded`); the rest of this
+//! file is method **network**, where no mentor can cover two needs of one student.
 //!
 //! The bound is one knapsack row over the working pairs. Its Lagrangian is a continuity bonus:
 //! raise the score of every pair of the row by `λ ≥ 0` and solve the network as usual. The
@@ -26,11 +28,12 @@
 //! or coverage must give way to the bound, this returns nothing and the integer program over
 //! every pair decides, as before.
 //!
-//! Imports the domain, the rules, the network method and the integer program (`mip`, for the
-//! face); must not touch HiGHS itself or anything above the solver.
+//! Imports the domain, the rules, the network and seat-sharing methods and the integer program
+//! (`mip`, for the face); must not touch HiGHS itself or anything above the solver.
 
 use super::flow::{Cost, NetworkSolution};
 use super::network::{self, NetworkRun};
+use super::side;
 use super::{verify, Method, Solution, SolveOptions, SolveStatus, Solved, Until};
 use std::collections::HashSet;
 
@@ -68,8 +71,12 @@ pub(super) fn solve(
     deadline: Until,
     bound: &MinKept,
     relaxed: &Solved,
+    warm: Option<&[(NeedIx, MentorIx)]>,
 ) -> Option<Solved> {
-    if !super::is_network_set(problem, all) || matches!(relaxed.method, Method::NetworkSide(_)) {
+    if let Method::NetworkSide(_) = relaxed.method {
+        return on_shared_seats(problem, all, options, deadline, relaxed, warm);
+    }
+    if !super::is_network_set(problem, all) {
         return None;
     }
     let arcs = row_arcs(problem, all, bound);
@@ -135,6 +142,31 @@ pub(super) fn solve(
         }
     }
     Some(finish(best, steps))
+}
+
+/// The bounded optimum where seats can be shared: the seat-sharing method with the bound's row
+/// priced in its master (`side::solve_bounded`), from the caller's plan (a rematch's current
+/// pairs) and the relaxed optimum's. None when neither keeps enough and the method meets no plan
+/// that does, or it cannot answer: the caller runs the integer program.
+fn on_shared_seats(
+    problem: &Problem,
+    all: &Candidates,
+    options: SolveOptions,
+    deadline: Until,
+    relaxed: &Solved,
+    warm: Option<&[(NeedIx, MentorIx)]>,
+) -> Option<Solved> {
+    let mut starts: Vec<Vec<(NeedIx, MentorIx)>> = warm.map(|w| w.to_vec()).into_iter().collect();
+    starts.push(verify::pairs(&relaxed.candidates, &relaxed.solution.chosen));
+    let outcome = side::solve_bounded(problem, all, options, deadline, &starts).ok()??;
+    Some(Solved {
+        solution: outcome.solution,
+        candidates: outcome.candidates,
+        total_pairs: all.len() as u64,
+        method: Method::NetworkSide(outcome.stats),
+        all: None,
+        potentials: None,
+    })
 }
 
 /// A breakpoint of the search: the bonus, the row's pair positions it raises, and the plan the

@@ -39,7 +39,7 @@ pub use side::SideStats;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::domain::model::{MentorIx, MinKept, NeedIx, Problem, StudentIx};
+use crate::domain::model::{MentorIx, MinKept, NeedIx, Problem, SolveTerms, StudentIx};
 use crate::domain::Priority;
 use crate::rules::{Candidates, QualificationIndex};
 
@@ -405,7 +405,9 @@ pub fn solve_problem_from(
     // A rematch's maxChanges row is the one constraint the network methods do not model.
     // They solve without it first (given half the time): a plan that keeps enough working
     // pairs anyway is optimal for the bounded problem too, since the bound only removes
-    // plans. Only when the row binds does the integer program run, with the rest of the time.
+    // plans. When the row binds, it is priced in (`changes.rs`: a continuity bonus on the
+    // network, a row of the seat-sharing master); the integer program runs, with the rest of
+    // the time, only where that cannot answer.
     let mut relaxed_options = options;
     let mut relaxed_deadline = deadline;
     if problem.min_kept().is_some() {
@@ -440,7 +442,7 @@ pub fn solve_problem_from(
                 let left = deadline.left() / 2;
                 let until = deadline.earlier(Instant::now() + left);
                 if let Some(mut exact) =
-                    changes::solve(problem, &all, options, until, bound, &solved)
+                    changes::solve(problem, &all, options, until, bound, &solved, warm)
                 {
                     exact.all = Some(all);
                     return Ok(exact);
@@ -592,11 +594,24 @@ fn solve_relaxed(
     if problem.policy.has_seat_costs() {
         return Ok(None);
     }
+    // The seat-sharing method solves without a rematch's bound on changes, which the caller
+    // prices in (`changes.rs`) when this plan does not keep enough.
+    let unbounded;
+    let relaxed = match problem.min_kept() {
+        None => problem,
+        Some(_) => {
+            unbounded = problem.clone().with_terms(SolveTerms {
+                min_kept: None,
+                ..problem.terms().clone()
+            });
+            &unbounded
+        }
+    };
     let side::SideOutcome {
         candidates,
         solution,
         stats,
-    } = side::solve(problem, all, options, deadline, warm)?;
+    } = side::solve(relaxed, all, options, deadline, warm)?;
     Ok(Some(Solved {
         candidates,
         solution,
@@ -614,9 +629,14 @@ fn kept_pairs(
     chosen: &[usize],
     bound: &MinKept,
 ) -> u32 {
-    let made: std::collections::HashSet<(StudentIx, MentorIx)> = verify::pairs(candidates, chosen)
-        .into_iter()
-        .map(|(n, m)| (problem.needs[n as usize].student, m))
+    kept_of(problem, &verify::pairs(candidates, chosen), bound)
+}
+
+/// How many of the bound's (student, mentor) pairs the plan `pairs` makes.
+fn kept_of(problem: &Problem, pairs: &[(NeedIx, MentorIx)], bound: &MinKept) -> u32 {
+    let made: std::collections::HashSet<(StudentIx, MentorIx)> = pairs
+        .iter()
+        .map(|&(n, m)| (problem.needs[n as usize].student, m))
         .collect();
     bound.pairs.iter().filter(|p| made.contains(p)).count() as u32
 }

@@ -17,6 +17,50 @@ pub(super) struct Pricing<'a> {
     pub(super) need_of: &'a [NeedIx],
     pub(super) fit_scale: f64,
     pub(super) mu: &'a [Cost],
+    /// A rematch's bound on changes, priced at `bonus` per kept seat (see [`KeptRow`]).
+    pub(super) row: Option<&'a KeptRow>,
+    pub(super) bonus: Cost,
+}
+
+/// A rematch's bound on changes (at least `at_least` of the row's (student, mentor) pairs
+/// kept) as the bound prices it: its Lagrangian multiplier `λ ≥ 0` (packed, `Pricing::bonus`)
+/// is a bonus on every kept seat of the row, and `L(μ, λ) = Σ cap·μ + Σ_s best_s(μ, λ) −
+/// λ·at_least` bounds every plan that keeps enough (Fisher, "The Lagrangian relaxation method
+/// for solving integer programming problems", 1981). The bonus is per seat, as the row counts:
+/// every need on a row seat carries it, and a seat covering `j` of them gives `j − 1` back.
+pub(super) struct KeptRow {
+    /// Sorted.
+    pub(super) seats: Vec<(StudentIx, MentorIx)>,
+    /// Per candidate position: its pair sits on a seat of the row.
+    pub(super) on: Vec<bool>,
+    pub(super) at_least: u32,
+}
+
+impl KeptRow {
+    /// The problem's row over the candidates `all`; None without one.
+    pub(super) fn of(problem: &Problem, all: &Candidates) -> Option<KeptRow> {
+        let row = problem.min_kept()?;
+        let mut seats = row.pairs.clone();
+        seats.sort_unstable();
+        seats.dedup();
+        let mut on = vec![false; all.len()];
+        for n in 0..problem.needs.len() as NeedIx {
+            let s = problem.needs[n as usize].student;
+            for c in all.of_need(n) {
+                on[c] = seats.binary_search(&(s, all.mentors[c])).is_ok();
+            }
+        }
+        Some(KeptRow {
+            seats,
+            on,
+            at_least: row.at_least,
+        })
+    }
+
+    /// Whether (student `s`, mentor `m`) is a seat of the row.
+    pub(super) fn has(&self, s: usize, m: MentorIx) -> bool {
+        self.seats.binary_search(&(s as StudentIx, m)).is_ok()
+    }
 }
 
 impl Pricing<'_> {
@@ -24,11 +68,25 @@ impl Pricing<'_> {
     /// It does not read the prices.
     pub(super) fn value(&self, c: usize) -> Cost {
         let n = self.need_of[c] as usize;
-        -pair_cost(
-            self.problem.needs[n].priority,
-            self.all.scores[c],
-            self.fit_scale,
-        )
+        let bonus = match self.row {
+            Some(row) if row.on[c] => self.bonus,
+            _ => 0,
+        };
+        bonus
+            - pair_cost(
+                self.problem.needs[n].priority,
+                self.all.scores[c],
+                self.fit_scale,
+            )
+    }
+
+    /// What a seat of student `s` at mentor `m` gives back per need beyond its first: the
+    /// bonus, on a seat of the row (see [`KeptRow`]).
+    pub(super) fn give_back(&self, s: usize, m: MentorIx) -> Cost {
+        match self.row {
+            Some(row) if self.bonus != 0 && row.has(s, m) => self.bonus,
+            _ => 0,
+        }
     }
 
     /// The student's needs other than its `i`-th that mentor `m` could cover on the same seat,
@@ -117,12 +175,18 @@ impl StudentTable {
         let mut base: Cost = 0;
         for (m, mask, positions) in locks {
             base -= pricing.mu[*m as usize];
+            let back = pricing.give_back(s, *m);
             let values: Vec<Cost> = positions
                 .iter()
                 .map(|&c| pricing.value(c as usize))
                 .collect();
             for_each_subset(*mask, |sub| {
-                better(&mut free[sub as usize], sum_in(*mask, sub, &values), *m);
+                let extra = Cost::from(sub.count_ones() - 1);
+                better(
+                    &mut free[sub as usize],
+                    sum_in(*mask, sub, &values) - extra * back,
+                    *m,
+                );
             });
         }
         for j in sharing.of_student(s) {
@@ -136,11 +200,13 @@ impl StudentTable {
                 .map(|&c| pricing.value(c as usize))
                 .collect();
             let price = pricing.mu[seat.mentor as usize];
+            let back = pricing.give_back(s, seat.mentor);
             for_each_subset(seat.mask, |sub| {
                 if sub.count_ones() >= 2 {
+                    let extra = Cost::from(sub.count_ones() - 1);
                     better(
                         &mut paid[sub as usize],
-                        sum_in(seat.mask, sub, &values) - price,
+                        sum_in(seat.mask, sub, &values) - price - extra * back,
                         seat.mentor,
                     );
                 }
@@ -244,12 +310,13 @@ impl StudentTable {
 
     /// The best value of a pattern in which need `i` sits with mentor `m` (value `v`, the
     /// pair's value), or None when no pattern has it. `shared` lists the student's other needs
-    /// `m` could cover on the same seat, with their values.
+    /// `m` could cover on the same seat, with their values; the seat costs `price` and gives
+    /// `back` per need beyond the first (see [`KeptRow`]).
     pub(super) fn forced(
         &self,
         i: usize,
         v: Cost,
-        price: Cost,
+        (price, back): (Cost, Cost),
         shared: &[(usize, Cost)],
         locked: bool,
     ) -> Option<Cost> {
@@ -263,7 +330,7 @@ impl StudentTable {
             let mut value = v;
             for &(k, vk) in shared {
                 if sub & 1 << k != 0 {
-                    value += vk;
+                    value += vk - back;
                 }
             }
             let candidate = if locked {
@@ -314,6 +381,8 @@ pub(super) fn sum_in(mask: u16, sub: u16, values: &[Cost]) -> Cost {
 pub(super) struct Bound {
     pub(super) value: Cost,
     pub(super) mu: Vec<Cost>,
+    /// The row's multiplier (see [`KeptRow`]; 0 without a row).
+    pub(super) bonus: Cost,
     /// Best pattern of every student of [`Shape::Exact`] (for committing bundles).
     pub(super) patterns: Vec<(StudentIx, Cost, Vec<Block>)>,
     /// Each need's best single at these prices (the residual reads them again).
@@ -378,7 +447,11 @@ pub(super) fn lagrangian(pricing: &Pricing<'_>, sharing: &Sharing) -> Bound {
         }
         (total, patterns)
     });
-    let mut value = seats;
+    // The row's multiplier times its right-hand side (see `KeptRow`).
+    let row_term = pricing
+        .row
+        .map_or(0, |row| pricing.bonus * Cost::from(row.at_least));
+    let mut value = seats - row_term;
     let mut patterns = Vec::new();
     for (t, p) in parts {
         value += t;
@@ -387,6 +460,7 @@ pub(super) fn lagrangian(pricing: &Pricing<'_>, sharing: &Sharing) -> Bound {
     Bound {
         value,
         mu: pricing.mu.to_vec(),
+        bonus: pricing.bonus,
         patterns,
         singles,
     }

@@ -89,7 +89,10 @@ struct Master<'a> {
     /// Row of each student that has one (students with a shareable seat).
     student_row: Vec<Option<usize>>,
     rows: Vec<Row>,
-    rhs: Vec<f64>,
+    /// Each row's bounds: `(−∞, capacity or 1]`, and `[K, ∞)` for a rematch's kept row.
+    bounds: Vec<(f64, f64)>,
+    /// The row of a rematch's bound on changes (`KeptRow`): one unit per kept seat of the row.
+    kept_row: Option<usize>,
     seen: HashSet<Key>,
     columns: Vec<Column>,
     /// Columns made but not yet in the LP.
@@ -132,6 +135,20 @@ impl<'a> Master<'a> {
             .collect();
         rows.sort_unstable();
         rows.dedup();
+        // One unit of the kept row per seat of the row the column takes.
+        if let (Some(kept), Some(row)) = (self.kept_row, self.pricing.row) {
+            let s = match key {
+                Key::Single(c) => {
+                    self.pricing.problem.needs[self.pricing.need_of[*c as usize] as usize].student
+                }
+                Key::Pattern(s, _) => *s,
+            } as usize;
+            let taken = rows
+                .iter()
+                .filter(|&&r| r < self.pricing.problem.mentors.len() && row.has(s, r as MentorIx))
+                .count();
+            rows.extend(std::iter::repeat_n(kept, taken));
+        }
         rows.push(own_row);
         let mut tier_value = [0.0; TIERS];
         let mut value: Cost = 0;
@@ -192,7 +209,7 @@ impl<'a> Master<'a> {
     fn offer_best(
         &mut self,
         evaluated: &Bound,
-        mu: &[Cost],
+        (mu, bonus): (&[Cost], Cost),
         prices: Option<&[Cost]>,
         k: usize,
         threshold: Cost,
@@ -206,7 +223,9 @@ impl<'a> Master<'a> {
             }
             top.clear();
             for c in all.of_need(n as NeedIx) {
-                let v = self.pricing.value(c) - mu[all.mentors[c] as usize];
+                let on_row = self.pricing.row.is_some_and(|row| row.on[c]);
+                let v = self.pricing.value(c) - mu[all.mentors[c] as usize]
+                    + if on_row { bonus } else { 0 };
                 if v > 0 && (top.len() < k || v > top[top.len() - 1].0) {
                     let at = top.partition_point(|&(b, _)| b >= v);
                     top.insert(at, (v, c));
@@ -230,14 +249,42 @@ impl<'a> Master<'a> {
     fn flush(&mut self, model: &mut Model, tier: usize) -> Option<()> {
         let start = self.columns.len() - self.pending;
         for column in &self.columns[start..] {
-            let factors: Vec<(Row, f64)> =
-                column.rows.iter().map(|&r| (self.rows[r], 1.0)).collect();
+            // Rows in order, a repeated row (the kept row) as one factor.
+            let mut factors: Vec<(Row, f64)> = Vec::with_capacity(column.rows.len());
+            let mut last = usize::MAX;
+            for &r in &column.rows {
+                match factors.last_mut() {
+                    Some((_, f)) if r == last => *f += 1.0,
+                    _ => factors.push((self.rows[r], 1.0)),
+                }
+                last = r;
+            }
             model
                 .try_add_column(column.tier_value[tier], 0.0.., factors)
                 .ok()?;
         }
         self.pending = 0;
         Some(())
+    }
+}
+
+/// The kept row's slack: it meets the row alone at a cost past anything a tier can gain (one
+/// need more than all of them; in the fit tier, more than every need's best score), so the
+/// LP is feasible before any column keeps enough and its price then asks for columns that keep
+/// seats; at the optimum it is zero unless no plan keeps enough.
+fn slack(pricing: &Pricing<'_>, kept_row: usize) -> Column {
+    let needs = pricing.problem.needs.len() as f64;
+    let best = pricing
+        .all
+        .scores
+        .iter()
+        .fold(0.0f64, |a, &b| a.max(b.abs()));
+    let mut tier_value = [-(needs + 1.0); TIERS];
+    tier_value[TIERS - 1] = -(needs * best + 1.0);
+    Column {
+        tier_value,
+        rows: vec![kept_row],
+        value: 0,
     }
 }
 
@@ -284,32 +331,52 @@ pub(super) struct MasterLp<'a> {
 }
 
 impl<'a> MasterLp<'a> {
-    /// The rows of the master for this problem (no columns yet).
-    pub(super) fn new(base: &'a Pricing<'a>, sharing: &'a Sharing, deadline: Until) -> Self {
+    /// The rows of the master for this problem (no columns yet; with a kept row and
+    /// `with_slack`, the row's slack, for when no plan met keeps enough).
+    pub(super) fn new(
+        base: &'a Pricing<'a>,
+        sharing: &'a Sharing,
+        deadline: Until,
+        with_slack: bool,
+    ) -> Self {
         let problem = base.problem;
         let mut need_row = vec![None; problem.needs.len()];
         let mut student_row = vec![None; problem.students.len()];
         let mut pb = ColProblem::default();
-        let mut rhs: Vec<f64> = problem
+        let mut bounds: Vec<(f64, f64)> = problem
             .mentors
             .iter()
-            .map(|m| f64::from(m.capacity))
+            .map(|m| (f64::NEG_INFINITY, f64::from(m.capacity)))
             .collect();
         for (s, row) in student_row.iter_mut().enumerate() {
             match sharing.shape(problem, s) {
                 Shape::Exact => {
-                    *row = Some(rhs.len());
-                    rhs.push(1.0);
+                    *row = Some(bounds.len());
+                    bounds.push((f64::NEG_INFINITY, 1.0));
                 }
                 Shape::Simple | Shape::Loose => {
                     for n in problem.students[s].needs() {
-                        need_row[n as usize] = Some(rhs.len());
-                        rhs.push(1.0);
+                        need_row[n as usize] = Some(bounds.len());
+                        bounds.push((f64::NEG_INFINITY, 1.0));
                     }
                 }
             }
         }
-        let rows: Vec<Row> = rhs.iter().map(|&b| pb.add_row(..=b)).collect();
+        let kept_row = base.row.map(|row| {
+            bounds.push((f64::from(row.at_least), f64::INFINITY));
+            bounds.len() - 1
+        });
+        let slack_row = kept_row.filter(|_| with_slack);
+        let rows: Vec<Row> = bounds
+            .iter()
+            .map(|&(lo, hi)| {
+                if lo.is_finite() {
+                    pb.add_row(lo..)
+                } else {
+                    pb.add_row(..=hi)
+                }
+            })
+            .collect();
         let mut model = pb.optimise(Sense::Maximise);
         model.make_quiet();
         model.set_option("threads", 1);
@@ -323,10 +390,11 @@ impl<'a> MasterLp<'a> {
                 need_row,
                 student_row,
                 rows,
-                rhs,
+                bounds,
+                kept_row,
                 seen: HashSet::new(),
-                columns: Vec::new(),
-                pending: 0,
+                columns: slack_row.map(|r| slack(base, r)).into_iter().collect(),
+                pending: usize::from(slack_row.is_some()),
             },
             model: Some(model),
             until,
@@ -388,7 +456,8 @@ impl<'a> MasterLp<'a> {
             }
         }
         for &r in &self.tight {
-            highs::change_row_bounds(model, r, f64::NEG_INFINITY, self.master.rhs[r]);
+            let (lo, hi) = self.master.bounds[r];
+            highs::change_row_bounds(model, r, lo, hi);
         }
         self.tight.clear();
         self.set_costs(0)
@@ -424,7 +493,7 @@ impl<'a> MasterLp<'a> {
                 master.offer(Key::Pattern(s as StudentIx, pairs), None, 0);
             }
         }
-        master.offer_best(start, &start.mu, None, SINGLES_AT_START, 0);
+        master.offer_best(start, (&start.mu, start.bonus), None, SINGLES_AT_START, 0);
         master.flush(self.model.as_mut()?, 0)?;
         self.dropped.resize(master.columns.len(), false);
         Some(())
@@ -473,11 +542,17 @@ impl<'a> MasterLp<'a> {
                 .map(|r| settled[r] + packed(y[r], unit))
                 .collect();
             let mu: Vec<Cost> = prices[..m_count].iter().map(|&p| p.max(0)).collect();
-            let pricing = Pricing { mu: &mu, ..*base };
+            // The kept row is a lower bound: its price is the bonus, negated.
+            let bonus = self.master.kept_row.map_or(0, |r| (-prices[r]).max(0));
+            let pricing = Pricing {
+                mu: &mu,
+                bonus,
+                ..*base
+            };
             let evaluated = lagrangian(&pricing, self.master.sharing);
             let made = self.master.offer_best(
                 &evaluated,
-                &mu,
+                (&mu, bonus),
                 Some(&prices),
                 SINGLES_PER_ROUND,
                 threshold,
@@ -514,8 +589,11 @@ impl<'a> MasterLp<'a> {
             }
         }
         for (r, price) in settled.iter_mut().enumerate() {
-            if y[r] > TOLERANCE {
-                highs::change_row_bounds(model, r, self.master.rhs[r], self.master.rhs[r]);
+            if y[r].abs() > TOLERANCE {
+                // Tight at its finite bound (the kept row's price is negative).
+                let (lo, hi) = self.master.bounds[r];
+                let at = if lo.is_finite() { lo } else { hi };
+                highs::change_row_bounds(model, r, at, at);
                 self.tight.push(r);
             }
             *price += packed(y[r], unit);

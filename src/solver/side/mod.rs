@@ -31,6 +31,14 @@
 //!    solves what is left, first over the pairs within a fraction of a point, widened when
 //!    that is not enough. Its optimum is the optimum.
 //!
+//! A rematch's bound on changes (`maxChanges`: keep at least `K` of the row's working pairs),
+//! where the unbounded optimum keeps too few ([`solve_bounded`]): the row is one more row of the
+//! master, and its price `λ` a bonus per kept seat in the bound (`bound::KeptRow`), so that
+//! `L(μ, λ) − λK` bounds every plan that keeps enough; the rounds' networks carry the bonus on
+//! the row's pairs, only plans that keep enough are incumbents, and the residual program holds
+//! the row. Exact by the same argument; the row's own integrality gap (a few points on a
+//! 900-student rematch) can leave a wide residual.
+//!
 //! Imports the domain, the rules, the flow and the integer program (HiGHS only through `mip/`
 //! and, for the master, `solver::highs`); must not import anything above the solver.
 
@@ -43,13 +51,13 @@ mod repair;
 mod residual;
 mod sharing;
 
-use self::bound::{lagrangian, Block, Bound, Pricing};
+use self::bound::{lagrangian, Block, Bound, KeptRow, Pricing};
 use self::derived::{Bundle, Derived};
 use self::repair::{add_rides, fill_free_seats};
 use self::residual::{finish, residual_pairs};
 use self::sharing::{Shape, Sharing};
 
-use super::flow::{self, fit_scale_for, Cost, Seat};
+use super::flow::{self, Cost, Seat};
 use super::{
     level_coverage, mip, network, verify, Solution, SolveError, SolveOptions, SolveStatus, Until,
 };
@@ -113,22 +121,92 @@ pub(super) fn solve(
     deadline: Until,
     warm: Option<&[(NeedIx, MentorIx)]>,
 ) -> Result<SideOutcome, SolveError> {
-    let fit_scale = fit_scale_for(problem, all);
+    with_method(problem, all, options, deadline, |method| {
+        tracing::debug!(
+            shared_seats = method.sharing.seats.len(),
+            "seat sharing: shared seats found"
+        );
+        // A caller's feasible plan (checked by the entry point) is the first incumbent.
+        let warm = warm.map(|w| {
+            let mut pairs = w.to_vec();
+            pairs.sort_unstable();
+            Incumbent {
+                value: method.value_of(&pairs),
+                pairs,
+            }
+        });
+        let ended = method.rounds(warm);
+        let Some(inc) = ended
+            .incumbent
+            .filter(|_| !ended.network_failed || ended.rounds > 1)
+        else {
+            // No plan from the network: the integer program over every pair.
+            let solution = mip::solve(problem, all, options, deadline, None, false)?;
+            return Ok(SideOutcome {
+                candidates: all.clone(),
+                solution,
+                stats: SideStats {
+                    rounds: ended.rounds,
+                    residual_pairs: all.len(),
+                },
+            });
+        };
+        method.conclude(inc, ended.bound, ended.timed_out, ended.rounds)
+    })
+}
+
+/// The seat-sharing model with a rematch's bound on changes (`maxChanges`: at least `K` of the
+/// row's working pairs kept), exactly. The row is one more row of the pattern master, whose
+/// price is the row's Lagrangian multiplier: a bonus per kept seat in the bound (see
+/// [`KeptRow`]), and a continuity bonus on the row's pairs in the rounds' networks. The bound
+/// covers every plan that keeps enough, so the residual argument holds as before; only plans
+/// that keep enough are incumbents, and the residual integer program carries the row. `starts`
+/// are plans met before (the caller's current pairs); the first incumbent is the best of them
+/// that keeps enough. None when no plan met keeps enough: the caller runs the integer program
+/// over every pair.
+pub(super) fn solve_bounded(
+    problem: &Problem,
+    all: &Candidates,
+    options: SolveOptions,
+    deadline: Until,
+    starts: &[Vec<(NeedIx, MentorIx)>],
+) -> Result<Option<SideOutcome>, SolveError> {
+    with_method(problem, all, options, deadline, |method| {
+        let ended = method.rounds(method.best_keeping(starts.iter()));
+        match ended.incumbent {
+            Some(inc) if ended.bound.is_some() => method
+                .conclude(inc, ended.bound, ended.timed_out, ended.rounds)
+                .map(Some),
+            _ => Ok(None),
+        }
+    })
+}
+
+/// Runs `f` with the method over `all`. With a rematch's bound on changes, the fit scale
+/// leaves room for the rounds' continuity bonus (at most [`bonus_cap`]).
+fn with_method<R>(
+    problem: &Problem,
+    all: &Candidates,
+    options: SolveOptions,
+    deadline: Until,
+    f: impl FnOnce(&Method<'_>) -> R,
+) -> R {
+    let row = KeptRow::of(problem, all);
+    let bonus_cap = row.as_ref().map_or(0.0, |_| bonus_cap(problem, all));
+    let fit_scale = flow::fit_scale_with(problem, all, bonus_cap);
     let need_of: Vec<NeedIx> = (0..problem.needs.len() as NeedIx)
         .flat_map(|n| all.of_need(n).map(move |_| n))
         .collect();
     let sharing = Sharing::build(problem, all);
-    tracing::debug!(
-        shared_seats = sharing.seats.len(),
-        "seat sharing: shared seats found"
-    );
-    // A plan's exact value (`Pricing::value` does not read the prices).
+    // A plan's exact value (`Pricing::value` does not read the prices, nor a bonus of 0).
     let values = Pricing {
         problem,
         all,
         need_of: &need_of,
         fit_scale,
         mu: &[],
+        row: row.as_ref(),
+        bonus: 0,
     };
     let method = Method {
         problem,
@@ -138,47 +216,25 @@ pub(super) fn solve(
         sharing: &sharing,
         values: &values,
         lock_bundles: lock_bundles(problem, all),
+        bonus_cap,
     };
-    // A caller's feasible plan (checked by the entry point) is the first incumbent.
-    let warm = warm.map(|w| {
-        let mut pairs = w.to_vec();
-        pairs.sort_unstable();
-        Incumbent {
-            value: method.value_of(&pairs),
-            pairs,
-        }
-    });
-    let ended = method.rounds(warm);
-    let Some(inc) = ended
-        .incumbent
-        .filter(|_| !ended.network_failed || ended.rounds > 1)
-    else {
-        // No plan from the network: the integer program over every pair.
-        let solution = mip::solve(problem, all, options, deadline, None, false)?;
-        return Ok(SideOutcome {
-            candidates: all.clone(),
-            solution,
-            stats: SideStats {
-                rounds: ended.rounds,
-                residual_pairs: all.len(),
-            },
-        });
-    };
-    let proven = ended.bound.as_ref().is_some_and(|b| b.value <= inc.value);
-    match ended.bound {
-        // Past the deadline the residual is not even computed: the plan and bound are the answer.
-        Some(b) if !proven && !ended.timed_out && !deadline.passed() => {
-            method.residual(inc, b, ended.rounds)
-        }
-        other => {
-            let status = if proven {
-                SolveStatus::Optimal
-            } else {
-                SolveStatus::TimeLimit
-            };
-            Ok(method.answer(inc, status, other.as_ref(), ended.rounds, 0))
-        }
-    }
+    f(&method)
+}
+
+/// The largest continuity bonus (score points) the rounds' networks put on the row's pairs: past
+/// the widest spread of one need's scores, a kept seat outbids any other mentor for its needs,
+/// and a larger one only costs the fit scale its precision.
+fn bonus_cap(problem: &Problem, all: &Candidates) -> f64 {
+    let widest = (0..problem.needs.len() as NeedIx)
+        .map(|n| {
+            let (lo, hi) = all
+                .of_need(n)
+                .map(|c| all.scores[c])
+                .fold((0.0f64, 0.0f64), |(lo, hi), s| (lo.min(s), hi.max(s)));
+            hi - lo
+        })
+        .fold(0.0, f64::max);
+    widest + 1.0
 }
 
 /// A lock's seat covers every need of the student its mentor qualifies for.
@@ -204,10 +260,13 @@ struct Method<'a> {
     options: SolveOptions,
     deadline: Until,
     sharing: &'a Sharing,
-    /// Values of pairs (no prices); at other prices, the same with `mu` replaced.
+    /// Values of pairs (no prices, no bonus); at other prices, the same with `mu` and `bonus`
+    /// replaced. Carries a rematch's kept row, if any.
     values: &'a Pricing<'a>,
     /// Seats made by locks, with the needs each covers.
     lock_bundles: Vec<(Bundle, MentorIx)>,
+    /// The largest continuity bonus the rounds' networks put on a kept row's pairs.
+    bonus_cap: f64,
 }
 
 /// How the rounds ended.
@@ -261,6 +320,8 @@ struct RoundPlan {
     seat_prices: Vec<Cost>,
     /// The network proved its plan optimal for its own model (not stopped by the deadline).
     complete: bool,
+    /// The bonus (packed) its network put on a kept row's pairs, at which its prices are read.
+    bonus: Cost,
 }
 
 impl<'a> Method<'a> {
@@ -271,6 +332,37 @@ impl<'a> Method<'a> {
             .filter_map(|&(n, m)| self.all.find(n, m))
             .map(|c| self.values.value(c))
             .sum()
+    }
+
+    /// Whether `pairs` keep enough of a rematch's row (true without one).
+    fn keeps_enough(&self, pairs: &[(NeedIx, MentorIx)]) -> bool {
+        self.problem
+            .min_kept()
+            .is_none_or(|row| super::kept_of(self.problem, pairs, row) >= row.at_least)
+    }
+
+    /// The best of `plans` that keep enough of a rematch's row (and break no rule), by
+    /// value; None without a row or such a plan.
+    fn best_keeping<'p>(
+        &self,
+        plans: impl Iterator<Item = &'p Vec<(NeedIx, MentorIx)>>,
+    ) -> Option<Incumbent> {
+        let (problem, row) = (self.problem, self.problem.min_kept()?);
+        let mut best: Option<Incumbent> = None;
+        for pairs in plans {
+            if super::kept_of(problem, pairs, row) < row.at_least
+                || verify::verify(problem, pairs).is_err()
+            {
+                continue;
+            }
+            let value = self.value_of(pairs);
+            if best.as_ref().is_none_or(|b| value > b.value) {
+                let mut pairs = pairs.clone();
+                pairs.sort_unstable();
+                best = Some(Incumbent { value, pairs });
+            }
+        }
+        best
     }
 
     /// Rounds of "commit the bound's best bundles, solve the network again" until the bound
@@ -294,13 +386,24 @@ impl<'a> Method<'a> {
         while ended.rounds < MAX_ROUNDS + u32::from(flow_bundles_tried) {
             ended.rounds += 1;
             let round_started = Instant::now();
-            let Some(plan) = self.round_plan(&bundles, round_options) else {
+            // With a kept row: the bound's bonus; before any plan that keeps enough, the cap
+            // (the plan then keeps as many as it can).
+            let bonus = match (&ended.bound, &ended.incumbent) {
+                (Some(b), _) => b.bonus,
+                (None, None) if self.values.row.is_some() => {
+                    (self.bonus_cap * self.values.fit_scale) as Cost
+                }
+                _ => 0,
+            };
+            let Some(plan) = self.round_plan(&bundles, round_options, bonus) else {
                 // Seats made up front that cannot all hold in this form (locks beyond what
                 // the flow can honour): the integer program decides.
                 ended.network_failed = true;
                 break;
             };
-            ended.offer(self.value_of(&plan.pairs), &plan.pairs);
+            if self.keeps_enough(&plan.pairs) {
+                ended.offer(self.value_of(&plan.pairs), &plan.pairs);
+            }
             if !plan.complete || self.deadline.passed() {
                 ended.timed_out = true;
                 break;
@@ -383,6 +486,33 @@ impl<'a> Method<'a> {
         );
     }
 
+    /// The answer from the rounds' best plan and bound: proven where the bound reaches the
+    /// plan, otherwise the residual program, unless the deadline has passed (then the plan and
+    /// the bound are the answer).
+    fn conclude(
+        &self,
+        inc: Incumbent,
+        bound: Option<Bound>,
+        timed_out: bool,
+        rounds: u32,
+    ) -> Result<SideOutcome, SolveError> {
+        let top = bound.as_ref().map(|b| b.value);
+        let proven = top.is_some_and(|t| t <= inc.value);
+        match bound {
+            Some(b) if !proven && !timed_out && !self.deadline.passed() => {
+                self.residual(inc, b, rounds)
+            }
+            _ => {
+                let status = if proven {
+                    SolveStatus::Optimal
+                } else {
+                    SolveStatus::TimeLimit
+                };
+                Ok(self.answer(inc, status, top, rounds, 0))
+            }
+        }
+    }
+
     /// The rounds' options and time. Past district size the first flows keep twice the
     /// candidates (fewer pricing rounds: the district's first multi-need flow 24 s -> 19 s).
     /// The rounds may use a quarter of the time, the rest being the residual program's; all
@@ -414,8 +544,24 @@ impl<'a> Method<'a> {
 
     /// The network with the locks' seats and `bundles` made up front, its plan repaired (rides,
     /// free seats). None when the plan breaks a rule (locks the flow could not honour).
-    fn round_plan(&self, bundles: &[Bundle], round_options: SolveOptions) -> Option<RoundPlan> {
+    fn round_plan(
+        &self,
+        bundles: &[Bundle],
+        round_options: SolveOptions,
+        bonus: Cost,
+    ) -> Option<RoundPlan> {
         let (problem, all) = (self.problem, self.all);
+        // With a kept row priced, its pairs carry the bonus in the network (in score points,
+        // at most the cap the fit scale leaves room for).
+        let fit_scale = self.values.fit_scale;
+        let points = (bonus as f64 / fit_scale).min(self.bonus_cap);
+        let raised = self.values.row.filter(|_| points > 0.0).map(|row| {
+            let mut raised = all.clone();
+            for (score, _) in raised.scores.iter_mut().zip(&row.on).filter(|(_, on)| **on) {
+                *score += points;
+            }
+            raised
+        });
         let mut with_locks: Vec<Bundle> = self
             .lock_bundles
             .iter()
@@ -434,7 +580,7 @@ impl<'a> Method<'a> {
                 .cloned(),
         );
         with_locks.sort();
-        let derived = Derived::build(problem, all, &with_locks);
+        let derived = Derived::build(problem, raised.as_ref().unwrap_or(all), &with_locks);
         let seats: Vec<Seat> = self
             .lock_bundles
             .iter()
@@ -456,7 +602,7 @@ impl<'a> Method<'a> {
             self.deadline,
             Some(network::Fixed {
                 seats,
-                fit_scale: self.values.fit_scale,
+                fit_scale,
                 level: derived.level.clone(),
             }),
         );
@@ -474,6 +620,11 @@ impl<'a> Method<'a> {
             pairs,
             seat_prices: run.solution.seat_prices(),
             complete: run.complete,
+            bonus: if raised.is_some() {
+                (points * fit_scale) as Cost
+            } else {
+                0
+            },
         })
     }
 
@@ -505,8 +656,11 @@ impl<'a> Method<'a> {
         let inc_pairs = incumbent.map_or(&[][..], |i| &i.pairs[..]);
         let t_master = Instant::now();
         let before = evaluated.value;
-        let lp = slot
-            .get_or_insert_with(|| master::MasterLp::new(self.values, self.sharing, self.deadline));
+        // Without a plan that keeps enough of a kept row, the row's slack keeps the LP feasible.
+        let with_slack = incumbent.is_none();
+        let lp = slot.get_or_insert_with(|| {
+            master::MasterLp::new(self.values, self.sharing, self.deadline, with_slack)
+        });
         match lp.prices(
             evaluated.clone(),
             inc_pairs,
@@ -533,6 +687,7 @@ impl<'a> Method<'a> {
     fn flow_bound(&self, plan: &RoundPlan) -> Bound {
         let pricing = Pricing {
             mu: &plan.seat_prices,
+            bonus: plan.bonus,
             ..*self.values
         };
         lagrangian(&pricing, self.sharing)
@@ -543,7 +698,7 @@ impl<'a> Method<'a> {
         &self,
         inc: Incumbent,
         status: SolveStatus,
-        bound: Option<&Bound>,
+        bound: Option<Cost>,
         rounds: u32,
         residual_pairs: usize,
     ) -> SideOutcome {
@@ -577,8 +732,11 @@ impl<'a> Method<'a> {
     ) -> Result<SideOutcome, SolveError> {
         let (problem, all, options) = (self.problem, self.all, self.options);
         let (sharing, fit_scale) = (self.sharing, self.values.fit_scale);
+        // Every plan the answer may be is worth at most this.
+        let top = bound.value;
         let pricing = Pricing {
             mu: &bound.mu,
+            bonus: bound.bonus,
             ..*self.values
         };
         let mut best = inc;
@@ -586,7 +744,7 @@ impl<'a> Method<'a> {
         // The master's bound is the LP's, so a gap of a whole need or more usually means the plan,
         // not the bound, is short: the pairs within a fraction of a point still hold the better
         // plan, and the widening below covers the rest.
-        let mut delta = (bound.value - best.value).min((INITIAL_DELTA_POINTS * fit_scale) as Cost);
+        let mut delta = (top - best.value).min((INITIAL_DELTA_POINTS * fit_scale) as Cost);
         let mut residual_len = 0;
         loop {
             let residual = residual_pairs(&pricing, sharing, &bound.singles, delta, &best.pairs);
@@ -604,7 +762,7 @@ impl<'a> Method<'a> {
                 return Ok(self.answer(
                     best,
                     SolveStatus::TimeLimit,
-                    Some(&bound),
+                    Some(top),
                     rounds,
                     restricted.len(),
                 ));
@@ -616,12 +774,12 @@ impl<'a> Method<'a> {
                 delta_points = delta as f64 / fit_scale,
                 "seat sharing: residual integer program"
             );
-            let solution = self.residual_program(&restricted, &best, &bound)?;
+            let solution = self.residual_program(&restricted, &best, top)?;
             let pairs = verify::pairs(&restricted, &solution.chosen);
             let value = self.value_of(&pairs);
             let optimal_here = solution.status == SolveStatus::Optimal;
             tracing::debug!(
-                bound_minus_plan_points = (bound.value - value) as f64 / fit_scale,
+                bound_minus_plan_points = (top - value) as f64 / fit_scale,
                 fit_scale,
                 "seat sharing: residual solved"
             );
@@ -629,14 +787,14 @@ impl<'a> Method<'a> {
                 best = Incumbent { value, pairs };
                 best_solution = Some((restricted, solution));
             }
-            let gap = bound.value - best.value;
+            let gap = top - best.value;
             if !optimal_here || gap <= delta || whole {
                 let status = if optimal_here {
                     SolveStatus::Optimal
                 } else {
                     SolveStatus::TimeLimit
                 };
-                return Ok(self.settle(best, best_solution, status, &bound, rounds, residual_len));
+                return Ok(self.settle(best, best_solution, status, top, rounds, residual_len));
             }
             delta = gap;
         }
@@ -652,7 +810,7 @@ impl<'a> Method<'a> {
         &self,
         restricted: &Candidates,
         best: &Incumbent,
-        bound: &Bound,
+        top: Cost,
     ) -> Result<Solution, SolveError> {
         let problem = self.problem;
         let start: Vec<usize> = best
@@ -662,7 +820,7 @@ impl<'a> Method<'a> {
             .collect();
         let plain = problem.min_kept().is_none() && !problem.stable_only();
         let coverage_proven =
-            plain && start.len() == best.pairs.len() && bound.value - best.value < ONE_NEED / 2;
+            plain && start.len() == best.pairs.len() && top - best.value < ONE_NEED / 2;
         mip::solve(
             problem,
             restricted,
@@ -689,7 +847,7 @@ impl<'a> Method<'a> {
         best: Incumbent,
         best_solution: Option<(Candidates, Solution)>,
         status: SolveStatus,
-        bound: &Bound,
+        bound: Cost,
         rounds: u32,
         residual_len: usize,
     ) -> SideOutcome {
