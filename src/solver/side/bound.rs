@@ -22,6 +22,11 @@ pub(super) struct Pricing<'a> {
     pub(super) bonus: Cost,
 }
 
+/// The largest bonus per kept seat the bound takes (packed): 2^100, below one urgent need
+/// (2^104), so that the bonus over every seat (fewer than 2^21) stays far inside `i128` next
+/// to the coverage digits. Any bonus gives a bound; a larger one would only trade coverage.
+pub(super) const MAX_BONUS: Cost = 1 << 100;
+
 /// A rematch's bound on changes (at least `at_least` of the row's (student, mentor) pairs
 /// kept) as the bound prices it: its Lagrangian multiplier `λ ≥ 0` (packed, `Pricing::bonus`)
 /// is a bonus on every kept seat of the row, and `L(μ, λ) = Σ cap·μ + Σ_s best_s(μ, λ) −

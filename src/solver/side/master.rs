@@ -35,6 +35,7 @@ use std::collections::HashSet;
 
 use ::highs::{ColProblem, HighsModelStatus, Model, Row, Sense};
 
+use super::bound::MAX_BONUS;
 use super::{lagrangian, Block, Bound, Pricing, Shape, Sharing, ONE_NEED};
 use crate::domain::model::{MentorIx, NeedIx, StudentIx};
 use crate::domain::Priority;
@@ -543,7 +544,10 @@ impl<'a> MasterLp<'a> {
                 .collect();
             let mu: Vec<Cost> = prices[..m_count].iter().map(|&p| p.max(0)).collect();
             // The kept row is a lower bound: its price is the bonus, negated.
-            let bonus = self.master.kept_row.map_or(0, |r| (-prices[r]).max(0));
+            let bonus = self
+                .master
+                .kept_row
+                .map_or(0, |r| (-prices[r]).clamp(0, MAX_BONUS));
             let pricing = Pricing {
                 mu: &mu,
                 bonus,
@@ -562,7 +566,8 @@ impl<'a> MasterLp<'a> {
                 made,
                 lp_ms,
                 bound_ms = bound_started.elapsed().as_secs_f64() * 1e3,
-                gap_needs = (evaluated.value - incumbent_value) as f64 / ONE_NEED as f64,
+                gap_needs =
+                    evaluated.value.saturating_sub(incumbent_value) as f64 / ONE_NEED as f64,
                 "seat sharing: master iteration"
             );
             if evaluated.value < run.bound.value {

@@ -309,7 +309,7 @@ impl RoundsEnd {
     fn coverage_proven(&self) -> bool {
         self.bound
             .as_ref()
-            .is_some_and(|b| b.value - self.best_value() < ONE_NEED)
+            .is_some_and(|b| b.value.saturating_sub(self.best_value()) < ONE_NEED)
     }
 }
 
@@ -423,7 +423,7 @@ impl<'a> Method<'a> {
                     &at_flow,
                     next.len(),
                 );
-                let open = at_flow.value - ended.best_value() >= ONE_NEED;
+                let open = at_flow.value.saturating_sub(ended.best_value()) >= ONE_NEED;
                 ended.tighten(at_flow);
                 if open && !tried.contains(&next) && !rounds_until.passed() {
                     tried.push(next.clone());
@@ -480,7 +480,7 @@ impl<'a> Method<'a> {
         tracing::debug!(
             round = ended.rounds,
             coverage = ?covered,
-            bound_gap_points = (bound.value - ended.best_value()) as f64 / self.values.fit_scale,
+            bound_gap_points = bound.value.saturating_sub(ended.best_value()) as f64 / self.values.fit_scale,
             next_bundles,
             "{what}"
         );
@@ -672,8 +672,10 @@ impl<'a> Method<'a> {
                 tracing::debug!(
                     iterations = p.iterations,
                     columns = p.columns,
-                    flow_prices_gap_points = (before - best_value) as f64 / self.values.fit_scale,
-                    gap_points = (p.bound.value - best_value) as f64 / self.values.fit_scale,
+                    flow_prices_gap_points =
+                        before.saturating_sub(best_value) as f64 / self.values.fit_scale,
+                    gap_points =
+                        p.bound.value.saturating_sub(best_value) as f64 / self.values.fit_scale,
                     ms = t_master.elapsed().as_millis() as u64,
                     "seat sharing: master prices"
                 );
