@@ -329,6 +329,9 @@ pub(super) struct MasterLp<'a> {
     dropped: Vec<bool>,
     /// Rows held tight by a finished tier of the last call.
     tight: Vec<usize>,
+    /// The last call reached the whole master's optimum in every tier: its bound is the LP's,
+    /// and no later call can price tighter (the LP does not change between rounds).
+    converged: bool,
 }
 
 impl<'a> MasterLp<'a> {
@@ -401,6 +404,7 @@ impl<'a> MasterLp<'a> {
             until,
             dropped: Vec::new(),
             tight: Vec::new(),
+            converged: false,
         }
     }
 
@@ -429,22 +433,29 @@ impl<'a> MasterLp<'a> {
             iterations: 0,
             columns: 0,
         };
+        self.converged = false;
         for (tier, &unit) in units.iter().enumerate().take(tiers) {
             if tier > 0 {
                 self.set_costs(tier)?;
             }
-            let TierEnd::Solved(y) =
+            let TierEnd::Solved(y, priced_out) =
                 self.solve_tier(tier, unit, &settled, incumbent_value, &mut run)?
             else {
                 break;
             };
             if tier + 1 == tiers {
+                self.converged = priced_out && tiers == TIERS;
                 break;
             }
             self.hold_face(tier, &y, unit, &mut settled)?;
         }
         run.columns = self.master.columns.len();
         Some(run)
+    }
+
+    /// Whether the last call reached the whole master's optimum (see the field).
+    pub(super) fn converged(&self) -> bool {
+        self.converged
     }
 
     /// Undoes the last call's optimal faces; every column gets its first tier's objective.
@@ -574,12 +585,12 @@ impl<'a> MasterLp<'a> {
                 run.bound = evaluated;
             }
             if made == 0 {
-                break;
+                return Some(TierEnd::Solved(y, true));
             }
             self.master.flush(self.model.as_mut()?, tier)?;
             self.dropped.resize(self.master.columns.len(), false);
         }
-        Some(TierEnd::Solved(y))
+        Some(TierEnd::Solved(y, false))
     }
 
     /// The tier's optimal face for the tiers after it: columns of negative reduced cost out,
@@ -609,8 +620,10 @@ impl<'a> MasterLp<'a> {
 
 /// How a tier's column generation ended.
 enum TierEnd {
-    /// At the LP optimum over every column that prices out: the tier's row duals.
-    Solved(Vec<f64>),
+    /// The tier's row duals at its LP optimum over the columns it has; true when no column
+    /// prices out (the optimum of the whole master's tier), false when the iterations ran out
+    /// or the bound already met the plan.
+    Solved(Vec<f64>, bool),
     /// The LP stopped short (the deadline): no more tiers.
     Stopped,
 }

@@ -431,7 +431,13 @@ impl<'a> Method<'a> {
                     continue;
                 }
             }
-            let master = if big { None } else { Some(&mut master_lp) };
+            // Once the master has reached its LP's optimum no later round prices tighter.
+            let converged = master_lp.as_ref().is_some_and(|m| m.converged());
+            let master = if big || converged {
+                None
+            } else {
+                Some(&mut master_lp)
+            };
             let master_until = self.master_until(rounds_until, round_started.elapsed());
             let evaluated = self.round_bound(
                 &plan,
