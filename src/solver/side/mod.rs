@@ -334,6 +334,28 @@ impl<'a> Method<'a> {
             .sum()
     }
 
+    /// The seats of a kept row that can cover two or more of their student's needs, as
+    /// bundles of those needs (none without a row).
+    fn row_bundles(&self) -> Vec<Bundle> {
+        let Some(row) = self.values.row else {
+            return Vec::new();
+        };
+        let mut bundles: Vec<Bundle> = Vec::new();
+        for &(s, m) in &row.seats {
+            let mask = self.problem.students[s as usize]
+                .needs()
+                .enumerate()
+                .filter(|&(_, n)| self.all.find(n, m).is_some())
+                .fold(0u16, |a, (i, _)| a | 1 << i);
+            let clash = bundles.iter().any(|b| b.student == s && b.mask & mask != 0);
+            if mask.count_ones() >= 2 && !clash {
+                bundles.push(Bundle { student: s, mask });
+            }
+        }
+        bundles.sort();
+        bundles
+    }
+
     /// Whether `pairs` keep enough of a rematch's row (true without one).
     fn keeps_enough(&self, pairs: &[(NeedIx, MentorIx)]) -> bool {
         self.problem
@@ -376,7 +398,13 @@ impl<'a> Method<'a> {
             network_failed: false,
         };
         let started = Instant::now();
-        let mut bundles: Vec<Bundle> = Vec::new();
+        // Without a plan that keeps enough of a kept row, the first network keeps the row's
+        // shared seats whole (each of its own needs on a seat would leave too few seats).
+        let mut bundles: Vec<Bundle> = if ended.incumbent.is_none() {
+            self.row_bundles()
+        } else {
+            Vec::new()
+        };
         let mut tried: Vec<Vec<Bundle>> = vec![bundles.clone()];
         let mut master_lp: Option<master::MasterLp<'_>> = None;
         let mut flow_bundles_tried = false;
