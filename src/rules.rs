@@ -332,6 +332,16 @@ impl Candidates {
         self.starts[need as usize] as usize..self.starts[need as usize + 1] as usize
     }
 
+    /// How far apart one need's choices can be in score: its widest pair against its
+    /// narrowest, staying unassigned (0) counted in. Bonuses past it outbid every other choice.
+    pub fn spread(&self, need: NeedIx) -> f64 {
+        let (lo, hi) = self
+            .of_need(need)
+            .map(|c| self.scores[c])
+            .fold((0.0f64, 0.0f64), |(lo, hi), s| (lo.min(s), hi.max(s)));
+        hi - lo
+    }
+
     /// The candidate position of a (need, mentor) pair, if it is a candidate.
     pub fn find(&self, need: NeedIx, mentor: MentorIx) -> Option<usize> {
         let range = self.of_need(need);

@@ -357,22 +357,28 @@ proptest! {
     }
 }
 
-/// On a network school (one need per student) a bound on changes that binds is met by the
-/// parametric continuity bonus: the network method answers, not the integer program, with the
-/// program's optimum. The row asks each generated 150 × 30 school to keep a few more of its
-/// students' second-best pairs than the unbounded optimum keeps.
-#[test]
-fn a_binding_bound_on_changes_is_met_by_the_network_with_the_programs_optimum() {
+/// Bounds on changes that bind, against the integer program over every pair: each generated
+/// `students` × `mentors` school (seeds 1–4, one need per student when `single_need`) is asked
+/// to keep a few more (1, 4, 12) of its students' second-best pairs than the unbounded optimum
+/// keeps. Every answer is proven, keeps enough and equals the program's optimum. Returns how
+/// many bounds were within reach, and how many of those `method` answered.
+fn binding_bounds_against_the_program(
+    (students, mentors, single_need): (usize, usize, bool),
+    method: fn(&Method) -> bool,
+) -> (usize, usize) {
     use mentor_match::domain::model::{MinKept, SolveTerms};
-    let mut by_network = 0;
-    let mut cases = 0;
+    let (mut cases, mut by_method) = (0, 0);
     for seed in 1..=4 {
-        let problem = validate(mentor_match::generate::generate_with(150, 30, seed, true))
-            .expect("generated requests are valid");
+        let raw = mentor_match::generate::generate_with(students, mentors, seed, single_need);
+        let problem = validate(raw).expect("generated requests are valid");
         let all = engine::candidates(&problem);
-        assert!(solver::is_network_set(&problem, &all));
+        assert_eq!(
+            solver::is_network_set(&problem, &all),
+            single_need,
+            "seed {seed}"
+        );
         // Each need's second-best pair by score.
-        let pairs: Vec<(u32, u32)> = (0..problem.needs.len() as u32)
+        let mut pairs: Vec<(u32, u32)> = (0..problem.needs.len() as u32)
             .filter_map(|n| {
                 let mut row: Vec<usize> = all.of_need(n).collect();
                 row.sort_by(|&a, &b| all.scores[b].total_cmp(&all.scores[a]));
@@ -380,6 +386,8 @@ fn a_binding_bound_on_changes_is_met_by_the_network_with_the_programs_optimum() 
                     .map(|&c| (problem.needs[n as usize].student, all.mentors[c]))
             })
             .collect();
+        pairs.sort_unstable();
+        pairs.dedup();
         let free = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
         let kept_by = |plan: &[(u32, u32)]| {
             pairs
@@ -419,9 +427,20 @@ fn a_binding_bound_on_changes_is_met_by_the_network_with_the_programs_optimum() 
                 program.objective,
                 solved.method
             );
-            by_network += usize::from(matches!(solved.method, Method::Network { .. }));
+            by_method += usize::from(method(&solved.method));
         }
     }
+    (cases, by_method)
+}
+
+/// On a network school (one need per student) a bound on changes that binds is met by the
+/// parametric continuity bonus: the network method answers, not the integer program, with the
+/// program's optimum (generated 150 × 30 schools).
+#[test]
+fn a_binding_bound_on_changes_is_met_by_the_network_with_the_programs_optimum() {
+    let (cases, by_network) = binding_bounds_against_the_program((150, 30, true), |m| {
+        matches!(m, Method::Network { .. })
+    });
     assert!(cases >= 8, "only {cases} bounds within reach");
     assert!(
         by_network * 4 >= cases * 3,
@@ -482,70 +501,12 @@ fn a_start_never_changes_the_integer_programs_optimum() {
 
 /// Where seats can be shared, a bound on changes that binds is priced into the seat-sharing
 /// method (its master's kept row, a bonus per kept seat in the bound): the method answers with
-/// the integer program's optimum, proven. The row asks each generated 150 × 40 multi-need school
-/// to keep a few more of its students' second-best pairs than the unbounded optimum keeps.
+/// the integer program's optimum, proven (generated 150 × 40 multi-need schools).
 #[test]
 fn a_binding_bound_on_changes_with_shared_seats_is_met_by_network_side_with_the_programs_optimum() {
-    use mentor_match::domain::model::{MinKept, SolveTerms};
-    let mut by_side = 0;
-    let mut cases = 0;
-    for seed in 1..=4 {
-        let problem = validate(mentor_match::generate::generate_with(150, 40, seed, false))
-            .expect("generated requests are valid");
-        let all = engine::candidates(&problem);
-        assert!(!solver::is_network_set(&problem, &all), "seed {seed}");
-        let mut pairs: Vec<(u32, u32)> = (0..problem.needs.len() as u32)
-            .filter_map(|n| {
-                let mut row: Vec<usize> = all.of_need(n).collect();
-                row.sort_by(|&a, &b| all.scores[b].total_cmp(&all.scores[a]));
-                row.get(1)
-                    .map(|&c| (problem.needs[n as usize].student, all.mentors[c]))
-            })
-            .collect();
-        pairs.sort_unstable();
-        pairs.dedup();
-        let free = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
-        let kept_by = |plan: &[(u32, u32)]| {
-            pairs
-                .iter()
-                .filter(|&&(s, m)| {
-                    plan.iter()
-                        .any(|&(n, pm)| pm == m && problem.needs[n as usize].student == s)
-                })
-                .count() as u32
-        };
-        let kept_free = kept_by(&verify::pairs(&free.candidates, &free.solution.chosen));
-        for more in [1, 4, 12] {
-            let at_least = kept_free + more;
-            let bounded = problem.clone().with_terms(SolveTerms {
-                min_kept: Some(MinKept {
-                    pairs: pairs.clone(),
-                    at_least,
-                }),
-                ..Default::default()
-            });
-            let options = SolveOptions::from_policy(&bounded);
-            let program = solver::solve_integer_program(&bounded, &all, options).unwrap();
-            if program.status != SolveStatus::Optimal {
-                continue; // the bound is out of reach
-            }
-            cases += 1;
-            let solved = solver::solve_problem(&bounded, options).unwrap();
-            assert_eq!(solved.solution.status, SolveStatus::Optimal, "seed {seed}");
-            let plan = verify::pairs(&solved.candidates, &solved.solution.chosen);
-            assert_eq!(verify::verify(&bounded, &plan), Ok(()));
-            assert!(kept_by(&plan) >= at_least, "seed {seed}: the bound holds");
-            assert_eq!(solved.solution.coverage, program.coverage, "seed {seed}");
-            assert!(
-                (solved.solution.objective - program.objective).abs() < 1e-6,
-                "seed {seed}, +{more}: {} against the program's {} ({:?})",
-                solved.solution.objective,
-                program.objective,
-                solved.method
-            );
-            by_side += usize::from(matches!(solved.method, Method::NetworkSide(_)));
-        }
-    }
+    let (cases, by_side) = binding_bounds_against_the_program((150, 40, false), |m| {
+        matches!(m, Method::NetworkSide(_))
+    });
     assert!(cases >= 8, "only {cases} bounds within reach");
     assert!(
         by_side * 4 >= cases * 3,

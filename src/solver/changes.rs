@@ -364,12 +364,6 @@ fn row_arcs(problem: &Problem, all: &Candidates, bound: &MinKept) -> Vec<usize> 
 /// More than the fit of any two plans can differ: each need's widest spread of scores.
 fn largest_fit_difference(problem: &Problem, all: &Candidates) -> f64 {
     (0..problem.needs.len() as NeedIx)
-        .map(|n| {
-            let (lo, hi) = all
-                .of_need(n)
-                .map(|c| all.scores[c])
-                .fold((0.0f64, 0.0f64), |(lo, hi), s| (lo.min(s), hi.max(s)));
-            hi - lo
-        })
+        .map(|n| all.spread(n))
         .sum()
 }

@@ -226,13 +226,7 @@ fn with_method<R>(
 /// and a larger one only costs the fit scale its precision.
 fn bonus_cap(problem: &Problem, all: &Candidates) -> f64 {
     let widest = (0..problem.needs.len() as NeedIx)
-        .map(|n| {
-            let (lo, hi) = all
-                .of_need(n)
-                .map(|c| all.scores[c])
-                .fold((0.0f64, 0.0f64), |(lo, hi), s| (lo.min(s), hi.max(s)));
-            hi - lo
-        })
+        .map(|n| all.spread(n))
         .fold(0.0, f64::max);
     widest + 1.0
 }
