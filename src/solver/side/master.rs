@@ -27,6 +27,12 @@
 //! combined price `Σ_t y_t · unit_t` is then an optimal dual of the weighted LP at the packed
 //! ratios (Isermann, "Linear lexicographic optimization", 1982).
 //!
+//! A rematch's bound on changes adds one row, `Σ kept seats ≥ K` (a column counts each seat of
+//! the row it takes), whose price is the bound's bonus per kept seat (`bound::KeptRow`); until
+//! a plan that keeps enough is met, a slack column keeps that row feasible at a cost past any
+//! tier's gain. Once a call has reached the whole master's optimum, later rounds skip it: the
+//! LP does not change between rounds.
+//!
 //! Floats only *choose* the prices: every bound this returns is evaluated in the packed
 //! `i128` costs by [`lagrangian`], so an LP tolerance can loosen a bound but never make a
 //! proof wrong.
