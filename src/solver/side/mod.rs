@@ -328,21 +328,24 @@ impl<'a> Method<'a> {
             .sum()
     }
 
-    /// The seats of a kept row that can cover two or more of their student's needs, as
-    /// bundles of those needs (none without a row).
+    /// The seats of a kept row that may be shared (`Sharing`'s seats: two or more of their
+    /// student's needs), as bundles of those needs (none without a row).
     fn row_bundles(&self) -> Vec<Bundle> {
         let Some(row) = self.values.row else {
             return Vec::new();
         };
+        let sharing = self.sharing;
         let mut bundles: Vec<Bundle> = Vec::new();
         for &(s, m) in &row.seats {
-            let mask = self.problem.students[s as usize]
-                .needs()
-                .enumerate()
-                .filter(|&(_, n)| self.all.find(n, m).is_some())
-                .fold(0u16, |a, (i, _)| a | 1 << i);
-            let clash = bundles.iter().any(|b| b.student == s && b.mask & mask != 0);
-            if mask.count_ones() >= 2 && !clash {
+            let seats = &sharing.seats[sharing.of_student(s as usize)];
+            let Some(mask) = seats
+                .iter()
+                .find(|seat| seat.mentor == m)
+                .map(|seat| seat.mask)
+            else {
+                continue;
+            };
+            if !bundles.iter().any(|b| b.student == s && b.mask & mask != 0) {
                 bundles.push(Bundle { student: s, mask });
             }
         }
