@@ -527,19 +527,18 @@ impl<'a> Method<'a> {
         timed_out: bool,
         rounds: u32,
     ) -> Result<SideOutcome, SolveError> {
-        let top = bound.as_ref().map(|b| b.value);
-        let proven = top.is_some_and(|t| t <= inc.value);
+        let proven = bound.as_ref().is_some_and(|b| b.value <= inc.value);
         match bound {
             Some(b) if !proven && !timed_out && !self.deadline.passed() => {
                 self.residual(inc, b, rounds)
             }
-            _ => {
+            other => {
                 let status = if proven {
                     SolveStatus::Optimal
                 } else {
                     SolveStatus::TimeLimit
                 };
-                Ok(self.answer(inc, status, top, rounds, 0))
+                Ok(self.answer(inc, status, other.as_ref(), rounds, 0))
             }
         }
     }
@@ -731,7 +730,7 @@ impl<'a> Method<'a> {
         &self,
         inc: Incumbent,
         status: SolveStatus,
-        bound: Option<Cost>,
+        bound: Option<&Bound>,
         rounds: u32,
         residual_pairs: usize,
     ) -> SideOutcome {
@@ -765,8 +764,6 @@ impl<'a> Method<'a> {
     ) -> Result<SideOutcome, SolveError> {
         let (problem, all, options) = (self.problem, self.all, self.options);
         let (sharing, fit_scale) = (self.sharing, self.values.fit_scale);
-        // Every plan the answer may be is worth at most this.
-        let top = bound.value;
         let pricing = Pricing {
             mu: &bound.mu,
             bonus: bound.bonus,
@@ -777,7 +774,7 @@ impl<'a> Method<'a> {
         // The master's bound is the LP's, so a gap of a whole need or more usually means the plan,
         // not the bound, is short: the pairs within a fraction of a point still hold the better
         // plan, and the widening below covers the rest.
-        let mut delta = (top - best.value).min((INITIAL_DELTA_POINTS * fit_scale) as Cost);
+        let mut delta = (bound.value - best.value).min((INITIAL_DELTA_POINTS * fit_scale) as Cost);
         let mut residual_len = 0;
         loop {
             let residual = residual_pairs(&pricing, sharing, &bound.singles, delta, &best.pairs);
@@ -795,7 +792,7 @@ impl<'a> Method<'a> {
                 return Ok(self.answer(
                     best,
                     SolveStatus::TimeLimit,
-                    Some(top),
+                    Some(&bound),
                     rounds,
                     restricted.len(),
                 ));
@@ -807,12 +804,12 @@ impl<'a> Method<'a> {
                 delta_points = delta as f64 / fit_scale,
                 "seat sharing: residual integer program"
             );
-            let solution = self.residual_program(&restricted, &best, top)?;
+            let solution = self.residual_program(&restricted, &best, &bound)?;
             let pairs = verify::pairs(&restricted, &solution.chosen);
             let value = self.value_of(&pairs);
             let optimal_here = solution.status == SolveStatus::Optimal;
             tracing::debug!(
-                bound_minus_plan_points = (top - value) as f64 / fit_scale,
+                bound_minus_plan_points = (bound.value - value) as f64 / fit_scale,
                 fit_scale,
                 "seat sharing: residual solved"
             );
@@ -820,14 +817,14 @@ impl<'a> Method<'a> {
                 best = Incumbent { value, pairs };
                 best_solution = Some((restricted, solution));
             }
-            let gap = top - best.value;
+            let gap = bound.value - best.value;
             if !optimal_here || gap <= delta || whole {
                 let status = if optimal_here {
                     SolveStatus::Optimal
                 } else {
                     SolveStatus::TimeLimit
                 };
-                return Ok(self.settle(best, best_solution, status, top, rounds, residual_len));
+                return Ok(self.settle(best, best_solution, status, &bound, rounds, residual_len));
             }
             delta = gap;
         }
@@ -843,7 +840,7 @@ impl<'a> Method<'a> {
         &self,
         restricted: &Candidates,
         best: &Incumbent,
-        top: Cost,
+        bound: &Bound,
     ) -> Result<Solution, SolveError> {
         let problem = self.problem;
         let start: Vec<usize> = best
@@ -853,7 +850,7 @@ impl<'a> Method<'a> {
             .collect();
         let plain = problem.min_kept().is_none() && !problem.stable_only();
         let coverage_proven =
-            plain && start.len() == best.pairs.len() && top - best.value < ONE_NEED / 2;
+            plain && start.len() == best.pairs.len() && bound.value - best.value < ONE_NEED / 2;
         mip::solve(
             problem,
             restricted,
@@ -880,7 +877,7 @@ impl<'a> Method<'a> {
         best: Incumbent,
         best_solution: Option<(Candidates, Solution)>,
         status: SolveStatus,
-        bound: Cost,
+        bound: &Bound,
         rounds: u32,
         residual_len: usize,
     ) -> SideOutcome {

@@ -3,7 +3,7 @@
 //!
 //! Must not import HiGHS directly (the integer program is `mip`'s).
 
-use super::bound::{Pricing, StudentTable};
+use super::bound::{Bound, Pricing, StudentTable};
 use super::sharing::{Shape, Sharing};
 use super::{Incumbent, SideOutcome, SideStats};
 use crate::domain::model::{MentorIx, NeedIx, Problem};
@@ -92,7 +92,7 @@ pub(super) fn finish(
     mut kept: Candidates,
     inc: Incumbent,
     status: SolveStatus,
-    bound: Option<Cost>,
+    bound: Option<&Bound>,
     fit_scale: f64,
     rounds: u32,
     residual_pairs: usize,
@@ -113,7 +113,7 @@ pub(super) fn finish(
     let best_bound = match (status, bound) {
         (SolveStatus::Optimal, _) => objective,
         (_, Some(b)) => {
-            let gap = b - inc.value;
+            let gap = b.value - inc.value;
             // The same coverage and a gap in the fit digit only: the bound on fit is exact.
             if gap < 1 << 42 {
                 objective + gap as f64 / fit_scale
