@@ -332,6 +332,11 @@ impl Candidates {
         self.starts[need as usize] as usize..self.starts[need as usize + 1] as usize
     }
 
+    /// The largest score of any pair, in absolute value: what a pair's fit can weigh at most.
+    pub fn largest_score(&self) -> f64 {
+        self.scores.iter().fold(0.0f64, |a, &b| a.max(b.abs()))
+    }
+
     /// How far apart one need's choices can be in score: its widest pair against its
     /// narrowest, staying unassigned (0) counted in. Bonuses past it outbid every other choice.
     pub fn spread(&self, need: NeedIx) -> f64 {

@@ -5,9 +5,10 @@
 //! With no `change_penalty` the penalty defaults to more than any plan's total fit, so among
 //! plans with the best coverage the engine changes as few working pairs as it can, and only then
 //! looks at fit. `max_changes` bounds the working pairs changed although they could have been
-//! kept (forced moves do not count); it is a side constraint, priced into the network as a
-//! continuity bonus found by Newton steps where no mentor can cover two needs of a student
-//! (`solver::changes`), and decided by the integer program otherwise.
+//! kept (forced moves do not count); it is a side constraint, priced in where it binds
+//! (`solver::changes`): into the network as a continuity bonus found by Newton steps where no
+//! mentor can cover two needs of a student, into the seat-sharing method's master and bound
+//! where one can, and decided by the integer program where neither settles it.
 //!
 //! Validation: the school as sent is validated once by the checks (its problems are reported
 //! under `request.`; its model is where current pairs are classified and lock mode's locks

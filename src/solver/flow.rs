@@ -456,11 +456,7 @@ pub(super) fn fit_scale_for(problem: &Problem, candidates: &Candidates) -> f64 {
 /// rematch's continuity bonus on its kept row, `side/`).
 pub(super) fn fit_scale_with(problem: &Problem, candidates: &Candidates, bonus: f64) -> f64 {
     let n_count = problem.needs.len();
-    let max_score = candidates
-        .scores
-        .iter()
-        .fold(0.0f64, |a, &b| a.max(b.abs()))
-        + bonus;
+    let max_score = candidates.largest_score() + bonus;
     let policy = &problem.policy;
     // A mentor's load cost is at most load_spread · (0 + 1 + … + 4).
     let load_total = policy.load_spread * 10.0 * problem.mentors.len() as f64;

@@ -295,10 +295,7 @@ impl Model<'_> {
         }
         let candidates = self.candidates;
         let optimum = self.counts(&plan.x);
-        let max_score = candidates
-            .scores
-            .iter()
-            .fold(0.0f64, |a, &b| a.max(b.abs()));
+        let max_score = candidates.largest_score();
         let load_spread = self.problem.policy.load_spread;
         let mut base = 2.0 * max_score + 1.0;
         for _ in 0..MAX_WEIGHT_ESCALATIONS {

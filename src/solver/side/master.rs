@@ -281,11 +281,7 @@ impl<'a> Master<'a> {
 /// seats; at the optimum it is zero unless no plan keeps enough.
 fn slack(pricing: &Pricing<'_>, kept_row: usize) -> Column {
     let needs = pricing.problem.needs.len() as f64;
-    let best = pricing
-        .all
-        .scores
-        .iter()
-        .fold(0.0f64, |a, &b| a.max(b.abs()));
+    let best = pricing.all.largest_score();
     let mut tier_value = [-(needs + 1.0); TIERS];
     tier_value[TIERS - 1] = -(needs * best + 1.0);
     Column {
