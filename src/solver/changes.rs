@@ -60,10 +60,11 @@ impl Line {
     }
 }
 
-/// The bounded problem's optimum by the parametric continuity bonus, from the unbounded optimum
-/// `relaxed` (which keeps fewer than `bound.at_least`). None when the network cannot answer
-/// (seats can be shared, a solve was cut by the deadline, coverage must give way, or no bonus
-/// lands on the bound): the caller runs the integer program.
+/// The bounded problem's optimum from the unbounded optimum `relaxed` (which keeps fewer than
+/// `bound.at_least`): by the seat-sharing method where `relaxed` came from it, else by the
+/// parametric continuity bonus. None when neither can answer (a solve was cut by the deadline,
+/// coverage must give way, no bonus lands on the bound, or no plan met keeps enough): the
+/// caller runs the integer program.
 pub(super) fn solve(
     problem: &Problem,
     all: &Candidates,
@@ -159,14 +160,7 @@ fn on_shared_seats(
     let mut starts: Vec<Vec<(NeedIx, MentorIx)>> = warm.map(|w| w.to_vec()).into_iter().collect();
     starts.push(verify::pairs(&relaxed.candidates, &relaxed.solution.chosen));
     let outcome = side::solve_bounded(problem, all, options, deadline, &starts).ok()??;
-    Some(Solved {
-        solution: outcome.solution,
-        candidates: outcome.candidates,
-        total_pairs: all.len() as u64,
-        method: Method::NetworkSide(outcome.stats),
-        all: None,
-        potentials: None,
-    })
+    Some(Solved::by_side(outcome, all.len() as u64))
 }
 
 /// A breakpoint of the search: the bonus, the row's pair positions it raises, and the plan the

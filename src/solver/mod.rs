@@ -607,19 +607,22 @@ fn solve_relaxed(
             &unbounded
         }
     };
-    let side::SideOutcome {
-        candidates,
-        solution,
-        stats,
-    } = side::solve(relaxed, all, options, deadline, warm)?;
-    Ok(Some(Solved {
-        candidates,
-        solution,
-        total_pairs,
-        method: Method::NetworkSide(stats),
-        all: None,
-        potentials: None,
-    }))
+    let outcome = side::solve(relaxed, all, options, deadline, warm)?;
+    Ok(Some(Solved::by_side(outcome, total_pairs)))
+}
+
+impl Solved {
+    /// The seat-sharing method's answer, over `total_pairs` feasible pairs.
+    fn by_side(outcome: side::SideOutcome, total_pairs: u64) -> Solved {
+        Solved {
+            candidates: outcome.candidates,
+            solution: outcome.solution,
+            total_pairs,
+            method: Method::NetworkSide(outcome.stats),
+            all: None,
+            potentials: None,
+        }
+    }
 }
 
 /// How many of the maxChanges row's pairs a plan (candidate positions `chosen`) keeps.
