@@ -54,14 +54,14 @@ mod sharing;
 use self::bound::{lagrangian, Block, Bound, KeptRow, Pricing};
 use self::derived::{Bundle, Derived};
 use self::repair::{add_rides, fill_free_seats};
-use self::residual::{finish, residual_pairs};
+use self::residual::{finish, forced_pairs, residual_pairs};
 use self::sharing::{Shape, Sharing};
 
 use super::flow::{self, Cost, Seat};
 use super::{
     level_coverage, mip, network, verify, Solution, SolveError, SolveOptions, SolveStatus, Until,
 };
-use crate::domain::model::{MentorIx, NeedIx, Problem};
+use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::rules::Candidates;
 
 /// Rounds of "commit best bundles, solve the network again" before the residual program.
@@ -778,6 +778,7 @@ impl<'a> Method<'a> {
         let mut residual_len = 0;
         loop {
             let residual = residual_pairs(&pricing, sharing, &bound.singles, delta, &best.pairs);
+            let residual_kept = residual.clone();
             let restricted = self.restricted(residual);
             let whole = restricted.len() == all.len();
             if restricted.len() as u64
@@ -804,7 +805,12 @@ impl<'a> Method<'a> {
                 delta_points = delta as f64 / fit_scale,
                 "seat sharing: residual integer program"
             );
-            let solution = self.residual_program(&restricted, &best, &bound)?;
+            let forced = if self.problem.min_kept().is_none() && !self.problem.stable_only() {
+                forced_pairs(&pricing, sharing, &bound.singles, delta, &residual_kept)
+            } else {
+                Vec::new()
+            };
+            let solution = self.residual_program(&restricted, &best, &bound, &forced)?;
             let pairs = verify::pairs(&restricted, &solution.chosen);
             let value = self.value_of(&pairs);
             let optimal_here = solution.status == SolveStatus::Optimal;
@@ -836,13 +842,37 @@ impl<'a> Method<'a> {
     /// than half a need), so the program skips its coverage stage. Only without side rows the
     /// network does not model (a rematch's bound on changes, stability): the incumbent and the
     /// bound ignore them.
+    ///
+    /// `forced` pairs (`residual::forced_pairs`) are held as locks; where they cannot all be
+    /// held (the program is infeasible), it runs again without them.
     fn residual_program(
         &self,
         restricted: &Candidates,
         best: &Incumbent,
         bound: &Bound,
+        forced: &[(StudentIx, MentorIx)],
     ) -> Result<Solution, SolveError> {
-        let problem = self.problem;
+        if !forced.is_empty() {
+            let mut held = self.problem.clone();
+            held.locked.extend_from_slice(forced);
+            held.locked.sort_unstable();
+            held.locked.dedup();
+            let solution = self.residual_program_of(&held, restricted, best, bound)?;
+            if solution.status != SolveStatus::Infeasible {
+                return Ok(solution);
+            }
+        }
+        self.residual_program_of(self.problem, restricted, best, bound)
+    }
+
+    /// [`Self::residual_program`] over `problem` (the request's, or it with pairs held).
+    fn residual_program_of(
+        &self,
+        problem: &Problem,
+        restricted: &Candidates,
+        best: &Incumbent,
+        bound: &Bound,
+    ) -> Result<Solution, SolveError> {
         let start: Vec<usize> = best
             .pairs
             .iter()
