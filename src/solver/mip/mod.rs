@@ -624,6 +624,33 @@ mod tests {
     }
 
     /// With no time left no stage starts: the caller's plan is the answer, not proven.
+    /// The seat-sharing residual holds pairs fixed as locks and runs again without them when
+    /// they cannot all be held: that needs locks that cannot all be held to come back
+    /// `Infeasible`, never as the start with another status.
+    #[test]
+    fn locks_that_cannot_all_be_held_are_infeasible_even_with_a_start() {
+        let (problem, candidates) = school();
+        let options = SolveOptions::from_policy(&problem);
+        let deadline = Until {
+            at: Instant::now() + Duration::from_secs(30),
+            stop: None,
+        };
+        use crate::domain::model::{MentorIx, StudentIx};
+        let mut held: Problem = (*problem).clone();
+        let t1 = held
+            .mentors
+            .iter()
+            .position(|m| m.id.as_str() == "T1")
+            .unwrap();
+        // T1 has one seat; both students held on it.
+        held.locked = (0..held.students.len() as StudentIx)
+            .map(|s| (s, t1 as MentorIx))
+            .collect();
+        let start = [0usize];
+        let solution = solve(&held, &candidates, options, deadline, Some(&start), false).unwrap();
+        assert_eq!(solution.status, SolveStatus::Infeasible);
+    }
+
     #[test]
     fn without_time_the_start_is_the_answer() {
         let (problem, candidates) = school();

@@ -27,8 +27,9 @@
 //!    tied), the master never runs.
 //! 4. **Residual**: if a gap `G` remains, every plan better than the incumbent gives each
 //!    student a pattern within `G` of its best at the prices (the terms of `L − value` are all
-//!    non-negative). Pairs in no such pattern are dropped; the integer program (`mip/`)
-//!    solves what is left, first over the pairs within a fraction of a point, widened when
+//!    non-negative). Pairs in no such pattern are dropped, and a pair every such pattern
+//!    makes is held fixed (`residual::forced_pairs`); the integer program (`mip/`) solves
+//!    what is left, first over the pairs within a fraction of a point, widened when
 //!    that is not enough. Its optimum is the optimum.
 //!
 //! A rematch's bound on changes (`maxChanges`: keep at least `K` of the row's working pairs),
