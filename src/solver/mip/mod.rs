@@ -624,9 +624,8 @@ mod tests {
     }
 
     /// With no time left no stage starts: the caller's plan is the answer, not proven.
-    /// The seat-sharing residual holds pairs fixed as locks and runs again without them when
-    /// they cannot all be held: that needs locks that cannot all be held to come back
-    /// `Infeasible`, never as the start with another status.
+    /// A why-not forced solve whose lock cannot be held is told by the status: locks that
+    /// cannot all be held come back `Infeasible`, never as the start with another status.
     #[test]
     fn locks_that_cannot_all_be_held_are_infeasible_even_with_a_start() {
         let (problem, candidates) = school();

@@ -807,7 +807,14 @@ impl<'a> Method<'a> {
                 "seat sharing: residual integer program"
             );
             let forced = if self.problem.min_kept().is_none() && !self.problem.stable_only() {
-                forced_pairs(&pricing, sharing, &bound.singles, delta, &residual_kept)
+                forced_pairs(
+                    &pricing,
+                    sharing,
+                    &bound.singles,
+                    delta,
+                    &residual_kept,
+                    &best.pairs,
+                )
             } else {
                 Vec::new()
             };
@@ -844,8 +851,8 @@ impl<'a> Method<'a> {
     /// network does not model (a rematch's bound on changes, stability): the incumbent and the
     /// bound ignore them.
     ///
-    /// `forced` pairs (`residual::forced_pairs`) are held as locks; where they cannot all be
-    /// held (the program is infeasible), it runs again without them.
+    /// `forced` pairs (`residual::forced_pairs`, all made by the incumbent, which stays a
+    /// feasible answer) are held as locks.
     fn residual_program(
         &self,
         restricted: &Candidates,
@@ -853,17 +860,14 @@ impl<'a> Method<'a> {
         bound: &Bound,
         forced: &[(StudentIx, MentorIx)],
     ) -> Result<Solution, SolveError> {
-        if !forced.is_empty() {
-            let mut held = self.problem.clone();
-            held.locked.extend_from_slice(forced);
-            held.locked.sort_unstable();
-            held.locked.dedup();
-            let solution = self.residual_program_of(&held, restricted, best, bound)?;
-            if solution.status != SolveStatus::Infeasible {
-                return Ok(solution);
-            }
+        if forced.is_empty() {
+            return self.residual_program_of(self.problem, restricted, best, bound);
         }
-        self.residual_program_of(self.problem, restricted, best, bound)
+        let mut held = self.problem.clone();
+        held.locked.extend_from_slice(forced);
+        held.locked.sort_unstable();
+        held.locked.dedup();
+        self.residual_program_of(&held, restricted, best, bound)
     }
 
     /// [`Self::residual_program`] over `problem` (the request's, or it with pairs held).

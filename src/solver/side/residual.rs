@@ -91,13 +91,15 @@ pub(super) fn residual_pairs(
 /// (all non-negative), so it makes these pairs too: the program may hold them fixed, which
 /// its presolve turns into fewer columns (the 900-student school: 413 of 706 such needs).
 /// Pairs as (student, mentor): the need is the only one of its student the mentor qualifies
-/// for, so the pair is a lock.
+/// for, so the pair is a lock. Only pairs the `incumbent` makes: it is the program's answer of
+/// last resort, so it must hold them too (and then the program stays feasible).
 pub(super) fn forced_pairs(
     pricing: &Pricing<'_>,
     sharing: &Sharing,
     singles: &[(Cost, MentorIx)],
     gap: Cost,
     residual: &[(NeedIx, MentorIx, f64)],
+    incumbent: &[(NeedIx, MentorIx)],
 ) -> Vec<(StudentIx, MentorIx)> {
     let problem = pricing.problem;
     let mut only: Vec<Option<MentorIx>> = vec![None; problem.needs.len()];
@@ -106,8 +108,13 @@ pub(super) fn forced_pairs(
         count[n as usize] += 1;
         only[n as usize] = Some(m);
     }
+    let mut made: Vec<Option<MentorIx>> = vec![None; problem.needs.len()];
+    for &(n, m) in incumbent {
+        made[n as usize] = Some(m);
+    }
     let mut out: Vec<(StudentIx, MentorIx)> = (0..problem.needs.len())
-        .filter(|&n| count[n] == 1 && singles[n].0 > gap)
+        .filter(|&n| count[n] == 1 && singles[n].0 > gap && made[n].is_some())
+        .filter(|&n| made[n] == only[n])
         .filter_map(|n| {
             let s = problem.needs[n].student;
             let simple = sharing.shape(problem, s as usize) == Shape::Simple;
