@@ -800,12 +800,6 @@ impl<'a> Method<'a> {
                 ));
             }
             residual_len = residual_len.max(restricted.len());
-            tracing::debug!(
-                residual = restricted.len(),
-                pairs = all.len(),
-                delta_points = delta as f64 / fit_scale,
-                "seat sharing: residual integer program"
-            );
             let forced = if self.problem.min_kept().is_none() && !self.problem.stable_only() {
                 forced_pairs(
                     &pricing,
@@ -818,6 +812,13 @@ impl<'a> Method<'a> {
             } else {
                 Vec::new()
             };
+            tracing::debug!(
+                residual = restricted.len(),
+                held = forced.len(),
+                pairs = all.len(),
+                delta_points = delta as f64 / fit_scale,
+                "seat sharing: residual integer program"
+            );
             let solution = self.residual_program(&restricted, &best, &bound, &forced)?;
             let pairs = verify::pairs(&restricted, &solution.chosen);
             let value = self.value_of(&pairs);

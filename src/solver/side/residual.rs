@@ -89,7 +89,7 @@ pub(super) fn residual_pairs(
 /// more than `gap` (its best single at the prices is worth more). Any plan the residual
 /// program must beat to be proven loses at most `gap` in every student's terms of `L − value`
 /// (all non-negative), so it makes these pairs too: the program may hold them fixed, which
-/// its presolve turns into fewer columns (the 900-student school: 413 of 706 such needs).
+/// its presolve turns into fewer columns (the 900-student school: 412 of 706 such needs).
 /// Pairs as (student, mentor): the need is the only one of its student the mentor qualifies
 /// for, so the pair is a lock. Only pairs the `incumbent` makes: it is the program's answer of
 /// last resort, so it must hold them too (and then the program stays feasible).
