@@ -84,15 +84,16 @@ pub(super) fn residual_pairs(
     out
 }
 
-/// The pairs every plan within `gap` of the bound must make: a need of a student without a
-/// shareable seat whose only residual pair is this one, and which left uncovered would cost
-/// more than `gap` (its best single at the prices is worth more). Any plan the residual
-/// program must beat to be proven loses at most `gap` in every student's terms of `L − value`
-/// (all non-negative), so it makes these pairs too: the program may hold them fixed, which
-/// its presolve turns into fewer columns (the 900-student school: 412 of 706 such needs).
-/// Pairs as (student, mentor): the need is the only one of its student the mentor qualifies
-/// for, so the pair is a lock. Only pairs the `incumbent` makes: it is the program's answer of
-/// last resort, so it must hold them too (and then the program stays feasible).
+/// The pairs every plan within `gap` of the bound must make: a need whose only residual pair
+/// is this one, and which left uncovered would cost its student more than `gap` (for a student
+/// without a shareable seat, its best single at the prices is worth more; for one with, its
+/// best pattern beats every pattern without the need by more). Any plan the residual program
+/// must beat to be proven loses at most `gap` in every student's terms of `L − value` (all
+/// non-negative), so it makes these pairs too: the program may hold them fixed, which its
+/// presolve turns into fewer columns. As (student, mentor) locks: the pair is made and covers
+/// at least one need, which such a plan satisfies (and, without a shareable seat, the need is
+/// the only one the mentor qualifies for). Only pairs the `incumbent` makes: it is the
+/// program's answer of last resort, so it must hold them too (and the program stays feasible).
 pub(super) fn forced_pairs(
     pricing: &Pricing<'_>,
     sharing: &Sharing,
@@ -112,15 +113,34 @@ pub(super) fn forced_pairs(
     for &(n, m) in incumbent {
         made[n as usize] = Some(m);
     }
-    let mut out: Vec<(StudentIx, MentorIx)> = (0..problem.needs.len())
-        .filter(|&n| count[n] == 1 && singles[n].0 > gap && made[n].is_some())
-        .filter(|&n| made[n] == only[n])
-        .filter_map(|n| {
-            let s = problem.needs[n].student;
-            let simple = sharing.shape(problem, s as usize) == Shape::Simple;
-            Some((s, only[n]?)).filter(|_| simple)
-        })
-        .collect();
+    // Needs whose one residual pair the incumbent makes.
+    let settled = |n: usize| count[n] == 1 && made[n].is_some() && made[n] == only[n];
+    let mut out = Vec::new();
+    for (s, student) in problem.students.iter().enumerate() {
+        match sharing.shape(problem, s) {
+            Shape::Simple => {
+                for n in student.needs() {
+                    let n = n as usize;
+                    if settled(n) && singles[n].0 > gap {
+                        out.extend(only[n].map(|m| (s as StudentIx, m)));
+                    }
+                }
+            }
+            Shape::Exact if student.needs().any(|n| settled(n as usize)) => {
+                let table = StudentTable::build(pricing, sharing, singles, s);
+                let full = (1usize << table.k) - 1;
+                let best = table.best();
+                for (i, n) in student.needs().enumerate() {
+                    let n = n as usize;
+                    let without = table.base + table.at(full ^ 1 << i, table.slots);
+                    if settled(n) && best - without > gap {
+                        out.extend(only[n].map(|m| (s as StudentIx, m)));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
     out.sort_unstable();
     out.dedup();
     out
