@@ -779,7 +779,6 @@ impl<'a> Method<'a> {
         let mut residual_len = 0;
         loop {
             let residual = residual_pairs(&pricing, sharing, &bound.singles, delta, &best.pairs);
-            let residual_kept = residual.clone();
             let restricted = self.restricted(residual);
             let whole = restricted.len() == all.len();
             if restricted.len() as u64
@@ -800,13 +799,16 @@ impl<'a> Method<'a> {
                 ));
             }
             residual_len = residual_len.max(restricted.len());
-            let forced = if self.problem.min_kept().is_none() && !self.problem.stable_only() {
+            // Held pairs restrict the program to plans within `delta`, so not when the program
+            // over every pair is the proof (`whole`), nor with side rows the bound ignores.
+            let plain = self.problem.min_kept().is_none() && !self.problem.stable_only();
+            let forced = if plain && !whole {
                 forced_pairs(
                     &pricing,
                     sharing,
                     &bound.singles,
                     delta,
-                    &residual_kept,
+                    &restricted,
                     &best.pairs,
                 )
             } else {

@@ -99,22 +99,23 @@ pub(super) fn forced_pairs(
     sharing: &Sharing,
     singles: &[(Cost, MentorIx)],
     gap: Cost,
-    residual: &[(NeedIx, MentorIx, f64)],
+    residual: &Candidates,
     incumbent: &[(NeedIx, MentorIx)],
 ) -> Vec<(StudentIx, MentorIx)> {
     let problem = pricing.problem;
-    let mut only: Vec<Option<MentorIx>> = vec![None; problem.needs.len()];
-    let mut count = vec![0u32; problem.needs.len()];
-    for &(n, m, _) in residual {
-        count[n as usize] += 1;
-        only[n as usize] = Some(m);
-    }
+    let only = |n: usize| {
+        let mut pairs = residual.of_need(n as NeedIx);
+        match (pairs.next(), pairs.next()) {
+            (Some(c), None) => Some(residual.mentors[c]),
+            _ => None,
+        }
+    };
     let mut made: Vec<Option<MentorIx>> = vec![None; problem.needs.len()];
     for &(n, m) in incumbent {
         made[n as usize] = Some(m);
     }
     // Needs whose one residual pair the incumbent makes.
-    let settled = |n: usize| count[n] == 1 && made[n].is_some() && made[n] == only[n];
+    let settled = |n: usize| made[n].is_some() && made[n] == only(n);
     let mut out = Vec::new();
     for (s, student) in problem.students.iter().enumerate() {
         match sharing.shape(problem, s) {
@@ -122,7 +123,7 @@ pub(super) fn forced_pairs(
                 for n in student.needs() {
                     let n = n as usize;
                     if settled(n) && singles[n].0 > gap {
-                        out.extend(only[n].map(|m| (s as StudentIx, m)));
+                        out.extend(made[n].map(|m| (s as StudentIx, m)));
                     }
                 }
             }
@@ -134,7 +135,7 @@ pub(super) fn forced_pairs(
                     let n = n as usize;
                     let without = table.base + table.at(full ^ 1 << i, table.slots);
                     if settled(n) && best - without > gap {
-                        out.extend(only[n].map(|m| (s as StudentIx, m)));
+                        out.extend(made[n].map(|m| (s as StudentIx, m)));
                     }
                 }
             }
