@@ -59,7 +59,7 @@ pub(super) const TIERS: usize = 5;
 const TOLERANCE: f64 = 1e-9;
 
 /// A column's positive reduced cost below this is HiGHS's dual tolerance (1e-7), not the price
-/// of its upper bound, and is left where it is (see `Master::unbox_prices`).
+/// of its upper bound, and is left where it is (see [`unbox_prices`]).
 const LIFT_TOLERANCE: f64 = 1e-6;
 
 /// Singles offered per need: at the start, and per pricing round.
@@ -94,7 +94,7 @@ struct Column {
     /// says so too), `K` for the kept row's slack. A finite bound lets HiGHS's dual simplex
     /// flip a new column to its bound instead of starting from a dual-infeasible basis
     /// (measured at 4,000x1,000: the master 3.7 s against 5.4 s); the prices are then
-    /// cleared of the bounds' own (`Master::unbox_prices`).
+    /// cleared of the bounds' own ([`unbox_prices`]).
     upper: f64,
 }
 
@@ -263,31 +263,6 @@ impl<'a> Master<'a> {
         made
     }
 
-    /// Row prices that need no column bound. A column at its upper bound may have a positive
-    /// reduced cost in the LP's answer (the price of that bound, which the exact bound and the
-    /// tiers' faces do not know); moving the largest such on each own row (a need's or a
-    /// student's, `≤ 1`, so at most one of its columns sits at 1) into that row's price leaves
-    /// the dual objective where it was and every reduced cost `≤ 0`. Columns held at zero by
-    /// a finished tier (`dropped`) are left out: their bound is not 1.
-    fn unbox_prices(&self, tier: usize, dropped: &[bool], y: &mut [f64]) {
-        let mut lift = vec![0.0f64; y.len()];
-        for (column, _) in self.columns.iter().zip(dropped).filter(|(_, &d)| !d) {
-            let Some(&own) = column.rows.last() else {
-                continue;
-            };
-            if Some(own) == self.kept_row {
-                continue;
-            }
-            let reduced = column.tier_value[tier] - column.rows.iter().map(|&r| y[r]).sum::<f64>();
-            if reduced > LIFT_TOLERANCE && reduced > lift[own] {
-                lift[own] = reduced;
-            }
-        }
-        for (p, l) in y.iter_mut().zip(lift) {
-            *p += l;
-        }
-    }
-
     /// Move the pending columns into the LP with their objective in `tier`.
     fn flush(&mut self, model: &mut Model, tier: usize) -> Option<()> {
         let start = self.columns.len() - self.pending;
@@ -308,6 +283,37 @@ impl<'a> Master<'a> {
         }
         self.pending = 0;
         Some(())
+    }
+}
+
+/// Row prices that need no column bound. A column at its upper bound may have a positive
+/// reduced cost in the LP's answer (the price of that bound, which the exact bound and the
+/// tiers' faces do not know); moving the largest such on each own row (a need's or a
+/// student's, `≤ 1`, so at most one of its columns sits at 1) into that row's price leaves the
+/// dual objective where it was and every reduced cost `≤ 0`. Columns held at zero by a finished
+/// tier (`dropped`) are left out (their bound is not 1), and so is the kept row's slack.
+fn unbox_prices(
+    columns: &[Column],
+    dropped: &[bool],
+    kept_row: Option<usize>,
+    tier: usize,
+    y: &mut [f64],
+) {
+    let mut lift = vec![0.0f64; y.len()];
+    for (column, _) in columns.iter().zip(dropped).filter(|(_, &d)| !d) {
+        let Some(&own) = column.rows.last() else {
+            continue;
+        };
+        if Some(own) == kept_row {
+            continue;
+        }
+        let reduced = column.tier_value[tier] - column.rows.iter().map(|&r| y[r]).sum::<f64>();
+        if reduced > LIFT_TOLERANCE && reduced > lift[own] {
+            lift[own] = reduced;
+        }
+    }
+    for (p, l) in y.iter_mut().zip(lift) {
+        *p += l;
     }
 }
 
@@ -580,7 +586,13 @@ impl<'a> MasterLp<'a> {
             let optimal = solved.status() == HighsModelStatus::Optimal;
             if optimal {
                 y.copy_from_slice(solved.get_solution().dual_rows());
-                self.master.unbox_prices(tier, &self.dropped, &mut y);
+                unbox_prices(
+                    &self.master.columns,
+                    &self.dropped,
+                    self.master.kept_row,
+                    tier,
+                    &mut y,
+                );
             } else {
                 tracing::debug!(status = ?solved.status(), tier, "seat sharing: master LP stopped");
             }
@@ -684,6 +696,65 @@ mod tests {
         let solved = model.solve();
         let y = solved.get_solution().dual_rows()[0];
         assert!((y - 3.0).abs() < 1e-9, "row dual {y}");
+    }
+
+    /// Columns bounded at 1 let HiGHS put a bound's price on the column instead of on its
+    /// row; the prices read back must be the row's own, with every reduced cost `≤ 0` and the
+    /// dual objective at the LP's optimum.
+    #[test]
+    fn prices_of_bounded_columns_are_moved_onto_their_rows() {
+        // max 2a + 3b + c + 5d: a and b on need row 0, c on need row 1, d alone on need row 3;
+        // a, b and c take mentor row 2 (capacity 2). Optimum 9 (b, c, d). The simplex leaves d
+        // at its bound of 1 with row 3 slack-basic: its price sits on the column.
+        let column = |value: f64, rows: Vec<usize>| Column {
+            tier_value: [value; TIERS],
+            rows,
+            value: 0,
+            upper: 1.0,
+        };
+        let columns = [
+            column(2.0, vec![2, 0]),
+            column(3.0, vec![2, 0]),
+            column(1.0, vec![2, 1]),
+            column(5.0, vec![3]),
+        ];
+        let mut pb = ColProblem::default();
+        let rows = [
+            pb.add_row(..=1.0),
+            pb.add_row(..=1.0),
+            pb.add_row(..=2.0),
+            pb.add_row(..=1.0),
+        ];
+        for c in &columns {
+            pb.add_column(
+                c.tier_value[0],
+                0.0..=c.upper,
+                c.rows.iter().map(|&r| (rows[r], 1.0)),
+            );
+        }
+        let mut model = pb.optimise(Sense::Maximise);
+        model.make_quiet();
+        let solved = model.solve();
+        let mut y = solved.get_solution().dual_rows().to_vec();
+        let reduced =
+            |y: &[f64], c: &Column| c.tier_value[0] - c.rows.iter().map(|&r| y[r]).sum::<f64>();
+        let dual = |y: &[f64]| y[0] + y[1] + 2.0 * y[2] + y[3];
+        // As HiGHS answers, some column's bound holds a price (else this test shows nothing).
+        assert!(columns.iter().any(|c| reduced(&y, c) > 1e-6), "{y:?}");
+        unbox_prices(&columns, &[false; 4], None, 0, &mut y);
+        for c in &columns {
+            assert!(
+                reduced(&y, c) <= 1e-9,
+                "reduced cost {} at {y:?}",
+                reduced(&y, c)
+            );
+        }
+        assert!(y.iter().all(|&p| p >= -1e-9), "{y:?}");
+        assert!(
+            (dual(&y) - 9.0).abs() < 1e-9,
+            "dual objective {} at {y:?}",
+            dual(&y)
+        );
     }
 
     #[test]
