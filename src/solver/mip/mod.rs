@@ -605,6 +605,14 @@ mod tests {
         (problem, candidates)
     }
 
+    /// Time enough for the test school.
+    fn in_30s() -> Until {
+        Until {
+            at: Instant::now() + Duration::from_secs(30),
+            stop: None,
+        }
+    }
+
     /// The test school's optimum: S1's high-priority math need and its English need share T1's
     /// seat, and S2's math need takes T2 — three needs on two one-seat mentors, which only seat
     /// sharing allows.
@@ -612,28 +620,19 @@ mod tests {
     fn the_stages_reach_the_shared_seat_optimum() {
         let (problem, candidates) = school();
         let options = SolveOptions::from_policy(&problem);
-        let deadline = Until {
-            at: Instant::now() + Duration::from_secs(30),
-            stop: None,
-        };
-        let solution = solve(&problem, &candidates, options, deadline, None, false).unwrap();
+        let solution = solve(&problem, &candidates, options, in_30s(), None, false).unwrap();
         assert_eq!(solution.status, SolveStatus::Optimal);
         let pairs = verify::pairs(&candidates, &solution.chosen);
         assert_eq!(pairs.len(), 3, "{pairs:?}");
         assert_eq!(verify::verify(&problem, &pairs), Ok(()));
     }
 
-    /// With no time left no stage starts: the caller's plan is the answer, not proven.
     /// A why-not forced solve whose lock cannot be held is told by the status: locks that
     /// cannot all be held come back `Infeasible`, never as the start with another status.
     #[test]
     fn locks_that_cannot_all_be_held_are_infeasible_even_with_a_start() {
         let (problem, candidates) = school();
         let options = SolveOptions::from_policy(&problem);
-        let deadline = Until {
-            at: Instant::now() + Duration::from_secs(30),
-            stop: None,
-        };
         use crate::domain::model::{MentorIx, StudentIx};
         let mut held: Problem = (*problem).clone();
         let t1 = held
@@ -646,10 +645,11 @@ mod tests {
             .map(|s| (s, t1 as MentorIx))
             .collect();
         let start = [0usize];
-        let solution = solve(&held, &candidates, options, deadline, Some(&start), false).unwrap();
+        let solution = solve(&held, &candidates, options, in_30s(), Some(&start), false).unwrap();
         assert_eq!(solution.status, SolveStatus::Infeasible);
     }
 
+    /// With no time left no stage starts: the caller's plan is the answer, not proven.
     #[test]
     fn without_time_the_start_is_the_answer() {
         let (problem, candidates) = school();

@@ -98,6 +98,13 @@ struct Column {
     upper: f64,
 }
 
+impl Column {
+    /// Its reduced cost in `tier` at row prices `y` (a repeated row counts once per unit).
+    fn reduced(&self, tier: usize, y: &[f64]) -> f64 {
+        self.tier_value[tier] - self.rows.iter().map(|&r| y[r]).sum::<f64>()
+    }
+}
+
 struct Master<'a> {
     pricing: &'a Pricing<'a>,
     sharing: &'a Sharing,
@@ -307,7 +314,7 @@ fn unbox_prices(
         if Some(own) == kept_row {
             continue;
         }
-        let reduced = column.tier_value[tier] - column.rows.iter().map(|&r| y[r]).sum::<f64>();
+        let reduced = column.reduced(tier, y);
         if reduced > LIFT_TOLERANCE && reduced > lift[own] {
             lift[own] = reduced;
         }
@@ -650,7 +657,7 @@ impl<'a> MasterLp<'a> {
     fn hold_face(&mut self, tier: usize, y: &[f64], unit: f64, settled: &mut [Cost]) -> Option<()> {
         let model = self.model.as_mut()?;
         for (j, column) in self.master.columns.iter().enumerate() {
-            let reduced = column.tier_value[tier] - column.rows.iter().map(|&r| y[r]).sum::<f64>();
+            let reduced = column.reduced(tier, y);
             if !self.dropped[j] && reduced < -TOLERANCE {
                 self.dropped[j] = true;
                 highs::change_col_bounds(model, j, 0.0, 0.0);
@@ -736,8 +743,7 @@ mod tests {
         model.make_quiet();
         let solved = model.solve();
         let mut y = solved.get_solution().dual_rows().to_vec();
-        let reduced =
-            |y: &[f64], c: &Column| c.tier_value[0] - c.rows.iter().map(|&r| y[r]).sum::<f64>();
+        let reduced = |y: &[f64], c: &Column| c.reduced(0, y);
         let dual = |y: &[f64]| y[0] + y[1] + 2.0 * y[2] + y[3];
         // As HiGHS answers, some column's bound holds a price (else this test shows nothing).
         assert!(columns.iter().any(|c| reduced(&y, c) > 1e-6), "{y:?}");

@@ -43,6 +43,7 @@
 //! Imports the domain, the rules, the flow and the integer program (HiGHS only through `mip/`
 //! and, for the master, `solver::highs`); must not import anything above the solver.
 
+use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
 mod bound;
@@ -779,7 +780,7 @@ impl<'a> Method<'a> {
         let mut residual_len = 0;
         loop {
             let residual = residual_pairs(&pricing, sharing, &bound.singles, delta, &best.pairs);
-            let restricted = self.restricted(residual);
+            let restricted = self.restricted(residual.pairs);
             let whole = restricted.len() == all.len();
             if restricted.len() as u64
                 > options.budget.integer_program_cap().min(MAX_RESIDUAL_PAIRS)
@@ -801,16 +802,8 @@ impl<'a> Method<'a> {
             residual_len = residual_len.max(restricted.len());
             // Held pairs restrict the program to plans within `delta`, so not when the program
             // over every pair is the proof (`whole`), nor with side rows the bound ignores.
-            let plain = self.problem.min_kept().is_none() && !self.problem.stable_only();
-            let forced = if plain && !whole {
-                forced_pairs(
-                    &pricing,
-                    sharing,
-                    &bound.singles,
-                    delta,
-                    &restricted,
-                    &best.pairs,
-                )
+            let forced = if self.without_side_rows() && !whole {
+                forced_pairs(problem, &residual.must_cover, &restricted, &best.pairs)
             } else {
                 Vec::new()
             };
@@ -863,40 +856,37 @@ impl<'a> Method<'a> {
         bound: &Bound,
         forced: &[(StudentIx, MentorIx)],
     ) -> Result<Solution, SolveError> {
-        if forced.is_empty() {
-            return self.residual_program_of(self.problem, restricted, best, bound);
-        }
-        let mut held = self.problem.clone();
-        held.locked.extend_from_slice(forced);
-        held.locked.sort_unstable();
-        held.locked.dedup();
-        self.residual_program_of(&held, restricted, best, bound)
-    }
-
-    /// [`Self::residual_program`] over `problem` (the request's, or it with pairs held).
-    fn residual_program_of(
-        &self,
-        problem: &Problem,
-        restricted: &Candidates,
-        best: &Incumbent,
-        bound: &Bound,
-    ) -> Result<Solution, SolveError> {
+        let problem: Cow<'_, Problem> = if forced.is_empty() {
+            Cow::Borrowed(self.problem)
+        } else {
+            let mut held = self.problem.clone();
+            held.locked.extend_from_slice(forced);
+            held.locked.sort_unstable();
+            held.locked.dedup();
+            Cow::Owned(held)
+        };
         let start: Vec<usize> = best
             .pairs
             .iter()
             .filter_map(|&(n, m)| restricted.find(n, m))
             .collect();
-        let plain = problem.min_kept().is_none() && !problem.stable_only();
+        let plain = self.without_side_rows();
         let coverage_proven =
             plain && start.len() == best.pairs.len() && bound.value - best.value < ONE_NEED / 2;
         mip::solve(
-            problem,
+            &problem,
             restricted,
             self.options,
             self.deadline,
             plain.then_some(&start[..]),
             coverage_proven,
         )
+    }
+
+    /// No side rows the network does not model (a rematch's bound on changes, stability): only
+    /// then do the incumbent and the bound speak for the residual program.
+    fn without_side_rows(&self) -> bool {
+        self.problem.min_kept().is_none() && !self.problem.stable_only()
     }
 
     /// The candidate set of the residual program: these pairs, or every pair when most are

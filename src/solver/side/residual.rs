@@ -11,25 +11,40 @@ use crate::rules::Candidates;
 use crate::solver::flow::Cost;
 use crate::solver::{level_coverage, verify, Solution, SolveStatus};
 
-/// Every pair that some pattern within `gap` of its student's best could use, plus the
-/// incumbent's pairs: any plan better than the incumbent uses only these.
+/// What a better plan could use, and must make, within `gap` of the bound.
+pub(super) struct Residual {
+    /// Every pair that some pattern within `gap` of its student's best could use, plus the
+    /// incumbent's pairs: any plan better than the incumbent uses only these.
+    pub pairs: Vec<(NeedIx, MentorIx, f64)>,
+    /// The needs every such pattern covers: left uncovered, each would cost its student more
+    /// than `gap` (without a shareable seat, its best single at the prices is worth more; with
+    /// one, its best pattern beats every pattern without the need by more). Sorted.
+    pub must_cover: Vec<NeedIx>,
+}
+
+/// The [`Residual`] at `gap`: each student's terms of `L − value` are non-negative, so a plan
+/// within `gap` of the bound gives every student a pattern within `gap` of its best.
 pub(super) fn residual_pairs(
     pricing: &Pricing<'_>,
     sharing: &Sharing,
     singles: &[(Cost, MentorIx)],
     gap: Cost,
     incumbent: &[(NeedIx, MentorIx)],
-) -> Vec<(NeedIx, MentorIx, f64)> {
+) -> Residual {
     let problem = pricing.problem;
     let all = pricing.all;
     let parts = crate::parallel::over_ranges(problem.students.len(), |range| {
         let mut out = Vec::new();
+        let mut must_cover = Vec::new();
         for s in range {
             let student = &problem.students[s];
             match sharing.shape(problem, s) {
                 Shape::Simple => {
                     for n in student.needs() {
                         let a = singles[n as usize].0;
+                        if a > gap {
+                            must_cover.push(n);
+                        }
                         for c in all.of_need(n) {
                             let m = all.mentors[c];
                             let loss = a - (pricing.value(c) - pricing.mu[m as usize]);
@@ -49,7 +64,11 @@ pub(super) fn residual_pairs(
                 Shape::Exact => {
                     let table = StudentTable::build(pricing, sharing, singles, s);
                     let best = table.best();
+                    let full = (1usize << table.k) - 1;
                     for (i, n) in student.needs().enumerate() {
+                        if best - (table.base + table.at(full ^ 1 << i, table.slots)) > gap {
+                            must_cover.push(n);
+                        }
                         for c in all.of_need(n) {
                             let m = all.mentors[c];
                             let locked = sharing.locks[s].iter().any(|l| l.0 == m);
@@ -71,9 +90,13 @@ pub(super) fn residual_pairs(
                 }
             }
         }
-        out
+        (out, must_cover)
     });
-    let mut out: Vec<(NeedIx, MentorIx, f64)> = parts.into_iter().flatten().collect();
+    let (mut out, mut must_cover): (Vec<_>, Vec<_>) = (Vec::new(), Vec::new());
+    for (pairs, needs) in parts {
+        out.extend(pairs);
+        must_cover.extend(needs);
+    }
     for &(n, m) in incumbent {
         if let Some(c) = all.find(n, m) {
             out.push((n, m, all.scores[c]));
@@ -81,67 +104,41 @@ pub(super) fn residual_pairs(
     }
     out.sort_by_key(|e| (e.0, e.1));
     out.dedup_by_key(|e| (e.0, e.1));
-    out
+    must_cover.sort_unstable();
+    Residual {
+        pairs: out,
+        must_cover,
+    }
 }
 
-/// The pairs every plan within `gap` of the bound must make: a need whose only residual pair
-/// is this one, and which left uncovered would cost its student more than `gap` (for a student
-/// without a shareable seat, its best single at the prices is worth more; for one with, its
-/// best pattern beats every pattern without the need by more). Any plan the residual program
-/// must beat to be proven loses at most `gap` in every student's terms of `L − value` (all
-/// non-negative), so it makes these pairs too: the program may hold them fixed, which its
-/// presolve turns into fewer columns. As (student, mentor) locks: the pair is made and covers
-/// at least one need, which such a plan satisfies (and, without a shareable seat, the need is
-/// the only one the mentor qualifies for). Only pairs the `incumbent` makes: it is the
-/// program's answer of last resort, so it must hold them too (and the program stays feasible).
+/// The pairs every plan within the residual's gap must make: of the needs it must cover, those
+/// whose only pair in `restricted` (the residual program's candidates) the `incumbent` makes.
+/// The program may hold them fixed, which its presolve turns into fewer columns. As (student,
+/// mentor) locks: the pair is made and covers at least one need, which such a plan satisfies.
+/// Only pairs the incumbent makes: it is the program's answer of last resort, so it must hold
+/// them too (and the program stays feasible).
 pub(super) fn forced_pairs(
-    pricing: &Pricing<'_>,
-    sharing: &Sharing,
-    singles: &[(Cost, MentorIx)],
-    gap: Cost,
-    residual: &Candidates,
+    problem: &Problem,
+    must_cover: &[NeedIx],
+    restricted: &Candidates,
     incumbent: &[(NeedIx, MentorIx)],
 ) -> Vec<(StudentIx, MentorIx)> {
-    let problem = pricing.problem;
-    let only = |n: usize| {
-        let mut pairs = residual.of_need(n as NeedIx);
-        match (pairs.next(), pairs.next()) {
-            (Some(c), None) => Some(residual.mentors[c]),
-            _ => None,
-        }
-    };
     let mut made: Vec<Option<MentorIx>> = vec![None; problem.needs.len()];
     for &(n, m) in incumbent {
         made[n as usize] = Some(m);
     }
-    // Needs whose one residual pair the incumbent makes.
-    let settled = |n: usize| made[n].is_some() && made[n] == only(n);
-    let mut out = Vec::new();
-    for (s, student) in problem.students.iter().enumerate() {
-        match sharing.shape(problem, s) {
-            Shape::Simple => {
-                for n in student.needs() {
-                    let n = n as usize;
-                    if settled(n) && singles[n].0 > gap {
-                        out.extend(made[n].map(|m| (s as StudentIx, m)));
-                    }
-                }
-            }
-            Shape::Exact if student.needs().any(|n| settled(n as usize)) => {
-                let table = StudentTable::build(pricing, sharing, singles, s);
-                let full = (1usize << table.k) - 1;
-                let best = table.best();
-                for (i, n) in student.needs().enumerate() {
-                    let n = n as usize;
-                    let without = table.base + table.at(full ^ 1 << i, table.slots);
-                    if settled(n) && best - without > gap {
-                        out.extend(made[n].map(|m| (s as StudentIx, m)));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
+    let mut out: Vec<(StudentIx, MentorIx)> = must_cover
+        .iter()
+        .filter_map(|&n| {
+            let mut pairs = restricted.of_need(n);
+            let only = match (pairs.next(), pairs.next()) {
+                (Some(c), None) => restricted.mentors[c],
+                _ => return None,
+            };
+            let m = made[n as usize].filter(|&m| m == only)?;
+            Some((problem.needs[n as usize].student, m))
+        })
+        .collect();
     out.sort_unstable();
     out.dedup();
     out
