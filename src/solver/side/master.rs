@@ -229,17 +229,22 @@ impl<'a> Master<'a> {
         Key::Pattern(s, pairs)
     }
 
-    /// Offer each need's `k` best singles at mentor prices `mu` and every student's best
-    /// pattern of `evaluated` (made at `mu`); with row `prices`, only columns that improve.
+    /// Offer each need's `k` best singles and every student's best pattern at the prices of
+    /// `evaluated`; with row `prices`, only columns that improve.
     fn offer_best(
         &mut self,
         evaluated: &Bound,
-        (mu, bonus): (&[Cost], Cost),
         prices: Option<&[Cost]>,
         k: usize,
         threshold: Cost,
     ) -> usize {
         let all = self.pricing.all;
+        // The prices the bound was evaluated at (a kept row's bonus included).
+        let at = Pricing {
+            mu: &evaluated.mu,
+            bonus: evaluated.bonus,
+            ..*self.pricing
+        };
         let mut made = 0;
         let mut top: Vec<(Cost, usize)> = Vec::with_capacity(k + 1);
         for n in 0..self.need_row.len() {
@@ -248,9 +253,7 @@ impl<'a> Master<'a> {
             }
             top.clear();
             for c in all.of_need(n as NeedIx) {
-                let on_row = self.pricing.row.is_some_and(|row| row.on[c]);
-                let v = self.pricing.value(c) - mu[all.mentors[c] as usize]
-                    + if on_row { bonus } else { 0 };
+                let v = at.value(c) - at.mu[all.mentors[c] as usize];
                 if v > 0 && (top.len() < k || v > top[top.len() - 1].0) {
                     let at = top.partition_point(|&(b, _)| b >= v);
                     top.insert(at, (v, c));
@@ -557,7 +560,7 @@ impl<'a> MasterLp<'a> {
                 master.offer(Key::Pattern(s as StudentIx, pairs), None, 0);
             }
         }
-        master.offer_best(start, (&start.mu, start.bonus), None, SINGLES_AT_START, 0);
+        master.offer_best(start, None, SINGLES_AT_START, 0);
         master.flush(self.model.as_mut()?, 0)?;
         self.dropped.resize(master.columns.len(), false);
         Some(())
@@ -624,13 +627,9 @@ impl<'a> MasterLp<'a> {
                 ..*base
             };
             let evaluated = lagrangian(&pricing, self.master.sharing);
-            let made = self.master.offer_best(
-                &evaluated,
-                (&mu, bonus),
-                Some(&prices),
-                SINGLES_PER_ROUND,
-                threshold,
-            );
+            let made =
+                self.master
+                    .offer_best(&evaluated, Some(&prices), SINGLES_PER_ROUND, threshold);
             tracing::trace!(
                 tier,
                 made,
