@@ -368,12 +368,10 @@ impl<'a> Method<'a> {
         &self,
         plans: impl Iterator<Item = &'p Vec<(NeedIx, MentorIx)>>,
     ) -> Option<Incumbent> {
-        let (problem, row) = (self.problem, self.problem.min_kept()?);
+        self.problem.min_kept()?;
         let mut best: Option<Incumbent> = None;
         for pairs in plans {
-            if super::kept_of(problem, pairs, row) < row.at_least
-                || verify::verify(problem, pairs).is_err()
-            {
+            if !self.keeps_enough(pairs) || verify::verify(self.problem, pairs).is_err() {
                 continue;
             }
             let value = self.value_of(pairs);
