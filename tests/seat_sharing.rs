@@ -5,7 +5,7 @@
 //! module.
 
 use mentor_match::admit::validate;
-use mentor_match::domain::raw::{RawMentor, RawRequest, RawStudent, RawSubject};
+use mentor_match::domain::raw::{RawMentor, RawPair, RawRequest, RawStudent, RawSubject};
 use mentor_match::engine;
 use mentor_match::proto;
 use mentor_match::solver::{self, verify, Method, SolveOptions, SolveStatus};
@@ -117,6 +117,96 @@ fn network_side_matches_the_integer_program_on_generated_schools() {
     }
 }
 
+/// With one mentor per student a seat is a choice of mentor, covering every need that mentor
+/// is qualified for, so the model is a network of student-level nodes (`solver/one_seat.rs`):
+/// the method is **network**, proven by the flow alone, and its optimum is the integer
+/// program's. Generated multi-need schools, one with a lock on a pair that shares a seat.
+#[test]
+fn one_mentor_per_student_is_a_network_with_the_integer_programs_optimum() {
+    for (seed, lock) in [(1, false), (2, false), (3, true)] {
+        let mut raw = mentor_match::generate::generate_with(300, 70, seed, false);
+        raw.policy.max_mentors_per_student = Some(1);
+        let mut problem = validate(raw.clone()).expect("generated requests are valid");
+        if lock {
+            // A student with two needs and a mentor qualified for both: lock that pair.
+            let all = engine::candidates(&problem);
+            let (s, m) = problem
+                .students
+                .iter()
+                .enumerate()
+                .filter(|(_, st)| st.need_count >= 2)
+                .find_map(|(s, st)| {
+                    let first: Vec<u32> =
+                        all.of_need(st.first_need).map(|c| all.mentors[c]).collect();
+                    first
+                        .into_iter()
+                        .find(|&m| all.find(st.first_need + 1, m).is_some())
+                        .map(|m| (s, m))
+                })
+                .expect("a shareable seat");
+            raw.locked_pairs.push(RawPair {
+                student_id: problem.students[s].id.clone(),
+                mentor_id: problem.mentors[m as usize].id.clone(),
+            });
+            problem = validate(raw).expect("a lock on a feasible pair is valid");
+        }
+        let options = SolveOptions::from_policy(&problem);
+        let solved = solver::solve_problem(&problem, options).unwrap();
+        assert!(
+            matches!(solved.method, Method::Network { .. }),
+            "seed {seed}: {:?}",
+            solved.method
+        );
+        assert_eq!(solved.solution.status, SolveStatus::Optimal, "seed {seed}");
+        let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
+        assert_eq!(verify::verify(&problem, &pairs), Ok(()));
+        let mentors_of = |s: usize| {
+            let mut m: Vec<u32> = pairs
+                .iter()
+                .filter(|&&(n, _)| problem.needs[n as usize].student as usize == s)
+                .map(|&(_, m)| m)
+                .collect();
+            m.dedup();
+            m
+        };
+        assert!(
+            (0..problem.students.len()).all(|s| mentors_of(s).len() <= 1),
+            "seed {seed}: a student with two mentors"
+        );
+        let candidates = engine::candidates(&problem);
+        let mip = solver::solve_integer_program(&problem, &candidates, options).unwrap();
+        assert_eq!(solved.solution.coverage, mip.coverage, "seed {seed}");
+        assert!(
+            (solved.solution.objective - mip.objective).abs() < 1e-6,
+            "seed {seed}: network {} vs integer program {}",
+            solved.solution.objective,
+            mip.objective
+        );
+    }
+}
+
+/// The nine-need instance with one mentor per student: no LP gap is left to close (a student
+/// takes one seat), and the network's plan is the brute force's.
+#[test]
+fn nine_need_instance_with_one_mentor_each_is_a_network() {
+    let mut raw = nine_needs();
+    raw.policy.max_mentors_per_student = Some(1);
+    let problem = validate(raw).expect("valid");
+    let solved = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
+    assert!(
+        matches!(solved.method, Method::Network { .. }),
+        "{:?}",
+        solved.method
+    );
+    assert_eq!(solved.solution.status, SolveStatus::Optimal);
+    let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
+    assert_eq!(verify::verify(&problem, &pairs), Ok(()));
+    let candidates = engine::candidates(&problem);
+    let best = brute_force(&problem, &candidates);
+    assert_eq!(best.coverage, coverage(&problem, &pairs));
+    assert!((best.fit - solved.solution.objective).abs() < 1e-6);
+}
+
 /// The master's prices make the bound tight: the proof needs the integer program only over
 /// the pairs within a fraction of a score point of their students' best, not over every pair
 /// (coordinate descent on the same bound left the whole candidate set open).
@@ -150,16 +240,18 @@ fn multi_need_output_is_byte_identical_across_runs() {
     assert_eq!(ja, jb);
 }
 
-/// A bundle found only by pricing: one student with a math and a physics need, at most one
-/// mentor (so covering both takes one mentor who teaches both). Twelve math-only and twelve
-/// physics-only teachers score better on each need; the one who teaches both has a year of
-/// experience and ranks 13th for each need, outside every initial kept set (8 best per need, 2
-/// under-demanded, the ranked). The optimum covers both needs with that teacher, and the
-/// method proves it.
+/// A bundle found only by pricing: one student with a math, a physics and a chemistry need, at
+/// most two mentors (so covering all three takes one mentor who teaches two of them). Twelve
+/// teachers of each subject alone score better on each need; the one who teaches math and
+/// physics has a year of experience and ranks 13th for both, outside every initial kept set
+/// (8 best per need, 2 under-demanded, the ranked). The optimum covers math and physics with
+/// that teacher and chemistry with a chemistry teacher, and the method proves it. (With one
+/// mentor per student the model is a network again and no pricing of bundles is needed: see
+/// `one_mentor_per_student_is_a_network_with_the_integer_programs_optimum`.)
 #[test]
 fn a_bundle_outside_every_initial_subset_is_found_by_pricing() {
     let mut mentors: Vec<RawMentor> = Vec::new();
-    for (k, subject) in ["math", "physics"].iter().enumerate() {
+    for (k, subject) in ["math", "physics", "chemistry"].iter().enumerate() {
         for i in 0..12 {
             let mut m = mentor(&format!("T{k}{i:02}"), &[subject]);
             m.subjects[0].years = 20 + i;
@@ -174,11 +266,11 @@ fn a_bundle_outside_every_initial_subset_is_found_by_pricing() {
     both.capacity = 5;
     mentors.push(both);
     let mut request = RawRequest {
-        students: vec![student("S", &["math", "physics"])],
+        students: vec![student("S", &["math", "physics", "chemistry"])],
         mentors,
         ..RawRequest::default()
     };
-    request.policy.max_mentors_per_student = Some(1);
+    request.policy.max_mentors_per_student = Some(2);
     let problem = validate(request).expect("valid");
     let all = engine::candidates(&problem);
     let both_ix = problem.mentors.len() as u32 - 1;
@@ -187,7 +279,7 @@ fn a_bundle_outside_every_initial_subset_is_found_by_pricing() {
         solver::DEFAULT_SPARSE_KEEP,
         solver::SLACK_PER_NEED,
     );
-    for n in 0..problem.needs.len() as u32 {
+    for n in 0..2 {
         assert!(all.find(n, both_ix).is_some(), "a candidate for need {n}");
         assert!(
             kept.find(n, both_ix).is_none(),
@@ -200,7 +292,14 @@ fn a_bundle_outside_every_initial_subset_is_found_by_pricing() {
         assert!(better >= 10, "only {better} candidates score better");
     }
     let pairs = proven_by_network_side(&problem);
-    assert_eq!(pairs, [(0, both_ix), (1, both_ix)]);
+    assert_eq!(pairs.len(), 3, "{pairs:?}");
+    assert_eq!(pairs[..2], [(0, both_ix), (1, both_ix)]);
+    let chemistry = &problem.mentors[pairs[2].1 as usize];
+    assert!(
+        (24..36).contains(&pairs[2].1),
+        "need 2 with a chemistry teacher, got {:?}",
+        chemistry.id
+    );
 }
 
 fn config() -> ProptestConfig {

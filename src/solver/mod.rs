@@ -31,6 +31,7 @@ pub mod gain;
 mod highs;
 mod mip;
 mod network;
+mod one_seat;
 mod side;
 pub mod verify;
 
@@ -607,8 +608,81 @@ fn solve_relaxed(
             &unbounded
         }
     };
+    if let Some(network) = one_seat::OneSeat::build(relaxed, all) {
+        return Ok(one_seat_answer(
+            relaxed, all, options, deadline, network, warm,
+        ));
+    }
     let outcome = side::solve(relaxed, all, options, deadline, warm)?;
     Ok(Some(Solved::by_side(outcome, total_pairs)))
+}
+
+/// The answer of the one-seat network (`one_seat.rs`): proven optimal when its pricing
+/// finished; at the deadline its plan, or the caller's `warm` plan where that is better. None
+/// when the plan breaks a rule (locks the flow could not honour jointly): the integer program
+/// decides.
+fn one_seat_answer(
+    problem: &Problem,
+    all: &Candidates,
+    options: SolveOptions,
+    deadline: Until,
+    network: one_seat::OneSeat,
+    warm: Option<&[(NeedIx, MentorIx)]>,
+) -> Option<Solved> {
+    let run = network.run(options, deadline);
+    let mut pairs = run.pairs;
+    verify::verify(problem, &pairs).ok()?;
+    if let Some(warm) = warm.filter(|_| !run.complete) {
+        let fit_scale = flow::fit_scale_for(problem, all);
+        let value = |pairs: &[(NeedIx, MentorIx)]| -> flow::Cost {
+            pairs
+                .iter()
+                .filter_map(|&(n, m)| all.find(n, m).map(|c| (n, c)))
+                .map(|(n, c)| {
+                    let priority = problem.needs[n as usize].priority;
+                    -flow::pair_cost(priority, all.scores[c], fit_scale)
+                })
+                .sum()
+        };
+        if value(warm) > value(&pairs) {
+            pairs = warm.to_vec();
+        }
+    }
+    let mut candidates = all.select(problem, options.sparse_keep.max(1));
+    candidates.extend(
+        pairs
+            .iter()
+            .filter_map(|&(n, m)| all.find(n, m).map(|c| (n, m, all.scores[c])))
+            .collect(),
+    );
+    let chosen: Vec<usize> = pairs
+        .iter()
+        .filter_map(|&(n, m)| candidates.find(n, m))
+        .collect();
+    let objective = chosen_objective(problem, &candidates, &chosen);
+    let (status, best_bound) = if run.complete {
+        (SolveStatus::Optimal, objective)
+    } else {
+        (
+            SolveStatus::TimeLimit,
+            trivial_bound(problem, &candidates).max(objective),
+        )
+    };
+    Some(Solved {
+        solution: Solution {
+            status,
+            objective,
+            best_bound,
+            gap: relative_gap(objective, best_bound),
+            coverage: level_coverage(problem, &pairs),
+            chosen,
+        },
+        candidates,
+        total_pairs: all.len() as u64,
+        method: Method::Network { rounds: run.rounds },
+        all: None,
+        potentials: None,
+    })
 }
 
 impl Solved {
