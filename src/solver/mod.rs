@@ -360,6 +360,8 @@ pub enum Method {
 ///
 /// - **network** (`network.rs`) when no mentor can cover two needs of one student: min-cost
 ///   flow over a sparse set, proven optimal for every pair by pricing;
+/// - **network** also when seats can be shared but each student takes one mentor
+///   (`one_seat.rs`: a node per set of a student's needs one mentor covers);
 /// - **network+side** (`side/`) when seats can be shared: network flows with seats made up
 ///   front, an exact Lagrangian certificate, and the integer program on what the certificate
 ///   leaves open (often nothing);

@@ -7,7 +7,8 @@
 //! the node potentials. Pairs with negative reduced cost join and the flow is restored; when
 //! none is left, the potentials are a dual certificate for the full problem.
 //!
-//! The seat-sharing method (`side/`) runs the same loop with some seats made up front.
+//! The seat-sharing method (`side/`) runs the same loop with some seats made up front, and the
+//! one-seat network (`one_seat.rs`) runs it over student-level nodes.
 //!
 //! Imports the domain, the rules and the flow; must not import HiGHS or anything above the
 //! solver.
