@@ -331,6 +331,30 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// One mentor per student, through the one entry point (the one-seat network wherever seats
+    /// can be shared), with locks, forbidden pairs and capacity 1–2: the plan is valid, no
+    /// student has two mentors, and coverage per level and fit equal exhaustive search.
+    #[test]
+    fn one_mentor_per_student_equals_brute_force(seed in any::<u64>(), s in 1usize..8, m in 1usize..5) {
+        let mut raw = crate::common::tiny_request(seed, s, m);
+        raw.policy.max_mentors_per_student = Some(1);
+        let problem = validate(raw).expect("tiny generator makes valid requests");
+        prop_assume!(problem.needs.len() <= 9);
+        let solved = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
+        prop_assert_eq!(solved.solution.status, SolveStatus::Optimal);
+        let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
+        prop_assert_eq!(verify::verify(&problem, &pairs), Ok(()));
+        let candidates = engine::candidates(&problem);
+        let best = brute_force(&problem, &candidates);
+        prop_assert_eq!(coverage(&problem, &pairs), best.coverage);
+        prop_assert!((solved.solution.objective - best.fit).abs() < 1e-6,
+            "solver {} vs brute force {} ({:?})", solved.solution.objective, best.fit, solved.method);
+    }
+}
+
 /// Every score ties: `students` with one math need each and `mentors` interchangeable mentors
 /// (same subject, same slot, no preferences).
 fn all_tied(students: usize, mentors: usize, capacity: u32) -> RawRequest {
