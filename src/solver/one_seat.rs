@@ -123,14 +123,11 @@ impl OneSeat {
             let st = &mut derived.students[s];
             st.first_need = first;
             st.need_count = derived.needs.len() as u32 - first;
-            let held: Vec<MentorIx> = locks
-                .iter()
-                .filter(|l| l.0 as usize == s)
-                .map(|l| l.1)
-                .collect();
-            match held[..] {
+            let from = locks.partition_point(|l| (l.0 as usize) < s);
+            let to = locks.partition_point(|l| (l.0 as usize) <= s);
+            match locks[from..to] {
                 [] => {}
-                [m] => {
+                [(_, m)] => {
                     let mask = by_mentor.get(&m)?.0;
                     seats.push(Seat {
                         student: s as _,
