@@ -149,14 +149,16 @@ fn rematch_reports_the_diff_for_the_bundled_midyear_example() {
 }
 
 /// The same request gives the same bytes whatever the number of threads the per-need work is
-/// split over (`MENTOR_MATCH_THREADS`): a multi-need school (network+side) and a single-need
-/// one (network).
+/// split over (`MENTOR_MATCH_THREADS`): a multi-need school (network+side), a single-need
+/// one (network) and the multi-need one with one mentor per student (network over
+/// student-level nodes).
 #[test]
 fn output_is_byte_identical_across_thread_counts() {
     let dir = tempfile::tempdir().unwrap();
     for (name, shape, method) in [
         ("multi", None, "SOLVE_METHOD_NETWORK_SIDE"),
         ("single", Some("--single-need"), "SOLVE_METHOD_NETWORK"),
+        ("one-mentor", None, "SOLVE_METHOD_NETWORK"),
     ] {
         let path = dir.path().join(format!("{name}.json"));
         let mut generate = bin();
@@ -174,6 +176,12 @@ fn output_is_byte_identical_across_thread_counts() {
         }
         let (out, _, stderr) = run(generate.arg("--output").arg(&path));
         assert!(out.status.success(), "{stderr}");
+        if name == "one-mentor" {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut request: serde_json::Value = serde_json::from_str(&text).unwrap();
+            request["policy"]["maxMentorsPerStudent"] = serde_json::json!(1);
+            std::fs::write(&path, request.to_string()).unwrap();
+        }
         let answers: Vec<String> = ["1", "2", "5"]
             .iter()
             .map(|threads| {
