@@ -71,6 +71,45 @@ pub(super) fn change_col_cost(model: &mut highs::Model, col: usize, cost: f64) {
     }
 }
 
+/// Columns added to a live LP in one call (one call per column re-sized HiGHS's model each
+/// time: ~27 ms of the 4,000x1,000 school's master). Column `j` has cost `costs[j]`, bounds
+/// `[0, uppers[j]]` and the entries `(rows[k], values[k])` for `k` in `starts[j]..starts[j+1]`
+/// (`starts` has one more element than `costs`); rows are addressed by position. False when
+/// HiGHS refuses them.
+pub(super) fn add_columns(
+    model: &mut highs::Model,
+    costs: &[f64],
+    uppers: &[f64],
+    starts: &[usize],
+    rows: &[usize],
+    values: &[f64],
+) -> bool {
+    let count = costs.len();
+    if count == 0 {
+        return true;
+    }
+    assert!(uppers.len() == count && starts.len() == count + 1 && rows.len() == values.len());
+    let lowers = vec![0.0; count];
+    let starts: Vec<c_int> = starts[..count].iter().map(|&x| x as c_int).collect();
+    let index: Vec<c_int> = rows.iter().map(|&r| r as c_int).collect();
+    // SAFETY: `model` owns a live HiGHS instance; every array holds `count` columns' data (or
+    // `values.len()` entries) and outlives the call, which copies them.
+    let status = unsafe {
+        highs_sys::Highs_addCols(
+            model.as_mut_ptr(),
+            count as c_int,
+            costs.as_ptr(),
+            lowers.as_ptr(),
+            uppers.as_ptr(),
+            index.len() as c_int,
+            starts.as_ptr(),
+            index.as_ptr(),
+            values.as_ptr(),
+        )
+    };
+    status != highs_sys::STATUS_ERROR
+}
+
 /// See [`change_col_cost`].
 pub(super) fn change_col_bounds(model: &mut highs::Model, col: usize, lower: f64, upper: f64) {
     // SAFETY: as in `change_col_cost`.

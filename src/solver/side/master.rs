@@ -273,24 +273,34 @@ impl<'a> Master<'a> {
         made
     }
 
-    /// Move the pending columns into the LP with their objective in `tier`.
+    /// Move the pending columns into the LP with their objective in `tier`, in one call.
     fn flush(&mut self, model: &mut Model, tier: usize) -> Option<()> {
         let start = self.columns.len() - self.pending;
-        for column in &self.columns[start..] {
-            // Rows in order, a repeated row (the kept row) as one factor.
-            let mut factors: Vec<(Row, f64)> = Vec::with_capacity(column.rows.len());
-            let mut last = usize::MAX;
+        let new = &self.columns[start..];
+        let mut starts: Vec<usize> = Vec::with_capacity(new.len() + 1);
+        let mut rows: Vec<usize> = Vec::new();
+        let mut values: Vec<f64> = Vec::new();
+        for column in new {
+            starts.push(rows.len());
+            // Rows in order, a repeated row (the kept row) as one entry.
             for &r in &column.rows {
-                match factors.last_mut() {
-                    Some((_, f)) if r == last => *f += 1.0,
-                    _ => factors.push((self.rows[r], 1.0)),
+                match (rows.last(), values.last_mut()) {
+                    (Some(&last), Some(v))
+                        if last == r && rows.len() > starts[starts.len() - 1] =>
+                    {
+                        *v += 1.0
+                    }
+                    _ => {
+                        rows.push(r);
+                        values.push(1.0);
+                    }
                 }
-                last = r;
             }
-            model
-                .try_add_column(column.tier_value[tier], 0.0..=column.upper, factors)
-                .ok()?;
         }
+        starts.push(rows.len());
+        let costs: Vec<f64> = new.iter().map(|c| c.tier_value[tier]).collect();
+        let uppers: Vec<f64> = new.iter().map(|c| c.upper).collect();
+        highs::add_columns(model, &costs, &uppers, &starts, &rows, &values).then_some(())?;
         self.pending = 0;
         Some(())
     }
