@@ -91,6 +91,26 @@ fn nine_need_instance_is_proven_at_seven_not_its_relaxation() {
     );
 }
 
+/// The plan `solved` has the integer program's optimum over every pair: the same coverage per
+/// level and the same fit.
+fn assert_integer_programs_optimum(
+    problem: &mentor_match::domain::model::Problem,
+    solved: &solver::Solved,
+    seed: u64,
+) {
+    let options = SolveOptions::from_policy(problem);
+    let candidates = engine::candidates(problem);
+    let mip = solver::solve_integer_program(problem, &candidates, options).unwrap();
+    assert_eq!(solved.solution.coverage, mip.coverage, "seed {seed}");
+    assert!(
+        (solved.solution.objective - mip.objective).abs() < 1e-6,
+        "seed {seed}: {:?} {} vs integer program {}",
+        solved.method,
+        solved.solution.objective,
+        mip.objective
+    );
+}
+
 #[test]
 fn network_side_matches_the_integer_program_on_generated_schools() {
     for seed in [1, 2] {
@@ -103,15 +123,7 @@ fn network_side_matches_the_integer_program_on_generated_schools() {
             "seed {seed}"
         );
         assert_eq!(solved.solution.status, SolveStatus::Optimal, "seed {seed}");
-        let candidates = engine::candidates(&problem);
-        let mip = solver::solve_integer_program(&problem, &candidates, options).unwrap();
-        assert_eq!(solved.solution.coverage, mip.coverage, "seed {seed}");
-        assert!(
-            (solved.solution.objective - mip.objective).abs() < 1e-6,
-            "seed {seed}: network+side {} vs integer program {}",
-            solved.solution.objective,
-            mip.objective
-        );
+        assert_integer_programs_optimum(&problem, &solved, seed);
         let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
         assert_eq!(verify::verify(&problem, &pairs), Ok(()));
     }
@@ -173,15 +185,7 @@ fn one_mentor_per_student_is_a_network_with_the_integer_programs_optimum() {
             (0..problem.students.len()).all(|s| mentors_of(s).len() <= 1),
             "seed {seed}: a student with two mentors"
         );
-        let candidates = engine::candidates(&problem);
-        let mip = solver::solve_integer_program(&problem, &candidates, options).unwrap();
-        assert_eq!(solved.solution.coverage, mip.coverage, "seed {seed}");
-        assert!(
-            (solved.solution.objective - mip.objective).abs() < 1e-6,
-            "seed {seed}: network {} vs integer program {}",
-            solved.solution.objective,
-            mip.objective
-        );
+        assert_integer_programs_optimum(&problem, &solved, seed);
     }
 }
 
@@ -319,15 +323,7 @@ proptest! {
     fn entry_point_equals_brute_force_with_seat_sharing(seed in any::<u64>(), s in 1usize..8, m in 1usize..5) {
         let problem = tiny_problem(seed, s, m);
         prop_assume!(problem.needs.len() <= 9);
-        let solved = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
-        prop_assert_eq!(solved.solution.status, SolveStatus::Optimal);
-        let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
-        prop_assert_eq!(verify::verify(&problem, &pairs), Ok(()));
-        let candidates = engine::candidates(&problem);
-        let best = brute_force(&problem, &candidates);
-        prop_assert_eq!(coverage(&problem, &pairs), best.coverage);
-        prop_assert!((solved.solution.objective - best.fit).abs() < 1e-6,
-            "solver {} vs brute force {} ({:?})", solved.solution.objective, best.fit, solved.method);
+        entry_point_equals_brute_force(&problem)?;
     }
 }
 
@@ -343,16 +339,30 @@ proptest! {
         raw.policy.max_mentors_per_student = Some(1);
         let problem = validate(raw).expect("tiny generator makes valid requests");
         prop_assume!(problem.needs.len() <= 9);
-        let solved = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
-        prop_assert_eq!(solved.solution.status, SolveStatus::Optimal);
-        let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
-        prop_assert_eq!(verify::verify(&problem, &pairs), Ok(()));
-        let candidates = engine::candidates(&problem);
-        let best = brute_force(&problem, &candidates);
-        prop_assert_eq!(coverage(&problem, &pairs), best.coverage);
-        prop_assert!((solved.solution.objective - best.fit).abs() < 1e-6,
-            "solver {} vs brute force {} ({:?})", solved.solution.objective, best.fit, solved.method);
+        entry_point_equals_brute_force(&problem)?;
     }
+}
+
+/// Through the one entry point: the plan is proven optimal and valid, and its coverage per level
+/// and fit equal exhaustive search.
+fn entry_point_equals_brute_force(
+    problem: &mentor_match::domain::model::Problem,
+) -> Result<(), TestCaseError> {
+    let solved = solver::solve_problem(problem, SolveOptions::from_policy(problem)).unwrap();
+    prop_assert_eq!(solved.solution.status, SolveStatus::Optimal);
+    let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
+    prop_assert_eq!(verify::verify(problem, &pairs), Ok(()));
+    let candidates = engine::candidates(problem);
+    let best = brute_force(problem, &candidates);
+    prop_assert_eq!(coverage(problem, &pairs), best.coverage);
+    prop_assert!(
+        (solved.solution.objective - best.fit).abs() < 1e-6,
+        "solver {} vs brute force {} ({:?})",
+        solved.solution.objective,
+        best.fit,
+        solved.method
+    );
+    Ok(())
 }
 
 /// Every score ties: `students` with one math need each and `mentors` interchangeable mentors

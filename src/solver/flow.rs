@@ -421,6 +421,32 @@ pub(super) fn need_levels(problem: &Problem) -> Vec<Cost> {
         .collect()
 }
 
+/// The node of a network in which the needs of `student` in `mask` (bit i: its i-th need)
+/// travel together: those needs, the first at the highest of their priorities, and its
+/// coverage digit, the sum of theirs (`base_level`: [`need_levels`]). Used where seats are
+/// shared (`side/derived.rs`, `one_seat.rs`).
+pub(super) fn joint_need(
+    problem: &Problem,
+    student: &crate::domain::model::Student,
+    mask: u16,
+    base_level: &[Cost],
+) -> (Vec<NeedIx>, crate::domain::model::Need, Cost) {
+    let members: Vec<NeedIx> = student
+        .needs()
+        .enumerate()
+        .filter(|(i, _)| mask & 1 << i != 0)
+        .map(|(_, n)| n)
+        .collect();
+    let mut need = problem.needs[members[0] as usize].clone();
+    need.priority = members
+        .iter()
+        .map(|&n| problem.needs[n as usize].priority)
+        .max()
+        .unwrap_or(need.priority);
+    let level = members.iter().map(|&n| base_level[n as usize]).sum();
+    (members, need, level)
+}
+
 /// Solves the network model exactly over the given candidate set. Returns the chosen candidate
 /// positions, ascending, with the potentials that prove optimality.
 pub(super) fn solve(problem: &Problem, candidates: &Candidates) -> NetworkSolution {

@@ -565,31 +565,15 @@ fn solve_relaxed(
         if verify::verify(problem, &pairs).is_err() {
             return Ok(None);
         }
-        let objective = chosen_objective(problem, &candidates, &solved.chosen);
         let potentials = complete.then(|| solved.potentials());
-        let (status, best_bound) = if complete {
-            (SolveStatus::Optimal, objective)
-        } else {
-            (
-                SolveStatus::TimeLimit,
-                trivial_bound(problem, &candidates).max(objective),
-            )
-        };
-        return Ok(Some(Solved {
-            solution: Solution {
-                status,
-                objective,
-                best_bound,
-                gap: relative_gap(objective, best_bound),
-                coverage: level_coverage(problem, &pairs),
-                chosen: solved.chosen,
-            },
+        return Ok(Some(Solved::by_network(
+            problem,
             candidates,
+            solved.chosen,
+            (complete, rounds),
             total_pairs,
-            method: Method::Network { rounds },
-            all: None,
             potentials,
-        }));
+        )));
     }
     // The seat-sharing method's certificate prices each seat alike; mentor-level terms
     // (involvement, load spread) make seats differ, so those requests go to the integer
@@ -661,33 +645,55 @@ fn one_seat_answer(
         .iter()
         .filter_map(|&(n, m)| candidates.find(n, m))
         .collect();
-    let objective = chosen_objective(problem, &candidates, &chosen);
-    let (status, best_bound) = if run.complete {
-        (SolveStatus::Optimal, objective)
-    } else {
-        (
-            SolveStatus::TimeLimit,
-            trivial_bound(problem, &candidates).max(objective),
-        )
-    };
-    Some(Solved {
-        solution: Solution {
-            status,
-            objective,
-            best_bound,
-            gap: relative_gap(objective, best_bound),
-            coverage: level_coverage(problem, &pairs),
-            chosen,
-        },
+    Some(Solved::by_network(
+        problem,
         candidates,
-        total_pairs: all.len() as u64,
-        method: Method::Network { rounds: run.rounds },
-        all: None,
-        potentials: None,
-    })
+        chosen,
+        (run.complete, run.rounds),
+        all.len() as u64,
+        None,
+    ))
 }
 
 impl Solved {
+    /// A network method's answer (plan `chosen` over `candidates`, `(complete, rounds)` of its
+    /// pricing): proven optimal when the pricing finished, else the plan at the limit against
+    /// the trivial bound.
+    fn by_network(
+        problem: &Problem,
+        candidates: Candidates,
+        chosen: Vec<usize>,
+        (complete, rounds): (bool, u32),
+        total_pairs: u64,
+        potentials: Option<gain::Potentials>,
+    ) -> Solved {
+        let objective = chosen_objective(problem, &candidates, &chosen);
+        let (status, best_bound) = if complete {
+            (SolveStatus::Optimal, objective)
+        } else {
+            (
+                SolveStatus::TimeLimit,
+                trivial_bound(problem, &candidates).max(objective),
+            )
+        };
+        let pairs = verify::pairs(&candidates, &chosen);
+        Solved {
+            solution: Solution {
+                status,
+                objective,
+                best_bound,
+                gap: relative_gap(objective, best_bound),
+                coverage: level_coverage(problem, &pairs),
+                chosen,
+            },
+            candidates,
+            total_pairs,
+            method: Method::Network { rounds },
+            all: None,
+            potentials,
+        }
+    }
+
     /// The seat-sharing method's answer, over `total_pairs` feasible pairs.
     fn by_side(outcome: side::SideOutcome, total_pairs: u64) -> Solved {
         Solved {

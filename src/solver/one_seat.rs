@@ -96,21 +96,11 @@ impl OneSeat {
             let first = derived.needs.len() as NeedIx;
             let mut node_of_set: BTreeMap<u16, NeedIx> = BTreeMap::new();
             for (&mask, mentors) in &by_set {
-                let members: Vec<NeedIx> = student
-                    .needs()
-                    .enumerate()
-                    .filter(|(i, _)| mask & 1 << i != 0)
-                    .map(|(_, n)| n)
-                    .collect();
-                let mut need = problem.needs[members[0] as usize].clone();
-                need.priority = members
-                    .iter()
-                    .map(|&n| problem.needs[n as usize].priority)
-                    .max()
-                    .unwrap_or(need.priority);
+                let (members, need, node_level) =
+                    flow::joint_need(problem, student, mask, &base_level);
                 node_of_set.insert(mask, derived.needs.len() as NeedIx);
                 derived.needs.push(need);
-                level.push(members.iter().map(|&n| base_level[n as usize]).sum());
+                level.push(node_level);
                 for &(m, fit) in mentors {
                     out.mentors.push(m);
                     // The flow quantises `score · fit_scale` again: this gives back `fit`

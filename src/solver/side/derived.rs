@@ -53,21 +53,11 @@ impl Derived {
                     continue;
                 }
                 covered |= mask;
-                let members: Vec<NeedIx> = student
-                    .needs()
-                    .enumerate()
-                    .filter(|(i, _)| mask & 1 << i != 0)
-                    .map(|(_, n)| n)
-                    .collect();
+                let (members, need, node_level) =
+                    flow::joint_need(problem, student, mask, &base_level);
                 let row = bundle_row(all, &members);
-                let mut need = problem.needs[members[0] as usize].clone();
-                need.priority = members
-                    .iter()
-                    .map(|&n| problem.needs[n as usize].priority)
-                    .max()
-                    .unwrap_or(need.priority);
                 derived.needs.push(need);
-                level.push(members.iter().map(|&n| base_level[n as usize]).sum());
+                level.push(node_level);
                 for (m, score) in row {
                     out.mentors.push(m);
                     out.scores.push(score);
