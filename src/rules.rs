@@ -515,6 +515,17 @@ impl Candidates {
         set
     }
 
+    /// Adds a plan's pairs (with their scores in `all`) to the set and returns their positions
+    /// here: the kept set an answer is reported over must hold the plan itself.
+    pub fn hold_plan(&mut self, all: &Candidates, plan: &[(NeedIx, MentorIx)]) -> Vec<usize> {
+        self.extend(
+            plan.iter()
+                .filter_map(|&(n, m)| all.find(n, m).map(|c| (n, m, all.scores[c])))
+                .collect(),
+        );
+        plan.iter().filter_map(|&(n, m)| self.find(n, m)).collect()
+    }
+
     /// Adds pairs (need, mentor, score) not yet in the set, keeping rows sorted by mentor.
     pub fn extend(&mut self, mut extra: Vec<(NeedIx, MentorIx, f64)>) {
         if extra.is_empty() {

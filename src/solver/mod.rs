@@ -619,7 +619,7 @@ fn one_seat_answer(
     let mut pairs = run.pairs;
     verify::verify(problem, &pairs).ok()?;
     if let Some(warm) = warm.filter(|_| !run.complete) {
-        let fit_scale = flow::fit_scale_for(problem, all);
+        let fit_scale = run.fit_scale;
         let value = |pairs: &[(NeedIx, MentorIx)]| -> flow::Cost {
             pairs
                 .iter()
@@ -635,16 +635,7 @@ fn one_seat_answer(
         }
     }
     let mut candidates = all.select(problem, options.sparse_keep.max(1));
-    candidates.extend(
-        pairs
-            .iter()
-            .filter_map(|&(n, m)| all.find(n, m).map(|c| (n, m, all.scores[c])))
-            .collect(),
-    );
-    let chosen: Vec<usize> = pairs
-        .iter()
-        .filter_map(|&(n, m)| candidates.find(n, m))
-        .collect();
+    let chosen = candidates.hold_plan(all, &pairs);
     Some(Solved::by_network(
         problem,
         candidates,

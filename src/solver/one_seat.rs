@@ -47,6 +47,8 @@ pub(super) struct OneSeatRun {
     pub rounds: u32,
     /// False when the deadline struck: the plan is feasible, not proven.
     pub complete: bool,
+    /// The fit quantum the costs were packed at (`flow::fit_scale_for` of the problem).
+    pub fit_scale: f64,
 }
 
 impl OneSeat {
@@ -162,6 +164,7 @@ impl OneSeat {
             pairs,
             rounds: run.rounds,
             complete: run.complete,
+            fit_scale: self.fit_scale,
         }
     }
 }

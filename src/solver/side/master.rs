@@ -39,7 +39,7 @@
 
 use std::collections::HashSet;
 
-use ::highs::{ColProblem, HighsModelStatus, Model, Row, Sense};
+use ::highs::{ColProblem, HighsModelStatus, Model, Sense};
 
 use super::bound::MAX_BONUS;
 use super::{lagrangian, Block, Bound, Pricing, Shape, Sharing, ONE_NEED};
@@ -112,8 +112,7 @@ struct Master<'a> {
     need_row: Vec<Option<usize>>,
     /// Row of each student that has one (students with a shareable seat).
     student_row: Vec<Option<usize>>,
-    rows: Vec<Row>,
-    /// Each row's bounds: `(−∞, capacity or 1]`, and `[K, ∞)` for a rematch's kept row.
+    /// Each row's bounds (rows are addressed by position, in this order): `(−∞, capacity or 1]`, and `[K, ∞)` for a rematch's kept row.
     bounds: Vec<(f64, f64)>,
     /// The row of a rematch's bound on changes (`KeptRow`): one unit per kept seat of the row.
     kept_row: Option<usize>,
@@ -283,18 +282,16 @@ impl<'a> Master<'a> {
         for column in new {
             starts.push(rows.len());
             // Rows in order, a repeated row (the kept row) as one entry.
+            let mut last = None;
             for &r in &column.rows {
-                match (rows.last(), values.last_mut()) {
-                    (Some(&last), Some(v))
-                        if last == r && rows.len() > starts[starts.len() - 1] =>
-                    {
-                        *v += 1.0
-                    }
+                match values.last_mut() {
+                    Some(v) if last == Some(r) => *v += 1.0,
                     _ => {
                         rows.push(r);
                         values.push(1.0);
                     }
                 }
+                last = Some(r);
             }
         }
         starts.push(rows.len());
@@ -436,16 +433,13 @@ impl<'a> MasterLp<'a> {
             bounds.len() - 1
         });
         let slack_row = kept_row.filter(|_| with_slack);
-        let rows: Vec<Row> = bounds
-            .iter()
-            .map(|&(lo, hi)| {
-                if lo.is_finite() {
-                    pb.add_row(lo..)
-                } else {
-                    pb.add_row(..=hi)
-                }
-            })
-            .collect();
+        for &(lo, hi) in &bounds {
+            if lo.is_finite() {
+                pb.add_row(lo..);
+            } else {
+                pb.add_row(..=hi);
+            }
+        }
         let mut model = pb.optimise(Sense::Maximise);
         model.make_quiet();
         model.set_option("threads", 1);
@@ -458,7 +452,6 @@ impl<'a> MasterLp<'a> {
                 sharing,
                 need_row,
                 student_row,
-                rows,
                 bounds,
                 kept_row,
                 seen: HashSet::new(),
@@ -489,7 +482,7 @@ impl<'a> MasterLp<'a> {
         *self.until = deadline;
         self.reset_faces()?;
         self.offer_start(&start, incumbent)?;
-        let row_count = self.master.rows.len();
+        let row_count = self.master.bounds.len();
         // Prices of the finished tiers, packed, per row.
         let mut settled: Vec<Cost> = vec![0; row_count];
         let units = tier_units(self.master.pricing.fit_scale);

@@ -157,18 +157,8 @@ pub(super) fn finish(
     rounds: u32,
     residual_pairs: usize,
 ) -> SideOutcome {
-    kept.extend(
-        inc.pairs
-            .iter()
-            .filter_map(|&(n, m)| all.find(n, m).map(|c| (n, m, all.scores[c])))
-            .collect(),
-    );
+    let chosen = kept.hold_plan(all, &inc.pairs);
     let candidates = kept;
-    let chosen: Vec<usize> = inc
-        .pairs
-        .iter()
-        .filter_map(|&(n, m)| candidates.find(n, m))
-        .collect();
     let objective: f64 = chosen.iter().map(|&c| candidates.scores[c]).sum();
     let best_bound = match (status, bound) {
         (SolveStatus::Optimal, _) => objective,
