@@ -85,8 +85,13 @@ const DISTRICT_PAIRS: u64 = 4_000_000;
 /// One covered need at the lowest priority in the packed cost (the fit digit is below it).
 const ONE_NEED: Cost = 1 << flow::FIT_BITS;
 
-/// First width of the residual, in score points.
-const INITIAL_DELTA_POINTS: f64 = 0.05;
+/// First width of the residual, in score points. The residual's optimum sits within a
+/// hundredth of a point of the master's bound on the generated schools (the bound is the LP's,
+/// and the optimal plan uses pairs of zero reduced cost), so the pairs within 0.02 points
+/// hold it; HiGHS then settles the program sooner than over the pairs within 0.05 (which
+/// are barely more, ~5 %): 4,000x1,000 residual 284 -> 153 ms and 435 -> 239 ms on two seeds,
+/// the same optima on nine instances. A wider gap is met by widening, as before.
+const INITIAL_DELTA_POINTS: f64 = 0.02;
 
 /// Students with more needs than this get a looser bound (needs priced independently) instead
 /// of the exact dynamic programme over subsets of needs (3^k steps).
