@@ -426,6 +426,8 @@ pub(super) struct MasterLp<'a> {
     converged: bool,
     /// [`TIE_BREAK_SHARE`] (a test sets 0 to compare).
     tie_break_share: f64,
+    /// [`MAX_ITERATIONS_PER_TIER`] (a test sets fewer, to end tiers on the count).
+    max_iterations: u32,
 }
 
 impl<'a> MasterLp<'a> {
@@ -500,6 +502,7 @@ impl<'a> MasterLp<'a> {
             tight: Vec::new(),
             converged: false,
             tie_break_share: TIE_BREAK_SHARE,
+            max_iterations: MAX_ITERATIONS_PER_TIER,
         }
     }
 
@@ -642,7 +645,7 @@ impl<'a> MasterLp<'a> {
                 }
                 break;
             }
-            let enough = solves >= MAX_ITERATIONS_PER_TIER || run.bound.value <= incumbent_value;
+            let enough = solves >= self.max_iterations || run.bound.value <= incumbent_value;
             if enough {
                 if self.master.tie_break == 0.0 || solves == 0 {
                     break;
@@ -717,11 +720,13 @@ impl<'a> MasterLp<'a> {
                 }
                 return Some(TierEnd::Solved(y, true));
             }
+            // The columns made go into the LP even when this was the tier's last solve: the
+            // next tier's face reads every column.
+            self.master.flush(self.model.as_mut()?, tier)?;
+            self.dropped.resize(self.master.columns.len(), false);
             if enough {
                 break;
             }
-            self.master.flush(self.model.as_mut()?, tier)?;
-            self.dropped.resize(self.master.columns.len(), false);
         }
         Some(TierEnd::Solved(y, false))
     }
@@ -843,11 +848,9 @@ mod tests {
         );
     }
 
-    /// The tie-break changes how HiGHS reaches each tier's optimum, not the optimum: on a
-    /// generated school the master reaches its LP's optimum with and without it, and the exact
-    /// bound at its prices is the same (the LP's optimum, to float noise far below a point).
-    #[test]
-    fn the_tie_break_leaves_the_masters_bound_where_it_was() {
+    /// Runs `f` with the master's inputs for a generated 300x70 school: the pairs' values,
+    /// the shared seats, the bound at zero prices as the start, and a distant deadline.
+    fn with_school_master(f: impl FnOnce(&Pricing<'_>, &Sharing, &Bound, Until)) {
         use crate::rules::Candidates;
         use crate::solver::side::lagrangian;
         use std::time::{Duration, Instant};
@@ -873,25 +876,62 @@ mod tests {
             at: Instant::now() + Duration::from_secs(120),
             stop: None,
         };
-        let bound = |share: f64| {
-            let mut lp = MasterLp::new(&base, &sharing, deadline, false);
-            lp.tie_break_share = share;
-            let run = lp
-                .prices(start.clone(), &[], Cost::MIN, TIERS, deadline)
-                .expect("the master solves");
-            assert!(lp.converged(), "share {share}: the LP's optimum is reached");
+        f(&base, &sharing, &start, deadline);
+    }
+
+    /// The tie-break changes how HiGHS reaches each tier's optimum, not the optimum: on a
+    /// generated school the master reaches its LP's optimum with and without it, and the exact
+    /// bound at its prices is the same (the LP's optimum, to float noise far below a point).
+    #[test]
+    fn the_tie_break_leaves_the_masters_bound_where_it_was() {
+        with_school_master(|base, sharing, start, deadline| {
+            let bound = |share: f64| {
+                let mut lp = MasterLp::new(base, sharing, deadline, false);
+                lp.tie_break_share = share;
+                let run = lp
+                    .prices(start.clone(), &[], Cost::MIN, TIERS, deadline)
+                    .expect("the master solves");
+                assert!(lp.converged(), "share {share}: the LP's optimum is reached");
+                assert!(
+                    run.bound.value < start.value,
+                    "share {share}: tighter than the start"
+                );
+                run.bound.value
+            };
+            let (with, without) = (bound(TIE_BREAK_SHARE), bound(0.0));
+            let points = (with - without).abs() as f64 / base.fit_scale;
             assert!(
-                run.bound.value < start.value,
-                "share {share}: tighter than the start"
+                points < 1e-3,
+                "bounds {with} and {without}: {points} points apart"
             );
-            run.bound.value
-        };
-        let (with, without) = (bound(TIE_BREAK_SHARE), bound(0.0));
-        let points = (with - without).abs() as f64 / base.fit_scale;
-        assert!(
-            points < 1e-3,
-            "bounds {with} and {without}: {points} points apart"
-        );
+        });
+    }
+
+    /// A tier that ends on its count of solves, its last solve (at its own costs, after the
+    /// tie-break) still pricing columns out, leaves every column it made in the LP: the next
+    /// tier's face reads them all (a 2,000-student school whose scores all tie panicked here,
+    /// a column made but never added).
+    #[test]
+    fn a_tier_ended_by_its_count_leaves_the_master_whole() {
+        with_school_master(|base, sharing, start, deadline| {
+            for max_iterations in 1..=3 {
+                let mut lp = MasterLp::new(base, sharing, deadline, false);
+                lp.max_iterations = max_iterations;
+                let run = lp
+                    .prices(start.clone(), &[], Cost::MIN, TIERS, deadline)
+                    .expect("the master solves");
+                assert!(
+                    !lp.converged(),
+                    "{max_iterations} solves a tier: not converged"
+                );
+                assert!(
+                    run.bound.value <= start.value,
+                    "never looser than the start"
+                );
+                assert_eq!(lp.master.pending, 0, "every column made is in the LP");
+                assert_eq!(lp.dropped.len(), lp.master.columns.len());
+            }
+        });
     }
 
     #[test]
