@@ -51,6 +51,12 @@ pub(super) fn interrupt_at(model: &mut highs::Model, until: &mut Until) {
     }
 }
 
+/// Whether HiGHS should write its log (`MENTOR_MATCH_HIGHS_LOG` set: for diagnosing a slow
+/// model). Read by the integer program's stages and the pattern master alike.
+pub(super) fn log_requested() -> bool {
+    std::env::var_os("MENTOR_MATCH_HIGHS_LOG").is_some()
+}
+
 /// Sets a HiGHS option; a rejected one is an error naming it.
 pub(super) fn set_option<V: highs::HighsOptionValue>(
     model: &mut highs::Model,

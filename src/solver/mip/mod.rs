@@ -505,7 +505,7 @@ fn configure(
     relative_gap: f64,
     integral: bool,
 ) -> Result<(), SolveError> {
-    let verbose = std::env::var_os("MENTOR_MATCH_HIGHS_LOG").is_some();
+    let verbose = backend::log_requested();
     set_option(inner, "output_flag", verbose)?;
     set_option(inner, "log_to_console", verbose)?;
     set_option(inner, "threads", 1)?;

@@ -449,8 +449,10 @@ pub(super) struct MasterLp<'a> {
     /// The last call reached the whole master's optimum in every tier: its bound is the LP's,
     /// and no later call can price tighter (the LP does not change between rounds).
     converged: bool,
-    /// [`TIE_BREAK_SHARE`] (a test sets 0 to compare).
-    tie_break_share: f64,
+    /// Fit per score point a tie-broken tier adds to its objective: [`TIE_BREAK_SHARE`] per
+    /// the largest pair score, 0 with a kept row (see [`TIE_BROKEN_TIERS`]; a test sets 0 to
+    /// compare).
+    tie_break_weight: f64,
     /// [`MAX_ITERATIONS_PER_TIER`] (a test sets fewer, to end tiers on the count).
     max_iterations: u32,
 }
@@ -501,7 +503,7 @@ impl<'a> MasterLp<'a> {
         }
         let mut model = pb.optimise(Sense::Maximise);
         // Quiet unless `MENTOR_MATCH_HIGHS_LOG` is set, as the integer program's stages.
-        if std::env::var_os("MENTOR_MATCH_HIGHS_LOG").is_none() {
+        if !highs::log_requested() {
             model.make_quiet();
         }
         model.set_option("threads", 1);
@@ -526,7 +528,11 @@ impl<'a> MasterLp<'a> {
             dropped: Vec::new(),
             tight: Vec::new(),
             converged: false,
-            tie_break_share: TIE_BREAK_SHARE,
+            tie_break_weight: if kept_row.is_none() {
+                TIE_BREAK_SHARE / base.all.largest_score().max(1.0)
+            } else {
+                0.0
+            },
             max_iterations: MAX_ITERATIONS_PER_TIER,
         }
     }
@@ -558,12 +564,11 @@ impl<'a> MasterLp<'a> {
         };
         self.converged = false;
         for (tier, &unit) in units.iter().enumerate().take(tiers) {
-            self.master.tie_break =
-                if TIE_BROKEN_TIERS.contains(&tier) && self.master.kept_row.is_none() {
-                    self.tie_break_share / self.master.pricing.all.largest_score().max(1.0)
-                } else {
-                    0.0
-                };
+            self.master.tie_break = if TIE_BROKEN_TIERS.contains(&tier) {
+                self.tie_break_weight
+            } else {
+                0.0
+            };
             if tier > 0 {
                 self.set_costs(tier)?;
             }
@@ -910,20 +915,29 @@ mod tests {
     #[test]
     fn the_tie_break_leaves_the_masters_bound_where_it_was() {
         with_school_master(|base, sharing, start, deadline| {
-            let bound = |share: f64| {
+            let bound = |broken: bool| {
                 let mut lp = MasterLp::new(base, sharing, deadline, false);
-                lp.tie_break_share = share;
+                assert!(
+                    lp.tie_break_weight > 0.0,
+                    "no kept row: the tie-break is on"
+                );
+                if !broken {
+                    lp.tie_break_weight = 0.0;
+                }
                 let run = lp
                     .prices(start.clone(), &[], Cost::MIN, TIERS, deadline)
                     .expect("the master solves");
-                assert!(lp.converged(), "share {share}: the LP's optimum is reached");
+                assert!(
+                    lp.converged(),
+                    "tie-break {broken}: the LP's optimum is reached"
+                );
                 assert!(
                     run.bound.value < start.value,
-                    "share {share}: tighter than the start"
+                    "tie-break {broken}: tighter than the start"
                 );
                 run.bound.value
             };
-            let (with, without) = (bound(TIE_BREAK_SHARE), bound(0.0));
+            let (with, without) = (bound(true), bound(false));
             let points = (with - without).abs() as f64 / base.fit_scale;
             assert!(
                 points < 1e-3,
