@@ -29,6 +29,7 @@ mod flow;
 pub mod forced;
 pub mod gain;
 mod highs;
+mod interchangeable;
 mod mip;
 mod network;
 mod one_seat;
@@ -494,7 +495,7 @@ fn seat_cost_start(
     let mut plain = problem.clone();
     plain.policy.involve_every_mentor = false;
     plain.policy.load_spread = 0.0;
-    let outcome = side::solve(&plain, all, options, deadline, None)?;
+    let outcome = side_solve(&plain, all, options, deadline, None)?;
     let pairs = verify::pairs(&outcome.candidates, &outcome.solution.chosen);
     tracing::debug!(
         pairs = pairs.len(),
@@ -599,8 +600,57 @@ fn solve_relaxed(
             relaxed, all, options, deadline, network, warm,
         ));
     }
-    let outcome = side::solve(relaxed, all, options, deadline, warm)?;
+    let outcome = side_solve(relaxed, all, options, deadline, warm)?;
     Ok(Some(Solved::by_side(outcome, total_pairs)))
+}
+
+/// The seat-sharing method, with interchangeable mentors solved as one where there are any
+/// (`interchangeable.rs`: same optimum, far less symmetry for the master and the residual
+/// program to wade through). The answer is over the original mentors.
+fn side_solve(
+    problem: &Problem,
+    all: &Candidates,
+    options: SolveOptions,
+    deadline: Until,
+    warm: Option<&[(NeedIx, MentorIx)]>,
+) -> Result<side::SideOutcome, SolveError> {
+    let Some(classes) = interchangeable::Classes::find(problem, all) else {
+        return side::solve(problem, all, options, deadline, warm);
+    };
+    let reduced = classes.reduce(problem);
+    let reduced_all = classes.reduce_candidates(all);
+    tracing::debug!(
+        mentors = problem.mentors.len(),
+        classes = classes.len(),
+        pairs = reduced_all.len(),
+        "interchangeable mentors solved as one"
+    );
+    let reduced_warm = warm.map(|w| classes.reduce_plan(w));
+    let outcome = side::solve(
+        &reduced,
+        &reduced_all,
+        options,
+        deadline,
+        reduced_warm.as_deref(),
+    )?;
+    let reduced_pairs = verify::pairs(&outcome.candidates, &outcome.solution.chosen);
+    let pairs = classes.expand_plan(problem, &reduced_pairs);
+    if !interchangeable::Classes::holds(problem, &pairs) {
+        // Cannot happen (see the module's proof); if it did, the plain method answers.
+        tracing::warn!(
+            "interchangeable mentors: the dealt-out plan broke a rule; solving without merging"
+        );
+        return side::solve(problem, all, options, deadline, warm);
+    }
+    let (candidates, chosen) = classes.expand_candidates(&outcome.candidates, &pairs);
+    Ok(side::SideOutcome {
+        candidates,
+        solution: Solution {
+            chosen,
+            ..outcome.solution
+        },
+        stats: outcome.stats,
+    })
 }
 
 /// The answer of the one-seat network (`one_seat.rs`): proven optimal when its pricing
