@@ -614,7 +614,12 @@ fn side_solve(
     deadline: Until,
     warm: Option<&[(NeedIx, MentorIx)]>,
 ) -> Result<side::SideOutcome, SolveError> {
+    let started = Instant::now();
     let Some(classes) = interchangeable::Classes::find(problem, all) else {
+        tracing::debug!(
+            ms = started.elapsed().as_millis() as u64,
+            "interchangeable mentors: too few to merge"
+        );
         return side::solve(problem, all, options, deadline, warm);
     };
     let reduced = classes.reduce(problem);
@@ -623,6 +628,7 @@ fn side_solve(
         mentors = problem.mentors.len(),
         classes = classes.len(),
         pairs = reduced_all.len(),
+        ms = started.elapsed().as_millis() as u64,
         "interchangeable mentors solved as one"
     );
     let reduced_warm = warm.map(|w| classes.reduce_plan(w));
