@@ -70,6 +70,12 @@ fn nine_needs() -> RawRequest {
 /// The plan of the one entry point, checked to come from network+side, proven optimal and
 /// valid.
 fn proven_by_network_side(problem: &mentor_match::domain::model::Problem) -> Vec<(u32, u32)> {
+    let solved = solved_by_network_side(problem);
+    verify::pairs(&solved.candidates, &solved.solution.chosen)
+}
+
+/// As [`proven_by_network_side`], the whole answer.
+fn solved_by_network_side(problem: &mentor_match::domain::model::Problem) -> solver::Solved {
     let solved = solver::solve_problem(problem, SolveOptions::from_policy(problem)).unwrap();
     assert!(
         matches!(solved.method, Method::NetworkSide(_)),
@@ -79,7 +85,7 @@ fn proven_by_network_side(problem: &mentor_match::domain::model::Problem) -> Vec
     assert_eq!(solved.solution.status, SolveStatus::Optimal);
     let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
     assert_eq!(verify::verify(problem, &pairs), Ok(()));
-    pairs
+    solved
 }
 
 #[test]
@@ -431,15 +437,7 @@ fn tied_teachers_of_two_subjects_are_proven_with_the_integer_programs_optimum() 
         ..RawRequest::default()
     })
     .expect("valid");
-    let solved = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
-    assert!(
-        matches!(solved.method, Method::NetworkSide(_)),
-        "{:?}",
-        solved.method
-    );
-    assert_eq!(solved.solution.status, SolveStatus::Optimal);
-    let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
-    assert_eq!(verify::verify(&problem, &pairs), Ok(()));
+    let solved = solved_by_network_side(&problem);
     assert_integer_programs_optimum(&problem, &solved, 7);
     let a = engine::solve(&problem).unwrap();
     let b = engine::solve(&problem).unwrap();
