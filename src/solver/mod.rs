@@ -365,7 +365,8 @@ pub enum Method {
 ///   (`one_seat.rs`: a node per set of a student's needs one mentor covers);
 /// - **network+side** (`side/`) when seats can be shared: network flows with seats made up
 ///   front, an exact Lagrangian certificate, and the integer program on what the certificate
-///   leaves open (often nothing);
+///   leaves open (often nothing); mentors alike in every pair are solved as one first
+///   (`interchangeable.rs`, the same optimum);
 /// - **integer program** (`mip/`) for a rematch bounded by `maxChanges`, a side row the other
 ///   methods do not model.
 pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved, SolveError> {
