@@ -510,9 +510,12 @@ fn two_hundred_identical_mentors_are_optimal_deterministic_and_do_not_wander() {
 }
 
 /// Every score ties and every seat can be shared: `students` with a math and a physics need,
-/// 200 interchangeable mentors who teach both (one slot, no preferences). The flow's own
-/// prices make every student bundle both needs on one seat; that network (the second round)
-/// covers every need and proves it, so the pattern master never iterates. Before, its degenerate LP wandered
+/// 200 interchangeable mentors who teach both (one slot, no preferences). They are alike in
+/// every pair, so they are solved as one mentor with their 1,000 seats
+/// (`solver/interchangeable.rs`); the first round's plan, built on a seat per need, covers
+/// 1,500 of the 1,600 needs. The flow's own prices then make every student bundle both needs
+/// on one seat; that network (the second round) covers every need and proves it, so the pattern
+/// master never iterates. Before, its degenerate LP wandered
 /// for 49 iterations and 3.9 s on a 400 x 100 school of this shape (release build).
 #[test]
 fn two_hundred_identical_mentors_sharing_seats_are_settled_by_the_flows_bundles() {
