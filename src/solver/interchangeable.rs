@@ -63,7 +63,11 @@ impl Classes {
                 count[m] += 1;
             }
         }
-        let mut order: Vec<usize> = (0..m_count).filter(|&m| !named[m]).collect();
+        // A mentor with no pair takes no one: merging such mentors would change nothing but
+        // could count toward the threshold below, and cost a copy of the pairs.
+        let mut order: Vec<usize> = (0..m_count)
+            .filter(|&m| !named[m] && count[m] > 0)
+            .collect();
         order.sort_by_key(|&m| (count[m], hash[m], m));
         let mut group = vec![ALONE; m_count];
         let mut groups: Vec<Vec<MentorIx>> = Vec::new();
@@ -416,6 +420,23 @@ mod tests {
     #[test]
     fn no_two_alike_changes_nothing() {
         let problem = test_school::problem(test_school::json());
+        let all = engine::candidates(&problem);
+        assert!(Classes::find(&problem, &all).is_none());
+    }
+
+    #[test]
+    fn mentors_with_no_pair_are_not_merged() {
+        let mut json = test_school::json();
+        for id in ["T3", "T4"] {
+            let mut chemistry = json["mentors"][1].clone();
+            chemistry["id"] = serde_json::json!(id);
+            chemistry["subjects"] = serde_json::json!([{"subject": "chemistry", "years": 5}]);
+            json["mentors"]
+                .as_array_mut()
+                .expect("mentors")
+                .push(chemistry);
+        }
+        let problem = test_school::problem(json);
         let all = engine::candidates(&problem);
         assert!(Classes::find(&problem, &all).is_none());
     }
