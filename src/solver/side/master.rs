@@ -50,11 +50,12 @@ use crate::solver::{highs, Until};
 
 /// LP solves (each followed by one exact evaluation of the bound) per tier at most; the
 /// deadline's reserve stops a tier sooner. The generated schools converge in under 25. A dense
-/// school scored by caller affinities with seats scarce (`benches/shapes/affmulti.py 4000 1000
-/// 2`: 2.29 M pairs, ~3,000 seats for 6,994 needs) needs ~56 in its normal tier: at the old
-/// cap of 25 the tier ended unconverged, its bound was no better than the flow's prices, and
-/// the answer was `TIME_LIMIT` at a 94 % gap after 25 s, covering 665 normal needs; at 100
-/// it is proven optimal in 12.8 s with 1,986 (and `affmulti.py 2000 500 3` 4.3 -> 2.7 s).
+/// school scored by caller affinities with seats scarce (`benches/shapes/affinity.py 4000 1000
+/// 2 0.3 1-5 multi`: 2.29 M pairs, ~3,000 seats for 6,994 needs) needs ~56 in its normal tier:
+/// at the old cap of 25 the tier ended unconverged, its bound was no better than the flow's
+/// prices, and the answer was `TIME_LIMIT` at a 94 % gap after 25 s, covering 665 normal
+/// needs; at 100 it is proven optimal in 12.8 s with 1,986 (the same shape at 2,000 × 500,
+/// seed 3: 4.3 -> 2.7 s).
 const MAX_ITERATIONS_PER_TIER: u32 = 100;
 
 /// Tiers whose LP breaks its ties by fit: normal and low coverage. Their 0/1 objectives are
