@@ -581,9 +581,12 @@ async fn the_process_exits_within_the_grace_even_with_a_solve_running() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(exited.is_some(), "still running 10 s after SIGTERM");
-    // Grace 1 s, then at most a second more.
+    // The server's own bound (`server.rs`, `CLOSE_TIME`): gone within grace + 2.1 s (the
+    // stopped solve's 1.5 s to answer, 0.3 s to send, the runtime's 0.3 s), here 3.1 s, plus
+    // 0.4 s for the process to be reaped under a loaded CI machine. The test used to allow
+    // 2.5 s, tighter than that bound, and failed at 2.62 s in a debug CI run.
     assert!(
-        signalled.elapsed() < Duration::from_millis(2_500),
+        signalled.elapsed() < Duration::from_millis(3_500),
         "exited {:?} after SIGTERM",
         signalled.elapsed()
     );
