@@ -574,7 +574,14 @@ fn forced(problem: &Problem, need: NeedIx, mentor: MentorIx) -> bool {
 /// needs × 1,250 tied mentors did not finish in 30 s); spreading them makes the first flow
 /// nearly optimal. Deterministic, and it never overrides a score difference.
 pub fn tie_key(need: NeedIx, mentor: MentorIx) -> u64 {
-    let mut x = (u64::from(need) << 32 | u64::from(mentor)).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    splitmix64(u64::from(need) << 32 | u64::from(mentor))
+}
+
+/// splitmix64 (one step of Steele, Lea and Flood's generator): a well-mixed 64-bit value of
+/// `x`. The one mixer behind the engine's fixed pseudo-random keys (ties among mentors, the
+/// master's jitter, the hash of a mentor's pairs), so the same request always gives the same.
+pub fn splitmix64(x: u64) -> u64 {
+    let mut x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
     x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     x ^ (x >> 31)

@@ -22,9 +22,10 @@
 
 use std::collections::BTreeMap;
 
-use super::verify;
-use crate::domain::model::{MentorIx, NeedIx, PairFactsMap, Problem, SolveTerms, StudentIx};
-use crate::rules::Candidates;
+use crate::domain::model::{
+    MentorIx, MinKept, NeedIx, PairFactsMap, Problem, SolveTerms, StudentIx,
+};
+use crate::rules::{splitmix64, Candidates};
 
 /// No mentor: the class of a mentor that stays alone.
 const ALONE: u32 = u32::MAX;
@@ -59,7 +60,9 @@ impl Classes {
         for n in 0..problem.needs.len() as NeedIx {
             for c in all.of_need(n) {
                 let m = all.mentors[c] as usize;
-                hash[m] = mix(hash[m] ^ mix(mix(u64::from(n)) ^ all.scores[c].to_bits()));
+                hash[m] = splitmix64(
+                    hash[m] ^ splitmix64(splitmix64(u64::from(n)) ^ all.scores[c].to_bits()),
+                );
                 count[m] += 1;
             }
         }
@@ -196,13 +199,10 @@ impl Classes {
                 .iter()
                 .map(|(&(s, m), &bonus)| ((s, to(m)), bonus))
                 .collect::<BTreeMap<_, _>>(),
-            min_kept: terms
-                .min_kept
-                .as_ref()
-                .map(|k| crate::domain::model::MinKept {
-                    pairs: rename(&k.pairs),
-                    at_least: k.at_least,
-                }),
+            min_kept: terms.min_kept.as_ref().map(|k| MinKept {
+                pairs: rename(&k.pairs),
+                at_least: k.at_least,
+            }),
             stable_only: terms.stable_only,
         })
     }
@@ -316,12 +316,6 @@ impl Classes {
         chosen.sort_unstable();
         (out, chosen)
     }
-
-    /// Whether the expanded plan keeps every rule (it does by construction; checked, since
-    /// a plan that did not would be answered as if it were).
-    pub(super) fn holds(problem: &Problem, pairs: &[(NeedIx, MentorIx)]) -> bool {
-        verify::verify(problem, pairs).is_ok()
-    }
 }
 
 /// Mentors something names by index (a lock, a student's ranking, a stated fact, a rematch
@@ -356,18 +350,11 @@ fn named_mentors(problem: &Problem) -> Vec<bool> {
     named
 }
 
-/// splitmix64's finaliser: a well-mixed 64-bit hash step.
-fn mix(mut x: u64) -> u64 {
-    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    x ^ (x >> 31)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::engine;
+    use crate::solver::verify;
     use crate::test_school;
 
     /// Four teachers on one slot, no preferences: T1 and T3 teach math and English (T1 one seat,
@@ -452,7 +439,7 @@ mod tests {
         let reduced_plan: Vec<(NeedIx, MentorIx)> = (0..6).map(|n| (n, 0)).collect();
         let plan = classes.expand_plan(&problem, &reduced_plan);
         assert_eq!(plan, vec![(0, 2), (1, 2), (2, 0), (3, 0), (4, 2), (5, 2)]);
-        assert!(Classes::holds(&problem, &plan));
+        assert_eq!(verify::verify(&problem, &plan), Ok(()));
         assert_eq!(classes.reduce_plan(&plan), reduced_plan);
         let (kept, chosen) = classes.expand_candidates(&classes.reduce_candidates(&all), &plan);
         assert_eq!(kept.len(), all.len(), "every pair of every member");

@@ -642,7 +642,7 @@ fn side_solve(
     )?;
     let reduced_pairs = verify::pairs(&outcome.candidates, &outcome.solution.chosen);
     let pairs = classes.expand_plan(problem, &reduced_pairs);
-    if !interchangeable::Classes::holds(problem, &pairs) {
+    if verify::verify(problem, &pairs).is_err() {
         // Cannot happen (see the module's proof); if it did, the plain method answers.
         tracing::warn!(
             "interchangeable mentors: the dealt-out plan broke a rule; solving without merging"

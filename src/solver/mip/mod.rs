@@ -387,7 +387,7 @@ impl Model<'_> {
                     // so a larger base only repeats that trade (a tied 2,000-student school:
                     // four escalations of ~1.7 s each). Only the floors stop it.
                     let reached = self.counts(&o.x);
-                    if (0..4).any(|p| reached[p] > optimum[p]) {
+                    if reached.iter().zip(&optimum).any(|(r, o)| r > o) {
                         break;
                     }
                     base *= 8.0;

@@ -45,6 +45,7 @@ use super::bound::MAX_BONUS;
 use super::{lagrangian, Block, Bound, Pricing, Shape, Sharing, ONE_NEED};
 use crate::domain::model::{MentorIx, NeedIx, StudentIx};
 use crate::domain::Priority;
+use crate::rules::splitmix64;
 use crate::solver::flow::{self, Cost};
 use crate::solver::{highs, Until};
 
@@ -406,11 +407,7 @@ fn slack(pricing: &Pricing<'_>, kept_row: usize) -> Column {
 
 /// A fixed number in [0, 1) for column `j` (splitmix64): the tie-break's share where fits tie.
 fn spread(j: usize) -> f64 {
-    let mut z = (j as u64).wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^= z >> 31;
-    (z >> 11) as f64 / (1u64 << 53) as f64
+    (splitmix64(j as u64) >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// A need's tier: its place in [`Priority::DESCENDING`].
