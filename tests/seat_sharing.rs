@@ -394,13 +394,8 @@ proptest! {
 #[test]
 fn tied_teachers_of_two_subjects_are_proven_with_the_integer_programs_optimum() {
     let subjects = ["math", "physics", "chinese", "english", "biology"];
-    let mut x: u64 = 7;
-    let mut draw = |n: usize| {
-        x = x
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        ((x >> 33) % n as u64) as usize
-    };
+    let mut rng = mentor_match::generate::Rng::new(7);
+    let mut draw = |n: usize| rng.below(n);
     let priorities = [
         Priority::Urgent,
         Priority::High,
