@@ -97,6 +97,7 @@ pub(super) fn solve(
         level_of: &level_of,
         deadline,
         feasibility_jump: !(coverage_proven && start.is_some()),
+        slowest_stage: std::cell::Cell::new(0.0),
     };
     // A feasible plan is always at hand: the answer of last resort if the time limit strikes
     // before HiGHS finds a better one. A caller's plan replaces the greedy one.
@@ -155,6 +156,8 @@ struct Model<'a> {
     /// sub-MIP did not, and took a quarter of the program's time (measured: the school's
     /// residual 63 → 47 ms, the 4,000x1,000 school's 397 → 300 ms, the same plans).
     feasibility_jump: bool,
+    /// Seconds the slowest stage solved so far took (see [`Model::too_late`]).
+    slowest_stage: std::cell::Cell<f64>,
 }
 
 impl Model<'_> {
@@ -163,9 +166,30 @@ impl Model<'_> {
         self.deadline.left().as_secs_f64() - self.candidates.len() as f64 * BUILD_SECONDS_PER_PAIR
     }
 
-    /// A stage is not started when the time left cannot cover HiGHS's setup.
+    /// A stage is not started when the time left cannot cover HiGHS's setup, estimated from
+    /// the model's size: a column per pair, and per shared seat a column and a row for each
+    /// pair it links. Counting pairs only misjudged schools whose students have many needs:
+    /// 104 k pairs, 22 k shared seats, 126 k columns and 60 k rows (`manyneeds.py … 6`) took
+    /// 12.8 s of setup against 6.7 s estimated, and the stage ended 3–5 s past the deadline;
+    /// counted so, 16 s.
+    ///
+    /// Nor when less than half the slowest earlier stage's time is left: the stages solve one
+    /// model under other objectives and cost alike, and HiGHS does not listen inside its root
+    /// (a fit stage over 26 k pairs started with 4 s left, after a coverage stage of 14 s, and
+    /// ended 1 s past the deadline, 3 s inside one round of cuts).
     fn too_late(&self) -> bool {
-        self.remaining() <= setup_seconds(self.candidates.len()).max(TIME_LIMIT_FLOOR_SECONDS)
+        if self.remaining() < self.slowest_stage.get() / 2.0 {
+            return true;
+        }
+        let shared: usize = self
+            .structure
+            .groups
+            .iter()
+            .filter(|g| g.members.len() > 1)
+            .map(|g| 1 + g.members.len())
+            .sum();
+        self.remaining()
+            <= setup_seconds(self.candidates.len() + shared).max(TIME_LIMIT_FLOOR_SECONDS)
     }
 
     /// A stage's objective for plan `x` (rounded): `coefficients · x` plus the mentor terms.
@@ -506,11 +530,13 @@ impl Model<'_> {
             seconds,
             relative_gap,
         )?;
+        let took = started.elapsed().as_secs_f64();
+        self.slowest_stage.set(self.slowest_stage.get().max(took));
         tracing::debug!(
             pairs = self.candidates.len(),
             floors = floors.len(),
             status = ?outcome.as_ref().map(|o| o.status),
-            ms = started.elapsed().as_millis() as u64,
+            ms = (took * 1e3) as u64,
             "integer program: stage solved"
         );
         Ok(match outcome {
@@ -577,6 +603,7 @@ fn run_stage(
         level_of,
         deadline,
         feasibility_jump,
+        ..
     } = *model_data;
     let mut inner = model::build(
         problem,

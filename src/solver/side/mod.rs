@@ -158,7 +158,8 @@ pub(super) fn solve(
                 },
             });
         };
-        method.conclude(inc, ended.bound, ended.timed_out, ended.rounds)
+        let master = ended.master.as_ref();
+        method.conclude(inc, ended.bound, ended.timed_out, ended.rounds, master)
     })
 }
 
@@ -181,9 +182,12 @@ pub(super) fn solve_bounded(
     with_method(problem, all, options, deadline, |method| {
         let ended = method.rounds(method.best_keeping(starts.iter()));
         match ended.incumbent {
-            Some(inc) if ended.bound.is_some() => method
-                .conclude(inc, ended.bound, ended.timed_out, ended.rounds)
-                .map(Some),
+            Some(inc) if ended.bound.is_some() => {
+                let master = ended.master.as_ref();
+                method
+                    .conclude(inc, ended.bound, ended.timed_out, ended.rounds, master)
+                    .map(Some)
+            }
             _ => Ok(None),
         }
     })
@@ -271,7 +275,7 @@ struct Method<'a> {
 }
 
 /// How the rounds ended.
-struct RoundsEnd {
+struct RoundsEnd<'a> {
     /// The best plan met (the caller's, or a round's).
     incumbent: Option<Incumbent>,
     /// The tightest bound met.
@@ -281,9 +285,12 @@ struct RoundsEnd {
     timed_out: bool,
     /// Seats made up front could not all hold in the network's form.
     network_failed: bool,
+    /// The pattern master, when it ran: its columns can still make a plan (see
+    /// [`Method::columns_plan`]).
+    master: Option<master::MasterLp<'a>>,
 }
 
-impl RoundsEnd {
+impl RoundsEnd<'_> {
     /// The best plan's value (the lowest cost when there is none yet).
     fn best_value(&self) -> Cost {
         self.incumbent.as_ref().map_or(Cost::MIN, |i| i.value)
@@ -391,13 +398,14 @@ impl<'a> Method<'a> {
 
     /// Rounds of "commit the bound's best bundles, solve the network again" until the bound
     /// is within one need of the plan, the bundles repeat, or the rounds' time is up.
-    fn rounds(&self, warm: Option<Incumbent>) -> RoundsEnd {
+    fn rounds(&self, warm: Option<Incumbent>) -> RoundsEnd<'a> {
         let mut ended = RoundsEnd {
             incumbent: warm,
             bound: None,
             rounds: 0,
             timed_out: false,
             network_failed: false,
+            master: None,
         };
         let started = Instant::now();
         // Without a plan that keeps enough of a kept row, the first network keeps the row's
@@ -493,6 +501,7 @@ impl<'a> Method<'a> {
             tried.push(next.clone());
             bundles = next;
         }
+        ended.master = master_lp;
         ended
     }
 
@@ -531,11 +540,12 @@ impl<'a> Method<'a> {
         bound: Option<Bound>,
         timed_out: bool,
         rounds: u32,
+        master: Option<&master::MasterLp<'_>>,
     ) -> Result<SideOutcome, SolveError> {
         let proven = bound.as_ref().is_some_and(|b| b.value <= inc.value);
         match bound {
             Some(b) if !proven && !timed_out && !self.deadline.passed() => {
-                self.residual(inc, b, rounds)
+                self.residual(inc, b, rounds, master)
             }
             other => {
                 let status = if proven {
@@ -766,6 +776,7 @@ impl<'a> Method<'a> {
         inc: Incumbent,
         bound: Bound,
         rounds: u32,
+        mut master: Option<&master::MasterLp<'_>>,
     ) -> Result<SideOutcome, SolveError> {
         let (problem, all, options) = (self.problem, self.all, self.options);
         let (sharing, fit_scale) = (self.sharing, self.values.fit_scale);
@@ -830,6 +841,19 @@ impl<'a> Method<'a> {
                 best = Incumbent { value, pairs };
                 best_solution = Some((restricted, solution));
             }
+            // Still a need or more short of the bound: the widening below would open the program
+            // to (nearly) every pair. The plan, not the bound, is usually what is short there,
+            // so first the plan from the master's columns, once; with it as the incumbent the
+            // narrow residual runs again before any widening.
+            if optimal_here && bound.value - best.value >= ONE_NEED && !whole {
+                if let Some(lp) = master.take() {
+                    if let Some(plan) = self.columns_plan(lp, best.value) {
+                        best = plan;
+                        best_solution = None;
+                        continue;
+                    }
+                }
+            }
             let gap = bound.value - best.value;
             if !optimal_here || gap <= delta || whole {
                 let status = if optimal_here {
@@ -841,6 +865,39 @@ impl<'a> Method<'a> {
             }
             delta = gap;
         }
+    }
+
+    /// The plan from the master's columns ([`master::MasterLp::integer_plan`]), made to fit the
+    /// rules where the master relaxes them (students without a convexity row may get more
+    /// mentors than allowed there), and repaired as every round's plan is; None unless it beats
+    /// `best_value`. Half the time left at most: the residual program needs the rest.
+    fn columns_plan(&self, lp: &master::MasterLp<'_>, best_value: Cost) -> Option<Incumbent> {
+        let started = Instant::now();
+        let until = self.deadline.earlier(started + self.deadline.left() / 2);
+        let wishes = lp.integer_plan(until)?;
+        let (problem, all, values) = (self.problem, self.all, self.values);
+        let mut ranked: Vec<(Cost, NeedIx, MentorIx)> = wishes
+            .iter()
+            .filter_map(|&(n, m)| all.find(n, m).map(|c| (values.value(c), n, m)))
+            .collect();
+        ranked.sort_unstable_by_key(|&(v, n, m)| (std::cmp::Reverse(v), n, m));
+        let ranked: Vec<(NeedIx, MentorIx)> = ranked.iter().map(|&(_, n, m)| (n, m)).collect();
+        let mut pairs = verify::feasible_subset(problem, &ranked);
+        pairs.sort_unstable();
+        add_rides(problem, all, values, &mut pairs);
+        fill_free_seats(problem, all, values, &mut pairs);
+        add_rides(problem, all, values, &mut pairs);
+        let fits = verify::verify(problem, &pairs).is_ok() && self.keeps_enough(&pairs);
+        let value = self.value_of(&pairs);
+        tracing::debug!(
+            fits,
+            wished = wishes.len(),
+            made = pairs.len(),
+            gain_needs = value.saturating_sub(best_value) as f64 / ONE_NEED as f64,
+            ms = started.elapsed().as_millis() as u64,
+            "seat sharing: plan from the master's columns"
+        );
+        (fits && value > best_value).then_some(Incumbent { value, pairs })
     }
 
     /// The integer program over the residual pairs `restricted`. The incumbent (its pairs are
