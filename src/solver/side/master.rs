@@ -3,7 +3,9 @@
 //!
 //! Holds: the restricted master linear programme (HiGHS, floats) over student patterns, solved
 //! one coverage tier at a time, and its pricing, which is the exact bound's own dynamic
-//! programme. Must not import anything outside `solver`.
+//! programme; and the same columns as an integer programme, a source of plans where the
+//! rounds' network falls short ([`MasterLp::integer_plan`]). Must not import anything outside
+//! `solver`.
 //!
 //! Why: the Lagrangian bound `L(μ)` of the parent module is exact for any prices `μ ≥ 0`, but
 //! only as tight as `μ`. The tightest prices are the optimal duals of the Dantzig–Wolfe master
@@ -666,12 +668,6 @@ impl<'a> MasterLp<'a> {
             model.set_option("mip_abs_gap", abs_gap);
             model.set_option("mip_rel_gap", rel_gap);
             model.set_option("time_limit", until.left().as_secs_f64().max(0.001));
-            // The last tier's plan meets this tier's floors: HiGHS starts from it.
-            if let Some(x) = taken.as_deref() {
-                if std::env::var_os("MM_NO_START").is_none() {
-                    let _ = model.try_set_solution(Some(x), None, None, None);
-                }
-            }
             let tier_started = std::time::Instant::now();
             let solved = model.try_solve().ok()?;
             let found = solved.primal_solution_status() == HighsSolutionStatus::Feasible;
