@@ -396,26 +396,7 @@ fn tied_teachers_of_two_subjects_are_proven_with_the_integer_programs_optimum() 
     let subjects = ["math", "physics", "chinese", "english", "biology"];
     let mut rng = mentor_match::generate::Rng::new(7);
     let mut draw = |n: usize| rng.below(n);
-    let priorities = [
-        Priority::Urgent,
-        Priority::High,
-        Priority::Normal,
-        Priority::Normal,
-        Priority::Low,
-    ];
-    let students: Vec<RawStudent> = (0..60)
-        .map(|i| {
-            let k = [1, 2, 2, 3][draw(4)];
-            let first = draw(5);
-            let needs = (0..k)
-                .map(|j| RawNeed {
-                    priority: Coded::Set(priorities[draw(5)]),
-                    ..plain_need(format!("N{j}"), subjects[(first + j) % 5])
-                })
-                .collect();
-            plain_student(&format!("S{i}"), needs)
-        })
-        .collect();
+    let students = consecutive_needs(&mut draw, 60, &subjects, &[1, 2, 2, 3]);
     let mentors: Vec<RawMentor> = (0..24)
         .map(|i| {
             let a = draw(5);
@@ -432,13 +413,52 @@ fn tied_teachers_of_two_subjects_are_proven_with_the_integer_programs_optimum() 
         ..RawRequest::default()
     })
     .expect("valid");
-    let solved = solved_by_network_side(&problem);
-    assert_integer_programs_optimum(&problem, &solved, 7);
-    let a = engine::solve(&problem).unwrap();
-    let b = engine::solve(&problem).unwrap();
+    proven_at_the_programs_optimum_byte_for_byte(&problem, 7);
+}
+
+/// `count` students, each with needs in consecutive subjects of `subjects` from a random first
+/// one, as many as a random entry of `counts`, at random priorities.
+fn consecutive_needs(
+    draw: &mut impl FnMut(usize) -> usize,
+    count: usize,
+    subjects: &[&str],
+    counts: &[usize],
+) -> Vec<RawStudent> {
+    let priorities = [
+        Priority::Urgent,
+        Priority::High,
+        Priority::Normal,
+        Priority::Normal,
+        Priority::Low,
+    ];
+    (0..count)
+        .map(|i| {
+            let k = counts[draw(counts.len())];
+            let first = draw(subjects.len());
+            let needs = (0..k)
+                .map(|j| RawNeed {
+                    priority: Coded::Set(priorities[draw(priorities.len())]),
+                    ..plain_need(format!("N{j}"), subjects[(first + j) % subjects.len()])
+                })
+                .collect();
+            plain_student(&format!("S{i}"), needs)
+        })
+        .collect()
+}
+
+/// Network+side proves the integer program's optimum, and the response is the same, byte for
+/// byte, on a second run.
+fn proven_at_the_programs_optimum_byte_for_byte(
+    problem: &mentor_match::domain::model::Problem,
+    seed: u64,
+) {
+    let solved = solved_by_network_side(problem);
+    assert_integer_programs_optimum(problem, &solved, seed);
+    let a = engine::solve(problem).unwrap();
+    let b = engine::solve(problem).unwrap();
     assert_eq!(
-        serde_json::to_string(&proto::response(&problem, &a)).unwrap(),
-        serde_json::to_string(&proto::response(&problem, &b)).unwrap()
+        serde_json::to_string(&proto::response(problem, &a)).unwrap(),
+        serde_json::to_string(&proto::response(problem, &b)).unwrap()
     );
 }
 
@@ -451,29 +471,10 @@ fn tied_teachers_of_two_subjects_are_proven_with_the_integer_programs_optimum() 
 #[test]
 fn students_with_more_needs_than_mentors_allowed_get_the_integer_programs_optimum() {
     let subjects = ["math", "physics", "chinese", "english", "biology", "art"];
-    let priorities = [
-        Priority::Urgent,
-        Priority::High,
-        Priority::Normal,
-        Priority::Normal,
-        Priority::Low,
-    ];
     for seed in [3, 4] {
         let mut rng = mentor_match::generate::Rng::new(seed);
         let mut draw = |n: usize| rng.below(n);
-        let students: Vec<RawStudent> = (0..40)
-            .map(|i| {
-                let k = 4 + draw(3);
-                let first = draw(6);
-                let needs = (0..k)
-                    .map(|j| RawNeed {
-                        priority: Coded::Set(priorities[draw(5)]),
-                        ..plain_need(format!("N{j}"), subjects[(first + j) % 6])
-                    })
-                    .collect();
-                plain_student(&format!("S{i}"), needs)
-            })
-            .collect();
+        let students = consecutive_needs(&mut draw, 40, &subjects, &[4, 5, 6]);
         let mentors: Vec<RawMentor> = (0..16)
             .map(|i| {
                 let a = draw(6);
@@ -491,14 +492,7 @@ fn students_with_more_needs_than_mentors_allowed_get_the_integer_programs_optimu
         };
         raw.policy.max_mentors_per_student = Some(2);
         let problem = validate(raw).expect("valid");
-        let solved = solved_by_network_side(&problem);
-        assert_integer_programs_optimum(&problem, &solved, seed);
-        let a = engine::solve(&problem).unwrap();
-        let b = engine::solve(&problem).unwrap();
-        assert_eq!(
-            serde_json::to_string(&proto::response(&problem, &a)).unwrap(),
-            serde_json::to_string(&proto::response(&problem, &b)).unwrap()
-        );
+        proven_at_the_programs_optimum_byte_for_byte(&problem, seed);
     }
 }
 

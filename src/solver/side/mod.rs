@@ -55,7 +55,7 @@ mod sharing;
 
 use self::bound::{lagrangian, Block, Bound, KeptRow, Pricing};
 use self::derived::{Bundle, Derived};
-use self::repair::{add_rides, fill_free_seats};
+use self::repair::repair;
 use self::residual::{finish, forced_pairs, residual_pairs};
 use self::sharing::{Shape, Sharing};
 
@@ -657,9 +657,7 @@ impl<'a> Method<'a> {
                 .flat_map(|(node, m)| derived.needs[node as usize].iter().map(move |&n| (n, m)))
                 .collect();
         pairs.sort_unstable();
-        add_rides(problem, all, self.values, &mut pairs);
-        fill_free_seats(problem, all, self.values, &mut pairs);
-        add_rides(problem, all, self.values, &mut pairs);
+        repair(problem, all, self.values, &mut pairs);
         verify::verify(problem, &pairs).ok()?;
         Some(RoundPlan {
             pairs,
@@ -884,9 +882,7 @@ impl<'a> Method<'a> {
         let ranked: Vec<(NeedIx, MentorIx)> = ranked.iter().map(|&(_, n, m)| (n, m)).collect();
         let mut pairs = verify::feasible_subset(problem, &ranked);
         pairs.sort_unstable();
-        add_rides(problem, all, values, &mut pairs);
-        fill_free_seats(problem, all, values, &mut pairs);
-        add_rides(problem, all, values, &mut pairs);
+        repair(problem, all, values, &mut pairs);
         let fits = verify::verify(problem, &pairs).is_ok() && self.keeps_enough(&pairs);
         let value = self.value_of(&pairs);
         tracing::debug!(

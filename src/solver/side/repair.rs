@@ -8,10 +8,23 @@ use crate::domain::model::{MentorIx, NeedIx, Problem};
 use crate::rules::Candidates;
 use crate::solver::flow::Cost;
 
+/// Both repairs, as every plan gets them: rides, free seats, then rides on the seats just
+/// filled.
+pub(super) fn repair(
+    problem: &Problem,
+    all: &Candidates,
+    values: &Pricing<'_>,
+    pairs: &mut Vec<(NeedIx, MentorIx)>,
+) {
+    add_rides(problem, all, values, pairs);
+    fill_free_seats(problem, all, values, pairs);
+    add_rides(problem, all, values, pairs);
+}
+
 /// Needs left uncovered whose student already sits with a mentor qualified for them ride on
 /// that seat: no capacity is taken and no mentor added, so the plan stays feasible and only
 /// gains. Where several of the student's mentors qualify, the best-valued pair wins.
-pub(super) fn add_rides(
+fn add_rides(
     problem: &Problem,
     all: &Candidates,
     values: &Pricing<'_>,
@@ -59,7 +72,7 @@ pub(super) fn add_rides(
 /// with a mentor `m'` for one need only and a mentor `m` with room is qualified for both —
 /// both needs move to `m`, freeing the seat at `m'` for the next need. Every step keeps the
 /// plan feasible and covers one more need, so the plan only gains.
-pub(super) fn fill_free_seats(
+fn fill_free_seats(
     problem: &Problem,
     all: &Candidates,
     values: &Pricing<'_>,
