@@ -411,6 +411,30 @@ fn slack(pricing: &Pricing<'_>, kept_row: usize) -> Column {
     }
 }
 
+/// The master's rows (`(−∞, hi]`, or `[lo, ∞)` for a kept row) in `pb`, in order.
+fn add_rows(pb: &mut ColProblem, bounds: &[(f64, f64)]) -> Vec<::highs::Row> {
+    bounds
+        .iter()
+        .map(|&(lo, hi)| {
+            if lo.is_finite() {
+                pb.add_row(lo..)
+            } else {
+                pb.add_row(..=hi)
+            }
+        })
+        .collect()
+}
+
+/// One thread and a fixed seed (the same request gives the same prices and plans); quiet
+/// unless `MENTOR_MATCH_HIGHS_LOG` is set, as the integer program's stages.
+fn configure(model: &mut Model) {
+    if !highs::log_requested() {
+        model.make_quiet();
+    }
+    model.set_option("threads", 1);
+    model.set_option("random_seed", 0);
+}
+
 /// A fixed number in [0, 1) for column `j` (splitmix64): the tie-break's share where fits tie.
 fn spread(j: usize) -> f64 {
     (splitmix64(j as u64) >> 11) as f64 / (1u64 << 53) as f64
@@ -504,20 +528,9 @@ impl<'a> MasterLp<'a> {
             bounds.len() - 1
         });
         let slack_row = kept_row.filter(|_| with_slack);
-        for &(lo, hi) in &bounds {
-            if lo.is_finite() {
-                pb.add_row(lo..);
-            } else {
-                pb.add_row(..=hi);
-            }
-        }
+        add_rows(&mut pb, &bounds);
         let mut model = pb.optimise(Sense::Maximise);
-        // Quiet unless `MENTOR_MATCH_HIGHS_LOG` is set, as the integer program's stages.
-        if !highs::log_requested() {
-            model.make_quiet();
-        }
-        model.set_option("threads", 1);
-        model.set_option("random_seed", 0);
+        configure(&mut model);
         let mut until = Box::new(deadline);
         highs::interrupt_at(&mut model, &mut until);
         MasterLp {
@@ -613,14 +626,7 @@ impl<'a> MasterLp<'a> {
     pub(super) fn integer_plan(&self, until: Until) -> Option<Vec<(NeedIx, MentorIx)>> {
         let columns = &self.master.columns;
         let mut pb = ColProblem::default();
-        let mut rows = Vec::with_capacity(self.master.bounds.len() + TIERS - 1);
-        for &(lo, hi) in &self.master.bounds {
-            rows.push(if lo.is_finite() {
-                pb.add_row(lo..)
-            } else {
-                pb.add_row(..=hi)
-            });
-        }
+        let rows = add_rows(&mut pb, &self.master.bounds);
         // One floor row per coverage tier, free until its tier is solved.
         let floors: Vec<_> = (0..TIERS - 1).map(|_| pb.add_row::<f64, _>(..)).collect();
         for column in columns {
@@ -639,11 +645,7 @@ impl<'a> MasterLp<'a> {
             pb.add_integer_column(0.0, 0.0..=column.upper, entries);
         }
         let mut model = pb.optimise(Sense::Maximise);
-        if !highs::log_requested() {
-            model.make_quiet();
-        }
-        model.set_option("threads", 1);
-        model.set_option("random_seed", 0);
+        configure(&mut model);
         let mut hear = Box::new(until);
         highs::interrupt_at(&mut model, &mut hear);
         let first_floor = self.master.bounds.len();
