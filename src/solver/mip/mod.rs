@@ -97,6 +97,7 @@ pub(super) fn solve(
         level_of: &level_of,
         deadline,
         feasibility_jump: !(coverage_proven && start.is_some()),
+        setup: setup_seconds(structure.model_size(candidates)),
         slowest_stage: std::cell::Cell::new(0.0),
     };
     // A feasible plan is always at hand: the answer of last resort if the time limit strikes
@@ -156,6 +157,8 @@ struct Model<'a> {
     /// sub-MIP did not, and took a quarter of the program's time (measured: the school's
     /// residual 63 → 47 ms, the 4,000x1,000 school's 397 → 300 ms, the same plans).
     feasibility_jump: bool,
+    /// HiGHS's expected setup for a stage's model, in seconds (see [`Model::too_late`]).
+    setup: f64,
     /// Seconds the slowest stage solved so far took (see [`Model::too_late`]).
     slowest_stage: std::cell::Cell<f64>,
 }
@@ -167,8 +170,7 @@ impl Model<'_> {
     }
 
     /// A stage is not started when the time left cannot cover HiGHS's setup, estimated from
-    /// the model's size: a column per pair, and per shared seat a column and a row for each
-    /// pair it links. Counting pairs only misjudged schools whose students have many needs:
+    /// the model's size ([`Structure::model_size`]). Counting pairs only misjudged schools whose students have many needs:
     /// 104 k pairs, 22 k shared seats, 126 k columns and 60 k rows (`manyneeds.py … 6`) took
     /// 12.8 s of setup against 6.7 s estimated, and the stage ended 3–5 s past the deadline;
     /// counted so, 16 s.
@@ -178,18 +180,9 @@ impl Model<'_> {
     /// (a fit stage over 26 k pairs started with 4 s left, after a coverage stage of 14 s, and
     /// ended 1 s past the deadline, 3 s inside one round of cuts).
     fn too_late(&self) -> bool {
-        if self.remaining() < self.slowest_stage.get() / 2.0 {
-            return true;
-        }
-        let shared: usize = self
-            .structure
-            .groups
-            .iter()
-            .filter(|g| g.members.len() > 1)
-            .map(|g| 1 + g.members.len())
-            .sum();
-        self.remaining()
-            <= setup_seconds(self.candidates.len() + shared).max(TIME_LIMIT_FLOOR_SECONDS)
+        let remaining = self.remaining();
+        remaining < self.slowest_stage.get() / 2.0
+            || remaining <= self.setup.max(TIME_LIMIT_FLOOR_SECONDS)
     }
 
     /// A stage's objective for plan `x` (rounded): `coefficients · x` plus the mentor terms.

@@ -53,6 +53,18 @@ impl Structure {
         Structure { need_of, groups }
     }
 
+    /// The stage model's size for its setup estimate (`setup_seconds`): a column per pair, and
+    /// per shared seat (a group of two or more pairs) a column and a row for each pair it links.
+    pub(super) fn model_size(&self, candidates: &Candidates) -> usize {
+        let shared: usize = self
+            .groups
+            .iter()
+            .filter(|g| g.members.len() > 1)
+            .map(|g| 1 + g.members.len())
+            .sum();
+        candidates.len() + shared
+    }
+
     /// The position of the (student, mentor) seat group, if the pair is a candidate.
     pub(super) fn group(&self, student: StudentIx, mentor: MentorIx) -> Option<usize> {
         self.groups

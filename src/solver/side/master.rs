@@ -151,6 +151,19 @@ impl Column {
         self.tier_value[tier] + tie_break * points
     }
 
+    /// Its entries for HiGHS: `(row, units)`, rows in order, a repeated row (the kept row, one
+    /// unit per kept seat) as one entry.
+    fn entries(&self) -> Vec<(usize, f64)> {
+        let mut out: Vec<(usize, f64)> = Vec::with_capacity(self.rows.len());
+        for &r in &self.rows {
+            match out.last_mut() {
+                Some((last, units)) if *last == r => *units += 1.0,
+                _ => out.push((r, 1.0)),
+            }
+        }
+        out
+    }
+
     /// Its reduced cost in `tier` at row prices `y` (a repeated row counts once per unit).
     fn reduced(&self, tier: usize, y: &[f64]) -> f64 {
         self.tier_value[tier] - self.rows.iter().map(|&r| y[r]).sum::<f64>()
@@ -336,17 +349,9 @@ impl<'a> Master<'a> {
         let mut values: Vec<f64> = Vec::new();
         for column in new {
             starts.push(rows.len());
-            // Rows in order, a repeated row (the kept row) as one entry.
-            let mut last = None;
-            for &r in &column.rows {
-                match values.last_mut() {
-                    Some(v) if last == Some(r) => *v += 1.0,
-                    _ => {
-                        rows.push(r);
-                        values.push(1.0);
-                    }
-                }
-                last = Some(r);
+            for (r, units) in column.entries() {
+                rows.push(r);
+                values.push(units);
             }
         }
         starts.push(rows.len());
@@ -630,13 +635,11 @@ impl<'a> MasterLp<'a> {
         // One floor row per coverage tier, free until its tier is solved.
         let floors: Vec<_> = (0..TIERS - 1).map(|_| pb.add_row::<f64, _>(..)).collect();
         for column in columns {
-            let mut entries: Vec<(::highs::Row, f64)> = Vec::with_capacity(column.rows.len() + 2);
-            for &r in &column.rows {
-                match entries.last_mut() {
-                    Some((row, v)) if *row == rows[r] => *v += 1.0,
-                    _ => entries.push((rows[r], 1.0)),
-                }
-            }
+            let mut entries: Vec<(::highs::Row, f64)> = column
+                .entries()
+                .into_iter()
+                .map(|(r, units)| (rows[r], units))
+                .collect();
             for (t, floor) in floors.iter().enumerate() {
                 if column.tier_value[t] != 0.0 {
                     entries.push((*floor, column.tier_value[t]));
