@@ -44,6 +44,7 @@ use std::collections::HashSet;
 use ::highs::{ColProblem, HighsModelStatus, HighsSolutionStatus, Model, Sense};
 
 use super::bound::MAX_BONUS;
+use super::derived::Bundle;
 use super::{lagrangian, Block, Bound, Pricing, Shape, Sharing, ONE_NEED};
 use crate::domain::model::{MentorIx, NeedIx, StudentIx};
 use crate::domain::Priority;
@@ -101,6 +102,13 @@ const TOLERANCE: f64 = 1e-9;
 /// A column's positive reduced cost below this is HiGHS's dual tolerance (1e-7), not the price
 /// of its upper bound, and is left where it is (see [`unbox_prices`]).
 const LIFT_TOLERANCE: f64 = 1e-6;
+
+/// A pattern the LP takes at least this much gives its bundles to the next round
+/// ([`MasterLp::lp_bundles`]): one half, less HiGHS's primal tolerance. Where the LP splits a
+/// student evenly between two patterns, both qualify and the first bundle of each need wins;
+/// a strict half dropped those students' bundles, and the generated school's next plan fell a
+/// need short (the residual then took two stages: 120 against 58 ms).
+const HALF: f64 = 0.5 - 1e-6;
 
 /// Singles offered per need: at the start, and per pricing round.
 const SINGLES_AT_START: usize = 4;
@@ -494,6 +502,8 @@ pub(super) struct MasterLp<'a> {
     tie_break_weight: f64,
     /// [`MAX_ITERATIONS_PER_TIER`] (a test sets fewer, to end tiers on the count).
     max_iterations: u32,
+    /// The columns' values at the last optimal LP solve (see [`MasterLp::lp_bundles`]).
+    primal: Vec<f64>,
 }
 
 impl<'a> MasterLp<'a> {
@@ -562,6 +572,7 @@ impl<'a> MasterLp<'a> {
                 0.0
             },
             max_iterations: MAX_ITERATIONS_PER_TIER,
+            primal: Vec::new(),
         }
     }
 
@@ -720,6 +731,41 @@ impl<'a> MasterLp<'a> {
         Some(pairs)
     }
 
+    /// The bundles of the LP's own plan: every block of two or more needs on one mentor in a
+    /// pattern the last optimal solve took at one half or more ([`HALF`]). Unlike the bound's best patterns at the prices, which
+    /// break the LP's many ties each student on its own, these come from one plan that meets
+    /// every seat's capacity (fractionally), so they compete less for the same seats.
+    pub(super) fn lp_bundles(&self) -> Vec<Bundle> {
+        let (problem, all) = (self.master.pricing.problem, self.master.pricing.all);
+        let mut out: Vec<Bundle> = Vec::new();
+        for (column, &x) in self.master.columns.iter().zip(&self.primal) {
+            let Some(Key::Pattern(s, pairs)) = &column.key else {
+                continue;
+            };
+            if x < HALF {
+                continue;
+            }
+            let first = problem.students[*s as usize].first_need;
+            let mut by_mentor: Vec<(MentorIx, u16)> = Vec::new();
+            for &c in pairs {
+                let c = c as usize;
+                let bit = 1u16 << (self.master.pricing.need_of[c] - first);
+                match by_mentor.iter_mut().find(|(m, _)| *m == all.mentors[c]) {
+                    Some((_, mask)) => *mask |= bit,
+                    None => by_mentor.push((all.mentors[c], bit)),
+                }
+            }
+            out.extend(
+                by_mentor
+                    .into_iter()
+                    .filter(|(_, mask)| mask.count_ones() >= 2)
+                    .map(|(_, mask)| Bundle { student: *s, mask }),
+            );
+        }
+        out.sort();
+        out
+    }
+
     /// Whether the last call reached the whole master's optimum (see the field).
     pub(super) fn converged(&self) -> bool {
         self.converged
@@ -829,7 +875,10 @@ impl<'a> MasterLp<'a> {
             let solved = taken.try_solve().ok()?;
             let optimal = solved.status() == HighsModelStatus::Optimal;
             if optimal {
-                y.copy_from_slice(solved.get_solution().dual_rows());
+                let solution = solved.get_solution();
+                y.copy_from_slice(solution.dual_rows());
+                self.primal.clear();
+                self.primal.extend_from_slice(solution.columns());
                 unbox_prices(
                     &self.master.columns,
                     &self.dropped,
@@ -1132,6 +1181,39 @@ mod tests {
                 "coverage meets the bound: {} needs short",
                 (run.bound.value - value) as f64 / ONE_NEED as f64
             );
+        });
+    }
+
+    /// The LP's bundles are real seat sharing: two or more needs of one student, all
+    /// qualified with one mentor, and taken by the LP's plan.
+    #[test]
+    fn the_lps_bundles_are_needs_one_mentor_covers_together() {
+        with_school_master(|base, sharing, start, deadline| {
+            let mut lp = MasterLp::new(base, sharing, deadline, false);
+            lp.prices(start.clone(), &[], Cost::MIN, TIERS, deadline)
+                .expect("the master solves");
+            let bundles = lp.lp_bundles();
+            assert!(!bundles.is_empty(), "the school's LP shares seats");
+            assert!(bundles.windows(2).all(|w| w[0] <= w[1]), "sorted");
+            let (problem, all) = (base.problem, base.all);
+            for b in &bundles {
+                assert!(b.mask.count_ones() >= 2, "{b:?}");
+                let student = &problem.students[b.student as usize];
+                let needs: Vec<NeedIx> = student
+                    .needs()
+                    .enumerate()
+                    .filter(|(i, _)| b.mask & (1 << i) != 0)
+                    .map(|(_, n)| n)
+                    .collect();
+                assert_eq!(
+                    needs.len() as u32,
+                    b.mask.count_ones(),
+                    "{b:?}: needs in range"
+                );
+                let shared = (0..problem.mentors.len() as MentorIx)
+                    .any(|m| needs.iter().all(|&n| all.find(n, m).is_some()));
+                assert!(shared, "{b:?}: one mentor qualifies for every need");
+            }
         });
     }
 

@@ -484,7 +484,13 @@ impl<'a> Method<'a> {
                 master,
                 master_until,
             );
-            let next = next_bundles(&evaluated);
+            // The bundles of the master's own LP plan first: one consistent (fractional) plan,
+            // where the bound's best patterns break the LP's ties each student on its own and
+            // can crowd the same seats. Those come next if the LP's were tried.
+            let next = match master_lp.as_ref().map(|lp| lp.lp_bundles()) {
+                Some(from_lp) if !tried.contains(&from_lp) => from_lp,
+                _ => next_bundles(&evaluated),
+            };
             self.log_bound(
                 "seat sharing: bound evaluated",
                 &ended,
