@@ -732,9 +732,11 @@ impl<'a> MasterLp<'a> {
     }
 
     /// The bundles of the LP's own plan: every block of two or more needs on one mentor in a
-    /// pattern the last optimal solve took at one half or more ([`HALF`]). Unlike the bound's best patterns at the prices, which
-    /// break the LP's many ties each student on its own, these come from one plan that meets
-    /// every seat's capacity (fractionally), so they compete less for the same seats.
+    /// pattern the last optimal solve took at one half or more ([`HALF`]). Unlike the bound's
+    /// best patterns at the prices, which break the LP's many ties each student on its own,
+    /// these come from one plan that meets every seat's capacity (fractionally), so they
+    /// compete less for the same seats. Patterns are only of students with a convexity row
+    /// (`Shape::Exact`: at most `DP_MAX_NEEDS` needs), so a need's bit fits the mask.
     pub(super) fn lp_bundles(&self) -> Vec<Bundle> {
         let (problem, all) = (self.master.pricing.problem, self.master.pricing.all);
         let mut out: Vec<Bundle> = Vec::new();
