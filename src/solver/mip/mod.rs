@@ -170,10 +170,10 @@ impl Model<'_> {
     }
 
     /// A stage is not started when the time left cannot cover HiGHS's setup, estimated from
-    /// the model's size ([`Structure::model_size`]). Counting pairs only misjudged schools whose students have many needs:
-    /// 104 k pairs, 22 k shared seats, 126 k columns and 60 k rows (`manyneeds.py … 6`) took
-    /// 12.8 s of setup against 6.7 s estimated, and the stage ended 3–5 s past the deadline;
-    /// counted so, 16 s.
+    /// the model's size ([`Structure::model_size`]). Counting pairs only misjudged schools
+    /// whose students have many needs: 104 k pairs, 22 k shared seats, 126 k columns and
+    /// 60 k rows (`manyneeds.py … 6`) took 12.8 s of setup against 6.7 s estimated, and the
+    /// stage ended 3–5 s past the deadline; counted so, 16 s.
     ///
     /// Nor when less than half the slowest earlier stage's time is left: the stages solve one
     /// model under other objectives and cost alike, and HiGHS does not listen inside its root

@@ -3,6 +3,7 @@
 //!
 //! Must not import HiGHS or the integer program.
 
+use super::bound::Block;
 use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::rules::Candidates;
 use crate::solver::flow::{self, Cost};
@@ -14,6 +15,22 @@ pub(super) struct Bundle {
     pub(super) student: StudentIx,
     /// The student's needs (bit i = its i-th need), two or more.
     pub(super) mask: u16,
+}
+
+impl Bundle {
+    /// The bundles a pattern of `student` makes: its blocks of two or more needs.
+    pub(super) fn of_pattern(
+        student: StudentIx,
+        blocks: &[Block],
+    ) -> impl Iterator<Item = Bundle> + '_ {
+        blocks
+            .iter()
+            .filter(|b| b.mask.count_ones() >= 2)
+            .map(move |b| Bundle {
+                student,
+                mask: b.mask,
+            })
+    }
 }
 
 /// The network in which some needs travel as bundles: one node per bundle (the sum of its

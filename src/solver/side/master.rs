@@ -286,6 +286,26 @@ impl<'a> Master<'a> {
         true
     }
 
+    /// The blocks of student `s`'s pattern `pairs` (candidate positions): its needs by mentor,
+    /// the inverse of [`Master::pattern`]. Patterns are only of students with a convexity row
+    /// (`Shape::Exact`: at most `DP_MAX_NEEDS` needs), so a need's bit fits the mask.
+    fn blocks(&self, s: StudentIx, pairs: &[u32]) -> Vec<Block> {
+        let (all, need_of) = (self.pricing.all, self.pricing.need_of);
+        let first = self.pricing.problem.students[s as usize].first_need;
+        let mut blocks: Vec<Block> = Vec::new();
+        for &c in pairs {
+            let (mentor, bit) = (
+                all.mentors[c as usize],
+                1u16 << (need_of[c as usize] - first),
+            );
+            match blocks.iter_mut().find(|b| b.mentor == mentor) {
+                Some(block) => block.mask |= bit,
+                None => blocks.push(Block { mentor, mask: bit }),
+            }
+        }
+        blocks
+    }
+
     /// The pattern key of student `s` made of `blocks`.
     fn pattern(&self, s: StudentIx, blocks: &[Block]) -> Key {
         let student = &self.pricing.problem.students[s as usize];
@@ -735,10 +755,8 @@ impl<'a> MasterLp<'a> {
     /// pattern the last optimal solve took at one half or more ([`HALF`]). Unlike the bound's
     /// best patterns at the prices, which break the LP's many ties each student on its own,
     /// these come from one plan that meets every seat's capacity (fractionally), so they
-    /// compete less for the same seats. Patterns are only of students with a convexity row
-    /// (`Shape::Exact`: at most `DP_MAX_NEEDS` needs), so a need's bit fits the mask.
+    /// compete less for the same seats.
     pub(super) fn lp_bundles(&self) -> Vec<Bundle> {
-        let (problem, all) = (self.master.pricing.problem, self.master.pricing.all);
         let mut out: Vec<Bundle> = Vec::new();
         for (column, &x) in self.master.columns.iter().zip(&self.primal) {
             let Some(Key::Pattern(s, pairs)) = &column.key else {
@@ -747,22 +765,7 @@ impl<'a> MasterLp<'a> {
             if x < HALF {
                 continue;
             }
-            let first = problem.students[*s as usize].first_need;
-            let mut by_mentor: Vec<(MentorIx, u16)> = Vec::new();
-            for &c in pairs {
-                let c = c as usize;
-                let bit = 1u16 << (self.master.pricing.need_of[c] - first);
-                match by_mentor.iter_mut().find(|(m, _)| *m == all.mentors[c]) {
-                    Some((_, mask)) => *mask |= bit,
-                    None => by_mentor.push((all.mentors[c], bit)),
-                }
-            }
-            out.extend(
-                by_mentor
-                    .into_iter()
-                    .filter(|(_, mask)| mask.count_ones() >= 2)
-                    .map(|(_, mask)| Bundle { student: *s, mask }),
-            );
+            out.extend(Bundle::of_pattern(*s, &self.master.blocks(*s, pairs)));
         }
         out.sort();
         out

@@ -999,15 +999,7 @@ fn next_bundles(bound: &Bound) -> Vec<Bundle> {
     let mut next: Vec<Bundle> = bound
         .patterns
         .iter()
-        .flat_map(|(s, _, blocks)| {
-            blocks
-                .iter()
-                .filter(|b| b.mask.count_ones() >= 2)
-                .map(move |b| Bundle {
-                    student: *s,
-                    mask: b.mask,
-                })
-        })
+        .flat_map(|(s, _, blocks)| Bundle::of_pattern(*s, blocks))
         .collect();
     next.sort();
     next
