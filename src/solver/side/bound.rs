@@ -5,9 +5,10 @@
 //!
 //! Must not import HiGHS or the integer program: floats never enter a bound.
 
-use super::flow::{pair_cost, Cost};
+use super::flow::{level_cost, pair_cost, Cost};
 use super::sharing::{Shape, Sharing};
 use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
+use crate::domain::Priority;
 use crate::rules::Candidates;
 
 /// Candidate values and prices for one evaluation of the bound.
@@ -20,6 +21,31 @@ pub(super) struct Pricing<'a> {
     /// A rematch's bound on changes, priced at `bonus` per kept seat (see [`KeptRow`]).
     pub(super) row: Option<&'a KeptRow>,
     pub(super) bonus: Cost,
+    /// The worth of one covered need per priority (urgent first) in place of the packed
+    /// coverage digits: a coverage floor's prices (see [`Floors`]). None: the packed digits.
+    pub(super) levels: Option<[Cost; 4]>,
+}
+
+/// Coverage floors: at least `counts[l]` needs covered at each priority (urgent first). Once
+/// the incumbent's coverage is proven lexicographically optimal, every better plan covers
+/// exactly as many at each level, so these rows hold for it, and relaxing them at prices
+/// `ν ≥ 0` (`Pricing::levels`) gives `F(μ, ν) = L(μ; ν) − Σ ν_l·counts_l`, a bound on the fit
+/// of every better plan. Unlike the lexicographic bound, it does not reward the half a need
+/// an LP covers fractionally with a fit of half a need's worth.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Floors {
+    pub(super) counts: [u32; 4],
+}
+
+impl Floors {
+    /// What the floors give back at level prices `levels`: `Σ ν_l·counts_l`.
+    pub(super) fn charge(&self, levels: &[Cost; 4]) -> Cost {
+        self.counts
+            .iter()
+            .zip(levels)
+            .map(|(&c, &v)| Cost::from(c) * v)
+            .sum()
+    }
 }
 
 /// The largest bonus per kept seat the bound takes (packed): 2^100, below one urgent need
@@ -77,12 +103,12 @@ impl Pricing<'_> {
             Some(row) if row.on[c] => self.bonus,
             _ => 0,
         };
-        bonus
-            - pair_cost(
-                self.problem.needs[n].priority,
-                self.all.scores[c],
-                self.fit_scale,
-            )
+        let priority = self.problem.needs[n].priority;
+        let cost = pair_cost(priority, self.all.scores[c], self.fit_scale);
+        match &self.levels {
+            None => bonus - cost,
+            Some(levels) => bonus + levels[level_index(priority)] - (cost - level_cost(priority)),
+        }
     }
 
     /// What a seat of student `s` at mentor `m` gives back per need beyond its first: the
@@ -468,5 +494,15 @@ pub(super) fn lagrangian(pricing: &Pricing<'_>, sharing: &Sharing) -> Bound {
         bonus: pricing.bonus,
         patterns,
         singles,
+    }
+}
+
+/// A priority's place in [`Priority::DESCENDING`] (urgent first), as [`Floors`] counts them.
+pub(super) fn level_index(priority: Priority) -> usize {
+    match priority {
+        Priority::Urgent => 0,
+        Priority::High => 1,
+        Priority::Normal => 2,
+        Priority::Low => 3,
     }
 }

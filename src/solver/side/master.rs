@@ -43,7 +43,7 @@ use std::collections::HashSet;
 
 use ::highs::{ColProblem, HighsModelStatus, HighsSolutionStatus, Model, Sense};
 
-use super::bound::MAX_BONUS;
+use super::bound::{Floors, MAX_BONUS};
 use super::derived::Bundle;
 use super::{lagrangian, Block, Bound, Pricing, Shape, Sharing, ONE_NEED};
 use crate::domain::model::{MentorIx, NeedIx, StudentIx};
@@ -751,6 +751,119 @@ impl<'a> MasterLp<'a> {
         Some(pairs)
     }
 
+    /// The tightest floored bound (see [`Floors`]) column generation finds in `iterations`
+    /// LP solves at most: the LP over the master's columns and the incumbent's maximises fit
+    /// with at least `floors.counts[l]` needs covered at each level; its duals are the seat
+    /// prices `μ` and the floors' prices `ν`, at which the exact bound is evaluated, and every
+    /// student's best pattern and every need's best single there join the LP, until none is
+    /// new (the LP's optimum over every column) or the deadline. Returns the evaluation with
+    /// the least `F = L − Σ ν·counts` (its `value` is `L`) and its `ν`; None when the LP could
+    /// not be solved. A separate LP: the master's own keeps its rows and faces for the rounds.
+    pub(super) fn floored_bound(
+        &self,
+        floors: Floors,
+        incumbent: &[(NeedIx, MentorIx)],
+        iterations: u32,
+        until: Until,
+    ) -> Option<(Bound, [Cost; 4])> {
+        let master = &self.master;
+        let base = master.pricing;
+        let (problem, all) = (base.problem, base.all);
+        let m_count = problem.mentors.len();
+        let first_floor = master.bounds.len();
+        let mut pb = ColProblem::default();
+        add_rows(&mut pb, &master.bounds);
+        for &count in &floors.counts {
+            pb.add_row(f64::from(count)..);
+        }
+        let mut model = pb.optimise(Sense::Maximise);
+        configure(&mut model);
+        let mut hear = Box::new(until);
+        highs::interrupt_at(&mut model, &mut hear);
+        // Of the master's columns, those its last LP plan uses: a start the simplex settles
+        // fast (all of them, from no basis, took seconds); pricing brings the rest it needs.
+        let kept: Vec<&Column> = master
+            .columns
+            .iter()
+            .zip(&self.primal)
+            .filter(|(c, &x)| c.key.is_some() && x > TOLERANCE)
+            .map(|(c, _)| c)
+            .collect();
+        // The keys in this LP.
+        let mut seen: HashSet<Key> = kept.iter().filter_map(|c| c.key.clone()).collect();
+        add_floored(&mut model, kept.into_iter(), first_floor)?;
+        let mut fresh: Vec<Column> = Vec::new();
+        // The incumbent's columns: the LP is feasible from the start.
+        let mut by_student: Vec<Vec<u32>> = vec![Vec::new(); problem.students.len()];
+        for &(n, m) in incumbent {
+            let Some(c) = all.find(n, m) else { continue };
+            let s = problem.needs[n as usize].student as usize;
+            if master.student_row[s].is_some() {
+                by_student[s].push(c as u32);
+            } else {
+                fresh.extend(new_column(master, &mut seen, Key::Single(c as u32)));
+            }
+        }
+        for (s, mut pairs) in by_student.into_iter().enumerate() {
+            if !pairs.is_empty() {
+                pairs.sort_unstable();
+                let key = Key::Pattern(s as StudentIx, pairs);
+                fresh.extend(new_column(master, &mut seen, key));
+            }
+        }
+        let mut best: Option<(Cost, Bound, [Cost; 4])> = None;
+        for _ in 0..iterations {
+            add_floored(&mut model, fresh.iter(), first_floor)?;
+            fresh.clear();
+            if until.passed() {
+                break;
+            }
+            let solved = model.try_solve().ok()?;
+            let optimal = solved.status() == HighsModelStatus::Optimal;
+            let y = solved.get_solution().dual_rows().to_vec();
+            model = solved.into();
+            if !optimal {
+                break;
+            }
+            let price = |v: f64| packed(v.max(0.0), base.fit_scale);
+            let mu: Vec<Cost> = y[..m_count].iter().map(|&v| price(v)).collect();
+            // A floor is a `≥` row of a maximisation: HiGHS prices it at or below zero.
+            let levels: [Cost; 4] = std::array::from_fn(|l| price(-y[first_floor + l]));
+            let pricing = Pricing {
+                mu: &mu,
+                levels: Some(levels),
+                ..*base
+            };
+            let evaluated = lagrangian(&pricing, master.sharing);
+            let fit_bound = evaluated.value - floors.charge(&levels);
+            for (n, &(v, m)) in evaluated.singles.iter().enumerate() {
+                if v > 0 && master.need_row[n].is_some() {
+                    if let Some(c) = all.find(n as NeedIx, m) {
+                        fresh.extend(new_column(master, &mut seen, Key::Single(c as u32)));
+                    }
+                }
+            }
+            for (s, _, blocks) in &evaluated.patterns {
+                if !blocks.is_empty() {
+                    let key = master.pattern(*s, blocks);
+                    fresh.extend(new_column(master, &mut seen, key));
+                }
+            }
+            tracing::trace!(
+                made = fresh.len(),
+                fit_bound_points = fit_bound as f64 / base.fit_scale,
+                "seat sharing: floored master iteration"
+            );
+            if best.as_ref().is_none_or(|b| fit_bound < b.0) {
+                best = Some((fit_bound, evaluated, levels));
+            }
+            if fresh.is_empty() {
+                break;
+            }
+        }
+        best.map(|(_, bound, levels)| (bound, levels))
+    }
+
     /// The bundles of the LP's own plan: every block of two or more needs on one mentor in a
     /// pattern the last optimal solve took at one half or more ([`HALF`]). Unlike the bound's
     /// best patterns at the prices, which break the LP's many ties each student on its own,
@@ -979,6 +1092,43 @@ impl<'a> MasterLp<'a> {
     }
 }
 
+/// The column for `key` unless `seen` has it (then it has).
+fn new_column(master: &Master<'_>, seen: &mut HashSet<Key>, key: Key) -> Option<Column> {
+    if !seen.insert(key.clone()) {
+        return None;
+    }
+    master.column(&key)
+}
+
+/// `columns` into the floored LP (see [`MasterLp::floored_bound`]): fit as the objective, each
+/// level's coverage on its floor row (from `first_floor`), no upper bound (its own row holds
+/// it at one, and keeps every price on a row).
+fn add_floored<'c>(
+    model: &mut Model,
+    columns: impl Iterator<Item = &'c Column>,
+    first_floor: usize,
+) -> Option<()> {
+    let (mut costs, mut starts, mut rows, mut values) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for column in columns {
+        costs.push(column.tier_value[TIERS - 1]);
+        starts.push(rows.len());
+        for (r, units) in column.entries() {
+            rows.push(r);
+            values.push(units);
+        }
+        for (l, &units) in column.tier_value[..TIERS - 1].iter().enumerate() {
+            if units != 0.0 {
+                rows.push(first_floor + l);
+                values.push(units);
+            }
+        }
+    }
+    starts.push(rows.len());
+    let uppers = vec![f64::INFINITY; costs.len()];
+    highs::add_columns(model, &costs, &uppers, &starts, &rows, &values).then_some(())
+}
+
 /// How a tier's column generation ended.
 enum TierEnd {
     /// The tier's row duals at its LP optimum over the columns it has; true when no column
@@ -1087,6 +1237,7 @@ mod tests {
             mu: &[],
             row: None,
             bonus: 0,
+            levels: None,
         };
         let zero = vec![0; problem.mentors.len()];
         let start = lagrangian(&Pricing { mu: &zero, ..base }, &sharing);

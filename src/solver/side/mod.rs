@@ -53,7 +53,7 @@ mod repair;
 mod residual;
 mod sharing;
 
-use self::bound::{lagrangian, Block, Bound, KeptRow, Pricing};
+use self::bound::{lagrangian, level_index, Block, Bound, Floors, KeptRow, Pricing};
 use self::derived::{Bundle, Derived};
 use self::repair::repair;
 use self::residual::{finish, forced_pairs, residual_pairs};
@@ -64,6 +64,7 @@ use super::{
     level_coverage, mip, network, verify, Solution, SolveError, SolveOptions, SolveStatus, Until,
 };
 use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
+use crate::domain::Priority;
 use crate::rules::Candidates;
 
 /// Rounds of "commit best bundles, solve the network again" before the residual program.
@@ -97,6 +98,9 @@ const INITIAL_DELTA_POINTS: f64 = 0.02;
 /// of the exact dynamic programme over subsets of needs (3^k steps).
 const DP_MAX_NEEDS: u32 = 8;
 
+/// LP solves of the floored bound's column generation at most (see `bound::Floors`).
+const FLOORED_ITERATIONS: u32 = 30;
+
 /// How the method ended, for the response and the logs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SideStats {
@@ -104,6 +108,9 @@ pub struct SideStats {
     pub rounds: u32,
     /// Candidate pairs left to the integer program after the bound (0: none was needed).
     pub residual_pairs: usize,
+    /// The residual's last bound was the floored one (`bound::Floors`): the plan's coverage
+    /// was proven, and the fit bounded among plans of that coverage.
+    pub floored: bool,
 }
 
 /// The answer of the method.
@@ -155,6 +162,7 @@ pub(super) fn solve(
                 stats: SideStats {
                     rounds: ended.rounds,
                     residual_pairs: all.len(),
+                    floored: false,
                 },
             });
         };
@@ -218,6 +226,7 @@ fn with_method<R>(
         mu: &[],
         row: row.as_ref(),
         bonus: 0,
+        levels: None,
     };
     let method = Method {
         problem,
@@ -559,7 +568,12 @@ impl<'a> Method<'a> {
                 } else {
                     SolveStatus::TimeLimit
                 };
-                Ok(self.answer(inc, status, other.as_ref(), rounds, 0))
+                let stats = SideStats {
+                    rounds,
+                    residual_pairs: 0,
+                    floored: false,
+                };
+                Ok(self.answer(inc, status, other.as_ref(), stats))
             }
         }
     }
@@ -750,8 +764,7 @@ impl<'a> Method<'a> {
         inc: Incumbent,
         status: SolveStatus,
         bound: Option<&Bound>,
-        rounds: u32,
-        residual_pairs: usize,
+        stats: SideStats,
     ) -> SideOutcome {
         let kept = self
             .all
@@ -764,8 +777,7 @@ impl<'a> Method<'a> {
             status,
             bound,
             self.values.fit_scale,
-            rounds,
-            residual_pairs,
+            stats,
         )
     }
 
@@ -778,17 +790,15 @@ impl<'a> Method<'a> {
     fn residual(
         &self,
         inc: Incumbent,
-        bound: Bound,
+        mut bound: Bound,
         rounds: u32,
         mut master: Option<&master::MasterLp<'_>>,
     ) -> Result<SideOutcome, SolveError> {
         let (problem, all, options) = (self.problem, self.all, self.options);
         let (sharing, fit_scale) = (self.sharing, self.values.fit_scale);
-        let pricing = Pricing {
-            mu: &bound.mu,
-            bonus: bound.bonus,
-            ..*self.values
-        };
+        let floored_from = master;
+        // The floors' level prices once the bound is the floored one (`Floors`).
+        let mut levels: Option<[Cost; 4]> = None;
         let mut best = inc;
         let mut best_solution: Option<(Candidates, Solution)> = None;
         // The master's bound is the LP's, so a gap of a whole need or more usually means the plan,
@@ -797,6 +807,12 @@ impl<'a> Method<'a> {
         let mut delta = (bound.value - best.value).min((INITIAL_DELTA_POINTS * fit_scale) as Cost);
         let mut residual_len = 0;
         loop {
+            let pricing = Pricing {
+                mu: &bound.mu,
+                bonus: bound.bonus,
+                levels,
+                ..*self.values
+            };
             let residual = residual_pairs(&pricing, sharing, &bound.singles, delta, &best.pairs);
             let restricted = self.restricted(residual.pairs);
             let whole = restricted.len() == all.len();
@@ -809,13 +825,12 @@ impl<'a> Method<'a> {
                     residual = restricted.len(),
                     "seat sharing: residual too large for the integer program, plan not proven"
                 );
-                return Ok(self.answer(
-                    best,
-                    SolveStatus::TimeLimit,
-                    Some(&bound),
+                let stats = SideStats {
                     rounds,
-                    restricted.len(),
-                ));
+                    residual_pairs: restricted.len(),
+                    floored: levels.is_some(),
+                };
+                return Ok(self.answer(best, SolveStatus::TimeLimit, Some(&bound), stats));
             }
             residual_len = residual_len.max(restricted.len());
             // Held pairs restrict the program to plans within `delta`, so not when the program
@@ -859,16 +874,90 @@ impl<'a> Method<'a> {
                 }
             }
             let gap = bound.value - best.value;
+            // The plan's coverage proven, the gap left in fit: before widening, the bound on
+            // the fit of plans of that coverage, which no fractional need inflates.
+            if optimal_here && gap > delta && !whole && levels.is_none() {
+                if let Some((floored, nu)) =
+                    floored_from.and_then(|lp| self.floored(lp, &best, &bound))
+                {
+                    tracing::debug!(
+                        before_points = gap as f64 / fit_scale,
+                        after_points = (floored.value - best.value) as f64 / fit_scale,
+                        "seat sharing: floored bound at the plan's coverage"
+                    );
+                    bound = floored;
+                    levels = Some(nu);
+                    if bound.value <= best.value {
+                        let stats = SideStats {
+                            rounds,
+                            residual_pairs: residual_len,
+                            floored: true,
+                        };
+                        let status = SolveStatus::Optimal;
+                        return Ok(self.settle(best, best_solution, status, &bound, stats));
+                    }
+                    delta =
+                        (bound.value - best.value).min((INITIAL_DELTA_POINTS * fit_scale) as Cost);
+                    continue;
+                }
+            }
             if !optimal_here || gap <= delta || whole {
                 let status = if optimal_here {
                     SolveStatus::Optimal
                 } else {
                     SolveStatus::TimeLimit
                 };
-                return Ok(self.settle(best, best_solution, status, &bound, rounds, residual_len));
+                let stats = SideStats {
+                    rounds,
+                    residual_pairs: residual_len,
+                    floored: levels.is_some(),
+                };
+                return Ok(self.settle(best, best_solution, status, &bound, stats));
             }
             delta = gap;
         }
+    }
+
+    /// The floored bound (`bound::Floors`) at `best`'s coverage, when `bound` proves that
+    /// coverage optimal: a plan covering more at some level (and less below) is worth at least
+    /// its coverage digits plus one need at the lowest level, its fit being non-negative, which
+    /// `bound` rules out. Every better plan then has `best`'s coverage, so the returned bound
+    /// (its `value`: those coverage digits plus the floored bound on fit; its prices, with the
+    /// level prices returned beside it) holds for it, and the residual argument holds at those
+    /// prices. None with side rows the floors do not know, negative scores, coverage not
+    /// proven, or no tighter bound.
+    fn floored(
+        &self,
+        lp: &master::MasterLp<'_>,
+        best: &Incumbent,
+        bound: &Bound,
+    ) -> Option<(Bound, [Cost; 4])> {
+        let problem = self.problem;
+        if !self.without_side_rows() || self.all.scores.iter().any(|&s| s < 0.0) {
+            return None;
+        }
+        let mut counts = [0u32; 4];
+        let mut covered = vec![false; problem.needs.len()];
+        for &(n, _) in &best.pairs {
+            if !std::mem::replace(&mut covered[n as usize], true) {
+                counts[level_index(problem.needs[n as usize].priority)] += 1;
+            }
+        }
+        let coverage: Cost = Priority::DESCENDING
+            .iter()
+            .zip(counts)
+            .map(|(&p, c)| -flow::level_cost(p) * Cost::from(c))
+            .sum();
+        if bound.value - coverage >= ONE_NEED {
+            return None;
+        }
+        let floors = Floors { counts };
+        let until = self
+            .deadline
+            .earlier(Instant::now() + self.deadline.left() / 4);
+        let (mut floored, nu) = lp.floored_bound(floors, &best.pairs, FLOORED_ITERATIONS, until)?;
+        floored.value = coverage + floored.value - floors.charge(&nu);
+        (floored.value < bound.value).then_some((floored, nu))
     }
 
     /// The plan from the master's columns ([`master::MasterLp::integer_plan`]), made to fit the
@@ -968,8 +1057,7 @@ impl<'a> Method<'a> {
         best_solution: Option<(Candidates, Solution)>,
         status: SolveStatus,
         bound: &Bound,
-        rounds: u32,
-        residual_len: usize,
+        stats: SideStats,
     ) -> SideOutcome {
         match best_solution {
             Some((candidates, mut solution))
@@ -983,13 +1071,10 @@ impl<'a> Method<'a> {
                 SideOutcome {
                     candidates,
                     solution,
-                    stats: SideStats {
-                        rounds,
-                        residual_pairs: residual_len,
-                    },
+                    stats,
                 }
             }
-            _ => self.answer(best, status, Some(bound), rounds, residual_len),
+            _ => self.answer(best, status, Some(bound), stats),
         }
     }
 }

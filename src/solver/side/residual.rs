@@ -154,8 +154,7 @@ pub(super) fn finish(
     status: SolveStatus,
     bound: Option<&Bound>,
     fit_scale: f64,
-    rounds: u32,
-    residual_pairs: usize,
+    stats: SideStats,
 ) -> SideOutcome {
     let chosen = kept.hold_plan(all, &inc.pairs);
     let candidates = kept;
@@ -184,9 +183,6 @@ pub(super) fn finish(
             chosen,
         },
         candidates,
-        stats: SideStats {
-            rounds,
-            residual_pairs,
-        },
+        stats,
     }
 }
