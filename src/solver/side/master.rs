@@ -1342,6 +1342,48 @@ mod tests {
 
     /// The LP's bundles are real seat sharing: two or more needs of one student, all
     /// qualified with one mentor, and taken by the LP's plan.
+    /// The floored bound at a plan's coverage holds for that plan and is tight: on a generated
+    /// 300x70 school, the plan from the master's columns is worth no more than its coverage
+    /// digits plus the floored bound on fit, and no less than a point below.
+    #[test]
+    fn the_floored_bound_holds_for_a_plan_of_its_coverage() {
+        with_school_master(|base, sharing, start, deadline| {
+            let mut lp = MasterLp::new(base, sharing, deadline, false);
+            lp.prices(start.clone(), &[], Cost::MIN, TIERS, deadline)
+                .expect("the master solves");
+            let pairs = lp.integer_plan(deadline).expect("a plan");
+            let problem = base.problem;
+            let mut counts = [0u32; 4];
+            for &(n, _) in &pairs {
+                counts[tier_of(problem.needs[n as usize].priority)] += 1;
+            }
+            let coverage: Cost = Priority::DESCENDING
+                .iter()
+                .zip(counts)
+                .map(|(&p, c)| -flow::level_cost(p) * Cost::from(c))
+                .sum();
+            let value: Cost = pairs
+                .iter()
+                .map(|&(n, m)| base.value(base.all.find(n, m).expect("a feasible pair")))
+                .sum();
+            let floors = Floors { counts };
+            let (bound, levels) = lp
+                .floored_bound(floors, &pairs, 30, deadline)
+                .expect("the floored LP solves");
+            assert!(levels.iter().all(|&v| v >= 0), "{levels:?}");
+            let fit_bound = bound.value - floors.charge(&levels);
+            assert!(
+                coverage + fit_bound >= value,
+                "the plan beats its own floored bound by {} points",
+                (value - coverage - fit_bound) as f64 / base.fit_scale
+            );
+            // Here the plan is the best of its coverage, and the floors' prices close the gap:
+            // unpriced (ν = 0) the same bound is ~400 points above it.
+            let gap_points = (coverage + fit_bound - value) as f64 / base.fit_scale;
+            assert!(gap_points < 1.0, "{gap_points} points above the plan");
+        });
+    }
+
     #[test]
     fn the_lps_bundles_are_needs_one_mentor_covers_together() {
         with_school_master(|base, sharing, start, deadline| {
