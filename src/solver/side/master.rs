@@ -3,9 +3,10 @@
 //!
 //! Holds: the restricted master linear programme (HiGHS, floats) over student patterns, solved
 //! one coverage tier at a time, and its pricing, which is the exact bound's own dynamic
-//! programme; and the same columns as an integer programme, a source of plans where the
-//! rounds' network falls short ([`MasterLp::integer_plan`]). Must not import anything outside
-//! `solver`.
+//! programme; the same columns as an integer programme, a source of plans where the rounds'
+//! network falls short ([`MasterLp::integer_plan`]); and an LP over them with coverage floors,
+//! for the floored bound on fit ([`MasterLp::floored_bound`]). Must not import anything
+//! outside `solver`.
 //!
 //! Why: the Lagrangian bound `L(μ)` of the parent module is exact for any prices `μ ≥ 0`, but
 //! only as tight as `μ`. The tightest prices are the optimal duals of the Dantzig–Wolfe master

@@ -30,7 +30,10 @@
 //!    non-negative). Pairs in no such pattern are dropped, and a pair every such pattern
 //!    makes is held fixed (`residual::forced_pairs`); the integer program (`mip/`) solves
 //!    what is left, first over the pairs within a fraction of a point, widened when
-//!    that is not enough. Its optimum is the optimum.
+//!    that is not enough. Its optimum is the optimum. Before widening, where the bound is
+//!    less than one lowest need above the plan's coverage digits (that coverage is then
+//!    optimal), the bound becomes the floored one (`bound::Floors`): fit among plans of that
+//!    coverage, which a need the LP covers by halves does not inflate by half a need's worth.
 //!
 //! A rematch's bound on changes (`maxChanges`: keep at least `K` of the row's working pairs),
 //! where the unbounded optimum keeps too few ([`solve_bounded`]): the row is one more row of the
