@@ -44,7 +44,7 @@ use std::collections::HashSet;
 
 use ::highs::{ColProblem, HighsModelStatus, HighsSolutionStatus, Model, Sense};
 
-use super::bound::{Floors, MAX_BONUS};
+use super::bound::{level_index, Floors, MAX_BONUS};
 use super::derived::Bundle;
 use super::{lagrangian, Block, Bound, Pricing, Shape, Sharing, ONE_NEED};
 use crate::domain::model::{MentorIx, NeedIx, StudentIx};
@@ -206,7 +206,7 @@ impl<'a> Master<'a> {
         let priority = self.pricing.problem.needs[n].priority;
         let fit_q = self.pricing.value(c) + flow::level_cost(priority);
         let mut out = [0.0; TIERS];
-        out[tier_of(priority)] = 1.0;
+        out[level_index(priority)] = 1.0;
         out[TIERS - 1] = fit_q as f64 / self.pricing.fit_scale;
         out
     }
@@ -472,16 +472,6 @@ fn configure(model: &mut Model) {
 /// A fixed number in [0, 1) for column `j` (splitmix64): the tie-break's share where fits tie.
 fn spread(j: usize) -> f64 {
     (splitmix64(j as u64) >> 11) as f64 / (1u64 << 53) as f64
-}
-
-/// A need's tier: its place in [`Priority::DESCENDING`].
-fn tier_of(priority: Priority) -> usize {
-    match priority {
-        Priority::Urgent => 0,
-        Priority::High => 1,
-        Priority::Normal => 2,
-        Priority::Low => 3,
-    }
 }
 
 /// Packed cost of one LP unit of each tier: one covered need of the tier's level (the flow's
@@ -1341,8 +1331,6 @@ mod tests {
         });
     }
 
-    /// The LP's bundles are real seat sharing: two or more needs of one student, all
-    /// qualified with one mentor, and taken by the LP's plan.
     /// The floored bound at a plan's coverage holds for that plan and is tight: on a generated
     /// 300x70 school, the plan from the master's columns is worth no more than its coverage
     /// digits plus the floored bound on fit, and no less than a point below.
@@ -1356,7 +1344,7 @@ mod tests {
             let problem = base.problem;
             let mut counts = [0u32; 4];
             for &(n, _) in &pairs {
-                counts[tier_of(problem.needs[n as usize].priority)] += 1;
+                counts[level_index(problem.needs[n as usize].priority)] += 1;
             }
             let coverage: Cost = Priority::DESCENDING
                 .iter()
@@ -1385,6 +1373,8 @@ mod tests {
         });
     }
 
+    /// The LP's bundles are real seat sharing: two or more needs of one student, all
+    /// qualified with one mentor, and taken by the LP's plan.
     #[test]
     fn the_lps_bundles_are_needs_one_mentor_covers_together() {
         with_school_master(|base, sharing, start, deadline| {
