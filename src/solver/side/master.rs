@@ -474,6 +474,19 @@ fn spread(j: usize) -> f64 {
     (splitmix64(j as u64) >> 11) as f64 / (1u64 << 53) as f64
 }
 
+/// Coverage tiers' duals within HiGHS's tolerance of a multiple of `1 / SNAP_GRID` (27,720 is
+/// the least common multiple of 1..=12) are read as that multiple. Their units are a need's
+/// packed digit (2^44 to 2^104), so a dual off by HiGHS's 1e-9 carries ~0.1 point of fit per
+/// row into the composed prices, and over the rows the bound came out a point or more loose
+/// where the LP itself is tight: dense 900x240 seed 7, 1.1 points -> 9e-8 after the same
+/// rounds, and the residual no longer widens. The vertices of these 0/1 LPs have duals of
+/// small denominators; a dual off the grid is taken as it is. Prices only choose the bound:
+/// any `μ ≥ 0` gives one, evaluated exactly.
+const SNAP_GRID: f64 = 27720.0;
+
+/// Units above this (a need's digit, not the fit tier's point) are snapped (see [`SNAP_GRID`]).
+const SNAP_ABOVE: f64 = (1u64 << 43) as f64;
+
 /// Packed cost of one LP unit of each tier: one covered need of the tier's level (the flow's
 /// own coverage digit), or (last tier) one score point.
 fn tier_units(fit_scale: f64) -> [f64; TIERS] {
@@ -483,11 +496,17 @@ fn tier_units(fit_scale: f64) -> [f64; TIERS] {
 }
 
 /// Packed price of `y` LP units worth `unit` each (exact for the coverage tiers, whose units
-/// are powers of two).
+/// are powers of two), a coverage tier's `y` snapped to the grid (see [`SNAP_GRID`]).
 fn packed(y: f64, unit: f64) -> Cost {
     if !y.is_finite() {
         return 0;
     }
+    let grid = y * SNAP_GRID;
+    let y = if unit > SNAP_ABOVE && (grid - grid.round()).abs() < SNAP_GRID * 1e-7 {
+        grid.round() / SNAP_GRID
+    } else {
+        y
+    };
     (y * unit).round() as Cost
 }
 
