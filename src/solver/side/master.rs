@@ -474,17 +474,53 @@ fn spread(j: usize) -> f64 {
     (splitmix64(j as u64) >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// Coverage tiers' duals within HiGHS's tolerance of a multiple of `1 / SNAP_GRID` (27,720 is
-/// the least common multiple of 1..=12) are read as that multiple. Their units are a need's
-/// packed digit (2^44 to 2^104), so a dual off by HiGHS's 1e-9 carries ~0.1 point of fit per
-/// row into the composed prices, and over the rows the bound came out a point or more loose
-/// where the LP itself is tight: dense 900x240 seed 7, 1.1 points -> 9e-8 after the same
-/// rounds, and the residual no longer widens. The vertices of these 0/1 LPs have duals of
-/// small denominators; a dual off the grid is taken as it is. Prices only choose the bound:
-/// any `μ ≥ 0` gives one, evaluated exactly.
-const SNAP_GRID: f64 = 27720.0;
+/// Coverage tiers' duals are read as the simplest fraction within HiGHS's tolerance
+/// ([`SNAP_TOLERANCE`]) whose denominator is at most this, where there is one. Their units are
+/// a need's packed digit (2^44 to 2^104), so a dual off by HiGHS's ~1e-9 carried ~0.1 point of
+/// fit per row, or far more, into the composed prices, and the bound came out points or whole
+/// low needs loose where the LP itself is tight: dense 900x240 seed 7, 1.1 points -> 9e-8
+/// after the same rounds; many-needs K 4 at 900x240, "~10 low needs" -> 1e-7 points, proven
+/// in 1.3 s instead of 26.5. The vertices of these 0/1 LPs have duals of small denominators
+/// (1/2, 44/109 at K 6); a dual with none is taken as it is. Prices only choose the bound: any
+/// `μ ≥ 0` gives one, evaluated exactly.
+const MAX_DENOMINATOR: i64 = 1_000;
 
-/// Units above this (a need's digit, not the fit tier's point) are snapped (see [`SNAP_GRID`]).
+/// How far from its fraction a dual may be to be read as it (HiGHS's dual tolerance).
+const SNAP_TOLERANCE: f64 = 1e-7;
+
+/// The simplest fraction `p / q` (`q ≤ MAX_DENOMINATOR`) within [`SNAP_TOLERANCE`] of `y`: the
+/// first convergent of its continued fraction that is close enough. None when no convergent
+/// with such a denominator is.
+fn simplest_fraction(y: f64) -> Option<(i64, i64)> {
+    if !y.is_finite() || y.abs() > 1e6 {
+        return None;
+    }
+    let (mut h_prev, mut h) = (0i64, 1i64);
+    let (mut k_prev, mut k) = (1i64, 0i64);
+    let mut x = y;
+    for _ in 0..40 {
+        let a = x.floor();
+        let digit = a as i64;
+        let (h_next, k_next) = (digit * h + h_prev, digit * k + k_prev);
+        if k_next > MAX_DENOMINATOR {
+            return None;
+        }
+        if (y - h_next as f64 / k_next as f64).abs() <= SNAP_TOLERANCE {
+            return Some((h_next, k_next));
+        }
+        let rest = x - a;
+        if rest <= 0.0 {
+            return None;
+        }
+        x = 1.0 / rest;
+        (h_prev, h) = (h, h_next);
+        (k_prev, k) = (k, k_next);
+    }
+    None
+}
+
+/// Units above this (a need's digit, not the fit tier's point) are read as fractions (see
+/// [`MAX_DENOMINATOR`]).
 const SNAP_ABOVE: f64 = (1u64 << 43) as f64;
 
 /// Packed cost of one LP unit of each tier: one covered need of the tier's level (the flow's
@@ -496,17 +532,21 @@ fn tier_units(fit_scale: f64) -> [f64; TIERS] {
 }
 
 /// Packed price of `y` LP units worth `unit` each (exact for the coverage tiers, whose units
-/// are powers of two), a coverage tier's `y` snapped to the grid (see [`SNAP_GRID`]).
+/// are powers of two), a coverage tier's `y` read as a fraction where it is one (see
+/// [`MAX_DENOMINATOR`]).
 fn packed(y: f64, unit: f64) -> Cost {
     if !y.is_finite() {
         return 0;
     }
-    let grid = y * SNAP_GRID;
-    let y = if unit > SNAP_ABOVE && (grid - grid.round()).abs() < SNAP_GRID * 1e-7 {
-        grid.round() / SNAP_GRID
-    } else {
-        y
-    };
+    if unit > SNAP_ABOVE {
+        // The unit is a power of two, exact in `i128`; the division's remainder is below one
+        // packed unit (the fit's finest quantum).
+        let exact = simplest_fraction(y)
+            .and_then(|(p, q)| Some(Cost::from(p).checked_mul(unit as Cost)? / Cost::from(q)));
+        if let Some(price) = exact {
+            return price;
+        }
+    }
     (y * unit).round() as Cost
 }
 
@@ -1423,6 +1463,23 @@ mod tests {
                 assert!(shared, "{b:?}: one mentor qualifies for every need");
             }
         });
+    }
+
+    /// Duals are read as the fractions they are within HiGHS's tolerance, and left alone where
+    /// no fraction of a small denominator is that close.
+    #[test]
+    fn duals_are_read_as_their_simplest_fractions() {
+        assert_eq!(simplest_fraction(0.5 + 3e-9), Some((1, 2)));
+        assert_eq!(simplest_fraction(44.0 / 109.0 - 2e-9), Some((44, 109)));
+        assert_eq!(simplest_fraction(-1.0 / 3.0), Some((-1, 3)));
+        assert_eq!(simplest_fraction(2.0), Some((2, 1)));
+        assert_eq!(simplest_fraction(0.0), Some((0, 1)));
+        assert_eq!(simplest_fraction(std::f64::consts::PI * 1e-3), None);
+        assert_eq!(simplest_fraction(f64::NAN), None);
+        let [urgent, .., low, _] = tier_units(1.0);
+        // One third of an urgent need, exactly, whatever HiGHS's last digits.
+        assert_eq!(packed(1.0 / 3.0 + 1e-9, urgent), (1 << 104) / 3);
+        assert_eq!(packed(0.5 - 1e-9, low), ONE_NEED / 2);
     }
 
     #[test]
