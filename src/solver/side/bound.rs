@@ -38,6 +38,28 @@ pub(super) struct Floors {
 }
 
 impl Floors {
+    /// The floors at the coverage of plan `pairs`: its covered needs per level.
+    pub(super) fn of_plan(problem: &Problem, pairs: &[(NeedIx, MentorIx)]) -> Floors {
+        let mut counts = [0u32; 4];
+        let mut covered = vec![false; problem.needs.len()];
+        for &(n, _) in pairs {
+            if !std::mem::replace(&mut covered[n as usize], true) {
+                counts[level_index(problem.needs[n as usize].priority)] += 1;
+            }
+        }
+        Floors { counts }
+    }
+
+    /// The floors' coverage in the packed costs: the coverage digits of a plan meeting them
+    /// exactly.
+    pub(super) fn coverage(&self) -> Cost {
+        Priority::DESCENDING
+            .iter()
+            .zip(self.counts)
+            .map(|(&p, c)| -level_cost(p) * Cost::from(c))
+            .sum()
+    }
+
     /// What the floors give back at level prices `levels`: `Σ ν_l·counts_l`.
     pub(super) fn charge(&self, levels: &[Cost; 4]) -> Cost {
         self.counts

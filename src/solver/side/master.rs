@@ -287,6 +287,31 @@ impl<'a> Master<'a> {
         true
     }
 
+    /// The columns of plan `pairs`: each student with a convexity row takes its pairs as one
+    /// pattern, every other pair is a single; singles first, in the plan's order, then the
+    /// patterns by student.
+    fn plan_keys(&self, pairs: &[(NeedIx, MentorIx)]) -> Vec<Key> {
+        let (problem, all) = (self.pricing.problem, self.pricing.all);
+        let mut keys: Vec<Key> = Vec::new();
+        let mut by_student: Vec<Vec<u32>> = vec![Vec::new(); problem.students.len()];
+        for &(n, m) in pairs {
+            let Some(c) = all.find(n, m) else { continue };
+            let s = problem.needs[n as usize].student as usize;
+            if self.student_row[s].is_some() {
+                by_student[s].push(c as u32);
+            } else {
+                keys.push(Key::Single(c as u32));
+            }
+        }
+        for (s, mut pairs) in by_student.into_iter().enumerate() {
+            if !pairs.is_empty() {
+                pairs.sort_unstable();
+                keys.push(Key::Pattern(s as StudentIx, pairs));
+            }
+        }
+        keys
+    }
+
     /// The blocks of student `s`'s pattern `pairs` (candidate positions): its needs by mentor,
     /// the inverse of [`Master::pattern`]. Patterns are only of students with a convexity row
     /// (`Shape::Exact`: at most `DP_MAX_NEEDS` needs), so a need's bit fits the mask.
@@ -842,25 +867,12 @@ impl<'a> MasterLp<'a> {
         // The keys in this LP.
         let mut seen: HashSet<Key> = kept.iter().filter_map(|c| c.key.clone()).collect();
         add_floored(&mut model, kept.into_iter(), first_floor)?;
-        let mut fresh: Vec<Column> = Vec::new();
         // The incumbent's columns: the LP is feasible from the start.
-        let mut by_student: Vec<Vec<u32>> = vec![Vec::new(); problem.students.len()];
-        for &(n, m) in incumbent {
-            let Some(c) = all.find(n, m) else { continue };
-            let s = problem.needs[n as usize].student as usize;
-            if master.student_row[s].is_some() {
-                by_student[s].push(c as u32);
-            } else {
-                fresh.extend(new_column(master, &mut seen, Key::Single(c as u32)));
-            }
-        }
-        for (s, mut pairs) in by_student.into_iter().enumerate() {
-            if !pairs.is_empty() {
-                pairs.sort_unstable();
-                let key = Key::Pattern(s as StudentIx, pairs);
-                fresh.extend(new_column(master, &mut seen, key));
-            }
-        }
+        let mut fresh: Vec<Column> = master
+            .plan_keys(incumbent)
+            .into_iter()
+            .filter_map(|key| new_column(master, &mut seen, key))
+            .collect();
         let mut best: Option<(Cost, Bound, [Cost; 4])> = None;
         for _ in 0..iterations {
             add_floored(&mut model, fresh.iter(), first_floor)?;
@@ -971,22 +983,8 @@ impl<'a> MasterLp<'a> {
     /// the starting prices.
     fn offer_start(&mut self, start: &Bound, incumbent: &[(NeedIx, MentorIx)]) -> Option<()> {
         let master = &mut self.master;
-        let (problem, all) = (master.pricing.problem, master.pricing.all);
-        let mut by_student: Vec<Vec<u32>> = vec![Vec::new(); problem.students.len()];
-        for &(n, m) in incumbent {
-            let Some(c) = all.find(n, m) else { continue };
-            let s = problem.needs[n as usize].student as usize;
-            if master.student_row[s].is_some() {
-                by_student[s].push(c as u32);
-            } else {
-                master.offer(Key::Single(c as u32), None, 0);
-            }
-        }
-        for (s, mut pairs) in by_student.into_iter().enumerate() {
-            if !pairs.is_empty() {
-                pairs.sort_unstable();
-                master.offer(Key::Pattern(s as StudentIx, pairs), None, 0);
-            }
+        for key in master.plan_keys(incumbent) {
+            master.offer(key, None, 0);
         }
         master.offer_best(start, None, SINGLES_AT_START, 0);
         master.flush(self.model.as_mut()?, 0)?;
@@ -1400,21 +1398,12 @@ mod tests {
             lp.prices(start.clone(), &[], Cost::MIN, TIERS, deadline)
                 .expect("the master solves");
             let pairs = lp.integer_plan(deadline).expect("a plan");
-            let problem = base.problem;
-            let mut counts = [0u32; 4];
-            for &(n, _) in &pairs {
-                counts[level_index(problem.needs[n as usize].priority)] += 1;
-            }
-            let coverage: Cost = Priority::DESCENDING
-                .iter()
-                .zip(counts)
-                .map(|(&p, c)| -flow::level_cost(p) * Cost::from(c))
-                .sum();
+            let floors = Floors::of_plan(base.problem, &pairs);
+            let coverage = floors.coverage();
             let value: Cost = pairs
                 .iter()
                 .map(|&(n, m)| base.value(base.all.find(n, m).expect("a feasible pair")))
                 .sum();
-            let floors = Floors { counts };
             let (bound, levels) = lp
                 .floored_bound(floors, &pairs, 30, deadline)
                 .expect("the floored LP solves");

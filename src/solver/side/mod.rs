@@ -56,7 +56,7 @@ mod repair;
 mod residual;
 mod sharing;
 
-use self::bound::{lagrangian, level_index, Block, Bound, Floors, KeptRow, Pricing};
+use self::bound::{lagrangian, Block, Bound, Floors, KeptRow, Pricing};
 use self::derived::{Bundle, Derived};
 use self::repair::repair;
 use self::residual::{finish, forced_pairs, residual_pairs};
@@ -67,7 +67,6 @@ use super::{
     level_coverage, mip, network, verify, Solution, SolveError, SolveOptions, SolveStatus, Until,
 };
 use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
-use crate::domain::Priority;
 use crate::rules::Candidates;
 
 /// Rounds of "commit best bundles, solve the network again" before the residual program.
@@ -939,22 +938,11 @@ impl<'a> Method<'a> {
         if !self.without_side_rows() || self.all.scores.iter().any(|&s| s < 0.0) {
             return None;
         }
-        let mut counts = [0u32; 4];
-        let mut covered = vec![false; problem.needs.len()];
-        for &(n, _) in &best.pairs {
-            if !std::mem::replace(&mut covered[n as usize], true) {
-                counts[level_index(problem.needs[n as usize].priority)] += 1;
-            }
-        }
-        let coverage: Cost = Priority::DESCENDING
-            .iter()
-            .zip(counts)
-            .map(|(&p, c)| -flow::level_cost(p) * Cost::from(c))
-            .sum();
+        let floors = Floors::of_plan(problem, &best.pairs);
+        let coverage = floors.coverage();
         if bound.value - coverage >= ONE_NEED {
             return None;
         }
-        let floors = Floors { counts };
         let until = self
             .deadline
             .earlier(Instant::now() + self.deadline.left() / 4);
