@@ -38,14 +38,12 @@ pub(super) struct Floors {
 }
 
 impl Floors {
-    /// The floors at the coverage of plan `pairs`: its covered needs per level.
+    /// The floors at the coverage of plan `pairs` (one pair per covered need, as every plan
+    /// has): its covered needs per level.
     pub(super) fn of_plan(problem: &Problem, pairs: &[(NeedIx, MentorIx)]) -> Floors {
         let mut counts = [0u32; 4];
-        let mut covered = vec![false; problem.needs.len()];
-        for &(n, _) in pairs {
-            if !std::mem::replace(&mut covered[n as usize], true) {
-                counts[level_index(problem.needs[n as usize].priority)] += 1;
-            }
+        for level in crate::solver::level_coverage(problem, pairs) {
+            counts[level_index(level.priority)] = level.covered;
         }
         Floors { counts }
     }

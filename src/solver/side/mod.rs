@@ -801,6 +801,11 @@ impl<'a> Method<'a> {
         let floored_from = master;
         // The floors' level prices once the bound is the floored one (`Floors`).
         let mut levels: Option<[Cost; 4]> = None;
+        let stats = |residual_pairs: usize, floored: bool| SideStats {
+            rounds,
+            residual_pairs,
+            floored,
+        };
         let mut best = inc;
         let mut best_solution: Option<(Candidates, Solution)> = None;
         // The master's bound is the LP's, so a gap of a whole need or more usually means the plan,
@@ -827,11 +832,7 @@ impl<'a> Method<'a> {
                     residual = restricted.len(),
                     "seat sharing: residual too large for the integer program, plan not proven"
                 );
-                let stats = SideStats {
-                    rounds,
-                    residual_pairs: restricted.len(),
-                    floored: levels.is_some(),
-                };
+                let stats = stats(restricted.len(), levels.is_some());
                 return Ok(self.answer(best, SolveStatus::TimeLimit, Some(&bound), stats));
             }
             residual_len = residual_len.max(restricted.len());
@@ -890,12 +891,7 @@ impl<'a> Method<'a> {
                     bound = floored;
                     levels = Some(nu);
                     if bound.value <= best.value {
-                        let stats = SideStats {
-                            rounds,
-                            residual_pairs: residual_len,
-                            floored: true,
-                        };
-                        let status = SolveStatus::Optimal;
+                        let (status, stats) = (SolveStatus::Optimal, stats(residual_len, true));
                         return Ok(self.settle(best, best_solution, status, &bound, stats));
                     }
                     delta =
@@ -909,11 +905,7 @@ impl<'a> Method<'a> {
                 } else {
                     SolveStatus::TimeLimit
                 };
-                let stats = SideStats {
-                    rounds,
-                    residual_pairs: residual_len,
-                    floored: levels.is_some(),
-                };
+                let stats = stats(residual_len, levels.is_some());
                 return Ok(self.settle(best, best_solution, status, &bound, stats));
             }
             delta = gap;
