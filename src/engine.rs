@@ -43,7 +43,15 @@ pub fn solve_from(
         method,
         all,
         potentials,
-    } = solver::solve_problem_from(problem, options, warm)?;
+        seat_prices,
+    } = solver::solve_problem_from(
+        problem,
+        options,
+        solver::Start {
+            plan: warm,
+            prices: None,
+        },
+    )?;
     let solved = started.elapsed();
     let mut outcome = explain::explain(problem, &candidates, &solution);
     outcome.solver.candidate_pairs = total_pairs;
@@ -55,7 +63,13 @@ pub fn solve_from(
         .stop
         .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed));
     if !stopping {
-        crate::why_not::price(problem, &mut outcome, Some(all), options, started, solved);
+        let base = crate::why_not::Base {
+            all: Some(all),
+            prices: seat_prices.as_ref(),
+            started,
+            took: solved,
+        };
+        crate::why_not::price(problem, &mut outcome, base, options);
         crate::stability::price(problem, &mut outcome, options, started, solved);
         crate::shortage::analyse(
             problem,

@@ -25,19 +25,30 @@ use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::outcome::{ForcedCost, MissReason, Outcome};
 use crate::solver::{self, SolveOptions, SolveStatus};
 
-/// Fills `forced` on every `BETTER_OVERALL` choice the policy selects. `started` is when the
-/// whole solve began: the forced solves share what is left of `options.time_limit`, and one is
-/// started only while what is left covers another solve as long as the plan's own (`solve`),
-/// so pricing never pushes the answer past the limit. `all` is every candidate pair when the
-/// caller still has it (built again otherwise).
-pub fn price(
-    problem: &Problem,
-    outcome: &mut Outcome,
-    all: Option<&crate::rules::Candidates>,
-    options: SolveOptions,
-    started: Instant,
-    solve: std::time::Duration,
-) {
+/// What the plan's own solve leaves for the pricing.
+pub struct Base<'a> {
+    /// Every candidate pair when the caller still has it (built again otherwise).
+    pub all: Option<&'a crate::rules::Candidates>,
+    /// The seat prices of the plan's bound (network+side): each forced solve starts from them
+    /// (`solver::Start`), which on a 900-student school spares it the pattern master.
+    pub prices: Option<&'a solver::SeatPrices>,
+    /// When the whole solve began.
+    pub started: Instant,
+    /// How long the plan's own solve took.
+    pub took: std::time::Duration,
+}
+
+/// Fills `forced` on every `BETTER_OVERALL` choice the policy selects. The forced solves share
+/// what is left of `options.time_limit` after `base.started`, and one is started only while
+/// what is left covers another solve as long as the plan's own (`base.took`), so pricing never
+/// pushes the answer past the limit.
+pub fn price(problem: &Problem, outcome: &mut Outcome, base: Base<'_>, options: SolveOptions) {
+    let Base {
+        all,
+        prices,
+        started,
+        took: solve,
+    } = base;
     let students = problem.students.len();
     // By default only a proven-optimal plan is priced: against a plan cut by the time limit
     // the figure would not be the exact price, and such plans are the large ones where each
@@ -98,7 +109,8 @@ pub fn price(
             let mut forced_options = options;
             forced_options.time_limit = left;
             let pair = (s, choice.mentor);
-            match forced_plan(problem, all, &base_plan, by_path, pair, forced_options) {
+            let start = Start { by_path, prices };
+            match forced_plan(problem, all, &base_plan, start, pair, forced_options) {
                 Some(f) => {
                     choice.forced = Some(f.cost(s, &base_mentors, &base_coverage, base_objective));
                     priced += 1;
@@ -155,21 +167,33 @@ fn mentor_of_need(problem: &Problem, outcome: &Outcome) -> Vec<Option<MentorIx>>
     plan
 }
 
-/// The plan with (student, mentor) forced: by a shortest path when `by_path`, else by a
-/// forced solve (within `options`) started from the repaired base plan.
+/// How the forced plans are found: by shortest paths (a proven network plan), else by forced
+/// solves started from the base plan's seat prices, where it has them.
+#[derive(Clone, Copy)]
+struct Start<'a> {
+    by_path: bool,
+    prices: Option<&'a solver::SeatPrices>,
+}
+
+/// The plan with (student, mentor) forced: by a shortest path when `start.by_path`, else by a
+/// forced solve (within `options`) started from the repaired base plan and the base's prices.
 fn forced_plan(
     problem: &Problem,
     all: &crate::rules::Candidates,
     base_plan: &[Option<MentorIx>],
-    by_path: bool,
+    start: Start<'_>,
     (s, m): (StudentIx, MentorIx),
     options: SolveOptions,
 ) -> Option<Forced> {
-    if by_path {
+    if start.by_path {
         by_shortest_path(problem, all, base_plan, s, m)
     } else {
         let warm = repaired(problem, all, base_plan, s, m);
-        forced(problem, s, m, options, &warm)
+        let start = solver::Start {
+            plan: Some(&warm),
+            prices: start.prices,
+        };
+        forced(problem, s, m, options, start)
     }
 }
 
@@ -257,7 +281,7 @@ fn forced(
     student: StudentIx,
     mentor: MentorIx,
     options: SolveOptions,
-    warm: &[(NeedIx, MentorIx)],
+    start: solver::Start<'_>,
 ) -> Option<Forced> {
     let locks_of_student = problem.locked.iter().filter(|l| l.0 == student).count() as u32;
     if locks_of_student >= problem.policy.max_mentors_per_student {
@@ -267,8 +291,9 @@ fn forced(
     with_lock.locked.push((student, mentor));
     with_lock.locked.sort_unstable();
     with_lock.locked.dedup();
-    // Warm: the plan repaired to hold the pair (ignored by the solver if it is not feasible).
-    let solved = solver::solve_problem_from(&with_lock, options, Some(warm)).ok()?;
+    // Warm: the plan repaired to hold the pair (ignored by the solver if it is not feasible),
+    // and the base's prices (a valid bound whatever they are).
+    let solved = solver::solve_problem_from(&with_lock, options, start).ok()?;
     if solved.solution.status == SolveStatus::Infeasible {
         return None;
     }

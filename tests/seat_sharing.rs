@@ -10,6 +10,7 @@ use mentor_match::domain::raw::{
 };
 use mentor_match::domain::Priority;
 use mentor_match::engine;
+use mentor_match::outcome::MissReason;
 use mentor_match::proto;
 use mentor_match::solver::{self, verify, Method, SolveOptions, SolveStatus};
 use proptest::prelude::*;
@@ -749,7 +750,7 @@ proptest! {
         let options = SolveOptions::from_policy(&problem);
         let cold = solver::solve_problem(&problem, options).unwrap();
         let plan = verify::pairs(&cold.candidates, &cold.solution.chosen);
-        let warm = solver::solve_problem_from(&problem, options, Some(&plan)).unwrap();
+        let warm = solver::solve_problem_from(&problem, options, solver::Start::plan(&plan)).unwrap();
         prop_assert_eq!(&warm.solution.coverage, &cold.solution.coverage);
         prop_assert!((warm.solution.objective - cold.solution.objective).abs() < 1e-6);
         // Every need with every candidate at once: infeasible, so ignored.
@@ -758,7 +759,7 @@ proptest! {
             .flat_map(|n| all.of_need(n).map(move |c| (n, c)))
             .map(|(n, c)| (n, all.mentors[c]))
             .collect();
-        let ignored = solver::solve_problem_from(&problem, options, Some(&bad)).unwrap();
+        let ignored = solver::solve_problem_from(&problem, options, solver::Start::plan(&bad)).unwrap();
         prop_assert_eq!(&ignored.solution.coverage, &cold.solution.coverage);
         prop_assert!((ignored.solution.objective - cold.solution.objective).abs() < 1e-6);
     }
@@ -842,4 +843,138 @@ fn a_low_need_the_lp_covers_by_halves_is_settled_by_the_floored_bound() {
     assert_integer_programs_optimum(&problem, &solved, 0);
     let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
     assert_eq!(pairs.len(), 7 + 12);
+}
+
+/// The problem with (student, mentor) locked, as `why_not` forces a passed-over choice.
+fn with_lock(
+    problem: &mentor_match::domain::model::Problem,
+    pair: (u32, u32),
+) -> mentor_match::domain::model::Problem {
+    let mut locked = problem.clone();
+    locked.locked.push(pair);
+    locked.locked.sort_unstable();
+    locked.locked.dedup();
+    locked
+}
+
+/// `why_not` starts each forced solve from the base plan's seat prices (`solver::Start`): a
+/// valid bound whatever they are, and on generated schools as tight as the forced solve's own
+/// master would make it. On generated 300 × 80 schools, each choice `why_not` prices (passed
+/// over although the mentor had room) locked in turn: from the prices alone, the same optimum
+/// as a solve from nothing, proven; from the prices and a plan as good as `why_not`'s repaired
+/// one (the optimum itself), some are proven in one round, without the master the cold solve
+/// runs.
+#[test]
+fn a_forced_solve_from_the_base_prices_has_the_cold_solves_optimum() {
+    let (mut solves, mut at_start) = (0, 0);
+    for seed in [2u64, 3, 4, 7] {
+        let problem = validate(mentor_match::generate::generate_with(300, 80, seed, false))
+            .expect("generated requests are valid");
+        let base = solved_by_network_side(&problem);
+        let prices = base
+            .seat_prices
+            .as_ref()
+            .expect("network+side gives its prices");
+        // The choices `why_not` prices: passed over although the mentor had room.
+        let outcome = engine::solve(&problem).unwrap();
+        let passed_over: Vec<(u32, u32)> = outcome
+            .misses
+            .iter()
+            .flat_map(|miss| {
+                miss.higher
+                    .iter()
+                    .filter(|h| h.reason == MissReason::BetterOverall)
+                    .map(move |h| (miss.student, h.mentor))
+            })
+            .take(3)
+            .collect();
+        for pair in passed_over {
+            let locked = with_lock(&problem, pair);
+            let options = SolveOptions::from_policy(&locked);
+            let cold = solver::solve_problem(&locked, options).unwrap();
+            let start = solver::Start {
+                plan: None,
+                prices: Some(prices),
+            };
+            let warm = solver::solve_problem_from(&locked, options, start).unwrap();
+            assert_eq!(cold.solution.status, SolveStatus::Optimal);
+            assert_eq!(warm.solution.status, SolveStatus::Optimal, "{pair:?}");
+            assert_eq!(warm.solution.coverage, cold.solution.coverage, "{pair:?}");
+            assert!(
+                (warm.solution.objective - cold.solution.objective).abs() < 1e-6,
+                "{pair:?}: {} from the prices, {} cold",
+                warm.solution.objective,
+                cold.solution.objective
+            );
+            let warm_pairs = verify::pairs(&warm.candidates, &warm.solution.chosen);
+            assert_eq!(verify::verify(&locked, &warm_pairs), Ok(()));
+            // With a plan as good as `why_not`'s repaired one (here the optimum itself), the
+            // rounds may end at the prices: the residual proves it.
+            let cold_pairs = verify::pairs(&cold.candidates, &cold.solution.chosen);
+            let start = solver::Start {
+                plan: Some(&cold_pairs),
+                prices: Some(prices),
+            };
+            let proof = solver::solve_problem_from(&locked, options, start).unwrap();
+            assert_eq!(proof.solution.status, SolveStatus::Optimal, "{pair:?}");
+            assert!((proof.solution.objective - cold.solution.objective).abs() < 1e-6);
+            solves += 1;
+            if let (Method::NetworkSide(p), Method::NetworkSide(c)) = (proof.method, cold.method) {
+                if p.rounds == 1 && c.rounds > 1 {
+                    at_start += 1;
+                }
+            }
+        }
+    }
+    assert!(solves >= 4, "only {solves} forced solves");
+    assert!(
+        at_start >= 1,
+        "no forced solve ended its rounds at the start's prices"
+    );
+}
+
+proptest! {
+    // About one tiny school in five is solved by network+side (the rest are networks).
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        max_global_rejects: 8192,
+        ..ProptestConfig::default()
+    })]
+
+    /// Seat prices from a nearby problem never change the optimum: a tiny school's prices
+    /// start the solve of the same school with one of its pairs locked, and the plan equals
+    /// exhaustive search of the locked school.
+    #[test]
+    fn a_start_from_another_problems_prices_gives_the_brute_force_optimum(
+        seed in any::<u64>(), s in 1usize..8, m in 1usize..5, pick in any::<usize>(),
+    ) {
+        let problem = tiny_problem(seed, s, m);
+        prop_assume!(problem.needs.len() <= 9);
+        let base = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
+        let Some(prices) = base.seat_prices.as_ref() else {
+            return Err(TestCaseError::reject("not solved by network+side"));
+        };
+        let all = engine::candidates(&problem);
+        prop_assume!(!all.is_empty());
+        let c = pick % all.len();
+        let n = (0..problem.needs.len() as u32)
+            .find(|&n| all.of_need(n).any(|k| k == c))
+            .expect("every candidate has a need");
+        let pair = (problem.needs[n as usize].student, all.mentors[c]);
+        let locks = problem.locked.iter().filter(|l| l.0 == pair.0).count() as u32;
+        prop_assume!(locks < problem.policy.max_mentors_per_student);
+        let locked = with_lock(&problem, pair);
+        let start = solver::Start { plan: None, prices: Some(prices) };
+        let solved =
+            solver::solve_problem_from(&locked, SolveOptions::from_policy(&locked), start).unwrap();
+        let Some(best) = brute_force_feasible(&locked, &engine::candidates(&locked)) else {
+            prop_assert_eq!(solved.solution.status, SolveStatus::Infeasible);
+            return Ok(());
+        };
+        prop_assert_eq!(solved.solution.status, SolveStatus::Optimal);
+        let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
+        prop_assert_eq!(verify::verify(&locked, &pairs), Ok(()));
+        prop_assert_eq!(coverage(&locked, &pairs), best.coverage);
+        prop_assert!((solved.solution.objective - best.fit).abs() < 1e-6);
+    }
 }

@@ -46,13 +46,14 @@ pub(super) fn by_resolve(
         let changed = with_change(ctx.problem, c);
         let mut options = ctx.options;
         options.time_limit = left;
-        let solved = match solver::solve_problem_from(&changed, options, Some(&base_pairs)) {
-            Ok(solved) if solved.solution.status == SolveStatus::Optimal => solved,
-            _ => {
-                shortage.not_evaluated += 1;
-                continue;
-            }
-        };
+        let solved =
+            match solver::solve_problem_from(&changed, options, solver::Start::plan(&base_pairs)) {
+                Ok(solved) if solved.solution.status == SolveStatus::Optimal => solved,
+                _ => {
+                    shortage.not_evaluated += 1;
+                    continue;
+                }
+            };
         shortage.evaluated += 1;
         found.push(change(c, gain_over_plan(ctx, &solved), GainMethod::ReSolve));
     }

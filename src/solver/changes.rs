@@ -255,6 +255,7 @@ fn on_the_face(
                 method: Method::Network { rounds: steps },
                 all: None,
                 potentials: None,
+                seat_prices: None,
             });
         }
         threshold = if round == 0 {
@@ -333,6 +334,7 @@ fn at(
         method: Method::Network { rounds },
         all: None,
         potentials: None,
+        seat_prices: None,
     };
     Some((solved, line, solution))
 }

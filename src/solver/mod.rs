@@ -295,6 +295,38 @@ impl SolveOptions {
     }
 }
 
+/// The seat prices of the bound that proved (or bounded) a network+side plan: packed per
+/// mentor, with the fit scale they were packed at. Any prices `μ ≥ 0` give a valid bound on any
+/// problem over the same mentors and scores (`side/bound.rs`), so a solve of a nearby problem
+/// (the same request with one pair locked: `why_not`) may start from them. Measured on
+/// generated 900-student schools, the bound at the base plan's prices was exactly the one each
+/// forced solve's own master reached, after 60–100 ms of LP.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeatPrices {
+    mu: Vec<flow::Cost>,
+    fit_scale: f64,
+}
+
+/// What a solve may start from, taken from a nearby problem's answer: a plan (the first
+/// incumbent where it is feasible here) and the seat prices that proved it (a first bound,
+/// where they were packed at this problem's fit scale for as many mentors). Neither changes
+/// the optimum, only how soon it is found and proven.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Start<'a> {
+    pub plan: Option<&'a [(NeedIx, MentorIx)]>,
+    pub prices: Option<&'a SeatPrices>,
+}
+
+impl<'a> Start<'a> {
+    /// A start from a plan alone.
+    pub fn plan(plan: &'a [(NeedIx, MentorIx)]) -> Self {
+        Start {
+            plan: Some(plan),
+            prices: None,
+        }
+    }
+}
+
 /// A solution with the candidate set it refers to.
 #[derive(Clone, Debug)]
 pub struct Solved {
@@ -311,6 +343,9 @@ pub struct Solved {
     /// Network method, proven optimal: the node potentials that prove it (a start for the
     /// residual searches of `gain.rs`).
     pub potentials: Option<gain::Potentials>,
+    /// Network+side method over the request's own mentors: the seat prices of its bound (a
+    /// start for re-solves of nearby problems, see [`Start`]).
+    pub seat_prices: Option<SeatPrices>,
 }
 
 /// The algorithm that answered, without its statistics: what the response and logs report.
@@ -370,19 +405,22 @@ pub enum Method {
 /// - **integer program** (`mip/`) for a rematch bounded by `maxChanges`, a side row the other
 ///   methods do not model.
 pub fn solve_problem(problem: &Problem, options: SolveOptions) -> Result<Solved, SolveError> {
-    solve_problem_from(problem, options, None)
+    solve_problem_from(problem, options, Start::default())
 }
 
-/// [`solve_problem`] warm-started from a feasible plan (need, mentor) pairs — e.g. a plan of a
-/// nearby problem repaired to fit this one. The seat-sharing method and the integer program
-/// keep it as their incumbent (HiGHS itself is never given a start, see `mip/mod.rs`); the network methods need no start. A plan that is not
-/// feasible here is ignored. The answer is the same optimum: only the search is shorter.
+/// [`solve_problem`] warm-started from a nearby problem's answer ([`Start`]): a feasible plan
+/// of (need, mentor) pairs — e.g. a plan of a nearby problem repaired to fit this one — and
+/// the seat prices that proved it. The seat-sharing method and the integer program keep the
+/// plan as their incumbent (HiGHS itself is never given a start, see `mip/mod.rs`); the
+/// network methods need no start. A plan that is not feasible here is ignored. The
+/// seat-sharing method bounds the problem at the prices first. The answer is the same
+/// optimum: only the search is shorter.
 pub fn solve_problem_from(
     problem: &Problem,
     options: SolveOptions,
-    warm: Option<&[(NeedIx, MentorIx)]>,
+    start: Start<'_>,
 ) -> Result<Solved, SolveError> {
-    let warm = warm.filter(|w| verify::verify(problem, w).is_ok());
+    let warm = start.plan.filter(|w| verify::verify(problem, w).is_ok());
     let deadline = Until {
         at: Instant::now() + options.time_limit,
         stop: options.stop,
@@ -423,7 +461,11 @@ pub fn solve_problem_from(
         // Stability rows are for the integer program only.
         None
     } else {
-        solve_relaxed(problem, &all, relaxed_options, relaxed_deadline, warm)?
+        let start = Start {
+            plan: warm,
+            prices: start.prices,
+        };
+        solve_relaxed(problem, &all, relaxed_options, relaxed_deadline, start)?
     };
     if let Some(mut solved) = relaxed {
         match problem.min_kept() {
@@ -496,7 +538,7 @@ fn seat_cost_start(
     let mut plain = problem.clone();
     plain.policy.involve_every_mentor = false;
     plain.policy.load_spread = 0.0;
-    let outcome = side_solve(&plain, all, options, deadline, None)?;
+    let outcome = side_solve(&plain, all, options, deadline, Start::default())?;
     let pairs = verify::pairs(&outcome.candidates, &outcome.solution.chosen);
     tracing::debug!(
         pairs = pairs.len(),
@@ -541,6 +583,7 @@ fn integer_program(
         method: Method::IntegerProgram,
         all: None,
         potentials: None,
+        seat_prices: None,
     })
 }
 
@@ -552,8 +595,9 @@ fn solve_relaxed(
     all: &Candidates,
     options: SolveOptions,
     deadline: Until,
-    warm: Option<&[(NeedIx, MentorIx)]>,
+    start: Start<'_>,
 ) -> Result<Option<Solved>, SolveError> {
+    let warm = start.plan;
     let total_pairs = all.len() as u64;
     if is_network_set(problem, all) {
         let run = network::run(problem, all, options, deadline, None);
@@ -601,27 +645,29 @@ fn solve_relaxed(
             relaxed, all, options, deadline, network, warm,
         ));
     }
-    let outcome = side_solve(relaxed, all, options, deadline, warm)?;
+    let outcome = side_solve(relaxed, all, options, deadline, start)?;
     Ok(Some(Solved::by_side(outcome, total_pairs)))
 }
 
 /// The seat-sharing method, with interchangeable mentors solved as one where there are any
 /// (`interchangeable.rs`: same optimum, far less symmetry for the master and the residual
-/// program to wade through). The answer is over the original mentors.
+/// program to wade through). The answer is over the original mentors; seat prices, which are
+/// the merged mentors' there, go neither in nor out.
 fn side_solve(
     problem: &Problem,
     all: &Candidates,
     options: SolveOptions,
     deadline: Until,
-    warm: Option<&[(NeedIx, MentorIx)]>,
+    start: Start<'_>,
 ) -> Result<side::SideOutcome, SolveError> {
     let started = Instant::now();
+    let warm = start.plan;
     let Some(classes) = interchangeable::Classes::find(problem, all) else {
         tracing::debug!(
             ms = started.elapsed().as_millis() as u64,
             "interchangeable mentors: too few to merge"
         );
-        return side::solve(problem, all, options, deadline, warm);
+        return side::solve(problem, all, options, deadline, start);
     };
     let reduced = classes.reduce(problem);
     let reduced_all = classes.reduce_candidates(all);
@@ -633,13 +679,11 @@ fn side_solve(
         "interchangeable mentors solved as one"
     );
     let reduced_warm = warm.map(|w| classes.reduce_plan(w));
-    let outcome = side::solve(
-        &reduced,
-        &reduced_all,
-        options,
-        deadline,
-        reduced_warm.as_deref(),
-    )?;
+    let reduced_start = Start {
+        plan: reduced_warm.as_deref(),
+        prices: None,
+    };
+    let outcome = side::solve(&reduced, &reduced_all, options, deadline, reduced_start)?;
     let reduced_pairs = verify::pairs(&outcome.candidates, &outcome.solution.chosen);
     let pairs = classes.expand_plan(problem, &reduced_pairs);
     if verify::verify(problem, &pairs).is_err() {
@@ -647,7 +691,7 @@ fn side_solve(
         tracing::warn!(
             "interchangeable mentors: the dealt-out plan broke a rule; solving without merging"
         );
-        return side::solve(problem, all, options, deadline, warm);
+        return side::solve(problem, all, options, deadline, start);
     }
     let (candidates, chosen) = classes.expand_candidates(&outcome.candidates, &pairs);
     Ok(side::SideOutcome {
@@ -657,6 +701,7 @@ fn side_solve(
             ..outcome.solution
         },
         stats: outcome.stats,
+        prices: None,
     })
 }
 
@@ -739,6 +784,7 @@ impl Solved {
             method: Method::Network { rounds },
             all: None,
             potentials,
+            seat_prices: None,
         }
     }
 
@@ -751,6 +797,7 @@ impl Solved {
             method: Method::NetworkSide(outcome.stats),
             all: None,
             potentials: None,
+            seat_prices: outcome.prices,
         }
     }
 }

@@ -64,7 +64,8 @@ use self::sharing::{Shape, Sharing};
 
 use super::flow::{self, Cost, Seat};
 use super::{
-    level_coverage, mip, network, verify, Solution, SolveError, SolveOptions, SolveStatus, Until,
+    level_coverage, mip, network, verify, SeatPrices, Solution, SolveError, SolveOptions,
+    SolveStatus, Start, Until,
 };
 use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::rules::Candidates;
@@ -84,6 +85,13 @@ const MAX_RESIDUAL_PAIRS: u64 = 150_000;
 /// where it is used). Below it the master's prices make the committed bundles and the bound
 /// good enough to prove 4,000x1,000 (620 k pairs) optimal.
 const DISTRICT_PAIRS: u64 = 4_000_000;
+
+/// Largest gap (score points) the bound at a nearby answer's prices may leave for the residual
+/// to start at once (see [`Start`]). On generated 900-student schools, the forced solves of
+/// `why_not` met 0.27 to 1.73 points at the base plan's prices, each exactly the bound their
+/// own master then reached in 60–100 ms; a wider gap may be the prices' slack, which the master
+/// closes sooner than a wider residual.
+const START_GAP_POINTS: f64 = 2.0;
 
 /// One covered need at the lowest priority in the packed cost (the fit digit is below it).
 const ONE_NEED: Cost = 1 << flow::FIT_BITS;
@@ -120,6 +128,9 @@ pub(super) struct SideOutcome {
     pub candidates: Candidates,
     pub solution: Solution,
     pub stats: SideStats,
+    /// The seat prices of the rounds' tightest bound (without a kept row, whose bonus they
+    /// leave out): a start for a nearby problem's solve ([`SeatPrices`]).
+    pub prices: Option<SeatPrices>,
 }
 
 /// A feasible plan with its exact value.
@@ -135,7 +146,7 @@ pub(super) fn solve(
     all: &Candidates,
     options: SolveOptions,
     deadline: Until,
-    warm: Option<&[(NeedIx, MentorIx)]>,
+    start: Start<'_>,
 ) -> Result<SideOutcome, SolveError> {
     with_method(problem, all, options, deadline, |method| {
         tracing::debug!(
@@ -143,7 +154,7 @@ pub(super) fn solve(
             "seat sharing: shared seats found"
         );
         // A caller's feasible plan (checked by the entry point) is the first incumbent.
-        let warm = warm.map(|w| {
+        let warm = start.plan.map(|w| {
             let mut pairs = w.to_vec();
             pairs.sort_unstable();
             Incumbent {
@@ -151,7 +162,7 @@ pub(super) fn solve(
                 pairs,
             }
         });
-        let ended = method.rounds(warm);
+        let ended = method.rounds(warm, start.prices);
         let Some(inc) = ended
             .incumbent
             .filter(|_| !ended.network_failed || ended.rounds > 1)
@@ -166,10 +177,22 @@ pub(super) fn solve(
                     residual_pairs: all.len(),
                     floored: false,
                 },
+                prices: None,
             });
         };
         let master = ended.master.as_ref();
-        method.conclude(inc, ended.bound, ended.timed_out, ended.rounds, master)
+        let prices = ended
+            .bound
+            .as_ref()
+            .filter(|_| method.values.row.is_none())
+            .map(|b| SeatPrices {
+                mu: b.mu.clone(),
+                fit_scale: method.values.fit_scale,
+            });
+        let mut outcome =
+            method.conclude(inc, ended.bound, ended.timed_out, ended.rounds, master)?;
+        outcome.prices = prices;
+        Ok(outcome)
     })
 }
 
@@ -190,7 +213,7 @@ pub(super) fn solve_bounded(
     starts: &[Vec<(NeedIx, MentorIx)>],
 ) -> Result<Option<SideOutcome>, SolveError> {
     with_method(problem, all, options, deadline, |method| {
-        let ended = method.rounds(method.best_keeping(starts.iter()));
+        let ended = method.rounds(method.best_keeping(starts.iter()), None);
         match ended.incumbent {
             Some(inc) if ended.bound.is_some() => {
                 let master = ended.master.as_ref();
@@ -409,7 +432,7 @@ impl<'a> Method<'a> {
 
     /// Rounds of "commit the bound's best bundles, solve the network again" until the bound
     /// is within one need of the plan, the bundles repeat, or the rounds' time is up.
-    fn rounds(&self, warm: Option<Incumbent>) -> RoundsEnd<'a> {
+    fn rounds(&self, warm: Option<Incumbent>, prices: Option<&SeatPrices>) -> RoundsEnd<'a> {
         let mut ended = RoundsEnd {
             incumbent: warm,
             bound: None,
@@ -429,6 +452,7 @@ impl<'a> Method<'a> {
         let mut tried: Vec<Vec<Bundle>> = vec![bundles.clone()];
         let mut master_lp: Option<master::MasterLp<'_>> = None;
         let mut flow_bundles_tried = false;
+        let start_bound = prices.and_then(|p| self.bound_at(p));
         let big = self.all.len() as u64 > DISTRICT_PAIRS;
         let (round_options, rounds_until) = self.round_budget(started);
         // The round of the flow's bundles (below) comes on top of the master's rounds.
@@ -456,6 +480,25 @@ impl<'a> Method<'a> {
             if !plan.complete || self.deadline.passed() {
                 ended.timed_out = true;
                 break;
+            }
+            // A nearby answer's prices (a forced solve of `why_not`): where their bound leaves
+            // little to settle above this round's plan, it is the LP's own in practice, and the
+            // residual starts at once, without the master. Otherwise the rounds go on as
+            // without it (measured on a 400 × 100 school: a master started from such prices
+            // left a residual of 6,144 pairs, against 546 from the flow's).
+            if let Some(at_start) = start_bound.as_ref().filter(|_| master_lp.is_none()) {
+                let gap = at_start.value.saturating_sub(ended.best_value());
+                if gap < ONE_NEED && (gap as f64) <= START_GAP_POINTS * self.values.fit_scale {
+                    self.log_bound(
+                        "seat sharing: bound at the start's prices",
+                        &ended,
+                        &plan,
+                        at_start,
+                        0,
+                    );
+                    ended.tighten(at_start.clone());
+                    break;
+                }
             }
             // Before the master's first run: the bundles best at the flow's own prices, one
             // network solve. Where they settle it (every seat tied: 200 identical mentors),
@@ -748,6 +791,26 @@ impl<'a> Method<'a> {
             }
             None => evaluated,
         }
+    }
+
+    /// The bound at a nearby answer's seat prices, where they were packed at this problem's fit
+    /// scale for as many mentors and there is no kept row (whose bonus they leave out). Valid
+    /// whatever they are (negative ones are read as 0: the bound needs `μ ≥ 0`).
+    fn bound_at(&self, prices: &SeatPrices) -> Option<Bound> {
+        let values = self.values;
+        let applies = prices.mu.len() == self.problem.mentors.len()
+            && prices.fit_scale == values.fit_scale
+            && values.row.is_none();
+        if !applies {
+            return None;
+        }
+        let mu: Vec<Cost> = prices.mu.iter().map(|&p| p.max(0)).collect();
+        let pricing = Pricing {
+            mu: &mu,
+            bonus: 0,
+            ..*values
+        };
+        Some(lagrangian(&pricing, self.sharing))
     }
 
     /// The bound at the round's flow potentials as seat prices.
@@ -1055,6 +1118,7 @@ impl<'a> Method<'a> {
                     candidates,
                     solution,
                     stats,
+                    prices: None,
                 }
             }
             _ => self.answer(best, status, Some(bound), stats),

@@ -184,5 +184,6 @@ pub(super) fn finish(
         },
         candidates,
         stats,
+        prices: None,
     }
 }
