@@ -6,12 +6,14 @@
 //!
 //! On a proven network plan each price is a shortest path in the plan's residual network
 //! (`solver::forced`), with no re-solve; elsewhere each priced pair is one more solve through
-//! the same entry point (exact on every method, proven when that solve is). They are few in practice (a mentor with room the
-//! optimum passed over), but each costs a solve, so by default they are priced up to 5,000
-//! students; `policy.why_not_students` selects students at any size. How many forced solves
-//! run is a count fixed by the request ([`forced_solves_allowed`]: the time limit and the
-//! number of feasible pairs), not by the clock, so the same request prices the same choices
-//! on a busy machine as on an idle one. The clock is only the last guard: a forced solve gets
+//! the same entry point (exact on every method, proven when that solve is), started from the
+//! plan repaired to hold the pair and from the seat prices that proved the plan
+//! (`solver::Start`), which on a seat-sharing school spare it the pattern master. They are few
+//! in practice (a mentor with room the optimum passed over), but each costs a solve, so by
+//! default they are priced up to 5,000 students; `policy.why_not_students` selects students at
+//! any size. How many forced solves run is a count fixed by the request
+//! ([`forced_solves_allowed`]: the time limit and the number of feasible pairs), not by the
+//! clock, so the same request prices the same choices on a busy machine as on an idle one. The clock is only the last guard: a forced solve gets
 //! what is left of the time limit and is started only when that covers a solve as long as the
 //! plan's own. The rest are counted as unpriced.
 //!
