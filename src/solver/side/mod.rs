@@ -114,7 +114,8 @@ const FLOORED_ITERATIONS: u32 = 30;
 /// How the method ended, for the response and the logs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SideStats {
-    /// Network solves (one per round, the round of the flow's own bundles included).
+    /// Network solves (one per round, the round of the flow's own bundles included; 0 where
+    /// the bound at a caller's prices settled a caller's plan before any: see `Start`).
     pub rounds: u32,
     /// Candidate pairs left to the integer program after the bound (0: none was needed).
     pub residual_pairs: usize,
@@ -452,7 +453,16 @@ impl<'a> Method<'a> {
         let mut tried: Vec<Vec<Bundle>> = vec![bundles.clone()];
         let mut master_lp: Option<master::MasterLp<'_>> = None;
         let mut flow_bundles_tried = false;
+        // A nearby answer's prices (a forced solve of `why_not`, from the plan repaired to
+        // hold the pair): where their bound leaves little to settle above the best plan, it is
+        // the LP's own in practice, and the residual starts at once, without the master or,
+        // from a caller's plan that good, any network. Otherwise the rounds go on as without
+        // it (measured on a 400 × 100 school: a master started from such prices left a
+        // residual of 6,144 pairs, against 546 from the flow's).
         let start_bound = prices.and_then(|p| self.bound_at(p));
+        if self.settled_at_start(&mut ended, start_bound.as_ref()) {
+            return ended;
+        }
         let big = self.all.len() as u64 > DISTRICT_PAIRS;
         let (round_options, rounds_until) = self.round_budget(started);
         // The round of the flow's bundles (below) comes on top of the master's rounds.
@@ -481,24 +491,8 @@ impl<'a> Method<'a> {
                 ended.timed_out = true;
                 break;
             }
-            // A nearby answer's prices (a forced solve of `why_not`): where their bound leaves
-            // little to settle above this round's plan, it is the LP's own in practice, and the
-            // residual starts at once, without the master. Otherwise the rounds go on as
-            // without it (measured on a 400 × 100 school: a master started from such prices
-            // left a residual of 6,144 pairs, against 546 from the flow's).
-            if let Some(at_start) = start_bound.as_ref().filter(|_| master_lp.is_none()) {
-                let gap = at_start.value.saturating_sub(ended.best_value());
-                if gap < ONE_NEED && (gap as f64) <= START_GAP_POINTS * self.values.fit_scale {
-                    self.log_bound(
-                        "seat sharing: bound at the start's prices",
-                        &ended,
-                        &plan,
-                        at_start,
-                        0,
-                    );
-                    ended.tighten(at_start.clone());
-                    break;
-                }
+            if master_lp.is_none() && self.settled_at_start(&mut ended, start_bound.as_ref()) {
+                break;
             }
             // Before the master's first run: the bundles best at the flow's own prices, one
             // network solve. Where they settle it (every seat tied: 200 identical mentors),
@@ -563,6 +557,26 @@ impl<'a> Method<'a> {
         }
         ended.master = master_lp;
         ended
+    }
+
+    /// Whether the bound at a nearby answer's prices (`at_start`) leaves the best plan's
+    /// coverage proven and its fit within [`START_GAP_POINTS`]; if so it becomes the rounds'
+    /// bound.
+    fn settled_at_start(&self, ended: &mut RoundsEnd<'_>, at_start: Option<&Bound>) -> bool {
+        let Some(at_start) = at_start.filter(|_| ended.incumbent.is_some()) else {
+            return false;
+        };
+        let gap = at_start.value.saturating_sub(ended.best_value());
+        let settled = gap < ONE_NEED && (gap as f64) <= START_GAP_POINTS * self.values.fit_scale;
+        if settled {
+            tracing::debug!(
+                round = ended.rounds,
+                bound_gap_points = gap as f64 / self.values.fit_scale,
+                "seat sharing: bound at the start's prices"
+            );
+            ended.tighten(at_start.clone());
+        }
+        settled
     }
 
     /// The debug line of a round's bound: its gap to the best plan, the plan's coverage and
