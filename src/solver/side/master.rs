@@ -71,12 +71,19 @@ const MAX_ITERATIONS_PER_TIER: u32 = 100;
 /// (the next tier's objective, so the basis it leaves is a good start there too) with
 /// HiGHS's perturbation off keeps the last basis dual feasible for every column it had; only
 /// the new columns need work. The tier ends with one solve at its own costs, from that basis,
-/// whose duals are the tier's exact prices. The urgent and high tiers are cheap without it.
+/// whose duals are the tier's exact prices; those solves run with HiGHS's perturbation on
+/// again (without it, a 4,000x1,000 rematch's last normal-tier solve stalled for 2 s on the
+/// degenerate 0/1 costs after 261 columns joined). The urgent and high tiers are cheap
+/// without it.
 ///
-/// Not with a rematch's kept row: its price is multiplied by the packed units of a coverage
-/// digit, and the duals read after a tie-broken tier carried enough float noise there to leave
-/// the bound loose by a point (the 900-student rematch with `maxChanges: 10` fell to the
-/// integer program over every pair: 4.5 s against 0.64 s).
+/// With a rematch's kept row too, since its coverage duals are read as fractions
+/// ([`simplest_fraction`]): before that, the float noise in the row's price, multiplied by a
+/// coverage digit's packed units, left the bound a point loose and the 900-student rematch
+/// with `maxChanges: 10` fell to the integer program over every pair. Measured now on
+/// rematches of generated schools whose current plan gives each student one mentor (changes
+/// penalised 0.5), against the master without it: the same bounds and optima, and 900x240
+/// `maxChanges: 10` 2.29 -> 1.92 s, 4,000x1,000 `maxChanges: 20` 4.92 -> 4.38 s and `200`
+/// 5.59 -> 3.70 s (one run each, the whole CLI).
 const TIE_BROKEN_TIERS: std::ops::Range<usize> = 2..TIERS - 1;
 
 /// The tie-break's weight: fit per score point, as a share of one need per the largest pair
@@ -592,8 +599,7 @@ pub(super) struct MasterLp<'a> {
     /// and no later call can price tighter (the LP does not change between rounds).
     converged: bool,
     /// Fit per score point a tie-broken tier adds to its objective: [`TIE_BREAK_SHARE`] per
-    /// the largest pair score, 0 with a kept row (see [`TIE_BROKEN_TIERS`]; a test sets 0 to
-    /// compare).
+    /// the largest pair score (see [`TIE_BROKEN_TIERS`]; a test sets 0 to compare).
     tie_break_weight: f64,
     /// [`MAX_ITERATIONS_PER_TIER`] (a test sets fewer, to end tiers on the count).
     max_iterations: u32,
@@ -661,11 +667,7 @@ impl<'a> MasterLp<'a> {
             dropped: Vec::new(),
             tight: Vec::new(),
             converged: false,
-            tie_break_weight: if kept_row.is_none() {
-                TIE_BREAK_SHARE / base.all.largest_score().max(1.0)
-            } else {
-                0.0
-            },
+            tie_break_weight: TIE_BREAK_SHARE / base.all.largest_score().max(1.0),
             max_iterations: MAX_ITERATIONS_PER_TIER,
             primal: Vec::new(),
         }
@@ -1010,7 +1012,6 @@ impl<'a> MasterLp<'a> {
         let m_count = base.problem.mentors.len();
         let threshold = (TOLERANCE * unit) as Cost;
         let mut y: Vec<f64> = vec![0.0; settled.len()];
-        let broken = self.master.tie_break > 0.0;
         let mut solves = 0;
         loop {
             if until.passed() {
@@ -1034,7 +1035,7 @@ impl<'a> MasterLp<'a> {
             taken.set_option("time_limit", until.left().as_secs_f64().max(0.001));
             taken.set_option(
                 "dual_simplex_cost_perturbation_multiplier",
-                if broken { 0.0 } else { 1.0 },
+                if self.master.tie_break > 0.0 { 0.0 } else { 1.0 },
             );
             // `try_solve` takes the model by value; the instance (and its callback) moves
             // through `SolvedModel` and back into the slot.
