@@ -1035,7 +1035,11 @@ impl<'a> MasterLp<'a> {
             taken.set_option("time_limit", until.left().as_secs_f64().max(0.001));
             taken.set_option(
                 "dual_simplex_cost_perturbation_multiplier",
-                if self.master.tie_break > 0.0 { 0.0 } else { 1.0 },
+                if self.master.tie_break > 0.0 {
+                    0.0
+                } else {
+                    1.0
+                },
             );
             // `try_solve` takes the model by value; the instance (and its callback) moves
             // through `SolvedModel` and back into the slot.
@@ -1332,6 +1336,88 @@ mod tests {
                 "bounds {with} and {without}: {points} points apart"
             );
         });
+    }
+
+    /// With a rematch's kept row too (its price, a bonus per kept seat, is read from the
+    /// coverage tiers' duals, whose float noise once loosened the bound by a point): on a
+    /// generated school whose row asks to keep 150 of 200 seats (each of the first 200
+    /// students at the mentor of its first need's best pair), the master converges with and
+    /// without the tie-break, at the same exact bound.
+    #[test]
+    fn the_tie_break_leaves_the_bound_with_a_kept_row_where_it_was() {
+        use crate::rules::Candidates;
+        use crate::solver::side::{bonus_cap, lagrangian, KeptRow};
+        use std::time::{Duration, Instant};
+        let problem = crate::admit::validate(crate::generate::generate_with(300, 70, 1, false))
+            .expect("valid");
+        let all = Candidates::of_problem(&problem);
+        let need_of: Vec<NeedIx> = (0..problem.needs.len() as NeedIx)
+            .flat_map(|n| all.of_need(n).map(move |_| n))
+            .collect();
+        let mut seats: Vec<(StudentIx, MentorIx)> = (0..200)
+            .filter_map(|s| {
+                let n = problem.students[s].needs().next()?;
+                let best = all
+                    .of_need(n)
+                    .max_by(|&a, &b| all.scores[a].total_cmp(&all.scores[b]))?;
+                Some((s as StudentIx, all.mentors[best]))
+            })
+            .collect();
+        seats.sort_unstable();
+        seats.dedup();
+        let on: Vec<bool> = (0..all.len())
+            .map(|c| {
+                let s = problem.needs[need_of[c] as usize].student;
+                seats.binary_search(&(s, all.mentors[c])).is_ok()
+            })
+            .collect();
+        let row = KeptRow {
+            seats,
+            on,
+            at_least: 150,
+        };
+        let sharing = Sharing::build(&problem, &all);
+        let base = Pricing {
+            problem: &problem,
+            all: &all,
+            need_of: &need_of,
+            fit_scale: flow::fit_scale_with(&problem, &all, bonus_cap(&problem, &all)),
+            mu: &[],
+            row: Some(&row),
+            bonus: 0,
+            levels: None,
+        };
+        let zero = vec![0; problem.mentors.len()];
+        let start = lagrangian(&Pricing { mu: &zero, ..base }, &sharing);
+        let deadline = Until {
+            at: Instant::now() + Duration::from_secs(120),
+            stop: None,
+        };
+        let bound = |broken: bool| {
+            let mut lp = MasterLp::new(&base, &sharing, deadline, true);
+            assert!(
+                lp.tie_break_weight > 0.0,
+                "the tie-break is on with a kept row"
+            );
+            if !broken {
+                lp.tie_break_weight = 0.0;
+            }
+            let run = lp
+                .prices(start.clone(), &[], Cost::MIN, TIERS, deadline)
+                .expect("the master solves");
+            assert!(
+                lp.converged(),
+                "tie-break {broken}: the LP's optimum is reached"
+            );
+            assert!(run.bound.bonus > 0, "tie-break {broken}: the row binds");
+            run.bound.value
+        };
+        let (with, without) = (bound(true), bound(false));
+        let points = (with - without).abs() as f64 / base.fit_scale;
+        assert!(
+            points < 1e-3,
+            "bounds {with} and {without}: {points} points apart"
+        );
     }
 
     /// A tier that ends on its count of solves, its last solve (at its own costs, after the
