@@ -77,6 +77,18 @@ pub(super) fn change_col_cost(model: &mut highs::Model, col: usize, cost: f64) {
     }
 }
 
+/// Sets HiGHS's `time_limit` to `left` from now. HiGHS compares that option with its run
+/// clock, which adds up every solve of the instance since it was made (`Highs::run` starts the
+/// clock and never resets it), so a model solved again and again (the pattern master's column
+/// generation, the columns' programme's tiers) is given its run time so far plus what is left:
+/// `left` alone stopped the district's master after 10 s of a budget of 23.
+pub(super) fn set_time_left(model: &mut highs::Model, left: std::time::Duration) {
+    // SAFETY: `model` owns a live HiGHS instance; the call only reads its timer.
+    let run_so_far = unsafe { highs_sys::Highs_getRunTime(model.as_ptr()) };
+    let limit = run_so_far.max(0.0) + left.as_secs_f64().max(0.001);
+    model.set_option("time_limit", limit);
+}
+
 /// Columns added to a live LP in one call (one call per column re-sized HiGHS's model each
 /// time: ~27 ms of the 4,000x1,000 school's master). Column `j` has cost `costs[j]`, bounds
 /// `[0, uppers[j]]` and the entries `(rows[k], values[k])` for `k` in `starts[j]..starts[j+1]`

@@ -780,7 +780,7 @@ impl<'a> MasterLp<'a> {
             };
             model.set_option("mip_abs_gap", abs_gap);
             model.set_option("mip_rel_gap", rel_gap);
-            model.set_option("time_limit", until.left().as_secs_f64().max(0.001));
+            highs::set_time_left(&mut model, until.left());
             let tier_started = std::time::Instant::now();
             let solved = model.try_solve().ok()?;
             let found = solved.primal_solution_status() == HighsSolutionStatus::Feasible;
@@ -1032,7 +1032,7 @@ impl<'a> MasterLp<'a> {
             run.iterations += 1;
             let lp_started = std::time::Instant::now();
             let mut taken = self.model.take()?;
-            taken.set_option("time_limit", until.left().as_secs_f64().max(0.001));
+            highs::set_time_left(&mut taken, until.left());
             taken.set_option(
                 "dual_simplex_cost_perturbation_multiplier",
                 if self.master.tie_break > 0.0 {
