@@ -13,7 +13,7 @@
 //!    of needs committed to one mentor), solved exactly by the flow with pricing. Any such plan
 //!    is feasible. The first solve makes no bundle: every need takes its own seat.
 //! 2. **Bound**: relax the mentors' capacities with seat prices `μ`: the flow's potentials,
-//!    then (below district size) the optimal duals of the pattern master LP ([`master`]). The
+//!    then the optimal duals of the pattern master LP ([`master`]), at every size. The
 //!    relaxed problem splits by student: each picks the pattern (needs covered,
 //!    by which mentors, at most `max_mentors_per_student` of them) that maximises its value
 //!    minus the prices of the seats it takes — a small exact dynamic programme over its needs
@@ -80,10 +80,7 @@ const MAX_ROUNDS: u32 = 3;
 /// under it.
 const MAX_RESIDUAL_PAIRS: u64 = 150_000;
 
-/// Past this many pairs the pattern master is skipped (its LP would have tens of thousands of
-/// rows and far more columns; not measured) and the first flows keep more candidates (see
-/// where it is used). Below it the master's prices make the committed bundles and the bound
-/// good enough to prove 4,000x1,000 (620 k pairs) optimal.
+/// Past this many pairs the first flows keep more candidates (see where it is used).
 const DISTRICT_PAIRS: u64 = 4_000_000;
 
 /// Largest gap (score points) the bound at a nearby answer's prices may leave for the residual
@@ -463,7 +460,6 @@ impl<'a> Method<'a> {
         if self.settled_at_start(&mut ended, start_bound.as_ref()) {
             return ended;
         }
-        let big = self.all.len() as u64 > DISTRICT_PAIRS;
         let (round_options, rounds_until) = self.round_budget(started);
         // The round of the flow's bundles (below) comes on top of the master's rounds.
         while ended.rounds < MAX_ROUNDS + u32::from(flow_bundles_tried) {
@@ -498,7 +494,7 @@ impl<'a> Method<'a> {
             // network solve. Where they settle it (every seat tied: 200 identical mentors),
             // that round's flow prices prove its plan and the master is never built;
             // otherwise the master starts from a plan at least as good.
-            if !big && !flow_bundles_tried {
+            if !flow_bundles_tried {
                 flow_bundles_tried = true;
                 let at_flow = self.flow_bound(&plan);
                 let next = next_bundles(&at_flow);
@@ -519,7 +515,7 @@ impl<'a> Method<'a> {
             }
             // Once the master has reached its LP's optimum no later round prices tighter.
             let converged = master_lp.as_ref().is_some_and(|m| m.converged());
-            let master = if big || converged {
+            let master = if converged {
                 None
             } else {
                 Some(&mut master_lp)
@@ -750,7 +746,7 @@ impl<'a> Method<'a> {
         })
     }
 
-    /// The bound at the flow's seat prices, then (below district size, `master` given) at the
+    /// The bound at the flow's seat prices, then (`master` given) at the
     /// optimal duals of the pattern master, which make it as tight as the LP allows. The
     /// master's work is bounded by count (iterations per tier), not by a share of the time:
     /// a share made the answer depend on how busy the machine was (a 4,000 x 1,000 school
