@@ -196,4 +196,37 @@ mod tests {
         );
         assert!(mip_status(HighsModelStatus::ModelEmpty, 0.0, 0.0).is_err());
     }
+
+    /// The limit set for a model solved before is its run time so far plus what is left, not
+    /// what is left alone (HiGHS's clock adds up every solve of the instance).
+    #[test]
+    fn the_time_left_is_counted_from_the_models_run_time() {
+        let mut pb = highs::RowProblem::default();
+        let x = pb.add_column(1.0, 0.0..10.0);
+        let y = pb.add_column(2.0, 0.0..10.0);
+        pb.add_row(..=12.0, [(x, 1.0), (y, 1.0)]);
+        let mut model = pb.optimise(highs::Sense::Maximise);
+        model.make_quiet();
+        model.set_option("threads", 1);
+        let mut model: highs::Model = model.try_solve().expect("solves").into();
+        let limit = |model: &highs::Model| {
+            let name = std::ffi::CString::new("time_limit").expect("no NUL");
+            let mut value = 0.0f64;
+            // SAFETY: `model` owns a live HiGHS instance; `name` and `value` outlive the call.
+            unsafe {
+                highs_sys::Highs_getDoubleOptionValue(model.as_ptr(), name.as_ptr(), &mut value)
+            };
+            value
+        };
+        // SAFETY: as in `set_time_left`.
+        let run = unsafe { highs_sys::Highs_getRunTime(model.as_ptr()) };
+        assert!(run > 0.0, "the solve ran HiGHS's clock");
+        set_time_left(&mut model, std::time::Duration::from_secs(5));
+        let set = limit(&model);
+        assert!(
+            set >= 5.0 + run,
+            "limit {set} for 5 s left after {run} s run"
+        );
+        assert!(set < 5.0 + run + 1.0, "limit {set}");
+    }
 }
