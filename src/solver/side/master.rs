@@ -1200,6 +1200,8 @@ enum TierEnd {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::model::Problem;
+    use crate::solver::side::KeptRow;
 
     #[test]
     fn highs_prices_a_maximisations_rows_non_negative() {
@@ -1277,8 +1279,17 @@ mod tests {
     /// Runs `f` with the master's inputs for a generated 300x70 school: the pairs' values,
     /// the shared seats, the bound at zero prices as the start, and a distant deadline.
     fn with_school_master(f: impl FnOnce(&Pricing<'_>, &Sharing, &Bound, Until)) {
+        with_school_master_and_row(|_, _, _| None, f);
+    }
+
+    /// [`with_school_master`] with the kept row `row` makes from the problem, its candidates
+    /// and each candidate's need (the fit scale then leaves room for the row's bonus).
+    fn with_school_master_and_row(
+        row: impl FnOnce(&Problem, &crate::rules::Candidates, &[NeedIx]) -> Option<KeptRow>,
+        f: impl FnOnce(&Pricing<'_>, &Sharing, &Bound, Until),
+    ) {
         use crate::rules::Candidates;
-        use crate::solver::side::lagrangian;
+        use crate::solver::side::{bonus_cap, lagrangian};
         use std::time::{Duration, Instant};
         let problem = crate::admit::validate(crate::generate::generate_with(300, 70, 1, false))
             .expect("valid");
@@ -1286,14 +1297,16 @@ mod tests {
         let need_of: Vec<NeedIx> = (0..problem.needs.len() as NeedIx)
             .flat_map(|n| all.of_need(n).map(move |_| n))
             .collect();
+        let row = row(&problem, &all, &need_of);
+        let cap = row.as_ref().map_or(0.0, |_| bonus_cap(&problem, &all));
         let sharing = Sharing::build(&problem, &all);
         let base = Pricing {
             problem: &problem,
             all: &all,
             need_of: &need_of,
-            fit_scale: flow::fit_scale_with(&problem, &all, 0.0),
+            fit_scale: flow::fit_scale_with(&problem, &all, cap),
             mu: &[],
-            row: None,
+            row: row.as_ref(),
             bonus: 0,
             levels: None,
         };
@@ -1306,104 +1319,18 @@ mod tests {
         f(&base, &sharing, &start, deadline);
     }
 
-    /// The tie-break changes how HiGHS reaches each tier's optimum, not the optimum: on a
-    /// generated school the master reaches its LP's optimum with and without it, and the exact
-    /// bound at its prices is the same (the LP's optimum, to float noise far below a point).
-    #[test]
-    fn the_tie_break_leaves_the_masters_bound_where_it_was() {
-        with_school_master(|base, sharing, start, deadline| {
-            let bound = |broken: bool| {
-                let mut lp = MasterLp::new(base, sharing, deadline, false);
-                assert!(
-                    lp.tie_break_weight > 0.0,
-                    "no kept row: the tie-break is on"
-                );
-                if !broken {
-                    lp.tie_break_weight = 0.0;
-                }
-                let run = lp
-                    .prices(start.clone(), &[], Cost::MIN, TIERS, deadline)
-                    .expect("the master solves");
-                assert!(
-                    lp.converged(),
-                    "tie-break {broken}: the LP's optimum is reached"
-                );
-                assert!(
-                    run.bound.value < start.value,
-                    "tie-break {broken}: tighter than the start"
-                );
-                run.bound.value
-            };
-            let (with, without) = (bound(true), bound(false));
-            let points = (with - without).abs() as f64 / base.fit_scale;
-            assert!(
-                points < 1e-3,
-                "bounds {with} and {without}: {points} points apart"
-            );
-        });
-    }
-
-    /// With a rematch's kept row too (its price, a bonus per kept seat, is read from the
-    /// coverage tiers' duals, whose float noise once loosened the bound by a point): on a
-    /// generated school whose row asks to keep 150 of 200 seats (each of the first 200
-    /// students at the mentor of its first need's best pair), the master converges with and
-    /// without the tie-break, at the same exact bound.
-    #[test]
-    fn the_tie_break_leaves_the_bound_with_a_kept_row_where_it_was() {
-        use crate::rules::Candidates;
-        use crate::solver::side::{bonus_cap, lagrangian, KeptRow};
-        use std::time::{Duration, Instant};
-        let problem = crate::admit::validate(crate::generate::generate_with(300, 70, 1, false))
-            .expect("valid");
-        let all = Candidates::of_problem(&problem);
-        let need_of: Vec<NeedIx> = (0..problem.needs.len() as NeedIx)
-            .flat_map(|n| all.of_need(n).map(move |_| n))
-            .collect();
-        let mut seats: Vec<(StudentIx, MentorIx)> = (0..200)
-            .filter_map(|s| {
-                let n = problem.students[s].needs().next()?;
-                let best = all
-                    .of_need(n)
-                    .max_by(|&a, &b| all.scores[a].total_cmp(&all.scores[b]))?;
-                Some((s as StudentIx, all.mentors[best]))
-            })
-            .collect();
-        seats.sort_unstable();
-        seats.dedup();
-        let on: Vec<bool> = (0..all.len())
-            .map(|c| {
-                let s = problem.needs[need_of[c] as usize].student;
-                seats.binary_search(&(s, all.mentors[c])).is_ok()
-            })
-            .collect();
-        let row = KeptRow {
-            seats,
-            on,
-            at_least: 150,
-        };
-        let sharing = Sharing::build(&problem, &all);
-        let base = Pricing {
-            problem: &problem,
-            all: &all,
-            need_of: &need_of,
-            fit_scale: flow::fit_scale_with(&problem, &all, bonus_cap(&problem, &all)),
-            mu: &[],
-            row: Some(&row),
-            bonus: 0,
-            levels: None,
-        };
-        let zero = vec![0; problem.mentors.len()];
-        let start = lagrangian(&Pricing { mu: &zero, ..base }, &sharing);
-        let deadline = Until {
-            at: Instant::now() + Duration::from_secs(120),
-            stop: None,
-        };
+    /// The master's bound with the tie-break and without it, each converged to the LP's
+    /// optimum and tighter than the start (with a kept row, the row binding), in score points
+    /// apart.
+    fn tie_break_bounds_apart(
+        base: &Pricing<'_>,
+        sharing: &Sharing,
+        start: &Bound,
+        deadline: Until,
+    ) -> f64 {
         let bound = |broken: bool| {
-            let mut lp = MasterLp::new(&base, &sharing, deadline, true);
-            assert!(
-                lp.tie_break_weight > 0.0,
-                "the tie-break is on with a kept row"
-            );
+            let mut lp = MasterLp::new(base, sharing, deadline, base.row.is_some());
+            assert!(lp.tie_break_weight > 0.0, "the tie-break is on");
             if !broken {
                 lp.tie_break_weight = 0.0;
             }
@@ -1414,15 +1341,65 @@ mod tests {
                 lp.converged(),
                 "tie-break {broken}: the LP's optimum is reached"
             );
-            assert!(run.bound.bonus > 0, "tie-break {broken}: the row binds");
+            assert!(
+                run.bound.value < start.value,
+                "tie-break {broken}: tighter than the start"
+            );
+            if base.row.is_some() {
+                assert!(run.bound.bonus > 0, "tie-break {broken}: the row binds");
+            }
             run.bound.value
         };
         let (with, without) = (bound(true), bound(false));
-        let points = (with - without).abs() as f64 / base.fit_scale;
-        assert!(
-            points < 1e-3,
-            "bounds {with} and {without}: {points} points apart"
-        );
+        (with - without).abs() as f64 / base.fit_scale
+    }
+
+    /// The tie-break changes how HiGHS reaches each tier's optimum, not the optimum: on a
+    /// generated school the master reaches its LP's optimum with and without it, and the exact
+    /// bound at its prices is the same (the LP's optimum, to float noise far below a point).
+    #[test]
+    fn the_tie_break_leaves_the_masters_bound_where_it_was() {
+        with_school_master(|base, sharing, start, deadline| {
+            let points = tie_break_bounds_apart(base, sharing, start, deadline);
+            assert!(points < 1e-3, "bounds {points} points apart");
+        });
+    }
+
+    /// With a rematch's kept row too (its price, a bonus per kept seat, is read from the
+    /// coverage tiers' duals, whose float noise once loosened the bound by a point): on a
+    /// generated school whose row asks to keep 150 of 200 seats (each of the first 200
+    /// students at the mentor of its first need's best pair), the master converges with and
+    /// without the tie-break, at the same exact bound.
+    #[test]
+    fn the_tie_break_leaves_the_bound_with_a_kept_row_where_it_was() {
+        let row = |problem: &Problem, all: &crate::rules::Candidates, need_of: &[NeedIx]| {
+            let mut seats: Vec<(StudentIx, MentorIx)> = (0..200)
+                .filter_map(|s| {
+                    let n = problem.students[s].needs().next()?;
+                    let best = all
+                        .of_need(n)
+                        .max_by(|&a, &b| all.scores[a].total_cmp(&all.scores[b]))?;
+                    Some((s as StudentIx, all.mentors[best]))
+                })
+                .collect();
+            seats.sort_unstable();
+            seats.dedup();
+            let on: Vec<bool> = (0..all.len())
+                .map(|c| {
+                    let s = problem.needs[need_of[c] as usize].student;
+                    seats.binary_search(&(s, all.mentors[c])).is_ok()
+                })
+                .collect();
+            Some(KeptRow {
+                seats,
+                on,
+                at_least: 150,
+            })
+        };
+        with_school_master_and_row(row, |base, sharing, start, deadline| {
+            let points = tie_break_bounds_apart(base, sharing, start, deadline);
+            assert!(points < 1e-3, "bounds {points} points apart");
+        });
     }
 
     /// A tier that ends on its count of solves, its last solve (at its own costs, after the
