@@ -768,7 +768,12 @@ impl<'a> Method<'a> {
             evaluated = b.clone();
         }
         let best_value = incumbent.map_or(Cost::MIN, |i| i.value);
-        let Some(slot) = master.filter(|_| evaluated.value > best_value) else {
+        // Within the residual's first width of the plan, the residual proves it at once: no
+        // master (a dense 6,000 x 1,600 school, 10.9 M pairs, whose flow's own bundles come
+        // within 1e-5 points: 11.2 s with a master of 6.9 s, 4.4 s without).
+        let first_width = (INITIAL_DELTA_POINTS * self.values.fit_scale) as Cost;
+        let open = evaluated.value.saturating_sub(best_value) > first_width;
+        let Some(slot) = master.filter(|_| open) else {
             return evaluated;
         };
         let inc_pairs = incumbent.map_or(&[][..], |i| &i.pairs[..]);
