@@ -96,29 +96,50 @@ pub fn price(problem: &Problem, outcome: &mut Outcome, base: Base<'_>, options: 
     } else {
         forced_solves_allowed(options.time_limit, all.len())
     };
-    for miss in &mut outcome.misses {
-        let s = miss.student;
-        for choice in &mut miss.higher {
+    // The choices to price, in order (miss, choice), up to the count the request allows.
+    let mut jobs: Vec<(usize, usize)> = Vec::new();
+    for (i, miss) in outcome.misses.iter().enumerate() {
+        for (j, choice) in miss.higher.iter().enumerate() {
             if choice.reason != MissReason::BetterOverall {
                 continue;
             }
-            let left = options.time_limit.saturating_sub(started.elapsed());
-            if !selected(s) || solves_left == 0 || left < solve {
+            if !selected(miss.student) || solves_left == 0 {
                 unpriced += 1;
                 continue;
             }
-            solves_left = solves_left.saturating_sub(1);
-            let mut forced_options = options;
-            forced_options.time_limit = left;
-            let pair = (s, choice.mentor);
-            let start = Start { by_path, prices };
-            match forced_plan(problem, all, &base_plan, start, pair, forced_options) {
-                Some(f) => {
-                    choice.forced = Some(f.cost(s, &base_mentors, &base_coverage, base_objective));
-                    priced += 1;
+            solves_left -= 1;
+            jobs.push((i, j));
+        }
+    }
+    // Each forced plan is its own solve, deterministic on its own: they run over the cores
+    // (one thread each HiGHS instance, as the service's concurrent solves), and the answers
+    // come back in order, so the output does not depend on the number of cores. Each starts
+    // only while what is left of the limit covers a solve as long as the plan's own.
+    let start = Start { by_path, prices };
+    let misses = &outcome.misses;
+    let costs: Vec<Vec<Option<ForcedCost>>> = crate::parallel::over_ranges(jobs.len(), |range| {
+        range
+            .map(|k| {
+                let (i, j) = jobs[k];
+                let (s, mentor) = (misses[i].student, misses[i].higher[j].mentor);
+                let left = options.time_limit.saturating_sub(started.elapsed());
+                if left < solve {
+                    return None;
                 }
-                None => unpriced += 1,
+                let mut forced_options = options;
+                forced_options.time_limit = left;
+                forced_plan(problem, all, &base_plan, start, (s, mentor), forced_options)
+                    .map(|f| f.cost(s, &base_mentors, &base_coverage, base_objective))
+            })
+            .collect()
+    });
+    for (&(i, j), cost) in jobs.iter().zip(costs.into_iter().flatten()) {
+        match cost {
+            Some(cost) => {
+                outcome.misses[i].higher[j].forced = Some(cost);
+                priced += 1;
             }
+            None => unpriced += 1,
         }
     }
     outcome.summary.why_not_priced = priced;

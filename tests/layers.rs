@@ -112,7 +112,7 @@ fn inner_layers_import_only_what_they_sit_on() {
         ),
         (
             "why_not",
-            &["domain", "rules", "score", "solver", "outcome"],
+            &["domain", "rules", "score", "solver", "outcome", "parallel"],
         ),
         (
             "stability",
