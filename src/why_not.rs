@@ -13,9 +13,11 @@
 //! default they are priced up to 5,000 students; `policy.why_not_students` selects students at
 //! any size. How many forced solves run is a count fixed by the request
 //! ([`forced_solves_allowed`]: the time limit and the number of feasible pairs), not by the
-//! clock, so the same request prices the same choices on a busy machine as on an idle one. The clock is only the last guard: a forced solve gets
-//! what is left of the time limit and is started only when that covers a solve as long as the
-//! plan's own. The rest are counted as unpriced.
+//! clock, so the same request prices the same choices on a busy machine as on an idle one. The
+//! clock is only the last guard: a forced solve gets what is left of the time limit and is
+//! started only when that covers a solve as long as the plan's own. The rest are counted as
+//! unpriced. The forced solves run over the cores (`parallel`), their answers taken back in
+//! order.
 //!
 //! Called by the engine after a plan is explained (it reads `engine::candidates` and the
 //! solver's one entry point); must not import `proto`, the CLI, the service or any renderer.
