@@ -117,7 +117,11 @@ pub fn price(problem: &Problem, outcome: &mut Outcome, base: Base<'_>, options: 
     // (one thread each HiGHS instance, as the service's concurrent solves), and the answers
     // come back in order, so the output does not depend on the number of cores. Each starts
     // only while what is left of the limit covers a solve as long as the plan's own.
-    let start = Start { by_path, prices };
+    let forcing = if by_path {
+        Forcing::ByPath
+    } else {
+        Forcing::BySolve(prices)
+    };
     let misses = &outcome.misses;
     let costs: Vec<Vec<Option<ForcedCost>>> = crate::parallel::over_ranges(jobs.len(), |range| {
         range
@@ -130,8 +134,15 @@ pub fn price(problem: &Problem, outcome: &mut Outcome, base: Base<'_>, options: 
                 }
                 let mut forced_options = options;
                 forced_options.time_limit = left;
-                forced_plan(problem, all, &base_plan, start, (s, mentor), forced_options)
-                    .map(|f| f.cost(s, &base_mentors, &base_coverage, base_objective))
+                forced_plan(
+                    problem,
+                    all,
+                    &base_plan,
+                    forcing,
+                    (s, mentor),
+                    forced_options,
+                )
+                .map(|f| f.cost(s, &base_mentors, &base_coverage, base_objective))
             })
             .collect()
     });
@@ -192,33 +203,35 @@ fn mentor_of_need(problem: &Problem, outcome: &Outcome) -> Vec<Option<MentorIx>>
     plan
 }
 
-/// How the forced plans are found: by shortest paths (a proven network plan), else by forced
-/// solves started from the base plan's seat prices, where it has them.
+/// How the forced plans are found.
 #[derive(Clone, Copy)]
-struct Start<'a> {
-    by_path: bool,
-    prices: Option<&'a solver::SeatPrices>,
+enum Forcing<'a> {
+    /// By shortest paths in a proven network plan's residual network.
+    ByPath,
+    /// By forced solves, started from the base plan's seat prices where it has them.
+    BySolve(Option<&'a solver::SeatPrices>),
 }
 
-/// The plan with (student, mentor) forced: by a shortest path when `start.by_path`, else by a
-/// forced solve (within `options`) started from the repaired base plan and the base's prices.
+/// The plan with (student, mentor) forced: by a shortest path, or by a forced solve (within
+/// `options`) started from the repaired base plan and the base's prices.
 fn forced_plan(
     problem: &Problem,
     all: &crate::rules::Candidates,
     base_plan: &[Option<MentorIx>],
-    start: Start<'_>,
+    forcing: Forcing<'_>,
     (s, m): (StudentIx, MentorIx),
     options: SolveOptions,
 ) -> Option<Forced> {
-    if start.by_path {
-        by_shortest_path(problem, all, base_plan, s, m)
-    } else {
-        let warm = repaired(problem, all, base_plan, s, m);
-        let start = solver::Start {
-            plan: Some(&warm),
-            prices: start.prices,
-        };
-        forced(problem, s, m, options, start)
+    match forcing {
+        Forcing::ByPath => by_shortest_path(problem, all, base_plan, s, m),
+        Forcing::BySolve(prices) => {
+            let warm = repaired(problem, all, base_plan, s, m);
+            let start = solver::Start {
+                plan: Some(&warm),
+                prices,
+            };
+            forced(problem, s, m, options, start)
+        }
     }
 }
 
