@@ -786,6 +786,10 @@ impl<'a> Method<'a> {
         let lp = slot.get_or_insert_with(|| {
             master::MasterLp::new(self.values, self.sharing, self.deadline, with_slack)
         });
+        // The round's own plan too, when it is not the incumbent (see `offer_plan`).
+        if self.keeps_enough(&plan.pairs) {
+            lp.offer_plan(&plan.pairs);
+        }
         match lp.prices(
             evaluated.clone(),
             inc_pairs,
