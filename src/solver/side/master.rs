@@ -44,7 +44,7 @@ use std::collections::HashSet;
 
 use ::highs::{ColProblem, HighsModelStatus, HighsSolutionStatus, Model, Sense};
 
-use super::bound::{level_index, Floors, MAX_BONUS};
+use super::bound::{lagrangian_and_best, level_index, Best, Floors, MAX_BONUS};
 use super::derived::Bundle;
 use super::{lagrangian, Block, Bound, Pricing, Shape, Sharing, ONE_NEED};
 use crate::domain::model::{MentorIx, NeedIx, StudentIx};
@@ -193,6 +193,8 @@ struct Master<'a> {
     need_row: Vec<Option<usize>>,
     /// Row of each student that has one (students with a shareable seat).
     student_row: Vec<Option<usize>>,
+    /// Whether each need has a row of its own (`need_row`): the needs offered as singles.
+    has_row: Vec<bool>,
     /// Each row's bounds (rows are addressed by position, in this order): `(−∞, capacity or 1]`, and `[K, ∞)` for a rematch's kept row.
     bounds: Vec<(f64, f64)>,
     /// The row of a rematch's bound on changes (`KeptRow`): one unit per kept seat of the row.
@@ -393,8 +395,20 @@ impl<'a> Master<'a> {
             }
             out
         });
+        self.offer_found(evaluated, best.into_iter().flatten(), prices, threshold)
+    }
+
+    /// Offer the singles `best` (candidate positions) and every student's best pattern at the
+    /// prices of `evaluated`; with row `prices`, only columns that improve.
+    fn offer_found(
+        &mut self,
+        evaluated: &Bound,
+        best: impl IntoIterator<Item = u32>,
+        prices: Option<&[Cost]>,
+        threshold: Cost,
+    ) -> usize {
         let mut made = 0;
-        for c in best.into_iter().flatten() {
+        for c in best {
             made += usize::from(self.offer(Key::Single(c), prices, threshold));
         }
         for (s, _, blocks) in &evaluated.patterns {
@@ -658,6 +672,7 @@ impl<'a> MasterLp<'a> {
             master: Master {
                 pricing: base,
                 sharing,
+                has_row: need_row.iter().map(Option::is_some).collect(),
                 need_row,
                 student_row,
                 bounds,
@@ -1097,10 +1112,15 @@ impl<'a> MasterLp<'a> {
                 bonus,
                 ..*base
             };
-            let evaluated = lagrangian(&pricing, self.master.sharing);
-            let made =
-                self.master
-                    .offer_best(&evaluated, Some(&prices), SINGLES_PER_ROUND, threshold);
+            // The bound, and the singles to offer at its prices, in one scan of the pairs.
+            let wanted = Best {
+                k: SINGLES_PER_ROUND,
+                needs: &self.master.has_row,
+            };
+            let (evaluated, best) = lagrangian_and_best(&pricing, self.master.sharing, &wanted);
+            let made = self
+                .master
+                .offer_found(&evaluated, best, Some(&prices), threshold);
             tracing::trace!(
                 tier,
                 made,
@@ -1329,6 +1349,48 @@ mod tests {
             stop: None,
         };
         f(&base, &sharing, &start, deadline);
+    }
+
+    #[test]
+    fn one_scan_finds_each_needs_best_singles_and_the_bound() {
+        with_school_master(|base, sharing, start, deadline| {
+            // Realistic prices: the converged master's, many seats priced.
+            let mut lp = MasterLp::new(base, sharing, deadline, false);
+            let mu = lp
+                .prices(start.clone(), &[], Cost::MIN, TIERS, deadline)
+                .expect("the LP solves")
+                .bound
+                .mu;
+            assert!(
+                mu.iter().filter(|&&p| p > 0).count() > 10,
+                "seats are priced"
+            );
+            let at = Pricing { mu: &mu, ..*base };
+            let marked: Vec<bool> = (0..base.problem.needs.len()).map(|n| n % 3 != 0).collect();
+            let k = 3;
+            let (bound, best) = lagrangian_and_best(&at, sharing, &Best { k, needs: &marked });
+            assert_eq!(bound.value, lagrangian(&at, sharing).value);
+            // Each need's pairs, best first, ties in mentor order, worth more than staying out.
+            let mut expected: Vec<u32> = Vec::new();
+            for (n, &on) in marked.iter().enumerate() {
+                let mut ranked: Vec<(Cost, usize)> = base
+                    .all
+                    .of_need(n as NeedIx)
+                    .map(|c| (at.value(c) - mu[base.all.mentors[c] as usize], c))
+                    .filter(|&(v, _)| v > 0)
+                    .collect();
+                ranked.sort_by_key(|&(v, c)| (std::cmp::Reverse(v), c));
+                let single = ranked
+                    .first()
+                    .map_or((0, MentorIx::MAX), |&(v, c)| (v, base.all.mentors[c]));
+                assert_eq!(bound.singles[n], single, "need {n}'s best single");
+                if on {
+                    expected.extend(ranked.iter().take(k).map(|&(_, c)| c as u32));
+                }
+            }
+            assert!(expected.len() > marked.len(), "several singles per need");
+            assert_eq!(best, expected);
+        });
     }
 
     /// The master's bound with the tie-break and without it, each converged to the LP's
