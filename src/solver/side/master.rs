@@ -360,42 +360,20 @@ impl<'a> Master<'a> {
     }
 
     /// Offer each need's `k` best singles and every student's best pattern at the prices of
-    /// `evaluated`; with row `prices`, only columns that improve.
-    fn offer_best(
-        &mut self,
-        evaluated: &Bound,
-        prices: Option<&[Cost]>,
-        k: usize,
-        threshold: Cost,
-    ) -> usize {
-        let all = self.pricing.all;
+    /// `evaluated` (the master's start: its later rounds take the singles from the bound's own
+    /// scan, [`lagrangian_and_best`]).
+    fn offer_best(&mut self, evaluated: &Bound, k: usize) -> usize {
         // The prices the bound was evaluated at (a kept row's bonus included).
         let at = Pricing {
             mu: &evaluated.mu,
             bonus: evaluated.bonus,
             ..*self.pricing
         };
-        let need_row = &self.need_row;
-        // Each need's best singles, over every pair (the district's 16 M pairs: 6 % of its
-        // proof's profile on one core), split over the cores and taken back in need order.
-        let best: Vec<Vec<u32>> = crate::parallel::over_ranges(need_row.len(), |range| {
-            let mut out: Vec<u32> = Vec::new();
-            let mut top: Vec<(Cost, usize)> = Vec::with_capacity(k + 1);
-            for n in range.filter(|&n| need_row[n].is_some()) {
-                top.clear();
-                for c in all.of_need(n as NeedIx) {
-                    let v = at.value(c) - at.mu[all.mentors[c] as usize];
-                    if v > 0 && (top.len() < k || v > top[top.len() - 1].0) {
-                        let at = top.partition_point(|&(b, _)| b >= v);
-                        top.insert(at, (v, c));
-                        top.truncate(k);
-                    }
-                }
-                out.extend(top.iter().map(|&(_, c)| c as u32));
-            }
-            out
+        let (_, best) = at.singles_and_best(&Best {
+            k,
+            needs: &self.has_row,
         });
-        self.offer_found(evaluated, best.into_iter().flatten(), prices, threshold)
+        self.offer_found(evaluated, best, None, 0)
     }
 
     /// Offer the singles `best` (candidate positions) and every student's best pattern at the
@@ -697,8 +675,9 @@ impl<'a> MasterLp<'a> {
     /// The rounds pass their own plan: the incumbent is the lexicographically best plan met,
     /// which is often the first round's (at 4,000x1,000 two more high needs than the round of
     /// the flow's bundles, 395 fewer normal ones, 442 fewer than the optimum), while the
-    /// round's plan, made with the bundles, is far nearer the LP's optimum in the later tiers. Measured: the 4,000x1,000 school's master 1.91 -> 1.15 s,
-    /// the district's 36.5 -> 21 s, the same optima on every instance of the set.
+    /// round's plan, made with the bundles, is far nearer the LP's optimum in the later tiers.
+    /// Measured: the 4,000x1,000 school's master 1.91 -> 1.15 s, the district's 36.5 -> 21 s,
+    /// the same optima on every instance of the set.
     pub(super) fn offer_plan(&mut self, pairs: &[(NeedIx, MentorIx)]) {
         for key in self.master.plan_keys(pairs) {
             self.master.offer(key, None, 0);
@@ -1016,11 +995,9 @@ impl<'a> MasterLp<'a> {
     /// New columns: the plan (the LP starts at least as good as it) and the best choices at
     /// the starting prices.
     fn offer_start(&mut self, start: &Bound, incumbent: &[(NeedIx, MentorIx)]) -> Option<()> {
+        self.offer_plan(incumbent);
         let master = &mut self.master;
-        for key in master.plan_keys(incumbent) {
-            master.offer(key, None, 0);
-        }
-        master.offer_best(start, None, SINGLES_AT_START, 0);
+        master.offer_best(start, SINGLES_AT_START);
         master.flush(self.model.as_mut()?, 0)?;
         self.dropped.resize(master.columns.len(), false);
         Some(())
