@@ -430,7 +430,22 @@ impl Candidates {
     /// the selection leaves under-demanded (fewer kept pairs than seats): the pairs pricing
     /// would otherwise have to discover round by round when popular mentors are contested.
     pub fn select_with_slack(&self, problem: &Problem, keep: usize, slack: usize) -> Self {
-        let base = self.select(problem, keep);
+        self.select_with_slack_at(problem, keep, slack, None)
+    }
+
+    /// As [`Candidates::select_with_slack`], each pair ranked by its score less its mentor's
+    /// `price` (score points per mentor) where prices are given: a later round of the same
+    /// problem, whose seat prices an earlier solve has already measured, then starts from the
+    /// pairs pricing would otherwise add back (the scores kept are the pairs' own).
+    pub fn select_with_slack_at(
+        &self,
+        problem: &Problem,
+        keep: usize,
+        slack: usize,
+        price: Option<&[f64]>,
+    ) -> Self {
+        let ranked = |c: usize| self.scores[c] - price.map_or(0.0, |p| p[self.mentors[c] as usize]);
+        let base = self.select_at(problem, keep, price);
         if slack == 0 {
             return base;
         }
@@ -447,7 +462,7 @@ impl Candidates {
                 row.clear();
                 row.extend(
                     self.of_need(n)
-                        .map(|c| (self.mentors[c], self.scores[c]))
+                        .map(|c| (self.mentors[c], ranked(c)))
                         .filter(|&(m, _)| {
                             demand[m as usize] < problem.mentors[m as usize].capacity
                                 && kept.binary_search(&m).is_err()
@@ -463,7 +478,10 @@ impl Candidates {
                     row.truncate(slack);
                 }
                 row.sort_by(best);
-                extra.extend(row.iter().map(|&(m, score)| (n, m, score)));
+                extra.extend(
+                    row.iter()
+                        .filter_map(|&(m, _)| self.find(n, m).map(|c| (n, m, self.scores[c]))),
+                );
             }
             extra
         });
@@ -476,6 +494,12 @@ impl Candidates {
     /// and every locked mentor (ties broken by mentor position), taken from the full set.
     /// Needs are independent, so ranges of rows are selected on every core.
     pub fn select(&self, problem: &Problem, keep: usize) -> Self {
+        self.select_at(problem, keep, None)
+    }
+
+    /// As [`Candidates::select`], ranked by score less the mentor's `price` where given (see
+    /// [`Candidates::select_with_slack_at`]).
+    fn select_at(&self, problem: &Problem, keep: usize, price: Option<&[f64]>) -> Self {
         let needs = self.starts.len() - 1;
         let parts = crate::parallel::over_ranges(needs, |range| {
             let mut out = Candidates {
@@ -487,14 +511,16 @@ impl Candidates {
             for n in range.map(|n| n as NeedIx) {
                 row.clear();
                 row.extend(self.of_need(n).map(|c| {
-                    (
-                        self.mentors[c],
-                        self.scores[c],
-                        forced(problem, n, self.mentors[c]),
-                    )
+                    let m = self.mentors[c];
+                    let ranked = self.scores[c] - price.map_or(0.0, |p| p[m as usize]);
+                    (m, ranked, forced(problem, n, m))
                 }));
                 keep_best(&mut row, keep, n);
-                for &(m, score, _) in &row {
+                for &(m, ranked, _) in &row {
+                    let score = match price {
+                        None => ranked,
+                        Some(_) => self.find(n, m).map_or(ranked, |c| self.scores[c]),
+                    };
                     out.mentors.push(m);
                     out.scores.push(score);
                 }

@@ -978,3 +978,61 @@ proptest! {
         prop_assert!((solved.solution.objective - best.fit).abs() < 1e-6);
     }
 }
+
+/// A later round's network starts from each need's best pairs at the seat prices an earlier
+/// round measured (`Candidates::select_with_slack_at`): a pair at a dear mentor gives way to a
+/// cheaper one of lower score, every pair the student ranked is kept whatever its price, and
+/// the scores kept are the pairs' own, never the price-adjusted ranking.
+#[test]
+fn a_rounds_first_pairs_are_the_best_at_the_seat_prices() {
+    let problem = validate(mentor_match::generate::generate_with(300, 70, 3, false))
+        .expect("generated requests are valid");
+    let all = engine::candidates(&problem);
+    let keep = 3;
+    let zero = vec![0.0; problem.mentors.len()];
+    let at_zero = all.select_with_slack_at(&problem, keep, 0, Some(&zero));
+    let plain = all.select_with_slack(&problem, keep, 0);
+    assert_eq!(
+        at_zero.mentors, plain.mentors,
+        "no price: the plain selection"
+    );
+    // Every third mentor dear (past any score), the rest free.
+    let price: Vec<f64> = (0..problem.mentors.len())
+        .map(|m| if m % 3 == 0 { 1e3 } else { 0.0 })
+        .collect();
+    let kept = all.select_with_slack_at(&problem, keep, 0, Some(&price));
+    let mut moved = 0;
+    for n in 0..problem.needs.len() as u32 {
+        let student = &problem.students[problem.needs[n as usize].student as usize];
+        let ranked = |m: u32| student.rank_of(m).is_some();
+        let adjusted = |c: usize| all.scores[c] - price[all.mentors[c] as usize];
+        for c in all.of_need(n) {
+            let m = all.mentors[c];
+            match kept.find(n, m) {
+                Some(k) => assert_eq!(kept.scores[k], all.scores[c], "need {n} mentor {m}"),
+                None => assert!(!ranked(m), "need {n}: ranked mentor {m} dropped"),
+            }
+        }
+        // Among pairs the student did not rank, none dropped beats one kept at the prices.
+        let free: Vec<usize> = all
+            .of_need(n)
+            .filter(|&c| !ranked(all.mentors[c]))
+            .collect();
+        let kept_free = free
+            .iter()
+            .filter(|&&c| kept.find(n, all.mentors[c]).is_some());
+        let worst_kept = kept_free
+            .map(|&c| adjusted(c))
+            .fold(f64::INFINITY, f64::min);
+        for &c in &free {
+            if kept.find(n, all.mentors[c]).is_none() {
+                assert!(
+                    adjusted(c) <= worst_kept,
+                    "need {n}: a better pair was dropped"
+                );
+            }
+        }
+        moved += usize::from(kept.mentors[kept.of_need(n)] != plain.mentors[plain.of_need(n)]);
+    }
+    assert!(moved > 0, "the prices changed no need's pairs");
+}

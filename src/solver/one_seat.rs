@@ -152,6 +152,7 @@ impl OneSeat {
                 seats: self.seats,
                 fit_scale: self.fit_scale,
                 level: self.level,
+                prices: None,
             }),
         );
         let mut pairs: Vec<(NeedIx, MentorIx)> =

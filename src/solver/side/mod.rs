@@ -461,6 +461,9 @@ impl<'a> Method<'a> {
             return ended;
         }
         let (round_options, rounds_until) = self.round_budget(started);
+        // The last evaluated bound's seat prices: the next round's network keeps each node's
+        // best pairs at them (see `network::Fixed::prices`).
+        let mut select_prices: Option<Vec<Cost>> = None;
         // The round of the flow's bundles (below) comes on top of the master's rounds.
         while ended.rounds < MAX_ROUNDS + u32::from(flow_bundles_tried) {
             ended.rounds += 1;
@@ -474,7 +477,9 @@ impl<'a> Method<'a> {
                 }
                 _ => 0,
             };
-            let Some(plan) = self.round_plan(&bundles, round_options, bonus) else {
+            let Some(plan) =
+                self.round_plan(&bundles, round_options, bonus, select_prices.as_deref())
+            else {
                 // Seats made up front that cannot all hold in this form (locks beyond what
                 // the flow can honour): the integer program decides.
                 ended.network_failed = true;
@@ -544,6 +549,7 @@ impl<'a> Method<'a> {
                 &evaluated,
                 next.len(),
             );
+            select_prices = Some(evaluated.mu.clone());
             ended.tighten(evaluated);
             // Once the bound is within one need of the plan, coverage is proven and what is
             // left is fit, which the residual programme settles faster than another round.
@@ -671,6 +677,7 @@ impl<'a> Method<'a> {
         bundles: &[Bundle],
         round_options: SolveOptions,
         bonus: Cost,
+        prices: Option<&[Cost]>,
     ) -> Option<RoundPlan> {
         let (problem, all) = (self.problem, self.all);
         // With a kept row priced, its pairs carry the bonus in the network (in score points,
@@ -726,6 +733,7 @@ impl<'a> Method<'a> {
                 seats,
                 fit_scale,
                 level: derived.level.clone(),
+                prices: prices.map(<[Cost]>::to_vec),
             }),
         );
         let mut pairs: Vec<(NeedIx, MentorIx)> =
