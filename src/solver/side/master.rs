@@ -780,9 +780,8 @@ impl<'a> MasterLp<'a> {
             if until.passed() {
                 break;
             }
-            for (j, column) in columns.iter().enumerate() {
-                highs::change_col_cost(&mut model, j, column.tier_value[tier]);
-            }
+            let costs: Vec<f64> = columns.iter().map(|c| c.tier_value[tier]).collect();
+            highs::change_all_col_costs(&mut model, &costs);
             // Coverage tiers count needs: an integral objective, closed to within half a need.
             let (abs_gap, rel_gap) = if tier + 1 < TIERS {
                 (0.5, 0.0)
@@ -986,9 +985,10 @@ impl<'a> MasterLp<'a> {
     fn set_costs(&mut self, tier: usize) -> Option<()> {
         let model = self.model.as_mut()?;
         let tie_break = self.master.tie_break;
-        for (j, column) in self.master.columns.iter().enumerate() {
-            highs::change_col_cost(model, j, column.cost(tier, tie_break, j));
-        }
+        let costs: Vec<f64> = (self.master.columns.iter().enumerate())
+            .map(|(j, column)| column.cost(tier, tie_break, j))
+            .collect();
+        highs::change_all_col_costs(model, &costs);
         Some(())
     }
 
