@@ -23,10 +23,11 @@
 //! one weighted LP cannot hold it: with the packed ratio of 2^20 per level the coefficients span
 //! 2^60 and a simplex code loses the lower levels, and compressed weights make the LP trade one
 //! urgent need for a few normal ones, whose prices then mean nothing in the packed costs. So
-//! the master is solved as a preemptive (lexicographic) LP: tier 1 maximises urgent coverage,
-//! tier 2 high coverage on tier 1's optimal face, tier 3 normal and low coverage and fit (in
-//! the packed ratio, which stays within 2^21) on tier 2's. A tier's optimal face is the
-//! columns whose reduced cost is zero, with every row of positive price held tight; the
+//! the master is solved as a preemptive (lexicographic) LP in [`TIERS`] tiers: urgent
+//! coverage, then high coverage on the urgent tier's optimal face, then normal, then low, then
+//! fit, each on the face of the one before (normal and low, or low and fit, in one tier at
+//! their packed ratio stalled HiGHS: see README's "Tried and dropped"). A tier's optimal face
+//! is the columns whose reduced cost is zero, with every row of positive price held tight; the
 //! combined price `Σ_t y_t · unit_t` is then an optimal dual of the weighted LP at the packed
 //! ratios (Isermann, "Linear lexicographic optimization", 1982).
 //!
