@@ -1310,11 +1310,14 @@ mod tests {
         let row = row(&problem, &all, &need_of);
         let cap = row.as_ref().map_or(0.0, |_| bonus_cap(&problem, &all));
         let sharing = Sharing::build(&problem, &all);
+        let fit_scale = flow::fit_scale_with(&problem, &all, cap);
+        let fits = super::super::bound::quantised_fits(&all, fit_scale);
         let base = Pricing {
             problem: &problem,
             all: &all,
             need_of: &need_of,
-            fit_scale: flow::fit_scale_with(&problem, &all, cap),
+            fit_scale,
+            fits: &fits,
             mu: &[],
             row: row.as_ref(),
             bonus: 0,

@@ -240,12 +240,14 @@ fn with_method<R>(
         .flat_map(|n| all.of_need(n).map(move |_| n))
         .collect();
     let sharing = Sharing::build(problem, all);
+    let fits = bound::quantised_fits(all, fit_scale);
     // A plan's exact value (`Pricing::value` does not read the prices, nor a bonus of 0).
     let values = Pricing {
         problem,
         all,
         need_of: &need_of,
         fit_scale,
+        fits: &fits,
         mu: &[],
         row: row.as_ref(),
         bonus: 0,
