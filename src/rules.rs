@@ -434,9 +434,10 @@ impl Candidates {
     }
 
     /// As [`Candidates::select_with_slack`], each pair ranked by its score less its mentor's
-    /// `price` (score points per mentor) where prices are given: a later round of the same
-    /// problem, whose seat prices an earlier solve has already measured, then starts from the
-    /// pairs pricing would otherwise add back (the scores kept are the pairs' own).
+    /// `price` (score points, one per mentor of `problem`) where prices are given: a later
+    /// round of the same problem, whose seat prices an earlier solve has already measured, then
+    /// starts from the pairs pricing would otherwise add back (the scores kept are the pairs'
+    /// own).
     pub fn select_with_slack_at(
         &self,
         problem: &Problem,
