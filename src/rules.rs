@@ -445,7 +445,6 @@ impl Candidates {
         slack: usize,
         price: Option<&[f64]>,
     ) -> Self {
-        let ranked = |c: usize| self.scores[c] - price.map_or(0.0, |p| p[self.mentors[c] as usize]);
         let base = self.select_at(problem, keep, price);
         if slack == 0 {
             return base;
@@ -463,7 +462,7 @@ impl Candidates {
                 row.clear();
                 row.extend(
                     self.of_need(n)
-                        .map(|c| (self.mentors[c], ranked(c)))
+                        .map(|c| (self.mentors[c], self.ranked(c, price)))
                         .filter(|&(m, _)| {
                             demand[m as usize] < problem.mentors[m as usize].capacity
                                 && kept.binary_search(&m).is_err()
@@ -498,6 +497,11 @@ impl Candidates {
         self.select_at(problem, keep, None)
     }
 
+    /// Pair `c`'s score less its mentor's `price` where given: what the selections rank by.
+    fn ranked(&self, c: usize, price: Option<&[f64]>) -> f64 {
+        self.scores[c] - price.map_or(0.0, |p| p[self.mentors[c] as usize])
+    }
+
     /// As [`Candidates::select`], ranked by score less the mentor's `price` where given (see
     /// [`Candidates::select_with_slack_at`]).
     fn select_at(&self, problem: &Problem, keep: usize, price: Option<&[f64]>) -> Self {
@@ -513,8 +517,7 @@ impl Candidates {
                 row.clear();
                 row.extend(self.of_need(n).map(|c| {
                     let m = self.mentors[c];
-                    let ranked = self.scores[c] - price.map_or(0.0, |p| p[m as usize]);
-                    (m, ranked, forced(problem, n, m))
+                    (m, self.ranked(c, price), forced(problem, n, m))
                 }));
                 keep_best(&mut row, keep, n);
                 for &(m, ranked, _) in &row {
