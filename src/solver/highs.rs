@@ -71,21 +71,25 @@ pub(super) fn set_option<V: highs::HighsOptionValue>(
 /// Every column's cost at once (`costs[j]` for column `j`): one call instead of one per
 /// column, whose fixed cost in HiGHS was ~4 % of the school's pattern master. Columns and rows
 /// are addressed by position in the live model.
-pub(super) fn change_all_col_costs(model: &mut highs::Model, costs: &[f64]) {
+/// False when HiGHS refuses the call (a range past its last column): then no cost changed.
+pub(super) fn change_all_col_costs(model: &mut highs::Model, costs: &[f64]) -> bool {
     let Some(last) = costs.len().checked_sub(1) else {
-        return;
+        return true;
     };
     // SAFETY: `model` owns a live HiGHS instance with at least `costs.len()` columns (the
     // caller passes one cost per column it added), and HiGHS reads `costs.len()` values from
     // the pointer during the call only.
-    unsafe {
-        highs_sys::Highs_changeColsCostByRange(
-            model.as_mut_ptr(),
-            0,
-            last as c_int,
-            costs.as_ptr(),
-        );
-    }
+    let status = unsafe {
+        highs_sys::Highs_changeColsCostByRange(model.as_mut_ptr(), 0, last as c_int, costs.as_ptr())
+    };
+    status != highs_sys::STATUS_ERROR
+}
+
+/// Simplex iterations of the model's last solve, for the master's trace (where a slow
+/// re-solve's time goes: iterations, or the factor and edge weights HiGHS rebuilds).
+pub(super) fn simplex_iterations(model: &highs::Model) -> i64 {
+    // SAFETY: `model` owns a live HiGHS instance; the call only reads its info.
+    i64::from(unsafe { highs_sys::Highs_getSimplexIterationCount(model.as_ptr()) })
 }
 
 /// Sets HiGHS's `time_limit` to `left` from now. HiGHS compares that option with its run
@@ -188,6 +192,34 @@ pub(super) fn mip_status(
             })
         }
     }))
+}
+
+/// The costs of every column of the live model, in order (for tests of the raw calls).
+#[cfg(test)]
+pub(super) fn col_costs(model: &highs::Model) -> Vec<f64> {
+    // SAFETY: `model` owns a live HiGHS instance; `costs` holds one value per column and the
+    // matrix pointers are null, which HiGHS skips.
+    unsafe {
+        let count = highs_sys::Highs_getNumCol(model.as_ptr());
+        let mut costs = vec![0.0; count.max(0) as usize];
+        if count > 0 {
+            let (mut num_col, mut num_nz) = (0, 0);
+            highs_sys::Highs_getColsByRange(
+                model.as_ptr(),
+                0,
+                count - 1,
+                &mut num_col,
+                costs.as_mut_ptr(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                &mut num_nz,
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+            );
+        }
+        costs
+    }
 }
 
 #[cfg(test)]

@@ -494,6 +494,12 @@ fn add_rows(pb: &mut ColProblem, bounds: &[(f64, f64)]) -> Vec<::highs::Row> {
 fn configure(model: &mut Model) {
     if !highs::log_requested() {
         model.make_quiet();
+    } else {
+        model.set_option("output_flag", true);
+        model.set_option("log_to_console", true);
+        if let Ok(level) = std::env::var("MENTOR_MATCH_HIGHS_DEV") {
+            model.set_option("log_dev_level", level.parse::<i32>().unwrap_or(1));
+        }
     }
     model.set_option("threads", 1);
     model.set_option("random_seed", 0);
@@ -982,15 +988,18 @@ impl<'a> MasterLp<'a> {
         self.set_costs(0)
     }
 
-    /// Every column's objective in `tier`'s units.
+    /// Every column's objective in `tier`'s units: the columns in the LP, not the pending
+    /// ones (they get theirs when flushed). HiGHS refuses the whole call when the range runs
+    /// past its last column, so passing the pending too left a later call's first tier at the
+    /// last call's fit costs.
     fn set_costs(&mut self, tier: usize) -> Option<()> {
         let model = self.model.as_mut()?;
         let tie_break = self.master.tie_break;
-        let costs: Vec<f64> = (self.master.columns.iter().enumerate())
+        let in_lp = self.master.columns.len() - self.master.pending;
+        let costs: Vec<f64> = (self.master.columns[..in_lp].iter().enumerate())
             .map(|(j, column)| column.cost(tier, tie_break, j))
             .collect();
-        highs::change_all_col_costs(model, &costs);
-        Some(())
+        highs::change_all_col_costs(model, &costs).then_some(())
     }
 
     /// New columns: the plan (the LP starts at least as good as it) and the best choices at
@@ -1070,7 +1079,9 @@ impl<'a> MasterLp<'a> {
             } else {
                 tracing::debug!(status = ?solved.status(), tier, "seat sharing: master LP stopped");
             }
-            self.model = Some(solved.into());
+            let model: Model = solved.into();
+            let lp_iterations = highs::simplex_iterations(&model);
+            self.model = Some(model);
             if !optimal {
                 return Some(TierEnd::Stopped);
             }
@@ -1103,6 +1114,7 @@ impl<'a> MasterLp<'a> {
                 tier,
                 made,
                 lp_ms,
+                lp_iterations,
                 bound_ms = bound_started.elapsed().as_secs_f64() * 1e3,
                 gap_needs =
                     evaluated.value.saturating_sub(incumbent_value) as f64 / ONE_NEED as f64,
@@ -1483,6 +1495,36 @@ mod tests {
                 );
                 assert_eq!(lp.master.pending, 0, "every column made is in the LP");
                 assert_eq!(lp.dropped.len(), lp.master.columns.len());
+            }
+        });
+    }
+
+    /// A later call starts every column already in the LP at its first tier's costs, also
+    /// when another plan's columns wait to join: passing HiGHS the waiting ones' costs too
+    /// made it refuse the whole change, and the call's first tier ran at the last call's fit
+    /// costs.
+    #[test]
+    fn a_later_call_starts_every_column_at_the_first_tiers_costs() {
+        with_school_master(|base, sharing, start, deadline| {
+            let mut lp = MasterLp::new(base, sharing, deadline, false);
+            lp.prices(start.clone(), &[], Cost::MIN, TIERS, deadline)
+                .expect("the master solves");
+            let in_lp = lp.master.columns.len();
+            // Another plan: each need's last candidate, columns the first call did not make.
+            let all = base.all;
+            let plan: Vec<(NeedIx, MentorIx)> = (0..base.problem.needs.len() as NeedIx)
+                .filter_map(|n| all.of_need(n).last().map(|c| (n, all.mentors[c])))
+                .collect();
+            lp.offer_plan(&plan);
+            assert!(lp.master.pending > 0, "the plan brings columns to add");
+            lp.prices(start.clone(), &[], Cost::MIN, 1, deadline)
+                .expect("the master solves its first tier");
+            let model = lp.model.as_ref().expect("the LP is kept");
+            let costs = highs::col_costs(model);
+            assert_eq!(costs.len(), lp.master.columns.len());
+            assert!(costs.len() > in_lp);
+            for (j, column) in lp.master.columns.iter().enumerate() {
+                assert_eq!(costs[j], column.cost(0, 0.0, j), "column {j}");
             }
         });
     }
