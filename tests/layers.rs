@@ -107,7 +107,7 @@ fn inner_layers_import_only_what_they_sit_on() {
         (
             "explain",
             &[
-                "domain", "rules", "score", "solver", "outcome", "words", "i18n",
+                "domain", "rules", "score", "solver", "outcome", "words", "i18n", "parallel",
             ],
         ),
         (

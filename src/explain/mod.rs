@@ -8,7 +8,8 @@
 //! The data's types are `crate::outcome`'s (re-exported here), so the engine's analyses, the
 //! rematch and the what-if can read a plan without importing this module, which reads theirs.
 //!
-//! Sits above the solver, `rules` and `score` (which it reads) and below the renderers: must
+//! Sits above the solver, `rules` and `score` (which it reads; `parallel` splits the open
+//! needs' reasons over the cores) and below the renderers: must
 //! not import the engine, `proto`, the CLI, the service or any renderer (`report/`, `sheet/`),
 //! which all read an [`Outcome`]. The figures other passes add (why-not costs, stability,
 //! shortage) arrive as plain fields set by those passes.
@@ -120,10 +121,22 @@ pub fn explain(problem: &Problem, candidates: &Candidates, solution: &Solution) 
     let plan = Plan::new(problem, &pairs);
     let index = QualificationIndex::build(problem);
     let assignments = assignments(problem, &pairs);
-    let mut unassigned: Vec<Unassigned> = (0..problem.needs.len() as NeedIx)
+    // Each open need's reason checks every relevant mentor against the hard rules: over the
+    // cores (in need order whatever their number). A district stopped at its limit leaves
+    // thousands open: 563 ms on one core at 20,000 x 5,400, past what a caller's deadline
+    // keeps back for explaining.
+    let open: Vec<NeedIx> = (0..problem.needs.len() as NeedIx)
         .filter(|&n| plan.mentor_of_need[n as usize].is_none())
-        .map(|n| unassigned(problem, &index, &plan, solution.status, n))
         .collect();
+    let mut unassigned: Vec<Unassigned> = crate::parallel::over_ranges(open.len(), |range| {
+        open[range]
+            .iter()
+            .map(|&n| unassigned(problem, &index, &plan, solution.status, n))
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     // Referrals first (someone must act on them today), then the rest; a stable sort keeps
     // input order within each group.
     unassigned.sort_by_key(|u| u.reason != UnassignedReason::Referral);

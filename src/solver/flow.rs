@@ -357,8 +357,11 @@ fn price_range(
     out
 }
 
-/// How many needs are placed between two looks at the clock.
-const DEADLINE_CHECK_EVERY: usize = 256;
+/// How many needs (or students) are placed between two looks at the clock. A look costs
+/// ~25 ns and a placement is a shortest-path search (microseconds to milliseconds); at 256 a
+/// 4,000 x 1,000 school whose students have two or more needs each overran a 1 s limit by
+/// ~190 ms inside one network solve, past the `max(100 ms, 2 %)` a caller may be kept waiting.
+const DEADLINE_CHECK_EVERY: usize = 8;
 
 /// Share of the needs left unassigned (1 in this many) from which priced pairs are added in
 /// place however many they are. Where seats are scarce, a fresh solve repeats the searches of
@@ -847,7 +850,7 @@ impl Network {
                         && warm.unassigned().saturating_mul(SCARCE_ONE_IN)
                             >= problem.needs.len()) =>
             {
-                warm.add(self.prepared.fit_scale, extra)
+                warm.add(self.prepared.fit_scale, extra, self.deadline)
             }
             State::Students(students)
                 if extra

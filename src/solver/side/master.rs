@@ -1118,6 +1118,8 @@ impl<'a> MasterLp<'a> {
                 bound_ms = bound_started.elapsed().as_secs_f64() * 1e3,
                 gap_needs =
                     evaluated.value.saturating_sub(incumbent_value) as f64 / ONE_NEED as f64,
+                tightened_points =
+                    run.bound.value.saturating_sub(evaluated.value).max(0) as f64 / base.fit_scale,
                 "seat sharing: master iteration"
             );
             if evaluated.value < run.bound.value {
