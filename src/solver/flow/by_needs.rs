@@ -748,22 +748,34 @@ mod tests {
         assert!(settled <= 10 * 300, "{settled} nodes settled for 300 needs");
     }
 
-    /// Priced pairs added in place (withdraw, reveal, place again) give the same optimum as
-    /// placing every need afresh over the larger set.
-    #[test]
-    fn pairs_added_in_place_match_a_fresh_solve() {
+    /// A generated 150x30 school (one need each) over each need's best 2 pairs, and the pairs
+    /// pricing could add to it: every other feasible pair.
+    fn sparse_start() -> (
+        crate::domain::model::Validated,
+        Candidates,
+        Prepared,
+        Vec<(NeedIx, u32, f64)>,
+    ) {
         let problem = crate::admit::validate(crate::generate::generate_with(150, 30, 7, true))
             .expect("generated requests are valid");
         let all = crate::engine::candidates(&problem);
         let kept = all.select(&problem, 2);
         let prepared = prepare(&problem, &kept, &[], None, None);
-        let mut warm = ByNeeds::new(&problem, &kept, &prepared, None);
         let extra: Vec<(NeedIx, u32, f64)> = (0..problem.needs.len() as NeedIx)
             .flat_map(|n| all.of_need(n).map(move |c| (n, c)))
             .filter(|&(n, c)| kept.find(n, all.mentors[c]).is_none())
             .map(|(n, c)| (n, all.mentors[c], all.scores[c]))
             .collect();
         assert!(!extra.is_empty());
+        (problem, kept, prepared, extra)
+    }
+
+    /// Priced pairs added in place (withdraw, reveal, place again) give the same optimum as
+    /// placing every need afresh over the larger set.
+    #[test]
+    fn pairs_added_in_place_match_a_fresh_solve() {
+        let (problem, kept, prepared, extra) = sparse_start();
+        let mut warm = ByNeeds::new(&problem, &kept, &prepared, None);
         let mut grown = kept.clone();
         grown.extend(extra.clone());
         warm.add(prepared.fit_scale, &extra, None);
@@ -782,19 +794,9 @@ mod tests {
     /// (4.3 s at the district, past a 5 s limit by 2.5 s).
     #[test]
     fn pairs_added_past_the_deadline_stay_hidden_and_the_plan_holds() {
-        let problem = crate::admit::validate(crate::generate::generate_with(150, 30, 7, true))
-            .expect("generated requests are valid");
-        let all = crate::engine::candidates(&problem);
-        let kept = all.select(&problem, 2);
-        let prepared = prepare(&problem, &kept, &[], None, None);
+        let (problem, kept, prepared, extra) = sparse_start();
         let mut warm = ByNeeds::new(&problem, &kept, &prepared, None);
         let before = warm.pairs();
-        let extra: Vec<(NeedIx, u32, f64)> = (0..problem.needs.len() as NeedIx)
-            .flat_map(|n| all.of_need(n).map(move |c| (n, c)))
-            .filter(|&(n, c)| kept.find(n, all.mentors[c]).is_none())
-            .map(|(n, c)| (n, all.mentors[c], all.scores[c]))
-            .collect();
-        assert!(!extra.is_empty());
         let passed = crate::solver::Until {
             at: std::time::Instant::now(),
             stop: None,
