@@ -369,10 +369,12 @@ impl MentorMatchService {
         }
     }
 
-    /// The limits of one call's blocking work on a request of `needs` needs: the margin kept
-    /// from its deadline grows with them (see [`MARGIN_PER_NEED`]).
-    fn limits(&self, call: &Call, needs: usize) -> Limits {
-        let per_needs = MARGIN_PER_NEED.saturating_mul(u32::try_from(needs).unwrap_or(u32::MAX));
+    /// The limits of one call's blocking work on a request of `needs` needs whose answer holds
+    /// `plans` explained plans (a what-if's base and each scenario's): the margin kept from
+    /// its deadline grows with both (see [`MARGIN_PER_NEED`]).
+    fn limits(&self, call: &Call, needs: usize, plans: usize) -> Limits {
+        let weight = u32::try_from(needs.saturating_mul(plans)).unwrap_or(u32::MAX);
+        let per_needs = MARGIN_PER_NEED.saturating_mul(weight);
         Limits {
             deadline: call.deadline,
             margin: self.config.deadline_margin.max(per_needs),
@@ -400,7 +402,7 @@ impl MentorMatchService {
             solve_ms = tracing::field::Empty,
             status = tracing::field::Empty,
         );
-        let limits = self.limits(&call, needs);
+        let limits = self.limits(&call, needs, 1);
         let result = async {
             let lang = proto::locale(&req.locale, "locale");
             let raw = RawRequest::from(req);
@@ -456,7 +458,7 @@ impl MentorMatchService {
         let started = Instant::now();
         self.metrics.request_size(call.transport, call.bytes);
         let (students, mentors, needs) = req.request.as_ref().map_or((0, 0, 0), counts);
-        let limits = self.limits(&call, needs);
+        let limits = self.limits(&call, needs, 1);
         let span = tracing::info_span!(
             "rematch",
             request_id = %self.request_id(call.request_id.as_deref()),
@@ -509,7 +511,10 @@ impl MentorMatchService {
         let started = Instant::now();
         self.metrics.request_size(call.transport, call.bytes);
         let (students, mentors, needs) = req.request.as_ref().map_or((0, 0, 0), counts);
-        let limits = self.limits(&call, needs);
+        // The base plan and each scenario's are explained and encoded: the margin per need
+        // counts each of them.
+        let plans = req.scenarios.len().saturating_add(1);
+        let limits = self.limits(&call, needs, plans);
         let span = tracing::info_span!(
             "what_if",
             request_id = %self.request_id(call.request_id.as_deref()),
@@ -688,7 +693,8 @@ mod tests {
     use super::*;
 
     /// The margin kept from a deadline is the configured one for a school and grows with the
-    /// needs of a district (explaining and encoding grow with them).
+    /// needs of a district and with the plans a what-if explains (explaining and encoding grow
+    /// with them).
     #[test]
     fn the_deadline_margin_grows_with_the_needs() {
         let service = MentorMatchService::new(ServiceConfig::default());
@@ -699,14 +705,23 @@ mod tests {
             bytes: 0,
         };
         assert_eq!(
-            service.limits(&call, 1_158).margin,
+            service.limits(&call, 1_158, 1).margin,
             Duration::from_millis(200)
         );
         assert_eq!(
-            service.limits(&call, 25_751).margin,
+            service.limits(&call, 25_751, 1).margin,
             Duration::from_micros(25 * 25_751)
         );
-        let left = service.limits(&call, 25_751).time_left().unwrap().unwrap();
+        // A what-if with five scenarios explains six plans.
+        assert_eq!(
+            service.limits(&call, 9_179, 6).margin,
+            Duration::from_micros(25 * 9_179 * 6)
+        );
+        let left = service
+            .limits(&call, 25_751, 1)
+            .time_left()
+            .unwrap()
+            .unwrap();
         assert!(
             left < Duration::from_secs(60) - Duration::from_millis(640),
             "{left:?}"
