@@ -38,21 +38,17 @@ use crate::solver::{verify, Solution, SolveStatus};
 /// fit, and the count say the same to a coordinator.
 pub const EVIDENCE_LIMIT: usize = 10;
 
-/// Keeps the `EVIDENCE_LIMIT` mentors that fit the need best (ties: mentor position).
-fn best_for(problem: &Problem, n: NeedIx, mentors: &mut Vec<MentorIx>) {
+/// Keeps the `EVIDENCE_LIMIT` mentors that fit the need best (ties: mentor position);
+/// `fit(i)` is the fit of the `i`-th mentor listed (0 for one that is not a candidate).
+fn best_for(mentors: &mut Vec<MentorIx>, fit: impl Fn(usize) -> f64) {
     if mentors.len() <= EVIDENCE_LIMIT {
         return;
     }
-    let fit = |m: MentorIx| -> f64 {
-        match check_pair(problem, n, m) {
-            Ok((evidence, common)) => {
-                score::components(problem, n, m, evidence, common).total(&problem.policy.weights)
-            }
-            // Not a candidate (the list is of qualified mentors): by position only.
-            Err(_) => 0.0,
-        }
-    };
-    let mut keyed: Vec<(f64, MentorIx)> = mentors.iter().map(|&m| (fit(m), m)).collect();
+    let mut keyed: Vec<(f64, MentorIx)> = mentors
+        .iter()
+        .enumerate()
+        .map(|(i, &m)| (fit(i), m))
+        .collect();
     keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     keyed.truncate(EVIDENCE_LIMIT);
     *mentors = keyed.into_iter().map(|(_, m)| m).collect();
@@ -291,11 +287,13 @@ fn unassigned(
     }
     let tiers = Tiers::of(problem, index, n);
     let (reason, full) = unassigned_reason(problem, plan, status, n, &tiers);
-    let mut listed = match reason {
-        UnassignedReason::NotVolunteered => tiers.qualified,
-        UnassignedReason::NoCommonSlot => tiers.volunteers,
-        UnassignedReason::Forbidden => tiers.with_slot,
-        _ => tiers.candidates,
+    // Past the candidates, no mentor listed passes every rule (the first empty tier names
+    // the reason), so all fit alike and position decides.
+    let (mut listed, fits) = match reason {
+        UnassignedReason::NotVolunteered => (tiers.qualified, None),
+        UnassignedReason::NoCommonSlot => (tiers.volunteers, None),
+        UnassignedReason::Forbidden => (tiers.with_slot, None),
+        _ => (tiers.candidates, Some(tiers.fits)),
     };
     let qualified_count = listed.len() as u32;
     let full_count = if reason == UnassignedReason::CandidatesFull {
@@ -303,7 +301,7 @@ fn unassigned(
     } else {
         0
     };
-    best_for(problem, n, &mut listed);
+    best_for(&mut listed, |i| fits.as_ref().map_or(0.0, |f| f[i]));
     Unassigned {
         need: n,
         reason,
@@ -321,6 +319,9 @@ struct Tiers {
     volunteers: Vec<MentorIx>,
     with_slot: Vec<MentorIx>,
     candidates: Vec<MentorIx>,
+    /// Each candidate's fit (its pair's score), in `candidates`' order: read once here, where
+    /// the rules are checked, instead of checking them again to rank the evidence.
+    fits: Vec<f64>,
 }
 
 impl Tiers {
@@ -330,6 +331,7 @@ impl Tiers {
             volunteers: Vec::new(),
             with_slot: Vec::new(),
             candidates: Vec::new(),
+            fits: Vec::new(),
         };
         for &m in index.relevant(&problem.needs[n as usize]) {
             match check_pair(problem, n, m) {
@@ -344,11 +346,13 @@ impl Tiers {
                     t.volunteers.push(m);
                     t.with_slot.push(m);
                 }
-                Ok(_) => {
+                Ok((evidence, common)) => {
                     t.qualified.push(m);
                     t.volunteers.push(m);
                     t.with_slot.push(m);
                     t.candidates.push(m);
+                    let components = score::components(problem, n, m, evidence, common);
+                    t.fits.push(components.total(&problem.policy.weights));
                 }
             }
         }
@@ -383,7 +387,7 @@ fn unassigned_reason(
         (UnassignedReason::StudentMentorLimit, Vec::new())
     } else if candidates.iter().all(|&m| plan.is_full(problem, m)) {
         let mut shown = candidates.clone();
-        best_for(problem, n, &mut shown);
+        best_for(&mut shown, |i| tiers.fits[i]);
         let full = shown
             .iter()
             .map(|&m| MentorSeats {
