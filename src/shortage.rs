@@ -147,6 +147,25 @@ pub const SEARCH_WORK: u64 = 50_000_000;
 /// size, so where the work bound stops does not depend on the number of cores.
 const EVALUATION_CHUNK: usize = 64;
 
+/// Generating the changes scans the pairs the plan's alternating paths reach: ~53 ns a pair
+/// of the school at the district (851 ms for 16.2 M pairs), ~45 ns at 4,000 x 1,000.
+const GENERATE_NS_PER_PAIR: u64 = 60;
+
+/// Why the changes are not generated at `now`: the solve used the whole limit (a plan cut by
+/// it), or what is left of it would not cover generating them over `pairs` pairs (a district
+/// proven just before its limit ran 0.85 s past it here, into the margin a caller's deadline
+/// keeps for explaining and encoding the answer). None when there is time.
+fn no_time_for_changes(now: Instant, deadline: Instant, pairs: usize) -> Option<&'static str> {
+    let needed = Duration::from_nanos((pairs as u64).saturating_mul(GENERATE_NS_PER_PAIR));
+    if now >= deadline {
+        Some("the time limit was reached before the changes were generated")
+    } else if now + needed >= deadline {
+        Some("too little of the time limit was left to generate the changes")
+    } else {
+        None
+    }
+}
+
 /// Sets `outcome.shortage` (left `None` when every need is covered).
 pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, options: SolveOptions) {
     if outcome.unassigned.is_empty() {
@@ -166,13 +185,10 @@ pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, optio
     let plan = plan_of(problem, outcome);
     let gaps = supply_gaps(problem, &index, &plan);
     let deadline = solve.started + options.time_limit;
-    if Instant::now() >= deadline {
-        // The solve used the whole limit (a plan cut by it): the supply only, at once. The
-        // candidates are not even generated, so they cannot be counted.
-        outcome.shortage = Some(supply_only(
-            gaps,
-            Gains::NotComputed("the time limit was reached before the changes were generated"),
-        ));
+    if let Some(why) = no_time_for_changes(Instant::now(), deadline, all.len()) {
+        // The supply only, at once. The candidates are not even generated, so they cannot be
+        // counted.
+        outcome.shortage = Some(supply_only(gaps, Gains::NotComputed(why)));
         return;
     }
     let candidates = generate(problem, &index, all, &plan);
@@ -355,6 +371,32 @@ fn change(c: &Candidate, g: Gain, method: GainMethod) -> Change {
 
 #[cfg(test)]
 mod tests {
+    /// The changes are generated only with time for them: none once the limit is past, none
+    /// when what is left would not cover a scan of the pairs, and otherwise yes.
+    #[test]
+    fn changes_are_generated_only_with_time_for_them() {
+        let now = Instant::now();
+        let past = no_time_for_changes(now, now, 1_000);
+        assert_eq!(
+            past,
+            Some("the time limit was reached before the changes were generated")
+        );
+        // 16.2 M pairs need ~0.97 s; half a second is not enough, two seconds are.
+        let district = 16_200_000;
+        assert_eq!(
+            no_time_for_changes(now, now + Duration::from_millis(500), district),
+            Some("too little of the time limit was left to generate the changes")
+        );
+        assert_eq!(
+            no_time_for_changes(now, now + Duration::from_secs(2), district),
+            None
+        );
+        assert_eq!(
+            no_time_for_changes(now, now + Duration::from_millis(10), 33_000),
+            None
+        );
+    }
+
     use super::*;
 
     #[test]

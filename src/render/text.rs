@@ -60,6 +60,10 @@ pub const NOT_COMPUTED: &[(&str, &str)] = &[
         "explain.not_computed.time_before_changes",
     ),
     (
+        "too little of the time limit was left to generate the changes",
+        "explain.not_computed.time_for_changes",
+    ),
+    (
         "not for a what-if scenario: solve the changed school as a request for them",
         "explain.not_computed.what_if",
     ),
