@@ -596,31 +596,24 @@ fn integer_program(
     // rematch with `maxChanges`, whose bonus path had used its half of a 5 s limit, answered
     // 1.3 s past it).
     let entry = Duration::from_nanos(total_pairs.saturating_mul(IP_ENTRY_NS_PER_PAIR));
-    if let Some(chosen) = start.as_ref().filter(|_| deadline.left() < entry) {
-        tracing::debug!(
-            pairs = total_pairs,
-            left_ms = deadline.left().as_millis() as u64,
-            "integer program: no time to set it up; the plan at hand is the answer"
-        );
-        let solution = plan_at_hand(problem, &candidates, chosen.clone());
-        return Ok(Solved {
-            candidates,
-            solution,
-            total_pairs,
-            method: Method::IntegerProgram,
-            all: None,
-            potentials: None,
-            seat_prices: None,
-        });
-    }
-    let solution = mip::solve(
-        problem,
-        &candidates,
-        options,
-        deadline,
-        start.as_deref(),
-        false,
-    )?;
+    let solution = match start {
+        Some(chosen) if deadline.left() < entry => {
+            tracing::debug!(
+                pairs = total_pairs,
+                left_ms = deadline.left().as_millis() as u64,
+                "integer program: no time to set it up; the plan at hand is the answer"
+            );
+            plan_at_hand(problem, &candidates, chosen)
+        }
+        start => mip::solve(
+            problem,
+            &candidates,
+            options,
+            deadline,
+            start.as_deref(),
+            false,
+        )?,
+    };
     Ok(Solved {
         candidates,
         solution,
