@@ -371,6 +371,8 @@ fn change(c: &Candidate, g: Gain, method: GainMethod) -> Change {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     /// The changes are generated only with time for them: none once the limit is past, none
     /// when what is left would not cover a scan of the pairs, and otherwise yes.
     #[test]
@@ -396,8 +398,6 @@ mod tests {
             None
         );
     }
-
-    use super::*;
 
     #[test]
     fn covers_more_reads_the_first_level_that_changes_urgent_first() {

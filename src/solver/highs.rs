@@ -87,9 +87,14 @@ pub(super) fn change_all_col_costs(model: &mut highs::Model, costs: &[f64]) -> b
 
 /// Simplex iterations of the model's last solve, for the master's trace (where a slow
 /// re-solve's time goes: iterations, or the factor and edge weights HiGHS rebuilds).
+/// (`Highs_getSimplexIterationCount` is deprecated and says so in HiGHS's log.)
 pub(super) fn simplex_iterations(model: &highs::Model) -> i64 {
-    // SAFETY: `model` owns a live HiGHS instance; the call only reads its info.
-    i64::from(unsafe { highs_sys::Highs_getSimplexIterationCount(model.as_ptr()) })
+    const NAME: &std::ffi::CStr = c"simplex_iteration_count";
+    let mut count: highs_sys::HighsInt = 0;
+    // SAFETY: `model` owns a live HiGHS instance; `NAME` and `count` outlive the call, which
+    // only reads its info.
+    unsafe { highs_sys::Highs_getIntInfoValue(model.as_ptr(), NAME.as_ptr(), &mut count) };
+    i64::from(count)
 }
 
 /// Sets HiGHS's `time_limit` to `left` from now. HiGHS compares that option with its run

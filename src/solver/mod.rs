@@ -603,7 +603,7 @@ fn integer_program(
                 left_ms = deadline.left().as_millis() as u64,
                 "integer program: no time to set it up; the plan at hand is the answer"
             );
-            plan_at_hand(problem, &candidates, chosen)
+            plan_solution(problem, &candidates, chosen, SolveStatus::TimeLimit, None)
         }
         start => mip::solve(
             problem,
@@ -1027,17 +1027,42 @@ fn chosen_objective(problem: &Problem, candidates: &Candidates, chosen: &[usize]
 /// district (16.2 M pairs, 2.96 s) with a margin.
 const IP_ENTRY_NS_PER_PAIR: u64 = 200;
 
-/// A feasible plan (`chosen`: ascending positions in `candidates`) as a time-limited answer,
-/// its gap against the trivial bound (every need at its best candidate).
-fn plan_at_hand(problem: &Problem, candidates: &Candidates, chosen: Vec<usize>) -> Solution {
+/// A plan (`chosen`: ascending positions in `candidates`) as an answer of `status`: proven
+/// optimal, or with its gap against `fit_bound` where that bounds anything, else against the
+/// trivial bound (every need at its best-scoring candidate). The integer program's answers
+/// and the plan at hand when there is no time to set it up are both read this way.
+fn plan_solution(
+    problem: &Problem,
+    candidates: &Candidates,
+    chosen: Vec<usize>,
+    status: SolveStatus,
+    fit_bound: Option<f64>,
+) -> Solution {
     let objective = chosen_objective(problem, candidates, &chosen);
-    let best_bound = trivial_bound(problem, candidates).max(objective);
+    let (best_bound, gap) = match (fit_bound, status) {
+        (_, SolveStatus::Optimal) => (objective, 0.0),
+        (Some(bound), _) if bound.is_finite() => {
+            let bound = bound.max(objective);
+            (bound, relative_gap(objective, bound))
+        }
+        // The fit stage never ran or proved nothing: fall back to the trivial bound.
+        _ => {
+            let bound = trivial_bound(problem, candidates).max(objective);
+            (bound, relative_gap(objective, bound))
+        }
+    };
     let pairs = verify::pairs(candidates, &chosen);
+    #[cfg(debug_assertions)]
+    if status != SolveStatus::Infeasible {
+        if let Err(e) = verify::verify(problem, &pairs) {
+            debug_assert!(false, "solver produced an invalid plan: {e}");
+        }
+    }
     Solution {
-        status: SolveStatus::TimeLimit,
+        status,
         objective,
         best_bound,
-        gap: relative_gap(objective, best_bound),
+        gap,
         coverage: level_coverage(problem, &pairs),
         chosen,
     }

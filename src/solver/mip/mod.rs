@@ -467,35 +467,7 @@ impl Model<'_> {
         let chosen: Vec<usize> = (0..candidates.len())
             .filter(|&c| x.get(c).is_some_and(|&v| v > 0.5))
             .collect();
-        let objective = super::chosen_objective(problem, candidates, &chosen);
-        let (best_bound, gap) = match (fit_bound, status) {
-            (_, SolveStatus::Optimal) => (objective, 0.0),
-            (Some(bound), _) if bound.is_finite() => {
-                let bound = bound.max(objective);
-                (bound, super::relative_gap(objective, bound))
-            }
-            // The fit stage never ran or proved nothing: fall back to the trivial bound, every
-            // need at its best-scoring candidate.
-            _ => {
-                let bound = super::trivial_bound(problem, candidates).max(objective);
-                (bound, super::relative_gap(objective, bound))
-            }
-        };
-        let pairs = super::verify::pairs(candidates, &chosen);
-        #[cfg(debug_assertions)]
-        if status != SolveStatus::Infeasible {
-            if let Err(e) = super::verify::verify(problem, &pairs) {
-                debug_assert!(false, "solver produced an invalid plan: {e}");
-            }
-        }
-        Solution {
-            status,
-            objective,
-            best_bound,
-            gap,
-            coverage: super::level_coverage(problem, &pairs),
-            chosen,
-        }
+        super::plan_solution(problem, candidates, chosen, status, fit_bound)
     }
 
     /// Builds and solves one stage: maximise `coefficients · x` under the hard rules and the

@@ -399,9 +399,14 @@ impl<'a> Master<'a> {
         made
     }
 
+    /// Columns already in the LP: the first ones, before the pending.
+    fn in_lp(&self) -> usize {
+        self.columns.len() - self.pending
+    }
+
     /// Move the pending columns into the LP with their objective in `tier`, in one call.
     fn flush(&mut self, model: &mut Model, tier: usize) -> Option<()> {
-        let start = self.columns.len() - self.pending;
+        let start = self.in_lp();
         let new = &self.columns[start..];
         let mut starts: Vec<usize> = Vec::with_capacity(new.len() + 1);
         let mut rows: Vec<usize> = Vec::new();
@@ -995,10 +1000,11 @@ impl<'a> MasterLp<'a> {
     fn set_costs(&mut self, tier: usize) -> Option<()> {
         let model = self.model.as_mut()?;
         let tie_break = self.master.tie_break;
-        let in_lp = self.master.columns.len() - self.master.pending;
-        let costs: Vec<f64> = (self.master.columns[..in_lp].iter().enumerate())
-            .map(|(j, column)| column.cost(tier, tie_break, j))
-            .collect();
+        let costs: Vec<f64> = (self.master.columns[..self.master.in_lp()]
+            .iter()
+            .enumerate())
+        .map(|(j, column)| column.cost(tier, tie_break, j))
+        .collect();
         highs::change_all_col_costs(model, &costs).then_some(())
     }
 
