@@ -72,7 +72,7 @@ proptest! {
     /// The sparse network path (few candidates per need, then pricing against the flow's
     /// potentials) proves the same optimum as the integer program over every pair.
     #[test]
-    fn pricing_recovers_the_full_optimum(seed in any::<u64>(), s in 1usize..14, m in 1usize..6, keep in 1usize..4, warm in any::<bool>()) {
+    fn pricing_recovers_the_full_optimum(seed in any::<u64>(), s in 1usize..14, m in 1usize..6, keep in 1usize..4, warm in any::<bool>(), guess in any::<bool>()) {
         let problem = tiny_problem(seed, s, m);
         let candidates = engine::candidates(&problem);
         prop_assume!(solver::is_network_set(&problem, &candidates));
@@ -81,6 +81,9 @@ proptest! {
         options.sparse_slack = keep - 1;
         // Warm: every priced pair is added to the running flow; cold: solved afresh.
         options.warm_ratio = if warm { 0 } else { usize::MAX };
+        // Guess: the first flow keeps each need's best pairs at an auction's seat prices, and
+        // the auction's own pairs (at district size only, unless asked for as here).
+        options.guess_above_pairs = if guess { 0 } else { u64::MAX };
         let solved = solver::solve_problem(&problem, options).unwrap();
         prop_assert_eq!(solved.total_pairs, candidates.len() as u64);
         let mip = solver::solve_integer_program(&problem, &candidates, options).unwrap();

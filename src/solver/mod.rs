@@ -24,6 +24,7 @@
 //! Imports the domain and the rules; must not import the outcome, the explanations, the engine,
 //! `proto`, the service or any renderer.
 
+mod auction;
 mod changes;
 mod flow;
 pub mod forced;
@@ -257,6 +258,10 @@ pub struct SolveOptions {
     /// while `pairs × warm_ratio ≤ needs`, or whatever their number when seats are scarce
     /// (see `flow::SCARCE_ONE_IN`); 0 means always, `usize::MAX` never.
     pub warm_ratio: usize,
+    /// Network path: past this many feasible pairs, a first network without seat prices keeps
+    /// each need's best pairs at the prices of a bounded auction (`auction.rs`); 0 means
+    /// always (the tests' way to reach it on small schools), `u64::MAX` never.
+    pub guess_above_pairs: u64,
     /// Work the request may imply.
     pub budget: Budget,
     /// Raised by the server at shutdown: the solve stops as at its time limit.
@@ -279,6 +284,13 @@ pub const SLACK_PER_NEED: usize = 2;
 /// Candidates kept per need on the network path (measured best at school and district size).
 pub const DEFAULT_SPARSE_KEEP: usize = 8;
 
+/// Past this many feasible pairs a problem is district-sized: the seat-sharing method's first
+/// flows keep twice the candidates (`side::round_budget`), and a first network without prices
+/// keeps each need's best pairs at the seat prices of a bounded auction (`auction.rs`,
+/// `network::first_network`). Below it the first flows are a small part of the solve: a
+/// 4,000 x 1,000 school's take ~0.3 s of ~1.5 s.
+const DISTRICT_PAIRS: u64 = 4_000_000;
+
 impl SolveOptions {
     /// The limits the problem's policy asks for.
     pub fn from_policy(problem: &Problem) -> Self {
@@ -288,6 +300,7 @@ impl SolveOptions {
             sparse_keep: DEFAULT_SPARSE_KEEP,
             sparse_slack: SLACK_PER_NEED,
             warm_ratio: DEFAULT_WARM_RATIO,
+            guess_above_pairs: DISTRICT_PAIRS,
             budget: Budget::default(),
             stop: None,
             shortage_gains: true,

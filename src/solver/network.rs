@@ -15,10 +15,14 @@
 
 use std::time::Instant;
 
+use super::auction;
 use super::flow::{self, Cost, NetworkSolution, Seat};
 use super::{SolveOptions, Until};
 use crate::domain::model::{MentorIx, NeedIx, Problem};
 use crate::rules::Candidates;
+
+/// The auction's share of the time left (see `first_network`): at most `1 / AUCTION_SHARE`.
+const AUCTION_SHARE: u32 = 8;
 
 /// One network solve, priced to the end or stopped by the deadline.
 pub(super) struct NetworkRun {
@@ -48,6 +52,10 @@ pub(super) struct Fixed {
     /// slower (1.03x at 4,000x1,000, 1.06x at the school), the master then starting from
     /// another plan.
     pub prices: Option<Vec<Cost>>,
+    /// Without `prices`, past district size, guess them by auction (see `auction.rs`): the
+    /// first network of a solve. Not a round of committed bundles, whose nodes the auction
+    /// would price as loose needs (measured on the district: no faster).
+    pub guess: bool,
 }
 
 /// Solves the network model over `all` by pricing from a sparse start: the plain model (locks
@@ -109,7 +117,7 @@ fn first_network(
     fixed: Option<Fixed>,
 ) -> (Candidates, flow::Network) {
     let t = Instant::now();
-    let price: Option<Vec<f64>> = fixed.as_ref().and_then(|f| {
+    let given: Option<Vec<f64>> = fixed.as_ref().and_then(|f| {
         let prices = f.prices.as_ref()?;
         (prices.len() == problem.mentors.len()).then(|| {
             prices
@@ -118,12 +126,54 @@ fn first_network(
                 .collect()
         })
     });
+    // A district's first network without prices starts at a bounded auction's (see
+    // `auction.rs`), keeping the auction's own pairs too; not with seats made up front
+    // (bundles, locks), which the auction does not know.
+    let guess = (given.is_none()
+        && all.len() as u64 > options.guess_above_pairs
+        && fixed.as_ref().is_none_or(|f| f.guess && f.seats.is_empty()))
+    .then(|| {
+        let t = Instant::now();
+        let fit_scale = fixed
+            .as_ref()
+            .map_or_else(|| flow::fit_scale_for(problem, all), |f| f.fit_scale);
+        let level = fixed
+            .as_ref()
+            .map(|f| f.level.as_slice())
+            .filter(|l| l.len() == problem.needs.len());
+        // A guess, so it may take an eighth of the time left (the district's 0.8 s of a 30 s
+        // limit), and the flow gets the rest: under a short limit the flow's partial plan is
+        // the answer, and covers more the sooner it starts.
+        let until = deadline.earlier(t + deadline.left() / AUCTION_SHARE);
+        let guess = auction::seat_prices(problem, all, fit_scale, level, until);
+        tracing::debug!(
+            bids = guess.bids,
+            settled = guess.settled,
+            ms = t.elapsed().as_millis() as u64,
+            "seat prices guessed by auction"
+        );
+        let points: Vec<f64> = guess.prices.iter().map(|&p| p as f64 / fit_scale).collect();
+        (points, guess.pairs)
+    });
+    let (price, guessed) = match (given, guess) {
+        (Some(given), _) => (Some(given), Vec::new()),
+        (None, Some((points, pairs))) => (Some(points), pairs),
+        (None, None) => (None, Vec::new()),
+    };
     let mut candidates = all.select_with_slack_at(
         problem,
         options.sparse_keep.max(1),
         options.sparse_slack,
         price.as_deref(),
     );
+    if !guessed.is_empty() {
+        let missing: Vec<(NeedIx, MentorIx, f64)> = guessed
+            .iter()
+            .filter(|&&(n, m)| candidates.find(n, m).is_none())
+            .filter_map(|&(n, m)| all.find(n, m).map(|c| (n, m, all.scores[c])))
+            .collect();
+        candidates.extend(missing);
+    }
     let network = match fixed {
         None => flow::Network::new(problem, &candidates, Some(deadline)),
         Some(fixed) => {

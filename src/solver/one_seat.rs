@@ -153,6 +153,7 @@ impl OneSeat {
                 fit_scale: self.fit_scale,
                 level: self.level,
                 prices: None,
+                guess: true,
             }),
         );
         let mut pairs: Vec<(NeedIx, MentorIx)> =

@@ -65,7 +65,7 @@ use self::sharing::{Shape, Sharing};
 use super::flow::{self, Cost, Seat};
 use super::{
     level_coverage, mip, network, verify, SeatPrices, Solution, SolveError, SolveOptions,
-    SolveStatus, Start, Until,
+    SolveStatus, Start, Until, DISTRICT_PAIRS,
 };
 use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::rules::Candidates;
@@ -79,9 +79,6 @@ const MAX_ROUNDS: u32 = 3;
 /// plan and the certified bound are the answer, on time. The school (33.6 k pairs) stays
 /// under it.
 const MAX_RESIDUAL_PAIRS: u64 = 150_000;
-
-/// Past this many pairs the first flows keep more candidates (see where it is used).
-const DISTRICT_PAIRS: u64 = 4_000_000;
 
 /// Largest gap (score points) the bound at a nearby answer's prices may leave for the residual
 /// to start at once (see [`Start`]). On generated 900-student schools, the forced solves of
@@ -736,6 +733,7 @@ impl<'a> Method<'a> {
                 fit_scale,
                 level: derived.level.clone(),
                 prices: prices.map(<[Cost]>::to_vec),
+                guess: bundles.is_empty(),
             }),
         );
         let mut pairs: Vec<(NeedIx, MentorIx)> =
