@@ -9,9 +9,9 @@
 //! and each need has hundreds of candidates, most of those pairs go to the same popular
 //! mentors, and pricing then adds back hundreds of thousands of pairs, each need repaired in
 //! place. On the generated multi-need district (25,751 needs, 5,400 mentors, 16.2 M pairs)
-//! the first round's flows took 12 s on this machine, against 3.5 s for the same flow started
-//! from its own final seat prices (written out by one run and read by the next); from this
-//! auction's, 5.9 s with the auction included.
+//! the first round's flows took 12.0 s on a slow hour of this machine, against 3.5 s for the
+//! same flow started from its own final seat prices (written out by one run and read by the
+//! next); from this auction's, 6.4 s with the auction's 0.8 s included.
 //!
 //! The auction is Bertsekas's ("The auction algorithm: a distributed relaxation method for the
 //! assignment problem", Annals of Operations Research 14, 1988), with a mentor's seats as
@@ -55,7 +55,8 @@ pub(super) struct Guess {
     /// The pairs the auction made (need, mentor), by mentor: a plan within the seats, which
     /// the first network keeps whatever the prices rank (where scores are flat, every need
     /// ranks the same cheapest mentors first, and those alone would crowd them: the flat
-    /// district's first flows took 4.0 s instead of 3.0 without them).
+    /// district's solve took 4.0 s with the prices alone, 3.0 s with the pairs too or with
+    /// no guess at all).
     pub pairs: Vec<(NeedIx, MentorIx)>,
     /// Bids made (for the logs).
     pub bids: usize,
