@@ -35,7 +35,8 @@ use super::Until;
 use crate::domain::model::{MentorIx, NeedIx, Problem};
 use crate::rules::Candidates;
 
-/// Bids each need may make, in all: where a level's needs outnumber their seats they bid the
+/// Bids each bidder (a need, or a student with one mentor at most) may make, in all: where a
+/// level's needs outnumber their seats they bid the
 /// last ones up against each other in steps as small as their preferences differ (a price
 /// war, which ends only when the seats are worth no more to them than staying unassigned), and
 /// a need out of bids drops out of it.
@@ -60,15 +61,17 @@ pub(super) struct Guess {
     pub pairs: Vec<(NeedIx, MentorIx)>,
     /// Bids made (for the logs).
     pub bids: usize,
-    /// Every need holds a seat or wants none at these prices: no need ran out of bids and the
+    /// Every bidder holds a seat or wants none at these prices: none ran out of bids and the
     /// deadline did not stop it.
     pub settled: bool,
 }
 
 /// Seat prices at which each need's best mentors are, as nearly as a bounded auction finds,
 /// the ones an optimal flow gives it, and the auction's own pairs. `level` is each need's
-/// coverage digit (negative, as the flow's costs), or its priority's where `None`. Past
-/// `deadline` it stops where it is.
+/// coverage digit (negative, as the flow's costs), or its priority's where `None`. Where a
+/// student takes one mentor at most (`maxMentorsPerStudent: 1`: the one-seat network, whose
+/// needs are a student's alternative sets of needs), the student bids, for one seat, with
+/// whichever of its needs is worth most at that mentor. Past `deadline` it stops where it is.
 pub(super) fn seat_prices(
     problem: &Problem,
     all: &Candidates,
@@ -76,55 +79,75 @@ pub(super) fn seat_prices(
     level: Option<&[Cost]>,
     deadline: Until,
 ) -> Guess {
-    let needs = problem.needs.len();
     let mentors = problem.mentors.len();
     let epsilon = ((EPSILON_POINTS * fit_scale) as Cost).max(1);
     let digit = |n: usize| level.map_or_else(|| level_cost(problem.needs[n].priority), |l| l[n]);
+    // The bidders: a need each, or a student each (its needs, one of which it takes).
+    let bidders: Vec<std::ops::Range<NeedIx>> = if problem.policy.max_mentors_per_student == 1 {
+        problem.students.iter().map(|s| s.needs()).collect()
+    } else {
+        (0..problem.needs.len() as NeedIx)
+            .map(|n| n..n + 1)
+            .collect()
+    };
+    let urgency = |b: usize| {
+        bidders[b]
+            .clone()
+            .map(|n| digit(n as usize))
+            .min()
+            .unwrap_or(0)
+    };
     let mut price: Vec<Cost> = vec![0; mentors];
-    // Each mentor's bids held, lowest first.
-    let mut held: Vec<BinaryHeap<Reverse<(Cost, NeedIx)>>> = vec![BinaryHeap::new(); mentors];
-    // Whose turn it is: the most urgent first, then in need order (a dropped need goes after
+    // Each mentor's bids held (bid, bidder), lowest first; the need each bidder holds with.
+    let mut held: Vec<BinaryHeap<Reverse<(Cost, u32)>>> = vec![BinaryHeap::new(); mentors];
+    let mut holds_with: Vec<NeedIx> = vec![0; bidders.len()];
+    // Whose turn it is: the most urgent first, then in order (a dropped bidder goes after
     // the others of its level), so that lower needs bid at prices the more urgent have set.
-    let mut turns: BinaryHeap<Reverse<(Cost, u64, NeedIx)>> = (0..needs)
-        .map(|n| Reverse((digit(n), n as u64, n as NeedIx)))
+    let mut turns: BinaryHeap<Reverse<(Cost, u64, u32)>> = (0..bidders.len())
+        .map(|b| Reverse((urgency(b), b as u64, b as u32)))
         .collect();
-    let mut queued = needs as u64;
-    let mut bids_of: Vec<u8> = vec![0; needs];
+    let mut queued = bidders.len() as u64;
+    let mut bids_of: Vec<u8> = vec![0; bidders.len()];
     let mut bids = 0;
     let mut settled = true;
-    while let Some(Reverse((_, _, n))) = turns.pop() {
+    while let Some(Reverse((_, _, b))) = turns.pop() {
         if bids % DEADLINE_CHECK_EVERY == 0 && deadline.passed() {
             settled = false;
             break;
         }
-        if usize::from(bids_of[n as usize]) == BIDS_PER_NEED {
+        if usize::from(bids_of[b as usize]) == BIDS_PER_NEED {
             // Out of bids: it stays without a seat (a war it was in ends without it).
             settled = false;
             continue;
         }
-        // Best and second-best net worth; staying unassigned is worth 0.
-        let worth = -digit(n as usize);
-        let (mut best, mut best_mentor, mut second): (Cost, Option<usize>, Cost) = (0, None, 0);
-        for c in all.of_need(n) {
-            let m = all.mentors[c] as usize;
-            let net = worth + Cost::from(quantised_fit(all.scores[c], fit_scale)) - price[m];
-            if net > best {
-                second = best;
-                (best, best_mentor) = (net, Some(m));
-            } else if net > second {
-                second = net;
+        // Best and second-best net worth (a student's mentors are distinct across its
+        // needs); staying unassigned is worth 0.
+        let (mut best, mut best_at, mut second): (Cost, Option<(usize, NeedIx)>, Cost) =
+            (0, None, 0);
+        for n in bidders[b as usize].clone() {
+            let worth = -digit(n as usize);
+            for c in all.of_need(n) {
+                let m = all.mentors[c] as usize;
+                let net = worth + Cost::from(quantised_fit(all.scores[c], fit_scale)) - price[m];
+                if net > best {
+                    second = best;
+                    (best, best_at) = (net, Some((m, n)));
+                } else if net > second {
+                    second = net;
+                }
             }
         }
-        let Some(m) = best_mentor else { continue };
+        let Some((m, n)) = best_at else { continue };
         bids += 1;
-        bids_of[n as usize] += 1;
+        bids_of[b as usize] += 1;
+        holds_with[b as usize] = n;
         let bid = price[m] + (best - second) + epsilon;
         let capacity = problem.mentors[m].capacity as usize;
         let seats = &mut held[m];
-        seats.push(Reverse((bid, n)));
+        seats.push(Reverse((bid, b)));
         if seats.len() > capacity {
             if let Some(Reverse((_, dropped))) = seats.pop() {
-                turns.push(Reverse((digit(dropped as usize), queued, dropped)));
+                turns.push(Reverse((urgency(dropped as usize), queued, dropped)));
                 queued += 1;
             }
         }
@@ -138,7 +161,10 @@ pub(super) fn seat_prices(
         .iter()
         .enumerate()
         .flat_map(|(m, seats)| {
-            let mut needs: Vec<NeedIx> = seats.iter().map(|Reverse((_, n))| *n).collect();
+            let mut needs: Vec<NeedIx> = seats
+                .iter()
+                .map(|Reverse((_, b))| holds_with[*b as usize])
+                .collect();
             needs.sort_unstable();
             needs.into_iter().map(move |n| (n, m as MentorIx))
         })
@@ -232,6 +258,26 @@ mod tests {
         let guess = seat_prices(problem, &all, fit_scale, None, never());
         assert!(!guess.settled);
         assert!(guess.bids <= problem.needs.len() * BIDS_PER_NEED);
+    }
+
+    #[test]
+    fn with_one_mentor_per_student_a_student_holds_one_seat_at_most() {
+        let mut raw = crate::generate::generate_with(300, 70, 5, false);
+        raw.policy.max_mentors_per_student = Some(1);
+        let problem = &crate::admit::validate(raw).expect("a generated school is valid");
+        let all = Candidates::of_problem(problem);
+        let fit_scale = super::super::flow::fit_scale_for(problem, &all);
+        let guess = seat_prices(problem, &all, fit_scale, None, never());
+        let mut seats = vec![0u32; problem.students.len()];
+        for &(n, m) in &guess.pairs {
+            assert!(
+                all.find(n, m).is_some(),
+                "pair ({n}, {m}) is not a candidate"
+            );
+            seats[problem.needs[n as usize].student as usize] += 1;
+        }
+        assert!(seats.iter().all(|&k| k <= 1), "a student holds two seats");
+        assert!(seats.iter().filter(|&&k| k == 1).count() > problem.students.len() / 2);
     }
 
     #[test]
