@@ -82,7 +82,7 @@ proptest! {
         // Warm: every priced pair is added to the running flow; cold: solved afresh.
         options.warm_ratio = if warm { 0 } else { usize::MAX };
         // Guess: the first flow keeps each need's best pairs at an auction's seat prices, and
-        // the auction's own pairs (at district size only, unless asked for as here).
+        // the auction's own pairs (by default at district size only); or by score alone.
         options.guess_above_pairs = if guess { 0 } else { u64::MAX };
         let solved = solver::solve_problem(&problem, options).unwrap();
         prop_assert_eq!(solved.total_pairs, candidates.len() as u64);
@@ -214,6 +214,8 @@ fn warm_pricing_rounds_match_one_flow_over_every_pair() {
             options.sparse_keep = keep;
             options.sparse_slack = 0;
             options.warm_ratio = 0;
+            // Scores alone choose the first pairs, so that pricing has pairs to add.
+            options.guess_above_pairs = u64::MAX;
             let solved = solver::solve_problem(&problem, options).unwrap();
             assert!(
                 matches!(solved.method, solver::Method::Network { rounds } if rounds > 1),

@@ -258,9 +258,10 @@ pub struct SolveOptions {
     /// while `pairs × warm_ratio ≤ needs`, or whatever their number when seats are scarce
     /// (see `flow::SCARCE_ONE_IN`); 0 means always, `usize::MAX` never.
     pub warm_ratio: usize,
-    /// Network path: past this many feasible pairs, a first network without seat prices keeps
-    /// each need's best pairs at the prices of a bounded auction (`auction.rs`); 0 means
-    /// always (the tests' way to reach it on small schools), `u64::MAX` never.
+    /// Past this many feasible pairs, a first network without seat prices keeps each need's
+    /// best pairs at the prices of a bounded auction (`auction.rs`); 0 means always,
+    /// `u64::MAX` never (for every method). Default: district size. The one-seat network
+    /// guesses at every size unless never (`one_seat.rs` says why).
     pub guess_above_pairs: u64,
     /// Work the request may imply.
     pub budget: Budget,
@@ -285,10 +286,12 @@ pub const SLACK_PER_NEED: usize = 2;
 pub const DEFAULT_SPARSE_KEEP: usize = 8;
 
 /// Past this many feasible pairs a problem is district-sized: the seat-sharing method's first
-/// flows keep twice the candidates (`side::round_budget`), and a first network without prices
-/// keeps each need's best pairs at the seat prices of a bounded auction (`auction.rs`,
-/// `network::first_network`). Below it the first flows are a small part of the solve: a
-/// 4,000 x 1,000 school's take ~0.3 s of ~1.5 s.
+/// flows keep twice the candidates (`side::round_budget`), and a first network starts at a
+/// bounded auction's seat prices (`SolveOptions::guess_above_pairs`; `auction.rs`). Below it
+/// the guess was worth nothing or less: 4,000x1,000 multi-need 1.12x (its flows are ~0.3 s of
+/// 1.5 s, and the master then started from another of the equal-valued plans, whose path
+/// through the LP happened to be longer), single-need 1.0x, the 900-student single-need
+/// school's CLI 1.29x (its shortage analysis then scanned more arcs from the other plan).
 const DISTRICT_PAIRS: u64 = 4_000_000;
 
 impl SolveOptions {
