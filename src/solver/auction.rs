@@ -198,12 +198,17 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_auctions_pairs_respect_every_seat_and_candidate() {
-        let problem = &school(300, 70, 5);
+    /// The candidates of `problem` and the auction's guess over them, with no deadline.
+    fn guessed(problem: &Problem) -> (Candidates, Guess) {
         let all = Candidates::of_problem(problem);
         let fit_scale = super::super::flow::fit_scale_for(problem, &all);
         let guess = seat_prices(problem, &all, fit_scale, None, never());
+        (all, guess)
+    }
+
+    /// Every pair of `guess` is a candidate, no need holds two seats, no mentor is over
+    /// capacity, and only a full mentor has a price (its lowest bid held).
+    fn assert_within_seats(problem: &Problem, all: &Candidates, guess: &Guess) {
         let mut load = vec![0u32; problem.mentors.len()];
         let mut seen = vec![false; problem.needs.len()];
         for &(n, m) in &guess.pairs {
@@ -218,7 +223,6 @@ mod tests {
         for (m, mentor) in problem.mentors.iter().enumerate() {
             assert!(load[m] <= mentor.capacity, "mentor {m} over capacity");
             assert!(guess.prices[m] >= 0);
-            // A price is only ever the lowest bid a full mentor holds.
             if guess.prices[m] > 0 {
                 assert_eq!(load[m], mentor.capacity, "mentor {m} priced but not full");
             }
@@ -228,14 +232,21 @@ mod tests {
     }
 
     #[test]
+    fn the_auctions_pairs_respect_every_seat_and_candidate() {
+        for seed in [5, 9] {
+            let problem = &school(300, 70, seed);
+            let (all, guess) = guessed(problem);
+            assert_within_seats(problem, &all, &guess);
+        }
+    }
+
+    #[test]
     fn a_more_urgent_need_keeps_a_contended_seat() {
         // The bundled test school: two seats (T1 math and English, T2 math) for three needs.
         // S1's high math need bids first; whatever the others bid, it ends with a seat, and
         // both seats are taken.
         let problem = &crate::test_school::problem(crate::test_school::json());
-        let all = Candidates::of_problem(problem);
-        let fit_scale = super::super::flow::fit_scale_for(problem, &all);
-        let guess = seat_prices(problem, &all, fit_scale, None, never());
+        let (_, guess) = guessed(problem);
         assert!(guess.settled);
         assert_eq!(guess.pairs.len(), 2, "{:?}", guess.pairs);
         let high = (0..problem.needs.len())
@@ -253,11 +264,9 @@ mod tests {
         // 300 x 70 generated: more needs than seats, so lower needs bid the last seats up in
         // small steps; the bound on bids ends it, and the pairs still respect every seat.
         let problem = &school(300, 70, 5);
-        let all = Candidates::of_problem(problem);
-        let fit_scale = super::super::flow::fit_scale_for(problem, &all);
-        let guess = seat_prices(problem, &all, fit_scale, None, never());
+        let (all, guess) = guessed(problem);
         assert!(!guess.settled);
-        assert!(guess.bids <= problem.needs.len() * BIDS_PER_NEED);
+        assert_within_seats(problem, &all, &guess);
     }
 
     #[test]
@@ -265,9 +274,7 @@ mod tests {
         let mut raw = crate::generate::generate_with(300, 70, 5, false);
         raw.policy.max_mentors_per_student = Some(1);
         let problem = &crate::admit::validate(raw).expect("a generated school is valid");
-        let all = Candidates::of_problem(problem);
-        let fit_scale = super::super::flow::fit_scale_for(problem, &all);
-        let guess = seat_prices(problem, &all, fit_scale, None, never());
+        let (all, guess) = guessed(problem);
         let mut seats = vec![0u32; problem.students.len()];
         for &(n, m) in &guess.pairs {
             assert!(
@@ -298,10 +305,7 @@ mod tests {
     #[test]
     fn the_same_problem_gives_the_same_guess() {
         let problem = &school(300, 70, 9);
-        let all = Candidates::of_problem(problem);
-        let fit_scale = super::super::flow::fit_scale_for(problem, &all);
-        let a = seat_prices(problem, &all, fit_scale, None, never());
-        let b = seat_prices(problem, &all, fit_scale, None, never());
+        let ((_, a), (_, b)) = (guessed(problem), guessed(problem));
         assert_eq!(a.prices, b.prices);
         assert_eq!(a.pairs, b.pairs);
     }
