@@ -52,9 +52,9 @@ pub(super) struct Fixed {
     /// slower (1.03x at 4,000x1,000, 1.06x at the school), the master then starting from
     /// another plan.
     pub prices: Option<Vec<Cost>>,
-    /// Without `prices`, past district size, guess them by auction (see `auction.rs`): the
-    /// first network of a solve. Not a round of committed bundles, whose nodes the auction
-    /// would price as loose needs (measured on the district: no faster).
+    /// Without `prices`, guess them by auction past `SolveOptions::guess_above_pairs` (see
+    /// `auction.rs`): the first network of a solve. Not a round of committed bundles, whose
+    /// nodes the auction would price as loose needs (measured on the district: no faster).
     pub guess: bool,
 }
 
@@ -126,9 +126,9 @@ fn first_network(
                 .collect()
         })
     });
-    // A district's first network without prices starts at a bounded auction's (see
-    // `auction.rs`), keeping the auction's own pairs too; not with seats made up front
-    // (bundles, locks), which the auction does not know.
+    // A first network without prices, past `guess_above_pairs` (by default district size),
+    // starts at a bounded auction's (see `auction.rs`), keeping the auction's own pairs too;
+    // not with seats made up front (bundles, locks), which the auction does not know.
     let guess = (given.is_none()
         && all.len() as u64 > options.guess_above_pairs
         && fixed.as_ref().is_none_or(|f| f.guess && f.seats.is_empty()))

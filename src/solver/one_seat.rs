@@ -147,7 +147,7 @@ impl OneSeat {
         // caller says never): here every pricing round of many pairs is a fresh solve of the
         // student layer (`flow::STUDENTS_IN_PLACE_PER_PAIR`). Measured: 4,000x1,000 with one
         // mentor per student, pricing added 1.2 k pairs instead of 17.6 k + 215, the solve
-        // 1.16 -> 0.78 s (CLI 0.78x paired); the district 0.32x.
+        // 1.16 -> 0.78 s (CLI 0.78x and 0.80x in two paired runs); the district 0.32x.
         let mut options = options;
         if options.guess_above_pairs != u64::MAX {
             options.guess_above_pairs = 0;
