@@ -133,7 +133,7 @@ fn first_network(
         && all.len() as u64 > options.guess_above_pairs
         && fixed.as_ref().is_none_or(|f| f.guess && f.seats.is_empty()))
     .then(|| {
-        let t = Instant::now();
+        let auction_started = Instant::now();
         let fit_scale = fixed
             .as_ref()
             .map_or_else(|| flow::fit_scale_for(problem, all), |f| f.fit_scale);
@@ -144,12 +144,12 @@ fn first_network(
         // A guess, so it may take an eighth of the time left (the district's 0.8 s of a 30 s
         // limit), and the flow gets the rest: under a short limit the flow's partial plan is
         // the answer, and covers more the sooner it starts.
-        let until = deadline.earlier(t + deadline.left() / AUCTION_SHARE);
+        let until = deadline.earlier(auction_started + deadline.left() / AUCTION_SHARE);
         let guess = auction::seat_prices(problem, all, fit_scale, level, until);
         tracing::debug!(
             bids = guess.bids,
             settled = guess.settled,
-            ms = t.elapsed().as_millis() as u64,
+            ms = auction_started.elapsed().as_millis() as u64,
             "seat prices guessed by auction"
         );
         let points: Vec<f64> = guess.prices.iter().map(|&p| p as f64 / fit_scale).collect();
@@ -166,19 +166,16 @@ fn first_network(
         options.sparse_slack,
         price.as_deref(),
     );
-    if !guessed.is_empty() {
-        let missing: Vec<(NeedIx, MentorIx, f64)> = guessed
-            .iter()
-            .filter(|&&(n, m)| candidates.find(n, m).is_none())
-            .filter_map(|&(n, m)| all.find(n, m).map(|c| (n, m, all.scores[c])))
-            .collect();
-        candidates.extend(missing);
-    }
+    candidates.extend(missing_pairs(all, &candidates, guessed));
     let network = match fixed {
         None => flow::Network::new(problem, &candidates, Some(deadline)),
         Some(fixed) => {
             // The seats' pairs must be in the kept set for the flow to make them.
-            candidates.extend(seat_pairs_missing(all, &candidates, &fixed.seats));
+            let seat_pairs = fixed
+                .seats
+                .iter()
+                .flat_map(|seat| seat.needs.iter().map(move |&n| (n, seat.mentor)));
+            candidates.extend(missing_pairs(all, &candidates, seat_pairs));
             flow::Network::with_seats(
                 problem,
                 &candidates,
@@ -220,20 +217,17 @@ fn stopped(
     }
 }
 
-/// The pairs of `seats` (need, mentor, score) that `kept` does not hold yet.
-fn seat_pairs_missing(
+/// The pairs (need, mentor, score) among `pairs` that `all` has and `kept` does not hold
+/// yet: what the first network must keep to make them (the seats made up front, the
+/// auction's pairs).
+fn missing_pairs(
     all: &Candidates,
     kept: &Candidates,
-    seats: &[Seat],
+    pairs: impl IntoIterator<Item = (NeedIx, MentorIx)>,
 ) -> Vec<(NeedIx, MentorIx, f64)> {
-    seats
-        .iter()
-        .flat_map(|seat| {
-            seat.needs.iter().filter_map(|&n| {
-                all.find(n, seat.mentor)
-                    .map(|c| (n, seat.mentor, all.scores[c]))
-            })
-        })
-        .filter(|&(n, m, _)| kept.find(n, m).is_none())
+    pairs
+        .into_iter()
+        .filter(|&(n, m)| kept.find(n, m).is_none())
+        .filter_map(|(n, m)| all.find(n, m).map(|c| (n, m, all.scores[c])))
         .collect()
 }

@@ -1000,11 +1000,12 @@ impl<'a> MasterLp<'a> {
     fn set_costs(&mut self, tier: usize) -> Option<()> {
         let model = self.model.as_mut()?;
         let tie_break = self.master.tie_break;
-        let costs: Vec<f64> = (self.master.columns[..self.master.in_lp()]
+        let in_lp = &self.master.columns[..self.master.in_lp()];
+        let costs: Vec<f64> = in_lp
             .iter()
-            .enumerate())
-        .map(|(j, column)| column.cost(tier, tie_break, j))
-        .collect();
+            .enumerate()
+            .map(|(j, column)| column.cost(tier, tie_break, j))
+            .collect();
         highs::change_all_col_costs(model, &costs).then_some(())
     }
 
