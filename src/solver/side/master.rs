@@ -119,8 +119,8 @@ const TIE_BREAK_JITTER_POINTS: f64 = 0.5;
 /// [`FIT_RESOLVE_CAP_BASE`] (the generated schools and the district need at most ~11 per
 /// column past a hundred columns, and 117–457 for a handful): one that meets the cap goes on
 /// perturbed from where it stopped, as does every later re-solve of that master, so at worst
-/// one cap's iterations are spent for nothing. Measured: the district 0.86x (paired, median of
-/// 3: 27.1 against 36.6 s), the schools of the 15-instance set within noise, the same optima.
+/// one cap's iterations are spent for nothing. Measured: the district 0.85x (paired, median of
+/// 3: 26.1 against 30.6 s), the schools of the 15-instance set within noise, the same optima.
 const FIT_RESOLVE_CAP_PER_COLUMN: i32 = 15;
 /// See [`FIT_RESOLVE_CAP_PER_COLUMN`].
 const FIT_RESOLVE_CAP_BASE: i32 = 500;
@@ -436,7 +436,6 @@ impl<'a> Master<'a> {
         made
     }
 
-    /// Columns already in the LP: the first ones, before the pending.
     /// Whether the fits of the columns are varied enough for the fit tier's re-solves to run
     /// unperturbed: at least one distinct fit per [`FIT_COLUMNS_PER_DISTINCT`] columns (see
     /// [`FIT_RESOLVE_CAP_PER_COLUMN`]).
@@ -451,6 +450,7 @@ impl<'a> Master<'a> {
         fits.len().saturating_mul(FIT_COLUMNS_PER_DISTINCT) >= self.columns.len()
     }
 
+    /// Columns already in the LP: the first ones, before the pending.
     fn in_lp(&self) -> usize {
         self.columns.len() - self.pending
     }
