@@ -34,10 +34,15 @@
 //!   [`RESOLVE_MAX_PAIRS`] candidate pairs, at most [`max_resolves`] of them (fewer on larger
 //!   schools), the changes that touch the most urgent unassigned needs first, each started only
 //!   while what is left of the time limit covers a solve as long as the plan's own;
-//! - not at all on a plan that is not proven optimal (no gain would be exact) or a rematch
-//!   bounded by maxChanges. The supply analysis is given anyway.
+//! - not at all on a plan that is not proven optimal (no gain would be exact), a rematch
+//!   bounded by maxChanges, a school above [`GAINS_MAX_STUDENTS`], or a plan of another method
+//!   than the network past [`RESOLVE_MAX_PAIRS`] pairs (every real multi-need school). The
+//!   supply analysis is given anyway, and the gains' note says why there are none; the changes
+//!   are then not generated, so not counted either (at the district they were ~95 k, a second
+//!   of work for one number).
 //!
-//! Changes not evaluated (work bound, size, time limit) are counted, never dropped silently.
+//! Changes left unevaluated where gains are computed (work bound, size, time limit) are
+//! counted, never dropped silently.
 //! Every bound but the time limit counts work, not time, so the same request gets the same
 //! answer on every run, machine and number of cores (a time limit reached mid-analysis, as for
 //! why-not costs, is the exception).
@@ -191,6 +196,15 @@ pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, optio
         outcome.shortage = Some(supply_only(gaps, Gains::NotComputed(why)));
         return;
     }
+    let network = outcome.solver.method == Some(MethodKind::Network) && gain::applies(problem, all);
+    if let Some(why) = not_computed(problem, outcome, options)
+        .or_else(|| (!network && all.len() as u64 > RESOLVE_MAX_PAIRS).then_some(NOT_A_NETWORK))
+    {
+        // No gain would be computed: the changes are not generated only to be counted (at the
+        // district ~95 k of them, ~1 s; at 4,000 x 1,000 with seat sharing ~18 k, 38 ms).
+        outcome.shortage = Some(supply_only(gaps, Gains::NotComputed(why)));
+        return;
+    }
     let candidates = generate(problem, &index, all, &plan);
     tracing::debug!(
         candidates = candidates.len(),
@@ -211,14 +225,7 @@ pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, optio
         potentials: solve.potentials,
     };
     let mut found: Vec<Change> = Vec::new();
-    if let Some(why) = not_computed(problem, outcome, options) {
-        shortage.gains = Gains::NotComputed(why);
-        shortage.not_evaluated = candidates.len() as u32;
-    } else {
-        let network =
-            outcome.solver.method == Some(MethodKind::Network) && gain::applies(problem, all);
-        evaluate(&ctx, network, &candidates, &mut shortage, &mut found);
-    }
+    evaluate(&ctx, network, &candidates, &mut shortage, &mut found);
     list(found, &mut shortage);
     // Counts and timings only: never names or attributes of students.
     tracing::debug!(
@@ -243,6 +250,12 @@ fn plan_of(problem: &Problem, outcome: &Outcome) -> Vec<Option<MentorIx>> {
     }
     plan
 }
+
+/// Why no gain is computed on a plan of another method than the network past
+/// [`RESOLVE_MAX_PAIRS`] (a rendering keys its translation on this text).
+const NOT_A_NETWORK: &str = "the plan is not a network (seat sharing) and the school has more \
+                             than 20,000 candidate pairs: gains are computed by re-solving \
+                             only for smaller schools";
 
 /// Why no gain is computed on this run, if so.
 fn not_computed(
@@ -283,13 +296,8 @@ fn evaluate(
         return;
     }
     if ctx.all.len() as u64 > RESOLVE_MAX_PAIRS {
-        if !network {
-            shortage.gains = Gains::NotComputed(
-                "the plan is not a network (seat sharing) and the school has more than \
-                 20,000 candidate pairs: gains are computed by re-solving only for \
-                 smaller schools",
-            );
-        }
+        // Only on a network plan (`analyse` stops before the changes otherwise): the changes
+        // its residual network could not price.
         shortage.not_evaluated += resolve.len() as u32;
     } else {
         by_resolve(ctx, &resolve, shortage, found);
