@@ -26,10 +26,10 @@
 //! the master is solved as a preemptive (lexicographic) LP in [`TIERS`] tiers: urgent
 //! coverage, then high coverage on the urgent tier's optimal face, then normal, then low, then
 //! fit, each on the face of the one before (normal and low, or low and fit, in one tier at
-//! their packed ratio stalled HiGHS: see README's "Tried and dropped"). A tier's optimal face
-//! is the columns whose reduced cost is zero, with every row of positive price held tight; the
-//! combined price `Σ_t y_t · unit_t` is then an optimal dual of the weighted LP at the packed
-//! ratios (Isermann, "Linear lexicographic optimization", 1982).
+//! their packed ratio stalled HiGHS: see "Tried and dropped" in docs/performance-log.md). A
+//! tier's optimal face is the columns whose reduced cost is zero, with every row of positive
+//! price held tight; the combined price `Σ_t y_t · unit_t` is then an optimal dual of the
+//! weighted LP at the packed ratios (Isermann, "Linear lexicographic optimization", 1982).
 //!
 //! A rematch's bound on changes adds one row, `Σ kept seats ≥ K` (a column counts each seat of
 //! the row it takes), whose price is the bound's bonus per kept seat (`bound::KeptRow`); until
