@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# README's "Other shapes" table, reproducible: makes each instance once into DIR (the shape
+# scripts of this folder and `mentor-match generate`, fixed seeds), then solves each with BIN
+# (`solve --format json`, the default 30 s limit) and prints one line per instance: wall
+# seconds, status, gap, objective, and needs covered per priority against the needs there are.
+#
+# Usage: benches/shapes/run-set.sh [BIN] [DIR] [NAME...]
+#   BIN  the binary to time (default target/release/mentor-match; build it first)
+#   DIR  where the instances and answers go (default /tmp/mentor-match-shapes)
+#   NAME only these instances (default all; the names are the first column printed)
+# A few minutes in all: the two `TIME_LIMIT` shapes take their whole 30 s. Not part of CI.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+bin="$(realpath "${1:-target/release/mentor-match}")"
+dir="${2:-/tmp/mentor-match-shapes}"
+shift $(( $# > 2 ? 2 : $# ))
+wanted=("$@")
+mkdir -p "$dir"
+cd "$dir"
+
+# name | how it is made (run in DIR; $S is this folder, $B the binary, $OUT the file to write)
+instances=(
+  "tied3000k3|python3 \$S/tied.py 3000 700 3 > \$OUT"
+  "tiedmix3000s11|python3 \$S/tiedmix.py 3000 800 11 3 > \$OUT"
+  "dense3000s12|python3 \$S/dense.py 3000 800 12 > \$OUT"
+  "affinity3000s13|python3 \$S/affinity.py 3000 800 13 0.3 1-5 multi > \$OUT"
+  "gen4000s21|\$B generate --students 4000 --mentors 1000 --seed 21 --output \$OUT"
+  "gen4000s21_m2|python3 \$S/variant.py gen4000s21.json \$OUT maxMentorsPerStudent=2"
+  "gen4000s21_m1|python3 \$S/variant.py gen4000s21.json \$OUT maxMentorsPerStudent=1"
+  "gen4000s21_k1|python3 \$S/manyneeds.py gen4000s21.json \$OUT 1 5"
+  "gen10000s22|\$B generate --students 10000 --mentors 2700 --seed 22 --output \$OUT"
+  "gen4000s1_k2|\$B generate --students 4000 --mentors 1000 --seed 1 --output gen4000s1.json && python3 \$S/manyneeds.py gen4000s1.json \$OUT 2 1"
+  "gen900s1_k6|\$B generate --students 900 --mentors 240 --seed 1 --output gen900s1.json && python3 \$S/manyneeds.py gen900s1.json \$OUT 6 1"
+)
+
+for entry in "${instances[@]}"; do
+  name="${entry%%|*}"
+  make="${entry#*|}"
+  if (( ${#wanted[@]} )) && [[ ! " ${wanted[*]} " == *" $name "* ]]; then
+    continue
+  fi
+  if [[ ! -s "$name.json" ]]; then
+    S="$here" B="$bin" OUT="$name.json.tmp" bash -c "$make" > /dev/null
+    mv "$name.json.tmp" "$name.json"
+  fi
+  start=$(date +%s.%N)
+  "$bin" solve "$name.json" --format json > "$name.out" 2> "$name.err" || true
+  end=$(date +%s.%N)
+  python3 - "$name" "$start" "$end" <<'PY'
+import json, sys
+name, start, end = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+try:
+    s = json.load(open(f"{name}.out"))["solver"]
+except (ValueError, KeyError):
+    print(f"{name:16s} {end - start:7.2f} s  no answer (see {name}.err)")
+    sys.exit(0)
+covered = [c.get("covered", 0) for c in s["coverage"]]
+needs = [c.get("needs", 0) for c in s["coverage"]]
+status = s["status"].removeprefix("SOLVE_STATUS_")
+print(f"{name:16s} {end - start:7.2f} s  {status:10s} gap {s.get('gap', 0):.2e}  "
+      f"objective {s['objective']:.4f}  covered {covered} of {needs}")
+PY
+done
