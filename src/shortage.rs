@@ -197,9 +197,7 @@ pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, optio
         return;
     }
     let network = outcome.solver.method == Some(MethodKind::Network) && gain::applies(problem, all);
-    if let Some(why) = not_computed(problem, outcome, options)
-        .or_else(|| (!network && all.len() as u64 > RESOLVE_MAX_PAIRS).then_some(NOT_A_NETWORK))
-    {
+    if let Some(why) = not_computed(problem, outcome, options, network, all.len()) {
         // No gain would be computed: the changes are not generated only to be counted (at the
         // district ~95 k of them, ~1 s; at 4,000 x 1,000 with seat sharing ~18 k, 38 ms).
         outcome.shortage = Some(supply_only(gaps, Gains::NotComputed(why)));
@@ -251,17 +249,14 @@ fn plan_of(problem: &Problem, outcome: &Outcome) -> Vec<Option<MentorIx>> {
     plan
 }
 
-/// Why no gain is computed on a plan of another method than the network past
-/// [`RESOLVE_MAX_PAIRS`] (a rendering keys its translation on this text).
-const NOT_A_NETWORK: &str = "the plan is not a network (seat sharing) and the school has more \
-                             than 20,000 candidate pairs: gains are computed by re-solving \
-                             only for smaller schools";
-
-/// Why no gain is computed on this run, if so.
+/// Why no gain is computed on this run, if so (`network`: the plan is a network optimum whose
+/// residual network prices changes; `pairs`: the candidate pairs).
 fn not_computed(
     problem: &Problem,
     outcome: &Outcome,
     options: SolveOptions,
+    network: bool,
+    pairs: usize,
 ) -> Option<&'static str> {
     if !options.shortage_gains {
         Some("not for a what-if scenario: solve the changed school as a request for them")
@@ -272,6 +267,12 @@ fn not_computed(
     } else if problem.students.len() > GAINS_MAX_STUDENTS {
         // At district size the searches would cost about as much as the solve itself.
         Some("not above 5,000 students (the supply per track and subject is given)")
+    } else if !network && pairs as u64 > RESOLVE_MAX_PAIRS {
+        Some(
+            "the plan is not a network (seat sharing) and the school has more than \
+             20,000 candidate pairs: gains are computed by re-solving only for \
+             smaller schools",
+        )
     } else {
         None
     }

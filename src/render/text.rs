@@ -1131,7 +1131,12 @@ mod tests {
             include_str!("../explain/mod.rs"),
         ];
         for text in sources {
-            for piece in text.split("NotComputed(").skip(1) {
+            // As `Gains::NotComputed("…")`, or returned as `Some("…")` by a reason's function.
+            let pieces = text
+                .split("NotComputed(")
+                .skip(1)
+                .chain(text.split("Some(").skip(1));
+            for piece in pieces {
                 let Some(rest) = piece.trim_start().strip_prefix('"') else {
                     continue;
                 };
