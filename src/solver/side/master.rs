@@ -556,6 +556,11 @@ fn configure(model: &mut Model) {
         if let Ok(level) = std::env::var("MENTOR_MATCH_HIGHS_DEV") {
             model.set_option("log_dev_level", level.parse::<i32>().unwrap_or(1));
         }
+        // HiGHS's own consistency checks (factor, edge weights, basis) at every solve: for
+        // checking a change to the vendored HiGHS (vendor/highs-sys/MENTOR-MATCH.md).
+        if let Ok(level) = std::env::var("MENTOR_MATCH_HIGHS_DEBUG") {
+            model.set_option("highs_debug_level", level.parse::<i32>().unwrap_or(1));
+        }
     }
     model.set_option("threads", 1);
     model.set_option("random_seed", 0);
