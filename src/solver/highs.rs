@@ -246,6 +246,76 @@ mod tests {
         assert!(mip_status(HighsModelStatus::ModelEmpty, 0.0, 0.0).is_err());
     }
 
+    /// The vendored HiGHS keeps its factorization and edge weights when columns are added to a
+    /// solved LP (vendor/highs-sys/MENTOR-MATCH.md). Whatever it keeps, every re-solve must
+    /// reach the optimum of the same LP built afresh: a transportation LP (needs `<= 1`,
+    /// mentors `<= capacity`, pairs in `[0, 1]`) grown in batches, with varied and with
+    /// heavily tied (degenerate) costs.
+    #[test]
+    fn columns_added_to_a_solved_lp_reach_the_fresh_lps_optimum() {
+        for tied in [false, true] {
+            let (needs, mentors) = (60usize, 12usize);
+            let mut state = 0x2545_f491_4f6c_dd1du64 ^ u64::from(tied);
+            let mut next = move || {
+                state = crate::rules::splitmix64(state);
+                state
+            };
+            let capacity: Vec<f64> = (0..mentors).map(|_| (2 + next() % 3) as f64).collect();
+            // (need, mentor, cost) pairs, each need with five candidate mentors.
+            let mut pairs: Vec<(usize, usize, f64)> = Vec::new();
+            for n in 0..needs {
+                for k in 0..5 {
+                    let m = (n * 7 + k * 5 + (next() % 3) as usize) % mentors;
+                    let cost = if tied {
+                        (1 + next() % 3) as f64
+                    } else {
+                        1.0 + (next() % 10_000) as f64 / 100.0
+                    };
+                    pairs.push((n, m, cost));
+                }
+            }
+            let build = |upto: usize| {
+                let mut pb = highs::ColProblem::default();
+                let mut rows: Vec<_> = (0..needs).map(|_| pb.add_row(..=1.0)).collect();
+                rows.extend(capacity.iter().map(|&c| pb.add_row(..=c)));
+                for &(n, m, cost) in &pairs[..upto] {
+                    pb.add_column(cost, 0.0..=1.0, [(rows[n], 1.0), (rows[needs + m], 1.0)]);
+                }
+                let mut model = pb.optimise(highs::Sense::Maximise);
+                model.make_quiet();
+                model.set_option("threads", 1);
+                model
+            };
+            let first = pairs.len() / 4;
+            let mut grown: highs::Model = build(first).try_solve().expect("solves").into();
+            let mut upto = first;
+            for batch in [7, 40, 3, 90, 1, pairs.len()] {
+                let end = (upto + batch).min(pairs.len());
+                let new = &pairs[upto..end];
+                let costs: Vec<f64> = new.iter().map(|p| p.2).collect();
+                let starts: Vec<usize> = (0..=new.len()).map(|j| 2 * j).collect();
+                let rows: Vec<usize> = new.iter().flat_map(|&(n, m, _)| [n, needs + m]).collect();
+                let values = vec![1.0; rows.len()];
+                let uppers = vec![1.0; new.len()];
+                assert!(add_columns(
+                    &mut grown, &costs, &uppers, &starts, &rows, &values
+                ));
+                upto = end;
+                let solved = grown.try_solve().expect("re-solves");
+                let fresh = build(upto).try_solve().expect("solves");
+                assert_eq!(solved.status(), HighsModelStatus::Optimal, "tied {tied}");
+                assert_eq!(fresh.status(), HighsModelStatus::Optimal, "tied {tied}");
+                let (a, b) = (solved.objective_value(), fresh.objective_value());
+                assert!(
+                    (a - b).abs() < 1e-6,
+                    "tied {tied}, {upto} columns: {a} against {b}"
+                );
+                grown = solved.into();
+            }
+            assert_eq!(upto, pairs.len());
+        }
+    }
+
     /// The limit set for a model solved before is its run time so far plus what is left, not
     /// what is left alone (HiGHS's clock adds up every solve of the instance).
     #[test]
