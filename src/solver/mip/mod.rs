@@ -68,6 +68,17 @@ fn few_distinct(scores: &[f64]) -> bool {
 
 /// Share of the time left that HiGHS's own limit is set to (see where it is set).
 const HIGHS_LIMIT_SHARE: f64 = 0.85;
+/// HiGHS's soft limit on its cut pool (rows) where the root LP is already tight
+/// ([`Model::proven_start`]); HiGHS's own is 10,000. Its root cut rounds went on while the pool
+/// grew, each round dearer, and none moved the bound: on the residual of the multi-need district
+/// (33 k pairs, the root LP at the optimum's value after 1.5 s) they took 2.3 of its 4.4 s
+/// before the sub-MIP found the plan. Measured on that program and on the 10,000-student
+/// school's (`generate --students 10000 --mentors 2700 --seed 22`), two runs each, from their
+/// models written out: the district's 3.4 s at HiGHS's limit, 2.2 / 2.0 / 1.9 / 2.4 s at
+/// 10 / 50 / 100 / 300; the 10,000-student school's 5.0 s, 1.4 / 1.4 / 2.7 / 4.7 s. The
+/// residuals of the 4,000x1,000, dense and affinity schools and of the 900-student school
+/// (26–350 ms) the same within noise; the same optima everywhere.
+const TIGHT_CUT_POOL: i32 = 50;
 /// How often the fit stage may scale its coverage weights up before using explicit floors.
 const MAX_WEIGHT_ESCALATIONS: usize = 4;
 
@@ -96,7 +107,7 @@ pub(super) fn solve(
         structure: &structure,
         level_of: &level_of,
         deadline,
-        feasibility_jump: !(coverage_proven && start.is_some()),
+        proven_start: coverage_proven && start.is_some(),
         setup: setup_seconds(structure.model_size(candidates)),
         slowest_stage: std::cell::Cell::new(0.0),
     };
@@ -151,12 +162,16 @@ struct Model<'a> {
     level_of: &'a [Priority],
     /// Heard inside HiGHS through its interrupt callbacks (see [`interrupt_at`]).
     deadline: super::Until,
-    /// Whether HiGHS runs its feasibility-jump heuristic, a search for a first plan. Off for a
-    /// seat-sharing residual, whose start is a plan of proven coverage and whose bound is
-    /// already within a fraction of a point: there it found nothing the root LP and its
-    /// sub-MIP did not, and took a quarter of the program's time (measured: the school's
-    /// residual 63 → 47 ms, the 4,000x1,000 school's 397 → 300 ms, the same plans).
-    feasibility_jump: bool,
+    /// The start is a plan of proven coverage and the caller's bound is within a fraction of a
+    /// point of it (a seat-sharing residual): the root LP is then already at the optimum's
+    /// value, and HiGHS's work is finding the plan, not the bound. Two of its pieces of work
+    /// can only cost there, and are turned down:
+    /// - its feasibility-jump heuristic, a search for a first plan: it found nothing the root
+    ///   LP and its sub-MIP did not, and took a quarter of the program's time (measured: the
+    ///   school's residual 63 → 47 ms, the 4,000x1,000 school's 397 → 300 ms, the same plans);
+    /// - its cut rounds at the root, which raise no bound that is already tight: with the cut
+    ///   pool held to [`TIGHT_CUT_POOL`] rows they end sooner (see there).
+    proven_start: bool,
     /// HiGHS's expected setup for a stage's model, in seconds (see [`Model::too_late`]).
     setup: f64,
     /// Seconds the slowest stage solved so far took (see [`Model::too_late`]).
@@ -567,7 +582,7 @@ fn run_stage(
         structure,
         level_of,
         deadline,
-        feasibility_jump,
+        proven_start,
         ..
     } = *model_data;
     let mut inner = model::build(
@@ -583,8 +598,11 @@ fn run_stage(
     set_option(
         &mut inner,
         "mip_heuristic_run_feasibility_jump",
-        feasibility_jump,
+        !proven_start,
     )?;
+    if proven_start {
+        set_option(&mut inner, "mip_pool_soft_limit", TIGHT_CUT_POOL)?;
+    }
     // HiGHS checks its own time limit only between pieces of work and overran it by minutes
     // in the root LP of large models (a 4,000 x 1,000 maxChanges rematch: 30 s limit, still
     // solving after 90 s). Its interrupt callbacks run every simplex / interior-point
