@@ -223,8 +223,15 @@ fn on_the_face(
         let restricted = within(problem, all, &|n, c| {
             proof.reduced(n, all.mentors[c], raised(c)) <= threshold
         });
-        let solution =
-            super::mip::solve(problem, &restricted, options, deadline, None, false).ok()?;
+        let solution = super::mip::solve(
+            problem,
+            &restricted,
+            options,
+            deadline,
+            None,
+            super::mip::Known::Nothing,
+        )
+        .ok()?;
         let pairs = verify::pairs(&restricted, &solution.chosen);
         let kept_here = super::kept_pairs(problem, &restricted, &solution.chosen, bound);
         if solution.status != SolveStatus::Optimal

@@ -629,7 +629,7 @@ fn integer_program(
             options,
             deadline,
             start.as_deref(),
-            false,
+            mip::Known::Nothing,
         )?,
     };
     Ok(Solved {
@@ -928,7 +928,14 @@ pub fn solve(
             });
         }
     }
-    mip::solve(problem, candidates, options, deadline, None, false)
+    mip::solve(
+        problem,
+        candidates,
+        options,
+        deadline,
+        None,
+        mip::Known::Nothing,
+    )
 }
 
 /// Solves with the general integer program only, whatever the structure: the reference the
@@ -963,7 +970,14 @@ fn integer_program_within_limit(
         at: Instant::now() + options.time_limit,
         stop: options.stop,
     };
-    mip::solve(problem, candidates, options, deadline, start, false)
+    mip::solve(
+        problem,
+        candidates,
+        options,
+        deadline,
+        start,
+        mip::Known::Nothing,
+    )
 }
 
 /// True when the proven plan is a min-cost circulation over the full candidate set that the
@@ -1149,8 +1163,15 @@ mod tests {
         let options = SolveOptions::from_policy(&problem);
         let mut start: Vec<usize> = plan.iter().filter_map(|&(n, m)| all.find(n, m)).collect();
         start.sort_unstable();
-        let program = mip::solve(&problem, &all, options, passed, Some(&start), false)
-            .expect("the program answers");
+        let program = mip::solve(
+            &problem,
+            &all,
+            options,
+            passed,
+            Some(&start),
+            mip::Known::Nothing,
+        )
+        .expect("the program answers");
         let answer = integer_program(&problem, all, options, passed, Some(&plan)).expect("answer");
         let at_hand = &answer.solution;
         assert_eq!(at_hand.status, SolveStatus::TimeLimit);

@@ -68,33 +68,54 @@ fn few_distinct(scores: &[f64]) -> bool {
 
 /// Share of the time left that HiGHS's own limit is set to (see where it is set).
 const HIGHS_LIMIT_SHARE: f64 = 0.85;
-/// HiGHS's soft limit on its cut pool (rows) where the root LP is already tight
-/// ([`Model::proven_start`]); HiGHS's own is 10,000. Its root cut rounds went on while the pool
-/// grew, each round dearer, and none moved the bound: on the residual of the multi-need district
-/// (33 k pairs, the root LP at the optimum's value after 1.5 s) they took 2.3 of its 4.4 s
-/// before the sub-MIP found the plan. Measured on that program and on the 10,000-student
-/// school's (`generate --students 10000 --mentors 2700 --seed 22`), two runs each, from their
-/// models written out: the district's 3.4 s at HiGHS's limit, 2.2 / 2.0 / 1.9 / 2.4 s at
-/// 10 / 50 / 100 / 300; the 10,000-student school's 5.0 s, 1.4 / 1.4 / 2.7 / 4.7 s. The
-/// residuals of the 4,000x1,000, dense and affinity schools and of the 900-student school
-/// (26–350 ms) the same within noise; the same optima everywhere.
+/// HiGHS's soft limit on its cut pool (rows) for a seat-sharing residual ([`Known::Residual`]);
+/// HiGHS's own is 10,000. The residual holds the pairs within a gap of an exact bound, so its
+/// root LP starts at or near that bound; HiGHS's root cut rounds then went on while the pool
+/// grew, each round dearer, and raised nothing: on the multi-need district's residual (33 k
+/// pairs, the root LP at the optimum's value after 1.5 s) they took 2.3 of its 4.4 s before the
+/// sub-MIP found the plan. Measured on the programs written out and solved alone (two runs
+/// each): the district's residual 3.4 s at HiGHS's limit, 2.2 / 2.0 / 1.9 / 2.4 s at
+/// 10 / 50 / 100 / 300; the 10,000-student school's (`generate --students 10000 --mentors 2700
+/// --seed 22`) 5.0 s, 1.4 / 1.4 / 2.7 / 4.7 s; the many-needs K 2 school's fit stage (its
+/// coverage settled by the stages before) 3.1 → 1.7 s and its widened residual 6.9 → 4.0 s;
+/// the coverage stages of the many-needs residuals (K 2, K 6, `mn2k2`), the residuals of the
+/// 4,000x1,000, dense and affinity schools and of the 900-student school (17 ms–1.3 s) the
+/// same or faster; the same optima everywhere. The integer program over every pair of the
+/// 900-student school (no bound behind it) was within noise, and keeps HiGHS's default.
 const TIGHT_CUT_POOL: i32 = 50;
 /// How often the fit stage may scale its coverage weights up before using explicit floors.
 const MAX_WEIGHT_ESCALATIONS: usize = 4;
 
+/// What the caller knows of the program it hands over: it decides what HiGHS may skip.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Known {
+    /// Nothing: the integer program over a candidate set of its own (the fallback, the oracle,
+    /// a forced pair's solve, a `maxChanges` row's program).
+    Nothing,
+    /// A seat-sharing residual: the pairs within a gap of an exact bound, so the program's
+    /// LP relaxation sits near that bound from the start and HiGHS's cut rounds at the root
+    /// have little to raise ([`TIGHT_CUT_POOL`]). With `coverage_proven`, the start's coverage
+    /// is the optimum's too (the bound leaves less than half a need above it).
+    Residual { coverage_proven: bool },
+}
+
 /// Solves the integer program over `candidates`: coverage, then (with `involveEveryMentor`)
 /// involvement, then fit, each stage keeping what the previous one proved. `start` (candidate
-/// positions of a feasible plan) replaces the greedy plan as the answer of last resort; with
-/// `coverage_proven` its coverage is known to be the optimum (no plan over these candidates
-/// covers more at any level), and the coverage stage is skipped.
+/// positions of a feasible plan) replaces the greedy plan as the answer of last resort; where
+/// `known` says its coverage is proven (no plan over these candidates covers more at any
+/// level), the coverage stage is skipped.
 pub(super) fn solve(
     problem: &Problem,
     candidates: &Candidates,
     options: SolveOptions,
     deadline: super::Until,
     start: Option<&[usize]>,
-    coverage_proven: bool,
+    known: Known,
 ) -> Result<Solution, SolveError> {
+    let coverage_proven = known
+        == Known::Residual {
+            coverage_proven: true,
+        };
     let structure = Structure::new(problem, candidates);
     let level_of: Vec<Priority> = structure
         .need_of
@@ -107,7 +128,8 @@ pub(super) fn solve(
         structure: &structure,
         level_of: &level_of,
         deadline,
-        proven_start: coverage_proven && start.is_some(),
+        feasibility_jump: !(coverage_proven && start.is_some()),
+        small_cut_pool: matches!(known, Known::Residual { .. }),
         setup: setup_seconds(structure.model_size(candidates)),
         slowest_stage: std::cell::Cell::new(0.0),
     };
@@ -162,16 +184,15 @@ struct Model<'a> {
     level_of: &'a [Priority],
     /// Heard inside HiGHS through its interrupt callbacks (see [`interrupt_at`]).
     deadline: super::Until,
-    /// The start is a plan of proven coverage and the caller's bound is within a fraction of a
-    /// point of it (a seat-sharing residual): the root LP is then already at the optimum's
-    /// value, and HiGHS's work is finding the plan, not the bound. Two of its pieces of work
-    /// can only cost there, and are turned down:
-    /// - its feasibility-jump heuristic, a search for a first plan: it found nothing the root
-    ///   LP and its sub-MIP did not, and took a quarter of the program's time (measured: the
-    ///   school's residual 63 → 47 ms, the 4,000x1,000 school's 397 → 300 ms, the same plans);
-    /// - its cut rounds at the root, which raise no bound that is already tight: with the cut
-    ///   pool held to [`TIGHT_CUT_POOL`] rows they end sooner (see there).
-    proven_start: bool,
+    /// Whether HiGHS runs its feasibility-jump heuristic, a search for a first plan. Off for a
+    /// seat-sharing residual, whose start is a plan of proven coverage and whose bound is
+    /// already within a fraction of a point: there it found nothing the root LP and its
+    /// sub-MIP did not, and took a quarter of the program's time (measured: the school's
+    /// residual 63 → 47 ms, the 4,000x1,000 school's 397 → 300 ms, the same plans).
+    feasibility_jump: bool,
+    /// HiGHS's cut pool held to [`TIGHT_CUT_POOL`] rows: a seat-sharing residual
+    /// ([`Known::Residual`]).
+    small_cut_pool: bool,
     /// HiGHS's expected setup for a stage's model, in seconds (see [`Model::too_late`]).
     setup: f64,
     /// Seconds the slowest stage solved so far took (see [`Model::too_late`]).
@@ -582,7 +603,8 @@ fn run_stage(
         structure,
         level_of,
         deadline,
-        proven_start,
+        feasibility_jump,
+        small_cut_pool,
         ..
     } = *model_data;
     let mut inner = model::build(
@@ -598,9 +620,9 @@ fn run_stage(
     set_option(
         &mut inner,
         "mip_heuristic_run_feasibility_jump",
-        !proven_start,
+        feasibility_jump,
     )?;
-    if proven_start {
+    if small_cut_pool {
         set_option(&mut inner, "mip_pool_soft_limit", TIGHT_CUT_POOL)?;
     }
     // HiGHS checks its own time limit only between pieces of work and overran it by minutes
@@ -691,7 +713,15 @@ mod tests {
     fn the_stages_reach_the_shared_seat_optimum() {
         let (problem, candidates) = school();
         let options = SolveOptions::from_policy(&problem);
-        let solution = solve(&problem, &candidates, options, in_30s(), None, false).unwrap();
+        let solution = solve(
+            &problem,
+            &candidates,
+            options,
+            in_30s(),
+            None,
+            Known::Nothing,
+        )
+        .unwrap();
         assert_eq!(solution.status, SolveStatus::Optimal);
         let pairs = verify::pairs(&candidates, &solution.chosen);
         assert_eq!(pairs.len(), 3, "{pairs:?}");
@@ -716,7 +746,15 @@ mod tests {
             .map(|s| (s, t1 as MentorIx))
             .collect();
         let start = [0usize];
-        let solution = solve(&held, &candidates, options, in_30s(), Some(&start), false).unwrap();
+        let solution = solve(
+            &held,
+            &candidates,
+            options,
+            in_30s(),
+            Some(&start),
+            Known::Nothing,
+        )
+        .unwrap();
         assert_eq!(solution.status, SolveStatus::Infeasible);
     }
 
@@ -730,7 +768,15 @@ mod tests {
             stop: None,
         };
         let start = [0usize];
-        let solution = solve(&problem, &candidates, options, passed, Some(&start), false).unwrap();
+        let solution = solve(
+            &problem,
+            &candidates,
+            options,
+            passed,
+            Some(&start),
+            Known::Nothing,
+        )
+        .unwrap();
         assert_eq!(solution.status, SolveStatus::TimeLimit);
         assert_eq!(solution.chosen, start.to_vec());
         assert!(solution.best_bound >= solution.objective);

@@ -163,7 +163,7 @@ pub(super) fn solve(
             .filter(|_| !ended.network_failed || ended.rounds > 1)
         else {
             // No plan from the network: the integer program over every pair.
-            let solution = mip::solve(problem, all, options, deadline, None, false)?;
+            let solution = mip::solve(problem, all, options, deadline, None, mip::Known::Nothing)?;
             return Ok(SideOutcome {
                 candidates: all.clone(),
                 solution,
@@ -1105,7 +1105,7 @@ impl<'a> Method<'a> {
             self.options,
             self.deadline,
             plain.then_some(&start[..]),
-            coverage_proven,
+            mip::Known::Residual { coverage_proven },
         )
     }
 
