@@ -708,24 +708,22 @@ mod tests {
 
     /// The test school's optimum: S1's high-priority math need and its English need share T1's
     /// seat, and S2's math need takes T2 — three needs on two one-seat mentors, which only seat
-    /// sharing allows.
+    /// sharing allows. The same as a residual: HiGHS takes a residual's options (its small cut
+    /// pool), and they change no answer.
     #[test]
     fn the_stages_reach_the_shared_seat_optimum() {
         let (problem, candidates) = school();
         let options = SolveOptions::from_policy(&problem);
-        let solution = solve(
-            &problem,
-            &candidates,
-            options,
-            in_30s(),
-            None,
-            Known::Nothing,
-        )
-        .unwrap();
-        assert_eq!(solution.status, SolveStatus::Optimal);
-        let pairs = verify::pairs(&candidates, &solution.chosen);
-        assert_eq!(pairs.len(), 3, "{pairs:?}");
-        assert_eq!(verify::verify(&problem, &pairs), Ok(()));
+        let residual = Known::Residual {
+            coverage_proven: false,
+        };
+        for known in [Known::Nothing, residual] {
+            let solution = solve(&problem, &candidates, options, in_30s(), None, known).unwrap();
+            assert_eq!(solution.status, SolveStatus::Optimal, "{known:?}");
+            let pairs = verify::pairs(&candidates, &solution.chosen);
+            assert_eq!(pairs.len(), 3, "{known:?}: {pairs:?}");
+            assert_eq!(verify::verify(&problem, &pairs), Ok(()));
+        }
     }
 
     /// A why-not forced solve whose lock cannot be held is told by the status: locks that
