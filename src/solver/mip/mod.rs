@@ -112,10 +112,13 @@ pub(super) fn solve(
     start: Option<&[usize]>,
     known: Known,
 ) -> Result<Solution, SolveError> {
-    let coverage_proven = known
-        == Known::Residual {
-            coverage_proven: true,
-        };
+    // A start whose coverage the caller has proven optimal (the seat-sharing residual, whose
+    // bound leaves less than half a need): no coverage stage, and no search for a first plan.
+    let proven_start = start.is_some()
+        && known
+            == Known::Residual {
+                coverage_proven: true,
+            };
     let structure = Structure::new(problem, candidates);
     let level_of: Vec<Priority> = structure
         .need_of
@@ -128,7 +131,7 @@ pub(super) fn solve(
         structure: &structure,
         level_of: &level_of,
         deadline,
-        feasibility_jump: !(coverage_proven && start.is_some()),
+        feasibility_jump: !proven_start,
         small_cut_pool: matches!(known, Known::Residual { .. }),
         setup: setup_seconds(structure.model_size(candidates)),
         slowest_stage: std::cell::Cell::new(0.0),
@@ -152,9 +155,8 @@ pub(super) fn solve(
     if candidates.is_empty() {
         return Ok(model.solution(plan, None));
     }
-    // A start whose coverage the caller has proven optimal (the seat-sharing residual, whose
-    // bound leaves less than half a need) needs no coverage stage: its counts are the floors.
-    let floors = if coverage_proven && start.is_some() {
+    // A start of proven coverage needs no coverage stage: its counts are the floors.
+    let floors = if proven_start {
         model.floors_at(&plan.x)
     } else {
         model.coverage(&mut plan)?
