@@ -1,14 +1,22 @@
-//! Everything that touches HiGHS below the `highs` crate's safe API: options, the interrupt
-//! callback that makes deadlines hold inside HiGHS, the raw calls that change a live LP (the
-//! pattern master's costs and bounds), and the mapping of HiGHS's model status to ours.
+//! The one file that touches HiGHS: the rest of the solver sees plain numbers and the two
+//! interfaces here, so that another backend would replace this file alone.
 //!
-//! It holds every `unsafe` block of the solver. It must not import the domain: callers pass
-//! plain numbers.
+//! - **The integer program** ([`solve_mip`]): `mip/model.rs` builds each stage with good_lp,
+//!   generic over its solver; this file picks HiGHS for it ([`mip_solver`]), sets its options
+//!   (one thread, a fixed seed, the time limit, the gaps, the heuristics), hears the deadline,
+//!   and maps what HiGHS answers to ours ([`MipRun`], [`mip_status`]).
+//! - **The live LP** ([`Lp`]): the pattern master of `side/master.rs` and its integer and
+//!   floored variants, a model kept across many solves, to which columns are added and whose
+//!   costs and bounds change in place (raw calls: the `highs` crate has no such edits).
+//!
+//! Both hear the caller's deadline through HiGHS's interrupt callbacks. Every `unsafe` block of
+//! the solver is here. It must not import the domain: callers pass plain numbers.
 
 use std::os::raw::c_int;
 
+use good_lp::solvers::highs::HighsProblem;
 use good_lp::ResolutionError;
-use highs::HighsModelStatus;
+use highs::{ColProblem, HighsModelStatus, HighsSolutionStatus, Sense};
 
 use super::{SolveError, SolveStatus, Until};
 
@@ -31,7 +39,7 @@ unsafe extern "C" fn on_interrupt_check(
 
 /// Installs [`on_interrupt_check`] for the simplex, interior-point and MIP loops. `until`
 /// must stay where it is until the model is solved.
-pub(super) fn interrupt_at(model: &mut highs::Model, until: &mut Until) {
+fn interrupt_at(model: &mut highs::Model, until: &mut Until) {
     let ptr = model.as_mut_ptr();
     // SAFETY: `ptr` is the live HiGHS instance owned by `model`; the callback's data pointer
     // stays valid for the solve (see `on_interrupt_check`). Failures only mean no interrupt.
@@ -58,7 +66,7 @@ pub(super) fn log_requested() -> bool {
 }
 
 /// Sets a HiGHS option; a rejected one is an error naming it.
-pub(super) fn set_option<V: highs::HighsOptionValue>(
+fn set_option<V: highs::HighsOptionValue>(
     model: &mut highs::Model,
     option: &'static str,
     value: V,
@@ -72,7 +80,7 @@ pub(super) fn set_option<V: highs::HighsOptionValue>(
 /// column, whose fixed cost in HiGHS was ~4 % of the school's pattern master. Columns and rows
 /// are addressed by position in the live model.
 /// False when HiGHS refuses the call (a range past its last column): then no cost changed.
-pub(super) fn change_all_col_costs(model: &mut highs::Model, costs: &[f64]) -> bool {
+fn change_all_col_costs(model: &mut highs::Model, costs: &[f64]) -> bool {
     let Some(last) = costs.len().checked_sub(1) else {
         return true;
     };
@@ -88,7 +96,7 @@ pub(super) fn change_all_col_costs(model: &mut highs::Model, costs: &[f64]) -> b
 /// Simplex iterations of the model's last solve, for the master's trace (where a slow
 /// re-solve's time goes: iterations, or the factor and edge weights HiGHS rebuilds).
 /// (`Highs_getSimplexIterationCount` is deprecated and says so in HiGHS's log.)
-pub(super) fn simplex_iterations(model: &highs::Model) -> i64 {
+fn simplex_iterations(model: &highs::Model) -> i64 {
     const NAME: &std::ffi::CStr = c"simplex_iteration_count";
     let mut count: highs_sys::HighsInt = 0;
     // SAFETY: `model` owns a live HiGHS instance; `NAME` and `count` outlive the call, which
@@ -102,7 +110,7 @@ pub(super) fn simplex_iterations(model: &highs::Model) -> i64 {
 /// clock and never resets it), so a model solved again and again (the pattern master's column
 /// generation, the columns' programme's tiers) is given its run time so far plus what is left:
 /// `left` alone stopped the district's master after 10 s of a budget of 23.
-pub(super) fn set_time_left(model: &mut highs::Model, left: std::time::Duration) {
+fn set_time_left(model: &mut highs::Model, left: std::time::Duration) {
     // SAFETY: `model` owns a live HiGHS instance; the call only reads its timer.
     let run_so_far = unsafe { highs_sys::Highs_getRunTime(model.as_ptr()) };
     let limit = run_so_far.max(0.0) + left.as_secs_f64().max(0.001);
@@ -114,7 +122,7 @@ pub(super) fn set_time_left(model: &mut highs::Model, left: std::time::Duration)
 /// `[0, uppers[j]]` and the entries `(rows[k], values[k])` for `k` in `starts[j]..starts[j+1]`
 /// (`starts` has one more element than `costs`); rows are addressed by position. False when
 /// HiGHS refuses them.
-pub(super) fn add_columns(
+fn add_columns(
     model: &mut highs::Model,
     costs: &[f64],
     uppers: &[f64],
@@ -149,7 +157,7 @@ pub(super) fn add_columns(
 }
 
 /// See [`change_all_col_costs`].
-pub(super) fn change_col_bounds(model: &mut highs::Model, col: usize, lower: f64, upper: f64) {
+fn change_col_bounds(model: &mut highs::Model, col: usize, lower: f64, upper: f64) {
     // SAFETY: `model` owns a live HiGHS instance and `col` is one of its columns (callers only
     // ever add columns, and address them in the order they were added).
     unsafe {
@@ -158,17 +166,331 @@ pub(super) fn change_col_bounds(model: &mut highs::Model, col: usize, lower: f64
 }
 
 /// See [`change_all_col_costs`].
-pub(super) fn change_row_bounds(model: &mut highs::Model, row: usize, lower: f64, upper: f64) {
+fn change_row_bounds(model: &mut highs::Model, row: usize, lower: f64, upper: f64) {
     // SAFETY: `row` indexes a row made with the problem (callers never add rows later).
     unsafe {
         highs_sys::Highs_changeRowBounds(model.as_mut_ptr(), row as c_int, lower, upper);
     }
 }
 
+/// The solver `mip/model.rs` builds each stage's model for (good_lp's HiGHS backend).
+pub(super) fn mip_solver() -> impl good_lp::Solver<Model = HighsProblem> {
+    good_lp::solvers::highs::highs
+}
+
+/// HiGHS's settings for one stage of the integer program.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct MipSettings {
+    /// HiGHS's own time limit, in seconds (the deadline is heard as well, see [`interrupt_at`]).
+    pub time_limit: f64,
+    /// The relative gap at which HiGHS may stop (0: proven optimal only).
+    pub relative_gap: f64,
+    /// The absolute gap at which HiGHS may stop (below the objective's finest step).
+    pub absolute_gap: f64,
+    /// Whether HiGHS runs its feasibility-jump heuristic (a search for a first plan).
+    pub feasibility_jump: bool,
+    /// HiGHS's cut pool held to this many rows (None: HiGHS's default).
+    pub cut_pool: Option<i32>,
+}
+
+/// What one solve of the integer program found.
+#[derive(Debug)]
+pub(super) struct MipRun {
+    /// Our status for the plan; None: the model is infeasible.
+    pub status: Option<SolveStatus>,
+    /// HiGHS holds a feasible plan (`columns` is it).
+    pub feasible: bool,
+    /// The value of every column of the model, in the order good_lp made them.
+    pub columns: Vec<f64>,
+    /// The objective HiGHS reports for that plan.
+    pub objective: f64,
+    /// HiGHS's dual bound (infinite when it has none).
+    pub dual_bound: f64,
+}
+
+/// Solves one stage's model (built by `mip/model.rs` for [`mip_solver`]) with `settings`,
+/// stopping at `deadline` (HiGHS's interrupt callbacks) or at its own time limit.
+pub(super) fn solve_mip(
+    problem: HighsProblem,
+    settings: &MipSettings,
+    deadline: Until,
+) -> Result<MipRun, SolveError> {
+    let mut model = problem
+        .try_into_inner()
+        .map_err(|source| SolveError::Backend {
+            stage: "model build",
+            source,
+        })?;
+    let verbose = log_requested();
+    set_option(&mut model, "output_flag", verbose)?;
+    set_option(&mut model, "log_to_console", verbose)?;
+    set_option(&mut model, "threads", 1)?;
+    set_option(&mut model, "random_seed", 0)?;
+    set_option(&mut model, "time_limit", settings.time_limit)?;
+    set_option(&mut model, "mip_rel_gap", settings.relative_gap)?;
+    set_option(&mut model, "mip_abs_gap", settings.absolute_gap)?;
+    set_option(
+        &mut model,
+        "mip_heuristic_run_feasibility_jump",
+        settings.feasibility_jump,
+    )?;
+    if let Some(rows) = settings.cut_pool {
+        set_option(&mut model, "mip_pool_soft_limit", rows)?;
+    }
+    // HiGHS checks its own time limit only between pieces of work and overran it by minutes
+    // in the root LP of large models (a 4,000 x 1,000 maxChanges rematch: 30 s limit, still
+    // solving after 90 s). Its interrupt callbacks run every simplex / interior-point
+    // iteration and MIP node: there it hears the deadline and the stop flag.
+    let mut hear = deadline;
+    interrupt_at(&mut model, &mut hear);
+    let solved = model.try_solve().map_err(|e| SolveError::Backend {
+        stage: "solve",
+        source: ResolutionError::Str(format!("{e:?}")),
+    })?;
+    let status = mip_status(solved.status(), settings.relative_gap, solved.mip_gap())?;
+    let feasible = solved.primal_solution_status() == HighsSolutionStatus::Feasible;
+    let columns = if status.is_some() && feasible {
+        solved.get_solution().columns().to_vec()
+    } else {
+        Vec::new()
+    };
+    let dual_bound = solved
+        .double_info_value(c"mip_dual_bound")
+        .ok()
+        .filter(|b| b.is_finite())
+        .unwrap_or(f64::INFINITY);
+    Ok(MipRun {
+        status,
+        feasible,
+        columns,
+        objective: solved.objective_value(),
+        dual_bound,
+    })
+}
+
+/// How a solve of an [`Lp`] ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum LpEnd {
+    /// At the optimum (of the LP, or of the integer programme within its gaps).
+    Optimal,
+    /// At the limit set with [`Lp::set_iteration_limit`].
+    IterationLimit,
+    /// Anything else: the deadline, or a model HiGHS could not solve.
+    Stopped,
+}
+
+/// What a solve of an [`Lp`] found.
+#[derive(Debug)]
+pub(super) struct LpRun {
+    pub end: LpEnd,
+    /// HiGHS's own status, for the logs.
+    pub status: String,
+    /// HiGHS holds a feasible point (`columns` is it).
+    pub feasible: bool,
+    pub objective: f64,
+    /// Simplex iterations of this solve.
+    pub iterations: i64,
+    /// Row duals (HiGHS's signs: a maximisation's `≤` row is priced at or above zero) and
+    /// column values, where the solve ended optimal or feasible; empty otherwise.
+    pub duals: Vec<f64>,
+    pub columns: Vec<f64>,
+}
+
+/// A maximisation kept across many solves: rows made up front, columns added as column
+/// generation finds them, costs and bounds changed in place between solves. Rows and columns
+/// are addressed by position, in the order they were made. The model moves out for each solve
+/// and back (the `highs` crate's `try_solve` takes it by value): after a solve HiGHS refused,
+/// it is gone and every later call does nothing (a solve then returns None).
+pub(super) struct Lp {
+    model: Option<highs::Model>,
+    /// Where HiGHS's interrupt callback reads the deadline: boxed so that its address stays
+    /// put while the model lives.
+    until: Box<Until>,
+}
+
+impl Lp {
+    /// An LP over `rows` (`(lo, hi)`, infinite where open), no columns yet.
+    pub(super) fn maximise(rows: &[(f64, f64)], deadline: Until) -> Lp {
+        let mut pb = ColProblem::default();
+        add_rows(&mut pb, rows);
+        Lp::of(pb, deadline)
+    }
+
+    /// An integer programme over `rows` whose columns, `(entries, upper)` with `entries` as
+    /// `(row, units)`, are integers in `[0, upper]` at cost 0 (set the costs with
+    /// [`Lp::change_all_col_costs`]).
+    pub(super) fn maximise_integer(
+        rows: &[(f64, f64)],
+        columns: impl Iterator<Item = (Vec<(usize, f64)>, f64)>,
+        deadline: Until,
+    ) -> Lp {
+        let mut pb = ColProblem::default();
+        let made = add_rows(&mut pb, rows);
+        for (entries, upper) in columns {
+            let entries: Vec<(highs::Row, f64)> = entries
+                .into_iter()
+                .map(|(r, units)| (made[r], units))
+                .collect();
+            pb.add_integer_column(0.0, 0.0..=upper, entries);
+        }
+        Lp::of(pb, deadline)
+    }
+
+    /// One thread and a fixed seed (the same request gives the same prices and plans); quiet
+    /// unless `MENTOR_MATCH_HIGHS_LOG` is set, as the integer program's stages.
+    fn of(pb: ColProblem, deadline: Until) -> Lp {
+        let mut model = pb.optimise(Sense::Maximise);
+        if !log_requested() {
+            model.make_quiet();
+        } else {
+            model.set_option("output_flag", true);
+            model.set_option("log_to_console", true);
+            if let Ok(level) = std::env::var("MENTOR_MATCH_HIGHS_DEV") {
+                model.set_option("log_dev_level", level.parse::<i32>().unwrap_or(1));
+            }
+            // HiGHS's own consistency checks (factor, edge weights, basis) at every solve: for
+            // checking a change to the vendored HiGHS (vendor/highs-sys/MENTOR-MATCH.md).
+            if let Ok(level) = std::env::var("MENTOR_MATCH_HIGHS_DEBUG") {
+                model.set_option("highs_debug_level", level.parse::<i32>().unwrap_or(1));
+            }
+        }
+        model.set_option("threads", 1);
+        model.set_option("random_seed", 0);
+        let mut until = Box::new(deadline);
+        interrupt_at(&mut model, &mut until);
+        Lp {
+            model: Some(model),
+            until,
+        }
+    }
+
+    /// Whether the model is still there (see [`Lp`]).
+    pub(super) fn alive(&self) -> bool {
+        self.model.is_some()
+    }
+
+    /// The deadline the next solves hear.
+    pub(super) fn set_deadline(&mut self, deadline: Until) {
+        *self.until = deadline;
+    }
+
+    /// Solves from the last basis, until the optimum, the deadline or the iteration limit.
+    /// None when HiGHS refused the model (it is then gone).
+    pub(super) fn solve(&mut self) -> Option<LpRun> {
+        let mut model = self.model.take()?;
+        set_time_left(&mut model, self.until.left());
+        let solved = model.try_solve().ok()?;
+        let status = solved.status();
+        let end = match status {
+            HighsModelStatus::Optimal => LpEnd::Optimal,
+            HighsModelStatus::ReachedIterationLimit => LpEnd::IterationLimit,
+            _ => LpEnd::Stopped,
+        };
+        let feasible = solved.primal_solution_status() == HighsSolutionStatus::Feasible;
+        let objective = solved.objective_value();
+        let (duals, columns) = if end == LpEnd::Optimal || feasible {
+            let solution = solved.get_solution();
+            (solution.dual_rows().to_vec(), solution.columns().to_vec())
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let model: highs::Model = solved.into();
+        let iterations = simplex_iterations(&model);
+        self.model = Some(model);
+        Some(LpRun {
+            end,
+            status: format!("{status:?}"),
+            feasible,
+            objective,
+            iterations,
+            duals,
+            columns,
+        })
+    }
+
+    /// HiGHS's random cost perturbation of the dual simplex on (its default) or off.
+    pub(super) fn set_perturbation(&mut self, on: bool) {
+        if let Some(model) = self.model.as_mut() {
+            model.set_option(
+                "dual_simplex_cost_perturbation_multiplier",
+                if on { 1.0 } else { 0.0 },
+            );
+        }
+    }
+
+    /// Simplex iterations a solve may take (`i32::MAX`: no limit).
+    pub(super) fn set_iteration_limit(&mut self, limit: i32) {
+        if let Some(model) = self.model.as_mut() {
+            model.set_option("simplex_iteration_limit", limit);
+        }
+    }
+
+    /// The gaps at which an integer programme's solve may stop.
+    pub(super) fn set_mip_gaps(&mut self, absolute: f64, relative: f64) {
+        if let Some(model) = self.model.as_mut() {
+            model.set_option("mip_abs_gap", absolute);
+            model.set_option("mip_rel_gap", relative);
+        }
+    }
+
+    /// See [`add_columns`]. False when HiGHS refuses them or the model is gone.
+    pub(super) fn add_columns(
+        &mut self,
+        costs: &[f64],
+        uppers: &[f64],
+        starts: &[usize],
+        rows: &[usize],
+        values: &[f64],
+    ) -> bool {
+        self.model
+            .as_mut()
+            .is_some_and(|m| add_columns(m, costs, uppers, starts, rows, values))
+    }
+
+    /// See [`change_all_col_costs`]. False when HiGHS refuses them or the model is gone.
+    pub(super) fn change_all_col_costs(&mut self, costs: &[f64]) -> bool {
+        self.model
+            .as_mut()
+            .is_some_and(|m| change_all_col_costs(m, costs))
+    }
+
+    /// Column `col` held in `[lower, upper]`.
+    pub(super) fn change_col_bounds(&mut self, col: usize, lower: f64, upper: f64) {
+        if let Some(model) = self.model.as_mut() {
+            change_col_bounds(model, col, lower, upper);
+        }
+    }
+
+    /// Row `row` held in `[lower, upper]`.
+    pub(super) fn change_row_bounds(&mut self, row: usize, lower: f64, upper: f64) {
+        if let Some(model) = self.model.as_mut() {
+            change_row_bounds(model, row, lower, upper);
+        }
+    }
+
+    /// The cost of every column, in order (for tests of the in-place edits).
+    #[cfg(test)]
+    pub(super) fn col_costs(&self) -> Vec<f64> {
+        self.model.as_ref().map(col_costs).unwrap_or_default()
+    }
+}
+
+/// `rows` (`(lo, hi)`) in `pb`, in order: `[lo, ∞)` where `lo` is finite and `hi` is not,
+/// `(−∞, hi]` where `lo` is not, `[lo, hi]` otherwise.
+fn add_rows(pb: &mut ColProblem, rows: &[(f64, f64)]) -> Vec<highs::Row> {
+    rows.iter()
+        .map(|&(lo, hi)| match (lo.is_finite(), hi.is_finite()) {
+            (true, false) => pb.add_row(lo..),
+            (false, _) => pb.add_row(..=hi),
+            (true, true) => pb.add_row(lo..=hi),
+        })
+        .collect()
+}
+
 /// What a MIP solve's model status means for the plan: `Ok(None)` for an infeasible model.
 /// `relative_gap` is the gap the caller allowed and `mip_gap` the one HiGHS reached: a solve
 /// stopped at a positive allowed gap is not proven optimal.
-pub(super) fn mip_status(
+fn mip_status(
     status: HighsModelStatus,
     relative_gap: f64,
     mip_gap: f64,
@@ -201,7 +523,7 @@ pub(super) fn mip_status(
 
 /// The costs of every column of the live model, in order (for tests of the raw calls).
 #[cfg(test)]
-pub(super) fn col_costs(model: &highs::Model) -> Vec<f64> {
+fn col_costs(model: &highs::Model) -> Vec<f64> {
     // SAFETY: `model` owns a live HiGHS instance; `costs` holds one value per column and the
     // matrix pointers are null, which HiGHS skips.
     unsafe {

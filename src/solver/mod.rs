@@ -2,7 +2,7 @@
 //! level from urgent to low, then the best fit among plans with that coverage. Two algorithms
 //! share the candidate set and the objective (see [`solve_problem`]): a min-cost flow with
 //! pricing (`flow.rs`) when the problem is a network, and the integer program (`mip/`,
-//! good_lp building the model, HiGHS solving it; raw HiGHS calls in `highs.rs`) otherwise. Property tests check that they
+//! good_lp building the model, HiGHS solving it; HiGHS is touched only in `highs.rs`) otherwise. Property tests check that they
 //! agree.
 //!
 //! The integer program:

@@ -9,17 +9,14 @@
 //! caller's) is kept here instead, as each stage's answer of last resort: a stage stopped by the
 //! time limit with a worse plan than its start answers with the start.
 //!
-//! Imports the domain, the rules, good_lp and `solver::highs` (every raw HiGHS call is there);
-//! must not import anything above the solver.
+//! Imports the domain, the rules, good_lp and `solver::highs` (HiGHS is touched only there: its
+//! options, the solve and its statuses); must not import anything above the solver.
 
 mod greedy;
 mod model;
 
-use good_lp::ResolutionError;
-use highs::HighsSolutionStatus;
-
 use self::model::{loads, MentorTerms, Structure};
-use super::highs::{self as backend, interrupt_at, set_option};
+use super::highs::{self as backend, MipSettings};
 use super::{coverage_weights, Solution, SolveError, SolveOptions, SolveStatus};
 use crate::domain::model::Problem;
 use crate::domain::Priority;
@@ -184,7 +181,7 @@ struct Model<'a> {
     candidates: &'a Candidates,
     structure: &'a Structure,
     level_of: &'a [Priority],
-    /// Heard inside HiGHS through its interrupt callbacks (see [`interrupt_at`]).
+    /// Heard inside HiGHS through its interrupt callbacks (see `solver::highs`).
     deadline: super::Until,
     /// Whether HiGHS runs its feasibility-jump heuristic, a search for a first plan. Off for a
     /// seat-sharing residual, whose start is a plan of proven coverage and whose bound is
@@ -564,31 +561,6 @@ impl Model<'_> {
     }
 }
 
-/// HiGHS's options for one stage: quiet unless `MENTOR_MATCH_HIGHS_LOG` is set (for
-/// diagnosing a slow model), one thread and a fixed seed (the same request gives the same
-/// plan), a time limit inside the caller's, and the gap the objective allows.
-fn configure(
-    inner: &mut highs::Model,
-    seconds: f64,
-    relative_gap: f64,
-    integral: bool,
-) -> Result<(), SolveError> {
-    let verbose = backend::log_requested();
-    set_option(inner, "output_flag", verbose)?;
-    set_option(inner, "log_to_console", verbose)?;
-    set_option(inner, "threads", 1)?;
-    set_option(inner, "random_seed", 0)?;
-    // HiGHS looks at the clock between pieces of work and overshoots its limit by up to a
-    // tenth on large models; keep that inside the caller's deadline.
-    set_option(
-        inner,
-        "time_limit",
-        (seconds * HIGHS_LIMIT_SHARE).max(TIME_LIMIT_FLOOR_SECONDS),
-    )?;
-    set_option(inner, "mip_rel_gap", relative_gap)?;
-    set_option(inner, "mip_abs_gap", if integral { 0.5 } else { 1e-7 })
-}
-
 #[allow(clippy::too_many_arguments)]
 fn run_stage(
     model_data: &Model<'_>,
@@ -609,7 +581,7 @@ fn run_stage(
         small_cut_pool,
         ..
     } = *model_data;
-    let mut inner = model::build(
+    let built = model::build(
         problem,
         candidates,
         structure,
@@ -617,40 +589,31 @@ fn run_stage(
         coefficients,
         terms,
         floors,
-    )?;
-    configure(&mut inner, seconds, relative_gap, integral)?;
-    set_option(
-        &mut inner,
-        "mip_heuristic_run_feasibility_jump",
+        backend::mip_solver(),
+    );
+    let settings = MipSettings {
+        // HiGHS looks at the clock between pieces of work and overshoots its limit by up to a
+        // tenth on large models; keep that inside the caller's deadline.
+        time_limit: (seconds * HIGHS_LIMIT_SHARE).max(TIME_LIMIT_FLOOR_SECONDS),
+        relative_gap,
+        absolute_gap: if integral { 0.5 } else { 1e-7 },
         feasibility_jump,
-    )?;
-    if small_cut_pool {
-        set_option(&mut inner, "mip_pool_soft_limit", TIGHT_CUT_POOL)?;
-    }
-    // HiGHS checks its own time limit only between pieces of work and overran it by minutes
-    // in the root LP of large models (a 4,000 x 1,000 maxChanges rematch: 30 s limit, still
-    // solving after 90 s). Its interrupt callbacks run every simplex / interior-point
-    // iteration and MIP node: there it hears the deadline and the stop flag.
-    let mut hear = deadline;
-    interrupt_at(&mut inner, &mut hear);
-    let solved = inner.try_solve().map_err(|e| SolveError::Backend {
-        stage: "solve",
-        source: ResolutionError::Str(format!("{e:?}")),
-    })?;
-    let Some(status) = backend::mip_status(solved.status(), relative_gap, solved.mip_gap())? else {
+        cut_pool: small_cut_pool.then_some(TIGHT_CUT_POOL),
+    };
+    let run = backend::solve_mip(built, &settings, deadline)?;
+    let Some(status) = run.status else {
         return Ok(Some(StageOutcome {
             status: SolveStatus::Infeasible,
             x: Vec::new(),
             bound: 0.0,
         }));
     };
-    if solved.primal_solution_status() != HighsSolutionStatus::Feasible {
+    if !run.feasible {
         return Ok(None);
     }
-    let columns = solved.get_solution();
-    let x_values = columns.columns()[..candidates.len()].to_vec();
+    let x_values = run.columns[..candidates.len()].to_vec();
     let value = model_data.value_of(coefficients, terms, &x_values);
-    let reported = solved.objective_value();
+    let reported = run.objective;
     // A plan whose own value is not the one HiGHS reports proves nothing (seen with MIP starts,
     // which are no longer given): keep it, unproven.
     let status = if (value - reported).abs() > 1e-6 * reported.abs().max(1.0) {
@@ -666,15 +629,10 @@ fn run_stage(
     } else {
         status
     };
-    let bound = solved
-        .double_info_value(c"mip_dual_bound")
-        .ok()
-        .filter(|b| b.is_finite())
-        .unwrap_or(f64::INFINITY);
     Ok(Some(StageOutcome {
         status,
         x: x_values,
-        bound,
+        bound: run.dual_bound,
     }))
 }
 

@@ -7,13 +7,11 @@
 //! It must not import the network methods (`flow`, `side`): the integer program is their
 //! oracle.
 
-use good_lp::solvers::highs::highs;
-use good_lp::{variable, Expression, ProblemVariables, SolverModel, Variable};
+use good_lp::{variable, Expression, ProblemVariables, Solver, SolverModel, Variable};
 
 use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::domain::Priority;
 use crate::rules::Candidates;
-use crate::solver::SolveError;
 
 /// A (student, mentor) seat and the candidate pairs that would use it.
 pub(super) struct SeatGroup {
@@ -150,9 +148,12 @@ struct Columns {
     load_columns: Vec<Vec<(Variable, f64)>>,
 }
 
-/// Builds one stage's model: maximise `coefficients · x` plus the mentor terms, under every
-/// hard rule and the coverage `floors` (level, at least).
-pub(super) fn build(
+/// Builds one stage's model for `solver`: maximise `coefficients · x` plus the mentor terms,
+/// under every hard rule and the coverage `floors` (level, at least). Generic over good_lp's
+/// solver, so that the model knows no backend (`solver::highs` picks HiGHS and solves it);
+/// the pair columns come first, in candidate order.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn build<S: Solver>(
     problem: &Problem,
     candidates: &Candidates,
     structure: &Structure,
@@ -160,20 +161,16 @@ pub(super) fn build(
     coefficients: &[f64],
     terms: MentorTerms,
     floors: &[(Priority, f64)],
-) -> Result<highs::Model, SolveError> {
+    solver: S,
+) -> S::Model {
     let mut vars = ProblemVariables::new();
     let cols = columns(&mut vars, problem, candidates, structure, terms);
     let objective = objective(&cols, coefficients, terms);
-    let mut model = vars.maximise(objective).using(highs);
+    let mut model = vars.maximise(objective).using(solver);
     add_mentor_rows(&mut model, &cols, structure, terms);
     add_hard_rows(&mut model, problem, candidates, structure, &cols);
     add_floors(&mut model, &cols, level_of, floors);
     model
-        .try_into_inner()
-        .map_err(|source| SolveError::Backend {
-            stage: "model build",
-            source,
-        })
 }
 
 fn columns(

@@ -43,8 +43,6 @@
 
 use std::collections::HashSet;
 
-use ::highs::{ColProblem, HighsModelStatus, HighsSolutionStatus, Model, Sense};
-
 use super::bound::{lagrangian_and_best, level_index, Best, Floors, MAX_BONUS};
 use super::derived::Bundle;
 use super::{lagrangian, Block, Bound, Pricing, Shape, Sharing, ONE_NEED};
@@ -52,7 +50,8 @@ use crate::domain::model::{MentorIx, NeedIx, StudentIx};
 use crate::domain::Priority;
 use crate::rules::splitmix64;
 use crate::solver::flow::{self, Cost};
-use crate::solver::{highs, Until};
+use crate::solver::highs::{Lp, LpEnd};
+use crate::solver::Until;
 
 /// LP solves (each followed by one exact evaluation of the bound) per tier at most; the
 /// deadline's reserve stops a tier sooner. The generated schools converge in under 25. A dense
@@ -456,7 +455,7 @@ impl<'a> Master<'a> {
     }
 
     /// Move the pending columns into the LP with their objective in `tier`, in one call.
-    fn flush(&mut self, model: &mut Model, tier: usize) -> Option<()> {
+    fn flush(&mut self, lp: &mut Lp, tier: usize) -> Option<()> {
         let start = self.in_lp();
         let new = &self.columns[start..];
         let mut starts: Vec<usize> = Vec::with_capacity(new.len() + 1);
@@ -476,7 +475,8 @@ impl<'a> Master<'a> {
             .map(|(i, c)| c.cost(tier, self.tie_break, start + i))
             .collect();
         let uppers: Vec<f64> = new.iter().map(|c| c.upper).collect();
-        highs::add_columns(model, &costs, &uppers, &starts, &rows, &values).then_some(())?;
+        lp.add_columns(&costs, &uppers, &starts, &rows, &values)
+            .then_some(())?;
         self.pending = 0;
         Some(())
     }
@@ -529,41 +529,6 @@ fn slack(pricing: &Pricing<'_>, kept_row: usize) -> Column {
         upper: pricing.row.map_or(0.0, |row| f64::from(row.at_least)),
         key: None,
     }
-}
-
-/// The master's rows (`(−∞, hi]`, or `[lo, ∞)` for a kept row) in `pb`, in order.
-fn add_rows(pb: &mut ColProblem, bounds: &[(f64, f64)]) -> Vec<::highs::Row> {
-    bounds
-        .iter()
-        .map(|&(lo, hi)| {
-            if lo.is_finite() {
-                pb.add_row(lo..)
-            } else {
-                pb.add_row(..=hi)
-            }
-        })
-        .collect()
-}
-
-/// One thread and a fixed seed (the same request gives the same prices and plans); quiet
-/// unless `MENTOR_MATCH_HIGHS_LOG` is set, as the integer program's stages.
-fn configure(model: &mut Model) {
-    if !highs::log_requested() {
-        model.make_quiet();
-    } else {
-        model.set_option("output_flag", true);
-        model.set_option("log_to_console", true);
-        if let Ok(level) = std::env::var("MENTOR_MATCH_HIGHS_DEV") {
-            model.set_option("log_dev_level", level.parse::<i32>().unwrap_or(1));
-        }
-        // HiGHS's own consistency checks (factor, edge weights, basis) at every solve: for
-        // checking a change to the vendored HiGHS (vendor/highs-sys/MENTOR-MATCH.md).
-        if let Ok(level) = std::env::var("MENTOR_MATCH_HIGHS_DEBUG") {
-            model.set_option("highs_debug_level", level.parse::<i32>().unwrap_or(1));
-        }
-    }
-    model.set_option("threads", 1);
-    model.set_option("random_seed", 0);
 }
 
 /// A fixed number in [0, 1) for column `j` (splitmix64): the tie-break's share where fits tie.
@@ -652,10 +617,10 @@ fn packed(y: f64, unit: f64) -> Cost {
 /// bounds, reset to the model's, and the objective change).
 pub(super) struct MasterLp<'a> {
     master: Master<'a>,
-    model: Option<Model>,
-    /// Where HiGHS's interrupt callback reads the deadline: boxed so that its address stays put
-    /// while the model lives; each call writes its own deadline here.
-    until: Box<Until>,
+    /// The LP (HiGHS, through `solver::highs`), kept across the calls.
+    lp: Lp,
+    /// The deadline of the current call (the LP hears it too).
+    until: Until,
     /// Columns held at zero by a finished tier of the last call.
     dropped: Vec<bool>,
     /// Rows held tight by a finished tier of the last call.
@@ -690,7 +655,6 @@ impl<'a> MasterLp<'a> {
         let problem = base.problem;
         let mut need_row = vec![None; problem.needs.len()];
         let mut student_row = vec![None; problem.students.len()];
-        let mut pb = ColProblem::default();
         let mut bounds: Vec<(f64, f64)> = problem
             .mentors
             .iter()
@@ -715,11 +679,8 @@ impl<'a> MasterLp<'a> {
             bounds.len() - 1
         });
         let slack_row = kept_row.filter(|_| with_slack);
-        add_rows(&mut pb, &bounds);
-        let mut model = pb.optimise(Sense::Maximise);
-        configure(&mut model);
-        let mut until = Box::new(deadline);
-        highs::interrupt_at(&mut model, &mut until);
+        // The master's rows are `(−∞, hi]`, and `[lo, ∞)` for a kept row.
+        let lp = Lp::maximise(&bounds, deadline);
         MasterLp {
             master: Master {
                 pricing: base,
@@ -734,8 +695,8 @@ impl<'a> MasterLp<'a> {
                 pending: usize::from(slack_row.is_some()),
                 tie_break: 0.0,
             },
-            model: Some(model),
-            until,
+            lp,
+            until: deadline,
             dropped: Vec::new(),
             tight: Vec::new(),
             converged: false,
@@ -773,7 +734,8 @@ impl<'a> MasterLp<'a> {
         tiers: usize,
         deadline: Until,
     ) -> Option<Prices> {
-        *self.until = deadline;
+        self.until = deadline;
+        self.lp.set_deadline(deadline);
         self.reset_faces()?;
         self.offer_start(&start, incumbent)?;
         let row_count = self.master.bounds.len();
@@ -825,28 +787,20 @@ impl<'a> MasterLp<'a> {
     /// no plan before `until`).
     pub(super) fn integer_plan(&self, until: Until) -> Option<Vec<(NeedIx, MentorIx)>> {
         let columns = &self.master.columns;
-        let mut pb = ColProblem::default();
-        let rows = add_rows(&mut pb, &self.master.bounds);
+        let first_floor = self.master.bounds.len();
         // One floor row per coverage tier, free until its tier is solved.
-        let floors: Vec<_> = (0..TIERS - 1).map(|_| pb.add_row::<f64, _>(..)).collect();
-        for column in columns {
-            let mut entries: Vec<(::highs::Row, f64)> = column
-                .entries()
-                .into_iter()
-                .map(|(r, units)| (rows[r], units))
-                .collect();
-            for (t, floor) in floors.iter().enumerate() {
+        let mut rows = self.master.bounds.clone();
+        rows.extend((0..TIERS - 1).map(|_| (f64::NEG_INFINITY, f64::INFINITY)));
+        let entries = columns.iter().map(|column| {
+            let mut entries = column.entries();
+            for t in 0..TIERS - 1 {
                 if column.tier_value[t] != 0.0 {
-                    entries.push((*floor, column.tier_value[t]));
+                    entries.push((first_floor + t, column.tier_value[t]));
                 }
             }
-            pb.add_integer_column(0.0, 0.0..=column.upper, entries);
-        }
-        let mut model = pb.optimise(Sense::Maximise);
-        configure(&mut model);
-        let mut hear = Box::new(until);
-        highs::interrupt_at(&mut model, &mut hear);
-        let first_floor = self.master.bounds.len();
+            (entries, column.upper)
+        });
+        let mut lp = Lp::maximise_integer(&rows, entries, until);
         let mut taken: Option<Vec<f64>> = None;
         for tier in 0..TIERS {
             let in_tier = columns.iter().any(|c| c.tier_value[tier] > 0.0);
@@ -857,21 +811,19 @@ impl<'a> MasterLp<'a> {
                 break;
             }
             let costs: Vec<f64> = columns.iter().map(|c| c.tier_value[tier]).collect();
-            highs::change_all_col_costs(&mut model, &costs);
+            lp.change_all_col_costs(&costs);
             // Coverage tiers count needs: an integral objective, closed to within half a need.
             let (abs_gap, rel_gap) = if tier + 1 < TIERS {
                 (0.5, 0.0)
             } else {
                 (1e-6, 1e-4)
             };
-            model.set_option("mip_abs_gap", abs_gap);
-            model.set_option("mip_rel_gap", rel_gap);
-            highs::set_time_left(&mut model, until.left());
+            lp.set_mip_gaps(abs_gap, rel_gap);
             let tier_started = std::time::Instant::now();
-            let solved = model.try_solve().ok()?;
-            let found = solved.primal_solution_status() == HighsSolutionStatus::Feasible;
-            let optimal = solved.status() == HighsModelStatus::Optimal;
-            let objective = solved.objective_value();
+            let solved = lp.solve()?;
+            let found = solved.feasible;
+            let optimal = solved.end == LpEnd::Optimal;
+            let objective = solved.objective;
             tracing::trace!(
                 tier,
                 found,
@@ -881,19 +833,13 @@ impl<'a> MasterLp<'a> {
                 "seat sharing: columns' integer programme, tier"
             );
             if found {
-                taken = Some(solved.get_solution().columns().to_vec());
+                taken = Some(solved.columns);
             }
-            model = solved.into();
             if !(found && optimal) {
                 break;
             }
             if tier + 1 < TIERS {
-                highs::change_row_bounds(
-                    &mut model,
-                    first_floor + tier,
-                    objective.round() - 0.5,
-                    f64::INFINITY,
-                );
+                lp.change_row_bounds(first_floor + tier, objective.round() - 0.5, f64::INFINITY);
             }
         }
         let taken = taken?;
@@ -934,15 +880,14 @@ impl<'a> MasterLp<'a> {
         let (problem, all) = (base.problem, base.all);
         let m_count = problem.mentors.len();
         let first_floor = master.bounds.len();
-        let mut pb = ColProblem::default();
-        add_rows(&mut pb, &master.bounds);
-        for &count in &floors.counts {
-            pb.add_row(f64::from(count)..);
-        }
-        let mut model = pb.optimise(Sense::Maximise);
-        configure(&mut model);
-        let mut hear = Box::new(until);
-        highs::interrupt_at(&mut model, &mut hear);
+        let mut rows = master.bounds.clone();
+        rows.extend(
+            floors
+                .counts
+                .iter()
+                .map(|&count| (f64::from(count), f64::INFINITY)),
+        );
+        let mut lp = Lp::maximise(&rows, until);
         // Of the master's columns, those its last LP plan uses: a start the simplex settles
         // fast (all of them, from no basis, took seconds); pricing brings the rest it needs.
         let kept: Vec<&Column> = master
@@ -954,7 +899,7 @@ impl<'a> MasterLp<'a> {
             .collect();
         // The keys in this LP.
         let mut seen: HashSet<Key> = kept.iter().filter_map(|c| c.key.clone()).collect();
-        add_floored(&mut model, kept.into_iter(), first_floor)?;
+        add_floored(&mut lp, kept.into_iter(), first_floor)?;
         // The incumbent's columns: the LP is feasible from the start.
         let mut fresh: Vec<Column> = master
             .plan_keys(incumbent)
@@ -963,18 +908,16 @@ impl<'a> MasterLp<'a> {
             .collect();
         let mut best: Option<(Cost, Bound, [Cost; 4])> = None;
         for _ in 0..iterations {
-            add_floored(&mut model, fresh.iter(), first_floor)?;
+            add_floored(&mut lp, fresh.iter(), first_floor)?;
             fresh.clear();
             if until.passed() {
                 break;
             }
-            let solved = model.try_solve().ok()?;
-            let optimal = solved.status() == HighsModelStatus::Optimal;
-            let y = solved.get_solution().dual_rows().to_vec();
-            model = solved.into();
-            if !optimal {
+            let solved = lp.solve()?;
+            if solved.end != LpEnd::Optimal {
                 break;
             }
+            let y = solved.duals;
             let price = |v: f64| packed(v.max(0.0), base.fit_scale);
             let mu: Vec<Cost> = y[..m_count].iter().map(|&v| price(v)).collect();
             // A floor is a `≥` row of a maximisation: HiGHS prices it at or below zero.
@@ -1041,16 +984,17 @@ impl<'a> MasterLp<'a> {
 
     /// Undoes the last call's optimal faces; every column gets its first tier's objective.
     fn reset_faces(&mut self) -> Option<()> {
-        let model = self.model.as_mut()?;
+        self.lp.alive().then_some(())?;
         for (j, d) in self.dropped.iter_mut().enumerate() {
             if *d {
-                highs::change_col_bounds(model, j, 0.0, self.master.columns[j].upper);
+                self.lp
+                    .change_col_bounds(j, 0.0, self.master.columns[j].upper);
                 *d = false;
             }
         }
         for &r in &self.tight {
             let (lo, hi) = self.master.bounds[r];
-            highs::change_row_bounds(model, r, lo, hi);
+            self.lp.change_row_bounds(r, lo, hi);
         }
         self.tight.clear();
         self.master.tie_break = 0.0;
@@ -1062,7 +1006,6 @@ impl<'a> MasterLp<'a> {
     /// past its last column, so passing the pending too left a later call's first tier at the
     /// last call's fit costs.
     fn set_costs(&mut self, tier: usize) -> Option<()> {
-        let model = self.model.as_mut()?;
         let tie_break = self.master.tie_break;
         let in_lp = &self.master.columns[..self.master.in_lp()];
         let costs: Vec<f64> = in_lp
@@ -1070,7 +1013,7 @@ impl<'a> MasterLp<'a> {
             .enumerate()
             .map(|(j, column)| column.cost(tier, tie_break, j))
             .collect();
-        highs::change_all_col_costs(model, &costs).then_some(())
+        self.lp.change_all_col_costs(&costs).then_some(())
     }
 
     /// New columns: the plan (the LP starts at least as good as it) and the best choices at
@@ -1079,7 +1022,7 @@ impl<'a> MasterLp<'a> {
         self.offer_plan(incumbent);
         let master = &mut self.master;
         master.offer_best(start, SINGLES_AT_START);
-        master.flush(self.model.as_mut()?, 0)?;
+        master.flush(&mut self.lp, 0)?;
         self.dropped.resize(master.columns.len(), false);
         Some(())
     }
@@ -1097,7 +1040,7 @@ impl<'a> MasterLp<'a> {
         incumbent_value: Cost,
         run: &mut Prices,
     ) -> Option<TierEnd> {
-        let until: Until = *self.until;
+        let until: Until = self.until;
         let base = self.master.pricing;
         let m_count = base.problem.mentors.len();
         let threshold = (TOLERANCE * unit) as Cost;
@@ -1124,47 +1067,36 @@ impl<'a> MasterLp<'a> {
             solves += 1;
             run.iterations += 1;
             let lp_started = std::time::Instant::now();
-            let mut taken = self.model.take()?;
-            highs::set_time_left(&mut taken, until.left());
             // The fit tier's re-solves run unperturbed, under a cap on their iterations (see
             // [`FIT_RESOLVE_CAP_PER_COLUMN`]); a re-solve stopped by the cap goes on perturbed.
             let capped = varied_fits && solves > 1 && self.capped_resolves == 0;
             let perturbed = self.master.tie_break == 0.0 && !capped;
-            taken.set_option(
-                "dual_simplex_cost_perturbation_multiplier",
-                if perturbed { 1.0 } else { 0.0 },
-            );
             let cap = if capped {
                 self.fit_resolve_cap
                     .unwrap_or_else(|| fit_resolve_cap(added))
             } else {
                 i32::MAX
             };
-            taken.set_option("simplex_iteration_limit", cap);
-            // `try_solve` takes the model by value; the instance (and its callback) moves
-            // through `SolvedModel` and back into the slot.
-            let mut solved = taken.try_solve().ok()?;
+            self.lp.set_perturbation(perturbed);
+            self.lp.set_iteration_limit(cap);
+            let mut solved = self.lp.solve()?;
             let mut capped_iterations = 0;
-            if capped && solved.status() == HighsModelStatus::ReachedIterationLimit {
-                let mut again: Model = solved.into();
-                capped_iterations = highs::simplex_iterations(&again);
+            if capped && solved.end == LpEnd::IterationLimit {
+                capped_iterations = solved.iterations;
                 self.capped_resolves += 1;
                 tracing::debug!(
                     tier,
                     iterations = capped_iterations,
                     "seat sharing: the fit tier's unperturbed re-solve met its cap; perturbed now"
                 );
-                again.set_option("dual_simplex_cost_perturbation_multiplier", 1.0);
-                again.set_option("simplex_iteration_limit", i32::MAX);
-                highs::set_time_left(&mut again, until.left());
-                solved = again.try_solve().ok()?;
+                self.lp.set_perturbation(true);
+                self.lp.set_iteration_limit(i32::MAX);
+                solved = self.lp.solve()?;
             }
-            let optimal = solved.status() == HighsModelStatus::Optimal;
+            let optimal = solved.end == LpEnd::Optimal;
             if optimal {
-                let solution = solved.get_solution();
-                y.copy_from_slice(solution.dual_rows());
-                self.primal.clear();
-                self.primal.extend_from_slice(solution.columns());
+                y.copy_from_slice(&solved.duals);
+                self.primal = solved.columns;
                 unbox_prices(
                     &self.master.columns,
                     &self.dropped,
@@ -1173,11 +1105,9 @@ impl<'a> MasterLp<'a> {
                     &mut y,
                 );
             } else {
-                tracing::debug!(status = ?solved.status(), tier, "seat sharing: master LP stopped");
+                tracing::debug!(status = %solved.status, tier, "seat sharing: master LP stopped");
             }
-            let model: Model = solved.into();
-            let lp_iterations = capped_iterations + highs::simplex_iterations(&model);
-            self.model = Some(model);
+            let lp_iterations = capped_iterations + solved.iterations;
             if !optimal {
                 return Some(TierEnd::Stopped);
             }
@@ -1231,7 +1161,7 @@ impl<'a> MasterLp<'a> {
             }
             // The columns made go into the LP even when this was the tier's last solve: the
             // next tier's face reads every column.
-            self.master.flush(self.model.as_mut()?, tier)?;
+            self.master.flush(&mut self.lp, tier)?;
             self.dropped.resize(self.master.columns.len(), false);
             if enough {
                 break;
@@ -1249,12 +1179,12 @@ impl<'a> MasterLp<'a> {
     /// The tier's optimal face for the tiers after it: columns of negative reduced cost out,
     /// rows with a price held tight; the tier's prices join `settled`.
     fn hold_face(&mut self, tier: usize, y: &[f64], unit: f64, settled: &mut [Cost]) -> Option<()> {
-        let model = self.model.as_mut()?;
+        self.lp.alive().then_some(())?;
         for (j, column) in self.master.columns.iter().enumerate() {
             let reduced = column.reduced(tier, y);
             if !self.dropped[j] && reduced < -TOLERANCE {
                 self.dropped[j] = true;
-                highs::change_col_bounds(model, j, 0.0, 0.0);
+                self.lp.change_col_bounds(j, 0.0, 0.0);
             }
         }
         for (r, price) in settled.iter_mut().enumerate() {
@@ -1262,7 +1192,7 @@ impl<'a> MasterLp<'a> {
                 // Tight at its finite bound (the kept row's price is negative).
                 let (lo, hi) = self.master.bounds[r];
                 let at = if lo.is_finite() { lo } else { hi };
-                highs::change_row_bounds(model, r, at, at);
+                self.lp.change_row_bounds(r, at, at);
                 self.tight.push(r);
             }
             *price += packed(y[r], unit);
@@ -1290,7 +1220,7 @@ fn new_column(master: &Master<'_>, seen: &mut HashSet<Key>, key: Key) -> Option<
 /// level's coverage on its floor row (from `first_floor`), no upper bound (its own row holds
 /// it at one, and keeps every price on a row).
 fn add_floored<'c>(
-    model: &mut Model,
+    lp: &mut Lp,
     columns: impl Iterator<Item = &'c Column>,
     first_floor: usize,
 ) -> Option<()> {
@@ -1312,7 +1242,8 @@ fn add_floored<'c>(
     }
     starts.push(rows.len());
     let uppers = vec![f64::INFINITY; costs.len()];
-    highs::add_columns(model, &costs, &uppers, &starts, &rows, &values).then_some(())
+    lp.add_columns(&costs, &uppers, &starts, &rows, &values)
+        .then_some(())
 }
 
 /// How a tier's column generation ended.
@@ -1331,17 +1262,23 @@ mod tests {
     use crate::domain::model::Problem;
     use crate::solver::side::KeptRow;
 
+    /// A deadline no test reaches.
+    fn far() -> Until {
+        Until {
+            at: std::time::Instant::now() + std::time::Duration::from_secs(3600),
+            stop: None,
+        }
+    }
+
     #[test]
     fn highs_prices_a_maximisations_rows_non_negative() {
         // max 2x + 3y, x + y <= 1: the row's price is 3.
-        let mut pb = ColProblem::default();
-        let r = pb.add_row(..=1.0);
-        pb.add_column(2.0, 0.0.., [(r, 1.0)]);
-        pb.add_column(3.0, 0.0.., [(r, 1.0)]);
-        let mut model = pb.optimise(Sense::Maximise);
-        model.make_quiet();
-        let solved = model.solve();
-        let y = solved.get_solution().dual_rows()[0];
+        let mut lp = Lp::maximise(&[(f64::NEG_INFINITY, 1.0)], far());
+        let unbounded = [f64::INFINITY; 2];
+        assert!(lp.add_columns(&[2.0, 3.0], &unbounded, &[0, 1, 2], &[0, 0], &[1.0, 1.0]));
+        let solved = lp.solve().expect("HiGHS solves it");
+        assert_eq!(solved.end, LpEnd::Optimal);
+        let y = solved.duals[0];
         assert!((y - 3.0).abs() < 1e-9, "row dual {y}");
     }
 
@@ -1366,24 +1303,21 @@ mod tests {
             column(1.0, vec![2, 1]),
             column(5.0, vec![3]),
         ];
-        let mut pb = ColProblem::default();
-        let rows = [
-            pb.add_row(..=1.0),
-            pb.add_row(..=1.0),
-            pb.add_row(..=2.0),
-            pb.add_row(..=1.0),
-        ];
+        let open = f64::NEG_INFINITY;
+        let mut lp = Lp::maximise(&[(open, 1.0), (open, 1.0), (open, 2.0), (open, 1.0)], far());
+        let costs: Vec<f64> = columns.iter().map(|c| c.tier_value[0]).collect();
+        let uppers: Vec<f64> = columns.iter().map(|c| c.upper).collect();
+        let mut starts = vec![0];
+        let mut rows: Vec<usize> = Vec::new();
         for c in &columns {
-            pb.add_column(
-                c.tier_value[0],
-                0.0..=c.upper,
-                c.rows.iter().map(|&r| (rows[r], 1.0)),
-            );
+            rows.extend(&c.rows);
+            starts.push(rows.len());
         }
-        let mut model = pb.optimise(Sense::Maximise);
-        model.make_quiet();
-        let solved = model.solve();
-        let mut y = solved.get_solution().dual_rows().to_vec();
+        let values = vec![1.0; rows.len()];
+        assert!(lp.add_columns(&costs, &uppers, &starts, &rows, &values));
+        let solved = lp.solve().expect("HiGHS solves it");
+        assert_eq!(solved.end, LpEnd::Optimal);
+        let mut y = solved.duals;
         let reduced = |y: &[f64], c: &Column| c.reduced(0, y);
         let dual = |y: &[f64]| y[0] + y[1] + 2.0 * y[2] + y[3];
         // As HiGHS answers, some column's bound holds a price (else this test shows nothing).
@@ -1651,8 +1585,8 @@ mod tests {
             assert!(lp.master.pending > 0, "the plan brings columns to add");
             lp.prices(start.clone(), &[], Cost::MIN, 1, deadline)
                 .expect("the master solves its first tier");
-            let model = lp.model.as_ref().expect("the LP is kept");
-            let costs = highs::col_costs(model);
+            assert!(lp.lp.alive(), "the LP is kept");
+            let costs = lp.lp.col_costs();
             assert_eq!(costs.len(), lp.master.columns.len());
             assert!(costs.len() > in_lp);
             for (j, column) in lp.master.columns.iter().enumerate() {
