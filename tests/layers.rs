@@ -135,3 +135,55 @@ fn inner_layers_import_only_what_they_sit_on() {
         );
     }
 }
+
+/// HiGHS is touched in one file, `solver/highs.rs` (ARCHITECTURE.md, "Layers"): every other
+/// source file reaches it only through that module (`solver::highs` / `super::highs`), and
+/// names no type of the `highs` or `highs-sys` crates, and not good_lp's HiGHS backend. Test
+/// code included: a backend change then replaces one file.
+#[test]
+fn highs_is_touched_in_one_file() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let backend = root.join("solver").join("highs.rs");
+    let mut stack = vec![root.clone()];
+    let mut read = 0;
+    let mut offences: Vec<String> = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("src is readable") {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().and_then(|e| e.to_str()) != Some("rs") || path == backend {
+                continue;
+            }
+            read += 1;
+            let text = std::fs::read_to_string(&path).expect("a source file");
+            for (i, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                let through_module = code.match_indices("highs::").all(|(at, _)| {
+                    let before = &code[..at];
+                    before.ends_with("solver::") || before.ends_with("super::")
+                });
+                let crate_type = code.char_indices().any(|(at, _)| {
+                    code[at..].starts_with("Highs")
+                        && code[at + 5..].starts_with(|c: char| c.is_ascii_uppercase())
+                });
+                if !through_module
+                    || crate_type
+                    || code.contains("highs_sys")
+                    || code.contains("solvers::highs")
+                {
+                    let rel = path.strip_prefix(&root).expect("under src");
+                    offences.push(format!("{}:{}: {}", rel.display(), i + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(read > 50, "read {read} files");
+    assert!(
+        offences.is_empty(),
+        "HiGHS outside solver/highs.rs:\n{}",
+        offences.join("\n")
+    );
+}
