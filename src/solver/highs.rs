@@ -76,23 +76,6 @@ fn set_option<V: highs::HighsOptionValue>(
         .map_err(|_| SolveError::Option { option })
 }
 
-/// Every column's cost at once (`costs[j]` for column `j`): one call instead of one per
-/// column, whose fixed cost in HiGHS was ~4 % of the school's pattern master. Columns and rows
-/// are addressed by position in the live model.
-/// False when HiGHS refuses the call (a range past its last column): then no cost changed.
-fn change_all_col_costs(model: &mut highs::Model, costs: &[f64]) -> bool {
-    let Some(last) = costs.len().checked_sub(1) else {
-        return true;
-    };
-    // SAFETY: `model` owns a live HiGHS instance with at least `costs.len()` columns (the
-    // caller passes one cost per column it added), and HiGHS reads `costs.len()` values from
-    // the pointer during the call only.
-    let status = unsafe {
-        highs_sys::Highs_changeColsCostByRange(model.as_mut_ptr(), 0, last as c_int, costs.as_ptr())
-    };
-    status != highs_sys::STATUS_ERROR
-}
-
 /// Simplex iterations of the model's last solve, for the master's trace (where a slow
 /// re-solve's time goes: iterations, or the factor and edge weights HiGHS rebuilds).
 /// (`Highs_getSimplexIterationCount` is deprecated and says so in HiGHS's log.)
@@ -115,62 +98,6 @@ fn set_time_left(model: &mut highs::Model, left: std::time::Duration) {
     let run_so_far = unsafe { highs_sys::Highs_getRunTime(model.as_ptr()) };
     let limit = run_so_far.max(0.0) + left.as_secs_f64().max(0.001);
     model.set_option("time_limit", limit);
-}
-
-/// Columns added to a live LP in one call (one call per column re-sized HiGHS's model each
-/// time: ~27 ms of the 4,000x1,000 school's master). Column `j` has cost `costs[j]`, bounds
-/// `[0, uppers[j]]` and the entries `(rows[k], values[k])` for `k` in `starts[j]..starts[j+1]`
-/// (`starts` has one more element than `costs`); rows are addressed by position. False when
-/// HiGHS refuses them.
-fn add_columns(
-    model: &mut highs::Model,
-    costs: &[f64],
-    uppers: &[f64],
-    starts: &[usize],
-    rows: &[usize],
-    values: &[f64],
-) -> bool {
-    let count = costs.len();
-    if count == 0 {
-        return true;
-    }
-    assert!(uppers.len() == count && starts.len() == count + 1 && rows.len() == values.len());
-    let lowers = vec![0.0; count];
-    let starts: Vec<c_int> = starts[..count].iter().map(|&x| x as c_int).collect();
-    let index: Vec<c_int> = rows.iter().map(|&r| r as c_int).collect();
-    // SAFETY: `model` owns a live HiGHS instance; every array holds `count` columns' data (or
-    // `values.len()` entries) and outlives the call, which copies them.
-    let status = unsafe {
-        highs_sys::Highs_addCols(
-            model.as_mut_ptr(),
-            count as c_int,
-            costs.as_ptr(),
-            lowers.as_ptr(),
-            uppers.as_ptr(),
-            index.len() as c_int,
-            starts.as_ptr(),
-            index.as_ptr(),
-            values.as_ptr(),
-        )
-    };
-    status != highs_sys::STATUS_ERROR
-}
-
-/// See [`change_all_col_costs`].
-fn change_col_bounds(model: &mut highs::Model, col: usize, lower: f64, upper: f64) {
-    // SAFETY: `model` owns a live HiGHS instance and `col` is one of its columns (callers only
-    // ever add columns, and address them in the order they were added).
-    unsafe {
-        highs_sys::Highs_changeColBounds(model.as_mut_ptr(), col as c_int, lower, upper);
-    }
-}
-
-/// See [`change_all_col_costs`].
-fn change_row_bounds(model: &mut highs::Model, row: usize, lower: f64, upper: f64) {
-    // SAFETY: `row` indexes a row made with the problem (callers never add rows later).
-    unsafe {
-        highs_sys::Highs_changeRowBounds(model.as_mut_ptr(), row as c_int, lower, upper);
-    }
 }
 
 /// The solver `mip/model.rs` builds each stage's model for (good_lp's HiGHS backend).
@@ -433,7 +360,11 @@ impl Lp {
         }
     }
 
-    /// See [`add_columns`]. False when HiGHS refuses them or the model is gone.
+    /// Columns added in one call (one call per column re-sized HiGHS's model each time: ~27 ms
+    /// of the 4,000x1,000 school's master). Column `j` has cost `costs[j]`, bounds
+    /// `[0, uppers[j]]` and the entries `(rows[k], values[k])` for `k` in
+    /// `starts[j]..starts[j+1]` (`starts` has one more element than `costs`). False when HiGHS
+    /// refuses them or the model is gone.
     pub(super) fn add_columns(
         &mut self,
         costs: &[f64],
@@ -442,36 +373,110 @@ impl Lp {
         rows: &[usize],
         values: &[f64],
     ) -> bool {
-        self.model
-            .as_mut()
-            .is_some_and(|m| add_columns(m, costs, uppers, starts, rows, values))
+        let Some(model) = self.model.as_mut() else {
+            return false;
+        };
+        let count = costs.len();
+        if count == 0 {
+            return true;
+        }
+        assert!(uppers.len() == count && starts.len() == count + 1 && rows.len() == values.len());
+        let lowers = vec![0.0; count];
+        let starts: Vec<c_int> = starts[..count].iter().map(|&x| x as c_int).collect();
+        let index: Vec<c_int> = rows.iter().map(|&r| r as c_int).collect();
+        // SAFETY: `model` owns a live HiGHS instance; every array holds `count` columns' data
+        // (or `values.len()` entries) and outlives the call, which copies them.
+        let status = unsafe {
+            highs_sys::Highs_addCols(
+                model.as_mut_ptr(),
+                count as c_int,
+                costs.as_ptr(),
+                lowers.as_ptr(),
+                uppers.as_ptr(),
+                index.len() as c_int,
+                starts.as_ptr(),
+                index.as_ptr(),
+                values.as_ptr(),
+            )
+        };
+        status != highs_sys::STATUS_ERROR
     }
 
-    /// See [`change_all_col_costs`]. False when HiGHS refuses them or the model is gone.
+    /// Every column's cost at once (`costs[j]` for column `j`): one call instead of one per
+    /// column, whose fixed cost in HiGHS was ~4 % of the school's pattern master. False when
+    /// HiGHS refuses the call (a range past its last column: then no cost changed) or the
+    /// model is gone.
     pub(super) fn change_all_col_costs(&mut self, costs: &[f64]) -> bool {
-        self.model
-            .as_mut()
-            .is_some_and(|m| change_all_col_costs(m, costs))
+        let Some(model) = self.model.as_mut() else {
+            return false;
+        };
+        let Some(last) = costs.len().checked_sub(1) else {
+            return true;
+        };
+        // SAFETY: `model` owns a live HiGHS instance with at least `costs.len()` columns (the
+        // caller passes one cost per column it added), and HiGHS reads `costs.len()` values
+        // from the pointer during the call only.
+        let status = unsafe {
+            highs_sys::Highs_changeColsCostByRange(
+                model.as_mut_ptr(),
+                0,
+                last as c_int,
+                costs.as_ptr(),
+            )
+        };
+        status != highs_sys::STATUS_ERROR
     }
 
     /// Column `col` held in `[lower, upper]`.
     pub(super) fn change_col_bounds(&mut self, col: usize, lower: f64, upper: f64) {
         if let Some(model) = self.model.as_mut() {
-            change_col_bounds(model, col, lower, upper);
+            // SAFETY: `model` owns a live HiGHS instance and `col` is one of its columns
+            // (callers only ever add columns, and address them in the order they were added).
+            unsafe {
+                highs_sys::Highs_changeColBounds(model.as_mut_ptr(), col as c_int, lower, upper);
+            }
         }
     }
 
     /// Row `row` held in `[lower, upper]`.
     pub(super) fn change_row_bounds(&mut self, row: usize, lower: f64, upper: f64) {
         if let Some(model) = self.model.as_mut() {
-            change_row_bounds(model, row, lower, upper);
+            // SAFETY: `row` indexes a row made with the LP (callers never add rows later).
+            unsafe {
+                highs_sys::Highs_changeRowBounds(model.as_mut_ptr(), row as c_int, lower, upper);
+            }
         }
     }
 
     /// The cost of every column, in order (for tests of the in-place edits).
     #[cfg(test)]
     pub(super) fn col_costs(&self) -> Vec<f64> {
-        self.model.as_ref().map(col_costs).unwrap_or_default()
+        let Some(model) = self.model.as_ref() else {
+            return Vec::new();
+        };
+        // SAFETY: `model` owns a live HiGHS instance; `costs` holds one value per column and
+        // the matrix pointers are null, which HiGHS skips.
+        unsafe {
+            let count = highs_sys::Highs_getNumCol(model.as_ptr());
+            let mut costs = vec![0.0; count.max(0) as usize];
+            if count > 0 {
+                let (mut num_col, mut num_nz) = (0, 0);
+                highs_sys::Highs_getColsByRange(
+                    model.as_ptr(),
+                    0,
+                    count - 1,
+                    &mut num_col,
+                    costs.as_mut_ptr(),
+                    std::ptr::null_mut(),
+                    std::ptr::null_mut(),
+                    &mut num_nz,
+                    std::ptr::null_mut(),
+                    std::ptr::null_mut(),
+                    std::ptr::null_mut(),
+                );
+            }
+            costs
+        }
     }
 }
 
@@ -521,34 +526,6 @@ fn mip_status(
     }))
 }
 
-/// The costs of every column of the live model, in order (for tests of the raw calls).
-#[cfg(test)]
-fn col_costs(model: &highs::Model) -> Vec<f64> {
-    // SAFETY: `model` owns a live HiGHS instance; `costs` holds one value per column and the
-    // matrix pointers are null, which HiGHS skips.
-    unsafe {
-        let count = highs_sys::Highs_getNumCol(model.as_ptr());
-        let mut costs = vec![0.0; count.max(0) as usize];
-        if count > 0 {
-            let (mut num_col, mut num_nz) = (0, 0);
-            highs_sys::Highs_getColsByRange(
-                model.as_ptr(),
-                0,
-                count - 1,
-                &mut num_col,
-                costs.as_mut_ptr(),
-                std::ptr::null_mut(),
-                std::ptr::null_mut(),
-                &mut num_nz,
-                std::ptr::null_mut(),
-                std::ptr::null_mut(),
-                std::ptr::null_mut(),
-            );
-        }
-        costs
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -596,43 +573,45 @@ mod tests {
                     pairs.push((n, m, cost));
                 }
             }
-            let build = |upto: usize| {
-                let mut pb = highs::ColProblem::default();
-                let mut rows: Vec<_> = (0..needs).map(|_| pb.add_row(..=1.0)).collect();
-                rows.extend(capacity.iter().map(|&c| pb.add_row(..=c)));
-                for &(n, m, cost) in &pairs[..upto] {
-                    pb.add_column(cost, 0.0..=1.0, [(rows[n], 1.0), (rows[needs + m], 1.0)]);
-                }
-                let mut model = pb.optimise(highs::Sense::Maximise);
-                model.make_quiet();
-                model.set_option("threads", 1);
-                model
-            };
-            let first = pairs.len() / 4;
-            let mut grown: highs::Model = build(first).try_solve().expect("solves").into();
-            let mut upto = first;
-            for batch in [7, 40, 3, 90, 1, pairs.len()] {
-                let end = (upto + batch).min(pairs.len());
-                let new = &pairs[upto..end];
+            let mut rows: Vec<(f64, f64)> = vec![(f64::NEG_INFINITY, 1.0); needs];
+            rows.extend(capacity.iter().map(|&c| (f64::NEG_INFINITY, c)));
+            // Pairs `from..to` as columns of `lp`.
+            let add = |lp: &mut Lp, from: usize, to: usize| {
+                let new = &pairs[from..to];
                 let costs: Vec<f64> = new.iter().map(|p| p.2).collect();
                 let starts: Vec<usize> = (0..=new.len()).map(|j| 2 * j).collect();
                 let rows: Vec<usize> = new.iter().flat_map(|&(n, m, _)| [n, needs + m]).collect();
                 let values = vec![1.0; rows.len()];
                 let uppers = vec![1.0; new.len()];
-                assert!(add_columns(
-                    &mut grown, &costs, &uppers, &starts, &rows, &values
-                ));
+                assert!(lp.add_columns(&costs, &uppers, &starts, &rows, &values));
+            };
+            let far = Until {
+                at: std::time::Instant::now() + std::time::Duration::from_secs(3600),
+                stop: None,
+            };
+            let fresh = |upto: usize| {
+                let mut lp = Lp::maximise(&rows, far);
+                add(&mut lp, 0, upto);
+                lp.solve().expect("solves")
+            };
+            let first = pairs.len() / 4;
+            let mut grown = Lp::maximise(&rows, far);
+            add(&mut grown, 0, first);
+            assert_eq!(grown.solve().expect("solves").end, LpEnd::Optimal);
+            let mut upto = first;
+            for batch in [7, 40, 3, 90, 1, pairs.len()] {
+                let end = (upto + batch).min(pairs.len());
+                add(&mut grown, upto, end);
                 upto = end;
-                let solved = grown.try_solve().expect("re-solves");
-                let fresh = build(upto).try_solve().expect("solves");
-                assert_eq!(solved.status(), HighsModelStatus::Optimal, "tied {tied}");
-                assert_eq!(fresh.status(), HighsModelStatus::Optimal, "tied {tied}");
-                let (a, b) = (solved.objective_value(), fresh.objective_value());
+                let solved = grown.solve().expect("re-solves");
+                let fresh = fresh(upto);
+                assert_eq!(solved.end, LpEnd::Optimal, "tied {tied}");
+                assert_eq!(fresh.end, LpEnd::Optimal, "tied {tied}");
+                let (a, b) = (solved.objective, fresh.objective);
                 assert!(
                     (a - b).abs() < 1e-6,
                     "tied {tied}, {upto} columns: {a} against {b}"
                 );
-                grown = solved.into();
             }
             assert_eq!(upto, pairs.len());
         }
