@@ -76,6 +76,16 @@ fn set_option<V: highs::HighsOptionValue>(
         .map_err(|_| SolveError::Option { option })
 }
 
+/// The options every HiGHS model here runs with: one thread and a fixed seed (the same request
+/// gives the same plans and prices), quiet unless [`log_requested`] (then to the console).
+fn base_options(model: &mut highs::Model) -> Result<(), SolveError> {
+    let verbose = log_requested();
+    set_option(model, "output_flag", verbose)?;
+    set_option(model, "log_to_console", verbose)?;
+    set_option(model, "threads", 1)?;
+    set_option(model, "random_seed", 0)
+}
+
 /// Simplex iterations of the model's last solve, for the master's trace (where a slow
 /// re-solve's time goes: iterations, or the factor and edge weights HiGHS rebuilds).
 /// (`Highs_getSimplexIterationCount` is deprecated and says so in HiGHS's log.)
@@ -148,11 +158,7 @@ pub(super) fn solve_mip(
             stage: "model build",
             source,
         })?;
-    let verbose = log_requested();
-    set_option(&mut model, "output_flag", verbose)?;
-    set_option(&mut model, "log_to_console", verbose)?;
-    set_option(&mut model, "threads", 1)?;
-    set_option(&mut model, "random_seed", 0)?;
+    base_options(&mut model)?;
     set_option(&mut model, "time_limit", settings.time_limit)?;
     set_option(&mut model, "mip_rel_gap", settings.relative_gap)?;
     set_option(&mut model, "mip_abs_gap", settings.absolute_gap)?;
@@ -263,15 +269,13 @@ impl Lp {
         Lp::of(pb, deadline)
     }
 
-    /// One thread and a fixed seed (the same request gives the same prices and plans); quiet
-    /// unless `MENTOR_MATCH_HIGHS_LOG` is set, as the integer program's stages.
+    /// The [`base_options`] of every model, and with the log HiGHS's developer log and
+    /// consistency checks where asked for. An LP whose options HiGHS refused is born gone (see
+    /// [`Lp`]): its solves return None.
     fn of(pb: ColProblem, deadline: Until) -> Lp {
         let mut model = pb.optimise(Sense::Maximise);
-        if !log_requested() {
-            model.make_quiet();
-        } else {
-            model.set_option("output_flag", true);
-            model.set_option("log_to_console", true);
+        let configured = base_options(&mut model).is_ok();
+        if log_requested() {
             if let Ok(level) = std::env::var("MENTOR_MATCH_HIGHS_DEV") {
                 model.set_option("log_dev_level", level.parse::<i32>().unwrap_or(1));
             }
@@ -281,12 +285,10 @@ impl Lp {
                 model.set_option("highs_debug_level", level.parse::<i32>().unwrap_or(1));
             }
         }
-        model.set_option("threads", 1);
-        model.set_option("random_seed", 0);
         let mut until = Box::new(deadline);
         interrupt_at(&mut model, &mut until);
         Lp {
-            model: Some(model),
+            model: configured.then_some(model),
             until,
         }
     }
@@ -299,6 +301,11 @@ impl Lp {
     /// The deadline the next solves hear.
     pub(super) fn set_deadline(&mut self, deadline: Until) {
         *self.until = deadline;
+    }
+
+    /// The deadline set last (see [`Lp::set_deadline`]).
+    pub(super) fn deadline(&self) -> Until {
+        *self.until
     }
 
     /// Solves from the last basis, until the optimum, the deadline or the iteration limit.

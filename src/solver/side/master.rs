@@ -617,10 +617,9 @@ fn packed(y: f64, unit: f64) -> Cost {
 /// bounds, reset to the model's, and the objective change).
 pub(super) struct MasterLp<'a> {
     master: Master<'a>,
-    /// The LP (HiGHS, through `solver::highs`), kept across the calls.
+    /// The LP (HiGHS, through `solver::highs`), kept across the calls; it holds the current
+    /// call's deadline.
     lp: Lp,
-    /// The deadline of the current call (the LP hears it too).
-    until: Until,
     /// Columns held at zero by a finished tier of the last call.
     dropped: Vec<bool>,
     /// Rows held tight by a finished tier of the last call.
@@ -696,7 +695,6 @@ impl<'a> MasterLp<'a> {
                 tie_break: 0.0,
             },
             lp,
-            until: deadline,
             dropped: Vec::new(),
             tight: Vec::new(),
             converged: false,
@@ -734,7 +732,6 @@ impl<'a> MasterLp<'a> {
         tiers: usize,
         deadline: Until,
     ) -> Option<Prices> {
-        self.until = deadline;
         self.lp.set_deadline(deadline);
         self.reset_faces()?;
         self.offer_start(&start, incumbent)?;
@@ -1040,7 +1037,7 @@ impl<'a> MasterLp<'a> {
         incumbent_value: Cost,
         run: &mut Prices,
     ) -> Option<TierEnd> {
-        let until: Until = self.until;
+        let until: Until = self.lp.deadline();
         let base = self.master.pricing;
         let m_count = base.problem.mentors.len();
         let threshold = (TOLERANCE * unit) as Cost;
