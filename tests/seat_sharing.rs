@@ -1069,3 +1069,48 @@ fn a_rounds_first_pairs_are_the_best_at_the_seat_prices() {
     }
     assert!(moved > 0, "the prices changed no need's pairs");
 }
+
+/// A plan stopped at its time limit says level by level what is proven of its coverage
+/// (`at_most`), and what it says holds against the optimum: a level it calls proven covers
+/// what the optimum covers there, and the first level with room leaves the optimum's
+/// coverage within reach. Each limit below stops the solve at another stage (the first
+/// network, the rounds, the master, the residual), so these are checked at each, whichever
+/// it is on the machine that runs them; a proven answer proves every level.
+#[test]
+fn a_stopped_answer_claims_no_coverage_the_optimum_disproves() {
+    let problem = validate(mentor_match::generate::generate_with(600, 160, 5, false)).unwrap();
+    let optimum = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
+    assert_eq!(optimum.solution.status, SolveStatus::Optimal);
+    let best = optimum.solution.reported_coverage();
+    assert!(best.iter().all(|l| l.at_most == Some(l.covered)));
+    for ms in [1, 20, 60, 150, 400, 1000] {
+        let options = SolveOptions {
+            time_limit: std::time::Duration::from_millis(ms),
+            ..SolveOptions::from_policy(&problem)
+        };
+        let stopped = solver::solve_problem(&problem, options).unwrap();
+        let levels = stopped.solution.reported_coverage();
+        let mut open = false;
+        for (level, optimal) in levels.iter().zip(&best) {
+            assert_eq!(level.priority, optimal.priority);
+            let Some(most) = level.at_most else {
+                open = true;
+                continue;
+            };
+            assert!(
+                !open,
+                "{ms} ms: a level proven below one that is not: {levels:?}"
+            );
+            assert!(
+                most >= level.covered && most <= level.needs,
+                "{ms} ms: {levels:?}"
+            );
+            if most == level.covered {
+                assert_eq!(level.covered, optimal.covered, "{ms} ms: {levels:?}");
+            } else {
+                assert!(most >= optimal.covered, "{ms} ms: {levels:?} vs {best:?}");
+                open = true;
+            }
+        }
+    }
+}

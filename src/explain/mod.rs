@@ -147,7 +147,7 @@ pub fn explain(problem: &Problem, candidates: &Candidates, solution: &Solution) 
             objective: solution.objective,
             best_bound: solution.best_bound,
             gap: solution.gap,
-            coverage: solution.coverage.clone(),
+            coverage: solution.reported_coverage(),
             candidate_pairs: candidates.len() as u64,
             method: None,
         },

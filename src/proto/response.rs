@@ -172,6 +172,7 @@ fn solver_report(r: &explain::SolverReport) -> pb::SolverReport {
                 priority: pb_priority(c.priority),
                 needs: c.needs,
                 covered: c.covered,
+                at_most: c.at_most,
             })
             .collect(),
         candidate_pairs: r.candidate_pairs,

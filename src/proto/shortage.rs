@@ -40,6 +40,8 @@ fn supply_gap(problem: &Problem, g: &SupplyGap) -> pb::SupplyGap {
                 priority: pb_priority(p),
                 needs: g.needs[p as usize],
                 covered: g.needs[p as usize] - g.unassigned[p as usize],
+                // A bound is the whole plan's, by level, not one track's.
+                at_most: None,
             })
             .collect(),
         unassigned: g.unassigned_total(),

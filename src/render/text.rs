@@ -764,14 +764,21 @@ impl<'a> Renderer<'a> {
             ),
         );
         for level in &r.coverage {
+            // A proven level reads as before; a stopped answer says what is known of the rest.
+            let key = match level.at_most {
+                Some(most) if most == level.covered => "report.coverage_line",
+                Some(_) => "report.coverage_line_room",
+                None => "report.coverage_line_unproven",
+            };
             line(
                 out,
                 w.f(
-                    "report.coverage_line",
+                    key,
                     &[
                         ("priority", &pad_right(w.priority(level.priority), 7)),
                         ("covered", &level.covered),
                         ("needs", &level.needs),
+                        ("at_most", &level.at_most.unwrap_or(level.covered)),
                     ],
                 ),
             );

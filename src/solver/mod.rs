@@ -83,6 +83,15 @@ pub struct LevelCoverage {
     pub priority: Priority,
     pub needs: u32,
     pub covered: u32,
+    /// The most needs of this level any plan covers while covering as many as this one at
+    /// every level above, as far as the solver proved it: `covered` where the plan's coverage
+    /// here is proven maximal, more where a bound leaves room, `None` where nothing is proven
+    /// (below the first level with room, or an answer stopped before any bound). Set by the
+    /// methods on stopped answers only; [`Solution::reported_coverage`] fills in the proven
+    /// ones (so two proven answers' coverages compare equal whichever method gave them). A plan
+    /// stopped at its time limit is then still told apart from a proven one level by level,
+    /// which its fit gap cannot do (a fit gap says nothing about coverage).
+    pub at_most: Option<u32>,
 }
 
 /// The solver's answer: which candidate pairs are made, and how good the plan is proven to be.
@@ -99,6 +108,28 @@ pub struct Solution {
     pub coverage: Vec<LevelCoverage>,
     /// Positions in the candidate set of the pairs made, ascending.
     pub chosen: Vec<usize>,
+}
+
+impl Solution {
+    /// The coverage per level as answered: a plan proven optimal (or stopped at the requested
+    /// gap in the fit stage, after every coverage stage was proven) covers the most any plan
+    /// reaches at every level, lexicographically, so each level's `at_most` is its `covered`;
+    /// otherwise what the method proved (see [`LevelCoverage::at_most`]).
+    pub fn reported_coverage(&self) -> Vec<LevelCoverage> {
+        // The fit stage alone stops at a gap: every coverage stage before it was proven.
+        let proven = matches!(self.status, SolveStatus::Optimal | SolveStatus::GapLimit);
+        self.coverage
+            .iter()
+            .map(|&level| LevelCoverage {
+                at_most: if proven {
+                    Some(level.covered)
+                } else {
+                    level.at_most
+                },
+                ..level
+            })
+            .collect()
+    }
 }
 
 /// Errors of the solver backend. Solver text is kept as a source for logs, never shown to
@@ -1138,6 +1169,7 @@ pub fn level_coverage(
             priority: p,
             needs: needs[p as usize],
             covered: covered[p as usize],
+            at_most: None,
         })
         .collect()
 }

@@ -148,6 +148,7 @@ pub(super) fn solve(
     let mut plan = Progress {
         x,
         status: SolveStatus::Optimal,
+        proven_levels: 0,
     };
     if candidates.is_empty() {
         return Ok(model.solution(plan, None));
@@ -158,6 +159,9 @@ pub(super) fn solve(
     } else {
         model.coverage(&mut plan)?
     };
+    if plan.proven() {
+        plan.proven_levels = Priority::DESCENDING.len();
+    }
     let involved = model.involvement(&mut plan, &floors)?;
     let fit_bound = model.fit(&mut plan, &floors, involved, options.relative_gap)?;
     Ok(model.solution(plan, fit_bound))
@@ -167,6 +171,9 @@ pub(super) fn solve(
 struct Progress {
     x: Vec<f64>,
     status: SolveStatus,
+    /// Levels (most urgent first, `Priority::DESCENDING`) whose coverage the stages proved
+    /// maximal, in the plan's order of proof: the answer's `LevelCoverage::at_most`.
+    proven_levels: usize,
 }
 
 impl Progress {
@@ -310,6 +317,12 @@ impl Model<'_> {
                         plan.status = SolveStatus::TimeLimit;
                         break;
                     }
+                    // One stage per level proves that level; one weighted stage proves all.
+                    plan.proven_levels = if stages.len() == 1 {
+                        Priority::DESCENDING.len()
+                    } else {
+                        plan.proven_levels + 1
+                    };
                 }
             }
         }
@@ -498,11 +511,26 @@ impl Model<'_> {
     /// own value when proven; HiGHS's fit bound; or every need at its best candidate).
     fn solution(&self, plan: Progress, fit_bound: Option<f64>) -> Solution {
         let (problem, candidates) = (self.problem, self.candidates);
-        let Progress { x, status } = plan;
+        let Progress {
+            x,
+            status,
+            proven_levels,
+        } = plan;
         let chosen: Vec<usize> = (0..candidates.len())
             .filter(|&c| x.get(c).is_some_and(|&v| v > 0.5))
             .collect();
-        super::plan_solution(problem, candidates, chosen, status, fit_bound)
+        let mut solution = super::plan_solution(problem, candidates, chosen, status, fit_bound);
+        // A proven answer's levels are all proven (`Solution::reported_coverage`); a stopped
+        // one's, those its coverage stages finished.
+        if status == SolveStatus::TimeLimit {
+            let proven = &Priority::DESCENDING[..proven_levels.min(Priority::DESCENDING.len())];
+            for level in &mut solution.coverage {
+                if proven.contains(&level.priority) {
+                    level.at_most = Some(level.covered);
+                }
+            }
+        }
+        solution
     }
 
     /// Builds and solves one stage: maximise `coefficients · x` under the hard rules and the

@@ -872,6 +872,7 @@ impl<'a> Method<'a> {
             bound,
             self.values.fit_scale,
             stats,
+            self.values.row.is_none(),
         )
     }
 

@@ -8,8 +8,8 @@ use super::sharing::{Shape, Sharing};
 use super::{Incumbent, SideOutcome, SideStats};
 use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::rules::Candidates;
-use crate::solver::flow::Cost;
-use crate::solver::{level_coverage, verify, Solution, SolveStatus};
+use crate::solver::flow::{level_cost, quantised_fit, Cost};
+use crate::solver::{level_coverage, verify, LevelCoverage, Solution, SolveStatus};
 
 /// What a better plan could use, and must make, within `gap` of the bound.
 pub(super) struct Residual {
@@ -155,6 +155,7 @@ pub(super) fn finish(
     bound: Option<&Bound>,
     fit_scale: f64,
     stats: SideStats,
+    digits_are_coverage: bool,
 ) -> SideOutcome {
     let chosen = kept.hold_plan(all, &inc.pairs);
     let candidates = kept;
@@ -173,17 +174,184 @@ pub(super) fn finish(
         _ => crate::solver::trivial_bound(problem, &candidates).max(objective),
     };
     let pairs = verify::pairs(&candidates, &chosen);
+    let mut coverage = level_coverage(problem, &pairs);
+    match (status, bound) {
+        // The floored bound is taken only once the plan's coverage is proven (`Floors`).
+        (SolveStatus::TimeLimit, Some(_)) if stats.floored => {
+            for level in &mut coverage {
+                level.at_most = Some(level.covered);
+            }
+        }
+        (SolveStatus::TimeLimit, Some(b)) if digits_are_coverage => {
+            let fit_floor = lowest_fit(problem, all, fit_scale);
+            let room = coverage_room(&coverage, inc.value, b.value, fit_floor);
+            for (level, at_most) in coverage.iter_mut().zip(room) {
+                level.at_most = at_most;
+            }
+        }
+        _ => {}
+    }
     SideOutcome {
         solution: Solution {
             status,
             objective,
             best_bound,
             gap: crate::solver::relative_gap(objective, best_bound),
-            coverage: level_coverage(problem, &pairs),
+            coverage,
             chosen,
         },
         candidates,
         stats,
         prices: None,
+    }
+}
+
+/// The lowest total fit any plan can have (packed): each need at its worst pair where that
+/// scores below zero, else uncovered (fit 0).
+fn lowest_fit(problem: &Problem, all: &Candidates, fit_scale: f64) -> Cost {
+    (0..problem.needs.len() as NeedIx)
+        .map(|n| {
+            all.of_need(n)
+                .map(|c| Cost::from(quantised_fit(all.scores[c], fit_scale)))
+                .min()
+                .unwrap_or(0)
+                .min(0)
+        })
+        .sum()
+}
+
+/// What the bound `bound` (packed, at least every plan's value) proves of each level's
+/// coverage for the plan of value `value` and coverage `coverage` (most urgent first): a plan
+/// `Q` covering as many as the plan at every level above level `l` has
+/// `(c_l(Q) − c_l) · U_l ≤ (bound − value) + Σ_{below l} c · U + (fit − fit_floor)`, the
+/// levels below and the fit of `Q` at their lowest (0 needs, `fit_floor`). Where that leaves
+/// less than one need of room, the level is proven (`Some(covered)`) and the next is read the
+/// same way; the first level with room gets its most (at most all its needs), and the levels
+/// below it nothing (`None`): a plan with more there may have anything below.
+fn coverage_room(
+    coverage: &[LevelCoverage],
+    value: Cost,
+    bound: Cost,
+    fit_floor: Cost,
+) -> Vec<Option<u32>> {
+    let unit = |l: &LevelCoverage| -level_cost(l.priority);
+    let digits: Cost = coverage
+        .iter()
+        .map(|l| Cost::from(l.covered) * unit(l))
+        .sum();
+    let fit = value - digits;
+    let mut below = digits;
+    let mut out = Vec::with_capacity(coverage.len());
+    let mut open = true;
+    for level in coverage {
+        below -= Cost::from(level.covered) * unit(level);
+        if !open {
+            out.push(None);
+            continue;
+        }
+        let slack = (bound - value).max(0) + below + (fit - fit_floor).max(0);
+        let room = slack / unit(level);
+        let most = Cost::from(level.covered)
+            .saturating_add(room)
+            .min(Cost::from(level.needs));
+        let most = u32::try_from(most)
+            .unwrap_or(level.needs)
+            .max(level.covered);
+        open = most == level.covered;
+        out.push(Some(most));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Priority;
+    use crate::rules::splitmix64;
+
+    fn unit(p: Priority) -> Cost {
+        -level_cost(p)
+    }
+
+    fn levels(covered: [u32; 4], needs: [u32; 4]) -> Vec<LevelCoverage> {
+        Priority::DESCENDING
+            .iter()
+            .zip(covered.iter().zip(needs))
+            .map(|(&priority, (&covered, needs))| LevelCoverage {
+                priority,
+                needs,
+                covered,
+                at_most: None,
+            })
+            .collect()
+    }
+
+    fn value_of(levels: &[LevelCoverage], fit: Cost) -> Cost {
+        levels
+            .iter()
+            .map(|l| Cost::from(l.covered) * unit(l.priority))
+            .sum::<Cost>()
+            + fit
+    }
+
+    #[test]
+    fn a_bound_on_the_plan_proves_every_level() {
+        let cov = levels([3, 10, 40, 5], [3, 12, 50, 9]);
+        let value = value_of(&cov, 1 << 40);
+        let room = coverage_room(&cov, value, value, 0);
+        assert_eq!(room, vec![Some(3), Some(10), Some(40), Some(5)]);
+    }
+
+    #[test]
+    fn the_first_level_with_room_gets_its_most_and_the_levels_below_nothing() {
+        let cov = levels([3, 10, 40, 5], [3, 12, 50, 9]);
+        let value = value_of(&cov, 1 << 40);
+        // One and a half normal needs of room: the normal level may reach 41, not 42.
+        let bound = value + unit(Priority::Normal) * 3 / 2;
+        let room = coverage_room(&cov, value, bound, 0);
+        assert_eq!(room, vec![Some(3), Some(10), Some(41), None]);
+        // Room past every need of the level: at most all of them.
+        let bound = value + unit(Priority::Normal) * 100;
+        let room = coverage_room(&cov, value, bound, 0);
+        assert_eq!(room, vec![Some(3), Some(10), Some(50), None]);
+    }
+
+    #[test]
+    fn no_plan_the_bound_allows_covers_more_than_its_most() {
+        // The cheapest plan with one more need than `at_most` at a level (as many above, none
+        // below, the lowest fit) is worth more than the bound: so is every such plan.
+        let mut seed = 7u64;
+        let mut draw = |n: u64| {
+            seed = splitmix64(seed);
+            seed % n
+        };
+        for _ in 0..20_000 {
+            let needs: [u32; 4] = std::array::from_fn(|_| draw(40) as u32);
+            let covered: [u32; 4] = std::array::from_fn(|k| draw(u64::from(needs[k]) + 1) as u32);
+            let cov = levels(covered, needs);
+            let fit_floor = -(draw(1 << 42) as Cost);
+            let fit = fit_floor + draw(1 << 43) as Cost;
+            let value = value_of(&cov, fit);
+            let level = &cov[draw(4) as usize];
+            let bound =
+                value + Cost::from(draw(3) as u32) * unit(level.priority) + draw(1 << 44) as Cost
+                    - (1 << 43);
+            let room = coverage_room(&cov, value, bound, fit_floor);
+            let mut above: Cost = 0;
+            for (l, most) in cov.iter().zip(&room) {
+                let Some(most) = *most else {
+                    break;
+                };
+                assert!(most >= l.covered && most <= l.needs.max(l.covered));
+                if most < l.needs {
+                    let witness = above + Cost::from(most + 1) * unit(l.priority) + fit_floor;
+                    assert!(witness > bound, "{cov:?} {room:?}");
+                }
+                if most > l.covered {
+                    break;
+                }
+                above += Cost::from(l.covered) * unit(l.priority);
+            }
+        }
     }
 }
