@@ -164,6 +164,11 @@ pub(super) fn solve(
     }
     let involved = model.involvement(&mut plan, &floors)?;
     let fit_bound = model.fit(&mut plan, &floors, involved, options.relative_gap)?;
+    // A residual's stages prove coverage over the residual's pairs only, not the problem's:
+    // what its caller's bound proves is the caller's to say (`side::residual::prove_coverage`).
+    if known != Known::Nothing {
+        plan.proven_levels = 0;
+    }
     Ok(model.solution(plan, fit_bound))
 }
 

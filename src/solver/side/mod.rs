@@ -1143,6 +1143,22 @@ impl<'a> Method<'a> {
                 if status == SolveStatus::Optimal {
                     solution.best_bound = solution.objective;
                     solution.gap = 0.0;
+                } else {
+                    // The residual's program proves nothing of the problem's coverage; the
+                    // bound does.
+                    let pairs = verify::pairs(&candidates, &solution.chosen);
+                    let proof = residual::CoverageProof {
+                        bound,
+                        floored: stats.floored,
+                        digits_are_coverage: self.values.row.is_none(),
+                    };
+                    proof.apply(
+                        self.problem,
+                        self.all,
+                        self.values.fit_scale,
+                        self.value_of(&pairs),
+                        &mut solution.coverage,
+                    );
                 }
                 SideOutcome {
                     candidates,

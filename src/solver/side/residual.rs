@@ -175,21 +175,13 @@ pub(super) fn finish(
     };
     let pairs = verify::pairs(&candidates, &chosen);
     let mut coverage = level_coverage(problem, &pairs);
-    match (status, bound) {
-        // The floored bound is taken only once the plan's coverage is proven (`Floors`).
-        (SolveStatus::TimeLimit, Some(_)) if stats.floored => {
-            for level in &mut coverage {
-                level.at_most = Some(level.covered);
-            }
-        }
-        (SolveStatus::TimeLimit, Some(b)) if digits_are_coverage => {
-            let fit_floor = lowest_fit(problem, all, fit_scale);
-            let room = coverage_room(&coverage, inc.value, b.value, fit_floor);
-            for (level, at_most) in coverage.iter_mut().zip(room) {
-                level.at_most = at_most;
-            }
-        }
-        _ => {}
+    if let (SolveStatus::TimeLimit, Some(b)) = (status, bound) {
+        let proof = CoverageProof {
+            bound: b,
+            floored: stats.floored,
+            digits_are_coverage,
+        };
+        proof.apply(problem, all, fit_scale, inc.value, &mut coverage);
     }
     SideOutcome {
         solution: Solution {
@@ -203,6 +195,42 @@ pub(super) fn finish(
         candidates,
         stats,
         prices: None,
+    }
+}
+
+/// What the method's bound proves of a stopped plan's coverage, level by level
+/// ([`LevelCoverage::at_most`]).
+pub(super) struct CoverageProof<'b> {
+    /// The tightest exact bound met.
+    pub bound: &'b Bound,
+    /// The bound is the floored one, taken only once the plan's coverage was proven
+    /// (`Floors`): every level is proven.
+    pub floored: bool,
+    /// The packed values are coverage digits and fit only (no kept row's bonus in them).
+    pub digits_are_coverage: bool,
+}
+
+impl CoverageProof<'_> {
+    /// Sets `at_most` on `coverage`, the levels of a plan of packed value `value`.
+    pub(super) fn apply(
+        &self,
+        problem: &Problem,
+        all: &Candidates,
+        fit_scale: f64,
+        value: Cost,
+        coverage: &mut [LevelCoverage],
+    ) {
+        if self.floored {
+            for level in coverage.iter_mut() {
+                level.at_most = Some(level.covered);
+            }
+        } else if self.digits_are_coverage {
+            let fit_floor = lowest_fit(problem, all, fit_scale);
+            let room = coverage_room(coverage, value, self.bound.value, fit_floor);
+            for (level, at_most) in coverage.iter_mut().zip(room) {
+                level.at_most = at_most;
+            }
+        }
     }
 }
 
