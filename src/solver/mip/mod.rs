@@ -165,7 +165,7 @@ pub(super) fn solve(
     let involved = model.involvement(&mut plan, &floors)?;
     let fit_bound = model.fit(&mut plan, &floors, involved, options.relative_gap)?;
     // A residual's stages prove coverage over the residual's pairs only, not the problem's:
-    // what its caller's bound proves is the caller's to say (`side::residual::prove_coverage`).
+    // what its caller's bound proves is the caller's to say (`side::residual::CoverageProof`).
     if known != Known::Nothing {
         plan.proven_levels = 0;
     }
@@ -322,12 +322,9 @@ impl Model<'_> {
                         plan.status = SolveStatus::TimeLimit;
                         break;
                     }
-                    // One stage per level proves that level; one weighted stage proves all.
-                    plan.proven_levels = if stages.len() == 1 {
-                        Priority::DESCENDING.len()
-                    } else {
-                        plan.proven_levels + 1
-                    };
+                    // One stage per level proves that level (one weighted stage proves all:
+                    // the caller counts every level once the stages end proven).
+                    plan.proven_levels += 1;
                 }
             }
         }
