@@ -14,6 +14,7 @@ mod http;
 mod i18n;
 mod involvement;
 mod layers;
+mod mid_size;
 mod pii_canary;
 mod properties;
 mod rematch;

@@ -552,6 +552,78 @@ mod tests {
         assert!(mip_status(HighsModelStatus::ModelEmpty, 0.0, 0.0).is_err());
     }
 
+    /// Columns longer than any the LP had when HiGHS first factored its basis, added later
+    /// and then taken into the basis. HiGHS sizes the basis matrix's arrays by the longest
+    /// columns at its first solve; with the factorization kept across `addCols` (the vendored
+    /// change), a basis of the new, longer columns wrote past them (heap corruption: the
+    /// floored bound's LP, which starts from a few short columns and prices in patterns with
+    /// floor entries, aborted the process on a 107-student school,
+    /// `tests/mid_size.rs` seed 750). The vendored `HFactor::setupMatrix` now grows them. A
+    /// dense square LP after a one-entry start: every re-solve must reach the fresh LP's
+    /// optimum, and the process must live.
+    #[test]
+    fn columns_longer_than_the_first_ones_can_enter_the_basis() {
+        let size = 40usize;
+        const LONG: usize = 8;
+        let rows: Vec<(f64, f64)> = vec![(f64::NEG_INFINITY, 1.0); size];
+        let far = Until {
+            at: std::time::Instant::now() + std::time::Duration::from_secs(3600),
+            stop: None,
+        };
+        // Column `j` of the dense block: every row, with a varied positive coefficient, so
+        // that the optimal basis takes many of them.
+        let dense = |j: usize| -> (f64, Vec<usize>, Vec<f64>) {
+            let mut rows: Vec<usize> = (0..LONG).map(|k| (j * 3 + k * 5) % size).collect();
+            rows.sort_unstable();
+            rows.dedup();
+            let values: Vec<f64> = rows
+                .iter()
+                .map(|r| 1.0 + ((r * 7 + j * 13) % 11) as f64 / 10.0)
+                .collect();
+            (10.0 + (j % 5) as f64, rows, values)
+        };
+        let add = |lp: &mut Lp, columns: &[(f64, Vec<usize>, Vec<f64>)]| {
+            let costs: Vec<f64> = columns.iter().map(|c| c.0).collect();
+            let mut starts = vec![0];
+            let (mut index, mut values) = (Vec::new(), Vec::new());
+            for c in columns {
+                index.extend_from_slice(&c.1);
+                values.extend_from_slice(&c.2);
+                starts.push(index.len());
+            }
+            let uppers = vec![f64::INFINITY; columns.len()];
+            assert!(lp.add_columns(&costs, &uppers, &starts, &index, &values));
+        };
+        // A first LP HiGHS factors: a cycle of two-entry columns.
+        let short: Vec<_> = (0..size * 3 / 2)
+            .map(|j| {
+                let rows = vec![j % size, (j + 1 + j / size) % size];
+                let (a, b) = (rows[0].min(rows[1]), rows[0].max(rows[1]));
+                (0.5 + (j % 7) as f64 / 10.0, vec![a, b], vec![1.0, 1.0])
+            })
+            .filter(|c| c.1[0] != c.1[1])
+            .collect();
+        let long: Vec<_> = (0..size).map(dense).collect();
+        let mut grown = Lp::maximise(&rows, far);
+        add(&mut grown, &short);
+        assert_eq!(grown.solve().expect("solves").end, LpEnd::Optimal);
+        for batch in long.chunks(10) {
+            add(&mut grown, batch);
+            assert_eq!(grown.solve().expect("re-solves").end, LpEnd::Optimal);
+        }
+        let solved = grown.solve().expect("re-solves");
+        let mut fresh = Lp::maximise(&rows, far);
+        add(&mut fresh, &short);
+        add(&mut fresh, &long);
+        let fresh = fresh.solve().expect("solves");
+        assert!(
+            (solved.objective - fresh.objective).abs() < 1e-6,
+            "{} against {}",
+            solved.objective,
+            fresh.objective
+        );
+    }
+
     /// The vendored HiGHS keeps its factorization and edge weights when columns are added to a
     /// solved LP (vendor/highs-sys/MENTOR-MATCH.md). Whatever it keeps, every re-solve must
     /// reach the optimum of the same LP built afresh: a transportation LP (needs `<= 1`,

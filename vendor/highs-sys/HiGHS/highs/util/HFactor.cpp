@@ -346,6 +346,28 @@ void HFactor::setupMatrix(const HighsInt* a_start_, const HighsInt* a_index_,
   a_index = a_index_;
   a_value = a_value_;
   this->a_matrix_valid = true;
+  // mentor-match: columns may have been added since setupGeneral sized the
+  // basis matrix's arrays by the longest columns of its time (HFactor::addCols
+  // only grows the count). A basis taking the new, longer columns would write
+  // past b_index/b_value/mc_index/mc_value/mr_index in build(): grow them.
+  if (a_start == nullptr || num_col <= 0 || num_row <= 0) return;
+  std::vector<HighsInt> count_of(num_row + 1, 0);
+  for (HighsInt i = 0; i < num_col; i++) {
+    const HighsInt count = a_start[i + 1] - a_start[i];
+    count_of[count < 0 ? 0 : (count > num_row ? num_row : count)]++;
+  }
+  const HighsInt b_max_dim = max(num_row, num_basic);
+  HighsInt limit = 0;
+  for (HighsInt i = num_row, counted = 0; i >= 0 && counted < b_max_dim; i--)
+    limit += i * count_of[i], counted += count_of[i];
+  limit += b_max_dim;
+  if (limit <= basis_matrix_limit_size) return;
+  basis_matrix_limit_size = limit;
+  b_index.resize(basis_matrix_limit_size);
+  b_value.resize(basis_matrix_limit_size);
+  mc_index.resize(basis_matrix_limit_size * kMCExtraEntriesMultiplier);
+  mc_value.resize(basis_matrix_limit_size * kMCExtraEntriesMultiplier);
+  mr_index.resize(basis_matrix_limit_size * kMRExtraEntriesMultiplier);
 }
 
 void HFactor::setupMatrix(const HighsSparseMatrix* a_matrix) {

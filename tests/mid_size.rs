@@ -1,0 +1,335 @@
+//! Mid-size schools of shapes `generate` never makes, solved through the one entry point and
+//! checked against the integer program over every pair: the same coverage at every level and
+//! the same fit, both plans valid, the engine's proven.
+//!
+//! Why: the brute-force properties reach 8 students, where the seat-sharing method's master,
+//! its tiers, the floored bound and the residual program rarely all run; the generated-school
+//! checks reach 300 students of one generator. Here 30–120 students are drawn with up to five
+//! needs each, few or many subjects, capacities from all-one to all-five, per-student limits,
+//! locks, forbidden pairs, caller affinities, and every score tied, so that each piece runs on
+//! shapes nobody tuned it for. CI runs six seeds ([`DEFAULT_SEEDS`]); a sweep runs a range:
+//! `MENTOR_MATCH_MID_SIZE_FIRST=1 MENTOR_MATCH_MID_SIZE_CASES=1500 cargo test --release
+//! --test tests mid_size` (seeds 1–1,500 take ~2 minutes).
+//!
+//! Uses `mentor_match`'s public API and `crate::common` only; must not import another test
+//! module.
+
+use mentor_match::admit::validate;
+use mentor_match::domain::raw::{
+    Coded, RawAffinity, RawChoice, RawCoaching, RawCounselling, RawMentor, RawNeed, RawPair,
+    RawRequest, RawStudent, RawSubject,
+};
+use mentor_match::domain::{Priority, Track};
+use mentor_match::engine;
+use mentor_match::generate::Rng;
+use mentor_match::solver::{self, verify, SolveOptions, SolveStatus};
+
+use crate::common::{plain_mentor, PRIORITIES};
+
+const SUBJECTS: [&str; 6] = [
+    "math",
+    "english",
+    "physics",
+    "chemistry",
+    "biology",
+    "history",
+];
+const SLOTS: [&str; 5] = ["MON-1", "MON-2", "TUE-1", "WED-1", "THU-1"];
+
+/// Cases run by default (the CI run). Seed 750 first: HiGHS corrupted its heap on it and
+/// aborted the process (a basis of columns longer than the LP's first ones; see
+/// `solver::highs::tests::columns_longer_than_the_first_ones_can_enter_the_basis`), found by
+/// this test's sweep of seeds 1–1,500. `MENTOR_MATCH_MID_SIZE_FIRST` and
+/// `MENTOR_MATCH_MID_SIZE_CASES` run seeds `FIRST..FIRST+CASES` instead.
+const DEFAULT_SEEDS: [u64; 6] = [750, 1, 2, 3, 4, 5];
+
+/// How the random school is drawn: one value per knob, drawn first from the case's seed.
+#[derive(Debug)]
+struct Shape {
+    students: usize,
+    mentors: usize,
+    subjects: usize,
+    max_needs: usize,
+    capacity: (u32, u32),
+    slot_density: f64,
+    /// Every score equal: no preferences, one slot, the same years, no traits or affinities.
+    tied: bool,
+    affinities: bool,
+    limit: Option<u32>,
+    one_priority: bool,
+}
+
+impl Shape {
+    fn draw(rng: &mut Rng) -> Shape {
+        let students = 30 + rng.below(91);
+        let ratio = [3usize, 4, 6, 10][rng.below(4)];
+        let capacity = [(1, 1), (1, 2), (1, 5), (3, 5), (5, 5)][rng.below(5)];
+        Shape {
+            students,
+            mentors: (students / ratio).max(2),
+            subjects: 1 + rng.below(SUBJECTS.len()),
+            max_needs: 1 + rng.below(5),
+            capacity,
+            slot_density: [0.3, 0.6, 1.0][rng.below(3)],
+            tied: rng.chance(0.2),
+            affinities: rng.chance(0.25),
+            limit: [None, Some(1), Some(2), Some(3)][rng.below(4)],
+            one_priority: rng.chance(0.2),
+        }
+    }
+}
+
+fn slots(rng: &mut Rng, shape: &Shape) -> Vec<String> {
+    if shape.tied {
+        return vec![SLOTS[0].into()];
+    }
+    let mut v: Vec<String> = SLOTS
+        .iter()
+        .filter(|_| rng.chance(shape.slot_density))
+        .map(|s| s.to_string())
+        .collect();
+    if v.is_empty() {
+        v.push(SLOTS[rng.below(SLOTS.len())].into());
+    }
+    v
+}
+
+fn mentor(rng: &mut Rng, i: usize, shape: &Shape) -> RawMentor {
+    let mut subjects: Vec<RawSubject> = Vec::new();
+    let taught = 1 + rng.below(3);
+    for _ in 0..taught {
+        let subject = SUBJECTS[rng.below(shape.subjects)];
+        if subjects.iter().all(|s| s.subject != subject) {
+            subjects.push(RawSubject {
+                subject: subject.into(),
+                years: if shape.tied {
+                    5
+                } else {
+                    1 + rng.below(20) as u32
+                },
+                topics: vec![],
+            });
+        }
+    }
+    let counselling = if rng.chance(0.3) {
+        RawCounselling {
+            certificate: true,
+            trained: true,
+            years: if shape.tied { 5 } else { rng.below(10) as u32 },
+            topics: vec![],
+        }
+    } else {
+        RawCounselling::default()
+    };
+    let coaching = if rng.chance(0.25) {
+        vec![RawCoaching {
+            domain: "art".into(),
+            competitions: 1 + if shape.tied { 0 } else { rng.below(4) as u32 },
+            topics: vec![],
+        }]
+    } else {
+        vec![]
+    };
+    let (low, high) = shape.capacity;
+    RawMentor {
+        subjects,
+        counselling,
+        coaching,
+        capacity: low + rng.below((high - low + 1) as usize) as u32,
+        availability: slots(rng, shape),
+        traits: if !shape.tied && rng.chance(0.5) {
+            vec!["calm".into()]
+        } else {
+            vec![]
+        },
+        ..plain_mentor(&format!("T{i}"))
+    }
+}
+
+fn need(rng: &mut Rng, k: usize, shape: &Shape) -> RawNeed {
+    let track = match rng.below(10) {
+        0..=6 => Track::Academic,
+        7 | 8 => Track::Psychological,
+        _ => Track::Talent,
+    };
+    RawNeed {
+        id: format!("N{k}"),
+        track: Coded::Set(track),
+        subject: match track {
+            Track::Academic => SUBJECTS[rng.below(shape.subjects)].into(),
+            Track::Talent => "art".into(),
+            Track::Psychological => String::new(),
+        },
+        priority: Coded::Set(if shape.one_priority {
+            Priority::Normal
+        } else {
+            PRIORITIES[rng.below(4)]
+        }),
+        weak_points: vec![],
+        risk_level: Coded::Unset,
+    }
+}
+
+fn student(rng: &mut Rng, i: usize, shape: &Shape) -> RawStudent {
+    let count = 1 + rng.below(shape.max_needs);
+    let mut needs: Vec<RawNeed> = Vec::new();
+    for k in 0..count {
+        let candidate = need(rng, k, shape);
+        // Two academic needs in one subject are one need; keep the first.
+        let repeated = needs
+            .iter()
+            .any(|n| n.track == candidate.track && n.subject == candidate.subject);
+        if !repeated {
+            needs.push(candidate);
+        }
+    }
+    let mut preferences: Vec<RawChoice> = Vec::new();
+    if !shape.tied {
+        for _ in 0..rng.below(4) {
+            let id = format!("T{}", rng.below(shape.mentors));
+            if preferences.iter().all(|c| c.id != id) {
+                preferences.push(RawChoice {
+                    rank: preferences.len() as u32 + 1,
+                    id,
+                });
+            }
+        }
+    }
+    RawStudent {
+        id: format!("S{i}"),
+        grade: 8,
+        class_id: format!("C{}", rng.below(3)),
+        gender: None,
+        needs,
+        availability: slots(rng, shape),
+        preferences,
+        traits: if !shape.tied && rng.chance(0.5) {
+            vec!["calm".into()]
+        } else {
+            vec![]
+        },
+        family_hardship: false,
+    }
+}
+
+fn pair(rng: &mut Rng, shape: &Shape) -> RawPair {
+    RawPair {
+        student_id: format!("S{}", rng.below(shape.students)),
+        mentor_id: format!("T{}", rng.below(shape.mentors)),
+    }
+}
+
+/// A valid request of the case's shape (locks that would make it invalid are left out).
+fn request(seed: u64) -> (Shape, RawRequest) {
+    let mut rng = Rng::new(seed);
+    let shape = Shape::draw(&mut rng);
+    let mentors = (0..shape.mentors)
+        .map(|i| mentor(&mut rng, i, &shape))
+        .collect();
+    let students = (0..shape.students)
+        .map(|i| student(&mut rng, i, &shape))
+        .collect();
+    let mut raw = RawRequest {
+        students,
+        mentors,
+        ..RawRequest::default()
+    };
+    raw.policy.max_mentors_per_student = shape.limit;
+    raw.policy.time_limit_seconds = Some(120.0);
+    if shape.affinities {
+        for _ in 0..shape.students {
+            let p = pair(&mut rng, &shape);
+            let score = rng.below(101) as f64 / 100.0;
+            if !raw
+                .affinities
+                .iter()
+                .any(|a| a.student_id == p.student_id && a.mentor_id == p.mentor_id)
+            {
+                raw.affinities.push(RawAffinity {
+                    student_id: p.student_id,
+                    mentor_id: p.mentor_id,
+                    score,
+                });
+            }
+        }
+    }
+    for _ in 0..rng.below(4) {
+        let p = pair(&mut rng, &shape);
+        if !raw.forbidden_pairs.contains(&p) {
+            raw.forbidden_pairs.push(p);
+        }
+    }
+    for _ in 0..rng.below(3) {
+        let mut with = raw.clone();
+        with.locked_pairs.push(pair(&mut rng, &shape));
+        if validate(with.clone()).is_ok() {
+            raw = with;
+        }
+    }
+    (shape, raw)
+}
+
+/// Needs covered per level, urgent first: compared as arrays, the lexicographic order.
+fn urgent_first(levels: &[solver::LevelCoverage]) -> [i32; 4] {
+    let mut out = solver::covered_by_priority(levels);
+    out.reverse();
+    out
+}
+
+/// The seeds to run: [`DEFAULT_SEEDS`], or the range the environment asks for.
+fn seeds() -> Vec<u64> {
+    let var = |name: &str| -> Option<u64> { std::env::var(name).ok()?.parse().ok() };
+    match (
+        var("MENTOR_MATCH_MID_SIZE_FIRST"),
+        var("MENTOR_MATCH_MID_SIZE_CASES"),
+    ) {
+        (None, None) => DEFAULT_SEEDS.to_vec(),
+        (first, cases) => {
+            let first = first.unwrap_or(1);
+            (first..first + cases.unwrap_or(1)).collect()
+        }
+    }
+}
+
+#[test]
+fn mid_size_schools_of_other_shapes_get_the_integer_programs_optimum() {
+    let mut compared = 0;
+    for seed in seeds() {
+        let (shape, raw) = request(seed);
+        let problem = validate(raw).unwrap_or_else(|e| panic!("seed {seed}: {e:?}"));
+        let options = SolveOptions::from_policy(&problem);
+        let solved = solver::solve_problem(&problem, options).expect("solves");
+        let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
+        assert_eq!(verify::verify(&problem, &pairs), Ok(()), "seed {seed}");
+        assert_eq!(
+            solved.solution.status,
+            SolveStatus::Optimal,
+            "seed {seed} {shape:?}: {:?}",
+            solved.method
+        );
+        let candidates = engine::candidates(&problem);
+        let mip = solver::solve_integer_program(&problem, &candidates, options).expect("solves");
+        if mip.status != SolveStatus::Optimal {
+            // The oracle could not prove its own answer: it must not be better, though.
+            assert!(
+                urgent_first(&mip.coverage) <= urgent_first(&solved.solution.coverage),
+                "seed {seed} {shape:?}"
+            );
+            continue;
+        }
+        compared += 1;
+        assert_eq!(
+            solved.solution.coverage, mip.coverage,
+            "seed {seed} {shape:?}: {:?}",
+            solved.method
+        );
+        assert!(
+            (solved.solution.objective - mip.objective).abs() < 1e-6,
+            "seed {seed} {shape:?}: {:?} {} vs integer program {}",
+            solved.method,
+            solved.solution.objective,
+            mip.objective
+        );
+    }
+    assert!(compared > 0, "the oracle proved none of the cases");
+}
