@@ -607,3 +607,36 @@ pub fn ranked_json(id_field: &str, ids: &[&str]) -> Vec<serde_json::Value> {
         })
         .collect()
 }
+
+/// A stopped answer's coverage `levels` claims nothing the optimum's `best` disproves: a level
+/// it calls proven (`at_most == covered`) covers what the optimum covers; the first level with
+/// room (`at_most > covered`) leaves the optimum within reach; nothing is proven below a level
+/// that is not.
+pub fn assert_claims_hold(
+    levels: &[mentor_match::solver::LevelCoverage],
+    best: &[mentor_match::solver::LevelCoverage],
+    label: &str,
+) {
+    let mut open = false;
+    for (level, optimal) in levels.iter().zip(best) {
+        assert_eq!(level.priority, optimal.priority, "{label}");
+        let Some(most) = level.at_most else {
+            open = true;
+            continue;
+        };
+        assert!(
+            !open,
+            "{label}: a level proven below one that is not: {levels:?}"
+        );
+        assert!(
+            most >= level.covered && most <= level.needs,
+            "{label}: {levels:?}"
+        );
+        if most == level.covered {
+            assert_eq!(level.covered, optimal.covered, "{label}: {levels:?}");
+        } else {
+            assert!(most >= optimal.covered, "{label}: {levels:?} vs {best:?}");
+            open = true;
+        }
+    }
+}

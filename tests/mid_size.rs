@@ -24,7 +24,7 @@ use mentor_match::engine;
 use mentor_match::generate::Rng;
 use mentor_match::solver::{self, verify, SolveOptions, SolveStatus};
 
-use crate::common::{plain_mentor, PRIORITIES};
+use crate::common::{assert_claims_hold, plain_mentor, PRIORITIES};
 
 const SUBJECTS: [&str; 6] = [
     "math",
@@ -332,4 +332,36 @@ fn mid_size_schools_of_other_shapes_get_the_integer_programs_optimum() {
         );
     }
     assert!(compared > 0, "the oracle proved none of the cases");
+}
+
+/// The same schools stopped early (1 to 50 ms, so that the limit falls in every phase: the
+/// first flows, the master, the residual program): every answer is a valid plan, covers no
+/// more than the optimum at the first level where they differ, and claims no coverage
+/// (`atMost`) the optimum disproves.
+#[test]
+fn mid_size_schools_stopped_early_give_valid_plans_and_honest_claims() {
+    for seed in seeds() {
+        let (shape, raw) = request(seed);
+        let problem = validate(raw).unwrap_or_else(|e| panic!("seed {seed}: {e:?}"));
+        let optimum =
+            solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).expect("solves");
+        assert_eq!(optimum.solution.status, SolveStatus::Optimal, "seed {seed}");
+        let best = optimum.solution.reported_coverage();
+        for ms in [1, 3, 10, 25, 50] {
+            let options = SolveOptions {
+                time_limit: std::time::Duration::from_millis(ms),
+                ..SolveOptions::from_policy(&problem)
+            };
+            let stopped = solver::solve_problem(&problem, options).expect("solves");
+            let label = format!("seed {seed} at {ms} ms {shape:?}");
+            let pairs = verify::pairs(&stopped.candidates, &stopped.solution.chosen);
+            assert_eq!(verify::verify(&problem, &pairs), Ok(()), "{label}");
+            let levels = stopped.solution.reported_coverage();
+            assert!(
+                urgent_first(&levels) <= urgent_first(&best),
+                "{label}: {levels:?} beats the optimum {best:?}"
+            );
+            assert_claims_hold(&levels, &best, &label);
+        }
+    }
 }
