@@ -640,3 +640,73 @@ pub fn assert_claims_hold(
         }
     }
 }
+
+/// Rematch bounds on changes that bind, against the integer program: the row is each need's
+/// second-best pair by score, and the bound asks for 1, 4 and 12 more of them kept than the
+/// unbounded optimum keeps. Each bound the program proves within reach is solved through the
+/// one entry point: proven optimal, valid, the bound met, and the program's optimum. Returns
+/// how many bounds were compared, and how many of them `method` accepts the answer's method.
+pub fn binding_bounds_meet_the_program(
+    problem: &Problem,
+    label: &str,
+    method: fn(&mentor_match::solver::Method) -> bool,
+) -> (usize, usize) {
+    use mentor_match::domain::model::{MinKept, SolveTerms};
+    use mentor_match::engine;
+    use mentor_match::solver::{self, verify, SolveOptions, SolveStatus};
+    let (mut cases, mut by_method) = (0, 0);
+    let all = engine::candidates(problem);
+    // Each need's second-best pair by score.
+    let mut pairs: Vec<(u32, u32)> = (0..problem.needs.len() as u32)
+        .filter_map(|n| {
+            let mut row: Vec<usize> = all.of_need(n).collect();
+            row.sort_by(|&a, &b| all.scores[b].total_cmp(&all.scores[a]));
+            row.get(1)
+                .map(|&c| (problem.needs[n as usize].student, all.mentors[c]))
+        })
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let free = solver::solve_problem(problem, SolveOptions::from_policy(problem)).unwrap();
+    let kept_by = |plan: &[(u32, u32)]| {
+        pairs
+            .iter()
+            .filter(|&&(s, m)| {
+                plan.iter()
+                    .any(|&(n, pm)| pm == m && problem.needs[n as usize].student == s)
+            })
+            .count() as u32
+    };
+    let kept_free = kept_by(&verify::pairs(&free.candidates, &free.solution.chosen));
+    for more in [1, 4, 12] {
+        let at_least = kept_free + more;
+        let bounded = problem.clone().with_terms(SolveTerms {
+            min_kept: Some(MinKept {
+                pairs: pairs.clone(),
+                at_least,
+            }),
+            ..Default::default()
+        });
+        let options = SolveOptions::from_policy(&bounded);
+        let program = solver::solve_integer_program(&bounded, &all, options).unwrap();
+        if program.status != SolveStatus::Optimal {
+            continue; // the bound is out of reach
+        }
+        cases += 1;
+        let solved = solver::solve_problem(&bounded, options).unwrap();
+        assert_eq!(solved.solution.status, SolveStatus::Optimal, "{label}");
+        let plan = verify::pairs(&solved.candidates, &solved.solution.chosen);
+        assert_eq!(verify::verify(&bounded, &plan), Ok(()), "{label}");
+        assert!(kept_by(&plan) >= at_least, "{label}: the bound holds");
+        assert_eq!(solved.solution.coverage, program.coverage, "{label}");
+        assert!(
+            (solved.solution.objective - program.objective).abs() < 1e-6,
+            "{label}, +{more}: {} against the program's {} ({:?})",
+            solved.solution.objective,
+            program.objective,
+            solved.method
+        );
+        by_method += usize::from(method(&solved.method));
+    }
+    (cases, by_method)
+}

@@ -16,8 +16,8 @@ use mentor_match::solver::{self, verify, Method, SolveOptions, SolveStatus};
 use proptest::prelude::*;
 
 use crate::common::{
-    assert_claims_hold, brute_force, brute_force_feasible, coverage, plain_mentor, plain_need,
-    plain_student, tiny_problem,
+    assert_claims_hold, binding_bounds_meet_the_program, brute_force, brute_force_feasible,
+    coverage, plain_mentor, plain_need, plain_student, tiny_problem,
 };
 
 fn mentor(id: &str, subjects: &[&str]) -> RawMentor {
@@ -689,7 +689,6 @@ fn binding_bounds_against_the_program(
     (students, mentors, single_need): (usize, usize, bool),
     method: fn(&Method) -> bool,
 ) -> (usize, usize) {
-    use mentor_match::domain::model::{MinKept, SolveTerms};
     let (mut cases, mut by_method) = (0, 0);
     for seed in 1..=4 {
         let raw = mentor_match::generate::generate_with(students, mentors, seed, single_need);
@@ -700,58 +699,9 @@ fn binding_bounds_against_the_program(
             single_need,
             "seed {seed}"
         );
-        // Each need's second-best pair by score.
-        let mut pairs: Vec<(u32, u32)> = (0..problem.needs.len() as u32)
-            .filter_map(|n| {
-                let mut row: Vec<usize> = all.of_need(n).collect();
-                row.sort_by(|&a, &b| all.scores[b].total_cmp(&all.scores[a]));
-                row.get(1)
-                    .map(|&c| (problem.needs[n as usize].student, all.mentors[c]))
-            })
-            .collect();
-        pairs.sort_unstable();
-        pairs.dedup();
-        let free = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
-        let kept_by = |plan: &[(u32, u32)]| {
-            pairs
-                .iter()
-                .filter(|&&(s, m)| {
-                    plan.iter()
-                        .any(|&(n, pm)| pm == m && problem.needs[n as usize].student == s)
-                })
-                .count() as u32
-        };
-        let kept_free = kept_by(&verify::pairs(&free.candidates, &free.solution.chosen));
-        for more in [1, 4, 12] {
-            let at_least = kept_free + more;
-            let bounded = problem.clone().with_terms(SolveTerms {
-                min_kept: Some(MinKept {
-                    pairs: pairs.clone(),
-                    at_least,
-                }),
-                ..Default::default()
-            });
-            let options = SolveOptions::from_policy(&bounded);
-            let program = solver::solve_integer_program(&bounded, &all, options).unwrap();
-            if program.status != SolveStatus::Optimal {
-                continue; // the bound is out of reach
-            }
-            cases += 1;
-            let solved = solver::solve_problem(&bounded, options).unwrap();
-            assert_eq!(solved.solution.status, SolveStatus::Optimal, "seed {seed}");
-            let plan = verify::pairs(&solved.candidates, &solved.solution.chosen);
-            assert_eq!(verify::verify(&bounded, &plan), Ok(()));
-            assert!(kept_by(&plan) >= at_least, "seed {seed}: the bound holds");
-            assert_eq!(solved.solution.coverage, program.coverage, "seed {seed}");
-            assert!(
-                (solved.solution.objective - program.objective).abs() < 1e-6,
-                "seed {seed}, +{more}: {} against the program's {} ({:?})",
-                solved.solution.objective,
-                program.objective,
-                solved.method
-            );
-            by_method += usize::from(method(&solved.method));
-        }
+        let (c, m) = binding_bounds_meet_the_program(&problem, &format!("seed {seed}"), method);
+        cases += c;
+        by_method += m;
     }
     (cases, by_method)
 }
