@@ -597,7 +597,7 @@ mod tests {
         // A first LP HiGHS factors: a cycle of two-entry columns.
         let short: Vec<_> = (0..size * 3 / 2)
             .map(|j| {
-                let rows = vec![j % size, (j + 1 + j / size) % size];
+                let rows = [j % size, (j + 1 + j / size) % size];
                 let (a, b) = (rows[0].min(rows[1]), rows[0].max(rows[1]));
                 (0.5 + (j % 7) as f64 / 10.0, vec![a, b], vec![1.0, 1.0])
             })
