@@ -63,7 +63,12 @@ struct Shape {
 
 impl Shape {
     fn draw(rng: &mut Rng) -> Shape {
-        let students = 30 + rng.below(91);
+        // A sweep may ask for larger schools (`MENTOR_MATCH_MID_SIZE_SCALE=4`: 120–480).
+        let scale: usize = std::env::var("MENTOR_MATCH_MID_SIZE_SCALE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1);
+        let students = (30 + rng.below(91)) * scale.max(1);
         let ratio = [3usize, 4, 6, 10][rng.below(4)];
         let capacity = [(1, 1), (1, 2), (1, 5), (3, 5), (5, 5)][rng.below(5)];
         Shape {
