@@ -710,3 +710,24 @@ pub fn binding_bounds_meet_the_program(
     }
     (cases, by_method)
 }
+
+/// `solved` has the integer program's optimum `program`: the same coverage per level and the
+/// same fit.
+pub fn assert_the_programs_optimum(
+    solved: &mentor_match::solver::Solved,
+    program: &mentor_match::solver::Solution,
+    label: &str,
+) {
+    assert_eq!(
+        solved.solution.coverage, program.coverage,
+        "{label}: {:?}",
+        solved.method
+    );
+    assert!(
+        (solved.solution.objective - program.objective).abs() < 1e-6,
+        "{label}: {:?} {} vs integer program {}",
+        solved.method,
+        solved.solution.objective,
+        program.objective
+    );
+}

@@ -25,7 +25,8 @@ use mentor_match::generate::Rng;
 use mentor_match::solver::{self, verify, SolveOptions, SolveStatus};
 
 use crate::common::{
-    assert_claims_hold, binding_bounds_meet_the_program, plain_mentor, PRIORITIES,
+    assert_claims_hold, assert_the_programs_optimum, binding_bounds_meet_the_program, plain_mentor,
+    PRIORITIES,
 };
 
 const SUBJECTS: [&str; 6] = [
@@ -335,18 +336,7 @@ fn mid_size_schools_of_other_shapes_get_the_integer_programs_optimum() {
             continue;
         }
         compared += 1;
-        assert_eq!(
-            solved.solution.coverage, mip.coverage,
-            "seed {seed} {shape:?}: {:?}",
-            solved.method
-        );
-        assert!(
-            (solved.solution.objective - mip.objective).abs() < 1e-6,
-            "seed {seed} {shape:?}: {:?} {} vs integer program {}",
-            solved.method,
-            solved.solution.objective,
-            mip.objective
-        );
+        assert_the_programs_optimum(&solved, &mip, &format!("seed {seed} {shape:?}"));
     }
     // A sweep's one seed may be beyond the oracle; CI's seeds are not.
     assert!(

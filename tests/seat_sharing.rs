@@ -16,8 +16,8 @@ use mentor_match::solver::{self, verify, Method, SolveOptions, SolveStatus};
 use proptest::prelude::*;
 
 use crate::common::{
-    assert_claims_hold, binding_bounds_meet_the_program, brute_force, brute_force_feasible,
-    coverage, plain_mentor, plain_need, plain_student, tiny_problem,
+    assert_claims_hold, assert_the_programs_optimum, binding_bounds_meet_the_program, brute_force,
+    brute_force_feasible, coverage, plain_mentor, plain_need, plain_student, tiny_problem,
 };
 
 fn mentor(id: &str, subjects: &[&str]) -> RawMentor {
@@ -111,14 +111,7 @@ fn assert_integer_programs_optimum(
     let options = SolveOptions::from_policy(problem);
     let candidates = engine::candidates(problem);
     let mip = solver::solve_integer_program(problem, &candidates, options).unwrap();
-    assert_eq!(solved.solution.coverage, mip.coverage, "seed {seed}");
-    assert!(
-        (solved.solution.objective - mip.objective).abs() < 1e-6,
-        "seed {seed}: {:?} {} vs integer program {}",
-        solved.method,
-        solved.solution.objective,
-        mip.objective
-    );
+    assert_the_programs_optimum(solved, &mip, &format!("seed {seed}"));
 }
 
 #[test]
