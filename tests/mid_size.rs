@@ -15,6 +15,7 @@
 //! module.
 
 use mentor_match::admit::validate;
+use mentor_match::domain::model::Validated;
 use mentor_match::domain::raw::{
     Coded, RawAffinity, RawChoice, RawCoaching, RawCounselling, RawMentor, RawNeed, RawPair,
     RawRequest, RawStudent, RawSubject,
@@ -26,7 +27,7 @@ use mentor_match::solver::{self, verify, SolveOptions, SolveStatus};
 
 use crate::common::{
     assert_claims_hold, assert_the_programs_optimum, binding_bounds_meet_the_program, plain_mentor,
-    PRIORITIES,
+    with_lock_if_valid, PRIORITIES,
 };
 
 const SUBJECTS: [&str; 6] = [
@@ -65,11 +66,8 @@ struct Shape {
 impl Shape {
     fn draw(rng: &mut Rng) -> Shape {
         // A sweep may ask for larger schools (`MENTOR_MATCH_MID_SIZE_SCALE=4`: 120–480).
-        let scale: usize = std::env::var("MENTOR_MATCH_MID_SIZE_SCALE")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(1);
-        let students = (30 + rng.below(91)) * scale.max(1);
+        let scale = env_u64("MENTOR_MATCH_MID_SIZE_SCALE").unwrap_or(1).max(1) as usize;
+        let students = (30 + rng.below(91)) * scale;
         let ratio = [3usize, 4, 6, 10][rng.below(4)];
         let capacity = [(1, 1), (1, 2), (1, 5), (3, 5), (5, 5)][rng.below(5)];
         Shape {
@@ -268,13 +266,22 @@ fn request(seed: u64) -> (Shape, RawRequest) {
         }
     }
     for _ in 0..rng.below(3) {
-        let mut with = raw.clone();
-        with.locked_pairs.push(pair(&mut rng, &shape));
-        if validate(with.clone()).is_ok() {
-            raw = with;
-        }
+        let lock = pair(&mut rng, &shape);
+        raw = with_lock_if_valid(raw, lock);
     }
     (shape, raw)
+}
+
+/// The case's shape and its school, validated.
+fn school(seed: u64) -> (Shape, Validated) {
+    let (shape, raw) = request(seed);
+    let problem = validate(raw).unwrap_or_else(|e| panic!("seed {seed}: {e:?}"));
+    (shape, problem)
+}
+
+/// A number from the environment, when set and readable.
+fn env_u64(name: &str) -> Option<u64> {
+    std::env::var(name).ok()?.parse().ok()
 }
 
 /// Needs covered per level, urgent first: compared as arrays, the lexicographic order.
@@ -295,10 +302,9 @@ fn seeds() -> Vec<u64> {
 
 /// `default`, or the range the environment asks for.
 fn seeds_or(default: &[u64]) -> Vec<u64> {
-    let var = |name: &str| -> Option<u64> { std::env::var(name).ok()?.parse().ok() };
     match (
-        var("MENTOR_MATCH_MID_SIZE_FIRST"),
-        var("MENTOR_MATCH_MID_SIZE_CASES"),
+        env_u64("MENTOR_MATCH_MID_SIZE_FIRST"),
+        env_u64("MENTOR_MATCH_MID_SIZE_CASES"),
     ) {
         (None, None) => default.to_vec(),
         (first, cases) => {
@@ -313,8 +319,7 @@ fn mid_size_schools_of_other_shapes_get_the_integer_programs_optimum() {
     let mut compared = 0;
     let seeds = seeds();
     for &seed in &seeds {
-        let (shape, raw) = request(seed);
-        let problem = validate(raw).unwrap_or_else(|e| panic!("seed {seed}: {e:?}"));
+        let (shape, problem) = school(seed);
         let options = SolveOptions::from_policy(&problem);
         let solved = solver::solve_problem(&problem, options).expect("solves");
         let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
@@ -352,8 +357,7 @@ fn mid_size_schools_of_other_shapes_get_the_integer_programs_optimum() {
 #[test]
 fn mid_size_schools_stopped_early_give_valid_plans_and_honest_claims() {
     for seed in seeds() {
-        let (shape, raw) = request(seed);
-        let problem = validate(raw).unwrap_or_else(|e| panic!("seed {seed}: {e:?}"));
+        let (shape, problem) = school(seed);
         let optimum =
             solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).expect("solves");
         assert_eq!(optimum.solution.status, SolveStatus::Optimal, "seed {seed}");
@@ -384,8 +388,7 @@ fn mid_size_schools_with_a_binding_bound_on_changes_get_the_programs_optimum() {
     let mut cases = 0;
     let seeds = seeds_or(&BINDING_SEEDS);
     for &seed in &seeds {
-        let (shape, raw) = request(seed);
-        let problem = validate(raw).unwrap_or_else(|e| panic!("seed {seed}: {e:?}"));
+        let (shape, problem) = school(seed);
         let (compared, _) =
             binding_bounds_meet_the_program(&problem, &format!("seed {seed} {shape:?}"), |_| true);
         cases += compared;
