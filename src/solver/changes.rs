@@ -304,6 +304,7 @@ fn at(
         solution,
         rounds,
         complete,
+        ..
     } = network::run(problem, &raised, options, deadline, None);
     if !complete {
         return None;

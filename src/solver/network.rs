@@ -33,6 +33,11 @@ pub(super) struct NetworkRun {
     pub rounds: u32,
     /// False when the deadline struck: the plan is feasible, not proven.
     pub complete: bool,
+    /// The seat prices (packed, at `solution.fit_scale`) of the last flow solved to its
+    /// optimum over its kept set, for the bound of a stopped run (`stopped.rs`): near the
+    /// optimum's own once the first flow is done, however many priced pairs are still out.
+    /// None when no flow finished, or where seats carry costs (their prices are not a bound's).
+    pub prices: Option<Vec<flow::Cost>>,
 }
 
 /// What the seat-sharing method fixes for the network of a round (`side::derived`): the seats
@@ -72,13 +77,19 @@ pub(super) fn run(
     // The last round's plan, optimal for its kept set: a re-solve cut short by the deadline
     // may hold less, and a plan returned at a limit never covers less than one already found.
     let mut previous: Option<(Candidates, NetworkSolution)> = None;
+    let mut prices = None;
     loop {
         rounds += 1;
         let t = Instant::now();
         let solution = network.solution(&candidates);
+        if network.complete() && !solution.prices_seats() {
+            prices = Some(solution.seat_prices());
+        }
         if !network.complete() || deadline.passed() {
             let cut_short = !network.complete();
-            return stopped(candidates, solution, previous, cut_short, rounds);
+            let mut run = stopped(candidates, solution, previous, cut_short, rounds);
+            run.prices = prices;
+            return run;
         }
         let extra = flow::price(problem, all, &candidates, &solution);
         tracing::debug!(
@@ -94,6 +105,7 @@ pub(super) fn run(
                 solution,
                 rounds,
                 complete: true,
+                prices,
             };
         }
         let t = Instant::now();
@@ -214,6 +226,7 @@ fn stopped(
         solution,
         rounds,
         complete: false,
+        prices: None,
     }
 }
 

@@ -49,6 +49,9 @@ pub(super) struct OneSeatRun {
     pub complete: bool,
     /// The fit quantum the costs were packed at (`flow::fit_scale_for` of the problem).
     pub fit_scale: f64,
+    /// The seat prices of the last flow solved to its optimum (`network::NetworkRun::prices`),
+    /// for the bound of a stopped run.
+    pub prices: Option<Vec<Cost>>,
 }
 
 impl OneSeat {
@@ -176,6 +179,7 @@ impl OneSeat {
             rounds: run.rounds,
             complete: run.complete,
             fit_scale: self.fit_scale,
+            prices: run.prices,
         }
     }
 }
