@@ -41,6 +41,10 @@ pub(super) fn network_bound(
     fit_scale: f64,
 ) -> NetworkBound {
     let price = |m: usize| mu.get(m).copied().unwrap_or(0).max(0);
+    // The prices in 64 bits for the scan, those past `CLAMP` clamped (see `exact_best`).
+    let narrow: Vec<i64> = (0..problem.mentors.len())
+        .map(|m| price(m).min(Cost::from(CLAMP)) as i64)
+        .collect();
     let limit = problem.policy.max_mentors_per_student as usize;
     let parts = crate::parallel::over_ranges(problem.students.len(), |range| {
         let mut sums = Sums::default();
@@ -52,14 +56,14 @@ pub(super) fn network_bound(
             by_mentor.clear();
             for n in problem.students[s].needs() {
                 let digit = -level_cost(problem.needs[n as usize].priority);
-                let (mut best, mut best_fit, mut worst_fit) = (Cost::MIN, i64::MIN, 0i64);
+                let (mut best, mut best_fit, mut worst_fit) = (i64::MIN, i64::MIN, 0i64);
                 for c in all.of_need(n as NeedIx) {
                     let fit = quantised_fit(all.scores[c], fit_scale);
                     let m = all.mentors[c];
                     if limit == 1 {
                         by_mentor.push((m, digit + Cost::from(fit)));
                     } else {
-                        best = best.max(Cost::from(fit) - price(m as usize));
+                        best = best.max(fit - narrow[m as usize]);
                     }
                     best_fit = best_fit.max(fit);
                     worst_fit = worst_fit.min(fit);
@@ -70,6 +74,11 @@ pub(super) fn network_bound(
                 }
                 sums.fit_floor += Cost::from(worst_fit);
                 if limit != 1 {
+                    let best = if best > -(CLAMP / 2) {
+                        Cost::from(best)
+                    } else {
+                        exact_best(all, n as NeedIx, &price, fit_scale)
+                    };
                     priced.push((digit + best).max(0));
                     free.push((digit + Cost::from(best_fit)).max(0));
                 }
@@ -118,6 +127,22 @@ struct Sums {
     at_prices: Cost,
     at_zero: Cost,
     fit_floor: Cost,
+}
+
+/// Prices at or past this (packed: 2^62, far above any fit, below which `fit − price` never
+/// overflows 64 bits) are clamped to it in the scan. A pair whose clamped difference is still
+/// above `−CLAMP / 2` has an unclamped price, and beats every clamped pair; where none does,
+/// the need's best is taken again exactly ([`exact_best`]).
+const CLAMP: i64 = 1 << 62;
+
+/// The need's best `fit − price` over its pairs, in `i128`.
+fn exact_best(all: &Candidates, n: NeedIx, price: &impl Fn(usize) -> Cost, fit_scale: f64) -> Cost {
+    all.of_need(n)
+        .map(|c| {
+            Cost::from(quantised_fit(all.scores[c], fit_scale)) - price(all.mentors[c] as usize)
+        })
+        .max()
+        .unwrap_or(Cost::MIN)
 }
 
 /// [`network_bound`]'s answer.
