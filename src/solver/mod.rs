@@ -479,7 +479,7 @@ pub fn solve_problem_from(
     // Scoring gives up only at the point past which no answer is on time any more (the limit
     // plus max(100 ms, 2 %)): a small request given no time still gets its fallback plan, a
     // huge one stops instead of holding a worker for seconds.
-    let tolerance = (options.time_limit / 50).max(Duration::from_millis(100));
+    let tolerance = overrun_tolerance(options.time_limit);
     let hard = Until {
         at: deadline.at + tolerance,
         stop: deadline.stop,
@@ -706,7 +706,7 @@ fn solve_relaxed(
                 all,
                 prices: prices.unwrap_or_default(),
                 fit_scale: solved.fit_scale,
-                answer_by: deadline.at + finish_reserve(all.len(), options.time_limit),
+                answer_by: answer_by(deadline, all.len(), options.time_limit),
             })
             .filter(|_| !problem.policy.has_seat_costs() && problem.min_kept().is_none());
         let mut answer = Solved::by_network(
@@ -852,7 +852,7 @@ fn one_seat_answer(
             all,
             prices: run.prices.unwrap_or_default(),
             fit_scale: run.fit_scale,
-            answer_by: deadline.at + finish_reserve(all.len(), options.time_limit),
+            answer_by: answer_by(deadline, all.len(), options.time_limit),
         };
         answer.prove_stopped(problem, &stop);
     }
@@ -870,12 +870,29 @@ struct StopBound<'a> {
     answer_by: Instant,
 }
 
+/// When a stopped network's answer is due, from the deadline it stopped at: the time limit
+/// (that deadline less the finishing reserve), plus half of what an answer may run past it
+/// (`max(100 ms, 2 %)`, see [`solve_problem`]), which a proof of the plan's coverage is worth
+/// (a 4,000 x 1,000 school's scan is ~5 ms; its flow stops at the limit, the reserve spent).
+fn answer_by(deadline: Until, pairs: usize, limit: Duration) -> Instant {
+    deadline.at + finish_reserve(pairs, limit) + overrun_tolerance(limit) / 2
+}
+
+/// How far past its time limit an answer may come: `max(100 ms, 2 %)` of the limit.
+fn overrun_tolerance(limit: Duration) -> Duration {
+    (limit / 50).max(Duration::from_millis(100))
+}
+
 /// The bound's scan of every pair is skipped unless this much time per pair is left before
 /// the answer is due: measured 7.6 ns a pair over the two cores (the 20,000 x 5,400 district,
 /// 13.1 M pairs, 100 ms), before the scan kept its prices in 64 bits; with room for a slow
-/// hour. A run stopped late (its first flow still running at the limit) answers without it,
-/// as before, rather than later.
+/// hour. With one mentor per student the scan sums each student's pairs by mentor (a sort a
+/// student): ~20 ns a pair at 4,000 x 1,000 (620 k pairs, 10-14 ms). A run stopped late (its
+/// first flow still running at the limit) answers without it, as before, rather than later.
 const STOP_BOUND_NS_PER_PAIR: u64 = 12;
+
+/// [`STOP_BOUND_NS_PER_PAIR`] with one mentor per student.
+const STOP_BOUND_ONE_SEAT_NS_PER_PAIR: u64 = 40;
 
 impl Solved {
     /// A network method's answer (plan `chosen` over `candidates`, `(complete, rounds)` of its
@@ -920,11 +937,16 @@ impl Solved {
     /// What the network's exact bound at `stop`'s prices proves of this answer, stopped at its
     /// limit (see `stopped.rs`): each level's `at_most`, the fit bound where the coverage is
     /// proven, and optimality where the bound meets the plan. The bound is one scan of every
-    /// pair, run only where it fits before the answer is due ([`STOP_BOUND_NS_PER_PAIR`]).
+    /// pair, run only where it fits before the answer is due ([`STOP_BOUND_NS_PER_PAIR`],
+    /// [`answer_by`]).
     fn prove_stopped(&mut self, problem: &Problem, stop: &StopBound<'_>) {
         let started = Instant::now();
-        let needed =
-            Duration::from_nanos((stop.all.len() as u64).saturating_mul(STOP_BOUND_NS_PER_PAIR));
+        let per_pair = if problem.policy.max_mentors_per_student == 1 {
+            STOP_BOUND_ONE_SEAT_NS_PER_PAIR
+        } else {
+            STOP_BOUND_NS_PER_PAIR
+        };
+        let needed = Duration::from_nanos((stop.all.len() as u64).saturating_mul(per_pair));
         if started + needed > stop.answer_by {
             tracing::debug!(
                 left_ms = stop
