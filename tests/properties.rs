@@ -9,7 +9,7 @@ use mentor_match::proto;
 use mentor_match::solver::{self, verify, SolveOptions, SolveStatus};
 use proptest::prelude::*;
 
-use crate::common::{brute_force, coverage, tiny_problem};
+use crate::common::{assert_claims_hold, brute_force, coverage, tiny_problem};
 
 fn config() -> ProptestConfig {
     ProptestConfig {
@@ -167,10 +167,11 @@ fn pricing_proof_holds_when_the_student_limit_binds() {
 }
 
 /// Out of time between pricing rounds, the network path returns its feasible plan as
-/// time-limited with a valid bound, never an invalid plan.
+/// time-limited with a valid bound, never an invalid plan; and what the bound proves of it
+/// (`stopped.rs`: each level's `at_most`) holds against the optimum.
 #[test]
 fn network_path_stops_at_the_time_limit_with_a_feasible_plan() {
-    let mut limited = 0;
+    let (mut limited, mut bounded) = (0, 0);
     for seed in 0..40u64 {
         let problem = tiny_problem(seed, 10, 4);
         let candidates = engine::candidates(&problem);
@@ -184,15 +185,31 @@ fn network_path_stops_at_the_time_limit_with_a_feasible_plan() {
         let solved = solver::solve_problem(&problem, options).unwrap();
         let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
         assert_eq!(verify::verify(&problem, &pairs), Ok(()));
+        let optimum = solver::solve_problem(&problem, SolveOptions::from_policy(&problem))
+            .unwrap()
+            .solution;
+        assert_eq!(optimum.status, SolveStatus::Optimal);
         match solved.solution.status {
             SolveStatus::TimeLimit => {
                 limited += 1;
                 assert!(solved.solution.best_bound >= solved.solution.objective);
+                assert!(solved.solution.best_bound >= optimum.objective - 1e-9);
+                let levels = solved.solution.reported_coverage();
+                bounded += usize::from(levels.iter().any(|l| l.at_most.is_some()));
+                assert_claims_hold(
+                    &levels,
+                    &optimum.reported_coverage(),
+                    &format!("seed {seed}"),
+                );
             }
-            status => assert_eq!(status, SolveStatus::Optimal),
+            status => {
+                assert_eq!(status, SolveStatus::Optimal);
+                assert!((solved.solution.objective - optimum.objective).abs() < 1e-9);
+            }
         }
     }
     assert!(limited > 0, "some instance needed a pricing round");
+    assert!(bounded > 0, "no stopped plan was bounded");
 }
 
 /// Warm pricing rounds at a size where many priced pairs of one round interact: each added
