@@ -1013,6 +1013,43 @@ fn a_rounds_first_pairs_are_the_best_at_the_seat_prices() {
     assert!(moved > 0, "the prices changed no need's pairs");
 }
 
+/// Given no time at all, the seat-sharing method stops in its first network, before any
+/// bound of its own: the bound at the seat prices of its last finished flow (none: zero) still
+/// says what is proven of the plan, and what it says holds against the optimum.
+#[test]
+fn a_plan_stopped_in_the_first_network_is_bounded_and_its_claims_hold() {
+    let mut bounded = 0;
+    for seed in 1..=3 {
+        let problem =
+            validate(mentor_match::generate::generate_with(300, 70, seed, false)).unwrap();
+        let optimum = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
+        assert_eq!(optimum.solution.status, SolveStatus::Optimal);
+        let options = SolveOptions {
+            time_limit: std::time::Duration::ZERO,
+            ..SolveOptions::from_policy(&problem)
+        };
+        let stopped = solver::solve_problem(&problem, options).unwrap();
+        let pairs = verify::pairs(&stopped.candidates, &stopped.solution.chosen);
+        assert_eq!(verify::verify(&problem, &pairs), Ok(()));
+        assert_eq!(
+            stopped.solution.status,
+            SolveStatus::TimeLimit,
+            "seed {seed}"
+        );
+        let levels = stopped.solution.reported_coverage();
+        bounded += usize::from(levels.iter().any(|l| l.at_most.is_some()));
+        assert_claims_hold(
+            &levels,
+            &optimum.solution.reported_coverage(),
+            &format!("seed {seed}"),
+        );
+    }
+    assert!(
+        bounded > 0,
+        "no plan stopped in the first network was bounded"
+    );
+}
+
 /// A plan stopped at its time limit says level by level what is proven of its coverage
 /// (`at_most`), and what it says holds against the optimum: a level it calls proven covers
 /// what the optimum covers there, and the first level with room leaves the optimum's

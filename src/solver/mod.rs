@@ -874,7 +874,7 @@ struct StopBound<'a> {
 /// (that deadline less the finishing reserve), plus half of what an answer may run past it
 /// (`max(100 ms, 2 %)`, see [`solve_problem`]), which a proof of the plan's coverage is worth
 /// (a 4,000 x 1,000 school's scan is ~5 ms; its flow stops at the limit, the reserve spent).
-fn answer_by(deadline: Until, pairs: usize, limit: Duration) -> Instant {
+pub(super) fn answer_by(deadline: Until, pairs: usize, limit: Duration) -> Instant {
     deadline.at + finish_reserve(pairs, limit) + overrun_tolerance(limit) / 2
 }
 
@@ -889,7 +889,7 @@ fn overrun_tolerance(limit: Duration) -> Duration {
 /// hour. With one mentor per student the scan sums each student's pairs by mentor (a sort a
 /// student): ~20 ns a pair at 4,000 x 1,000 (620 k pairs, 10-14 ms). A run stopped late (its
 /// first flow still running at the limit) answers without it, as before, rather than later.
-const STOP_BOUND_NS_PER_PAIR: u64 = 12;
+pub(super) const STOP_BOUND_NS_PER_PAIR: u64 = 12;
 
 /// [`STOP_BOUND_NS_PER_PAIR`] with one mentor per student.
 const STOP_BOUND_ONE_SEAT_NS_PER_PAIR: u64 = 40;

@@ -489,6 +489,12 @@ impl<'a> Method<'a> {
             }
             if !plan.complete || self.deadline.passed() {
                 ended.timed_out = true;
+                // Stopped before any bound (in the first round): the bound at the seat prices
+                // of the last flow that finished, where its scan fits before the answer is
+                // due, says what is proven of the plan (as `stopped.rs` does for the network).
+                if ended.bound.is_none() && ended.incumbent.is_some() && self.time_to_bound() {
+                    ended.tighten(self.flow_bound(&plan));
+                }
                 break;
             }
             if master_lp.is_none() && self.settled_at_start(&mut ended, start_bound.as_ref()) {
@@ -744,9 +750,16 @@ impl<'a> Method<'a> {
         pairs.sort_unstable();
         repair(problem, all, self.values, &mut pairs);
         verify::verify(problem, &pairs).ok()?;
+        // A stopped network's own potentials are those of a flow cut short: its last finished
+        // flow's prices (none: zero) bound what it answers (`network::NetworkRun::prices`).
+        let seat_prices = if run.complete {
+            run.solution.seat_prices()
+        } else {
+            run.prices.unwrap_or_else(|| vec![0; problem.mentors.len()])
+        };
         Some(RoundPlan {
             pairs,
-            seat_prices: run.solution.seat_prices(),
+            seat_prices,
             complete: run.complete,
             bonus: if raised.is_some() {
                 (points * fit_scale) as Cost
@@ -843,6 +856,17 @@ impl<'a> Method<'a> {
     }
 
     /// The bound at the round's flow potentials as seat prices.
+    /// Whether one evaluation of the bound (a scan of every pair) fits before the answer is
+    /// due (`solver::answer_by`, at `solver::STOP_BOUND_NS_PER_PAIR`).
+    fn time_to_bound(&self) -> bool {
+        let pairs = self.all.len();
+        let due = crate::solver::answer_by(self.deadline, pairs, self.options.time_limit);
+        let needed = std::time::Duration::from_nanos(
+            (pairs as u64).saturating_mul(crate::solver::STOP_BOUND_NS_PER_PAIR),
+        );
+        Instant::now() + needed <= due
+    }
+
     fn flow_bound(&self, plan: &RoundPlan) -> Bound {
         let pricing = Pricing {
             mu: &plan.seat_prices,
