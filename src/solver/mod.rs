@@ -889,7 +889,7 @@ fn overrun_tolerance(limit: Duration) -> Duration {
 /// hour. With one mentor per student the scan sums each student's pairs by mentor (a sort a
 /// student): ~20 ns a pair at 4,000 x 1,000 (620 k pairs, 10-14 ms). A run stopped late (its
 /// first flow still running at the limit) answers without it, as before, rather than later.
-pub(super) const STOP_BOUND_NS_PER_PAIR: u64 = 12;
+const STOP_BOUND_NS_PER_PAIR: u64 = 12;
 
 /// [`STOP_BOUND_NS_PER_PAIR`] with one mentor per student.
 const STOP_BOUND_ONE_SEAT_NS_PER_PAIR: u64 = 40;
