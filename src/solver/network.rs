@@ -87,9 +87,7 @@ pub(super) fn run(
         }
         if !network.complete() || deadline.passed() {
             let cut_short = !network.complete();
-            let mut run = stopped(candidates, solution, previous, cut_short, rounds);
-            run.prices = prices;
-            return run;
+            return stopped(candidates, solution, previous, cut_short, rounds, prices);
         }
         let extra = flow::price(problem, all, &candidates, &solution);
         tracing::debug!(
@@ -207,13 +205,15 @@ fn first_network(
 }
 
 /// The answer of a run stopped by the deadline: the last complete round's plan when the cut
-/// re-solve (`cut_short`) holds less, else this one.
+/// re-solve (`cut_short`) holds less, else this one; with the seat prices of the last flow
+/// that finished (see [`NetworkRun::prices`]).
 fn stopped(
     candidates: Candidates,
     solution: NetworkSolution,
     previous: Option<(Candidates, NetworkSolution)>,
     cut_short: bool,
     rounds: u32,
+    prices: Option<Vec<flow::Cost>>,
 ) -> NetworkRun {
     let (candidates, solution) = match previous {
         Some((kept, before)) if cut_short && before.cost(&kept) < solution.cost(&candidates) => {
@@ -226,7 +226,7 @@ fn stopped(
         solution,
         rounds,
         complete: false,
-        prices: None,
+        prices,
     }
 }
 

@@ -862,7 +862,6 @@ impl<'a> Method<'a> {
         Some(lagrangian(&pricing, self.sharing))
     }
 
-    /// The bound at the round's flow potentials as seat prices.
     /// Whether one evaluation of the bound (a scan of every pair, each student's patterns
     /// where seats can be shared) fits before the answer is due (`solver::answer_by`, at
     /// [`STOP_BOUND_NS_PER_PAIR`]).
@@ -874,6 +873,7 @@ impl<'a> Method<'a> {
         Instant::now() + needed <= due
     }
 
+    /// The bound at the round's flow potentials as seat prices.
     fn flow_bound(&self, plan: &RoundPlan) -> Bound {
         let pricing = Pricing {
             mu: &plan.seat_prices,

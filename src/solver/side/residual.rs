@@ -9,7 +9,7 @@ use super::{Incumbent, SideOutcome, SideStats};
 use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::rules::Candidates;
 use crate::solver::flow::Cost;
-use crate::solver::stopped::{coverage_room, lowest_fit};
+use crate::solver::stopped::{coverage_room, lowest_fit, COVERAGE_PROVEN_BELOW};
 use crate::solver::{level_coverage, verify, LevelCoverage, Solution, SolveStatus};
 
 /// What a better plan could use, and must make, within `gap` of the bound.
@@ -166,7 +166,7 @@ pub(super) fn finish(
         (_, Some(b)) => {
             let gap = b.value - inc.value;
             // The same coverage and a gap in the fit digit only: the bound on fit is exact.
-            if gap < 1 << 42 {
+            if gap < COVERAGE_PROVEN_BELOW {
                 objective + gap as f64 / fit_scale
             } else {
                 crate::solver::trivial_bound(problem, &candidates).max(objective)
