@@ -91,6 +91,8 @@ struct Search {
     done: Vec<bool>,
     touched: Vec<usize>,
     heap: BinaryHeap<Reverse<(Cost, u32)>>,
+    /// Nodes settled by every search so far: the work done, independent of machine noise.
+    settled: u64,
 }
 
 impl Search {
@@ -101,12 +103,35 @@ impl Search {
             done: vec![false; nodes],
             touched: Vec::new(),
             heap: BinaryHeap::new(),
+            settled: 0,
         }
     }
 
     /// Shortest path by reduced cost `cost + π(u) − π(v)` over arcs with residual capacity,
     /// from `from` until `sink` is settled. Returns whether the sink was reached.
     fn run(&mut self, g: &Graph, pi: &[Cost], from: usize, sink: usize) -> bool {
+        self.run_below(g, pi, from, sink, Cost::MAX, None)
+    }
+
+    /// [`Search::run`] that gives up once every node left is at least `limit` away: true when
+    /// the sink is settled closer than that. When false, the settled nodes are exactly those
+    /// closer than `limit` and [`Search::update_potentials_to`] with `limit` keeps every
+    /// reduced cost non-negative. A caller that only wants a path shorter than `limit` (a
+    /// negative cycle, say) need not settle the rest of the network to learn there is none.
+    ///
+    /// With `narrow = Some((u, v))`, node `u` is expanded only along its arc to `v`: for a
+    /// caller that knows no shortest path to the sink leaves `u` by another arc, and that `v`
+    /// is then as close as `u` (a zero reduced cost), so every node left unreached through
+    /// `u` is at least as far as the sink and the potentials stay valid.
+    fn run_below(
+        &mut self,
+        g: &Graph,
+        pi: &[Cost],
+        from: usize,
+        sink: usize,
+        limit: Cost,
+        narrow: Option<(usize, usize)>,
+    ) -> bool {
         for &v in &self.touched {
             self.parent[v] = UNSEEN;
             self.done[v] = false;
@@ -116,21 +141,31 @@ impl Search {
         self.dist[from] = 0;
         self.parent[from] = u32::MAX;
         self.touched.push(from);
-        self.heap.push(Reverse((0, from as u32)));
-        while let Some(Reverse((d, u))) = self.heap.pop() {
-            let u = u as usize;
+        // Heap order among equal distances: the sink first (key 0), then the others by index.
+        // The search ends when the sink is settled, so where a plateau of nodes lies as close
+        // as the sink (students a zero-priced arc from the source, say) it stops at once
+        // instead of settling the plateau first.
+        let key = |v: usize| if v == sink { 0 } else { v as u32 + 1 };
+        self.heap.push(Reverse((0, key(from))));
+        while let Some(Reverse((d, k))) = self.heap.pop() {
+            let u = if k == 0 { sink } else { k as usize - 1 };
             if self.done[u] || d > self.dist[u] {
                 continue;
             }
+            if d >= limit {
+                return false;
+            }
             self.done[u] = true;
+            self.settled += 1;
             if u == sink {
                 return true;
             }
             let mut a = g.first[u];
             while a != u32::MAX {
                 let ai = a as usize;
-                if g.cap[ai] > 0 {
-                    let v = g.head[ai] as usize;
+                let v = g.head[ai] as usize;
+                let open = narrow.is_none_or(|(from, to)| u != from || v == to);
+                if g.cap[ai] > 0 && open {
                     if !self.done[v] {
                         let nd = d + g.cost[ai] + pi[u] - pi[v];
                         if self.parent[v] == UNSEEN || nd < self.dist[v] {
@@ -139,7 +174,7 @@ impl Search {
                             }
                             self.dist[v] = nd;
                             self.parent[v] = a;
-                            self.heap.push(Reverse((nd, v as u32)));
+                            self.heap.push(Reverse((nd, key(v))));
                         }
                     }
                 }
@@ -152,7 +187,12 @@ impl Search {
     /// Settled nodes move by d(v) − d(sink) ≤ 0, all others by 0 (a uniform shift by d(sink)
     /// is left out: reduced costs only see differences). Keeps every reduced cost ≥ 0.
     fn update_potentials(&self, pi: &mut [Cost], sink: usize) {
-        let dt = self.dist[sink];
+        self.update_potentials_to(pi, self.dist[sink]);
+    }
+
+    /// Settled nodes move by d(v) − `dt` (`dt` at least every settled node's distance, and at
+    /// most every unsettled node's), all others by 0: every reduced cost stays ≥ 0.
+    fn update_potentials_to(&self, pi: &mut [Cost], dt: Cost) {
         for &v in &self.touched {
             if self.done[v] {
                 pi[v] += self.dist[v] - dt;
@@ -876,12 +916,12 @@ impl Network {
         }
     }
 
-    /// Nodes settled by the warm network's searches so far (0 on the cold path): a measure of
-    /// work that, unlike time, does not depend on how busy the machine is.
+    /// Nodes settled by the network's searches so far: a measure of work that, unlike time,
+    /// does not depend on how busy the machine is.
     pub(super) fn settled(&self) -> u64 {
         match &self.state {
             State::Warm(w) => w.settled(),
-            State::Students(_) => 0,
+            State::Students(s) => s.settled(),
         }
     }
 
