@@ -165,17 +165,15 @@ impl Search {
                 let ai = a as usize;
                 let v = g.head[ai] as usize;
                 let open = narrow.is_none_or(|(from, to)| u != from || v == to);
-                if g.cap[ai] > 0 && open {
-                    if !self.done[v] {
-                        let nd = d + g.cost[ai] + pi[u] - pi[v];
-                        if self.parent[v] == UNSEEN || nd < self.dist[v] {
-                            if self.parent[v] == UNSEEN {
-                                self.touched.push(v);
-                            }
-                            self.dist[v] = nd;
-                            self.parent[v] = a;
-                            self.heap.push(Reverse((nd, key(v))));
+                if g.cap[ai] > 0 && open && !self.done[v] {
+                    let nd = d + g.cost[ai] + pi[u] - pi[v];
+                    if self.parent[v] == UNSEEN || nd < self.dist[v] {
+                        if self.parent[v] == UNSEEN {
+                            self.touched.push(v);
                         }
+                        self.dist[v] = nd;
+                        self.parent[v] = a;
+                        self.heap.push(Reverse((nd, key(v))));
                     }
                 }
                 a = g.next[ai];
