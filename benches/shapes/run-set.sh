@@ -31,6 +31,8 @@ instances=(
   "gen4000s21_k1|python3 \$S/manyneeds.py gen4000s21.json \$OUT 1 5"
   "gen10000s22|\$B generate --students 10000 --mentors 2700 --seed 22 --output \$OUT"
   "gen4000s1_k2|\$B generate --students 4000 --mentors 1000 --seed 1 --output gen4000s1.json && python3 \$S/manyneeds.py gen4000s1.json \$OUT 2 1"
+  "homeroom4000s2|python3 \$S/homeroom.py 4000 2 > \$OUT"
+  "homeroom10000s4|python3 \$S/homeroom.py 10000 4 > \$OUT"
   "gen900s1_k6|\$B generate --students 900 --mentors 240 --seed 1 --output gen900s1.json && python3 \$S/manyneeds.py gen900s1.json \$OUT 6 1"
 )
 

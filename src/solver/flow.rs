@@ -45,6 +45,13 @@ const FIT_SCALE_MAX: f64 = 1e9;
 const UNSEEN: u32 = u32::MAX - 1;
 
 /// Residual graph in arrays: arc `a` and its reverse `a ^ 1`.
+///
+/// A node's forward arcs (even indices) are a linked list; its reverse arcs are listed only
+/// while they have room (`open`), because a search expands only arcs with room, and a mentor
+/// has one reverse arc per candidate pair but room on at most its seats' worth: scanning every
+/// one (the linked list held them all) made each settled mentor cost its hundreds of
+/// candidate arcs (2 µs a settled node at 10,000 students). Capacities therefore change only
+/// through [`Graph::set_cap`] and [`Graph::push`].
 struct Graph {
     head: Vec<u32>,
     cap: Vec<i32>,
@@ -52,8 +59,13 @@ struct Graph {
     cost: Vec<Cost>,
     /// Candidate position for need→mentor arcs, `u32::MAX` for structural arcs.
     cand: Vec<u32>,
+    /// First forward arc out of each node (`u32::MAX`: none), then `next`.
     first: Vec<u32>,
     next: Vec<u32>,
+    /// The reverse arcs with room, by tail node.
+    open: Vec<Vec<u32>>,
+    /// Where each reverse arc sits in its tail's `open` list (`u32::MAX`: not there).
+    open_at: Vec<u32>,
 }
 
 impl Graph {
@@ -64,23 +76,71 @@ impl Graph {
             cost: Vec::with_capacity(2 * arcs),
             cand: Vec::with_capacity(2 * arcs),
             first: vec![u32::MAX; nodes],
-            next: Vec::with_capacity(2 * arcs),
+            next: Vec::with_capacity(arcs),
+            open: vec![Vec::new(); nodes],
+            open_at: Vec::with_capacity(arcs),
         }
     }
 
-    /// Adds an arc and its reverse; returns the forward arc's index.
+    /// Adds an arc with room `cap` and its reverse (no room); returns the forward arc's
+    /// index.
     fn add_arc(&mut self, from: usize, to: usize, cap: i32, cand: u32, cost: Cost) -> usize {
         let forward = self.head.len();
-        for (u, v, c, k) in [(from, to, cap, cost), (to, from, 0, -cost)] {
-            let a = self.head.len() as u32;
-            self.head.push(v as u32);
-            self.cap.push(c);
-            self.cost.push(k);
-            self.cand.push(cand);
-            self.next.push(self.first[u]);
-            self.first[u] = a;
-        }
+        self.head.extend([to as u32, from as u32]);
+        self.cap.extend([cap, 0]);
+        self.cost.extend([cost, -cost]);
+        self.cand.extend([cand, cand]);
+        self.next.push(self.first[from]);
+        self.first[from] = forward as u32;
+        self.open_at.push(u32::MAX);
         forward
+    }
+
+    /// The arc's tail.
+    fn tail(&self, a: usize) -> usize {
+        self.head[a ^ 1] as usize
+    }
+
+    /// Sets arc `a`'s room, keeping the reverse arcs' `open` lists.
+    fn set_cap(&mut self, a: usize, cap: i32) {
+        let was = self.cap[a];
+        self.cap[a] = cap;
+        if a % 2 == 0 || (was > 0) == (cap > 0) {
+            return;
+        }
+        let u = self.tail(a);
+        if cap > 0 {
+            self.open_at[a / 2] = self.open[u].len() as u32;
+            self.open[u].push(a as u32);
+        } else {
+            let at = self.open_at[a / 2] as usize;
+            self.open_at[a / 2] = u32::MAX;
+            let list = &mut self.open[u];
+            list.swap_remove(at);
+            if let Some(&moved) = list.get(at) {
+                self.open_at[moved as usize / 2] = at as u32;
+            }
+        }
+    }
+
+    /// Pushes `units` along arc `a` (room moves to its reverse).
+    fn push(&mut self, a: usize, units: i32) {
+        self.set_cap(a, self.cap[a] - units);
+        self.set_cap(a ^ 1, self.cap[a ^ 1] + units);
+    }
+
+    /// The arcs out of `u` a search may take: its forward arcs, then its reverse arcs with
+    /// room (the caller still checks the forward arcs' room).
+    fn arcs_out(&self, u: usize) -> impl Iterator<Item = usize> + '_ {
+        let mut a = self.first[u];
+        std::iter::from_fn(move || {
+            (a != u32::MAX).then(|| {
+                let ai = a as usize;
+                a = self.next[ai / 2];
+                ai
+            })
+        })
+        .chain(self.open[u].iter().map(|&a| a as usize))
     }
 }
 
@@ -160,23 +220,23 @@ impl Search {
             if u == sink {
                 return true;
             }
-            let mut a = g.first[u];
-            while a != u32::MAX {
-                let ai = a as usize;
+            for ai in g.arcs_out(u) {
+                if g.cap[ai] <= 0 {
+                    continue;
+                }
                 let v = g.head[ai] as usize;
                 let open = narrow.is_none_or(|(from, to)| u != from || v == to);
-                if g.cap[ai] > 0 && open && !self.done[v] {
+                if open && !self.done[v] {
                     let nd = d + g.cost[ai] + pi[u] - pi[v];
                     if self.parent[v] == UNSEEN || nd < self.dist[v] {
                         if self.parent[v] == UNSEEN {
                             self.touched.push(v);
                         }
                         self.dist[v] = nd;
-                        self.parent[v] = a;
+                        self.parent[v] = ai as u32;
                         self.heap.push(Reverse((nd, key(v))));
                     }
                 }
-                a = g.next[ai];
             }
         }
         false
@@ -203,9 +263,8 @@ impl Search {
         let mut v = sink;
         while v != from {
             let a = self.parent[v] as usize;
-            g.cap[a] -= 1;
-            g.cap[a ^ 1] += 1;
-            v = g.head[a ^ 1] as usize;
+            g.push(a, 1);
+            v = g.tail(a);
         }
     }
 }

@@ -70,7 +70,7 @@ pub(super) fn solve(
     }
     for &a in &need_arc {
         if a != usize::MAX {
-            g.cap[a] = 0;
+            g.set_cap(a, 0);
         }
     }
 
@@ -118,7 +118,7 @@ pub(super) fn solve(
         let (s, slot) = (at.student(student), source_arc[student]);
         if whole[student] {
             for v in student_needs(&g, at, student) {
-                g.cap[need_arc[v]] = 1;
+                g.set_cap(need_arc[v], 1);
                 inserted[v] = true;
             }
             add_student(&mut g, &mut pi, &mut search, s, source, slot);
@@ -204,8 +204,7 @@ impl ByStudents {
                 prepared.level[n as usize] - Cost::from(quantised_fit(score, prepared.fit_scale));
             let a = self.g.add_arc(u, v, 1, 0, cost);
             if cost + self.pi[u] - self.pi[v] < 0 {
-                self.g.cap[a] = 0;
-                self.g.cap[a ^ 1] = 1;
+                self.g.push(a, 1);
                 open.push((v, u));
             }
         }
@@ -219,13 +218,13 @@ impl ByStudents {
     }
 }
 
-/// Residual arcs out of `v`.
+/// Forward arcs out of `v` (even indices; the reverse arcs with room are not listed).
 fn out_arcs(g: &Graph, v: usize) -> impl Iterator<Item = usize> + '_ {
     let mut a = g.first[v];
     std::iter::from_fn(move || {
         (a != u32::MAX).then(|| {
             let ai = a as usize;
-            a = g.next[ai];
+            a = g.next[ai / 2];
             ai
         })
     })
@@ -282,7 +281,7 @@ fn insert_need(
         .map(|a| pi[g.head[a] as usize] - g.cost[a])
         .max()
         .unwrap_or(pi[s]);
-    g.cap[arc] = 1;
+    g.set_cap(arc, 1);
     // The new arc's reduced cost is π(s) − π(n): the cycle is negative only when the way
     // back from n to s is shorter than its negation.
     let limit = pi[n] - pi[s];
@@ -294,8 +293,7 @@ fn insert_need(
     }
     search.update_potentials(pi, s);
     search.augment(g, n, s);
-    g.cap[arc] = 0;
-    g.cap[arc ^ 1] = 1;
+    g.push(arc, 1);
 }
 
 /// Adds student node `s` whole, every need's arc opened at once (reached only through
@@ -356,8 +354,7 @@ fn add_student(
         // The path is shorter than `limit`: the cycle source → s → … → source is negative.
         search.update_potentials(pi, source);
         search.augment(g, s, source);
-        g.cap[source_arc] -= 1;
-        g.cap[source_arc ^ 1] += 1;
+        g.push(source_arc, 1);
     }
 }
 
