@@ -105,7 +105,7 @@ impl Graph {
     fn set_cap(&mut self, a: usize, cap: i32) {
         let was = self.cap[a];
         self.cap[a] = cap;
-        if a % 2 == 0 || (was > 0) == (cap > 0) {
+        if a.is_multiple_of(2) || (was > 0) == (cap > 0) {
             return;
         }
         let u = self.tail(a);
