@@ -940,13 +940,14 @@ impl Network {
         extra: &[(NeedIx, u32, f64)],
         warm_ratio: usize,
     ) {
-        match &mut self.state {
+        let in_place = match &mut self.state {
             State::Warm(warm)
                 if extra.len().saturating_mul(warm_ratio) <= problem.needs.len()
                     || (warm_ratio != usize::MAX
                         && warm.unassigned().saturating_mul(SCARCE_ONE_IN)
                             >= problem.needs.len()) =>
             {
+                // It gives up where repairing would cost more than starting over.
                 warm.add(self.prepared.fit_scale, extra, self.deadline)
             }
             State::Students(students)
@@ -956,20 +957,22 @@ impl Network {
                     .saturating_mul(STUDENTS_IN_PLACE_PER_PAIR)
                     <= problem.needs.len() =>
             {
-                students.add(&self.prepared, extra)
+                students.add(&self.prepared, extra);
+                true
             }
-            _ => {
-                let seats = std::mem::take(&mut self.seats);
-                let level = self.level.take();
-                *self = Network::with_seats(
-                    problem,
-                    candidates,
-                    self.deadline,
-                    seats,
-                    self.fit_scale,
-                    level,
-                )
-            }
+            _ => false,
+        };
+        if !in_place {
+            let seats = std::mem::take(&mut self.seats);
+            let level = self.level.take();
+            *self = Network::with_seats(
+                problem,
+                candidates,
+                self.deadline,
+                seats,
+                self.fit_scale,
+                level,
+            )
         }
     }
 

@@ -172,6 +172,9 @@ struct Search {
     heap: BinaryHeap<Reverse<(Cost, u32)>>,
     /// Nodes settled by every search so far: the work done, independent of machine noise.
     settled: u64,
+    /// Arcs relaxed by every search so far: the work done where settled nodes differ in how
+    /// many arcs they scan (a mentor searched backwards scans every need it could take).
+    scanned: u64,
 }
 
 impl Search {
@@ -189,6 +192,7 @@ impl Search {
             touched: Vec::new(),
             heap: BinaryHeap::new(),
             settled: 0,
+            scanned: 0,
         }
     }
 
@@ -341,6 +345,7 @@ impl Search {
 
     /// Records a tentative distance; true when it improved.
     fn relax(&mut self, u: usize, v: usize, nd: Cost) -> bool {
+        self.scanned += 1;
         let label = &mut self.label[v];
         if label.done {
             return false;
@@ -408,6 +413,34 @@ fn apply(r: &mut Residual, u: usize, v: usize, fit: i64) {
     }
 }
 
+/// Repairing priced pairs in place ([`ByNeeds::add`]) looks at its pace after this share of
+/// the needs (then at twice as many, and so on) and gives up for a solve afresh when the rest
+/// would cost [`REPAIR_GIVE_UP_RATIO`] times that solve, both counted in arcs relaxed (the same
+/// count on every run: the plan does not depend on the machine's speed). A withdrawal
+/// searches backwards, and a mentor settled backwards relaxes every need it could take: on a
+/// dense school whose needs each have ~1,500 qualified mentors (`benches/shapes/dense.py 10000
+/// 2700 5`), the first pricing round's 158 k pairs took 4.3 s in place (142 M arcs relaxed)
+/// against 1.4 s afresh, and the second's 77 k 3.7 s against 1.5 s; on the flat district
+/// 257 k pairs took 63 ms in place against 2.2 s afresh.
+const REPAIR_SAMPLE_SHARE: usize = 32;
+
+/// How far the pace of the first needs repaired may project past a solve afresh before the
+/// repair gives up. The first needs cost the most (each later one finds the flow nearer its
+/// new optimum: the first 64–500 cost 2.7–11× the whole repair's average per need), so the
+/// projection overstates, and a solve afresh over more arcs costs more than the first one
+/// (the estimate), so it understates; measured at the first look, release build:
+/// - in place cheaper or the same: the flat district 0.16 (63 ms against 2.2 s afresh),
+///   4,000 × 1,000 0.48 (76 against 281 ms), the single-need district 1.0 (170 against
+///   730 ms), the affinity school's third round 2.1 (12 against 39 ms), the 900-student
+///   school 2.7 (13 against 12 ms), `generate --students 10000 --mentors 2700 --seed 22`
+///   3.0 (1.10 against 1.08 s);
+/// - afresh cheaper: the dense school of 3,000 (`dense.py 3000 800 12`) 4.8 (72 against
+///   31–39 ms), the dense school above 25 and, in its second round, 4.8.
+const REPAIR_GIVE_UP_RATIO: u64 = 4;
+
+/// Needs repaired in place before the first look at the pace (see [`REPAIR_SAMPLE_SHARE`]).
+const REPAIR_SAMPLE_MIN: usize = 64;
+
 /// The network, warm between pricing rounds.
 pub(super) struct ByNeeds {
     r: Residual,
@@ -415,6 +448,12 @@ pub(super) struct ByNeeds {
     search: Search,
     /// False when the deadline stopped the placing of needs: the plan is valid, not optimal.
     pub(super) complete: bool,
+    /// Arcs the first solve relaxed, and the arcs it had: what a solve afresh costs, for
+    /// [`ByNeeds::add`] to weigh against repairing in place.
+    built: (u64, usize),
+    /// When a repair first looks at its pace, and how far past a solve afresh it may project:
+    /// [`REPAIR_SAMPLE_MIN`] and [`REPAIR_GIVE_UP_RATIO`] (a test gives up at once).
+    pub(super) repair: (usize, u64),
 }
 
 impl ByNeeds {
@@ -477,6 +516,8 @@ impl ByNeeds {
             pi,
             search: Search::new(nodes),
             complete: true,
+            built: (0, 0),
+            repair: (REPAIR_SAMPLE_MIN, REPAIR_GIVE_UP_RATIO),
         };
         // Most urgent needs first: the optimum does not depend on the order (each placement
         // keeps the flow optimal for the needs placed so far), but a plan cut short by the
@@ -493,6 +534,7 @@ impl ByNeeds {
             net.price_fresh(need);
             net.place(need);
         }
+        net.built = (net.search.scanned, net.r.arcs.len());
         net
     }
 
@@ -533,12 +575,16 @@ impl ByNeeds {
     ///
     /// Past `deadline` the needs not yet repaired keep their new arcs hidden: the flow stays a
     /// min-cost flow over the arcs it shows (a valid plan), and `complete` turns false.
+    ///
+    /// Returns false when it gave up: repairing in place was on course to cost more than
+    /// solving afresh (see [`REPAIR_SAMPLE_SHARE`]), and the caller must solve afresh (this
+    /// network is then half repaired, and of no further use).
     pub(super) fn add(
         &mut self,
         fit_scale: f64,
         extra: &[(NeedIx, u32, f64)],
         deadline: Option<crate::solver::Until>,
-    ) {
+    ) -> bool {
         // Merge the new arcs into each need's slice (rows stay sorted by mentor).
         let mut by_need: Vec<(NeedIx, u32, i64)> = extra
             .iter()
@@ -584,10 +630,41 @@ impl ByNeeds {
 
         let n_count = self.r.n_count;
         let sink = self.r.sink();
+        // A solve afresh relaxes about what the first did, in proportion to the arcs.
+        let (built, built_arcs) = self.built;
+        let afresh = (built as f64 * self.r.arcs.len() as f64 / built_arcs.max(1) as f64) as u64;
+        let needs = by_need.chunk_by(|a, b| a.0 == b.0).count();
+        let started = self.search.scanned;
+        let (sample_min, give_up_ratio) = self.repair;
+        let mut look_at = (needs / REPAIR_SAMPLE_SHARE).max(sample_min);
         for (k, mine) in by_need.chunk_by(|a, b| a.0 == b.0).enumerate() {
             if k % DEADLINE_CHECK_EVERY == 0 && deadline.is_some_and(|d| d.passed()) {
                 self.complete = false;
                 break;
+            }
+            if k == look_at {
+                // The rest at the pace so far, against a solve afresh.
+                let done = self.search.scanned - started;
+                let rest = done as f64 * (needs - k) as f64 / k as f64;
+                tracing::trace!(
+                    repaired = k,
+                    needs,
+                    projected = rest / afresh.max(1) as f64,
+                    done,
+                    afresh,
+                    "network: repair's pace against a solve afresh"
+                );
+                if rest > (give_up_ratio * afresh) as f64 {
+                    tracing::debug!(
+                        repaired = k,
+                        needs,
+                        relaxed = done,
+                        afresh,
+                        "network: repairing in place would cost more than afresh"
+                    );
+                    return false;
+                }
+                look_at *= 2;
             }
             let u = mine[0].0 as usize;
             // A need placed up front by a lock has no arcs in this network.
@@ -612,6 +689,7 @@ impl ByNeeds {
                 self.place(u);
             }
         }
+        true
     }
 
     /// Needs whose unit is on its "stay unassigned" arc.
@@ -649,7 +727,8 @@ impl ByNeeds {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::solver::flow::{pair_cost, prepare, solve_from_source};
+    use crate::solver::flow::{pair_cost, prepare, solve_from_source, Network, State};
+    use crate::solver::verify;
 
     /// The packed cost of a set of (need, mentor) pairs: what both solvers minimise.
     fn cost(problem: &Problem, candidates: &Candidates, pairs: &[(NeedIx, u32)], fit: f64) -> Cost {
@@ -785,6 +864,34 @@ mod tests {
         assert_eq!(
             cost(&problem, &grown, &warm.pairs(), fit),
             cost(&problem, &grown, &fresh.pairs(), fit)
+        );
+    }
+
+    /// A repair on course to cost more than a solve afresh gives up (here made to at its first
+    /// look, after one need) and says so; the caller's solve afresh over the grown set then
+    /// holds the optimum. At the default pace check this start's repair goes through.
+    #[test]
+    fn a_repair_that_gives_up_leaves_the_caller_a_solve_afresh() {
+        let (problem, kept, prepared, extra) = sparse_start();
+        let mut grown = kept.clone();
+        grown.extend(extra.clone());
+        let fit = prepared.fit_scale;
+        let mut eager = ByNeeds::new(&problem, &kept, &prepared, None);
+        eager.repair = (1, 0);
+        assert!(!eager.add(fit, &extra, None), "gave up at its first look");
+        let mut patient = ByNeeds::new(&problem, &kept, &prepared, None);
+        assert!(patient.add(fit, &extra, None), "repaired in place");
+        // What `Network::add` does when the repair gives up.
+        let mut network = Network::with_seats(&problem, &kept, None, Vec::new(), Some(fit), None);
+        if let State::Warm(warm) = &mut network.state {
+            warm.repair = (1, 0);
+        }
+        network.add(&problem, &grown, &extra, 0);
+        let afresh = network.solution(&grown);
+        let chosen = verify::pairs(&grown, &afresh.chosen);
+        assert_eq!(
+            cost(&problem, &grown, &chosen, fit),
+            cost(&problem, &grown, &patient.pairs(), fit)
         );
     }
 
