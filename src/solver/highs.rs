@@ -696,6 +696,50 @@ mod tests {
         }
     }
 
+    /// The vendored cap on HiGHS's clique partition of the objective
+    /// (`HighsCliqueTable::cliquePartition`, see `vendor/highs-sys/MENTOR-MATCH.md`): past a
+    /// million neighbourhood queries the partition is given up. A program of 6,000 binaries in
+    /// cliques of four (each of 1,500 items to at most one of four bins, the bins 300 short of
+    /// the items) asks several million, so it takes the given-up path, and must still reach
+    /// its optimum: its matrix is a transportation problem's, so the optimum is its LP
+    /// relaxation's.
+    #[test]
+    fn a_program_past_the_clique_partitions_cap_still_reaches_its_optimum() {
+        const ITEMS: usize = 1_500;
+        const BINS: usize = 4;
+        let solve = |integer: bool| {
+            let mut pb = highs::RowProblem::default();
+            let weight = |i: usize, j: usize| {
+                1.0 + (crate::rules::splitmix64((i * BINS + j) as u64) % 100) as f64
+            };
+            let x: Vec<Vec<highs::Col>> = (0..ITEMS)
+                .map(|i| {
+                    (0..BINS)
+                        .map(|j| pb.add_column_with_integrality(weight(i, j), 0.0..=1.0, integer))
+                        .collect()
+                })
+                .collect();
+            for row in &x {
+                pb.add_row(..=1.0, row.iter().map(|&c| (c, 1.0)));
+            }
+            for j in 0..BINS {
+                pb.add_row(..=300.0, x.iter().map(|row| (row[j], 1.0)));
+            }
+            let mut model = pb.optimise(highs::Sense::Maximise);
+            model.make_quiet();
+            model.set_option("threads", 1);
+            model.set_option("mip_rel_gap", 0.0);
+            let solved = model.try_solve().expect("solves");
+            assert_eq!(solved.status(), HighsModelStatus::Optimal);
+            solved.objective_value()
+        };
+        let (program, relaxation) = (solve(true), solve(false));
+        assert!(
+            (program - relaxation).abs() < 1e-6,
+            "integer {program} against LP {relaxation}"
+        );
+    }
+
     /// The limit set for a model solved before is its run time so far plus what is left, not
     /// what is left alone (HiGHS's clock adds up every solve of the instance).
     #[test]
