@@ -24,6 +24,7 @@ instances=(
   "tied3000k3|python3 \$S/tied.py 3000 700 3 > \$OUT"
   "tiedmix3000s11|python3 \$S/tiedmix.py 3000 800 11 3 > \$OUT"
   "dense3000s12|python3 \$S/dense.py 3000 800 12 > \$OUT"
+  "dense10000s5|python3 \$S/dense.py 10000 2700 5 > \$OUT"
   "affinity3000s13|python3 \$S/affinity.py 3000 800 13 0.3 1-5 multi > \$OUT"
   "gen4000s21|\$B generate --students 4000 --mentors 1000 --seed 21 --output \$OUT"
   "gen4000s21_m2|python3 \$S/variant.py gen4000s21.json \$OUT maxMentorsPerStudent=2"
