@@ -726,8 +726,7 @@ mod tests {
                 pb.add_row(..=300.0, x.iter().map(|row| (row[j], 1.0)));
             }
             let mut model = pb.optimise(highs::Sense::Maximise);
-            model.make_quiet();
-            model.set_option("threads", 1);
+            base_options(&mut model).expect("options");
             model.set_option("mip_rel_gap", 0.0);
             let solved = model.try_solve().expect("solves");
             assert_eq!(solved.status(), HighsModelStatus::Optimal);
@@ -749,8 +748,7 @@ mod tests {
         let y = pb.add_column(2.0, 0.0..10.0);
         pb.add_row(..=12.0, [(x, 1.0), (y, 1.0)]);
         let mut model = pb.optimise(highs::Sense::Maximise);
-        model.make_quiet();
-        model.set_option("threads", 1);
+        base_options(&mut model).expect("options");
         let mut model: highs::Model = model.try_solve().expect("solves").into();
         let limit = |model: &highs::Model| {
             let name = std::ffi::CString::new("time_limit").expect("no NUL");
