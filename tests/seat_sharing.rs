@@ -523,6 +523,68 @@ fn students_with_more_needs_than_mentors_allowed_get_the_integer_programs_optimu
     }
 }
 
+/// Students past the exact programme's need count (nine to twelve needs each, the most a
+/// request may hold): the bound prices their needs one by one (`Shape::Loose`), looser than the
+/// dynamic programme over subsets that students with up to eight get, and the residual program
+/// and the master take those students' needs as rows of their own. Nothing else reaches that
+/// path: `generate` and the mid-size schools stop at five needs. The same optimum as the
+/// integer program, proven, byte-identical run to run.
+#[test]
+fn students_past_the_exact_programmes_need_count_get_the_integer_programs_optimum() {
+    let subjects = [
+        "math",
+        "physics",
+        "chinese",
+        "english",
+        "biology",
+        "art",
+        "chemistry",
+        "history",
+        "geography",
+        "politics",
+        "music",
+        "sports",
+    ];
+    for seed in [5, 6] {
+        let mut rng = mentor_match::generate::Rng::new(seed);
+        let mut draw = |n: usize| rng.below(n);
+        let mut students = consecutive_needs(&mut draw, 16, &subjects, &[9, 10, 11, 12]);
+        // A few students with two or three needs, so that both shapes meet at the same mentors.
+        students.extend(
+            consecutive_needs(&mut draw, 8, &subjects, &[2, 3])
+                .into_iter()
+                .enumerate()
+                .map(|(i, mut s)| {
+                    s.id = format!("F{i}");
+                    s
+                }),
+        );
+        let mentors: Vec<RawMentor> = (0..14)
+            .map(|i| {
+                let a = draw(subjects.len());
+                let taught: Vec<&str> = (0..3 + draw(3))
+                    .map(|j| subjects[(a + j) % subjects.len()])
+                    .collect();
+                RawMentor {
+                    capacity: 1 + draw(3) as u32,
+                    ..mentor(&format!("T{i}"), &taught)
+                }
+            })
+            .collect();
+        let raw = RawRequest {
+            students,
+            mentors,
+            ..RawRequest::default()
+        };
+        let problem = validate(raw).expect("valid");
+        assert!(
+            problem.students.iter().any(|s| s.need_count > 8),
+            "seed {seed}: no student past eight needs"
+        );
+        proven_at_the_programs_optimum_byte_for_byte(&problem, seed);
+    }
+}
+
 /// Through the one entry point: the plan is proven optimal and valid, and its coverage per level
 /// and fit equal exhaustive search.
 fn entry_point_equals_brute_force(
