@@ -473,6 +473,29 @@ fn consecutive_needs(
         .collect()
 }
 
+/// `count` mentors, each teaching consecutive subjects of `subjects` from a random first one, as
+/// many as a random entry of `taught`, with one to three seats.
+fn consecutive_mentors(
+    draw: &mut impl FnMut(usize) -> usize,
+    count: usize,
+    subjects: &[&str],
+    taught: &[usize],
+) -> Vec<RawMentor> {
+    (0..count)
+        .map(|i| {
+            let first = draw(subjects.len());
+            let k = taught[draw(taught.len())];
+            let mine: Vec<&str> = (0..k)
+                .map(|j| subjects[(first + j) % subjects.len()])
+                .collect();
+            RawMentor {
+                capacity: 1 + draw(3) as u32,
+                ..mentor(&format!("T{i}"), &mine)
+            }
+        })
+        .collect()
+}
+
 /// Network+side proves the integer program's optimum, and the response is the same, byte for
 /// byte, on a second run.
 fn proven_at_the_programs_optimum_byte_for_byte(
@@ -502,16 +525,7 @@ fn students_with_more_needs_than_mentors_allowed_get_the_integer_programs_optimu
         let mut rng = mentor_match::generate::Rng::new(seed);
         let mut draw = |n: usize| rng.below(n);
         let students = consecutive_needs(&mut draw, 40, &subjects, &[4, 5, 6]);
-        let mentors: Vec<RawMentor> = (0..16)
-            .map(|i| {
-                let a = draw(6);
-                let taught: Vec<&str> = (0..2 + draw(2)).map(|j| subjects[(a + j) % 6]).collect();
-                RawMentor {
-                    capacity: 1 + draw(3) as u32,
-                    ..mentor(&format!("T{i}"), &taught)
-                }
-            })
-            .collect();
+        let mentors = consecutive_mentors(&mut draw, 16, &subjects, &[2, 3]);
         let mut raw = RawRequest {
             students,
             mentors,
@@ -559,18 +573,7 @@ fn students_past_the_exact_programmes_need_count_get_the_integer_programs_optimu
                     s
                 }),
         );
-        let mentors: Vec<RawMentor> = (0..14)
-            .map(|i| {
-                let a = draw(subjects.len());
-                let taught: Vec<&str> = (0..3 + draw(3))
-                    .map(|j| subjects[(a + j) % subjects.len()])
-                    .collect();
-                RawMentor {
-                    capacity: 1 + draw(3) as u32,
-                    ..mentor(&format!("T{i}"), &taught)
-                }
-            })
-            .collect();
+        let mentors = consecutive_mentors(&mut draw, 14, &subjects, &[3, 4, 5]);
         let raw = RawRequest {
             students,
             mentors,
