@@ -1,0 +1,718 @@
+//! A linear programme over a network with side columns, solved by the primal simplex with
+//! basis partitioning: the network part of each basis is a spanning forest, pivoted on as a
+//! network simplex pivots on its tree, and only the side columns in the basis pass through a
+//! small dense working matrix.
+//!
+//! Holds: [`NetworkLp`], the model and its basis kept across solves (columns added, costs and
+//! bounds changed in place, each solve warm from the last basis).
+//!
+//! Why: the pattern master of `side/master.rs` is a network (students, needs and mentors as
+//! nodes; a single pair or a one-mentor pattern as an arc) plus the patterns over two or more
+//! mentors, which are not arcs. At its optimum those side columns are 6–10 % of the rows (123
+//! of 1,159 at the school, 286 of 5,023 at 4,000×1,000, 2,596 of 25,466 at the district;
+//! performance log, fifth session). A general LP code factors every row at every iteration;
+//! here a pivot whose cycle stays inside one tree costs what a network simplex pivot costs
+//! (a path walk and a subtree update, ~1 µs at the master's size in the eleventh session's
+//! spike), and only pivots that cross trees or move side columns touch the working matrix,
+//! whose order is the number of basic side columns.
+//!
+//! The method (Kennington & Helgason, "Algorithms for network programming", 1980, ch. 8;
+//! Dantzig & Van Slyke's generalized upper bounding is the same partitioning for convexity
+//! rows): a basis of `n` columns over the `n` node rows is `n − k` tree arcs, which form a
+//! forest of `k + 1` trees (one of them holds the root, whose row is dropped), and `k` side
+//! columns. Potentials are a tree's own (zero at its root) plus one shift per tree; the `k`
+//! shifts solve `W δ = d`, where `W[r][t]` is side column `r`'s coefficients summed over tree
+//! `t`. A column's representation in the basis routes its coefficients: per-tree sums fix
+//! the side columns' part through `Wᵀ`, and what is left flows up each tree.
+//!
+//! Floats: the master needs only good duals from this, since every bound is evaluated in
+//! exact integers by the caller; tolerances decide optimality, and the result is checked by
+//! recomputing the primal from scratch at the end of each solve.
+
+mod forest;
+mod working;
+
+#[cfg(test)]
+mod tests;
+
+use forest::{Forest, NONE};
+use working::Working;
+
+/// Where a column sits.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum State {
+    Basic,
+    Lower,
+    Upper,
+}
+
+/// A column of the LP: an arc (artificial arcs first, one per node, then the caller's) or a
+/// side column.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Col {
+    Arc(u32),
+    Side(u32),
+}
+
+/// A basic variable the ratio test can drive out.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Basic {
+    /// The tree arc above this node.
+    Edge(u32),
+    /// The basic side column in this row of the working matrix.
+    Side(u32),
+}
+
+/// How a solve ended.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum LpEnd {
+    Optimal,
+    /// No flow meets every node's supply within the bounds.
+    Infeasible,
+    /// A cycle of negative cost and no bound.
+    Unbounded,
+    /// The pivot limit struck first.
+    PivotLimit,
+    /// The working matrix became singular beyond the tolerance (numerical trouble).
+    Numerical,
+}
+
+/// One change a pivot makes to a basic variable, per unit of the entering column.
+#[derive(Clone, Copy, Debug)]
+struct Step {
+    var: Basic,
+    /// Change per unit increase of the entering column.
+    rate: f64,
+}
+
+/// The LP `min cᵀx` subject to one row per node, `Σ out − Σ in + Σ side = supply`, and
+/// `0 ≤ x ≤ upper`; the root node (`nodes()`) has no row. Kept across solves (see module
+/// doc).
+pub(crate) struct NetworkLp {
+    nodes: usize,
+    supply: Vec<f64>,
+    // Arcs: `0..nodes` are artificial (node i to or from the root), then the caller's.
+    tail: Vec<u32>,
+    head: Vec<u32>,
+    cost: Vec<f64>,
+    upper: Vec<f64>,
+    flow: Vec<f64>,
+    state: Vec<State>,
+    // Side columns, their entries in one array (`side_start[s]..side_start[s + 1]`).
+    side_start: Vec<usize>,
+    side_node: Vec<u32>,
+    side_coef: Vec<f64>,
+    side_cost: Vec<f64>,
+    side_upper: Vec<f64>,
+    side_value: Vec<f64>,
+    side_state: Vec<State>,
+    forest: Forest,
+    working: Working,
+    /// The cost of an artificial arc (the big M).
+    artificial_cost: f64,
+    /// Reduced costs within this are zero.
+    cost_tolerance: f64,
+    /// Values within this of a bound are at it.
+    value_tolerance: f64,
+    /// Where the next pricing block starts.
+    next_column: usize,
+    pivots: u64,
+}
+
+impl NetworkLp {
+    /// An LP over `supply.len()` nodes plus the root, with no columns yet: the basis is one
+    /// artificial arc per node, between it and the root, carrying its supply at
+    /// `artificial_cost` a unit (a big M: above any path's cost in the caller's units).
+    pub(crate) fn new(supply: Vec<f64>, artificial_cost: f64) -> NetworkLp {
+        let nodes = supply.len();
+        let root = nodes as u32;
+        let mut lp = NetworkLp {
+            nodes,
+            supply,
+            tail: Vec::with_capacity(nodes),
+            head: Vec::with_capacity(nodes),
+            cost: Vec::with_capacity(nodes),
+            upper: Vec::with_capacity(nodes),
+            flow: Vec::with_capacity(nodes),
+            state: Vec::with_capacity(nodes),
+            side_start: vec![0],
+            side_node: Vec::new(),
+            side_coef: Vec::new(),
+            side_cost: Vec::new(),
+            side_upper: Vec::new(),
+            side_value: Vec::new(),
+            side_state: Vec::new(),
+            forest: Forest::new(nodes + 1),
+            working: Working::default(),
+            artificial_cost,
+            cost_tolerance: 1e-9,
+            value_tolerance: 1e-9,
+            next_column: 0,
+            pivots: 0,
+        };
+        for i in 0..nodes {
+            let b = lp.supply[i];
+            let (t, h) = if b >= 0.0 {
+                (i as u32, root)
+            } else {
+                (root, i as u32)
+            };
+            lp.tail.push(t);
+            lp.head.push(h);
+            lp.cost.push(artificial_cost);
+            lp.upper.push(f64::INFINITY);
+            lp.flow.push(b.abs());
+            lp.state.push(State::Basic);
+            lp.forest.link(i as u32, root, i as u32, t == i as u32);
+        }
+        lp.forest.refresh_subtree(root, &lp.tail, &lp.cost);
+        lp
+    }
+
+    /// The number of node rows (the root, `nodes()`, has none).
+    pub(crate) fn nodes(&self) -> usize {
+        self.nodes
+    }
+
+    /// Adds an arc `tail → head` (either may be the root) at its lower bound 0; returns its
+    /// index among the caller's arcs.
+    pub(crate) fn add_arc(&mut self, tail: u32, head: u32, cost: f64, upper: f64) -> usize {
+        self.tail.push(tail);
+        self.head.push(head);
+        self.cost.push(cost);
+        self.upper.push(upper);
+        self.flow.push(0.0);
+        self.state.push(State::Lower);
+        self.tail.len() - 1 - self.nodes
+    }
+
+    /// Adds a side column with `entries` (node, coefficient; the root's are dropped) at its
+    /// lower bound 0; returns its index.
+    pub(crate) fn add_side(&mut self, entries: &[(u32, f64)], cost: f64, upper: f64) -> usize {
+        let root = self.nodes as u32;
+        for &(node, coef) in entries {
+            if node != root && coef != 0.0 {
+                self.side_node.push(node);
+                self.side_coef.push(coef);
+            }
+        }
+        self.side_start.push(self.side_node.len());
+        self.side_cost.push(cost);
+        self.side_upper.push(upper);
+        self.side_value.push(0.0);
+        self.side_state.push(State::Lower);
+        self.side_cost.len() - 1
+    }
+
+    /// Sets a caller's arc's cost (the basis stays; the next solve starts from it).
+    pub(crate) fn set_arc_cost(&mut self, arc: usize, cost: f64) {
+        self.cost[self.nodes + arc] = cost;
+    }
+
+    /// Sets a side column's cost.
+    pub(crate) fn set_side_cost(&mut self, side: usize, cost: f64) {
+        self.side_cost[side] = cost;
+    }
+
+    /// The caller's arcs' flows.
+    pub(crate) fn arc_flows(&self) -> &[f64] {
+        &self.flow[self.nodes..]
+    }
+
+    /// The side columns' values.
+    pub(crate) fn side_values(&self) -> &[f64] {
+        &self.side_value
+    }
+
+    /// Pivots made over every solve so far.
+    pub(crate) fn pivots(&self) -> u64 {
+        self.pivots
+    }
+
+    /// The node potentials (duals of the node rows; the root's is 0), in the convention
+    /// `reduced cost = cost − π(tail) + π(head)` for an arc and `cost − Σ coef·π` for a side
+    /// column.
+    pub(crate) fn potentials(&self) -> Vec<f64> {
+        (0..self.nodes).map(|i| self.potential(i as u32)).collect()
+    }
+
+    /// The objective at the current values.
+    pub(crate) fn objective(&self) -> f64 {
+        let arcs: f64 = self.cost.iter().zip(&self.flow).map(|(c, x)| c * x).sum();
+        let sides: f64 = self
+            .side_cost
+            .iter()
+            .zip(&self.side_value)
+            .map(|(c, x)| c * x)
+            .sum();
+        arcs + sides
+    }
+
+    /// A caller's arc's reduced cost at the current potentials.
+    pub(crate) fn arc_reduced_cost(&self, arc: usize) -> f64 {
+        self.arc_rc(self.nodes + arc)
+    }
+
+    /// A side column's reduced cost at the current potentials.
+    pub(crate) fn side_reduced_cost(&self, side: usize) -> f64 {
+        self.side_rc(side)
+    }
+
+    /// Solves from the current basis to optimality or `max_pivots` more pivots.
+    pub(crate) fn solve(&mut self, max_pivots: u64) -> LpEnd {
+        let scale = self.cost[self.nodes..]
+            .iter()
+            .chain(&self.side_cost)
+            .fold(1.0f64, |m, c| m.max(c.abs()));
+        self.cost_tolerance = 1e-9 * scale;
+        if !self.refresh_duals() {
+            return LpEnd::Numerical;
+        }
+        let limit = self.pivots + max_pivots;
+        loop {
+            if self.pivots >= limit {
+                return LpEnd::PivotLimit;
+            }
+            let Some((entering, sigma)) = self.choose_entering() else {
+                break;
+            };
+            match self.pivot(entering, sigma) {
+                Ok(()) => {}
+                Err(end) => return end,
+            }
+            self.pivots += 1;
+        }
+        if !self.recompute_primal() {
+            return LpEnd::Numerical;
+        }
+        let infeasible = (0..self.nodes)
+            .any(|a| self.flow[a] > self.value_tolerance * (1.0 + self.supply_scale()));
+        if infeasible {
+            LpEnd::Infeasible
+        } else {
+            LpEnd::Optimal
+        }
+    }
+
+    fn supply_scale(&self) -> f64 {
+        self.supply.iter().fold(0.0f64, |m, b| m.max(b.abs()))
+    }
+
+    /// The full potential of a node: its tree's own plus its tree's shift.
+    fn potential(&self, node: u32) -> f64 {
+        self.forest.pot[node as usize] + self.working.shift(self.forest.comp[node as usize])
+    }
+
+    fn arc_rc(&self, a: usize) -> f64 {
+        self.cost[a] - self.potential(self.tail[a]) + self.potential(self.head[a])
+    }
+
+    fn side_rc(&self, s: usize) -> f64 {
+        let mut rc = self.side_cost[s];
+        for e in self.side_start[s]..self.side_start[s + 1] {
+            rc -= self.side_coef[e] * self.potential(self.side_node[e]);
+        }
+        rc
+    }
+
+    fn side_entries(&self, s: usize) -> impl Iterator<Item = (u32, f64)> + '_ {
+        (self.side_start[s]..self.side_start[s + 1]).map(|e| (self.side_node[e], self.side_coef[e]))
+    }
+
+    /// Rebuilds the working matrix from the forest's trees and the basic side columns, and
+    /// the trees' shifts from it. False when the matrix is singular.
+    fn refresh_duals(&mut self) -> bool {
+        let root = self.nodes as u32;
+        self.forest.refresh_subtree(root, &self.tail, &self.cost);
+        for t in self.forest.tree_roots() {
+            self.forest.refresh_subtree(t, &self.tail, &self.cost);
+        }
+        self.refresh_working()
+    }
+
+    /// The working matrix and the shifts, from the current trees (their own potentials are
+    /// already right).
+    fn refresh_working(&mut self) -> bool {
+        let trees = self.forest.trees();
+        let rows: Vec<(Vec<(u32, f64)>, f64)> = self
+            .working
+            .sides()
+            .iter()
+            .map(|&s| {
+                let s = s as usize;
+                let entries: Vec<(u32, f64)> = self
+                    .side_entries(s)
+                    .map(|(node, coef)| (self.forest.comp[node as usize], coef))
+                    .collect();
+                let own: f64 = self
+                    .side_entries(s)
+                    .map(|(node, coef)| coef * self.forest.pot[node as usize])
+                    .sum();
+                (entries, self.side_cost[s] - own)
+            })
+            .collect();
+        self.working.rebuild(&trees, &rows)
+    }
+
+    /// Block search (Grigoriadis's rule, as LEMON's network simplex): the most violated column
+    /// of the first block that has one.
+    fn choose_entering(&mut self) -> Option<(Col, f64)> {
+        let arcs = self.tail.len();
+        let total = arcs + self.side_cost.len();
+        if total == 0 {
+            return None;
+        }
+        let block = ((total as f64).sqrt() as usize).max(10);
+        let mut best: Option<(usize, f64)> = None;
+        let mut best_violation = self.cost_tolerance;
+        let mut in_block = 0;
+        let mut j = self.next_column % total;
+        for _ in 0..total {
+            let (state, upper, rc) = if j < arcs {
+                (self.state[j], self.upper[j], self.arc_rc(j))
+            } else {
+                let s = j - arcs;
+                (self.side_state[s], self.side_upper[s], self.side_rc(s))
+            };
+            let violation = match state {
+                State::Lower if upper > 0.0 => -rc,
+                State::Upper => rc,
+                _ => 0.0,
+            };
+            if violation > best_violation {
+                best_violation = violation;
+                best = Some((j, if state == State::Lower { 1.0 } else { -1.0 }));
+            }
+            j += 1;
+            if j == total {
+                j = 0;
+            }
+            in_block += 1;
+            if in_block == block {
+                if best.is_some() {
+                    break;
+                }
+                in_block = 0;
+            }
+        }
+        self.next_column = j;
+        best.map(|(j, sigma)| {
+            let col = if j < arcs {
+                Col::Arc(j as u32)
+            } else {
+                Col::Side((j - arcs) as u32)
+            };
+            (col, sigma)
+        })
+    }
+
+    fn value(&self, var: Basic) -> f64 {
+        match var {
+            Basic::Edge(v) => self.flow[self.forest.pred[v as usize] as usize],
+            Basic::Side(r) => self.side_value[self.working.sides()[r as usize] as usize],
+        }
+    }
+
+    fn bound(&self, var: Basic) -> f64 {
+        match var {
+            Basic::Edge(v) => self.upper[self.forest.pred[v as usize] as usize],
+            Basic::Side(r) => self.side_upper[self.working.sides()[r as usize] as usize],
+        }
+    }
+
+    fn add_value(&mut self, var: Basic, delta: f64) {
+        match var {
+            Basic::Edge(v) => {
+                let a = self.forest.pred[v as usize] as usize;
+                self.flow[a] += delta;
+            }
+            Basic::Side(r) => {
+                let s = self.working.sides()[r as usize] as usize;
+                self.side_value[s] += delta;
+            }
+        }
+    }
+
+    /// The column's entries over the node rows (the root's dropped).
+    fn entries(&self, col: Col) -> Vec<(u32, f64)> {
+        let root = self.nodes as u32;
+        match col {
+            Col::Arc(a) => {
+                let a = a as usize;
+                let mut out = Vec::with_capacity(2);
+                if self.tail[a] != root {
+                    out.push((self.tail[a], 1.0));
+                }
+                if self.head[a] != root {
+                    out.push((self.head[a], -1.0));
+                }
+                out
+            }
+            Col::Side(s) => self.side_entries(s as usize).collect(),
+        }
+    }
+
+    /// How each basic variable changes per unit increase of `col`: `−B⁻¹a`.
+    fn direction(&mut self, col: Col) -> Vec<Step> {
+        let a = self.entries(col);
+        // The side columns' part: Wᵀ y = per-tree sums of the column.
+        let side_rates = self.working.solve_transposed(
+            a.iter()
+                .map(|&(node, coef)| (self.forest.comp[node as usize], coef)),
+        );
+        let mut steps = Vec::new();
+        let mut residual: Vec<(u32, f64)> = a;
+        for (r, y) in side_rates {
+            steps.push(Step {
+                var: Basic::Side(r),
+                rate: -y,
+            });
+            let s = self.working.sides()[r as usize] as usize;
+            for (node, coef) in self.side_entries(s) {
+                residual.push((node, -y * coef));
+            }
+        }
+        // What is left flows up each tree.
+        for (v, amount) in self.forest.route_up(&residual) {
+            // The edge above `v` carries `amount` out of `v`'s subtree: +amount if it points
+            // up (its tail is v), −amount if down.
+            let a = self.forest.pred[v as usize] as usize;
+            let y = if self.tail[a] == v { amount } else { -amount };
+            steps.push(Step {
+                var: Basic::Edge(v),
+                rate: -y,
+            });
+        }
+        steps
+    }
+
+    /// One pivot on `entering`, moving up (`sigma` 1) or down (−1).
+    fn pivot(&mut self, entering: Col, sigma: f64) -> Result<(), LpEnd> {
+        let steps = self.direction(entering);
+        let own_bound = match entering {
+            Col::Arc(a) => self.upper[a as usize],
+            Col::Side(s) => self.side_upper[s as usize],
+        };
+        // Ratio test: the smallest step at which a basic variable meets a bound; ties go to
+        // the last one found (deterministic).
+        let mut theta = own_bound;
+        let mut leaving: Option<(Basic, State)> = None;
+        let tol = self.value_tolerance;
+        for step in &steps {
+            let rate = sigma * step.rate;
+            if rate.abs() <= 1e-11 {
+                continue;
+            }
+            let value = self.value(step.var);
+            let (room, to) = if rate < 0.0 {
+                (value.max(0.0) / -rate, State::Lower)
+            } else {
+                let bound = self.bound(step.var);
+                if bound == f64::INFINITY {
+                    continue;
+                }
+                ((bound - value).max(0.0) / rate, State::Upper)
+            };
+            if room < theta - tol || (leaving.is_none() && room <= theta) {
+                theta = room;
+                leaving = Some((step.var, to));
+            } else if room <= theta + tol && leaving.is_some() {
+                leaving = Some((step.var, to));
+                theta = theta.min(room);
+            }
+        }
+        if theta == f64::INFINITY {
+            return Err(LpEnd::Unbounded);
+        }
+        // Move.
+        if theta > 0.0 {
+            match entering {
+                Col::Arc(a) => self.flow[a as usize] += sigma * theta,
+                Col::Side(s) => self.side_value[s as usize] += sigma * theta,
+            }
+            for step in &steps {
+                self.add_value(step.var, sigma * theta * step.rate);
+            }
+        }
+        let Some((out, to)) = leaving else {
+            // A bound flip of the entering column.
+            match entering {
+                Col::Arc(a) => {
+                    let a = a as usize;
+                    self.state[a] = if sigma > 0.0 {
+                        State::Upper
+                    } else {
+                        State::Lower
+                    };
+                    self.flow[a] = if sigma > 0.0 { self.upper[a] } else { 0.0 };
+                }
+                Col::Side(s) => {
+                    let s = s as usize;
+                    self.side_state[s] = if sigma > 0.0 {
+                        State::Upper
+                    } else {
+                        State::Lower
+                    };
+                    self.side_value[s] = if sigma > 0.0 { self.side_upper[s] } else { 0.0 };
+                }
+            }
+            return Ok(());
+        };
+        // Snap the leaving variable onto its bound.
+        let snapped = if to == State::Lower {
+            0.0
+        } else {
+            self.bound(out)
+        };
+        let now = self.value(out);
+        self.add_value(out, snapped - now);
+        self.change_basis(entering, out, to)
+    }
+
+    /// Makes `entering` basic and `out` nonbasic at `to`, and brings the forest, the working
+    /// matrix and the potentials up to date.
+    fn change_basis(&mut self, entering: Col, out: Basic, to: State) -> Result<(), LpEnd> {
+        // The leaving variable goes to its bound.
+        match out {
+            Basic::Edge(v) => {
+                let a = self.forest.pred[v as usize] as usize;
+                self.state[a] = to;
+            }
+            Basic::Side(r) => {
+                let s = self.working.sides()[r as usize] as usize;
+                self.side_state[s] = to;
+            }
+        }
+        match (entering, out) {
+            (Col::Arc(a), Basic::Edge(v)) => {
+                self.state[a as usize] = State::Basic;
+                let (u, w) = (self.tail[a as usize], self.head[a as usize]);
+                let same_tree = self.forest.comp[u as usize] == self.forest.comp[w as usize];
+                if same_tree {
+                    // The classic pivot: the subtree below `v` rehangs on the entering arc; its
+                    // tree is unchanged as a set of nodes.
+                    let inside = if self.forest.is_below(u, v) { u } else { w };
+                    let outside = if inside == u { w } else { u };
+                    let touched = self
+                        .forest
+                        .rehang(v, inside, outside, a, &self.tail, &self.cost);
+                    if touched.iter().any(|&n| self.working.touches(n)) {
+                        return self.shifts_after_move();
+                    }
+                    Ok(())
+                } else {
+                    self.forest.split(v, &self.tail, &self.cost);
+                    self.join(a)?;
+                    self.working_after_change()
+                }
+            }
+            (Col::Arc(a), Basic::Side(r)) => {
+                self.state[a as usize] = State::Basic;
+                self.working
+                    .remove_side(r as usize, &self.side_node, &self.side_start);
+                self.join(a)?;
+                self.working_after_change()
+            }
+            (Col::Side(s), Basic::Side(r)) => {
+                self.side_state[s as usize] = State::Basic;
+                self.working
+                    .replace_side(r as usize, s, &self.side_node, &self.side_start);
+                self.working_after_change()
+            }
+            (Col::Side(s), Basic::Edge(v)) => {
+                self.side_state[s as usize] = State::Basic;
+                self.forest.split(v, &self.tail, &self.cost);
+                self.working.add_side(s, &self.side_node, &self.side_start);
+                self.working_after_change()
+            }
+        }
+    }
+
+    /// Links the trees of arc `a`'s two ends by it.
+    fn join(&mut self, a: u32) -> Result<(), LpEnd> {
+        let (u, w) = (self.tail[a as usize], self.head[a as usize]);
+        if self.forest.comp[u as usize] == self.forest.comp[w as usize] {
+            return Err(LpEnd::Numerical);
+        }
+        self.forest.join(u, w, a, &self.tail, &self.cost);
+        Ok(())
+    }
+
+    fn working_after_change(&mut self) -> Result<(), LpEnd> {
+        if self.refresh_working() {
+            Ok(())
+        } else {
+            Err(LpEnd::Numerical)
+        }
+    }
+
+    fn shifts_after_move(&mut self) -> Result<(), LpEnd> {
+        // The trees are the same sets of nodes, so W is unchanged; only the right-hand side
+        // moved. (Rebuilt whole for now: the matrix is small.)
+        self.working_after_change()
+    }
+
+    /// Recomputes every basic variable from the nonbasic ones (drift from the pivots' steps
+    /// is dropped). False when the working matrix is singular.
+    fn recompute_primal(&mut self) -> bool {
+        let root = self.nodes as u32;
+        let mut residual: Vec<(u32, f64)> = Vec::with_capacity(self.nodes);
+        for i in 0..self.nodes {
+            if self.supply[i] != 0.0 {
+                residual.push((i as u32, self.supply[i]));
+            }
+        }
+        for a in 0..self.tail.len() {
+            if self.state[a] == State::Upper {
+                let x = self.upper[a];
+                self.flow[a] = x;
+                if self.tail[a] != root {
+                    residual.push((self.tail[a], -x));
+                }
+                if self.head[a] != root {
+                    residual.push((self.head[a], x));
+                }
+            } else if self.state[a] == State::Lower {
+                self.flow[a] = 0.0;
+            }
+        }
+        for s in 0..self.side_cost.len() {
+            if self.side_state[s] == State::Upper {
+                let x = self.side_upper[s];
+                self.side_value[s] = x;
+                for (node, coef) in self.side_entries(s) {
+                    residual.push((node, -coef * x));
+                }
+            } else if self.side_state[s] == State::Lower {
+                self.side_value[s] = 0.0;
+            }
+        }
+        let side_values = self.working.solve_transposed(
+            residual
+                .iter()
+                .map(|&(node, x)| (self.forest.comp[node as usize], x)),
+        );
+        let sides: Vec<u32> = self.working.sides().to_vec();
+        for &s in &sides {
+            self.side_value[s as usize] = 0.0;
+        }
+        for (r, y) in side_values {
+            let s = sides[r as usize] as usize;
+            self.side_value[s] = y;
+            for (node, coef) in self.side_entries(s) {
+                residual.push((node, -coef * y));
+            }
+        }
+        for v in 0..self.nodes as u32 {
+            if self.forest.parent[v as usize] != NONE {
+                let a = self.forest.pred[v as usize] as usize;
+                self.flow[a] = 0.0;
+            }
+        }
+        for (v, amount) in self.forest.route_up(&residual) {
+            let a = self.forest.pred[v as usize] as usize;
+            self.flow[a] = if self.tail[a] == v { amount } else { -amount };
+        }
+        true
+    }
+}
