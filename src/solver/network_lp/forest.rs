@@ -66,8 +66,8 @@ impl Forest {
     }
 
     /// The live trees other than the root's, in the working matrix's column order.
-    pub fn trees(&self) -> Vec<u32> {
-        self.live.clone()
+    pub fn live_trees(&self) -> &[u32] {
+        &self.live
     }
 
     /// The roots of [`Forest::trees`].

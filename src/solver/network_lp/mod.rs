@@ -38,6 +38,9 @@ mod tests;
 use forest::{Forest, NONE};
 use working::Working;
 
+/// Rates (entries of a column's representation) below this are zero in the ratio test.
+const PIVOT_TOLERANCE: f64 = 1e-9;
+
 /// Where a column sits.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum State {
@@ -106,6 +109,9 @@ pub(crate) struct NetworkLp {
     side_upper: Vec<f64>,
     side_value: Vec<f64>,
     side_state: Vec<State>,
+    /// Columns held where they are (out of pricing): off a finished tier's optimal face.
+    arc_locked: Vec<bool>,
+    side_locked: Vec<bool>,
     forest: Forest,
     working: Working,
     /// The cost of an artificial arc (the big M).
@@ -117,6 +123,13 @@ pub(crate) struct NetworkLp {
     /// Where the next pricing block starts.
     next_column: usize,
     pivots: u64,
+    /// Pivots by kind: within a tree and clear of side columns, within a tree but moving
+    /// nodes a basic side column touches, and changing the trees or the side columns.
+    pub(crate) kinds: [u64; 3],
+    /// Buffers for [`NetworkLp::refresh_working`], kept to save their allocations.
+    scratch_entries: Vec<(u32, f64)>,
+    scratch_starts: Vec<usize>,
+    scratch_d: Vec<f64>,
 }
 
 impl NetworkLp {
@@ -142,6 +155,8 @@ impl NetworkLp {
             side_upper: Vec::new(),
             side_value: Vec::new(),
             side_state: Vec::new(),
+            arc_locked: Vec::new(),
+            side_locked: Vec::new(),
             forest: Forest::new(nodes + 1),
             working: Working::default(),
             artificial_cost,
@@ -149,6 +164,10 @@ impl NetworkLp {
             value_tolerance: 1e-9,
             next_column: 0,
             pivots: 0,
+            kinds: [0; 3],
+            scratch_entries: Vec::new(),
+            scratch_starts: Vec::new(),
+            scratch_d: Vec::new(),
         };
         for i in 0..nodes {
             let b = lp.supply[i];
@@ -163,6 +182,7 @@ impl NetworkLp {
             lp.upper.push(f64::INFINITY);
             lp.flow.push(b.abs());
             lp.state.push(State::Basic);
+            lp.arc_locked.push(false);
             lp.forest.link(i as u32, root, i as u32, t == i as u32);
         }
         lp.forest.refresh_subtree(root, &lp.tail, &lp.cost);
@@ -183,6 +203,7 @@ impl NetworkLp {
         self.upper.push(upper);
         self.flow.push(0.0);
         self.state.push(State::Lower);
+        self.arc_locked.push(false);
         self.tail.len() - 1 - self.nodes
     }
 
@@ -201,6 +222,7 @@ impl NetworkLp {
         self.side_upper.push(upper);
         self.side_value.push(0.0);
         self.side_state.push(State::Lower);
+        self.side_locked.push(false);
         self.side_cost.len() - 1
     }
 
@@ -212,6 +234,46 @@ impl NetworkLp {
     /// Sets a side column's cost.
     pub(crate) fn set_side_cost(&mut self, side: usize, cost: f64) {
         self.side_cost[side] = cost;
+    }
+
+    /// Holds every nonbasic column whose reduced cost is not zero where it is, for the
+    /// solves after this one: what is left is the optimal face of the objective just solved,
+    /// on which the next objective is optimised (a lexicographic LP, tier by tier). Call
+    /// after an optimal solve. Returns how many columns it held.
+    pub(crate) fn hold_face(&mut self) -> usize {
+        let tol = self.cost_tolerance;
+        let mut held = 0;
+        for a in 0..self.tail.len() {
+            if self.arc_locked[a] || self.state[a] == State::Basic {
+                continue;
+            }
+            let rc = self.arc_rc(a);
+            if (self.state[a] == State::Lower && rc > tol)
+                || (self.state[a] == State::Upper && rc < -tol)
+            {
+                self.arc_locked[a] = true;
+                held += 1;
+            }
+        }
+        for s in 0..self.side_cost.len() {
+            if self.side_locked[s] || self.side_state[s] == State::Basic {
+                continue;
+            }
+            let rc = self.side_rc(s);
+            if (self.side_state[s] == State::Lower && rc > tol)
+                || (self.side_state[s] == State::Upper && rc < -tol)
+            {
+                self.side_locked[s] = true;
+                held += 1;
+            }
+        }
+        held
+    }
+
+    /// Releases every column [`NetworkLp::hold_face`] held.
+    pub(crate) fn release_faces(&mut self) {
+        self.arc_locked.iter_mut().for_each(|x| *x = false);
+        self.side_locked.iter_mut().for_each(|x| *x = false);
     }
 
     /// The caller's arcs' flows.
@@ -333,25 +395,30 @@ impl NetworkLp {
     /// The working matrix and the shifts, from the current trees (their own potentials are
     /// already right).
     fn refresh_working(&mut self) -> bool {
-        let trees = self.forest.trees();
-        let rows: Vec<(Vec<(u32, f64)>, f64)> = self
+        let mut entries = std::mem::take(&mut self.scratch_entries);
+        let mut starts = std::mem::take(&mut self.scratch_starts);
+        let mut d = std::mem::take(&mut self.scratch_d);
+        entries.clear();
+        starts.clear();
+        d.clear();
+        starts.push(0);
+        for &s in self.working.sides() {
+            let s = s as usize;
+            let mut own = 0.0;
+            for (node, coef) in self.side_entries(s) {
+                entries.push((self.forest.comp[node as usize], coef));
+                own += coef * self.forest.pot[node as usize];
+            }
+            starts.push(entries.len());
+            d.push(self.side_cost[s] - own);
+        }
+        let ok = self
             .working
-            .sides()
-            .iter()
-            .map(|&s| {
-                let s = s as usize;
-                let entries: Vec<(u32, f64)> = self
-                    .side_entries(s)
-                    .map(|(node, coef)| (self.forest.comp[node as usize], coef))
-                    .collect();
-                let own: f64 = self
-                    .side_entries(s)
-                    .map(|(node, coef)| coef * self.forest.pot[node as usize])
-                    .sum();
-                (entries, self.side_cost[s] - own)
-            })
-            .collect();
-        self.working.rebuild(&trees, &rows)
+            .rebuild(self.forest.live_trees(), &entries, &starts, &d);
+        self.scratch_entries = entries;
+        self.scratch_starts = starts;
+        self.scratch_d = d;
+        ok
     }
 
     /// Block search (Grigoriadis's rule, as LEMON's network simplex): the most violated column
@@ -362,17 +429,28 @@ impl NetworkLp {
         if total == 0 {
             return None;
         }
-        let block = ((total as f64).sqrt() as usize).max(10);
+        let block = if std::env::var("NLP_FULL").is_ok() {
+            total
+        } else {
+            ((total as f64).sqrt() as usize).max(10)
+        };
         let mut best: Option<(usize, f64)> = None;
         let mut best_violation = self.cost_tolerance;
         let mut in_block = 0;
         let mut j = self.next_column % total;
         for _ in 0..total {
-            let (state, upper, rc) = if j < arcs {
-                (self.state[j], self.upper[j], self.arc_rc(j))
+            let (state, upper, locked) = if j < arcs {
+                (self.state[j], self.upper[j], self.arc_locked[j])
             } else {
                 let s = j - arcs;
-                (self.side_state[s], self.side_upper[s], self.side_rc(s))
+                (self.side_state[s], self.side_upper[s], self.side_locked[s])
+            };
+            let rc = if locked || state == State::Basic {
+                0.0
+            } else if j < arcs {
+                self.arc_rc(j)
+            } else {
+                self.side_rc(j - arcs)
             };
             let violation = match state {
                 State::Lower if upper > 0.0 => -rc,
@@ -493,14 +571,38 @@ impl NetworkLp {
             Col::Arc(a) => self.upper[a as usize],
             Col::Side(s) => self.side_upper[s as usize],
         };
-        // Ratio test: the smallest step at which a basic variable meets a bound; ties go to
-        // the last one found (deterministic).
-        let mut theta = own_bound;
-        let mut leaving: Option<(Basic, State)> = None;
+        // Ratio test (Harris's two passes): the largest step no basic variable overshoots
+        // by more than the tolerance, then among the variables that block within it the one
+        // with the largest rate, so that the new basis is far from singular. Rates below
+        // `PIVOT_TOLERANCE` are taken as zero.
         let tol = self.value_tolerance;
+        let mut relaxed = own_bound;
         for step in &steps {
             let rate = sigma * step.rate;
-            if rate.abs() <= 1e-11 {
+            if rate.abs() <= PIVOT_TOLERANCE {
+                continue;
+            }
+            let value = self.value(step.var);
+            let room = if rate < 0.0 {
+                (value + tol) / -rate
+            } else {
+                let bound = self.bound(step.var);
+                if bound == f64::INFINITY {
+                    continue;
+                }
+                (bound - value + tol) / rate
+            };
+            relaxed = relaxed.min(room);
+        }
+        let mut theta = own_bound;
+        let mut leaving: Option<(Basic, State)> = None;
+        let mut best_rate = 0.0;
+        if own_bound > relaxed {
+            theta = f64::INFINITY;
+        }
+        for step in &steps {
+            let rate = sigma * step.rate;
+            if rate.abs() <= PIVOT_TOLERANCE {
                 continue;
             }
             let value = self.value(step.var);
@@ -513,12 +615,10 @@ impl NetworkLp {
                 }
                 ((bound - value).max(0.0) / rate, State::Upper)
             };
-            if room < theta - tol || (leaving.is_none() && room <= theta) {
+            if room <= relaxed && rate.abs() > best_rate {
+                best_rate = rate.abs();
                 theta = room;
                 leaving = Some((step.var, to));
-            } else if room <= theta + tol && leaving.is_some() {
-                leaving = Some((step.var, to));
-                theta = theta.min(room);
             }
         }
         if theta == f64::INFINITY {
@@ -597,8 +697,10 @@ impl NetworkLp {
                         .forest
                         .rehang(v, inside, outside, a, &self.tail, &self.cost);
                     if touched.iter().any(|&n| self.working.touches(n)) {
+                        self.kinds[1] += 1;
                         return self.shifts_after_move();
                     }
+                    self.kinds[0] += 1;
                     Ok(())
                 } else {
                     self.forest.split(v, &self.tail, &self.cost);
@@ -639,6 +741,7 @@ impl NetworkLp {
     }
 
     fn working_after_change(&mut self) -> Result<(), LpEnd> {
+        self.kinds[2] += 1;
         if self.refresh_working() {
             Ok(())
         } else {

@@ -289,3 +289,205 @@ fn an_infeasible_network_is_reported() {
     lp.add_arc(1, 2, 1.0, 1.0);
     assert_eq!(lp.solve(1000), LpEnd::Infeasible);
 }
+
+/// The master's final LP (`MENTOR_MATCH_DUMP_MASTER=path mentor-match solve …` writes it),
+/// solved tier by tier by this LP and by HiGHS from scratch, both holding each tier's optimal
+/// face for the next: the tiers' optima must agree; prints the times. A measurement, run by
+/// hand: `MENTOR_MATCH_MASTER_DUMP=path cargo test --release --lib master_dump -- --ignored
+/// --nocapture`.
+#[test]
+#[ignore]
+fn master_dump_tiers_match_highs() {
+    use crate::solver::highs::Lp;
+    use std::time::Instant;
+    let Ok(path) = std::env::var("MENTOR_MATCH_MASTER_DUMP") else {
+        return;
+    };
+    let text = std::fs::read_to_string(&path).expect("the dump");
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let bounds: Vec<(f64, f64)> = doc["bounds"]
+        .as_array()
+        .expect("bounds")
+        .iter()
+        .map(|b| {
+            let lo = b[0].as_f64().unwrap_or(f64::NEG_INFINITY);
+            let hi = b[1].as_f64().unwrap_or(f64::INFINITY);
+            (lo, hi)
+        })
+        .collect();
+    let mentors = doc["mentors"].as_u64().expect("mentors") as usize;
+    struct Column {
+        rows: Vec<usize>,
+        tier_value: Vec<f64>,
+        upper: f64,
+    }
+    let columns: Vec<Column> = doc["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .map(|c| Column {
+            rows: c["rows"]
+                .as_array()
+                .expect("rows")
+                .iter()
+                .map(|r| r.as_u64().expect("row") as usize)
+                .collect(),
+            tier_value: c["tier_value"]
+                .as_array()
+                .expect("tier values")
+                .iter()
+                .map(|v| v.as_f64().expect("value"))
+                .collect(),
+            upper: c["upper"].as_f64().unwrap_or(f64::INFINITY),
+        })
+        .collect();
+    let tiers = columns[0].tier_value.len();
+    let rows = bounds.len();
+    eprintln!("{rows} rows ({mentors} mentors), {} columns", columns.len());
+
+    // HiGHS, as the master runs it (without its tie-breaks).
+    let far = crate::solver::Until {
+        at: Instant::now() + std::time::Duration::from_secs(3600),
+        stop: None,
+    };
+    let highs_started = Instant::now();
+    let mut highs = Lp::maximise(&bounds, far);
+    let mut starts = vec![0];
+    let mut index = Vec::new();
+    let mut values = Vec::new();
+    for c in &columns {
+        index.extend(&c.rows);
+        values.extend(c.rows.iter().map(|_| 1.0));
+        starts.push(index.len());
+    }
+    let uppers: Vec<f64> = columns.iter().map(|c| c.upper).collect();
+    let costs: Vec<f64> = columns.iter().map(|c| c.tier_value[0]).collect();
+    assert!(highs.add_columns(&costs, &uppers, &starts, &index, &values));
+    let mut theirs = Vec::new();
+    for tier in 0..tiers {
+        let costs: Vec<f64> = columns.iter().map(|c| c.tier_value[tier]).collect();
+        assert!(highs.change_all_col_costs(&costs));
+        let at = Instant::now();
+        let run = highs.solve().expect("HiGHS");
+        eprintln!(
+            "  HiGHS tier {tier}: {:.6} in {} iterations, {:?}",
+            run.objective,
+            run.iterations,
+            at.elapsed()
+        );
+        theirs.push(run.objective);
+        for (j, c) in columns.iter().enumerate() {
+            let reduced = c.tier_value[tier] - c.rows.iter().map(|&r| run.duals[r]).sum::<f64>();
+            if reduced < -1e-9 {
+                highs.change_col_bounds(j, 0.0, 0.0);
+            }
+        }
+        for (r, &(lo, hi)) in bounds.iter().enumerate() {
+            if run.duals[r].abs() > 1e-9 {
+                let at = if lo.is_finite() { lo } else { hi };
+                highs.change_row_bounds(r, at, at);
+            }
+        }
+    }
+    let highs_time = highs_started.elapsed();
+    // This LP: a node per row; mentors' slack arcs to the root carry their seats taken.
+    let built = Instant::now();
+    let supply: Vec<f64> = (0..rows)
+        .map(|r| if r < mentors { 0.0 } else { 1.0 })
+        .collect();
+    let mut lp = NetworkLp::new(supply, 1e4);
+    let root = rows as u32;
+    for (r, &(_, hi)) in bounds.iter().enumerate() {
+        lp.add_arc(
+            r as u32,
+            root,
+            0.0,
+            if r < mentors { hi } else { f64::INFINITY },
+        );
+    }
+    enum Place {
+        Arc(usize),
+        Side(usize),
+    }
+    let mut places = Vec::new();
+    let mut sides = 0;
+    for c in &columns {
+        let own = *c.rows.last().expect("a row") as u32;
+        let seats: Vec<u32> = c.rows[..c.rows.len() - 1]
+            .iter()
+            .map(|&m| m as u32)
+            .collect();
+        if seats.len() == 1 {
+            places.push(Place::Arc(lp.add_arc(own, seats[0], 0.0, c.upper)));
+        } else {
+            let mut entries = vec![(own, 1.0)];
+            entries.extend(seats.iter().map(|&m| (m, -1.0)));
+            places.push(Place::Side(lp.add_side(&entries, 0.0, c.upper)));
+            sides += 1;
+        }
+    }
+    eprintln!("  {sides} side columns; built in {:?}", built.elapsed());
+    let mut ours = Vec::new();
+    let started = Instant::now();
+    for tier in 0..tiers {
+        for (c, place) in columns.iter().zip(&places) {
+            match *place {
+                Place::Arc(a) => lp.set_arc_cost(a, -c.tier_value[tier]),
+                Place::Side(s) => lp.set_side_cost(s, -c.tier_value[tier]),
+            }
+        }
+        let before = lp.pivots();
+        let at = Instant::now();
+        let limit = std::env::var("MENTOR_MATCH_MASTER_DUMP_PIVOTS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(10_000_000);
+        let mut end = LpEnd::PivotLimit;
+        let mut done = 0;
+        while done < limit {
+            end = lp.solve(2000.min(limit - done));
+            done += 2000;
+            if end != LpEnd::PivotLimit {
+                break;
+            }
+            eprintln!(
+                "    {} pivots: objective {:.6}, kinds {:?}, {} basic sides, core {}",
+                lp.pivots() - before,
+                -lp.objective(),
+                lp.kinds,
+                lp.working.sides().len(),
+                lp.working.core_order()
+            );
+        }
+        if end != LpEnd::Optimal {
+            eprintln!(
+                "  stopped: {end:?} after {} pivots, {:?}",
+                lp.pivots() - before,
+                at.elapsed()
+            );
+            return;
+        }
+        let objective = -lp.objective();
+        eprintln!(
+            "  network LP tier {tier}: {objective:.6} in {} pivots, {:?}, kinds {:?}, {} basic sides, core {}",
+            lp.pivots() - before,
+            at.elapsed(),
+            lp.kinds,
+            lp.working.sides().len(),
+            lp.working.core_order()
+        );
+        ours.push(objective);
+        lp.hold_face();
+    }
+    let ours_time = started.elapsed();
+
+    eprintln!("network LP {ours_time:?} against HiGHS {highs_time:?}");
+    for tier in 0..tiers {
+        assert!(
+            (ours[tier] - theirs[tier]).abs() <= 1e-6 * (1.0 + theirs[tier].abs()),
+            "tier {tier}: {} against HiGHS {}",
+            ours[tier],
+            theirs[tier]
+        );
+    }
+}

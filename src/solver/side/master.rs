@@ -766,7 +766,35 @@ impl<'a> MasterLp<'a> {
             self.hold_face(tier, &y, unit, &mut settled)?;
         }
         run.columns = self.master.columns.len();
+        if let Ok(path) = std::env::var("MENTOR_MATCH_DUMP_MASTER") {
+            self.dump(&path);
+        }
         Some(run)
+    }
+
+    /// Writes the master's rows and columns as JSON to `path` (for measuring another LP
+    /// engine on the same LP; `MENTOR_MATCH_DUMP_MASTER`). Only counts and numbers: no ids.
+    fn dump(&self, path: &str) {
+        let columns: Vec<serde_json::Value> = self
+            .master
+            .columns
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "rows": c.rows,
+                    "tier_value": c.tier_value,
+                    "upper": c.upper,
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "mentors": self.master.pricing.problem.mentors.len(),
+            "bounds": self.master.bounds.iter().map(|&(lo, hi)| [lo, hi]).collect::<Vec<_>>(),
+            "columns": columns,
+        });
+        if std::fs::write(path, doc.to_string()).is_err() {
+            tracing::warn!("seat sharing: the master's dump could not be written");
+        }
     }
 
     /// A plan from the master's columns as an integer programme: each column (a student's
