@@ -345,19 +345,29 @@ fn master_dump_tiers_match_highs() {
     let rows = bounds.len();
     eprintln!("{rows} rows ({mentors} mentors), {} columns", columns.len());
 
-    // HiGHS, as the master runs it (without its tie-breaks).
+    // HiGHS, each tier under floor rows holding the tiers before it at their optima (the
+    // lexicographic optimum by its definition; holding faces by HiGHS's duals instead needs
+    // the master's own cleaning of them, `unbox_prices` and `simplest_fraction`).
     let far = crate::solver::Until {
         at: Instant::now() + std::time::Duration::from_secs(3600),
         stop: None,
     };
     let highs_started = Instant::now();
-    let mut highs = Lp::maximise(&bounds, far);
+    let mut all_rows = bounds.clone();
+    all_rows.extend((0..tiers).map(|_| (f64::NEG_INFINITY, f64::INFINITY)));
+    let mut highs = Lp::maximise(&all_rows, far);
     let mut starts = vec![0];
     let mut index = Vec::new();
     let mut values = Vec::new();
     for c in &columns {
         index.extend(&c.rows);
         values.extend(c.rows.iter().map(|_| 1.0));
+        for (t, &v) in c.tier_value.iter().enumerate() {
+            if v != 0.0 {
+                index.push(rows + t);
+                values.push(v);
+            }
+        }
         starts.push(index.len());
     }
     let uppers: Vec<f64> = columns.iter().map(|c| c.upper).collect();
@@ -376,18 +386,8 @@ fn master_dump_tiers_match_highs() {
             at.elapsed()
         );
         theirs.push(run.objective);
-        for (j, c) in columns.iter().enumerate() {
-            let reduced = c.tier_value[tier] - c.rows.iter().map(|&r| run.duals[r]).sum::<f64>();
-            if reduced < -1e-9 {
-                highs.change_col_bounds(j, 0.0, 0.0);
-            }
-        }
-        for (r, &(lo, hi)) in bounds.iter().enumerate() {
-            if run.duals[r].abs() > 1e-9 {
-                let at = if lo.is_finite() { lo } else { hi };
-                highs.change_row_bounds(r, at, at);
-            }
-        }
+        let floor = run.objective - 1e-7 * (1.0 + run.objective.abs());
+        highs.change_row_bounds(rows + tier, floor, f64::INFINITY);
     }
     let highs_time = highs_started.elapsed();
     // This LP: a node per row; mentors' slack arcs to the root carry their seats taken.
@@ -477,6 +477,8 @@ fn master_dump_tiers_match_highs() {
             lp.working.core_order()
         );
         ours.push(objective);
+        let (primal, dual) = lp.violations();
+        eprintln!("    violations: primal {primal:e}, dual {dual:e}");
         lp.hold_face();
     }
     let ours_time = started.elapsed();

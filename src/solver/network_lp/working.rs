@@ -3,8 +3,8 @@
 //! the side column's coefficients summed over that tree) with its inverse and the trees'
 //! potential shifts `δ = W⁻¹ d`.
 //!
-//! Holds: [`Working`]. Its order is the number of basic side columns (~70–270 at the
-//! school's master), and most of the master's pivots change it, so it is refactored at each
+//! Holds: [`Working`]. Its order is the number of basic side columns (33–133 at the
+//! school's master, up to ~320 at 4,000×1,000), and most of the master's pivots change it, so it is refactored at each
 //! such pivot, sparse: each row has one entry per tree its side column touches (a student's
 //! and its mentors'), so peeling singleton rows and columns off (each a pivot with no fill)
 //! leaves a small core, factored dense. A dense inverse rebuilt at each change took ~1 ms a
