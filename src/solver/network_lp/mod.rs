@@ -137,6 +137,8 @@ pub(crate) struct NetworkLp {
     /// Pivots by kind: within a tree and clear of side columns, within a tree but moving
     /// nodes a basic side column touches, and changing the trees or the side columns.
     pub(crate) kinds: [u64; 3],
+    /// Pivots that moved nothing (a step of zero).
+    pub(crate) degenerate: u64,
     /// Buffers for [`NetworkLp::refresh_working`], kept to save their allocations.
     scratch_entries: Vec<(u32, f64)>,
     scratch_starts: Vec<usize>,
@@ -176,6 +178,7 @@ impl NetworkLp {
             next_column: 0,
             pivots: 0,
             kinds: [0; 3],
+            degenerate: 0,
             scratch_entries: Vec::new(),
             scratch_starts: Vec::new(),
             scratch_d: Vec::new(),
@@ -669,6 +672,9 @@ impl NetworkLp {
         }
         if theta == f64::INFINITY {
             return Err(LpEnd::Unbounded);
+        }
+        if theta <= self.value_tolerance {
+            self.degenerate += 1;
         }
         // Move.
         if theta > 0.0 {

@@ -392,8 +392,15 @@ fn master_dump_tiers_match_highs() {
     let highs_time = highs_started.elapsed();
     // This LP: a node per row; mentors' slack arcs to the root carry their seats taken.
     let built = Instant::now();
+    // `MENTOR_MATCH_MASTER_DUMP_PERTURB=eps`: every supply and mentor capacity raised by a
+    // pseudo-random share of `eps` (against primal degeneracy).
+    let perturb: f64 = std::env::var("MENTOR_MATCH_MASTER_DUMP_PERTURB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    let jitter = |r: usize| perturb * ((splitmix64(r as u64 + 7) % 1_000_000) as f64 + 1.0) / 1e6;
     let supply: Vec<f64> = (0..rows)
-        .map(|r| if r < mentors { 0.0 } else { 1.0 })
+        .map(|r| if r < mentors { 0.0 } else { 1.0 } + jitter(r))
         .collect();
     let mut lp = NetworkLp::new(supply, 1e4);
     let root = rows as u32;
@@ -402,7 +409,11 @@ fn master_dump_tiers_match_highs() {
             r as u32,
             root,
             0.0,
-            if r < mentors { hi } else { f64::INFINITY },
+            if r < mentors {
+                hi + 2.0 * jitter(r)
+            } else {
+                f64::INFINITY
+            },
         );
     }
     enum Place {
@@ -429,15 +440,36 @@ fn master_dump_tiers_match_highs() {
     eprintln!("  {sides} side columns; built in {:?}", built.elapsed());
     let mut ours = Vec::new();
     let started = Instant::now();
+    // `MENTOR_MATCH_MASTER_DUMP_TIE=w`: the normal and low tiers first at their value plus `w`
+    // per point of fit (as the master breaks their ties for HiGHS), then at their own.
+    let tie: f64 = std::env::var("MENTOR_MATCH_MASTER_DUMP_TIE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
     for tier in 0..tiers {
+        let before = lp.pivots();
+        let at = Instant::now();
+        if tie > 0.0 && (2..tiers - 1).contains(&tier) {
+            for (c, place) in columns.iter().zip(&places) {
+                let cost = -(c.tier_value[tier] + tie * c.tier_value[tiers - 1]);
+                match *place {
+                    Place::Arc(a) => lp.set_arc_cost(a, cost),
+                    Place::Side(s) => lp.set_side_cost(s, cost),
+                }
+            }
+            assert_eq!(
+                lp.solve(10_000_000),
+                LpEnd::Optimal,
+                "tier {tier} tie-broken"
+            );
+            eprintln!("    tie-broken: {} pivots", lp.pivots() - before);
+        }
         for (c, place) in columns.iter().zip(&places) {
             match *place {
                 Place::Arc(a) => lp.set_arc_cost(a, -c.tier_value[tier]),
                 Place::Side(s) => lp.set_side_cost(s, -c.tier_value[tier]),
             }
         }
-        let before = lp.pivots();
-        let at = Instant::now();
         let limit = std::env::var("MENTOR_MATCH_MASTER_DUMP_PIVOTS")
             .ok()
             .and_then(|v| v.parse().ok())
@@ -469,12 +501,13 @@ fn master_dump_tiers_match_highs() {
         }
         let objective = -lp.objective();
         eprintln!(
-            "  network LP tier {tier}: {objective:.6} in {} pivots, {:?}, kinds {:?}, {} basic sides, core {}",
+            "  network LP tier {tier}: {objective:.6} in {} pivots, {:?}, kinds {:?}, {} basic sides, core {}, degenerate so far {}",
             lp.pivots() - before,
             at.elapsed(),
             lp.kinds,
             lp.working.sides().len(),
-            lp.working.core_order()
+            lp.working.core_order(),
+            lp.degenerate
         );
         ours.push(objective);
         let (primal, dual) = lp.violations();
