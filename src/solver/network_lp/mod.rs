@@ -36,9 +36,9 @@
 //! simplex takes 4–8× HiGHS's dual simplex iterations there (62 k pivots at 4,000×1,000,
 //! 2.3–2.9 s, against ~14 k iterations, 0.46 s). And most pivots are not tree pivots: 75–90 %
 //! of the later tiers' pivots change the trees or the basic side columns, so each pays for a
-//! working matrix refactorisation (order ~130–320). What would make it the master's engine:
-//! a dual simplex on this partitioning for the fit tier (or HiGHS there, started from this
-//! basis), and updates of the working matrix's factors instead of refactoring.
+//! working matrix refactorisation (order ~130–320; up to ~2,500 at the district, where even
+//! the coverage tiers are no faster than HiGHS's). What is left to try: a dual simplex on
+//! this partitioning, with the working matrix's factors updated instead of refactored.
 
 mod forest;
 mod working;
