@@ -104,7 +104,7 @@ impl Forest {
     }
 
     /// Hangs `child` (a tree root) under `parent` by `arc` (potentials not refreshed).
-    pub fn link(&mut self, child: u32, parent: u32, arc: u32, _up: bool) {
+    pub fn link(&mut self, child: u32, parent: u32, arc: u32) {
         self.parent[child as usize] = parent;
         self.pred[child as usize] = arc;
         self.add_child(parent, child);
@@ -203,7 +203,7 @@ impl Forest {
     ) -> Vec<u32> {
         self.cut(v);
         self.reroot(inside);
-        self.link(inside, outside, arc, tail[arc as usize] == inside);
+        self.link(inside, outside, arc);
         self.refresh_subtree(inside, tail, cost)
     }
 
@@ -240,7 +240,7 @@ impl Forest {
         };
         let (moving, stay, x, y) = if move_b { (b, a, w, u) } else { (a, b, u, w) };
         self.reroot(x);
-        self.link(x, y, arc, tail[arc as usize] == x);
+        self.link(x, y, arc);
         self.refresh_subtree(x, tail, cost);
         self.tree_size[stay as usize] += self.tree_size[moving as usize];
         self.tree_size[moving as usize] = 0;

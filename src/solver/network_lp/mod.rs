@@ -34,9 +34,10 @@
 //! tier's optimum agrees with HiGHS's. The coverage tiers are fast (school 18 ms, 4,000×1,000
 //! 0.33 s, against HiGHS's ~85 ms and ~0.6 s with faces), but the fit tier is not: the primal
 //! simplex takes 4–8× HiGHS's dual simplex iterations there (62 k pivots at 4,000×1,000,
-//! 2.3–2.9 s, against ~14 k iterations, 0.46 s). And most pivots are not tree pivots: 75–90 %
-//! of the later tiers' pivots change the trees or the basic side columns, so each pays for a
-//! working matrix refactorisation (order ~130–320; up to ~2,500 at the district, where even
+//! 2.3–2.9 s, against ~14 k iterations, 0.46 s). And most pivots are not tree pivots: in the
+//! fit tier 74 % (school) and 92 % (4,000×1,000) change the trees or the basic side columns
+//! (11–62 % in the coverage tiers, rising tier by tier), so each pays for a working matrix
+//! refactorisation (order ~130–320; up to ~2,500 at the district, where even
 //! the coverage tiers are no faster than HiGHS's). What is left to try: a dual simplex on
 //! this partitioning, with the working matrix's factors updated instead of refactored.
 
@@ -197,7 +198,7 @@ impl NetworkLp {
             lp.flow.push(b.abs());
             lp.state.push(State::Basic);
             lp.arc_locked.push(false);
-            lp.forest.link(i as u32, root, i as u32, t == i as u32);
+            lp.forest.link(i as u32, root, i as u32);
         }
         lp.forest.refresh_subtree(root, &lp.tail, &lp.cost);
         lp
@@ -749,7 +750,6 @@ impl NetworkLp {
                         .forest
                         .rehang(v, inside, outside, a, &self.tail, &self.cost);
                     if touched.iter().any(|&n| self.working.touches(n)) {
-                        self.kinds[1] += 1;
                         return self.shifts_after_move();
                     }
                     self.kinds[0] += 1;
@@ -792,19 +792,26 @@ impl NetworkLp {
         Ok(())
     }
 
+    /// After a pivot that changed the trees or the basic side columns.
     fn working_after_change(&mut self) -> Result<(), LpEnd> {
         self.kinds[2] += 1;
+        self.refactor()
+    }
+
+    /// After a pivot within a tree that moved nodes a basic side column touches: the trees
+    /// are the same sets of nodes, so `W` is unchanged, but its right-hand side moved (and
+    /// `W` is refactored too for now).
+    fn shifts_after_move(&mut self) -> Result<(), LpEnd> {
+        self.kinds[1] += 1;
+        self.refactor()
+    }
+
+    fn refactor(&mut self) -> Result<(), LpEnd> {
         if self.refresh_working() {
             Ok(())
         } else {
             Err(LpEnd::Numerical)
         }
-    }
-
-    fn shifts_after_move(&mut self) -> Result<(), LpEnd> {
-        // The trees are the same sets of nodes, so W is unchanged; only the right-hand side
-        // moved. (Rebuilt whole for now: the matrix is small.)
-        self.working_after_change()
     }
 
     /// Recomputes every basic variable from the nonbasic ones (drift from the pivots' steps
