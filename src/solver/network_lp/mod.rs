@@ -258,27 +258,13 @@ impl NetworkLp {
     pub(crate) fn hold_face(&mut self) -> usize {
         let tol = self.cost_tolerance;
         let mut held = 0;
-        for a in 0..self.tail.len() {
-            if self.arc_locked[a] || self.state[a] == State::Basic {
-                continue;
-            }
-            let rc = self.arc_rc(a);
-            if (self.state[a] == State::Lower && rc > tol)
-                || (self.state[a] == State::Upper && rc < -tol)
-            {
-                self.arc_locked[a] = true;
-                held += 1;
-            }
-        }
-        for s in 0..self.side_cost.len() {
-            if self.side_locked[s] || self.side_state[s] == State::Basic {
-                continue;
-            }
-            let rc = self.side_rc(s);
-            if (self.side_state[s] == State::Lower && rc > tol)
-                || (self.side_state[s] == State::Upper && rc < -tol)
-            {
-                self.side_locked[s] = true;
+        for j in 0..self.column_count() {
+            let col = self.column(j);
+            if self.wrong_way(col).is_some_and(|w| w < -tol) {
+                match col {
+                    Col::Arc(a) => self.arc_locked[a as usize] = true,
+                    Col::Side(s) => self.side_locked[s as usize] = true,
+                }
                 held += 1;
             }
         }
@@ -292,31 +278,13 @@ impl NetworkLp {
         self.refresh_duals();
         let mut primal = 0.0f64;
         let mut dual = 0.0f64;
-        for a in 0..self.tail.len() {
-            let x = self.flow[a];
-            primal = primal.max(-x).max(x - self.upper[a]);
-            if self.arc_locked[a] || self.state[a] == State::Basic {
-                continue;
+        for j in 0..self.column_count() {
+            let col = self.column(j);
+            let (x, upper) = (self.value_of(col), self.upper_of(col));
+            primal = primal.max(-x).max(x - upper);
+            if let Some(w) = self.wrong_way(col) {
+                dual = dual.max(w);
             }
-            let rc = self.arc_rc(a);
-            dual = dual.max(if self.state[a] == State::Lower {
-                -rc
-            } else {
-                rc
-            });
-        }
-        for s in 0..self.side_cost.len() {
-            let x = self.side_value[s];
-            primal = primal.max(-x).max(x - self.side_upper[s]);
-            if self.side_locked[s] || self.side_state[s] == State::Basic {
-                continue;
-            }
-            let rc = self.side_rc(s);
-            dual = dual.max(if self.side_state[s] == State::Lower {
-                -rc
-            } else {
-                rc
-            });
         }
         (primal, dual)
     }
@@ -428,6 +396,77 @@ impl NetworkLp {
         rc
     }
 
+    /// Column `j` of the pricing order: the arcs (artificial ones first), then the side
+    /// columns.
+    fn column(&self, j: usize) -> Col {
+        let arcs = self.tail.len();
+        if j < arcs {
+            Col::Arc(j as u32)
+        } else {
+            Col::Side((j - arcs) as u32)
+        }
+    }
+
+    fn column_count(&self) -> usize {
+        self.tail.len() + self.side_cost.len()
+    }
+
+    fn state_of(&self, col: Col) -> State {
+        match col {
+            Col::Arc(a) => self.state[a as usize],
+            Col::Side(s) => self.side_state[s as usize],
+        }
+    }
+
+    fn set_state(&mut self, col: Col, to: State) {
+        match col {
+            Col::Arc(a) => self.state[a as usize] = to,
+            Col::Side(s) => self.side_state[s as usize] = to,
+        }
+    }
+
+    fn upper_of(&self, col: Col) -> f64 {
+        match col {
+            Col::Arc(a) => self.upper[a as usize],
+            Col::Side(s) => self.side_upper[s as usize],
+        }
+    }
+
+    fn value_of(&self, col: Col) -> f64 {
+        match col {
+            Col::Arc(a) => self.flow[a as usize],
+            Col::Side(s) => self.side_value[s as usize],
+        }
+    }
+
+    fn value_mut(&mut self, col: Col) -> &mut f64 {
+        match col {
+            Col::Arc(a) => &mut self.flow[a as usize],
+            Col::Side(s) => &mut self.side_value[s as usize],
+        }
+    }
+
+    fn locked(&self, col: Col) -> bool {
+        match col {
+            Col::Arc(a) => self.arc_locked[a as usize],
+            Col::Side(s) => self.side_locked[s as usize],
+        }
+    }
+
+    /// How far a nonbasic column's reduced cost is on the side that pays to move it off its
+    /// bound (`−rc` at the lower, `rc` at the upper); None for basic and held columns.
+    fn wrong_way(&self, col: Col) -> Option<f64> {
+        let state = self.state_of(col);
+        if state == State::Basic || self.locked(col) {
+            return None;
+        }
+        let rc = match col {
+            Col::Arc(a) => self.arc_rc(a as usize),
+            Col::Side(s) => self.side_rc(s as usize),
+        };
+        Some(if state == State::Lower { -rc } else { rc })
+    }
+
     fn side_entries(&self, s: usize) -> impl Iterator<Item = (u32, f64)> + '_ {
         (self.side_start[s]..self.side_start[s + 1]).map(|e| (self.side_node[e], self.side_coef[e]))
     }
@@ -475,8 +514,7 @@ impl NetworkLp {
     /// Block search (Grigoriadis's rule, as LEMON's network simplex): the most violated column
     /// of the first block that has one.
     fn choose_entering(&mut self) -> Option<(Col, f64)> {
-        let arcs = self.tail.len();
-        let total = arcs + self.side_cost.len();
+        let total = self.column_count();
         if total == 0 {
             return None;
         }
@@ -484,32 +522,23 @@ impl NetworkLp {
         // pivots at the school but costs more per pivot, and at 4,000×1,000 takes as many
         // pivots in the fit tier (68 k against 62 k) at 13× the time.
         let block = ((total as f64).sqrt() as usize).max(10);
-        let mut best: Option<(usize, f64)> = None;
+        let mut best: Option<(Col, f64)> = None;
         let mut best_violation = self.cost_tolerance;
         let mut in_block = 0;
         let mut j = self.next_column % total;
         for _ in 0..total {
-            let (state, upper, locked) = if j < arcs {
-                (self.state[j], self.upper[j], self.arc_locked[j])
-            } else {
-                let s = j - arcs;
-                (self.side_state[s], self.side_upper[s], self.side_locked[s])
-            };
-            let rc = if locked || state == State::Basic {
-                0.0
-            } else if j < arcs {
-                self.arc_rc(j)
-            } else {
-                self.side_rc(j - arcs)
-            };
-            let violation = match state {
-                State::Lower if upper > 0.0 => -rc,
-                State::Upper => rc,
-                _ => 0.0,
-            };
+            let col = self.column(j);
+            // A column fixed at zero (upper bound 0) cannot move up.
+            let movable = self.state_of(col) != State::Lower || self.upper_of(col) > 0.0;
+            let violation = self.wrong_way(col).filter(|_| movable).unwrap_or(0.0);
             if violation > best_violation {
                 best_violation = violation;
-                best = Some((j, if state == State::Lower { 1.0 } else { -1.0 }));
+                let sigma = if self.state_of(col) == State::Lower {
+                    1.0
+                } else {
+                    -1.0
+                };
+                best = Some((col, sigma));
             }
             j += 1;
             if j == total {
@@ -524,41 +553,27 @@ impl NetworkLp {
             }
         }
         self.next_column = j;
-        best.map(|(j, sigma)| {
-            let col = if j < arcs {
-                Col::Arc(j as u32)
-            } else {
-                Col::Side((j - arcs) as u32)
-            };
-            (col, sigma)
-        })
+        best
+    }
+
+    /// The column a basic variable is.
+    fn basic_column(&self, var: Basic) -> Col {
+        match var {
+            Basic::Edge(v) => Col::Arc(self.forest.pred[v as usize]),
+            Basic::Side(r) => Col::Side(self.working.sides()[r as usize]),
+        }
     }
 
     fn value(&self, var: Basic) -> f64 {
-        match var {
-            Basic::Edge(v) => self.flow[self.forest.pred[v as usize] as usize],
-            Basic::Side(r) => self.side_value[self.working.sides()[r as usize] as usize],
-        }
+        self.value_of(self.basic_column(var))
     }
 
     fn bound(&self, var: Basic) -> f64 {
-        match var {
-            Basic::Edge(v) => self.upper[self.forest.pred[v as usize] as usize],
-            Basic::Side(r) => self.side_upper[self.working.sides()[r as usize] as usize],
-        }
+        self.upper_of(self.basic_column(var))
     }
 
     fn add_value(&mut self, var: Basic, delta: f64) {
-        match var {
-            Basic::Edge(v) => {
-                let a = self.forest.pred[v as usize] as usize;
-                self.flow[a] += delta;
-            }
-            Basic::Side(r) => {
-                let s = self.working.sides()[r as usize] as usize;
-                self.side_value[s] += delta;
-            }
-        }
+        *self.value_mut(self.basic_column(var)) += delta;
     }
 
     /// The column's entries over the node rows (the root's dropped).
@@ -617,58 +632,48 @@ impl NetworkLp {
     /// One pivot on `entering`, moving up (`sigma` 1) or down (−1).
     fn pivot(&mut self, entering: Col, sigma: f64) -> Result<(), LpEnd> {
         let steps = self.direction(entering);
-        let own_bound = match entering {
-            Col::Arc(a) => self.upper[a as usize],
-            Col::Side(s) => self.side_upper[s as usize],
-        };
+        let own_bound = self.upper_of(entering);
         // Ratio test (Harris's two passes): the largest step no basic variable overshoots
         // by more than the tolerance, then among the variables that block within it the one
         // with the largest rate, so that the new basis is far from singular. Rates below
-        // `PIVOT_TOLERANCE` are taken as zero.
+        // `PIVOT_TOLERANCE` are taken as zero. Per blocking variable: its rate, its room
+        // with the tolerance, its room, and the bound it meets.
         let tol = self.value_tolerance;
-        let mut relaxed = own_bound;
+        let mut blocking: Vec<(Basic, f64, f64, f64, State)> = Vec::new();
         for step in &steps {
             let rate = sigma * step.rate;
             if rate.abs() <= PIVOT_TOLERANCE {
                 continue;
             }
             let value = self.value(step.var);
-            let room = if rate < 0.0 {
-                (value + tol) / -rate
+            if rate < 0.0 {
+                let (relaxed, room) = ((value + tol) / -rate, value.max(0.0) / -rate);
+                blocking.push((step.var, rate, relaxed, room, State::Lower));
             } else {
                 let bound = self.bound(step.var);
                 if bound == f64::INFINITY {
                     continue;
                 }
-                (bound - value + tol) / rate
-            };
-            relaxed = relaxed.min(room);
+                let relaxed = (bound - value + tol) / rate;
+                let room = (bound - value).max(0.0) / rate;
+                blocking.push((step.var, rate, relaxed, room, State::Upper));
+            }
         }
-        let mut theta = own_bound;
+        let relaxed = blocking
+            .iter()
+            .fold(own_bound, |m, &(_, _, relaxed, _, _)| m.min(relaxed));
+        let mut theta = if own_bound > relaxed {
+            f64::INFINITY
+        } else {
+            own_bound
+        };
         let mut leaving: Option<(Basic, State)> = None;
         let mut best_rate = 0.0;
-        if own_bound > relaxed {
-            theta = f64::INFINITY;
-        }
-        for step in &steps {
-            let rate = sigma * step.rate;
-            if rate.abs() <= PIVOT_TOLERANCE {
-                continue;
-            }
-            let value = self.value(step.var);
-            let (room, to) = if rate < 0.0 {
-                (value.max(0.0) / -rate, State::Lower)
-            } else {
-                let bound = self.bound(step.var);
-                if bound == f64::INFINITY {
-                    continue;
-                }
-                ((bound - value).max(0.0) / rate, State::Upper)
-            };
+        for &(var, rate, _, room, to) in &blocking {
             if room <= relaxed && rate.abs() > best_rate {
                 best_rate = rate.abs();
                 theta = room;
-                leaving = Some((step.var, to));
+                leaving = Some((var, to));
             }
         }
         if theta == f64::INFINITY {
@@ -679,36 +684,20 @@ impl NetworkLp {
         }
         // Move.
         if theta > 0.0 {
-            match entering {
-                Col::Arc(a) => self.flow[a as usize] += sigma * theta,
-                Col::Side(s) => self.side_value[s as usize] += sigma * theta,
-            }
+            *self.value_mut(entering) += sigma * theta;
             for step in &steps {
                 self.add_value(step.var, sigma * theta * step.rate);
             }
         }
         let Some((out, to)) = leaving else {
             // A bound flip of the entering column.
-            match entering {
-                Col::Arc(a) => {
-                    let a = a as usize;
-                    self.state[a] = if sigma > 0.0 {
-                        State::Upper
-                    } else {
-                        State::Lower
-                    };
-                    self.flow[a] = if sigma > 0.0 { self.upper[a] } else { 0.0 };
-                }
-                Col::Side(s) => {
-                    let s = s as usize;
-                    self.side_state[s] = if sigma > 0.0 {
-                        State::Upper
-                    } else {
-                        State::Lower
-                    };
-                    self.side_value[s] = if sigma > 0.0 { self.side_upper[s] } else { 0.0 };
-                }
-            }
+            let (to, at) = if sigma > 0.0 {
+                (State::Upper, self.upper_of(entering))
+            } else {
+                (State::Lower, 0.0)
+            };
+            self.set_state(entering, to);
+            *self.value_mut(entering) = at;
             return Ok(());
         };
         // Snap the leaving variable onto its bound.
@@ -726,19 +715,10 @@ impl NetworkLp {
     /// matrix and the potentials up to date.
     fn change_basis(&mut self, entering: Col, out: Basic, to: State) -> Result<(), LpEnd> {
         // The leaving variable goes to its bound.
-        match out {
-            Basic::Edge(v) => {
-                let a = self.forest.pred[v as usize] as usize;
-                self.state[a] = to;
-            }
-            Basic::Side(r) => {
-                let s = self.working.sides()[r as usize] as usize;
-                self.side_state[s] = to;
-            }
-        }
+        self.set_state(self.basic_column(out), to);
+        self.set_state(entering, State::Basic);
         match (entering, out) {
             (Col::Arc(a), Basic::Edge(v)) => {
-                self.state[a as usize] = State::Basic;
                 let (u, w) = (self.tail[a as usize], self.head[a as usize]);
                 let same_tree = self.forest.comp[u as usize] == self.forest.comp[w as usize];
                 if same_tree {
@@ -761,20 +741,17 @@ impl NetworkLp {
                 }
             }
             (Col::Arc(a), Basic::Side(r)) => {
-                self.state[a as usize] = State::Basic;
                 self.working
                     .remove_side(r as usize, &self.side_node, &self.side_start);
                 self.join(a)?;
                 self.working_after_change()
             }
             (Col::Side(s), Basic::Side(r)) => {
-                self.side_state[s as usize] = State::Basic;
                 self.working
                     .replace_side(r as usize, s, &self.side_node, &self.side_start);
                 self.working_after_change()
             }
             (Col::Side(s), Basic::Edge(v)) => {
-                self.side_state[s as usize] = State::Basic;
                 self.forest.split(v, &self.tail, &self.cost);
                 self.working.add_side(s, &self.side_node, &self.side_start);
                 self.working_after_change()

@@ -210,20 +210,25 @@ fn check_conditions(inst: &Instance, lp: &NetworkLp, seed: u64) {
     }
 }
 
+/// Solves `lp` (built for `inst`, perhaps warm) and checks it against HiGHS's optimum of
+/// `inst` and against its own optimality conditions.
+fn solves_to_highs_optimum(inst: &Instance, lp: &mut NetworkLp, seed: u64, when: &str) {
+    assert_eq!(lp.solve(100_000), LpEnd::Optimal, "seed {seed} {when}");
+    let expected = highs_optimum(inst).expect("feasible by its slack arcs");
+    let got = lp.objective();
+    assert!(
+        (got - expected).abs() < 1e-6,
+        "seed {seed} {when}: {got} against HiGHS {expected}"
+    );
+    check_conditions(inst, lp, seed);
+}
+
 #[test]
 fn pure_networks_match_highs() {
     let (nodes, _) = size(12, 0);
     for seed in seeds(0, 300) {
         let inst = instance(seed, nodes, 0);
-        let mut lp = build(&inst);
-        assert_eq!(lp.solve(100_000), LpEnd::Optimal, "seed {seed}");
-        let expected = highs_optimum(&inst).expect("feasible by its slack arcs");
-        let got = lp.objective();
-        assert!(
-            (got - expected).abs() < 1e-6,
-            "seed {seed}: {got} against HiGHS {expected}"
-        );
-        check_conditions(&inst, &lp, seed);
+        solves_to_highs_optimum(&inst, &mut build(&inst), seed, "cold");
     }
 }
 
@@ -232,15 +237,7 @@ fn networks_with_side_columns_match_highs() {
     let (nodes, sides) = size(12, 8);
     for seed in seeds(1000, 600) {
         let inst = instance(seed, nodes, sides);
-        let mut lp = build(&inst);
-        assert_eq!(lp.solve(100_000), LpEnd::Optimal, "seed {seed}");
-        let expected = highs_optimum(&inst).expect("feasible by its slack arcs");
-        let got = lp.objective();
-        assert!(
-            (got - expected).abs() < 1e-6,
-            "seed {seed}: {got} against HiGHS {expected}"
-        );
-        check_conditions(&inst, &lp, seed);
+        solves_to_highs_optimum(&inst, &mut build(&inst), seed, "cold");
     }
 }
 
@@ -266,10 +263,7 @@ fn a_warm_resolve_after_new_columns_and_costs_matches_a_cold_solve() {
         for (entries, c, u) in &sides[sides.len() / 2..] {
             lp.add_side(entries, *c, *u);
         }
-        assert_eq!(lp.solve(100_000), LpEnd::Optimal, "seed {seed}");
-        let expected = highs_optimum(&full).expect("feasible");
-        assert!((lp.objective() - expected).abs() < 1e-6, "seed {seed}");
-        check_conditions(&full, &lp, seed);
+        solves_to_highs_optimum(&full, &mut lp, seed, "after new columns");
         let mut changed = full.clone();
         let mut rng = Rng(seed ^ 0xabc);
         for (a, arc) in changed.1.iter_mut().enumerate() {
@@ -288,13 +282,7 @@ fn a_warm_resolve_after_new_columns_and_costs_matches_a_cold_solve() {
                 lp.set_side_cost(s, side.1);
             }
         }
-        assert_eq!(lp.solve(100_000), LpEnd::Optimal, "seed {seed}");
-        let expected = highs_optimum(&changed).expect("feasible");
-        assert!(
-            (lp.objective() - expected).abs() < 1e-6,
-            "seed {seed}: after new costs"
-        );
-        check_conditions(&changed, &lp, seed);
+        solves_to_highs_optimum(&changed, &mut lp, seed, "after new costs");
     }
 }
 
