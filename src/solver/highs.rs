@@ -212,6 +212,15 @@ pub(super) enum LpEnd {
     Stopped,
 }
 
+/// Where a column or a row sits in a basis given to [`Lp::set_basis`]: a row "at its upper
+/// bound" has its activity there (its slack nonbasic).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum BasisPlace {
+    Lower,
+    Basic,
+    Upper,
+}
+
 /// What a solve of an [`Lp`] found.
 #[derive(Debug)]
 pub(super) struct LpRun {
@@ -356,6 +365,33 @@ impl Lp {
     pub(super) fn set_iteration_limit(&mut self, limit: i32) {
         if let Some(model) = self.model.as_mut() {
             model.set_option("simplex_iteration_limit", limit);
+        }
+    }
+
+    /// A starting basis for the next solve: each column's and each row's place, in order.
+    /// False when HiGHS refuses it (it then keeps the basis it had).
+    pub(super) fn set_basis(&mut self, columns: &[BasisPlace], rows: &[BasisPlace]) -> bool {
+        let Some(model) = self.model.as_mut() else {
+            return false;
+        };
+        let code = |p: &BasisPlace| match p {
+            BasisPlace::Lower => highs_sys::kHighsBasisStatusLower,
+            BasisPlace::Basic => highs_sys::kHighsBasisStatusBasic,
+            BasisPlace::Upper => highs_sys::kHighsBasisStatusUpper,
+        };
+        let columns: Vec<highs_sys::HighsInt> = columns.iter().map(code).collect();
+        let rows: Vec<highs_sys::HighsInt> = rows.iter().map(code).collect();
+        // SAFETY: `model` owns a live HiGHS instance; HiGHS reads one status per column and
+        // one per row, and the lengths are checked against its own counts first.
+        unsafe {
+            let ptr = model.as_mut_ptr();
+            if highs_sys::Highs_getNumCol(ptr) as usize != columns.len()
+                || highs_sys::Highs_getNumRow(ptr) as usize != rows.len()
+            {
+                return false;
+            }
+            highs_sys::Highs_setBasis(ptr, columns.as_ptr(), rows.as_ptr())
+                != highs_sys::STATUS_ERROR
         }
     }
 

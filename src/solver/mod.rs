@@ -33,7 +33,8 @@ mod highs;
 mod interchangeable;
 mod mip;
 mod network;
-// The master's LP engine to be: built and tested here, not yet called (see its module doc).
+// The coverage tiers of the pattern master run on it (`side::network_tiers`); parts of its
+// interface serve only its tests and measurements.
 #[allow(dead_code)]
 mod network_lp;
 mod one_seat;

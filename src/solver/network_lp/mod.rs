@@ -126,8 +126,11 @@ pub(crate) struct NetworkLp {
     side_locked: Vec<bool>,
     forest: Forest,
     working: Working,
-    /// The cost of an artificial arc (the big M).
+    /// The cost of an artificial arc (the big M; 0 where they are the caller's slacks).
     artificial_cost: f64,
+    /// The artificial arcs are the caller's slack arcs ([`NetworkLp::with_slacks`]): flow on
+    /// them is no infeasibility.
+    slack_start: bool,
     /// Reduced costs within this are zero.
     cost_tolerance: f64,
     /// Values within this of a bound are at it.
@@ -140,6 +143,8 @@ pub(crate) struct NetworkLp {
     pub(crate) kinds: [u64; 3],
     /// Pivots that moved nothing (a step of zero).
     pub(crate) degenerate: u64,
+    /// A column's bound changed since the last solve: its basic values are recomputed first.
+    bounds_moved: bool,
     /// Buffers for [`NetworkLp::refresh_working`], kept to save their allocations.
     scratch_entries: Vec<(u32, f64)>,
     scratch_starts: Vec<usize>,
@@ -174,12 +179,14 @@ impl NetworkLp {
             forest: Forest::new(nodes + 1),
             working: Working::default(),
             artificial_cost,
+            slack_start: false,
             cost_tolerance: 1e-9,
             value_tolerance: 1e-9,
             next_column: 0,
             pivots: 0,
             kinds: [0; 3],
             degenerate: 0,
+            bounds_moved: false,
             scratch_entries: Vec::new(),
             scratch_starts: Vec::new(),
             scratch_d: Vec::new(),
@@ -202,6 +209,30 @@ impl NetworkLp {
         }
         lp.forest.refresh_subtree(root, &lp.tail, &lp.cost);
         lp
+    }
+
+    /// An LP whose node rows each have a slack arc between the node and the root (out of a
+    /// node of supply `≥ 0`, into one of negative supply), at cost 0 and bound `slack_upper`,
+    /// which carries the node's supply in the first basis: a feasible start with no big M.
+    /// Slack `i` is addressed as node `i`'s ([`NetworkLp::set_slack_upper`]).
+    pub(crate) fn with_slacks(supply: Vec<f64>, slack_upper: &[f64]) -> NetworkLp {
+        let mut lp = NetworkLp::new(supply, 0.0);
+        lp.slack_start = true;
+        for (i, &u) in slack_upper.iter().enumerate().take(lp.nodes) {
+            lp.upper[i] = u;
+        }
+        lp
+    }
+
+    /// Sets node `node`'s slack arc's upper bound (an LP made [`NetworkLp::with_slacks`]; see
+    /// [`NetworkLp::set_upper`]).
+    pub(crate) fn set_slack_upper(&mut self, node: usize, upper: f64) {
+        self.set_upper(Col::Arc(node as u32), upper);
+    }
+
+    /// Whether node `node`'s slack (or artificial) arc is basic.
+    pub(crate) fn slack_basic(&self, node: usize) -> bool {
+        self.state[node] == State::Basic
     }
 
     /// The number of node rows (the root, `nodes()`, has none).
@@ -249,6 +280,58 @@ impl NetworkLp {
     /// Sets a side column's cost.
     pub(crate) fn set_side_cost(&mut self, side: usize, cost: f64) {
         self.side_cost[side] = cost;
+    }
+
+    /// Sets a caller's arc's upper bound (see [`NetworkLp::set_upper`]).
+    pub(crate) fn set_arc_upper(&mut self, arc: usize, upper: f64) {
+        self.set_upper(Col::Arc((self.nodes + arc) as u32), upper);
+    }
+
+    /// Sets a side column's upper bound (see [`NetworkLp::set_upper`]).
+    pub(crate) fn set_side_upper(&mut self, side: usize, upper: f64) {
+        self.set_upper(Col::Side(side as u32), upper);
+    }
+
+    /// A column's new upper bound, for the next solve: a nonbasic column at its upper bound
+    /// follows it (to its lower bound when the bound is 0), and the basic values are then
+    /// recomputed. The basis must stay feasible (the caller fixes at 0 only columns whose value
+    /// is 0, as an optimal face's are); the next solve ends `Numerical` where it is not.
+    fn set_upper(&mut self, col: Col, upper: f64) {
+        match col {
+            Col::Arc(a) => self.upper[a as usize] = upper,
+            Col::Side(s) => self.side_upper[s as usize] = upper,
+        }
+        if self.state_of(col) == State::Upper && upper <= 0.0 {
+            self.set_state(col, State::Lower);
+        }
+        self.bounds_moved = true;
+    }
+
+    /// Whether every basic value is within its bounds (to a tolerance scaled for the
+    /// recomputation's drift).
+    fn basis_feasible(&self) -> bool {
+        let tol = 1e-7 * (1.0 + self.supply_scale());
+        let arcs = (0..self.tail.len()).filter(|&a| self.state[a] == State::Basic);
+        let arcs_ok = arcs
+            .into_iter()
+            .all(|a| self.flow[a] >= -tol && self.flow[a] <= self.upper[a] + tol);
+        let sides_ok = self.working.sides().iter().all(|&s| {
+            let (x, u) = (self.side_value[s as usize], self.side_upper[s as usize]);
+            x >= -tol && x <= u + tol
+        });
+        arcs_ok && sides_ok
+    }
+
+    /// Whether a caller's arc is basic, and if not whether at its upper bound.
+    pub(crate) fn arc_place(&self, arc: usize) -> (bool, bool) {
+        let state = self.state[self.nodes + arc];
+        (state == State::Basic, state == State::Upper)
+    }
+
+    /// Whether a side column is basic, and if not whether at its upper bound.
+    pub(crate) fn side_place(&self, side: usize) -> (bool, bool) {
+        let state = self.side_state[side];
+        (state == State::Basic, state == State::Upper)
     }
 
     /// Holds every nonbasic column whose reduced cost is not zero where it is, for the
@@ -349,6 +432,12 @@ impl NetworkLp {
         if !self.refresh_duals() {
             return LpEnd::Numerical;
         }
+        if self.bounds_moved {
+            self.bounds_moved = false;
+            if !self.recompute_primal() || !self.basis_feasible() {
+                return LpEnd::Numerical;
+            }
+        }
         let limit = self.pivots + max_pivots;
         loop {
             if self.pivots >= limit {
@@ -366,8 +455,9 @@ impl NetworkLp {
         if !self.recompute_primal() {
             return LpEnd::Numerical;
         }
-        let infeasible = (0..self.nodes)
-            .any(|a| self.flow[a] > self.value_tolerance * (1.0 + self.supply_scale()));
+        let infeasible = !self.slack_start
+            && (0..self.nodes)
+                .any(|a| self.flow[a] > self.value_tolerance * (1.0 + self.supply_scale()));
         if infeasible {
             LpEnd::Infeasible
         } else {
@@ -776,11 +866,27 @@ impl NetworkLp {
     }
 
     /// After a pivot within a tree that moved nodes a basic side column touches: the trees
-    /// are the same sets of nodes, so `W` is unchanged, but its right-hand side moved (and
-    /// `W` is refactored too for now).
+    /// are the same sets of nodes, so `W` and its factors are unchanged, but its right-hand
+    /// side moved: the shifts are solved again from the same factors.
     fn shifts_after_move(&mut self) -> Result<(), LpEnd> {
         self.kinds[1] += 1;
-        self.refactor()
+        let mut d = std::mem::take(&mut self.scratch_d);
+        d.clear();
+        for &s in self.working.sides() {
+            let s = s as usize;
+            let own: f64 = self
+                .side_entries(s)
+                .map(|(node, coef)| coef * self.forest.pot[node as usize])
+                .sum();
+            d.push(self.side_cost[s] - own);
+        }
+        let ok = self.working.reshift(self.forest.live_trees(), &d);
+        self.scratch_d = d;
+        if ok {
+            Ok(())
+        } else {
+            self.refactor()
+        }
     }
 
     fn refactor(&mut self) -> Result<(), LpEnd> {

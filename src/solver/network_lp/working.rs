@@ -135,6 +135,17 @@ impl Working {
         true
     }
 
+    /// The shifts for a new right-hand side `d` with `W` as last factored (the same trees and
+    /// basic side columns): after a pivot within a tree, which moves potentials but no tree's
+    /// set of nodes.
+    pub fn reshift(&mut self, trees: &[u32], d: &[f64]) -> bool {
+        if d.len() != trees.len() || self.factor.rows.len() != trees.len() {
+            return false;
+        }
+        self.set_shifts(trees, d);
+        true
+    }
+
     /// `δ = W⁻¹ d`, onto the trees' ids.
     fn set_shifts(&mut self, trees: &[u32], d: &[f64]) {
         if trees.is_empty() {

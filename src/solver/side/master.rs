@@ -45,12 +45,13 @@ use std::collections::HashSet;
 
 use super::bound::{lagrangian_and_best, level_index, Best, Floors, MAX_BONUS};
 use super::derived::Bundle;
+use super::network_tiers::NetworkTiers;
 use super::{lagrangian, Block, Bound, Pricing, Shape, Sharing, ONE_NEED};
 use crate::domain::model::{MentorIx, NeedIx, StudentIx};
 use crate::domain::Priority;
 use crate::rules::splitmix64;
 use crate::solver::flow::{self, Cost};
-use crate::solver::highs::{Lp, LpEnd};
+use crate::solver::highs::{Lp, LpEnd, LpRun};
 use crate::solver::Until;
 
 /// LP solves (each followed by one exact evaluation of the bound) per tier at most; the
@@ -455,7 +456,12 @@ impl<'a> Master<'a> {
     }
 
     /// Move the pending columns into the LP with their objective in `tier`, in one call.
-    fn flush(&mut self, lp: &mut Lp, tier: usize) -> Option<()> {
+    fn flush(
+        &mut self,
+        lp: &mut Lp,
+        network: Option<&mut NetworkTiers>,
+        tier: usize,
+    ) -> Option<()> {
         let start = self.in_lp();
         let new = &self.columns[start..];
         let mut starts: Vec<usize> = Vec::with_capacity(new.len() + 1);
@@ -477,9 +483,21 @@ impl<'a> Master<'a> {
         let uppers: Vec<f64> = new.iter().map(|c| c.upper).collect();
         lp.add_columns(&costs, &uppers, &starts, &rows, &values)
             .then_some(())?;
+        if let Some(network) = network {
+            for ((column, &cost), &upper) in new.iter().zip(&costs).zip(&uppers) {
+                network.add_column(&column.rows, cost, upper);
+            }
+        }
         self.pending = 0;
         Some(())
     }
+}
+
+/// Whether the coverage tiers go to the network copy of the master ([`NetworkTiers`]);
+/// `MENTOR_MATCH_MASTER_ENGINE=highs` keeps them on HiGHS, for measuring one against the
+/// other.
+fn network_engine_wanted() -> bool {
+    std::env::var("MENTOR_MATCH_MASTER_ENGINE").map_or(true, |v| v != "highs")
 }
 
 /// Row prices that need no column bound. A column at its upper bound may have a positive
@@ -640,6 +658,10 @@ pub(super) struct MasterLp<'a> {
     capped_resolves: u32,
     /// The columns' values at the last optimal LP solve (see [`MasterLp::lp_bundles`]).
     primal: Vec<f64>,
+    /// The same LP as a network, which solves the coverage tiers (see [`NetworkTiers`]);
+    /// None with a rematch's kept row (not a network row), and from the first solve it
+    /// could not finish on: HiGHS then solves every tier.
+    network: Option<NetworkTiers>,
 }
 
 impl<'a> MasterLp<'a> {
@@ -678,6 +700,13 @@ impl<'a> MasterLp<'a> {
             bounds.len() - 1
         });
         let slack_row = kept_row.filter(|_| with_slack);
+        let network = (kept_row.is_none() && network_engine_wanted()).then(|| {
+            let capacities: Vec<f64> = bounds[..problem.mentors.len()]
+                .iter()
+                .map(|&(_, hi)| hi)
+                .collect();
+            NetworkTiers::new(&capacities, bounds.len() - capacities.len())
+        });
         // The master's rows are `(−∞, hi]`, and `[lo, ∞)` for a kept row.
         let lp = Lp::maximise(&bounds, deadline);
         MasterLp {
@@ -703,6 +732,7 @@ impl<'a> MasterLp<'a> {
             fit_resolve_cap: None,
             capped_resolves: 0,
             primal: Vec::new(),
+            network,
         }
     }
 
@@ -746,7 +776,8 @@ impl<'a> MasterLp<'a> {
         };
         self.converged = false;
         for (tier, &unit) in units.iter().enumerate().take(tiers) {
-            self.master.tie_break = if TIE_BROKEN_TIERS.contains(&tier) {
+            let on_network = self.network.is_some() && tier + 1 < TIERS;
+            self.master.tie_break = if TIE_BROKEN_TIERS.contains(&tier) && !on_network {
                 self.tie_break_weight
             } else {
                 0.0
@@ -1012,14 +1043,20 @@ impl<'a> MasterLp<'a> {
         self.lp.alive().then_some(())?;
         for (j, d) in self.dropped.iter_mut().enumerate() {
             if *d {
-                self.lp
-                    .change_col_bounds(j, 0.0, self.master.columns[j].upper);
+                let upper = self.master.columns[j].upper;
+                self.lp.change_col_bounds(j, 0.0, upper);
+                if let Some(network) = self.network.as_mut() {
+                    network.set_column_upper(j, upper);
+                }
                 *d = false;
             }
         }
         for &r in &self.tight {
             let (lo, hi) = self.master.bounds[r];
             self.lp.change_row_bounds(r, lo, hi);
+            if let Some(network) = self.network.as_mut() {
+                network.hold_row(r, false);
+            }
         }
         self.tight.clear();
         self.master.tie_break = 0.0;
@@ -1038,6 +1075,11 @@ impl<'a> MasterLp<'a> {
             .enumerate()
             .map(|(j, column)| column.cost(tier, tie_break, j))
             .collect();
+        if let Some(network) = self.network.as_mut() {
+            for (j, &cost) in costs.iter().enumerate() {
+                network.set_cost(j, cost);
+            }
+        }
         self.lp.change_all_col_costs(&costs).then_some(())
     }
 
@@ -1047,7 +1089,7 @@ impl<'a> MasterLp<'a> {
         self.offer_plan(incumbent);
         let master = &mut self.master;
         master.offer_best(start, SINGLES_AT_START);
-        master.flush(&mut self.lp, 0)?;
+        master.flush(&mut self.lp, self.network.as_mut(), 0)?;
         self.dropped.resize(master.columns.len(), false);
         Some(())
     }
@@ -1102,10 +1144,18 @@ impl<'a> MasterLp<'a> {
             } else {
                 i32::MAX
             };
-            self.lp.set_perturbation(perturbed);
-            self.lp.set_iteration_limit(cap);
-            let mut solved = self.lp.solve()?;
             let mut capped_iterations = 0;
+            if tier + 1 == TIERS && solves == 1 {
+                self.start_fit_from_network();
+            }
+            let mut solved = match self.solve_on_network(tier, until) {
+                Some(run) => run,
+                None => {
+                    self.lp.set_perturbation(perturbed);
+                    self.lp.set_iteration_limit(cap);
+                    self.lp.solve()?
+                }
+            };
             if capped && solved.end == LpEnd::IterationLimit {
                 capped_iterations = solved.iterations;
                 self.capped_resolves += 1;
@@ -1186,13 +1236,65 @@ impl<'a> MasterLp<'a> {
             }
             // The columns made go into the LP even when this was the tier's last solve: the
             // next tier's face reads every column.
-            self.master.flush(&mut self.lp, tier)?;
+            self.master
+                .flush(&mut self.lp, self.network.as_mut(), tier)?;
             self.dropped.resize(self.master.columns.len(), false);
             if enough {
                 break;
             }
         }
         Some(TierEnd::Solved(y, false))
+    }
+
+    /// HiGHS starts the fit tier from the network's last basis (the low tier's optimum, on
+    /// the faces HiGHS holds too), not from its own: it has not solved this call's coverage
+    /// tiers.
+    fn start_fit_from_network(&mut self) {
+        let Some(network) = self.network.as_ref() else {
+            return;
+        };
+        let (columns, rows) = network.basis();
+        if !self.lp.set_basis(&columns, &rows) {
+            tracing::debug!("seat sharing: HiGHS refused the network's basis");
+        }
+    }
+
+    /// A coverage tier's solve on the network copy of the LP, as HiGHS would report it; None
+    /// for the fit tier, without a network copy, or when the network could not finish (the
+    /// copy is then dropped, and HiGHS solves from here on).
+    fn solve_on_network(&mut self, tier: usize, until: Until) -> Option<LpRun> {
+        if tier + 1 == TIERS {
+            return None;
+        }
+        let network = self.network.as_mut()?;
+        let Some(run) = network.solve(until) else {
+            if until.passed() {
+                return Some(LpRun {
+                    end: LpEnd::Stopped,
+                    status: "network: time limit".to_string(),
+                    feasible: false,
+                    objective: 0.0,
+                    iterations: 0,
+                    duals: Vec::new(),
+                    columns: Vec::new(),
+                });
+            }
+            tracing::debug!(
+                tier,
+                "seat sharing: the network copy of the master dropped; HiGHS goes on"
+            );
+            self.network = None;
+            return None;
+        };
+        Some(LpRun {
+            end: LpEnd::Optimal,
+            status: "network: optimal".to_string(),
+            feasible: true,
+            objective: 0.0,
+            iterations: i64::try_from(run.pivots).unwrap_or(i64::MAX),
+            duals: run.duals,
+            columns: run.columns,
+        })
     }
 
     /// The tier's own costs, without the tie-break, for its last solves.
@@ -1210,6 +1312,9 @@ impl<'a> MasterLp<'a> {
             if !self.dropped[j] && reduced < -TOLERANCE {
                 self.dropped[j] = true;
                 self.lp.change_col_bounds(j, 0.0, 0.0);
+                if let Some(network) = self.network.as_mut() {
+                    network.set_column_upper(j, 0.0);
+                }
             }
         }
         for (r, price) in settled.iter_mut().enumerate() {
@@ -1218,6 +1323,9 @@ impl<'a> MasterLp<'a> {
                 let (lo, hi) = self.master.bounds[r];
                 let at = if lo.is_finite() { lo } else { hi };
                 self.lp.change_row_bounds(r, at, at);
+                if let Some(network) = self.network.as_mut() {
+                    network.hold_row(r, true);
+                }
                 self.tight.push(r);
             }
             *price += packed(y[r], unit);
@@ -1465,6 +1573,8 @@ mod tests {
     ) -> f64 {
         let bound = |broken: bool| {
             let mut lp = MasterLp::new(base, sharing, deadline, base.row.is_some());
+            // The tie-break is HiGHS's, for the tiers it solves.
+            lp.network = None;
             assert!(lp.tie_break_weight > 0.0, "the tie-break is on");
             if !broken {
                 lp.tie_break_weight = 0.0;
@@ -1497,6 +1607,63 @@ mod tests {
         with_school_master(|base, sharing, start, deadline| {
             let points = tie_break_bounds_apart(base, sharing, start, deadline);
             assert!(points < 1e-3, "bounds {points} points apart");
+        });
+    }
+
+    /// The master's converged bound from each way of solving its coverage tiers: on the
+    /// network copy (as solves run), on HiGHS (the copy dropped up front), and on the copy
+    /// that gives up on its first solve (the master goes on with HiGHS). Each must reach the
+    /// LP's optimum. Returns the bounds and whether the copy was still there at the end.
+    fn bounds_by_engine(
+        base: &Pricing<'_>,
+        sharing: &Sharing,
+        start: &Bound,
+        deadline: Until,
+    ) -> Vec<(Cost, bool)> {
+        ["network", "highs", "network giving up"]
+            .iter()
+            .map(|&engine| {
+                let mut lp = MasterLp::new(base, sharing, deadline, false);
+                match engine {
+                    "highs" => lp.network = None,
+                    "network giving up" => lp.network.as_mut().expect("a copy").give_up_at_once(),
+                    _ => {}
+                }
+                let run = lp
+                    .prices(start.clone(), &[], Cost::MIN, TIERS, deadline)
+                    .expect("the master solves");
+                assert!(lp.converged(), "{engine}: the LP's optimum is reached");
+                assert!(
+                    run.bound.value < start.value,
+                    "{engine}: tighter than the start"
+                );
+                (run.bound.value, lp.network.is_some())
+            })
+            .collect()
+    }
+
+    /// The coverage tiers on the network copy of the master give the bound HiGHS's give (the
+    /// LP's optimum, to float noise far below a point), and so does a copy that fails, the
+    /// master going on with HiGHS; the copy stays in use when it does not fail.
+    #[test]
+    fn the_network_tiers_give_the_bound_highs_gives() {
+        with_school_master(|base, sharing, start, deadline| {
+            let found = bounds_by_engine(base, sharing, start, deadline);
+            assert!(found[0].1, "the network copy solved every coverage tier");
+            assert!(
+                !found[1].1 && !found[2].1,
+                "no copy where dropped or given up"
+            );
+            for (engine, &(value, _)) in ["network", "network giving up"]
+                .iter()
+                .zip([&found[0], &found[2]])
+            {
+                let points = (value - found[1].0).abs() as f64 / base.fit_scale;
+                assert!(
+                    points < 1e-3,
+                    "{engine}: {points} points from HiGHS's bound"
+                );
+            }
         });
     }
 

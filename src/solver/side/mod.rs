@@ -52,6 +52,7 @@ use std::time::{Duration, Instant};
 mod bound;
 mod derived;
 mod master;
+mod network_tiers;
 mod repair;
 mod residual;
 mod sharing;

@@ -1,0 +1,233 @@
+//! The pattern master's coverage tiers on the network simplex (`solver::network_lp`), HiGHS
+//! keeping the fit tier.
+//!
+//! Holds: [`NetworkTiers`], a copy of the master LP as a network with side columns, changed
+//! in step with HiGHS's copy (columns added, costs, faces), which solves the coverage tiers
+//! and hands the master the same things a HiGHS solve does: row prices in HiGHS's signs, the
+//! columns' values, its pivots. It proves nothing itself: the master reads its duals as it
+//! reads HiGHS's, and every bound is evaluated exactly by the caller.
+//!
+//! Why: the master's rows are each need's (or each student's convexity row) and each
+//! mentor's, and a single pair or a pattern on one mentor takes one of each: an arc. Only the
+//! patterns over two or more mentors are side columns (6–10 % of the rows at the optimum). The
+//! coverage tiers' 0/1 objectives make HiGHS's dual simplex walk a degenerate transportation
+//! polytope, pivot by factored pivot; the network simplex takes the same walk with tree pivots
+//! (measured on the master's own LPs, twelfth session: school 18 ms against ~85 ms, 4,000×1,000
+//! 0.33 s against ~0.6 s). The fit tier stays with HiGHS: there the primal simplex needs 4–8×
+//! the dual simplex's iterations (performance log, twelfth session).
+//!
+//! The network: one node per master row. A need's or student's row has supply 1, which leaves
+//! by a column (to a mentor) or by its slack arc to the root (left uncovered). A mentor's row
+//! has demand `capacity`, met by the columns that take its seats and by its slack arc from the
+//! root (seats left empty). A row held tight by a finished tier is its slack arc fixed at 0.
+//! Costs are the master's, negated (this engine minimises). Potentials `π` give HiGHS's
+//! maximisation duals: `y = −π` on a need's or student's row, `y = π` on a mentor's.
+
+use crate::solver::highs::BasisPlace;
+use crate::solver::network_lp::{LpEnd, NetworkLp};
+use crate::solver::Until;
+
+/// Pivots between two looks at the deadline.
+const PIVOTS_PER_LOOK: u64 = 2_000;
+
+/// A solve that takes more pivots than this many per row and column is taken as stalled, and
+/// the master goes on with HiGHS. The master's LPs take well under 2 (the district's coverage
+/// tiers: 122 k pivots for ~140 k rows and columns).
+const PIVOTS_PER_ROW_AND_COLUMN: u64 = 20;
+
+/// Where a master column lives in the network.
+#[derive(Clone, Copy)]
+enum Place {
+    Arc(usize),
+    Side(usize),
+}
+
+/// What a solve found, in the master's terms (HiGHS's signs).
+pub(super) struct NetworkRun {
+    pub duals: Vec<f64>,
+    pub columns: Vec<f64>,
+    pub pivots: u64,
+}
+
+/// The master's LP as a network (see the module doc).
+pub(super) struct NetworkTiers {
+    lp: NetworkLp,
+    mentors: usize,
+    /// Each row's slack arc's bound when not held tight.
+    slack_upper: Vec<f64>,
+    /// Rows held tight by a finished tier.
+    held: Vec<bool>,
+    /// Pivots between two looks at the deadline and the stall budget
+    /// ([`PIVOTS_PER_LOOK`]; a test sets 1).
+    pivots_per_look: u64,
+    /// [`PIVOTS_PER_ROW_AND_COLUMN`] (a test sets 0, to make the master go on with HiGHS).
+    pivots_per_row_and_column: u64,
+    places: Vec<Place>,
+}
+
+impl NetworkTiers {
+    /// The rows of the master: `capacities` of the mentors' rows (the first rows), then
+    /// `own` rows (a need's or a student's, each `≤ 1`).
+    pub(super) fn new(capacities: &[f64], own: usize) -> Self {
+        let mentors = capacities.len();
+        let rows = mentors + own;
+        let supply: Vec<f64> = capacities
+            .iter()
+            .map(|&c| -c)
+            .chain(std::iter::repeat_n(1.0, own))
+            .collect();
+        // A node's slack is unbounded above: the columns' own bounds keep it within the
+        // row's (a seat count is never negative), so a nonbasic slack is at 0 and its row at
+        // its bound, as in HiGHS's basis. A mentor with no seat has its slack fixed at 0.
+        let slack_upper: Vec<f64> = supply
+            .iter()
+            .map(|&b| if b == 0.0 { 0.0 } else { f64::INFINITY })
+            .collect();
+        let lp = NetworkLp::with_slacks(supply, &slack_upper);
+        NetworkTiers {
+            lp,
+            mentors,
+            slack_upper,
+            held: vec![false; rows],
+            pivots_per_look: PIVOTS_PER_LOOK,
+            pivots_per_row_and_column: PIVOTS_PER_ROW_AND_COLUMN,
+            places: Vec::new(),
+        }
+    }
+
+    /// A master column: the mentor rows it takes a seat of, then its own row last (as the
+    /// master's columns list them), at `cost` (the master's, maximised) and bound `upper`.
+    pub(super) fn add_column(&mut self, rows: &[usize], cost: f64, upper: f64) {
+        let Some((&own, seats)) = rows.split_last() else {
+            // Every master column takes its own row; a column without one has no place here.
+            self.places
+                .push(Place::Side(self.lp.add_side(&[], -cost, 0.0)));
+            return;
+        };
+        let place = if let [m] = seats {
+            Place::Arc(self.lp.add_arc(own as u32, *m as u32, -cost, upper))
+        } else {
+            let mut entries = Vec::with_capacity(rows.len());
+            entries.push((own as u32, 1.0));
+            entries.extend(seats.iter().map(|&m| (m as u32, -1.0)));
+            Place::Side(self.lp.add_side(&entries, -cost, upper))
+        };
+        self.places.push(place);
+    }
+
+    /// Column `j`'s cost (the master's, maximised).
+    pub(super) fn set_cost(&mut self, j: usize, cost: f64) {
+        match self.places[j] {
+            Place::Arc(a) => self.lp.set_arc_cost(a, -cost),
+            Place::Side(s) => self.lp.set_side_cost(s, -cost),
+        }
+    }
+
+    /// Column `j`'s upper bound (its lower is always 0).
+    pub(super) fn set_column_upper(&mut self, j: usize, upper: f64) {
+        match self.places[j] {
+            Place::Arc(a) => self.lp.set_arc_upper(a, upper),
+            Place::Side(s) => self.lp.set_side_upper(s, upper),
+        }
+    }
+
+    /// Row `r` held at its bound (a finished tier priced it), or released.
+    pub(super) fn hold_row(&mut self, r: usize, tight: bool) {
+        self.held[r] = tight;
+        let upper = if tight { 0.0 } else { self.slack_upper[r] };
+        self.lp.set_slack_upper(r, upper);
+    }
+
+    /// The last basis, as HiGHS's: a row is basic where its slack arc is, otherwise at its
+    /// bound.
+    pub(super) fn basis(&self) -> (Vec<BasisPlace>, Vec<BasisPlace>) {
+        let place = |(basic, upper): (bool, bool)| {
+            if basic {
+                BasisPlace::Basic
+            } else if upper {
+                BasisPlace::Upper
+            } else {
+                BasisPlace::Lower
+            }
+        };
+        let columns = self
+            .places
+            .iter()
+            .map(|p| match *p {
+                Place::Arc(a) => place(self.lp.arc_place(a)),
+                Place::Side(s) => place(self.lp.side_place(s)),
+            })
+            .collect();
+        let rows = (0..self.slack_upper.len())
+            .map(|r| {
+                if self.lp.slack_basic(r) {
+                    BasisPlace::Basic
+                } else {
+                    BasisPlace::Upper
+                }
+            })
+            .collect();
+        (columns, rows)
+    }
+
+    /// Solves from the last basis. None when it did not reach the optimum: the deadline
+    /// (`until`), a stall (see [`PIVOTS_PER_ROW_AND_COLUMN`]) or numerical trouble; the caller
+    /// then goes on with HiGHS.
+    pub(super) fn solve(&mut self, until: Until) -> Option<NetworkRun> {
+        let before = self.lp.pivots();
+        let budget =
+            self.pivots_per_row_and_column * (self.slack_upper.len() + self.places.len()) as u64;
+        let end = loop {
+            let end = self.lp.solve(self.pivots_per_look);
+            if end != LpEnd::PivotLimit {
+                break end;
+            }
+            if until.passed() || self.lp.pivots() - before > budget {
+                break end;
+            }
+        };
+        let pivots = self.lp.pivots() - before;
+        if end != LpEnd::Optimal {
+            tracing::debug!(?end, pivots, "seat sharing: network master stopped");
+            return None;
+        }
+        // A free row's price is never below 0 in HiGHS's signs. Where the network's is (a
+        // mentor with no seat taken, a need left wholly uncovered), 0 is as optimal: raising
+        // it to 0 only raises the reduced costs of columns that are at 0. A row held tight is
+        // an equality, priced either way.
+        let potentials = self.lp.potentials();
+        let duals = potentials
+            .iter()
+            .enumerate()
+            .map(|(r, &p)| {
+                let y = if r < self.mentors { p } else { -p };
+                if self.held[r] {
+                    y
+                } else {
+                    y.max(0.0)
+                }
+            })
+            .collect();
+        let (flows, sides) = (self.lp.arc_flows(), self.lp.side_values());
+        let columns = self
+            .places
+            .iter()
+            .map(|place| match *place {
+                Place::Arc(a) => flows[a],
+                Place::Side(s) => sides[s],
+            })
+            .collect();
+        Some(NetworkRun {
+            duals,
+            columns,
+            pivots,
+        })
+    }
+
+    /// Every solve from here on gives up after its first pivot unless optimal by then.
+    #[cfg(test)]
+    pub(super) fn give_up_at_once(&mut self) {
+        self.pivots_per_look = 1;
+        self.pivots_per_row_and_column = 0;
+    }
+}
