@@ -147,6 +147,18 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(60));
     group.bench_function("engine_network_side", |bch| bch.iter(|| fast(&multi)));
+    // The same engine with the pattern master's coverage tiers on HiGHS instead of the
+    // network simplex (`side/network_tiers.rs`): the master as it was before, for the ratio.
+    std::env::set_var("MENTOR_MATCH_MASTER_ENGINE", "highs");
+    let engine_on_highs = fast(&multi);
+    group.bench_function("engine_network_side_master_on_highs", |bch| {
+        bch.iter(|| fast(&multi))
+    });
+    std::env::remove_var("MENTOR_MATCH_MASTER_ENGINE");
+    assert!(
+        (engine_multi - engine_on_highs).abs() < 1e-6 * engine_multi.abs().max(1.0),
+        "optima differ: master on the network {engine_multi} vs on HiGHS {engine_on_highs}"
+    );
     group.bench_function("baseline_integer_program", |bch| bch.iter(|| dense(&multi)));
     group.finish();
     let engine_multi_time = median(
