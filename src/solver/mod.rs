@@ -33,9 +33,6 @@ mod highs;
 mod interchangeable;
 mod mip;
 mod network;
-// The coverage tiers of the pattern master run on it (`side::network_tiers`); parts of its
-// interface serve only its tests and measurements.
-#[allow(dead_code)]
 mod network_lp;
 mod one_seat;
 mod side;

@@ -29,17 +29,18 @@
 //! exact integers by the caller; tolerances decide optimality, and the result is checked by
 //! recomputing the primal from scratch at the end of each solve.
 //!
-//! **Not called yet** (twelfth session; the performance log has the figures). On the
-//! master's final LPs, solved cold tier by tier with each tier's optimal face held, every
-//! tier's optimum agrees with HiGHS's. The coverage tiers are fast (school 18 ms, 4,000×1,000
-//! 0.33 s, against HiGHS's ~85 ms and ~0.6 s with faces), but the fit tier is not: the primal
-//! simplex takes 4–8× HiGHS's dual simplex iterations there (62 k pivots at 4,000×1,000,
-//! 2.3–2.9 s, against ~14 k iterations, 0.46 s). And most pivots are not tree pivots: in the
-//! fit tier 74 % (school) and 92 % (4,000×1,000) change the trees or the basic side columns
-//! (11–62 % in the coverage tiers, rising tier by tier), so each pays for a working matrix
-//! refactorisation (order ~130–320; up to ~2,500 at the district, where even
-//! the coverage tiers are no faster than HiGHS's). What is left to try: a dual simplex on
-//! this partitioning, with the working matrix's factors updated instead of refactored.
+//! **Where it runs:** the pattern master's coverage tiers (`side/network_tiers.rs`, since
+//! the thirteenth session). There its pivots are mostly cheap: its first basis is the rows'
+//! slack arcs (no big M), and a pivot within a tree that moves nodes a basic side column
+//! touches re-solves the trees' shifts from `W`'s factors instead of refactoring it. Measured
+//! in the master (performance log, thirteenth session): the coverage tiers at 4,000×1,000
+//! ~0.2 s of LP against HiGHS's ~0.9 s, at the district ~3.9 s against ~8.8 s.
+//! **Where it does not:** the fit tier. There the primal simplex takes 4–8× the dual
+//! simplex's iterations (62 k pivots at 4,000×1,000 on the master's final LP, against HiGHS's
+//! ~14 k), and most of its pivots change the trees or the basic side columns (74 % at the
+//! school, 92 % at 4,000×1,000), each refactoring `W` (order ~130–320; ~2,500 at the
+//! district). HiGHS's dual simplex keeps that tier, started from this engine's basis. What is
+//! left to try: a dual simplex on this partitioning, with `W`'s factors updated.
 
 mod forest;
 mod working;
@@ -101,7 +102,7 @@ struct Step {
 }
 
 /// The LP `min cᵀx` subject to one row per node, `Σ out − Σ in + Σ side = supply`, and
-/// `0 ≤ x ≤ upper`; the root node (`nodes()`) has no row. Kept across solves (see module
+/// `0 ≤ x ≤ upper`; the root node (index `supply.len()`) has no row. Kept across solves (see module
 /// doc).
 pub(crate) struct NetworkLp {
     nodes: usize,
@@ -126,8 +127,6 @@ pub(crate) struct NetworkLp {
     side_locked: Vec<bool>,
     forest: Forest,
     working: Working,
-    /// The cost of an artificial arc (the big M; 0 where they are the caller's slacks).
-    artificial_cost: f64,
     /// The artificial arcs are the caller's slack arcs ([`NetworkLp::with_slacks`]): flow on
     /// them is no infeasibility.
     slack_start: bool,
@@ -178,7 +177,6 @@ impl NetworkLp {
             side_locked: Vec::new(),
             forest: Forest::new(nodes + 1),
             working: Working::default(),
-            artificial_cost,
             slack_start: false,
             cost_tolerance: 1e-9,
             value_tolerance: 1e-9,
@@ -233,11 +231,6 @@ impl NetworkLp {
     /// Whether node `node`'s slack (or artificial) arc is basic.
     pub(crate) fn slack_basic(&self, node: usize) -> bool {
         self.state[node] == State::Basic
-    }
-
-    /// The number of node rows (the root, `nodes()`, has none).
-    pub(crate) fn nodes(&self) -> usize {
-        self.nodes
     }
 
     /// Adds an arc `tail → head` (either may be the root) at its lower bound 0; returns its
@@ -322,6 +315,12 @@ impl NetworkLp {
         arcs_ok && sides_ok
     }
 
+    /// The working matrix's order (basic side columns) and its dense core's, as last
+    /// factored.
+    pub(crate) fn working_order(&self) -> (usize, usize) {
+        (self.working.sides().len(), self.working.core_order())
+    }
+
     /// Whether a caller's arc is basic, and if not whether at its upper bound.
     pub(crate) fn arc_place(&self, arc: usize) -> (bool, bool) {
         let state = self.state[self.nodes + arc];
@@ -338,6 +337,7 @@ impl NetworkLp {
     /// solves after this one: what is left is the optimal face of the objective just solved,
     /// on which the next objective is optimised (a lexicographic LP, tier by tier). Call
     /// after an optimal solve. Returns how many columns it held.
+    #[cfg(test)]
     pub(crate) fn hold_face(&mut self) -> usize {
         let tol = self.cost_tolerance;
         let mut held = 0;
@@ -357,6 +357,7 @@ impl NetworkLp {
     /// The largest bound violation of the current values and the largest reduced cost of
     /// the wrong sign among the columns free to move (duals recomputed from scratch): both
     /// within the tolerances at an optimum.
+    #[cfg(test)]
     pub(crate) fn violations(&mut self) -> (f64, f64) {
         self.refresh_duals();
         let mut primal = 0.0f64;
@@ -370,12 +371,6 @@ impl NetworkLp {
             }
         }
         (primal, dual)
-    }
-
-    /// Releases every column [`NetworkLp::hold_face`] held.
-    pub(crate) fn release_faces(&mut self) {
-        self.arc_locked.iter_mut().for_each(|x| *x = false);
-        self.side_locked.iter_mut().for_each(|x| *x = false);
     }
 
     /// The caller's arcs' flows.
@@ -401,6 +396,7 @@ impl NetworkLp {
     }
 
     /// The objective at the current values.
+    #[cfg(test)]
     pub(crate) fn objective(&self) -> f64 {
         let arcs: f64 = self.cost.iter().zip(&self.flow).map(|(c, x)| c * x).sum();
         let sides: f64 = self
@@ -413,11 +409,13 @@ impl NetworkLp {
     }
 
     /// A caller's arc's reduced cost at the current potentials.
+    #[cfg(test)]
     pub(crate) fn arc_reduced_cost(&self, arc: usize) -> f64 {
         self.arc_rc(self.nodes + arc)
     }
 
     /// A side column's reduced cost at the current potentials.
+    #[cfg(test)]
     pub(crate) fn side_reduced_cost(&self, side: usize) -> f64 {
         self.side_rc(side)
     }

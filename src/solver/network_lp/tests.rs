@@ -286,6 +286,93 @@ fn a_warm_resolve_after_new_columns_and_costs_matches_a_cold_solve() {
     }
 }
 
+/// The master's use (`side/network_tiers.rs`): a start from the rows' own slack arcs (cost 0,
+/// no big M), then bounds changed between warm solves: columns at 0 fixed there, new costs,
+/// and slacks at 0 fixed too (a row held tight), then every bound given back. Each solve
+/// must reach HiGHS's optimum of the LP as it stands.
+#[test]
+fn a_slack_start_and_bounds_changed_between_solves_match_highs() {
+    let (nodes, sides) = size(12, 8);
+    for seed in seeds(7000, 300) {
+        let (supply, mut arcs, mut sides) = instance(seed, nodes, sides);
+        let n = supply.len() as u32;
+        let slack_upper: Vec<f64> = (0..n).map(|_| f64::INFINITY).collect();
+        let mut lp = NetworkLp::with_slacks(supply.clone(), &slack_upper);
+        for &(t, h, c, u) in &arcs {
+            lp.add_arc(t, h, c, u);
+        }
+        for (entries, c, u) in &sides {
+            lp.add_side(entries, *c, *u);
+        }
+        // HiGHS sees the slacks as ordinary arcs, after the instance's own.
+        let slack = |i: u32, upper: f64| {
+            if supply[i as usize] >= 0.0 {
+                (i, n, 0.0, upper)
+            } else {
+                (n, i, 0.0, upper)
+            }
+        };
+        let with_slacks = |arcs: &[(u32, u32, f64, f64)],
+                           sides: &[(Vec<(u32, f64)>, f64, f64)],
+                           uppers: &[f64]| {
+            let mut all = arcs.to_vec();
+            all.extend((0..n).map(|i| slack(i, uppers[i as usize])));
+            (supply.clone(), all, sides.to_vec())
+        };
+        let agrees = |lp: &mut NetworkLp, inst: &Instance, when: &str| {
+            assert_eq!(lp.solve(100_000), LpEnd::Optimal, "seed {seed} {when}");
+            let expected = highs_optimum(inst).expect("feasible");
+            let got = lp.objective();
+            assert!(
+                (got - expected).abs() < 1e-6,
+                "seed {seed} {when}: {got} against HiGHS {expected}"
+            );
+        };
+        agrees(&mut lp, &with_slacks(&arcs, &sides, &slack_upper), "cold");
+        // Fix at 0 every column at 0 that a coin picks, and every slack at 0 likewise; then
+        // new costs for the rest.
+        let mut rng = Rng(seed ^ 0x5eed);
+        let flows = lp.arc_flows().to_vec();
+        for (a, arc) in arcs.iter_mut().enumerate() {
+            if flows[a].abs() < 1e-9 && rng.below(2) == 0 {
+                arc.3 = 0.0;
+                lp.set_arc_upper(a, 0.0);
+            }
+        }
+        let values = lp.side_values().to_vec();
+        for (k, side) in sides.iter_mut().enumerate() {
+            if values[k].abs() < 1e-9 && rng.below(2) == 0 {
+                side.2 = 0.0;
+                lp.set_side_upper(k, 0.0);
+            }
+        }
+        let mut held = slack_upper.clone();
+        let potentials = lp.potentials();
+        for i in 0..n as usize {
+            // A slack with a nonzero reduced cost is at 0: hold it there.
+            if potentials[i].abs() > 1e-9 && rng.below(2) == 0 {
+                held[i] = 0.0;
+                lp.set_slack_upper(i, 0.0);
+            }
+        }
+        for (a, arc) in arcs.iter_mut().enumerate() {
+            if arc.3 > 0.0 && arc.3.is_finite() {
+                arc.2 = rng.range(-5, 10) as f64;
+                lp.set_arc_cost(a, arc.2);
+            }
+        }
+        agrees(&mut lp, &with_slacks(&arcs, &sides, &held), "bounds held");
+        for i in 0..n as usize {
+            lp.set_slack_upper(i, f64::INFINITY);
+        }
+        agrees(
+            &mut lp,
+            &with_slacks(&arcs, &sides, &slack_upper),
+            "slacks released",
+        );
+    }
+}
+
 #[test]
 fn an_infeasible_network_is_reported() {
     // Node 0 must send 2 units to node 1, whose only way on is an arc of capacity 1.

@@ -785,6 +785,9 @@ impl<'a> MasterLp<'a> {
             if tier > 0 {
                 self.set_costs(tier)?;
             }
+            if let Some(network) = self.network.as_mut() {
+                network.start_tier();
+            }
             let TierEnd::Solved(y, priced_out) =
                 self.solve_tier(tier, unit, &settled, incumbent_value, &mut run)?
             else {
@@ -1137,7 +1140,6 @@ impl<'a> MasterLp<'a> {
             // The fit tier's re-solves run unperturbed, under a cap on their iterations (see
             // [`FIT_RESOLVE_CAP_PER_COLUMN`]); a re-solve stopped by the cap goes on perturbed.
             let capped = varied_fits && solves > 1 && self.capped_resolves == 0;
-            let perturbed = self.master.tie_break == 0.0 && !capped;
             let cap = if capped {
                 self.fit_resolve_cap
                     .unwrap_or_else(|| fit_resolve_cap(added))
@@ -1151,6 +1153,8 @@ impl<'a> MasterLp<'a> {
             let mut solved = match self.solve_on_network(tier, until) {
                 Some(run) => run,
                 None => {
+                    // (After the network copy is dropped mid-tier, the tie-break may be on.)
+                    let perturbed = self.master.tie_break == 0.0 && !capped;
                     self.lp.set_perturbation(perturbed);
                     self.lp.set_iteration_limit(cap);
                     self.lp.solve()?
@@ -1259,6 +1263,26 @@ impl<'a> MasterLp<'a> {
         }
     }
 
+    /// The network copy is dropped mid-tier: HiGHS goes on from its basis (feasible, and
+    /// nearer this tier's optimum than anything HiGHS has: it has solved no tier of this
+    /// call), with this tier's tie-break as HiGHS's own path has it. From a slack basis and
+    /// without the tie-break, the normal tier of a school scored by caller affinities took
+    /// 98 k iterations, 4.4 s, against 15 k on HiGHS's own path.
+    fn hand_over_to_highs(&mut self, tier: usize) {
+        let Some(network) = self.network.take() else {
+            return;
+        };
+        let (columns, rows) = network.basis();
+        if !self.lp.set_basis(&columns, &rows) {
+            tracing::debug!("seat sharing: HiGHS refused the network's basis");
+        }
+        if TIE_BROKEN_TIERS.contains(&tier) {
+            self.master.tie_break = self.tie_break_weight;
+            // Only a gone model fails here; its next solve says so.
+            let _ = self.set_costs(tier);
+        }
+    }
+
     /// A coverage tier's solve on the network copy of the LP, as HiGHS would report it; None
     /// for the fit tier, without a network copy, or when the network could not finish (the
     /// copy is then dropped, and HiGHS solves from here on).
@@ -1283,7 +1307,7 @@ impl<'a> MasterLp<'a> {
                 tier,
                 "seat sharing: the network copy of the master dropped; HiGHS goes on"
             );
-            self.network = None;
+            self.hand_over_to_highs(tier);
             return None;
         };
         Some(LpRun {

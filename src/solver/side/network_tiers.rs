@@ -30,10 +30,23 @@ use crate::solver::Until;
 /// Pivots between two looks at the deadline.
 const PIVOTS_PER_LOOK: u64 = 2_000;
 
-/// A solve that takes more pivots than this many per row and column is taken as stalled, and
-/// the master goes on with HiGHS. The master's LPs take well under 2 (the district's coverage
-/// tiers: 122 k pivots for ~140 k rows and columns).
-const PIVOTS_PER_ROW_AND_COLUMN: u64 = 20;
+/// A tier whose solves take more pivots than this many per row goes on with HiGHS, and so does
+/// the rest of the master. Where the network pays, a tier takes under 1.4 per row (the
+/// generated school 0.9, 4,000×1,000 1.39, the district 1.37); where it does not, it takes
+/// several times HiGHS's iterations, at no cheaper pivots: 9–13 per row on a school scored by
+/// caller affinities (`affinity.py 3000 800 13 0.3 1-5 multi`: 47.7 k pivots in its normal
+/// tier, 2.2 s against HiGHS's 15 k iterations, 1.1 s) and on homeroom classes
+/// (`homeroom.py 4000 2`: 105 k pivots in its high tier, 18 s, whose working matrix reached
+/// order ~650 with a dense core of ~100; HiGHS proves the whole in 5 s). A count, not a
+/// clock, so that the path is the same on every run.
+const PIVOTS_PER_ROW_IN_TIER: u64 = 3;
+
+/// A solve whose working matrix's dense core grows past this order goes on with HiGHS too:
+/// each pivot that changes the trees or the side columns refactors that core (cubic in its
+/// order). On the master's LPs it stays small where the network pays (the district ≤ 8 with
+/// a working matrix of order ~1,280, 4,000×1,000 ≤ 33), and grew to ~100–200 on the homeroom
+/// classes above, where a pivot cost ~180 µs against HiGHS's ~60 µs an iteration.
+const MAX_CORE_ORDER: usize = 64;
 
 /// Where a master column lives in the network.
 #[derive(Clone, Copy)]
@@ -57,11 +70,13 @@ pub(super) struct NetworkTiers {
     slack_upper: Vec<f64>,
     /// Rows held tight by a finished tier.
     held: Vec<bool>,
-    /// Pivots between two looks at the deadline and the stall budget
+    /// Pivots between two looks at the deadline and the tier's budget
     /// ([`PIVOTS_PER_LOOK`]; a test sets 1).
     pivots_per_look: u64,
-    /// [`PIVOTS_PER_ROW_AND_COLUMN`] (a test sets 0, to make the master go on with HiGHS).
-    pivots_per_row_and_column: u64,
+    /// [`PIVOTS_PER_ROW_IN_TIER`] (a test sets 0, to make the master go on with HiGHS).
+    pivots_per_row_in_tier: u64,
+    /// Pivots taken in the current tier (see [`NetworkTiers::start_tier`]).
+    tier_pivots: u64,
     places: Vec<Place>,
 }
 
@@ -90,7 +105,8 @@ impl NetworkTiers {
             slack_upper,
             held: vec![false; rows],
             pivots_per_look: PIVOTS_PER_LOOK,
-            pivots_per_row_and_column: PIVOTS_PER_ROW_AND_COLUMN,
+            pivots_per_row_in_tier: PIVOTS_PER_ROW_IN_TIER,
+            tier_pivots: 0,
             places: Vec::new(),
         }
     }
@@ -170,25 +186,38 @@ impl NetworkTiers {
         (columns, rows)
     }
 
+    /// A new tier starts: its pivot budget is whole again.
+    pub(super) fn start_tier(&mut self) {
+        self.tier_pivots = 0;
+    }
+
     /// Solves from the last basis. None when it did not reach the optimum: the deadline
-    /// (`until`), a stall (see [`PIVOTS_PER_ROW_AND_COLUMN`]) or numerical trouble; the caller
-    /// then goes on with HiGHS.
+    /// (`until`), the tier's pivot budget spent (see [`PIVOTS_PER_ROW_IN_TIER`]) or numerical
+    /// trouble; the caller then goes on with HiGHS.
     pub(super) fn solve(&mut self, until: Until) -> Option<NetworkRun> {
         let before = self.lp.pivots();
-        let budget =
-            self.pivots_per_row_and_column * (self.slack_upper.len() + self.places.len()) as u64;
+        let budget = self.pivots_per_row_in_tier * self.slack_upper.len() as u64;
         let end = loop {
             let end = self.lp.solve(self.pivots_per_look);
             if end != LpEnd::PivotLimit {
                 break end;
             }
-            if until.passed() || self.lp.pivots() - before > budget {
+            let spent = self.tier_pivots + (self.lp.pivots() - before);
+            if until.passed() || spent > budget || self.lp.working_order().1 > MAX_CORE_ORDER {
                 break end;
             }
         };
         let pivots = self.lp.pivots() - before;
+        self.tier_pivots += pivots;
+        let (order, core) = self.lp.working_order();
+        tracing::trace!(pivots, order, core, "seat sharing: network master solved");
         if end != LpEnd::Optimal {
-            tracing::debug!(?end, pivots, "seat sharing: network master stopped");
+            tracing::debug!(
+                ?end,
+                pivots,
+                tier_pivots = self.tier_pivots,
+                "seat sharing: network master stopped"
+            );
             return None;
         }
         // A free row's price is never below 0 in HiGHS's signs. Where the network's is (a
@@ -228,6 +257,6 @@ impl NetworkTiers {
     #[cfg(test)]
     pub(super) fn give_up_at_once(&mut self) {
         self.pivots_per_look = 1;
-        self.pivots_per_row_and_column = 0;
+        self.pivots_per_row_in_tier = 0;
     }
 }
