@@ -36,12 +36,11 @@ impl Rng {
     }
 }
 
-/// A random instance: `(supply, arcs (tail, head, cost, upper), sides (entries, cost, upper))`.
-type Instance = (
-    Vec<f64>,
-    Vec<(u32, u32, f64, f64)>,
-    Vec<(Vec<(u32, f64)>, f64, f64)>,
-);
+/// A side column: its entries (node, coefficient), cost and upper bound.
+type SideColumn = (Vec<(u32, f64)>, f64, f64);
+
+/// A random instance: `(supply, arcs (tail, head, cost, upper), sides)`.
+type Instance = (Vec<f64>, Vec<(u32, u32, f64, f64)>, Vec<SideColumn>);
 
 fn instance(seed: u64, max_nodes: u64, max_sides: u64) -> Instance {
     let mut rng = Rng(seed);
@@ -312,9 +311,7 @@ fn a_slack_start_and_bounds_changed_between_solves_match_highs() {
                 (n, i, 0.0, upper)
             }
         };
-        let with_slacks = |arcs: &[(u32, u32, f64, f64)],
-                           sides: &[(Vec<(u32, f64)>, f64, f64)],
-                           uppers: &[f64]| {
+        let with_slacks = |arcs: &[(u32, u32, f64, f64)], sides: &[SideColumn], uppers: &[f64]| {
             let mut all = arcs.to_vec();
             all.extend((0..n).map(|i| slack(i, uppers[i as usize])));
             (supply.clone(), all, sides.to_vec())

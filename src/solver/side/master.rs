@@ -1,12 +1,12 @@
 //! Seat prices for the seat-sharing bound, by lexicographic column generation on the pattern
 //! master LP.
 //!
-//! Holds: the restricted master linear programme (HiGHS, floats) over student patterns, solved
-//! one coverage tier at a time, and its pricing, which is the exact bound's own dynamic
-//! programme; the same columns as an integer programme, a source of plans where the rounds'
-//! network falls short ([`MasterLp::integer_plan`]); and an LP over them with coverage floors,
-//! for the floored bound on fit ([`MasterLp::floored_bound`]). Must not import anything
-//! outside `solver`.
+//! Holds: the restricted master linear programme (floats; HiGHS, and a network copy for the
+//! coverage tiers) over student patterns, solved one coverage tier at a time, and its pricing,
+//! which is the exact bound's own dynamic programme; the same columns as an integer
+//! programme, a source of plans where the rounds' network falls short
+//! ([`MasterLp::integer_plan`]); and an LP over them with coverage floors, for the floored
+//! bound on fit ([`MasterLp::floored_bound`]). Must not import anything outside `solver`.
 //!
 //! Why: the Lagrangian bound `L(μ)` of the parent module is exact for any prices `μ ≥ 0`, but
 //! only as tight as `μ`. The tightest prices are the optimal duals of the Dantzig–Wolfe master
@@ -36,6 +36,14 @@
 //! a plan that keeps enough is met, a slack column keeps that row feasible at a cost past any
 //! tier's gain. Once a call has reached the whole master's optimum, later rounds skip it: the
 //! LP does not change between rounds.
+//!
+//! The coverage tiers run on a copy of the LP as a network with side columns
+//! ([`NetworkTiers`]: 4–7× less LP time than HiGHS's dual simplex on them), HiGHS's copy
+//! following every change; HiGHS solves the fit tier from the network's basis, and every tier
+//! from the first the network gives up (a pivot budget per tier, a cap on its working
+//! matrix's dense core: see `network_tiers.rs`). Without the copy (a rematch's kept row,
+//! which is no network row) HiGHS solves every tier, breaking the normal and low tiers' ties
+//! by fit ([`TIE_BROKEN_TIERS`]).
 //!
 //! Floats only *choose* the prices: every bound this returns is evaluated in the packed
 //! `i128` costs by [`lagrangian`], so an LP tolerance can loosen a bound but never make a
