@@ -56,7 +56,7 @@ const PIVOT_TOLERANCE: f64 = 1e-9;
 
 /// Where a column sits.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum State {
+pub(crate) enum State {
     Basic,
     Lower,
     Upper,
@@ -228,9 +228,9 @@ impl NetworkLp {
         self.set_upper(Col::Arc(node as u32), upper);
     }
 
-    /// Whether node `node`'s slack (or artificial) arc is basic.
-    pub(crate) fn slack_basic(&self, node: usize) -> bool {
-        self.state[node] == State::Basic
+    /// Where node `node`'s slack (or artificial) arc sits.
+    pub(crate) fn slack_state(&self, node: usize) -> State {
+        self.state[node]
     }
 
     /// Adds an arc `tail → head` (either may be the root) at its lower bound 0; returns its
@@ -304,9 +304,8 @@ impl NetworkLp {
     /// recomputation's drift).
     fn basis_feasible(&self) -> bool {
         let tol = 1e-7 * (1.0 + self.supply_scale());
-        let arcs = (0..self.tail.len()).filter(|&a| self.state[a] == State::Basic);
-        let arcs_ok = arcs
-            .into_iter()
+        let arcs_ok = (0..self.tail.len())
+            .filter(|&a| self.state[a] == State::Basic)
             .all(|a| self.flow[a] >= -tol && self.flow[a] <= self.upper[a] + tol);
         let sides_ok = self.working.sides().iter().all(|&s| {
             let (x, u) = (self.side_value[s as usize], self.side_upper[s as usize]);
@@ -321,16 +320,14 @@ impl NetworkLp {
         (self.working.sides().len(), self.working.core_order())
     }
 
-    /// Whether a caller's arc is basic, and if not whether at its upper bound.
-    pub(crate) fn arc_place(&self, arc: usize) -> (bool, bool) {
-        let state = self.state[self.nodes + arc];
-        (state == State::Basic, state == State::Upper)
+    /// Where a caller's arc sits.
+    pub(crate) fn arc_state(&self, arc: usize) -> State {
+        self.state[self.nodes + arc]
     }
 
-    /// Whether a side column is basic, and if not whether at its upper bound.
-    pub(crate) fn side_place(&self, side: usize) -> (bool, bool) {
-        let state = self.side_state[side];
-        (state == State::Basic, state == State::Upper)
+    /// Where a side column sits.
+    pub(crate) fn side_column_state(&self, side: usize) -> State {
+        self.side_state[side]
     }
 
     /// Holds every nonbasic column whose reduced cost is not zero where it is, for the
@@ -570,6 +567,16 @@ impl NetworkLp {
         self.refresh_working()
     }
 
+    /// Basic side column `s`'s entry of the shifts' right-hand side `d`: its cost less its
+    /// entries at the trees' own potentials (what the shifts must make up).
+    fn side_rhs(&self, s: usize) -> f64 {
+        let own: f64 = self
+            .side_entries(s)
+            .map(|(node, coef)| coef * self.forest.pot[node as usize])
+            .sum();
+        self.side_cost[s] - own
+    }
+
     /// The working matrix and the shifts, from the current trees (their own potentials are
     /// already right).
     fn refresh_working(&mut self) -> bool {
@@ -582,13 +589,11 @@ impl NetworkLp {
         starts.push(0);
         for &s in self.working.sides() {
             let s = s as usize;
-            let mut own = 0.0;
             for (node, coef) in self.side_entries(s) {
                 entries.push((self.forest.comp[node as usize], coef));
-                own += coef * self.forest.pot[node as usize];
             }
             starts.push(entries.len());
-            d.push(self.side_cost[s] - own);
+            d.push(self.side_rhs(s));
         }
         let ok = self
             .working
@@ -870,14 +875,12 @@ impl NetworkLp {
         self.kinds[1] += 1;
         let mut d = std::mem::take(&mut self.scratch_d);
         d.clear();
-        for &s in self.working.sides() {
-            let s = s as usize;
-            let own: f64 = self
-                .side_entries(s)
-                .map(|(node, coef)| coef * self.forest.pot[node as usize])
-                .sum();
-            d.push(self.side_cost[s] - own);
-        }
+        d.extend(
+            self.working
+                .sides()
+                .iter()
+                .map(|&s| self.side_rhs(s as usize)),
+        );
         let ok = self.working.reshift(self.forest.live_trees(), &d);
         self.scratch_d = d;
         if ok {

@@ -209,9 +209,8 @@ fn check_conditions(inst: &Instance, lp: &NetworkLp, seed: u64) {
     }
 }
 
-/// Solves `lp` (built for `inst`, perhaps warm) and checks it against HiGHS's optimum of
-/// `inst` and against its own optimality conditions.
-fn solves_to_highs_optimum(inst: &Instance, lp: &mut NetworkLp, seed: u64, when: &str) {
+/// Solves `lp` (built for `inst`, perhaps warm) to HiGHS's optimum of `inst`.
+fn reaches_highs_optimum(inst: &Instance, lp: &mut NetworkLp, seed: u64, when: &str) {
     assert_eq!(lp.solve(100_000), LpEnd::Optimal, "seed {seed} {when}");
     let expected = highs_optimum(inst).expect("feasible by its slack arcs");
     let got = lp.objective();
@@ -219,6 +218,11 @@ fn solves_to_highs_optimum(inst: &Instance, lp: &mut NetworkLp, seed: u64, when:
         (got - expected).abs() < 1e-6,
         "seed {seed} {when}: {got} against HiGHS {expected}"
     );
+}
+
+/// [`reaches_highs_optimum`], and the answer meets its own optimality conditions.
+fn solves_to_highs_optimum(inst: &Instance, lp: &mut NetworkLp, seed: u64, when: &str) {
+    reaches_highs_optimum(inst, lp, seed, when);
     check_conditions(inst, lp, seed);
 }
 
@@ -316,16 +320,12 @@ fn a_slack_start_and_bounds_changed_between_solves_match_highs() {
             all.extend((0..n).map(|i| slack(i, uppers[i as usize])));
             (supply.clone(), all, sides.to_vec())
         };
-        let agrees = |lp: &mut NetworkLp, inst: &Instance, when: &str| {
-            assert_eq!(lp.solve(100_000), LpEnd::Optimal, "seed {seed} {when}");
-            let expected = highs_optimum(inst).expect("feasible");
-            let got = lp.objective();
-            assert!(
-                (got - expected).abs() < 1e-6,
-                "seed {seed} {when}: {got} against HiGHS {expected}"
-            );
-        };
-        agrees(&mut lp, &with_slacks(&arcs, &sides, &slack_upper), "cold");
+        reaches_highs_optimum(
+            &with_slacks(&arcs, &sides, &slack_upper),
+            &mut lp,
+            seed,
+            "cold",
+        );
         // Fix at 0 every column at 0 that a coin picks, and every slack at 0 likewise; then
         // new costs for the rest.
         let mut rng = Rng(seed ^ 0x5eed);
@@ -358,13 +358,19 @@ fn a_slack_start_and_bounds_changed_between_solves_match_highs() {
                 lp.set_arc_cost(a, arc.2);
             }
         }
-        agrees(&mut lp, &with_slacks(&arcs, &sides, &held), "bounds held");
+        reaches_highs_optimum(
+            &with_slacks(&arcs, &sides, &held),
+            &mut lp,
+            seed,
+            "bounds held",
+        );
         for i in 0..n as usize {
             lp.set_slack_upper(i, f64::INFINITY);
         }
-        agrees(
-            &mut lp,
+        reaches_highs_optimum(
             &with_slacks(&arcs, &sides, &slack_upper),
+            &mut lp,
+            seed,
             "slacks released",
         );
     }

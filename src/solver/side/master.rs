@@ -501,6 +501,15 @@ impl<'a> Master<'a> {
     }
 }
 
+/// HiGHS's next solve starts from the network copy's basis (a refusal leaves HiGHS's own, and
+/// costs only time).
+fn start_from_network(lp: &mut Lp, network: &NetworkTiers) {
+    let (columns, rows) = network.basis();
+    if !lp.set_basis(&columns, &rows) {
+        tracing::debug!("seat sharing: HiGHS refused the network's basis");
+    }
+}
+
 /// Whether the coverage tiers go to the network copy of the master ([`NetworkTiers`]);
 /// `MENTOR_MATCH_MASTER_ENGINE=highs` keeps them on HiGHS, for measuring one against the
 /// other.
@@ -1262,12 +1271,8 @@ impl<'a> MasterLp<'a> {
     /// the faces HiGHS holds too), not from its own: it has not solved this call's coverage
     /// tiers.
     fn start_fit_from_network(&mut self) {
-        let Some(network) = self.network.as_ref() else {
-            return;
-        };
-        let (columns, rows) = network.basis();
-        if !self.lp.set_basis(&columns, &rows) {
-            tracing::debug!("seat sharing: HiGHS refused the network's basis");
+        if let Some(network) = self.network.as_ref() {
+            start_from_network(&mut self.lp, network);
         }
     }
 
@@ -1280,10 +1285,7 @@ impl<'a> MasterLp<'a> {
         let Some(network) = self.network.take() else {
             return;
         };
-        let (columns, rows) = network.basis();
-        if !self.lp.set_basis(&columns, &rows) {
-            tracing::debug!("seat sharing: HiGHS refused the network's basis");
-        }
+        start_from_network(&mut self.lp, &network);
         if TIE_BROKEN_TIERS.contains(&tier) {
             self.master.tie_break = self.tie_break_weight;
             // Only a gone model fails here; its next solve says so.

@@ -24,7 +24,7 @@
 //! maximisation duals: `y = −π` on a need's or student's row, `y = π` on a mentor's.
 
 use crate::solver::highs::BasisPlace;
-use crate::solver::network_lp::{LpEnd, NetworkLp};
+use crate::solver::network_lp::{LpEnd, NetworkLp, State};
 use crate::solver::Until;
 
 /// Pivots between two looks at the deadline.
@@ -157,30 +157,25 @@ impl NetworkTiers {
     /// The last basis, as HiGHS's: a row is basic where its slack arc is, otherwise at its
     /// bound.
     pub(super) fn basis(&self) -> (Vec<BasisPlace>, Vec<BasisPlace>) {
-        let place = |(basic, upper): (bool, bool)| {
-            if basic {
-                BasisPlace::Basic
-            } else if upper {
-                BasisPlace::Upper
-            } else {
-                BasisPlace::Lower
-            }
+        let place = |state: State| match state {
+            State::Basic => BasisPlace::Basic,
+            State::Lower => BasisPlace::Lower,
+            State::Upper => BasisPlace::Upper,
         };
         let columns = self
             .places
             .iter()
             .map(|p| match *p {
-                Place::Arc(a) => place(self.lp.arc_place(a)),
-                Place::Side(s) => place(self.lp.side_place(s)),
+                Place::Arc(a) => place(self.lp.arc_state(a)),
+                Place::Side(s) => place(self.lp.side_column_state(s)),
             })
             .collect();
+        // A nonbasic slack is at 0 (it has no finite bound above but a held row's 0), so its
+        // row's activity is at the row's bound.
         let rows = (0..self.slack_upper.len())
-            .map(|r| {
-                if self.lp.slack_basic(r) {
-                    BasisPlace::Basic
-                } else {
-                    BasisPlace::Upper
-                }
+            .map(|r| match self.lp.slack_state(r) {
+                State::Basic => BasisPlace::Basic,
+                State::Lower | State::Upper => BasisPlace::Upper,
             })
             .collect();
         (columns, rows)
