@@ -144,6 +144,8 @@ pub(crate) struct NetworkLp {
     pub(crate) degenerate: u64,
     /// A column's bound changed since the last solve: its basic values are recomputed first.
     bounds_moved: bool,
+    /// Pricing looks at arcs within one tree only ([`NetworkLp::polish_within_trees`]).
+    within_trees: bool,
     /// Buffers for [`NetworkLp::refresh_working`], kept to save their allocations.
     scratch_entries: Vec<(u32, f64)>,
     scratch_starts: Vec<usize>,
@@ -185,6 +187,7 @@ impl NetworkLp {
             kinds: [0; 3],
             degenerate: 0,
             bounds_moved: false,
+            within_trees: false,
             scratch_entries: Vec::new(),
             scratch_starts: Vec::new(),
             scratch_d: Vec::new(),
@@ -417,6 +420,28 @@ impl NetworkLp {
         self.side_rc(side)
     }
 
+    /// Whether `col` is an arc between two nodes of one tree: its pivot moves no side
+    /// column and changes no tree's node set (no refactoring).
+    fn within_one_tree(&self, col: Col) -> bool {
+        match col {
+            Col::Arc(a) => {
+                let a = a as usize;
+                self.forest.comp[self.tail[a] as usize] == self.forest.comp[self.head[a] as usize]
+            }
+            Col::Side(_) => false,
+        }
+    }
+
+    /// Improves the current basis by pivots on arcs within one tree only, at most
+    /// `max_pivots`: each costs a tree walk and no refactoring. Returns the pivots made.
+    pub(crate) fn polish_within_trees(&mut self, max_pivots: u64) -> u64 {
+        let before = self.pivots;
+        self.within_trees = true;
+        let _ = self.solve(max_pivots);
+        self.within_trees = false;
+        self.pivots - before
+    }
+
     /// Solves from the current basis to optimality or `max_pivots` more pivots.
     pub(crate) fn solve(&mut self, max_pivots: u64) -> LpEnd {
         let scale = self.cost[self.nodes..]
@@ -622,7 +647,8 @@ impl NetworkLp {
         for _ in 0..total {
             let col = self.column(j);
             // A column fixed at zero (upper bound 0) cannot move up.
-            let movable = self.state_of(col) != State::Lower || self.upper_of(col) > 0.0;
+            let movable = (self.state_of(col) != State::Lower || self.upper_of(col) > 0.0)
+                && (!self.within_trees || self.within_one_tree(col));
             let violation = self.wrong_way(col).filter(|_| movable).unwrap_or(0.0);
             if violation > best_violation {
                 best_violation = violation;

@@ -289,6 +289,54 @@ fn a_warm_resolve_after_new_columns_and_costs_matches_a_cold_solve() {
     }
 }
 
+/// The fit tier's start (`NetworkTiers::polish`): from an optimum, costs changed, a polish
+/// within the trees makes no pivot that changes the trees or the side columns, keeps the
+/// values within their bounds and never raises the objective; a solve from there still
+/// reaches HiGHS's optimum at the new costs.
+#[test]
+fn a_polish_within_the_trees_refactors_nothing_and_leaves_a_basis_that_solves() {
+    let (nodes, sides) = size(12, 8);
+    let mut polished = 0;
+    for seed in seeds(9000, 300) {
+        let mut inst = instance(seed, nodes, sides);
+        let mut lp = build(&inst);
+        assert_eq!(lp.solve(100_000), LpEnd::Optimal, "seed {seed}");
+        let mut rng = Rng(seed ^ 0x5eed);
+        for (a, arc) in inst.1.iter_mut().enumerate() {
+            if arc.3.is_finite() {
+                arc.2 = rng.range(-5, 10) as f64;
+                lp.set_arc_cost(a, arc.2);
+            }
+        }
+        for (s, side) in inst.2.iter_mut().enumerate() {
+            if side.2.is_finite() {
+                side.1 = rng.range(-6, 10) as f64;
+                lp.set_side_cost(s, side.1);
+            }
+        }
+        let before = lp.objective();
+        let structural = lp.kinds[2];
+        let pivots = lp.polish_within_trees(1_000);
+        polished += pivots;
+        assert_eq!(
+            lp.kinds[2], structural,
+            "seed {seed}: a pivot changed the trees"
+        );
+        assert!(
+            lp.objective() <= before + 1e-9,
+            "seed {seed}: the polish raised the objective {before} to {}",
+            lp.objective()
+        );
+        let (primal, _) = lp.violations();
+        assert!(
+            primal <= 1e-9,
+            "seed {seed}: a value off its bounds by {primal}"
+        );
+        solves_to_highs_optimum(&inst, &mut lp, seed, "after the polish");
+    }
+    assert!(polished > 0, "no instance gave the polish anything to do");
+}
+
 /// The master's use (`side/network_tiers.rs`): a start from the rows' own slack arcs (cost 0,
 /// no big M), then bounds changed between warm solves: columns at 0 fixed there, new costs,
 /// and slacks at 0 fixed too (a row held tight), then every bound given back. Each solve

@@ -1269,8 +1269,12 @@ impl<'a> MasterLp<'a> {
 
     /// HiGHS starts the fit tier from the network's last basis (the low tier's optimum, on
     /// the faces HiGHS holds too), not from its own: it has not solved this call's coverage
-    /// tiers.
+    /// tiers. The network first polishes that basis for fit with its cheap pivots
+    /// ([`NetworkTiers::polish`]); the costs are already the fit tier's.
     fn start_fit_from_network(&mut self) {
+        if let Some(network) = self.network.as_mut() {
+            network.polish();
+        }
         if let Some(network) = self.network.as_ref() {
             start_from_network(&mut self.lp, network);
         }
