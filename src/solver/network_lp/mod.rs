@@ -39,8 +39,13 @@
 //! simplex's iterations (62 k pivots at 4,000×1,000 on the master's final LP, against HiGHS's
 //! ~14 k), and most of its pivots change the trees or the basic side columns (74 % at the
 //! school, 92 % at 4,000×1,000), each refactoring `W` (order ~130–320; ~2,500 at the
-//! district). HiGHS's dual simplex keeps that tier, started from this engine's basis. What is
-//! left to try: a dual simplex on this partitioning, with `W`'s factors updated.
+//! district). HiGHS's dual simplex keeps that tier, started from this engine's basis, which
+//! the engine first polishes for fit with pivots within its trees only
+//! ([`NetworkLp::polish_within_trees`]: none refactors `W`). Nor do the fit tier's re-solves
+//! after a pricing round suit the primal simplex (9–38 pivots per new column against HiGHS's
+//! 1.2–3.6 iterations; performance log, fourteenth session). What is left to try: a dual
+//! simplex on this partitioning, with steepest-edge or Devex pricing and `W`'s factors
+//! updated rather than refactored.
 
 mod forest;
 mod working;
