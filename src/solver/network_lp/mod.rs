@@ -149,8 +149,6 @@ pub(crate) struct NetworkLp {
     pub(crate) degenerate: u64,
     /// A column's bound changed since the last solve: its basic values are recomputed first.
     bounds_moved: bool,
-    /// Pricing looks at arcs within one tree only ([`NetworkLp::polish_within_trees`]).
-    within_trees: bool,
     /// Buffers for [`NetworkLp::refresh_working`], kept to save their allocations.
     scratch_entries: Vec<(u32, f64)>,
     scratch_starts: Vec<usize>,
@@ -192,7 +190,6 @@ impl NetworkLp {
             kinds: [0; 3],
             degenerate: 0,
             bounds_moved: false,
-            within_trees: false,
             scratch_entries: Vec::new(),
             scratch_starts: Vec::new(),
             scratch_d: Vec::new(),
@@ -438,17 +435,22 @@ impl NetworkLp {
     }
 
     /// Improves the current basis by pivots on arcs within one tree only, at most
-    /// `max_pivots`: each costs a tree walk and no refactoring. Returns the pivots made.
+    /// `max_pivots`: each costs a tree walk and no refactoring. Returns the pivots made. How
+    /// it ended does not matter to the caller: any basis it leaves is feasible, and a
+    /// numerical failure shows again at the next solve, which drops the copy.
     pub(crate) fn polish_within_trees(&mut self, max_pivots: u64) -> u64 {
         let before = self.pivots;
-        self.within_trees = true;
-        let _ = self.solve(max_pivots);
-        self.within_trees = false;
+        let _ = self.run(max_pivots, true);
         self.pivots - before
     }
 
     /// Solves from the current basis to optimality or `max_pivots` more pivots.
     pub(crate) fn solve(&mut self, max_pivots: u64) -> LpEnd {
+        self.run(max_pivots, false)
+    }
+
+    /// [`NetworkLp::solve`], pricing only arcs within one tree when `within_trees`.
+    fn run(&mut self, max_pivots: u64, within_trees: bool) -> LpEnd {
         let scale = self.cost[self.nodes..]
             .iter()
             .chain(&self.side_cost)
@@ -468,7 +470,7 @@ impl NetworkLp {
             if self.pivots >= limit {
                 return LpEnd::PivotLimit;
             }
-            let Some((entering, sigma)) = self.choose_entering() else {
+            let Some((entering, sigma)) = self.choose_entering(within_trees) else {
                 break;
             };
             match self.pivot(entering, sigma) {
@@ -636,7 +638,7 @@ impl NetworkLp {
 
     /// Block search (Grigoriadis's rule, as LEMON's network simplex): the most violated column
     /// of the first block that has one.
-    fn choose_entering(&mut self) -> Option<(Col, f64)> {
+    fn choose_entering(&mut self, within_trees: bool) -> Option<(Col, f64)> {
         let total = self.column_count();
         if total == 0 {
             return None;
@@ -653,7 +655,7 @@ impl NetworkLp {
             let col = self.column(j);
             // A column fixed at zero (upper bound 0) cannot move up.
             let movable = (self.state_of(col) != State::Lower || self.upper_of(col) > 0.0)
-                && (!self.within_trees || self.within_one_tree(col));
+                && (!within_trees || self.within_one_tree(col));
             let violation = self.wrong_way(col).filter(|_| movable).unwrap_or(0.0);
             if violation > best_violation {
                 best_violation = violation;

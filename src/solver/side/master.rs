@@ -1274,8 +1274,6 @@ impl<'a> MasterLp<'a> {
     fn start_fit_from_network(&mut self) {
         if let Some(network) = self.network.as_mut() {
             network.polish();
-        }
-        if let Some(network) = self.network.as_ref() {
             start_from_network(&mut self.lp, network);
         }
     }

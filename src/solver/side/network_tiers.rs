@@ -194,9 +194,9 @@ impl NetworkTiers {
 
     /// Moves the last basis towards the current costs' optimum by pivots on arcs within one
     /// tree only (see [`NetworkLp::polish_within_trees`]), at most
-    /// [`POLISH_PIVOTS_PER_ROW`] a row; returns the pivots made. The bounds stay as they
-    /// are, so the basis stays on the finished tiers' faces.
-    pub(super) fn polish(&mut self) -> u64 {
+    /// [`POLISH_PIVOTS_PER_ROW`] a row. The bounds stay as they are, so the basis stays on
+    /// the finished tiers' faces.
+    pub(super) fn polish(&mut self) {
         let started = std::time::Instant::now();
         let budget = POLISH_PIVOTS_PER_ROW * self.slack_upper.len() as u64;
         let pivots = self.lp.polish_within_trees(budget);
@@ -205,7 +205,6 @@ impl NetworkTiers {
             ms = started.elapsed().as_secs_f64() * 1e3,
             "seat sharing: the network's basis polished for the fit tier within its trees"
         );
-        pivots
     }
 
     /// A new tier starts: its pivot budget is whole again.
