@@ -1009,10 +1009,11 @@ impl Network {
                         .filter_map(|(n, m)| candidates.find(n, m)),
                 );
                 let n = warm.n_count();
+                let pi = warm.potentials();
                 (
-                    warm.pi[..n].to_vec(),
-                    warm.pi[n..warm.sink()].to_vec(),
-                    warm.pi[warm.sink()],
+                    pi[..n].to_vec(),
+                    pi[n..warm.sink()].to_vec(),
+                    pi[warm.sink()],
                 )
             }
             State::Students(students) => {

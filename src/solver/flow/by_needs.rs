@@ -61,9 +61,16 @@ struct Residual {
     used: Vec<i32>,
     /// Costs of the seats (rising in k; all 0 without involvement or load spread).
     seat_costs: SeatCosts,
-    /// Needs whose unit sits on need → mentor, with that arc's cost. As long as `to_sink`
-    /// between operations (flow is conserved at every mentor).
-    held: Vec<Vec<(u32, Cost)>>,
+    /// Needs whose unit sits on need → mentor, with that arc's fit (it costs the need's level
+    /// less the fit; 16 bytes a slot instead of 32 with the cost): mentor m's are
+    /// `held_slots[held_at[m]..][..held_len[m]]`, in one array rather than a list per mentor
+    /// (a search that settles a mentor reads them, and separate lists were a cache miss
+    /// each). As many as `to_sink` between operations (flow is conserved at every mentor);
+    /// one more for a moment while a withdrawal's path passes a full mentor (a need takes
+    /// its seat before the one it displaces leaves), so each mentor has `seats + 1` slots.
+    held_at: Vec<u32>,
+    held_len: Vec<u32>,
+    held_slots: Vec<(u32, i64)>,
     /// Mentors a need sends its unit to: at most one between operations; two for a moment
     /// while a path through the need is augmented (its new mentor is recorded before the old
     /// one is dropped).
@@ -91,16 +98,39 @@ impl Residual {
         self.out[n][0] == m || self.out[n][1] == m
     }
 
-    fn take_unit(&mut self, n: usize, m: u32, cost: Cost) {
-        self.held[m as usize].push((n as u32, cost));
+    /// The needs mentor `m` holds, with their arcs' costs.
+    fn held(&self, m: usize) -> &[(u32, i64)] {
+        let at = self.held_at[m] as usize;
+        &self.held_slots[at..at + self.held_len[m] as usize]
+    }
+
+    fn take_unit(&mut self, n: usize, m: u32, fit: i64) {
+        let m_ix = m as usize;
+        let len = self.held_len[m_ix] as usize;
+        let at = self.held_at[m_ix] as usize;
+        if at + len < self.held_at[m_ix + 1] as usize {
+            self.held_slots[at + len] = (n as u32, fit);
+        } else {
+            // Never met (see `held_at`); were it, the mentor's slots grow rather than the
+            // flow losing a unit.
+            self.held_slots.insert(at + len, (n as u32, fit));
+            for start in &mut self.held_at[m_ix + 1..] {
+                *start += 1;
+            }
+        }
+        self.held_len[m_ix] += 1;
         let slot = if self.out[n][0] == NONE { 0 } else { 1 };
         self.out[n][slot] = m;
     }
 
     fn drop_unit(&mut self, n: usize, m: u32) {
-        let held = &mut self.held[m as usize];
+        let m_ix = m as usize;
+        let at = self.held_at[m_ix] as usize;
+        let len = self.held_len[m_ix] as usize;
+        let held = &mut self.held_slots[at..at + len];
         if let Some(i) = held.iter().position(|&(k, _)| k as usize == n) {
-            held.swap_remove(i);
+            held.swap(i, len - 1);
+            self.held_len[m_ix] -= 1;
         }
         let out = &mut self.out[n];
         if out[0] == m {
@@ -143,10 +173,10 @@ impl Residual {
 
     /// Cost of the arc n → m carrying n's unit.
     fn held_cost(&self, n: usize, m: u32) -> Cost {
-        self.held[m as usize]
+        self.held(m as usize)
             .iter()
             .find(|&&(k, _)| k as usize == n)
-            .map_or(0, |&(_, cost)| cost)
+            .map_or(0, |&(_, fit)| self.level[n] - Cost::from(fit))
     }
 
     fn need_arcs(&self, n: usize) -> &[Arc] {
@@ -154,15 +184,36 @@ impl Residual {
     }
 }
 
-/// What a search knows of one node; kept together so a relaxation touches one cache line.
+/// What the searches know of one node: its potential and coverage digit (which persist) with
+/// the last search's label, in one cache line, so that relaxing an arc into it touches one
+/// line, not one in each of three arrays (the potentials, the levels and the labels were
+/// separate, and the searches' loads from them were ~40 % of the first flow's samples at
+/// the district).
 #[derive(Clone, Copy, Debug)]
+#[repr(align(64))]
 struct Label {
+    /// The node potential `π`: reduced costs `cost + π(u) − π(v)` of residual arcs are ≥ 0.
+    pi: Cost,
+    /// A need's coverage digit (its level, negated), a copy of `Residual::level` for the
+    /// searches; 0 for mentors and the sink.
+    level: Cost,
     dist: Cost,
     /// The fit of the candidate arc that reached this node: into a mentor from a need in a
     /// forward search, from a need into a mentor in a backward one.
     via_fit: i64,
     parent: u32,
     done: bool,
+}
+
+/// How a relaxation's `reach` becomes the tentative distance of the node it reaches.
+#[derive(Clone, Copy)]
+enum Reach {
+    /// A forward arc: less the node's potential.
+    Into,
+    /// A mentor's reverse arc to a need it holds: less the need's level and potential.
+    Held,
+    /// A backward search: plus the node's potential.
+    From,
 }
 
 /// Dijkstra state reused across searches; only the nodes a search touched are reset.
@@ -178,17 +229,23 @@ struct Search {
 }
 
 impl Search {
-    fn new(nodes: usize) -> Self {
+    fn new(nodes: usize, level: &[Cost]) -> Self {
+        let mut label = vec![
+            Label {
+                pi: 0,
+                level: 0,
+                dist: 0,
+                via_fit: 0,
+                parent: UNSEEN,
+                done: false,
+            };
+            nodes
+        ];
+        for (l, &level) in label.iter_mut().zip(level) {
+            l.level = level;
+        }
         Search {
-            label: vec![
-                Label {
-                    dist: 0,
-                    via_fit: 0,
-                    parent: UNSEEN,
-                    done: false,
-                };
-                nodes
-            ],
+            label,
             touched: Vec::new(),
             heap: BinaryHeap::new(),
             settled: 0,
@@ -240,7 +297,7 @@ impl Search {
 
     /// Shortest path by reduced cost `cost + π(u) − π(v)` over residual arcs, from `from`
     /// until the sink is settled. Returns whether it was reached.
-    fn run(&mut self, r: &Residual, pi: &[Cost], from: usize) -> bool {
+    fn run(&mut self, r: &Residual, from: usize) -> bool {
         self.begin(from);
         let n_count = r.n_count;
         let sink = r.sink();
@@ -248,27 +305,27 @@ impl Search {
             if u == sink {
                 return true;
             }
-            let base = d + pi[u];
+            let base = d + self.label[u].pi;
             if u < n_count {
-                let base_arc = base + r.level[u];
+                let base_arc = base + self.label[u].level;
                 for arc in r.need_arcs(u) {
                     if arc.fit != HIDDEN && !r.sends_to(u, arc.mentor) {
                         let v = n_count + arc.mentor as usize;
-                        if self.relax(u, v, base_arc - Cost::from(arc.fit) - pi[v]) {
+                        if self.relax_into(u, v, base_arc - Cost::from(arc.fit)) {
                             self.label[v].via_fit = arc.fit;
                         }
                     }
                 }
                 if !r.unassigned[u] {
-                    self.relax(u, sink, base - pi[sink]);
+                    self.relax_into(u, sink, base);
                 }
             } else {
                 let m = u - n_count;
                 if r.to_sink[m] < r.seats[m] {
-                    self.relax(u, sink, base + r.next_seat(m) - pi[sink]);
+                    self.relax_into(u, sink, base + r.next_seat(m));
                 }
-                for &(n, cost) in &r.held[m] {
-                    self.relax(u, n as usize, base - cost - pi[n as usize]);
+                for &(n, fit) in r.held(m) {
+                    self.relax_held(u, n as usize, base + Cost::from(fit));
                 }
             }
         }
@@ -279,7 +336,7 @@ impl Search {
     /// residual arcs entered in reverse (same reduced costs). Used to withdraw a need's unit:
     /// the search stays near the need, where a forward search from the sink would reach every
     /// mentor with a seat taken. Returns whether the sink was reached.
-    fn run_back(&mut self, r: &Residual, pi: &[Cost], to: usize) -> bool {
+    fn run_back(&mut self, r: &Residual, to: usize) -> bool {
         self.begin(to);
         let n_count = r.n_count;
         let sink = r.sink();
@@ -288,21 +345,21 @@ impl Search {
                 return true;
             }
             // Relax every y with a residual arc y → x: d(y) = d(x) + reduced cost of y → x.
-            let base = d - pi[x];
+            let base = d - self.label[x].pi;
             if x < n_count {
                 for m in r.out[x] {
                     if m != NONE {
                         let y = n_count + m as usize;
-                        self.relax(x, y, base - r.held_cost(x, m) + pi[y]);
+                        self.relax_from(x, y, base - r.held_cost(x, m));
                     }
                 }
                 if r.unassigned[x] {
-                    self.relax(x, sink, base + pi[sink]);
+                    self.relax_from(x, sink, base);
                 }
             } else {
                 let m = x - n_count;
                 if r.to_sink[m] > 0 {
-                    self.relax(x, sink, base + r.last_seat_back(m) + pi[sink]);
+                    self.relax_from(x, sink, base + r.last_seat_back(m));
                 }
                 let into = r.into_start[m] as usize..r.into_start[m + 1] as usize;
                 for &(n, a) in &r.into[into] {
@@ -310,7 +367,7 @@ impl Search {
                     if arc.fit != HIDDEN && !r.sends_to(n as usize, m as u32) {
                         let y = n as usize;
                         let cost = r.level[y] - Cost::from(arc.fit);
-                        if self.relax(x, y, base + cost + pi[y]) {
+                        if self.relax_from(x, y, base + cost) {
                             self.label[y].via_fit = arc.fit;
                         }
                     }
@@ -322,12 +379,12 @@ impl Search {
 
     /// After [`Search::run_back`]: settled nodes move by d(sink) − d(v) ≥ 0, the others by 0,
     /// which keeps every reduced cost non-negative (d is a distance *to* the target).
-    fn update_potentials_back(&self, pi: &mut [Cost], sink: usize) {
+    fn update_potentials_back(&mut self, sink: usize) {
         let ds = self.label[sink].dist;
         for &v in &self.touched {
-            let label = &self.label[v];
+            let label = &mut self.label[v];
             if label.done {
-                pi[v] += ds - label.dist;
+                label.pi += ds - label.dist;
             }
         }
     }
@@ -343,13 +400,42 @@ impl Search {
         }
     }
 
-    /// Records a tentative distance; true when it improved.
-    fn relax(&mut self, u: usize, v: usize, nd: Cost) -> bool {
+    /// Relaxes the arc u → v of cost `cost + π(u)` plus the path's length to u: records the
+    /// tentative distance of v (less its potential); true when it improved.
+    #[inline]
+    fn relax_into(&mut self, u: usize, v: usize, reach: Cost) -> bool {
+        self.relax(u, v, reach, Reach::Into)
+    }
+
+    /// Relaxes the reverse arc mentor u → need v of a unit v sends to u: `reach` is the fit
+    /// of v's arc plus the path's length to u and `π(u)`; the arc costs the fit less v's
+    /// level (kept in v's label, which the relaxation reads anyway).
+    #[inline]
+    fn relax_held(&mut self, u: usize, v: usize, reach: Cost) -> bool {
+        self.relax(u, v, reach, Reach::Held)
+    }
+
+    /// Relaxes, in a backward search, the arc v → u whose reduced cost from u's distance is
+    /// `reach + π(v)`; true when it improved.
+    #[inline]
+    fn relax_from(&mut self, u: usize, v: usize, reach: Cost) -> bool {
+        self.relax(u, v, reach, Reach::From)
+    }
+
+    /// Records a tentative distance (`reach` less v's potential, or plus it searching
+    /// backwards); true when it improved.
+    #[inline]
+    fn relax(&mut self, u: usize, v: usize, reach: Cost, arc: Reach) -> bool {
         self.scanned += 1;
         let label = &mut self.label[v];
         if label.done {
             return false;
         }
+        let nd = match arc {
+            Reach::Into => reach - label.pi,
+            Reach::Held => reach - label.level - label.pi,
+            Reach::From => reach + label.pi,
+        };
         let fresh = label.parent == UNSEEN;
         if fresh || nd < label.dist {
             label.dist = nd;
@@ -367,12 +453,12 @@ impl Search {
 
     /// Settled nodes move by d(v) − d(target) ≤ 0, all others by 0. Keeps every reduced
     /// cost ≥ 0.
-    fn update_potentials(&self, pi: &mut [Cost], target: usize) {
+    fn update_potentials(&mut self, target: usize) {
         let dt = self.label[target].dist;
         for &v in &self.touched {
-            let label = &self.label[v];
+            let label = &mut self.label[v];
             if label.done {
-                pi[v] += label.dist - dt;
+                label.pi += label.dist - dt;
             }
         }
     }
@@ -395,10 +481,7 @@ fn apply(r: &mut Residual, u: usize, v: usize, fit: i64) {
     let sink = r.sink();
     match (u < n_count, u < sink, v < n_count, v < sink) {
         // need → mentor: the need's unit goes to the mentor.
-        (true, _, false, true) => {
-            let cost = r.level[u] - Cost::from(fit);
-            r.take_unit(u, (v - n_count) as u32, cost);
-        }
+        (true, _, false, true) => r.take_unit(u, (v - n_count) as u32, fit),
         // mentor → need: the need's unit leaves the mentor.
         (false, true, true, _) => r.drop_unit(v, (u - n_count) as u32),
         // need → sink: the need stays unassigned.
@@ -444,7 +527,7 @@ const REPAIR_SAMPLE_MIN: usize = 64;
 /// The network, warm between pricing rounds.
 pub(super) struct ByNeeds {
     r: Residual,
-    pub(super) pi: Vec<Cost>,
+    /// The searches' state, with every node's potential (see [`Label`]).
     search: Search,
     /// False when the deadline stopped the placing of needs: the plan is valid, not optimal.
     pub(super) complete: bool,
@@ -484,37 +567,44 @@ impl ByNeeds {
             }
             arc_start.push(arcs.len() as u32);
         }
+        let seats: Vec<i32> = problem
+            .mentors
+            .iter()
+            .zip(seat_used)
+            .map(|(mentor, &used)| (mentor.capacity as i32 - used).max(0))
+            .collect();
+        let mut held_at = Vec::with_capacity(m_count + 1);
+        held_at.push(0u32);
+        for &free in &seats {
+            held_at.push(held_at[held_at.len() - 1] + free as u32 + 1);
+        }
         let r = Residual {
             n_count,
             arc_start,
             arcs,
             level: prepared.level.clone(),
-            seats: problem
-                .mentors
-                .iter()
-                .zip(seat_used)
-                .map(|(mentor, &used)| (mentor.capacity as i32 - used).max(0))
-                .collect(),
             to_sink: vec![0; m_count],
             used: seat_used.clone(),
             seat_costs: *seat_costs,
-            held: vec![Vec::new(); m_count],
+            held_slots: vec![(0, 0); held_at[m_count] as usize],
+            held_at,
+            held_len: vec![0; m_count],
+            seats,
             out: vec![[NONE; 2]; n_count],
             unassigned: vec![false; n_count],
             into_start: Vec::new(),
             into: Vec::new(),
         };
         let nodes = n_count + m_count + 1;
+        let mut search = Search::new(nodes, &r.level);
         // With the sink at 0, a mentor's potential must cover its first free seat's cost (a
         // negative one: the involvement bonus) for that arc's reduced cost to be ≥ 0.
-        let mut pi = vec![0; nodes];
         for m in 0..m_count {
-            pi[n_count + m] = (-r.next_seat(m)).max(0);
+            search.label[n_count + m].pi = (-r.next_seat(m)).max(0);
         }
         let mut net = ByNeeds {
             r,
-            pi,
-            search: Search::new(nodes),
+            search,
             complete: true,
             built: (0, 0),
             repair: (REPAIR_SAMPLE_MIN, REPAIR_GIVE_UP_RATIO),
@@ -543,24 +633,24 @@ impl ByNeeds {
     fn price_fresh(&mut self, need: usize) {
         let n_count = self.r.n_count;
         let level = self.r.level[need];
-        let pi = &self.pi;
+        let label = &self.search.label;
         let p = self
             .r
             .need_arcs(need)
             .iter()
             .filter(|arc| arc.fit != HIDDEN)
-            .fold(pi[self.r.sink()], |p, arc| {
-                p.max(pi[n_count + arc.mentor as usize] - (level - Cost::from(arc.fit)))
+            .fold(label[self.r.sink()].pi, |p, arc| {
+                p.max(label[n_count + arc.mentor as usize].pi - (level - Cost::from(arc.fit)))
             });
-        self.pi[need] = p;
+        self.search.label[need].pi = p;
     }
 
     /// Sends the unit of a need that sends nothing yet along a shortest path to the sink
     /// (the sink is always reachable through the need's own "unassigned" arc).
     fn place(&mut self, need: usize) {
         let sink = self.r.sink();
-        if self.search.run(&self.r, &self.pi, need) {
-            self.search.update_potentials(&mut self.pi, sink);
+        if self.search.run(&self.r, need) {
+            self.search.update_potentials(sink);
             self.search.augment(&mut self.r, need, sink);
         }
     }
@@ -674,11 +764,12 @@ impl ByNeeds {
                 .collect();
             let improving = positions.iter().any(|&(a, fit)| {
                 let v = n_count + self.r.arcs[a].mentor as usize;
-                self.r.level[u] - Cost::from(fit) + self.pi[u] - self.pi[v] < 0
+                let label = &self.search.label;
+                self.r.level[u] - Cost::from(fit) + label[u].pi - label[v].pi < 0
             });
-            let withdrawn = improving && self.search.run_back(&self.r, &self.pi, u);
+            let withdrawn = improving && self.search.run_back(&self.r, u);
             if withdrawn {
-                self.search.update_potentials_back(&mut self.pi, sink);
+                self.search.update_potentials_back(sink);
                 self.search.augment_back(&mut self.r, u);
             }
             for &(a, fit) in &positions {
@@ -699,15 +790,16 @@ impl ByNeeds {
 
     /// The (need, mentor) pairs carrying flow.
     pub(super) fn pairs(&self) -> Vec<(NeedIx, u32)> {
-        let mut out: Vec<(NeedIx, u32)> = self
-            .r
-            .held
-            .iter()
-            .enumerate()
-            .flat_map(|(m, held)| held.iter().map(move |&(n, _)| (n, m as u32)))
+        let mut out: Vec<(NeedIx, u32)> = (0..self.r.seats.len())
+            .flat_map(|m| self.r.held(m).iter().map(move |&(n, _)| (n, m as u32)))
             .collect();
         out.sort_unstable();
         out
+    }
+
+    /// Every node's potential: needs, then mentors, then the sink.
+    pub(super) fn potentials(&self) -> Vec<Cost> {
+        self.search.label.iter().map(|l| l.pi).collect()
     }
 
     /// Nodes settled by all searches so far (for logs comparing work across versions).
