@@ -128,6 +128,9 @@ pub(super) struct MipSettings {
     pub feasibility_jump: bool,
     /// HiGHS's cut pool held to this many rows (None: HiGHS's default).
     pub cut_pool: Option<i32>,
+    /// Whether HiGHS presolves the model (off only to retry a stage its presolve got wrong:
+    /// see `mip::Model::run`).
+    pub presolve: bool,
 }
 
 /// What one solve of the integer program found.
@@ -169,6 +172,9 @@ pub(super) fn solve_mip(
     )?;
     if let Some(rows) = settings.cut_pool {
         set_option(&mut model, "mip_pool_soft_limit", rows)?;
+    }
+    if !settings.presolve {
+        set_option(&mut model, "presolve", "off")?;
     }
     // HiGHS checks its own time limit only between pieces of work and overran it by minutes
     // in the root LP of large models (a 4,000 x 1,000 maxChanges rematch: 30 s limit, still

@@ -253,6 +253,15 @@ impl Model<'_> {
         out
     }
 
+    /// Whether plan `x` (non-empty) meets every floor.
+    fn meets(&self, x: &[f64], floors: &[(Priority, f64)]) -> bool {
+        let reached = self.counts(x);
+        !x.is_empty()
+            && floors
+                .iter()
+                .all(|&(p, at_least)| f64::from(reached[p as usize]) >= at_least)
+    }
+
     /// The coverage of plan `x` as floors: one (level, at least) per level it covers.
     fn floors_at(&self, x: &[f64]) -> Vec<(Priority, f64)> {
         let reached = self.counts(x);
@@ -551,15 +560,37 @@ impl Model<'_> {
         relative_gap: f64,
     ) -> Result<Option<StageOutcome>, SolveError> {
         let started = std::time::Instant::now();
-        let outcome = run_stage(
-            self,
-            coefficients,
-            terms,
-            integral,
-            floors,
-            seconds,
-            relative_gap,
-        )?;
+        let stage = |presolve| {
+            run_stage(
+                self,
+                coefficients,
+                terms,
+                integral,
+                floors,
+                seconds,
+                relative_gap,
+                presolve,
+            )
+        };
+        let mut outcome = stage(true)?;
+        // Under floors that `start` meets the model is feasible (`start` is an earlier
+        // stage's plan, or a caller's of proven coverage), so "infeasible" is HiGHS's presolve
+        // gone wrong: on a 5-student school (`properties.rs`, seed 12530619070343619630) its
+        // reductions left every plan it found violating the original model ("untransformed
+        // violations"), and it declared the fit stage infeasible. Once more without presolve.
+        if outcome
+            .as_ref()
+            .is_some_and(|o| o.status == SolveStatus::Infeasible)
+            && !floors.is_empty()
+            && self.meets(start, floors)
+        {
+            tracing::warn!(
+                pairs = self.candidates.len(),
+                floors = floors.len(),
+                "integer program: a stage whose start is feasible came back infeasible; solved again without presolve"
+            );
+            outcome = stage(false)?;
+        }
         let took = started.elapsed().as_secs_f64();
         self.slowest_stage.set(self.slowest_stage.get().max(took));
         tracing::debug!(
@@ -600,6 +631,7 @@ fn run_stage(
     floors: &[(Priority, f64)],
     seconds: f64,
     relative_gap: f64,
+    presolve: bool,
 ) -> Result<Option<StageOutcome>, SolveError> {
     let Model {
         problem,
@@ -629,6 +661,7 @@ fn run_stage(
         absolute_gap: if integral { 0.5 } else { 1e-7 },
         feasibility_jump,
         cut_pool: small_cut_pool.then_some(TIGHT_CUT_POOL),
+        presolve,
     };
     let run = backend::solve_mip(built, &settings, deadline)?;
     let Some(status) = run.status else {
