@@ -338,6 +338,24 @@ pub fn coverage(problem: &Problem, pairs: &[(NeedIx, MentorIx)]) -> [u32; 4] {
     out
 }
 
+/// `pairs`, whose fit is `objective`, is exhaustive search's optimum over `candidates`: the
+/// same coverage per level and the same fit.
+pub fn assert_the_brute_force_optimum(
+    problem: &Problem,
+    candidates: &Candidates,
+    pairs: &[(NeedIx, MentorIx)],
+    objective: f64,
+    label: &str,
+) {
+    let best = brute_force(problem, candidates);
+    assert_eq!(coverage(problem, pairs), best.coverage, "{label}");
+    assert!(
+        (objective - best.fit).abs() < 1e-6,
+        "{label}: solver {objective} vs brute force {}",
+        best.fit
+    );
+}
+
 /// Exhaustive search over every assignment of needs to candidates (or to nobody).
 pub fn brute_force(problem: &Problem, candidates: &Candidates) -> Key {
     brute_force_feasible(problem, candidates)

@@ -25,7 +25,7 @@ use mentor_match::rules::{count_pairs, Evidence, QualificationIndex, RuleFailure
 use mentor_match::solver::{self, verify, SolveOptions, SolveStatus};
 
 use crate::common::{
-    brute_force, coverage, maybe_one_track, plain_mentor, plain_student, random_coaching,
+    assert_the_brute_force_optimum, maybe_one_track, plain_mentor, plain_student, random_coaching,
     random_counselling, random_pair, random_preferences, random_subjects, request_of, some_slots,
     SLOTS, TRACKS,
 };
@@ -318,9 +318,13 @@ fn plans_respect_the_risk_and_role_rules_and_stay_optimal() {
         let pairs = verify::pairs(&candidates, &solution.chosen);
         assert_eq!(verify::verify(&problem, &pairs), Ok(()));
         if problem.needs.len() <= 7 {
-            let best = brute_force(&problem, &candidates);
-            assert_eq!(coverage(&problem, &pairs), best.coverage, "seed {seed}");
-            assert!((solution.objective - best.fit).abs() < 1e-6, "seed {seed}");
+            assert_the_brute_force_optimum(
+                &problem,
+                &candidates,
+                &pairs,
+                solution.objective,
+                &format!("seed {seed}"),
+            );
         }
         for &(n, m) in &pairs {
             let need = &problem.needs[n as usize];

@@ -16,8 +16,9 @@ use mentor_match::solver::{self, verify, Method, SolveOptions, SolveStatus};
 use proptest::prelude::*;
 
 use crate::common::{
-    assert_claims_hold, assert_the_programs_optimum, binding_bounds_meet_the_program, brute_force,
-    brute_force_feasible, coverage, plain_mentor, plain_need, plain_student, tiny_problem,
+    assert_claims_hold, assert_the_brute_force_optimum, assert_the_programs_optimum,
+    binding_bounds_meet_the_program, brute_force, brute_force_feasible, coverage, plain_mentor,
+    plain_need, plain_student, tiny_problem,
 };
 
 fn mentor(id: &str, subjects: &[&str]) -> RawMentor {
@@ -242,9 +243,7 @@ fn nine_need_instance_with_one_mentor_each_is_a_network() {
     let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
     assert_eq!(verify::verify(&problem, &pairs), Ok(()));
     let candidates = engine::candidates(&problem);
-    let best = brute_force(&problem, &candidates);
-    assert_eq!(best.coverage, coverage(&problem, &pairs));
-    assert!((best.fit - solved.solution.objective).abs() < 1e-6);
+    assert_the_brute_force_optimum(&problem, &candidates, &pairs, solved.solution.objective, "");
 }
 
 /// The master's prices make the bound tight: the proof needs the integer program only over
