@@ -1008,13 +1008,7 @@ impl Network {
                         .into_iter()
                         .filter_map(|(n, m)| candidates.find(n, m)),
                 );
-                let n = warm.n_count();
-                let pi = warm.potentials();
-                (
-                    pi[..n].to_vec(),
-                    pi[n..warm.sink()].to_vec(),
-                    pi[warm.sink()],
-                )
+                warm.potentials()
             }
             State::Students(students) => {
                 chosen.extend(

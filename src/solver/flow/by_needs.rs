@@ -797,22 +797,19 @@ impl ByNeeds {
         out
     }
 
-    /// Every node's potential: needs, then mentors, then the sink.
-    pub(super) fn potentials(&self) -> Vec<Cost> {
-        self.search.label.iter().map(|l| l.pi).collect()
+    /// The potentials of the needs, of the mentors and of the sink (as
+    /// `ByStudents::potentials`).
+    pub(super) fn potentials(&self) -> (Vec<Cost>, Vec<Cost>, Cost) {
+        let (n, sink) = (self.r.n_count, self.r.sink());
+        let pi = |range: std::ops::Range<usize>| -> Vec<Cost> {
+            self.search.label[range].iter().map(|l| l.pi).collect()
+        };
+        (pi(0..n), pi(n..sink), self.search.label[sink].pi)
     }
 
     /// Nodes settled by all searches so far (for logs comparing work across versions).
     pub(super) fn settled(&self) -> u64 {
         self.search.settled
-    }
-
-    pub(super) fn n_count(&self) -> usize {
-        self.r.n_count
-    }
-
-    pub(super) fn sink(&self) -> usize {
-        self.r.sink()
     }
 }
 
