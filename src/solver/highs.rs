@@ -227,6 +227,9 @@ pub(super) enum BasisPlace {
     Upper,
 }
 
+/// HiGHS's default dual feasibility tolerance.
+pub(super) const DEFAULT_DUAL_TOLERANCE: f64 = 1e-7;
+
 /// What a solve of an [`Lp`] found.
 #[derive(Debug)]
 pub(super) struct LpRun {
@@ -364,6 +367,14 @@ impl Lp {
                 "dual_simplex_cost_perturbation_multiplier",
                 if on { 1.0 } else { 0.0 },
             );
+        }
+    }
+
+    /// HiGHS's dual feasibility tolerance (its default: [`DEFAULT_DUAL_TOLERANCE`]): how far
+    /// a reduced cost may sit on the wrong side of zero in an answer called optimal.
+    pub(super) fn set_dual_tolerance(&mut self, tolerance: f64) {
+        if let Some(model) = self.model.as_mut() {
+            model.set_option("dual_feasibility_tolerance", tolerance);
         }
     }
 

@@ -21,6 +21,9 @@ pub(super) struct Pricing<'a> {
     /// pair read it instead of rounding a float per pair (measured: the rounding was ~5 % of
     /// a 4,000x1,000 school's whole solve, every LP iteration scanning all its pairs).
     pub(super) fits: &'a [i64],
+    /// Each fit counts this many times (1; more only for the master's exact check of a plan,
+    /// `MasterLp::proves`, where the LP's fit prices are fractions of a packed unit).
+    pub(super) fit_times: i64,
     pub(super) mu: &'a [Cost],
     /// A rematch's bound on changes, priced at `bonus` per kept seat (see [`KeptRow`]).
     pub(super) row: Option<&'a KeptRow>,
@@ -153,7 +156,7 @@ impl Pricing<'_> {
             Some(row) if row.on[c] => self.bonus,
             _ => 0,
         };
-        base + bonus + Cost::from(self.fits[c])
+        base + bonus + Cost::from(self.fits[c] * self.fit_times)
     }
 
     /// What a seat of student `s` at mentor `m` gives back per need beyond its first: the

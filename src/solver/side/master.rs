@@ -59,7 +59,7 @@ use crate::domain::model::{MentorIx, NeedIx, StudentIx};
 use crate::domain::Priority;
 use crate::rules::splitmix64;
 use crate::solver::flow::{self, Cost};
-use crate::solver::highs::{Lp, LpEnd, LpRun};
+use crate::solver::highs::{Lp, LpEnd, LpRun, DEFAULT_DUAL_TOLERANCE};
 use crate::solver::Until;
 
 /// LP solves (each followed by one exact evaluation of the bound) per tier at most; the
@@ -167,6 +167,25 @@ const HALF: f64 = 0.5 - 1e-6;
 /// Singles offered per need: at the start, and per pricing round.
 const SINGLES_AT_START: usize = 4;
 const SINGLES_PER_ROUND: usize = 2;
+
+/// The dual tolerance of [`MasterLp::proves`]'s solves, in score points: at 4,000x1,000 one
+/// packed unit is ~1.7e-8 points, so HiGHS's default (1e-7) lets a reduced cost sit ~6 units
+/// on the wrong side. 1e-10 closed no more bounds than this on the measured schools.
+const SHARP_DUAL_TOLERANCE: f64 = 1e-9;
+
+/// LP solves [`MasterLp::proves`] makes at most.
+const SHARP_ROUNDS: usize = 3;
+
+/// The largest denominator of the fit tier's prices (in packed units) that
+/// [`MasterLp::proves`] reads exactly, by counting each fit this many times: a plan's fit is
+/// at most 2^41 units (`flow::fit_scale_with`), so four times it stays below one need's
+/// 2^44 and the lexicographic order is kept. The measured prices were halves.
+const MAX_PRICE_DENOMINATOR: i64 = 4;
+
+/// How near a multiple of `1/d` (in packed units) a fit price must be to be read as one: far
+/// above the float error of prices of up to ~1e10 units, far below the 1/12 that separates
+/// the candidate fractions.
+const DENOMINATOR_TOLERANCE: f64 = 1e-3;
 
 /// What the master learnt: the tightest exact bound it met and how it got there.
 pub(super) struct Prices {
@@ -616,6 +635,38 @@ fn simplest_fraction(y: f64) -> Option<(i64, i64)> {
     None
 }
 
+/// The least `q ≤ MAX_PRICE_DENOMINATOR` that makes every one of `units` a whole number
+/// (within [`DENOMINATOR_TOLERANCE`]); None when there is none.
+fn common_denominator(units: &[f64]) -> Option<i64> {
+    let mut q: i64 = 1;
+    for &x in units {
+        if !x.is_finite() {
+            return None;
+        }
+        let whole_at = |d: i64| {
+            let scaled = x * d as f64;
+            (scaled - scaled.round()).abs() <= DENOMINATOR_TOLERANCE
+        };
+        if whole_at(q) {
+            continue;
+        }
+        let d = (2..=MAX_PRICE_DENOMINATOR).find(|&d| whole_at(d))?;
+        q = lcm(q, d);
+        if q > MAX_PRICE_DENOMINATOR {
+            return None;
+        }
+    }
+    Some(q)
+}
+
+fn lcm(a: i64, b: i64) -> i64 {
+    let (mut x, mut y) = (a, b);
+    while y != 0 {
+        (x, y) = (y, x % y);
+    }
+    a / x * b
+}
+
 /// Units above this (a need's digit, not the fit tier's point) are read as fractions (see
 /// [`MAX_DENOMINATOR`]).
 const SNAP_ABOVE: f64 = (1u64 << 43) as f64;
@@ -675,6 +726,9 @@ pub(super) struct MasterLp<'a> {
     capped_resolves: u32,
     /// The columns' values at the last optimal LP solve (see [`MasterLp::lp_bundles`]).
     primal: Vec<f64>,
+    /// The coverage tiers' settled row prices (packed) under the fit tier, where the last call
+    /// reached it (see [`MasterLp::proves`]).
+    fit_settled: Option<Vec<Cost>>,
     /// The same LP as a network, which solves the coverage tiers (see [`NetworkTiers`]);
     /// None with a rematch's kept row (not a network row), and from the first solve it
     /// could not finish on: HiGHS then solves every tier.
@@ -748,6 +802,7 @@ impl<'a> MasterLp<'a> {
             max_iterations: MAX_ITERATIONS_PER_TIER,
             fit_resolve_cap: None,
             capped_resolves: 0,
+            fit_settled: None,
             primal: Vec::new(),
             network,
         }
@@ -792,6 +847,7 @@ impl<'a> MasterLp<'a> {
             columns: 0,
         };
         self.converged = false;
+        self.fit_settled = None;
         for (tier, &unit) in units.iter().enumerate().take(tiers) {
             let on_network = self.network.is_some() && tier + 1 < TIERS;
             self.master.tie_break = if TIE_BROKEN_TIERS.contains(&tier) && !on_network {
@@ -804,6 +860,9 @@ impl<'a> MasterLp<'a> {
             }
             if let Some(network) = self.network.as_mut() {
                 network.start_tier();
+            }
+            if tier + 1 == TIERS {
+                self.fit_settled = Some(settled.clone());
             }
             let TierEnd::Solved(y, priced_out) =
                 self.solve_tier(tier, unit, &settled, incumbent_value, &mut run)?
@@ -1284,6 +1343,122 @@ impl<'a> MasterLp<'a> {
         Some(TierEnd::Solved(y, false))
     }
 
+    /// Whether plan `pairs`, a few packed units short of the master's bound, is optimal: the
+    /// fit tier is solved again at [`SHARP_DUAL_TOLERANCE`] and its prices read exactly.
+    /// Only after a call that reached the fit tier (the LP then still holds the fit tier's
+    /// costs, on the coverage tiers' faces).
+    ///
+    /// Why: on the generated schools the next round's plan is often optimal while the bound
+    /// stays a few dozen packed units above it, and the residual integer program ran only to
+    /// close that (at 4,000x1,000: 47 units, 5,982 pairs, ~0.1 s). Two things leave those
+    /// units, neither the plan's fault:
+    /// - HiGHS calls a basis optimal while reduced costs sit up to its dual tolerance (1e-7
+    ///   points, ~6 units there) on the wrong side, and the exact bound counts each such
+    ///   column's student at that slack. From the optimal basis a tighter solve takes a few
+    ///   dozen iterations.
+    /// - The LP's optimal prices are fractions of a unit where side columns are basic (there a
+    ///   third to a half of the rows at an odd number of halves), and the exact bound rounds
+    ///   each. With every fit counted `q` times (`q` the prices' common denominator, at most
+    ///   [`MAX_PRICE_DENOMINATOR`]) they are whole units, and that problem's exact bound is
+    ///   evaluated as every bound is. Its plans are this problem's: the coverage digits are
+    ///   the same, and `q` times any plan's fit stays below one need. So a plan worth that
+    ///   bound is optimal here.
+    ///
+    /// Exact whatever the floats are (every bound is valid at any prices; a misread
+    /// denominator only leaves it loose). Where the bound at the exact prices finds patterns
+    /// the LP lacks, they join it and the LP is solved again, [`SHARP_ROUNDS`] times at most.
+    /// False with a kept row; with a negative score (outside the argument above) the prices
+    /// are rounded to whole units, and only the tighter tolerance can close the gap.
+    pub(super) fn proves(&mut self, pairs: &[(NeedIx, MentorIx)]) -> bool {
+        let base = self.master.pricing;
+        if base.row.is_some() || self.fit_settled.is_none() {
+            return false;
+        }
+        // Fits counted more than once only where none is negative (see above).
+        let max_q = if base.all.scores.iter().any(|&s| s < 0.0) {
+            1
+        } else {
+            MAX_PRICE_DENOMINATOR
+        };
+        let started = std::time::Instant::now();
+        self.lp.set_dual_tolerance(SHARP_DUAL_TOLERANCE);
+        let mut proven = false;
+        for round in 0..SHARP_ROUNDS {
+            if self.lp.deadline().passed() {
+                break;
+            }
+            let Some((gap, made)) = self.read_exactly(pairs, max_q) else {
+                break;
+            };
+            tracing::debug!(
+                round,
+                gap_units = gap,
+                made,
+                ms = started.elapsed().as_secs_f64() * 1e3,
+                "seat sharing: the fit tier's prices read exactly"
+            );
+            if gap <= 0.0 {
+                proven = true;
+                break;
+            }
+            let flushed = self
+                .master
+                .flush(&mut self.lp, self.network.as_mut(), TIERS - 1);
+            if made == 0 || flushed.is_none() {
+                break;
+            }
+            self.dropped.resize(self.master.columns.len(), false);
+        }
+        self.lp.set_dual_tolerance(DEFAULT_DUAL_TOLERANCE);
+        proven
+    }
+
+    /// One solve of [`MasterLp::proves`]: the gap (in packed units, a fraction where the
+    /// prices' denominator, at most `max_q`, is) between the exact bound at the LP's prices
+    /// and the plan, and
+    /// the columns that bound's best patterns and singles made. None when the LP did not
+    /// reach its optimum.
+    fn read_exactly(&mut self, pairs: &[(NeedIx, MentorIx)], max_q: i64) -> Option<(f64, usize)> {
+        let base = self.master.pricing;
+        let settled = self.fit_settled.as_ref()?;
+        let solved = self.lp.solve().filter(|s| s.end == LpEnd::Optimal)?;
+        let mut y = solved.duals;
+        unbox_prices(&self.master.columns, &self.dropped, None, TIERS - 1, &mut y);
+        let units: Vec<f64> = y.iter().map(|&v| v * base.fit_scale).collect();
+        // Prices beyond the denominators read exactly are rounded: still a bound.
+        let q = common_denominator(&units)
+            .filter(|&q| q <= max_q)
+            .unwrap_or(1);
+        let m_count = base.problem.mentors.len();
+        let mu: Vec<Cost> = (0..m_count)
+            .map(|m| (settled[m] + (units[m] * q as f64).round() as Cost).max(0))
+            .collect();
+        let pricing = Pricing {
+            mu: &mu,
+            fit_times: q,
+            bonus: 0,
+            ..*base
+        };
+        let wanted = Best {
+            k: SINGLES_PER_ROUND,
+            needs: &self.master.has_row,
+        };
+        let (evaluated, best) = lagrangian_and_best(&pricing, self.master.sharing, &wanted);
+        let value: Cost = pairs
+            .iter()
+            .filter_map(|&(n, m)| base.all.find(n, m))
+            .map(|c| pricing.value(c))
+            .sum();
+        let gap = evaluated.value.saturating_sub(value) as f64 / q as f64;
+        // The exact best patterns: those the LP lacks (rounded prices can hide them).
+        let made = if gap > 0.0 {
+            self.master.offer_found(&evaluated, best, None, 0)
+        } else {
+            0
+        };
+        Some((gap, made))
+    }
+
     /// HiGHS starts the fit tier from the network's last basis (the low tier's optimum, on
     /// the faces HiGHS holds too), not from its own: it has not solved this call's coverage
     /// tiers. The network first polishes that basis for fit with its cheap pivots
@@ -1556,6 +1731,7 @@ mod tests {
             need_of: &need_of,
             fit_scale,
             fits: &fits,
+            fit_times: 1,
             mu: &[],
             row: row.as_ref(),
             bonus: 0,
@@ -1949,6 +2125,19 @@ mod tests {
         // One third of an urgent need, exactly, whatever HiGHS's last digits.
         assert_eq!(packed(1.0 / 3.0 + 1e-9, urgent), (1 << 104) / 3);
         assert_eq!(packed(0.5 - 1e-9, low), ONE_NEED / 2);
+    }
+
+    #[test]
+    fn fit_prices_share_the_least_denominator_that_makes_them_whole() {
+        assert_eq!(common_denominator(&[]), Some(1));
+        assert_eq!(common_denominator(&[3.0, -7.0 + 2e-7, 1e10]), Some(1));
+        assert_eq!(common_denominator(&[3.0, 2.5 + 1e-6, -3.5]), Some(2));
+        assert_eq!(common_denominator(&[1.0 / 3.0, 12.0, 4.0 / 3.0]), Some(3));
+        assert_eq!(common_denominator(&[0.25, 0.5, 7.75]), Some(4));
+        // A half and a third need six, past what the fit digit holds four times over.
+        assert_eq!(common_denominator(&[0.5, 1.0 / 3.0]), None);
+        assert_eq!(common_denominator(&[0.1]), None);
+        assert_eq!(common_denominator(&[f64::NAN]), None);
     }
 
     #[test]
