@@ -1344,7 +1344,8 @@ impl<'a> MasterLp<'a> {
     }
 
     /// Whether plan `pairs`, a few packed units short of the master's bound, is optimal: the
-    /// fit tier is solved again at [`SHARP_DUAL_TOLERANCE`] and its prices read exactly.
+    /// fit tier is solved again at [`SHARP_DUAL_TOLERANCE`] (by `until`) and its prices read
+    /// exactly.
     /// Only after a call that reached the fit tier (the LP then still holds the fit tier's
     /// costs, on the coverage tiers' faces).
     ///
@@ -1369,7 +1370,7 @@ impl<'a> MasterLp<'a> {
     /// the LP lacks, they join it and the LP is solved again, [`SHARP_ROUNDS`] times at most.
     /// False with a kept row; with a negative score (outside the argument above) the prices
     /// are rounded to whole units, and only the tighter tolerance can close the gap.
-    pub(super) fn proves(&mut self, pairs: &[(NeedIx, MentorIx)]) -> bool {
+    pub(super) fn proves(&mut self, pairs: &[(NeedIx, MentorIx)], until: Until) -> bool {
         let base = self.master.pricing;
         if base.row.is_some() || self.fit_settled.is_none() {
             return false;
@@ -1381,19 +1382,25 @@ impl<'a> MasterLp<'a> {
             MAX_PRICE_DENOMINATOR
         };
         let started = std::time::Instant::now();
+        self.lp.set_deadline(until);
         self.lp.set_dual_tolerance(SHARP_DUAL_TOLERANCE);
+        // From the optimal basis: unperturbed (a perturbation is drawn afresh over the whole
+        // LP), under the fit tier's re-solve cap, which a stalled solve ends at.
+        self.lp.set_perturbation(false);
+        let mut made = 0;
         let mut proven = false;
         for round in 0..SHARP_ROUNDS {
-            if self.lp.deadline().passed() {
+            if until.passed() {
                 break;
             }
-            let Some((gap, made)) = self.read_exactly(pairs, max_q) else {
+            self.lp.set_iteration_limit(fit_resolve_cap(made));
+            let Some((gap, made_now)) = self.read_exactly(pairs, max_q) else {
                 break;
             };
             tracing::debug!(
                 round,
                 gap_units = gap,
-                made,
+                made = made_now,
                 ms = started.elapsed().as_secs_f64() * 1e3,
                 "seat sharing: the fit tier's prices read exactly"
             );
@@ -1404,20 +1411,21 @@ impl<'a> MasterLp<'a> {
             let flushed = self
                 .master
                 .flush(&mut self.lp, self.network.as_mut(), TIERS - 1);
-            if made == 0 || flushed.is_none() {
+            if made_now == 0 || flushed.is_none() {
                 break;
             }
+            made = made_now;
             self.dropped.resize(self.master.columns.len(), false);
         }
         self.lp.set_dual_tolerance(DEFAULT_DUAL_TOLERANCE);
+        self.lp.set_iteration_limit(i32::MAX);
         proven
     }
 
     /// One solve of [`MasterLp::proves`]: the gap (in packed units, a fraction where the
     /// prices' denominator, at most `max_q`, is) between the exact bound at the LP's prices
-    /// and the plan, and
-    /// the columns that bound's best patterns and singles made. None when the LP did not
-    /// reach its optimum.
+    /// and the plan, and the columns that bound's best patterns and singles made. None when
+    /// the LP did not reach its optimum.
     fn read_exactly(&mut self, pairs: &[(NeedIx, MentorIx)], max_q: i64) -> Option<(f64, usize)> {
         let base = self.master.pricing;
         let settled = self.fit_settled.as_ref()?;

@@ -650,7 +650,7 @@ impl<'a> Method<'a> {
         let tiny = gap.is_some_and(|g| (g as f64) <= EXACT_READ_GAP_POINTS * self.values.fit_scale);
         if !proven && tiny && !timed_out && !self.deadline.passed() {
             if let Some(lp) = master.as_deref_mut() {
-                if lp.proves(&inc.pairs) {
+                if lp.proves(&inc.pairs, self.deadline) {
                     proven = true;
                     bound = bound.map(|b| Bound {
                         value: inc.value,
