@@ -136,22 +136,26 @@ fn network_side_matches_the_integer_program_on_generated_schools() {
 
 /// A plan a few packed units short of the master's bound, where HiGHS's dual tolerance and
 /// prices that are fractions of a unit leave it, is proven by reading the master's prices
-/// exactly (`MasterLp::proves`) instead of by the residual integer program (this school's
-/// residual had 386 pairs before), and it is the integer program's optimum over every pair.
+/// exactly (`MasterLp::proves`) instead of by the residual integer program (these schools'
+/// residuals had 386 and 474 pairs before), and it is the integer program's optimum over
+/// every pair.
 #[test]
 fn a_plan_the_masters_rounding_left_short_is_proven_without_the_residual_program() {
-    let seed = 1;
-    let problem = validate(mentor_match::generate::generate_with(300, 70, seed, false))
+    for (students, mentors, seed) in [(300, 70, 1), (400, 100, 2)] {
+        let problem = validate(mentor_match::generate::generate_with(
+            students, mentors, seed, false,
+        ))
         .expect("generated requests are valid");
-    let solved = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
-    let Method::NetworkSide(stats) = solved.method else {
-        panic!("not network+side: {:?}", solved.method);
-    };
-    assert_eq!(solved.solution.status, SolveStatus::Optimal);
-    assert_eq!(stats.residual_pairs, 0, "{stats:?}");
-    let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
-    assert_eq!(verify::verify(&problem, &pairs), Ok(()));
-    assert_integer_programs_optimum(&problem, &solved, seed);
+        let solved = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
+        let Method::NetworkSide(stats) = solved.method else {
+            panic!("{students}: not network+side: {:?}", solved.method);
+        };
+        assert_eq!(solved.solution.status, SolveStatus::Optimal, "{students}");
+        assert_eq!(stats.residual_pairs, 0, "{students}: {stats:?}");
+        let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
+        assert_eq!(verify::verify(&problem, &pairs), Ok(()));
+        assert_integer_programs_optimum(&problem, &solved, seed);
+    }
 }
 
 /// The same problem solved with the first network started at the auction's guessed seat
