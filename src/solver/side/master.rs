@@ -726,8 +726,8 @@ pub(super) struct MasterLp<'a> {
     capped_resolves: u32,
     /// The columns' values at the last optimal LP solve (see [`MasterLp::lp_bundles`]).
     primal: Vec<f64>,
-    /// The coverage tiers' settled row prices (packed) under the fit tier, where the last call
-    /// reached it (see [`MasterLp::proves`]).
+    /// The coverage tiers' settled prices (packed) of the mentors' rows under the fit tier,
+    /// where the last call reached it (see [`MasterLp::proves`]).
     fit_settled: Option<Vec<Cost>>,
     /// The same LP as a network, which solves the coverage tiers (see [`NetworkTiers`]);
     /// None with a rematch's kept row (not a network row), and from the first solve it
@@ -862,7 +862,8 @@ impl<'a> MasterLp<'a> {
                 network.start_tier();
             }
             if tier + 1 == TIERS {
-                self.fit_settled = Some(settled.clone());
+                let m_count = self.master.pricing.problem.mentors.len();
+                self.fit_settled = Some(settled[..m_count].to_vec());
             }
             let TierEnd::Solved(y, priced_out) =
                 self.solve_tier(tier, unit, &settled, incumbent_value, &mut run)?
@@ -1430,16 +1431,21 @@ impl<'a> MasterLp<'a> {
         let base = self.master.pricing;
         let settled = self.fit_settled.as_ref()?;
         let solved = self.lp.solve().filter(|s| s.end == LpEnd::Optimal)?;
-        let mut y = solved.duals;
-        unbox_prices(&self.master.columns, &self.dropped, None, TIERS - 1, &mut y);
-        let units: Vec<f64> = y.iter().map(|&v| v * base.fit_scale).collect();
+        // Only the mentors' rows are the bound's prices (the first rows; the students' and
+        // needs' rows, which `unbox_prices` would lift, it works out itself), so only their
+        // denominator counts.
+        let units: Vec<f64> = solved.duals[..settled.len()]
+            .iter()
+            .map(|&v| v * base.fit_scale)
+            .collect();
         // Prices beyond the denominators read exactly are rounded: still a bound.
         let q = common_denominator(&units)
             .filter(|&q| q <= max_q)
             .unwrap_or(1);
-        let m_count = base.problem.mentors.len();
-        let mu: Vec<Cost> = (0..m_count)
-            .map(|m| (settled[m] + (units[m] * q as f64).round() as Cost).max(0))
+        let mu: Vec<Cost> = settled
+            .iter()
+            .zip(&units)
+            .map(|(&s, &u)| (s + (u * q as f64).round() as Cost).max(0))
             .collect();
         let pricing = Pricing {
             mu: &mu,
