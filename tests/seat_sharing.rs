@@ -158,6 +158,32 @@ fn a_plan_the_masters_rounding_left_short_is_proven_without_the_residual_program
     }
 }
 
+/// Where the master's LP optimum is itself a plan (every column taken wholly or not at all),
+/// that plan is the incumbent: the round that would look for it again (a network over the
+/// LP's bundles) is not run, and the plan, or the LP's optimum at the sharper tolerance, is
+/// proven by the prices read exactly. These schools took three rounds (the 400-student one)
+/// or a residual program of 318 pairs (the 300-student one) before; the answer is the
+/// integer program's optimum over every pair.
+#[test]
+fn a_master_optimum_that_is_a_plan_is_proven_without_another_round() {
+    for (students, mentors, seed) in [(300, 70, 2), (400, 100, 1)] {
+        let problem = validate(mentor_match::generate::generate_with(
+            students, mentors, seed, false,
+        ))
+        .expect("generated requests are valid");
+        let solved = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
+        let Method::NetworkSide(stats) = solved.method else {
+            panic!("{students}: not network+side: {:?}", solved.method);
+        };
+        assert_eq!(solved.solution.status, SolveStatus::Optimal, "{students}");
+        assert_eq!(stats.rounds, 2, "{students}: {stats:?}");
+        assert_eq!(stats.residual_pairs, 0, "{students}: {stats:?}");
+        let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
+        assert_eq!(verify::verify(&problem, &pairs), Ok(()));
+        assert_integer_programs_optimum(&problem, &solved, seed);
+    }
+}
+
 /// The same problem solved with the first network started at the auction's guessed seat
 /// prices (`solver/auction.rs`) and without: the same optimum, proven both ways (the guess
 /// chooses only which pairs the first flow keeps). The seat-sharing method guesses at district

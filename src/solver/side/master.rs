@@ -60,7 +60,7 @@ use crate::domain::Priority;
 use crate::rules::splitmix64;
 use crate::solver::flow::{self, Cost};
 use crate::solver::highs::{Lp, LpEnd, LpRun, DEFAULT_DUAL_TOLERANCE};
-use crate::solver::Until;
+use crate::solver::{verify, Until};
 
 /// LP solves (each followed by one exact evaluation of the bound) per tier at most; the
 /// deadline's reserve stops a tier sooner. The generated schools converge in under 25. A dense
@@ -164,6 +164,10 @@ const LIFT_TOLERANCE: f64 = 1e-6;
 /// need short (the residual then took two stages: 120 against 58 ms).
 const HALF: f64 = 0.5 - 1e-6;
 
+/// How far from 0 or 1 a column's LP value may be and still count as taken not at all or
+/// wholly ([`MasterLp::integral_plan`]): HiGHS's primal feasibility tolerance is 1e-7.
+const INTEGRAL_TOLERANCE: f64 = 1e-6;
+
 /// Singles offered per need: at the start, and per pricing round.
 const SINGLES_AT_START: usize = 4;
 const SINGLES_PER_ROUND: usize = 2;
@@ -192,6 +196,27 @@ pub(super) struct Prices {
     pub bound: Bound,
     pub iterations: u32,
     pub columns: usize,
+}
+
+/// What [`MasterLp::proves`] proved optimal.
+#[derive(Debug)]
+pub(super) enum Proof {
+    /// The plan it was given.
+    Given,
+    /// The LP's own optimum, a plan (see [`MasterLp::integral_plan`]), worth the bound read
+    /// exactly, where the plan given fell a few units short of it.
+    Own(Vec<(NeedIx, MentorIx)>),
+}
+
+/// One exact reading of the fit tier's prices ([`MasterLp::read_exactly`]).
+struct ExactRead {
+    /// The exact bound less the plan given, in packed units (a fraction where the prices'
+    /// denominator is).
+    gap: f64,
+    /// Columns the bound's best patterns and singles made (none once something is proven).
+    made: usize,
+    /// The LP's own plan, where it is integral, breaks no rule and is worth the bound.
+    own: Option<Vec<(NeedIx, MentorIx)>>,
 }
 
 /// A column of the master.
@@ -384,6 +409,35 @@ impl<'a> Master<'a> {
             }
         }
         keys
+    }
+
+    /// The pairs of the columns LP solution `primal` takes, where it takes each wholly or not
+    /// at all (within HiGHS's primal tolerance); None where it takes some in part. Not
+    /// checked against the rules here: the caller verifies.
+    fn integral_plan(&self, primal: &[f64]) -> Option<Vec<(NeedIx, MentorIx)>> {
+        let (all, need_of) = (self.pricing.all, self.pricing.need_of);
+        let mut pairs: Vec<(NeedIx, MentorIx)> = Vec::new();
+        for (column, &x) in self.columns.iter().zip(primal) {
+            let Some(key) = column.key.as_ref() else {
+                continue;
+            };
+            if x <= INTEGRAL_TOLERANCE {
+                continue;
+            }
+            if x < 1.0 - INTEGRAL_TOLERANCE {
+                return None;
+            }
+            let cs = match key {
+                Key::Single(c) => std::slice::from_ref(c),
+                Key::Pattern(_, cs) => &cs[..],
+            };
+            pairs.extend(
+                cs.iter()
+                    .map(|&c| (need_of[c as usize], all.mentors[c as usize])),
+            );
+        }
+        pairs.sort_unstable();
+        Some(pairs)
     }
 
     /// The blocks of student `s`'s pattern `pairs` (candidate positions): its needs by mentor,
@@ -1113,6 +1167,15 @@ impl<'a> MasterLp<'a> {
         out
     }
 
+    /// The plan of the last optimal LP solution, where that solution is integral (every
+    /// column taken wholly or not at all): the LP's optimum is then a plan, and the round
+    /// that would look for one (a network over the LP's bundles) has nothing to add. At
+    /// 4,000x1,000 it is so, and its plan is the one the next round's network finds. None
+    /// where some column is taken in part.
+    pub(super) fn integral_plan(&self) -> Option<Vec<(NeedIx, MentorIx)>> {
+        self.master.integral_plan(&self.primal)
+    }
+
     /// Whether the last call reached the whole master's optimum (see the field).
     pub(super) fn converged(&self) -> bool {
         self.converged
@@ -1371,10 +1434,10 @@ impl<'a> MasterLp<'a> {
     /// the LP lacks, they join it and the LP is solved again, [`SHARP_ROUNDS`] times at most.
     /// False with a kept row; with a negative score (outside the argument above) the prices
     /// are rounded to whole units, and only the tighter tolerance can close the gap.
-    pub(super) fn proves(&mut self, pairs: &[(NeedIx, MentorIx)], until: Until) -> bool {
+    pub(super) fn proves(&mut self, pairs: &[(NeedIx, MentorIx)], until: Until) -> Option<Proof> {
         let base = self.master.pricing;
         if base.row.is_some() || self.fit_settled.is_none() {
-            return false;
+            return None;
         }
         // Fits counted more than once only where none is negative (see above).
         let max_q = if base.all.scores.iter().any(|&s| s < 0.0) {
@@ -1389,24 +1452,30 @@ impl<'a> MasterLp<'a> {
         // LP), under the fit tier's re-solve cap, which a stalled solve ends at.
         self.lp.set_perturbation(false);
         let mut made = 0;
-        let mut proven = false;
+        let mut proven = None;
         for round in 0..SHARP_ROUNDS {
             if until.passed() {
                 break;
             }
             self.lp.set_iteration_limit(fit_resolve_cap(made));
-            let Some((gap, made_now)) = self.read_exactly(pairs, max_q) else {
+            let Some(read) = self.read_exactly(pairs, max_q) else {
                 break;
             };
+            let made_now = read.made;
             tracing::debug!(
                 round,
-                gap_units = gap,
+                gap_units = read.gap,
+                own_plan = read.own.is_some(),
                 made = made_now,
                 ms = started.elapsed().as_secs_f64() * 1e3,
                 "seat sharing: the fit tier's prices read exactly"
             );
-            if gap <= 0.0 {
-                proven = true;
+            if read.gap <= 0.0 {
+                proven = Some(Proof::Given);
+                break;
+            }
+            if let Some(own) = read.own {
+                proven = Some(Proof::Own(own));
                 break;
             }
             let flushed = self
@@ -1423,11 +1492,8 @@ impl<'a> MasterLp<'a> {
         proven
     }
 
-    /// One solve of [`MasterLp::proves`]: the gap (in packed units, a fraction where the
-    /// prices' denominator, at most `max_q`, is) between the exact bound at the LP's prices
-    /// and the plan, and the columns that bound's best patterns and singles made. None when
-    /// the LP did not reach its optimum.
-    fn read_exactly(&mut self, pairs: &[(NeedIx, MentorIx)], max_q: i64) -> Option<(f64, usize)> {
+    /// One solve of [`MasterLp::proves`]; None when the LP did not reach its optimum.
+    fn read_exactly(&mut self, pairs: &[(NeedIx, MentorIx)], max_q: i64) -> Option<ExactRead> {
         let base = self.master.pricing;
         let settled = self.fit_settled.as_ref()?;
         let solved = self.lp.solve().filter(|s| s.end == LpEnd::Optimal)?;
@@ -1464,13 +1530,27 @@ impl<'a> MasterLp<'a> {
             .map(|c| pricing.value(c))
             .sum();
         let gap = evaluated.value.saturating_sub(value) as f64 / q as f64;
+        // The LP's own plan, where its optimum here is one (integral) and worth the bound:
+        // the sharper solve can end on another vertex than the plan given, worth a few units
+        // more.
+        let own = (gap > 0.0)
+            .then(|| self.master.integral_plan(&solved.columns))
+            .flatten()
+            .filter(|own| {
+                let own_value: Cost = own
+                    .iter()
+                    .filter_map(|&(n, m)| base.all.find(n, m))
+                    .map(|c| pricing.value(c))
+                    .sum();
+                own_value >= evaluated.value && verify::verify(base.problem, own).is_ok()
+            });
         // The exact best patterns: those the LP lacks (rounded prices can hide them).
-        let made = if gap > 0.0 {
+        let made = if gap > 0.0 && own.is_none() {
             self.master.offer_found(&evaluated, best, None, 0)
         } else {
             0
         };
-        Some((gap, made))
+        Some(ExactRead { gap, made, own })
     }
 
     /// HiGHS starts the fit tier from the network's last basis (the low tier's optimum, on
@@ -2121,6 +2201,43 @@ mod tests {
                     .any(|m| needs.iter().all(|&n| all.find(n, m).is_some()));
                 assert!(shared, "{b:?}: one mentor qualifies for every need");
             }
+        });
+    }
+
+    /// The LP's optimum reads as a plan where it takes every column wholly or not at all: a
+    /// plan that breaks no rule, worth what its columns are worth; not where it takes one in
+    /// part.
+    #[test]
+    fn an_integral_lp_optimum_reads_as_a_plan_and_a_part_taken_column_does_not() {
+        with_school_master(|base, sharing, start, deadline| {
+            let mut lp = MasterLp::new(base, sharing, deadline, false);
+            lp.prices(start.clone(), &[], Cost::MIN, TIERS, deadline)
+                .expect("the master solves");
+            let pairs = lp
+                .integral_plan()
+                .expect("this school's LP optimum is integral");
+            assert_eq!(verify::verify(base.problem, &pairs), Ok(()));
+            let taken: Cost = lp
+                .master
+                .columns
+                .iter()
+                .zip(&lp.primal)
+                .filter(|(_, &x)| x > 0.5)
+                .map(|(column, _)| column.value)
+                .sum();
+            let value: Cost = pairs
+                .iter()
+                .filter_map(|&(n, m)| base.all.find(n, m))
+                .map(|c| base.value(c))
+                .sum();
+            assert_eq!(value, taken);
+            let mut halved = lp.primal.clone();
+            let j = halved
+                .iter()
+                .position(|&x| x > 0.5)
+                .expect("a column taken");
+            halved[j] = 0.5;
+            assert_eq!(lp.master.integral_plan(&halved), None);
         });
     }
 
