@@ -165,7 +165,7 @@ const LIFT_TOLERANCE: f64 = 1e-6;
 const HALF: f64 = 0.5 - 1e-6;
 
 /// How far from 0 or 1 a column's LP value may be and still count as taken not at all or
-/// wholly ([`MasterLp::integral_plan`]): HiGHS's primal feasibility tolerance is 1e-7.
+/// wholly (`Master::integral_plan`): HiGHS's primal feasibility tolerance is 1e-7.
 const INTEGRAL_TOLERANCE: f64 = 1e-6;
 
 /// Singles offered per need: at the start, and per pricing round.
@@ -203,7 +203,7 @@ pub(super) struct Prices {
 pub(super) enum Proof {
     /// The plan it was given.
     Given,
-    /// The LP's own optimum, a plan (see [`MasterLp::integral_plan`]), worth the bound read
+    /// The LP's own optimum, a plan (see `Master::integral_plan`), worth the bound read
     /// exactly, where the plan given fell a few units short of it.
     Own(Vec<(NeedIx, MentorIx)>),
 }
@@ -1167,13 +1167,58 @@ impl<'a> MasterLp<'a> {
         out
     }
 
-    /// The plan of the last optimal LP solution, where that solution is integral (every
-    /// column taken wholly or not at all): the LP's optimum is then a plan, and the round
-    /// that would look for one (a network over the LP's bundles) has nothing to add. At
-    /// 4,000x1,000 it is so, and its plan is the one the next round's network finds. None
-    /// where some column is taken in part.
-    pub(super) fn integral_plan(&self) -> Option<Vec<(NeedIx, MentorIx)>> {
-        self.master.integral_plan(&self.primal)
+    /// The last optimal LP solution rounded to a plan: its columns taken greedily, the most
+    /// taken first (then the most valuable, then the first made), each where its own row is
+    /// still free and every mentor it seats has room. Where the LP's optimum is integral this
+    /// is that optimum's plan (`Master::integral_plan`); where it takes a few patterns in
+    /// part (the district: 240 of ~20 k), the rest of the plan is the LP's. Not checked
+    /// against every rule (a locked student whose pattern found no room goes without it):
+    /// the caller repairs and verifies it.
+    pub(super) fn lp_plan(&self) -> Vec<(NeedIx, MentorIx)> {
+        let problem = self.master.pricing.problem;
+        let (all, need_of) = (self.master.pricing.all, self.master.pricing.need_of);
+        let m_count = problem.mentors.len();
+        let columns = &self.master.columns;
+        let mut order: Vec<(usize, f64)> = columns
+            .iter()
+            .zip(&self.primal)
+            .enumerate()
+            .filter(|(_, (column, &x))| x > INTEGRAL_TOLERANCE && column.key.is_some())
+            .map(|(j, (_, &x))| (j, x))
+            .collect();
+        order.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then(columns[b.0].value.cmp(&columns[a.0].value))
+                .then(a.0.cmp(&b.0))
+        });
+        let mut row_taken = vec![false; self.master.bounds.len()];
+        let mut seats: Vec<u32> = problem.mentors.iter().map(|m| m.capacity).collect();
+        let mut pairs: Vec<(NeedIx, MentorIx)> = Vec::new();
+        for (j, _) in order {
+            let column = &columns[j];
+            let Some(&own) = column.rows.last() else {
+                continue;
+            };
+            let mentors = || column.rows.iter().filter(|&&r| r < m_count);
+            if row_taken[own] || mentors().any(|&r| seats[r] == 0) {
+                continue;
+            }
+            row_taken[own] = true;
+            for &r in mentors() {
+                seats[r] -= 1;
+            }
+            let cs: &[u32] = match &column.key {
+                Some(Key::Single(c)) => std::slice::from_ref(c),
+                Some(Key::Pattern(_, cs)) => cs,
+                None => &[],
+            };
+            pairs.extend(
+                cs.iter()
+                    .map(|&c| (need_of[c as usize], all.mentors[c as usize])),
+            );
+        }
+        pairs.sort_unstable();
+        pairs
     }
 
     /// Whether the last call reached the whole master's optimum (see the field).
@@ -2205,18 +2250,21 @@ mod tests {
     }
 
     /// The LP's optimum reads as a plan where it takes every column wholly or not at all: a
-    /// plan that breaks no rule, worth what its columns are worth; not where it takes one in
-    /// part.
+    /// plan that breaks no rule, worth what its columns are worth, which rounding leaves as it
+    /// is; not where it takes one in part, which rounding still takes where its row and
+    /// seats are free.
     #[test]
-    fn an_integral_lp_optimum_reads_as_a_plan_and_a_part_taken_column_does_not() {
+    fn an_integral_lp_optimum_reads_as_a_plan_and_rounds_to_itself() {
         with_school_master(|base, sharing, start, deadline| {
             let mut lp = MasterLp::new(base, sharing, deadline, false);
             lp.prices(start.clone(), &[], Cost::MIN, TIERS, deadline)
                 .expect("the master solves");
             let pairs = lp
-                .integral_plan()
+                .master
+                .integral_plan(&lp.primal)
                 .expect("this school's LP optimum is integral");
             assert_eq!(verify::verify(base.problem, &pairs), Ok(()));
+            assert_eq!(lp.lp_plan(), pairs, "rounding an integral optimum keeps it");
             let taken: Cost = lp
                 .master
                 .columns
@@ -2238,6 +2286,13 @@ mod tests {
                 .expect("a column taken");
             halved[j] = 0.5;
             assert_eq!(lp.master.integral_plan(&halved), None);
+            // Rounded, the part-taken column still comes first among its row's.
+            lp.primal = halved;
+            assert_eq!(
+                lp.lp_plan(),
+                pairs,
+                "a lone half-taken column is still taken"
+            );
         });
     }
 
