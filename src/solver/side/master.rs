@@ -228,6 +228,16 @@ enum Key {
     Pattern(StudentIx, Vec<u32>),
 }
 
+impl Key {
+    /// The candidate positions (in the full set) of the pairs it stands for.
+    fn positions(&self) -> &[u32] {
+        match self {
+            Key::Single(c) => std::slice::from_ref(c),
+            Key::Pattern(_, pairs) => pairs,
+        }
+    }
+}
+
 /// A column as the LP holds it.
 struct Column {
     /// Objective in each tier's units.
@@ -427,12 +437,9 @@ impl<'a> Master<'a> {
             if x < 1.0 - INTEGRAL_TOLERANCE {
                 return None;
             }
-            let cs = match key {
-                Key::Single(c) => std::slice::from_ref(c),
-                Key::Pattern(_, cs) => &cs[..],
-            };
             pairs.extend(
-                cs.iter()
+                key.positions()
+                    .iter()
                     .map(|&c| (need_of[c as usize], all.mentors[c as usize])),
             );
         }
@@ -1039,10 +1046,7 @@ impl<'a> MasterLp<'a> {
             .zip(&taken)
             .filter(|(_, &x)| x > 0.5)
             .filter_map(|(column, _)| column.key.as_ref())
-            .flat_map(|key| match key {
-                Key::Single(c) => std::slice::from_ref(c),
-                Key::Pattern(_, pairs) => &pairs[..],
-            })
+            .flat_map(Key::positions)
             .map(|&c| (need_of[c as usize], all.mentors[c as usize]))
             .collect();
         pairs.sort_unstable();
@@ -1207,13 +1211,10 @@ impl<'a> MasterLp<'a> {
             for &r in mentors() {
                 seats[r] -= 1;
             }
-            let cs: &[u32] = match &column.key {
-                Some(Key::Single(c)) => std::slice::from_ref(c),
-                Some(Key::Pattern(_, cs)) => cs,
-                None => &[],
-            };
+            let positions = column.key.as_ref().map_or(&[][..], Key::positions);
             pairs.extend(
-                cs.iter()
+                positions
+                    .iter()
                     .map(|&c| (need_of[c as usize], all.mentors[c as usize])),
             );
         }
@@ -1452,8 +1453,8 @@ impl<'a> MasterLp<'a> {
         Some(TierEnd::Solved(y, false))
     }
 
-    /// Whether plan `pairs`, a few packed units short of the master's bound, is optimal: the
-    /// fit tier is solved again at [`SHARP_DUAL_TOLERANCE`] (by `until`) and its prices read
+    /// Whether plan `pairs`, a few packed units short of the master's bound, or the LP's own
+    /// optimum, is optimal (which one: [`Proof`]): the fit tier is solved again at [`SHARP_DUAL_TOLERANCE`] (by `until`) and its prices read
     /// exactly.
     /// Only after a call that reached the fit tier (the LP then still holds the fit tier's
     /// costs, on the coverage tiers' faces).
@@ -1477,8 +1478,11 @@ impl<'a> MasterLp<'a> {
     /// Exact whatever the floats are (every bound is valid at any prices; a misread
     /// denominator only leaves it loose). Where the bound at the exact prices finds patterns
     /// the LP lacks, they join it and the LP is solved again, [`SHARP_ROUNDS`] times at most.
-    /// False with a kept row; with a negative score (outside the argument above) the prices
-    /// are rounded to whole units, and only the tighter tolerance can close the gap.
+    /// Where the sharper solve ends on another vertex that is itself a plan (integral) worth
+    /// that bound, that plan is proven instead ([`Proof::Own`]): the plan given was a few
+    /// units short of the LP's own optimum. None where nothing is proven, and with a kept
+    /// row; with a negative score (outside the argument above) the prices are rounded to
+    /// whole units, and only the tighter tolerance can close the gap.
     pub(super) fn proves(&mut self, pairs: &[(NeedIx, MentorIx)], until: Until) -> Option<Proof> {
         let base = self.master.pricing;
         if base.row.is_some() || self.fit_settled.is_none() {
@@ -1569,12 +1573,14 @@ impl<'a> MasterLp<'a> {
             needs: &self.master.has_row,
         };
         let (evaluated, best) = lagrangian_and_best(&pricing, self.master.sharing, &wanted);
-        let value: Cost = pairs
-            .iter()
-            .filter_map(|&(n, m)| base.all.find(n, m))
-            .map(|c| pricing.value(c))
-            .sum();
-        let gap = evaluated.value.saturating_sub(value) as f64 / q as f64;
+        let value_of = |pairs: &[(NeedIx, MentorIx)]| -> Cost {
+            pairs
+                .iter()
+                .filter_map(|&(n, m)| base.all.find(n, m))
+                .map(|c| pricing.value(c))
+                .sum()
+        };
+        let gap = evaluated.value.saturating_sub(value_of(pairs)) as f64 / q as f64;
         // The LP's own plan, where its optimum here is one (integral) and worth the bound:
         // the sharper solve can end on another vertex than the plan given, worth a few units
         // more.
@@ -1582,12 +1588,7 @@ impl<'a> MasterLp<'a> {
             .then(|| self.master.integral_plan(&solved.columns))
             .flatten()
             .filter(|own| {
-                let own_value: Cost = own
-                    .iter()
-                    .filter_map(|&(n, m)| base.all.find(n, m))
-                    .map(|c| pricing.value(c))
-                    .sum();
-                own_value >= evaluated.value && verify::verify(base.problem, own).is_ok()
+                value_of(own) >= evaluated.value && verify::verify(base.problem, own).is_ok()
             });
         // The exact best patterns: those the LP lacks (rounded prices can hide them).
         let made = if gap > 0.0 && own.is_none() {
