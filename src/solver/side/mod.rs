@@ -401,7 +401,13 @@ impl<'a> Method<'a> {
         let mut pairs = master?.lp_plan();
         repair(self.problem, self.all, self.values, &mut pairs);
         let value = self.value_of(&pairs);
-        let proven = bound.value.saturating_sub(value) < ONE_NEED;
+        let gap = bound.value.saturating_sub(value);
+        let proven = gap < ONE_NEED;
+        tracing::debug!(
+            gap_low_needs = gap as f64 / ONE_NEED as f64,
+            proven,
+            "seat sharing: the master's LP optimum rounded to a plan"
+        );
         (proven && self.keeps_enough(&pairs) && verify::verify(self.problem, &pairs).is_ok())
             .then_some(Incumbent { value, pairs })
     }
