@@ -142,20 +142,32 @@ fn network_side_matches_the_integer_program_on_generated_schools() {
 #[test]
 fn a_plan_the_masters_rounding_left_short_is_proven_without_the_residual_program() {
     for (students, mentors, seed) in [(300, 70, 1), (400, 100, 2)] {
-        let problem = validate(mentor_match::generate::generate_with(
-            students, mentors, seed, false,
-        ))
-        .expect("generated requests are valid");
-        let solved = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
-        let Method::NetworkSide(stats) = solved.method else {
-            panic!("{students}: not network+side: {:?}", solved.method);
-        };
-        assert_eq!(solved.solution.status, SolveStatus::Optimal, "{students}");
-        assert_eq!(stats.residual_pairs, 0, "{students}: {stats:?}");
-        let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
-        assert_eq!(verify::verify(&problem, &pairs), Ok(()));
-        assert_integer_programs_optimum(&problem, &solved, seed);
+        proven_without_the_residual_program(students, mentors, seed);
     }
+}
+
+/// Solves the generated `students` x `mentors` school of `seed` and checks that the
+/// network+side method proves it optimal without the residual program, with a plan that
+/// breaks no rule and is the integer program's optimum over every pair; returns its stats.
+fn proven_without_the_residual_program(
+    students: usize,
+    mentors: usize,
+    seed: u64,
+) -> mentor_match::solver::SideStats {
+    let problem = validate(mentor_match::generate::generate_with(
+        students, mentors, seed, false,
+    ))
+    .expect("generated requests are valid");
+    let solved = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
+    let Method::NetworkSide(stats) = solved.method else {
+        panic!("{students}: not network+side: {:?}", solved.method);
+    };
+    assert_eq!(solved.solution.status, SolveStatus::Optimal, "{students}");
+    assert_eq!(stats.residual_pairs, 0, "{students}: {stats:?}");
+    let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
+    assert_eq!(verify::verify(&problem, &pairs), Ok(()));
+    assert_integer_programs_optimum(&problem, &solved, seed);
+    stats
 }
 
 /// Where the master's LP optimum is itself a plan (every column taken wholly or not at all),
@@ -167,20 +179,8 @@ fn a_plan_the_masters_rounding_left_short_is_proven_without_the_residual_program
 #[test]
 fn a_master_optimum_that_is_a_plan_is_proven_without_another_round() {
     for (students, mentors, seed) in [(300, 70, 2), (400, 100, 1)] {
-        let problem = validate(mentor_match::generate::generate_with(
-            students, mentors, seed, false,
-        ))
-        .expect("generated requests are valid");
-        let solved = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
-        let Method::NetworkSide(stats) = solved.method else {
-            panic!("{students}: not network+side: {:?}", solved.method);
-        };
-        assert_eq!(solved.solution.status, SolveStatus::Optimal, "{students}");
+        let stats = proven_without_the_residual_program(students, mentors, seed);
         assert_eq!(stats.rounds, 2, "{students}: {stats:?}");
-        assert_eq!(stats.residual_pairs, 0, "{students}: {stats:?}");
-        let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
-        assert_eq!(verify::verify(&problem, &pairs), Ok(()));
-        assert_integer_programs_optimum(&problem, &solved, seed);
     }
 }
 

@@ -421,11 +421,18 @@ impl<'a> Master<'a> {
         keys
     }
 
+    /// The (need, mentor) pairs column `key` stands for.
+    fn pairs_of<'k>(&'k self, key: &'k Key) -> impl Iterator<Item = (NeedIx, MentorIx)> + 'k {
+        let (all, need_of) = (self.pricing.all, self.pricing.need_of);
+        key.positions()
+            .iter()
+            .map(move |&c| (need_of[c as usize], all.mentors[c as usize]))
+    }
+
     /// The pairs of the columns LP solution `primal` takes, where it takes each wholly or not
     /// at all (within HiGHS's primal tolerance); None where it takes some in part. Not
     /// checked against the rules here: the caller verifies.
     fn integral_plan(&self, primal: &[f64]) -> Option<Vec<(NeedIx, MentorIx)>> {
-        let (all, need_of) = (self.pricing.all, self.pricing.need_of);
         let mut pairs: Vec<(NeedIx, MentorIx)> = Vec::new();
         for (column, &x) in self.columns.iter().zip(primal) {
             let Some(key) = column.key.as_ref() else {
@@ -437,11 +444,7 @@ impl<'a> Master<'a> {
             if x < 1.0 - INTEGRAL_TOLERANCE {
                 return None;
             }
-            pairs.extend(
-                key.positions()
-                    .iter()
-                    .map(|&c| (need_of[c as usize], all.mentors[c as usize])),
-            );
+            pairs.extend(self.pairs_of(key));
         }
         pairs.sort_unstable();
         Some(pairs)
@@ -1040,14 +1043,12 @@ impl<'a> MasterLp<'a> {
             }
         }
         let taken = taken?;
-        let (all, need_of) = (self.master.pricing.all, self.master.pricing.need_of);
         let mut pairs: Vec<(NeedIx, MentorIx)> = columns
             .iter()
             .zip(&taken)
             .filter(|(_, &x)| x > 0.5)
             .filter_map(|(column, _)| column.key.as_ref())
-            .flat_map(Key::positions)
-            .map(|&c| (need_of[c as usize], all.mentors[c as usize]))
+            .flat_map(|key| self.master.pairs_of(key))
             .collect();
         pairs.sort_unstable();
         pairs.dedup();
@@ -1180,7 +1181,6 @@ impl<'a> MasterLp<'a> {
     /// the caller repairs and verifies it.
     pub(super) fn lp_plan(&self) -> Vec<(NeedIx, MentorIx)> {
         let problem = self.master.pricing.problem;
-        let (all, need_of) = (self.master.pricing.all, self.master.pricing.need_of);
         let m_count = problem.mentors.len();
         let columns = &self.master.columns;
         let mut order: Vec<(usize, f64)> = columns
@@ -1211,12 +1211,9 @@ impl<'a> MasterLp<'a> {
             for &r in mentors() {
                 seats[r] -= 1;
             }
-            let positions = column.key.as_ref().map_or(&[][..], Key::positions);
-            pairs.extend(
-                positions
-                    .iter()
-                    .map(|&c| (need_of[c as usize], all.mentors[c as usize])),
-            );
+            if let Some(key) = &column.key {
+                pairs.extend(self.master.pairs_of(key));
+            }
         }
         pairs.sort_unstable();
         pairs
@@ -1454,8 +1451,8 @@ impl<'a> MasterLp<'a> {
     }
 
     /// Whether plan `pairs`, a few packed units short of the master's bound, or the LP's own
-    /// optimum, is optimal (which one: [`Proof`]): the fit tier is solved again at [`SHARP_DUAL_TOLERANCE`] (by `until`) and its prices read
-    /// exactly.
+    /// optimum, is optimal (which one: [`Proof`]): the fit tier is solved again at
+    /// [`SHARP_DUAL_TOLERANCE`] (by `until`) and its prices read exactly.
     /// Only after a call that reached the fit tier (the LP then still holds the fit tier's
     /// costs, on the coverage tiers' faces).
     ///
