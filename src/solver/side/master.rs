@@ -1883,16 +1883,27 @@ mod tests {
         f(&base, &sharing, &start, deadline);
     }
 
+    /// The master of [`with_school_master`]'s school after one call over every tier from
+    /// `start`, with what the call returned.
+    fn solved_master<'a>(
+        base: &'a Pricing<'a>,
+        sharing: &'a Sharing,
+        start: &Bound,
+        deadline: Until,
+    ) -> (MasterLp<'a>, Prices) {
+        let mut lp = MasterLp::new(base, sharing, deadline, false);
+        let run = lp
+            .prices(start.clone(), &[], Cost::MIN, TIERS, deadline)
+            .expect("the master solves");
+        (lp, run)
+    }
+
     #[test]
     fn one_scan_finds_each_needs_best_singles_and_the_bound() {
         with_school_master(|base, sharing, start, deadline| {
             // Realistic prices: the converged master's, many seats priced.
-            let mut lp = MasterLp::new(base, sharing, deadline, false);
-            let mu = lp
-                .prices(start.clone(), &[], Cost::MIN, TIERS, deadline)
-                .expect("the LP solves")
-                .bound
-                .mu;
+            let (_, run) = solved_master(base, sharing, start, deadline);
+            let mu = run.bound.mu;
             assert!(
                 mu.iter().filter(|&&p| p > 0).count() > 10,
                 "seats are priced"
@@ -2130,9 +2141,7 @@ mod tests {
     #[test]
     fn a_later_call_starts_every_column_at_the_first_tiers_costs() {
         with_school_master(|base, sharing, start, deadline| {
-            let mut lp = MasterLp::new(base, sharing, deadline, false);
-            lp.prices(start.clone(), &[], Cost::MIN, TIERS, deadline)
-                .expect("the master solves");
+            let (mut lp, _) = solved_master(base, sharing, start, deadline);
             let in_lp = lp.master.columns.len();
             // Another plan: each need's last candidate, columns the first call did not make.
             let all = base.all;
@@ -2160,10 +2169,7 @@ mod tests {
     #[test]
     fn the_columns_integer_plan_is_valid_and_meets_the_bound_in_coverage() {
         with_school_master(|base, sharing, start, deadline| {
-            let mut lp = MasterLp::new(base, sharing, deadline, false);
-            let run = lp
-                .prices(start.clone(), &[], Cost::MIN, TIERS, deadline)
-                .expect("the master solves");
+            let (lp, run) = solved_master(base, sharing, start, deadline);
             assert!(lp.converged(), "the LP's optimum is reached");
             let pairs = lp.integer_plan(deadline).expect("a plan");
             assert!(!pairs.is_empty());
@@ -2187,9 +2193,7 @@ mod tests {
     #[test]
     fn the_floored_bound_holds_for_a_plan_of_its_coverage() {
         with_school_master(|base, sharing, start, deadline| {
-            let mut lp = MasterLp::new(base, sharing, deadline, false);
-            lp.prices(start.clone(), &[], Cost::MIN, TIERS, deadline)
-                .expect("the master solves");
+            let (lp, _) = solved_master(base, sharing, start, deadline);
             let pairs = lp.integer_plan(deadline).expect("a plan");
             let floors = Floors::of_plan(base.problem, &pairs);
             let coverage = floors.coverage();
@@ -2219,9 +2223,7 @@ mod tests {
     #[test]
     fn the_lps_bundles_are_needs_one_mentor_covers_together() {
         with_school_master(|base, sharing, start, deadline| {
-            let mut lp = MasterLp::new(base, sharing, deadline, false);
-            lp.prices(start.clone(), &[], Cost::MIN, TIERS, deadline)
-                .expect("the master solves");
+            let (lp, _) = solved_master(base, sharing, start, deadline);
             let bundles = lp.lp_bundles();
             assert!(!bundles.is_empty(), "the school's LP shares seats");
             assert!(bundles.windows(2).all(|w| w[0] <= w[1]), "sorted");
@@ -2254,9 +2256,7 @@ mod tests {
     #[test]
     fn an_integral_lp_optimum_reads_as_a_plan_and_rounds_to_itself() {
         with_school_master(|base, sharing, start, deadline| {
-            let mut lp = MasterLp::new(base, sharing, deadline, false);
-            lp.prices(start.clone(), &[], Cost::MIN, TIERS, deadline)
-                .expect("the master solves");
+            let (mut lp, _) = solved_master(base, sharing, start, deadline);
             let pairs = lp
                 .master
                 .integral_plan(&lp.primal)
