@@ -586,12 +586,13 @@ fn students_with_more_needs_than_mentors_allowed_get_the_integer_programs_optimu
     }
 }
 
-/// Students past the exact programme's need count (nine to twelve needs each, the most a
-/// request may hold): the bound prices their needs one by one (`Shape::Loose`), looser than the
-/// dynamic programme over subsets that students with up to eight get, and the residual program
-/// and the master take those students' needs as rows of their own. Nothing else reaches that
-/// path: `generate` and the mid-size schools stop at five needs. The same optimum as the
-/// integer program, proven, byte-identical run to run.
+/// Students of nine to twelve needs (the most a request may hold). Where their shared seats are
+/// few and small the exact programme over subsets of needs takes them, as it takes every
+/// student of up to eight; where one teacher of all twelve subjects makes its work too large
+/// (`sharing::EXACT_WORK_MAX`), the bound prices their needs one by one (`Shape::Loose`), and
+/// the residual program and the master take those students' needs as rows of their own.
+/// Nothing else reaches either path: `generate` and the mid-size schools stop at five needs.
+/// The same optimum as the integer program, proven, byte-identical run to run.
 #[test]
 fn students_past_the_exact_programmes_need_count_get_the_integer_programs_optimum() {
     let subjects = [
@@ -622,7 +623,11 @@ fn students_past_the_exact_programmes_need_count_get_the_integer_programs_optimu
                     s
                 }),
         );
-        let mentors = consecutive_mentors(&mut draw, 14, &subjects, &[3, 4, 5]);
+        let mut mentors = consecutive_mentors(&mut draw, 14, &subjects, &[3, 4, 5]);
+        mentors.push(RawMentor {
+            capacity: 2,
+            ..mentor("U", &subjects)
+        });
         let raw = RawRequest {
             students,
             mentors,
@@ -929,6 +934,48 @@ fn a_low_need_the_lp_covers_by_halves_is_settled_by_the_floored_bound() {
         matches!(solved.method, Method::NetworkSide(st) if st.floored),
         "{:?}",
         solved.method
+    );
+    assert_integer_programs_optimum(&problem, &solved, 0);
+    let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
+    assert_eq!(pairs.len(), 7 + 12);
+}
+
+/// Where the LP covers a need by halves at a higher priority, the bound is half a high need
+/// (2^19 low needs) above every plan: the plan's high coverage is proven, the levels below
+/// are not, and before the floors went level by level the residual widened to every pair
+/// (`benches/shapes/manyneeds.py`, K 6, at 900 x 240: its master's bound half a normal need
+/// above the plan, 24 k pairs in the residual). Floors on the proven levels, then on each
+/// level the next bound proves, close it down to fit. The nine-need instance at high priority
+/// beside a school of low needs whose students rank their mentors.
+#[test]
+fn a_high_need_the_lp_covers_by_halves_is_settled_by_floors_level_by_level() {
+    let mut raw = nine_needs();
+    for student in &mut raw.students {
+        for need in &mut student.needs {
+            need.priority = Coded::Set(Priority::High);
+        }
+    }
+    for i in 0..12 {
+        raw.mentors.push(mentor(&format!("z{i}"), &["z"]));
+    }
+    for i in 0..12 {
+        let mut pupil = student(&format!("y{i}"), &["z"]);
+        pupil.needs[0].priority = Coded::Set(Priority::Low);
+        pupil.preferences = (0..3)
+            .map(|r| RawChoice {
+                id: format!("z{}", (i + r) % 12),
+                rank: r as u32 + 1,
+            })
+            .collect();
+        raw.students.push(pupil);
+    }
+    let problem = validate(raw).expect("valid");
+    let solved = solved_by_network_side(&problem);
+    let every = engine::candidates(&problem).len();
+    assert!(
+        matches!(solved.method, Method::NetworkSide(st) if st.floored && st.residual_pairs < every),
+        "{:?} over {every} pairs",
+        solved.method,
     );
     assert_integer_programs_optimum(&problem, &solved, 0);
     let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);

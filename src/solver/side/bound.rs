@@ -33,45 +33,72 @@ pub(super) struct Pricing<'a> {
     pub(super) levels: Option<[Cost; 4]>,
 }
 
-/// Coverage floors: at least `counts[l]` needs covered at each priority (urgent first). Once
-/// the incumbent's coverage is proven lexicographically optimal, every better plan covers
-/// exactly as many at each level, so these rows hold for it, and relaxing them at prices
-/// `ν ≥ 0` (`Pricing::levels`) gives `F(μ, ν) = L(μ; ν) − Σ ν_l·counts_l`, a bound on the fit
-/// of every better plan. Unlike the lexicographic bound, it does not reward the half a need
-/// an LP covers fractionally with a fit of half a need's worth.
+/// Coverage floors: at least `counts[l]` needs covered at each of the first `fixed` priorities
+/// (urgent first). Once the incumbent's coverage at those levels is proven lexicographically
+/// optimal, every better plan covers exactly as many there, so these rows hold for it, and
+/// relaxing them at prices `ν ≥ 0` (`Pricing::levels`, whose later levels keep their packed
+/// digits) gives `F(μ, ν) = L(μ; ν) − Σ ν_l·counts_l`, a bound on the rest of the value (the
+/// lower levels' coverage digits and the fit) of every better plan. Unlike the lexicographic
+/// bound, it does not reward the half a need an LP covers fractionally at a floored level
+/// with half a need's worth of the levels below.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Floors {
     pub(super) counts: [u32; 4],
+    /// Levels floored, urgent first (4: every level, and `F` bounds the fit alone).
+    pub(super) fixed: usize,
 }
 
 impl Floors {
     /// The floors at the coverage of plan `pairs` (one pair per covered need, as every plan
-    /// has): its covered needs per level.
-    pub(super) fn of_plan(problem: &Problem, pairs: &[(NeedIx, MentorIx)]) -> Floors {
+    /// has) on its first `fixed` levels: its covered needs there.
+    pub(super) fn of_plan(problem: &Problem, pairs: &[(NeedIx, MentorIx)], fixed: usize) -> Floors {
         let mut counts = [0u32; 4];
         for level in crate::solver::level_coverage(problem, pairs) {
             counts[level_index(level.priority)] = level.covered;
         }
-        Floors { counts }
+        Floors {
+            counts,
+            fixed: fixed.min(4),
+        }
     }
 
-    /// The floors' coverage in the packed costs: the coverage digits of a plan meeting them
-    /// exactly.
+    /// The floored levels' coverage in the packed costs: the coverage digits of a plan meeting
+    /// them exactly.
     pub(super) fn coverage(&self) -> Cost {
-        Priority::DESCENDING
+        Priority::DESCENDING[..self.fixed]
             .iter()
             .zip(self.counts)
             .map(|(&p, c)| -level_cost(p) * Cost::from(c))
             .sum()
     }
 
-    /// What the floors give back at level prices `levels`: `Σ ν_l·counts_l`.
+    /// What the floors give back at level prices `levels`: `Σ ν_l·counts_l` over the floored
+    /// levels.
     pub(super) fn charge(&self, levels: &[Cost; 4]) -> Cost {
-        self.counts
+        self.counts[..self.fixed]
             .iter()
             .zip(levels)
             .map(|(&c, &v)| Cost::from(c) * v)
             .sum()
+    }
+
+    /// The levels (urgent first) at which `bound` proves the coverage of a plan with these
+    /// counts optimal: a plan first covering more at level `l` is worth at least the digits of
+    /// the levels down to `l` plus one need at `l` (below, each level's digits exceed every
+    /// count of the levels under it), so where `bound` is less, no better plan differs from
+    /// these counts at `l` or above. The count of such leading levels.
+    pub(super) fn proven_levels(&self, bound: Cost) -> usize {
+        let mut digits: Cost = 0;
+        let mut proven = 0;
+        for (l, &p) in Priority::DESCENDING.iter().enumerate() {
+            let unit = -level_cost(p);
+            digits += unit * Cost::from(self.counts[l]);
+            if bound - digits >= unit {
+                break;
+            }
+            proven = l + 1;
+        }
+        proven
     }
 }
 
@@ -332,17 +359,21 @@ impl StudentTable {
         self.g[mask * (self.slots + 1) + j]
     }
 
+    /// Fills `g`: for each subset of needs and number of paid seats, the best value. A subset's
+    /// best either leaves its lowest need open or covers it with a block that holds it, so
+    /// the blocks tried are those of [`StudentTable::blocks_by_lowest`] within the subset, or,
+    /// where fewer, every subset of the rest (the same blocks, and empty ones), so the work
+    /// is what `sharing::exact_work` estimates.
     pub(super) fn fill(&mut self) {
         let w = self.slots + 1;
+        let by_lowest = self.blocks_by_lowest();
         for mask in 1..1usize << self.k {
-            let i = mask.trailing_zeros();
-            let low = 1usize << i;
-            let rest = mask ^ low;
+            let i = mask.trailing_zeros() as usize;
+            let rest = mask ^ 1 << i;
+            let listed = by_lowest[i].len() < 1 << rest.count_ones();
             for j in 0..w {
                 let mut best = self.g[rest * w + j];
-                let mut sub = rest;
-                loop {
-                    let blk = sub | low;
+                let mut consider = |blk: usize| {
                     if j >= 1 {
                         if let Some((v, _)) = self.paid[blk] {
                             best = best.max(v + self.g[(mask ^ blk) * w + j - 1]);
@@ -351,14 +382,29 @@ impl StudentTable {
                     if let Some((v, _)) = self.free[blk] {
                         best = best.max(v + self.g[(mask ^ blk) * w + j]);
                     }
-                    if sub == 0 {
-                        break;
+                };
+                if listed {
+                    for &blk in by_lowest[i].iter().filter(|&&blk| blk & !mask == 0) {
+                        consider(blk);
                     }
-                    sub = (sub - 1) & rest;
+                } else {
+                    for_each_block(rest, i, &mut consider);
                 }
                 self.g[mask * w + j] = best;
             }
         }
+    }
+
+    /// For each need, the blocks (subsets of needs one seat may cover, paid or free) whose
+    /// lowest need it is, largest mask first: the order in which [`for_each_block`] meets them.
+    fn blocks_by_lowest(&self) -> Vec<Vec<usize>> {
+        let mut out = vec![Vec::new(); self.k];
+        for blk in (1..1usize << self.k).rev() {
+            if self.paid[blk].is_some() || self.free[blk].is_some() {
+                out[blk.trailing_zeros() as usize].push(blk);
+            }
+        }
+        out
     }
 
     /// The student's best value at these prices.
@@ -366,48 +412,56 @@ impl StudentTable {
         self.base + self.at((1 << self.k) - 1, self.slots)
     }
 
-    /// The blocks of one best pattern (ties: the first block found, shared seats first).
+    /// The blocks of one best pattern (ties: the largest block first, a paid seat before a
+    /// free one; the same whichever way [`StudentTable::fill`] met them).
     pub(super) fn pattern(&self) -> Vec<Block> {
+        let w = self.slots + 1;
+        let by_lowest = self.blocks_by_lowest();
         let mut out = Vec::new();
         let mut mask = (1usize << self.k) - 1;
         let mut j = self.slots;
-        'outer: while mask != 0 {
+        while mask != 0 {
             let target = self.at(mask, j);
-            let low = 1usize << mask.trailing_zeros();
-            let rest = mask ^ low;
-            let mut sub = rest;
-            loop {
-                let blk = sub | low;
+            let i = mask.trailing_zeros() as usize;
+            let rest = mask ^ 1 << i;
+            let mut found: Option<(usize, MentorIx, bool)> = None;
+            let mut consider = |blk: usize| {
+                if found.is_some() {
+                    return;
+                }
                 if j >= 1 {
                     if let Some((v, m)) = self.paid[blk] {
-                        if v + self.at(mask ^ blk, j - 1) == target {
-                            out.push(Block {
-                                mentor: m,
-                                mask: blk as u16,
-                            });
-                            mask ^= blk;
-                            j -= 1;
-                            continue 'outer;
+                        if v + self.g[(mask ^ blk) * w + j - 1] == target {
+                            found = Some((blk, m, true));
+                            return;
                         }
                     }
                 }
                 if let Some((v, m)) = self.free[blk] {
-                    if v + self.at(mask ^ blk, j) == target {
-                        out.push(Block {
-                            mentor: m,
-                            mask: blk as u16,
-                        });
-                        mask ^= blk;
-                        continue 'outer;
+                    if v + self.g[(mask ^ blk) * w + j] == target {
+                        found = Some((blk, m, false));
                     }
                 }
-                if sub == 0 {
-                    break;
+            };
+            if by_lowest[i].len() < 1 << rest.count_ones() {
+                for &blk in by_lowest[i].iter().filter(|&&blk| blk & !mask == 0) {
+                    consider(blk);
                 }
-                sub = (sub - 1) & rest;
+            } else {
+                for_each_block(rest, i, &mut consider);
             }
-            // Left unassigned.
-            mask = rest;
+            match found {
+                Some((blk, mentor, paid)) => {
+                    out.push(Block {
+                        mentor,
+                        mask: blk as u16,
+                    });
+                    mask ^= blk;
+                    j -= usize::from(paid);
+                }
+                // Left unassigned.
+                None => mask = rest,
+            }
         }
         out
     }
@@ -453,6 +507,18 @@ impl StudentTable {
             sub = (sub - 1) & others as usize;
         }
         best.map(|b| b + self.base)
+    }
+}
+
+/// Calls `f` on every subset of `rest` joined with need `i`, largest first.
+fn for_each_block(rest: usize, i: usize, mut f: impl FnMut(usize)) {
+    let mut sub = rest;
+    loop {
+        f(sub | 1 << i);
+        if sub == 0 {
+            break;
+        }
+        sub = (sub - 1) & rest;
     }
 }
 
@@ -556,7 +622,7 @@ pub(super) fn lagrangian_and_best(
         let mut total: Cost = 0;
         let mut patterns = Vec::new();
         for s in range {
-            match sharing.shape(problem, s) {
+            match sharing.shape(s) {
                 Shape::Simple => {
                     total += problem.students[s]
                         .needs()
@@ -601,5 +667,180 @@ pub(super) fn level_index(priority: Priority) -> usize {
         Priority::High => 1,
         Priority::Normal => 2,
         Priority::Low => 3,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::splitmix64;
+
+    /// A table of `k` needs and `slots` paid seats, with blocks drawn from `seed`: every need's
+    /// single, plus `shared` random masks of 2..=`width` needs (every subset of two or more of
+    /// each paid, as a shared seat's are) and at most one locked (free) mask.
+    fn random_table(seed: u64, k: usize, slots: usize, shared: usize, width: u32) -> StudentTable {
+        let mut state = seed;
+        let mut next = move |n: u64| {
+            state = splitmix64(state);
+            state % n
+        };
+        let size = 1usize << k;
+        let mut paid = vec![None; size];
+        let mut free = vec![None; size];
+        for i in 0..k {
+            if next(5) > 0 {
+                paid[1 << i] = Some((next(100) as Cost - 10, next(9) as MentorIx));
+            }
+        }
+        let draw_mask = |next: &mut dyn FnMut(u64) -> u64| {
+            let mut mask = 0u16;
+            let bits = 2 + next(u64::from(width) - 1) as u32;
+            while mask.count_ones() < bits.min(k as u32) {
+                mask |= 1 << next(k as u64);
+            }
+            mask
+        };
+        for _ in 0..shared {
+            let mask = draw_mask(&mut next);
+            let mentor = next(9) as MentorIx;
+            for_each_subset(mask, |sub| {
+                if sub.count_ones() >= 2 {
+                    let v = next(150) as Cost - 20;
+                    let slot = &mut paid[sub as usize];
+                    if slot.is_none_or(|(b, bm): (Cost, MentorIx)| v > b || (v == b && mentor < bm))
+                    {
+                        *slot = Some((v, mentor));
+                    }
+                }
+            });
+        }
+        if k >= 2 && next(2) == 0 {
+            let mask = draw_mask(&mut next);
+            for_each_subset(mask, |sub| free[sub as usize] = Some((next(60) as Cost, 9)));
+        }
+        let mut table = StudentTable {
+            k,
+            slots,
+            base: 0,
+            paid,
+            free,
+            g: vec![0; size * (slots + 1)],
+        };
+        table.fill();
+        table
+    }
+
+    /// The programme as first written: every subset of the rest, for every subset.
+    fn reference_g(t: &StudentTable) -> Vec<Cost> {
+        let w = t.slots + 1;
+        let mut g = vec![0; t.g.len()];
+        for mask in 1..1usize << t.k {
+            let low = 1usize << mask.trailing_zeros();
+            let rest = mask ^ low;
+            for j in 0..w {
+                let mut best = g[rest * w + j];
+                let mut sub = rest;
+                loop {
+                    let blk = sub | low;
+                    if let (true, Some((v, _))) = (j >= 1, t.paid[blk]) {
+                        best = best.max(v + g[(mask ^ blk) * w + j - 1]);
+                    }
+                    if let Some((v, _)) = t.free[blk] {
+                        best = best.max(v + g[(mask ^ blk) * w + j]);
+                    }
+                    if sub == 0 {
+                        break;
+                    }
+                    sub = (sub - 1) & rest;
+                }
+                g[mask * w + j] = best;
+            }
+        }
+        g
+    }
+
+    /// The pattern as first written (largest block first, paid before free).
+    fn reference_pattern(t: &StudentTable) -> Vec<(MentorIx, u16)> {
+        let mut out = Vec::new();
+        let mut mask = (1usize << t.k) - 1;
+        let mut j = t.slots;
+        'outer: while mask != 0 {
+            let target = t.at(mask, j);
+            let low = 1usize << mask.trailing_zeros();
+            let rest = mask ^ low;
+            let mut sub = rest;
+            loop {
+                let blk = sub | low;
+                if let (true, Some((v, m))) = (j >= 1, t.paid[blk]) {
+                    if v + t.at(mask ^ blk, j - 1) == target {
+                        out.push((m, blk as u16));
+                        mask ^= blk;
+                        j -= 1;
+                        continue 'outer;
+                    }
+                }
+                if let Some((v, m)) = t.free[blk] {
+                    if v + t.at(mask ^ blk, j) == target {
+                        out.push((m, blk as u16));
+                        mask ^= blk;
+                        continue 'outer;
+                    }
+                }
+                if sub == 0 {
+                    break;
+                }
+                sub = (sub - 1) & rest;
+            }
+            mask = rest;
+        }
+        out
+    }
+
+    /// Trying only the listed blocks where they are fewer than the subsets of the rest gives
+    /// the same table and the same pattern as trying every subset, from one need to the twelve
+    /// a request may hold, with few or many shared seats, narrow or wide.
+    #[test]
+    fn listed_blocks_give_the_programme_of_every_subset() {
+        let mut cases = 0;
+        for k in 1..=12 {
+            for (shared, width) in [(0usize, 2u32), (2, 2), (4, 3), (12, 4), (3, 12)] {
+                for seed in 0..6u64 {
+                    let slots = (seed as usize % 4).min(k);
+                    let t = random_table(
+                        seed * 1_000 + k as u64 * 31 + shared as u64,
+                        k,
+                        slots,
+                        shared,
+                        width,
+                    );
+                    assert_eq!(
+                        t.g,
+                        reference_g(&t),
+                        "k {k}, shared {shared}x{width}, seed {seed}"
+                    );
+                    let pattern: Vec<(MentorIx, u16)> =
+                        t.pattern().iter().map(|b| (b.mentor, b.mask)).collect();
+                    assert_eq!(pattern, reference_pattern(&t), "k {k}, seed {seed}");
+                    let value: Cost = pattern
+                        .iter()
+                        .map(|&(m, mask)| {
+                            let slot = if m == 9 && t.free[mask as usize].is_some() {
+                                t.free[mask as usize]
+                            } else {
+                                t.paid[mask as usize]
+                            };
+                            slot.map_or(0, |(v, _)| v)
+                        })
+                        .sum();
+                    assert_eq!(
+                        value,
+                        t.best(),
+                        "k {k}, seed {seed}: the pattern is worth the best"
+                    );
+                    cases += 1;
+                }
+            }
+        }
+        assert_eq!(cases, 12 * 5 * 6);
     }
 }

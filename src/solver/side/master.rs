@@ -452,7 +452,8 @@ impl<'a> Master<'a> {
 
     /// The blocks of student `s`'s pattern `pairs` (candidate positions): its needs by mentor,
     /// the inverse of [`Master::pattern`]. Patterns are only of students with a convexity row
-    /// (`Shape::Exact`: at most `DP_MAX_NEEDS` needs), so a need's bit fits the mask.
+    /// (`Shape::Exact`: at most `MAX_NEEDS_PER_STUDENT`, 12, needs), so a need's bit fits the
+    /// mask.
     fn blocks(&self, s: StudentIx, pairs: &[u32]) -> Vec<Block> {
         let (all, need_of) = (self.pricing.all, self.pricing.need_of);
         let first = self.pricing.problem.students[s as usize].first_need;
@@ -817,7 +818,7 @@ impl<'a> MasterLp<'a> {
             .map(|m| (f64::NEG_INFINITY, f64::from(m.capacity)))
             .collect();
         for (s, row) in student_row.iter_mut().enumerate() {
-            match sharing.shape(problem, s) {
+            match sharing.shape(s) {
                 Shape::Exact => {
                     *row = Some(bounds.len());
                     bounds.push((f64::NEG_INFINITY, 1.0));
@@ -1057,8 +1058,10 @@ impl<'a> MasterLp<'a> {
 
     /// The tightest floored bound (see [`Floors`]) column generation finds in `iterations`
     /// LP solves at most: the LP over the master's columns and the incumbent's maximises fit
-    /// with at least `floors.counts[l]` needs covered at each level; its duals are the seat
-    /// prices `μ` and the floors' prices `ν`, at which the exact bound is evaluated, and every
+    /// (where every level is floored) or the coverage of the first level not floored, with at
+    /// least `floors.counts[l]` needs covered at each floored level; its duals are the seat
+    /// prices `μ` and the floors' prices `ν`, at which the exact bound is evaluated (the levels
+    /// not floored at their packed digits), and every
     /// student's best pattern and every need's best single there join the LP, until none is
     /// new (the LP's optimum over every column) or the deadline. Returns the evaluation with
     /// the least `F = L − Σ ν·counts` (its `value` is `L`) and its `ν`; None when the LP could
@@ -1077,11 +1080,15 @@ impl<'a> MasterLp<'a> {
         let first_floor = master.bounds.len();
         let mut rows = master.bounds.clone();
         rows.extend(
-            floors
-                .counts
+            floors.counts[..floors.fixed]
                 .iter()
                 .map(|&count| (f64::from(count), f64::INFINITY)),
         );
+        // The LP's objective: fit in score points, or needs at the first level not floored.
+        let (objective, unit) = match Priority::DESCENDING.get(floors.fixed) {
+            None => (TIERS - 1, base.fit_scale),
+            Some(&p) => (floors.fixed, -flow::level_cost(p) as f64),
+        };
         let mut lp = Lp::maximise(&rows, until);
         // Of the master's columns, those its last LP plan uses: a start the simplex settles
         // fast (all of them, from no basis, took seconds); pricing brings the rest it needs.
@@ -1094,7 +1101,13 @@ impl<'a> MasterLp<'a> {
             .collect();
         // The keys in this LP.
         let mut seen: HashSet<Key> = kept.iter().filter_map(|c| c.key.clone()).collect();
-        add_floored(&mut lp, kept.into_iter(), first_floor)?;
+        add_floored(
+            &mut lp,
+            kept.into_iter(),
+            first_floor,
+            floors.fixed,
+            objective,
+        )?;
         // The incumbent's columns: the LP is feasible from the start.
         let mut fresh: Vec<Column> = master
             .plan_keys(incumbent)
@@ -1103,7 +1116,7 @@ impl<'a> MasterLp<'a> {
             .collect();
         let mut best: Option<(Cost, Bound, [Cost; 4])> = None;
         for _ in 0..iterations {
-            add_floored(&mut lp, fresh.iter(), first_floor)?;
+            add_floored(&mut lp, fresh.iter(), first_floor, floors.fixed, objective)?;
             fresh.clear();
             if until.passed() {
                 break;
@@ -1113,10 +1126,16 @@ impl<'a> MasterLp<'a> {
                 break;
             }
             let y = solved.duals;
-            let price = |v: f64| packed(v.max(0.0), base.fit_scale);
+            let price = |v: f64| packed(v.max(0.0), unit);
             let mu: Vec<Cost> = y[..m_count].iter().map(|&v| price(v)).collect();
             // A floor is a `≥` row of a maximisation: HiGHS prices it at or below zero.
-            let levels: [Cost; 4] = std::array::from_fn(|l| price(-y[first_floor + l]));
+            let levels: [Cost; 4] = std::array::from_fn(|l| {
+                if l < floors.fixed {
+                    price(-y[first_floor + l])
+                } else {
+                    -flow::level_cost(Priority::DESCENDING[l])
+                }
+            });
             let pricing = Pricing {
                 mu: &mu,
                 levels: Some(levels),
@@ -1714,24 +1733,27 @@ fn new_column(master: &Master<'_>, seen: &mut HashSet<Key>, key: Key) -> Option<
     master.column(&key)
 }
 
-/// `columns` into the floored LP (see [`MasterLp::floored_bound`]): fit as the objective, each
-/// level's coverage on its floor row (from `first_floor`), no upper bound (its own row holds
-/// it at one, and keeps every price on a row).
+/// `columns` into the floored LP (see [`MasterLp::floored_bound`]): tier `objective`'s value
+/// (fit, or a level's coverage) as the objective, each of the first `fixed` levels' coverage on
+/// its floor row (from `first_floor`), no upper bound (its own row holds it at one, and keeps
+/// every price on a row).
 fn add_floored<'c>(
     lp: &mut Lp,
     columns: impl Iterator<Item = &'c Column>,
     first_floor: usize,
+    fixed: usize,
+    objective: usize,
 ) -> Option<()> {
     let (mut costs, mut starts, mut rows, mut values) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for column in columns {
-        costs.push(column.tier_value[TIERS - 1]);
+        costs.push(column.tier_value[objective]);
         starts.push(rows.len());
         for (r, units) in column.entries() {
             rows.push(r);
             values.push(units);
         }
-        for (l, &units) in column.tier_value[..TIERS - 1].iter().enumerate() {
+        for (l, &units) in column.tier_value[..fixed].iter().enumerate() {
             if units != 0.0 {
                 rows.push(first_floor + l);
                 values.push(units);
@@ -2195,7 +2217,7 @@ mod tests {
         with_school_master(|base, sharing, start, deadline| {
             let (lp, _) = solved_master(base, sharing, start, deadline);
             let pairs = lp.integer_plan(deadline).expect("a plan");
-            let floors = Floors::of_plan(base.problem, &pairs);
+            let floors = Floors::of_plan(base.problem, &pairs, 4);
             let coverage = floors.coverage();
             let value: Cost = pairs
                 .iter()

@@ -115,10 +115,6 @@ const INITIAL_DELTA_POINTS: f64 = 0.02;
 /// residual closes.
 const EXACT_READ_GAP_POINTS: f64 = 1e-5;
 
-/// Students with more needs than this get a looser bound (needs priced independently) instead
-/// of the exact dynamic programme over subsets of needs (3^k steps).
-const DP_MAX_NEEDS: u32 = 8;
-
 /// LP solves of the floored bound's column generation at most (see `bound::Floors`).
 const FLOORED_ITERATIONS: u32 = 30;
 
@@ -131,7 +127,8 @@ pub struct SideStats {
     /// Candidate pairs left to the integer program after the bound (0: none was needed).
     pub residual_pairs: usize,
     /// The residual's last bound was the floored one (`bound::Floors`): the plan's coverage
-    /// was proven, and the fit bounded among plans of that coverage.
+    /// was proven at the upper levels or all, and the rest bounded among plans of that
+    /// coverage.
     pub floored: bool,
 }
 
@@ -163,6 +160,7 @@ pub(super) fn solve(
     with_method(problem, all, options, deadline, |method| {
         tracing::debug!(
             shared_seats = method.sharing.seats.len(),
+            loose_students = method.sharing.loose_students(),
             "seat sharing: shared seats found"
         );
         // A caller's feasible plan (checked by the entry point) is the first incumbent.
@@ -988,8 +986,10 @@ impl<'a> Method<'a> {
         let (problem, all, options) = (self.problem, self.all, self.options);
         let (sharing, fit_scale) = (self.sharing, self.values.fit_scale);
         let floored_from = master;
-        // The floors' level prices once the bound is the floored one (`Floors`).
+        // The floors' level prices once the bound is the floored one (`Floors`), and the levels
+        // floored.
         let mut levels: Option<[Cost; 4]> = None;
+        let mut fixed = 0;
         let stats = |residual_pairs: usize, floored: bool| SideStats {
             rounds,
             residual_pairs,
@@ -1066,19 +1066,22 @@ impl<'a> Method<'a> {
                 }
             }
             let gap = bound.value - best.value;
-            // The plan's coverage proven, the gap left in fit: before widening, the bound on
-            // the fit of plans of that coverage, which no fractional need inflates.
-            if optimal_here && gap > delta && !whole && levels.is_none() {
-                if let Some((floored, nu)) =
-                    floored_from.and_then(|lp| self.floored(lp, &best, &bound))
+            // The plan's coverage proven at the upper levels (or all), the gap left below them:
+            // before widening, the bound on the rest among plans of that coverage, which no
+            // fractional need inflates.
+            if optimal_here && gap > delta && !whole && fixed < 4 {
+                if let Some((floored, nu, levels_fixed)) =
+                    floored_from.and_then(|lp| self.floored(lp, &best, &bound, fixed))
                 {
                     tracing::debug!(
                         before_points = gap as f64 / fit_scale,
                         after_points = (floored.value - best.value) as f64 / fit_scale,
+                        levels_fixed,
                         "seat sharing: floored bound at the plan's coverage"
                     );
                     bound = floored;
                     levels = Some(nu);
+                    fixed = levels_fixed;
                     if bound.value <= best.value {
                         let (status, stats) = (SolveStatus::Optimal, stats(residual_len, true));
                         return Ok(self.settle(best, best_solution, status, &bound, stats));
@@ -1101,35 +1104,40 @@ impl<'a> Method<'a> {
         }
     }
 
-    /// The floored bound (`bound::Floors`) at `best`'s coverage, when `bound` proves that
-    /// coverage optimal: a plan covering more at some level (and less below) is worth at least
-    /// its coverage digits plus one need at the lowest level, its fit being non-negative, which
-    /// `bound` rules out. Every better plan then has `best`'s coverage, so the returned bound
-    /// (its `value`: those coverage digits plus the floored bound on fit; its prices, with the
-    /// level prices returned beside it) holds for it, and the residual argument holds at those
-    /// prices. None with side rows the floors do not know, negative scores, coverage not
-    /// proven, or no tighter bound.
+    /// The floored bound (`bound::Floors`) at `best`'s coverage on the levels where `bound`
+    /// proves it optimal (`Floors::proven_levels`), when they are more than the `after` levels
+    /// a bound already floored. Every better plan then has `best`'s coverage there, so the
+    /// returned bound (its `value`: those levels' coverage digits plus the floored bound on
+    /// the rest; its prices, with the level prices returned beside it, and the levels
+    /// floored) holds for it, and the residual argument holds at those prices. Where every
+    /// level is proven, the rest is the fit alone; where the lower levels are not, their
+    /// coverage, which the next call may then prove in turn (the many-needs school
+    /// `gen900s1_k6`: its master's bound half a normal need above the plan, so no level below
+    /// was proven and the residual widened to 24 k pairs). None with side rows the floors do
+    /// not know, negative scores, no new level proven, or no tighter bound.
     fn floored(
         &self,
         lp: &master::MasterLp<'_>,
         best: &Incumbent,
         bound: &Bound,
-    ) -> Option<(Bound, [Cost; 4])> {
+        after: usize,
+    ) -> Option<(Bound, [Cost; 4], usize)> {
         let problem = self.problem;
         if !self.without_side_rows() || self.all.scores.iter().any(|&s| s < 0.0) {
             return None;
         }
-        let floors = Floors::of_plan(problem, &best.pairs);
-        let coverage = floors.coverage();
-        if bound.value - coverage >= ONE_NEED {
+        let fixed = Floors::of_plan(problem, &best.pairs, 4).proven_levels(bound.value);
+        if fixed <= after {
             return None;
         }
+        let floors = Floors::of_plan(problem, &best.pairs, fixed);
+        let coverage = floors.coverage();
         let until = self
             .deadline
             .earlier(Instant::now() + self.deadline.left() / 4);
         let (mut floored, nu) = lp.floored_bound(floors, &best.pairs, FLOORED_ITERATIONS, until)?;
         floored.value = coverage + floored.value - floors.charge(&nu);
-        (floored.value < bound.value).then_some((floored, nu))
+        (floored.value < bound.value).then_some((floored, nu, fixed))
     }
 
     /// The plan from the master's columns ([`master::MasterLp::integer_plan`]), made to fit the

@@ -39,7 +39,7 @@ pub(super) fn residual_pairs(
         let mut must_cover = Vec::new();
         for s in range {
             let student = &problem.students[s];
-            match sharing.shape(problem, s) {
+            match sharing.shape(s) {
                 Shape::Simple => {
                     for n in student.needs() {
                         let a = singles[n as usize].0;

@@ -4,7 +4,6 @@
 //!
 //! Must not import the network solver (`flow`) or HiGHS: it is the model's shape only.
 
-use super::DP_MAX_NEEDS;
 use crate::domain::model::{MentorIx, Problem};
 use crate::rules::Candidates;
 
@@ -27,6 +26,57 @@ pub(super) struct Sharing {
     pub(super) members: Vec<u32>,
     /// Locked mentors per student (rare): (mentor, mask, candidate positions in need order).
     pub(super) locks: Vec<Vec<(MentorIx, u16, Vec<u32>)>>,
+    /// How the bound treats each student (see [`Sharing::shape`]).
+    shapes: Vec<Shape>,
+}
+
+/// Students of up to this many needs always get the exact programme (at most 3,280 block
+/// tries per slot, at eight needs: one per subset of the rest of each subset of needs).
+const ALWAYS_EXACT_NEEDS: u32 = 8;
+
+/// Most work (table cells times blocks tried, see [`exact_work`]) the exact programme may take
+/// for a student of more needs than [`ALWAYS_EXACT_NEEDS`] (a request may hold twelve); one
+/// past it gets the loose bound. About twice the most a student of eight needs takes (29,520
+/// block tries, with nine slots), so no evaluation of the bound grows by more than that. A
+/// student of nine to twelve needs whose shared seats are few and small, as the school's are
+/// (a teacher of two subjects, a counsellor who coaches), stays well under it (twelve needs
+/// shared in pairs along a chain: 32,712 with three slots; nine with one mentor for all of them: 39,364). Before, every student past eight
+/// needs got the loose bound, which lets it ride every shared seat free: on the 900-student
+/// school with up to six more needs each (`gen900s1_k6`), one student of nine needs left the
+/// master's bound a need above the plan, and the answer was `TIME_LIMIT` after 27 s.
+const EXACT_WORK_MAX: u64 = 1 << 16;
+
+/// The exact programme's work for a student of `k` needs with `slots` paid mentors, at most:
+/// per subset of its needs, the blocks that hold its lowest need (the need on its own; each
+/// subset of two or more of a shared seat's needs; each subset of a locked seat's) or the
+/// subsets of the rest, whichever is fewer (`StudentTable::fill` tries the fewer), times the
+/// slots. `masks` are the shared seats' (false) and the locked seats' (true) needs. Counts
+/// `2^k` subsets and the blocks' subsets: for the students past [`ALWAYS_EXACT_NEEDS`] only.
+pub(super) fn exact_work(k: usize, slots: usize, masks: impl Iterator<Item = (u16, bool)>) -> u64 {
+    if k > 16 {
+        return u64::MAX;
+    }
+    let mut block = vec![false; 1 << k];
+    for i in 0..k {
+        block[1 << i] = true;
+    }
+    for (mask, locked) in masks {
+        let mut sub = mask;
+        while sub != 0 {
+            if locked || sub.count_ones() >= 2 {
+                block[usize::from(sub)] = true;
+            }
+            sub = (sub - 1) & mask;
+        }
+    }
+    let mut listed = vec![0u64; k];
+    for (b, _) in block.iter().enumerate().filter(|(_, &on)| on) {
+        listed[b.trailing_zeros() as usize] += 1;
+    }
+    (1usize..1 << k)
+        .map(|mask| listed[mask.trailing_zeros() as usize].min(1 << (mask.count_ones() - 1)))
+        .sum::<u64>()
+        .saturating_mul(slots as u64 + 1)
 }
 
 impl Sharing {
@@ -76,6 +126,7 @@ impl Sharing {
             member_start: vec![0],
             members: Vec::new(),
             locks: vec![Vec::new(); s_count],
+            shapes: Vec::new(),
         };
         out.seat_start.push(0);
         for (seats, members, counts) in parts {
@@ -102,6 +153,7 @@ impl Sharing {
             }
             out.locks[s as usize].push((m, mask, positions));
         }
+        out.shapes = (0..s_count).map(|s| out.shape_of(problem, s)).collect();
         out
     }
 
@@ -114,18 +166,39 @@ impl Sharing {
     }
 
     /// How the bound finds this student's best pattern.
-    pub(super) fn shape(&self, problem: &Problem, s: usize) -> Shape {
+    pub(super) fn shape(&self, s: usize) -> Shape {
+        self.shapes[s]
+    }
+
+    fn shape_of(&self, problem: &Problem, s: usize) -> Shape {
         let student = &problem.students[s];
-        if self.of_student(s).is_empty()
-            && self.locks[s].is_empty()
-            && student.need_count <= problem.policy.max_mentors_per_student
+        let limit = problem.policy.max_mentors_per_student;
+        if self.of_student(s).is_empty() && self.locks[s].is_empty() && student.need_count <= limit
         {
-            Shape::Simple
-        } else if student.need_count > DP_MAX_NEEDS {
-            Shape::Loose
-        } else {
-            Shape::Exact
+            return Shape::Simple;
         }
+        let k = student.need_count as usize;
+        let slots = (limit as usize).saturating_sub(self.locks[s].len()).min(k);
+        // Mentors of the same needs give the table the same blocks (it keeps the best of each).
+        let mut masks: Vec<(u16, bool)> = self.seats[self.of_student(s)]
+            .iter()
+            .map(|seat| (seat.mask, false))
+            .chain(self.locks[s].iter().map(|l| (l.1, true)))
+            .collect();
+        masks.sort_unstable();
+        masks.dedup();
+        if student.need_count <= ALWAYS_EXACT_NEEDS
+            || exact_work(k, slots, masks.into_iter()) <= EXACT_WORK_MAX
+        {
+            Shape::Exact
+        } else {
+            Shape::Loose
+        }
+    }
+
+    /// Students the bound treats loosely (for the logs).
+    pub(super) fn loose_students(&self) -> usize {
+        self.shapes.iter().filter(|&&s| s == Shape::Loose).count()
     }
 }
 
@@ -136,6 +209,39 @@ pub(super) enum Shape {
     Simple,
     /// The dynamic programme over subsets of needs ([`StudentTable`]).
     Exact,
-    /// Too many needs for the programme: the relaxation of [`loose_best`].
+    /// Too much work for the programme (many needs, large shared seats: see
+    /// [`EXACT_WORK_MAX`]): the relaxation of [`loose_best`].
     Loose,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The work counted is the old programme's at its worst for eight needs (one mentor for
+    /// all of them, nine slots); students of nine to twelve needs are exact where shared seats
+    /// are pairs, and past nine not where one mentor covers all of them.
+    #[test]
+    fn the_work_cap_takes_pairs_of_needs_and_leaves_one_mentor_for_all() {
+        assert_eq!(exact_work(8, 8, [(0xff, false)].into_iter()), 29_520);
+        assert!(exact_work(8, 8, [(0xff, false)].into_iter()) * 2 <= EXACT_WORK_MAX);
+        for k in 9..=12 {
+            let pairs = (0..k - 1).map(|i| (0b11u16 << i, false));
+            let work = exact_work(k, 3, pairs);
+            assert!(work <= EXACT_WORK_MAX, "k {k}: pairs {work}");
+            let all = (1u16 << k) - 1;
+            let one_for_all = exact_work(k, 3, [(all, false)].into_iter());
+            assert_eq!(
+                one_for_all <= EXACT_WORK_MAX,
+                k == 9,
+                "k {k}: {one_for_all}"
+            );
+        }
+        let chain12 = exact_work(12, 3, (0..11).map(|i| (0b11u16 << i, false)));
+        assert_eq!(chain12, 32_712);
+        // A locked seat's blocks include its single needs, already counted.
+        let locked = exact_work(9, 3, [(0b11, true)].into_iter());
+        assert_eq!(locked, exact_work(9, 3, [(0b11, false)].into_iter()));
+        assert_eq!(exact_work(17, 1, std::iter::empty()), u64::MAX);
+    }
 }
