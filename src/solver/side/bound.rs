@@ -6,7 +6,7 @@
 //! Must not import HiGHS or the integer program: floats never enter a bound.
 
 use super::flow::{level_cost, quantised_fit, Cost};
-use super::sharing::{Shape, Sharing};
+use super::sharing::{Shape, Sharing, ALWAYS_EXACT_NEEDS};
 use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::domain::Priority;
 use crate::rules::Candidates;
@@ -370,7 +370,9 @@ impl StudentTable {
         for mask in 1..1usize << self.k {
             let i = mask.trailing_zeros() as usize;
             let rest = mask ^ 1 << i;
-            let listed = by_lowest[i].len() < 1 << rest.count_ones();
+            let listed = by_lowest
+                .get(i)
+                .is_some_and(|l| l.len() < 1 << rest.count_ones());
             for j in 0..w {
                 let mut best = self.g[rest * w + j];
                 let mut consider = |blk: usize| {
@@ -397,7 +399,13 @@ impl StudentTable {
 
     /// For each need, the blocks (subsets of needs one seat may cover, paid or free) whose
     /// lowest need it is, largest mask first: the order in which [`for_each_block`] meets them.
+    /// None (an empty list) for a student of up to [`ALWAYS_EXACT_NEEDS`] needs, whose tables
+    /// are small enough to try every subset without building lists (one allocation per need
+    /// per evaluation would cost more there).
     fn blocks_by_lowest(&self) -> Vec<Vec<usize>> {
+        if self.k <= ALWAYS_EXACT_NEEDS as usize {
+            return Vec::new();
+        }
         let mut out = vec![Vec::new(); self.k];
         for blk in (1..1usize << self.k).rev() {
             if self.paid[blk].is_some() || self.free[blk].is_some() {
@@ -443,7 +451,10 @@ impl StudentTable {
                     }
                 }
             };
-            if by_lowest[i].len() < 1 << rest.count_ones() {
+            if by_lowest
+                .get(i)
+                .is_some_and(|l| l.len() < 1 << rest.count_ones())
+            {
                 for &blk in by_lowest[i].iter().filter(|&&blk| blk & !mask == 0) {
                     consider(blk);
                 }
@@ -796,9 +807,9 @@ mod tests {
         out
     }
 
-    /// Trying only the listed blocks where they are fewer than the subsets of the rest gives
-    /// the same table and the same pattern as trying every subset, from one need to the twelve
-    /// a request may hold, with few or many shared seats, narrow or wide.
+    /// Trying only the listed blocks where they are fewer than the subsets of the rest (past
+    /// eight needs) gives the same table and the same pattern as trying every subset, up to
+    /// the twelve needs a request may hold, with few or many shared seats, narrow or wide.
     #[test]
     fn listed_blocks_give_the_programme_of_every_subset() {
         let mut cases = 0;

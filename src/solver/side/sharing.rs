@@ -31,8 +31,9 @@ pub(super) struct Sharing {
 }
 
 /// Students of up to this many needs always get the exact programme (at most 3,280 block
-/// tries per slot, at eight needs: one per subset of the rest of each subset of needs).
-const ALWAYS_EXACT_NEEDS: u32 = 8;
+/// tries per slot, at eight needs: one per subset of the rest of each subset of needs), which
+/// tries every subset of the rest there (`StudentTable::fill`), as it always has.
+pub(super) const ALWAYS_EXACT_NEEDS: u32 = 8;
 
 /// Most work (table cells times blocks tried, see [`exact_work`]) the exact programme may take
 /// for a student of more needs than [`ALWAYS_EXACT_NEEDS`] (a request may hold twelve); one
