@@ -361,6 +361,7 @@ pub fn run(args: Args) -> ExitCode {
     let budget = solver::Budget {
         max_candidate_pairs: args.max_pairs,
         max_memory_bytes: args.max_memory_mb.saturating_mul(1 << 20),
+        ..solver::Budget::default()
     };
     let lang = args.lang;
     match dispatch(args.command, budget, lang) {

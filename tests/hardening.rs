@@ -237,6 +237,7 @@ fn a_dense_request_is_refused_by_memory_too() {
     let budget = mentor_match::solver::Budget {
         max_candidate_pairs: u64::MAX,
         max_memory_bytes: 1 << 20,
+        ..Default::default()
     };
     let index = mentor_match::rules::QualificationIndex::build(&problem);
     match budget.check(&problem, &index) {

@@ -546,11 +546,11 @@ fn consecutive_mentors(
 }
 
 /// Network+side proves the integer program's optimum, and the response is the same, byte for
-/// byte, on a second run.
+/// byte, on a second run. Returns the first answer.
 fn proven_at_the_programs_optimum_byte_for_byte(
     problem: &mentor_match::domain::model::Problem,
     seed: u64,
-) {
+) -> solver::Solved {
     let solved = solved_by_network_side(problem);
     assert_integer_programs_optimum(problem, &solved, seed);
     let a = engine::solve(problem).unwrap();
@@ -559,6 +559,7 @@ fn proven_at_the_programs_optimum_byte_for_byte(
         serde_json::to_string(&proto::response(problem, &a)).unwrap(),
         serde_json::to_string(&proto::response(problem, &b)).unwrap()
     );
+    solved
 }
 
 /// Students with more needs than mentors allowed (`benches/shapes/manyneeds.py`, small): four
@@ -586,13 +587,14 @@ fn students_with_more_needs_than_mentors_allowed_get_the_integer_programs_optimu
     }
 }
 
-/// Students of nine to twelve needs (the most a request may hold). Where their shared seats are
-/// few and small the exact programme over subsets of needs takes them, as it takes every
-/// student of up to eight; where one teacher of all twelve subjects makes its work too large
-/// (`sharing::EXACT_WORK_MAX`), the bound prices their needs one by one (`Shape::Loose`), and
-/// the residual program and the master take those students' needs as rows of their own.
-/// Nothing else reaches either path: `generate` and the mid-size schools stop at five needs.
-/// The same optimum as the integer program, proven, byte-identical run to run.
+/// Students of nine to twelve needs (the most a request may hold), beside a teacher of all
+/// twelve subjects. Within the default budget (`Budget::max_exact_work`) the exact programme
+/// over subsets of needs takes all of them, as it takes every student of up to eight. With a
+/// budget of 2^20 block tries (a twelve-need student under that teacher takes ~1 M) the
+/// dearest get the loose bound (`Shape::Loose`): it prices their needs one by one, and the
+/// residual program and the master take those students' needs as rows of their own. Nothing
+/// else reaches the loose path: `generate` and the mid-size schools stop at five needs. Both
+/// ways the same optimum as the integer program, proven; byte-identical run to run.
 #[test]
 fn students_past_the_exact_programmes_need_count_get_the_integer_programs_optimum() {
     let subjects = [
@@ -609,7 +611,7 @@ fn students_past_the_exact_programmes_need_count_get_the_integer_programs_optimu
         "music",
         "sports",
     ];
-    for seed in [5, 6] {
+    for (seed, exact_work) in [(5, None), (6, Some(1 << 20))] {
         let mut rng = mentor_match::generate::Rng::new(seed);
         let mut draw = |n: usize| rng.below(n);
         let mut students = consecutive_needs(&mut draw, 16, &subjects, &[9, 10, 11, 12]);
@@ -638,7 +640,28 @@ fn students_past_the_exact_programmes_need_count_get_the_integer_programs_optimu
             problem.students.iter().any(|s| s.need_count > 8),
             "seed {seed}: no student past eight needs"
         );
-        proven_at_the_programs_optimum_byte_for_byte(&problem, seed);
+        let solved = match exact_work {
+            None => proven_at_the_programs_optimum_byte_for_byte(&problem, seed),
+            Some(work) => {
+                let mut options = SolveOptions::from_policy(&problem);
+                options.budget.max_exact_work = work;
+                let solved = solver::solve_problem(&problem, options).unwrap();
+                assert_eq!(solved.solution.status, SolveStatus::Optimal, "seed {seed}");
+                let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
+                assert_eq!(verify::verify(&problem, &pairs), Ok(()));
+                assert_integer_programs_optimum(&problem, &solved, seed);
+                solved
+            }
+        };
+        let loose = match solved.method {
+            Method::NetworkSide(st) => st.loose_students,
+            other => panic!("seed {seed}: {other:?}"),
+        };
+        assert_eq!(
+            loose > 0,
+            exact_work.is_some(),
+            "seed {seed}: {loose} loose"
+        );
     }
 }
 

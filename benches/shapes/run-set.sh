@@ -40,6 +40,7 @@ instances=(
   "homeroom4000s2|python3 \$S/homeroom.py 4000 2 > \$OUT"
   "homeroom10000s4|python3 \$S/homeroom.py 10000 4 > \$OUT"
   "gen900s1_k6|\$B generate --students 900 --mentors 240 --seed 1 --output gen900s1.json && python3 \$S/manyneeds.py gen900s1.json \$OUT 6 1"
+  "gen900s1_k9|\$B generate --students 900 --mentors 240 --seed 1 --output gen900s1.json && python3 \$S/manyneeds.py gen900s1.json \$OUT 9 2"
 )
 
 for entry in "${instances[@]}"; do

@@ -171,6 +171,11 @@ pub enum SolveError {
 pub struct Budget {
     pub max_candidate_pairs: u64,
     pub max_memory_bytes: u64,
+    /// Block tries the seat-sharing bound's exact programme may take per evaluation for the
+    /// students past eight needs (the cheapest first); the rest are bounded loosely, which
+    /// keeps an evaluation of the bound from growing with the need count (see
+    /// `side::sharing::EXACT_WORK_BUDGET`, the default).
+    pub max_exact_work: u64,
 }
 
 impl Default for Budget {
@@ -180,6 +185,7 @@ impl Default for Budget {
         Budget {
             max_candidate_pairs: 60_000_000,
             max_memory_bytes: 16 << 30,
+            max_exact_work: side::EXACT_WORK_BUDGET,
         }
     }
 }

@@ -1881,7 +1881,7 @@ mod tests {
             .collect();
         let row = row(&problem, &all, &need_of);
         let cap = row.as_ref().map_or(0.0, |_| bonus_cap(&problem, &all));
-        let sharing = Sharing::build(&problem, &all);
+        let sharing = Sharing::build(&problem, &all, crate::solver::side::EXACT_WORK_BUDGET);
         let fit_scale = flow::fit_scale_with(&problem, &all, cap);
         let fits = super::super::bound::quantised_fits(&all, fit_scale);
         let base = Pricing {

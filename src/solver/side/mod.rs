@@ -63,6 +63,7 @@ use self::bound::{lagrangian, Block, Bound, Floors, KeptRow, Pricing};
 use self::derived::{Bundle, Derived};
 use self::repair::repair;
 use self::residual::{finish, forced_pairs, residual_pairs};
+pub(super) use self::sharing::EXACT_WORK_BUDGET;
 use self::sharing::{Shape, Sharing};
 
 use super::flow::{self, Cost, Seat};
@@ -130,6 +131,10 @@ pub struct SideStats {
     /// was proven at the upper levels or all, and the rest bounded among plans of that
     /// coverage.
     pub floored: bool,
+    /// Students the bound priced loosely: past eight needs, beyond the exact programme's
+    /// budget (`sharing::EXACT_WORK_BUDGET`). Their seat sharing is only bounded, not priced,
+    /// so the bound is weaker around them.
+    pub loose_students: usize,
 }
 
 /// The answer of the method.
@@ -161,6 +166,7 @@ pub(super) fn solve(
         tracing::debug!(
             shared_seats = method.sharing.seats.len(),
             loose_students = method.sharing.loose_students(),
+            exact_work_past_eight_needs = method.sharing.granted_work,
             "seat sharing: shared seats found"
         );
         // A caller's feasible plan (checked by the entry point) is the first incumbent.
@@ -186,6 +192,7 @@ pub(super) fn solve(
                     rounds: ended.rounds,
                     residual_pairs: all.len(),
                     floored: false,
+                    loose_students: method.sharing.loose_students(),
                 },
                 prices: None,
             });
@@ -251,7 +258,7 @@ fn with_method<R>(
     let need_of: Vec<NeedIx> = (0..problem.needs.len() as NeedIx)
         .flat_map(|n| all.of_need(n).map(move |_| n))
         .collect();
-    let sharing = Sharing::build(problem, all);
+    let sharing = Sharing::build(problem, all, options.budget.max_exact_work);
     let fits = bound::quantised_fits(all, fit_scale);
     // A plan's exact value (`Pricing::value` does not read the prices, nor a bonus of 0).
     let values = Pricing {
@@ -710,6 +717,7 @@ impl<'a> Method<'a> {
                     rounds,
                     residual_pairs: 0,
                     floored: false,
+                    loose_students: self.sharing.loose_students(),
                 };
                 Ok(self.answer(inc, status, other.as_ref(), stats))
             }
@@ -990,10 +998,12 @@ impl<'a> Method<'a> {
         // floored.
         let mut levels: Option<[Cost; 4]> = None;
         let mut fixed = 0;
+        let loose_students = sharing.loose_students();
         let stats = |residual_pairs: usize, floored: bool| SideStats {
             rounds,
             residual_pairs,
             floored,
+            loose_students,
         };
         let mut best = inc;
         let mut best_solution: Option<(Candidates, Solution)> = None;

@@ -28,6 +28,8 @@ pub(super) struct Sharing {
     pub(super) locks: Vec<Vec<(MentorIx, u16, Vec<u32>)>>,
     /// How the bound treats each student (see [`Sharing::shape`]).
     shapes: Vec<Shape>,
+    /// The exact programme's work granted to the students past eight needs, per evaluation.
+    pub(super) granted_work: u64,
 }
 
 /// Students of up to this many needs always get the exact programme (at most 3,280 block
@@ -36,16 +38,32 @@ pub(super) struct Sharing {
 pub(super) const ALWAYS_EXACT_NEEDS: u32 = 8;
 
 /// Most work (table cells times blocks tried, see [`exact_work`]) the exact programme may take
-/// for a student of more needs than [`ALWAYS_EXACT_NEEDS`] (a request may hold twelve); one
-/// past it gets the loose bound. About twice the most a student of eight needs takes (29,520
-/// block tries, with nine slots), so no evaluation of the bound grows by more than that. A
-/// student of nine to twelve needs whose shared seats are few and small, as the school's are
-/// (a teacher of two subjects, a counsellor who coaches), stays well under it (twelve needs
-/// shared in pairs along a chain: 32,712 with three slots; nine with one mentor for all of them: 39,364). Before, every student past eight
-/// needs got the loose bound, which lets it ride every shared seat free: on the 900-student
-/// school with up to six more needs each (`gen900s1_k6`), one student of nine needs left the
-/// master's bound a need above the plan, and the answer was `TIME_LIMIT` after 27 s.
-const EXACT_WORK_MAX: u64 = 1 << 16;
+/// in all, per evaluation of the bound, for the students of more needs than
+/// [`ALWAYS_EXACT_NEEDS`] (a request may hold twelve): they get it cheapest first, and those
+/// past the budget get the loose bound (`loose_best`), which lets a student ride every shared
+/// seat free and gives the master no pattern of it. 2^24 block tries are what ~570 students
+/// of eight needs at their worst (one mentor for all eight, nine slots) already cost. Measured
+/// on the 900-student school with more needs (`manyneeds.py`): with up to six more
+/// (`gen900s1_k6`, one student of nine needs) the loose bound left the master's bound a need
+/// above the plan and the answer `TIME_LIMIT` after 27 s, proven in 12 s with it exact; with
+/// up to nine more (194 students of 9–12 needs, 12.0 M block tries), `TIME_LIMIT` after
+/// 16–26 s with 64 of them loose, proven in 4.3 s with none, the bound's evaluations 20 ms
+/// on average on two cores (34 ms at most).
+pub(crate) const EXACT_WORK_BUDGET: u64 = 1 << 24;
+
+/// The students (of `past`: work, student) that get the exact programme within `budget`:
+/// the cheapest first, ties by student, so the choice is the same on every run.
+fn within_budget(mut past: Vec<(u64, usize)>, budget: u64) -> Vec<usize> {
+    past.sort_unstable();
+    let mut spent: u64 = 0;
+    past.into_iter()
+        .take_while(|&(work, _)| {
+            spent = spent.saturating_add(work);
+            spent <= budget
+        })
+        .map(|(_, s)| s)
+        .collect()
+}
 
 /// The exact programme's work for a student of `k` needs with `slots` paid mentors, at most:
 /// per subset of its needs, the blocks that hold its lowest need (the need on its own; each
@@ -81,7 +99,9 @@ pub(super) fn exact_work(k: usize, slots: usize, masks: impl Iterator<Item = (u1
 }
 
 impl Sharing {
-    pub(super) fn build(problem: &Problem, all: &Candidates) -> Self {
+    /// The shared seats of every student; the students past eight needs get the exact
+    /// programme within `exact_work` block tries (see [`EXACT_WORK_BUDGET`]).
+    pub(super) fn build(problem: &Problem, all: &Candidates, exact_work: u64) -> Self {
         let s_count = problem.students.len();
         let parts = crate::parallel::over_ranges(s_count, |range| {
             let mut seats = Vec::new();
@@ -128,6 +148,7 @@ impl Sharing {
             members: Vec::new(),
             locks: vec![Vec::new(); s_count],
             shapes: Vec::new(),
+            granted_work: 0,
         };
         out.seat_start.push(0);
         for (seats, members, counts) in parts {
@@ -154,7 +175,25 @@ impl Sharing {
             }
             out.locks[s as usize].push((m, mask, positions));
         }
-        out.shapes = (0..s_count).map(|s| out.shape_of(problem, s)).collect();
+        let mut past = Vec::new();
+        out.shapes = (0..s_count)
+            .map(|s| match out.shape_of(problem, s) {
+                Ok(shape) => shape,
+                Err(work) => {
+                    past.push((work, s));
+                    Shape::Loose
+                }
+            })
+            .collect();
+        let work_of: Vec<(u64, usize)> = past.clone();
+        for s in within_budget(past, exact_work) {
+            out.shapes[s] = Shape::Exact;
+        }
+        out.granted_work = work_of
+            .iter()
+            .filter(|&&(_, s)| out.shapes[s] == Shape::Exact)
+            .map(|&(w, _)| w)
+            .sum();
         out
     }
 
@@ -171,12 +210,17 @@ impl Sharing {
         self.shapes[s]
     }
 
-    fn shape_of(&self, problem: &Problem, s: usize) -> Shape {
+    /// The student's shape, or, past [`ALWAYS_EXACT_NEEDS`], the exact programme's work for it
+    /// (see [`EXACT_WORK_BUDGET`]).
+    fn shape_of(&self, problem: &Problem, s: usize) -> Result<Shape, u64> {
         let student = &problem.students[s];
         let limit = problem.policy.max_mentors_per_student;
         if self.of_student(s).is_empty() && self.locks[s].is_empty() && student.need_count <= limit
         {
-            return Shape::Simple;
+            return Ok(Shape::Simple);
+        }
+        if student.need_count <= ALWAYS_EXACT_NEEDS {
+            return Ok(Shape::Exact);
         }
         let k = student.need_count as usize;
         let slots = (limit as usize).saturating_sub(self.locks[s].len()).min(k);
@@ -188,13 +232,7 @@ impl Sharing {
             .collect();
         masks.sort_unstable();
         masks.dedup();
-        if student.need_count <= ALWAYS_EXACT_NEEDS
-            || exact_work(k, slots, masks.into_iter()) <= EXACT_WORK_MAX
-        {
-            Shape::Exact
-        } else {
-            Shape::Loose
-        }
+        Err(exact_work(k, slots, masks.into_iter()))
     }
 
     /// Students the bound treats loosely (for the logs).
@@ -211,7 +249,7 @@ pub(super) enum Shape {
     /// The dynamic programme over subsets of needs ([`StudentTable`]).
     Exact,
     /// Too much work for the programme (many needs, large shared seats: see
-    /// [`EXACT_WORK_MAX`]): the relaxation of [`loose_best`].
+    /// [`EXACT_WORK_BUDGET`]): the relaxation of [`loose_best`].
     Loose,
 }
 
@@ -220,29 +258,30 @@ mod tests {
     use super::*;
 
     /// The work counted is the old programme's at its worst for eight needs (one mentor for
-    /// all of them, nine slots); students of nine to twelve needs are exact where shared seats
-    /// are pairs, and past nine not where one mentor covers all of them.
+    /// all of them, nine slots); twelve needs shared in pairs cost about as much, twelve under
+    /// one mentor for all of them (and as many slots) a hundred times that.
     #[test]
-    fn the_work_cap_takes_pairs_of_needs_and_leaves_one_mentor_for_all() {
+    fn the_work_counted_is_the_programmes() {
         assert_eq!(exact_work(8, 8, [(0xff, false)].into_iter()), 29_520);
-        assert!(exact_work(8, 8, [(0xff, false)].into_iter()) * 2 <= EXACT_WORK_MAX);
-        for k in 9..=12 {
-            let pairs = (0..k - 1).map(|i| (0b11u16 << i, false));
-            let work = exact_work(k, 3, pairs);
-            assert!(work <= EXACT_WORK_MAX, "k {k}: pairs {work}");
-            let all = (1u16 << k) - 1;
-            let one_for_all = exact_work(k, 3, [(all, false)].into_iter());
-            assert_eq!(
-                one_for_all <= EXACT_WORK_MAX,
-                k == 9,
-                "k {k}: {one_for_all}"
-            );
-        }
         let chain12 = exact_work(12, 3, (0..11).map(|i| (0b11u16 << i, false)));
         assert_eq!(chain12, 32_712);
+        assert_eq!(exact_work(9, 3, [(0x1ff, false)].into_iter()), 39_364);
+        assert_eq!(exact_work(12, 3, [(0xfff, false)].into_iter()), 1_062_880);
+        assert_eq!(exact_work(12, 12, [(0xfff, false)].into_iter()), 3_454_360);
         // A locked seat's blocks include its single needs, already counted.
         let locked = exact_work(9, 3, [(0b11, true)].into_iter());
         assert_eq!(locked, exact_work(9, 3, [(0b11, false)].into_iter()));
         assert_eq!(exact_work(17, 1, std::iter::empty()), u64::MAX);
+    }
+
+    /// The budget goes to the cheapest students first, ties to the first student, and stops
+    /// at the first that does not fit, whatever the order given.
+    #[test]
+    fn the_budget_goes_to_the_cheapest_students_first() {
+        let past = vec![(50, 7), (10, 3), (30, 1), (10, 2), (40, 9)];
+        assert_eq!(within_budget(past.clone(), 100), vec![2, 3, 1, 9]);
+        assert_eq!(within_budget(past.clone(), 49), vec![2, 3]);
+        assert_eq!(within_budget(past.clone(), 9), Vec::<usize>::new());
+        assert_eq!(within_budget(past, u64::MAX), vec![2, 3, 1, 9, 7]);
     }
 }
