@@ -127,10 +127,13 @@ pub struct SideStats {
     pub rounds: u32,
     /// Candidate pairs left to the integer program after the bound (0: none was needed).
     pub residual_pairs: usize,
-    /// The residual's last bound was the floored one (`bound::Floors`): the plan's coverage
-    /// was proven at the upper levels or all, and the rest bounded among plans of that
-    /// coverage.
+    /// The residual's last bound was the floored one on every level (`bound::Floors`): the
+    /// plan's coverage was proven, and the fit bounded among plans of that coverage.
     pub floored: bool,
+    /// Levels (urgent first) whose coverage the residual's last bound held by floors, 0 to 4
+    /// (4 exactly when `floored`): below them it bounded coverage as well as fit. A stopped
+    /// answer's claims (`LevelCoverage::at_most`) read the bound's digits unless all four are.
+    pub floored_levels: usize,
     /// Students the bound priced loosely: past eight needs, beyond the exact programme's
     /// budget (`sharing::EXACT_WORK_BUDGET`). Their seat sharing is only bounded, not priced,
     /// so the bound is weaker around them.
@@ -192,6 +195,7 @@ pub(super) fn solve(
                     rounds: ended.rounds,
                     residual_pairs: all.len(),
                     floored: false,
+                    floored_levels: 0,
                     loose_students: method.sharing.loose_students(),
                 },
                 prices: None,
@@ -717,6 +721,7 @@ impl<'a> Method<'a> {
                     rounds,
                     residual_pairs: 0,
                     floored: false,
+                    floored_levels: 0,
                     loose_students: self.sharing.loose_students(),
                 };
                 Ok(self.answer(inc, status, other.as_ref(), stats))
@@ -999,10 +1004,11 @@ impl<'a> Method<'a> {
         let mut levels: Option<[Cost; 4]> = None;
         let mut fixed = 0;
         let loose_students = sharing.loose_students();
-        let stats = |residual_pairs: usize, floored: bool| SideStats {
+        let stats = |residual_pairs: usize, floored_levels: usize| SideStats {
             rounds,
             residual_pairs,
-            floored,
+            floored: floored_levels == 4,
+            floored_levels,
             loose_students,
         };
         let mut best = inc;
@@ -1031,7 +1037,7 @@ impl<'a> Method<'a> {
                     residual = restricted.len(),
                     "seat sharing: residual too large for the integer program, plan not proven"
                 );
-                let stats = stats(restricted.len(), levels.is_some());
+                let stats = stats(restricted.len(), fixed);
                 return Ok(self.answer(best, SolveStatus::TimeLimit, Some(&bound), stats));
             }
             residual_len = residual_len.max(restricted.len());
@@ -1093,7 +1099,7 @@ impl<'a> Method<'a> {
                     levels = Some(nu);
                     fixed = levels_fixed;
                     if bound.value <= best.value {
-                        let (status, stats) = (SolveStatus::Optimal, stats(residual_len, true));
+                        let (status, stats) = (SolveStatus::Optimal, stats(residual_len, fixed));
                         return Ok(self.settle(best, best_solution, status, &bound, stats));
                     }
                     delta =
@@ -1107,7 +1113,7 @@ impl<'a> Method<'a> {
                 } else {
                     SolveStatus::TimeLimit
                 };
-                let stats = stats(residual_len, levels.is_some());
+                let stats = stats(residual_len, fixed);
                 return Ok(self.settle(best, best_solution, status, &bound, stats));
             }
             delta = gap;
