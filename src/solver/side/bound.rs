@@ -368,11 +368,7 @@ impl StudentTable {
         let w = self.slots + 1;
         let by_lowest = self.blocks_by_lowest();
         for mask in 1..1usize << self.k {
-            let i = mask.trailing_zeros() as usize;
-            let rest = mask ^ 1 << i;
-            let listed = by_lowest
-                .get(i)
-                .is_some_and(|l| l.len() < 1 << rest.count_ones());
+            let rest = mask & (mask - 1);
             for j in 0..w {
                 let mut best = self.g[rest * w + j];
                 let mut consider = |blk: usize| {
@@ -385,20 +381,14 @@ impl StudentTable {
                         best = best.max(v + self.g[(mask ^ blk) * w + j]);
                     }
                 };
-                if listed {
-                    for &blk in by_lowest[i].iter().filter(|&&blk| blk & !mask == 0) {
-                        consider(blk);
-                    }
-                } else {
-                    for_each_block(rest, i, &mut consider);
-                }
+                for_each_block_of(&by_lowest, mask, &mut consider);
                 self.g[mask * w + j] = best;
             }
         }
     }
 
     /// For each need, the blocks (subsets of needs one seat may cover, paid or free) whose
-    /// lowest need it is, largest mask first: the order in which [`for_each_block`] meets them.
+    /// lowest need it is, largest mask first: the order in which [`for_each_block_of`] meets them.
     /// None (an empty list) for a student of up to [`ALWAYS_EXACT_NEEDS`] needs, whose tables
     /// are small enough to try every subset without building lists (one allocation per need
     /// per evaluation would cost more there).
@@ -430,8 +420,7 @@ impl StudentTable {
         let mut j = self.slots;
         while mask != 0 {
             let target = self.at(mask, j);
-            let i = mask.trailing_zeros() as usize;
-            let rest = mask ^ 1 << i;
+            let rest = mask & (mask - 1);
             let mut found: Option<(usize, MentorIx, bool)> = None;
             let mut consider = |blk: usize| {
                 if found.is_some() {
@@ -451,16 +440,7 @@ impl StudentTable {
                     }
                 }
             };
-            if by_lowest
-                .get(i)
-                .is_some_and(|l| l.len() < 1 << rest.count_ones())
-            {
-                for &blk in by_lowest[i].iter().filter(|&&blk| blk & !mask == 0) {
-                    consider(blk);
-                }
-            } else {
-                for_each_block(rest, i, &mut consider);
-            }
+            for_each_block_of(&by_lowest, mask, &mut consider);
             match found {
                 Some((blk, mentor, paid)) => {
                     out.push(Block {
@@ -521,15 +501,29 @@ impl StudentTable {
     }
 }
 
-/// Calls `f` on every subset of `rest` joined with need `i`, largest first.
-fn for_each_block(rest: usize, i: usize, mut f: impl FnMut(usize)) {
-    let mut sub = rest;
-    loop {
-        f(sub | 1 << i);
-        if sub == 0 {
-            break;
+/// Calls `f` on every block within `mask` that holds its lowest need, largest first: the listed
+/// blocks of that need (`StudentTable::blocks_by_lowest`) where they are fewer than the subsets
+/// of the rest, else every subset of the rest joined with that need (the same blocks, and
+/// empty ones, met in the same order).
+fn for_each_block_of(by_lowest: &[Vec<usize>], mask: usize, mut f: impl FnMut(usize)) {
+    let low = mask & mask.wrapping_neg();
+    let rest = mask ^ low;
+    match by_lowest.get(low.trailing_zeros() as usize) {
+        Some(listed) if listed.len() < 1 << rest.count_ones() => {
+            for &blk in listed.iter().filter(|&&blk| blk & !mask == 0) {
+                f(blk);
+            }
         }
-        sub = (sub - 1) & rest;
+        _ => {
+            let mut sub = rest;
+            loop {
+                f(sub | low);
+                if sub == 0 {
+                    break;
+                }
+                sub = (sub - 1) & rest;
+            }
+        }
     }
 }
 

@@ -127,17 +127,23 @@ pub struct SideStats {
     pub rounds: u32,
     /// Candidate pairs left to the integer program after the bound (0: none was needed).
     pub residual_pairs: usize,
-    /// The residual's last bound was the floored one on every level (`bound::Floors`): the
-    /// plan's coverage was proven, and the fit bounded among plans of that coverage.
-    pub floored: bool,
-    /// Levels (urgent first) whose coverage the residual's last bound held by floors, 0 to 4
-    /// (4 exactly when `floored`): below them it bounded coverage as well as fit. A stopped
-    /// answer's claims (`LevelCoverage::at_most`) read the bound's digits unless all four are.
+    /// Levels (urgent first) whose coverage the residual's last bound held by floors
+    /// (`bound::Floors`), 0 to 4: below them it bounded coverage as well as fit. A stopped
+    /// answer's claims (`LevelCoverage::at_most`) read the bound's digits unless all four are
+    /// ([`SideStats::floored`]).
     pub floored_levels: usize,
     /// Students the bound priced loosely: past eight needs, beyond the exact programme's
     /// budget (`sharing::EXACT_WORK_BUDGET`). Their seat sharing is only bounded, not priced,
     /// so the bound is weaker around them.
     pub loose_students: usize,
+}
+
+impl SideStats {
+    /// The residual's last bound was the floored one on every level: the plan's coverage was
+    /// proven, and the fit bounded among plans of that coverage.
+    pub fn floored(&self) -> bool {
+        self.floored_levels == 4
+    }
 }
 
 /// The answer of the method.
@@ -194,7 +200,6 @@ pub(super) fn solve(
                 stats: SideStats {
                     rounds: ended.rounds,
                     residual_pairs: all.len(),
-                    floored: false,
                     floored_levels: 0,
                     loose_students: method.sharing.loose_students(),
                 },
@@ -720,7 +725,6 @@ impl<'a> Method<'a> {
                 let stats = SideStats {
                     rounds,
                     residual_pairs: 0,
-                    floored: false,
                     floored_levels: 0,
                     loose_students: self.sharing.loose_students(),
                 };
@@ -1007,7 +1011,6 @@ impl<'a> Method<'a> {
         let stats = |residual_pairs: usize, floored_levels: usize| SideStats {
             rounds,
             residual_pairs,
-            floored: floored_levels == 4,
             floored_levels,
             loose_students,
         };
@@ -1142,11 +1145,12 @@ impl<'a> Method<'a> {
         if !self.without_side_rows() || self.all.scores.iter().any(|&s| s < 0.0) {
             return None;
         }
-        let fixed = Floors::of_plan(problem, &best.pairs, 4).proven_levels(bound.value);
+        let mut floors = Floors::of_plan(problem, &best.pairs, 4);
+        let fixed = floors.proven_levels(bound.value);
         if fixed <= after {
             return None;
         }
-        let floors = Floors::of_plan(problem, &best.pairs, fixed);
+        floors.fixed = fixed;
         let coverage = floors.coverage();
         let until = self
             .deadline
@@ -1269,7 +1273,7 @@ impl<'a> Method<'a> {
                     let pairs = verify::pairs(&candidates, &solution.chosen);
                     let proof = residual::CoverageProof {
                         bound,
-                        floored: stats.floored,
+                        floored: stats.floored(),
                         digits_are_coverage: self.values.row.is_none(),
                     };
                     proof.apply(

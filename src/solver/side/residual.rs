@@ -179,7 +179,7 @@ pub(super) fn finish(
     if let (SolveStatus::TimeLimit, Some(b)) = (status, bound) {
         let proof = CoverageProof {
             bound: b,
-            floored: stats.floored,
+            floored: stats.floored(),
             digits_are_coverage,
         };
         proof.apply(problem, all, fit_scale, inc.value, &mut coverage);

@@ -51,9 +51,10 @@ pub(super) const ALWAYS_EXACT_NEEDS: u32 = 8;
 /// on average on two cores (34 ms at most).
 pub(crate) const EXACT_WORK_BUDGET: u64 = 1 << 24;
 
-/// The students (of `past`: work, student) that get the exact programme within `budget`:
-/// the cheapest first, ties by student, so the choice is the same on every run.
-fn within_budget(mut past: Vec<(u64, usize)>, budget: u64) -> Vec<usize> {
+/// The students (of `past`: work, student) that get the exact programme within `budget`,
+/// with their work: the cheapest first, ties by student, so the choice is the same on every
+/// run.
+fn within_budget(mut past: Vec<(u64, usize)>, budget: u64) -> Vec<(u64, usize)> {
     past.sort_unstable();
     let mut spent: u64 = 0;
     past.into_iter()
@@ -61,7 +62,6 @@ fn within_budget(mut past: Vec<(u64, usize)>, budget: u64) -> Vec<usize> {
             spent = spent.saturating_add(work);
             spent <= budget
         })
-        .map(|(_, s)| s)
         .collect()
 }
 
@@ -185,15 +185,10 @@ impl Sharing {
                 }
             })
             .collect();
-        let work_of: Vec<(u64, usize)> = past.clone();
-        for s in within_budget(past, exact_work) {
+        for (work, s) in within_budget(past, exact_work) {
             out.shapes[s] = Shape::Exact;
+            out.granted_work += work;
         }
-        out.granted_work = work_of
-            .iter()
-            .filter(|&&(_, s)| out.shapes[s] == Shape::Exact)
-            .map(|&(w, _)| w)
-            .sum();
         out
     }
 
@@ -279,9 +274,16 @@ mod tests {
     #[test]
     fn the_budget_goes_to_the_cheapest_students_first() {
         let past = vec![(50, 7), (10, 3), (30, 1), (10, 2), (40, 9)];
-        assert_eq!(within_budget(past.clone(), 100), vec![2, 3, 1, 9]);
-        assert_eq!(within_budget(past.clone(), 49), vec![2, 3]);
-        assert_eq!(within_budget(past.clone(), 9), Vec::<usize>::new());
-        assert_eq!(within_budget(past, u64::MAX), vec![2, 3, 1, 9, 7]);
+        let students = |budget: u64| -> Vec<usize> {
+            within_budget(past.clone(), budget)
+                .into_iter()
+                .map(|(_, s)| s)
+                .collect()
+        };
+        assert_eq!(students(100), vec![2, 3, 1, 9]);
+        assert_eq!(students(49), vec![2, 3]);
+        assert_eq!(students(9), Vec::<usize>::new());
+        assert_eq!(students(u64::MAX), vec![2, 3, 1, 9, 7]);
+        assert_eq!(within_budget(past.clone(), 49), vec![(10, 2), (10, 3)]);
     }
 }
