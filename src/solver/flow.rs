@@ -20,15 +20,13 @@
 //! integer program, or anything above the solver (outcome, explanations, engine, proto,
 //! service).
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::domain::Priority;
 use crate::rules::Candidates;
 
 mod by_needs;
 mod by_students;
+mod radix;
 use by_needs::ByNeeds;
 use by_students::ByStudents;
 
@@ -150,7 +148,7 @@ struct Search {
     parent: Vec<u32>,
     done: Vec<bool>,
     touched: Vec<usize>,
-    heap: BinaryHeap<Reverse<(Cost, u32)>>,
+    heap: radix::RadixHeap,
     /// Nodes settled by every search so far: the work done, independent of machine noise.
     settled: u64,
 }
@@ -162,7 +160,7 @@ impl Search {
             parent: vec![UNSEEN; nodes],
             done: vec![false; nodes],
             touched: Vec::new(),
-            heap: BinaryHeap::new(),
+            heap: radix::RadixHeap::new(),
             settled: 0,
         }
     }
@@ -206,8 +204,8 @@ impl Search {
         // as the sink (students a zero-priced arc from the source, say) it stops at once
         // instead of settling the plateau first.
         let key = |v: usize| if v == sink { 0 } else { v as u32 + 1 };
-        self.heap.push(Reverse((0, key(from))));
-        while let Some(Reverse((d, k))) = self.heap.pop() {
+        self.heap.push(0, key(from));
+        while let Some((d, k)) = self.heap.pop() {
             let u = if k == 0 { sink } else { k as usize - 1 };
             if self.done[u] || d > self.dist[u] {
                 continue;
@@ -234,7 +232,7 @@ impl Search {
                         }
                         self.dist[v] = nd;
                         self.parent[v] = ai as u32;
-                        self.heap.push(Reverse((nd, key(v))));
+                        self.heap.push(nd, key(v));
                     }
                 }
             }

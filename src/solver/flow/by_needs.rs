@@ -16,9 +16,7 @@
 //! Imports the domain, the rules and its parent `flow`; must not import HiGHS or anything above
 //! the solver.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
+use super::radix::RadixHeap;
 use super::{quantised_fit, Cost, Prepared, SeatCosts, DEADLINE_CHECK_EVERY, UNSEEN};
 use crate::domain::model::{NeedIx, Problem};
 use crate::rules::Candidates;
@@ -220,7 +218,7 @@ enum Reach {
 struct Search {
     label: Vec<Label>,
     touched: Vec<usize>,
-    heap: BinaryHeap<Reverse<(Cost, u32)>>,
+    heap: RadixHeap,
     /// Nodes settled by every search so far: the work done, independent of machine noise.
     settled: u64,
     /// Arcs relaxed by every search so far: the work done where settled nodes differ in how
@@ -247,7 +245,7 @@ impl Search {
         Search {
             label,
             touched: Vec::new(),
-            heap: BinaryHeap::new(),
+            heap: RadixHeap::new(),
             settled: 0,
             scanned: 0,
         }
@@ -264,7 +262,7 @@ impl Search {
         self.label[root].dist = 0;
         self.label[root].parent = u32::MAX;
         self.touched.push(root);
-        self.heap.push(Reverse((0, self.key(root))));
+        self.heap.push(0, self.key(root));
     }
 
     /// Heap order among equal distances: the sink first (it is the last node, key 0), then the
@@ -282,7 +280,7 @@ impl Search {
     /// Settles the closest node not settled yet (skipping stale heap entries); None when the
     /// search has reached everything it can.
     fn settle_next(&mut self) -> Option<(Cost, usize)> {
-        while let Some(Reverse((d, key))) = self.heap.pop() {
+        while let Some((d, key)) = self.heap.pop() {
             let u = self.node(key);
             let label = &mut self.label[u];
             if label.done || d > label.dist {
@@ -444,7 +442,7 @@ impl Search {
                 self.touched.push(v);
             }
             let key = self.key(v);
-            self.heap.push(Reverse((nd, key)));
+            self.heap.push(nd, key);
             true
         } else {
             false
