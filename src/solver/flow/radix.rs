@@ -75,10 +75,12 @@ impl RadixHeap {
     }
 
     /// The bucket of order-mapped distance `x` (at least `last`).
+    #[inline]
     fn bucket_of(&self, x: u128) -> usize {
         BUCKETS - (x ^ self.last).leading_zeros() as usize
     }
 
+    #[inline]
     fn file(&mut self, x: u128, key: u32) {
         let b = self.bucket_of(x);
         if b == 0 {
@@ -89,6 +91,7 @@ impl RadixHeap {
         }
     }
 
+    #[inline]
     pub(super) fn push(&mut self, d: Cost, key: u32) {
         if let Some(heap) = self.fallback.as_mut() {
             heap.push(Reverse((d, key)));
@@ -103,6 +106,7 @@ impl RadixHeap {
     }
 
     /// Least distance first, then least key.
+    #[inline]
     pub(super) fn pop(&mut self) -> Option<(Cost, u32)> {
         if let Some(heap) = self.fallback.as_mut() {
             return heap.pop().map(|Reverse(e)| e);
