@@ -42,6 +42,21 @@ struct Factor {
     /// The core's LU (row-major, unit lower part implied), with its row order.
     core_lu: Vec<f64>,
     core_perm: Vec<usize>,
+    /// Work arrays of [`Factor::factor`], kept between factorisations (one per structural
+    /// pivot: allocating them afresh each time was a share of the refactor's cost).
+    scratch: Scratch,
+}
+
+/// See [`Factor::scratch`].
+#[derive(Default)]
+struct Scratch {
+    row_live: Vec<bool>,
+    col_live: Vec<bool>,
+    row_count: Vec<usize>,
+    col_count: Vec<usize>,
+    row_stack: Vec<usize>,
+    col_stack: Vec<usize>,
+    at: Vec<usize>,
 }
 
 impl Working {
@@ -214,15 +229,38 @@ impl Factor {
         if k == 0 {
             return true;
         }
-        let mut row_live = vec![true; k];
-        let mut col_live = vec![true; k];
-        let mut row_count: Vec<usize> = self.rows.iter().map(Vec::len).collect();
-        let mut col_count: Vec<usize> = self.cols.iter().map(Vec::len).collect();
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let ok = self.peel_and_factor(k, &mut scratch);
+        self.scratch = scratch;
+        ok
+    }
+
+    /// [`Factor::factor`] past the columns' lists, with its work arrays lent.
+    fn peel_and_factor(&mut self, k: usize, scratch: &mut Scratch) -> bool {
+        let Scratch {
+            row_live,
+            col_live,
+            row_count,
+            col_count,
+            row_stack,
+            col_stack,
+            at,
+        } = scratch;
+        row_live.clear();
+        row_live.resize(k, true);
+        col_live.clear();
+        col_live.resize(k, true);
+        row_count.clear();
+        row_count.extend(self.rows.iter().map(Vec::len));
+        col_count.clear();
+        col_count.extend(self.cols.iter().map(Vec::len));
         if row_count.contains(&0) || col_count.contains(&0) {
             return false;
         }
-        let mut row_stack: Vec<usize> = (0..k).rev().filter(|&r| row_count[r] == 1).collect();
-        let mut col_stack: Vec<usize> = (0..k).rev().filter(|&c| col_count[c] == 1).collect();
+        row_stack.clear();
+        row_stack.extend((0..k).rev().filter(|&r| row_count[r] == 1));
+        col_stack.clear();
+        col_stack.extend((0..k).rev().filter(|&c| col_count[c] == 1));
         loop {
             if let Some(r) = row_stack.pop() {
                 if !row_live[r] || row_count[r] != 1 {
@@ -289,7 +327,8 @@ impl Factor {
         if m == 0 {
             return true;
         }
-        let mut at = vec![usize::MAX; k];
+        at.clear();
+        at.resize(k, usize::MAX);
         for (i, &c) in self.core_cols.iter().enumerate() {
             at[c] = i;
         }
