@@ -52,6 +52,17 @@ fn distance(x: u128) -> Cost {
     (x ^ (1 << 127)) as Cost
 }
 
+/// The positions of the set bits of `bits`, lowest first (the nonempty buckets' indices).
+fn set_bits(mut bits: u128) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (bits != 0).then(|| {
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            i
+        })
+    })
+}
+
 impl RadixHeap {
     pub(super) fn new() -> Self {
         RadixHeap {
@@ -63,11 +74,8 @@ impl RadixHeap {
     /// Empties the heap (keeping its buffers); any distance may be pushed next.
     pub(super) fn clear(&mut self) {
         self.ties.clear();
-        let mut rest = self.nonempty;
-        while rest != 0 {
-            let i = rest.trailing_zeros() as usize;
+        for i in set_bits(self.nonempty) {
             self.buckets[i].clear();
-            rest &= rest - 1;
         }
         self.nonempty = 0;
         self.last = 0;
@@ -136,15 +144,12 @@ impl RadixHeap {
         let mut heap = BinaryHeap::new();
         let last = distance(self.last);
         heap.extend(self.ties.drain().map(|Reverse(key)| Reverse((last, key))));
-        let mut rest = self.nonempty;
-        while rest != 0 {
-            let i = rest.trailing_zeros() as usize;
+        for i in set_bits(self.nonempty) {
             heap.extend(
                 self.buckets[i]
                     .drain(..)
                     .map(|(x, key)| Reverse((distance(x), key))),
             );
-            rest &= rest - 1;
         }
         self.nonempty = 0;
         self.fallback.insert(heap)

@@ -229,14 +229,6 @@ impl Factor {
         if k == 0 {
             return true;
         }
-        let mut scratch = std::mem::take(&mut self.scratch);
-        let ok = self.peel_and_factor(k, &mut scratch);
-        self.scratch = scratch;
-        ok
-    }
-
-    /// [`Factor::factor`] past the columns' lists, with its work arrays lent.
-    fn peel_and_factor(&mut self, k: usize, scratch: &mut Scratch) -> bool {
         let Scratch {
             row_live,
             col_live,
@@ -245,7 +237,7 @@ impl Factor {
             row_stack,
             col_stack,
             at,
-        } = scratch;
+        } = &mut self.scratch;
         row_live.clear();
         row_live.resize(k, true);
         col_live.clear();
