@@ -602,6 +602,16 @@ impl<'a> Method<'a> {
             if let Some(own) = self.lp_plan_at(master_lp.as_ref(), &evaluated) {
                 ended.offer(own.value, &own.pairs);
             }
+            // Where the LP optimum splits a few rows, those rows settled in integers: a plan
+            // worth the bound, or at least with its coverage, saves the next round (and at
+            // the district the residual programme).
+            let open = evaluated.value.saturating_sub(ended.best_value()) as f64
+                > EXACT_READ_GAP_POINTS * self.values.fit_scale;
+            if let Some(lp) = master_lp.as_ref().filter(|_| open) {
+                if let Some(split) = self.split_rows_plan(lp, ended.best_value()) {
+                    ended.offer(split.value, &split.pairs);
+                }
+            }
             // The bundles of the master's own LP plan first: one consistent (fractional) plan,
             // where the bound's best patterns break the LP's ties each student on its own and
             // can crowd the same seats. Those come next if the LP's were tried.
@@ -1168,6 +1178,41 @@ impl<'a> Method<'a> {
         let started = Instant::now();
         let until = self.deadline.earlier(started + self.deadline.left() / 2);
         let wishes = lp.integer_plan(until)?;
+        let (fits, plan) = self.plan_of_wishes(&wishes);
+        tracing::debug!(
+            fits,
+            wished = wishes.len(),
+            made = plan.pairs.len(),
+            gain_needs = plan.value.saturating_sub(best_value) as f64 / ONE_NEED as f64,
+            ms = started.elapsed().as_millis() as u64,
+            "seat sharing: plan from the master's columns"
+        );
+        (fits && plan.value > best_value).then_some(plan)
+    }
+
+    /// The plan from the master's LP optimum with its split rows settled in integers
+    /// ([`master::MasterLp::split_rows_plan`]), made to fit the rules and repaired as
+    /// [`Method::columns_plan`]'s; None unless it beats `best_value`. A quarter of the time
+    /// left at most.
+    fn split_rows_plan(&self, lp: &master::MasterLp<'_>, best_value: Cost) -> Option<Incumbent> {
+        let started = Instant::now();
+        let until = self.deadline.earlier(started + self.deadline.left() / 4);
+        let wishes = lp.split_rows_plan(until)?;
+        let (fits, plan) = self.plan_of_wishes(&wishes);
+        tracing::debug!(
+            fits,
+            made = plan.pairs.len(),
+            gain_points = plan.value.saturating_sub(best_value) as f64 / self.values.fit_scale,
+            ms = started.elapsed().as_secs_f64() * 1e3,
+            "seat sharing: the LP optimum's split rows settled in integers"
+        );
+        (fits && plan.value > best_value).then_some(plan)
+    }
+
+    /// `wishes` (pairs from the master's columns, which may break a rule the master relaxes)
+    /// as a plan: the best-valued first as far as the rules allow, then repaired as every
+    /// round's plan is. Also whether that plan meets every rule and keeps enough of a kept row.
+    fn plan_of_wishes(&self, wishes: &[(NeedIx, MentorIx)]) -> (bool, Incumbent) {
         let (problem, all, values) = (self.problem, self.all, self.values);
         let mut ranked: Vec<(Cost, NeedIx, MentorIx)> = wishes
             .iter()
@@ -1180,15 +1225,7 @@ impl<'a> Method<'a> {
         repair(problem, all, values, &mut pairs);
         let fits = verify::verify(problem, &pairs).is_ok() && self.keeps_enough(&pairs);
         let value = self.value_of(&pairs);
-        tracing::debug!(
-            fits,
-            wished = wishes.len(),
-            made = pairs.len(),
-            gain_needs = value.saturating_sub(best_value) as f64 / ONE_NEED as f64,
-            ms = started.elapsed().as_millis() as u64,
-            "seat sharing: plan from the master's columns"
-        );
-        (fits && value > best_value).then_some(Incumbent { value, pairs })
+        (fits, Incumbent { value, pairs })
     }
 
     /// The integer program over the residual pairs `restricted`. The incumbent (its pairs are
