@@ -26,7 +26,12 @@
 //!    prices, before the master is built: where its network settles the bound (every seat
 //!    tied), the master never runs. Where the master's LP optimum, rounded to a plan, has
 //!    its coverage proven (at 4,000 x 1,000 it is integral: the plan is the LP's own), that
-//!    plan is the incumbent and the round after the master is not run.
+//!    plan is the incumbent and the round after the master is not run. Where the LP splits a
+//!    few rows between columns, those rows are settled in integers within the seats the
+//!    columns it takes whole leave (`MasterLp::split_rows_plan`): at the school that plan has
+//!    the optimum's coverage where the rounded one was a low need short, and at the district
+//!    it is 0.011 points from the bound where the rounded one was 12, so the residual below
+//!    starts narrower.
 //! 4. **Residual**: if a gap `G` remains, every plan better than the incumbent gives each
 //!    student a pattern within `G` of its best at the prices (the terms of `L − value` are all
 //!    non-negative). Pairs in no such pattern are dropped, and a pair every such pattern
