@@ -590,10 +590,11 @@ impl<'a> Method<'a> {
             // and bookkeeping over 170 k columns, with no LP solve, at the end of the limit).
             let converged = master_lp.as_ref().is_some_and(|m| m.converged());
             let master_until = self.master_until(rounds_until, round_started.elapsed());
-            let master = if converged || master_until.passed() {
-                None
-            } else {
+            let master_runs = !converged && !master_until.passed();
+            let master = if master_runs {
                 Some(&mut master_lp)
+            } else {
+                None
             };
             let evaluated = self.round_bound(
                 &plan,
@@ -613,9 +614,11 @@ impl<'a> Method<'a> {
             }
             // Where the LP optimum splits a few rows, those rows settled in integers: a plan
             // worth the bound, or at least with its coverage, saves the next round (and at
-            // the district the residual programme).
-            let open = evaluated.value.saturating_sub(ended.best_value()) as f64
-                > EXACT_READ_GAP_POINTS * self.values.fit_scale;
+            // the district narrows the residual programme). Once per LP optimum: a round
+            // whose master did not run has the same one.
+            let open = master_runs
+                && evaluated.value.saturating_sub(ended.best_value()) as f64
+                    > EXACT_READ_GAP_POINTS * self.values.fit_scale;
             if let Some(lp) = master_lp.as_ref().filter(|_| open) {
                 if let Some(split) = self.split_rows_plan(lp, ended.best_value()) {
                     ended.offer(split.value, &split.pairs);
