@@ -297,11 +297,12 @@ impl Lp {
             if let Ok(level) = std::env::var("MENTOR_MATCH_HIGHS_DEV") {
                 model.set_option("log_dev_level", level.parse::<i32>().unwrap_or(1));
             }
-            // HiGHS's own consistency checks (factor, edge weights, basis) at every solve: for
-            // checking a change to the vendored HiGHS (vendor/highs-sys/MENTOR-MATCH.md).
+            // HiGHS's time per simplex operation at every solve (8: its solver-time analysis).
             if let Ok(level) = std::env::var("MENTOR_MATCH_HIGHS_ANALYSIS") {
                 model.set_option("highs_analysis_level", level.parse::<i32>().unwrap_or(8));
             }
+            // HiGHS's own consistency checks (factor, edge weights, basis) at every solve: for
+            // checking a change to the vendored HiGHS (vendor/highs-sys/MENTOR-MATCH.md).
             if let Ok(level) = std::env::var("MENTOR_MATCH_HIGHS_DEBUG") {
                 model.set_option("highs_debug_level", level.parse::<i32>().unwrap_or(1));
             }

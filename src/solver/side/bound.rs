@@ -167,6 +167,16 @@ impl Pricing<'_> {
         self.value_at(self.need_base(self.need_of[c] as usize), c)
     }
 
+    /// The value of a plan's pairs ([`Pricing::value`] summed; pairs that are no candidate
+    /// count nothing).
+    pub(super) fn plan_value(&self, pairs: &[(NeedIx, MentorIx)]) -> Cost {
+        pairs
+            .iter()
+            .filter_map(|&(n, m)| self.all.find(n, m))
+            .map(|c| self.value(c))
+            .sum()
+    }
+
     /// The part of [`Pricing::value`] every pair of need `n` shares: its coverage digit (or
     /// its level's price under floors), read once per need in the scans over all pairs.
     fn need_base(&self, n: usize) -> Cost {

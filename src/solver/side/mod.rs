@@ -407,11 +407,7 @@ struct RoundPlan {
 impl<'a> Method<'a> {
     /// A plan's exact value in the packed costs.
     fn value_of(&self, pairs: &[(NeedIx, MentorIx)]) -> Cost {
-        pairs
-            .iter()
-            .filter_map(|&(n, m)| self.all.find(n, m))
-            .map(|c| self.values.value(c))
-            .sum()
+        self.values.plan_value(pairs)
     }
 
     /// The master's LP plan (`MasterLp::lp_plan`) repaired, where it breaks no rule, keeps
