@@ -126,10 +126,26 @@ const TIE_BREAK_JITTER_POINTS: f64 = 0.5;
 /// a re-solve is capped at this many iterations per column just added, plus
 /// [`FIT_RESOLVE_CAP_BASE`] (the generated schools and the district need at most ~11 per
 /// column past a hundred columns, and 117–457 for a handful): one that meets the cap goes on
-/// perturbed from where it stopped, as does every later re-solve of that master, so at worst
-/// one cap's iterations are spent for nothing. Measured: the district 0.85x (paired, median of
-/// 3: 26.1 against 30.6 s), the schools of the 15-instance set within noise, the same optima.
+/// perturbed from where it stopped. The next re-solve tries unperturbed again; only after
+/// [`CAPPED_RESOLVES_IN_A_ROW`] capped re-solves in a row is every later re-solve of that
+/// master perturbed, so at worst that many caps' iterations are spent for nothing. Measured:
+/// the district 0.85x (paired, median of 3: 26.1 against 30.6 s), the schools of the
+/// 15-instance set within noise, the same optima.
 const FIT_RESOLVE_CAP_PER_COLUMN: i32 = 15;
+
+/// Capped fit-tier re-solves in a row after which the master's later re-solves all run
+/// perturbed. One cap met now and then is no sign that the tier wanders: a perturbed re-solve
+/// costs thousands of iterations however few columns joined (HiGHS draws its perturbation
+/// afresh), so giving up on unperturbed re-solves at the first cap, as before, cost more
+/// than the cap it saved. On `homeroom10000s4` (`homeroom.py 10000 4`, the only instance of
+/// the shapes set that meets a cap) the unperturbed re-solves of the fit tier's tail took
+/// 1,600–1,900 iterations for 64–128 new columns, just over the cap once; perturbed from
+/// there on, each took 4,100–5,200 for 25–118: the fit tier 92.5 k iterations and 8.7 s of
+/// LP in 25 solves, against 33.2 k and 2.7 s in 14 solves trying unperturbed again (two caps,
+/// not in a row), and the whole run 27.7 -> 21.3 s, the same optimum (twenty-fourth
+/// session). Where no cap is met (every other instance of the set, the generated schools
+/// and the district) nothing changes.
+const CAPPED_RESOLVES_IN_A_ROW: u32 = 2;
 /// See [`FIT_RESOLVE_CAP_PER_COLUMN`].
 const FIT_RESOLVE_CAP_BASE: i32 = 500;
 
@@ -786,9 +802,12 @@ pub(super) struct MasterLp<'a> {
     /// The iteration cap of the fit tier's unperturbed re-solves, when not
     /// [`fit_resolve_cap`]'s (a test sets 0, to stop the first such re-solve at its cap).
     fit_resolve_cap: Option<i32>,
-    /// Fit-tier re-solves stopped at their cap and finished perturbed: after the first, every
-    /// re-solve of this master is perturbed (see [`FIT_RESOLVE_CAP_PER_COLUMN`]).
+    /// Fit-tier re-solves stopped at their cap and finished perturbed, in all.
     capped_resolves: u32,
+    /// The same, since the last re-solve that finished unperturbed within its cap: at
+    /// [`CAPPED_RESOLVES_IN_A_ROW`] every later re-solve of this master is perturbed (see
+    /// [`FIT_RESOLVE_CAP_PER_COLUMN`]).
+    capped_in_a_row: u32,
     /// The columns' values at the last optimal LP solve (see [`MasterLp::lp_bundles`]).
     primal: Vec<f64>,
     /// The coverage tiers' settled prices (packed) of the mentors' rows under the fit tier,
@@ -867,6 +886,7 @@ impl<'a> MasterLp<'a> {
             max_iterations: MAX_ITERATIONS_PER_TIER,
             fit_resolve_cap: None,
             capped_resolves: 0,
+            capped_in_a_row: 0,
             fit_settled: None,
             primal: Vec::new(),
             network,
@@ -1438,8 +1458,10 @@ impl<'a> MasterLp<'a> {
             run.iterations += 1;
             let lp_started = std::time::Instant::now();
             // The fit tier's re-solves run unperturbed, under a cap on their iterations (see
-            // [`FIT_RESOLVE_CAP_PER_COLUMN`]); a re-solve stopped by the cap goes on perturbed.
-            let capped = varied_fits && solves > 1 && self.capped_resolves == 0;
+            // [`FIT_RESOLVE_CAP_PER_COLUMN`]); a re-solve stopped by the cap goes on perturbed,
+            // and after [`CAPPED_RESOLVES_IN_A_ROW`] such in a row every later one is.
+            let capped =
+                varied_fits && solves > 1 && self.capped_in_a_row < CAPPED_RESOLVES_IN_A_ROW;
             let cap = if capped {
                 self.fit_resolve_cap
                     .unwrap_or_else(|| fit_resolve_cap(added))
@@ -1460,13 +1482,17 @@ impl<'a> MasterLp<'a> {
                     self.lp.solve()?
                 }
             };
+            if capped && solved.end != LpEnd::IterationLimit {
+                self.capped_in_a_row = 0;
+            }
             if capped && solved.end == LpEnd::IterationLimit {
                 capped_iterations = solved.iterations;
                 self.capped_resolves += 1;
+                self.capped_in_a_row += 1;
                 tracing::debug!(
                     tier,
                     iterations = capped_iterations,
-                    "seat sharing: the fit tier's unperturbed re-solve met its cap; perturbed now"
+                    "seat sharing: the fit tier's unperturbed re-solve met its cap; finished perturbed"
                 );
                 self.lp.set_perturbation(true);
                 self.lp.set_iteration_limit(i32::MAX);
@@ -2220,9 +2246,10 @@ mod tests {
         });
     }
 
-    /// A fit-tier re-solve stopped at its iteration cap (here 0, so the first one stops) goes
-    /// on perturbed from where it stopped, as do the later ones, to the LP's optimum: the
-    /// master converges to the same exact bound as uncapped.
+    /// A fit-tier re-solve stopped at its iteration cap (here 0, so every unperturbed one
+    /// stops) goes on perturbed from where it stopped; the next tries unperturbed again, and
+    /// after two capped in a row every later one is perturbed. The master converges to the
+    /// same exact bound as uncapped.
     #[test]
     fn a_fit_resolve_stopped_at_its_cap_goes_on_to_the_same_bound() {
         with_school_master(|base, sharing, start, deadline| {
@@ -2237,8 +2264,8 @@ mod tests {
             };
             let ((capped, stops), (free, none)) = (bound(Some(0)), bound(None));
             assert_eq!(
-                stops, 1,
-                "one re-solve met the cap; the later ones ran perturbed"
+                stops, CAPPED_RESOLVES_IN_A_ROW,
+                "two re-solves in a row met the cap; the later ones ran perturbed"
             );
             assert_eq!(none, 0, "the default cap is never met here");
             let points = (capped - free).abs() as f64 / base.fit_scale;
