@@ -42,8 +42,8 @@
 //! following every change; HiGHS solves the fit tier from the network's basis, and every tier
 //! from the first the network gives up (a pivot budget per tier, a cap on its working
 //! matrix's dense core: see `network_tiers.rs`). Without the copy (a rematch's kept row,
-//! which is no network row) HiGHS solves every tier, breaking the normal and low tiers' ties
-//! by fit ([`TIE_BROKEN_TIERS`]).
+//! which is no network row) HiGHS solves every tier, breaking the high, normal and low
+//! tiers' ties by fit ([`TIE_BROKEN_TIERS`]).
 //!
 //! Floats only *choose* the prices: every bound this returns is evaluated in the packed
 //! `i128` costs by [`lagrangian`], so an LP tolerance can loosen a bound but never make a
@@ -72,8 +72,8 @@ use crate::solver::{verify, Until};
 /// seed 3: 4.3 -> 2.7 s).
 const MAX_ITERATIONS_PER_TIER: u32 = 100;
 
-/// Tiers whose LP breaks its ties by fit: normal and low coverage. Their 0/1 objectives are
-/// massively dual degenerate, and HiGHS's own remedy, a random cost perturbation drawn afresh
+/// Tiers whose LP breaks its ties by fit: high, normal and low coverage. Their 0/1 objectives
+/// are massively dual degenerate, and HiGHS's own remedy, a random cost perturbation drawn afresh
 /// at every solve, put thousands of nonbasic columns on the wrong side of their reduced costs
 /// at the start of each re-solve: at 4,000x1,000 every re-solve took 5-13 k dual simplex
 /// iterations even after a pricing round that added 3 columns. A fixed tie-break by fit
@@ -82,8 +82,7 @@ const MAX_ITERATIONS_PER_TIER: u32 = 100;
 /// the new columns need work. The tier ends with one solve at its own costs, from that basis,
 /// whose duals are the tier's exact prices; those solves run with HiGHS's perturbation on
 /// again (without it, a 4,000x1,000 rematch's last normal-tier solve stalled for 2 s on the
-/// degenerate 0/1 costs after 261 columns joined). The urgent and high tiers are cheap
-/// without it.
+/// degenerate 0/1 costs after 261 columns joined). The urgent tier is cheap without it.
 ///
 /// With a rematch's kept row too, since its coverage duals are read as fractions
 /// ([`simplest_fraction`]): before that, the float noise in the row's price, multiplied by a
@@ -93,7 +92,18 @@ const MAX_ITERATIONS_PER_TIER: u32 = 100;
 /// penalised 0.5), against the master without it: the same bounds and optima, and 900x240
 /// `maxChanges: 10` 2.29 -> 1.92 s, 4,000x1,000 `maxChanges: 20` 4.92 -> 4.38 s and `200`
 /// 5.59 -> 3.70 s (one run each, the whole CLI).
-const TIE_BROKEN_TIERS: std::ops::Range<usize> = 2..TIERS - 1;
+///
+/// The high tier too (twenty-fourth session), when HiGHS solves it: on the generated schools
+/// the network copy does, but where the network gives the high tier up (homeroom classes,
+/// whose high needs are many and seats few) or there is no network copy (a rematch's kept
+/// row), its perturbed re-solves cost thousands of iterations each as well. Measured:
+/// `homeroom10000s4` (`homeroom.py 10000 4`) the high tier 111.3 k iterations and 9.0 s of
+/// LP in 10 solves against 43.6 k and 3.2 s in 14, and its normal tier 15.9 k against 3.4 k;
+/// the 4,000x1,000 rematch with `maxChanges: 20` 0.85x (paired, median of 4: 4.24 against
+/// 5.09 s), the same optima; `homeroom4000s2` 2.67 -> 2.32 s (one run each). The urgent tier
+/// stays untied: tying it too (the whole shapes set, one run each) gained nowhere and cost
+/// `homeroom10000s4` 3 s of what the high tier's tie-break saves.
+const TIE_BROKEN_TIERS: std::ops::Range<usize> = 1..TIERS - 1;
 
 /// The tie-break's weight: fit per score point, as a share of one need per the largest pair
 /// score. Measured at 4,000x1,000: 1e-2 and 3e-2 alike (master ~2.5 s against ~4.5 s
@@ -125,7 +135,13 @@ const TIE_BREAK_JITTER_POINTS: f64 = 0.5;
 /// whose fits are varied ([`FIT_COLUMNS_PER_DISTINCT`]) re-solves unperturbed, and even there
 /// a re-solve is capped at this many iterations per column just added, plus
 /// [`FIT_RESOLVE_CAP_BASE`] (the generated schools and the district need at most ~11 per
-/// column past a hundred columns, and 117–457 for a handful): one that meets the cap goes on
+/// column past a hundred columns, and 117–457 for a handful), but never below the iterations
+/// of the tier's first solve, which is perturbed: an unperturbed re-solve that costs less than
+/// a perturbed one is not wandering (on `homeroom10000s4` the tail's unperturbed re-solves
+/// took 1,100–1,900 iterations for 28–128 new columns, against 4,100–5,200 perturbed and a
+/// first solve of ~5,000; with the high tier tie-broken, its fit tier 87.0 k iterations and
+/// 7.6 s of LP in 29 solves with six caps met, against 44.2 k and 4.2 s in 21 with none, the
+/// whole run 20.4 -> 18.3 s). One that meets the cap goes on
 /// perturbed from where it stopped. The next re-solve tries unperturbed again; only after
 /// [`CAPPED_RESOLVES_IN_A_ROW`] capped re-solves in a row is every later re-solve of that
 /// master perturbed, so at worst that many caps' iterations are spent for nothing. Measured:
@@ -1437,6 +1453,9 @@ impl<'a> MasterLp<'a> {
         let varied_fits = tier == TIERS - 1 && self.master.fits_varied();
         // Columns the last pricing round added (the next re-solve's cap).
         let mut added = 0;
+        // The iterations of this tier's first (perturbed) solve: what a perturbed re-solve
+        // costs, and so the least an unperturbed one may take before it is stopped.
+        let mut perturbed_cost: i32 = 0;
         // The row prices the last evaluation of the bound was made at (see below).
         let mut evaluated_at: Option<Vec<Cost>> = None;
         loop {
@@ -1464,7 +1483,7 @@ impl<'a> MasterLp<'a> {
                 varied_fits && solves > 1 && self.capped_in_a_row < CAPPED_RESOLVES_IN_A_ROW;
             let cap = if capped {
                 self.fit_resolve_cap
-                    .unwrap_or_else(|| fit_resolve_cap(added))
+                    .unwrap_or_else(|| fit_resolve_cap(added).max(perturbed_cost))
             } else {
                 i32::MAX
             };
@@ -1513,6 +1532,9 @@ impl<'a> MasterLp<'a> {
                 tracing::debug!(status = %solved.status, tier, "seat sharing: master LP stopped");
             }
             let lp_iterations = capped_iterations + solved.iterations;
+            if solves == 1 {
+                perturbed_cost = i32::try_from(lp_iterations).unwrap_or(i32::MAX);
+            }
             if !optimal {
                 return Some(TierEnd::Stopped);
             }
