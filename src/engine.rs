@@ -68,6 +68,10 @@ pub fn solve_from(
             prices: seat_prices.as_ref(),
             started,
             took: solved,
+            residual_pairs: match &method {
+                solver::Method::NetworkSide(stats) => Some(stats.residual_pairs),
+                _ => None,
+            },
         };
         crate::why_not::price(problem, &mut outcome, base, options);
         crate::stability::price(problem, &mut outcome, options, started, solved);

@@ -40,6 +40,9 @@ pub struct Base<'a> {
     pub started: Instant,
     /// How long the plan's own solve took.
     pub took: std::time::Duration,
+    /// The pairs of the plan's own residual integer program (network+side; 0: none ran), the
+    /// yardstick of a forced solve's (see [`forced_residual_cap`]); None for other methods.
+    pub residual_pairs: Option<usize>,
 }
 
 /// Fills `forced` on every `BETTER_OVERALL` choice the policy selects. The forced solves share
@@ -52,6 +55,7 @@ pub fn price(problem: &Problem, outcome: &mut Outcome, base: Base<'_>, options: 
         prices,
         started,
         took: solve,
+        residual_pairs,
     } = base;
     let students = problem.students.len();
     // By default only a proven-optimal plan is priced: against a plan cut by the time limit
@@ -134,6 +138,7 @@ pub fn price(problem: &Problem, outcome: &mut Outcome, base: Base<'_>, options: 
                 }
                 let mut forced_options = options;
                 forced_options.time_limit = left;
+                forced_options.max_residual_pairs = residual_pairs.map(forced_residual_cap);
                 forced_plan(
                     problem,
                     all,
@@ -180,6 +185,27 @@ pub fn forced_solves_allowed(time_limit: std::time::Duration, pairs: usize) -> u
     let millis = u64::try_from(time_limit.as_millis()).unwrap_or(u64::MAX);
     let budget = millis.saturating_mul(PAIRS_PER_SECOND / 1_000) / LIMIT_SHARE.1 * LIMIT_SHARE.0;
     usize::try_from(budget / (pairs as u64).max(1)).unwrap_or(usize::MAX)
+}
+
+/// A forced solve's residual integer program may take this many times the plan's own pairs
+/// ([`FORCED_RESIDUAL_FLOOR`] at least); past that it stops with the forced plan it found, its
+/// price marked not proven. A lock can leave the forced LP a real integrality gap the plan's
+/// own did not have, and the residual that closes it then spans far more pairs: on
+/// `generate --students 4000 --mentors 1000 --seed 3` (one `BETTER_OVERALL` choice, its forced
+/// solve's bound 1.14 points above the repaired plan at the plan's prices, the same as its own
+/// master then found) the first residual (6.0 k pairs, 0.26 s) left a plan 0.66 points short,
+/// and the residual widened to 0.66 points took 41.6 k pairs and 6.4 s of HiGHS to prove that
+/// plan optimal: 7.5 s of CLI for a 1.3 s solve. HiGHS's time on these programs grows faster
+/// than their size, so the cap is on size, relative to what the plan's own solve needed.
+const FORCED_RESIDUAL_FACTOR: usize = 4;
+/// See [`FORCED_RESIDUAL_FACTOR`]: a residual this small is cheap whatever the plan's own was.
+const FORCED_RESIDUAL_FLOOR: usize = 10_000;
+
+/// The residual cap of a forced solve, from the plan's own residual's pairs.
+pub fn forced_residual_cap(own_residual_pairs: usize) -> u64 {
+    own_residual_pairs
+        .saturating_mul(FORCED_RESIDUAL_FACTOR)
+        .max(FORCED_RESIDUAL_FLOOR) as u64
 }
 
 /// How many passed-over choices had room (`BETTER_OVERALL`): each is one a price was asked of.

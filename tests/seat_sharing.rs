@@ -1193,6 +1193,57 @@ fn a_rounds_first_pairs_are_the_best_at_the_seat_prices() {
     assert!(moved > 0, "the prices changed no need's pairs");
 }
 
+/// A cap on the residual integer program (what `why_not` gives its forced solves, so that a
+/// by-product never costs many times the plan's own solve) stops the solve at the plan it
+/// has: valid, not proven, and no better than the optimum the same school reaches uncapped.
+#[test]
+fn a_residual_past_the_callers_cap_leaves_a_valid_plan_unproven() {
+    let mut capped_somewhere = 0;
+    for seed in 1..=4 {
+        let problem =
+            validate(mentor_match::generate::generate_with(900, 240, seed, false)).unwrap();
+        let optimum = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
+        assert_eq!(optimum.solution.status, SolveStatus::Optimal, "seed {seed}");
+        let Method::NetworkSide(stats) = optimum.method else {
+            panic!("seed {seed}: {:?}", optimum.method);
+        };
+        if stats.residual_pairs == 0 {
+            continue;
+        }
+        capped_somewhere += 1;
+        let options = SolveOptions {
+            max_residual_pairs: Some(0),
+            ..SolveOptions::from_policy(&problem)
+        };
+        let capped = solver::solve_problem(&problem, options).unwrap();
+        assert_eq!(
+            capped.solution.status,
+            SolveStatus::TimeLimit,
+            "seed {seed}"
+        );
+        let pairs = verify::pairs(&capped.candidates, &capped.solution.chosen);
+        assert_eq!(verify::verify(&problem, &pairs), Ok(()), "seed {seed}");
+        assert!(
+            capped.solution.objective <= optimum.solution.objective + 1e-9,
+            "seed {seed}: capped {} above the optimum {}",
+            capped.solution.objective,
+            optimum.solution.objective
+        );
+        // Uncapped again, the same school is proven: the cap is the only difference.
+        let options = SolveOptions {
+            max_residual_pairs: Some(stats.residual_pairs as u64),
+            ..SolveOptions::from_policy(&problem)
+        };
+        let at_its_size = solver::solve_problem(&problem, options).unwrap();
+        assert_eq!(
+            at_its_size.solution.status,
+            SolveStatus::Optimal,
+            "seed {seed}"
+        );
+    }
+    assert!(capped_somewhere > 0, "no seed needed a residual program");
+}
+
 /// Given no time at all, the seat-sharing method stops in its first network, before any
 /// bound of its own: the bound at the seat prices of its last finished flow (none: zero) still
 /// says what is proven of the plan, and what it says holds against the optimum.

@@ -309,6 +309,13 @@ pub struct SolveOptions {
     /// Whether the engine prices single supply changes after the solve (`crate::shortage`);
     /// what-if scenarios leave it off (the supply per track is given anyway).
     pub shortage_gains: bool,
+    /// Seat-sharing path: the most pairs the residual integer program may take (None: only
+    /// memory bounds it). Past it the plan found and its certified bound are the answer,
+    /// `TIME_LIMIT`, not proven. For solves whose answer is a by-product of the plan's own:
+    /// `why_not`'s forced solves, which a lock can leave with a wider LP gap, and so a far
+    /// wider residual, than the plan's own solve had (see `why_not::forced_residual_cap`). A
+    /// count, not a clock: the same request gets the same answer on any machine.
+    pub max_residual_pairs: Option<u64>,
 }
 
 /// A warm addition withdraws and re-places each need with new pairs (two local searches); past
@@ -346,6 +353,7 @@ impl SolveOptions {
             budget: Budget::default(),
             stop: None,
             shortage_gains: true,
+            max_residual_pairs: None,
         }
     }
 }

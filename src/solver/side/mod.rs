@@ -1049,15 +1049,23 @@ impl<'a> Method<'a> {
             let residual = residual_pairs(&pricing, sharing, &bound.singles, delta, &best.pairs);
             let restricted = self.restricted(residual.pairs);
             let whole = restricted.len() == all.len();
-            if restricted.len() as u64
-                > options.budget.integer_program_cap().min(MAX_RESIDUAL_PAIRS)
-            {
-                // The integer program would not fit in memory: answer with the network's plan and
-                // its certified bound, not proven optimal.
-                tracing::warn!(
-                    residual = restricted.len(),
-                    "seat sharing: residual too large for the integer program, plan not proven"
-                );
+            let memory_cap = options.budget.integer_program_cap().min(MAX_RESIDUAL_PAIRS);
+            let cap = memory_cap.min(options.max_residual_pairs.unwrap_or(u64::MAX));
+            if restricted.len() as u64 > cap {
+                // The integer program would not fit in memory (or past the caller's cap): answer
+                // with the best plan and its certified bound, not proven optimal.
+                if restricted.len() as u64 > memory_cap {
+                    tracing::warn!(
+                        residual = restricted.len(),
+                        "seat sharing: residual too large for the integer program, plan not proven"
+                    );
+                } else {
+                    tracing::debug!(
+                        residual = restricted.len(),
+                        cap,
+                        "seat sharing: residual past the caller's cap, plan not proven"
+                    );
+                }
                 let stats = stats(restricted.len(), fixed);
                 return Ok(self.answer(best, SolveStatus::TimeLimit, Some(&bound), stats));
             }
