@@ -1229,7 +1229,8 @@ fn a_residual_past_the_callers_cap_leaves_a_valid_plan_unproven() {
             capped.solution.objective,
             optimum.solution.objective
         );
-        // Uncapped again, the same school is proven: the cap is the only difference.
+        // Capped at its own residual's size, the same school is proven: the cap is what
+        // stopped it.
         let options = SolveOptions {
             max_residual_pairs: Some(stats.residual_pairs as u64),
             ..SolveOptions::from_policy(&problem)

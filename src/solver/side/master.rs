@@ -141,13 +141,15 @@ const TIE_BREAK_JITTER_POINTS: f64 = 0.5;
 /// took 1,100–1,900 iterations for 28–128 new columns, against 4,100–5,200 perturbed and a
 /// first solve of ~5,000; with the high tier tie-broken, its fit tier 87.0 k iterations and
 /// 7.6 s of LP in 29 solves with six caps met, against 44.2 k and 4.2 s in 21 with none, the
-/// whole run 20.4 -> 18.3 s). One that meets the cap goes on
-/// perturbed from where it stopped. The next re-solve tries unperturbed again; only after
-/// [`CAPPED_RESOLVES_IN_A_ROW`] capped re-solves in a row is every later re-solve of that
-/// master perturbed, so at worst that many caps' iterations are spent for nothing. Measured:
-/// the district 0.85x (paired, median of 3: 26.1 against 30.6 s), the schools of the
-/// 15-instance set within noise, the same optima.
+/// whole run 20.4 -> 18.3 s). One that meets the cap goes on perturbed from where it stopped.
+/// The next re-solve tries unperturbed again; only after [`CAPPED_RESOLVES_IN_A_ROW`] capped
+/// re-solves in a row is every later re-solve of that master perturbed, so at worst that many
+/// caps' iterations are spent for nothing. Measured when the cap came in: the district 0.85x
+/// (paired, median of 3: 26.1 against 30.6 s), the schools of the 15-instance set within
+/// noise, the same optima.
 const FIT_RESOLVE_CAP_PER_COLUMN: i32 = 15;
+/// See [`FIT_RESOLVE_CAP_PER_COLUMN`].
+const FIT_RESOLVE_CAP_BASE: i32 = 500;
 
 /// Capped fit-tier re-solves in a row after which the master's later re-solves all run
 /// perturbed. One cap met now and then is no sign that the tier wanders: a perturbed re-solve
@@ -162,8 +164,6 @@ const FIT_RESOLVE_CAP_PER_COLUMN: i32 = 15;
 /// session). Where no cap is met (every other instance of the set, the generated schools
 /// and the district) nothing changes.
 const CAPPED_RESOLVES_IN_A_ROW: u32 = 2;
-/// See [`FIT_RESOLVE_CAP_PER_COLUMN`].
-const FIT_RESOLVE_CAP_BASE: i32 = 500;
 
 /// Columns per distinct fit value above which the fit tier counts as tied and keeps HiGHS's
 /// perturbation: the tied schools have one distinct fit per ~700–1,200 columns, the generated
