@@ -584,14 +584,19 @@ pub fn solve_problem_from(
 /// 20,000 x 5,400 district (16.2 M pairs) stopped at 5 s: 156 ms from the network's stop to
 /// the answer, ~10 ns a pair, which put the answer past the limit's `max(100 ms, 2 %)`. Kept
 /// back at 10 ns a pair, the answer still came 64–162 ms past the limit on a slower hour
-/// (2026-12-02: 226–324 ms after the stop, 14–20 ns a pair), so it is 30 ns: about twice what
-/// was measured. At most a tenth of the limit.
+/// (2026-12-02: 226–324 ms after the stop, 14–20 ns a pair), so it was 30 ns, at most a
+/// tenth of the limit. The caller's answer also holds the plan's explanation, which the engine
+/// builds after the solve: at the district 140–250 ms more. Measured on the twenty-fourth
+/// session's code at a 5 s limit (six runs): the method took 370–405 ms from the network's stop
+/// to its answer, and the whole answer came at 4.91–5.23 s, two of six runs past the
+/// `max(100 ms, 2 %)` the issue allows. So it is 45 ns a pair (the district: 728 ms), at most
+/// a fifth of the limit.
 fn finish_reserve(pairs: usize, limit: Duration) -> Duration {
-    Duration::from_nanos((pairs as u64).saturating_mul(FINISH_NS_PER_PAIR)).min(limit / 10)
+    Duration::from_nanos((pairs as u64).saturating_mul(FINISH_NS_PER_PAIR)).min(limit / 5)
 }
 
 /// See [`finish_reserve`].
-const FINISH_NS_PER_PAIR: u64 = 30;
+const FINISH_NS_PER_PAIR: u64 = 45;
 
 /// A start for the integer program where seats can be shared and the policy prices seats
 /// (`involveEveryMentor`, `loadSpread`): the seat-sharing method's plan for the same school
@@ -1345,21 +1350,21 @@ mod tests {
         assert_eq!(at_hand.coverage, program.coverage);
     }
 
-    /// The time kept back for finishing grows with the pairs (30 ns each: 485 ms at the
-    /// 16.2 M-pair district) and never takes more than a tenth of the limit.
+    /// The time kept back for finishing grows with the pairs (45 ns each: 728 ms at the
+    /// 16.2 M-pair district) and never takes more than a fifth of the limit.
     #[test]
-    fn the_finishing_reserve_grows_with_the_pairs_up_to_a_tenth_of_the_limit() {
+    fn the_finishing_reserve_grows_with_the_pairs_up_to_a_fifth_of_the_limit() {
         let limit = Duration::from_secs(5);
         assert_eq!(finish_reserve(0, limit), Duration::ZERO);
         assert_eq!(
             finish_reserve(16_173_408, limit),
-            Duration::from_nanos(485_202_240)
+            Duration::from_nanos(727_803_360)
         );
         assert_eq!(
             finish_reserve(16_173_408, Duration::from_secs(1)),
-            Duration::from_millis(100)
+            Duration::from_millis(200)
         );
-        assert!(finish_reserve(620_697, limit) < Duration::from_millis(20));
+        assert!(finish_reserve(620_697, limit) < Duration::from_millis(30));
     }
 
     /// Where the integer program cannot be set up in half the limit, a request with seat terms
