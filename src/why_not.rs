@@ -127,6 +127,7 @@ pub fn price(problem: &Problem, outcome: &mut Outcome, base: Base<'_>, options: 
         Forcing::BySolve(prices)
     };
     let misses = &outcome.misses;
+    let residual_cap = residual_pairs.map(forced_residual_cap);
     let costs: Vec<Vec<Option<ForcedCost>>> = crate::parallel::over_ranges(jobs.len(), |range| {
         range
             .map(|k| {
@@ -138,7 +139,7 @@ pub fn price(problem: &Problem, outcome: &mut Outcome, base: Base<'_>, options: 
                 }
                 let mut forced_options = options;
                 forced_options.time_limit = left;
-                forced_options.max_residual_pairs = residual_pairs.map(forced_residual_cap);
+                forced_options.max_residual_pairs = residual_cap;
                 forced_plan(
                     problem,
                     all,

@@ -1193,6 +1193,26 @@ fn a_rounds_first_pairs_are_the_best_at_the_seat_prices() {
     assert!(moved > 0, "the prices changed no need's pairs");
 }
 
+/// A `generate`d multi-need school and its solve with the policy's own limits, proven optimal:
+/// the yardstick the stopped and capped solves below are held against.
+fn proven_school(
+    students: usize,
+    mentors: usize,
+    seed: u64,
+) -> (mentor_match::domain::model::Validated, solver::Solved) {
+    let problem = validate(mentor_match::generate::generate_with(
+        students, mentors, seed, false,
+    ))
+    .unwrap();
+    let optimum = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
+    assert_eq!(
+        optimum.solution.status,
+        SolveStatus::Optimal,
+        "{students}x{mentors} seed {seed}"
+    );
+    (problem, optimum)
+}
+
 /// A cap on the residual integer program (what `why_not` gives its forced solves, so that a
 /// by-product never costs many times the plan's own solve) stops the solve at the plan it
 /// has: valid, not proven, and no better than the optimum the same school reaches uncapped.
@@ -1200,10 +1220,7 @@ fn a_rounds_first_pairs_are_the_best_at_the_seat_prices() {
 fn a_residual_past_the_callers_cap_leaves_a_valid_plan_unproven() {
     let mut capped_somewhere = 0;
     for seed in 1..=4 {
-        let problem =
-            validate(mentor_match::generate::generate_with(900, 240, seed, false)).unwrap();
-        let optimum = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
-        assert_eq!(optimum.solution.status, SolveStatus::Optimal, "seed {seed}");
+        let (problem, optimum) = proven_school(900, 240, seed);
         let Method::NetworkSide(stats) = optimum.method else {
             panic!("seed {seed}: {:?}", optimum.method);
         };
@@ -1252,10 +1269,7 @@ fn a_residual_past_the_callers_cap_leaves_a_valid_plan_unproven() {
 fn a_plan_stopped_in_the_first_network_is_bounded_and_its_claims_hold() {
     let mut bounded = 0;
     for seed in 1..=3 {
-        let problem =
-            validate(mentor_match::generate::generate_with(300, 70, seed, false)).unwrap();
-        let optimum = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
-        assert_eq!(optimum.solution.status, SolveStatus::Optimal);
+        let (problem, optimum) = proven_school(300, 70, seed);
         let options = SolveOptions {
             time_limit: std::time::Duration::ZERO,
             ..SolveOptions::from_policy(&problem)
@@ -1290,9 +1304,7 @@ fn a_plan_stopped_in_the_first_network_is_bounded_and_its_claims_hold() {
 /// it is on the machine that runs them; a proven answer proves every level.
 #[test]
 fn a_stopped_answer_claims_no_coverage_the_optimum_disproves() {
-    let problem = validate(mentor_match::generate::generate_with(600, 160, 5, false)).unwrap();
-    let optimum = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
-    assert_eq!(optimum.solution.status, SolveStatus::Optimal);
+    let (problem, optimum) = proven_school(600, 160, 5);
     let best = optimum.solution.reported_coverage();
     assert!(best.iter().all(|l| l.at_most == Some(l.covered)));
     for ms in [1, 20, 60, 100, 150, 200, 300, 400, 600, 1000] {
