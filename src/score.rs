@@ -169,18 +169,18 @@ pub fn time_overlap(common: SlotSet) -> f64 {
 }
 
 /// Size of the intersection of two sorted symbol lists.
+///
+/// The merge steps by adding its comparisons as 0 or 1 instead of branching three ways (the
+/// same steps as the three-way match: equal symbols advance both lists and count once):
+/// which list is behind is a coin toss at every step, and this runs for every candidate pair
+/// (personality, weak points), 16 M of them at district size.
 pub fn shared(a: &[Sym], b: &[Sym]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
+        let (x, y) = (a[i], b[j]);
+        n += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
     }
     n
 }
