@@ -49,9 +49,130 @@ pub fn over_ranges<T: Send>(n: usize, f: impl Fn(Range<usize>) -> T + Sync) -> V
     })
 }
 
+/// Fills `out` in place, one contiguous chunk per thread: `f(first, chunk)` writes
+/// `out[first..first + chunk.len()]`. The same values whatever the number of threads, as
+/// [`over_ranges`]; for outputs of one value per candidate pair (tens of millions at district
+/// size), where gathering per-thread parts and joining them copied the whole twice.
+pub fn fill<T: Send>(out: &mut [T], f: impl Fn(usize, &mut [T]) + Sync) {
+    let chunk = out.len().div_ceil(threads()).max(1);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let mut chunks = out.chunks_mut(chunk).enumerate();
+        let own = chunks.next_back();
+        let handles: Vec<_> = chunks
+            .map(|(i, part)| scope.spawn(move || f(i * chunk, part)))
+            .collect();
+        if let Some((i, part)) = own {
+            f(i * chunk, part);
+        }
+        for handle in handles {
+            if let Err(panic) = handle.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+    });
+}
+
+/// A value a thread of a scope computes while the caller goes on with work that does not
+/// need it yet ([`later`]); the first [`Later::get_or`] waits for it.
+///
+/// Why: a solve's phases are mostly one thread's work at a time (a flow, an LP), and some
+/// set-up that a later phase needs can run on the other core meanwhile. It carries no
+/// lifetime of the scope (the value comes back over a channel), so a struct that borrows it
+/// needs none either.
+pub struct Later<T> {
+    value: std::sync::OnceLock<T>,
+    pending: std::sync::Mutex<Option<std::sync::mpsc::Receiver<T>>>,
+}
+
+impl<T> Later<T> {
+    /// The value: at the first call, waits for the thread computing it; where that thread is
+    /// gone without it (it panicked: the scope will re-raise that when it ends), computes it
+    /// here with `fallback`.
+    pub fn get_or(&self, fallback: impl FnOnce() -> T) -> &T {
+        self.value.get_or_init(|| {
+            let pending = self
+                .pending
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take();
+            match pending.map(|rx| rx.recv()) {
+                Some(Ok(value)) => value,
+                _ => fallback(),
+            }
+        })
+    }
+}
+
+/// Starts computing `f` on a thread of `scope` and returns at once; with one thread (see
+/// `threads`) computes it here first. The value is the same either way: `f` must not depend
+/// on when it runs.
+pub fn later<'scope, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    f: impl FnOnce() -> T + Send + 'scope,
+) -> Later<T> {
+    let value = std::sync::OnceLock::new();
+    if threads() == 1 {
+        let _ = value.set(f());
+        return Later {
+            value,
+            pending: std::sync::Mutex::new(None),
+        };
+    }
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    scope.spawn(move || {
+        // The receiver is only gone when the caller no longer wants the value.
+        let _ = tx.send(f());
+    });
+    Later {
+        value,
+        pending: std::sync::Mutex::new(Some(rx)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_later_value_is_what_its_closure_made_and_is_made_once() {
+        let made = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            let later = later(scope, || {
+                made.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                (0..1000u64).sum::<u64>()
+            });
+            assert_eq!(*later.get_or(|| 0), 499_500);
+            assert_eq!(
+                *later.get_or(|| 0),
+                499_500,
+                "the fallback is never taken once made"
+            );
+        });
+        assert_eq!(made.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_later_whose_thread_is_gone_falls_back() {
+        let later: Later<u32> = Later {
+            value: std::sync::OnceLock::new(),
+            pending: std::sync::Mutex::new(None),
+        };
+        assert_eq!(*later.get_or(|| 7), 7);
+    }
+
+    #[test]
+    fn fill_writes_every_index_with_its_own_value() {
+        for n in [0, 1, 7, 100, 1001] {
+            let mut out = vec![usize::MAX; n];
+            fill(&mut out, |first, chunk| {
+                for (k, x) in chunk.iter_mut().enumerate() {
+                    *x = (first + k) * 3;
+                }
+            });
+            assert_eq!(out, (0..n).map(|i| i * 3).collect::<Vec<_>>());
+        }
+    }
 
     #[test]
     fn covers_every_index_once_in_order() {

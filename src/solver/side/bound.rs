@@ -151,13 +151,13 @@ impl KeptRow {
 /// Every pair's fit quantised at `fit_scale`, as the flow packs it ([`Pricing::fits`]), over
 /// the cores.
 pub(super) fn quantised_fits(all: &Candidates, fit_scale: f64) -> Vec<i64> {
-    let parts = crate::parallel::over_ranges(all.scores.len(), |range| {
-        all.scores[range]
-            .iter()
-            .map(|&score| quantised_fit(score, fit_scale))
-            .collect::<Vec<i64>>()
+    let mut fits = vec![0; all.scores.len()];
+    crate::parallel::fill(&mut fits, |first, chunk| {
+        for (fit, &score) in chunk.iter_mut().zip(&all.scores[first..]) {
+            *fit = quantised_fit(score, fit_scale);
+        }
     });
-    parts.into_iter().flatten().collect()
+    fits
 }
 
 impl Pricing<'_> {

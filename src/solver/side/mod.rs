@@ -70,6 +70,7 @@ use self::repair::repair;
 use self::residual::{finish, forced_pairs, residual_pairs};
 pub(super) use self::sharing::EXACT_WORK_BUDGET;
 use self::sharing::{Shape, Sharing};
+use crate::parallel::Later;
 
 use super::flow::{self, Cost, Seat};
 use super::{
@@ -181,12 +182,6 @@ pub(super) fn solve(
     start: Start<'_>,
 ) -> Result<SideOutcome, SolveError> {
     with_method(problem, all, options, deadline, |method| {
-        tracing::debug!(
-            shared_seats = method.sharing.seats.len(),
-            loose_students = method.sharing.loose_students(),
-            exact_work_past_eight_needs = method.sharing.granted_work,
-            "seat sharing: shared seats found"
-        );
         // A caller's feasible plan (checked by the entry point) is the first incumbent.
         let warm = start.plan.map(|w| {
             let mut pairs = w.to_vec();
@@ -210,7 +205,7 @@ pub(super) fn solve(
                     rounds: ended.rounds,
                     residual_pairs: all.len(),
                     floored_levels: 0,
-                    loose_students: method.sharing.loose_students(),
+                    loose_students: method.sharing().loose_students(),
                 },
                 prices: None,
             });
@@ -273,35 +268,49 @@ fn with_method<R>(
     let row = KeptRow::of(problem, all);
     let bonus_cap = row.as_ref().map_or(0.0, |_| bonus_cap(problem, all));
     let fit_scale = flow::fit_scale_with(problem, all, bonus_cap);
-    let need_of: Vec<NeedIx> = (0..problem.needs.len() as NeedIx)
-        .flat_map(|n| all.of_need(n).map(move |_| n))
-        .collect();
-    let sharing = Sharing::build(problem, all, options.budget.max_exact_work);
-    let fits = bound::quantised_fits(all, fit_scale);
-    // A plan's exact value (`Pricing::value` does not read the prices, nor a bonus of 0).
-    let values = Pricing {
-        problem,
-        all,
-        need_of: &need_of,
-        fit_scale,
-        fits: &fits,
-        fit_times: 1,
-        mu: &[],
-        row: row.as_ref(),
-        bonus: 0,
-        levels: None,
-    };
-    let method = Method {
-        problem,
-        all,
-        options,
-        deadline,
-        sharing: &sharing,
-        values: &values,
-        lock_bundles: lock_bundles(problem, all),
-        bonus_cap,
-    };
-    f(&method)
+    std::thread::scope(|scope| {
+        // The shared seats are first needed by the bound after the first round's flow, which
+        // runs on one core: they are found on the other meanwhile (0.23 s at the district).
+        let sharing = crate::parallel::later(scope, || {
+            let sharing = Sharing::build(problem, all, options.budget.max_exact_work);
+            tracing::debug!(
+                shared_seats = sharing.seats.len(),
+                loose_students = sharing.loose_students(),
+                exact_work_past_eight_needs = sharing.granted_work,
+                "seat sharing: shared seats found"
+            );
+            sharing
+        });
+        let mut need_of: Vec<NeedIx> = vec![0; all.len()];
+        for n in 0..problem.needs.len() as NeedIx {
+            need_of[all.of_need(n)].fill(n);
+        }
+        let fits = bound::quantised_fits(all, fit_scale);
+        // A plan's exact value (`Pricing::value` does not read the prices, nor a bonus of 0).
+        let values = Pricing {
+            problem,
+            all,
+            need_of: &need_of,
+            fit_scale,
+            fits: &fits,
+            fit_times: 1,
+            mu: &[],
+            row: row.as_ref(),
+            bonus: 0,
+            levels: None,
+        };
+        let method = Method {
+            problem,
+            all,
+            options,
+            deadline,
+            sharing: &sharing,
+            values: &values,
+            lock_bundles: lock_bundles(problem, all),
+            bonus_cap,
+        };
+        f(&method)
+    })
 }
 
 /// The largest continuity bonus (score points) the rounds' networks put on the row's pairs: past
@@ -336,7 +345,9 @@ struct Method<'a> {
     all: &'a Candidates,
     options: SolveOptions,
     deadline: Until,
-    sharing: &'a Sharing,
+    /// The shared seats, found on another thread while the first round's flow runs: read
+    /// them through [`Method::sharing`].
+    sharing: &'a Later<Sharing>,
     /// Values of pairs (no prices, no bonus); at other prices, the same with `mu` and `bonus`
     /// replaced. Carries a rematch's kept row, if any.
     values: &'a Pricing<'a>,
@@ -405,6 +416,12 @@ struct RoundPlan {
 }
 
 impl<'a> Method<'a> {
+    /// The shared seats: at the first call, waits for the thread finding them.
+    fn sharing(&self) -> &'a Sharing {
+        let (problem, all, budget) = (self.problem, self.all, self.options.budget.max_exact_work);
+        self.sharing.get_or(|| Sharing::build(problem, all, budget))
+    }
+
     /// A plan's exact value in the packed costs.
     fn value_of(&self, pairs: &[(NeedIx, MentorIx)]) -> Cost {
         self.values.plan_value(pairs)
@@ -437,7 +454,7 @@ impl<'a> Method<'a> {
         let Some(row) = self.values.row else {
             return Vec::new();
         };
-        let sharing = self.sharing;
+        let sharing = self.sharing();
         let mut bundles: Vec<Bundle> = Vec::new();
         for &(s, m) in &row.seats {
             let seats = &sharing.seats[sharing.of_student(s as usize)];
@@ -744,7 +761,7 @@ impl<'a> Method<'a> {
                     rounds,
                     residual_pairs: 0,
                     floored_levels: 0,
-                    loose_students: self.sharing.loose_students(),
+                    loose_students: self.sharing().loose_students(),
                 };
                 Ok(self.answer(inc, status, other.as_ref(), stats))
             }
@@ -910,7 +927,7 @@ impl<'a> Method<'a> {
         // Without a plan that keeps enough of a kept row, the row's slack keeps the LP feasible.
         let with_slack = incumbent.is_none();
         let lp = slot.get_or_insert_with(|| {
-            master::MasterLp::new(self.values, self.sharing, self.deadline, with_slack)
+            master::MasterLp::new(self.values, self.sharing(), self.deadline, with_slack)
         });
         // The round's own plan too, when it is not the incumbent (see `offer_plan`).
         if self.keeps_enough(&plan.pairs) {
@@ -957,7 +974,7 @@ impl<'a> Method<'a> {
             bonus: 0,
             ..*values
         };
-        Some(lagrangian(&pricing, self.sharing))
+        Some(lagrangian(&pricing, self.sharing()))
     }
 
     /// Whether one evaluation of the bound (a scan of every pair, each student's patterns
@@ -978,7 +995,7 @@ impl<'a> Method<'a> {
             bonus: plan.bonus,
             ..*self.values
         };
-        lagrangian(&pricing, self.sharing)
+        lagrangian(&pricing, self.sharing())
     }
 
     /// The answer from the incumbent plan, over the kept candidates.
@@ -1019,7 +1036,7 @@ impl<'a> Method<'a> {
         mut master: Option<&master::MasterLp<'_>>,
     ) -> Result<SideOutcome, SolveError> {
         let (problem, all, options) = (self.problem, self.all, self.options);
-        let (sharing, fit_scale) = (self.sharing, self.values.fit_scale);
+        let (sharing, fit_scale) = (self.sharing(), self.values.fit_scale);
         let floored_from = master;
         // The floors' level prices once the bound is the floored one (`Floors`), and the levels
         // floored.
