@@ -207,6 +207,9 @@ impl Pricing<'_> {
 
     /// The student's needs other than its `i`-th that mentor `m` could cover on the same seat,
     /// as (need offset, value of the pair).
+    /// The residual reads the same off the student's shared seat
+    /// (`residual::others_on_seat`); this search is the test's oracle for it.
+    #[cfg(test)]
     pub(super) fn others_at(&self, s: usize, i: usize, m: MentorIx) -> Vec<(usize, Cost)> {
         self.problem.students[s]
             .needs()

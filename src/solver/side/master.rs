@@ -2101,6 +2101,33 @@ mod tests {
     }
 
     #[test]
+    fn a_shared_seat_holds_what_searching_the_other_needs_finds() {
+        with_school_master(|pricing, sharing, _, _| {
+            let (problem, all) = (pricing.problem, pricing.all);
+            let mut seats_seen = 0;
+            for (s, student) in problem.students.iter().enumerate() {
+                for (i, n) in student.needs().enumerate() {
+                    for c in all.of_need(n) {
+                        let m = all.mentors[c];
+                        let seat = sharing
+                            .of_student(s)
+                            .find(|&j| sharing.seats[j].mentor == m);
+                        let read = seat.map_or_else(Vec::new, |j| {
+                            seats_seen += 1;
+                            super::super::residual::others_on_seat(pricing, sharing, j, i)
+                        });
+                        assert_eq!(read, pricing.others_at(s, i, m), "student {s}, need {i}");
+                    }
+                }
+            }
+            assert!(
+                seats_seen > 100,
+                "the school has shared seats: {seats_seen}"
+            );
+        });
+    }
+
+    #[test]
     fn one_scan_finds_each_needs_best_singles_and_the_bound() {
         with_school_master(|base, sharing, start, deadline| {
             // Realistic prices: the converged master's, many seats priced.

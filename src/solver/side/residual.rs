@@ -66,14 +66,26 @@ pub(super) fn residual_pairs(
                     let table = StudentTable::build(pricing, sharing, singles, s);
                     let best = table.best();
                     let full = (1usize << table.k) - 1;
+                    let seats = sharing.of_student(s);
                     for (i, n) in student.needs().enumerate() {
                         if best - (table.base + table.at(full ^ 1 << i, table.slots)) > gap {
                             must_cover.push(n);
                         }
+                        // The student's shared seats and the need's pairs, both by mentor,
+                        // walked in step: the seat at the pair's mentor, if any, holds every
+                        // other need that mentor could cover on it.
+                        let mut seat = seats.start;
                         for c in all.of_need(n) {
                             let m = all.mentors[c];
+                            while seat < seats.end && sharing.seats[seat].mentor < m {
+                                seat += 1;
+                            }
                             let locked = sharing.locks[s].iter().any(|l| l.0 == m);
-                            let shared = pricing.others_at(s, i, m);
+                            let shared = if seat < seats.end && sharing.seats[seat].mentor == m {
+                                others_on_seat(pricing, sharing, seat, i)
+                            } else {
+                                Vec::new()
+                            };
                             let keep = table
                                 .forced(
                                     i,
@@ -110,6 +122,32 @@ pub(super) fn residual_pairs(
         pairs: out,
         must_cover,
     }
+}
+
+/// The student's needs other than its `i`-th that shared seat `seat` could cover with it, as
+/// (need offset, value of the pair): what [`Pricing::others_at`] finds by searching each other
+/// need's pairs for the seat's mentor, read off the seat (a seat holds every need of the
+/// student its mentor is a candidate for, in need order). The residual's scan asks this of
+/// every pair of an exact student's needs; the searches were most of its time.
+pub(super) fn others_on_seat(
+    pricing: &Pricing<'_>,
+    sharing: &Sharing,
+    seat: usize,
+    i: usize,
+) -> Vec<(usize, Cost)> {
+    let mut bits = sharing.seats[seat].mask;
+    let mut out = Vec::new();
+    for &c in sharing.members(seat) {
+        if bits == 0 {
+            break;
+        }
+        let j = bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        if j != i {
+            out.push((j, pricing.value(c as usize)));
+        }
+    }
+    out
 }
 
 /// The pairs every plan within the residual's gap must make: of the needs it must cover, those
