@@ -125,10 +125,11 @@ pub(super) fn residual_pairs(
 }
 
 /// The student's needs other than its `i`-th that shared seat `seat` could cover with it, as
-/// (need offset, value of the pair): what `Pricing::others_at` (the tests' oracle) finds by searching each other
-/// need's pairs for the seat's mentor, read off the seat (a seat holds every need of the
-/// student its mentor is a candidate for, in need order). The residual's scan asks this of
-/// every pair of an exact student's needs; the searches were most of its time.
+/// (need offset, value of the pair): what `Pricing::others_at` (the tests' oracle) finds by
+/// searching each other need's pairs for the seat's mentor, read off the seat (a seat holds
+/// every need of the student its mentor is a candidate for, in need order). The residual's
+/// scan asks this of every pair of an exact student's needs; the searches were most of its
+/// time.
 pub(super) fn others_on_seat(
     pricing: &Pricing<'_>,
     sharing: &Sharing,
