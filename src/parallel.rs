@@ -37,13 +37,7 @@ pub fn over_ranges<T: Send>(n: usize, f: impl Fn(Range<usize>) -> T + Sync) -> V
             .map(|&from| scope.spawn(move || f(from..(from + chunk).min(n))))
             .collect();
         let own = f(last..n);
-        let mut out: Vec<T> = handles
-            .into_iter()
-            .map(|h| match h.join() {
-                Ok(v) => v,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect();
+        let mut out: Vec<T> = handles.into_iter().map(joined).collect();
         out.push(own);
         out
     })
@@ -65,12 +59,15 @@ pub fn fill<T: Send>(out: &mut [T], f: impl Fn(usize, &mut [T]) + Sync) {
         if let Some((i, part)) = own {
             f(i * chunk, part);
         }
-        for handle in handles {
-            if let Err(panic) = handle.join() {
-                std::panic::resume_unwind(panic);
-            }
-        }
+        handles.into_iter().for_each(joined);
     });
+}
+
+/// A scoped thread's result; its panic goes on in the caller.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// A value a thread of a scope computes while the caller goes on with work that does not

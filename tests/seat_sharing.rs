@@ -1228,11 +1228,14 @@ fn a_residual_past_the_callers_cap_leaves_a_valid_plan_unproven() {
             continue;
         }
         capped_somewhere += 1;
-        let options = SolveOptions {
-            max_residual_pairs: Some(0),
-            ..SolveOptions::from_policy(&problem)
+        let solve_capped = |cap: u64| {
+            let options = SolveOptions {
+                max_residual_pairs: Some(cap),
+                ..SolveOptions::from_policy(&problem)
+            };
+            solver::solve_problem(&problem, options).unwrap()
         };
-        let capped = solver::solve_problem(&problem, options).unwrap();
+        let capped = solve_capped(0);
         assert_eq!(
             capped.solution.status,
             SolveStatus::TimeLimit,
@@ -1248,11 +1251,7 @@ fn a_residual_past_the_callers_cap_leaves_a_valid_plan_unproven() {
         );
         // Capped at its own residual's size, the same school is proven: the cap is what
         // stopped it.
-        let options = SolveOptions {
-            max_residual_pairs: Some(stats.residual_pairs as u64),
-            ..SolveOptions::from_policy(&problem)
-        };
-        let at_its_size = solver::solve_problem(&problem, options).unwrap();
+        let at_its_size = solve_capped(stats.residual_pairs as u64);
         assert_eq!(
             at_its_size.solution.status,
             SolveStatus::Optimal,

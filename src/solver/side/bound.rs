@@ -160,6 +160,42 @@ pub(super) fn quantised_fits(all: &Candidates, fit_scale: f64) -> Vec<i64> {
     fits
 }
 
+/// Each candidate pair's need: `need_of[c]` for pair `c` of `all` ([`Pricing::need_of`]).
+pub(super) fn need_of(problem: &Problem, all: &Candidates) -> Vec<NeedIx> {
+    let mut need_of = vec![0; all.len()];
+    for n in 0..problem.needs.len() as NeedIx {
+        need_of[all.of_need(n)].fill(n);
+    }
+    need_of
+}
+
+impl<'a> Pricing<'a> {
+    /// The pairs' values, at no prices and no bonus: what a plan is worth
+    /// ([`Pricing::value`] does not read the prices, nor a bonus of 0). Other prices are this
+    /// with `mu` and `bonus` replaced.
+    pub(super) fn of_values(
+        problem: &'a Problem,
+        all: &'a Candidates,
+        need_of: &'a [NeedIx],
+        fit_scale: f64,
+        fits: &'a [i64],
+        row: Option<&'a KeptRow>,
+    ) -> Self {
+        Pricing {
+            problem,
+            all,
+            need_of,
+            fit_scale,
+            fits,
+            fit_times: 1,
+            mu: &[],
+            row,
+            bonus: 0,
+            levels: None,
+        }
+    }
+}
+
 impl Pricing<'_> {
     /// Value of making candidate pair `c` (the flow's cost, negated): coverage digits, then fit.
     /// It does not read the prices.
@@ -405,13 +441,8 @@ impl StudentTable {
             // The members' values by the need's bit (every student's shared seats, at every
             // evaluation of the bound: no allocation here).
             let mut by_bit: [Cost; 16] = [0; 16];
-            let mut bits = seat.mask;
-            for &c in sharing.members(j) {
-                if bits == 0 {
-                    break;
-                }
-                by_bit[bits.trailing_zeros() as usize] = pricing.value(c as usize);
-                bits &= bits - 1;
+            for (i, c) in sharing.member_bits(j) {
+                by_bit[i] = pricing.value(c as usize);
             }
             let price = pricing.mu[seat.mentor as usize];
             let back = pricing.give_back(s, seat.mentor);

@@ -352,29 +352,36 @@ impl<'a> Master<'a> {
         out
     }
 
-    /// The column for `key` (None when it has no row: a need of a student with a convexity
-    /// row offered as a single, or the reverse).
-    fn column(&self, key: &Key) -> Option<Column> {
+    /// The mentors' rows a column for `key` takes, each once (its pairs' mentors and its
+    /// student's locked mentors, sorted), and its own row (the need's, or the student's
+    /// convexity row); None when it has no row of its own (a need of a student with a
+    /// convexity row offered as a single, or the reverse).
+    fn seat_rows(&self, key: &Key) -> Option<(Vec<usize>, usize)> {
         let all = self.pricing.all;
-        let (pairs, own_row, locks): (Vec<usize>, usize, &[_]) = match key {
-            Key::Single(c) => {
-                let c = *c as usize;
-                let n = self.pricing.need_of[c] as usize;
-                (vec![c], self.need_row[n]?, &[])
-            }
-            Key::Pattern(s, pairs) => (
-                pairs.iter().map(|&c| c as usize).collect(),
+        let (own_row, locks): (usize, &[_]) = match key {
+            Key::Single(c) => (
+                self.need_row[self.pricing.need_of[*c as usize] as usize]?,
+                &[],
+            ),
+            Key::Pattern(s, _) => (
                 self.student_row[*s as usize]?,
                 &self.sharing.locks[*s as usize][..],
             ),
         };
-        let mut rows: Vec<usize> = pairs
+        let mut rows: Vec<usize> = key
+            .positions()
             .iter()
-            .map(|&c| all.mentors[c] as usize)
+            .map(|&c| all.mentors[c as usize] as usize)
             .chain(locks.iter().map(|l| l.0 as usize))
             .collect();
         rows.sort_unstable();
         rows.dedup();
+        Some((rows, own_row))
+    }
+
+    /// The column for `key` (None when it has no row: see [`Master::seat_rows`]).
+    fn column(&self, key: &Key) -> Option<Column> {
+        let (mut rows, own_row) = self.seat_rows(key)?;
         // One unit of the kept row per seat of the row the column takes.
         if let (Some(kept), Some(row)) = (self.kept_row, self.pricing.row) {
             let s = match key {
@@ -392,7 +399,8 @@ impl<'a> Master<'a> {
         rows.push(own_row);
         let mut tier_value = [0.0; TIERS];
         let mut value: Cost = 0;
-        for &c in &pairs {
+        for &c in key.positions() {
+            let c = c as usize;
             for (t, v) in self.tier_value(c).iter().enumerate() {
                 tier_value[t] += v;
             }
@@ -420,28 +428,14 @@ impl<'a> Master<'a> {
         if self.kept_row.is_some() {
             return None;
         }
-        let all = self.pricing.all;
-        match key {
-            Key::Single(c) => {
-                let c = *c as usize;
-                let own = self.need_row[self.pricing.need_of[c] as usize]?;
-                Some(self.pricing.value(c) - prices[all.mentors[c] as usize] - prices[own])
-            }
-            Key::Pattern(s, pairs) => {
-                let own = self.student_row[*s as usize]?;
-                // Each mentor's row once, as the column's rows are deduplicated.
-                let mut mentors: Vec<MentorIx> = pairs
-                    .iter()
-                    .map(|&c| all.mentors[c as usize])
-                    .chain(self.sharing.locks[*s as usize].iter().map(|l| l.0))
-                    .collect();
-                mentors.sort_unstable();
-                mentors.dedup();
-                let value: Cost = pairs.iter().map(|&c| self.pricing.value(c as usize)).sum();
-                let paid: Cost = mentors.iter().map(|&m| prices[m as usize]).sum();
-                Some(value - paid - prices[own])
-            }
-        }
+        let (rows, own_row) = self.seat_rows(key)?;
+        let value: Cost = key
+            .positions()
+            .iter()
+            .map(|&c| self.pricing.value(c as usize))
+            .sum();
+        let paid: Cost = rows.iter().map(|&r| prices[r]).sum();
+        Some(value - paid - prices[own_row])
     }
 
     /// Make the column for `key` unless it exists or cannot improve at these row prices
@@ -2056,26 +2050,13 @@ mod tests {
         let problem = crate::admit::validate(crate::generate::generate_with(300, 70, 1, false))
             .expect("valid");
         let all = Candidates::of_problem(&problem);
-        let need_of: Vec<NeedIx> = (0..problem.needs.len() as NeedIx)
-            .flat_map(|n| all.of_need(n).map(move |_| n))
-            .collect();
+        let need_of = super::super::bound::need_of(&problem, &all);
         let row = row(&problem, &all, &need_of);
         let cap = row.as_ref().map_or(0.0, |_| bonus_cap(&problem, &all));
         let sharing = Sharing::build(&problem, &all, crate::solver::side::EXACT_WORK_BUDGET);
         let fit_scale = flow::fit_scale_with(&problem, &all, cap);
         let fits = super::super::bound::quantised_fits(&all, fit_scale);
-        let base = Pricing {
-            problem: &problem,
-            all: &all,
-            need_of: &need_of,
-            fit_scale,
-            fits: &fits,
-            fit_times: 1,
-            mu: &[],
-            row: row.as_ref(),
-            bonus: 0,
-            levels: None,
-        };
+        let base = Pricing::of_values(&problem, &all, &need_of, fit_scale, &fits, row.as_ref());
         let zero = vec![0; problem.mentors.len()];
         let start = lagrangian(&Pricing { mu: &zero, ..base }, &sharing);
         let deadline = Until {

@@ -281,24 +281,9 @@ fn with_method<R>(
             );
             sharing
         });
-        let mut need_of: Vec<NeedIx> = vec![0; all.len()];
-        for n in 0..problem.needs.len() as NeedIx {
-            need_of[all.of_need(n)].fill(n);
-        }
+        let need_of = bound::need_of(problem, all);
         let fits = bound::quantised_fits(all, fit_scale);
-        // A plan's exact value (`Pricing::value` does not read the prices, nor a bonus of 0).
-        let values = Pricing {
-            problem,
-            all,
-            need_of: &need_of,
-            fit_scale,
-            fits: &fits,
-            fit_times: 1,
-            mu: &[],
-            row: row.as_ref(),
-            bonus: 0,
-            levels: None,
-        };
+        let values = Pricing::of_values(problem, all, &need_of, fit_scale, &fits, row.as_ref());
         let method = Method {
             problem,
             all,

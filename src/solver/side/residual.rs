@@ -136,19 +136,11 @@ pub(super) fn others_on_seat(
     seat: usize,
     i: usize,
 ) -> Vec<(usize, Cost)> {
-    let mut bits = sharing.seats[seat].mask;
-    let mut out = Vec::new();
-    for &c in sharing.members(seat) {
-        if bits == 0 {
-            break;
-        }
-        let j = bits.trailing_zeros() as usize;
-        bits &= bits - 1;
-        if j != i {
-            out.push((j, pricing.value(c as usize)));
-        }
-    }
-    out
+    sharing
+        .member_bits(seat)
+        .filter(|&(j, _)| j != i)
+        .map(|(j, c)| (j, pricing.value(c as usize)))
+        .collect()
 }
 
 /// The pairs every plan within the residual's gap must make: of the needs it must cover, those

@@ -200,6 +200,20 @@ impl Sharing {
         &self.members[self.member_start[j] as usize..self.member_start[j + 1] as usize]
     }
 
+    /// Seat `j`'s members with their needs' bits in the student's mask: `(i, c)` for the
+    /// student's `i`-th need and its pair `c` with the seat's mentor (members are in need
+    /// order, one per bit of the mask).
+    pub(super) fn member_bits(&self, j: usize) -> impl Iterator<Item = (usize, u32)> + '_ {
+        let mut bits = self.seats[j].mask;
+        self.members(j).iter().map_while(move |&c| {
+            (bits != 0).then(|| {
+                let i = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                (i, c)
+            })
+        })
+    }
+
     /// How the bound finds this student's best pattern.
     pub(super) fn shape(&self, s: usize) -> Shape {
         self.shapes[s]
