@@ -19,6 +19,36 @@ fn threads() -> usize {
     })
 }
 
+thread_local! {
+    /// Whether this thread is running one share of an [`over_ranges`] or [`fill`] split.
+    static IN_SECTION: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` marked as one share of a split (see [`threads_free_here`]), restoring the mark
+/// after it, also when `f` panics (a split may run inside another's share).
+fn in_section<T>(f: impl FnOnce() -> T) -> T {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            IN_SECTION.with(|s| s.set(self.0));
+        }
+    }
+    let _restore = Restore(IN_SECTION.with(|s| s.replace(true)));
+    f()
+}
+
+/// How many threads a piece of work started here may keep busy: the process's (see `threads`)
+/// outside a split, one inside one's share, where every core already has a share. For
+/// libraries with a thread pool of their own (HiGHS's parallel dual simplex), so that work
+/// split over the cores does not start more threads than there are cores.
+pub fn threads_free_here() -> usize {
+    if IN_SECTION.with(std::cell::Cell::get) {
+        1
+    } else {
+        threads()
+    }
+}
+
 /// Runs `f` on `0..n` split into one contiguous range per thread (see `threads`) and
 /// returns the results in range order. The calling thread takes the last range itself: one
 /// thread fewer to start and join per call (a school's solve makes ~40 calls, each thread
@@ -34,9 +64,9 @@ pub fn over_ranges<T: Send>(n: usize, f: impl Fn(Range<usize>) -> T + Sync) -> V
     std::thread::scope(|scope| {
         let handles: Vec<_> = others
             .iter()
-            .map(|&from| scope.spawn(move || f(from..(from + chunk).min(n))))
+            .map(|&from| scope.spawn(move || in_section(|| f(from..(from + chunk).min(n)))))
             .collect();
-        let own = f(last..n);
+        let own = in_section(|| f(last..n));
         let mut out: Vec<T> = handles.into_iter().map(joined).collect();
         out.push(own);
         out
@@ -54,10 +84,10 @@ pub fn fill<T: Send>(out: &mut [T], f: impl Fn(usize, &mut [T]) + Sync) {
         let mut chunks = out.chunks_mut(chunk).enumerate();
         let own = chunks.next_back();
         let handles: Vec<_> = chunks
-            .map(|(i, part)| scope.spawn(move || f(i * chunk, part)))
+            .map(|(i, part)| scope.spawn(move || in_section(|| f(i * chunk, part))))
             .collect();
         if let Some((i, part)) = own {
-            f(i * chunk, part);
+            in_section(|| f(i * chunk, part));
         }
         handles.into_iter().for_each(joined);
     });
@@ -169,6 +199,22 @@ mod tests {
             });
             assert_eq!(out, (0..n).map(|i| i * 3).collect::<Vec<_>>());
         }
+    }
+
+    #[test]
+    fn inside_a_split_one_thread_is_free_and_outside_it_all_are() {
+        let outside = threads_free_here();
+        assert_eq!(outside, threads());
+        let inside = over_ranges(4, |_| threads_free_here());
+        assert!(inside.iter().all(|&t| t == 1), "{inside:?}");
+        let mut filled = vec![0; 4];
+        fill(&mut filled, |_, chunk| chunk.fill(threads_free_here()));
+        assert!(filled.iter().all(|&t| t == 1), "{filled:?}");
+        assert_eq!(
+            threads_free_here(),
+            outside,
+            "the mark is lifted after the split"
+        );
     }
 
     #[test]

@@ -7,7 +7,10 @@
 //!   and maps what HiGHS answers to ours ([`MipRun`], [`mip_status`]).
 //! - **The live LP** ([`Lp`]): the pattern master of `side/master.rs` and its integer and
 //!   floored variants, a model kept across many solves, to which columns are added and whose
-//!   costs and bounds change in place (raw calls: the `highs` crate has no such edits).
+//!   costs and bounds change in place (raw calls: the `highs` crate has no such edits). A
+//!   large one runs HiGHS's parallel dual simplex ([`PARALLEL_DUAL_ROWS`]); every other model
+//!   runs on one thread, and [`ready_threads`] keeps HiGHS's per-thread scheduler the width of
+//!   each run.
 //!
 //! Both hear the caller's deadline through HiGHS's interrupt callbacks. Every `unsafe` block of
 //! the solver is here. It must not import the domain: callers pass plain numbers.
@@ -84,6 +87,85 @@ fn base_options(model: &mut highs::Model) -> Result<(), SolveError> {
     set_option(model, "log_to_console", verbose)?;
     set_option(model, "threads", 1)?;
     set_option(model, "random_seed", 0)
+}
+
+/// The pattern master's LPs from this many rows up run HiGHS's parallel dual simplex (SIP,
+/// `simplex_strategy` 2), on two threads where two are free (see [`TwoThreads`]).
+///
+/// Why: SIP splits each iteration's PRICE and its updates into slices whose number HiGHS fixes
+/// whatever the threads ("code with multiple concurrency can be run in serial",
+/// `HEkk::chooseSimplexStrategyThreads`), so one thread or two take the same pivots to the same
+/// bits (a unit test holds it), and on every instance measured they were the serial dual
+/// simplex's too (the same bytes on the school, 4,000x1,000, the district, a rematch and the
+/// twenty shapes of `benches/shapes/run-set.sh`). Two threads share each iteration's work where
+/// the second core is free: in the twenty-sixth session the district's fit tier took 5.25
+/// against 6.68 s of LP (the same 70.4 k iterations), 4,000x1,000 0.95x of the whole CLI
+/// (paired, median of 10); on a busy hour of the machine the district gained nothing (0.99x).
+/// Below the threshold it loses: 1,500x400 1.14x, 2,000x500 1.05x, 3,000x800 1.00x, the
+/// 900-student school (~1,200 rows) 1.08x: the threads' hand-offs cost more than a small
+/// LP's iterations.
+const PARALLEL_DUAL_ROWS: usize = 3_000;
+
+/// Parallel dual simplex runs on two threads in this process right now (0 or 1).
+static TWO_THREAD_RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The right to run one parallel dual simplex on two threads: held for one solve, where this
+/// thread has two free (see [`crate::parallel::threads_free_here`]: one inside a split over
+/// the cores) and no other solve of the process holds it (concurrent requests on the server
+/// each run their own master: two threads each would be more threads than cores). Otherwise
+/// the solve runs on one thread, to the same pivots.
+struct TwoThreads(bool);
+
+impl TwoThreads {
+    fn take() -> TwoThreads {
+        use std::sync::atomic::Ordering;
+        let free = crate::parallel::threads_free_here() >= 2;
+        TwoThreads(
+            free && TWO_THREAD_RUNS
+                .compare_exchange(0, 1, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok(),
+        )
+    }
+
+    fn threads(&self) -> i32 {
+        if self.0 {
+            2
+        } else {
+            1
+        }
+    }
+}
+
+impl Drop for TwoThreads {
+    fn drop(&mut self) {
+        if self.0 {
+            TWO_THREAD_RUNS.store(0, std::sync::atomic::Ordering::Release);
+        }
+    }
+}
+
+thread_local! {
+    /// The width of this thread's HiGHS scheduler; 0 before HiGHS first ran here. HiGHS keeps
+    /// one scheduler per calling thread, made at that thread's first run with the run's
+    /// `threads`, and refuses a later run whose `threads` differs.
+    static SCHEDULER_THREADS: std::cell::Cell<i32> = const { std::cell::Cell::new(0) };
+}
+
+/// Readies this thread's HiGHS scheduler for a run of `model` on `threads` threads: where the
+/// scheduler HiGHS keeps for this thread is of another width (a parallel master LP ran here,
+/// and now an integer program does, or the other way), it is shut down first, so that the run
+/// makes one of the right width. Every run of HiGHS here goes through this.
+fn ready_threads(model: &mut highs::Model, threads: i32) {
+    let was = SCHEDULER_THREADS.with(|s| s.replace(threads));
+    if was != 0 && was != threads {
+        // SAFETY: called on the thread whose scheduler it shuts down (HiGHS keeps one per
+        // calling thread), between runs: no run of HiGHS is in progress on this thread, as
+        // `Highs_resetThreadScheduler` requires.
+        unsafe { highs_sys::Highs_resetThreadScheduler(1) };
+    }
+    if model.try_set_option("threads", threads).is_err() {
+        tracing::debug!(threads, "HiGHS refused its threads option");
+    }
 }
 
 /// Simplex iterations of the model's last solve, for the master's trace (where a slow
@@ -182,6 +264,7 @@ pub(super) fn solve_mip(
     // iteration and MIP node: there it hears the deadline and the stop flag.
     let mut hear = deadline;
     interrupt_at(&mut model, &mut hear);
+    ready_threads(&mut model, 1);
     let solved = model.try_solve().map_err(|e| SolveError::Backend {
         stage: "solve",
         source: ResolutionError::Str(format!("{e:?}")),
@@ -257,6 +340,8 @@ pub(super) struct Lp {
     /// Where HiGHS's interrupt callback reads the deadline: boxed so that its address stays
     /// put while the model lives.
     until: Box<Until>,
+    /// Whether its solves run HiGHS's parallel dual simplex (see [`PARALLEL_DUAL_ROWS`]).
+    parallel_dual: bool,
 }
 
 impl Lp {
@@ -272,6 +357,11 @@ impl Lp {
     /// (paired, 20 runs). `gen4000s1_k2`'s coverage tiers, whose LP is denser, were mixed
     /// (normal 0.97x, low 1.08x of LP time, one run each).
     pub(super) fn maximise(rows: &[(f64, f64)], deadline: Until) -> Lp {
+        Lp::maximise_as(rows, deadline, rows.len() >= PARALLEL_DUAL_ROWS)
+    }
+
+    /// [`Lp::maximise`], with HiGHS's parallel dual simplex or its serial one as asked.
+    fn maximise_as(rows: &[(f64, f64)], deadline: Until, parallel_dual: bool) -> Lp {
         let mut pb = ColProblem::default();
         add_rows(&mut pb, rows);
         let mut lp = Lp::of(pb, deadline);
@@ -279,6 +369,13 @@ impl Lp {
             if set_option(model, "simplex_price_strategy", 1).is_err() {
                 // Refused: HiGHS's default PRICE gives the same optimum, only slower.
                 tracing::debug!("HiGHS refused simplex_price_strategy; its default kept");
+            }
+            if parallel_dual {
+                if set_option(model, "simplex_strategy", 2).is_ok() {
+                    lp.parallel_dual = true;
+                } else {
+                    tracing::debug!("HiGHS refused simplex_strategy; its serial dual kept");
+                }
             }
         }
         lp
@@ -329,6 +426,7 @@ impl Lp {
         Lp {
             model: configured.then_some(model),
             until,
+            parallel_dual: false,
         }
     }
 
@@ -350,8 +448,17 @@ impl Lp {
     /// Solves from the last basis, until the optimum, the deadline or the iteration limit.
     /// None when HiGHS refused the model (it is then gone).
     pub(super) fn solve(&mut self) -> Option<LpRun> {
+        let two = self.parallel_dual.then(TwoThreads::take);
+        let run = self.solve_on(two.as_ref().map_or(1, TwoThreads::threads));
+        drop(two);
+        run
+    }
+
+    /// [`Lp::solve`] on `threads` of HiGHS's threads.
+    fn solve_on(&mut self, threads: i32) -> Option<LpRun> {
         let mut model = self.model.take()?;
         set_time_left(&mut model, self.until.left());
+        ready_threads(&mut model, threads);
         let solved = model.try_solve().ok()?;
         let status = solved.status();
         let end = match status {
@@ -633,6 +740,129 @@ mod tests {
             None
         );
         assert!(mip_status(HighsModelStatus::ModelEmpty, 0.0, 0.0).is_err());
+    }
+
+    /// A transportation LP of `needs` need rows and `mentors` capacity rows, five candidate
+    /// mentors a need, and a function adding its pairs `from..to` as columns.
+    #[allow(clippy::type_complexity)]
+    fn transportation(
+        needs: usize,
+        mentors: usize,
+        seed: u64,
+    ) -> (Vec<(f64, f64)>, usize, Box<dyn Fn(&mut Lp, usize, usize)>) {
+        let mut state = seed;
+        let mut next = move || {
+            state = crate::rules::splitmix64(state);
+            state
+        };
+        let capacity: Vec<f64> = (0..mentors).map(|_| (1 + next() % 5) as f64).collect();
+        let mut pairs: Vec<(usize, usize, f64)> = Vec::new();
+        for n in 0..needs {
+            for k in 0..5 {
+                let m = (n * 7 + k * 131 + (next() % 17) as usize) % mentors;
+                pairs.push((n, m, 1.0 + (next() % 1_000) as f64 / 100.0));
+            }
+        }
+        let mut rows: Vec<(f64, f64)> = vec![(f64::NEG_INFINITY, 1.0); needs];
+        rows.extend(capacity.iter().map(|&c| (f64::NEG_INFINITY, c)));
+        let count = pairs.len();
+        let add = move |lp: &mut Lp, from: usize, to: usize| {
+            let new = &pairs[from..to];
+            let costs: Vec<f64> = new.iter().map(|p| p.2).collect();
+            let starts: Vec<usize> = (0..=new.len()).map(|j| 2 * j).collect();
+            let rows: Vec<usize> = new.iter().flat_map(|&(n, m, _)| [n, needs + m]).collect();
+            let values = vec![1.0; rows.len()];
+            let uppers = vec![1.0; new.len()];
+            assert!(lp.add_columns(&costs, &uppers, &starts, &rows, &values));
+        };
+        (rows, count, Box::new(add))
+    }
+
+    fn far() -> Until {
+        Until {
+            at: std::time::Instant::now() + std::time::Duration::from_secs(3600),
+            stop: None,
+        }
+    }
+
+    /// The parallel dual simplex on one thread and on two, and the serial one, from the same
+    /// LP through the same column additions: the two parallel runs take the same pivots to the
+    /// same bits (the answer does not depend on the threads HiGHS had), and all three reach
+    /// the same optimum. Run on a thread of its own, so that its runs on two threads are not
+    /// refused for another test's (see [`TwoThreads`]).
+    #[test]
+    fn the_parallel_dual_simplex_gives_the_same_answer_on_one_thread_or_two() {
+        std::thread::spawn(|| {
+            let (rows, count, add) = transportation(2_400, 700, 0x9e37_79b9_7f4a_7c15);
+            assert!(
+                rows.len() >= PARALLEL_DUAL_ROWS,
+                "the size the master runs it at"
+            );
+            let mut serial = Lp::maximise_as(&rows, far(), false);
+            let mut one = Lp::maximise_as(&rows, far(), true);
+            let mut two = Lp::maximise_as(&rows, far(), true);
+            assert!(one.parallel_dual && !serial.parallel_dual);
+            let mut upto = 0;
+            for end in [count / 2, count / 2 + 40, count] {
+                for lp in [&mut serial, &mut one, &mut two] {
+                    add(lp, upto, end);
+                }
+                upto = end;
+                let s = serial.solve_on(1).expect("serial solves");
+                let a = one.solve_on(1).expect("one thread solves");
+                let b = two.solve_on(2).expect("two threads solve");
+                for run in [&s, &a, &b] {
+                    assert_eq!(run.end, LpEnd::Optimal, "{upto} columns");
+                }
+                assert_eq!(a.iterations, b.iterations, "{upto} columns");
+                assert_eq!(
+                    a.objective.to_bits(),
+                    b.objective.to_bits(),
+                    "{upto} columns"
+                );
+                assert_eq!(a.duals, b.duals, "{upto} columns");
+                assert_eq!(a.columns, b.columns, "{upto} columns");
+                assert!(
+                    (a.objective - s.objective).abs() < 1e-6,
+                    "{upto} columns: {} against the serial {}",
+                    a.objective,
+                    s.objective
+                );
+            }
+        })
+        .join()
+        .expect("the runs' thread");
+    }
+
+    /// One thread runs HiGHS on two threads, then on one (an integer programme after a
+    /// parallel master LP), then on two again: HiGHS keeps one scheduler per thread and
+    /// refuses a run of another width, so [`ready_threads`] must shut the old one down.
+    #[test]
+    fn highs_runs_at_one_width_and_then_another_on_the_same_thread() {
+        std::thread::spawn(|| {
+            let (rows, count, add) = transportation(60, 12, 7);
+            let mut lp = Lp::maximise_as(&rows, far(), true);
+            add(&mut lp, 0, count);
+            let first = lp.solve_on(2).expect("solves on two threads");
+            assert_eq!(first.end, LpEnd::Optimal);
+            let columns = (0..count).map(|j| (vec![(j % 60, 1.0)], 1.0));
+            let mut ip = Lp::maximise_integer(&rows, columns, far());
+            assert!(ip.change_all_col_costs(&vec![1.0; count]));
+            let integer = ip.solve_on(1).expect("then on one: HiGHS took it");
+            assert_eq!(integer.end, LpEnd::Optimal);
+            assert!(
+                (integer.objective - 60.0).abs() < 1e-9,
+                "every need row once"
+            );
+            add(&mut lp, 0, 0);
+            lp.change_col_bounds(0, 0.0, 0.0);
+            let again = lp.solve_on(2).expect("and on two again");
+            assert_eq!(again.end, LpEnd::Optimal);
+            assert!(again.objective <= first.objective + 1e-9);
+            assert_eq!(SCHEDULER_THREADS.with(std::cell::Cell::get), 2);
+        })
+        .join()
+        .expect("the runs' thread");
     }
 
     /// Columns longer than any the LP had when HiGHS first factored its basis, added later
