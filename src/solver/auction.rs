@@ -182,7 +182,7 @@ mod tests {
     use super::*;
     use crate::domain::model::Validated;
     use crate::domain::Priority;
-    use std::time::{Duration, Instant};
+    use std::time::Instant;
 
     fn school(students: usize, mentors: usize, seed: u64) -> Validated {
         crate::admit::validate(crate::generate::generate_with(
@@ -191,18 +191,11 @@ mod tests {
         .expect("a generated school is valid")
     }
 
-    fn never() -> Until {
-        Until {
-            at: Instant::now() + Duration::from_secs(3600),
-            stop: None,
-        }
-    }
-
     /// The candidates of `problem` and the auction's guess over them, with no deadline.
     fn guessed(problem: &Problem) -> (Candidates, Guess) {
         let all = Candidates::of_problem(problem);
         let fit_scale = super::super::flow::fit_scale_for(problem, &all);
-        let guess = seat_prices(problem, &all, fit_scale, None, never());
+        let guess = seat_prices(problem, &all, fit_scale, None, Until::far());
         (all, guess)
     }
 

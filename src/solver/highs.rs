@@ -753,14 +753,38 @@ mod tests {
         assert!(mip_status(HighsModelStatus::ModelEmpty, 0.0, 0.0).is_err());
     }
 
-    /// A transportation LP of `needs` need rows and `mentors` capacity rows, five candidate
-    /// mentors a need, and a function adding its pairs `from..to` as columns.
-    #[allow(clippy::type_complexity)]
+    /// Rows' `(lo, hi)`, as [`Lp::maximise`] takes them.
+    type RowBounds = Vec<(f64, f64)>;
+
+    /// A transportation LP: `capacity.len()` mentor rows after `needs` need rows (needs `<= 1`,
+    /// mentors `<= capacity`), and a function adding `pairs[from..to]` (need, mentor, cost)
+    /// as columns in `[0, 1]`.
     fn transportation(
+        needs: usize,
+        capacity: &[f64],
+        pairs: Vec<(usize, usize, f64)>,
+    ) -> (RowBounds, impl Fn(&mut Lp, usize, usize)) {
+        let mut rows: Vec<(f64, f64)> = vec![(f64::NEG_INFINITY, 1.0); needs];
+        rows.extend(capacity.iter().map(|&c| (f64::NEG_INFINITY, c)));
+        let add = move |lp: &mut Lp, from: usize, to: usize| {
+            let new = &pairs[from..to];
+            let costs: Vec<f64> = new.iter().map(|p| p.2).collect();
+            let starts: Vec<usize> = (0..=new.len()).map(|j| 2 * j).collect();
+            let rows: Vec<usize> = new.iter().flat_map(|&(n, m, _)| [n, needs + m]).collect();
+            let values = vec![1.0; rows.len()];
+            let uppers = vec![1.0; new.len()];
+            assert!(lp.add_columns(&costs, &uppers, &starts, &rows, &values));
+        };
+        (rows, add)
+    }
+
+    /// A random [`transportation`] LP of `needs` needs and `mentors` mentors (capacities 1-5),
+    /// five candidate mentors a need, and its number of pairs.
+    fn random_transportation(
         needs: usize,
         mentors: usize,
         seed: u64,
-    ) -> (Vec<(f64, f64)>, usize, Box<dyn Fn(&mut Lp, usize, usize)>) {
+    ) -> (RowBounds, usize, impl Fn(&mut Lp, usize, usize)) {
         let mut state = seed;
         let mut next = move || {
             state = crate::rules::splitmix64(state);
@@ -774,26 +798,9 @@ mod tests {
                 pairs.push((n, m, 1.0 + (next() % 1_000) as f64 / 100.0));
             }
         }
-        let mut rows: Vec<(f64, f64)> = vec![(f64::NEG_INFINITY, 1.0); needs];
-        rows.extend(capacity.iter().map(|&c| (f64::NEG_INFINITY, c)));
         let count = pairs.len();
-        let add = move |lp: &mut Lp, from: usize, to: usize| {
-            let new = &pairs[from..to];
-            let costs: Vec<f64> = new.iter().map(|p| p.2).collect();
-            let starts: Vec<usize> = (0..=new.len()).map(|j| 2 * j).collect();
-            let rows: Vec<usize> = new.iter().flat_map(|&(n, m, _)| [n, needs + m]).collect();
-            let values = vec![1.0; rows.len()];
-            let uppers = vec![1.0; new.len()];
-            assert!(lp.add_columns(&costs, &uppers, &starts, &rows, &values));
-        };
-        (rows, count, Box::new(add))
-    }
-
-    fn far() -> Until {
-        Until {
-            at: std::time::Instant::now() + std::time::Duration::from_secs(3600),
-            stop: None,
-        }
+        let (rows, add) = transportation(needs, &capacity, pairs);
+        (rows, count, add)
     }
 
     /// The parallel dual simplex on one thread and on two, and the serial one, from the same
@@ -804,14 +811,14 @@ mod tests {
     #[test]
     fn the_parallel_dual_simplex_gives_the_same_answer_on_one_thread_or_two() {
         std::thread::spawn(|| {
-            let (rows, count, add) = transportation(2_400, 700, 0x9e37_79b9_7f4a_7c15);
+            let (rows, count, add) = random_transportation(2_400, 700, 0x9e37_79b9_7f4a_7c15);
             assert!(
                 rows.len() >= PARALLEL_DUAL_ROWS,
                 "the size the master runs it at"
             );
-            let mut serial = Lp::maximise_as(&rows, far(), false);
-            let mut one = Lp::maximise_as(&rows, far(), true);
-            let mut two = Lp::maximise_as(&rows, far(), true);
+            let mut serial = Lp::maximise_as(&rows, Until::far(), false);
+            let mut one = Lp::maximise_as(&rows, Until::far(), true);
+            let mut two = Lp::maximise_as(&rows, Until::far(), true);
             assert!(one.parallel_dual && !serial.parallel_dual);
             let mut upto = 0;
             for end in [count / 2, count / 2 + 40, count] {
@@ -851,13 +858,13 @@ mod tests {
     #[test]
     fn highs_runs_at_one_width_and_then_another_on_the_same_thread() {
         std::thread::spawn(|| {
-            let (rows, count, add) = transportation(60, 12, 7);
-            let mut lp = Lp::maximise_as(&rows, far(), true);
+            let (rows, count, add) = random_transportation(60, 12, 7);
+            let mut lp = Lp::maximise_as(&rows, Until::far(), true);
             add(&mut lp, 0, count);
             let first = lp.solve_on(2).expect("solves on two threads");
             assert_eq!(first.end, LpEnd::Optimal);
             let columns = (0..count).map(|j| (vec![(j % 60, 1.0)], 1.0));
-            let mut ip = Lp::maximise_integer(&rows, columns, far());
+            let mut ip = Lp::maximise_integer(&rows, columns, Until::far());
             assert!(ip.change_all_col_costs(&vec![1.0; count]));
             let integer = ip.solve_on(1).expect("then on one: HiGHS took it");
             assert_eq!(integer.end, LpEnd::Optimal);
@@ -890,10 +897,7 @@ mod tests {
         let size = 40usize;
         const LONG: usize = 8;
         let rows: Vec<(f64, f64)> = vec![(f64::NEG_INFINITY, 1.0); size];
-        let far = Until {
-            at: std::time::Instant::now() + std::time::Duration::from_secs(3600),
-            stop: None,
-        };
+        let far = Until::far();
         // Column `j` of the dense block: every row, with a varied positive coefficient, so
         // that the optimal basis takes many of them.
         let dense = |j: usize| -> (f64, Vec<usize>, Vec<f64>) {
@@ -976,34 +980,21 @@ mod tests {
                     pairs.push((n, m, cost));
                 }
             }
-            let mut rows: Vec<(f64, f64)> = vec![(f64::NEG_INFINITY, 1.0); needs];
-            rows.extend(capacity.iter().map(|&c| (f64::NEG_INFINITY, c)));
-            // Pairs `from..to` as columns of `lp`.
-            let add = |lp: &mut Lp, from: usize, to: usize| {
-                let new = &pairs[from..to];
-                let costs: Vec<f64> = new.iter().map(|p| p.2).collect();
-                let starts: Vec<usize> = (0..=new.len()).map(|j| 2 * j).collect();
-                let rows: Vec<usize> = new.iter().flat_map(|&(n, m, _)| [n, needs + m]).collect();
-                let values = vec![1.0; rows.len()];
-                let uppers = vec![1.0; new.len()];
-                assert!(lp.add_columns(&costs, &uppers, &starts, &rows, &values));
-            };
-            let far = Until {
-                at: std::time::Instant::now() + std::time::Duration::from_secs(3600),
-                stop: None,
-            };
+            let count = pairs.len();
+            let (rows, add) = transportation(needs, &capacity, pairs);
+            let far = Until::far();
             let fresh = |upto: usize| {
                 let mut lp = Lp::maximise(&rows, far);
                 add(&mut lp, 0, upto);
                 lp.solve().expect("solves")
             };
-            let first = pairs.len() / 4;
+            let first = count / 4;
             let mut grown = Lp::maximise(&rows, far);
             add(&mut grown, 0, first);
             assert_eq!(grown.solve().expect("solves").end, LpEnd::Optimal);
             let mut upto = first;
-            for batch in [7, 40, 3, 90, 1, pairs.len()] {
-                let end = (upto + batch).min(pairs.len());
+            for batch in [7, 40, 3, 90, 1, count] {
+                let end = (upto + batch).min(count);
                 add(&mut grown, upto, end);
                 upto = end;
                 let solved = grown.solve().expect("re-solves");
@@ -1016,7 +1007,7 @@ mod tests {
                     "tied {tied}, {upto} columns: {a} against {b}"
                 );
             }
-            assert_eq!(upto, pairs.len());
+            assert_eq!(upto, count);
         }
     }
 

@@ -254,6 +254,15 @@ pub struct Until {
 }
 
 impl Until {
+    /// A deadline no test reaches (an hour away, no stop flag).
+    #[cfg(test)]
+    pub(crate) fn far() -> Until {
+        Until {
+            at: Instant::now() + Duration::from_secs(3600),
+            stop: None,
+        }
+    }
+
     /// True once the time is up or a stop was asked for.
     pub fn passed(self) -> bool {
         Instant::now() >= self.at || self.stopped()
@@ -1409,13 +1418,6 @@ mod tests {
             .expect("a generated school is valid")
     }
 
-    fn never() -> Until {
-        Until {
-            at: Instant::now() + Duration::from_secs(3600),
-            stop: None,
-        }
-    }
-
     /// A generated 300x70 school whose students have several needs, one mentor each.
     fn one_seat_school(seed: u64) -> crate::domain::model::Validated {
         let mut raw = crate::generate::generate_with(300, 70, seed, false);
@@ -1440,12 +1442,12 @@ mod tests {
             let (pairs, fit_scale, prices) = if one_seat {
                 let run = one_seat::OneSeat::build(&problem, &all)
                     .expect("one mentor a student")
-                    .run(options, never());
+                    .run(options, Until::far());
                 assert!(run.complete, "seed {seed}");
                 (run.pairs, run.fit_scale, run.prices)
             } else {
                 assert!(is_network_set(&problem, &all));
-                let run = network::run(&problem, &all, options, never(), None);
+                let run = network::run(&problem, &all, options, Until::far(), None);
                 assert!(run.complete, "seed {seed}");
                 let pairs = verify::pairs(&run.candidates, &run.solution.chosen);
                 (pairs, run.solution.fit_scale, run.prices)
@@ -1500,7 +1502,7 @@ mod tests {
                 all: &all,
                 prices: solution.seat_prices(),
                 fit_scale: solution.fit_scale,
-                answer_by: never().at,
+                answer_by: Until::far().at,
             };
             let mut answer =
                 Solved::by_network(&problem, sparse, solution.chosen, (false, 1), 0, None);

@@ -102,21 +102,13 @@ fn build(inst: &Instance) -> NetworkLp {
     lp
 }
 
-/// A deadline no test reaches.
-fn far() -> Until {
-    Until {
-        at: std::time::Instant::now() + std::time::Duration::from_secs(3600),
-        stop: None,
-    }
-}
-
 /// HiGHS's optimum of the same LP (through `solver::highs`, as a maximisation of the negated
 /// costs), None when it is not optimal.
 fn highs_optimum(inst: &Instance) -> Option<f64> {
     let (supply, arcs, sides) = inst;
     let n = supply.len();
     let rows: Vec<(f64, f64)> = supply.iter().map(|&b| (b, b)).collect();
-    let mut lp = Lp::maximise(&rows, far());
+    let mut lp = Lp::maximise(&rows, Until::far());
     let (mut costs, mut uppers, mut starts, mut index, mut values) =
         (Vec::new(), Vec::new(), vec![0], Vec::new(), Vec::new());
     for &(t, h, c, u) in arcs {
@@ -496,7 +488,7 @@ fn master_dump_tiers_match_highs() {
     let highs_started = Instant::now();
     let mut all_rows = bounds.clone();
     all_rows.extend((0..tiers).map(|_| (f64::NEG_INFINITY, f64::INFINITY)));
-    let mut highs = Lp::maximise(&all_rows, far());
+    let mut highs = Lp::maximise(&all_rows, Until::far());
     let mut starts = vec![0];
     let mut index = Vec::new();
     let mut values = Vec::new();

@@ -1956,18 +1956,10 @@ mod tests {
     use crate::domain::model::Problem;
     use crate::solver::side::KeptRow;
 
-    /// A deadline no test reaches.
-    fn far() -> Until {
-        Until {
-            at: std::time::Instant::now() + std::time::Duration::from_secs(3600),
-            stop: None,
-        }
-    }
-
     #[test]
     fn highs_prices_a_maximisations_rows_non_negative() {
         // max 2x + 3y, x + y <= 1: the row's price is 3.
-        let mut lp = Lp::maximise(&[(f64::NEG_INFINITY, 1.0)], far());
+        let mut lp = Lp::maximise(&[(f64::NEG_INFINITY, 1.0)], Until::far());
         let unbounded = [f64::INFINITY; 2];
         assert!(lp.add_columns(&[2.0, 3.0], &unbounded, &[0, 1, 2], &[0, 0], &[1.0, 1.0]));
         let solved = lp.solve().expect("HiGHS solves it");
@@ -1998,7 +1990,10 @@ mod tests {
             column(5.0, vec![3]),
         ];
         let open = f64::NEG_INFINITY;
-        let mut lp = Lp::maximise(&[(open, 1.0), (open, 1.0), (open, 2.0), (open, 1.0)], far());
+        let mut lp = Lp::maximise(
+            &[(open, 1.0), (open, 1.0), (open, 2.0), (open, 1.0)],
+            Until::far(),
+        );
         let costs: Vec<f64> = columns.iter().map(|c| c.tier_value[0]).collect();
         let uppers: Vec<f64> = columns.iter().map(|c| c.upper).collect();
         let mut starts = vec![0];
