@@ -658,36 +658,49 @@ async fn mutual_tls_serves_only_clients_with_a_certificate_from_the_ca() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn at_the_grace_a_running_solve_stops_and_answers_with_its_best_plan() {
-    let settings = Settings {
-        grace: Duration::from_millis(500),
-        ..Settings::default()
-    };
-    let server = TestServer::start(settings).await;
-    let mut c = server.client().await;
-    // An 8,000 x 2,000 multi-need school outlasts the sleep and the grace here, in a release
-    // build too (its solve takes ~4.6 s there; the 4,000 x 1,000 school this test used
-    // before is proven in ~1.3 s now, and answered `OPTIMAL` within the grace on a quick
-    // hour); its rounds look at the stop flag as they look at the clock.
+    // An 8,000 x 2,000 multi-need school outlasts the sleep and the grace here (its solve
+    // takes ~4.6 s in release and ~14 s in the test build); its rounds look at the stop flag
+    // as they look at the clock. Before the first plan exists (reading and scoring: ~2 s in
+    // the test build, more on a slow machine) a stop can only be answered with
+    // DEADLINE_EXCEEDED, which is right but not what this test protects; so if the stop came
+    // that early, the test stops a fresh server later in the solve, up to three times.
     let mut req = pb::SolveRequest::from(generate::generate(8000, 2000, 3));
     req.policy = Some(pb::Policy {
         time_limit_seconds: Some(120.0),
         ..pb::Policy::default()
     });
-    let in_flight = tokio::spawn(async move { c.solve(req).await });
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    let stopping = Instant::now();
-    server.stop().await;
-    let reply = in_flight
-        .await
-        .unwrap()
-        .expect("the stopped solve answered with its plan");
-    let solver = reply.into_inner().solver.expect("a solver report");
-    assert_eq!(solver.status, pb::SolveStatus::TimeLimit as i32);
-    assert!(
-        stopping.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        stopping.elapsed()
-    );
+    for wait_ms in [1500, 3500, 6000] {
+        let settings = Settings {
+            grace: Duration::from_millis(500),
+            ..Settings::default()
+        };
+        let server = TestServer::start(settings).await;
+        let mut c = server.client().await;
+        let sent = req.clone();
+        let in_flight = tokio::spawn(async move { c.solve(sent).await });
+        tokio::time::sleep(Duration::from_millis(wait_ms)).await;
+        let stopping = Instant::now();
+        server.stop().await;
+        let reply = in_flight.await.unwrap();
+        let stopped_after = stopping.elapsed();
+        match reply {
+            Ok(reply) => {
+                let solver = reply.into_inner().solver.expect("a solver report");
+                assert_eq!(solver.status, pb::SolveStatus::TimeLimit as i32);
+                assert!(stopped_after < Duration::from_secs(3), "{stopped_after:?}");
+                return;
+            }
+            Err(status)
+                if status.code() == Code::DeadlineExceeded
+                    && status.message().contains("before any plan existed") =>
+            {
+                assert!(stopped_after < Duration::from_secs(3), "{stopped_after:?}");
+                eprintln!("stopped {wait_ms} ms in, before the first plan; stopping later");
+            }
+            Err(status) => panic!("the stopped solve answered with {status:?}"),
+        }
+    }
+    panic!("no stop landed after the first plan existed");
 }
 
 /// Defect 1 of the hardening issue at full size: 200,000 students x 50,000 mentors, every
