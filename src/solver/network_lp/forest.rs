@@ -207,8 +207,8 @@ impl Forest {
         self.refresh_subtree(inside, tail, cost)
     }
 
-    /// Cuts the subtree below `v` off as a tree of its own.
-    pub fn split(&mut self, v: u32, tail: &[u32], cost: &[f64]) {
+    /// Cuts the subtree below `v` off as a tree of its own; returns its nodes.
+    pub fn split(&mut self, v: u32, tail: &[u32], cost: &[f64]) -> Vec<u32> {
         let old = self.comp[v as usize];
         self.cut(v);
         let id = match self.free_ids.pop() {
@@ -222,14 +222,17 @@ impl Forest {
         self.tree_root[id as usize] = v;
         self.live.push(id);
         self.comp[v as usize] = id;
-        let moved = self.refresh_subtree(v, tail, cost).len() as u32;
+        let nodes = self.refresh_subtree(v, tail, cost);
+        let moved = nodes.len() as u32;
         self.tree_size[id as usize] = moved;
         self.tree_size[old as usize] -= moved;
+        nodes
     }
 
     /// Joins the trees of `u` and `w` (different) by `arc`: the smaller one (never the
-    /// root's) is rerooted at its end and hung under the other end.
-    pub fn join(&mut self, u: u32, w: u32, arc: u32, tail: &[u32], cost: &[f64]) {
+    /// root's) is rerooted at its end and hung under the other end. Returns the moved tree's
+    /// id (freed): the other keeps its id, its root and its nodes' potentials.
+    pub fn join(&mut self, u: u32, w: u32, arc: u32, tail: &[u32], cost: &[f64]) -> u32 {
         let (a, b) = (self.comp[u as usize], self.comp[w as usize]);
         let move_b = if a == 0 {
             true
@@ -249,6 +252,7 @@ impl Forest {
         if let Some(at) = self.live.iter().position(|&t| t == moving) {
             self.live.remove(at);
         }
+        moving
     }
 
     /// Sends each `(node, amount)` up its tree: returns, for every node whose subtree's total

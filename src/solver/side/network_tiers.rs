@@ -231,7 +231,13 @@ impl NetworkTiers {
         let pivots = self.lp.pivots() - before;
         self.tier_pivots += pivots;
         let (order, core) = self.lp.working_order();
-        tracing::trace!(pivots, order, core, "seat sharing: network master solved");
+        tracing::trace!(
+            pivots,
+            order,
+            core,
+            kinds = ?self.lp.kinds,
+            "seat sharing: network master solved"
+        );
         if end != LpEnd::Optimal {
             tracing::debug!(
                 ?end,
