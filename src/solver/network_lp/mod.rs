@@ -621,13 +621,20 @@ impl NetworkLp {
         starts.clear();
         d.clear();
         starts.push(0);
+        // One pass over each side column's entries for both its row of `W` and its
+        // right-hand side: the sum in `side_rhs`'s order from the same start as `f64`'s
+        // `Sum` (−0.0), so the same bits.
+        let (comp, pot) = (&self.forest.comp, &self.forest.pot);
         for &s in self.working.sides() {
             let s = s as usize;
-            for (node, coef) in self.side_entries(s) {
-                entries.push((self.forest.comp[node as usize], coef));
+            let mut own = -0.0;
+            for e in self.side_start[s]..self.side_start[s + 1] {
+                let (node, coef) = (self.side_node[e] as usize, self.side_coef[e]);
+                entries.push((comp[node], coef));
+                own += coef * pot[node];
             }
             starts.push(entries.len());
-            d.push(self.side_rhs(s));
+            d.push(self.side_cost[s] - own);
         }
         let ok = self
             .working
