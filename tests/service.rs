@@ -683,18 +683,17 @@ async fn at_the_grace_a_running_solve_stops_and_answers_with_its_best_plan() {
         server.stop().await;
         let reply = in_flight.await.unwrap();
         let stopped_after = stopping.elapsed();
+        assert!(stopped_after < Duration::from_secs(3), "{stopped_after:?}");
         match reply {
             Ok(reply) => {
                 let solver = reply.into_inner().solver.expect("a solver report");
                 assert_eq!(solver.status, pb::SolveStatus::TimeLimit as i32);
-                assert!(stopped_after < Duration::from_secs(3), "{stopped_after:?}");
                 return;
             }
             Err(status)
                 if status.code() == Code::DeadlineExceeded
                     && status.message().contains("before any plan existed") =>
             {
-                assert!(stopped_after < Duration::from_secs(3), "{stopped_after:?}");
                 eprintln!("stopped {wait_ms} ms in, before the first plan; stopping later");
             }
             Err(status) => panic!("the stopped solve answered with {status:?}"),
