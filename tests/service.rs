@@ -664,6 +664,13 @@ async fn at_the_grace_a_running_solve_stops_and_answers_with_its_best_plan() {
     // the test build, more on a slow machine) a stop can only be answered with
     // DEADLINE_EXCEEDED, which is right but not what this test protects; so if the stop came
     // that early, the test stops a fresh server later in the solve, up to three times.
+    //
+    // The TIME_LIMIT status is what proves the stop landed: a solve left to run ends OPTIMAL.
+    // The time bound only rules out a hang. After the flag the test build still finishes the
+    // round, explains 8,000 students, converts and encodes the answer, and the client decodes
+    // it: 1.5-2.2 s after the stop on this machine (12 stops, 1-10 s into the solve), 3.0 s on
+    // CI with the other tests running beside it. Hence 8 s, still far below the ~12 s the
+    // solve would have run on. The release build's promptness is README's deadlines row.
     let mut req = pb::SolveRequest::from(generate::generate(8000, 2000, 3));
     req.policy = Some(pb::Policy {
         time_limit_seconds: Some(120.0),
@@ -683,7 +690,8 @@ async fn at_the_grace_a_running_solve_stops_and_answers_with_its_best_plan() {
         server.stop().await;
         let reply = in_flight.await.unwrap();
         let stopped_after = stopping.elapsed();
-        assert!(stopped_after < Duration::from_secs(3), "{stopped_after:?}");
+        assert!(stopped_after < Duration::from_secs(8), "{stopped_after:?}");
+        eprintln!("stopped {wait_ms} ms in; answered {stopped_after:?} after the stop");
         match reply {
             Ok(reply) => {
                 let solver = reply.into_inner().solver.expect("a solver report");
