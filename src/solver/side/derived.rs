@@ -3,6 +3,8 @@
 //!
 //! Must not import HiGHS or the integer program.
 
+use std::borrow::Cow;
+
 use super::bound::Block;
 use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::rules::Candidates;
@@ -37,25 +39,41 @@ impl Bundle {
 /// needs' costs, towards the mentors qualified for all of them) and one per other need. It is
 /// a plain network again, so the flow solves it exactly and its potentials price every seat
 /// with the bundles competing for them.
-pub(super) struct Derived {
-    pub(super) problem: Problem,
-    pub(super) all: Candidates,
+///
+/// Without bundles it is the problem itself, borrowed: the first round's network has none, and
+/// copying the district's 16 M pairs for it took ~120 ms.
+pub(super) struct Derived<'a> {
+    pub(super) problem: Cow<'a, Problem>,
+    pub(super) all: Cow<'a, Candidates>,
     pub(super) level: Vec<Cost>,
     /// The original needs of each node.
     pub(super) needs: Vec<Vec<NeedIx>>,
 }
 
-impl Derived {
-    pub(super) fn build(problem: &Problem, all: &Candidates, bundles: &[Bundle]) -> Self {
+impl<'a> Derived<'a> {
+    pub(super) fn build(problem: &'a Problem, all: &'a Candidates, bundles: &[Bundle]) -> Self {
         let base_level = flow::need_levels(problem);
+        if bundles.iter().all(|b| b.mask.count_ones() < 2) {
+            return Derived {
+                problem: Cow::Borrowed(problem),
+                all: Cow::Borrowed(all),
+                level: base_level,
+                needs: (0..problem.needs.len() as NeedIx)
+                    .map(|n| vec![n])
+                    .collect(),
+            };
+        }
         let mut derived = problem.clone();
         derived.needs = Vec::with_capacity(problem.needs.len());
         let mut level = Vec::with_capacity(problem.needs.len());
         let mut needs_of: Vec<Vec<NeedIx>> = Vec::with_capacity(problem.needs.len());
+        // A bundle's row is never longer than its first need's, so the pairs fit in `all`'s.
         let mut out = Candidates {
-            starts: vec![0],
-            ..Candidates::default()
+            starts: Vec::with_capacity(problem.needs.len() + 1),
+            mentors: Vec::with_capacity(all.len()),
+            scores: Vec::with_capacity(all.len()),
         };
+        out.starts.push(0);
         let mut b = 0;
         for (s, student) in problem.students.iter().enumerate() {
             let first = derived.needs.len() as NeedIx;
@@ -88,10 +106,9 @@ impl Derived {
                 }
                 derived.needs.push(problem.needs[n as usize].clone());
                 level.push(base_level[n as usize]);
-                for c in all.of_need(n) {
-                    out.mentors.push(all.mentors[c]);
-                    out.scores.push(all.scores[c]);
-                }
+                let range = all.of_need(n);
+                out.mentors.extend_from_slice(&all.mentors[range.clone()]);
+                out.scores.extend_from_slice(&all.scores[range]);
                 out.starts.push(out.mentors.len() as u32);
                 needs_of.push(vec![n]);
             }
@@ -100,8 +117,8 @@ impl Derived {
             st.need_count = derived.needs.len() as u32 - first;
         }
         Derived {
-            problem: derived,
-            all: out,
+            problem: Cow::Owned(derived),
+            all: Cow::Owned(out),
             level,
             needs: needs_of,
         }
