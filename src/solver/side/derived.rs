@@ -132,20 +132,75 @@ impl<'a> Derived<'a> {
     }
 }
 
-/// Mentors qualified for every need of a bundle, with the summed score.
+/// Mentors qualified for every need of a bundle, with the summed score. Rows are sorted by
+/// mentor, so each further need's row is merged in one pass (a binary search per mentor took
+/// ~50 ms for the district's 5,016 bundles).
 fn bundle_row(all: &Candidates, members: &[NeedIx]) -> Vec<(MentorIx, f64)> {
     let mut row: Vec<(MentorIx, f64)> = all
         .of_need(members[0])
         .map(|c| (all.mentors[c], all.scores[c]))
         .collect();
     for &n in &members[1..] {
-        row.retain_mut(|(m, score)| match all.find(n, *m) {
-            Some(c) => {
-                *score += all.scores[c];
-                true
+        let range = all.of_need(n);
+        let (mentors, scores) = (&all.mentors[range.clone()], &all.scores[range]);
+        let mut j = 0;
+        row.retain_mut(|(m, score)| {
+            while j < mentors.len() && mentors[j] < *m {
+                j += 1;
             }
-            None => false,
+            let found = j < mentors.len() && mentors[j] == *m;
+            if found {
+                *score += scores[j];
+            }
+            found
         });
     }
     row
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::splitmix64;
+
+    /// The merged row is what looking each mentor up in the other needs' rows gives: the same
+    /// mentors in the same order, the same sums bit for bit (added in the members' order).
+    #[test]
+    fn a_bundles_row_is_the_mentors_qualified_for_every_member_with_summed_scores() {
+        let needs = 6;
+        let mut pairs = Vec::new();
+        for n in 0..needs as NeedIx {
+            for m in 0..40 as MentorIx {
+                let draw = splitmix64(u64::from(n) << 32 | u64::from(m));
+                // Rows of different densities, some empty-ish, some full.
+                if draw % 7 < u64::from(n) + 1 {
+                    pairs.push((n, m, (draw >> 20) as f64 / (1u64 << 44) as f64));
+                }
+            }
+        }
+        let all = Candidates::of_pairs(needs, pairs);
+        let memberships: [&[NeedIx]; 5] = [&[0, 1], &[5, 2], &[1, 3, 5], &[4, 0, 2], &[5, 4, 3]];
+        let mut nonempty = 0;
+        for members in memberships {
+            let expected: Vec<(MentorIx, f64)> = all
+                .of_need(members[0])
+                .filter_map(|c| {
+                    let m = all.mentors[c];
+                    let mut score = all.scores[c];
+                    for &n in &members[1..] {
+                        score += all.scores[all.find(n, m)?];
+                    }
+                    Some((m, score))
+                })
+                .collect();
+            let merged = bundle_row(&all, members);
+            assert_eq!(merged.len(), expected.len(), "{members:?}");
+            for (a, b) in merged.iter().zip(&expected) {
+                assert_eq!(a.0, b.0);
+                assert_eq!(a.1.to_bits(), b.1.to_bits());
+            }
+            nonempty += usize::from(!expected.is_empty());
+        }
+        assert!(nonempty >= 3, "the draw leaves most bundles a mentor");
+    }
 }
