@@ -54,7 +54,6 @@
 //! and, for the master, `solver::highs`); must not import anything above the solver.
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 mod bound;
@@ -215,10 +214,10 @@ pub(super) fn solve(
         let prices = ended
             .bound
             .as_ref()
-            .filter(|_| method.row.is_none())
+            .filter(|_| method.values.row.is_none())
             .map(|b| SeatPrices {
                 mu: b.mu.clone(),
-                fit_scale: method.fit_scale,
+                fit_scale: method.values.fit_scale,
             });
         let mut outcome =
             method.conclude(inc, ended.bound, ended.timed_out, ended.rounds, master)?;
@@ -270,10 +269,9 @@ fn with_method<R>(
     let bonus_cap = row.as_ref().map_or(0.0, |_| bonus_cap(problem, all));
     let fit_scale = flow::fit_scale_with(problem, all, bonus_cap);
     std::thread::scope(|scope| {
-        // The shared seats and the pairs' need and quantised fit are first needed after the
-        // first round's flow, which runs on one core: they are made on the other meanwhile
-        // (0.23 s and 0.09 s at the district).
-        let early = crate::parallel::later(scope, move || {
+        // The shared seats are first needed by the bound after the first round's flow, which
+        // runs on one core: they are found on the other meanwhile (0.23 s at the district).
+        let sharing = crate::parallel::later(scope, || {
             let sharing = Sharing::build(problem, all, options.budget.max_exact_work);
             tracing::debug!(
                 shared_seats = sharing.seats.len(),
@@ -281,39 +279,23 @@ fn with_method<R>(
                 exact_work_past_eight_needs = sharing.granted_work,
                 "seat sharing: shared seats found"
             );
-            (sharing, PairTables::of(problem, all, fit_scale))
+            sharing
         });
-        let values = OnceLock::new();
+        let need_of = bound::need_of(problem, all);
+        let fits = bound::quantised_fits(all, fit_scale);
+        let values = Pricing::of_values(problem, all, &need_of, fit_scale, &fits, row.as_ref());
         let method = Method {
             problem,
             all,
             options,
             deadline,
-            early: &early,
+            sharing: &sharing,
             values: &values,
-            fit_scale,
-            row: row.as_ref(),
             lock_bundles: lock_bundles(problem, all),
             bonus_cap,
         };
         f(&method)
     })
-}
-
-/// Each pair's need and quantised fit, the tables every evaluation of the bound reads (see
-/// [`Pricing`]).
-struct PairTables {
-    need_of: Vec<NeedIx>,
-    fits: Vec<i64>,
-}
-
-impl PairTables {
-    fn of(problem: &Problem, all: &Candidates, fit_scale: f64) -> Self {
-        PairTables {
-            need_of: bound::need_of(problem, all),
-            fits: bound::quantised_fits(all, fit_scale),
-        }
-    }
 }
 
 /// The largest continuity bonus (score points) the rounds' networks put on the row's pairs: past
@@ -348,17 +330,12 @@ struct Method<'a> {
     all: &'a Candidates,
     options: SolveOptions,
     deadline: Until,
-    /// The shared seats and the pairs' tables, made on another thread while the first
-    /// round's flow runs: read them through [`Method::sharing`] and [`Method::values`].
-    early: &'a Later<(Sharing, PairTables)>,
+    /// The shared seats, found on another thread while the first round's flow runs: read
+    /// them through [`Method::sharing`].
+    sharing: &'a Later<Sharing>,
     /// Values of pairs (no prices, no bonus); at other prices, the same with `mu` and `bonus`
-    /// replaced. Carries a rematch's kept row, if any. Made at the first
-    /// [`Method::values`].
-    values: &'a OnceLock<Pricing<'a>>,
-    /// The fit scale of the packed costs (`values`' own).
-    fit_scale: f64,
-    /// A rematch's bound on changes (`values`' own).
-    row: Option<&'a KeptRow>,
+    /// replaced. Carries a rematch's kept row, if any.
+    values: &'a Pricing<'a>,
     /// Seats made by locks, with the needs each covers.
     lock_bundles: Vec<(Bundle, MentorIx)>,
     /// The largest continuity bonus the rounds' networks put on a kept row's pairs.
@@ -424,42 +401,15 @@ struct RoundPlan {
 }
 
 impl<'a> Method<'a> {
-    /// The shared seats and the pairs' tables: at the first call, waits for the thread
-    /// making them.
-    fn early(&self) -> &'a (Sharing, PairTables) {
-        let (problem, all, budget) = (self.problem, self.all, self.options.budget.max_exact_work);
-        let fit_scale = self.fit_scale;
-        self.early.get_or(|| {
-            (
-                Sharing::build(problem, all, budget),
-                PairTables::of(problem, all, fit_scale),
-            )
-        })
-    }
-
-    /// The shared seats (see [`Method::early`]).
+    /// The shared seats: at the first call, waits for the thread finding them.
     fn sharing(&self) -> &'a Sharing {
-        &self.early().0
-    }
-
-    /// Values of pairs at no prices (see the field).
-    fn values(&self) -> &'a Pricing<'a> {
-        self.values.get_or_init(|| {
-            let tables = &self.early().1;
-            Pricing::of_values(
-                self.problem,
-                self.all,
-                &tables.need_of,
-                self.fit_scale,
-                &tables.fits,
-                self.row,
-            )
-        })
+        let (problem, all, budget) = (self.problem, self.all, self.options.budget.max_exact_work);
+        self.sharing.get_or(|| Sharing::build(problem, all, budget))
     }
 
     /// A plan's exact value in the packed costs.
     fn value_of(&self, pairs: &[(NeedIx, MentorIx)]) -> Cost {
-        self.values().plan_value(pairs)
+        self.values.plan_value(pairs)
     }
 
     /// The master's LP plan (`MasterLp::lp_plan`) repaired, where it breaks no rule, keeps
@@ -470,7 +420,7 @@ impl<'a> Method<'a> {
         bound: &Bound,
     ) -> Option<Incumbent> {
         let mut pairs = master?.lp_plan();
-        repair(self.problem, self.all, self.values(), &mut pairs);
+        repair(self.problem, self.all, self.values, &mut pairs);
         let value = self.value_of(&pairs);
         let gap = bound.value.saturating_sub(value);
         let proven = gap < ONE_NEED;
@@ -486,7 +436,7 @@ impl<'a> Method<'a> {
     /// The seats of a kept row that may be shared (`Sharing`'s seats: two or more of their
     /// student's needs), as bundles of those needs (none without a row).
     fn row_bundles(&self) -> Vec<Bundle> {
-        let Some(row) = self.row else {
+        let Some(row) = self.values.row else {
             return Vec::new();
         };
         let sharing = self.sharing();
@@ -581,7 +531,9 @@ impl<'a> Method<'a> {
             // (the plan then keeps as many as it can).
             let bonus = match (&ended.bound, &ended.incumbent) {
                 (Some(b), _) => b.bonus,
-                (None, None) if self.row.is_some() => (self.bonus_cap * self.fit_scale) as Cost,
+                (None, None) if self.values.row.is_some() => {
+                    (self.bonus_cap * self.values.fit_scale) as Cost
+                }
                 _ => 0,
             };
             let Some(plan) =
@@ -664,7 +616,7 @@ impl<'a> Method<'a> {
             // whose master did not run has the same one.
             let open = master_runs
                 && evaluated.value.saturating_sub(ended.best_value()) as f64
-                    > EXACT_READ_GAP_POINTS * self.fit_scale;
+                    > EXACT_READ_GAP_POINTS * self.values.fit_scale;
             if let Some(lp) = master_lp.as_ref().filter(|_| open) {
                 if let Some(split) = self.split_rows_plan(lp, ended.best_value()) {
                     ended.offer(split.value, &split.pairs);
@@ -706,11 +658,11 @@ impl<'a> Method<'a> {
             return false;
         };
         let gap = at_start.value.saturating_sub(ended.best_value());
-        let settled = gap < ONE_NEED && (gap as f64) <= START_GAP_POINTS * self.fit_scale;
+        let settled = gap < ONE_NEED && (gap as f64) <= START_GAP_POINTS * self.values.fit_scale;
         if settled {
             tracing::debug!(
                 round = ended.rounds,
-                bound_gap_points = gap as f64 / self.fit_scale,
+                bound_gap_points = gap as f64 / self.values.fit_scale,
                 "seat sharing: bound at the start's prices"
             );
             ended.tighten(at_start.clone());
@@ -738,7 +690,7 @@ impl<'a> Method<'a> {
         tracing::debug!(
             round = ended.rounds,
             coverage = ?covered,
-            bound_gap_points = bound.value.saturating_sub(ended.best_value()) as f64 / self.fit_scale,
+            bound_gap_points = bound.value.saturating_sub(ended.best_value()) as f64 / self.values.fit_scale,
             next_bundles,
             "{what}"
         );
@@ -761,7 +713,7 @@ impl<'a> Method<'a> {
         // A gap of a few packed units, as the master's LP tolerance and the rounding of its
         // fractional prices leave (see `MasterLp::proves`): where the plan is worth the bound
         // read exactly, the bound is the plan's value.
-        let tiny = gap.is_some_and(|g| (g as f64) <= EXACT_READ_GAP_POINTS * self.fit_scale);
+        let tiny = gap.is_some_and(|g| (g as f64) <= EXACT_READ_GAP_POINTS * self.values.fit_scale);
         if !proven && tiny && !timed_out && !self.deadline.passed() {
             if let Some(lp) = master.as_deref_mut() {
                 if let Some(proof) = lp.proves(&inc.pairs, self.deadline) {
@@ -842,9 +794,9 @@ impl<'a> Method<'a> {
         let (problem, all) = (self.problem, self.all);
         // With a kept row priced, its pairs carry the bonus in the network (in score points,
         // at most the cap the fit scale leaves room for).
-        let fit_scale = self.fit_scale;
+        let fit_scale = self.values.fit_scale;
         let points = (bonus as f64 / fit_scale).min(self.bonus_cap);
-        let raised = self.row.filter(|_| points > 0.0).map(|row| {
+        let raised = self.values.row.filter(|_| points > 0.0).map(|row| {
             let mut raised = all.clone();
             for (score, _) in raised.scores.iter_mut().zip(&row.on).filter(|(_, on)| **on) {
                 *score += points;
@@ -903,7 +855,7 @@ impl<'a> Method<'a> {
                 .flat_map(|(node, m)| derived.needs[node as usize].iter().map(move |&n| (n, m)))
                 .collect();
         pairs.sort_unstable();
-        repair(problem, all, self.values(), &mut pairs);
+        repair(problem, all, self.values, &mut pairs);
         verify::verify(problem, &pairs).ok()?;
         // A stopped network's own potentials are those of a flow cut short: its last finished
         // flow's prices (none: zero) bound what it answers (`network::NetworkRun::prices`).
@@ -949,7 +901,7 @@ impl<'a> Method<'a> {
         // Within the residual's first width of the plan, the residual proves it at once: no
         // master (a dense 6,000 x 1,600 school, 10.9 M pairs, whose flow's own bundles come
         // within 1e-5 points: 11.2 s with a master of 6.9 s, 4.4 s without).
-        let first_width = (INITIAL_DELTA_POINTS * self.fit_scale) as Cost;
+        let first_width = (INITIAL_DELTA_POINTS * self.values.fit_scale) as Cost;
         let open = evaluated.value.saturating_sub(best_value) > first_width;
         let Some(slot) = master.filter(|_| open) else {
             return evaluated;
@@ -960,7 +912,7 @@ impl<'a> Method<'a> {
         // Without a plan that keeps enough of a kept row, the row's slack keeps the LP feasible.
         let with_slack = incumbent.is_none();
         let lp = slot.get_or_insert_with(|| {
-            master::MasterLp::new(self.values(), self.sharing(), self.deadline, with_slack)
+            master::MasterLp::new(self.values, self.sharing(), self.deadline, with_slack)
         });
         // The round's own plan too, when it is not the incumbent (see `offer_plan`).
         if self.keeps_enough(&plan.pairs) {
@@ -978,8 +930,9 @@ impl<'a> Method<'a> {
                     iterations = p.iterations,
                     columns = p.columns,
                     flow_prices_gap_points =
-                        before.saturating_sub(best_value) as f64 / self.fit_scale,
-                    gap_points = p.bound.value.saturating_sub(best_value) as f64 / self.fit_scale,
+                        before.saturating_sub(best_value) as f64 / self.values.fit_scale,
+                    gap_points =
+                        p.bound.value.saturating_sub(best_value) as f64 / self.values.fit_scale,
                     ms = t_master.elapsed().as_millis() as u64,
                     "seat sharing: master prices"
                 );
@@ -993,7 +946,7 @@ impl<'a> Method<'a> {
     /// scale for as many mentors and there is no kept row (whose bonus they leave out). Valid
     /// whatever they are (negative ones are read as 0: the bound needs `μ ≥ 0`).
     fn bound_at(&self, prices: &SeatPrices) -> Option<Bound> {
-        let values = self.values();
+        let values = self.values;
         let applies = prices.mu.len() == self.problem.mentors.len()
             && prices.fit_scale == values.fit_scale
             && values.row.is_none();
@@ -1025,7 +978,7 @@ impl<'a> Method<'a> {
         let pricing = Pricing {
             mu: &plan.seat_prices,
             bonus: plan.bonus,
-            ..*self.values()
+            ..*self.values
         };
         lagrangian(&pricing, self.sharing())
     }
@@ -1048,9 +1001,9 @@ impl<'a> Method<'a> {
             inc,
             status,
             bound,
-            self.fit_scale,
+            self.values.fit_scale,
             stats,
-            self.row.is_none(),
+            self.values.row.is_none(),
         )
     }
 
@@ -1068,7 +1021,7 @@ impl<'a> Method<'a> {
         mut master: Option<&master::MasterLp<'_>>,
     ) -> Result<SideOutcome, SolveError> {
         let (problem, all, options) = (self.problem, self.all, self.options);
-        let (sharing, fit_scale) = (self.sharing(), self.fit_scale);
+        let (sharing, fit_scale) = (self.sharing(), self.values.fit_scale);
         let floored_from = master;
         // The floors' level prices once the bound is the floored one (`Floors`), and the levels
         // floored.
@@ -1093,7 +1046,7 @@ impl<'a> Method<'a> {
                 mu: &bound.mu,
                 bonus: bound.bonus,
                 levels,
-                ..*self.values()
+                ..*self.values
             };
             let residual = residual_pairs(&pricing, sharing, &bound.singles, delta, &best.pairs);
             let restricted = self.restricted(residual.pairs);
@@ -1271,7 +1224,7 @@ impl<'a> Method<'a> {
         tracing::debug!(
             fits,
             made = plan.pairs.len(),
-            gain_points = plan.value.saturating_sub(best_value) as f64 / self.fit_scale,
+            gain_points = plan.value.saturating_sub(best_value) as f64 / self.values.fit_scale,
             ms = started.elapsed().as_secs_f64() * 1e3,
             "seat sharing: the LP optimum's split rows settled in integers"
         );
@@ -1282,7 +1235,7 @@ impl<'a> Method<'a> {
     /// as a plan: the best-valued first as far as the rules allow, then repaired as every
     /// round's plan is. Also whether that plan meets every rule and keeps enough of a kept row.
     fn plan_of_wishes(&self, wishes: &[(NeedIx, MentorIx)]) -> (bool, Incumbent) {
-        let (problem, all, values) = (self.problem, self.all, self.values());
+        let (problem, all, values) = (self.problem, self.all, self.values);
         let mut ranked: Vec<(Cost, NeedIx, MentorIx)> = wishes
             .iter()
             .filter_map(|&(n, m)| all.find(n, m).map(|c| (values.value(c), n, m)))
@@ -1380,12 +1333,12 @@ impl<'a> Method<'a> {
                     let proof = residual::CoverageProof {
                         bound,
                         floored: stats.floored(),
-                        digits_are_coverage: self.row.is_none(),
+                        digits_are_coverage: self.values.row.is_none(),
                     };
                     proof.apply(
                         self.problem,
                         self.all,
-                        self.fit_scale,
+                        self.values.fit_scale,
                         self.value_of(&pairs),
                         &mut solution.coverage,
                     );
