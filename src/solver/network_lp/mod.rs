@@ -878,10 +878,9 @@ impl NetworkLp {
                     // bit what a rebuild would give. At the district this is about a third
                     // of the coverage tiers' cross-tree pivots (5.9 k of 17.6 k).
                     let cut = self.forest.split(v, &self.tail, &self.cost);
-                    let clear = !cut.iter().any(|&n| self.working.touches(n));
                     let split_off = self.forest.comp[v as usize];
                     let moved = self.join(a)?;
-                    if clear && moved == split_off {
+                    if moved == split_off && !cut.iter().any(|&n| self.working.touches(n)) {
                         self.kinds[3] += 1;
                         #[cfg(test)]
                         self.assert_rebuild_changes_nothing();
