@@ -165,7 +165,7 @@ impl OneSeat {
                 fit_scale: self.fit_scale,
                 level: self.level,
                 prices: None,
-                guess: true,
+                guess: Some(options.sparse_keep),
             }),
         );
         let mut pairs: Vec<(NeedIx, MentorIx)> =

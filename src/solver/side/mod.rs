@@ -755,8 +755,8 @@ impl<'a> Method<'a> {
 
     /// The rounds' options and time. Past district size the rounds' flows keep twice the
     /// candidates (fewer pricing rounds: the district's first multi-need flow 24 s -> 19 s,
-    /// before the auction), all but the one started from the auction's guess (see
-    /// [`Method::round_plan`]).
+    /// before the auction), all but one started from the auction's guess (see
+    /// `network::Fixed::guess`).
     /// The rounds may use a quarter of the time, the rest being the residual program's; all
     /// of it when the pairs are too many for the program to be run at all (the bound then
     /// only reports the gap).
@@ -794,16 +794,6 @@ impl<'a> Method<'a> {
         prices: Option<&[Cost]>,
     ) -> Option<RoundPlan> {
         let (problem, all) = (self.problem, self.all);
-        // A network started from the auction's guess (no bundles, no bound's prices yet: the
-        // first round's at district size) keeps the default candidates a need: the guess
-        // already ranks the pairs the optimum uses first, and the doubled keep only made its
-        // flow search more arcs. Measured (twenty-ninth session, paired, median of 3): the
-        // district's first round 2.21 against 2.46 s, the whole run 0.963x and, on another
-        // seed, 0.958x; the same optima.
-        let mut round_options = round_options;
-        if bundles.is_empty() && prices.is_none() {
-            round_options.sparse_keep = self.options.sparse_keep;
-        }
         // With a kept row priced, its pairs carry the bonus in the network (in score points,
         // at most the cap the fit scale leaves room for).
         let fit_scale = self.values.fit_scale;
@@ -858,7 +848,8 @@ impl<'a> Method<'a> {
                 fit_scale,
                 level: derived.level.clone(),
                 prices: prices.map(<[Cost]>::to_vec),
-                guess: bundles.is_empty(),
+                // The default keep where the auction ranks the pairs (see `Fixed::guess`).
+                guess: bundles.is_empty().then_some(self.options.sparse_keep),
             }),
         );
         let mut pairs: Vec<(NeedIx, MentorIx)> =
