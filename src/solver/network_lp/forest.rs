@@ -231,8 +231,15 @@ impl Forest {
 
     /// Joins the trees of `u` and `w` (different) by `arc`: the smaller one (never the
     /// root's) is rerooted at its end and hung under the other end. Returns the moved tree's
-    /// id (freed): the other keeps its id, its root and its nodes' potentials.
-    pub fn join(&mut self, u: u32, w: u32, arc: u32, tail: &[u32], cost: &[f64]) -> u32 {
+    /// id (freed) and its nodes: the other keeps its id, its root and its nodes' potentials.
+    pub fn join(
+        &mut self,
+        u: u32,
+        w: u32,
+        arc: u32,
+        tail: &[u32],
+        cost: &[f64],
+    ) -> (u32, Vec<u32>) {
         let (a, b) = (self.comp[u as usize], self.comp[w as usize]);
         let move_b = if a == 0 {
             true
@@ -244,7 +251,7 @@ impl Forest {
         let (moving, stay, x, y) = if move_b { (b, a, w, u) } else { (a, b, u, w) };
         self.reroot(x);
         self.link(x, y, arc);
-        self.refresh_subtree(x, tail, cost);
+        let nodes = self.refresh_subtree(x, tail, cost);
         self.tree_size[stay as usize] += self.tree_size[moving as usize];
         self.tree_size[moving as usize] = 0;
         self.tree_root[moving as usize] = NONE;
@@ -252,7 +259,12 @@ impl Forest {
         if let Some(at) = self.live.iter().position(|&t| t == moving) {
             self.live.remove(at);
         }
-        moving
+        (moving, nodes)
+    }
+
+    /// Whether tree id `t` is in use.
+    pub fn is_live(&self, t: u32) -> bool {
+        self.tree_root.get(t as usize).is_some_and(|&r| r != NONE)
     }
 
     /// Sends each `(node, amount)` up its tree: returns, for every node whose subtree's total

@@ -151,10 +151,6 @@ pub(crate) struct NetworkLp {
     pub(crate) degenerate: u64,
     /// A column's bound changed since the last solve: its basic values are recomputed first.
     bounds_moved: bool,
-    /// Buffers for [`NetworkLp::refresh_working`], kept to save their allocations.
-    scratch_entries: Vec<(u32, f64)>,
-    scratch_starts: Vec<usize>,
-    scratch_d: Vec<f64>,
 }
 
 impl NetworkLp {
@@ -192,9 +188,6 @@ impl NetworkLp {
             kinds: [0; 4],
             degenerate: 0,
             bounds_moved: false,
-            scratch_entries: Vec::new(),
-            scratch_starts: Vec::new(),
-            scratch_d: Vec::new(),
         };
         for i in 0..nodes {
             let b = lp.supply[i];
@@ -622,27 +615,55 @@ impl NetworkLp {
     /// The working matrix and the shifts, from the current trees (their own potentials are
     /// already right).
     fn refresh_working(&mut self) -> bool {
-        let mut entries = std::mem::take(&mut self.scratch_entries);
-        let mut starts = std::mem::take(&mut self.scratch_starts);
-        let mut d = std::mem::take(&mut self.scratch_d);
-        entries.clear();
-        starts.clear();
-        d.clear();
-        starts.push(0);
+        let rows: Vec<working::RowData> = (0..self.working.sides().len() as u32)
+            .map(|r| self.row_data(r))
+            .collect();
+        let change = working::Change {
+            rows,
+            trees: Vec::new(),
+        };
+        self.working.rebuild(self.forest.live_trees(), change)
+    }
+
+    /// Row `r` of the working matrix as the current trees make it: its side column's entries
+    /// as `(tree, coefficient)` per node, and its right-hand side.
+    fn row_data(&self, r: u32) -> working::RowData {
+        let s = self.working.sides()[r as usize] as usize;
         let comp = &self.forest.comp;
-        for &s in self.working.sides() {
-            // One pass over the column's entries for its row of `W` and its right-hand side.
-            let rhs = self.side_rhs_with(s as usize, |node, coef| entries.push((comp[node], coef)));
-            starts.push(entries.len());
-            d.push(rhs);
+        let mut entries = Vec::with_capacity(self.side_start[s + 1] - self.side_start[s]);
+        let d = self.side_rhs_with(s, |node, coef| entries.push((comp[node], coef)));
+        working::RowData { row: r, entries, d }
+    }
+
+    /// After a pivot that changed the trees or the basic side columns: the rows on `nodes`
+    /// (whose trees or own potentials moved) and `extra` (a row that took a new side column)
+    /// are read again, and only the blocks of `W` they or `trees` (tree ids made, freed or
+    /// resized) touch are refactored.
+    fn update_working(
+        &mut self,
+        nodes: &[u32],
+        extra: Option<u32>,
+        trees: Vec<u32>,
+    ) -> Result<(), LpEnd> {
+        self.kinds[2] += 1;
+        let mut rows = self.working.rows_on(nodes);
+        if let Some(r) = extra {
+            if let Err(at) = rows.binary_search(&r) {
+                rows.insert(at, r);
+            }
         }
-        let ok = self
+        let rows = rows.into_iter().map(|r| self.row_data(r)).collect();
+        let forest = &self.forest;
+        if self
             .working
-            .rebuild(self.forest.live_trees(), &entries, &starts, &d);
-        self.scratch_entries = entries;
-        self.scratch_starts = starts;
-        self.scratch_d = d;
-        ok
+            .update(working::Change { rows, trees }, |t| forest.is_live(t))
+        {
+            #[cfg(test)]
+            self.assert_rebuild_changes_nothing();
+            Ok(())
+        } else {
+            Err(LpEnd::Numerical)
+        }
     }
 
     /// Block search (Grigoriadis's rule, as LEMON's network simplex): the most violated column
@@ -865,7 +886,7 @@ impl NetworkLp {
                         .forest
                         .rehang(v, inside, outside, a, &self.tail, &self.cost);
                     if touched.iter().any(|&n| self.working.touches(n)) {
-                        return self.shifts_after_move();
+                        return self.shifts_after_move(&touched);
                     }
                     self.kinds[0] += 1;
                     Ok(())
@@ -877,40 +898,49 @@ impl NetworkLp {
                     // order are as before: `W`, its factors and the shifts stand, bit for
                     // bit what a rebuild would give. At the district this is about a third
                     // of the coverage tiers' cross-tree pivots (5.9 k of 17.6 k).
-                    let cut = self.forest.split(v, &self.tail, &self.cost);
+                    let before = [self.forest.comp[u as usize], self.forest.comp[w as usize]];
+                    let mut cut = self.forest.split(v, &self.tail, &self.cost);
                     let split_off = self.forest.comp[v as usize];
-                    let moved = self.join(a)?;
+                    let (moved, mut nodes) = self.join(a)?;
                     if moved == split_off && !cut.iter().any(|&n| self.working.touches(n)) {
                         self.kinds[3] += 1;
                         #[cfg(test)]
                         self.assert_rebuild_changes_nothing();
                         return Ok(());
                     }
-                    self.working_after_change()
+                    nodes.append(&mut cut);
+                    self.update_working(&nodes, None, vec![before[0], before[1], split_off, moved])
                 }
             }
             (Col::Arc(a), Basic::Side(r)) => {
+                let trees = {
+                    let (u, w) = (self.tail[a as usize], self.head[a as usize]);
+                    vec![self.forest.comp[u as usize], self.forest.comp[w as usize]]
+                };
                 self.working
                     .remove_side(r as usize, &self.side_node, &self.side_start);
-                self.join(a)?;
-                self.working_after_change()
+                let (_, nodes) = self.join(a)?;
+                self.update_working(&nodes, None, trees)
             }
             (Col::Side(s), Basic::Side(r)) => {
                 self.working
                     .replace_side(r as usize, s, &self.side_node, &self.side_start);
-                self.working_after_change()
+                self.update_working(&[], Some(r), Vec::new())
             }
             (Col::Side(s), Basic::Edge(v)) => {
-                self.forest.split(v, &self.tail, &self.cost);
+                let old = self.forest.comp[v as usize];
+                let cut = self.forest.split(v, &self.tail, &self.cost);
+                let made = self.forest.comp[v as usize];
                 self.working.add_side(s, &self.side_node, &self.side_start);
-                self.working_after_change()
+                let row = (self.working.sides().len() - 1) as u32;
+                self.update_working(&cut, Some(row), vec![old, made])
             }
         }
     }
 
     /// Links the trees of arc `a`'s two ends by it; returns the id of the tree that moved
-    /// into the other (now free).
-    fn join(&mut self, a: u32) -> Result<u32, LpEnd> {
+    /// into the other (now free) and its nodes.
+    fn join(&mut self, a: u32) -> Result<(u32, Vec<u32>), LpEnd> {
         let (u, w) = (self.tail[a as usize], self.head[a as usize]);
         if self.forest.comp[u as usize] == self.forest.comp[w as usize] {
             return Err(LpEnd::Numerical);
@@ -941,28 +971,21 @@ impl NetworkLp {
         );
     }
 
-    /// After a pivot that changed the trees or the basic side columns.
-    fn working_after_change(&mut self) -> Result<(), LpEnd> {
-        self.kinds[2] += 1;
-        self.refactor()
-    }
-
-    /// After a pivot within a tree that moved nodes a basic side column touches: the trees
-    /// are the same sets of nodes, so `W` and its factors are unchanged, but its right-hand
-    /// side moved: the shifts are solved again from the same factors.
-    fn shifts_after_move(&mut self) -> Result<(), LpEnd> {
+    /// After a pivot within a tree that moved nodes a basic side column touches (`moved`):
+    /// the trees are the same sets of nodes, so `W` and its factors are unchanged, but the
+    /// right-hand sides of the rows on those nodes moved: their blocks' shifts are solved
+    /// again from the same factors.
+    fn shifts_after_move(&mut self, moved: &[u32]) -> Result<(), LpEnd> {
         self.kinds[1] += 1;
-        let mut d = std::mem::take(&mut self.scratch_d);
-        d.clear();
-        d.extend(
-            self.working
-                .sides()
-                .iter()
-                .map(|&s| self.side_rhs(s as usize)),
-        );
-        let ok = self.working.reshift(self.forest.live_trees(), &d);
-        self.scratch_d = d;
-        if ok {
+        let rows_d: Vec<(u32, f64)> = self
+            .working
+            .rows_on(moved)
+            .into_iter()
+            .map(|r| (r, self.side_rhs(self.working.sides()[r as usize] as usize)))
+            .collect();
+        if self.working.reshift(&rows_d) {
+            #[cfg(test)]
+            self.assert_rebuild_changes_nothing();
             Ok(())
         } else {
             self.refactor()
