@@ -31,21 +31,23 @@
 //!
 //! **Where it runs:** the pattern master's coverage tiers (`side/network_tiers.rs`, since
 //! the thirteenth session). There its pivots are mostly cheap: its first basis is the rows'
-//! slack arcs (no big M), and a pivot within a tree that moves nodes a basic side column
-//! touches re-solves the trees' shifts from `W`'s factors instead of refactoring it. Measured
-//! in the master (performance log, thirteenth session): the coverage tiers at 4,000×1,000
-//! ~0.2 s of LP against HiGHS's ~0.9 s, at the district ~3.9 s against ~8.8 s.
+//! slack arcs (no big M), a pivot within a tree that moves nodes a basic side column
+//! touches re-solves only those rows' blocks of `W` from their factors, and a pivot that
+//! changes the trees or the side columns refactors only the blocks it touches (`W` is block
+//! diagonal: see `working.rs`; thirtieth session). Measured in the master (performance log,
+//! thirteenth and thirtieth sessions): the coverage tiers at 4,000×1,000 ~0.2 s of LP against
+//! HiGHS's ~0.9 s, at the district ~1.2 s against ~8.8 s.
 //! **Where it does not:** the fit tier. There the primal simplex takes 4–8× the dual
 //! simplex's iterations (62 k pivots at 4,000×1,000 on the master's final LP, against HiGHS's
 //! ~14 k), and most of its pivots change the trees or the basic side columns (74 % at the
-//! school, 92 % at 4,000×1,000), each refactoring `W` (order ~130–320; ~2,500 at the
-//! district). HiGHS's dual simplex keeps that tier, started from this engine's basis, which
-//! the engine first polishes for fit with pivots within its trees only
-//! ([`NetworkLp::polish_within_trees`]: none refactors `W`). Nor do the fit tier's re-solves
-//! after a pricing round suit the primal simplex (9–38 pivots per new column against HiGHS's
-//! 1.2–3.6 iterations; performance log, fourteenth session). What is left to try: a dual
-//! simplex on this partitioning, with steepest-edge or Devex pricing and `W`'s factors
-//! updated rather than refactored.
+//! school, 92 % at 4,000×1,000); even with `W` refactored by blocks its first fit solve at
+//! 4,000×1,000 took 1.37 s against HiGHS's 0.28 s (thirtieth session). HiGHS's dual simplex
+//! keeps that tier, started from this engine's basis, which the engine first polishes for fit
+//! with pivots within its trees only ([`NetworkLp::polish_within_trees`]: none refactors
+//! `W`). Nor do the fit tier's re-solves after a pricing round suit the primal simplex (9–38
+//! pivots per new column against HiGHS's 1.2–3.6 iterations; performance log, fourteenth
+//! session). What is left to try: a dual simplex on this partitioning, with steepest-edge or
+//! Devex pricing.
 
 mod forest;
 mod working;
