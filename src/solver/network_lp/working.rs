@@ -228,6 +228,13 @@ impl Working {
     /// Brings the blocks a pivot touched up to date (see [`Change`]), with `live` telling
     /// which tree ids are in use: every other block, its factors and its shifts stand as
     /// they are. False when `W` is not square or is singular.
+    ///
+    /// Why the rest may stand: a row's entries and right-hand side depend only on the trees
+    /// and own potentials of its side column's nodes, so a row on no moved node is as it was;
+    /// and every row sits in the block of each tree it has an entry on. The blocks rebuilt
+    /// are those of the changed rows (before and after the change), of their trees, of the
+    /// changed trees, and those a row change made stale; their rows and trees, split again
+    /// into connected parts, are the new blocks.
     pub fn update(&mut self, change: Change, live: impl Fn(u32) -> bool) -> bool {
         let mut dirty = std::mem::take(&mut self.stale);
         for row in &change.rows {
