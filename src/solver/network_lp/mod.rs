@@ -688,7 +688,12 @@ impl NetworkLp {
             // A column fixed at zero (upper bound 0) cannot move up.
             let movable = (self.state_of(col) != State::Lower || self.upper_of(col) > 0.0)
                 && (!within_trees || self.within_one_tree(col));
-            let violation = self.wrong_way(col).filter(|_| movable).unwrap_or(0.0);
+            // (A column that cannot move is not priced at all.)
+            let violation = if movable {
+                self.wrong_way(col).unwrap_or(0.0)
+            } else {
+                0.0
+            };
             if violation > best_violation {
                 best_violation = violation;
                 let sigma = if self.state_of(col) == State::Lower {
