@@ -938,8 +938,7 @@ impl NetworkLp {
                 let old = self.forest.comp[v as usize];
                 let cut = self.forest.split(v, &self.tail, &self.cost);
                 let made = self.forest.comp[v as usize];
-                self.working.add_side(s, &self.side_node, &self.side_start);
-                let row = (self.working.sides().len() - 1) as u32;
+                let row = self.working.add_side(s, &self.side_node, &self.side_start);
                 self.update_working(&cut, Some(row), vec![old, made])
             }
         }

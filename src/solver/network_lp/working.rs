@@ -44,8 +44,6 @@ pub(super) struct Working {
     free_blocks: Vec<u32>,
     /// Blocks a row change has made stale, for the next [`Working::update`].
     stale: Vec<u32>,
-    /// The summed order of the blocks' dense cores.
-    core_total: usize,
     /// Scratch of [`Working::form_blocks`], per tree id ([`NO`] between calls).
     at_tree: Vec<u32>,
 }
@@ -145,16 +143,18 @@ impl Working {
         }
     }
 
-    /// Side column `s` joins the basis as a new last row; its entries come with the next
-    /// [`Working::update`].
-    pub fn add_side(&mut self, s: u32, nodes: &[u32], start: &[usize]) {
-        self.set_row_of(s, self.sides.len() as u32);
+    /// Side column `s` joins the basis as a new last row, returned; its entries come with the
+    /// next [`Working::update`].
+    pub fn add_side(&mut self, s: u32, nodes: &[u32], start: &[usize]) -> u32 {
+        let row = self.sides.len() as u32;
+        self.set_row_of(s, row);
         self.sides.push(s);
         self.rows.push(Row {
             block: NO,
             ..Row::default()
         });
         self.track(s, nodes, start, true);
+        row
     }
 
     /// The side column of `row` leaves the basis; the last row takes its place.
@@ -209,7 +209,6 @@ impl Working {
             }
         }
         self.stale.clear();
-        self.core_total = 0;
         self.shift.iter_mut().for_each(|x| *x = 0.0);
         self.tree_block.iter_mut().for_each(|x| *x = NO);
         let Change { rows, .. } = change;
@@ -303,7 +302,6 @@ impl Working {
             return;
         }
         block.live = false;
-        self.core_total -= block.factor.core();
         for &t in &block.trees {
             if let Some(x) = self.tree_block.get_mut(t as usize) {
                 *x = NO;
@@ -417,7 +415,6 @@ impl Working {
             blocks,
             rows,
             shift,
-            core_total,
             ..
         } = self;
         let block = &mut blocks[b as usize];
@@ -441,7 +438,6 @@ impl Working {
         if !factor.factor(k) {
             return false;
         }
-        *core_total += factor.core();
         let d: Vec<f64> = block.rows.iter().map(|&r| rows[r as usize].d).collect();
         let delta = factor.solve(&d);
         for (c, &t) in block.trees.iter().enumerate() {
@@ -485,7 +481,11 @@ impl Working {
     /// The summed order of the blocks' dense cores, as last factored (what one factorisation
     /// of the whole of `W` would have left dense: peeling works block by block).
     pub fn core_order(&self) -> usize {
-        self.core_total
+        self.blocks
+            .iter()
+            .filter(|b| b.live)
+            .map(|b| b.factor.core())
+            .sum()
     }
 
     /// Solves `Wᵀ y = R`, where `R` sums the `(tree, amount)` entries per tree (the root's

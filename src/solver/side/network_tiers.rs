@@ -44,9 +44,10 @@ const PIVOTS_PER_ROW_IN_TIER: u64 = 3;
 /// A solve whose working matrix's dense core grows past this order goes on with HiGHS too:
 /// each pivot that changes the trees or the side columns refactors the cores of the blocks
 /// it touches (cubic in their order; the order counted here is the blocks' summed, what one
-/// factorisation of the whole matrix would leave dense). On the master's LPs it stays small where the network pays (the district ≤ 8 with
-/// a working matrix of order ~1,280, 4,000×1,000 ≤ 33), and grew to ~100–200 on the homeroom
-/// classes above, where a pivot cost ~180 µs against HiGHS's ~60 µs an iteration.
+/// factorisation of the whole matrix would leave dense). On the master's LPs it stays small
+/// where the network pays (the district ≤ 8 with a working matrix of order ~1,280,
+/// 4,000×1,000 ≤ 33), and grew to ~100–200 on the homeroom classes above, where a pivot cost
+/// ~180 µs against HiGHS's ~60 µs an iteration.
 const MAX_CORE_ORDER: usize = 64;
 
 /// The fit tier's start: before HiGHS takes the network's last basis (the low tier's
