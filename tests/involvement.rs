@@ -17,7 +17,7 @@ const SPREADS: [f64; 3] = [0.0, 0.4, 3.0];
 
 fn config() -> ProptestConfig {
     ProptestConfig {
-        cases: 256,
+        cases: crate::common::cases(256),
         ..ProptestConfig::default()
     }
 }

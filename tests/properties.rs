@@ -15,7 +15,7 @@ use crate::common::{
 
 fn config() -> ProptestConfig {
     ProptestConfig {
-        cases: 256,
+        cases: crate::common::cases(256),
         ..ProptestConfig::default()
     }
 }
@@ -269,4 +269,21 @@ fn a_stage_highs_presolve_calls_infeasible_is_solved_again() {
     let pairs = verify::pairs(&candidates, &solution.chosen);
     assert_eq!(verify::verify(&problem, &pairs), Ok(()));
     assert_the_brute_force_optimum(&problem, &candidates, &pairs, solution.objective, "");
+}
+
+/// Regression (CI, 2026-12-05): HiGHS's presolve reduced this school's fit stage to an empty
+/// model whose plan broke a coverage floor, and the solve ended in an error instead of a plan.
+/// A stage HiGHS fails on is solved again without presolve.
+#[test]
+fn a_stage_highs_fails_on_is_solved_again_without_presolve() {
+    let problem = tiny_problem(1489158068767866178, 7, 2);
+    let candidates = engine::candidates(&problem);
+    let options = SolveOptions::from_policy(&problem);
+    let solution = solver::solve(&problem, &candidates, options).expect("a plan, not an error");
+    assert_eq!(solution.status, SolveStatus::Optimal);
+    let pairs = verify::pairs(&candidates, &solution.chosen);
+    assert_eq!(verify::verify(&problem, &pairs), Ok(()));
+    let mip = solver::solve_integer_program(&problem, &candidates, options).expect("a plan");
+    assert_eq!(solution.coverage, mip.coverage);
+    assert!((solution.objective - mip.objective).abs() < 1e-9);
 }

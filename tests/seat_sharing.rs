@@ -393,7 +393,7 @@ fn a_bundle_outside_every_initial_subset_is_found_by_pricing() {
 
 fn config() -> ProptestConfig {
     ProptestConfig {
-        cases: 512,
+        cases: crate::common::cases(512),
         ..ProptestConfig::default()
     }
 }
@@ -413,7 +413,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: crate::common::cases(256), ..ProptestConfig::default() })]
 
     /// One mentor per student, through the one entry point (the one-seat network wherever seats
     /// can be shared), with locks, forbidden pairs and capacity 1–2: the plan is valid, no
@@ -431,7 +431,7 @@ proptest! {
 proptest! {
     // About one case in five reaches the seat-sharing method with the copies merged (the
     // rest are networks: single needs, or one mentor per student).
-    #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: crate::common::cases(1024), ..ProptestConfig::default() })]
 
     /// Interchangeable mentors (`solver/interchangeable.rs`): a tiny random school with two
     /// copies of one of its mentors added (same subjects, slots and traits; no preferences of
@@ -771,7 +771,7 @@ fn two_hundred_identical_mentors_sharing_seats_are_settled_by_the_flows_bundles(
 proptest! {
     // Most random bounds are either met by the unbounded optimum or unreachable: many cases
     // so that a few hundred bind.
-    #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: crate::common::cases(4096), ..ProptestConfig::default() })]
 
     /// A rematch's maxChanges row (at least `at_least` of some pairs kept) through the entry
     /// point: the network methods answer when their plan meets it, the integer program when
@@ -1092,7 +1092,7 @@ fn a_forced_solve_from_the_base_prices_has_the_cold_solves_optimum() {
 proptest! {
     // About one tiny school in five is solved by network+side (the rest are networks).
     #![proptest_config(ProptestConfig {
-        cases: 256,
+        cases: crate::common::cases(256),
         max_global_rejects: 8192,
         ..ProptestConfig::default()
     })]

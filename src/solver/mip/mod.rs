@@ -572,12 +572,24 @@ impl Model<'_> {
                 presolve,
             )
         };
-        let mut outcome = stage(true)?;
-        // Under floors that `start` meets the model is feasible (`start` is an earlier
-        // stage's plan, or a caller's of proven coverage), so "infeasible" is HiGHS's presolve
-        // gone wrong: on a 5-student school (`properties.rs`, seed 12530619070343619630) its
-        // reductions left every plan it found violating the original model ("untransformed
-        // violations"), and it declared the fit stage infeasible. Once more without presolve.
+        // HiGHS's presolve sometimes leaves every plan it finds violating the original model
+        // ("untransformed violations"). It then either ends in a solve error (a 7-student
+        // school, `properties.rs`, seed 1489158068767866178: the fit stage's presolve reduced
+        // the model to empty and its plan broke a coverage floor) or, under floors that `start`
+        // meets and so a feasible model (`start` is an earlier stage's plan, or a caller's of
+        // proven coverage), declares the stage infeasible (a 5-student school, seed
+        // 12530619070343619630). Either way: once more without presolve.
+        let mut outcome = match stage(true) {
+            Err(SolveError::Backend { stage: "solve", .. }) => {
+                tracing::warn!(
+                    pairs = self.candidates.len(),
+                    floors = floors.len(),
+                    "integer program: HiGHS failed on a stage; solved again without presolve"
+                );
+                stage(false)?
+            }
+            other => other?,
+        };
         if outcome
             .as_ref()
             .is_some_and(|o| o.status == SolveStatus::Infeasible)
