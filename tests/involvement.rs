@@ -16,10 +16,7 @@ use crate::common::{brute_force, coverage, tiny_problem};
 const SPREADS: [f64; 3] = [0.0, 0.4, 3.0];
 
 fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: crate::common::cases(256),
-        ..ProptestConfig::default()
-    }
+    crate::common::proptest_config(256)
 }
 
 /// Solves through the one entry point and checks the plan against exhaustive search: the same

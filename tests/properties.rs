@@ -14,10 +14,7 @@ use crate::common::{
 };
 
 fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: crate::common::cases(256),
-        ..ProptestConfig::default()
-    }
+    crate::common::proptest_config(256)
 }
 
 proptest! {

@@ -248,7 +248,7 @@ fn a_bad_current_pair_is_a_clear_error() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: crate::common::cases(48), ..ProptestConfig::default() })]
+    #![proptest_config(crate::common::proptest_config(48))]
 
     /// Kept pairs satisfy every hard rule, max_changes is never exceeded, and every working
     /// pair that moved has a reason (with the needs that took its seat when coverage forced it).

@@ -392,10 +392,7 @@ fn a_bundle_outside_every_initial_subset_is_found_by_pricing() {
 }
 
 fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: crate::common::cases(512),
-        ..ProptestConfig::default()
-    }
+    crate::common::proptest_config(512)
 }
 
 proptest! {
@@ -413,7 +410,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: crate::common::cases(256), ..ProptestConfig::default() })]
+    #![proptest_config(crate::common::proptest_config(256))]
 
     /// One mentor per student, through the one entry point (the one-seat network wherever seats
     /// can be shared), with locks, forbidden pairs and capacity 1–2: the plan is valid, no
@@ -431,7 +428,7 @@ proptest! {
 proptest! {
     // About one case in five reaches the seat-sharing method with the copies merged (the
     // rest are networks: single needs, or one mentor per student).
-    #![proptest_config(ProptestConfig { cases: crate::common::cases(1024), ..ProptestConfig::default() })]
+    #![proptest_config(crate::common::proptest_config(1024))]
 
     /// Interchangeable mentors (`solver/interchangeable.rs`): a tiny random school with two
     /// copies of one of its mentors added (same subjects, slots and traits; no preferences of
@@ -771,7 +768,7 @@ fn two_hundred_identical_mentors_sharing_seats_are_settled_by_the_flows_bundles(
 proptest! {
     // Most random bounds are either met by the unbounded optimum or unreachable: many cases
     // so that a few hundred bind.
-    #![proptest_config(ProptestConfig { cases: crate::common::cases(4096), ..ProptestConfig::default() })]
+    #![proptest_config(crate::common::proptest_config(4096))]
 
     /// A rematch's maxChanges row (at least `at_least` of some pairs kept) through the entry
     /// point: the network methods answer when their plan meets it, the integer program when
@@ -1091,10 +1088,9 @@ fn a_forced_solve_from_the_base_prices_has_the_cold_solves_optimum() {
 
 proptest! {
     // About one tiny school in five is solved by network+side (the rest are networks).
-    #![proptest_config(ProptestConfig {
-        cases: crate::common::cases(256),
-        max_global_rejects: 8192,
-        ..ProptestConfig::default()
+    #![proptest_config({
+        let config = crate::common::proptest_config(256);
+        ProptestConfig { max_global_rejects: 8 * config.max_global_rejects, ..config }
     })]
 
     /// Seat prices from a nearby problem never change the optimum: a tiny school's prices

@@ -236,7 +236,7 @@ fn network_request(seed: u64, students: usize, mentors: usize) -> RawRequest {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: crate::common::cases(200), ..ProptestConfig::default() })]
+    #![proptest_config(crate::common::proptest_config(200))]
 
     /// On tiny network schools every listed change is what a fresh solve of the changed
     /// request says (coverage per priority exactly, fit within the packed costs' tolerance),

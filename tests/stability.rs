@@ -134,7 +134,7 @@ fn has_blocking_pair(problem: &mentor_match::domain::model::Problem, pairs: &[(u
 
 proptest::proptest! {
     // About one case in fifteen has blocking pairs and a price (the rest are stable plans).
-    #![proptest_config(proptest::prelude::ProptestConfig { cases: crate::common::cases(1200), ..Default::default() })]
+    #![proptest_config(crate::common::proptest_config(1200))]
 
     /// With random mentor preferences on tiny schools: the reported blocking pairs are exactly
     /// the plan's (by the independent reading above), and the price of stability comes from

@@ -62,7 +62,7 @@ fn check_priced(problem: &Problem) -> usize {
 proptest! {
     // A mentor with room that the optimum passes over is rare in random tiny schools (about
     // one case in sixty): enough cases that several dozen are priced.
-    #![proptest_config(ProptestConfig { cases: crate::common::cases(3000), ..ProptestConfig::default() })]
+    #![proptest_config(crate::common::proptest_config(3000))]
 
     /// On random tiny schools every priced "why not" equals exhaustive search with the pair
     /// forced: the change in coverage per priority and in fit.
@@ -141,7 +141,7 @@ fn why_not_students_must_exist() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: crate::common::cases(400), ..ProptestConfig::default() })]
+    #![proptest_config(crate::common::proptest_config(400))]
 
     /// The shortest-path price on a proven network plan (no re-solve) equals exhaustive search
     /// with the pair forced, for every candidate pair the plan does not make — far more pairs
