@@ -22,13 +22,16 @@ use mentor_match::rules::Candidates;
 /// then saved to the module's `.proptest-regressions` file, which every run replays first).
 pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
     use proptest::test_runner::{Config, RngSeed};
-    let scale: u32 = std::env::var("MENTOR_MATCH_PROPTEST_SCALE")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1);
+    // A value set but unreadable stops the run: a hunt must not quietly run the defaults.
+    let scale: u32 = std::env::var("MENTOR_MATCH_PROPTEST_SCALE").map_or(1, |v| {
+        v.parse()
+            .unwrap_or_else(|_| panic!("MENTOR_MATCH_PROPTEST_SCALE={v:?}: a whole number"))
+    });
     let rng_seed = match std::env::var("MENTOR_MATCH_PROPTEST_SEED").ok().as_deref() {
         Some("random") => RngSeed::Random,
-        Some(seed) => RngSeed::Fixed(seed.parse().unwrap_or(FIXED_PROPTEST_SEED)),
+        Some(seed) => RngSeed::Fixed(seed.parse().unwrap_or_else(|_| {
+            panic!("MENTOR_MATCH_PROPTEST_SEED={seed:?}: a number or \"random\"")
+        })),
         None => RngSeed::Fixed(FIXED_PROPTEST_SEED),
     };
     let scale = scale.max(1);
