@@ -2355,9 +2355,10 @@ mod tests {
     }
 
     /// A fit tier ended by its stalled bound (here every solve counts as stalled) leaves the
-    /// master whole, its last optimum read with the new columns at zero, and a bound that is
-    /// never looser than the start and never tighter than the converged master's (every
-    /// bound is exact, and the LP's optimum gives the tightest).
+    /// master whole, its last optimum read with the new columns at zero, and a bound never
+    /// looser than the start. On this school it is no tighter than the converged master's:
+    /// the LP's optimal duals give the tightest bound any prices give, up to the rounding of
+    /// prices to packed units, so a bound tighter than that would be a wrong one.
     #[test]
     fn a_fit_tier_ended_by_its_stalled_bound_leaves_a_valid_bound_and_plan() {
         with_school_master(|base, sharing, start, deadline| {
