@@ -578,31 +578,31 @@ impl Model<'_> {
         // the model to empty and its plan broke a coverage floor) or, under floors that `start`
         // meets and so a feasible model (`start` is an earlier stage's plan, or a caller's of
         // proven coverage), declares the stage infeasible (a 5-student school, seed
-        // 12530619070343619630). Either way: once more without presolve.
-        let mut outcome = match stage(true) {
-            Err(SolveError::Backend { stage: "solve", .. }) => {
+        // 12530619070343619630). Either way: once more without presolve, and only once.
+        let presolved = stage(true);
+        let presolve_failed = match &presolved {
+            Err(SolveError::Backend { stage: "solve", .. }) => Some("HiGHS failed"),
+            Ok(Some(o))
+                if o.status == SolveStatus::Infeasible
+                    && !floors.is_empty()
+                    && self.meets(start, floors) =>
+            {
+                Some("a stage whose start is feasible came back infeasible")
+            }
+            _ => None,
+        };
+        let outcome = match presolve_failed {
+            Some(reason) => {
                 tracing::warn!(
                     pairs = self.candidates.len(),
                     floors = floors.len(),
-                    "integer program: HiGHS failed on a stage; solved again without presolve"
+                    reason,
+                    "integer program: presolve failed a stage; solved again without presolve"
                 );
                 stage(false)?
             }
-            other => other?,
+            None => presolved?,
         };
-        if outcome
-            .as_ref()
-            .is_some_and(|o| o.status == SolveStatus::Infeasible)
-            && !floors.is_empty()
-            && self.meets(start, floors)
-        {
-            tracing::warn!(
-                pairs = self.candidates.len(),
-                floors = floors.len(),
-                "integer program: a stage whose start is feasible came back infeasible; solved again without presolve"
-            );
-            outcome = stage(false)?;
-        }
         let took = started.elapsed().as_secs_f64();
         self.slowest_stage.set(self.slowest_stage.get().max(took));
         tracing::debug!(
