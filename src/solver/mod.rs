@@ -325,6 +325,13 @@ pub struct SolveOptions {
     /// wider residual, than the plan's own solve had (see `why_not::forced_residual_cap`). A
     /// count, not a clock: the same request gets the same answer on any machine.
     pub max_residual_pairs: Option<u64>,
+    /// How many times slower than an idle machine this one runs now (at least 1; 1 by
+    /// default). Every time the engine estimates per pair — the finishing reserve kept back
+    /// from the limit ([`FINISH_NS_PER_PAIR`]), whether a bound's scan of every pair fits
+    /// before the answer is due, whether the integer program can be set up in time — is
+    /// multiplied by it. The solve raises it from how long scoring the pairs took
+    /// ([`SolveOptions::paced_by_scoring`]); it never lowers it.
+    pub slowdown: f64,
 }
 
 /// A warm addition withdraws and re-places each need with new pairs (two local searches); past
@@ -363,9 +370,38 @@ impl SolveOptions {
             stop: None,
             shortage_gains: true,
             max_residual_pairs: None,
+            slowdown: 1.0,
         }
     }
+
+    /// These options with [`SolveOptions::slowdown`] raised to what scoring `pairs` in
+    /// `scored` says of the machine now: scoring's time per pair against
+    /// [`IDLE_SCORING_NS_PER_PAIR`]. The engine's estimates per pair are passes over the same
+    /// pairs, so they slow down with scoring: at the 16.2 M-pair district scoring took ~60 ns
+    /// a pair on an idle machine and 95–115 ns while two other processes kept both cores busy,
+    /// where the unscaled finishing reserve left the answer at a 5 s limit 81–201 ms past the
+    /// `max(100 ms, 2 %)` allowed. A clock, so on a loaded machine a solve stopped by its
+    /// limit stops sooner; one that ends before its limit is the same on every machine.
+    pub fn paced_by_scoring(self, pairs: usize, scored: Duration) -> Self {
+        let per_pair = scored.as_nanos() as f64 / pairs.max(1) as f64;
+        SolveOptions {
+            slowdown: self.slowdown.max(per_pair / IDLE_SCORING_NS_PER_PAIR),
+            ..self
+        }
+    }
+
+    /// `ns` a pair over `pairs` pairs, at this machine's [`SolveOptions::slowdown`].
+    pub fn per_pair(&self, pairs: u64, ns: u64) -> Duration {
+        // `as` saturates (and a NaN slowdown counts as none at all).
+        Duration::from_nanos((pairs as f64 * ns as f64 * self.slowdown.max(1.0)) as u64)
+    }
 }
+
+/// Scoring's time per pair on an idle machine, at its slowest shape: ~60 ns at the 16.2 M-pair
+/// district (the generated schools 30–45 ns, the tied and dense shapes 20–27 ns, all measured
+/// 2026-12-05 on this 2-core machine). Scoring slower than this raises
+/// [`SolveOptions::slowdown`].
+const IDLE_SCORING_NS_PER_PAIR: f64 = 60.0;
 
 /// The seat prices of the bound that proved (or bounded) a network+side plan: packed per
 /// mentor, with the fit scale they were packed at. Any prices `μ ≥ 0` give a valid bound on any
@@ -512,15 +548,18 @@ pub fn solve_problem_from(
         Candidates::build_until(problem, &index, &|| hard.passed()).ok_or(SolveError::NoPlan {
             phase: "scoring the candidate pairs",
         })?;
+    let scored = started.elapsed();
+    let options = options.paced_by_scoring(all.len(), scored);
     tracing::debug!(
         pairs = all.len(),
-        build_ms = started.elapsed().as_millis() as u64,
+        build_ms = scored.as_millis() as u64,
+        slowdown = options.slowdown,
         "every feasible pair scored"
     );
     let deadline = deadline.earlier(
         deadline
             .at
-            .checked_sub(finish_reserve(all.len(), options.time_limit))
+            .checked_sub(finish_reserve(all.len(), &options))
             .unwrap_or(deadline.at),
     );
     // A rematch's maxChanges row is the one constraint the network methods do not model.
@@ -600,8 +639,12 @@ pub fn solve_problem_from(
 /// to its answer, and the whole answer came at 4.91–5.23 s, two of six runs past the
 /// `max(100 ms, 2 %)` the issue allows. So it is 45 ns a pair (the district: 728 ms), at most
 /// a fifth of the limit.
-fn finish_reserve(pairs: usize, limit: Duration) -> Duration {
-    Duration::from_nanos((pairs as u64).saturating_mul(FINISH_NS_PER_PAIR)).min(limit / 5)
+///
+/// On a loaded machine it grows with [`SolveOptions::slowdown`].
+fn finish_reserve(pairs: usize, options: &SolveOptions) -> Duration {
+    options
+        .per_pair(pairs as u64, FINISH_NS_PER_PAIR)
+        .min(options.time_limit / 5)
 }
 
 /// See [`finish_reserve`].
@@ -674,7 +717,7 @@ fn integer_program(
     // left, the plan is the answer: the program would answer it too, late (a district
     // rematch with `maxChanges`, whose bonus path had used its half of a 5 s limit, answered
     // 1.3 s past it).
-    let entry = Duration::from_nanos(total_pairs.saturating_mul(IP_ENTRY_NS_PER_PAIR));
+    let entry = options.per_pair(total_pairs, IP_ENTRY_NS_PER_PAIR);
     let solution = match start {
         Some(chosen) if deadline.left() < entry => {
             tracing::debug!(
@@ -735,7 +778,8 @@ fn solve_relaxed(
                 all,
                 prices: prices.unwrap_or_default(),
                 fit_scale: solved.fit_scale,
-                answer_by: answer_by(deadline, all.len(), options.time_limit),
+                answer_by: answer_by(deadline, all.len(), &options),
+                pace: options,
             })
             .filter(|_| !problem.policy.has_seat_costs() && problem.min_kept().is_none());
         let mut answer = Solved::by_network(
@@ -881,7 +925,8 @@ fn one_seat_answer(
             all,
             prices: run.prices.unwrap_or_default(),
             fit_scale: run.fit_scale,
-            answer_by: answer_by(deadline, all.len(), options.time_limit),
+            answer_by: answer_by(deadline, all.len(), &options),
+            pace: options,
         };
         answer.prove_stopped(problem, &stop);
     }
@@ -897,14 +942,17 @@ struct StopBound<'a> {
     prices: Vec<flow::Cost>,
     fit_scale: f64,
     answer_by: Instant,
+    /// The options the solve ran with: their [`SolveOptions::slowdown`] scales the scan's
+    /// estimate.
+    pace: SolveOptions,
 }
 
 /// When a stopped network's answer is due, from the deadline it stopped at: the time limit
 /// (that deadline less the finishing reserve), plus half of what an answer may run past it
 /// (`max(100 ms, 2 %)`, see [`solve_problem`]), which a proof of the plan's coverage is worth
 /// (a 4,000 x 1,000 school's scan is ~5 ms; its flow stops at the limit, the reserve spent).
-pub(super) fn answer_by(deadline: Until, pairs: usize, limit: Duration) -> Instant {
-    deadline.at + finish_reserve(pairs, limit) + overrun_tolerance(limit) / 2
+pub(super) fn answer_by(deadline: Until, pairs: usize, options: &SolveOptions) -> Instant {
+    deadline.at + finish_reserve(pairs, options) + overrun_tolerance(options.time_limit) / 2
 }
 
 /// How far past its time limit an answer may come: `max(100 ms, 2 %)` of the limit.
@@ -975,7 +1023,7 @@ impl Solved {
         } else {
             STOP_BOUND_NS_PER_PAIR
         };
-        let needed = Duration::from_nanos((stop.all.len() as u64).saturating_mul(per_pair));
+        let needed = stop.pace.per_pair(stop.all.len() as u64, per_pair);
         if started + needed > stop.answer_by {
             tracing::debug!(
                 left_ms = stop
@@ -1359,21 +1407,74 @@ mod tests {
         assert_eq!(at_hand.coverage, program.coverage);
     }
 
-    /// The time kept back for finishing grows with the pairs (45 ns each: 728 ms at the
-    /// 16.2 M-pair district) and never takes more than a fifth of the limit.
+    /// The options of a small generated school's policy (the defaults).
+    fn default_options() -> SolveOptions {
+        let problem =
+            crate::admit::validate(crate::generate::generate_with(10, 3, 1, false)).expect("valid");
+        SolveOptions::from_policy(&problem)
+    }
+
+    /// The time kept back for finishing grows with the pairs (45 ns each on an idle machine:
+    /// 728 ms at the 16.2 M-pair district) and never takes more than a fifth of the limit.
     #[test]
     fn the_finishing_reserve_grows_with_the_pairs_up_to_a_fifth_of_the_limit() {
+        let at = |limit: Duration| SolveOptions {
+            time_limit: limit,
+            ..default_options()
+        };
         let limit = Duration::from_secs(5);
-        assert_eq!(finish_reserve(0, limit), Duration::ZERO);
+        assert_eq!(finish_reserve(0, &at(limit)), Duration::ZERO);
         assert_eq!(
-            finish_reserve(16_173_408, limit),
+            finish_reserve(16_173_408, &at(limit)),
             Duration::from_nanos(727_803_360)
         );
         assert_eq!(
-            finish_reserve(16_173_408, Duration::from_secs(1)),
+            finish_reserve(16_173_408, &at(Duration::from_secs(1))),
             Duration::from_millis(200)
         );
-        assert!(finish_reserve(620_697, limit) < Duration::from_millis(30));
+        assert!(finish_reserve(620_697, &at(limit)) < Duration::from_millis(30));
+    }
+
+    /// Scoring slower than an idle machine's (a loaded one) slows every estimate per pair by
+    /// the same factor; quicker scoring never speeds them up.
+    #[test]
+    fn slow_scoring_raises_the_estimates_per_pair_and_quick_scoring_keeps_them() {
+        let base = SolveOptions {
+            time_limit: Duration::from_secs(30),
+            ..default_options()
+        };
+        let pairs = 16_000_000;
+        // 60 ns a pair, an idle machine: no slowdown.
+        let idle = base.paced_by_scoring(pairs, Duration::from_millis(960));
+        assert_eq!(idle.slowdown, 1.0);
+        assert_eq!(finish_reserve(pairs, &idle), Duration::from_millis(720));
+        // Quicker still: none either.
+        let quick = base.paced_by_scoring(pairs, Duration::from_millis(100));
+        assert_eq!(quick.slowdown, 1.0);
+        // 105 ns a pair: 1.75 times slower, 1.26 s kept back at these pairs.
+        let loaded = base.paced_by_scoring(pairs, Duration::from_millis(1_680));
+        assert!(
+            (loaded.slowdown - 1.75).abs() < 1e-12,
+            "{}",
+            loaded.slowdown
+        );
+        assert_eq!(finish_reserve(pairs, &loaded), Duration::from_millis(1_260));
+        assert_eq!(loaded.per_pair(1_000, 40), Duration::from_micros(70));
+        // Raised once, never lowered by a later quicker measure.
+        let again = loaded.paced_by_scoring(pairs, Duration::from_millis(100));
+        assert_eq!(again.slowdown, loaded.slowdown);
+        // No pairs: no division by zero, and nothing kept back.
+        let empty = base.paced_by_scoring(0, Duration::from_millis(5));
+        assert_eq!(finish_reserve(0, &empty), Duration::ZERO);
+        // A slowdown set to nonsense by a caller counts as none.
+        let nonsense = SolveOptions {
+            slowdown: f64::NAN,
+            ..base
+        };
+        assert_eq!(nonsense.per_pair(1_000, 40), Duration::from_micros(40));
+        // Only the pace changes.
+        assert_eq!(loaded.time_limit, base.time_limit);
+        assert_eq!(loaded.sparse_keep, base.sparse_keep);
     }
 
     /// Where the integer program cannot be set up in half the limit, a request with seat terms
@@ -1503,6 +1604,7 @@ mod tests {
                 prices: solution.seat_prices(),
                 fit_scale: solution.fit_scale,
                 answer_by: Until::far().at,
+                pace: SolveOptions::from_policy(&problem),
             };
             let mut answer =
                 Solved::by_network(&problem, sparse, solution.chosen, (false, 1), 0, None);

@@ -970,9 +970,8 @@ impl<'a> Method<'a> {
     /// [`STOP_BOUND_NS_PER_PAIR`]).
     fn time_to_bound(&self) -> bool {
         let pairs = self.all.len();
-        let due = crate::solver::answer_by(self.deadline, pairs, self.options.time_limit);
-        let needed =
-            std::time::Duration::from_nanos((pairs as u64).saturating_mul(STOP_BOUND_NS_PER_PAIR));
+        let due = crate::solver::answer_by(self.deadline, pairs, &self.options);
+        let needed = self.options.per_pair(pairs as u64, STOP_BOUND_NS_PER_PAIR);
         Instant::now() + needed <= due
     }
 
