@@ -44,6 +44,7 @@ pub fn solve_from(
         all,
         potentials,
         seat_prices,
+        slowdown,
     } = solver::solve_problem_from(
         problem,
         options,
@@ -53,6 +54,11 @@ pub fn solve_from(
         },
     )?;
     let solved = started.elapsed();
+    // The analyses below estimate their work per pair at the pace the solve measured.
+    let options = SolveOptions {
+        slowdown,
+        ..options
+    };
     let mut outcome = explain::explain(problem, &candidates, &solution);
     outcome.solver.candidate_pairs = total_pairs;
     outcome.solver.method = Some(method.kind());

@@ -160,8 +160,13 @@ const GENERATE_NS_PER_PAIR: u64 = 60;
 /// it), or what is left of it would not cover generating them over `pairs` pairs (a district
 /// proven just before its limit ran 0.85 s past it here, into the margin a caller's deadline
 /// keeps for explaining and encoding the answer). None when there is time.
-fn no_time_for_changes(now: Instant, deadline: Instant, pairs: usize) -> Option<&'static str> {
-    let needed = Duration::from_nanos((pairs as u64).saturating_mul(GENERATE_NS_PER_PAIR));
+fn no_time_for_changes(
+    now: Instant,
+    deadline: Instant,
+    pairs: usize,
+    options: &SolveOptions,
+) -> Option<&'static str> {
+    let needed = options.per_pair(pairs as u64, GENERATE_NS_PER_PAIR);
     if now >= deadline {
         Some("the time limit was reached before the changes were generated")
     } else if now + needed >= deadline {
@@ -190,7 +195,7 @@ pub fn analyse(problem: &Problem, outcome: &mut Outcome, solve: Solve<'_>, optio
     let plan = plan_of(problem, outcome);
     let gaps = supply_gaps(problem, &index, &plan);
     let deadline = solve.started + options.time_limit;
-    if let Some(why) = no_time_for_changes(Instant::now(), deadline, all.len()) {
+    if let Some(why) = no_time_for_changes(Instant::now(), deadline, all.len(), &options) {
         // The supply only, at once. The candidates are not even generated, so they cannot be
         // counted.
         outcome.shortage = Some(supply_only(gaps, Gains::NotComputed(why)));
@@ -386,8 +391,11 @@ mod tests {
     /// when what is left would not cover a scan of the pairs, and otherwise yes.
     #[test]
     fn changes_are_generated_only_with_time_for_them() {
+        let problem =
+            crate::admit::validate(crate::generate::generate_with(10, 3, 1, false)).expect("valid");
+        let idle = &SolveOptions::from_policy(&problem);
         let now = Instant::now();
-        let past = no_time_for_changes(now, now, 1_000);
+        let past = no_time_for_changes(now, now, 1_000, idle);
         assert_eq!(
             past,
             Some("the time limit was reached before the changes were generated")
@@ -395,15 +403,28 @@ mod tests {
         // 16.2 M pairs need ~0.97 s; half a second is not enough, two seconds are.
         let district = 16_200_000;
         assert_eq!(
-            no_time_for_changes(now, now + Duration::from_millis(500), district),
+            no_time_for_changes(now, now + Duration::from_millis(500), district, idle),
             Some("too little of the time limit was left to generate the changes")
         );
         assert_eq!(
-            no_time_for_changes(now, now + Duration::from_secs(2), district),
+            no_time_for_changes(now, now + Duration::from_secs(2), district, idle),
             None
         );
         assert_eq!(
-            no_time_for_changes(now, now + Duration::from_millis(10), 33_000),
+            no_time_for_changes(now, now + Duration::from_millis(10), 33_000, idle),
+            None
+        );
+        // A machine the solve found 2.5 times slower than idle needs ~2.4 s for them.
+        let loaded = &SolveOptions {
+            slowdown: 2.5,
+            ..*idle
+        };
+        assert_eq!(
+            no_time_for_changes(now, now + Duration::from_secs(2), district, loaded),
+            Some("too little of the time limit was left to generate the changes")
+        );
+        assert_eq!(
+            no_time_for_changes(now, now + Duration::from_secs(3), district, loaded),
             None
         );
     }

@@ -263,6 +263,7 @@ fn on_the_face(
                 all: None,
                 potentials: None,
                 seat_prices: None,
+                slowdown: 1.0,
             });
         }
         threshold = if round == 0 {
@@ -343,6 +344,7 @@ fn at(
         all: None,
         potentials: None,
         seat_prices: None,
+        slowdown: 1.0,
     };
     Some((solved, line, solution))
 }

@@ -454,6 +454,9 @@ pub struct Solved {
     /// Network+side method over the request's own mentors: the seat prices of its bound (a
     /// start for re-solves of nearby problems, see [`Start`]).
     pub seat_prices: Option<SeatPrices>,
+    /// The pace the solve measured ([`SolveOptions::slowdown`]), for the analyses after it,
+    /// whose own estimates per pair slow down alike (`crate::shortage`).
+    pub slowdown: f64,
 }
 
 /// The algorithm that answered, without its statistics: what the response and logs report.
@@ -588,12 +591,14 @@ pub fn solve_problem_from(
         match problem.min_kept() {
             None => {
                 solved.all = Some(all);
+                solved.slowdown = options.slowdown;
                 return Ok(solved);
             }
             Some(bound) => {
                 let kept = kept_pairs(problem, &solved.candidates, &solved.solution.chosen, bound);
                 if kept >= bound.at_least {
                     solved.all = Some(all);
+                    solved.slowdown = options.slowdown;
                     return Ok(solved);
                 }
                 tracing::debug!(
@@ -609,6 +614,7 @@ pub fn solve_problem_from(
                     changes::solve(problem, &all, options, until, bound, &solved, warm)
                 {
                     exact.all = Some(all);
+                    exact.slowdown = options.slowdown;
                     return Ok(exact);
                 }
             }
@@ -618,13 +624,15 @@ pub fn solve_problem_from(
         None => seat_cost_start(problem, &all, options, deadline)?,
         Some(_) => None,
     };
-    integer_program(
+    let mut solved = integer_program(
         problem,
         all,
         options,
         deadline,
         coverage_plan.as_deref().or(warm),
-    )
+    )?;
+    solved.slowdown = options.slowdown;
+    Ok(solved)
 }
 
 /// Time kept back from the limit for what a method does after it stops: its plan read out of
@@ -744,6 +752,7 @@ fn integer_program(
         all: None,
         potentials: None,
         seat_prices: None,
+        slowdown: 1.0,
     })
 }
 
@@ -1008,6 +1017,7 @@ impl Solved {
             all: None,
             potentials,
             seat_prices: None,
+            slowdown: 1.0,
         }
     }
 
@@ -1076,6 +1086,7 @@ impl Solved {
             all: None,
             potentials: None,
             seat_prices: outcome.prices,
+            slowdown: 1.0,
         }
     }
 }
