@@ -327,7 +327,7 @@ pub struct SolveOptions {
     pub max_residual_pairs: Option<u64>,
     /// How many times slower than an idle machine this one runs now (at least 1; 1 by
     /// default). Every time the engine estimates per pair — the finishing reserve kept back
-    /// from the limit ([`FINISH_NS_PER_PAIR`]), whether a bound's scan of every pair fits
+    /// from the limit (`FINISH_NS_PER_PAIR`, 45 ns), whether a bound's scan of every pair fits
     /// before the answer is due, whether the integer program can be set up in time — is
     /// multiplied by it. The solve raises it from how long scoring the pairs took
     /// ([`SolveOptions::paced_by_scoring`]); it never lowers it.
@@ -376,8 +376,8 @@ impl SolveOptions {
 
     /// These options with [`SolveOptions::slowdown`] raised to what scoring `pairs` in
     /// `scored` says of the machine now: scoring's time per pair against
-    /// [`IDLE_SCORING_NS_PER_PAIR`]. The engine's estimates per pair are passes over the same
-    /// pairs, so they slow down with scoring: at the 16.2 M-pair district scoring took ~60 ns
+    /// `IDLE_SCORING_NS_PER_PAIR` (60 ns). The engine's estimates per pair are passes over the
+    /// same pairs, so they slow down with scoring: at the 16.2 M-pair district scoring took ~60 ns
     /// a pair on an idle machine and 95–115 ns while two other processes kept both cores busy,
     /// where the unscaled finishing reserve left the answer at a 5 s limit 81–201 ms past the
     /// `max(100 ms, 2 %)` allowed. A clock, so on a loaded machine a solve stopped by its
