@@ -374,14 +374,14 @@ impl SolveOptions {
         }
     }
 
-    /// These options with [`SolveOptions::slowdown`] raised to what scoring `pairs` in
-    /// `scored` says of the machine now: scoring's time per pair against
-    /// `IDLE_SCORING_NS_PER_PAIR` (60 ns). The engine's estimates per pair are passes over the
-    /// same pairs, so they slow down with scoring: at the 16.2 M-pair district scoring took ~60 ns
-    /// a pair on an idle machine and 95–115 ns while two other processes kept both cores busy,
-    /// where the unscaled finishing reserve left the answer at a 5 s limit 81–201 ms past the
-    /// `max(100 ms, 2 %)` allowed. A clock, so on a loaded machine a solve stopped by its
-    /// limit stops sooner; one that ends before its limit is the same on every machine.
+    /// These options with [`SolveOptions::slowdown`] raised to what scoring `pairs` in `scored`
+    /// says of the machine now: scoring's time per pair against `IDLE_SCORING_NS_PER_PAIR` (60 ns).
+    /// The engine's estimates per pair are passes over the same pairs, so they slow down with
+    /// scoring: at the 16.2 M-pair district scoring took ~60 ns a pair on an idle machine and
+    /// 95–115 ns while two other processes kept both cores busy, where the unscaled finishing
+    /// reserve left the answer at a 5 s limit 81–201 ms past the `max(100 ms, 2 %)` allowed. A
+    /// clock, so on a loaded machine a solve stopped by its limit stops sooner; one that ends
+    /// before its limit is the same on every machine.
     pub fn paced_by_scoring(self, pairs: usize, scored: Duration) -> Self {
         let per_pair = scored.as_nanos() as f64 / pairs.max(1) as f64;
         SolveOptions {
