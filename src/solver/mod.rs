@@ -559,6 +559,27 @@ pub fn solve_problem_from(
         slowdown = options.slowdown,
         "every feasible pair scored"
     );
+    let start = Start {
+        plan: warm,
+        prices: start.prices,
+    };
+    let solved = solve_scored(problem, all, options, deadline, start)?;
+    Ok(Solved {
+        slowdown: options.slowdown,
+        ..solved
+    })
+}
+
+/// [`solve_problem_from`] once every feasible pair is scored (`all`), at `options`' pace, by
+/// `deadline` (the limit), from `start` (its plan, when any, feasible here).
+fn solve_scored(
+    problem: &Problem,
+    all: Candidates,
+    options: SolveOptions,
+    deadline: Until,
+    start: Start<'_>,
+) -> Result<Solved, SolveError> {
+    let warm = start.plan;
     let deadline = deadline.earlier(
         deadline
             .at
@@ -581,24 +602,18 @@ pub fn solve_problem_from(
         // Stability rows are for the integer program only.
         None
     } else {
-        let start = Start {
-            plan: warm,
-            prices: start.prices,
-        };
         solve_relaxed(problem, &all, relaxed_options, relaxed_deadline, start)?
     };
     if let Some(mut solved) = relaxed {
         match problem.min_kept() {
             None => {
                 solved.all = Some(all);
-                solved.slowdown = options.slowdown;
                 return Ok(solved);
             }
             Some(bound) => {
                 let kept = kept_pairs(problem, &solved.candidates, &solved.solution.chosen, bound);
                 if kept >= bound.at_least {
                     solved.all = Some(all);
-                    solved.slowdown = options.slowdown;
                     return Ok(solved);
                 }
                 tracing::debug!(
@@ -614,7 +629,6 @@ pub fn solve_problem_from(
                     changes::solve(problem, &all, options, until, bound, &solved, warm)
                 {
                     exact.all = Some(all);
-                    exact.slowdown = options.slowdown;
                     return Ok(exact);
                 }
             }
@@ -624,15 +638,13 @@ pub fn solve_problem_from(
         None => seat_cost_start(problem, &all, options, deadline)?,
         Some(_) => None,
     };
-    let mut solved = integer_program(
+    integer_program(
         problem,
         all,
         options,
         deadline,
         coverage_plan.as_deref().or(warm),
-    )?;
-    solved.slowdown = options.slowdown;
-    Ok(solved)
+    )
 }
 
 /// Time kept back from the limit for what a method does after it stops: its plan read out of
