@@ -1107,7 +1107,7 @@ impl<'a> Method<'a> {
             // narrow residual runs again before any widening.
             if optimal_here && bound.value - best.value >= ONE_NEED && !whole {
                 if let Some(lp) = master.take() {
-                    if let Some(plan) = self.columns_plan(lp, best.value) {
+                    if let Some(plan) = self.columns_plan(lp, &best, &bound) {
                         best = plan;
                         best_solution = None;
                         continue;
@@ -1197,11 +1197,21 @@ impl<'a> Method<'a> {
     /// The plan from the master's columns ([`master::MasterLp::integer_plan`]), made to fit the
     /// rules where the master relaxes them (students without a convexity row may get more
     /// mentors than allowed there), and repaired as every round's plan is; None unless it beats
-    /// `best_value`. Half the time left at most: the residual program needs the rest.
-    fn columns_plan(&self, lp: &master::MasterLp<'_>, best_value: Cost) -> Option<Incumbent> {
+    /// `best`'s value. Half the time left at most: the residual program needs the rest. The
+    /// levels `bound` proves for `best` (`Floors::proven_levels`) are not solved again, only
+    /// held at `best`'s coverage.
+    fn columns_plan(
+        &self,
+        lp: &master::MasterLp<'_>,
+        best: &Incumbent,
+        bound: &Bound,
+    ) -> Option<Incumbent> {
         let started = Instant::now();
+        let best_value = best.value;
         let until = self.deadline.earlier(started + self.deadline.left() / 2);
-        let wishes = lp.integer_plan(until)?;
+        let floors = Floors::of_plan(self.problem, &best.pairs, 4);
+        let proven = floors.proven_levels(bound.value);
+        let wishes = lp.integer_plan(until, &floors.counts[..proven])?;
         let (fits, plan) = self.plan_of_wishes(&wishes);
         tracing::debug!(
             fits,
