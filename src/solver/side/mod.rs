@@ -1198,8 +1198,8 @@ impl<'a> Method<'a> {
     /// rules where the master relaxes them (students without a convexity row may get more
     /// mentors than allowed there), and repaired as every round's plan is; None unless it beats
     /// `best`'s value. Half the time left at most: the residual program needs the rest. The
-    /// levels `bound` proves for `best` (`Floors::proven_levels`) are not solved again, only
-    /// held at `best`'s coverage.
+    /// levels `bound` proves for `best` (`Floors::proven_levels`; none with a negative score)
+    /// are not solved again, only held at `best`'s coverage.
     fn columns_plan(
         &self,
         lp: &master::MasterLp<'_>,
@@ -1210,7 +1210,13 @@ impl<'a> Method<'a> {
         let best_value = best.value;
         let until = self.deadline.earlier(started + self.deadline.left() / 2);
         let floors = Floors::of_plan(self.problem, &best.pairs, 4);
-        let proven = floors.proven_levels(bound.value);
+        // With a negative score a plan's fit may take back part of a need, so a bound a need
+        // short of the next count proves nothing there (as for `Method::floored`).
+        let proven = if self.all.scores.iter().any(|&s| s < 0.0) {
+            0
+        } else {
+            floors.proven_levels(bound.value)
+        };
         let wishes = lp.integer_plan(until, &floors.counts[..proven])?;
         let (fits, plan) = self.plan_of_wishes(&wishes);
         tracing::debug!(
