@@ -337,6 +337,14 @@ impl Candidates {
         self.scores.iter().fold(0.0f64, |a, &b| a.max(b.abs()))
     }
 
+    /// Whether any pair scores below zero. Several exact arguments on packed costs hold only
+    /// for non-negative fits (a plan's fit then never takes back part of a need): the seat-
+    /// sharing method checks this before it reads coverage off a bound or counts fits more
+    /// than once.
+    pub fn has_negative_score(&self) -> bool {
+        self.scores.iter().any(|&s| s < 0.0)
+    }
+
     /// How far apart one need's choices can be in score: its widest pair against its
     /// narrowest, staying unassigned (0) counted in. Bonuses past it outbid every other choice.
     pub fn spread(&self, need: NeedIx) -> f64 {

@@ -1741,7 +1741,7 @@ impl<'a> MasterLp<'a> {
             return None;
         }
         // Fits counted more than once only where none is negative (see above).
-        let max_q = if base.all.scores.iter().any(|&s| s < 0.0) {
+        let max_q = if base.all.has_negative_score() {
             1
         } else {
             MAX_PRICE_DENOMINATOR

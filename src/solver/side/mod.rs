@@ -1172,7 +1172,7 @@ impl<'a> Method<'a> {
         after: usize,
     ) -> Option<(Bound, [Cost; 4], usize)> {
         let problem = self.problem;
-        if !self.without_side_rows() || self.all.scores.iter().any(|&s| s < 0.0) {
+        if !self.without_side_rows() || self.all.has_negative_score() {
             return None;
         }
         let mut floors = Floors::of_plan(problem, &best.pairs, 4);
@@ -1212,7 +1212,7 @@ impl<'a> Method<'a> {
         let floors = Floors::of_plan(self.problem, &best.pairs, 4);
         // With a negative score a plan's fit may take back part of a need, so a bound a need
         // short of the next count proves nothing there (as for `Method::floored`).
-        let proven = if self.all.scores.iter().any(|&s| s < 0.0) {
+        let proven = if self.all.has_negative_score() {
             0
         } else {
             floors.proven_levels(bound.value)
