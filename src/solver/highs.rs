@@ -237,6 +237,38 @@ pub(super) struct MipRun {
     pub dual_bound: f64,
 }
 
+/// Failures of the integer program's solves, injected by tests on their own thread: HiGHS
+/// fails a stage only now and then (its presolve's "untransformed violations", once in
+/// thousands of random schools), too rarely for a test to meet on purpose, and what the solver
+/// does then (keep its best plan) must be tested all the same.
+#[cfg(test)]
+pub(super) mod faults {
+    use std::cell::Cell;
+
+    thread_local! {
+        static FAIL_NEXT: Cell<u32> = const { Cell::new(0) };
+    }
+
+    /// The next `count` integer-program solves on this thread fail as HiGHS's would.
+    pub(crate) fn fail_next_mip_solves(count: u32) {
+        FAIL_NEXT.with(|f| f.set(count));
+    }
+
+    /// How many injected failures are still to come on this thread.
+    pub(crate) fn left() -> u32 {
+        FAIL_NEXT.with(Cell::get)
+    }
+
+    /// Whether this solve is one of them (and counts it).
+    pub(super) fn take() -> bool {
+        FAIL_NEXT.with(|f| {
+            let left = f.get();
+            f.set(left.saturating_sub(1));
+            left > 0
+        })
+    }
+}
+
 /// Solves one stage's model (built by `mip/model.rs` for [`mip_solver`]) with `settings`,
 /// stopping at `deadline` (HiGHS's interrupt callbacks) or at its own time limit.
 pub(super) fn solve_mip(
@@ -272,6 +304,13 @@ pub(super) fn solve_mip(
     let mut hear = deadline;
     interrupt_at(&mut model, &mut hear);
     ready_threads(&mut model, 1);
+    #[cfg(test)]
+    if faults::take() {
+        return Err(SolveError::Backend {
+            stage: "solve",
+            source: ResolutionError::Str("a failure injected by a test".into()),
+        });
+    }
     let solved = model.try_solve().map_err(|e| SolveError::Backend {
         stage: "solve",
         source: ResolutionError::Str(format!("{e:?}")),

@@ -1430,6 +1430,93 @@ mod tests {
         assert_eq!(at_hand.coverage, program.coverage);
     }
 
+    /// HiGHS failing a stage, and failing it again without presolve, leaves the stage its
+    /// start: the plan at hand is the answer, unproven (`TIME_LIMIT`), never an error that
+    /// loses it. Before, the second failure ended the whole solve in `SolveError::Backend`.
+    #[test]
+    fn a_stage_highs_fails_twice_answers_with_its_start_unproven() {
+        let problem = crate::admit::validate(crate::generate::generate_with(300, 70, 1, false))
+            .expect("valid");
+        let solved = solve_problem(&problem, SolveOptions::from_policy(&problem)).expect("solves");
+        let plan = verify::pairs(&solved.candidates, &solved.solution.chosen);
+        let all = Candidates::of_problem(&problem);
+        let mut start: Vec<usize> = plan.iter().filter_map(|&(n, m)| all.find(n, m)).collect();
+        start.sort_unstable();
+        let options = SolveOptions::from_policy(&problem);
+        let deadline = Until {
+            at: Instant::now() + Duration::from_secs(60),
+            stop: None,
+        };
+        highs::faults::fail_next_mip_solves(2);
+        let answer = mip::solve(
+            &problem,
+            &all,
+            options,
+            deadline,
+            Some(&start),
+            mip::Known::Nothing,
+        );
+        let left = highs::faults::left();
+        highs::faults::fail_next_mip_solves(0);
+        let answer = answer.expect("a failed stage keeps its start");
+        assert_eq!(left, 0, "both injected failures were met");
+        assert_eq!(answer.status, SolveStatus::TimeLimit);
+        assert_eq!(answer.chosen, start);
+        assert_eq!(verify::verify(&problem, &plan), Ok(()));
+    }
+
+    /// One failure is met by the solve without presolve, which HiGHS then finishes: the same
+    /// optimum as with no failure.
+    #[test]
+    fn a_stage_highs_fails_once_is_solved_again_to_the_same_optimum() {
+        let problem = crate::admit::validate(crate::generate::generate_with(40, 10, 3, false))
+            .expect("valid");
+        let all = Candidates::of_problem(&problem);
+        let options = SolveOptions::from_policy(&problem);
+        let solve = || {
+            let deadline = Until {
+                at: Instant::now() + Duration::from_secs(60),
+                stop: None,
+            };
+            mip::solve(&problem, &all, options, deadline, None, mip::Known::Nothing)
+        };
+        let clean = solve().expect("solves");
+        highs::faults::fail_next_mip_solves(1);
+        let retried = solve();
+        let left = highs::faults::left();
+        highs::faults::fail_next_mip_solves(0);
+        let retried = retried.expect("solved again without presolve");
+        assert_eq!(left, 0);
+        assert_eq!(clean.status, SolveStatus::Optimal);
+        assert_eq!(retried.status, SolveStatus::Optimal);
+        assert_eq!(retried.coverage, clean.coverage);
+        assert!((retried.objective - clean.objective).abs() < 1e-6);
+    }
+
+    /// The seat-sharing method's residual program failed by HiGHS twice: the method answers
+    /// with its best plan and certified bound, `TIME_LIMIT`, as when the residual is too large
+    /// for the program, instead of an error.
+    #[test]
+    fn a_residual_program_highs_fails_on_answers_with_the_best_plan() {
+        // A school whose proof takes the residual program (the 300-student one's does not).
+        let problem = crate::admit::validate(crate::generate::generate_with(200, 50, 1, false))
+            .expect("valid");
+        let clean = solve_problem(&problem, SolveOptions::from_policy(&problem)).expect("solves");
+        assert_eq!(clean.solution.status, SolveStatus::Optimal);
+        // Every stage of every program this solve runs fails, as often as it is retried.
+        highs::faults::fail_next_mip_solves(u32::MAX);
+        let failed = solve_problem(&problem, SolveOptions::from_policy(&problem));
+        let left = highs::faults::left();
+        highs::faults::fail_next_mip_solves(0);
+        let failed = failed.expect("the best plan, not an error");
+        assert!(left < u32::MAX, "the solve met the integer program");
+        assert_eq!(failed.solution.status, SolveStatus::TimeLimit);
+        let pairs = verify::pairs(&failed.candidates, &failed.solution.chosen);
+        assert_eq!(verify::verify(&problem, &pairs), Ok(()));
+        assert!(failed.solution.objective <= clean.solution.objective + 1e-6);
+        assert!(failed.solution.best_bound >= clean.solution.objective - 1e-6);
+    }
+
     /// The options of a small generated school's policy (the defaults).
     fn default_options() -> SolveOptions {
         let problem =

@@ -7,7 +7,8 @@
 //! optimum, and the same model solved without the start was right (test
 //! `a_start_never_changes_the_integer_programs_optimum`). The previous stage's plan (or the
 //! caller's) is kept here instead, as each stage's answer of last resort: a stage stopped by the
-//! time limit with a worse plan than its start answers with the start.
+//! time limit with a worse plan than its start answers with the start, and so does a stage
+//! HiGHS fails with presolve and again without.
 //!
 //! Imports the domain, the rules, good_lp and `solver::highs` (HiGHS is touched only there: its
 //! options, the solve and its statuses); must not import anything above the solver.
@@ -599,7 +600,20 @@ impl Model<'_> {
                     reason,
                     "integer program: presolve failed a stage; solved again without presolve"
                 );
-                stage(false)?
+                match stage(false) {
+                    // Failed again: the start is the stage's answer, unproven (below), as
+                    // when the limit strikes before HiGHS finds a plan. Nothing found so far
+                    // is lost to a backend failure.
+                    Err(SolveError::Backend { stage: "solve", .. }) if !start.is_empty() => {
+                        tracing::warn!(
+                            pairs = self.candidates.len(),
+                            floors = floors.len(),
+                            "integer program: HiGHS failed the stage again; its start kept, unproven"
+                        );
+                        None
+                    }
+                    other => other?,
+                }
             }
             None => presolved?,
         };
