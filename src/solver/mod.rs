@@ -1447,7 +1447,7 @@ mod tests {
             at: Instant::now() + Duration::from_secs(60),
             stop: None,
         };
-        highs::faults::fail_next_mip_solves(2);
+        super::highs::faults::fail_next_mip_solves(2);
         let answer = mip::solve(
             &problem,
             &all,
@@ -1456,8 +1456,8 @@ mod tests {
             Some(&start),
             mip::Known::Nothing,
         );
-        let left = highs::faults::left();
-        highs::faults::fail_next_mip_solves(0);
+        let left = super::highs::faults::left();
+        super::highs::faults::fail_next_mip_solves(0);
         let answer = answer.expect("a failed stage keeps its start");
         assert_eq!(left, 0, "both injected failures were met");
         assert_eq!(answer.status, SolveStatus::TimeLimit);
@@ -1481,10 +1481,10 @@ mod tests {
             mip::solve(&problem, &all, options, deadline, None, mip::Known::Nothing)
         };
         let clean = solve().expect("solves");
-        highs::faults::fail_next_mip_solves(1);
+        super::highs::faults::fail_next_mip_solves(1);
         let retried = solve();
-        let left = highs::faults::left();
-        highs::faults::fail_next_mip_solves(0);
+        let left = super::highs::faults::left();
+        super::highs::faults::fail_next_mip_solves(0);
         let retried = retried.expect("solved again without presolve");
         assert_eq!(left, 0);
         assert_eq!(clean.status, SolveStatus::Optimal);
@@ -1504,10 +1504,10 @@ mod tests {
         let clean = solve_problem(&problem, SolveOptions::from_policy(&problem)).expect("solves");
         assert_eq!(clean.solution.status, SolveStatus::Optimal);
         // Every stage of every program this solve runs fails, as often as it is retried.
-        highs::faults::fail_next_mip_solves(u32::MAX);
+        super::highs::faults::fail_next_mip_solves(u32::MAX);
         let failed = solve_problem(&problem, SolveOptions::from_policy(&problem));
-        let left = highs::faults::left();
-        highs::faults::fail_next_mip_solves(0);
+        let left = super::highs::faults::left();
+        super::highs::faults::fail_next_mip_solves(0);
         let failed = failed.expect("the best plan, not an error");
         assert!(left < u32::MAX, "the solve met the integer program");
         assert_eq!(failed.solution.status, SolveStatus::TimeLimit);
