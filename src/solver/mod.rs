@@ -1392,23 +1392,35 @@ pub fn level_coverage(
 mod tests {
     use super::*;
 
-    /// With a plan at hand and no time left to set the integer program up, the plan is the
-    /// answer: the same answer the program gives when the limit strikes before HiGHS runs
-    /// (same pairs, status, objective, bound and coverage), without building it.
-    #[test]
-    fn with_no_time_to_set_the_program_up_the_plan_at_hand_is_the_programs_answer() {
+    /// A generated 300-student school, its optimal plan, every pair of it, and the plan's
+    /// positions among those pairs (sorted): a plan at hand for the integer program.
+    fn school_with_its_plan() -> (
+        crate::domain::model::Validated,
+        Vec<(NeedIx, MentorIx)>,
+        Candidates,
+        Vec<usize>,
+    ) {
         let problem = crate::admit::validate(crate::generate::generate_with(300, 70, 1, false))
             .expect("valid");
         let solved = solve_problem(&problem, SolveOptions::from_policy(&problem)).expect("solves");
         let plan = verify::pairs(&solved.candidates, &solved.solution.chosen);
         let all = Candidates::of_problem(&problem);
+        let mut start: Vec<usize> = plan.iter().filter_map(|&(n, m)| all.find(n, m)).collect();
+        start.sort_unstable();
+        (problem, plan, all, start)
+    }
+
+    /// With a plan at hand and no time left to set the integer program up, the plan is the
+    /// answer: the same answer the program gives when the limit strikes before HiGHS runs
+    /// (same pairs, status, objective, bound and coverage), without building it.
+    #[test]
+    fn with_no_time_to_set_the_program_up_the_plan_at_hand_is_the_programs_answer() {
+        let (problem, plan, all, start) = school_with_its_plan();
         let passed = Until {
             at: Instant::now(),
             stop: None,
         };
         let options = SolveOptions::from_policy(&problem);
-        let mut start: Vec<usize> = plan.iter().filter_map(|&(n, m)| all.find(n, m)).collect();
-        start.sort_unstable();
         let program = mip::solve(
             &problem,
             &all,
@@ -1435,24 +1447,14 @@ mod tests {
     /// loses it. Before, the second failure ended the whole solve in `SolveError::Backend`.
     #[test]
     fn a_stage_highs_fails_twice_answers_with_its_start_unproven() {
-        let problem = crate::admit::validate(crate::generate::generate_with(300, 70, 1, false))
-            .expect("valid");
-        let solved = solve_problem(&problem, SolveOptions::from_policy(&problem)).expect("solves");
-        let plan = verify::pairs(&solved.candidates, &solved.solution.chosen);
-        let all = Candidates::of_problem(&problem);
-        let mut start: Vec<usize> = plan.iter().filter_map(|&(n, m)| all.find(n, m)).collect();
-        start.sort_unstable();
+        let (problem, plan, all, start) = school_with_its_plan();
         let options = SolveOptions::from_policy(&problem);
-        let deadline = Until {
-            at: Instant::now() + Duration::from_secs(60),
-            stop: None,
-        };
         super::highs::faults::fail_next_mip_solves(2);
         let answer = mip::solve(
             &problem,
             &all,
             options,
-            deadline,
+            Until::far(),
             Some(&start),
             mip::Known::Nothing,
         );
@@ -1474,11 +1476,14 @@ mod tests {
         let all = Candidates::of_problem(&problem);
         let options = SolveOptions::from_policy(&problem);
         let solve = || {
-            let deadline = Until {
-                at: Instant::now() + Duration::from_secs(60),
-                stop: None,
-            };
-            mip::solve(&problem, &all, options, deadline, None, mip::Known::Nothing)
+            mip::solve(
+                &problem,
+                &all,
+                options,
+                Until::far(),
+                None,
+                mip::Known::Nothing,
+            )
         };
         let clean = solve().expect("solves");
         super::highs::faults::fail_next_mip_solves(1);
