@@ -217,6 +217,9 @@ pub(super) struct MipSettings {
     pub feasibility_jump: bool,
     /// HiGHS's cut pool held to this many rows (None: HiGHS's default).
     pub cut_pool: Option<i32>,
+    /// Whether HiGHS's mod-k (zero-half) cut separator runs (the vendored HiGHS's
+    /// `mip_allow_modk_separation`; HiGHS's default: it does).
+    pub modk_cuts: bool,
     /// Whether HiGHS presolves the model (off only to retry a stage its presolve got wrong:
     /// see `mip::Model::run`).
     pub presolve: bool,
@@ -294,6 +297,7 @@ pub(super) fn solve_mip(
     if let Some(rows) = settings.cut_pool {
         set_option(&mut model, "mip_pool_soft_limit", rows)?;
     }
+    set_option(&mut model, "mip_allow_modk_separation", settings.modk_cuts)?;
     if !settings.presolve {
         set_option(&mut model, "presolve", "off")?;
     }
@@ -1091,6 +1095,54 @@ mod tests {
             (program - relaxation).abs() < 1e-6,
             "integer {program} against LP {relaxation}"
         );
+    }
+
+    /// The vendored option that leaves HiGHS's mod-k cut separator out
+    /// (`mip_allow_modk_separation`, see `vendor/highs-sys/MENTOR-MATCH.md`): HiGHS knows it,
+    /// holds what it is set to, and a program whose LP relaxation is loose in the way zero-half
+    /// cuts close (a matching on odd cycles: 40 triangles, each edge a binary, each node in at
+    /// most one edge; the LP takes every edge at a half, 60, and the optimum is one edge a
+    /// triangle, 40) reaches its optimum without it, as with it.
+    #[test]
+    fn a_program_without_mod_k_cuts_still_reaches_its_optimum() {
+        const TRIANGLES: usize = 40;
+        let solve = |modk: bool| {
+            let mut pb = highs::RowProblem::default();
+            let mut edges = Vec::new();
+            for t in 0..TRIANGLES {
+                let weight = 1.0 + (t % 3) as f64 * 1e-3;
+                let e: Vec<highs::Col> = (0..3)
+                    .map(|_| pb.add_column_with_integrality(weight, 0.0..=1.0, true))
+                    .collect();
+                // Node k of the triangle lies on edges k and k + 1.
+                for k in 0..3 {
+                    pb.add_row(..=1.0, [(e[k], 1.0), (e[(k + 1) % 3], 1.0)]);
+                }
+                edges.push(e);
+            }
+            let mut model = pb.optimise(highs::Sense::Maximise);
+            base_options(&mut model).expect("options");
+            model.set_option("mip_rel_gap", 0.0);
+            set_option(&mut model, "mip_allow_modk_separation", modk).expect("a known option");
+            let name = std::ffi::CString::new("mip_allow_modk_separation").expect("no NUL");
+            let mut held = -1;
+            // SAFETY: `model` owns a live HiGHS instance; `name` and `held` outlive the call.
+            unsafe {
+                highs_sys::Highs_getBoolOptionValue(model.as_ptr(), name.as_ptr(), &mut held)
+            };
+            assert_eq!(held, i32::from(modk), "the option holds what it was set to");
+            let solved = model.try_solve().expect("solves");
+            assert_eq!(solved.status(), HighsModelStatus::Optimal);
+            solved.objective_value()
+        };
+        let optimum: f64 = (0..TRIANGLES).map(|t| 1.0 + (t % 3) as f64 * 1e-3).sum();
+        for modk in [false, true] {
+            let got = solve(modk);
+            assert!(
+                (got - optimum).abs() < 1e-6,
+                "mod-k {modk}: {got} against {optimum}"
+            );
+        }
     }
 
     /// The limit set for a model solved before is its run time so far plus what is left, not

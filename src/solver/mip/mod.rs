@@ -81,6 +81,18 @@ const HIGHS_LIMIT_SHARE: f64 = 0.85;
 /// same or faster; the same optima everywhere. The integer program over every pair of the
 /// 900-student school (no bound behind it) was within noise, and keeps HiGHS's default.
 const TIGHT_CUT_POOL: i32 = 50;
+/// A seat-sharing residual ([`Known::Residual`]) runs without HiGHS's mod-k (zero-half) cut
+/// separator (`mip_allow_modk_separation`, an option of the vendored HiGHS: see
+/// `vendor/highs-sys/MENTOR-MATCH.md`). Its Gaussian elimination over the tight rows is
+/// dear on a residual of thousands of rows, and on a root LP already at the bound it raised
+/// nothing: the many-needs school `generate --students 8000 --mentors 2000 --seed 55` with
+/// `manyneeds.py … 1 55` spent 5 s of its residual's root in it (`HighsGFkSolve::findNonzero`
+/// 13 % of the run), and the residual ended at the 30 s limit 2/180 of a point short of its
+/// bound; without it the residual is proven optimal in 5.0 s and the whole answer in 23 s.
+/// Measured on twenty more schools of the shapes set (the district, the dense 10,000 school,
+/// the homeroom, affinity and many-needs shapes): the same optima, the same bytes on all but
+/// two (another plan of the same objective), times within noise.
+const RESIDUAL_MODK_CUTS: bool = false;
 /// How often the fit stage may scale its coverage weights up before using explicit floors.
 const MAX_WEIGHT_ESCALATIONS: usize = 4;
 
@@ -92,7 +104,7 @@ pub(super) enum Known {
     Nothing,
     /// A seat-sharing residual: the pairs within a gap of an exact bound, so the program's
     /// LP relaxation sits near that bound from the start and HiGHS's cut rounds at the root
-    /// have little to raise ([`TIGHT_CUT_POOL`]). With `coverage_proven`, the start's coverage
+    /// have little to raise ([`TIGHT_CUT_POOL`], [`RESIDUAL_MODK_CUTS`]). With `coverage_proven`, the start's coverage
     /// is the optimum's too (the bound leaves less than half a need above it).
     Residual { coverage_proven: bool },
 }
@@ -202,8 +214,8 @@ struct Model<'a> {
     /// sub-MIP did not, and took a quarter of the program's time (measured: the school's
     /// residual 63 → 47 ms, the 4,000x1,000 school's 397 → 300 ms, the same plans).
     feasibility_jump: bool,
-    /// HiGHS's cut pool held to [`TIGHT_CUT_POOL`] rows: a seat-sharing residual
-    /// ([`Known::Residual`]).
+    /// HiGHS's cut pool held to [`TIGHT_CUT_POOL`] rows, and no mod-k cuts
+    /// ([`RESIDUAL_MODK_CUTS`]): a seat-sharing residual ([`Known::Residual`]).
     small_cut_pool: bool,
     /// HiGHS's expected setup for a stage's model, in seconds (see [`Model::too_late`]).
     setup: f64,
@@ -687,6 +699,7 @@ fn run_stage(
         absolute_gap: if integral { 0.5 } else { 1e-7 },
         feasibility_jump,
         cut_pool: small_cut_pool.then_some(TIGHT_CUT_POOL),
+        modk_cuts: !small_cut_pool || RESIDUAL_MODK_CUTS,
         presolve,
     };
     let run = backend::solve_mip(built, &settings, deadline)?;

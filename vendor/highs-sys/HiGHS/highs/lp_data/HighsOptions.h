@@ -531,6 +531,7 @@ struct HighsOptionsStruct {
   HighsInt mip_lifting_for_probing;
   bool mip_search_simulate_concurrency;
   bool mip_allow_cut_separation_at_nodes;
+  bool mip_allow_modk_separation;
 
   // Logging callback identifiers
   HighsLogOptions log_options;
@@ -704,7 +705,8 @@ struct HighsOptionsStruct {
         mip_lifting_for_probing(-1),
         mip_search_simulate_concurrency(false),
         // clang-format off
-        mip_allow_cut_separation_at_nodes(true) {};
+        mip_allow_cut_separation_at_nodes(true),
+        mip_allow_modk_separation(true) {};
   // clang-format on
 };
 
@@ -1282,6 +1284,12 @@ class HighsOptions : public HighsOptionsStruct {
         "mip_allow_cut_separation_at_nodes",
         "Whether cut separation at nodes other than the root node is permitted",
         advanced, &mip_allow_cut_separation_at_nodes, true);
+    records.push_back(record_bool);
+
+    record_bool = new OptionRecordBool(
+        "mip_allow_modk_separation",
+        "Whether the mod-k (zero-half) cut separator runs",
+        advanced, &mip_allow_modk_separation, true);
     records.push_back(record_bool);
 
     record_double = new OptionRecordDouble(

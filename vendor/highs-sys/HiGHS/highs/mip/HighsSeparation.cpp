@@ -38,7 +38,8 @@ HighsSeparation::HighsSeparation(HighsMipWorker& mipworker)
   const HighsMipSolver& mipsolver = mipworker.getMipSolver();
   separators.emplace_back(new HighsTableauSeparator(mipsolver));
   separators.emplace_back(new HighsPathSeparator(mipsolver));
-  separators.emplace_back(new HighsModkSeparator(mipsolver));
+  if (mipsolver.options_mip_->mip_allow_modk_separation)
+    separators.emplace_back(new HighsModkSeparator(mipsolver));
   separators.emplace_back(new HighsMachineSchedSeparator(mipsolver));
 }
 
