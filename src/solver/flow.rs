@@ -177,10 +177,12 @@ impl Search {
     /// reduced cost non-negative. A caller that only wants a path shorter than `limit` (a
     /// negative cycle, say) need not settle the rest of the network to learn there is none.
     ///
-    /// With `narrow = Some((u, v))`, node `u` is expanded only along its arc to `v`: for a
-    /// caller that knows no shortest path to the sink leaves `u` by another arc, and that `v`
-    /// is then as close as `u` (a zero reduced cost), so every node left unreached through
-    /// `u` is at least as far as the sink and the potentials stay valid.
+    /// With `narrow = Some((u, a))`, node `u` is expanded only along its arc `a`: for a
+    /// caller that knows no shortest path to the sink leaves `u` by another arc, and that the
+    /// arc's head is then as close as `u` (a zero reduced cost), so every node left unreached
+    /// through `u` is at least as far as the sink and the potentials stay valid. The other
+    /// arcs of `u` are not even read: `u` is the source of the student layer, with an arc to
+    /// every student, and scanning them to skip them was most of a search.
     fn run_below(
         &mut self,
         g: &Graph,
@@ -218,26 +220,45 @@ impl Search {
             if u == sink {
                 return true;
             }
-            for ai in g.arcs_out(u) {
-                if g.cap[ai] <= 0 {
-                    continue;
-                }
-                let v = g.head[ai] as usize;
-                let open = narrow.is_none_or(|(from, to)| u != from || v == to);
-                if open && !self.done[v] {
-                    let nd = d + g.cost[ai] + pi[u] - pi[v];
-                    if self.parent[v] == UNSEEN || nd < self.dist[v] {
-                        if self.parent[v] == UNSEEN {
-                            self.touched.push(v);
-                        }
-                        self.dist[v] = nd;
-                        self.parent[v] = ai as u32;
-                        self.heap.push(nd, key(v));
+            match narrow {
+                Some((only_from, arc)) if only_from == u => self.relax(g, pi, (u, d), arc, key),
+                _ => {
+                    for ai in g.arcs_out(u) {
+                        self.relax(g, pi, (u, d), ai, key);
                     }
                 }
             }
         }
         false
+    }
+
+    /// Relaxes arc `ai` out of `u`, settled at distance `d`: its head is queued at the
+    /// distance through it when that is shorter than its own.
+    #[inline(always)]
+    fn relax(
+        &mut self,
+        g: &Graph,
+        pi: &[Cost],
+        (u, d): (usize, Cost),
+        ai: usize,
+        key: impl Fn(usize) -> u32,
+    ) {
+        if g.cap[ai] <= 0 {
+            return;
+        }
+        let v = g.head[ai] as usize;
+        if self.done[v] {
+            return;
+        }
+        let nd = d + g.cost[ai] + pi[u] - pi[v];
+        if self.parent[v] == UNSEEN || nd < self.dist[v] {
+            if self.parent[v] == UNSEEN {
+                self.touched.push(v);
+            }
+            self.dist[v] = nd;
+            self.parent[v] = ai as u32;
+            self.heap.push(nd, key(v));
+        }
     }
 
     /// Settled nodes move by d(v) − d(sink) ≤ 0, all others by 0 (a uniform shift by d(sink)

@@ -270,7 +270,7 @@ fn insert_need(
         if g.cap[slot ^ 1] == 0 {
             pi[s] = pi[source];
         }
-        Some((source, s))
+        Some((source, slot))
     } else {
         None
     };
