@@ -1108,7 +1108,6 @@ mod tests {
         const TRIANGLES: usize = 40;
         let solve = |modk: bool| {
             let mut pb = highs::RowProblem::default();
-            let mut edges = Vec::new();
             for t in 0..TRIANGLES {
                 let weight = 1.0 + (t % 3) as f64 * 1e-3;
                 let e: Vec<highs::Col> = (0..3)
@@ -1118,7 +1117,6 @@ mod tests {
                 for k in 0..3 {
                     pb.add_row(..=1.0, [(e[k], 1.0), (e[(k + 1) % 3], 1.0)]);
                 }
-                edges.push(e);
             }
             let mut model = pb.optimise(highs::Sense::Maximise);
             base_options(&mut model).expect("options");

@@ -105,8 +105,9 @@ pub(super) enum Known {
     Nothing,
     /// A seat-sharing residual: the pairs within a gap of an exact bound, so the program's
     /// LP relaxation sits near that bound from the start and HiGHS's cut rounds at the root
-    /// have little to raise ([`TIGHT_CUT_POOL`], [`RESIDUAL_MODK_CUTS`]). With `coverage_proven`, the start's coverage
-    /// is the optimum's too (the bound leaves less than half a need above it).
+    /// have little to raise ([`TIGHT_CUT_POOL`], [`RESIDUAL_MODK_CUTS`]). With
+    /// `coverage_proven`, the start's coverage is the optimum's too (the bound leaves less
+    /// than half a need above it).
     Residual { coverage_proven: bool },
 }
 
