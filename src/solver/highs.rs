@@ -252,14 +252,14 @@ pub(super) mod faults {
         static FAIL_NEXT: Cell<u32> = const { Cell::new(0) };
     }
 
-    /// The next `count` integer-program solves on this thread fail as HiGHS's would.
-    pub(crate) fn fail_next_mip_solves(count: u32) {
-        FAIL_NEXT.with(|f| f.set(count));
-    }
-
-    /// How many injected failures are still to come on this thread.
-    pub(crate) fn left() -> u32 {
-        FAIL_NEXT.with(Cell::get)
+    /// Runs `f` with its next `count` integer-program solves failing as HiGHS's would (on
+    /// this thread); returns what it returned and how many injected failures it left unmet.
+    /// None are left pending afterwards.
+    pub(crate) fn with_failures<R>(count: u32, f: impl FnOnce() -> R) -> (R, u32) {
+        FAIL_NEXT.with(|c| c.set(count));
+        let out = f();
+        let left = FAIL_NEXT.with(|c| c.replace(0));
+        (out, left)
     }
 
     /// Whether this solve is one of them (and counts it).

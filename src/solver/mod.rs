@@ -1449,17 +1449,16 @@ mod tests {
     fn a_stage_highs_fails_twice_answers_with_its_start_unproven() {
         let (problem, plan, all, start) = school_with_its_plan();
         let options = SolveOptions::from_policy(&problem);
-        super::highs::faults::fail_next_mip_solves(2);
-        let answer = mip::solve(
-            &problem,
-            &all,
-            options,
-            Until::far(),
-            Some(&start),
-            mip::Known::Nothing,
-        );
-        let left = super::highs::faults::left();
-        super::highs::faults::fail_next_mip_solves(0);
+        let (answer, left) = super::highs::faults::with_failures(2, || {
+            mip::solve(
+                &problem,
+                &all,
+                options,
+                Until::far(),
+                Some(&start),
+                mip::Known::Nothing,
+            )
+        });
         let answer = answer.expect("a failed stage keeps its start");
         assert_eq!(left, 0, "both injected failures were met");
         assert_eq!(answer.status, SolveStatus::TimeLimit);
@@ -1486,10 +1485,7 @@ mod tests {
             )
         };
         let clean = solve().expect("solves");
-        super::highs::faults::fail_next_mip_solves(1);
-        let retried = solve();
-        let left = super::highs::faults::left();
-        super::highs::faults::fail_next_mip_solves(0);
+        let (retried, left) = super::highs::faults::with_failures(1, solve);
         let retried = retried.expect("solved again without presolve");
         assert_eq!(left, 0);
         assert_eq!(clean.status, SolveStatus::Optimal);
@@ -1509,10 +1505,9 @@ mod tests {
         let clean = solve_problem(&problem, SolveOptions::from_policy(&problem)).expect("solves");
         assert_eq!(clean.solution.status, SolveStatus::Optimal);
         // Every stage of every program this solve runs fails, as often as it is retried.
-        super::highs::faults::fail_next_mip_solves(u32::MAX);
-        let failed = solve_problem(&problem, SolveOptions::from_policy(&problem));
-        let left = super::highs::faults::left();
-        super::highs::faults::fail_next_mip_solves(0);
+        let (failed, left) = super::highs::faults::with_failures(u32::MAX, || {
+            solve_problem(&problem, SolveOptions::from_policy(&problem))
+        });
         let failed = failed.expect("the best plan, not an error");
         assert!(left < u32::MAX, "the solve met the integer program");
         assert_eq!(failed.solution.status, SolveStatus::TimeLimit);
