@@ -144,7 +144,7 @@ pub(super) fn solve(
         level_of: &level_of,
         deadline,
         feasibility_jump: !proven_start,
-        small_cut_pool: matches!(known, Known::Residual { .. }),
+        residual_cuts: matches!(known, Known::Residual { .. }),
         setup: setup_seconds(structure.model_size(candidates)),
         slowest_stage: std::cell::Cell::new(0.0),
     };
@@ -216,9 +216,9 @@ struct Model<'a> {
     /// sub-MIP did not, and took a quarter of the program's time (measured: the school's
     /// residual 63 → 47 ms, the 4,000x1,000 school's 397 → 300 ms, the same plans).
     feasibility_jump: bool,
-    /// HiGHS's cut pool held to [`TIGHT_CUT_POOL`] rows, and no mod-k cuts
-    /// ([`RESIDUAL_MODK_CUTS`]): a seat-sharing residual ([`Known::Residual`]).
-    small_cut_pool: bool,
+    /// The root cuts of a seat-sharing residual ([`Known::Residual`]): HiGHS's cut pool held
+    /// to [`TIGHT_CUT_POOL`] rows, and mod-k cuts as [`RESIDUAL_MODK_CUTS`] says.
+    residual_cuts: bool,
     /// HiGHS's expected setup for a stage's model, in seconds (see [`Model::too_late`]).
     setup: f64,
     /// Seconds the slowest stage solved so far took (see [`Model::too_late`]).
@@ -680,7 +680,7 @@ fn run_stage(
         level_of,
         deadline,
         feasibility_jump,
-        small_cut_pool,
+        residual_cuts,
         ..
     } = *model_data;
     let built = model::build(
@@ -700,8 +700,8 @@ fn run_stage(
         relative_gap,
         absolute_gap: if integral { 0.5 } else { 1e-7 },
         feasibility_jump,
-        cut_pool: small_cut_pool.then_some(TIGHT_CUT_POOL),
-        modk_cuts: !small_cut_pool || RESIDUAL_MODK_CUTS,
+        cut_pool: residual_cuts.then_some(TIGHT_CUT_POOL),
+        modk_cuts: !residual_cuts || RESIDUAL_MODK_CUTS,
         presolve,
     };
     let run = backend::solve_mip(built, &settings, deadline)?;
