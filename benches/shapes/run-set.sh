@@ -8,7 +8,8 @@
 #   BIN  the binary to time (default target/release/mentor-match; build it first)
 #   DIR  where the instances and answers go (default /tmp/mentor-match-shapes)
 #   NAME only these instances (default all; the names are the first column printed)
-# A few minutes in all: the two `TIME_LIMIT` shapes take their whole 30 s. Not part of CI.
+# Several minutes in all: the `TIME_LIMIT` shapes take their whole 30 s, and the two district
+# seeds (120 s limit) ~35 s each after ~1 min to make. Not part of CI.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -41,6 +42,12 @@ instances=(
   "homeroom10000s4|python3 \$S/homeroom.py 10000 4 > \$OUT"
   "gen900s1_k6|\$B generate --students 900 --mentors 240 --seed 1 --output gen900s1.json && python3 \$S/manyneeds.py gen900s1.json \$OUT 6 1"
   "gen900s1_k9|\$B generate --students 900 --mentors 240 --seed 1 --output gen900s1.json && python3 \$S/manyneeds.py gen900s1.json \$OUT 9 2"
+  "gen8000s55_k1|\$B generate --students 8000 --mentors 2000 --seed 55 --output gen8000s55.json && python3 \$S/manyneeds.py gen8000s55.json \$OUT 1 55"
+  "gen12000s59_k1|\$B generate --students 12000 --mentors 3000 --seed 59 --output gen12000s59.json && python3 \$S/manyneeds.py gen12000s59.json \$OUT 1 59"
+  # The district's generator on two seeds that take twice seed 1's time, with the district
+  # row's 120 s limit (README, "Other shapes").
+  "gen20000s62|\$B generate --students 20000 --mentors 5400 --seed 62 --output gen20000s62.base.json && python3 \$S/variant.py gen20000s62.base.json \$OUT timeLimitSeconds=120"
+  "gen20000s64|\$B generate --students 20000 --mentors 5400 --seed 64 --output gen20000s64.base.json && python3 \$S/variant.py gen20000s64.base.json \$OUT timeLimitSeconds=120"
 )
 
 for entry in "${instances[@]}"; do
