@@ -1106,12 +1106,13 @@ mod tests {
     #[test]
     fn a_program_without_mod_k_cuts_still_reaches_its_optimum() {
         const TRIANGLES: usize = 40;
+        // The edges of triangle `t` weigh this much each, so that no two triangles tie.
+        let weight = |t: usize| 1.0 + (t % 3) as f64 * 1e-3;
         let solve = |modk: bool| {
             let mut pb = highs::RowProblem::default();
             for t in 0..TRIANGLES {
-                let weight = 1.0 + (t % 3) as f64 * 1e-3;
                 let e: Vec<highs::Col> = (0..3)
-                    .map(|_| pb.add_column_with_integrality(weight, 0.0..=1.0, true))
+                    .map(|_| pb.add_column_with_integrality(weight(t), 0.0..=1.0, true))
                     .collect();
                 // Node k of the triangle lies on edges k and k + 1.
                 for k in 0..3 {
@@ -1122,18 +1123,18 @@ mod tests {
             base_options(&mut model).expect("options");
             model.set_option("mip_rel_gap", 0.0);
             set_option(&mut model, "mip_allow_modk_separation", modk).expect("a known option");
-            let name = std::ffi::CString::new("mip_allow_modk_separation").expect("no NUL");
+            const NAME: &std::ffi::CStr = c"mip_allow_modk_separation";
             let mut held = -1;
-            // SAFETY: `model` owns a live HiGHS instance; `name` and `held` outlive the call.
+            // SAFETY: `model` owns a live HiGHS instance; `NAME` and `held` outlive the call.
             unsafe {
-                highs_sys::Highs_getBoolOptionValue(model.as_ptr(), name.as_ptr(), &mut held)
+                highs_sys::Highs_getBoolOptionValue(model.as_ptr(), NAME.as_ptr(), &mut held)
             };
             assert_eq!(held, i32::from(modk), "the option holds what it was set to");
             let solved = model.try_solve().expect("solves");
             assert_eq!(solved.status(), HighsModelStatus::Optimal);
             solved.objective_value()
         };
-        let optimum: f64 = (0..TRIANGLES).map(|t| 1.0 + (t % 3) as f64 * 1e-3).sum();
+        let optimum: f64 = (0..TRIANGLES).map(weight).sum();
         for modk in [false, true] {
             let got = solve(modk);
             assert!(
