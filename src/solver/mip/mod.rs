@@ -108,7 +108,13 @@ pub(super) enum Known {
     /// have little to raise ([`TIGHT_CUT_POOL`], [`RESIDUAL_MODK_CUTS`]). With
     /// `coverage_proven`, the start's coverage is the optimum's too (the bound leaves less
     /// than half a need above it).
-    Residual { coverage_proven: bool },
+    ///
+    /// With `lp_first`, each stage solves the program's LP relaxation first and takes its
+    /// optimum where it is integral (HiGHS's `solve_relaxation`; see `highs::solve_mip`).
+    Residual {
+        coverage_proven: bool,
+        lp_first: bool,
+    },
 }
 
 /// Solves the integer program over `candidates`: coverage, then (with `involveEveryMentor`)
@@ -127,10 +133,13 @@ pub(super) fn solve(
     // A start whose coverage the caller has proven optimal (the seat-sharing residual, whose
     // bound leaves less than half a need): no coverage stage, and no search for a first plan.
     let proven_start = start.is_some()
-        && known
-            == Known::Residual {
+        && matches!(
+            known,
+            Known::Residual {
                 coverage_proven: true,
-            };
+                ..
+            }
+        );
     let structure = Structure::new(problem, candidates);
     let level_of: Vec<Priority> = structure
         .need_of
@@ -145,6 +154,7 @@ pub(super) fn solve(
         deadline,
         feasibility_jump: !proven_start,
         residual_cuts: matches!(known, Known::Residual { .. }),
+        lp_first: matches!(known, Known::Residual { lp_first: true, .. }),
         setup: setup_seconds(structure.model_size(candidates)),
         slowest_stage: std::cell::Cell::new(0.0),
     };
@@ -219,6 +229,8 @@ struct Model<'a> {
     /// The root cuts of a seat-sharing residual ([`Known::Residual`]): HiGHS's cut pool held
     /// to [`TIGHT_CUT_POOL`] rows, and mod-k cuts as [`RESIDUAL_MODK_CUTS`] says.
     residual_cuts: bool,
+    /// Whether each stage solves its LP relaxation first ([`Known::Residual`]'s `lp_first`).
+    lp_first: bool,
     /// HiGHS's expected setup for a stage's model, in seconds (see [`Model::too_late`]).
     setup: f64,
     /// Seconds the slowest stage solved so far took (see [`Model::too_late`]).
@@ -703,6 +715,7 @@ fn run_stage(
         cut_pool: residual_cuts.then_some(TIGHT_CUT_POOL),
         modk_cuts: !residual_cuts || RESIDUAL_MODK_CUTS,
         presolve,
+        lp_first: model_data.lp_first,
     };
     let run = backend::solve_mip(built, &settings, deadline)?;
     let Some(status) = run.status else {
@@ -780,6 +793,7 @@ mod tests {
         let options = SolveOptions::from_policy(&problem);
         let residual = Known::Residual {
             coverage_proven: false,
+            lp_first: true,
         };
         for known in [Known::Nothing, residual] {
             let solution = solve(&problem, &candidates, options, in_30s(), None, known).unwrap();

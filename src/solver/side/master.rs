@@ -852,6 +852,9 @@ pub(super) struct MasterLp<'a> {
     lp: Lp,
     /// Columns held at zero by a finished tier of the last call.
     dropped: Vec<bool>,
+    /// [`MasterLp::split_rows_plan`] met rows the LP optimum splits (see
+    /// [`MasterLp::split_rows_met`]).
+    split_rows_met: std::cell::Cell<bool>,
     /// Rows held tight by a finished tier of the last call.
     tight: Vec<usize>,
     /// The last call reached the whole master's optimum in every tier: its bound is the LP's,
@@ -946,6 +949,7 @@ impl<'a> MasterLp<'a> {
             },
             lp,
             dropped: Vec::new(),
+            split_rows_met: std::cell::Cell::new(false),
             tight: Vec::new(),
             converged: false,
             tie_break_weight: TIE_BREAK_SHARE / base.all.largest_score().max(1.0),
@@ -1122,6 +1126,7 @@ impl<'a> MasterLp<'a> {
         if !any {
             return None;
         }
+        self.split_rows_met.set(true);
         let mut rows = self.master.bounds.clone();
         let mut whole: Vec<(NeedIx, MentorIx)> = Vec::new();
         let mut free: Vec<usize> = Vec::new();
@@ -1437,6 +1442,16 @@ impl<'a> MasterLp<'a> {
         }
         pairs.sort_unstable();
         pairs
+    }
+
+    /// Whether an LP optimum, rounded, fell short of the bound and its split rows had to be
+    /// settled ([`MasterLp::split_rows_plan`]): then the residual program's own LP relaxation
+    /// (weaker than the master's: a shared seat is a row, not a pattern) is fractional too,
+    /// and HiGHS's branch and cut is the way to its optimum (see `mip::Known::Residual`). An
+    /// LP optimum that takes a few columns in part but whose rounding meets the bound (the
+    /// district's) leaves a residual whose relaxation is integral.
+    pub(super) fn split_rows_met(&self) -> bool {
+        self.split_rows_met.get()
     }
 
     /// Whether the last call reached the whole master's optimum (see the field).

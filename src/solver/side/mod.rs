@@ -1025,6 +1025,7 @@ impl<'a> Method<'a> {
         let (problem, all, options) = (self.problem, self.all, self.options);
         let (sharing, fit_scale) = (self.sharing(), self.values.fit_scale);
         let floored_from = master;
+        let lp_first = !master.is_some_and(|lp| lp.split_rows_met());
         // The floors' level prices once the bound is the floored one (`Floors`), and the levels
         // floored.
         let mut levels: Option<[Cost; 4]> = None;
@@ -1088,7 +1089,7 @@ impl<'a> Method<'a> {
                 delta_points = delta as f64 / fit_scale,
                 "seat sharing: residual integer program"
             );
-            let solution = self.residual_program(&restricted, &best, &bound, &forced)?;
+            let solution = self.residual_program(&restricted, &best, &bound, &forced, lp_first)?;
             let pairs = verify::pairs(&restricted, &solution.chosen);
             let value = self.value_of(&pairs);
             let optimal_here = solution.status == SolveStatus::Optimal;
@@ -1283,6 +1284,7 @@ impl<'a> Method<'a> {
         best: &Incumbent,
         bound: &Bound,
         forced: &[(StudentIx, MentorIx)],
+        lp_first: bool,
     ) -> Result<Solution, SolveError> {
         let problem: Cow<'_, Problem> = if forced.is_empty() {
             Cow::Borrowed(self.problem)
@@ -1307,7 +1309,10 @@ impl<'a> Method<'a> {
             self.options,
             self.deadline,
             plain.then_some(&start[..]),
-            mip::Known::Residual { coverage_proven },
+            mip::Known::Residual {
+                coverage_proven,
+                lp_first,
+            },
         )
     }
 
