@@ -78,6 +78,7 @@ pub fn solve_from(
                 solver::Method::NetworkSide(stats) => Some(stats.residual_pairs),
                 _ => None,
             },
+            split_rows: matches!(&method, solver::Method::NetworkSide(stats) if stats.split_rows),
         };
         crate::why_not::price(problem, &mut outcome, base, options);
         crate::stability::price(problem, &mut outcome, options, started, solved);

@@ -43,6 +43,9 @@ pub struct Base<'a> {
     /// The pairs of the plan's own residual integer program (network+side; 0: none ran), the
     /// yardstick of a forced solve's (see [`forced_residual_cap`]); None for other methods.
     pub residual_pairs: Option<usize>,
+    /// The plan's own residual went to branch and cut without its LP relaxation first
+    /// (network+side's `SideStats::split_rows`): so do the forced solves' residuals.
+    pub split_rows: bool,
 }
 
 /// Fills `forced` on every `BETTER_OVERALL` choice the policy selects. The forced solves share
@@ -56,6 +59,7 @@ pub fn price(problem: &Problem, outcome: &mut Outcome, base: Base<'_>, options: 
         started,
         took: solve,
         residual_pairs,
+        split_rows,
     } = base;
     let students = problem.students.len();
     // By default only a proven-optimal plan is priced: against a plan cut by the time limit
@@ -140,6 +144,7 @@ pub fn price(problem: &Problem, outcome: &mut Outcome, base: Base<'_>, options: 
                 let mut forced_options = options;
                 forced_options.time_limit = left;
                 forced_options.max_residual_pairs = residual_cap;
+                forced_options.residual_lp_first = !split_rows;
                 forced_plan(
                     problem,
                     all,

@@ -325,6 +325,13 @@ pub struct SolveOptions {
     /// wider residual, than the plan's own solve had (see `why_not::forced_residual_cap`). A
     /// count, not a clock: the same request gets the same answer on any machine.
     pub max_residual_pairs: Option<u64>,
+    /// Seat-sharing path: whether a residual integer program may solve its LP relaxation
+    /// first and take that optimum where it is integral (`mip::Known::Residual`). On by
+    /// default; off for `why_not`'s forced solves on a plan whose own residual went to branch
+    /// and cut at once (`SideStats::split_rows`): a forced solve runs no master of its own to
+    /// tell, and its residual's relaxation was fractional where its plan's was (4,000x1,000
+    /// seed 3).
+    pub residual_lp_first: bool,
     /// How many times slower than an idle machine this one runs now (at least 1; 1 by
     /// default). Every time the engine estimates per pair — the finishing reserve kept back
     /// from the limit (`FINISH_NS_PER_PAIR`, 45 ns), whether a bound's scan of every pair fits
@@ -370,6 +377,7 @@ impl SolveOptions {
             stop: None,
             shortage_gains: true,
             max_residual_pairs: None,
+            residual_lp_first: true,
             slowdown: 1.0,
         }
     }

@@ -146,6 +146,11 @@ pub struct SideStats {
     /// budget (`sharing::EXACT_WORK_BUDGET`). Their seat sharing is only bounded, not priced,
     /// so the bound is weaker around them.
     pub loose_students: usize,
+    /// The master's LP optimum, rounded, fell short of its bound and its split rows were
+    /// settled (`MasterLp::split_rows_met`): the residual program went to branch and cut
+    /// without trying its LP relaxation first, and a forced solve of `why_not` on this plan
+    /// does the same ([`SolveOptions::residual_lp_first`]).
+    pub split_rows: bool,
 }
 
 impl SideStats {
@@ -206,6 +211,7 @@ pub(super) fn solve(
                     residual_pairs: all.len(),
                     floored_levels: 0,
                     loose_students: method.sharing().loose_students(),
+                    split_rows: false,
                 },
                 prices: None,
             });
@@ -747,6 +753,7 @@ impl<'a> Method<'a> {
                     residual_pairs: 0,
                     floored_levels: 0,
                     loose_students: self.sharing().loose_students(),
+                    split_rows: master.is_some_and(|lp| lp.split_rows_met()),
                 };
                 Ok(self.answer(inc, status, other.as_ref(), stats))
             }
@@ -1025,7 +1032,8 @@ impl<'a> Method<'a> {
         let (problem, all, options) = (self.problem, self.all, self.options);
         let (sharing, fit_scale) = (self.sharing(), self.values.fit_scale);
         let floored_from = master;
-        let lp_first = !master.is_some_and(|lp| lp.split_rows_met());
+        let split_rows = master.is_some_and(|lp| lp.split_rows_met());
+        let lp_first = options.residual_lp_first && !split_rows;
         // The floors' level prices once the bound is the floored one (`Floors`), and the levels
         // floored.
         let mut levels: Option<[Cost; 4]> = None;
@@ -1036,6 +1044,7 @@ impl<'a> Method<'a> {
             residual_pairs,
             floored_levels,
             loose_students,
+            split_rows,
         };
         let mut best = inc;
         let mut best_solution: Option<(Candidates, Solution)> = None;
