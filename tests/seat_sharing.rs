@@ -307,25 +307,8 @@ fn nine_need_instance_with_one_mentor_each_is_a_network() {
 fn a_residual_programs_lp_relaxation_first_changes_no_optimum() {
     let mut tried_first = 0;
     for seed in [2u64, 3, 4, 7] {
-        let problem = validate(mentor_match::generate::generate_with(300, 80, seed, false))
-            .expect("generated requests are valid");
-        let base = solved_by_network_side(&problem);
-        let prices = base
-            .seat_prices
-            .as_ref()
-            .expect("network+side gives its prices");
-        let outcome = engine::solve(&problem).unwrap();
-        let passed_over: Vec<(u32, u32)> = outcome
-            .misses
-            .iter()
-            .flat_map(|miss| {
-                miss.higher
-                    .iter()
-                    .filter(|h| h.reason == MissReason::BetterOverall)
-                    .map(move |h| (miss.student, h.mentor))
-            })
-            .take(3)
-            .collect();
+        let (problem, prices, passed_over) = school_with_passed_over_choices(seed);
+        let prices = &prices;
         for pair in passed_over {
             let locked = with_lock(&problem, pair);
             let start = solver::Start {
@@ -1058,6 +1041,35 @@ fn a_high_need_the_lp_covers_by_halves_is_settled_by_floors_level_by_level() {
     assert_eq!(pairs.len(), 7 + 12);
 }
 
+/// A generated 300 × 80 school (`seed`), the seat prices of its plan's bound, and the first
+/// three choices `why_not` prices on it: passed over although the mentor had room.
+fn school_with_passed_over_choices(
+    seed: u64,
+) -> (
+    mentor_match::domain::model::Problem,
+    solver::SeatPrices,
+    Vec<(u32, u32)>,
+) {
+    let problem = validate(mentor_match::generate::generate_with(300, 80, seed, false))
+        .expect("generated requests are valid");
+    let prices = solved_by_network_side(&problem)
+        .seat_prices
+        .expect("network+side gives its prices");
+    let outcome = engine::solve(&problem).unwrap();
+    let passed_over = outcome
+        .misses
+        .iter()
+        .flat_map(|miss| {
+            miss.higher
+                .iter()
+                .filter(|h| h.reason == MissReason::BetterOverall)
+                .map(move |h| (miss.student, h.mentor))
+        })
+        .take(3)
+        .collect();
+    (problem, prices, passed_over)
+}
+
 /// The problem with (student, mentor) locked, as `why_not` forces a passed-over choice.
 fn with_lock(
     problem: &mentor_match::domain::model::Problem,
@@ -1081,26 +1093,8 @@ fn with_lock(
 fn a_forced_solve_from_the_base_prices_has_the_cold_solves_optimum() {
     let (mut solves, mut at_start) = (0, 0);
     for seed in [2u64, 3, 4, 7] {
-        let problem = validate(mentor_match::generate::generate_with(300, 80, seed, false))
-            .expect("generated requests are valid");
-        let base = solved_by_network_side(&problem);
-        let prices = base
-            .seat_prices
-            .as_ref()
-            .expect("network+side gives its prices");
-        // The choices `why_not` prices: passed over although the mentor had room.
-        let outcome = engine::solve(&problem).unwrap();
-        let passed_over: Vec<(u32, u32)> = outcome
-            .misses
-            .iter()
-            .flat_map(|miss| {
-                miss.higher
-                    .iter()
-                    .filter(|h| h.reason == MissReason::BetterOverall)
-                    .map(move |h| (miss.student, h.mentor))
-            })
-            .take(3)
-            .collect();
+        let (problem, prices, passed_over) = school_with_passed_over_choices(seed);
+        let prices = &prices;
         for pair in passed_over {
             let locked = with_lock(&problem, pair);
             let options = SolveOptions::from_policy(&locked);
