@@ -1238,10 +1238,10 @@ mod tests {
 
     /// The LP relaxation taken first changes no answer: where its optimum is integral (even
     /// cycles) that optimum is the program's, with its value as the bound; where it is not
-    /// (odd cycles: the relaxation 60, the optimum 40) the program goes on to its own
-    /// optimum, not the relaxation's value, and its relaxation's point does not stay behind
-    /// as a start (HiGHS's presolve misread such a start's objective, and a 900-student
-    /// school's residual ended 33 points short, called optimal).
+    /// (odd cycles; on 40 triangles the relaxation is 60 and the optimum 40) the program goes
+    /// on to its own optimum, not the relaxation's value, and its relaxation's point does not
+    /// stay behind as a start (HiGHS's presolve misread such a start's objective, and a
+    /// 900-student school's residual ended 33 points short, called optimal).
     #[test]
     fn the_lp_relaxation_first_is_taken_only_where_it_is_integral() {
         let settings = |lp_first: bool| MipSettings {
