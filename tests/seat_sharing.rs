@@ -1046,7 +1046,7 @@ fn a_high_need_the_lp_covers_by_halves_is_settled_by_floors_level_by_level() {
 fn school_with_passed_over_choices(
     seed: u64,
 ) -> (
-    mentor_match::domain::model::Problem,
+    mentor_match::domain::model::Validated,
     solver::SeatPrices,
     Vec<(u32, u32)>,
 ) {
