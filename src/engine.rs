@@ -69,16 +69,17 @@ pub fn solve_from(
         .stop
         .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed));
     if !stopping {
+        let side = match &method {
+            solver::Method::NetworkSide(stats) => Some(stats),
+            _ => None,
+        };
         let base = crate::why_not::Base {
             all: Some(all),
             prices: seat_prices.as_ref(),
             started,
             took: solved,
-            residual_pairs: match &method {
-                solver::Method::NetworkSide(stats) => Some(stats.residual_pairs),
-                _ => None,
-            },
-            split_rows: matches!(&method, solver::Method::NetworkSide(stats) if stats.split_rows),
+            residual_pairs: side.map(|stats| stats.residual_pairs),
+            split_rows: side.is_some_and(|stats| stats.split_rows),
         };
         crate::why_not::price(problem, &mut outcome, base, options);
         crate::stability::price(problem, &mut outcome, options, started, solved);

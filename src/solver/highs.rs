@@ -320,10 +320,7 @@ pub(super) fn solve_mip(
     }
     if settings.lp_first {
         set_option(&mut model, "solve_relaxation", true)?;
-        let relaxed = model.try_solve().map_err(|e| SolveError::Backend {
-            stage: "solve",
-            source: ResolutionError::Str(format!("{e:?}")),
-        })?;
+        let relaxed = try_run(model)?;
         if let Some(run) = integral_optimum(&relaxed) {
             return Ok(run);
         }
@@ -337,10 +334,7 @@ pub(super) fn solve_mip(
         unsafe { highs_sys::Highs_clearSolver(model.as_mut_ptr()) };
         set_option(&mut model, "solve_relaxation", false)?;
     }
-    let solved = model.try_solve().map_err(|e| SolveError::Backend {
-        stage: "solve",
-        source: ResolutionError::Str(format!("{e:?}")),
-    })?;
+    let solved = try_run(model)?;
     let status = mip_status(solved.status(), settings.relative_gap, solved.mip_gap())?;
     let feasible = solved.primal_solution_status() == HighsSolutionStatus::Feasible;
     let columns = if status.is_some() && feasible {
@@ -359,6 +353,14 @@ pub(super) fn solve_mip(
         columns,
         objective: solved.objective_value(),
         dual_bound,
+    })
+}
+
+/// One run of HiGHS on `model` (the relaxation or the program); a refusal is a backend error.
+fn try_run(model: highs::Model) -> Result<highs::SolvedModel, SolveError> {
+    model.try_solve().map_err(|e| SolveError::Backend {
+        stage: "solve",
+        source: ResolutionError::Str(format!("{e:?}")),
     })
 }
 
@@ -1170,20 +1172,9 @@ mod tests {
     #[test]
     fn a_program_without_mod_k_cuts_still_reaches_its_optimum() {
         const TRIANGLES: usize = 40;
-        // The edges of triangle `t` weigh this much each, so that no two triangles tie.
-        let weight = |t: usize| 1.0 + (t % 3) as f64 * 1e-3;
         let solve = |modk: bool| {
-            let mut pb = highs::RowProblem::default();
-            for t in 0..TRIANGLES {
-                let e: Vec<highs::Col> = (0..3)
-                    .map(|_| pb.add_column_with_integrality(weight(t), 0.0..=1.0, true))
-                    .collect();
-                // Node k of the triangle lies on edges k and k + 1.
-                for k in 0..3 {
-                    pb.add_row(..=1.0, [(e[k], 1.0), (e[(k + 1) % 3], 1.0)]);
-                }
-            }
-            let mut model = pb.optimise(highs::Sense::Maximise);
+            let (program, _, _) = cycles_program(TRIANGLES, 3);
+            let mut model = program.try_into_inner().expect("a model");
             base_options(&mut model).expect("options");
             model.set_option("mip_rel_gap", 0.0);
             set_option(&mut model, "mip_allow_modk_separation", modk).expect("a known option");
@@ -1198,7 +1189,7 @@ mod tests {
             assert_eq!(solved.status(), HighsModelStatus::Optimal);
             solved.objective_value()
         };
-        let optimum: f64 = (0..TRIANGLES).map(weight).sum();
+        let (_, optimum, _) = cycles_program(TRIANGLES, 3);
         for modk in [false, true] {
             let got = solve(modk);
             assert!(
