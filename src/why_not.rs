@@ -17,7 +17,8 @@
 //! clock is only the last guard: a forced solve gets what is left of the time limit and is
 //! started only when that covers a solve as long as the plan's own. The rest are counted as
 //! unpriced. The forced solves run over the cores (`parallel`), their answers taken back in
-//! order.
+//! order. A forced solve's plan then loses the moves the forced pair does not need (ties it
+//! broke elsewhere: [`fewest_moves`]), so the students it lists are the ones the pair moves.
 //!
 //! Called by the engine after a plan is explained (it reads `engine::candidates` and the
 //! solver's one entry point); must not import `proto`, the CLI, the service or any renderer.
@@ -28,6 +29,8 @@ use std::time::Instant;
 use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::outcome::{ForcedCost, MissReason, Outcome};
 use crate::solver::{self, SolveOptions, SolveStatus};
+
+mod fewest_moves;
 
 /// What the plan's own solve leaves for the pricing.
 pub struct Base<'a> {
@@ -262,7 +265,16 @@ fn forced_plan(
                 plan: Some(&warm),
                 prices,
             };
-            forced(problem, s, m, options, start)
+            let solved = forced(problem, s, m, options, start)?;
+            // Where plans tie, the solve may have moved students the pair does not move.
+            let (pairs, undone) =
+                fewest_moves::undo_unneeded_moves(problem, all, base_plan, s, solved.pairs);
+            Some(Forced::new(
+                problem,
+                &pairs,
+                solved.objective + undone,
+                solved.proven,
+            ))
         }
     }
 }
@@ -344,6 +356,13 @@ fn by_shortest_path(
     Some(Forced::new(problem, &pairs, objective, true))
 }
 
+/// What a forced solve returned, before [`fewest_moves`] reads it.
+struct ForcedSolve {
+    pairs: Vec<(NeedIx, MentorIx)>,
+    objective: f64,
+    proven: bool,
+}
+
 /// Solves `problem` with (student, mentor) locked; `None` when the lock cannot be added (the
 /// student's locks would then exceed a limit) or the solve fails.
 fn forced(
@@ -352,7 +371,7 @@ fn forced(
     mentor: MentorIx,
     options: SolveOptions,
     start: solver::Start<'_>,
-) -> Option<Forced> {
+) -> Option<ForcedSolve> {
     let locks_of_student = problem.locked.iter().filter(|l| l.0 == student).count() as u32;
     if locks_of_student >= problem.policy.max_mentors_per_student {
         return None;
@@ -368,12 +387,11 @@ fn forced(
         return None;
     }
     let pairs = solver::verify::pairs(&solved.candidates, &solved.solution.chosen);
-    Some(Forced::new(
-        problem,
-        &pairs,
-        solved.solution.objective,
-        solved.solution.status == SolveStatus::Optimal,
-    ))
+    Some(ForcedSolve {
+        pairs,
+        objective: solved.solution.objective,
+        proven: solved.solution.status == SolveStatus::Optimal,
+    })
 }
 
 /// The plan changed as little as it takes to hold (student, mentor): the student's needs the
