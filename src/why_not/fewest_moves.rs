@@ -87,33 +87,34 @@ pub(super) fn undo_unneeded_moves(
     if problem.stable_only() || problem.min_kept().is_some() {
         return (forced, 0.0);
     }
-    let mut plan: Vec<Option<MentorIx>> = vec![None; problem.needs.len()];
-    for &(n, m) in &forced {
-        plan[n as usize] = Some(m);
-    }
     let tolerance = solver::fit_tolerance(problem, all);
     let start = Worth::of(problem, all, &forced);
-    let mut worth = Worth::of(problem, all, &forced);
+    let mut plan = Plan::new(problem, all, &forced);
     let mut undone = 0usize;
     // Whole groups first; then single students of what is left (a student who took a free
     // seat at no gain, beside the chain the pair set off); each undo may split a group, so
     // again until nothing more can be undone (at most once per moved student).
     loop {
-        let mut tries = unlinked_groups(problem, base, &plan, student);
+        let mut tries = unlinked_groups(problem, base, &plan.mentor, student);
         tries.extend(
-            moved_students(problem, base, &plan)
+            moved_students(problem, base, &plan.mentor)
                 .into_iter()
                 .filter(|&t| t != student)
                 .map(|t| vec![t]),
         );
         let before_round = undone;
         for group in tries {
-            let floor = [&start, &worth];
-            if let Some(then) =
-                undo_if_no_worse(problem, all, base, &mut plan, &group, floor, tolerance)
+            let now = plan.worth();
+            let undo = plan.put_back(base, &group);
+            let then = plan.worth();
+            if plan.seats_held()
+                && [&start, &now]
+                    .iter()
+                    .all(|w| then.no_worse_than(w, tolerance))
             {
-                worth = then;
                 undone += group.len();
+            } else {
+                plan.apply(&undo);
             }
         }
         if undone == before_round {
@@ -123,11 +124,17 @@ pub(super) fn undo_unneeded_moves(
     if undone == 0 {
         return (forced, 0.0);
     }
+    // The sums above were kept step by step; the answer is read afresh, and checked whole.
+    let pairs = pairs_of(&plan.mentor);
+    let end = Worth::of(problem, all, &pairs);
+    if solver::verify::verify(problem, &pairs).is_err() || !end.no_worse_than(&start, tolerance) {
+        return (forced, 0.0);
+    }
     tracing::debug!(
         students = undone,
         "why-not: moves the forced pair does not need undone"
     );
-    (pairs_of(&plan), worth.fit - start.fit)
+    (pairs, end.fit - start.fit)
 }
 
 /// A plan's pairs from each need's mentor.
@@ -138,40 +145,140 @@ fn pairs_of(plan: &[Option<MentorIx>]) -> Vec<(NeedIx, MentorIx)> {
         .collect()
 }
 
-/// Puts `group`'s students back on their base mentors where the plan then keeps every hard
-/// rule and is no worse than either of `floor` (the forced plan's worth, so that undoing
-/// loses at most `tolerance` of fit in all, and the current one): the plan's new worth;
-/// otherwise `plan` is left as it was.
-fn undo_if_no_worse(
-    problem: &Problem,
-    all: &Candidates,
-    base: &[Option<MentorIx>],
-    plan: &mut [Option<MentorIx>],
-    group: &[StudentIx],
-    floor: [&Worth; 2],
-    tolerance: f64,
-) -> Option<Worth> {
-    let before: Vec<(NeedIx, Option<MentorIx>)> = group
-        .iter()
-        .flat_map(|&t| problem.students[t as usize].needs())
-        .map(|n| (n, plan[n as usize]))
-        .collect();
-    if before.iter().all(|&(n, m)| base[n as usize] == m) {
-        return None;
+/// A plan that students can be put back in, with what it is worth kept up to date: each
+/// step touches only the students moved and their mentors, not the whole plan.
+struct Plan<'a> {
+    problem: &'a Problem,
+    all: &'a Candidates,
+    /// Each need's mentor.
+    mentor: Vec<Option<MentorIx>>,
+    /// Each mentor's distinct students.
+    load: Vec<u32>,
+    /// Needs covered per priority (`Priority as usize`), mentors with a student, pair scores.
+    covered: [i32; 4],
+    involved: u32,
+    scores: f64,
+    /// Mentors a step put over capacity (0: none).
+    over: usize,
+}
+
+impl<'a> Plan<'a> {
+    fn new(problem: &'a Problem, all: &'a Candidates, pairs: &[(NeedIx, MentorIx)]) -> Self {
+        let mut plan = Plan {
+            problem,
+            all,
+            mentor: vec![None; problem.needs.len()],
+            load: solver::mentor_loads(problem, pairs),
+            covered: [0; 4],
+            involved: 0,
+            scores: 0.0,
+            over: 0,
+        };
+        plan.involved = plan.load.iter().filter(|&&l| l > 0).count() as u32;
+        plan.over = (plan.load.iter().zip(&problem.mentors))
+            .filter(|(&l, mentor)| l > mentor.capacity)
+            .count();
+        for &(n, m) in pairs {
+            plan.mentor[n as usize] = Some(m);
+            plan.count(n, m, 1.0);
+        }
+        plan
     }
-    for &(n, _) in &before {
-        plan[n as usize] = base[n as usize];
+
+    /// Counts (or, with `sign` -1, uncounts) need `n` covered by `m`.
+    fn count(&mut self, n: NeedIx, m: MentorIx, sign: f64) {
+        self.covered[self.problem.needs[n as usize].priority as usize] += sign as i32;
+        self.scores += sign * self.all.find(n, m).map_or(0.0, |c| self.all.scores[c]);
     }
-    let pairs = pairs_of(plan);
-    let then = Worth::of(problem, all, &pairs);
-    let no_worse = floor.iter().all(|w| then.no_worse_than(w, tolerance));
-    if no_worse && solver::verify::verify(problem, &pairs).is_ok() {
-        return Some(then);
+
+    /// What the plan is worth now.
+    fn worth(&self) -> Worth {
+        let loads: f64 = if self.problem.policy.load_spread > 0.0 {
+            self.load
+                .iter()
+                .map(|&l| self.problem.policy.load_cost(l))
+                .sum()
+        } else {
+            0.0
+        };
+        Worth {
+            coverage: Priority::DESCENDING.map(|p| self.covered[p as usize]),
+            involved: if self.problem.policy.involve_every_mentor {
+                self.involved
+            } else {
+                0
+            },
+            fit: self.scores - loads,
+        }
     }
-    for (n, m) in before {
-        plan[n as usize] = m;
+
+    /// Whether every mentor is within capacity.
+    fn seats_held(&self) -> bool {
+        self.over == 0
     }
-    None
+
+    /// Puts `group`'s students on their mentors in `base`; returns what undoes it.
+    fn put_back(
+        &mut self,
+        base: &[Option<MentorIx>],
+        group: &[StudentIx],
+    ) -> Vec<(StudentIx, Vec<Option<MentorIx>>)> {
+        let mut undo = Vec::with_capacity(group.len());
+        for &t in group {
+            let needs = self.problem.students[t as usize].needs();
+            let was: Vec<Option<MentorIx>> =
+                needs.clone().map(|n| self.mentor[n as usize]).collect();
+            let to: Vec<Option<MentorIx>> = needs.map(|n| base[n as usize]).collect();
+            self.set(t, &to);
+            undo.push((t, was));
+        }
+        undo
+    }
+
+    /// Undoes a [`Plan::put_back`].
+    fn apply(&mut self, undo: &[(StudentIx, Vec<Option<MentorIx>>)]) {
+        for (t, was) in undo.iter().rev() {
+            self.set(*t, was);
+        }
+    }
+
+    /// Gives student `t`'s needs (in order) the mentors `to`.
+    fn set(&mut self, t: StudentIx, to: &[Option<MentorIx>]) {
+        let needs = self.problem.students[t as usize].needs();
+        let held = |plan: &Self| -> std::collections::BTreeSet<MentorIx> {
+            needs
+                .clone()
+                .filter_map(|n| plan.mentor[n as usize])
+                .collect()
+        };
+        let before = held(self);
+        for (n, &m) in needs.clone().zip(to) {
+            if let Some(old) = self.mentor[n as usize] {
+                self.count(n, old, -1.0);
+            }
+            if let Some(new) = m {
+                self.count(n, new, 1.0);
+            }
+            self.mentor[n as usize] = m;
+        }
+        let after = held(self);
+        for &m in before.difference(&after) {
+            self.seat(m, -1);
+        }
+        for &m in after.difference(&before) {
+            self.seat(m, 1);
+        }
+    }
+
+    /// One student more (`+1`) or fewer (`-1`) at mentor `m`.
+    fn seat(&mut self, m: MentorIx, change: i32) {
+        let capacity = self.problem.mentors[m as usize].capacity;
+        let was = self.load[m as usize];
+        let now = was.saturating_add_signed(change);
+        self.load[m as usize] = now;
+        self.over = self.over + usize::from(now > capacity) - usize::from(was > capacity);
+        self.involved = self.involved + u32::from(now > 0) - u32::from(was > 0);
+    }
 }
 
 /// The students whose mentors differ between `base` and `plan`, in order.
@@ -236,13 +343,14 @@ fn unlinked_groups(
 
 #[cfg(test)]
 mod tests {
-    use super::{moved_students, undo_if_no_worse, undo_unneeded_moves, unlinked_groups, Worth};
+    use super::{moved_students, undo_unneeded_moves, unlinked_groups, Plan, Worth};
     use crate::domain::model::MentorIx;
     use crate::outcome::MissReason;
     use crate::solver::{self, SolveOptions, SolveStatus};
 
     /// On generated schools with several needs a student (seat sharing: each forced plan is a
-    /// solve), every "why not" forced plan after the pass keeps every hard rule and its lock,
+    /// solve; every third with mentors involved ranked above fit and the load spread), every
+    /// "why not" forced plan after the pass keeps every hard rule and its lock,
     /// is worth what the solve's plan is (coverage equal, fit within the quantum), moves only
     /// students linked to the forced pair, and none of them could go back alone. The solves'
     /// own plans moved unlinked students often enough that the pass is tested: a pass that
@@ -251,7 +359,15 @@ mod tests {
     fn forced_plans_move_only_students_linked_to_the_pair() {
         let (mut priced, mut undone) = (0, 0);
         for seed in 1..=24 {
-            let raw = crate::generate::generate_with(300, 80, seed, false);
+            // Every third school ranks mentors involved above fit and spreads the load (a
+            // smaller one: those solves are the integer program's).
+            let spread = seed % 6 == 0;
+            let (students, mentors) = if spread { (60, 16) } else { (300, 80) };
+            let mut raw = crate::generate::generate_with(students, mentors, seed, false);
+            if spread {
+                raw.policy.involve_every_mentor = Some(true);
+                raw.policy.load_spread = Some(0.5);
+            }
             let problem = crate::admit::validate(raw).expect("valid");
             let outcome = crate::engine::solve(&problem).expect("solves");
             if outcome.solver.status != SolveStatus::Optimal {
@@ -302,18 +418,19 @@ mod tests {
                     assert!(unlinked_groups(&problem, &base, &plan, s).is_empty());
                     for t in moved_students(&problem, &base, &plan) {
                         if t != s {
-                            let mut trial = plan.clone();
-                            let floor = [&now, &now];
-                            let back = undo_if_no_worse(
-                                &problem,
-                                &all,
-                                &base,
-                                &mut trial,
-                                &[t],
-                                floor,
-                                tolerance,
+                            let mut trial = Plan::new(&problem, &all, &after);
+                            let now = trial.worth();
+                            trial.put_back(&base, &[t]);
+                            let then = trial.worth();
+                            // The sums kept step by step are the plan's own.
+                            let fresh = Worth::of(&problem, &all, &super::pairs_of(&trial.mentor));
+                            assert_eq!(
+                                (then.coverage, then.involved),
+                                (fresh.coverage, fresh.involved)
                             );
-                            assert!(back.is_none(), "student {t} could go back");
+                            assert!((then.fit - fresh.fit).abs() < 1e-6);
+                            let back = trial.seats_held() && then.no_worse_than(&now, tolerance);
+                            assert!(!back, "student {t} could go back");
                         }
                     }
                     if after != pairs {
@@ -326,6 +443,53 @@ mod tests {
         assert!(
             undone >= 3,
             "the pass undid moves in only {undone} of {priced} plans"
+        );
+    }
+
+    /// The sums a [`Plan`] keeps step by step (coverage, mentors involved, fit with the load
+    /// spread, seats over capacity) are what the plan it holds is worth, after every step and
+    /// every undo.
+    #[test]
+    fn a_plans_kept_sums_are_its_own_after_every_step() {
+        let raw = crate::generate::generate_with(12, 4, 3, true);
+        let mut problem = crate::admit::validate(raw).expect("valid").to_problem();
+        problem.policy.involve_every_mentor = true;
+        problem.policy.load_spread = 0.5;
+        let all = crate::rules::Candidates::of_problem(&problem);
+        let first = |s: usize| problem.students[s].needs().start;
+        // The forced plan puts student s on mentor s % 4; the base on (s + 1) % 4 or nowhere.
+        let forced: Vec<(u32, MentorIx)> = (0..12).map(|s| (first(s), (s % 4) as u32)).collect();
+        let mut base: Vec<Option<MentorIx>> = vec![None; problem.needs.len()];
+        for s in 0..12 {
+            base[first(s) as usize] = (s % 3 != 0).then_some(((s + 1) % 4) as u32);
+        }
+        let check = |plan: &Plan| {
+            let kept = plan.worth();
+            let fresh = Worth::of(&problem, &all, &super::pairs_of(&plan.mentor));
+            assert_eq!(
+                (kept.coverage, kept.involved),
+                (fresh.coverage, fresh.involved)
+            );
+            assert!((kept.fit - fresh.fit).abs() < 1e-9);
+            let over = solver::mentor_loads(&problem, &super::pairs_of(&plan.mentor))
+                .iter()
+                .zip(&problem.mentors)
+                .any(|(&l, m)| l > m.capacity);
+            assert_eq!(plan.seats_held(), !over);
+        };
+        let mut plan = Plan::new(&problem, &all, &forced);
+        check(&plan);
+        for t in 0..12u32 {
+            let undo = plan.put_back(&base, &[t]);
+            check(&plan);
+            if t % 2 == 0 {
+                plan.apply(&undo);
+                check(&plan);
+            }
+        }
+        assert!(
+            plan.involved < 4,
+            "the steps left a mentor without students"
         );
     }
 
