@@ -7,9 +7,9 @@
 //! no gain is not part of the answer, yet it would be listed among the students who move.
 //!
 //! How: the students whose mentors differ between the base plan and the forced plan fall into
-//! groups joined by the mentors they hold in either plan. A group without the forced student
-//! touches only its own mentors, so putting its students back on their base mentors gives
-//! those mentors their base loads again: the plan stays within every hard rule (checked all
+//! groups joined by the mentors they came to or left. A group without the forced student
+//! changes only its own mentors' loads, so putting its students back on their base mentors
+//! gives those mentors their base loads again: the plan stays within every hard rule (checked all
 //! the same, by `solver::verify`). It is undone when the plan is then no worse, level by level:
 //! coverage from urgent down, mentors involved where the policy counts them, then fit (within
 //! the fit quantum, `solver::fit_tolerance`, in all). Where both plans are optimal every such
@@ -22,7 +22,7 @@
 //!
 //! Must not import `proto`, the CLI, the service or any renderer.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::domain::Priority;
@@ -297,8 +297,9 @@ fn moved_students(
 }
 
 /// The groups of students whose mentors differ between `base` and `forced`, joined by the
-/// mentors they hold in either plan, but for the group of `student`; each group's students in
-/// order, the groups in order of their first student.
+/// mentors they came to or left (a mentor a student holds in both plans has that student in
+/// its load either way), but for the group of `student`; each group's students in order, the
+/// groups in order of their first student.
 fn unlinked_groups(
     problem: &Problem,
     base: &[Option<MentorIx>],
@@ -317,13 +318,18 @@ fn unlinked_groups(
     }
     let mut holder_of: BTreeMap<MentorIx, usize> = BTreeMap::new();
     for (i, &t) in moved.iter().enumerate() {
-        for n in problem.students[t as usize].needs() {
-            for m in [base[n as usize], forced[n as usize]].into_iter().flatten() {
-                let first = *holder_of.entry(m).or_insert(i);
-                let (a, b) = (root(&mut parent, first), root(&mut parent, i));
-                if a != b {
-                    parent[a.max(b)] = a.min(b);
-                }
+        let held = |plan: &[Option<MentorIx>]| -> BTreeSet<MentorIx> {
+            problem.students[t as usize]
+                .needs()
+                .filter_map(|n| plan[n as usize])
+                .collect()
+        };
+        // Only where the student came or went: a mentor it holds in both plans keeps its load.
+        for &m in held(base).symmetric_difference(&held(forced)) {
+            let first = *holder_of.entry(m).or_insert(i);
+            let (a, b) = (root(&mut parent, first), root(&mut parent, i));
+            if a != b {
+                parent[a.max(b)] = a.min(b);
             }
         }
     }
@@ -491,6 +497,29 @@ mod tests {
             plan.involved < 4,
             "the steps left a mentor without students"
         );
+    }
+
+    /// A mentor a student holds in both plans links nothing: student x keeps mentor 0 for its
+    /// first need and moves its second from mentor 1 to 2; student y moves from mentor 3 to 0.
+    /// Mentor 0 has x in its load either way, so y's move is a group of its own.
+    #[test]
+    fn a_mentor_held_in_both_plans_links_no_one() {
+        let raw = crate::generate::generate_with(40, 6, 5, false);
+        let problem = crate::admit::validate(raw).expect("valid");
+        let with = |k: usize| {
+            (0..problem.students.len())
+                .find(|&s| problem.students[s].needs().len() == k)
+                .expect("a student with that many needs")
+        };
+        let (x, y) = (with(2), with(1));
+        let first = |s: usize| problem.students[s].needs().start as usize;
+        let mut base: Vec<Option<MentorIx>> = vec![None; problem.needs.len()];
+        let mut forced = base.clone();
+        (base[first(x)], forced[first(x)]) = (Some(0), Some(0));
+        (base[first(x) + 1], forced[first(x) + 1]) = (Some(1), Some(2));
+        (base[first(y)], forced[first(y)]) = (Some(3), Some(0));
+        let groups = unlinked_groups(&problem, &base, &forced, x as u32);
+        assert_eq!(groups, vec![vec![y as u32]]);
     }
 
     /// Students 0 and 1 trade mentors 0 and 1 (one group); student 2 moves from mentor 2 to
