@@ -104,6 +104,16 @@ pub(super) fn undo_unneeded_moves(
         );
         let before_round = undone;
         for group in tries {
+            // A student an earlier try of this round put back is not tried again.
+            let at_base = |t: &StudentIx| {
+                let needs = problem.students[*t as usize].needs();
+                needs
+                    .clone()
+                    .all(|n| plan.mentor[n as usize] == base[n as usize])
+            };
+            if group.iter().any(at_base) {
+                continue;
+            }
             let now = plan.worth();
             let undo = plan.put_back(base, &group);
             let then = plan.worth();
