@@ -11,7 +11,7 @@ use mentor_match::explain::MissReason;
 use proptest::prelude::*;
 use serde_json::json;
 
-use crate::common::{brute_force, brute_force_feasible, tiny_problem};
+use crate::common::{brute_force, brute_force_feasible, brute_force_where, tiny_problem};
 
 /// Every priced choice of `problem`, checked against brute force: coverage change per level
 /// and fit change equal exhaustive search with the pair locked. Returns how many were priced.
@@ -145,13 +145,27 @@ proptest! {
 
     /// The shortest-path price on a proven network plan (no re-solve) equals exhaustive search
     /// with the pair forced, for every candidate pair the plan does not make — far more pairs
-    /// than the passed-over choices the engine prices.
+    /// than the passed-over choices the engine prices; and no optimal forced plan moves fewer
+    /// needs than the one it gives.
     #[test]
     fn shortest_path_forced_plans_equal_exhaustive_search(seed in any::<u64>(), s in 2usize..7, m in 2usize..5) {
         use mentor_match::solver::{self, forced, SolveOptions, SolveStatus};
         let mut problem = tiny_problem(seed, s, m).to_problem();
         problem.locked.clear();
         prop_assume!(problem.needs.len() <= 7);
+        // Every other school scores every pair alike (only coverage counts): ties everywhere,
+        // so the cheapest cycles differ in the needs they move.
+        if seed % 2 == 0 {
+            problem.policy.weights = mentor_match::domain::policy::Weights {
+                student_preference: 0.0,
+                mentor_preference: 0.0,
+                specialty: 0.0,
+                time_overlap: 0.0,
+                personality: 0.0,
+                affinity: 0.0,
+                own_class: 0.0,
+            };
+        }
         let all = engine::candidates(&problem);
         prop_assume!(forced::applies(&problem, &all));
         let solved = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
@@ -183,6 +197,22 @@ proptest! {
                 prop_assert_eq!(crate::common::coverage(&problem, &pairs), best.coverage);
                 let fit: f64 = pairs.iter().map(|&(k, m)| all.scores[all.find(k, m).unwrap()]).sum();
                 prop_assert!((fit - best.fit).abs() < 1e-6, "{} vs {}", fit, best.fit);
+                // Of the optimal forced plans, one that moves the fewest needs.
+                let moved = |pairs: &[(u32, u32)]| {
+                    let mut next = vec![None; plan.len()];
+                    for &(k, m) in pairs {
+                        next[k as usize] = Some(m);
+                    }
+                    next.iter().zip(&plan).filter(|(a, b)| a != b).count()
+                };
+                let ours = moved(&pairs);
+                let fewer = brute_force_where(&locked, &all, &|p| moved(p) < ours);
+                if let Some(fewer) = fewer {
+                    let tie = fewer.coverage == best.coverage
+                        && fewer.involved == best.involved
+                        && fewer.fit > best.fit - 1e-9;
+                    prop_assert!(!tie, "an optimal forced plan moves fewer than {} needs", ours);
+                }
             }
         }
     }

@@ -6,7 +6,9 @@
 //! residual network of the optimum: the arc's cost plus the shortest path back from the mentor
 //! to the need. The optimum has no negative cycle, so a label-correcting search finds that path
 //! exactly; walking it gives the forced plan, and the plans compared give the coverage per
-//! priority, the fit and who else moves.
+//! priority, the fit and who else moves. Of the cheapest cycles it takes one that moves the
+//! fewest needs (ties in the packed costs broken by the count of needs moved), so the students
+//! a "why not" lists are no more than the pair needs.
 //!
 //! What it proves: the forced plan's value is the optimum with the pair forced, over every
 //! feasible pair. It applies where the plan is a network over the full candidate set: no
@@ -114,14 +116,17 @@ pub fn forced_plan(
             }
         }
     };
-    // Label-correcting shortest paths from the mentor (no negative cycle at an optimum).
+    // Label-correcting shortest paths from the mentor (no negative cycle at an optimum), by
+    // cost and then by the needs the path moves: of the cheapest cycles, one that moves
+    // fewest needs. Exact on both keys: a cycle of cost 0 moves at least no need, so the pair
+    // of them has no negative cycle either.
     let start = mentor_node(mentor as usize);
     let target = need_node(need as usize);
-    let mut dist: Vec<Option<Cost>> = vec![None; nodes];
+    let mut dist: Vec<Option<(Cost, u32)>> = vec![None; nodes];
     let mut pred: Vec<Option<(usize, Step)>> = vec![None; nodes];
     let mut queued = vec![false; nodes];
     let mut queue = VecDeque::new();
-    dist[start] = Some(0);
+    dist[start] = Some((0, 0));
     queue.push_back(start);
     queued[start] = true;
     let mut out = Vec::new();
@@ -138,7 +143,7 @@ pub fn forced_plan(
             if relaxations > limit {
                 return None;
             }
-            let dv = du + cost;
+            let dv = (du.0 + cost, du.1 + u32::from(step.moves()));
             if dist[v].is_none_or(|d| dv < d) {
                 dist[v] = Some(dv);
                 pred[v] = Some((u, step));
@@ -172,6 +177,14 @@ pub fn forced_plan(
     }
     next[need as usize] = Some(mentor);
     Some(next)
+}
+
+impl Step {
+    /// Whether the step gives a need another mentor or none (each moved need is one such
+    /// step on the path: it leaves, then takes or gives up its coverage).
+    fn moves(self) -> bool {
+        matches!(self, Step::Take(..) | Step::Uncover(_))
+    }
 }
 
 /// What a residual arc does to the plan.
