@@ -18,7 +18,7 @@
 //! started only when that covers a solve as long as the plan's own. The rest are counted as
 //! unpriced. The forced solves run over the cores (`parallel`), their answers taken back in
 //! order. A forced solve's plan then loses the moves the forced pair does not need (ties it
-//! broke elsewhere: [`fewest_moves`]), so the students it lists are the ones the pair moves.
+//! broke elsewhere: `fewest_moves`), so the students it lists are the ones the pair moves.
 //!
 //! Called by the engine after a plan is explained (it reads `engine::candidates` and the
 //! solver's one entry point); must not import `proto`, the CLI, the service or any renderer.
@@ -356,7 +356,7 @@ fn by_shortest_path(
     Some(Forced::new(problem, &pairs, objective, true))
 }
 
-/// What a forced solve returned, before [`fewest_moves`] reads it.
+/// What a forced solve returned, before `fewest_moves` reads it.
 struct ForcedSolve {
     pairs: Vec<(NeedIx, MentorIx)>,
     objective: f64,

@@ -9,8 +9,9 @@
 //! How: the students whose mentors differ between the base plan and the forced plan fall into
 //! groups joined by the mentors they came to or left. A group without the forced student
 //! changes only its own mentors' loads, so putting its students back on their base mentors
-//! gives those mentors their base loads again: the plan stays within every hard rule (checked all
-//! the same, by `solver::verify`). It is undone when the plan is then no worse, level by level:
+//! gives those mentors their base loads again: the plan stays within every hard rule (seats
+//! are counted at every step all the same, and the whole plan is checked at the end by
+//! `solver::verify`). It is undone when the plan is then no worse, level by level:
 //! coverage from urgent down, mentors involved where the policy counts them, then fit (within
 //! the fit quantum, `solver::fit_tolerance`, in all). Where both plans are optimal every such
 //! group is a tie (each plan could take the other's group), so after this pass every student
@@ -106,9 +107,8 @@ pub(super) fn undo_unneeded_moves(
         for group in tries {
             // A student an earlier try of this round put back is not tried again.
             let at_base = |t: &StudentIx| {
-                let needs = problem.students[*t as usize].needs();
-                needs
-                    .clone()
+                problem.students[*t as usize]
+                    .needs()
                     .all(|n| plan.mentor[n as usize] == base[n as usize])
             };
             if group.iter().any(at_base) {
@@ -124,7 +124,7 @@ pub(super) fn undo_unneeded_moves(
             {
                 undone += group.len();
             } else {
-                plan.apply(&undo);
+                plan.restore(&undo);
             }
         }
         if undone == before_round {
@@ -246,7 +246,7 @@ impl<'a> Plan<'a> {
     }
 
     /// Undoes a [`Plan::put_back`].
-    fn apply(&mut self, undo: &[(StudentIx, Vec<Option<MentorIx>>)]) {
+    fn restore(&mut self, undo: &[(StudentIx, Vec<Option<MentorIx>>)]) {
         for (t, was) in undo.iter().rev() {
             self.set(*t, was);
         }
@@ -255,7 +255,7 @@ impl<'a> Plan<'a> {
     /// Gives student `t`'s needs (in order) the mentors `to`.
     fn set(&mut self, t: StudentIx, to: &[Option<MentorIx>]) {
         let needs = self.problem.students[t as usize].needs();
-        let held = |plan: &Self| -> std::collections::BTreeSet<MentorIx> {
+        let held = |plan: &Self| -> BTreeSet<MentorIx> {
             needs
                 .clone()
                 .filter_map(|n| plan.mentor[n as usize])
@@ -360,8 +360,9 @@ fn unlinked_groups(
 #[cfg(test)]
 mod tests {
     use super::{moved_students, undo_unneeded_moves, unlinked_groups, Plan, Worth};
-    use crate::domain::model::MentorIx;
+    use crate::domain::model::{MentorIx, Problem};
     use crate::outcome::MissReason;
+    use crate::rules::Candidates;
     use crate::solver::{self, SolveOptions, SolveStatus};
 
     /// On generated schools with several needs a student (seat sharing: each forced plan is a
@@ -437,14 +438,7 @@ mod tests {
                             let mut trial = Plan::new(&problem, &all, &after);
                             let now = trial.worth();
                             trial.put_back(&base, &[t]);
-                            let then = trial.worth();
-                            // The sums kept step by step are the plan's own.
-                            let fresh = Worth::of(&problem, &all, &super::pairs_of(&trial.mentor));
-                            assert_eq!(
-                                (then.coverage, then.involved),
-                                (fresh.coverage, fresh.involved)
-                            );
-                            assert!((then.fit - fresh.fit).abs() < 1e-6);
+                            let then = checked_worth(&problem, &all, &trial);
                             let back = trial.seats_held() && then.no_worse_than(&now, tolerance);
                             assert!(!back, "student {t} could go back");
                         }
@@ -460,6 +454,25 @@ mod tests {
             undone >= 3,
             "the pass undid moves in only {undone} of {priced} plans"
         );
+    }
+
+    /// What `plan` is worth, after checking that the sums it keeps step by step are the ones
+    /// its pairs give afresh, and its count of mentors over capacity too.
+    fn checked_worth(problem: &Problem, all: &Candidates, plan: &Plan) -> Worth {
+        let kept = plan.worth();
+        let pairs = super::pairs_of(&plan.mentor);
+        let fresh = Worth::of(problem, all, &pairs);
+        assert_eq!(
+            (kept.coverage, kept.involved),
+            (fresh.coverage, fresh.involved)
+        );
+        assert!((kept.fit - fresh.fit).abs() < 1e-6);
+        let over = solver::mentor_loads(problem, &pairs)
+            .iter()
+            .zip(&problem.mentors)
+            .any(|(&l, m)| l > m.capacity);
+        assert_eq!(plan.seats_held(), !over);
+        kept
     }
 
     /// The sums a [`Plan`] keeps step by step (coverage, mentors involved, fit with the load
@@ -480,18 +493,7 @@ mod tests {
             base[first(s) as usize] = (s % 3 != 0).then_some(((s + 1) % 4) as u32);
         }
         let check = |plan: &Plan| {
-            let kept = plan.worth();
-            let fresh = Worth::of(&problem, &all, &super::pairs_of(&plan.mentor));
-            assert_eq!(
-                (kept.coverage, kept.involved),
-                (fresh.coverage, fresh.involved)
-            );
-            assert!((kept.fit - fresh.fit).abs() < 1e-9);
-            let over = solver::mentor_loads(&problem, &super::pairs_of(&plan.mentor))
-                .iter()
-                .zip(&problem.mentors)
-                .any(|(&l, m)| l > m.capacity);
-            assert_eq!(plan.seats_held(), !over);
+            checked_worth(&problem, &all, plan);
         };
         let mut plan = Plan::new(&problem, &all, &forced);
         check(&plan);
@@ -499,7 +501,7 @@ mod tests {
             let undo = plan.put_back(&base, &[t]);
             check(&plan);
             if t % 2 == 0 {
-                plan.apply(&undo);
+                plan.restore(&undo);
                 check(&plan);
             }
         }
