@@ -432,10 +432,7 @@ fn repaired(
             .map(|&t| (t, mentor));
         drop_weakest(problem, &mut plan, others, worth);
     }
-    let mine: BTreeSet<MentorIx> = problem.students[student as usize]
-        .needs()
-        .filter_map(|n| plan[n as usize])
-        .collect();
+    let mine = mentors_held(problem, &plan, student);
     if mine.len() as u32 > problem.policy.max_mentors_per_student {
         let others = mine.iter().filter(|&&m| m != mentor).map(|&m| (student, m));
         drop_weakest(problem, &mut plan, others, worth);
@@ -467,6 +464,18 @@ fn drop_weakest(
             }
         }
     }
+}
+
+/// The mentors `student` holds in `plan` (each need's mentor, `None` where uncovered).
+fn mentors_held(
+    problem: &Problem,
+    plan: &[Option<MentorIx>],
+    student: StudentIx,
+) -> BTreeSet<MentorIx> {
+    problem.students[student as usize]
+        .needs()
+        .filter_map(|n| plan[n as usize])
+        .collect()
 }
 
 fn mentors_by_student(problem: &Problem, outcome: &Outcome) -> Vec<BTreeSet<MentorIx>> {

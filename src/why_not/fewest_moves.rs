@@ -23,12 +23,14 @@
 //!
 //! Must not import `proto`, the CLI, the service or any renderer.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
 use crate::domain::Priority;
 use crate::rules::Candidates;
 use crate::solver;
+
+use super::mentors_held;
 
 /// What a plan is worth, in the order the objective ranks plans.
 struct Worth {
@@ -106,12 +108,10 @@ pub(super) fn undo_unneeded_moves(
         let before_round = undone;
         for group in tries {
             // A student an earlier try of this round put back is not tried again.
-            let at_base = |t: &StudentIx| {
-                problem.students[*t as usize]
-                    .needs()
-                    .all(|n| plan.mentor[n as usize] == base[n as usize])
-            };
-            if group.iter().any(at_base) {
+            if group
+                .iter()
+                .any(|&t| !has_moved(problem, base, &plan.mentor, t))
+            {
                 continue;
             }
             let now = plan.worth();
@@ -254,15 +254,8 @@ impl<'a> Plan<'a> {
 
     /// Gives student `t`'s needs (in order) the mentors `to`.
     fn set(&mut self, t: StudentIx, to: &[Option<MentorIx>]) {
-        let needs = self.problem.students[t as usize].needs();
-        let held = |plan: &Self| -> BTreeSet<MentorIx> {
-            needs
-                .clone()
-                .filter_map(|n| plan.mentor[n as usize])
-                .collect()
-        };
-        let before = held(self);
-        for (n, &m) in needs.clone().zip(to) {
+        let before = mentors_held(self.problem, &self.mentor, t);
+        for (n, &m) in self.problem.students[t as usize].needs().zip(to) {
             if let Some(old) = self.mentor[n as usize] {
                 self.count(n, old, -1.0);
             }
@@ -271,7 +264,7 @@ impl<'a> Plan<'a> {
             }
             self.mentor[n as usize] = m;
         }
-        let after = held(self);
+        let after = mentors_held(self.problem, &self.mentor, t);
         for &m in before.difference(&after) {
             self.seat(m, -1);
         }
@@ -298,12 +291,20 @@ fn moved_students(
     plan: &[Option<MentorIx>],
 ) -> Vec<StudentIx> {
     (0..problem.students.len() as StudentIx)
-        .filter(|&t| {
-            problem.students[t as usize]
-                .needs()
-                .any(|n| base[n as usize] != plan[n as usize])
-        })
+        .filter(|&t| has_moved(problem, base, plan, t))
         .collect()
+}
+
+/// Whether any of student `t`'s needs has another mentor (or none) in `plan` than in `base`.
+fn has_moved(
+    problem: &Problem,
+    base: &[Option<MentorIx>],
+    plan: &[Option<MentorIx>],
+    t: StudentIx,
+) -> bool {
+    problem.students[t as usize]
+        .needs()
+        .any(|n| base[n as usize] != plan[n as usize])
 }
 
 /// The groups of students whose mentors differ between `base` and `forced`, joined by the
@@ -328,14 +329,12 @@ fn unlinked_groups(
     }
     let mut holder_of: BTreeMap<MentorIx, usize> = BTreeMap::new();
     for (i, &t) in moved.iter().enumerate() {
-        let held = |plan: &[Option<MentorIx>]| -> BTreeSet<MentorIx> {
-            problem.students[t as usize]
-                .needs()
-                .filter_map(|n| plan[n as usize])
-                .collect()
-        };
+        let (was, now) = (
+            mentors_held(problem, base, t),
+            mentors_held(problem, forced, t),
+        );
         // Only where the student came or went: a mentor it holds in both plans keeps its load.
-        for &m in held(base).symmetric_difference(&held(forced)) {
+        for &m in was.symmetric_difference(&now) {
             let first = *holder_of.entry(m).or_insert(i);
             let (a, b) = (root(&mut parent, first), root(&mut parent, i));
             if a != b {
