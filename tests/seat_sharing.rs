@@ -593,11 +593,17 @@ fn proven_at_the_programs_optimum_byte_for_byte(
 ) -> solver::Solved {
     let solved = solved_by_network_side(problem);
     assert_integer_programs_optimum(problem, &solved, seed);
-    let a = engine::solve(problem).unwrap();
-    let b = engine::solve(problem).unwrap();
+    // Byte for byte only where no time limit cuts the answer's analyses short: "what it would
+    // take" re-solves each changed school while time is left, and a debug build on a loaded
+    // machine took 34 s, past the default 30 s, for one answer of the twelve-need school (its
+    // second run then priced one change fewer; thirty-ninth session's CI).
+    let mut unhurried = problem.clone();
+    unhurried.policy.time_limit = std::time::Duration::from_secs(600);
+    let a = engine::solve(&unhurried).unwrap();
+    let b = engine::solve(&unhurried).unwrap();
     assert_eq!(
-        serde_json::to_string(&proto::response(problem, &a)).unwrap(),
-        serde_json::to_string(&proto::response(problem, &b)).unwrap()
+        serde_json::to_string(&proto::response(&unhurried, &a)).unwrap(),
+        serde_json::to_string(&proto::response(&unhurried, &b)).unwrap()
     );
     solved
 }
