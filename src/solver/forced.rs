@@ -209,17 +209,17 @@ mod tests {
     /// The least (cost, needs moved) of a cycle through the forced pair in the residual network
     /// of `plan`, found by Bellman–Ford to its fixed point over an arc list written out here:
     /// the test's own search, which no queue order can steer. Costs are the flow's packed ones
-    /// (pairs by `pair_cost`, the k-th seat by `SeatCosts::seat`); a step that gives a need
-    /// another mentor or none is one need moved.
+    /// at the school's fit quantum (pairs by `pair_cost`, the k-th seat by `SeatCosts::seat`,
+    /// both made once a school by the caller); a step that gives a need another mentor or none
+    /// is one need moved.
     fn least_forced_cycle(
         problem: &Problem,
         all: &Candidates,
+        (fit_scale, seats): (f64, &SeatCosts),
         plan: &[Option<MentorIx>],
         need: NeedIx,
         mentor: MentorIx,
     ) -> Option<(Cost, u32)> {
-        let fit_scale = fit_scale_for(problem, all);
-        let seats = SeatCosts::new(problem, fit_scale);
         let needs = problem.needs.len();
         let (source, sink) = (0, 1);
         let need_node = |n: usize| 2 + n;
@@ -280,24 +280,6 @@ mod tests {
         Some((back + forced_arc?, moved))
     }
 
-    /// What `plan` costs the flow: its pairs, then each mentor's seats.
-    fn plan_cost(problem: &Problem, all: &Candidates, plan: &[Option<MentorIx>]) -> Cost {
-        let fit_scale = fit_scale_for(problem, all);
-        let seats = SeatCosts::new(problem, fit_scale);
-        let mut load = vec![0i32; problem.mentors.len()];
-        let mut cost: Cost = 0;
-        for (n, at) in plan.iter().enumerate() {
-            if let Some(m) = at {
-                let c = all
-                    .find(n as NeedIx, *m)
-                    .expect("a plan's pair is a candidate");
-                cost += pair_cost(problem.needs[n].priority, all.scores[c], fit_scale);
-                load[*m as usize] += 1;
-            }
-        }
-        cost + load.iter().map(|&l| seats.total(l)).sum::<Cost>()
-    }
-
     /// On generated one-need schools, and flat ones whose scores take a few values (so the
     /// cheapest cycles tie often), with seats costed on some: every forced plan is one of the
     /// cheapest and, of those, moves the fewest other needs, the same (cost, needs moved) as
@@ -339,7 +321,25 @@ mod tests {
             for (n, m) in verify::pairs(&solved.candidates, &solved.solution.chosen) {
                 plan[n as usize] = Some(m);
             }
-            let base = plan_cost(&problem, all, &plan);
+            // The plans' packed costs, in the flow's own units (`NetworkSolution::cost_of`).
+            let network = super::super::flow::solve(&problem, all);
+            let cost_of = |plan: &[Option<MentorIx>]| {
+                let scored: Vec<(NeedIx, MentorIx, f64)> = plan
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(n, m)| {
+                        let m = (*m)?;
+                        let c = all
+                            .find(n as NeedIx, m)
+                            .expect("a plan's pair is a candidate");
+                        Some((n as NeedIx, m, all.scores[c]))
+                    })
+                    .collect();
+                network.cost_of(&scored)
+            };
+            let fit_scale = network.fit_scale;
+            let seats = SeatCosts::new(&problem, fit_scale);
+            let base = cost_of(&plan);
             for n in 0..problem.needs.len() as NeedIx {
                 let others = all
                     .of_need(n)
@@ -347,7 +347,7 @@ mod tests {
                     .filter(|&m| plan[n as usize] != Some(m))
                     .take(10);
                 for m in others {
-                    let least = least_forced_cycle(&problem, all, &plan, n, m);
+                    let least = least_forced_cycle(&problem, all, (fit_scale, &seats), &plan, n, m);
                     let ours = forced_plan(&problem, all, &plan, n, m);
                     let (Some((cost, fewest)), Some(next)) = (least, ours.as_ref()) else {
                         assert_eq!(least.is_some(), ours.is_some(), "seed {seed}: ({n}, {m})");
@@ -355,7 +355,7 @@ mod tests {
                     };
                     assert_eq!(next[n as usize], Some(m));
                     assert_eq!(
-                        plan_cost(&problem, all, next) - base,
+                        cost_of(next) - base,
                         cost,
                         "seed {seed}: forcing ({n}, {m}) is not one of the cheapest plans"
                     );
