@@ -1316,7 +1316,7 @@ const IP_ENTRY_NS_PER_PAIR: u64 = 200;
 /// optimal, or with its gap against `fit_bound` where that bounds anything, else against the
 /// trivial bound (every need at its best-scoring candidate). The integer program's answers
 /// and the plan at hand when there is no time to set it up are both read this way.
-fn plan_solution(
+pub(super) fn plan_solution(
     problem: &Problem,
     candidates: &Candidates,
     chosen: Vec<usize>,

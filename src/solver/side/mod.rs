@@ -58,6 +58,7 @@ use std::time::{Duration, Instant};
 
 mod bound;
 mod derived;
+mod fixed;
 mod master;
 mod network_tiers;
 mod repair;
@@ -1295,6 +1296,26 @@ impl<'a> Method<'a> {
         forced: &[(StudentIx, MentorIx)],
         lp_first: bool,
     ) -> Result<Solution, SolveError> {
+        let plain = self.without_side_rows();
+        if plain {
+            if let Some(reduced) = fixed::reduce(self.problem, restricted, forced) {
+                let start = reduced.start(&best.pairs);
+                let coverage_proven = start.len() + reduced.fixed_len() == best.pairs.len()
+                    && bound.value - best.value < ONE_NEED / 2;
+                let solution = mip::solve(
+                    &reduced.problem,
+                    &reduced.candidates,
+                    self.options,
+                    self.deadline,
+                    Some(&start[..]),
+                    mip::Known::Residual {
+                        coverage_proven,
+                        lp_first,
+                    },
+                )?;
+                return Ok(reduced.answer(self.problem, restricted, solution));
+            }
+        }
         let problem: Cow<'_, Problem> = if forced.is_empty() {
             Cow::Borrowed(self.problem)
         } else {
@@ -1309,7 +1330,6 @@ impl<'a> Method<'a> {
             .iter()
             .filter_map(|&(n, m)| restricted.find(n, m))
             .collect();
-        let plain = self.without_side_rows();
         let coverage_proven =
             plain && start.len() == best.pairs.len() && bound.value - best.value < ONE_NEED / 2;
         mip::solve(
