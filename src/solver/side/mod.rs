@@ -35,7 +35,8 @@
 //! 4. **Residual**: if a gap `G` remains, every plan better than the incumbent gives each
 //!    student a pattern within `G` of its best at the prices (the terms of `L − value` are all
 //!    non-negative). Pairs in no such pattern are dropped, and a pair every such pattern
-//!    makes is held fixed (`residual::forced_pairs`); the integer program (`mip/`) solves
+//!    makes is held fixed (`residual::forced_pairs`; where its seat holds nothing else, taken
+//!    out of the program with its seat, `fixed`); the integer program (`mip/`) solves
 //!    what is left, first over the pairs within a fraction of a point, widened when
 //!    that is not enough. Its optimum is the optimum. Before widening, where the bound is
 //!    less than one lowest need above the plan's coverage digits (that coverage is then
