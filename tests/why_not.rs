@@ -145,8 +145,9 @@ proptest! {
 
     /// The shortest-path price on a proven network plan (no re-solve) equals exhaustive search
     /// with the pair forced, for every candidate pair the plan does not make — far more pairs
-    /// than the passed-over choices the engine prices; and no optimal forced plan moves fewer
-    /// needs than the one it gives.
+    /// than the passed-over choices the engine prices; and no forced plan of the same packed
+    /// cost (the network's exact objective, `forced::packed_cost`) moves fewer needs than the
+    /// one it gives.
     #[test]
     fn shortest_path_forced_plans_equal_exhaustive_search(seed in any::<u64>(), s in 2usize..7, m in 2usize..5) {
         use mentor_match::solver::{self, forced, SolveOptions, SolveStatus};
@@ -205,14 +206,16 @@ proptest! {
                     }
                     next.iter().zip(&plan).filter(|(a, b)| a != b).count()
                 };
+                // As the network compares plans: by packed cost, whose fit is quantised pair by
+                // pair, so real-valued ties can differ by a quantum (seed 8498180056463657263:
+                // a swap and a four-cycle both at 9.4 points, the swap a quantum dearer).
                 let ours = moved(&pairs);
-                let fewer = brute_force_where(&locked, &all, &|p| moved(p) < ours);
-                if let Some(fewer) = fewer {
-                    let tie = fewer.coverage == best.coverage
-                        && fewer.involved == best.involved
-                        && fewer.fit > best.fit - 1e-9;
-                    prop_assert!(!tie, "an optimal forced plan moves fewer than {} needs", ours);
-                }
+                let cost = |p: &[(u32, u32)]| forced::packed_cost(&problem, &all, p);
+                let ours_cost = cost(&pairs).expect("the forced plan's pairs are candidates");
+                let fewer = brute_force_where(&locked, &all, &|p| {
+                    moved(p) < ours && cost(p).is_some_and(|c| c <= ours_cost)
+                });
+                prop_assert!(fewer.is_none(), "an optimal forced plan moves fewer than {} needs", ours);
             }
         }
     }

@@ -179,6 +179,30 @@ pub fn forced_plan(
     Some(next)
 }
 
+/// The packed cost of plan `pairs` over `all` (the flow's lexicographic costs at this
+/// school's fit quantum and seat costs, lower is better): the objective [`forced_plan`]'s
+/// search compares plans by. Two plans whose scores tie as real numbers can differ here by a
+/// quantum or so, since each pair's score is rounded to the quantum on its own; the network
+/// then prefers the cheaper exactly, so "moves the fewest needs" is among plans of equal
+/// packed cost. For callers that check a forced plan as the network sees it (the tests'
+/// exhaustive search). `None` if a pair is not in `all`.
+pub fn packed_cost(
+    problem: &Problem,
+    all: &Candidates,
+    pairs: &[(NeedIx, MentorIx)],
+) -> Option<Cost> {
+    let fit_scale = fit_scale_for(problem, all);
+    let seat_costs = SeatCosts::new(problem, fit_scale);
+    let mut load = vec![0i32; problem.mentors.len()];
+    let mut cost: Cost = 0;
+    for &(n, m) in pairs {
+        let c = all.find(n, m)?;
+        cost += pair_cost(problem.needs[n as usize].priority, all.scores[c], fit_scale);
+        *load.get_mut(m as usize)? += 1;
+    }
+    Some(cost + load.iter().map(|&l| seat_costs.total(l)).sum::<Cost>())
+}
+
 impl Step {
     /// Whether the step gives a need another mentor or none (each moved need is one such
     /// step on the path: it leaves, then takes or gives up its coverage).
