@@ -9,7 +9,9 @@
 //! nothing to state, but HiGHS's presolve then removes them and what they imply over several
 //! passes: at the 900-student school 1,378 × 1,459 to 246 × 296 in 10.6 of the program's
 //! 24.4 ms, at the district 335 of 514 ms (HiGHS alone, on the dumped models). Taken out
-//! here, in one pass over the pairs, the program HiGHS presolves is half the size.
+//! here, in one pass over the pairs, the program HiGHS presolves is half the size. HiGHS's
+//! time drops by less (the school's presolve 10.6 → 9.9 ms: those removals were not its dear
+//! part): the school's residual 23 → 21 ms, the district's 579 → 494 ms.
 //!
 //! Exact: a held pair whose seat holds no other pair of the program (its student has no other
 //! candidate with that mentor) is a column fixed at one. Fixing it takes one seat of its
