@@ -146,7 +146,7 @@ proptest! {
     /// The shortest-path price on a proven network plan (no re-solve) equals exhaustive search
     /// with the pair forced, for every candidate pair the plan does not make — far more pairs
     /// than the passed-over choices the engine prices; and no forced plan of the same packed
-    /// cost (the network's exact objective, `forced::packed_cost`) moves fewer needs than the
+    /// cost (the network's exact objective, `forced::packed_costs`) moves fewer needs than the
     /// one it gives.
     #[test]
     fn shortest_path_forced_plans_equal_exhaustive_search(seed in any::<u64>(), s in 2usize..7, m in 2usize..5) {
@@ -171,6 +171,7 @@ proptest! {
         prop_assume!(forced::applies(&problem, &all));
         let solved = solver::solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
         prop_assume!(solved.solution.status == SolveStatus::Optimal);
+        let packed = forced::packed_costs(&problem, &all);
         let mut plan = vec![None; problem.needs.len()];
         for (n, m) in solver::verify::pairs(&solved.candidates, &solved.solution.chosen) {
             plan[n as usize] = Some(m);
@@ -210,7 +211,7 @@ proptest! {
                 // pair, so real-valued ties can differ by a quantum (seed 8498180056463657263:
                 // a swap and a four-cycle both at 9.4 points, the swap a quantum dearer).
                 let ours = moved(&pairs);
-                let cost = |p: &[(u32, u32)]| forced::packed_cost(&problem, &all, p);
+                let cost = &packed;
                 let ours_cost = cost(&pairs).expect("the forced plan's pairs are candidates");
                 let fewer = brute_force_where(&locked, &all, &|p| {
                     moved(p) < ours && cost(p).is_some_and(|c| c <= ours_cost)

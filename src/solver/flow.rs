@@ -293,6 +293,26 @@ pub(super) fn pair_cost(priority: Priority, score: f64, fit_scale: f64) -> Cost 
     level_cost(priority) - Cost::from(quantised_fit(score, fit_scale))
 }
 
+/// The packed cost of a plan given as (coverage digit of the pair's need, score, mentor):
+/// each pair's digit less its quantised fit, plus each mentor's seat costs for its load (on
+/// the network every pair is a seat of its own).
+pub(super) fn plan_cost(
+    pairs: impl IntoIterator<Item = (Cost, f64, MentorIx)>,
+    fit_scale: f64,
+    seat_costs: &SeatCosts,
+) -> Cost {
+    let mut load: std::collections::BTreeMap<MentorIx, i32> = Default::default();
+    let mut cost: Cost = 0;
+    for (level, score, m) in pairs {
+        cost += level - Cost::from(quantised_fit(score, fit_scale));
+        *load.entry(m).or_default() += 1;
+    }
+    if !seat_costs.active() {
+        return cost;
+    }
+    cost + load.values().map(|&l| seat_costs.total(l)).sum::<Cost>()
+}
+
 /// The coverage digit of a pair's cost: the same for every pair of a need.
 pub(super) fn level_cost(priority: Priority) -> Cost {
     let level: u32 = match priority {
@@ -349,25 +369,12 @@ impl NetworkSolution {
     /// quantum and seat costs): equal to [`NetworkSolution::cost`] for a plan as good as this
     /// one, so a plan found elsewhere can be checked against this proven optimum exactly.
     pub(super) fn cost_of(&self, plan: &[(NeedIx, MentorIx, f64)]) -> Cost {
-        let pair_costs: Cost = plan
-            .iter()
-            .map(|&(n, _, score)| {
-                self.level[n as usize] - Cost::from(quantised_fit(score, self.fit_scale))
-            })
-            .sum();
-        if !self.seat_costs.active() {
-            return pair_costs;
-        }
-        // On the network every pair is a seat of its own.
-        let mut load: std::collections::BTreeMap<u32, i32> = Default::default();
-        for &(_, m, _) in plan {
-            *load.entry(m).or_default() += 1;
-        }
-        pair_costs
-            + load
-                .values()
-                .map(|&l| self.seat_costs.total(l))
-                .sum::<Cost>()
+        plan_cost(
+            plan.iter()
+                .map(|&(n, m, score)| (self.level[n as usize], score, m)),
+            self.fit_scale,
+            &self.seat_costs,
+        )
     }
 
     /// The reduced cost of the pair (need, mentor) at `score` against this solution's

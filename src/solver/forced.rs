@@ -19,7 +19,7 @@
 
 use std::collections::VecDeque;
 
-use super::flow::{fit_scale_for, pair_cost, Cost, SeatCosts};
+use super::flow::{fit_scale_for, level_cost, pair_cost, plan_cost, Cost, SeatCosts};
 use crate::domain::model::{MentorIx, NeedIx, Problem};
 use crate::rules::Candidates;
 
@@ -179,28 +179,34 @@ pub fn forced_plan(
     Some(next)
 }
 
-/// The packed cost of plan `pairs` over `all` (the flow's lexicographic costs at this
-/// school's fit quantum and seat costs, lower is better): the objective [`forced_plan`]'s
-/// search compares plans by. Two plans whose scores tie as real numbers can differ here by a
-/// quantum or so, since each pair's score is rounded to the quantum on its own; the network
-/// then prefers the cheaper exactly, so "moves the fewest needs" is among plans of equal
-/// packed cost. For callers that check a forced plan as the network sees it (the tests'
-/// exhaustive search). `None` if a pair is not in `all`.
-pub fn packed_cost(
-    problem: &Problem,
-    all: &Candidates,
-    pairs: &[(NeedIx, MentorIx)],
-) -> Option<Cost> {
+/// The packed cost of a plan over `all` (the flow's lexicographic costs at this school's fit
+/// quantum and seat costs, lower is better): the objective [`forced_plan`]'s search compares
+/// plans by. Two plans whose scores tie as real numbers can differ here by a quantum or so,
+/// since each pair's score is rounded to the quantum on its own; the network then prefers the
+/// cheaper exactly, so "moves the fewest needs" is among plans of equal packed cost. For
+/// callers that check a forced plan as the network sees it (the tests' exhaustive search).
+/// The quantum and seat costs are made once; the function returned prices a plan of
+/// (need, mentor) pairs, `None` if a pair is not in `all`.
+pub fn packed_costs<'a>(
+    problem: &'a Problem,
+    all: &'a Candidates,
+) -> impl Fn(&[(NeedIx, MentorIx)]) -> Option<Cost> + 'a {
     let fit_scale = fit_scale_for(problem, all);
     let seat_costs = SeatCosts::new(problem, fit_scale);
-    let mut load = vec![0i32; problem.mentors.len()];
-    let mut cost: Cost = 0;
-    for &(n, m) in pairs {
-        let c = all.find(n, m)?;
-        cost += pair_cost(problem.needs[n as usize].priority, all.scores[c], fit_scale);
-        *load.get_mut(m as usize)? += 1;
+    move |pairs| {
+        let scored = pairs
+            .iter()
+            .map(|&(n, m)| {
+                let c = all.find(n, m)?;
+                Some((
+                    level_cost(problem.needs[n as usize].priority),
+                    all.scores[c],
+                    m,
+                ))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(plan_cost(scored, fit_scale, &seat_costs))
     }
-    Some(cost + load.iter().map(|&l| seat_costs.total(l)).sum::<Cost>())
 }
 
 impl Step {

@@ -16,7 +16,8 @@
 mod greedy;
 mod model;
 
-use self::model::{loads, MentorTerms, Structure};
+pub(super) use self::model::Structure;
+use self::model::{loads, MentorTerms};
 use super::highs::{self as backend, MipSettings};
 use super::{coverage_weights, Solution, SolveError, SolveOptions, SolveStatus};
 use crate::domain::model::Problem;

@@ -14,20 +14,21 @@ use crate::domain::Priority;
 use crate::rules::Candidates;
 
 /// A (student, mentor) seat and the candidate pairs that would use it.
-pub(super) struct SeatGroup {
-    pub(super) student: StudentIx,
-    pub(super) mentor: MentorIx,
-    pub(super) members: Vec<usize>,
+pub(in crate::solver) struct SeatGroup {
+    pub(in crate::solver) student: StudentIx,
+    pub(in crate::solver) mentor: MentorIx,
+    pub(in crate::solver) members: Vec<usize>,
 }
 
 /// Candidate-set structure shared by every stage.
-pub(super) struct Structure {
+pub(in crate::solver) struct Structure {
     pub(super) need_of: Vec<NeedIx>,
-    pub(super) groups: Vec<SeatGroup>,
+    /// Sorted by (student, mentor).
+    pub(in crate::solver) groups: Vec<SeatGroup>,
 }
 
 impl Structure {
-    pub(super) fn new(problem: &Problem, candidates: &Candidates) -> Self {
+    pub(in crate::solver) fn new(problem: &Problem, candidates: &Candidates) -> Self {
         let mut need_of = Vec::with_capacity(candidates.len());
         let mut keyed: Vec<(StudentIx, MentorIx, usize)> = Vec::with_capacity(candidates.len());
         for (n, need) in problem.needs.iter().enumerate() {
@@ -64,7 +65,7 @@ impl Structure {
     }
 
     /// The position of the (student, mentor) seat group, if the pair is a candidate.
-    pub(super) fn group(&self, student: StudentIx, mentor: MentorIx) -> Option<usize> {
+    pub(in crate::solver) fn group(&self, student: StudentIx, mentor: MentorIx) -> Option<usize> {
         self.groups
             .binary_search_by(|g| (g.student, g.mentor).cmp(&(student, mentor)))
             .ok()

@@ -47,33 +47,24 @@ pub(super) fn reduce(
     if held.is_empty() || problem.policy.has_seat_costs() {
         return None;
     }
-    // Every pair of the program by (student, mentor): its seats, and how many pairs each holds.
-    let mut keyed: Vec<(StudentIx, MentorIx, usize)> = Vec::with_capacity(restricted.len());
-    for (n, need) in problem.needs.iter().enumerate() {
-        for c in restricted.of_need(n as NeedIx) {
-            keyed.push((need.student, restricted.mentors[c], c));
-        }
-    }
-    keyed.sort_unstable();
+    // The program's seats: each (student, mentor) with the pairs that would use it, as the
+    // integer program groups them.
+    let seats = crate::solver::mip::Structure::new(problem, restricted);
     let mut mentors_of = vec![0u32; problem.students.len()];
-    let mut i = 0;
-    while i < keyed.len() {
-        let (s, m, _) = keyed[i];
-        mentors_of[s as usize] += 1;
-        while i < keyed.len() && keyed[i].0 == s && keyed[i].1 == m {
-            i += 1;
-        }
+    for group in &seats.groups {
+        mentors_of[group.student as usize] += 1;
     }
     let limit = problem.policy.max_mentors_per_student;
     let mut fixed = Vec::new();
     let mut kept_locks = Vec::new();
     for &(s, m) in held {
-        let start = keyed.partition_point(|e| (e.0, e.1) < (s, m));
-        let end = keyed.partition_point(|e| (e.0, e.1) <= (s, m));
-        if end - start == 1 && mentors_of[s as usize] <= limit {
-            fixed.push((keyed[start].2, s, m));
-        } else {
-            kept_locks.push((s, m));
+        let alone = seats
+            .group(s, m)
+            .map(|g| seats.groups[g].members.as_slice())
+            .filter(|members| members.len() == 1 && mentors_of[s as usize] <= limit);
+        match alone {
+            Some(members) => fixed.push((members[0], s, m)),
+            None => kept_locks.push((s, m)),
         }
     }
     if fixed.is_empty() {
@@ -116,14 +107,6 @@ impl Reduced {
     /// How many pairs were taken out.
     pub(super) fn fixed_len(&self) -> usize {
         self.fixed.len()
-    }
-
-    /// A plan of the program (`start`: pairs) as positions in the reduced candidates, the
-    /// fixed pairs left out; None if a pair of it is neither.
-    pub(super) fn start(&self, plan: &[(NeedIx, MentorIx)]) -> Vec<usize> {
-        plan.iter()
-            .filter_map(|&(n, m)| self.candidates.find(n, m))
-            .collect()
     }
 
     /// The reduced program's answer as the whole program's: its pairs and the fixed ones, as
@@ -202,16 +185,17 @@ mod tests {
             locked.locked.extend_from_slice(&held);
             locked.locked.sort_unstable();
             locked.locked.dedup();
-            let start: Vec<usize> = plan
-                .iter()
-                .filter_map(|&(n, m)| restricted.find(n, m))
-                .collect();
+            let start_in = |candidates: &Candidates| -> Vec<usize> {
+                plan.iter()
+                    .filter_map(|&(n, m)| candidates.find(n, m))
+                    .collect()
+            };
             let with_locks = mip::solve(
                 &locked,
                 &restricted,
                 options,
                 Until::far(),
-                Some(&start),
+                Some(&start_in(&restricted)),
                 known,
             )
             .expect("the program with locks answers");
@@ -224,7 +208,7 @@ mod tests {
                 &reduced.candidates,
                 options,
                 Until::far(),
-                Some(&reduced.start(&plan)),
+                Some(&start_in(&reduced.candidates)),
                 known,
             )
             .expect("the reduced program answers");

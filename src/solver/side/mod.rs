@@ -1298,44 +1298,36 @@ impl<'a> Method<'a> {
         lp_first: bool,
     ) -> Result<Solution, SolveError> {
         let plain = self.without_side_rows();
-        if plain {
-            if let Some(reduced) = fixed::reduce(self.problem, restricted, forced) {
-                let start = reduced.start(&best.pairs);
-                let coverage_proven = start.len() + reduced.fixed_len() == best.pairs.len()
-                    && bound.value - best.value < ONE_NEED / 2;
-                let solution = mip::solve(
-                    &reduced.problem,
-                    &reduced.candidates,
-                    self.options,
-                    self.deadline,
-                    Some(&start[..]),
-                    mip::Known::Residual {
-                        coverage_proven,
-                        lp_first,
-                    },
-                )?;
-                return Ok(reduced.answer(self.problem, restricted, solution));
-            }
-        }
-        let problem: Cow<'_, Problem> = if forced.is_empty() {
-            Cow::Borrowed(self.problem)
+        // Held pairs whose seats hold nothing else are taken out of the program (`fixed`);
+        // the rest are locks.
+        let reduced = if plain {
+            fixed::reduce(self.problem, restricted, forced)
         } else {
-            let mut held = self.problem.clone();
-            held.locked.extend_from_slice(forced);
-            held.locked.sort_unstable();
-            held.locked.dedup();
-            Cow::Owned(held)
+            None
         };
+        let (problem, candidates): (Cow<'_, Problem>, &Candidates) = match &reduced {
+            Some(r) => (Cow::Borrowed(&r.problem), &r.candidates),
+            None if forced.is_empty() => (Cow::Borrowed(self.problem), restricted),
+            None => {
+                let mut held = self.problem.clone();
+                held.locked.extend_from_slice(forced);
+                held.locked.sort_unstable();
+                held.locked.dedup();
+                (Cow::Owned(held), restricted)
+            }
+        };
+        let taken_out = reduced.as_ref().map_or(0, fixed::Reduced::fixed_len);
         let start: Vec<usize> = best
             .pairs
             .iter()
-            .filter_map(|&(n, m)| restricted.find(n, m))
+            .filter_map(|&(n, m)| candidates.find(n, m))
             .collect();
-        let coverage_proven =
-            plain && start.len() == best.pairs.len() && bound.value - best.value < ONE_NEED / 2;
-        mip::solve(
+        let coverage_proven = plain
+            && start.len() + taken_out == best.pairs.len()
+            && bound.value - best.value < ONE_NEED / 2;
+        let solution = mip::solve(
             &problem,
-            restricted,
+            candidates,
             self.options,
             self.deadline,
             plain.then_some(&start[..]),
@@ -1343,7 +1335,11 @@ impl<'a> Method<'a> {
                 coverage_proven,
                 lp_first,
             },
-        )
+        )?;
+        Ok(match &reduced {
+            Some(r) => r.answer(self.problem, restricted, solution),
+            None => solution,
+        })
     }
 
     /// No side rows the network does not model (a rematch's bound on changes, stability): only
