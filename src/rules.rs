@@ -523,9 +523,10 @@ impl Candidates {
             let mut row: Vec<(MentorIx, f64, bool)> = Vec::new();
             for n in range.map(|n| n as NeedIx) {
                 row.clear();
+                let forced = forced_of(problem, n);
                 row.extend(self.of_need(n).map(|c| {
                     let m = self.mentors[c];
-                    (m, self.ranked(c, price), forced(problem, n, m))
+                    (m, self.ranked(c, price), forced(m))
                 }));
                 keep_best(&mut row, keep, n);
                 for &(m, ranked, _) in &row {
@@ -599,11 +600,19 @@ impl Candidates {
     }
 }
 
-/// A pair every sparse set keeps: the student ranked the mentor, or the pair is locked.
-fn forced(problem: &Problem, need: NeedIx, mentor: MentorIx) -> bool {
+/// The pairs of `need` every sparse set keeps: the student ranked the mentor, or the pair is
+/// locked. The pair facts' map is read only where the problem has locks at all: a lookup is a
+/// hash of the pair, and on a school scored by caller affinities (every pair has facts) it
+/// cost ~100 ms a selection over 1.4 M pairs, at the end of every solve (`side::Method::answer`)
+/// and at its start.
+fn forced_of(problem: &Problem, need: NeedIx) -> impl Fn(MentorIx) -> bool + '_ {
     let student = problem.needs[need as usize].student;
-    problem.students[student as usize].rank_of(mentor).is_some()
-        || problem.facts(student, mentor).locked
+    let preferences = &problem.students[student as usize].preferences;
+    let locks = !problem.locked.is_empty();
+    move |mentor| {
+        preferences.iter().any(|&(m, _)| m == mentor)
+            || (locks && problem.facts(student, mentor).locked)
+    }
 }
 
 /// Order among equally good mentors of one need: a fixed pseudo-random key per (need, mentor).
@@ -1061,5 +1070,59 @@ mod tests {
         ] {
             assert!(q(&rules, &need(Track::Academic, 1), &role(r, Some(3))).is_ok());
         }
+    }
+
+    /// A sparse selection keeps, beside each need's best candidates, every mentor its student
+    /// ranked and every locked mentor, however low their scores: the pairs a plan may be held
+    /// to must stay in every kept set. With a lock on the lowest-scoring pair of a need whose
+    /// student ranked no one, that pair is kept at one candidate a need, and so is every
+    /// ranked candidate; without the lock it is not.
+    #[test]
+    fn a_selection_keeps_ranked_and_locked_pairs() {
+        let raw = crate::generate::generate_with(60, 15, 3, false);
+        let mut problem = crate::admit::validate(raw).expect("valid").to_problem();
+        let all = Candidates::of_problem(&problem);
+        // The lowest-scoring candidate of the first need with three or more candidates whose
+        // student ranked none of them.
+        let (need, low) = (0..all.starts.len() - 1)
+            .map(|n| n as NeedIx)
+            .find_map(|n| {
+                let student = &problem.students[problem.needs[n as usize].student as usize];
+                let row: Vec<usize> = all.of_need(n).collect();
+                let unranked = row
+                    .iter()
+                    .all(|&c| student.rank_of(all.mentors[c]).is_none());
+                (row.len() >= 3 && unranked).then(|| {
+                    let c = *row
+                        .iter()
+                        .min_by(|&&a, &&b| all.scores[a].total_cmp(&all.scores[b]))
+                        .expect("a row");
+                    (n, all.mentors[c])
+                })
+            })
+            .expect("a need with three unranked candidates");
+        let student = problem.needs[need as usize].student;
+        let kept = all.select(&problem, 1);
+        assert!(
+            kept.find(need, low).is_none(),
+            "unlocked, the lowest pair is not kept"
+        );
+        for n in 0..problem.needs.len() as NeedIx {
+            let s = &problem.students[problem.needs[n as usize].student as usize];
+            for c in all.of_need(n) {
+                let m = all.mentors[c];
+                if s.rank_of(m).is_some() {
+                    assert!(
+                        kept.find(n, m).is_some(),
+                        "need {n}: ranked mentor {m} kept"
+                    );
+                }
+            }
+        }
+        problem.locked.push((student, low));
+        problem.locked.sort_unstable();
+        problem.pair_facts.entry((student, low)).or_default().locked = true;
+        let kept = all.select(&problem, 1);
+        assert!(kept.find(need, low).is_some(), "the locked pair is kept");
     }
 }
