@@ -606,13 +606,10 @@ impl Candidates {
 /// cost ~100 ms a selection over 1.4 M pairs, at the end of every solve (`side::Method::answer`)
 /// and at its start.
 fn forced_of(problem: &Problem, need: NeedIx) -> impl Fn(MentorIx) -> bool + '_ {
-    let student = problem.needs[need as usize].student;
-    let preferences = &problem.students[student as usize].preferences;
+    let s = problem.needs[need as usize].student;
+    let student = &problem.students[s as usize];
     let locks = !problem.locked.is_empty();
-    move |mentor| {
-        preferences.iter().any(|&(m, _)| m == mentor)
-            || (locks && problem.facts(student, mentor).locked)
-    }
+    move |mentor| student.rank_of(mentor).is_some() || (locks && problem.facts(s, mentor).locked)
 }
 
 /// Order among equally good mentors of one need: a fixed pseudo-random key per (need, mentor).

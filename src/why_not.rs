@@ -377,9 +377,7 @@ fn forced(
         return None;
     }
     let mut with_lock = problem.clone();
-    with_lock.locked.push((student, mentor));
-    with_lock.locked.sort_unstable();
-    with_lock.locked.dedup();
+    with_lock.add_locks(&[(student, mentor)]);
     // Warm: the plan repaired to hold the pair (ignored by the solver if it is not feasible),
     // and the base's prices (a valid bound whatever they are).
     let solved = solver::solve_problem_from(&with_lock, options, start).ok()?;

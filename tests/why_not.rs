@@ -211,10 +211,9 @@ proptest! {
                 // pair, so real-valued ties can differ by a quantum (seed 8498180056463657263:
                 // a swap and a four-cycle both at 9.4 points, the swap a quantum dearer).
                 let ours = moved(&pairs);
-                let cost = &packed;
-                let ours_cost = cost(&pairs).expect("the forced plan's pairs are candidates");
+                let ours_cost = packed(&pairs).expect("the forced plan's pairs are candidates");
                 let fewer = brute_force_where(&locked, &all, &|p| {
-                    moved(p) < ours && cost(p).is_some_and(|c| c <= ours_cost)
+                    moved(p) < ours && packed(p).is_some_and(|c| c <= ours_cost)
                 });
                 prop_assert!(fewer.is_none(), "an optimal forced plan moves fewer than {} needs", ours);
             }

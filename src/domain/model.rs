@@ -317,6 +317,15 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// Adds `pairs` to the locks, which stay sorted and without repeats: the locks a solve adds
+    /// of its own (a residual's held pairs, a "why not" pair forced). The pair facts keep what
+    /// the request stated; a sparse selection reads them only where there are locks at all.
+    pub fn add_locks(&mut self, pairs: &[(StudentIx, MentorIx)]) {
+        self.locked.extend_from_slice(pairs);
+        self.locked.sort_unstable();
+        self.locked.dedup();
+    }
+
     /// This problem with `terms` for its solve, in place of any it had: the one way to add
     /// what a rematch or the price of stability asks of the solver. Takes the problem by
     /// value, so no one holding a reference sees it change. Pairs must be this problem's

@@ -301,14 +301,15 @@ pub(super) fn plan_cost(
     fit_scale: f64,
     seat_costs: &SeatCosts,
 ) -> Cost {
+    // Loads are counted only where seats carry costs.
+    let counting = seat_costs.active();
     let mut load: std::collections::BTreeMap<MentorIx, i32> = Default::default();
     let mut cost: Cost = 0;
     for (level, score, m) in pairs {
         cost += level - Cost::from(quantised_fit(score, fit_scale));
-        *load.entry(m).or_default() += 1;
-    }
-    if !seat_costs.active() {
-        return cost;
+        if counting {
+            *load.entry(m).or_default() += 1;
+        }
     }
     cost + load.values().map(|&l| seat_costs.total(l)).sum::<Cost>()
 }

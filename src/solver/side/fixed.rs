@@ -85,9 +85,7 @@ pub(super) fn reduce(
     reduced
         .locked
         .retain(|pair| taken.binary_search(pair).is_err());
-    reduced.locked.extend_from_slice(&kept_locks);
-    reduced.locked.sort_unstable();
-    reduced.locked.dedup();
+    reduced.add_locks(&kept_locks);
     let mut pairs: Vec<(NeedIx, MentorIx, f64)> = Vec::with_capacity(restricted.len());
     for n in 0..problem.needs.len() as NeedIx {
         for c in restricted.of_need(n) {
@@ -182,9 +180,7 @@ mod tests {
                 lp_first: false,
             };
             let mut locked = problem.clone();
-            locked.locked.extend_from_slice(&held);
-            locked.locked.sort_unstable();
-            locked.locked.dedup();
+            locked.add_locks(&held);
             let start_in = |candidates: &Candidates| -> Vec<usize> {
                 plan.iter()
                     .filter_map(|&(n, m)| candidates.find(n, m))

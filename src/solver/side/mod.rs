@@ -1310,9 +1310,7 @@ impl<'a> Method<'a> {
             None if forced.is_empty() => (Cow::Borrowed(self.problem), restricted),
             None => {
                 let mut held = self.problem.clone();
-                held.locked.extend_from_slice(forced);
-                held.locked.sort_unstable();
-                held.locked.dedup();
+                held.add_locks(forced);
                 (Cow::Owned(held), restricted)
             }
         };
