@@ -59,10 +59,10 @@ pub fn solve_from(
         slowdown,
         ..options
     };
-    let mut outcome = explain::explain(problem, &candidates, &solution);
+    let all = all.as_ref().unwrap_or(&candidates);
+    let mut outcome = explain::explain(problem, &candidates, all, &solution);
     outcome.solver.candidate_pairs = total_pairs;
     outcome.solver.method = Some(method.kind());
-    let all = all.as_ref().unwrap_or(&candidates);
     // A server stopping at the end of its grace wants the plan now: the answers that cost
     // more solving (why-not costs, price of stability, what it would take) are left out.
     let stopping = options

@@ -111,7 +111,7 @@ proptest! {
         let problem = tiny_problem(seed, s, m);
         let candidates = engine::candidates(&problem);
         let solution = solver::solve(&problem, &candidates, SolveOptions::from_policy(&problem)).unwrap();
-        let outcome = explain(&problem, &candidates, &solution);
+        let outcome = explain(&problem, &candidates, &candidates, &solution);
         prop_assert_eq!(outcome.unassigned.len() + solution.chosen.len(), problem.needs.len());
         for u in &outcome.unassigned {
             prop_assert!(u.reason != UnassignedReason::SolverLimit);

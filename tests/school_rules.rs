@@ -349,7 +349,7 @@ fn plans_respect_the_risk_and_role_rules_and_stay_optimal() {
                 assert!(mentor.counselling.certificate, "seed {seed}");
             }
         }
-        let outcome = explain::explain(&problem, &candidates, &solution);
+        let outcome = explain::explain(&problem, &candidates, &candidates, &solution);
         let referred: Vec<u32> = (0..problem.needs.len() as u32)
             .filter(|&n| {
                 mentor_match::rules::is_referral(&problem.policy.rules, &problem.needs[n as usize])
