@@ -73,6 +73,40 @@ pub fn over_ranges<T: Send>(n: usize, f: impl Fn(Range<usize>) -> T + Sync) -> V
     })
 }
 
+/// Runs `f(i)` for every `i` in `0..n` over the threads, each thread taking the next index
+/// not yet taken, and returns the results in index order (so, as [`over_ranges`], never
+/// dependent on the number of cores). For few items of very different cost (the forced
+/// solves of `why_not`: one can take twice the others together), where a contiguous range a
+/// thread leaves one core idle while the other works through two long items.
+pub fn pulled<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = threads().min(n);
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= n {
+                return done;
+            }
+            done.push((i, f(i)));
+        }
+    };
+    let work = &work;
+    let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..threads)
+            .map(|_| scope.spawn(move || in_section(work)))
+            .collect();
+        let mut done = in_section(work);
+        for handle in handles {
+            done.extend(joined(handle));
+        }
+        done
+    });
+    done.sort_unstable_by_key(|&(i, _)| i);
+    done.into_iter().map(|(_, t)| t).collect()
+}
+
 /// Fills `out` in place, one contiguous chunk per thread: `f(first, chunk)` writes
 /// `out[first..first + chunk.len()]`. The same values whatever the number of threads, as
 /// [`over_ranges`]; for outputs of one value per candidate pair (tens of millions at district
@@ -177,6 +211,22 @@ mod tests {
             );
         });
         assert_eq!(made.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    /// Every index once, results in index order, items of very different cost.
+    #[test]
+    fn pulled_items_come_back_once_each_in_order() {
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let out = pulled(37, |i| {
+            calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            if i % 5 == 0 {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            i * i
+        });
+        assert_eq!(out, (0..37).map(|i| i * i).collect::<Vec<_>>());
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 37);
+        assert!(pulled(0, |i| i).is_empty());
     }
 
     #[test]

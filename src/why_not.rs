@@ -125,7 +125,8 @@ pub fn price(problem: &Problem, outcome: &mut Outcome, base: Base<'_>, options: 
         }
     }
     // Each forced plan is its own solve, deterministic on its own: they run over the cores
-    // (one thread each HiGHS instance, as the service's concurrent solves), and the answers
+    // (one thread each HiGHS instance, as the service's concurrent solves), each core taking
+    // the next job when it is free (their times differ by 2-3x on a school), and the answers
     // come back in order, so the output does not depend on the number of cores. Each starts
     // only while what is left of the limit covers a solve as long as the plan's own.
     let forcing = if by_path {
@@ -135,32 +136,28 @@ pub fn price(problem: &Problem, outcome: &mut Outcome, base: Base<'_>, options: 
     };
     let misses = &outcome.misses;
     let residual_cap = residual_pairs.map(forced_residual_cap);
-    let costs: Vec<Vec<Option<ForcedCost>>> = crate::parallel::over_ranges(jobs.len(), |range| {
-        range
-            .map(|k| {
-                let (i, j) = jobs[k];
-                let (s, mentor) = (misses[i].student, misses[i].higher[j].mentor);
-                let left = options.time_limit.saturating_sub(started.elapsed());
-                if left < solve {
-                    return None;
-                }
-                let mut forced_options = options;
-                forced_options.time_limit = left;
-                forced_options.max_residual_pairs = residual_cap;
-                forced_options.residual_lp_first = !split_rows;
-                forced_plan(
-                    problem,
-                    all,
-                    &base_plan,
-                    forcing,
-                    (s, mentor),
-                    forced_options,
-                )
-                .map(|f| f.cost(s, &base_mentors, &base_coverage, base_objective))
-            })
-            .collect()
+    let costs: Vec<Option<ForcedCost>> = crate::parallel::pulled(jobs.len(), |k| {
+        let (i, j) = jobs[k];
+        let (s, mentor) = (misses[i].student, misses[i].higher[j].mentor);
+        let left = options.time_limit.saturating_sub(started.elapsed());
+        if left < solve {
+            return None;
+        }
+        let mut forced_options = options;
+        forced_options.time_limit = left;
+        forced_options.max_residual_pairs = residual_cap;
+        forced_options.residual_lp_first = !split_rows;
+        forced_plan(
+            problem,
+            all,
+            &base_plan,
+            forcing,
+            (s, mentor),
+            forced_options,
+        )
+        .map(|f| f.cost(s, &base_mentors, &base_coverage, base_objective))
     });
-    for (&(i, j), cost) in jobs.iter().zip(costs.into_iter().flatten()) {
+    for (&(i, j), cost) in jobs.iter().zip(costs) {
         match cost {
             Some(cost) => {
                 outcome.misses[i].higher[j].forced = Some(cost);
