@@ -1317,9 +1317,10 @@ fn a_residual_past_the_callers_cap_leaves_a_valid_plan_unproven() {
     assert!(capped_somewhere > 0, "no seed needed a residual program");
 }
 
-/// Given no time at all, the seat-sharing method stops in its first network, before any
-/// bound of its own: the bound at the seat prices of its last finished flow (none: zero) still
-/// says what is proven of the plan, and what it says holds against the optimum.
+/// Given no time at all, the seat-sharing method answers before its first network (the locks
+/// and the greedy repairs, `Method::past_the_deadline`), before any bound of its own: the
+/// bound at the seat prices of its last finished flow (none: zero) still says what is proven
+/// of the plan, and what it says holds against the optimum.
 #[test]
 fn a_plan_stopped_in_the_first_network_is_bounded_and_its_claims_hold() {
     let mut bounded = 0;

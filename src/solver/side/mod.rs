@@ -89,6 +89,11 @@ use crate::rules::Candidates;
 /// reserve (a 5 s limit answered 159 ms past it with the bound), at school size it runs.
 const STOP_BOUND_NS_PER_PAIR: u64 = 40;
 
+/// What building the shared seats costs per pair, where the deadline stopped their build on
+/// the other core and a stopped plan's bound wants them: measured ~1 s for the dense
+/// 30.8 M-pair district on two threads (~32 ns a pair), with room for a slower hour.
+const SHARING_NS_PER_PAIR: u64 = 40;
+
 /// Rounds of "commit best bundles, solve the network again" before the residual program.
 const MAX_ROUNDS: u32 = 3;
 
@@ -212,7 +217,7 @@ pub(super) fn solve(
                     rounds: ended.rounds,
                     residual_pairs: all.len(),
                     floored_levels: 0,
-                    loose_students: method.sharing().loose_students(),
+                    loose_students: method.loose_students(),
                     split_rows: false,
                 },
                 prices: None,
@@ -279,16 +284,23 @@ fn with_method<R>(
     std::thread::scope(|scope| {
         // The shared seats are first needed by the bound after the first round's flow, which
         // runs on one core: they are found on the other meanwhile (0.23 s at the district).
+        // Past the deadline nothing reads them: the build stops there (see
+        // `Sharing::build_until`), and a phase that still wants them builds them itself.
         let sharing = crate::parallel::later(scope, || {
-            let sharing = Sharing::build(problem, all, options.budget.max_exact_work);
-            tracing::debug!(
-                shared_seats = sharing.seats.len(),
-                loose_students = sharing.loose_students(),
-                exact_work_past_eight_needs = sharing.granted_work,
-                "seat sharing: shared seats found"
-            );
+            let budget = options.budget.max_exact_work;
+            let sharing = Sharing::build_until(problem, all, budget, &|| deadline.passed());
+            match &sharing {
+                Some(sharing) => tracing::debug!(
+                    shared_seats = sharing.seats.len(),
+                    loose_students = sharing.loose_students(),
+                    exact_work_past_eight_needs = sharing.granted_work,
+                    "seat sharing: shared seats found"
+                ),
+                None => tracing::debug!("seat sharing: past the deadline, shared seats not built"),
+            }
             sharing
         });
+        let built_here = std::sync::OnceLock::new();
         let need_of = bound::need_of(problem, all);
         let fits = bound::quantised_fits(all, fit_scale);
         let values = Pricing::of_values(problem, all, &need_of, fit_scale, &fits, row.as_ref());
@@ -298,6 +310,7 @@ fn with_method<R>(
             options,
             deadline,
             sharing: &sharing,
+            built_here: &built_here,
             values: &values,
             lock_bundles: lock_bundles(problem, all),
             bonus_cap,
@@ -338,9 +351,11 @@ struct Method<'a> {
     all: &'a Candidates,
     options: SolveOptions,
     deadline: Until,
-    /// The shared seats, found on another thread while the first round's flow runs: read
-    /// them through [`Method::sharing`].
-    sharing: &'a Later<Sharing>,
+    /// The shared seats, found on another thread while the first round's flow runs (None
+    /// where the deadline stopped it): read them through [`Method::sharing`].
+    sharing: &'a Later<Option<Sharing>>,
+    /// The shared seats built on this thread, where the other's build was stopped.
+    built_here: &'a std::sync::OnceLock<Sharing>,
     /// Values of pairs (no prices, no bonus); at other prices, the same with `mu` and `bonus`
     /// replaced. Carries a rematch's kept row, if any.
     values: &'a Pricing<'a>,
@@ -409,10 +424,32 @@ struct RoundPlan {
 }
 
 impl<'a> Method<'a> {
-    /// The shared seats: at the first call, waits for the thread finding them.
+    /// The shared seats: at the first call, waits for the thread finding them; where the
+    /// deadline stopped it, builds them here.
     fn sharing(&self) -> &'a Sharing {
         let (problem, all, budget) = (self.problem, self.all, self.options.budget.max_exact_work);
-        self.sharing.get_or(|| Sharing::build(problem, all, budget))
+        match self.sharing_found() {
+            Some(sharing) => sharing,
+            None => self
+                .built_here
+                .get_or_init(|| Sharing::build(problem, all, budget)),
+        }
+    }
+
+    /// The shared seats where they were built (waiting for the other thread's build, which
+    /// stops at the deadline), without building them: None once the deadline stopped it.
+    fn sharing_found(&self) -> Option<&'a Sharing> {
+        let (problem, all, budget) = (self.problem, self.all, self.options.budget.max_exact_work);
+        let found = self
+            .sharing
+            .get_or(|| Some(Sharing::build(problem, all, budget)));
+        found.as_ref().or_else(|| self.built_here.get())
+    }
+
+    /// Students the bound prices loosely (a statistic of the answer): 0 where the shared
+    /// seats were never built, the deadline having passed first.
+    fn loose_students(&self) -> usize {
+        self.sharing_found().map_or(0, Sharing::loose_students)
     }
 
     /// A plan's exact value in the packed costs.
@@ -754,7 +791,7 @@ impl<'a> Method<'a> {
                     rounds,
                     residual_pairs: 0,
                     floored_levels: 0,
-                    loose_students: self.sharing().loose_students(),
+                    loose_students: self.loose_students(),
                     split_rows: master.is_some_and(|lp| lp.split_rows_met()),
                 };
                 Ok(self.answer(inc, status, other.as_ref(), stats))
@@ -793,6 +830,32 @@ impl<'a> Method<'a> {
         }
     }
 
+    /// Past the deadline before the round's flow starts, the plan that flow would answer: it
+    /// would be set up and stopped before it settled a need, leaving its locks' seats, which
+    /// the repairs then fill greedily. Here the locks are made directly and the same repairs
+    /// run, without the flow's set-up: a scan and a selection over every pair, 0.8 s at the
+    /// dense 30.8 M-pair district, whose scoring alone can outlast a short limit. None before
+    /// the deadline, or where those locks break a rule (the flow then decides, as before).
+    fn past_the_deadline(&self, bonus: Cost) -> Option<RoundPlan> {
+        let (problem, all) = (self.problem, self.all);
+        if !self.deadline.passed() {
+            return None;
+        }
+        let mut pairs = verify::feasible_subset(problem, &[]);
+        repair(problem, all, self.values, &mut pairs);
+        verify::verify(problem, &pairs).ok()?;
+        tracing::debug!(
+            pairs = pairs.len(),
+            "seat sharing: past the deadline before the flow; the locks and the repairs answer"
+        );
+        Some(RoundPlan {
+            pairs,
+            seat_prices: vec![0; problem.mentors.len()],
+            complete: false,
+            bonus,
+        })
+    }
+
     /// The network with the locks' seats and `bundles` made up front, its plan repaired (rides,
     /// free seats). None when the plan breaks a rule (locks the flow could not honour).
     fn round_plan(
@@ -803,6 +866,9 @@ impl<'a> Method<'a> {
         prices: Option<&[Cost]>,
     ) -> Option<RoundPlan> {
         let (problem, all) = (self.problem, self.all);
+        if let Some(plan) = self.past_the_deadline(bonus) {
+            return Some(plan);
+        }
         // With a kept row priced, its pairs carry the bonus in the network (in score points,
         // at most the cap the fit scale leaves room for).
         let fit_scale = self.values.fit_scale;
@@ -977,10 +1043,17 @@ impl<'a> Method<'a> {
     /// Whether one evaluation of the bound (a scan of every pair, each student's patterns
     /// where seats can be shared) fits before the answer is due (`solver::answer_by`, at
     /// [`STOP_BOUND_NS_PER_PAIR`]).
+    /// Where the deadline stopped the build of the shared seats, building them here must fit
+    /// too ([`SHARING_NS_PER_PAIR`]): a small school given no time still gets its bound, a
+    /// dense district past its limit does not wait a second for it.
     fn time_to_bound(&self) -> bool {
         let pairs = self.all.len();
         let due = crate::solver::answer_by(self.deadline, pairs, &self.options);
-        let needed = self.options.per_pair(pairs as u64, STOP_BOUND_NS_PER_PAIR);
+        let per_pair = match self.sharing_found() {
+            Some(_) => STOP_BOUND_NS_PER_PAIR,
+            None => STOP_BOUND_NS_PER_PAIR + SHARING_NS_PER_PAIR,
+        };
+        let needed = self.options.per_pair(pairs as u64, per_pair);
         Instant::now() + needed <= due
     }
 
@@ -994,7 +1067,10 @@ impl<'a> Method<'a> {
         lagrangian(&pricing, self.sharing())
     }
 
-    /// The answer from the incumbent plan, over the kept candidates.
+    /// The answer from the incumbent plan, over its own pairs: what comes after the solve
+    /// reads every other pair from `all` (the explanation, why-not, what it would take), so a
+    /// selection of each need's best candidates here was a pass over every pair for nothing
+    /// (~0.35 s at the dense 30.8 M-pair district, at the end of a stopped solve).
     fn answer(
         &self,
         inc: Incumbent,
@@ -1002,13 +1078,14 @@ impl<'a> Method<'a> {
         bound: Option<&Bound>,
         stats: SideStats,
     ) -> SideOutcome {
-        let kept = self
-            .all
-            .select(self.problem, self.options.sparse_keep.max(1));
+        let none = Candidates {
+            starts: vec![0; self.problem.needs.len() + 1],
+            ..Candidates::default()
+        };
         finish(
             self.problem,
             self.all,
-            kept,
+            none,
             inc,
             status,
             bound,

@@ -176,7 +176,8 @@ pub(super) fn forced_pairs(
     out
 }
 
-/// The answer from the incumbent plan: its pairs within `kept` (extended to hold them).
+/// The answer from the incumbent plan: its pairs within `kept` (extended to hold them). A
+/// bound the method did not reach is the trivial one, each need's best pair in `all`.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn finish(
     problem: &Problem,
@@ -200,10 +201,10 @@ pub(super) fn finish(
             if gap < COVERAGE_PROVEN_BELOW {
                 objective + gap as f64 / fit_scale
             } else {
-                crate::solver::trivial_bound(problem, &candidates).max(objective)
+                crate::solver::trivial_bound(problem, all).max(objective)
             }
         }
-        _ => crate::solver::trivial_bound(problem, &candidates).max(objective),
+        _ => crate::solver::trivial_bound(problem, all).max(objective),
     };
     let pairs = verify::pairs(&candidates, &chosen);
     let mut coverage = level_coverage(problem, &pairs);

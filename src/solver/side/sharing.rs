@@ -98,17 +98,54 @@ pub(super) fn exact_work(k: usize, slots: usize, masks: impl Iterator<Item = (u1
         .saturating_mul(slots as u64 + 1)
 }
 
+/// One range of students' part of the scan: its shared seats with their member counts, the
+/// members (candidate positions), and each student's number of seats.
+type Part = (Vec<(SharedSeat, usize)>, Vec<u32>, Vec<usize>);
+
+/// Students between two looks at a build's stop (see [`Sharing::build_until`]).
+const STOP_POLL_STUDENTS: usize = 256;
+
 impl Sharing {
     /// The shared seats of every student; the students past eight needs get the exact
     /// programme within `exact_work` block tries (see [`EXACT_WORK_BUDGET`]).
     pub(super) fn build(problem: &Problem, all: &Candidates, exact_work: u64) -> Self {
+        let never = || false;
+        let parts = Self::scan(problem, all, &never);
+        Self::assemble(problem, all, exact_work, parts.into_iter().flatten())
+    }
+
+    /// [`Sharing::build`], given up (None) once `stop` says so. A solve builds them on the
+    /// other core while its first flow runs; past the deadline nothing reads them any more,
+    /// and a build still running holds the answer (its thread is joined before the method
+    /// returns): 1 s at the dense 30.8 M-pair district, whose scoring alone can outlast a
+    /// short limit.
+    pub(super) fn build_until(
+        problem: &Problem,
+        all: &Candidates,
+        exact_work: u64,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Self> {
+        let parts: Option<Vec<_>> = Self::scan(problem, all, stop).into_iter().collect();
+        Some(Self::assemble(problem, all, exact_work, parts?.into_iter()))
+    }
+
+    /// Each range of students' shared seats, their members and counts; None for a range
+    /// `stop` cut short.
+    fn scan(
+        problem: &Problem,
+        all: &Candidates,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Vec<Option<Part>> {
         let s_count = problem.students.len();
-        let parts = crate::parallel::over_ranges(s_count, |range| {
+        crate::parallel::over_ranges(s_count, |range| {
             let mut seats = Vec::new();
             let mut members = Vec::new();
             let mut counts = Vec::with_capacity(range.len());
             let mut row: Vec<(MentorIx, u8, u32)> = Vec::new();
             for s in range {
+                if s.is_multiple_of(STOP_POLL_STUDENTS) && stop() {
+                    return None;
+                }
                 let student = &problem.students[s];
                 let before = seats.len();
                 if student.need_count >= 2 {
@@ -139,8 +176,19 @@ impl Sharing {
                 }
                 counts.push(seats.len() - before);
             }
-            (seats, members, counts)
-        });
+            Some((seats, members, counts))
+        })
+    }
+
+    /// The shared seats from the scan's parts (in student order), with the locks' seats and
+    /// each student's shape.
+    fn assemble(
+        problem: &Problem,
+        all: &Candidates,
+        exact_work: u64,
+        parts: impl Iterator<Item = Part>,
+    ) -> Self {
+        let s_count = problem.students.len();
         let mut out = Sharing {
             seat_start: Vec::with_capacity(s_count + 1),
             seats: Vec::new(),
