@@ -35,6 +35,7 @@ mod mip;
 mod network;
 mod network_lp;
 mod one_seat;
+mod past_deadline;
 mod side;
 mod stopped;
 pub mod verify;
@@ -594,6 +595,22 @@ fn solve_scored(
             .checked_sub(finish_reserve(all.len(), &options))
             .unwrap_or(deadline.at),
     );
+    // Scoring took (nearly) the limit, and a method stopped at once would still outlast the
+    // answer's margin: a greedy plan answers (`past_deadline.rs`).
+    let due = answer_by(deadline, all.len(), &options);
+    if let Some((chosen, method)) = past_deadline::answer(problem, &all, &options, due) {
+        let solution = plan_solution(problem, &all, chosen, SolveStatus::TimeLimit, None);
+        return Ok(Solved {
+            total_pairs: all.len() as u64,
+            candidates: all,
+            solution,
+            method,
+            all: None,
+            potentials: None,
+            seat_prices: None,
+            slowdown: 1.0,
+        });
+    }
     // A rematch's maxChanges row is the one constraint the network methods do not model.
     // They solve without it first (given half the time): a plan that keeps enough working
     // pairs anyway is optimal for the bounded problem too, since the bound only removes
