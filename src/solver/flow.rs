@@ -121,6 +121,16 @@ impl Graph {
         }
     }
 
+    /// Takes forward arc `a` out of the network with any flow it carries: no room either way,
+    /// and no longer a pair (its candidate mark cleared, so a plan read off the saturated arcs
+    /// skips it).
+    fn close(&mut self, a: usize) {
+        self.set_cap(a, 0);
+        self.set_cap(a ^ 1, 0);
+        self.cand[a] = u32::MAX;
+        self.cand[a ^ 1] = u32::MAX;
+    }
+
     /// Pushes `units` along arc `a` (room moves to its reverse).
     fn push(&mut self, a: usize, units: i32) {
         self.set_cap(a, self.cap[a] - units);
@@ -986,7 +996,7 @@ impl Network {
                     .saturating_mul(STUDENTS_IN_PLACE_PER_PAIR)
                     <= problem.needs.len() =>
             {
-                students.add(&self.prepared, extra);
+                students.add(&self.prepared, extra, self.deadline);
                 true
             }
             _ => false,

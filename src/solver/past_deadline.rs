@@ -185,6 +185,37 @@ mod tests {
         assert!(contested > 0, "some need with candidates is left open");
     }
 
+    /// A seat-sharing solve stopped at once (no time, on an idle pace: its method runs and
+    /// stops) answers a plan at least as good as the greedy one, level by level from the
+    /// most urgent.
+    #[test]
+    fn a_stopped_method_answers_no_worse_than_the_greedy_plan() {
+        let covered = |problem: &Problem, pairs: &[(NeedIx, MentorIx)]| {
+            let mut by_level = [0u32; 4];
+            for &(n, _) in pairs {
+                by_level[3 - problem.needs[n as usize].priority as usize] += 1;
+            }
+            by_level
+        };
+        for seed in 1..=4 {
+            let problem = school(300, 70, seed);
+            let options = SolveOptions {
+                time_limit: std::time::Duration::ZERO,
+                ..SolveOptions::from_policy(&problem)
+            };
+            let solved = solve_problem(&problem, options).expect("answers");
+            assert_eq!(solved.method.kind(), crate::solver::MethodKind::NetworkSide);
+            let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
+            let greedy = greedy_plan(&problem, &Candidates::of_problem(&problem));
+            assert!(
+                covered(&problem, &pairs) >= covered(&problem, &greedy),
+                "seed {seed}: {:?} against the greedy {:?}",
+                covered(&problem, &pairs),
+                covered(&problem, &greedy)
+            );
+        }
+    }
+
     /// Past the deadline, with no time for a stopped method (a machine made to look a million
     /// times slower), the solve answers with the greedy plan, as the method the request's
     /// shape would have run, its status `TIME_LIMIT`.
