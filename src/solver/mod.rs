@@ -808,12 +808,24 @@ fn solve_relaxed(
     if is_network_set(problem, all) {
         let run = network::run(problem, all, options, deadline, None);
         let network::NetworkRun {
-            candidates,
-            solution: solved,
+            mut candidates,
+            solution: mut solved,
             rounds,
             complete,
             prices,
         } = run;
+        if !complete {
+            let due = answer_by(deadline, all.len(), &options);
+            let chosen = std::mem::take(&mut solved.chosen);
+            solved.chosen = past_deadline::better_stopped_plan(
+                problem,
+                all,
+                &mut candidates,
+                chosen,
+                &options,
+                due,
+            );
+        }
         let pairs = verify::pairs(&candidates, &solved.chosen);
         if verify::verify(problem, &pairs).is_err() {
             return Ok(None);

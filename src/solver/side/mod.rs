@@ -94,10 +94,6 @@ const STOP_BOUND_NS_PER_PAIR: u64 = 40;
 /// 30.8 M-pair district on two threads (~32 ns a pair), with room for a slower hour.
 const SHARING_NS_PER_PAIR: u64 = 40;
 
-/// The greedy plan's pass over every pair with its value read, per pair: measured ~4 ns at the
-/// dense 30.8 M-pair district (115 ms), with room for a slower hour.
-const GREEDY_NS_PER_PAIR: u64 = 10;
-
 /// Rounds of "commit best bundles, solve the network again" before the residual program.
 const MAX_ROUNDS: u32 = 3;
 
@@ -837,14 +833,17 @@ impl<'a> Method<'a> {
 
     /// A stopped solve's answer is the best plan met: the greedy plan over every pair
     /// (`solver::past_deadline`) is one more, where its pass fits before the answer is due
-    /// ([`GREEDY_NS_PER_PAIR`]). A flow stopped early has placed the most urgent needs best,
+    /// (`past_deadline::GREEDY_NS_PER_PAIR`). A flow stopped early has placed the most urgent needs best,
     /// but its repairs fill the rest around them; the greedy fills every level in turn, and
     /// covered more at the dense 30.8 M-pair district stopped at 5 s (8,290 needs open against
     /// 8,505).
     fn offer_greedy(&self, ended: &mut RoundsEnd<'_>) {
         let (problem, all) = (self.problem, self.all);
         let due = crate::solver::answer_by(self.deadline, all.len(), &self.options);
-        let needed = self.options.per_pair(all.len() as u64, GREEDY_NS_PER_PAIR);
+        let needed = self.options.per_pair(
+            all.len() as u64,
+            crate::solver::past_deadline::GREEDY_NS_PER_PAIR,
+        );
         if problem.min_kept().is_some() || Instant::now() + needed > due {
             return;
         }
