@@ -831,24 +831,17 @@ impl<'a> Method<'a> {
         }
     }
 
-    /// A stopped solve's answer is the best plan met: the greedy plan over every pair
-    /// (`solver::past_deadline`) is one more, where its pass fits before the answer is due
-    /// (`past_deadline::GREEDY_NS_PER_PAIR`). A flow stopped early has placed the most urgent needs best,
-    /// but its repairs fill the rest around them; the greedy fills every level in turn, and
-    /// covered more at the dense 30.8 M-pair district stopped at 5 s (8,290 needs open against
-    /// 8,505).
+    /// A stopped solve's answer is the best plan met: the greedy plan over every pair is one
+    /// more, where its pass fits before the answer is due (`past_deadline::greedy_in_time`). A
+    /// flow stopped early has placed the most urgent needs best, but its repairs fill the rest
+    /// around them; the greedy fills every level in turn, and covered more at the dense
+    /// 30.8 M-pair district stopped at 5 s (8,290 needs open against 8,505).
     fn offer_greedy(&self, ended: &mut RoundsEnd<'_>) {
-        let (problem, all) = (self.problem, self.all);
-        let due = crate::solver::answer_by(self.deadline, all.len(), &self.options);
-        let needed = self.options.per_pair(
-            all.len() as u64,
-            crate::solver::past_deadline::GREEDY_NS_PER_PAIR,
-        );
-        if problem.min_kept().is_some() || Instant::now() + needed > due {
-            return;
-        }
-        let greedy = crate::solver::past_deadline::greedy_plan(problem, all);
-        if verify::verify(problem, &greedy).is_ok() {
+        let (problem, all, options) = (self.problem, self.all, &self.options);
+        let due = crate::solver::answer_by(self.deadline, all.len(), options);
+        if let Some(greedy) =
+            crate::solver::past_deadline::greedy_in_time(problem, all, options, due)
+        {
             ended.offer(self.value_of(&greedy), &greedy);
         }
     }
