@@ -314,7 +314,7 @@ fn unassigned(
         };
     }
     let tiers = Tiers::of(problem, index, every_pair, n);
-    let (reason, full) = unassigned_reason(problem, plan, status, n, &tiers);
+    let reason = unassigned_reason(problem, plan, status, n, &tiers);
     // Past the candidates, no mentor listed passes every rule (the first empty tier names
     // the reason), so all fit alike and position decides.
     let (mut listed, fits) = match reason {
@@ -330,6 +330,19 @@ fn unassigned(
         0
     };
     best_for(&mut listed, |i| fits.as_ref().map_or(0.0, |f| f[i]));
+    // Full seats: the mentors listed, each with who holds its seats.
+    let full = if reason == UnassignedReason::CandidatesFull {
+        listed
+            .iter()
+            .map(|&m| MentorSeats {
+                mentor: m,
+                capacity: problem.mentors[m as usize].capacity,
+                holders: plan.holders(m),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Unassigned {
         need: n,
         reason,
@@ -411,20 +424,20 @@ impl Tiers {
     }
 }
 
-/// With candidates, the student's mentor limit, full seats (with who holds them) or an early
-/// stop of the solver; without, the first tier that is empty names the reason (each tier
-/// holds the next, so candidates mean none is empty).
+/// With candidates, the student's mentor limit, full seats or an early stop of the solver;
+/// without, the first tier that is empty names the reason (each tier holds the next, so
+/// candidates mean none is empty).
 fn unassigned_reason(
     problem: &Problem,
     plan: &Plan,
     status: SolveStatus,
     n: NeedIx,
     tiers: &Tiers,
-) -> (UnassignedReason, Vec<MentorSeats>) {
+) -> UnassignedReason {
     let s = problem.needs[n as usize].student;
     let candidates = &tiers.candidates;
     if candidates.is_empty() {
-        let reason = if tiers.qualified.is_empty() {
+        if tiers.qualified.is_empty() {
             UnassignedReason::NoQualifiedMentor
         } else if tiers.volunteers.is_empty() {
             UnassignedReason::NotVolunteered
@@ -432,31 +445,20 @@ fn unassigned_reason(
             UnassignedReason::NoCommonSlot
         } else {
             UnassignedReason::Forbidden
-        };
-        (reason, Vec::new())
+        }
     } else if plan.mentors_of[s as usize].len() as u32 >= problem.policy.max_mentors_per_student
         && candidates
             .iter()
             .all(|m| !plan.mentors_of[s as usize].contains(m))
     {
-        (UnassignedReason::StudentMentorLimit, Vec::new())
+        UnassignedReason::StudentMentorLimit
     } else if candidates.iter().all(|&m| plan.is_full(problem, m)) {
-        let mut shown = candidates.clone();
-        best_for(&mut shown, |i| tiers.fits[i]);
-        let full = shown
-            .iter()
-            .map(|&m| MentorSeats {
-                mentor: m,
-                capacity: problem.mentors[m as usize].capacity,
-                holders: plan.holders(m),
-            })
-            .collect();
-        (UnassignedReason::CandidatesFull, full)
+        UnassignedReason::CandidatesFull
     } else {
         // A free candidate seat with an uncovered need only survives when the solver stopped
         // early; a proven-optimal plan would have used it.
         debug_assert!(status != SolveStatus::Optimal);
-        (UnassignedReason::SolverLimit, Vec::new())
+        UnassignedReason::SolverLimit
     }
 }
 
