@@ -877,9 +877,9 @@ pub(super) struct MasterLp<'a> {
     /// [`CAPPED_RESOLVES_IN_A_ROW`] every later re-solve of this master is perturbed (see
     /// [`FIT_RESOLVE_CAP_PER_COLUMN`]).
     capped_in_a_row: u32,
-    /// Whether a tier HiGHS solves ends where the columns a round made leave its optimum as
-    /// it was, without a re-solve's pivots (see [`MasterLp::solve_tier`]; a test clears it,
-    /// to compare).
+    /// Whether a coverage tier HiGHS solves ends where the columns a round made leave its
+    /// optimum as it was, without a re-solve's pivots (see [`MasterLp::solve_tier`]; a test
+    /// clears it, to compare).
     end_unimproving: bool,
     /// Tiers that ended so, in all.
     unimproving_ends: u32,
