@@ -748,10 +748,7 @@ mod tests {
             )
             .expect("solves");
             let all = Candidates::of_problem(&problem);
-            let none = Candidates {
-                starts: vec![0; problem.needs.len() + 1],
-                ..Candidates::default()
-            };
+            let none = Candidates::of_pairs(problem.needs.len(), Vec::new());
             let (kept, solution) = (&solved.candidates, &solved.solution);
             let checked = explain(&problem, kept, &none, solution).unassigned;
             assert!(!checked.is_empty(), "school {i} leaves needs open");

@@ -40,8 +40,7 @@ pub(super) fn answer(
     {
         return None;
     }
-    let plan = greedy_plan(problem, all);
-    verify::verify(problem, &plan).ok()?;
+    let plan = feasible_greedy(problem, all)?;
     let mut chosen: Vec<usize> = plan.iter().filter_map(|&(n, m)| all.find(n, m)).collect();
     chosen.sort_unstable();
     tracing::debug!(
@@ -106,6 +105,11 @@ pub(super) fn greedy_in_time(
     {
         return None;
     }
+    feasible_greedy(problem, all)
+}
+
+/// The greedy plan, where it breaks no rule (its locks may: a method then decides).
+fn feasible_greedy(problem: &Problem, all: &Candidates) -> Option<Vec<(NeedIx, MentorIx)>> {
     let greedy = greedy_plan(problem, all);
     verify::verify(problem, &greedy).ok()?;
     Some(greedy)

@@ -253,6 +253,17 @@ enum Reach {
     From,
 }
 
+impl Reach {
+    /// The tentative distance of `label`'s node reached at `reach`.
+    fn distance(self, reach: Cost, label: &Label) -> Cost {
+        match self {
+            Reach::Into => reach - label.pi,
+            Reach::Held => reach - label.level - label.pi,
+            Reach::From => reach + label.pi,
+        }
+    }
+}
+
 /// Dijkstra state reused across searches; only the nodes a search touched are reset.
 struct Search {
     label: Vec<Label>,
@@ -398,8 +409,8 @@ impl Search {
                             // now: every path on through this need costs what the same path
                             // through the twin does, so it is not searched; its potential
                             // moves as a settled node's would (see `update_potentials`).
-                            let label = &self.label[n as usize];
-                            self.twins.push((n, reach - label.level - label.pi));
+                            let dist = Reach::Held.distance(reach, &self.label[n as usize]);
+                            self.twins.push((n, dist));
                             self.twins_passed += 1;
                             continue;
                         }
@@ -511,11 +522,7 @@ impl Search {
         if label.done {
             return false;
         }
-        let nd = match arc {
-            Reach::Into => reach - label.pi,
-            Reach::Held => reach - label.level - label.pi,
-            Reach::From => reach + label.pi,
-        };
+        let nd = arc.distance(reach, label);
         let fresh = label.parent == UNSEEN;
         if fresh || nd < label.dist {
             label.dist = nd;
@@ -677,7 +684,7 @@ impl ByNeeds {
         for &free in &seats {
             held_at.push(held_at[held_at.len() - 1] + free as u32 + 1);
         }
-        let r = Residual {
+        let mut r = Residual {
             n_count,
             arc_start,
             arcs,
@@ -697,7 +704,6 @@ impl ByNeeds {
         };
         let nodes = n_count + m_count + 1;
         let mut search = Search::new(nodes, &r.level);
-        let mut r = r;
         let (twin, classes) = if twins {
             twin_classes(&r)
         } else {
@@ -825,7 +831,7 @@ impl ByNeeds {
         r.arcs = arcs;
         // Rows change need by need below (arcs revealed in turn), so the first placement's
         // twins no longer hold: the repairs search every need.
-        r.twin = vec![NO_TWIN; r.n_count];
+        r.twin.fill(NO_TWIN);
 
         self.r.index_into();
 

@@ -582,9 +582,6 @@ mod tests {
         }
     }
 
-    /// The potentials prove the plan for every pair, not only the kept ones: pricing from a
-    /// small kept set (each need's two best) until no pair prices negative ends at the optimum
-    /// of one solve over every pair.
     /// Pairs priced in after the deadline: those not settled give their units back, the
     /// network says it is not complete, and its plan breaks no rule.
     #[test]
@@ -624,6 +621,9 @@ mod tests {
         assert!(stopped > 0, "no seed priced pairs in");
     }
 
+    /// The potentials prove the plan for every pair, not only the kept ones: pricing from a
+    /// small kept set (each need's two best) until no pair prices negative ends at the optimum
+    /// of one solve over every pair.
     #[test]
     fn pricing_from_a_small_set_ends_at_the_optimum_over_every_pair() {
         use crate::solver::flow::{price, Network};

@@ -427,23 +427,22 @@ impl<'a> Method<'a> {
     /// The shared seats: at the first call, waits for the thread finding them; where the
     /// deadline stopped it, builds them here.
     fn sharing(&self) -> &'a Sharing {
-        let (problem, all, budget) = (self.problem, self.all, self.options.budget.max_exact_work);
         match self.sharing_found() {
             Some(sharing) => sharing,
-            None => self
-                .built_here
-                .get_or_init(|| Sharing::build(problem, all, budget)),
+            None => self.built_here.get_or_init(|| self.build_sharing()),
         }
     }
 
     /// The shared seats where they were built (waiting for the other thread's build, which
     /// stops at the deadline), without building them: None once the deadline stopped it.
     fn sharing_found(&self) -> Option<&'a Sharing> {
-        let (problem, all, budget) = (self.problem, self.all, self.options.budget.max_exact_work);
-        let found = self
-            .sharing
-            .get_or(|| Some(Sharing::build(problem, all, budget)));
+        let found = self.sharing.get_or(|| Some(self.build_sharing()));
         found.as_ref().or_else(|| self.built_here.get())
+    }
+
+    /// The shared seats, built on this thread to the end.
+    fn build_sharing(&self) -> Sharing {
+        Sharing::build(self.problem, self.all, self.options.budget.max_exact_work)
     }
 
     /// Students the bound prices loosely (a statistic of the answer): 0 where the shared
@@ -1095,10 +1094,7 @@ impl<'a> Method<'a> {
         bound: Option<&Bound>,
         stats: SideStats,
     ) -> SideOutcome {
-        let none = Candidates {
-            starts: vec![0; self.problem.needs.len() + 1],
-            ..Candidates::default()
-        };
+        let none = Candidates::of_pairs(self.problem.needs.len(), Vec::new());
         finish(
             self.problem,
             self.all,
