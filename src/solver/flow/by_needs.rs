@@ -1070,6 +1070,38 @@ mod tests {
         assert!(settled <= 10 * 300, "{settled} nodes settled for 300 needs");
     }
 
+    /// The heap keys of a search are a bijection on the nodes (the search reads each key back
+    /// as its node), the sink's is 0 either way, and forwards every mentor's is below every
+    /// need's, backwards every need's below every mentor's.
+    #[test]
+    fn heap_keys_order_the_sink_then_mentors_forwards_and_needs_backwards() {
+        let (needs, mentors) = (4, 3);
+        let mut search = Search::new(needs + mentors + 1, &[0; 4]);
+        let sink = needs + mentors;
+        for forward in [true, false] {
+            search.forward = forward;
+            let keys: Vec<u32> = (0..=sink).map(|v| search.key(v)).collect();
+            for (v, &k) in keys.iter().enumerate() {
+                assert_eq!(search.node(k), v, "forward {forward}: node {v}");
+            }
+            let mut sorted = keys.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(sorted.len(), keys.len(), "forward {forward}: distinct keys");
+            assert_eq!(keys[sink], 0);
+            let need_keys = &keys[..needs];
+            let mentor_keys = &keys[needs..sink];
+            let (first, then) = if forward {
+                (mentor_keys, need_keys)
+            } else {
+                (need_keys, mentor_keys)
+            };
+            let last_first = first.iter().max().copied().unwrap_or(0);
+            let first_then = then.iter().min().copied().unwrap_or(u32::MAX);
+            assert!(last_first < first_then, "forward {forward}: {keys:?}");
+        }
+    }
+
     /// Every score tied: `students` with one need each in one of five subjects, `mentors`
     /// teaching two of them (each of the ten pairs in turn) with capacities 1 to 5, one slot,
     /// and each need keeping eight of its qualified mentors (spread by the tie keys, as the
