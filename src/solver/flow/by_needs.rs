@@ -398,14 +398,8 @@ impl Search {
                         let v = n_count + arc.mentor as usize;
                         if self.relax_into(u, v, base_arc - Cost::from(arc.fit)) {
                             self.label[v].via_fit = arc.fit;
-                            // A mentor with a free seat: the sink through it, at once (see
-                            // the doc above).
-                            let m = arc.mentor as usize;
-                            if r.to_sink[m] < r.seats[m] {
-                                let label = &self.label[v];
-                                let reach = label.dist + label.pi + r.next_seat(m);
-                                self.relax_into(v, sink, reach);
-                            }
+                            // The sink through its free seat, at once (see the doc above).
+                            self.relax_free_seat(r, v);
                         }
                     }
                 }
@@ -413,10 +407,9 @@ impl Search {
                     self.relax_into(u, sink, base);
                 }
             } else {
+                // Its free seat, if any, was relaxed when a need's arc reached it at this
+                // distance (the only way a forward search reaches a mentor).
                 let m = u - n_count;
-                if r.to_sink[m] < r.seats[m] {
-                    self.relax_into(u, sink, base + r.next_seat(m));
-                }
                 self.settle_stamp += 1;
                 for &(n, fit) in r.held(m) {
                     let reach = base + Cost::from(fit);
@@ -440,6 +433,17 @@ impl Search {
             }
         }
         false
+    }
+
+    /// Relaxes the sink through mentor node `v`'s next free seat, if it has one, at `v`'s
+    /// tentative distance.
+    fn relax_free_seat(&mut self, r: &Residual, v: usize) {
+        let m = v - r.n_count;
+        if r.to_sink[m] < r.seats[m] {
+            let label = &self.label[v];
+            let reach = label.dist + label.pi + r.next_seat(m);
+            self.relax_into(v, r.sink(), reach);
+        }
     }
 
     /// Shortest path *to* `to` from the sink, found by searching backwards from `to` over
