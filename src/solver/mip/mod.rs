@@ -712,6 +712,7 @@ fn run_stage(
         modk_cuts: !residual_cuts || RESIDUAL_MODK_CUTS,
         presolve,
         lp_first: model_data.lp_first,
+        setup: model_data.setup,
     };
     let run = backend::solve_mip(built, &settings, deadline)?;
     let Some(status) = run.status else {

@@ -412,6 +412,20 @@ impl RoundsEnd<'_> {
     }
 }
 
+/// The rounds' options and time ([`Method::round_budget`]).
+struct Budget {
+    options: SolveOptions,
+    /// No round starts after this.
+    rounds: Until,
+    /// The master stops here (less its reserve, [`Method::master_until`]). Later than the
+    /// rounds': the master's LP is warm from its last round and costs far less per step than
+    /// the residual program, whose LP relaxation starts afresh over more pairs. Stopped at the
+    /// rounds' quarter, a tied 900-student school's master (65 ms) at a 0.3 s limit ended one
+    /// iteration short in half the runs, and the residual then spent the rest of the time
+    /// without closing 1.3 points.
+    master: Until,
+}
+
 /// One round's network solve, its plan repaired to gain what the flow could not see.
 struct RoundPlan {
     pairs: Vec<(NeedIx, MentorIx)>,
@@ -563,7 +577,11 @@ impl<'a> Method<'a> {
         if self.settled_at_start(&mut ended, start_bound.as_ref()) {
             return ended;
         }
-        let (round_options, rounds_until) = self.round_budget(started);
+        let Budget {
+            options: round_options,
+            rounds: rounds_until,
+            master: master_share,
+        } = self.round_budget(started);
         // The last evaluated bound's seat prices: the next round's network keeps each node's
         // best pairs at them (see `network::Fixed::prices`).
         let mut select_prices: Option<Vec<Cost>> = None;
@@ -632,7 +650,7 @@ impl<'a> Method<'a> {
             // its time, a call would only pay for its setup (at district size 1.7 s of pricing
             // and bookkeeping over 170 k columns, with no LP solve, at the end of the limit).
             let converged = master_lp.as_ref().is_some_and(|m| m.converged());
-            let master_until = self.master_until(rounds_until, round_started.elapsed());
+            let master_until = self.master_until(master_share, round_started.elapsed());
             let master_runs = !converged && !master_until.passed();
             let master = if master_runs {
                 Some(&mut master_lp)
@@ -803,30 +821,37 @@ impl<'a> Method<'a> {
     /// candidates (fewer pricing rounds: the district's first multi-need flow 24 s -> 19 s,
     /// before the auction), all but one started from the auction's guess (see
     /// `network::Fixed::guess`).
-    /// The rounds may use a quarter of the time, the rest being the residual program's; all
-    /// of it when the pairs are too many for the program to be run at all (the bound then
-    /// only reports the gap).
-    fn round_budget(&self, started: Instant) -> (SolveOptions, Until) {
+    /// The rounds may start until a quarter of the time is gone, the rest being the residual
+    /// program's; the master may run in them until half is gone ([`Budget::master`]). All of
+    /// it when the pairs are too many for the program to be run at all (the bound then only
+    /// reports the gap).
+    fn round_budget(&self, started: Instant) -> Budget {
         let (all, options) = (self.all, self.options);
         let mut round_options = options;
         if all.len() as u64 > DISTRICT_PAIRS {
             round_options.sparse_keep = options.sparse_keep.max(1) * 2;
         }
-        let rounds_until = if all.len() as u64 > MAX_RESIDUAL_PAIRS {
-            self.deadline
-        } else {
-            self.deadline.earlier(started + options.time_limit / 4)
+        let share = |parts: u32| {
+            if all.len() as u64 > MAX_RESIDUAL_PAIRS {
+                self.deadline
+            } else {
+                self.deadline.earlier(started + options.time_limit / parts)
+            }
         };
-        (round_options, rounds_until)
+        Budget {
+            options: round_options,
+            rounds: share(4),
+            master: share(2),
+        }
     }
 
-    /// The master may use the rounds' time but what one more round and the residual need:
-    /// three times this round's network (`round`), and a tenth of the limit.
-    fn master_until(&self, rounds_until: Until, round: Duration) -> Until {
+    /// The master may use its share of the time but what one more round and the residual
+    /// need: three times this round's network (`round`), and a tenth of the limit.
+    fn master_until(&self, master: Until, round: Duration) -> Until {
         let reserve = (round * 3).max(self.options.time_limit / 10);
         match self.deadline.at.checked_sub(reserve) {
-            Some(at) => rounds_until.earlier(at),
-            None => rounds_until,
+            Some(at) => master.earlier(at),
+            None => master,
         }
     }
 
