@@ -1272,15 +1272,11 @@ mod tests {
         (model, optimum, relaxation)
     }
 
-    /// The LP relaxation taken first changes no answer: where its optimum is integral (even
-    /// cycles) that optimum is the program's, with its value as the bound; where it is not
-    /// (odd cycles; on 40 triangles the relaxation is 60 and the optimum 40) the program goes
-    /// on to its own optimum, not the relaxation's value, and its relaxation's point does not
-    /// stay behind as a start (HiGHS's presolve misread such a start's objective, and a
-    /// 900-student school's residual ended 33 points short, called optimal).
-    #[test]
-    fn the_lp_relaxation_first_is_taken_only_where_it_is_integral() {
-        let settings = |lp_first: bool| MipSettings {
+    /// Settings that solve a test's program to its proven optimum (a minute's limit, no gap,
+    /// HiGHS's own cuts and presolve), the relaxation first or not, with `setup` as the
+    /// program's setup estimate.
+    fn exact_settings(lp_first: bool, setup: f64) -> MipSettings {
+        MipSettings {
             time_limit: 60.0,
             relative_gap: 0.0,
             absolute_gap: 1e-7,
@@ -1289,8 +1285,19 @@ mod tests {
             modk_cuts: true,
             presolve: true,
             lp_first,
-            setup: 0.0,
-        };
+            setup,
+        }
+    }
+
+    /// The LP relaxation taken first changes no answer: where its optimum is integral (even
+    /// cycles) that optimum is the program's, with its value as the bound; where it is not
+    /// (odd cycles; on 40 triangles the relaxation is 60 and the optimum 40) the program goes
+    /// on to its own optimum, not the relaxation's value, and its relaxation's point does not
+    /// stay behind as a start (HiGHS's presolve misread such a start's objective, and a
+    /// 900-student school's residual ended 33 points short, called optimal).
+    #[test]
+    fn the_lp_relaxation_first_is_taken_only_where_it_is_integral() {
+        let settings = |lp_first: bool| exact_settings(lp_first, 0.0);
         let deadline = Until::far();
         for (length, integral) in [(4, true), (6, true), (3, false), (5, false)] {
             let (_, optimum, relaxation) = cycles_program(40, length);
@@ -1326,17 +1333,7 @@ mod tests {
     /// An integral relaxation is the answer whatever the time left.
     #[test]
     fn no_program_is_started_after_its_relaxation_without_the_time_for_it() {
-        let settings = |setup: f64| MipSettings {
-            time_limit: 60.0,
-            relative_gap: 0.0,
-            absolute_gap: 1e-7,
-            feasibility_jump: false,
-            cut_pool: None,
-            modk_cuts: true,
-            presolve: true,
-            lp_first: true,
-            setup,
-        };
+        let settings = |setup: f64| exact_settings(true, setup);
         // The deadline an hour away; a setup estimated at two hours never fits in it.
         let (far, hours) = (Until::far(), 7200.0);
         let (triangles, _, _) = cycles_program(40, 3);
