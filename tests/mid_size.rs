@@ -380,6 +380,12 @@ fn mid_size_schools_stopped_early_give_valid_plans_and_honest_claims() {
                 "{label}: {levels:?} beats the optimum {best:?}"
             );
             assert_claims_hold(&levels, &best, &label);
+            assert!(
+                stopped.solution.best_bound >= optimum.solution.objective - 1e-6,
+                "{label}: bound {} below the optimum {}",
+                stopped.solution.best_bound,
+                optimum.solution.objective
+            );
         }
     }
 }

@@ -1345,6 +1345,10 @@ fn a_plan_stopped_in_the_first_network_is_bounded_and_its_claims_hold() {
             &optimum.solution.reported_coverage(),
             &format!("seed {seed}"),
         );
+        assert!(
+            stopped.solution.best_bound >= optimum.solution.objective - 1e-6,
+            "seed {seed}"
+        );
     }
     assert!(
         bounded > 0,
@@ -1371,5 +1375,13 @@ fn a_stopped_answer_claims_no_coverage_the_optimum_disproves() {
         let stopped = solver::solve_problem(&problem, options).unwrap();
         let levels = stopped.solution.reported_coverage();
         assert_claims_hold(&levels, &best, &format!("{ms} ms"));
+        // The fit bound, capped by those claims where the method reached none of its own,
+        // still bounds the optimum's fit.
+        assert!(
+            stopped.solution.best_bound >= optimum.solution.objective - 1e-6,
+            "{ms} ms: bound {} below the optimum {}",
+            stopped.solution.best_bound,
+            optimum.solution.objective
+        );
     }
 }

@@ -177,7 +177,8 @@ pub(super) fn forced_pairs(
 }
 
 /// The answer from the incumbent plan: its pairs within `kept` (extended to hold them). A
-/// bound the method did not reach is the trivial one, each need's best pair in `all`.
+/// fit bound the method did not reach is each need's best pair in `all`, over as many needs
+/// of each level as its coverage proof allows (`solver::capped_bound`).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn finish(
     problem: &Problem,
@@ -193,19 +194,6 @@ pub(super) fn finish(
     let chosen = kept.hold_plan(all, &inc.pairs);
     let candidates = kept;
     let objective: f64 = chosen.iter().map(|&c| candidates.scores[c]).sum();
-    let best_bound = match (status, bound) {
-        (SolveStatus::Optimal, _) => objective,
-        (_, Some(b)) => {
-            let gap = b.value - inc.value;
-            // The same coverage and a gap in the fit digit only: the bound on fit is exact.
-            if gap < COVERAGE_PROVEN_BELOW {
-                objective + gap as f64 / fit_scale
-            } else {
-                crate::solver::trivial_bound(problem, all).max(objective)
-            }
-        }
-        _ => crate::solver::trivial_bound(problem, all).max(objective),
-    };
     let pairs = verify::pairs(&candidates, &chosen);
     let mut coverage = level_coverage(problem, &pairs);
     if let (SolveStatus::TimeLimit, Some(b)) = (status, bound) {
@@ -216,6 +204,21 @@ pub(super) fn finish(
         };
         proof.apply(problem, all, fit_scale, inc.value, &mut coverage);
     }
+    // What the coverage proves caps the fit bound where the method reached none of its own.
+    let capped = || crate::solver::capped_bound(problem, all, &coverage).max(objective);
+    let best_bound = match (status, bound) {
+        (SolveStatus::Optimal, _) => objective,
+        (_, Some(b)) => {
+            let gap = b.value - inc.value;
+            // The same coverage and a gap in the fit digit only: the bound on fit is exact.
+            if gap < COVERAGE_PROVEN_BELOW {
+                objective + gap as f64 / fit_scale
+            } else {
+                capped()
+            }
+        }
+        _ => capped(),
+    };
     SideOutcome {
         solution: Solution {
             status,
