@@ -1113,12 +1113,12 @@ impl Solved {
         if proof.optimal {
             solution.status = SolveStatus::Optimal;
         }
-        solution.best_bound = match proof.fit_bound {
-            Some(fit_bound) => fit_bound,
-            None => capped_bound(problem, candidates, &solution.coverage),
-        }
-        .max(solution.objective)
-        .min(solution.best_bound);
+        let capped = capped_bound(problem, candidates, &solution.coverage);
+        solution.best_bound = proof
+            .fit_bound
+            .map_or(capped, |fit| fit.min(capped))
+            .max(solution.objective)
+            .min(solution.best_bound);
         solution.gap = relative_gap(solution.objective, solution.best_bound);
         tracing::debug!(
             gap_points = (bound.value - value) as f64 / fit_scale,

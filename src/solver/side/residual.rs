@@ -204,15 +204,17 @@ pub(super) fn finish(
         };
         proof.apply(problem, all, fit_scale, inc.value, &mut coverage);
     }
-    // What the coverage proves caps the fit bound where the method reached none of its own.
+    // Each need at its best pair, as many of each level as the coverage proof allows: a fit
+    // bound of its own, and the only one where the method reached none.
     let capped = || crate::solver::capped_bound(problem, all, &coverage).max(objective);
     let best_bound = match (status, bound) {
         (SolveStatus::Optimal, _) => objective,
         (_, Some(b)) => {
             let gap = b.value - inc.value;
-            // The same coverage and a gap in the fit digit only: the bound on fit is exact.
+            // The same coverage and a gap in the fit digit only: the bound's fit digit bounds
+            // the fit, and so does each covered need at its best pair; the lower holds.
             if gap < COVERAGE_PROVEN_BELOW {
-                objective + gap as f64 / fit_scale
+                (objective + gap as f64 / fit_scale).min(capped())
             } else {
                 capped()
             }
