@@ -316,6 +316,11 @@ impl NetworkLp {
         arcs_ok && sides_ok
     }
 
+    /// The working matrix's refactorisations' work so far (see `Working::work`).
+    pub(crate) fn work(&self) -> u64 {
+        self.working.work()
+    }
+
     /// The working matrix's order (basic side columns) and its dense core's, as last
     /// factored.
     pub(crate) fn working_order(&self) -> (usize, usize) {

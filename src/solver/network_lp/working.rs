@@ -46,6 +46,8 @@ pub(super) struct Working {
     stale: Vec<u32>,
     /// Scratch of [`Working::form_blocks`], per tree id ([`NO`] between calls).
     at_tree: Vec<u32>,
+    /// The work of every refactorisation so far ([`Working::work`]).
+    work: u64,
 }
 
 /// One row of `W`: a basic side column's entries summed per tree (the root's tree left out,
@@ -347,7 +349,9 @@ impl Working {
             x
         }
         let mut known = true;
+        self.work += (n + trees.len()) as u64;
         for (i, &r) in rows.iter().enumerate() {
+            self.work += self.rows[r as usize].entries.len() as u64;
             for &(t, _) in &self.rows[r as usize].entries {
                 let j = at_tree.get(t as usize).copied().unwrap_or(NO);
                 if j == NO {
@@ -438,6 +442,8 @@ impl Working {
         if !factor.factor(k) {
             return false;
         }
+        let core = factor.core() as u64;
+        self.work += core * core * core / 3;
         let d: Vec<f64> = block.rows.iter().map(|&r| rows[r as usize].d).collect();
         let delta = factor.solve(&d);
         for (c, &t) in block.trees.iter().enumerate() {
@@ -476,6 +482,13 @@ impl Working {
             }
         }
         true
+    }
+
+    /// The work of every refactorisation so far, in entries: each block formed counts its
+    /// rows, trees and entries, and its dense core `c³/3` more (its elimination). A count,
+    /// not a clock: the same on every run.
+    pub fn work(&self) -> u64 {
+        self.work
     }
 
     /// The summed order of the blocks' dense cores, as last factored (what one factorisation

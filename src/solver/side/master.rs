@@ -2320,13 +2320,18 @@ mod tests {
         start: &Bound,
         deadline: Until,
     ) -> Vec<(Cost, bool)> {
-        ["network", "highs", "network giving up"]
+        ["network", "highs", "network giving up", "network too dear"]
             .iter()
             .map(|&engine| {
                 let mut lp = MasterLp::new(base, sharing, deadline, false);
                 match engine {
                     "highs" => lp.network = None,
                     "network giving up" => lp.network.as_mut().expect("a copy").give_up_at_once(),
+                    "network too dear" => lp
+                        .network
+                        .as_mut()
+                        .expect("a copy")
+                        .judge_every_work_too_dear(),
                     _ => {}
                 }
                 let run = lp
@@ -2343,20 +2348,21 @@ mod tests {
     }
 
     /// The coverage tiers on the network copy of the master give the bound HiGHS's give (the
-    /// LP's optimum, to float noise far below a point), and so does a copy that fails, the
-    /// master going on with HiGHS; the copy stays in use when it does not fail.
+    /// LP's optimum, to float noise far below a point), and so does a copy that fails, or
+    /// whose pivots are judged too dear once it has refactored its working matrix, the master
+    /// going on with HiGHS from the copy's last optimum; the copy stays in use when neither.
     #[test]
     fn the_network_tiers_give_the_bound_highs_gives() {
         with_school_master(|base, sharing, start, deadline| {
             let found = bounds_by_engine(base, sharing, start, deadline);
             assert!(found[0].1, "the network copy solved every coverage tier");
             assert!(
-                !found[1].1 && !found[2].1,
-                "no copy where dropped or given up"
+                !found[1].1 && !found[2].1 && !found[3].1,
+                "no copy where dropped, given up or too dear"
             );
-            for (engine, &(value, _)) in ["network", "network giving up"]
+            for (engine, &(value, _)) in ["network", "network giving up", "network too dear"]
                 .iter()
-                .zip([&found[0], &found[2]])
+                .zip([&found[0], &found[2], &found[3]])
             {
                 let points = (value - found[1].0).abs() as f64 / base.fit_scale;
                 assert!(

@@ -50,6 +50,33 @@ const PIVOTS_PER_ROW_IN_TIER: u64 = 3;
 /// ~180 µs against HiGHS's ~60 µs an iteration.
 const MAX_CORE_ORDER: usize = 64;
 
+/// In a master of at most [`DEAR_RULE_MAX_ROWS`] rows, a tier whose pivots have cost more
+/// working-matrix work each, on average, than half the master's rows (`NetworkLp::work`: the
+/// entries of the blocks refactored, and `c³/3` for each dense core of order `c`) goes on
+/// with HiGHS, and so does the rest of the master: its pivots then refactor large blocks and
+/// cost more than HiGHS's iterations. Measured per tier (the average work a pivot over the
+/// rows, forty-fifth and forty-sixth sessions): where the network pays, the tiers stay under
+/// 0.17 (the generated 900 / 4,000 schools ≤ 0.03, schools scored by caller affinities ≤
+/// 0.17, the district ~0.01); on students with many needs, whose side columns join the trees
+/// into large blocks, the tiers reach 0.55–1.74 at 29–130 µs a pivot: the K 2 school's
+/// normal tier (1.74 at 1,244 rows; its CLI 0.52 → 0.34 s), `g1200s91_k3` (0.74 at 1,605
+/// rows; 1.22 → 0.78 s), the homeroom schools (1.34, 0.55), `g2500s81_k1` / `_k2` (0.89 /
+/// 0.65 at 3,300 rows; 2.37 → 1.96 s, 6.24 → 5.48 s). A count, not a clock: the same path on
+/// every run.
+const DEAR_WORK_ROWS_DIVISOR: u64 = 2;
+
+/// The largest master [`DEAR_WORK_ROWS_DIVISOR`]'s rule judges. HiGHS's iteration is cheap on
+/// small masters (~18 µs at the school's 1,159 rows) and dearer with the rows (150–300 µs at
+/// the many-needs 4,000-student school's 5,247), while the network's pivot costs its work
+/// alone: on `gen8000s55_k1` (10,465 rows) the low tier reached 0.55 after 14,000 pivots and
+/// still paid (the master 10.8 s on the network against 14.2 s with that tier on HiGHS; the
+/// run then ended at its limit instead of proven).
+const DEAR_RULE_MAX_ROWS: usize = 4_096;
+
+/// The tier's pivots before its average work is judged ([`DEAR_WORK_ROWS_DIVISOR`]): its
+/// first blocks are formed at once, and a few pivots say little of the rest.
+const PIVOTS_BEFORE_JUDGING_WORK: u64 = 500;
+
 /// The fit tier's start: before HiGHS takes the network's last basis (the low tier's
 /// optimum, good for coverage only), the network moves it towards the fit optimum by pivots on
 /// arcs within one tree, which move no side column and change no tree, so none refactors the
@@ -90,6 +117,13 @@ pub(super) struct NetworkTiers {
     pivots_per_row_in_tier: u64,
     /// Pivots taken in the current tier (see [`NetworkTiers::start_tier`]).
     tier_pivots: u64,
+    /// The working matrix's work in the current tier ([`DEAR_WORK_ROWS_DIVISOR`]).
+    tier_work: u64,
+    /// 1 (a test sets 0, to make the copy too dear at its first refactorisation): the rows
+    /// counted in [`DEAR_WORK_ROWS_DIVISOR`]'s rule.
+    dear_rows: u64,
+    /// [`PIVOTS_BEFORE_JUDGING_WORK`] (a test sets 0).
+    pivots_before_judging_work: u64,
     places: Vec<Place>,
 }
 
@@ -120,6 +154,9 @@ impl NetworkTiers {
             pivots_per_look: PIVOTS_PER_LOOK,
             pivots_per_row_in_tier: PIVOTS_PER_ROW_IN_TIER,
             tier_pivots: 0,
+            tier_work: 0,
+            dear_rows: 1,
+            pivots_before_judging_work: PIVOTS_BEFORE_JUDGING_WORK,
             places: Vec::new(),
         }
     }
@@ -212,13 +249,33 @@ impl NetworkTiers {
     /// A new tier starts: its pivot budget is whole again.
     pub(super) fn start_tier(&mut self) {
         self.tier_pivots = 0;
+        self.tier_work = 0;
+    }
+
+    /// Whether `pivots` in the tier that did `work` cost more than the network pays for
+    /// ([`DEAR_WORK_ROWS_DIVISOR`]).
+    fn too_dear(&self, pivots: u64, work: u64) -> bool {
+        let rows = self.dear_rows * self.slack_upper.len() as u64;
+        self.slack_upper.len() <= DEAR_RULE_MAX_ROWS
+            && pivots >= self.pivots_before_judging_work
+            && work.saturating_mul(DEAR_WORK_ROWS_DIVISOR) > pivots.saturating_mul(rows)
     }
 
     /// Solves from the last basis. None when it did not reach the optimum: the deadline
-    /// (`until`), the tier's pivot budget spent (see [`PIVOTS_PER_ROW_IN_TIER`]) or numerical
+    /// (`until`), the tier's pivot budget spent (see [`PIVOTS_PER_ROW_IN_TIER`]), its pivots
+    /// too dear ([`DEAR_WORK_ROWS_DIVISOR`]; judged again before each solve) or numerical
     /// trouble; the caller then goes on with HiGHS.
     pub(super) fn solve(&mut self, until: Until) -> Option<NetworkRun> {
-        let before = self.lp.pivots();
+        if self.too_dear(self.tier_pivots, self.tier_work) {
+            tracing::debug!(
+                tier_pivots = self.tier_pivots,
+                tier_work = self.tier_work,
+                rows = self.slack_upper.len(),
+                "seat sharing: network master's pivots too dear"
+            );
+            return None;
+        }
+        let (before, work_before) = (self.lp.pivots(), self.lp.work());
         let budget = self.pivots_per_row_in_tier * self.slack_upper.len() as u64;
         let end = loop {
             let end = self.lp.solve(self.pivots_per_look);
@@ -226,15 +283,25 @@ impl NetworkTiers {
                 break end;
             }
             let spent = self.tier_pivots + (self.lp.pivots() - before);
-            if until.passed() || spent > budget || self.lp.working_order().1 > MAX_CORE_ORDER {
+            let work = self.tier_work + (self.lp.work() - work_before);
+            if until.passed()
+                || spent > budget
+                || self.lp.working_order().1 > MAX_CORE_ORDER
+                || self.too_dear(spent, work)
+            {
                 break end;
             }
         };
         let pivots = self.lp.pivots() - before;
         self.tier_pivots += pivots;
+        self.tier_work += self.lp.work() - work_before;
         let (order, core) = self.lp.working_order();
         tracing::trace!(
             pivots,
+            work = self.lp.work() - work_before,
+            tier_pivots = self.tier_pivots,
+            tier_work = self.tier_work,
+            rows = self.slack_upper.len(),
             order,
             core,
             kinds = ?self.lp.kinds,
@@ -245,6 +312,8 @@ impl NetworkTiers {
                 ?end,
                 pivots,
                 tier_pivots = self.tier_pivots,
+                tier_work = self.tier_work,
+                rows = self.slack_upper.len(),
                 "seat sharing: network master stopped"
             );
             return None;
@@ -280,6 +349,14 @@ impl NetworkTiers {
             columns,
             pivots,
         })
+    }
+
+    /// Any work on the working matrix makes the tier's pivots too dear from here on: the next
+    /// solve after one that refactored a block gives up before its first pivot.
+    #[cfg(test)]
+    pub(super) fn judge_every_work_too_dear(&mut self) {
+        self.dear_rows = 0;
+        self.pivots_before_judging_work = 0;
     }
 
     /// Every solve from here on gives up after its first pivot unless optimal by then.
