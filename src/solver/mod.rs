@@ -1401,8 +1401,8 @@ fn trivial_bound(problem: &Problem, candidates: &Candidates) -> f64 {
 /// scores at most the `k` largest of their best pairs there, and the optimum (like any plan
 /// with this plan's coverage) covers no more than `at_most`; so a plan stopped at its limit
 /// with its coverage proven is measured against the fit its covered needs could reach, not
-/// against every need covered (`gen4000s1_k2` at its limit: 55 % against the trivial bound
-/// with every level proven). Levels without `at_most` count every need, as the trivial bound.
+/// against every need covered (`gen4000s1_k2` at its 30 s limit: a gap of 0.42 against 0.89
+/// with the trivial bound). Levels without `at_most` count every need, as the trivial bound.
 fn capped_bound(problem: &Problem, candidates: &Candidates, coverage: &[LevelCoverage]) -> f64 {
     let mut best: [Vec<f64>; 4] = Default::default();
     for n in 0..problem.needs.len() as NeedIx {
@@ -1419,8 +1419,10 @@ fn capped_bound(problem: &Problem, candidates: &Candidates, coverage: &[LevelCov
             .find(|l| l.priority as usize == level)
             .and_then(|l| l.at_most)
             .map_or(scores.len(), |k| k as usize);
-        if cap < scores.len() {
-            scores.sort_unstable_by(|a, b| b.total_cmp(a));
+        // The `cap` largest first, in linear time (a district's millions of needs are not
+        // sorted while the answer is due).
+        if cap > 0 && cap < scores.len() {
+            scores.select_nth_unstable_by(cap - 1, |a, b| b.total_cmp(a));
         }
         bound += scores.iter().take(cap).sum::<f64>();
     }
