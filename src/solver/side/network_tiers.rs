@@ -376,3 +376,36 @@ impl NetworkTiers {
         self.pivots_per_row_in_tier = 0;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The dear-pivot rule judges small masters only, and only past the tier's first pivots:
+    /// the work a pivot that leaves a 1,000-row master's tier leaves a 10,000-row master's to
+    /// its pivot budget (where the network still paid, on `gen8000s55_k1`), and only the small
+    /// master looks at its tiers every [`PIVOTS_PER_LOOK_SMALL`] pivots.
+    #[test]
+    fn only_small_masters_leave_a_tier_for_dear_pivots() {
+        let small = NetworkTiers::new(&[1.0; 200], 800);
+        let large = NetworkTiers::new(&[1.0; 2_000], 8_000);
+        assert!(
+            small.too_dear(1_000, 1_000 * 600),
+            "0.6 of the rows a pivot"
+        );
+        assert!(
+            !small.too_dear(1_000, 1_000 * 400),
+            "0.4 of the rows a pivot"
+        );
+        assert!(
+            !small.too_dear(PIVOTS_BEFORE_JUDGING_WORK - 1, u64::MAX / 2),
+            "judged before its first pivots"
+        );
+        assert!(
+            !large.too_dear(1_000, 1_000 * 6_000),
+            "a large master judged"
+        );
+        assert_eq!(small.pivots_per_look, PIVOTS_PER_LOOK_SMALL);
+        assert_eq!(large.pivots_per_look, PIVOTS_PER_LOOK);
+    }
+}
