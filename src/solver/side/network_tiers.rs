@@ -302,13 +302,13 @@ impl NetworkTiers {
                 break end;
             }
         };
-        let pivots = self.lp.pivots() - before;
+        let (pivots, work) = (self.lp.pivots() - before, self.lp.work() - work_before);
         self.tier_pivots += pivots;
-        self.tier_work += self.lp.work() - work_before;
+        self.tier_work += work;
         let (order, core) = self.lp.working_order();
         tracing::trace!(
             pivots,
-            work = self.lp.work() - work_before,
+            work,
             tier_pivots = self.tier_pivots,
             tier_work = self.tier_work,
             rows = self.slack_upper.len(),
