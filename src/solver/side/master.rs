@@ -1274,12 +1274,10 @@ impl<'a> MasterLp<'a> {
                 break;
             }
             let coverage_tier = tier + 1 < TIERS;
+            let tier_share = if coverage_tier { share } else { 0.0 };
             let costs: Vec<f64> = chosen
                 .iter()
-                .map(|&j| {
-                    let share = if coverage_tier { share } else { 0.0 };
-                    columns[j].cost(tier, share, j)
-                })
+                .map(|&j| columns[j].cost(tier, tier_share, j))
                 .collect();
             lp.change_all_col_costs(&costs);
             // Coverage tiers count needs: an integral objective, closed to within half a need.
@@ -1297,7 +1295,7 @@ impl<'a> MasterLp<'a> {
             let found = solved.feasible;
             let optimal = solved.end == LpEnd::Optimal;
             // The tier's own objective at the plan found (the tie-break left out).
-            let objective = if coverage_tier && share != 0.0 {
+            let objective = if tier_share != 0.0 {
                 chosen
                     .iter()
                     .zip(&solved.columns)
