@@ -8,6 +8,9 @@
 #   BIN  the binary to time (default target/release/mentor-match; build it first)
 #   DIR  where the instances and answers go (default /tmp/mentor-match-shapes)
 #   NAME only these instances (default all; the names are the first column printed)
+# `gen4000s21_locks` locks a tenth of BIN's own optimum of `gen4000s21`: another code may
+# answer that school with another plan of the same objective, so the instance (and its time)
+# is that code's; keep DIR's instance to compare two codes on the same one.
 # Several minutes in all: the `TIME_LIMIT` shapes take their whole 30 s, and the two district
 # seeds (120 s limit) ~35 s each after ~1 min to make. Not part of CI.
 set -euo pipefail

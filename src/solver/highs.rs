@@ -230,6 +230,10 @@ pub(super) struct MipSettings {
     /// relaxation, the program is started only where the time left covers it (see
     /// [`solve_mip`]).
     pub setup: f64,
+    /// Plans worth no more than this are not searched for (HiGHS's `objective_bound`, given
+    /// in its minimising sense: every model here is maximised): a caller holding a plan of
+    /// that value needs only a better one, and where there is none HiGHS ends `Infeasible`.
+    pub cutoff: Option<f64>,
 }
 
 /// What one solve of the integer program found.
@@ -342,6 +346,10 @@ pub(super) fn solve_mip(
         // model itself.
         unsafe { highs_sys::Highs_clearSolver(model.as_mut_ptr()) };
         set_option(&mut model, "solve_relaxation", false)?;
+    }
+    // The program's only: in an LP the same option ends the dual simplex early.
+    if let Some(cutoff) = settings.cutoff {
+        set_option(&mut model, "objective_bound", -cutoff)?;
     }
     let solved = try_run(model)?;
     let status = mip_status(solved.status(), settings.relative_gap, solved.mip_gap())?;
@@ -1286,6 +1294,7 @@ mod tests {
             presolve: true,
             lp_first,
             setup,
+            cutoff: None,
         }
     }
 
