@@ -1533,6 +1533,20 @@ impl<'a> MasterLp<'a> {
         self.converged
     }
 
+    /// Needs the last optimal LP solution covers at each level, urgent first (in part where
+    /// it takes columns in part).
+    pub(super) fn lp_coverage(&self) -> [f64; 4] {
+        let mut out = [0.0; 4];
+        for (column, &x) in self.master.columns.iter().zip(&self.primal) {
+            if column.key.is_some() && x > 0.0 {
+                for (level, &units) in out.iter_mut().zip(&column.tier_value) {
+                    *level += x * units;
+                }
+            }
+        }
+        out
+    }
+
     /// Undoes the last call's optimal faces; every column gets its first tier's objective.
     fn reset_faces(&mut self) -> Option<()> {
         self.lp.alive().then_some(())?;
