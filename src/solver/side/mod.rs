@@ -362,18 +362,22 @@ fn bonus_cap(problem: &Problem, all: &Candidates) -> f64 {
     widest + 1.0
 }
 
-/// A lock's seat covers every need of the student its mentor qualifies for.
+/// A lock's seat covers every need of the student its mentor qualifies for, but those the
+/// student's other locks need to be made at all ([`flow::lock_needs`]).
 fn lock_bundles(problem: &Problem, all: &Candidates) -> Vec<(Bundle, MentorIx)> {
+    let masks = flow::lock_needs(problem, |n, m| all.find(n, m).is_some());
     problem
         .locked
         .iter()
-        .map(|&(s, m)| {
-            let mask = problem.students[s as usize]
-                .needs()
-                .enumerate()
-                .filter(|&(_, n)| all.find(n, m).is_some())
-                .fold(0u16, |a, (i, _)| a | 1 << i);
-            (Bundle { student: s, mask }, m)
+        .zip(masks)
+        .map(|(&(s, m), own)| {
+            (
+                Bundle {
+                    student: s,
+                    mask: own.all,
+                },
+                m,
+            )
         })
         .collect()
 }
@@ -1007,7 +1011,12 @@ impl<'a> Method<'a> {
                 .collect();
         pairs.sort_unstable();
         repair(problem, all, self.values, &mut pairs);
-        verify::verify(problem, &pairs).ok()?;
+        if let Err(broken) = verify::verify(problem, &pairs) {
+            // Never met since locks share their student's needs out (`flow::lock_needs`);
+            // the integer program decides, and the log says why.
+            tracing::warn!(%broken, "seat sharing: a round's plan broke a rule");
+            return None;
+        }
         // A stopped network's own potentials are those of a flow cut short: its last finished
         // flow's prices (none: zero) bound what it answers (`network::NetworkRun::prices`).
         let seat_prices = if run.complete {
