@@ -1393,9 +1393,10 @@ fn a_stopped_answer_claims_no_coverage_the_optimum_disproves() {
 /// also coaches calligraphy, locked to one student): the lock of the teacher of both took
 /// both needs, the other lock went unmade, every round's plan failed its check, and the
 /// request fell to the integer program over 3.9 M pairs, which answered the greedy plan at a
-/// 48 % gap.
+/// 48 % gap, that greedy plan itself breaking the lock (it too gave the need to the first
+/// lock), as did the locks-first subset of `verify::feasible_subset`.
 #[test]
-fn two_locks_on_one_students_needs_are_both_made_by_the_network() {
+fn two_locks_on_one_students_needs_are_both_made_by_every_plan() {
     let mut raw = RawRequest {
         students: vec![
             student("s", &["chem", "calli"]),
@@ -1427,4 +1428,17 @@ fn two_locks_on_one_students_needs_are_both_made_by_the_network() {
         "the integer program over every pair decided: {stats:?}"
     );
     assert_the_brute_force_optimum(&problem, &all, &pairs, solved.solution.objective, "");
+    // The plans of last resort make both locks too: the locks-first subset, and the integer
+    // program's greedy plan, its answer when no time is left.
+    let subset = verify::feasible_subset(&problem, &[]);
+    assert_eq!(subset.len(), 2, "{subset:?}");
+    assert_eq!(verify::verify(&problem, &subset), Ok(()));
+    let no_time = SolveOptions {
+        time_limit: std::time::Duration::ZERO,
+        ..SolveOptions::from_policy(&problem)
+    };
+    let greedy = solver::solve_integer_program(&problem, &all, no_time).unwrap();
+    assert_eq!(greedy.status, SolveStatus::TimeLimit);
+    let greedy = verify::pairs(&all, &greedy.chosen);
+    assert_eq!(verify::verify(&problem, &greedy), Ok(()));
 }

@@ -89,8 +89,13 @@ pub fn feasible_subset(
         out.push((n, m));
         true
     };
-    for &(s, m) in &problem.locked {
-        for n in problem.students[s as usize].needs() {
+    // Each lock's own need first (`flow::lock_needs`): a student's two locks whose mentors
+    // share a need must not both reach for it.
+    let own = super::flow::lock_needs(problem, |n, m| check_pair(problem, n, m).is_ok());
+    for (&(s, m), own) in problem.locked.iter().zip(&own) {
+        let student = &problem.students[s as usize];
+        let first = (own.first != 0).then(|| student.first_need + own.first.trailing_zeros());
+        for n in first.into_iter().chain(student.needs()) {
             if take(n, m, &mut out) {
                 break;
             }

@@ -45,8 +45,13 @@ pub(super) fn greedy(
         x[c] = 1.0;
         true
     };
-    for &(s, m) in &problem.locked {
-        for n in problem.students[s as usize].needs() {
+    // Each lock's own need first (`flow::lock_needs`): a student's two locks whose mentors
+    // share a need must not both reach for it.
+    let own = crate::solver::flow::lock_needs(problem, |n, m| candidates.find(n, m).is_some());
+    for (&(s, m), own) in problem.locked.iter().zip(&own) {
+        let student = &problem.students[s as usize];
+        let first = (own.first != 0).then(|| student.first_need + own.first.trailing_zeros());
+        for n in first.into_iter().chain(student.needs()) {
             if let Some(c) = candidates.find(n, m) {
                 if take(c, &mut x) {
                     break;
