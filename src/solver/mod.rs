@@ -572,11 +572,55 @@ pub fn solve_problem_from(
         plan: warm,
         prices: start.prices,
     };
-    let solved = solve_scored(problem, all, options, deadline, start)?;
+    let mut solved = solve_scored(problem, all, options, deadline, start)?;
+    keep_the_rules(problem, &mut solved);
     Ok(Solved {
         slowdown: options.slowdown,
         ..solved
     })
+}
+
+/// The last line of defence: a plan that breaks a hard rule is never answered. Every method
+/// makes valid plans (debug builds assert it in `plan_solution`); where one did not (the
+/// forty-eighth session found a greedy plan leaving a student's second lock unmade), the
+/// answer becomes the valid part of it, the locks first (`verify::feasible_subset`), not
+/// proven, and the log says which rule broke (indices only). Where even that part cannot be
+/// had from the answer's candidates, the plan stays, and the log says so.
+fn keep_the_rules(problem: &Problem, solved: &mut Solved) {
+    if solved.solution.status == SolveStatus::Infeasible {
+        return;
+    }
+    let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
+    let Err(broken) = verify::verify(problem, &pairs) else {
+        return;
+    };
+    let kept = verify::feasible_subset(problem, &pairs);
+    let chosen: Option<Vec<usize>> = kept
+        .iter()
+        .map(|&(n, m)| solved.candidates.find(n, m))
+        .collect();
+    match chosen {
+        Some(mut chosen) if verify::verify(problem, &kept).is_ok() => {
+            tracing::error!(
+                %broken,
+                method = ?solved.method.kind(),
+                pairs = pairs.len(),
+                kept = kept.len(),
+                "the solver's plan broke a rule; answered with its valid part, not proven"
+            );
+            chosen.sort_unstable();
+            let candidates = &solved.candidates;
+            solved.solution =
+                plan_solution(problem, candidates, chosen, SolveStatus::TimeLimit, None);
+            solved.potentials = None;
+            solved.seat_prices = None;
+        }
+        _ => tracing::error!(
+            %broken,
+            method = ?solved.method.kind(),
+            "the solver's plan broke a rule, and no valid part of it could be had"
+        ),
+    }
 }
 
 /// [`solve_problem_from`] once every feasible pair is scored (`all`), at `options`' pace, by
@@ -1457,6 +1501,43 @@ pub fn level_coverage(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A plan that breaks a rule (here a lock left unmade) is answered as its valid part, the
+    /// lock made, not proven; a valid plan is left as it is.
+    #[test]
+    fn a_plan_that_breaks_a_rule_is_answered_as_its_valid_part() {
+        let mut raw = crate::test_school::raw(crate::test_school::json());
+        raw.locked_pairs.push(crate::domain::raw::RawPair {
+            student_id: "S2".into(),
+            mentor_id: "T2".into(),
+        });
+        let problem = crate::admit::validate(raw).expect("the lock can hold");
+        let mut solved = solve_problem(&problem, SolveOptions::from_policy(&problem)).unwrap();
+        assert_eq!(solved.solution.status, SolveStatus::Optimal);
+        let valid = solved.solution.clone();
+        keep_the_rules(&problem, &mut solved);
+        assert_eq!(solved.solution, valid, "a valid plan is left as it is");
+        // The locked pair taken out of the answer.
+        let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
+        let (s2, t2) = problem.locked[0];
+        let at = pairs
+            .iter()
+            .position(|&(n, m)| m == t2 && problem.needs[n as usize].student == s2)
+            .expect("the lock is made");
+        solved.solution.chosen.remove(at);
+        assert!(verify::verify(
+            &problem,
+            &verify::pairs(&solved.candidates, &solved.solution.chosen)
+        )
+        .is_err());
+        keep_the_rules(&problem, &mut solved);
+        let pairs = verify::pairs(&solved.candidates, &solved.solution.chosen);
+        assert_eq!(verify::verify(&problem, &pairs), Ok(()));
+        assert_eq!(solved.solution.status, SolveStatus::TimeLimit);
+        assert!(pairs
+            .iter()
+            .any(|&(n, m)| m == t2 && problem.needs[n as usize].student == s2));
+    }
 
     /// A generated 300-student school, its optimal plan, every pair of it, and the plan's
     /// positions among those pairs (sorted): a plan at hand for the integer program.
