@@ -20,7 +20,7 @@
 //! integer program, or anything above the solver (outcome, explanations, engine, proto,
 //! service).
 
-use crate::domain::model::{MentorIx, NeedIx, Problem, StudentIx};
+use crate::domain::model::{MentorIx, NeedIx, Problem, Student, StudentIx};
 use crate::domain::Priority;
 use crate::rules::Candidates;
 
@@ -599,11 +599,12 @@ fn lock_seats(problem: &Problem, candidates: &Candidates) -> Vec<Seat> {
         .locked
         .iter()
         .zip(masks)
-        .filter(|(_, own)| own.first != 0)
-        .map(|(&(s, m), own)| Seat {
-            student: s,
-            mentor: m,
-            needs: vec![problem.students[s as usize].first_need + own.first.trailing_zeros()],
+        .filter_map(|(&(s, m), own)| {
+            own.first_need(&problem.students[s as usize]).map(|n| Seat {
+                student: s,
+                mentor: m,
+                needs: vec![n],
+            })
         })
         .collect()
 }
@@ -620,6 +621,13 @@ pub(super) struct LockNeeds {
     /// lock's `first` is and no earlier lock of the student took here: what the locked seat
     /// can carry at no cost in seats.
     pub all: u16,
+}
+
+impl LockNeeds {
+    /// The need `first` stands for, of the lock's `student`; None where `first` is 0.
+    pub fn first_need(self, student: &Student) -> Option<NeedIx> {
+        (self.first != 0).then(|| student.first_need + self.first.trailing_zeros())
+    }
 }
 
 /// [`LockNeeds`] of every lock. A student with two locks whose mentors both qualify for one

@@ -94,8 +94,7 @@ pub fn feasible_subset(
     let own = super::flow::lock_needs(problem, |n, m| check_pair(problem, n, m).is_ok());
     for (&(s, m), own) in problem.locked.iter().zip(&own) {
         let student = &problem.students[s as usize];
-        let first = (own.first != 0).then(|| student.first_need + own.first.trailing_zeros());
-        for n in first.into_iter().chain(student.needs()) {
+        for n in own.first_need(student).into_iter().chain(student.needs()) {
             if take(n, m, &mut out) {
                 break;
             }

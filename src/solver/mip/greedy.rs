@@ -50,8 +50,7 @@ pub(super) fn greedy(
     let own = crate::solver::flow::lock_needs(problem, |n, m| candidates.find(n, m).is_some());
     for (&(s, m), own) in problem.locked.iter().zip(&own) {
         let student = &problem.students[s as usize];
-        let first = (own.first != 0).then(|| student.first_need + own.first.trailing_zeros());
-        for n in first.into_iter().chain(student.needs()) {
+        for n in own.first_need(student).into_iter().chain(student.needs()) {
             if let Some(c) = candidates.find(n, m) {
                 if take(c, &mut x) {
                     break;
