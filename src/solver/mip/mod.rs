@@ -98,6 +98,11 @@ const RESIDUAL_MODK_CUTS: bool = false;
 /// How much better than its start, relatively, a plan must be for a residual's stage with a
 /// fractional objective to search for it (see [`Model::run`]): below the stages' own gap.
 const CUTOFF_SHARE: f64 = 1e-9;
+/// Largest program whose stage, found infeasible under a cutoff, is solved again without
+/// presolve (see [`Model::run`]). HiGHS's presolve has called feasible stages infeasible on
+/// schools of five and seven students; on large residuals a second solve would double the
+/// proof (`gen4000s21_locks`: 0.9 s over 14.4 k pairs).
+const CUTOFF_RECHECK_PAIRS: usize = 2_000;
 
 #[cfg(test)]
 thread_local! {
@@ -105,11 +110,7 @@ thread_local! {
     /// that path.
     static HELD_ANSWERS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
-/// Largest program whose stage, found infeasible under a cutoff, is solved again without
-/// presolve (see [`Model::run`]). HiGHS's presolve has called feasible stages infeasible on
-/// schools of five and seven students; on large residuals a second solve would double the
-/// proof (`gen4000s21_locks`: 0.9 s over 14.4 k pairs).
-const CUTOFF_RECHECK_PAIRS: usize = 2_000;
+
 /// How often the fit stage may scale its coverage weights up before using explicit floors.
 const MAX_WEIGHT_ESCALATIONS: usize = 4;
 

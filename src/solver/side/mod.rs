@@ -1359,6 +1359,22 @@ impl<'a> Method<'a> {
         if *declined == Some(floors) {
             return None;
         }
+        let found = self.floored_at(lp, floors, best, bound);
+        if found.is_none() {
+            *declined = Some(floors);
+        }
+        found.map(|(floored, nu)| (floored, nu, fixed))
+    }
+
+    /// [`Method::floored`]'s bound at `floors` (levels fixed), with its level prices, where it
+    /// is tighter than `bound` by a share of the gap to `best`.
+    fn floored_at(
+        &self,
+        lp: &master::MasterLp<'_>,
+        floors: Floors,
+        best: &Incumbent,
+        bound: &Bound,
+    ) -> Option<(Bound, [Cost; 4])> {
         // The master's LP optimum already covering exactly the floors at every floored level
         // meets them: nothing covers more at one of them without less at another, so the
         // floored LP's optimum is that one, and a converged master's bound is its value. No
@@ -1367,33 +1383,22 @@ impl<'a> Method<'a> {
         // a level in part (`gen900s1_k6`: 419.5 normal needs against the plan's 419), it is.
         if lp.converged() && meets_exactly(&lp.lp_coverage(), &floors) {
             tracing::debug!(
-                fixed,
+                fixed = floors.fixed,
                 "seat sharing: the master's LP optimum meets the floors; no floored bound"
             );
-            *declined = Some(floors);
             return None;
         }
         let coverage = floors.coverage();
         let until = self
             .deadline
             .earlier(Instant::now() + self.deadline.left() / 4);
-        let Some((mut floored, nu)) =
-            lp.floored_bound(floors, &best.pairs, FLOORED_ITERATIONS, until)
-        else {
-            *declined = Some(floors);
-            return None;
-        };
+        let (mut floored, nu) = lp.floored_bound(floors, &best.pairs, FLOORED_ITERATIONS, until)?;
         floored.value = coverage + floored.value - floors.charge(&nu);
         // Tighter by a share of the gap at least: one a hair tighter (`gen4000s21_urgent`, by
         // 1e-7 of its 0.035 points) only sends the narrow residual round again at new prices,
         // to find the same plan (~1 s there) before the widening it would have come to anyway.
         let gap = bound.value.saturating_sub(best.value);
-        if floored.value < bound.value - gap / FLOORED_MIN_GAIN_SHARE {
-            Some((floored, nu, fixed))
-        } else {
-            *declined = Some(floors);
-            None
-        }
+        (floored.value < bound.value - gap / FLOORED_MIN_GAIN_SHARE).then_some((floored, nu))
     }
 
     /// The plan from the master's columns ([`master::MasterLp::integer_plan`]), made to fit the
