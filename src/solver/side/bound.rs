@@ -735,6 +735,9 @@ pub(super) fn lagrangian_and_best(
     sharing: &Sharing,
     best_of: &Best<'_>,
 ) -> (Bound, Vec<u32>) {
+    let raised = sharing.full_seats_priced(pricing.mu);
+    let raised_pricing = raised.as_ref().map(|mu| Pricing { mu, ..*pricing });
+    let pricing = raised_pricing.as_ref().unwrap_or(pricing);
     let problem = pricing.problem;
     let (singles, best) = pricing.singles_and_best(best_of);
     let seats: Cost = problem

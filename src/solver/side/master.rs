@@ -363,10 +363,11 @@ impl<'a> Master<'a> {
         out
     }
 
-    /// The mentors' rows a column for `key` takes, each once (its pairs' mentors and its
-    /// student's locked mentors, sorted), and its own row (the need's, or the student's
+    /// The mentors' rows a column for `key` takes, each once (its pairs' mentors but its
+    /// student's locked ones, sorted), and its own row (the need's, or the student's
     /// convexity row); None when it has no row of its own (a need of a student with a
-    /// convexity row offered as a single, or the reverse).
+    /// convexity row offered as a single, or the reverse). A locked seat is charged up front,
+    /// in its mentor's row bound (`Sharing::free_seats`), not by the patterns.
     fn seat_rows(&self, key: &Key) -> Option<(Vec<usize>, usize)> {
         let all = self.pricing.all;
         let (own_row, locks): (usize, &[_]) = match key {
@@ -382,8 +383,9 @@ impl<'a> Master<'a> {
         let mut rows: Vec<usize> = key
             .positions()
             .iter()
-            .map(|&c| all.mentors[c as usize] as usize)
-            .chain(locks.iter().map(|l| l.0 as usize))
+            .map(|&c| all.mentors[c as usize])
+            .filter(|&m| locks.iter().all(|l| l.0 != m))
+            .map(|m| m as usize)
             .collect();
         rows.sort_unstable();
         rows.dedup();
@@ -943,10 +945,15 @@ impl<'a> MasterLp<'a> {
         let problem = base.problem;
         let mut need_row = vec![None; problem.needs.len()];
         let mut student_row = vec![None; problem.students.len()];
-        let mut bounds: Vec<(f64, f64)> = problem
-            .mentors
+        // A locked seat is taken whatever its student's pattern: charged up front here, as
+        // the bound charges it (`StudentTable::base`), not in the patterns' rows. In the rows, a
+        // locked student taking no pattern left its seat to others: an LP looser than the bound
+        // by whole needs (the 900-student school with 86 % of its plan locked and the rest
+        // forbidden: ten normal needs, the residual widened twenty times before its proof).
+        let mut bounds: Vec<(f64, f64)> = sharing
+            .free_seats
             .iter()
-            .map(|m| (f64::NEG_INFINITY, f64::from(m.capacity)))
+            .map(|&seats| (f64::NEG_INFINITY, f64::from(seats)))
             .collect();
         for (s, row) in student_row.iter_mut().enumerate() {
             match sharing.shape(s) {
@@ -1495,7 +1502,7 @@ impl<'a> MasterLp<'a> {
                 .then(a.0.cmp(&b.0))
         });
         let mut row_taken = vec![false; self.master.bounds.len()];
-        let mut seats: Vec<u32> = problem.mentors.iter().map(|m| m.capacity).collect();
+        let mut seats: Vec<u32> = self.master.sharing.free_seats.clone();
         let mut pairs: Vec<(NeedIx, MentorIx)> = Vec::new();
         for (j, _) in order {
             let column = &columns[j];
@@ -2223,6 +2230,90 @@ mod tests {
             "dual objective {} at {y:?}",
             dual(&y)
         );
+    }
+
+    /// The test school (`test_school`) with S1's English need urgent and S2 locked to T1, the
+    /// one teacher of English: T1's one seat is S2's whatever S2's pattern, so no plan covers
+    /// the urgent need; the optimum is S1's math with T2 and S2's with T1.
+    fn school_with_t1_locked() -> (crate::domain::model::Validated, Vec<(NeedIx, MentorIx)>) {
+        let mut json = crate::test_school::json();
+        json["students"][0]["needs"][1]["priority"] = "PRIORITY_URGENT".into();
+        json["lockedPairs"] = serde_json::json!([{"studentId": "S2", "mentorId": "T1"}]);
+        let problem = crate::test_school::problem(json);
+        let t = |id: &str| problem.mentor_ix(id).expect("mentor");
+        let need = |student: usize, id: &str| {
+            (0..problem.needs.len())
+                .find(|&n| {
+                    problem.needs[n].student as usize == student && problem.needs[n].id == id
+                })
+                .expect("need") as NeedIx
+        };
+        let optimum = vec![(need(0, "N1"), t("T2")), (need(1, "N1"), t("T1"))];
+        (problem, optimum)
+    }
+
+    /// Runs `f` with the master's inputs for `problem` (as [`with_school_master`] does).
+    fn with_master_of(problem: &Problem, f: impl FnOnce(&Pricing<'_>, &Sharing, &Bound, Until)) {
+        use crate::rules::Candidates;
+        let all = Candidates::of_problem(problem);
+        let need_of = super::super::bound::need_of(problem, &all);
+        let sharing = Sharing::build(problem, &all, crate::solver::side::EXACT_WORK_BUDGET);
+        let fit_scale = flow::fit_scale_for(problem, &all);
+        let fits = super::super::bound::quantised_fits(&all, fit_scale);
+        let base = Pricing::of_values(problem, &all, &need_of, fit_scale, &fits, None);
+        let zero = vec![0; problem.mentors.len()];
+        let start = lagrangian(&Pricing { mu: &zero, ..base }, &sharing);
+        f(&base, &sharing, &start, Until::far());
+    }
+
+    /// A locked student's seat is charged in its mentor's row, not by its patterns. T1 (English
+    /// and math) has two seats, one locked to S2; S1 and S3 each have an urgent English need,
+    /// so one of them at most is covered. In the patterns' rows, S2 taking no pattern at all
+    /// left its seat to the other: an LP optimum an urgent need above every plan.
+    #[test]
+    fn a_locked_seat_is_taken_whatever_its_students_pattern() {
+        let mut json = crate::test_school::json();
+        json["students"][0]["needs"][1]["priority"] = "PRIORITY_URGENT".into();
+        let mut s3 = json["students"][0].clone();
+        s3["id"] = "S3".into();
+        json["students"].as_array_mut().expect("students").push(s3);
+        json["mentors"][0]["capacity"] = 2.into();
+        json["lockedPairs"] = serde_json::json!([{"studentId": "S2", "mentorId": "T1"}]);
+        let problem = crate::test_school::problem(json);
+        let t1 = problem.mentor_ix("T1").expect("T1");
+        let s2_math = (0..problem.needs.len())
+            .find(|&n| problem.needs[n].student == 1)
+            .expect("S2's need") as NeedIx;
+        let locked = vec![(s2_math, t1)];
+        with_master_of(&problem, |base, sharing, start, deadline| {
+            let mut lp = MasterLp::new(base, sharing, deadline, false);
+            lp.prices(
+                start.clone(),
+                &locked,
+                base.plan_value(&locked),
+                TIERS,
+                deadline,
+            )
+            .expect("the master solves");
+            let urgent = lp.lp_coverage()[0];
+            assert!(urgent <= 1.0 + 1e-9, "{urgent} urgent needs covered");
+        });
+    }
+
+    /// A mentor whose every seat is locked is priced out of the bound at any prices: at zero
+    /// prices T1 was free to S1's urgent English, a bound an urgent need above the optimum.
+    #[test]
+    fn a_mentor_whose_every_seat_is_locked_is_priced_out_of_the_bound() {
+        let (problem, optimum) = school_with_t1_locked();
+        with_master_of(&problem, |base, _, start, _| {
+            let t1 = problem.mentor_ix("T1").expect("T1") as usize;
+            assert_eq!(start.mu[t1], super::super::sharing::FULL_SEAT_PRICE);
+            assert_eq!(
+                start.value,
+                base.plan_value(&optimum),
+                "the bound is the optimum"
+            );
+        });
     }
 
     /// Runs `f` with the master's inputs for a generated 300x70 school: the pairs' values,
