@@ -185,6 +185,13 @@ fn fit_resolve_cap(added: usize) -> i32 {
 /// is kept, and the residual programme closes whatever gap is left. Measured on
 /// `homeroom10000s4` before the rule: 36 fit solves, the last 27 tightening the bound by
 /// 0.67 points in all (24 of them by nothing), ~250 ms of LP each.
+///
+/// Only the tail counts: the solves before the first that tightens the bound at all are the
+/// tier's head, its LP still far from the fit optimum. A 10,000-student rematch (penalty
+/// mode, each kept need worth more than any plan's fit) made 11 k, 7.5 k, 5.4 k and 5.7 k
+/// columns in its first four fit solves, none tightening the bound, and the rule ended the
+/// tier there: `TIME_LIMIT` after 11 s, the residual past its cap. Its seventh solve tightened
+/// the bound by 29.8 M points, and the tier converged at its thirteenth: proven.
 const FIT_STALL_SOLVES: u32 = 4;
 /// See [`FIT_STALL_SOLVES`]: in points of fit (the packed units are `fit_scale` a point).
 const FIT_STALL_POINTS: f64 = 1e-3;
@@ -1638,8 +1645,9 @@ impl<'a> MasterLp<'a> {
         // The row prices the last evaluation of the bound was made at (see below).
         let mut evaluated_at: Option<Vec<Cost>> = None;
         // The fit tier's solves in a row that left the bound where it was (see
-        // [`FIT_STALL_SOLVES`]).
+        // [`FIT_STALL_SOLVES`]), counted once a solve has tightened it at all (the tail).
         let mut stalled: u32 = 0;
+        let mut tail = false;
         let (stall_solves, stall_units) = self.fit_stall;
         loop {
             if until.passed() {
@@ -1777,7 +1785,10 @@ impl<'a> MasterLp<'a> {
             evaluated_at = Some(prices);
             if tier + 1 == TIERS {
                 let tightened = run.bound.value.saturating_sub(evaluated.value);
-                stalled = if tightened < stall_units {
+                tail |= tightened > 0;
+                stalled = if !tail {
+                    0
+                } else if tightened < stall_units {
                     stalled + 1
                 } else {
                     0
@@ -2638,6 +2649,25 @@ mod tests {
                 assert_eq!(lp.dropped.len(), lp.master.columns.len());
                 assert!(!lp.lp_plan().is_empty(), "{solves}: the LP's plan is read");
             }
+        });
+    }
+
+    /// Solves before the first that tightens the bound are the fit tier's head, not its stalled
+    /// tail: started from the converged master's own bound, which no solve tightens, the tier
+    /// still runs to its LP's optimum, where a rule that counted every solve ended it at once.
+    #[test]
+    fn a_fit_tier_that_has_not_yet_tightened_the_bound_is_not_stalled() {
+        with_school_master(|base, sharing, start, deadline| {
+            let (converged, full) = solved_master(base, sharing, start, deadline);
+            assert!(converged.converged());
+            let mut lp = MasterLp::new(base, sharing, deadline, false);
+            // Every solve of the tail would count as stalled, and one would end the tier.
+            lp.fit_stall = (1, Cost::MAX);
+            let run = lp
+                .prices(full.bound.clone(), &[], Cost::MIN, TIERS, deadline)
+                .expect("the master solves");
+            assert!(lp.converged(), "the fit tier ran to its optimum");
+            assert_eq!(run.bound.value, full.bound.value, "no solve tightened it");
         });
     }
 
