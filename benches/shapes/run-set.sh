@@ -47,6 +47,16 @@ instances=(
   "gen900s1_k9|\$B generate --students 900 --mentors 240 --seed 1 --output gen900s1.json && python3 \$S/manyneeds.py gen900s1.json \$OUT 9 2"
   "gen8000s55_k1|\$B generate --students 8000 --mentors 2000 --seed 55 --output gen8000s55.json && python3 \$S/manyneeds.py gen8000s55.json \$OUT 1 55"
   "gen12000s59_k1|\$B generate --students 12000 --mentors 3000 --seed 59 --output gen12000s59.json && python3 \$S/manyneeds.py gen12000s59.json \$OUT 1 59"
+  # Mid-year rematches of `gen4000s21` (its answer as the pairs that stand; `rematch_*` names
+  # are solved with `rematch`): lock mode with 15 % of the pairs not working, and with a
+  # twentieth of the capacities cut by one instead; penalty mode (the default) with 10 % not
+  # working and a twentieth cut, unbounded and with `maxChanges` 20; and the same penalty
+  # rematch of `gen10000s22`.
+  "rematch_lock4000|eval \"\$G4\" && \$B solve gen4000s21.json --format json > gen4000s21.plan.json && python3 \$S/rematch.py gen4000s21.json gen4000s21.plan.json \$OUT 2 0.15 lock"
+  "rematch_lockcut4000|eval \"\$G4\" && \$B solve gen4000s21.json --format json > gen4000s21.plan.json && python3 \$S/rematch.py gen4000s21.json gen4000s21.plan.json \$OUT 2 0 lock - 0.05"
+  "rematch_penalty4000|eval \"\$G4\" && \$B solve gen4000s21.json --format json > gen4000s21.plan.json && python3 \$S/rematch.py gen4000s21.json gen4000s21.plan.json \$OUT 1 0.1 penalty - 0.05"
+  "rematch_max20_4000|eval \"\$G4\" && \$B solve gen4000s21.json --format json > gen4000s21.plan.json && python3 \$S/rematch.py gen4000s21.json gen4000s21.plan.json \$OUT 1 0.1 penalty 20 0.05"
+  "rematch_penalty10000|eval \"\$G10\" && \$B solve gen10000s22.json --format json > gen10000s22.plan.json && python3 \$S/rematch.py gen10000s22.json gen10000s22.plan.json \$OUT 3 0.1 penalty - 0.05"
   # The district's generator on two seeds that take twice seed 1's time, with the district
   # row's 120 s limit (README, "Other shapes").
   "gen20000s62|\$B generate --students 20000 --mentors 5400 --seed 62 --output gen20000s62.base.json && python3 \$S/variant.py gen20000s62.base.json \$OUT timeLimitSeconds=120"
@@ -60,17 +70,23 @@ for entry in "${instances[@]}"; do
     continue
   fi
   if [[ ! -s "$name.json" ]]; then
-    S="$here" B="$bin" OUT="$name.json.tmp" bash -c "$make" > /dev/null
+    # G4 / G10: the generated schools the rematches start from, made here if not yet.
+    G4="[ -s gen4000s21.json ] || $bin generate --students 4000 --mentors 1000 --seed 21 --output gen4000s21.json" \
+      G10="[ -s gen10000s22.json ] || $bin generate --students 10000 --mentors 2700 --seed 22 --output gen10000s22.json" \
+      S="$here" B="$bin" OUT="$name.json.tmp" bash -c "$make" > /dev/null
     mv "$name.json.tmp" "$name.json"
   fi
   start=$(date +%s.%N)
-  "$bin" solve "$name.json" --format json > "$name.out" 2> "$name.err" || true
+  command=solve
+  [[ $name == rematch_* ]] && command=rematch
+  "$bin" $command "$name.json" --format json > "$name.out" 2> "$name.err" || true
   end=$(date +%s.%N)
   python3 - "$name" "$start" "$end" <<'PY'
 import json, sys
 name, start, end = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
 try:
-    s = json.load(open(f"{name}.out"))["solver"]
+    answer = json.load(open(f"{name}.out"))
+    s = answer.get("result", answer)["solver"]
 except (ValueError, KeyError):
     print(f"{name:16s} {end - start:7.2f} s  no answer (see {name}.err)")
     sys.exit(0)

@@ -96,6 +96,7 @@ pub fn rematch_as(
     let continuity = model::continuity(&problem, &keepable, &locked_ix, raw.change_penalty);
     let keepable_now = model::keepable_now(&problem, &keepable, &locked_ix);
     let (most_keepable, min_kept) = model::bound_changes(&problem, &keepable_now, raw.max_changes);
+    let warm = model::warm_start(&problem, &keepable, &current, min_kept.as_ref());
     let problem = problem.with_terms(SolveTerms {
         continuity,
         min_kept,
@@ -111,7 +112,6 @@ pub fn rematch_as(
     }
     // The limit covers the whole rematch: what its own phases took is not the solver's.
     options.time_limit = options.time_limit.saturating_sub(started.elapsed());
-    let warm = model::warm_start(&problem, &keepable, &current);
     let outcome = engine::solve_from(&problem, options, Some(&warm))?;
     let before = diff::Before {
         current: &current,

@@ -353,13 +353,29 @@ pub(super) fn bound_changes(
 }
 
 /// The working pairs that can still be kept, as a feasible plan the solver starts from (the
-/// continuity bonus is what makes it keep them).
+/// continuity bonus is what makes it keep them). With a bound on changes, the pairs of its
+/// largest set that fits at once (`MinKept::pairs`' order) go first, so the start keeps enough
+/// and is a plan the bounded solve may answer with: taken in the request's order, a 10,000-
+/// student rematch's start kept too few for `maxChanges: 50`, and the answer at the limit was
+/// the residual programme's, 700 high needs short of the pairs as they stood.
 pub(super) fn warm_start(
     problem: &Problem,
     keepable: &[Keepable],
     current: &[Current],
+    bound: Option<&MinKept>,
 ) -> Vec<(NeedIx, MentorIx)> {
-    let wishes: Vec<(NeedIx, MentorIx)> = keepable
+    let mut order: Vec<Keepable> = keepable.to_vec();
+    if let Some(bound) = bound {
+        let rank: HashMap<(StudentIx, MentorIx), usize> = bound
+            .pairs
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| (p, i))
+            .collect();
+        // Stable: the request's order among pairs of the same rank (those not in the bound).
+        order.sort_by_key(|&(_, s, m)| rank.get(&(s, m)).copied().unwrap_or(usize::MAX));
+    }
+    let wishes: Vec<(NeedIx, MentorIx)> = order
         .iter()
         .flat_map(|&(i, s, m)| {
             pair_needs(problem, &all_needs(problem, s), &current[i].need_ids)
@@ -585,6 +601,40 @@ mod tests {
         // S2 has one need, and working pairs with both T1 and T2.
         let now = keepable_now(&problem, &[(0, 1, 0), (1, 1, 1)], &HashSet::new());
         assert_eq!(now, [(1, 0)]);
+    }
+
+    /// With one mentor a student, S1's working pairs with T2 (math) and T1 (English) cannot
+    /// both stay, and T2 has one seat for S1's math and S2's. Taken in the request's order the
+    /// start keeps S1–T2 alone; the bound's largest set (S1–T1, S2–T2) goes first and is kept
+    /// whole, so the start keeps what `maxChanges: 0` asks.
+    #[test]
+    fn the_warm_start_keeps_what_the_bound_on_changes_asks() {
+        let mut json = test_school::json();
+        json["policy"] = serde_json::json!({"maxMentorsPerStudent": 1});
+        let problem = test_school::problem(json);
+        let working = Evaluation::Working;
+        let current = [
+            current("S1", "T2", working, &["N1"]),
+            current("S1", "T1", working, &["N2"]),
+            current("S2", "T2", working, &["N1"]),
+        ];
+        let keepable: Vec<Keepable> = vec![(0, 0, 1), (1, 0, 0), (2, 1, 1)];
+        let now = keepable_now(&problem, &keepable, &HashSet::new());
+        let (most, bound) = bound_changes(&problem, &now, Some(0));
+        assert_eq!(most, 2);
+        let kept = |plan: &[(NeedIx, MentorIx)]| {
+            let mut seats: Vec<(StudentIx, MentorIx)> = plan
+                .iter()
+                .map(|&(n, m)| (problem.needs[n as usize].student, m))
+                .collect();
+            seats.sort_unstable();
+            seats.dedup();
+            seats
+        };
+        let unbounded = warm_start(&problem, &keepable, &current, None);
+        assert_eq!(kept(&unbounded), [(0, 1)], "the request's order");
+        let bounded = warm_start(&problem, &keepable, &current, bound.as_ref());
+        assert_eq!(kept(&bounded), [(0, 0), (1, 1)], "the bound's largest set");
     }
 
     #[test]
