@@ -50,12 +50,12 @@ instances=(
   # Mid-year rematches of `gen4000s21` (its answer as the pairs that stand; `rematch_*` names
   # are solved with `rematch`): lock mode with 15 % of the pairs not working, and with a
   # twentieth of the capacities cut by one instead; penalty mode (the default) with 10 % not
-  # working and a twentieth cut, unbounded and with `maxChanges` 20; and the same penalty
+  # working and a twentieth cut, unbounded and with `maxChanges` 10; and the same penalty
   # rematch of `gen10000s22`.
   "rematch_lock4000|eval \"\$G4\" && \$B solve gen4000s21.json --format json > gen4000s21.plan.json && python3 \$S/rematch.py gen4000s21.json gen4000s21.plan.json \$OUT 2 0.15 lock"
   "rematch_lockcut4000|eval \"\$G4\" && \$B solve gen4000s21.json --format json > gen4000s21.plan.json && python3 \$S/rematch.py gen4000s21.json gen4000s21.plan.json \$OUT 2 0 lock - 0.05"
   "rematch_penalty4000|eval \"\$G4\" && \$B solve gen4000s21.json --format json > gen4000s21.plan.json && python3 \$S/rematch.py gen4000s21.json gen4000s21.plan.json \$OUT 1 0.1 penalty - 0.05"
-  "rematch_max20_4000|eval \"\$G4\" && \$B solve gen4000s21.json --format json > gen4000s21.plan.json && python3 \$S/rematch.py gen4000s21.json gen4000s21.plan.json \$OUT 1 0.1 penalty 20 0.05"
+  "rematch_max10_4000|eval \"\$G4\" && \$B solve gen4000s21.json --format json > gen4000s21.plan.json && python3 \$S/rematch.py gen4000s21.json gen4000s21.plan.json \$OUT 1 0.1 penalty 10 0.05"
   "rematch_penalty10000|eval \"\$G10\" && \$B solve gen10000s22.json --format json > gen10000s22.plan.json && python3 \$S/rematch.py gen10000s22.json gen10000s22.plan.json \$OUT 3 0.1 penalty - 0.05"
   # The district's generator on two seeds that take twice seed 1's time, with the district
   # row's 120 s limit (README, "Other shapes").
