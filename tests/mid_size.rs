@@ -7,7 +7,7 @@
 //! checks reach 300 students of one generator. Here 30–120 students are drawn with up to five
 //! needs each, few or many subjects, capacities from all-one to all-five, per-student limits,
 //! locks, forbidden pairs, caller affinities, and every score tied, so that each piece runs on
-//! shapes nobody tuned it for. CI runs six seeds ([`DEFAULT_SEEDS`]); a sweep runs a range:
+//! shapes nobody tuned it for. CI runs eight seeds ([`DEFAULT_SEEDS`]); a sweep runs a range:
 //! `MENTOR_MATCH_MID_SIZE_FIRST=1 MENTOR_MATCH_MID_SIZE_CASES=1500 cargo test --release
 //! --test tests mid_size` (seeds 1–1,500 take ~2 minutes).
 //!
@@ -46,9 +46,13 @@ const SLOTS: [&str; 5] = ["MON-1", "MON-2", "TUE-1", "WED-1", "THU-1"];
 /// this test's sweep of seeds 1–1,500. Seed 10,375: stopped at 50 ms in a release build, its
 /// answer claimed every level proven while its bound had floored only the upper levels (coverage
 /// floors level by level, twentieth session), normal 14 where 16 can be covered; found by the
-/// sweep of seeds 10,001–11,500 (a debug build may stop elsewhere). `MENTOR_MATCH_MID_SIZE_FIRST`
-/// and `MENTOR_MATCH_MID_SIZE_CASES` run seeds `FIRST..FIRST+CASES` instead.
-const DEFAULT_SEEDS: [u64; 7] = [750, 10_375, 1, 2, 3, 4, 5];
+/// sweep of seeds 10,001–11,500 (a debug build may stop elsewhere). Seed 40,159: stopped at 25
+/// or 50 ms on a loaded machine (about one run in five beside two busy processes), its answer's
+/// fit bound was the residual programme's, which holds over that programme's pairs only: 809
+/// where the optimum's fit is 813.9; found by the sweep of seeds 40,001–40,400.
+/// `MENTOR_MATCH_MID_SIZE_FIRST` and `MENTOR_MATCH_MID_SIZE_CASES` run seeds
+/// `FIRST..FIRST+CASES` instead.
+const DEFAULT_SEEDS: [u64; 8] = [750, 10_375, 40_159, 1, 2, 3, 4, 5];
 
 /// How the random school is drawn: one value per knob, drawn first from the case's seed.
 #[derive(Debug)]

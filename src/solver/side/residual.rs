@@ -176,6 +176,31 @@ pub(super) fn forced_pairs(
     out
 }
 
+/// The bound on the fit of a plan not proven optimal (`objective` its fit, `value` its packed
+/// value, `coverage` with the claims its proof allows), over every pair in `all`: each need at
+/// its best pair, as many of each level as the coverage proof allows (`solver::capped_bound`:
+/// a fit bound of its own, and the only one where the method reached none), and, where the
+/// bound leaves the same coverage and a gap in the fit digit only, the bound's fit digit; the
+/// lower holds. A residual programme's own bound is none of these: it bounds the plans over
+/// its pairs only.
+pub(super) fn fit_bound(
+    problem: &Problem,
+    all: &Candidates,
+    coverage: &[LevelCoverage],
+    objective: f64,
+    value: Cost,
+    bound: Option<&Bound>,
+    fit_scale: f64,
+) -> f64 {
+    let capped = crate::solver::capped_bound(problem, all, coverage).max(objective);
+    match bound {
+        Some(b) if b.value - value < COVERAGE_PROVEN_BELOW => {
+            (objective + (b.value - value) as f64 / fit_scale).min(capped)
+        }
+        _ => capped,
+    }
+}
+
 /// The answer from the incumbent plan: its pairs within `kept` (extended to hold them). A
 /// fit bound the method did not reach is each need's best pair in `all`, over as many needs
 /// of each level as its coverage proof allows (`solver::capped_bound`).
@@ -204,22 +229,11 @@ pub(super) fn finish(
         };
         proof.apply(problem, all, fit_scale, inc.value, &mut coverage);
     }
-    // Each need at its best pair, as many of each level as the coverage proof allows: a fit
-    // bound of its own, and the only one where the method reached none.
-    let capped = || crate::solver::capped_bound(problem, all, &coverage).max(objective);
-    let best_bound = match (status, bound) {
-        (SolveStatus::Optimal, _) => objective,
-        (_, Some(b)) => {
-            let gap = b.value - inc.value;
-            // The same coverage and a gap in the fit digit only: the bound's fit digit bounds
-            // the fit, and so does each covered need at its best pair; the lower holds.
-            if gap < COVERAGE_PROVEN_BELOW {
-                (objective + gap as f64 / fit_scale).min(capped())
-            } else {
-                capped()
-            }
-        }
-        _ => capped(),
+    let best_bound = match status {
+        SolveStatus::Optimal => objective,
+        _ => fit_bound(
+            problem, all, &coverage, objective, inc.value, bound, fit_scale,
+        ),
     };
     SideOutcome {
         solution: Solution {
